@@ -1,0 +1,22 @@
+/**
+ * A size-bounded memo keyed by byte strings (oldest entry evicted first). Used to import
+ * or precompute each public key once, since a chain sees the same few keys over and over.
+ */
+export class BoundedCache<V> {
+  private readonly entries = new Map<string, V>();
+
+  constructor(private readonly capacity = 4096) {}
+
+  getOrCreate(key: Uint8Array, create: () => V): V {
+    const id = Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('latin1');
+    const hit = this.entries.get(id);
+    if (hit !== undefined) return hit;
+    const value = create();
+    if (this.entries.size >= this.capacity) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+    this.entries.set(id, value);
+    return value;
+  }
+}

@@ -1,0 +1,67 @@
+import { concatBytes } from '@pujiang/types';
+import { CryptoError } from './errors.js';
+
+/** Minimal DER (X.690) helpers for the few fixed structures we read and write. */
+export function derLength(n: number): Uint8Array {
+  if (n < 0x80) return Uint8Array.of(n);
+  if (n < 0x100) return Uint8Array.of(0x81, n);
+  if (n < 0x10000) return Uint8Array.of(0x82, n >> 8, n & 0xff);
+  throw new CryptoError('CRYPTO_UNSUPPORTED_FORMAT', 'DER element too long', { length: n });
+}
+
+export function derTlv(tag: number, ...content: Uint8Array[]): Uint8Array {
+  const body = concatBytes(...content);
+  return concatBytes(Uint8Array.of(tag), derLength(body.length), body);
+}
+
+export const der = {
+  sequence: (...items: Uint8Array[]) => derTlv(0x30, ...items),
+  integer: (unsignedBigEndian: Uint8Array) => {
+    let i = 0;
+    while (i < unsignedBigEndian.length - 1 && unsignedBigEndian[i] === 0) i++;
+    const trimmed = unsignedBigEndian.subarray(i);
+    const body = (trimmed[0]! & 0x80) !== 0 ? concatBytes(Uint8Array.of(0), trimmed) : trimmed;
+    return derTlv(0x02, body);
+  },
+  octetString: (bytes: Uint8Array) => derTlv(0x04, bytes),
+  bitString: (bytes: Uint8Array) => derTlv(0x03, Uint8Array.of(0), bytes),
+  oid: (encoded: string) => derTlv(0x06, Uint8Array.from(Buffer.from(encoded, 'hex'))),
+  contextPrimitive: (n: number, bytes: Uint8Array) => derTlv(0x80 | n, bytes),
+};
+
+function badSignature(reason: string): CryptoError {
+  return new CryptoError('CRYPTO_INVALID_SIGNATURE_ENCODING', `not a DER ECDSA/SM2 signature: ${reason}`, {});
+}
+
+/** Reads one strict-DER INTEGER (non-negative, minimal) and returns it as 32 bytes. */
+function readInteger(bytes: Uint8Array, offset: number): { value: Uint8Array; next: number } {
+  if (bytes[offset] !== 0x02) throw badSignature('expected INTEGER');
+  const len = bytes[offset + 1];
+  if (len === undefined || len === 0 || len > 33) throw badSignature('bad INTEGER length');
+  const start = offset + 2;
+  const body = bytes.subarray(start, start + len);
+  if (body.length !== len) throw badSignature('truncated INTEGER');
+  if ((body[0]! & 0x80) !== 0) throw badSignature('negative INTEGER');
+  if (len > 1 && body[0] === 0 && (body[1]! & 0x80) === 0) throw badSignature('non-minimal INTEGER');
+  const magnitude = body[0] === 0 ? body.subarray(1) : body;
+  if (magnitude.length > 32) throw badSignature('INTEGER wider than 256 bits');
+  const value = new Uint8Array(32);
+  value.set(magnitude, 32 - magnitude.length);
+  return { value, next: start + len };
+}
+
+/** DER SEQUENCE { r INTEGER, s INTEGER } to 64-byte r||s; any other form is refused. */
+export function signatureFromDer(derBytes: Uint8Array): Uint8Array {
+  if (derBytes[0] !== 0x30 || derBytes.length < 8 || derBytes[1]! >= 0x80 || derBytes[1]! + 2 !== derBytes.length) {
+    throw badSignature('expected a short-form SEQUENCE spanning the input');
+  }
+  const r = readInteger(derBytes, 2);
+  const s = readInteger(derBytes, r.next);
+  if (s.next !== derBytes.length) throw badSignature('trailing bytes');
+  return concatBytes(r.value, s.value);
+}
+
+export function signatureToDer(rs: Uint8Array): Uint8Array {
+  if (rs.length !== 64) throw badSignature('r||s must be 64 bytes');
+  return der.sequence(der.integer(rs.subarray(0, 32)), der.integer(rs.subarray(32)));
+}

@@ -1,0 +1,217 @@
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { secp256k1 as k1 } from '@noble/curves/secp256k1.js';
+import { concatBytes, equalBytes } from '@pujiang/types';
+import { der } from './der.js';
+import { CryptoError } from './errors.js';
+import type { PublicKey, SecretKey } from './keys.js';
+import { getSuite } from './suites/registry.js';
+import type { SuiteId } from './suites/suite.js';
+
+/**
+ * PEM (SPKI / PKCS#8) and JWK import and export, for the suites that have a standard form:
+ * Ed25519 (RFC 8410), SM2 (GB/T 35276 OIDs), secp256k1 (SEC 1), ML-DSA (RFC 9881, private
+ * keys in the 32-byte seed form). The hybrid suites have no standard key format; use hex.
+ */
+const OID = {
+  ecPublicKey: '2a8648ce3d0201',
+  sm2: '2a811ccf5501822d',
+  secp256k1: '2b8104000a',
+  ed25519: '2b6570',
+  mlDsa44: '608648016503040311',
+  mlDsa65: '608648016503040312',
+} as const;
+
+function unsupported(suite: SuiteId, format: string): CryptoError {
+  return new CryptoError('CRYPTO_UNSUPPORTED_FORMAT', `${suite} keys have no standard ${format} form; use hex`, {
+    suite,
+    format,
+  });
+}
+
+function badPem(reason: string, details: Record<string, unknown> = {}): CryptoError {
+  return new CryptoError('CRYPTO_INVALID_PEM', `invalid PEM key: ${reason}`, details);
+}
+
+function toPem(label: string, body: Uint8Array): string {
+  const b64 = Buffer.from(body).toString('base64');
+  const lines = b64.match(/.{1,64}/g) ?? [];
+  return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
+}
+
+function fromPem(pem: string, label: string): Uint8Array {
+  const match = new RegExp(`-----BEGIN ${label}-----([A-Za-z0-9+/=\\s]+)-----END ${label}-----`).exec(pem);
+  if (!match) throw badPem(`expected a ${label} block`);
+  return new Uint8Array(Buffer.from(match[1]!.replace(/\s+/g, ''), 'base64'));
+}
+
+function uncompressedK1(publicKey: Uint8Array): Uint8Array {
+  return k1.Point.fromBytes(publicKey).toBytes(false);
+}
+
+function ecAlgorithm(curveOid: string): Uint8Array {
+  return der.sequence(der.oid(OID.ecPublicKey), der.oid(curveOid));
+}
+
+/** SubjectPublicKeyInfo DER for a public key. */
+function spki(key: PublicKey): Uint8Array {
+  switch (key.suite) {
+    case 'ed25519':
+      return der.sequence(der.sequence(der.oid(OID.ed25519)), der.bitString(key.bytes));
+    case 'sm2':
+      return der.sequence(ecAlgorithm(OID.sm2), der.bitString(key.bytes));
+    case 'secp256k1':
+      return der.sequence(ecAlgorithm(OID.secp256k1), der.bitString(uncompressedK1(key.bytes)));
+    case 'ml-dsa-44':
+      return der.sequence(der.sequence(der.oid(OID.mlDsa44)), der.bitString(key.bytes));
+    case 'ml-dsa-65':
+      return der.sequence(der.sequence(der.oid(OID.mlDsa65)), der.bitString(key.bytes));
+    default:
+      throw unsupported(key.suite, 'PEM');
+  }
+}
+
+/** PKCS#8 PrivateKeyInfo DER for a secret key. */
+function pkcs8(key: SecretKey): Uint8Array {
+  const version0 = der.integer(Uint8Array.of(0));
+  const ecPrivateKey = (d: Uint8Array) => der.octetString(der.sequence(der.integer(Uint8Array.of(1)), der.octetString(d)));
+  switch (key.suite) {
+    case 'ed25519':
+      return der.sequence(version0, der.sequence(der.oid(OID.ed25519)), der.octetString(der.octetString(key.bytes)));
+    case 'sm2':
+      return der.sequence(version0, ecAlgorithm(OID.sm2), ecPrivateKey(key.bytes));
+    case 'secp256k1':
+      return der.sequence(version0, ecAlgorithm(OID.secp256k1), ecPrivateKey(key.bytes));
+    case 'ml-dsa-44':
+    case 'ml-dsa-65': {
+      const oid = key.suite === 'ml-dsa-44' ? OID.mlDsa44 : OID.mlDsa65;
+      return der.sequence(version0, der.sequence(der.oid(oid)), der.octetString(der.contextPrimitive(0, key.bytes)));
+    }
+    default:
+      throw unsupported(key.suite, 'PEM');
+  }
+}
+
+export function publicKeyToPem(key: PublicKey): string {
+  getSuite(key.suite);
+  return toPem('PUBLIC KEY', spki(key));
+}
+
+export function secretKeyToPem(key: SecretKey): string {
+  getSuite(key.suite);
+  return toPem('PRIVATE KEY', pkcs8(key));
+}
+
+function nodeCurveSuite(key: KeyObject): SuiteId | undefined {
+  if (key.asymmetricKeyType === 'ed25519') return 'ed25519';
+  if (key.asymmetricKeyType !== 'ec') return undefined;
+  const curve = key.asymmetricKeyDetails?.namedCurve;
+  return curve === 'SM2' ? 'sm2' : curve === 'secp256k1' ? 'secp256k1' : undefined;
+}
+
+/** ML-DSA keys are parsed by matching the RFC 9881 layout exactly (Node 20 cannot parse them). */
+function parseMlDsa(body: Uint8Array, kind: 'public' | 'secret'): { suite: SuiteId; bytes: Uint8Array } | undefined {
+  for (const suite of ['ml-dsa-44', 'ml-dsa-65'] as const) {
+    const s = getSuite(suite);
+    const length = kind === 'public' ? s.publicKeyLength : s.secretKeyLength;
+    const bytes = body.subarray(body.length - length);
+    if (body.length < length) continue;
+    const expected = kind === 'public' ? spki({ suite, bytes }) : pkcs8({ suite, bytes });
+    if (equalBytes(expected, body)) return { suite, bytes: new Uint8Array(bytes) };
+  }
+  return undefined;
+}
+
+/** Reads an SPKI PEM public key of any supported suite; the suite comes from the key's OID. */
+export function publicKeyFromPem(pem: string): PublicKey {
+  const body = fromPem(pem, 'PUBLIC KEY');
+  const mlDsa = parseMlDsa(body, 'public');
+  if (mlDsa) return mlDsa;
+  let key: KeyObject;
+  try {
+    key = createPublicKey({ key: Buffer.from(body), format: 'der', type: 'spki' });
+  } catch (cause) {
+    throw badPem('not a SubjectPublicKeyInfo', { cause: String(cause) });
+  }
+  const suite = nodeCurveSuite(key);
+  if (!suite) throw badPem('unsupported key algorithm', { type: key.asymmetricKeyType });
+  const raw = new Uint8Array(key.export({ type: 'spki', format: 'der' }));
+  if (suite === 'ed25519') return { suite, bytes: raw.subarray(raw.length - 32) };
+  const point = raw.subarray(raw.length - 65);
+  return { suite, bytes: suite === 'secp256k1' ? k1.Point.fromBytes(point).toBytes(true) : point };
+}
+
+/** Reads a PKCS#8 PEM secret key (OpenSSL's output included); the suite comes from its OID. */
+export function secretKeyFromPem(pem: string): SecretKey {
+  const body = fromPem(pem, 'PRIVATE KEY');
+  const mlDsa = parseMlDsa(body, 'secret');
+  if (mlDsa) return mlDsa;
+  let key: KeyObject;
+  try {
+    key = createPrivateKey({ key: Buffer.from(body), format: 'der', type: 'pkcs8' });
+  } catch (cause) {
+    throw badPem('not a PKCS#8 PrivateKeyInfo', { cause: String(cause) });
+  }
+  const suite = nodeCurveSuite(key);
+  if (!suite) throw badPem('unsupported key algorithm', { type: key.asymmetricKeyType });
+  if (suite === 'ed25519') {
+    const raw = new Uint8Array(key.export({ type: 'pkcs8', format: 'der' }));
+    return { suite, bytes: raw.subarray(raw.length - 32) };
+  }
+  // SEC 1 ECPrivateKey: SEQUENCE { INTEGER 1, OCTET STRING d (32 bytes), ... }.
+  const sec1 = new Uint8Array(key.export({ type: 'sec1', format: 'der' }));
+  const header = sec1[1]! & 0x80 ? 2 + (sec1[1]! & 0x7f) : 2;
+  const at = header + 3; // after INTEGER 1
+  if (sec1[header] !== 0x02 || sec1[at] !== 0x04 || sec1[at + 1] !== 32) {
+    throw badPem('unexpected EC private key layout');
+  }
+  return { suite, bytes: sec1.slice(at + 2, at + 34) };
+}
+
+export interface Jwk {
+  kty: string;
+  crv: string;
+  x: string;
+  y?: string;
+  d?: string;
+}
+
+const b64u = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url');
+
+/** JWK (RFC 7517/8037) for Ed25519 and secp256k1; the private part only when asked. */
+export function keyToJwk(publicKey: PublicKey, secretKey?: SecretKey): Jwk {
+  const withD = <T extends Jwk>(jwk: T): T => (secretKey ? { ...jwk, d: b64u(secretKey.bytes) } : jwk);
+  if (publicKey.suite === 'ed25519') return withD({ kty: 'OKP', crv: 'Ed25519', x: b64u(publicKey.bytes) });
+  if (publicKey.suite === 'secp256k1') {
+    const p = uncompressedK1(publicKey.bytes);
+    return withD({ kty: 'EC', crv: 'secp256k1', x: b64u(p.subarray(1, 33)), y: b64u(p.subarray(33)) });
+  }
+  throw unsupported(publicKey.suite, 'JWK');
+}
+
+export function keyFromJwk(jwk: Jwk): { publicKey: PublicKey; secretKey?: SecretKey } {
+  const bytes = (s: string | undefined, n: number, field: string) => {
+    const b = new Uint8Array(Buffer.from(s ?? '', 'base64url'));
+    if (b.length !== n) throw new CryptoError('CRYPTO_INVALID_JWK', `JWK "${field}" must be ${n} bytes`, { field });
+    return b;
+  };
+  let publicKey: PublicKey;
+  if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519') {
+    publicKey = { suite: 'ed25519', bytes: bytes(jwk.x, 32, 'x') };
+  } else if (jwk.kty === 'EC' && jwk.crv === 'secp256k1') {
+    const point = concatBytes(Uint8Array.of(4), bytes(jwk.x, 32, 'x'), bytes(jwk.y, 32, 'y'));
+    try {
+      publicKey = { suite: 'secp256k1', bytes: k1.Point.fromBytes(point).toBytes(true) };
+    } catch {
+      throw new CryptoError('CRYPTO_INVALID_JWK', 'JWK point is not on secp256k1', {});
+    }
+  } else {
+    throw new CryptoError('CRYPTO_INVALID_JWK', `unsupported JWK kty/crv ${jwk.kty}/${jwk.crv}`, {});
+  }
+  if (jwk.d === undefined) return { publicKey };
+  const secretKey: SecretKey = { suite: publicKey.suite, bytes: bytes(jwk.d, 32, 'd') };
+  const derived = getSuite(publicKey.suite).publicKeyFromSecretKey(secretKey.bytes);
+  if (!equalBytes(derived, publicKey.bytes)) {
+    throw new CryptoError('CRYPTO_INVALID_JWK', 'JWK private key does not match its public key', {});
+  }
+  return { publicKey, secretKey };
+}

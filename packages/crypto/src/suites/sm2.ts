@@ -1,0 +1,106 @@
+import { bytesToHex, hexToBytes } from '@pujiang/types';
+import { sm2 as smCrypto } from 'sm-crypto-v2';
+import { BoundedCache } from '../bounded-cache.js';
+import { bytesToBigInt, invalidPublicKey, invalidSecretKey, requirePublicKeyLength, requireSecretKeyLength } from './checks.js';
+import type { SignatureOptions, SignatureSuite } from './suite.js';
+
+/** Default SM2 user identity (GM/T 0009), hashed into Z_A when none is given. */
+export const SM2_DEFAULT_USER_ID = '1234567812345678';
+
+/** Order n of the SM2 recommended curve (GM/T 0003.5). */
+const N = 0xfffffffeffffffffffffffffffffffff7203df6b21c6052b53bbf40939d54123n;
+
+type Sm2Point = ReturnType<typeof smCrypto.precomputePublicKey>;
+const points = new BoundedCache<Sm2Point | null>();
+const publicKeysBySecret = new BoundedCache<string>(256);
+
+function publicPoint(publicKey: Uint8Array): Sm2Point | null {
+  return points.getOrCreate(publicKey, () => {
+    try {
+      return smCrypto.precomputePublicKey(bytesToHex(publicKey));
+    } catch {
+      return null;
+    }
+  });
+}
+
+function checkSecretKey(secretKey: Uint8Array): string {
+  requireSecretKeyLength('sm2', secretKey, 32);
+  const d = bytesToBigInt(secretKey);
+  // d in [1, n-2] so that (1 + d) is invertible mod n (GM/T 0003.1 section 6.1).
+  if (d < 1n || d > N - 2n) throw invalidSecretKey('sm2', 'scalar outside [1, n-2]');
+  return bytesToHex(secretKey);
+}
+
+function userIdOf(options?: SignatureOptions): string {
+  return options?.sm2UserId ?? SM2_DEFAULT_USER_ID;
+}
+
+/** Z_A = SM3(ENTL_A || ID_A || a || b || x_G || y_G || x_A || y_A) (GM/T 0003.2 section 5.5). */
+export function sm2UserHash(publicKey: Uint8Array, userId = SM2_DEFAULT_USER_ID): Uint8Array {
+  return new Uint8Array(smCrypto.getZ(bytesToHex(publicKey), userId));
+}
+
+/** e = SM3(Z_A || M), the value SM2 actually signs. */
+export function sm2MessageDigest(publicKey: Uint8Array, message: Uint8Array, userId = SM2_DEFAULT_USER_ID): Uint8Array {
+  return hexToBytes(smCrypto.getHash(message, bytesToHex(publicKey), userId));
+}
+
+/**
+ * Signs with a caller-chosen nonce k. Only for known-answer tests against the standard's
+ * example; a reused or predictable k reveals the secret key.
+ */
+export function sm2SignWithNonceForTests(
+  secretKey: Uint8Array,
+  message: Uint8Array,
+  nonce: { k: bigint; x1: bigint },
+  userId = SM2_DEFAULT_USER_ID,
+): Uint8Array {
+  const hex = smCrypto.doSignature(message, checkSecretKey(secretKey), {
+    hash: true,
+    userId,
+    der: false,
+    pointPool: [{ k: nonce.k, x1: nonce.x1 }],
+  });
+  return hexToBytes(hex);
+}
+
+/**
+ * GM/T 0003 SM2 signatures with SM3 and the Z_A user identity, via sm-crypto-v2 with
+ * `{hash: true}` (never Node's 'SM2' curve with ECDSA, which is a different scheme).
+ * Public keys are 65-byte uncompressed points (04 || x || y), signatures 64-byte r || s.
+ * Verification requires r, s in [1, n-1] (GM/T 0003.2 section 7.1 B1, B2).
+ */
+export const sm2: SignatureSuite = {
+  id: 'sm2',
+  code: 2,
+  publicKeyLength: 65,
+  secretKeyLength: 32,
+  signatureLength: 64,
+  generateSecretKey: () => hexToBytes(smCrypto.generateKeyPairHex().privateKey.padStart(64, '0')),
+  publicKeyFromSecretKey(secretKey) {
+    return hexToBytes(smCrypto.getPublicKeyFromPrivateKey(checkSecretKey(secretKey)));
+  },
+  sign(secretKey, message, options) {
+    const d = checkSecretKey(secretKey);
+    const publicKey = publicKeysBySecret.getOrCreate(secretKey, () => smCrypto.getPublicKeyFromPrivateKey(d));
+    return hexToBytes(
+      smCrypto.doSignature(message, d, { hash: true, publicKey, userId: userIdOf(options), der: false }),
+    );
+  },
+  verify(publicKey, message, signature, options) {
+    requirePublicKeyLength('sm2', publicKey, 65);
+    if (publicKey[0] !== 0x04) throw invalidPublicKey('sm2', 'expected an uncompressed point (04 || x || y)');
+    const point = publicPoint(publicKey);
+    if (point === null) throw invalidPublicKey('sm2', 'not a point on the SM2 curve');
+    if (signature.length !== 64) return false;
+    const r = bytesToBigInt(signature.subarray(0, 32));
+    const s = bytesToBigInt(signature.subarray(32));
+    if (r < 1n || r >= N || s < 1n || s >= N) return false;
+    return smCrypto.doVerifySignature(message, bytesToHex(signature), point, {
+      hash: true,
+      userId: userIdOf(options),
+      der: false,
+    });
+  },
+};
