@@ -65,3 +65,48 @@ export function signatureToDer(rs: Uint8Array): Uint8Array {
   if (rs.length !== 64) throw badSignature('r||s must be 64 bytes');
   return der.sequence(der.integer(rs.subarray(0, 32)), der.integer(rs.subarray(32)));
 }
+
+export interface DerElement {
+  readonly tag: number;
+  readonly content: Uint8Array;
+  /** Offset just past this element in the input it was read from. */
+  readonly end: number;
+}
+
+/** Reads one definite-length DER element; refuses indefinite and non-minimal lengths. */
+export function readDer(bytes: Uint8Array, offset = 0): DerElement {
+  const fail = (reason: string) =>
+    new CryptoError('CRYPTO_UNSUPPORTED_FORMAT', `malformed DER: ${reason}`, { offset });
+  const tag = bytes[offset];
+  const first = bytes[offset + 1];
+  if (tag === undefined || first === undefined) throw fail('truncated header');
+  let length = first;
+  let start = offset + 2;
+  if (first & 0x80) {
+    const n = first & 0x7f;
+    if (n === 0 || n > 3) throw fail('unsupported length form');
+    length = 0;
+    for (let i = 0; i < n; i++) {
+      const b = bytes[start + i];
+      if (b === undefined) throw fail('truncated length');
+      if (i === 0 && b === 0) throw fail('non-minimal length');
+      length = length * 256 + b;
+    }
+    if (length < 0x80) throw fail('non-minimal length');
+    start += n;
+  }
+  if (start + length > bytes.length) throw fail('content runs past the input');
+  return { tag, content: bytes.subarray(start, start + length), end: start + length };
+}
+
+/** The elements directly inside a constructed element's content. */
+export function readDerChildren(content: Uint8Array): DerElement[] {
+  const out: DerElement[] = [];
+  let offset = 0;
+  while (offset < content.length) {
+    const element = readDer(content, offset);
+    out.push(element);
+    offset = element.end;
+  }
+  return out;
+}

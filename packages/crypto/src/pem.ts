@@ -1,7 +1,6 @@
-import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { secp256k1 as k1 } from '@noble/curves/secp256k1.js';
 import { concatBytes, equalBytes } from '@pujiang/types';
-import { der } from './der.js';
+import { type DerElement, der, readDer, readDerChildren } from './der.js';
 import { CryptoError } from './errors.js';
 import type { PublicKey, SecretKey } from './keys.js';
 import { getSuite } from './suites/registry.js';
@@ -101,70 +100,87 @@ export function secretKeyToPem(key: SecretKey): string {
   return toPem('PRIVATE KEY', pkcs8(key));
 }
 
-function nodeCurveSuite(key: KeyObject): SuiteId | undefined {
-  if (key.asymmetricKeyType === 'ed25519') return 'ed25519';
-  if (key.asymmetricKeyType !== 'ec') return undefined;
-  const curve = key.asymmetricKeyDetails?.namedCurve;
-  return curve === 'SM2' ? 'sm2' : curve === 'secp256k1' ? 'secp256k1' : undefined;
+const OID_SUITES: Record<string, SuiteId> = {
+  [OID.ed25519]: 'ed25519',
+  [OID.mlDsa44]: 'ml-dsa-44',
+  [OID.mlDsa65]: 'ml-dsa-65',
+};
+
+/** AlgorithmIdentifier to suite: Ed25519 and ML-DSA by their own OID, EC keys by curve OID. */
+function suiteOfAlgorithm(algorithm: DerElement): SuiteId {
+  const [oid, params] = readDerChildren(algorithm.content);
+  if (algorithm.tag !== 0x30 || oid?.tag !== 0x06) throw badPem('malformed AlgorithmIdentifier');
+  const oidHex = Buffer.from(oid.content).toString('hex');
+  if (oidHex === OID.ecPublicKey) {
+    const curve = params?.tag === 0x06 ? Buffer.from(params.content).toString('hex') : '';
+    if (curve === OID.sm2) return 'sm2';
+    if (curve === OID.secp256k1) return 'secp256k1';
+    throw badPem('unsupported elliptic curve', { curve });
+  }
+  const suite = OID_SUITES[oidHex];
+  if (!suite) throw badPem('unsupported key algorithm', { oid: oidHex });
+  return suite;
 }
 
-/** ML-DSA keys are parsed by matching the RFC 9881 layout exactly (Node 20 cannot parse them). */
-function parseMlDsa(body: Uint8Array, kind: 'public' | 'secret'): { suite: SuiteId; bytes: Uint8Array } | undefined {
-  for (const suite of ['ml-dsa-44', 'ml-dsa-65'] as const) {
-    const s = getSuite(suite);
-    const length = kind === 'public' ? s.publicKeyLength : s.secretKeyLength;
-    const bytes = body.subarray(body.length - length);
-    if (body.length < length) continue;
-    const expected = kind === 'public' ? spki({ suite, bytes }) : pkcs8({ suite, bytes });
-    if (equalBytes(expected, body)) return { suite, bytes: new Uint8Array(bytes) };
+function parse<T>(what: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof CryptoError && error.code === 'CRYPTO_INVALID_PEM') throw error;
+    throw badPem(`not a valid ${what}`, { cause: error instanceof Error ? error.message : String(error) });
   }
-  return undefined;
+}
+
+function exactLength(suite: SuiteId, bytes: Uint8Array, length: number, what: string): Uint8Array {
+  if (bytes.length !== length) throw badPem(`${suite} ${what} must be ${length} bytes`, { length: bytes.length });
+  return new Uint8Array(bytes);
 }
 
 /** Reads an SPKI PEM public key of any supported suite; the suite comes from the key's OID. */
 export function publicKeyFromPem(pem: string): PublicKey {
   const body = fromPem(pem, 'PUBLIC KEY');
-  const mlDsa = parseMlDsa(body, 'public');
-  if (mlDsa) return mlDsa;
-  let key: KeyObject;
-  try {
-    key = createPublicKey({ key: Buffer.from(body), format: 'der', type: 'spki' });
-  } catch (cause) {
-    throw badPem('not a SubjectPublicKeyInfo', { cause: String(cause) });
-  }
-  const suite = nodeCurveSuite(key);
-  if (!suite) throw badPem('unsupported key algorithm', { type: key.asymmetricKeyType });
-  const raw = new Uint8Array(key.export({ type: 'spki', format: 'der' }));
-  if (suite === 'ed25519') return { suite, bytes: raw.subarray(raw.length - 32) };
-  const point = raw.subarray(raw.length - 65);
-  return { suite, bytes: suite === 'secp256k1' ? k1.Point.fromBytes(point).toBytes(true) : point };
+  return parse('SubjectPublicKeyInfo', () => {
+    const outer = readDer(body);
+    if (outer.tag !== 0x30 || outer.end !== body.length) throw badPem('expected one SEQUENCE');
+    const [algorithm, bits] = readDerChildren(outer.content);
+    if (!algorithm || bits?.tag !== 0x03 || bits.content[0] !== 0) throw badPem('expected a BIT STRING key');
+    const suite = suiteOfAlgorithm(algorithm);
+    const key = bits.content.subarray(1);
+    if (suite === 'secp256k1') return { suite, bytes: k1.Point.fromBytes(key).toBytes(true) };
+    const bytes = exactLength(suite, key, getSuite(suite).publicKeyLength, 'public key');
+    getSuite(suite).verify(bytes, new Uint8Array(), new Uint8Array()); // throws on a key that is not a point
+    return { suite, bytes };
+  });
 }
 
 /** Reads a PKCS#8 PEM secret key (OpenSSL's output included); the suite comes from its OID. */
 export function secretKeyFromPem(pem: string): SecretKey {
   const body = fromPem(pem, 'PRIVATE KEY');
-  const mlDsa = parseMlDsa(body, 'secret');
-  if (mlDsa) return mlDsa;
-  let key: KeyObject;
-  try {
-    key = createPrivateKey({ key: Buffer.from(body), format: 'der', type: 'pkcs8' });
-  } catch (cause) {
-    throw badPem('not a PKCS#8 PrivateKeyInfo', { cause: String(cause) });
-  }
-  const suite = nodeCurveSuite(key);
-  if (!suite) throw badPem('unsupported key algorithm', { type: key.asymmetricKeyType });
-  if (suite === 'ed25519') {
-    const raw = new Uint8Array(key.export({ type: 'pkcs8', format: 'der' }));
-    return { suite, bytes: raw.subarray(raw.length - 32) };
-  }
-  // SEC 1 ECPrivateKey: SEQUENCE { INTEGER 1, OCTET STRING d (32 bytes), ... }.
-  const sec1 = new Uint8Array(key.export({ type: 'sec1', format: 'der' }));
-  const header = sec1[1]! & 0x80 ? 2 + (sec1[1]! & 0x7f) : 2;
-  const at = header + 3; // after INTEGER 1
-  if (sec1[header] !== 0x02 || sec1[at] !== 0x04 || sec1[at + 1] !== 32) {
-    throw badPem('unexpected EC private key layout');
-  }
-  return { suite, bytes: sec1.slice(at + 2, at + 34) };
+  return parse('PKCS#8 PrivateKeyInfo', () => {
+    const outer = readDer(body);
+    if (outer.tag !== 0x30 || outer.end !== body.length) throw badPem('expected one SEQUENCE');
+    const [version, algorithm, privateKey] = readDerChildren(outer.content);
+    if (version?.tag !== 0x02 || !algorithm || privateKey?.tag !== 0x04) throw badPem('malformed PrivateKeyInfo');
+    const suite = suiteOfAlgorithm(algorithm);
+    const inner = readDer(privateKey.content);
+    let bytes: Uint8Array;
+    if (suite === 'ed25519') {
+      if (inner.tag !== 0x04) throw badPem('expected CurvePrivateKey');
+      bytes = exactLength(suite, inner.content, 32, 'secret key');
+    } else if (suite === 'sm2' || suite === 'secp256k1') {
+      // SEC 1 ECPrivateKey: SEQUENCE { INTEGER 1, OCTET STRING d, [0] params OPTIONAL, [1] key OPTIONAL }.
+      const [ecVersion, d] = readDerChildren(inner.content);
+      if (inner.tag !== 0x30 || ecVersion?.tag !== 0x02 || d?.tag !== 0x04) throw badPem('malformed ECPrivateKey');
+      bytes = exactLength(suite, d.content, 32, 'secret key');
+    } else {
+      // RFC 9881: seed [0], or SEQUENCE { seed, expandedKey }; the seed is what we keep.
+      const seed = inner.tag === 0x30 ? readDerChildren(inner.content)[0] : inner;
+      if (!seed || (seed.tag !== 0x80 && seed.tag !== 0x04)) throw badPem('ML-DSA private key without its seed');
+      bytes = exactLength(suite, seed.content, 32, 'seed');
+    }
+    getSuite(suite).publicKeyFromSecretKey(bytes); // refuses out-of-range scalars
+    return { suite, bytes };
+  });
 }
 
 export interface Jwk {
