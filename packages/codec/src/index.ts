@@ -1,6 +1,7 @@
-export { CodecError } from './errors.js';
 export type { CodecErrorCode } from './errors.js';
+export { CodecError } from './errors.js';
 export { MAX_LENGTH_PREFIX, Reader, Writer } from './io.js';
+export type { Codec, Infer, LimitOptions, StructValue, UnionValue } from './schema.js';
 export {
   bool,
   bytes,
@@ -19,4 +20,3 @@ export {
   u64,
   union,
 } from './schema.js';
-export type { Codec, Infer, LimitOptions, StructValue, UnionValue } from './schema.js';

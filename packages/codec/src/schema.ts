@@ -62,7 +62,8 @@ function uint(kind: string, bits: 8 | 16 | 32): Codec<number> {
     kind,
     minSize: size,
     write(w, v) {
-      if (!Number.isInteger(v) || v < 0 || v > limit) throw invalid(kind, `expected integer in [0, ${limit}]`, v);
+      if (!Number.isInteger(v) || v < 0 || v > limit)
+        throw invalid(kind, `expected integer in [0, ${limit}]`, v);
       if (bits === 8) w.u8(v);
       else if (bits === 16) w.u16(v);
       else w.u32(v);
@@ -82,7 +83,8 @@ export const u64: Codec<bigint> = {
   kind: 'u64',
   minSize: 8,
   write(w, v) {
-    if (typeof v !== 'bigint' || v < 0n || v > U64_MAX) throw invalid('u64', 'expected bigint in [0, 2^64-1]', v);
+    if (typeof v !== 'bigint' || v < 0n || v > U64_MAX)
+      throw invalid('u64', 'expected bigint in [0, 2^64-1]', v);
     w.u64(v);
   },
   read(r) {
@@ -151,7 +153,8 @@ export function string(options: LimitOptions = {}): Codec<string> {
       if (typeof v !== 'string') throw invalid('string', 'expected string', v);
       if (!v.isWellFormed()) throw invalid('string', 'string has a lone surrogate');
       const encoded = utf8Encoder.encode(v);
-      if (encoded.length > max) throw invalid('string', `UTF-8 length ${encoded.length} exceeds limit ${max}`);
+      if (encoded.length > max)
+        throw invalid('string', `UTF-8 length ${encoded.length} exceeds limit ${max}`);
       w.lengthPrefix(encoded.length);
       w.raw(encoded);
     },
@@ -289,7 +292,8 @@ export function union<V extends FieldCodecs>(name: string, variants: V): Codec<U
       const offset = r.offset;
       const tag = r.u8();
       const entry = entries[tag];
-      if (!entry) throw new CodecError('CODEC_UNKNOWN_VARIANT', `${name}: unknown variant tag ${tag}`, { offset, tag });
+      if (!entry)
+        throw new CodecError('CODEC_UNKNOWN_VARIANT', `${name}: unknown variant tag ${tag}`, { offset, tag });
       return { type: entry[0], value: entry[1].read(r) } as UnionValue<V>;
     },
   };
@@ -311,7 +315,8 @@ export function literals<const L extends readonly string[]>(name: string, values
       const offset = r.offset;
       const tag = r.u8();
       const value = values[tag];
-      if (value === undefined) throw new CodecError('CODEC_UNKNOWN_VARIANT', `${name}: unknown tag ${tag}`, { offset, tag });
+      if (value === undefined)
+        throw new CodecError('CODEC_UNKNOWN_VARIANT', `${name}: unknown tag ${tag}`, { offset, tag });
       return value;
     },
   };
@@ -337,7 +342,8 @@ export function map<K, V>(key: Codec<K>, value: Codec<V>, options: LimitOptions 
       });
       pairs.sort((a, b) => compareBytes(a.k, b.k));
       for (let i = 1; i < pairs.length; i++) {
-        if (compareBytes(pairs[i - 1]!.k, pairs[i]!.k) === 0) throw invalid(kind, 'two keys share one encoding');
+        if (compareBytes(pairs[i - 1]!.k, pairs[i]!.k) === 0)
+          throw invalid(kind, 'two keys share one encoding');
       }
       w.lengthPrefix(pairs.length);
       for (const { k, x } of pairs) {
@@ -354,7 +360,9 @@ export function map<K, V>(key: Codec<K>, value: Codec<V>, options: LimitOptions 
         const k = key.read(r);
         const encodedKey = r.bytes.subarray(start, r.offset);
         if (previous && compareBytes(previous, encodedKey) >= 0) {
-          throw new CodecError('CODEC_UNSORTED_MAP', `${kind}: keys must be strictly increasing`, { offset: start });
+          throw new CodecError('CODEC_UNSORTED_MAP', `${kind}: keys must be strictly increasing`, {
+            offset: start,
+          });
         }
         previous = encodedKey;
         out.set(k, value.read(r));

@@ -47,14 +47,16 @@ const Sample = struct('Sample', {
 });
 type Sample = Infer<typeof Sample>;
 
-const arbTransfer = fc.record(
-  {
-    to: fc.uint8Array({ minLength: 21, maxLength: 21 }),
-    amount: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
-    memo: fc.string({ unit: 'grapheme', maxLength: 40 }),
-  },
-  { requiredKeys: ['to', 'amount'] },
-).map((v) => ({ ...v })); // fast-check builds null-prototype records; decode returns plain objects
+const arbTransfer = fc
+  .record(
+    {
+      to: fc.uint8Array({ minLength: 21, maxLength: 21 }),
+      amount: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
+      memo: fc.string({ unit: 'grapheme', maxLength: 40 }),
+    },
+    { requiredKeys: ['to', 'amount'] },
+  )
+  .map((v) => ({ ...v })); // fast-check builds null-prototype records; decode returns plain objects
 
 const arbSample: fc.Arbitrary<Sample> = fc
   .record(
@@ -82,7 +84,22 @@ const arbSample: fc.Arbitrary<Sample> = fc
       ),
       suite: fc.constantFrom('ed25519', 'sm2', 'ml-dsa-44'),
     },
-    { requiredKeys: ['a', 'b', 'c', 'd', 'flag', 'blob', 'hash', 'text', 'items', 'attributes', 'action', 'suite'] },
+    {
+      requiredKeys: [
+        'a',
+        'b',
+        'c',
+        'd',
+        'flag',
+        'blob',
+        'hash',
+        'text',
+        'items',
+        'attributes',
+        'action',
+        'suite',
+      ],
+    },
   )
   .map((v) => ({ ...v }) as Sample);
 
@@ -132,7 +149,10 @@ describe('canonical codec: properties', () => {
       ),
       { numRuns: 1500 },
     );
-    assert.ok(accepted > 100, `only ${accepted} mutated inputs were accepted; the property was barely exercised`);
+    assert.ok(
+      accepted > 100,
+      `only ${accepted} mutated inputs were accepted; the property was barely exercised`,
+    );
   });
 
   it('fuzz: random bytes either decode canonically or fail with a CodecError, for every codec', () => {
@@ -172,8 +192,14 @@ describe('canonical codec: refusals', () => {
   });
 
   it('refuses length prefixes above 2^32-1', () => {
-    expectCodecError(() => decode(bytes(), new Uint8Array([0xff, 0xff, 0xff, 0xff, 0x7f])), 'CODEC_LENGTH_OVERFLOW');
-    expectCodecError(() => decode(bytes(), new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0x01])), 'CODEC_LENGTH_OVERFLOW');
+    expectCodecError(
+      () => decode(bytes(), new Uint8Array([0xff, 0xff, 0xff, 0xff, 0x7f])),
+      'CODEC_LENGTH_OVERFLOW',
+    );
+    expectCodecError(
+      () => decode(bytes(), new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0x01])),
+      'CODEC_LENGTH_OVERFLOW',
+    );
   });
 
   it('refuses a huge declared count before allocating', () => {
@@ -182,12 +208,24 @@ describe('canonical codec: refusals', () => {
       () => decode(list(u64, { max: 0xffff_ffff }), new Uint8Array([0xff, 0xff, 0xff, 0xff, 0x0f, 0])),
       'CODEC_UNEXPECTED_END',
     );
-    expectCodecError(() => decode(list(u8, { max: 2 }), new Uint8Array([3, 1, 2, 3])), 'CODEC_LENGTH_EXCEEDS_LIMIT');
+    expectCodecError(
+      () => decode(list(u8, { max: 2 }), new Uint8Array([3, 1, 2, 3])),
+      'CODEC_LENGTH_EXCEEDS_LIMIT',
+    );
   });
 
   it('refuses unsorted and duplicate map keys', () => {
     const m = map(u8, u8);
-    assert.deepEqual(encode(m, new Map([[2, 0], [1, 0]])), new Uint8Array([2, 1, 0, 2, 0]));
+    assert.deepEqual(
+      encode(
+        m,
+        new Map([
+          [2, 0],
+          [1, 0],
+        ]),
+      ),
+      new Uint8Array([2, 1, 0, 2, 0]),
+    );
     expectCodecError(() => decode(m, new Uint8Array([2, 2, 0, 1, 0])), 'CODEC_UNSORTED_MAP');
     expectCodecError(() => decode(m, new Uint8Array([2, 1, 0, 1, 5])), 'CODEC_UNSORTED_MAP');
   });

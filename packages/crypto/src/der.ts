@@ -52,7 +52,12 @@ function readInteger(bytes: Uint8Array, offset: number): { value: Uint8Array; ne
 
 /** DER SEQUENCE { r INTEGER, s INTEGER } to 64-byte r||s; any other form is refused. */
 export function signatureFromDer(derBytes: Uint8Array): Uint8Array {
-  if (derBytes[0] !== 0x30 || derBytes.length < 8 || derBytes[1]! >= 0x80 || derBytes[1]! + 2 !== derBytes.length) {
+  if (
+    derBytes[0] !== 0x30 ||
+    derBytes.length < 8 ||
+    derBytes[1]! >= 0x80 ||
+    derBytes[1]! + 2 !== derBytes.length
+  ) {
     throw badSignature('expected a short-form SEQUENCE spanning the input');
   }
   const r = readInteger(derBytes, 2);

@@ -8,9 +8,13 @@ export const HASH_LENGTH = 32;
 
 export function assertHashAlgorithm(value: unknown): asserts value is HashAlgorithm {
   if (value !== 'sm3' && value !== 'sha256') {
-    throw new CryptoError('CRYPTO_UNKNOWN_HASH', `unknown hash algorithm ${String(value)}; use sm3 or sha256`, {
-      algorithm: String(value),
-    });
+    throw new CryptoError(
+      'CRYPTO_UNKNOWN_HASH',
+      `unknown hash algorithm ${String(value)}; use sm3 or sha256`,
+      {
+        algorithm: String(value),
+      },
+    );
   }
 }
 

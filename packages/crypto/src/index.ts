@@ -1,10 +1,18 @@
 export { signatureFromDer, signatureToDer } from './der.js';
-export { CryptoError } from './errors.js';
 export type { CryptoErrorCode } from './errors.js';
-export { assertHashAlgorithm, HASH_ALGORITHMS, HASH_LENGTH, hash } from './hash.js';
+export { CryptoError } from './errors.js';
 export type { HashAlgorithm } from './hash.js';
-export { ADDRESS_LENGTH, deriveAddress, generateKeyPair, keyPairFromSecretKey, sign, verify } from './keys.js';
+export { assertHashAlgorithm, HASH_ALGORITHMS, HASH_LENGTH, hash } from './hash.js';
 export type { KeyPair, PublicKey, SecretKey, Signature } from './keys.js';
+export {
+  ADDRESS_LENGTH,
+  deriveAddress,
+  generateKeyPair,
+  keyPairFromSecretKey,
+  sign,
+  verify,
+} from './keys.js';
+export type { MerkleProof } from './merkle.js';
 export {
   hashChildren,
   hashLeaf,
@@ -14,16 +22,23 @@ export {
   rootFromProof,
   verifyMerkleProof,
 } from './merkle.js';
-export type { MerkleProof } from './merkle.js';
-export { keyFromJwk, keyToJwk, publicKeyFromPem, publicKeyToPem, secretKeyFromPem, secretKeyToPem } from './pem.js';
 export type { Jwk } from './pem.js';
+export {
+  keyFromJwk,
+  keyToJwk,
+  publicKeyFromPem,
+  publicKeyToPem,
+  secretKeyFromPem,
+  secretKeyToPem,
+} from './pem.js';
 export type { VerifyItem } from './pool/batch.js';
-export { VerifyPool } from './pool/verify-pool.js';
 export type { VerifyPoolOptions } from './pool/verify-pool.js';
+export { VerifyPool } from './pool/verify-pool.js';
 export { getSuite, getSuiteByCode, isSuiteId } from './suites/registry.js';
 export { SM2_DEFAULT_USER_ID, sm2MessageDigest, sm2UserHash } from './suites/sm2.js';
-export { SUITE_IDS } from './suites/suite.js';
 export type { SignatureOptions, SignatureSuite, SuiteId } from './suites/suite.js';
+export { SUITE_IDS } from './suites/suite.js';
+export type { AeadAlgorithm } from './symmetric.js';
 export {
   AEAD_ALGORITHMS,
   AEAD_NONCE_LENGTH,
@@ -33,4 +48,3 @@ export {
   sm4DecryptBlock,
   sm4EncryptBlock,
 } from './symmetric.js';
-export type { AeadAlgorithm } from './symmetric.js';

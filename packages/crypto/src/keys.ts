@@ -64,9 +64,13 @@ const ADDRESS_DOMAIN = utf8ToBytes('pujiang/address/v1');
 export function deriveAddress(chainHash: HashAlgorithm, publicKey: PublicKey): Uint8Array {
   const suite = getSuite(publicKey.suite);
   if (publicKey.bytes.length !== suite.publicKeyLength) {
-    throw new CryptoError('CRYPTO_INVALID_PUBLIC_KEY', `${suite.id} public key must be ${suite.publicKeyLength} bytes`, {
-      suite: suite.id,
-    });
+    throw new CryptoError(
+      'CRYPTO_INVALID_PUBLIC_KEY',
+      `${suite.id} public key must be ${suite.publicKeyLength} bytes`,
+      {
+        suite: suite.id,
+      },
+    );
   }
   const code = Uint8Array.of(suite.code);
   const digest = hash(chainHash, ADDRESS_DOMAIN, code, publicKey.bytes);

@@ -34,7 +34,10 @@ function nextLevel(algorithm: HashAlgorithm, level: readonly Uint8Array[]): Uint
 }
 
 /** Root over already-hashed leaves (use `hashLeaf` on each datum first). */
-export function merkleRootOfLeafHashes(algorithm: HashAlgorithm, leafHashes: readonly Uint8Array[]): Uint8Array {
+export function merkleRootOfLeafHashes(
+  algorithm: HashAlgorithm,
+  leafHashes: readonly Uint8Array[],
+): Uint8Array {
   if (leafHashes.length === 0) return hash(algorithm);
   let level = leafHashes;
   while (level.length > 1) level = nextLevel(algorithm, level);
@@ -49,7 +52,11 @@ export function merkleRoot(algorithm: HashAlgorithm, leaves: readonly Uint8Array
 }
 
 /** Inclusion proofs for every leaf at once would repeat work; this builds the tree once per call. */
-export function merkleProof(algorithm: HashAlgorithm, leaves: readonly Uint8Array[], leafIndex: number): MerkleProof {
+export function merkleProof(
+  algorithm: HashAlgorithm,
+  leaves: readonly Uint8Array[],
+  leafIndex: number,
+): MerkleProof {
   if (!Number.isInteger(leafIndex) || leafIndex < 0 || leafIndex >= leaves.length) {
     throw new RangeError(`leaf index ${leafIndex} outside a tree of ${leaves.length} leaves`);
   }
@@ -69,9 +76,18 @@ export function merkleProof(algorithm: HashAlgorithm, leaves: readonly Uint8Arra
  * Root implied by a leaf hash and its proof (RFC 9162 section 2.1.3.2), or undefined if the
  * proof's shape does not fit its index and tree size.
  */
-export function rootFromProof(algorithm: HashAlgorithm, leafHash: Uint8Array, proof: MerkleProof): Uint8Array | undefined {
+export function rootFromProof(
+  algorithm: HashAlgorithm,
+  leafHash: Uint8Array,
+  proof: MerkleProof,
+): Uint8Array | undefined {
   const { leafIndex, treeSize, path } = proof;
-  if (!Number.isSafeInteger(leafIndex) || !Number.isSafeInteger(treeSize) || leafIndex < 0 || leafIndex >= treeSize) {
+  if (
+    !Number.isSafeInteger(leafIndex) ||
+    !Number.isSafeInteger(treeSize) ||
+    leafIndex < 0 ||
+    leafIndex >= treeSize
+  ) {
     return undefined;
   }
   let fn = leafIndex;

@@ -21,10 +21,14 @@ const OID = {
 } as const;
 
 function unsupported(suite: SuiteId, format: string): CryptoError {
-  return new CryptoError('CRYPTO_UNSUPPORTED_FORMAT', `${suite} keys have no standard ${format} form; use hex`, {
-    suite,
-    format,
-  });
+  return new CryptoError(
+    'CRYPTO_UNSUPPORTED_FORMAT',
+    `${suite} keys have no standard ${format} form; use hex`,
+    {
+      suite,
+      format,
+    },
+  );
 }
 
 function badPem(reason: string, details: Record<string, unknown> = {}): CryptoError {
@@ -72,10 +76,15 @@ function spki(key: PublicKey): Uint8Array {
 /** PKCS#8 PrivateKeyInfo DER for a secret key. */
 function pkcs8(key: SecretKey): Uint8Array {
   const version0 = der.integer(Uint8Array.of(0));
-  const ecPrivateKey = (d: Uint8Array) => der.octetString(der.sequence(der.integer(Uint8Array.of(1)), der.octetString(d)));
+  const ecPrivateKey = (d: Uint8Array) =>
+    der.octetString(der.sequence(der.integer(Uint8Array.of(1)), der.octetString(d)));
   switch (key.suite) {
     case 'ed25519':
-      return der.sequence(version0, der.sequence(der.oid(OID.ed25519)), der.octetString(der.octetString(key.bytes)));
+      return der.sequence(
+        version0,
+        der.sequence(der.oid(OID.ed25519)),
+        der.octetString(der.octetString(key.bytes)),
+      );
     case 'sm2':
       return der.sequence(version0, ecAlgorithm(OID.sm2), ecPrivateKey(key.bytes));
     case 'secp256k1':
@@ -83,7 +92,11 @@ function pkcs8(key: SecretKey): Uint8Array {
     case 'ml-dsa-44':
     case 'ml-dsa-65': {
       const oid = key.suite === 'ml-dsa-44' ? OID.mlDsa44 : OID.mlDsa65;
-      return der.sequence(version0, der.sequence(der.oid(oid)), der.octetString(der.contextPrimitive(0, key.bytes)));
+      return der.sequence(
+        version0,
+        der.sequence(der.oid(oid)),
+        der.octetString(der.contextPrimitive(0, key.bytes)),
+      );
     }
     default:
       throw unsupported(key.suite, 'PEM');
@@ -132,7 +145,8 @@ function parse<T>(what: string, fn: () => T): T {
 }
 
 function exactLength(suite: SuiteId, bytes: Uint8Array, length: number, what: string): Uint8Array {
-  if (bytes.length !== length) throw badPem(`${suite} ${what} must be ${length} bytes`, { length: bytes.length });
+  if (bytes.length !== length)
+    throw badPem(`${suite} ${what} must be ${length} bytes`, { length: bytes.length });
   return new Uint8Array(bytes);
 }
 
@@ -160,7 +174,8 @@ export function secretKeyFromPem(pem: string): SecretKey {
     const outer = readDer(body);
     if (outer.tag !== 0x30 || outer.end !== body.length) throw badPem('expected one SEQUENCE');
     const [version, algorithm, privateKey] = readDerChildren(outer.content);
-    if (version?.tag !== 0x02 || !algorithm || privateKey?.tag !== 0x04) throw badPem('malformed PrivateKeyInfo');
+    if (version?.tag !== 0x02 || !algorithm || privateKey?.tag !== 0x04)
+      throw badPem('malformed PrivateKeyInfo');
     const suite = suiteOfAlgorithm(algorithm);
     const inner = readDer(privateKey.content);
     let bytes: Uint8Array;
@@ -170,12 +185,14 @@ export function secretKeyFromPem(pem: string): SecretKey {
     } else if (suite === 'sm2' || suite === 'secp256k1') {
       // SEC 1 ECPrivateKey: SEQUENCE { INTEGER 1, OCTET STRING d, [0] params OPTIONAL, [1] key OPTIONAL }.
       const [ecVersion, d] = readDerChildren(inner.content);
-      if (inner.tag !== 0x30 || ecVersion?.tag !== 0x02 || d?.tag !== 0x04) throw badPem('malformed ECPrivateKey');
+      if (inner.tag !== 0x30 || ecVersion?.tag !== 0x02 || d?.tag !== 0x04)
+        throw badPem('malformed ECPrivateKey');
       bytes = exactLength(suite, d.content, 32, 'secret key');
     } else {
       // RFC 9881: seed [0], or SEQUENCE { seed, expandedKey }; the seed is what we keep.
       const seed = inner.tag === 0x30 ? readDerChildren(inner.content)[0] : inner;
-      if (!seed || (seed.tag !== 0x80 && seed.tag !== 0x04)) throw badPem('ML-DSA private key without its seed');
+      if (!seed || (seed.tag !== 0x80 && seed.tag !== 0x04))
+        throw badPem('ML-DSA private key without its seed');
       bytes = exactLength(suite, seed.content, 32, 'seed');
     }
     getSuite(suite).publicKeyFromSecretKey(bytes); // refuses out-of-range scalars
@@ -207,7 +224,8 @@ export function keyToJwk(publicKey: PublicKey, secretKey?: SecretKey): Jwk {
 export function keyFromJwk(jwk: Jwk): { publicKey: PublicKey; secretKey?: SecretKey } {
   const bytes = (s: string | undefined, n: number, field: string) => {
     const b = new Uint8Array(Buffer.from(s ?? '', 'base64url'));
-    if (b.length !== n) throw new CryptoError('CRYPTO_INVALID_JWK', `JWK "${field}" must be ${n} bytes`, { field });
+    if (b.length !== n)
+      throw new CryptoError('CRYPTO_INVALID_JWK', `JWK "${field}" must be ${n} bytes`, { field });
     return b;
   };
   let publicKey: PublicKey;

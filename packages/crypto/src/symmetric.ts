@@ -14,13 +14,19 @@ const MAX_PLAINTEXT = (2 ** 32 - 2) * 16;
 
 function checkParameters(algorithm: AeadAlgorithm, key: Uint8Array, nonce: Uint8Array, length: number): void {
   if (KEY_LENGTH[algorithm] === undefined) {
-    throw new CryptoError('CRYPTO_UNSUPPORTED_FORMAT', `unknown AEAD algorithm ${String(algorithm)}`, { algorithm });
+    throw new CryptoError('CRYPTO_UNSUPPORTED_FORMAT', `unknown AEAD algorithm ${String(algorithm)}`, {
+      algorithm,
+    });
   }
   if (key.length !== KEY_LENGTH[algorithm]) {
-    throw new CryptoError('CRYPTO_INVALID_KEY_LENGTH', `${algorithm} key must be ${KEY_LENGTH[algorithm]} bytes`, {
-      algorithm,
-      length: key.length,
-    });
+    throw new CryptoError(
+      'CRYPTO_INVALID_KEY_LENGTH',
+      `${algorithm} key must be ${KEY_LENGTH[algorithm]} bytes`,
+      {
+        algorithm,
+        length: key.length,
+      },
+    );
   }
   if (nonce.length !== AEAD_NONCE_LENGTH) {
     throw new CryptoError('CRYPTO_INVALID_NONCE', `${algorithm} nonce must be ${AEAD_NONCE_LENGTH} bytes`, {
@@ -29,7 +35,9 @@ function checkParameters(algorithm: AeadAlgorithm, key: Uint8Array, nonce: Uint8
     });
   }
   if (length > MAX_PLAINTEXT) {
-    throw new CryptoError('CRYPTO_MESSAGE_TOO_LONG', `${algorithm} message exceeds the GCM limit`, { length });
+    throw new CryptoError('CRYPTO_MESSAGE_TOO_LONG', `${algorithm} message exceeds the GCM limit`, {
+      length,
+    });
   }
 }
 
@@ -113,7 +121,8 @@ export function aeadDecrypt(
   aad: Uint8Array = new Uint8Array(0),
 ): Uint8Array {
   checkParameters(algorithm, key, nonce, Math.max(0, sealed.length - AEAD_TAG_LENGTH));
-  const failed = () => new CryptoError('CRYPTO_DECRYPT_FAILED', `${algorithm}: authentication failed`, { algorithm });
+  const failed = () =>
+    new CryptoError('CRYPTO_DECRYPT_FAILED', `${algorithm}: authentication failed`, { algorithm });
   if (sealed.length < AEAD_TAG_LENGTH) throw failed();
   const ciphertext = sealed.subarray(0, sealed.length - AEAD_TAG_LENGTH);
   const tag = sealed.subarray(sealed.length - AEAD_TAG_LENGTH);

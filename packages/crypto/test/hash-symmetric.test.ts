@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { createCipheriv } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { bytesToHex, hexToBytes, utf8ToBytes } from '@pujiang/types';
-import { aeadDecrypt, aeadEncrypt, CryptoError, hash, sm4DecryptBlock, sm4EncryptBlock } from '../src/index.js';
+import {
+  aeadDecrypt,
+  aeadEncrypt,
+  CryptoError,
+  hash,
+  sm4DecryptBlock,
+  sm4EncryptBlock,
+} from '../src/index.js';
 
 describe('SM3 (GB/T 32905 examples)', () => {
   it('example 1: "abc"', () => {
@@ -74,10 +81,14 @@ describe('SM4-GCM (RFC 8998 appendix A.1)', () => {
     }
     const badAad = aad.slice();
     badAad[0]! ^= 0x80;
-    assert.throws(() => aeadDecrypt('sm4-gcm', key, nonce, sealed, badAad), { code: 'CRYPTO_DECRYPT_FAILED' });
+    assert.throws(() => aeadDecrypt('sm4-gcm', key, nonce, sealed, badAad), {
+      code: 'CRYPTO_DECRYPT_FAILED',
+    });
     const badNonce = nonce.slice();
     badNonce[11]! ^= 1;
-    assert.throws(() => aeadDecrypt('sm4-gcm', key, badNonce, sealed, aad), { code: 'CRYPTO_DECRYPT_FAILED' });
+    assert.throws(() => aeadDecrypt('sm4-gcm', key, badNonce, sealed, aad), {
+      code: 'CRYPTO_DECRYPT_FAILED',
+    });
   });
   it('round-trips odd lengths, including empty', () => {
     for (const n of [0, 1, 15, 16, 17, 1000]) {
@@ -91,7 +102,10 @@ describe('AES-256-GCM (McGrew-Viega GCM spec test cases 13 and 14)', () => {
   const key = new Uint8Array(32);
   const nonce = new Uint8Array(12);
   it('empty plaintext gives the published tag', () => {
-    assert.equal(bytesToHex(aeadEncrypt('aes-256-gcm', key, nonce, new Uint8Array())), '530f8afbc74536b9a963b4f1c4cb738b');
+    assert.equal(
+      bytesToHex(aeadEncrypt('aes-256-gcm', key, nonce, new Uint8Array())),
+      '530f8afbc74536b9a963b4f1c4cb738b',
+    );
   });
   it('one zero block gives the published ciphertext and tag', () => {
     const sealed = aeadEncrypt('aes-256-gcm', key, nonce, new Uint8Array(16));
@@ -101,9 +115,12 @@ describe('AES-256-GCM (McGrew-Viega GCM spec test cases 13 and 14)', () => {
     assert.throws(() => aeadDecrypt('aes-256-gcm', key, nonce, sealed), { code: 'CRYPTO_DECRYPT_FAILED' });
   });
   it('refuses bad key and nonce lengths with typed errors', () => {
-    assert.throws(() => aeadEncrypt('aes-256-gcm', new Uint8Array(16), nonce, new Uint8Array()), (e: unknown) => {
-      return e instanceof CryptoError && e.code === 'CRYPTO_INVALID_KEY_LENGTH';
-    });
+    assert.throws(
+      () => aeadEncrypt('aes-256-gcm', new Uint8Array(16), nonce, new Uint8Array()),
+      (e: unknown) => {
+        return e instanceof CryptoError && e.code === 'CRYPTO_INVALID_KEY_LENGTH';
+      },
+    );
     assert.throws(() => aeadEncrypt('sm4-gcm', new Uint8Array(16), new Uint8Array(8), new Uint8Array()), {
       code: 'CRYPTO_INVALID_NONCE',
     });

@@ -100,7 +100,10 @@ describe('addresses', () => {
     assert.equal(seen.size, SUITE_IDS.length * 2);
   });
   it('are a fixed function of the key (pinned value)', () => {
-    const pk = { suite: 'ed25519' as const, bytes: hexToBytes('d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a') };
+    const pk = {
+      suite: 'ed25519' as const,
+      bytes: hexToBytes('d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a'),
+    };
     // Recomputed independently: sha256("pujiang/address/v1" || 0x01 || pk)[0..20], prefixed with 0x01.
     const expected = `01${createHash('sha256').update('pujiang/address/v1').update(Uint8Array.of(1)).update(pk.bytes).digest('hex').slice(0, 40)}`;
     assert.equal(bytesToHex(deriveAddress('sha256', pk)), expected);

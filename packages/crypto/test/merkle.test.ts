@@ -26,7 +26,11 @@ function referenceRoot(leaves: Uint8Array[]): Uint8Array {
 describe('Merkle tree (RFC 6962 style)', () => {
   it('matches the recursive RFC 6962 definition for every size up to 70', () => {
     for (let n = 0; n <= 70; n++) {
-      assert.equal(bytesToHex(merkleRoot('sha256', leavesOf(n))), bytesToHex(referenceRoot(leavesOf(n))), `n=${n}`);
+      assert.equal(
+        bytesToHex(merkleRoot('sha256', leavesOf(n))),
+        bytesToHex(referenceRoot(leavesOf(n))),
+        `n=${n}`,
+      );
     }
   });
 
@@ -37,12 +41,17 @@ describe('Merkle tree (RFC 6962 style)', () => {
 
   it('every proof verifies, for random sizes, indices and both hashes', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 300 }), fc.nat(), fc.constantFrom('sm3', 'sha256'), (n, i, alg) => {
-        const leaves = leavesOf(n);
-        const index = i % n;
-        const root = merkleRoot(alg, leaves);
-        assert.equal(verifyMerkleProof(alg, root, leaves[index]!, merkleProof(alg, leaves, index)), true);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 300 }),
+        fc.nat(),
+        fc.constantFrom('sm3', 'sha256'),
+        (n, i, alg) => {
+          const leaves = leavesOf(n);
+          const index = i % n;
+          const root = merkleRoot(alg, leaves);
+          assert.equal(verifyMerkleProof(alg, root, leaves[index]!, merkleProof(alg, leaves, index)), true);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -69,7 +78,10 @@ describe('Merkle tree (RFC 6962 style)', () => {
     // The tree size is not bound by the root alone (callers take it from an authenticated header);
     // a size that changes the proof's shape is refused.
     assert.equal(verifyMerkleProof('sha256', root, leaves[5]!, { ...proof, treeSize: 32 }), false);
-    assert.equal(verifyMerkleProof('sha256', root, leaves[5]!, { ...proof, path: proof.path.slice(1) }), false);
+    assert.equal(
+      verifyMerkleProof('sha256', root, leaves[5]!, { ...proof, path: proof.path.slice(1) }),
+      false,
+    );
   });
 
   it('a leaf presented as an inner node fails (second preimage)', () => {

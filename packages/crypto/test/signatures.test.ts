@@ -83,7 +83,10 @@ describe('every suite', () => {
           try {
             assert.equal(verify({ suite: id, bytes: k }, message, sig), false, `key byte ${at}`);
           } catch (error) {
-            assert.ok(error instanceof CryptoError && error.code === 'CRYPTO_INVALID_PUBLIC_KEY', String(error));
+            assert.ok(
+              error instanceof CryptoError && error.code === 'CRYPTO_INVALID_PUBLIC_KEY',
+              String(error),
+            );
           }
         }
       });

@@ -32,7 +32,10 @@ describe('SM2 standard example (GM/T 0003.5 Annex A)', () => {
     assert.equal(bytesToHex(sm2MessageDigest(publicKey, message, V.id)), V.e);
   });
   it('signing with the fixed k reproduces r and s', () => {
-    assert.equal(bytesToHex(sm2SignWithNonceForTests(hexToBytes(V.d), message, { k: V.k, x1: V.x1 }, V.id)), V.r + V.s);
+    assert.equal(
+      bytesToHex(sm2SignWithNonceForTests(hexToBytes(V.d), message, { k: V.k, x1: V.x1 }, V.id)),
+      V.r + V.s,
+    );
   });
   it('verifies the published signature', () => {
     assert.equal(sm2.verify(publicKey, message, signature), true);
@@ -50,11 +53,17 @@ describe('SM2 standard example (GM/T 0003.5 Annex A)', () => {
   it('converts between DER and r||s strictly', () => {
     const derSig = signatureToDer(signature);
     assert.deepEqual(signatureFromDer(derSig), signature);
-    assert.throws(() => signatureFromDer(new Uint8Array([...derSig, 0])), { code: 'CRYPTO_INVALID_SIGNATURE_ENCODING' });
+    assert.throws(() => signatureFromDer(new Uint8Array([...derSig, 0])), {
+      code: 'CRYPTO_INVALID_SIGNATURE_ENCODING',
+    });
     // r encoded as 00 01: not minimal DER.
-    assert.throws(() => signatureFromDer(hexToBytes('300702020001020101')), { code: 'CRYPTO_INVALID_SIGNATURE_ENCODING' });
+    assert.throws(() => signatureFromDer(hexToBytes('300702020001020101')), {
+      code: 'CRYPTO_INVALID_SIGNATURE_ENCODING',
+    });
     // r negative.
-    assert.throws(() => signatureFromDer(hexToBytes('3006020180020101')), { code: 'CRYPTO_INVALID_SIGNATURE_ENCODING' });
+    assert.throws(() => signatureFromDer(hexToBytes('3006020180020101')), {
+      code: 'CRYPTO_INVALID_SIGNATURE_ENCODING',
+    });
   });
   it('refuses the secret keys 0 and n-1', () => {
     assert.throws(() => sm2.sign(new Uint8Array(32), message), { code: 'CRYPTO_INVALID_SECRET_KEY' });

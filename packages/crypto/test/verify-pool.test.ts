@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { utf8ToBytes } from '@pujiang/types';
-import { generateKeyPair, sign, SUITE_IDS, type VerifyItem, VerifyPool } from '../src/index.js';
+import { generateKeyPair, SUITE_IDS, sign, type VerifyItem, VerifyPool } from '../src/index.js';
 
 describe('VerifyPool', () => {
   const pool = new VerifyPool({ workers: 2, maxChunk: 16 });
@@ -15,7 +15,12 @@ describe('VerifyPool', () => {
       const message = utf8ToBytes(`${suite} #${i}`);
       const signature = sign(kp.secretKey, message).bytes;
       const tamper = i % 3 === 2;
-      items.push({ suite, publicKey: kp.publicKey.bytes, message: tamper ? utf8ToBytes('other') : message, signature });
+      items.push({
+        suite,
+        publicKey: kp.publicKey.bytes,
+        message: tamper ? utf8ToBytes('other') : message,
+        signature,
+      });
       expected.push(!tamper);
     }
   }
@@ -40,7 +45,9 @@ describe('VerifyPool', () => {
   });
 
   it('refuses an unknown suite with a typed error', async () => {
-    await assert.rejects(pool.verifyBatch([{ ...items[0]!, suite: 'rsa' as never }]), { code: 'CRYPTO_UNKNOWN_SUITE' });
+    await assert.rejects(pool.verifyBatch([{ ...items[0]!, suite: 'rsa' as never }]), {
+      code: 'CRYPTO_UNKNOWN_SUITE',
+    });
   });
 
   it('an empty batch is an empty answer', async () => {

@@ -1,4 +1,4 @@
-export { bytesToHex, compareBytes, concatBytes, equalBytes, hexToBytes, utf8ToBytes } from './bytes.js';
 export type { BytesErrorCode } from './bytes.js';
-export { isPujiangError, PujiangError } from './errors.js';
+export { bytesToHex, compareBytes, concatBytes, equalBytes, hexToBytes, utf8ToBytes } from './bytes.js';
 export type { ErrorDetails } from './errors.js';
+export { isPujiangError, PujiangError } from './errors.js';

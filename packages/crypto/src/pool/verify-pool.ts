@@ -71,7 +71,11 @@ export class VerifyPool {
     for (const [id, p] of this.pending) {
       if (p.worker !== worker) continue;
       this.settle(id, (x) =>
-        x.reject(new CryptoError('CRYPTO_POOL_WORKER_FAILED', 'a verification worker failed', { cause: cause.message })),
+        x.reject(
+          new CryptoError('CRYPTO_POOL_WORKER_FAILED', 'a verification worker failed', {
+            cause: cause.message,
+          }),
+        ),
       );
     }
     const index = this.workers.indexOf(worker);
@@ -111,7 +115,8 @@ export class VerifyPool {
 
   /** Verifies one item; calls in the same tick share a batch. */
   verify(item: VerifyItem): Promise<boolean> {
-    if (this.closed) return Promise.reject(new CryptoError('CRYPTO_POOL_CLOSED', 'the verification pool is closed'));
+    if (this.closed)
+      return Promise.reject(new CryptoError('CRYPTO_POOL_CLOSED', 'the verification pool is closed'));
     return new Promise((resolve, reject) => {
       if (this.queued.length === 0) setImmediate(() => this.flush());
       this.queued.push({ item, resolve, reject });
@@ -122,8 +127,12 @@ export class VerifyPool {
     const queued = this.queued;
     this.queued = [];
     this.verifyBatch(queued.map((q) => q.item)).then(
-      (results) => queued.forEach((q, i) => q.resolve(results[i]!)),
-      (error: Error) => queued.forEach((q) => q.reject(error)),
+      (results) => {
+        for (const [i, q] of queued.entries()) q.resolve(results[i]!);
+      },
+      (error: Error) => {
+        for (const q of queued) q.reject(error);
+      },
     );
   }
 
@@ -131,7 +140,9 @@ export class VerifyPool {
     if (this.closed) return;
     this.closed = true;
     for (const [id] of this.pending) {
-      this.settle(id, (p) => p.reject(new CryptoError('CRYPTO_POOL_CLOSED', 'the verification pool was closed')));
+      this.settle(id, (p) =>
+        p.reject(new CryptoError('CRYPTO_POOL_CLOSED', 'the verification pool was closed')),
+      );
     }
     await Promise.all(this.workers.map((w) => w.thread.terminate()));
   }

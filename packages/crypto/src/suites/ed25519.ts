@@ -33,7 +33,11 @@ function importPublicKey(publicKey: Uint8Array): KeyObject | null {
   return publicKeys.getOrCreate(publicKey, () => {
     if (!isCanonicalPointEncoding(publicKey)) return null;
     try {
-      return createPublicKey({ key: Buffer.from(concatBytes(ED25519_SPKI_PREFIX, publicKey)), format: 'der', type: 'spki' });
+      return createPublicKey({
+        key: Buffer.from(concatBytes(ED25519_SPKI_PREFIX, publicKey)),
+        format: 'der',
+        type: 'spki',
+      });
     } catch {
       return null;
     }
@@ -42,7 +46,11 @@ function importPublicKey(publicKey: Uint8Array): KeyObject | null {
 
 function importSecretKey(seed: Uint8Array): KeyObject {
   return secretKeys.getOrCreate(seed, () =>
-    createPrivateKey({ key: Buffer.from(concatBytes(ED25519_PKCS8_PREFIX, seed)), format: 'der', type: 'pkcs8' }),
+    createPrivateKey({
+      key: Buffer.from(concatBytes(ED25519_PKCS8_PREFIX, seed)),
+      format: 'der',
+      type: 'pkcs8',
+    }),
   );
 }
 
@@ -74,7 +82,8 @@ export const ed25519: SignatureSuite = {
     const key = importPublicKey(publicKey);
     if (key === null) throw invalidPublicKey('ed25519', 'not a canonical curve point encoding');
     if (signature.length !== 64) return false;
-    if (!isCanonicalScalar(signature.subarray(32)) || !isCanonicalPointEncoding(signature.subarray(0, 32))) return false;
+    if (!isCanonicalScalar(signature.subarray(32)) || !isCanonicalPointEncoding(signature.subarray(0, 32)))
+      return false;
     return verify(null, message, key, signature);
   },
 };

@@ -8,7 +8,12 @@ import type { SignatureSuite, SuiteId } from './suite.js';
  * the message prefixed with a label naming the hybrid suite, so a part cannot be stripped
  * off and passed as a standalone classical or ML-DSA signature over the same message.
  */
-export function hybridSuite(id: SuiteId, code: number, classical: SignatureSuite, pq: SignatureSuite): SignatureSuite {
+export function hybridSuite(
+  id: SuiteId,
+  code: number,
+  classical: SignatureSuite,
+  pq: SignatureSuite,
+): SignatureSuite {
   const label = utf8ToBytes(`pujiang/hybrid/${id}\0`);
   const bound = (message: Uint8Array) => concatBytes(label, message);
   const split = (bytes: Uint8Array, at: number) => [bytes.subarray(0, at), bytes.subarray(at)] as const;

@@ -4,7 +4,7 @@ import { hybridSuite } from './hybrid.js';
 import { mlDsa44, mlDsa65 } from './ml-dsa.js';
 import { secp256k1 } from './secp256k1.js';
 import { sm2 } from './sm2.js';
-import { SUITE_IDS, type SignatureSuite, type SuiteId } from './suite.js';
+import { type SignatureSuite, SUITE_IDS, type SuiteId } from './suite.js';
 
 const suites: Readonly<Record<SuiteId, SignatureSuite>> = {
   ed25519,

@@ -1,5 +1,10 @@
 import { secp256k1 as curve } from '@noble/curves/secp256k1.js';
-import { invalidPublicKey, invalidSecretKey, requirePublicKeyLength, requireSecretKeyLength } from './checks.js';
+import {
+  invalidPublicKey,
+  invalidSecretKey,
+  requirePublicKeyLength,
+  requireSecretKeyLength,
+} from './checks.js';
 import type { SignatureSuite } from './suite.js';
 
 type Point = InstanceType<typeof curve.Point>;
@@ -34,17 +39,20 @@ export const secp256k1: SignatureSuite = {
   generateSecretKey: () => curve.utils.randomSecretKey(),
   publicKeyFromSecretKey(secretKey) {
     requireSecretKeyLength('secp256k1', secretKey, 32);
-    if (!curve.utils.isValidSecretKey(secretKey)) throw invalidSecretKey('secp256k1', 'scalar outside [1, n-1]');
+    if (!curve.utils.isValidSecretKey(secretKey))
+      throw invalidSecretKey('secp256k1', 'scalar outside [1, n-1]');
     return curve.getPublicKey(secretKey, true);
   },
   sign(secretKey, message) {
     requireSecretKeyLength('secp256k1', secretKey, 32);
-    if (!curve.utils.isValidSecretKey(secretKey)) throw invalidSecretKey('secp256k1', 'scalar outside [1, n-1]');
+    if (!curve.utils.isValidSecretKey(secretKey))
+      throw invalidSecretKey('secp256k1', 'scalar outside [1, n-1]');
     return curve.sign(message, secretKey, { prehash: true, lowS: true, format: 'compact' });
   },
   verify(publicKey, message, signature) {
     requirePublicKeyLength('secp256k1', publicKey, 33);
-    if (parsePublicKey(publicKey) === null) throw invalidPublicKey('secp256k1', 'not a compressed curve point');
+    if (parsePublicKey(publicKey) === null)
+      throw invalidPublicKey('secp256k1', 'not a compressed curve point');
     if (signature.length !== 64) return false;
     try {
       return curve.verify(signature, message, publicKey, { prehash: true, lowS: true, format: 'compact' });

@@ -33,5 +33,10 @@ export interface SignatureSuite {
   generateSecretKey(): Uint8Array;
   publicKeyFromSecretKey(secretKey: Uint8Array): Uint8Array;
   sign(secretKey: Uint8Array, message: Uint8Array, options?: SignatureOptions): Uint8Array;
-  verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array, options?: SignatureOptions): boolean;
+  verify(
+    publicKey: Uint8Array,
+    message: Uint8Array,
+    signature: Uint8Array,
+    options?: SignatureOptions,
+  ): boolean;
 }

@@ -1,0 +1,95 @@
+import { availableParallelism } from 'node:os';
+import {
+  generateKeyPair,
+  getSuite,
+  type KeyPair,
+  SUITE_IDS,
+  type SuiteId,
+  sign,
+  type VerifyItem,
+  VerifyPool,
+} from '@pujiang/crypto';
+import { utf8ToBytes } from '@pujiang/types';
+import { type BenchRecord, opsPerSecond, opsPerSecondAsync } from './record.js';
+
+export interface CryptoBenchOptions {
+  /** Milliseconds per measurement. */
+  ms: number;
+  suites?: readonly SuiteId[];
+}
+
+/** Distinct signed messages over a few keys, as a chain sees them (few validators, many transactions). */
+function workload(suite: SuiteId, keys: readonly KeyPair[], count: number): VerifyItem[] {
+  const items: VerifyItem[] = [];
+  for (let i = 0; i < count; i++) {
+    const kp = keys[i % keys.length]!;
+    const message = utf8ToBytes(`transfer #${i} of a 100-byte-ish transaction body ${'.'.repeat(50)}`);
+    items.push({
+      suite,
+      publicKey: kp.publicKey.bytes,
+      message,
+      signature: sign(kp.secretKey, message).bytes,
+    });
+  }
+  return items;
+}
+
+/**
+ * Sign/s and verify/s per suite on one thread, then verify/s through the worker pool on all
+ * cores; the pool figure is reported as a ratio to the single thread measured just before.
+ */
+export async function runCryptoBench(options: CryptoBenchOptions): Promise<BenchRecord[]> {
+  const records: BenchRecord[] = [];
+  const workers = availableParallelism();
+  const pool = new VerifyPool({ workers });
+  try {
+    for (const suite of options.suites ?? SUITE_IDS) {
+      const keys = Array.from({ length: 8 }, () => generateKeyPair(suite));
+      const message = utf8ToBytes('benchmark message');
+      const signRate = opsPerSecond(() => sign(keys[0]!.secretKey, message), options.ms);
+      records.push({
+        group: 'crypto',
+        name: `${suite} sign`,
+        value: signRate,
+        unit: 'ops/s',
+        configuration: { suite, threads: 1 },
+      });
+
+      const size = Math.max(64, Math.min(4096, Math.round(signRate * 0.5)));
+      const items = workload(suite, keys, size);
+      const verifier = getSuite(suite);
+      // Warm the per-key caches (imported keys, SM2 tables) as a running chain has them warm.
+      for (const item of items.slice(0, keys.length * 2))
+        verifier.verify(item.publicKey, item.message, item.signature);
+      let i = 0;
+      const singleRate = opsPerSecond(() => {
+        const item = items[i++ % items.length]!;
+        verifier.verify(item.publicKey, item.message, item.signature);
+      }, options.ms);
+      records.push({
+        group: 'crypto',
+        name: `${suite} verify`,
+        value: singleRate,
+        unit: 'ops/s',
+        configuration: { suite, threads: 1 },
+      });
+
+      const poolRate = await opsPerSecondAsync(async () => {
+        const results = await pool.verifyBatch(items);
+        if (results.some((ok) => !ok)) throw new Error(`${suite}: pool rejected a valid signature`);
+        return results.length;
+      }, options.ms);
+      records.push({
+        group: 'crypto',
+        name: `${suite} verify (pool)`,
+        value: poolRate,
+        unit: 'ops/s',
+        configuration: { suite, workers, batch: items.length },
+        comparedWith: { name: `${suite} verify`, value: singleRate, ratio: poolRate / singleRate },
+      });
+    }
+  } finally {
+    await pool.close();
+  }
+  return records;
+}

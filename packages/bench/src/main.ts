@@ -1,0 +1,36 @@
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+import { runCryptoBench } from './crypto-bench.js';
+import type { BenchRecord } from './record.js';
+
+const { values } = parseArgs({
+  options: { quick: { type: 'boolean' }, out: { type: 'string' }, group: { type: 'string', multiple: true } },
+});
+const quick = values.quick === true;
+const groups = new Set(values.group ?? ['crypto']);
+
+const machine = {
+  cores: cpus().length,
+  cpu: cpus()[0]?.model ?? 'unknown',
+  memoryGiB: Math.round(totalmem() / 2 ** 30),
+  node: process.version,
+  date: new Date().toISOString(),
+  command: `npm run bench${quick ? ' -- --quick' : ''}`,
+};
+
+const records: BenchRecord[] = [];
+if (groups.has('crypto')) records.push(...(await runCryptoBench({ ms: quick ? 500 : 1500 })));
+
+const format = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(2));
+console.log(`\n${machine.cpu}, ${machine.cores} cores, Node ${machine.node}${quick ? ' (quick)' : ''}\n`);
+console.log(`${'group'.padEnd(8)} ${'figure'.padEnd(32)} ${'value'.padStart(12)}  unit     vs`);
+for (const r of records) {
+  const vs = r.comparedWith ? `${r.comparedWith.ratio.toFixed(2)}x ${r.comparedWith.name}` : '';
+  console.log(
+    `${r.group.padEnd(8)} ${r.name.padEnd(32)} ${format(r.value).padStart(12)}  ${r.unit.padEnd(8)} ${vs}`,
+  );
+}
+const out = values.out ?? 'bench-results.json';
+writeFileSync(out, `${JSON.stringify({ machine, records }, null, 2)}\n`);
+console.log(`\nwrote ${records.length} figures to ${out}`);

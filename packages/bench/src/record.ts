@@ -1,0 +1,36 @@
+/** One measured figure, as written to bench-results.json. */
+export interface BenchRecord {
+  group: string;
+  name: string;
+  value: number;
+  unit: string;
+  configuration: Record<string, unknown>;
+  /** What the figure is compared with, measured in the same run. */
+  comparedWith?: { name: string; value: number; ratio: number };
+}
+
+/** Runs `fn` repeatedly for about `ms` milliseconds and returns operations per second. */
+export function opsPerSecond(fn: () => void, ms: number): number {
+  fn(); // warm-up: caches and JIT
+  let ops = 0;
+  const start = performance.now();
+  let elapsed = 0;
+  while (elapsed < ms) {
+    fn();
+    ops++;
+    elapsed = performance.now() - start;
+  }
+  return (ops * 1000) / elapsed;
+}
+
+export async function opsPerSecondAsync(fn: () => Promise<number>, ms: number): Promise<number> {
+  await fn();
+  let ops = 0;
+  const start = performance.now();
+  let elapsed = 0;
+  while (elapsed < ms) {
+    ops += await fn();
+    elapsed = performance.now() - start;
+  }
+  return (ops * 1000) / elapsed;
+}

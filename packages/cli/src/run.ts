@@ -1,0 +1,43 @@
+import { CRYPTO_USAGE, runCrypto } from './commands/crypto.js';
+import { runSelftest } from './commands/selftest.js';
+import { type CommandIo, EXIT, reportError } from './io.js';
+
+export type { CommandIo } from './io.js';
+export { EXIT } from './io.js';
+
+export const USAGE = `pujiang: the Pujiang Digital Chain command line
+
+  pujiang crypto ...      key generation, signing, verification and hashing for every suite
+  pujiang selftest        run the standards' known-answer checks on this build
+  pujiang help            this text
+
+${CRYPTO_USAGE}`;
+
+const consoleIo: CommandIo = {
+  out: (l) => process.stdout.write(`${l}\n`),
+  err: (l) => process.stderr.write(`${l}\n`),
+};
+
+/** Runs one command line and returns its exit code; bad input never throws out of here. */
+export async function runCli(argv: readonly string[], io: CommandIo = consoleIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'crypto':
+        return runCrypto(rest, io);
+      case 'selftest':
+        return await runSelftest(io);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.out(USAGE);
+        return EXIT.ok;
+      default:
+        io.err(`error CLI_UNKNOWN_COMMAND: unknown command "${command}"\n\n${USAGE}`);
+        return EXIT.badInput;
+    }
+  } catch (error) {
+    return reportError(io, error);
+  }
+}
