@@ -258,7 +258,8 @@ describe('canonical codec: refusals', () => {
 
   it('has a fixed, documented layout', () => {
     const value = { to: new Uint8Array(21).fill(0xaa), amount: 258n, memo: 'hi' };
-    const expected = `${'aa'.repeat(21)}0000000000000102` + '01' + '02' + '6869';
+    // to (21 bytes) | amount u64 | memo: present, length 2, "hi"
+    const expected = ['aa'.repeat(21), '0000000000000102', '01', '02', '6869'].join('');
     assert.equal(Buffer.from(encode(Transfer, value)).toString('hex'), expected);
   });
 });
