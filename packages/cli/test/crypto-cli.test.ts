@@ -92,6 +92,31 @@ describe('pujiang crypto', () => {
       [['crypto', 'sign', '--suite', 'ed25519', '--key', '00', '--msg', '00'], 'CRYPTO_INVALID_SECRET_KEY'],
       [['crypto', 'keygen', '--suite', 'ed25519', '--bogus'], 'CLI_USAGE'],
       [['crypto', 'frobnicate'], 'CLI_USAGE'],
+      [
+        ['crypto', 'verify', '--suite', 'sm2', '--pub', SM2.publicKey, '--msg', '00', '--sig', '00'],
+        'CLI_USAGE',
+      ],
+      [
+        ['crypto', 'verify', '--suite', 'sm2', '--pub', SM2.publicKey, '--msg', '00', '--sig', ''],
+        'CLI_USAGE',
+      ],
+      [
+        ['crypto', 'verify', '--suite', 'sm2', '--pub', SM2.publicKey, '--msg', '00', '--sig', `${SM2.rs}00`],
+        'CLI_USAGE',
+      ],
+      [
+        ['crypto', 'sign', '--suite', 'ed25519', '--key', '00'.repeat(32), '--msg', '00', '--der'],
+        'CLI_USAGE',
+      ],
+      [
+        ['crypto', 'sign', '--suite', 'ed25519', '--key', '00'.repeat(32), '--msg', '00', '--id', 'x'],
+        'CLI_USAGE',
+      ],
+      [
+        ['crypto', 'sign', '--suite', 'sm2', '--key', '00'.repeat(32), '--msg', '00', '--context', '00'],
+        'CLI_USAGE',
+      ],
+      [['crypto', 'hash', '--alg', 'sm3', '--alg', 'sha256', '--hex', '00'], 'CLI_USAGE'],
       [['nonsense'], 'CLI_UNKNOWN_COMMAND'],
     ];
     for (const [argv, code] of cases) {
@@ -164,6 +189,41 @@ describe('pujiang crypto', () => {
       r.out,
     );
     assert.equal(v.code, EXIT.ok);
+  });
+
+  it('--context reaches ML-DSA: a signature made with one context fails under another', async () => {
+    const keys = JSON.parse((await run('crypto', 'keygen', '--suite', 'ml-dsa-44')).out) as {
+      secretKey: string;
+      publicKey: string;
+    };
+    const sig = (
+      await run(
+        'crypto',
+        'sign',
+        '--suite',
+        'ml-dsa-44',
+        '--key',
+        keys.secretKey,
+        '--msg',
+        'cafe',
+        '--context',
+        '0102',
+      )
+    ).out;
+    const args = [
+      'crypto',
+      'verify',
+      '--suite',
+      'ml-dsa-44',
+      '--pub',
+      keys.publicKey,
+      '--msg',
+      'cafe',
+      '--sig',
+      sig,
+    ];
+    assert.equal((await run(...args, '--context', '0102')).code, EXIT.ok);
+    assert.equal((await run(...args)).code, EXIT.invalid);
   });
 
   it('hash: SM3 and SHA-256 of "abc"', async () => {

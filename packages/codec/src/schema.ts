@@ -173,6 +173,8 @@ export function string(options: LimitOptions = {}): Codec<string> {
 export function list<T>(item: Codec<T>, options: LimitOptions = {}): Codec<T[]> {
   const max = Math.min(options.max ?? DEFAULT_MAX_ITEMS, MAX_LENGTH_PREFIX);
   const kind = `list<${item.kind}>`;
+  // A zero-size item would let a few bytes declare millions of values.
+  if (item.minSize < 1) throw invalid(kind, 'list items must occupy at least one byte');
   return {
     kind,
     minSize: 1,
@@ -194,6 +196,8 @@ export function list<T>(item: Codec<T>, options: LimitOptions = {}): Codec<T[]> 
 /** 0x00 for absent, 0x01 followed by the value for present. */
 export function optional<T>(inner: Codec<T>): Codec<T | undefined> {
   const kind = `optional<${inner.kind}>`;
+  // optional<optional<T>> has two encodings of "absent"; refuse the schema.
+  if (inner.kind.startsWith('optional<')) throw invalid(kind, 'an optional cannot directly hold an optional');
   return {
     kind,
     minSize: 1,
@@ -302,6 +306,7 @@ export function union<V extends FieldCodecs>(name: string, variants: V): Codec<U
 /** A string drawn from a fixed set, encoded as its index. */
 export function literals<const L extends readonly string[]>(name: string, values: L): Codec<L[number]> {
   if (values.length === 0 || values.length > 256) throw invalid(name, 'a literal set has 1 to 256 members');
+  if (new Set(values).size !== values.length) throw invalid(name, 'literal members must be distinct');
   const index = new Map(values.map((v, i) => [v, i]));
   return {
     kind: name,
@@ -329,6 +334,7 @@ export function literals<const L extends readonly string[]>(name: string, values
 export function map<K, V>(key: Codec<K>, value: Codec<V>, options: LimitOptions = {}): Codec<Map<K, V>> {
   const max = Math.min(options.max ?? DEFAULT_MAX_ITEMS, MAX_LENGTH_PREFIX);
   const kind = `map<${key.kind},${value.kind}>`;
+  if (key.minSize < 1) throw invalid(kind, 'map keys must occupy at least one byte');
   return {
     kind,
     minSize: 1,
@@ -372,9 +378,9 @@ export function map<K, V>(key: Codec<K>, value: Codec<V>, options: LimitOptions 
   };
 }
 
-/** The canonical encoding of a value. */
-export function encode<T>(codec: Codec<T>, value: T): Uint8Array {
-  const w = new Writer();
+/** The canonical encoding of a value; `sizeHint` pre-sizes the buffer for large values. */
+export function encode<T>(codec: Codec<T>, value: T, sizeHint = 256): Uint8Array {
+  const w = new Writer(Math.max(16, sizeHint));
   codec.write(w, value);
   return w.finish();
 }

@@ -164,6 +164,9 @@ describe('canonical codec: properties', () => {
       string(),
       bytes(),
       optional(list(bytes())),
+      list(list(list(u8))),
+      map(string(), optional(list(u16))),
+      union('U', { a: struct('A', {}), b: list(bool) }),
     ] as Codec<unknown>[];
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 512 }), fc.nat({ max: codecs.length - 1 }), (input, which) => {
@@ -247,6 +250,21 @@ describe('canonical codec: refusals', () => {
     expectCodecError(() => encode(u64, -1n), 'CODEC_INVALID_VALUE');
     expectCodecError(() => encode(string(), '\ud800'), 'CODEC_INVALID_VALUE');
     expectCodecError(() => encode(fixedBytes(4), new Uint8Array(3)), 'CODEC_INVALID_VALUE');
+  });
+
+  it('refuses schemas that would allow two encodings or unbounded output', () => {
+    expectCodecError(() => list(struct('Empty', {})), 'CODEC_INVALID_VALUE');
+    expectCodecError(() => optional(optional(u8)), 'CODEC_INVALID_VALUE');
+    expectCodecError(() => literals('Dup', ['a', 'a']), 'CODEC_INVALID_VALUE');
+  });
+
+  it('a nested list bomb fails fast instead of allocating', () => {
+    // Each level declares the maximum count; the input has a handful of bytes.
+    const nested = list(list(list(u8)));
+    expectCodecError(
+      () => decode(nested, new Uint8Array([0xc0, 0x84, 0x3d, 0xc0, 0x84, 0x3d])),
+      'CODEC_UNEXPECTED_END',
+    );
   });
 
   it('names the failing field in encode errors', () => {

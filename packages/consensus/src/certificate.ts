@@ -44,7 +44,8 @@ export function checkCertificate(
     if (seen.has(message.validator)) return 'duplicate-validator';
     seen.add(message.validator);
     const suite = getSuite(validator.publicKey.suite);
-    if (!suite.verify(validator.publicKey.bytes, voteSignBytes(chainId, message), signature)) return 'bad-signature';
+    if (!suite.verify(validator.publicKey.bytes, voteSignBytes(chainId, message), signature))
+      return 'bad-signature';
     power += validator.power;
   }
   const total = totalPower({ powers: validators.map((v) => v.power), priorities: [] });

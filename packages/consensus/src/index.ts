@@ -1,7 +1,8 @@
+export type { CertificateProblem, CertifiedValidator } from './certificate.js';
+export { checkCertificate } from './certificate.js';
 export { advanceValidatorSet, newValidatorSet, proposerOf, totalPower } from './core/proposer.js';
-export { initialState, MAX_ROUNDS_AHEAD, step } from './core/state-machine.js';
 export type { ConsensusState, StepResult } from './core/state-machine.js';
-export { DEFAULT_TIMEOUTS } from './core/types.js';
+export { initialState, MAX_ROUNDS_AHEAD, step } from './core/state-machine.js';
 export type {
   CommitCertificate,
   Effect,
@@ -16,8 +17,7 @@ export type {
   Vote,
   VoteType,
 } from './core/types.js';
-export { checkCertificate } from './certificate.js';
-export type { CertificateProblem, CertifiedValidator } from './certificate.js';
+export { DEFAULT_TIMEOUTS } from './core/types.js';
 export { proposalSignBytes, voteSignBytes } from './signing.js';
-export { simulate } from './sim/simulator.js';
 export type { SimOptions, SimResult, ValidatorChange } from './sim/simulator.js';
+export { simulate } from './sim/simulator.js';

@@ -1,6 +1,7 @@
 /**
- * A size-bounded memo keyed by byte strings (oldest entry evicted first). Used to import
- * or precompute each public key once, since a chain sees the same few keys over and over.
+ * A size-bounded memo keyed by byte strings, least recently used evicted first. Used to
+ * import or precompute each public key once: a chain sees the same few keys (validators,
+ * busy senders) over and over, and a flood of fresh keys must not push those out.
  */
 export class BoundedCache<V> {
   private readonly entries = new Map<string, V>();
@@ -10,7 +11,11 @@ export class BoundedCache<V> {
   getOrCreate(key: Uint8Array, create: () => V): V {
     const id = Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('latin1');
     const hit = this.entries.get(id);
-    if (hit !== undefined) return hit;
+    if (hit !== undefined) {
+      this.entries.delete(id); // re-insert: Map order is our recency order
+      this.entries.set(id, hit);
+      return hit;
+    }
     const value = create();
     if (this.entries.size >= this.capacity) {
       const oldest = this.entries.keys().next().value;

@@ -45,6 +45,7 @@ export {
   AEAD_TAG_LENGTH,
   aeadDecrypt,
   aeadEncrypt,
+  createSm4BlockCipher,
   sm4DecryptBlock,
   sm4EncryptBlock,
 } from './symmetric.js';

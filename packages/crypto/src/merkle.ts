@@ -1,5 +1,6 @@
 import { equalBytes } from '@pujiang/types';
-import { type HashAlgorithm, hash } from './hash.js';
+import { CryptoError } from './errors.js';
+import { HASH_LENGTH, type HashAlgorithm, hash } from './hash.js';
 
 /**
  * Binary Merkle trees in the manner of RFC 6962 / RFC 9162: leaves are hashed as
@@ -58,7 +59,14 @@ export function merkleProof(
   leafIndex: number,
 ): MerkleProof {
   if (!Number.isInteger(leafIndex) || leafIndex < 0 || leafIndex >= leaves.length) {
-    throw new RangeError(`leaf index ${leafIndex} outside a tree of ${leaves.length} leaves`);
+    throw new CryptoError(
+      'CRYPTO_INVALID_MERKLE_INDEX',
+      `leaf index ${leafIndex} outside a tree of ${leaves.length} leaves`,
+      {
+        leafIndex,
+        treeSize: leaves.length,
+      },
+    );
   }
   const path: Uint8Array[] = [];
   let level = leaves.map((leaf) => hashLeaf(algorithm, leaf));
@@ -82,6 +90,8 @@ export function rootFromProof(
   proof: MerkleProof,
 ): Uint8Array | undefined {
   const { leafIndex, treeSize, path } = proof;
+  if (!Array.isArray(path) || path.some((p) => !(p instanceof Uint8Array) || p.length !== HASH_LENGTH))
+    return undefined;
   if (
     !Number.isSafeInteger(leafIndex) ||
     !Number.isSafeInteger(treeSize) ||

@@ -222,7 +222,12 @@ export function keyToJwk(publicKey: PublicKey, secretKey?: SecretKey): Jwk {
 }
 
 export function keyFromJwk(jwk: Jwk): { publicKey: PublicKey; secretKey?: SecretKey } {
-  const bytes = (s: string | undefined, n: number, field: string) => {
+  if (typeof jwk !== 'object' || jwk === null)
+    throw new CryptoError('CRYPTO_INVALID_JWK', 'a JWK is a JSON object', {});
+  const bytes = (s: unknown, n: number, field: string) => {
+    if (s !== undefined && typeof s !== 'string') {
+      throw new CryptoError('CRYPTO_INVALID_JWK', `JWK "${field}" must be a base64url string`, { field });
+    }
     const b = new Uint8Array(Buffer.from(s ?? '', 'base64url'));
     if (b.length !== n)
       throw new CryptoError('CRYPTO_INVALID_JWK', `JWK "${field}" must be ${n} bytes`, { field });

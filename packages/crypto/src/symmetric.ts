@@ -12,6 +12,17 @@ const KEY_LENGTH: Record<AeadAlgorithm, number> = { 'sm4-gcm': 16, 'aes-256-gcm'
 /** GCM's limit with a 96-bit nonce: 2^32 - 2 blocks. It also keeps Node's 128-bit CTR counter equal to GCM's inc32. */
 const MAX_PLAINTEXT = (2 ** 32 - 2) * 16;
 
+function checkBytes(values: Record<string, unknown>): void {
+  for (const [name, value] of Object.entries(values)) {
+    if (!(value instanceof Uint8Array)) {
+      throw new CryptoError('CRYPTO_INVALID_INPUT', `${name} must be a Uint8Array`, {
+        name,
+        type: typeof value,
+      });
+    }
+  }
+}
+
 function checkParameters(algorithm: AeadAlgorithm, key: Uint8Array, nonce: Uint8Array, length: number): void {
   if (KEY_LENGTH[algorithm] === undefined) {
     throw new CryptoError('CRYPTO_UNSUPPORTED_FORMAT', `unknown AEAD algorithm ${String(algorithm)}`, {
@@ -41,10 +52,26 @@ function checkParameters(algorithm: AeadAlgorithm, key: Uint8Array, nonce: Uint8
   }
 }
 
-/** One SM4 block (GB/T 32907) through node:crypto, for the standard's examples and for GCM. */
+/** A keyed SM4 block encryptor (GB/T 32907) through node:crypto; reuse it for many blocks. */
+export function createSm4BlockCipher(key: Uint8Array): { encryptBlock(block: Uint8Array): Uint8Array } {
+  checkBytes({ key });
+  if (key.length !== 16) {
+    throw new CryptoError('CRYPTO_INVALID_KEY_LENGTH', 'SM4 key must be 16 bytes', { length: key.length });
+  }
+  const ecb = createCipheriv('sm4-ecb', key, null).setAutoPadding(false);
+  return {
+    encryptBlock(block) {
+      if (!(block instanceof Uint8Array) || block.length !== 16) {
+        throw new CryptoError('CRYPTO_INVALID_INPUT', 'an SM4 block is 16 bytes', {});
+      }
+      return new Uint8Array(ecb.update(block));
+    },
+  };
+}
+
+/** One SM4 block, for the standard's examples. */
 export function sm4EncryptBlock(key: Uint8Array, block: Uint8Array): Uint8Array {
-  const cipher = createCipheriv('sm4-ecb', key, null).setAutoPadding(false);
-  return new Uint8Array(Buffer.concat([cipher.update(block), cipher.final()]));
+  return createSm4BlockCipher(key).encryptBlock(block);
 }
 
 export function sm4DecryptBlock(key: Uint8Array, block: Uint8Array): Uint8Array {
@@ -59,12 +86,12 @@ export function sm4DecryptBlock(key: Uint8Array, block: Uint8Array): Uint8Array 
  * with H = E_K(0^128). The RFC 8998 test vector pins the composition.
  */
 function sm4GcmParts(key: Uint8Array, nonce: Uint8Array) {
-  const ecb = createCipheriv('sm4-ecb', key, null).setAutoPadding(false);
+  const block = createSm4BlockCipher(key);
   const j0 = new Uint8Array(16);
   j0.set(nonce);
   j0[15] = 1;
-  const h = new Uint8Array(ecb.update(new Uint8Array(16)));
-  const tagMask = new Uint8Array(ecb.update(j0));
+  const h = block.encryptBlock(new Uint8Array(16));
+  const tagMask = block.encryptBlock(j0);
   const counter = j0.slice();
   counter[15] = 2;
   return { h, tagMask, counter };
@@ -97,6 +124,7 @@ export function aeadEncrypt(
   plaintext: Uint8Array,
   aad: Uint8Array = new Uint8Array(0),
 ): Uint8Array {
+  checkBytes({ key, nonce, plaintext, aad });
   checkParameters(algorithm, key, nonce, plaintext.length);
   if (algorithm === 'aes-256-gcm') {
     const cipher = createCipheriv('aes-256-gcm', key, nonce, { authTagLength: AEAD_TAG_LENGTH });
@@ -120,6 +148,7 @@ export function aeadDecrypt(
   sealed: Uint8Array,
   aad: Uint8Array = new Uint8Array(0),
 ): Uint8Array {
+  checkBytes({ key, nonce, sealed, aad });
   checkParameters(algorithm, key, nonce, Math.max(0, sealed.length - AEAD_TAG_LENGTH));
   const failed = () =>
     new CryptoError('CRYPTO_DECRYPT_FAILED', `${algorithm}: authentication failed`, { algorithm });

@@ -78,6 +78,12 @@ describe('JWK', () => {
       assert.equal(nodeJwk.d, jwk.d);
     });
   }
+  it('refuses malformed JWKs with typed errors', () => {
+    for (const bad of [null, 42, { kty: 'OKP', crv: 'Ed25519', x: 123 }, { kty: 'RSA', crv: 'x', x: '' }]) {
+      assert.throws(() => keyFromJwk(bad as never), { code: 'CRYPTO_INVALID_JWK' });
+    }
+  });
+
   it('refuses a JWK whose private part does not match', () => {
     const a = keyToJwk(generateKeyPair('ed25519').publicKey);
     const b = keyToJwk(generateKeyPair('ed25519').publicKey, generateKeyPair('ed25519').secretKey);

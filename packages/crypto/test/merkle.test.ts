@@ -108,8 +108,11 @@ describe('Merkle tree (RFC 6962 style)', () => {
       { ...proof, treeSize: 0 },
       { ...proof, leafIndex: 1.5 },
       { ...proof, path: [...proof.path, proof.path[0]!] },
+      { ...proof, path: [proof.path[0]!.subarray(1), ...proof.path.slice(1)] },
+      { ...proof, path: 'nonsense' as never },
     ]) {
       assert.equal(verifyMerkleProof('sha256', root, leaves[1]!, bad), false);
     }
+    assert.throws(() => merkleProof('sha256', leaves, 4), { code: 'CRYPTO_INVALID_MERKLE_INDEX' });
   });
 });

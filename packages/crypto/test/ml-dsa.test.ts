@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { bytesToHex, hexToBytes, utf8ToBytes } from '@pujiang/types';
 import { getSuite, type SuiteId } from '../src/index.js';
+import { mlDsaExpandedSecretKey } from '../src/suites/ml-dsa.js';
 import { loadVectors } from './vectors.js';
 
 interface KeyGenCase {
@@ -35,6 +36,10 @@ describe('ML-DSA (NIST ACVP, FIPS 204)', () => {
       const suite = getSuite(suiteOf(c.parameterSet));
       const seed = hexToBytes(c.seed);
       assert.equal(bytesToHex(suite.publicKeyFromSecretKey(seed)), c.pk);
+      assert.equal(
+        bytesToHex(mlDsaExpandedSecretKey(suiteOf(c.parameterSet) as 'ml-dsa-44' | 'ml-dsa-65', seed)),
+        c.sk,
+      );
       const message = utf8ToBytes('acvp keygen');
       assert.equal(suite.verify(hexToBytes(c.pk), message, suite.sign(seed, message)), true);
     });
@@ -58,8 +63,11 @@ describe('ML-DSA (NIST ACVP, FIPS 204)', () => {
 
   it('refuses a context longer than 255 bytes with a typed error', () => {
     const suite = getSuite('ml-dsa-44');
-    assert.throws(() => suite.sign(new Uint8Array(32), new Uint8Array(), { mlDsaContext: new Uint8Array(256) }), {
-      code: 'CRYPTO_UNSUPPORTED_FORMAT',
-    });
+    assert.throws(
+      () => suite.sign(new Uint8Array(32), new Uint8Array(), { mlDsaContext: new Uint8Array(256) }),
+      {
+        code: 'CRYPTO_UNSUPPORTED_FORMAT',
+      },
+    );
   });
 });

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { ed25519 as nobleEd25519 } from '@noble/curves/ed25519.js';
 import { bytesToHex, hexToBytes, utf8ToBytes } from '@pujiang/types';
 import { CryptoError, generateKeyPair, getSuite, SUITE_IDS, sign, verify } from '../src/index.js';
+import { isCanonicalScalar, SMALL_ORDER_ENCODINGS } from '../src/suites/ed25519.js';
 import { loadVectors } from './vectors.js';
 
 interface Ed25519Vector {
@@ -36,6 +38,43 @@ describe('Ed25519 (RFC 8032 section 7.1)', () => {
     const sPlusL = Buffer.from(s.toString(16).padStart(64, '0'), 'hex').reverse();
     const malleated = new Uint8Array([...sig.subarray(0, 32), ...sPlusL]);
     assert.equal(ed.verify(hexToBytes(v.publicKey), hexToBytes(v.message), malleated), false);
+  });
+
+  it('pinned rule: the scalar check refuses exactly S >= L', () => {
+    const le = (n: bigint) => Buffer.from(n.toString(16).padStart(64, '0'), 'hex').reverse();
+    const L = (1n << 252n) + 27742317777372353535851937790883648493n;
+    assert.equal(isCanonicalScalar(le(0n)), true);
+    assert.equal(isCanonicalScalar(le(L - 1n)), true);
+    assert.equal(isCanonicalScalar(le(L)), false);
+    assert.equal(isCanonicalScalar(le(L + 1n)), false);
+    assert.equal(isCanonicalScalar(le((1n << 256n) - 1n)), false);
+  });
+
+  it('pinned rule: the small-order list is exactly the 8 points of small order (checked with noble)', () => {
+    assert.equal(new Set(SMALL_ORDER_ENCODINGS).size, 8);
+    for (const hex of SMALL_ORDER_ENCODINGS) {
+      assert.equal(nobleEd25519.Point.fromBytes(hexToBytes(hex)).isSmallOrder(), true, hex);
+      assert.throws(() => ed.verify(hexToBytes(hex), new Uint8Array(), new Uint8Array(64)), {
+        code: 'CRYPTO_INVALID_PUBLIC_KEY',
+      });
+    }
+  });
+
+  it('pinned rule: the identity key with R = identity and S = 0 (valid under the bare equation) is refused', () => {
+    const identity = hexToBytes(`01${'00'.repeat(31)}`);
+    const forged = new Uint8Array(64);
+    forged.set(identity, 0);
+    assert.throws(() => ed.verify(identity, utf8ToBytes('anything'), forged), {
+      code: 'CRYPTO_INVALID_PUBLIC_KEY',
+    });
+  });
+
+  it('pinned rule: x = 0 with the sign bit set is not a valid encoding (RFC 8032 5.1.3 step 4)', () => {
+    for (const hex of [`01${'00'.repeat(30)}80`, `ec${'ff'.repeat(31)}`]) {
+      assert.throws(() => ed.verify(hexToBytes(hex), new Uint8Array(), new Uint8Array(64)), {
+        code: 'CRYPTO_INVALID_PUBLIC_KEY',
+      });
+    }
   });
 
   it('pinned rule: a non-canonical point encoding (y >= p) for A is refused as a bad key', () => {

@@ -315,7 +315,11 @@ function onVote(s: ConsensusState, effects: Effect[], signed: Signed<Vote>): voi
   noteSender(s, v.round, v.validator);
 }
 
-function startHeight(s: ConsensusState, effects: Effect[], input: Extract<Input, { type: 'startHeight' }>): void {
+function startHeight(
+  s: ConsensusState,
+  effects: Effect[],
+  input: Extract<Input, { type: 'startHeight' }>,
+): void {
   s.height = input.height;
   s.validators = input.validators;
   s.total = totalPower(input.validators);
@@ -354,7 +358,8 @@ function apply(s: ConsensusState, effects: Effect[], input: Input): void {
       break;
     case 'proposeValue': {
       // Line 19 continued: our value arrived; propose it if we are still waiting for it.
-      if (input.height !== s.height || input.round !== s.round || !s.awaitingValue || s.step !== 'propose') return;
+      if (input.height !== s.height || input.round !== s.round || !s.awaitingValue || s.step !== 'propose')
+        return;
       s.awaitingValue = false;
       s.verdicts.set(input.value, true); // we built it
       broadcast(

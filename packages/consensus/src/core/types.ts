@@ -67,22 +67,56 @@ export interface CommitCertificate {
 
 export type Input =
   /** Begin a height (after genesis, or after the previous height was committed); `self` is our index, if we validate. */
-  | { readonly type: 'startHeight'; readonly height: number; readonly validators: ValidatorSet; readonly self?: number }
+  | {
+      readonly type: 'startHeight';
+      readonly height: number;
+      readonly validators: ValidatorSet;
+      readonly self?: number;
+    }
   | { readonly type: 'proposal'; readonly proposal: Signed<Proposal> }
   | { readonly type: 'vote'; readonly vote: Signed<Vote> }
   | { readonly type: 'timeout'; readonly kind: TimeoutKind; readonly height: number; readonly round: number }
-  | { readonly type: 'proposeValue'; readonly height: number; readonly round: number; readonly value: ValueId }
-  | { readonly type: 'valueVerdict'; readonly height: number; readonly value: ValueId; readonly valid: boolean }
+  | {
+      readonly type: 'proposeValue';
+      readonly height: number;
+      readonly round: number;
+      readonly value: ValueId;
+    }
+  | {
+      readonly type: 'valueVerdict';
+      readonly height: number;
+      readonly value: ValueId;
+      readonly valid: boolean;
+    }
   /** Our own message, signed by the driver, comes back as an input so that it is counted. */
-  | { readonly type: 'ownSigned'; readonly message: Signed<Proposal> | Signed<Vote>; readonly kind: 'proposal' | 'vote' };
+  | {
+      readonly type: 'ownSigned';
+      readonly message: Signed<Proposal> | Signed<Vote>;
+      readonly kind: 'proposal' | 'vote';
+    };
 
 export type Effect =
   /** Make the message durable (WAL + fsync) before it is signed; always directly precedes signAndBroadcast. */
   | { readonly type: 'persist'; readonly message: Proposal | Vote; readonly kind: 'proposal' | 'vote' }
-  | { readonly type: 'signAndBroadcast'; readonly message: Proposal | Vote; readonly kind: 'proposal' | 'vote' }
-  | { readonly type: 'scheduleTimeout'; readonly kind: TimeoutKind; readonly height: number; readonly round: number; readonly durationMs: number }
+  | {
+      readonly type: 'signAndBroadcast';
+      readonly message: Proposal | Vote;
+      readonly kind: 'proposal' | 'vote';
+    }
+  | {
+      readonly type: 'scheduleTimeout';
+      readonly kind: TimeoutKind;
+      readonly height: number;
+      readonly round: number;
+      readonly durationMs: number;
+    }
   | { readonly type: 'requestValue'; readonly height: number; readonly round: number }
-  | { readonly type: 'validateValue'; readonly height: number; readonly round: number; readonly value: ValueId }
+  | {
+      readonly type: 'validateValue';
+      readonly height: number;
+      readonly round: number;
+      readonly value: ValueId;
+    }
   | { readonly type: 'decide'; readonly certificate: CommitCertificate }
   | { readonly type: 'evidence'; readonly first: Signed<Vote>; readonly second: Signed<Vote> }
   /** We saw a message from a later height: ask peers for decided blocks from `fromHeight` on. */

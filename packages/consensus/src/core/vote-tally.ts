@@ -3,23 +3,39 @@ import type { Signed, ValueId, Vote } from './types.js';
 const NIL = '';
 const key = (value: ValueId | null) => value ?? NIL;
 
-/** Votes of one type at one round: the first vote of each validator counts; a different second one is equivocation. */
+/**
+ * Distinct values one validator may have counted at one round and vote type. An honest
+ * validator has one; an equivocating one gets a few, so that every node sees the same
+ * quorums whichever of its votes arrived first (CometBFT reaches the same end by tracking
+ * peers' claimed majorities), and no more, so that it cannot grow our memory without bound.
+ */
+export const MAX_VALUES_PER_VALIDATOR = 4;
+
+/**
+ * Votes of one type at one round. For a value, every validator that signed it counts once
+ * (safety does not depend on what else a validator signed: two quorums still share an honest
+ * validator). For "any value" (timeouts, the round skip) each validator counts once. A second
+ * distinct value from one validator is equivocation, reported once per validator.
+ */
 export class VoteTally {
-  private readonly byValidator = new Map<number, Signed<Vote>>();
+  private readonly byValidator = new Map<number, Map<string, Signed<Vote>>>();
   private readonly powerByValue = new Map<string, number>();
   private anyPower = 0;
 
-  /** Returns the earlier conflicting vote if this one equivocates; undefined otherwise. */
   add(vote: Signed<Vote>, power: number): { conflict?: Signed<Vote>; added: boolean } {
-    const existing = this.byValidator.get(vote.message.validator);
-    if (existing) {
-      return existing.message.value === vote.message.value ? { added: false } : { conflict: existing, added: false };
-    }
-    this.byValidator.set(vote.message.validator, vote);
+    const validator = vote.message.validator;
     const k = key(vote.message.value);
+    let mine = this.byValidator.get(validator);
+    if (!mine) {
+      mine = new Map();
+      this.byValidator.set(validator, mine);
+      this.anyPower += power;
+    }
+    if (mine.has(k) || mine.size >= MAX_VALUES_PER_VALIDATOR) return { added: false };
+    const first = mine.values().next().value as Signed<Vote> | undefined;
+    mine.set(k, vote);
     this.powerByValue.set(k, (this.powerByValue.get(k) ?? 0) + power);
-    this.anyPower += power;
-    return { added: true };
+    return mine.size === 2 && first ? { conflict: first, added: true } : { added: true };
   }
 
   powerFor(value: ValueId | null): number {
@@ -30,19 +46,13 @@ export class VoteTally {
     return this.anyPower;
   }
 
-  /** Every counted vote, in validator index order. */
+  /** Every counted vote, by validator index, then in arrival order. */
   all(): Signed<Vote>[] {
-    return [...this.byValidator].sort(([a], [b]) => a - b).map(([, v]) => v);
+    return [...this.byValidator].sort(([a], [b]) => a - b).flatMap(([, votes]) => [...votes.values()]);
   }
 
-  /** Votes for `value`, in validator index order. */
+  /** Votes for `value`, one per validator, in validator index order. */
   votesFor(value: ValueId | null): Signed<Vote>[] {
     return this.all().filter((v) => v.message.value === value);
-  }
-
-  /** A value (not nil) holding more than `threshold` power, if any; checked in a fixed order. */
-  valueAbove(threshold: number): ValueId | undefined {
-    const candidates = [...this.powerByValue.keys()].filter((k) => k !== NIL).sort();
-    return candidates.find((k) => this.powerByValue.get(k)! > threshold);
   }
 }

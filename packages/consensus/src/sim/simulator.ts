@@ -1,9 +1,17 @@
 import { createHash } from 'node:crypto';
 import { getSuite, type PublicKey } from '@pujiang/crypto';
+import { type CertifiedValidator, checkCertificate } from '../certificate.js';
 import { advanceValidatorSet, newValidatorSet } from '../core/proposer.js';
 import { type ConsensusState, initialState, step } from '../core/state-machine.js';
-import type { CommitCertificate, Effect, Input, Proposal, Signed, ValidatorSet, Vote } from '../core/types.js';
-import { type CertifiedValidator, checkCertificate } from '../certificate.js';
+import type {
+  CommitCertificate,
+  Effect,
+  Input,
+  Proposal,
+  Signed,
+  ValidatorSet,
+  Vote,
+} from '../core/types.js';
 import { proposalSignBytes, voteSignBytes } from '../signing.js';
 import { EventQueue } from './event-queue.js';
 import { Random } from './random.js';
@@ -171,7 +179,10 @@ class Simulation {
     const ed = getSuite('ed25519');
     this.keys = Array.from({ length: keyCount }, () => {
       const secretKey = this.rng.bytes(32);
-      return { secretKey, publicKey: { suite: 'ed25519' as const, bytes: ed.publicKeyFromSecretKey(secretKey) } };
+      return {
+        secretKey,
+        publicKey: { suite: 'ed25519' as const, bytes: ed.publicKeyFromSecretKey(secretKey) },
+      };
     });
     const twins = o.twins ?? 0;
     for (let k = 0; k < keyCount + twins; k++) {
@@ -213,7 +224,10 @@ class Simulation {
       const powers = this.powersAt(h);
       const keys = powers.flatMap((p, k) => (p > 0 ? [k] : []));
       const previous = this.sets[h - 2];
-      const same = previous !== undefined && previous.keys.join() === keys.join() && this.powersAt(h - 1).join() === powers.join();
+      const same =
+        previous !== undefined &&
+        previous.keys.join() === keys.join() &&
+        this.powersAt(h - 1).join() === powers.join();
       const set = same ? advanceValidatorSet(previous.set) : newValidatorSet(keys.map((k) => powers[k]!));
       this.sets.push({ set, keys });
     }
@@ -269,29 +283,37 @@ class Simulation {
     if (target !== undefined) return this.nodes.every((n) => n.durable.certificates.length >= target);
     if (this.phase !== 'liveness') return false;
     const need = this.o.livenessHeights ?? 2;
-    return this.nodes.every((n) => n.up && n.durable.certificates.length >= (this.heightsAtHeal.get(n.id) ?? 0) + need);
+    return this.nodes.every(
+      (n) => n.up && n.durable.certificates.length >= (this.heightsAtHeal.get(n.id) ?? 0) + need,
+    );
   }
 
   private handle(event: SimEvent): void {
     switch (event.kind) {
       case 'chaos':
-        return this.chaos();
+        this.chaos();
+        return;
       case 'heal':
-        return this.heal();
+        this.heal();
+        return;
       case 'restart':
-        return this.restart(this.nodes[event.node]!, event.wipe);
+        this.restart(this.nodes[event.node]!, event.wipe);
+        return;
       case 'gossip': {
         const node = this.nodes[event.node]!;
         if (!node.up || node.incarnation !== event.incarnation) return;
-        return this.gossip(node);
+        this.gossip(node);
+        return;
       }
       case 'input': {
         const node = this.nodes[event.node]!;
         if (!node.up || node.incarnation !== event.incarnation) return;
-        return this.feed(node, event.input);
+        this.feed(node, event.input);
+        return;
       }
       case 'deliver':
-        return this.deliver(event.from, this.nodes[event.to]!, event.msg);
+        this.deliver(event.from, this.nodes[event.to]!, event.msg);
+        return;
     }
   }
 
@@ -316,7 +338,8 @@ class Simulation {
         const isolated = r.int(0, n - 1);
         this.groups = this.nodes.map((x) => (x.id === isolated ? 1 : 0));
       } else if (shape === 2) {
-        for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j && r.chance(0.2)) this.blockedLinks.add(`${i}>${j}`); // asymmetric
+        for (let i = 0; i < n; i++)
+          for (let j = 0; j < n; j++) if (i !== j && r.chance(0.2)) this.blockedLinks.add(`${i}>${j}`); // asymmetric
       } else if (shape === 3) {
         for (let k = 0; k < 3; k++) this.cloggedLinks.add(`${r.int(0, n - 1)}>${r.int(0, n - 1)}`);
       }
@@ -328,7 +351,9 @@ class Simulation {
         this.queue.push(this.now + r.int(100, 3000), { kind: 'restart', node: victim.id, wipe: false });
       }
     }
-    this.record(`chaos loss=${this.loss.toFixed(3)} groups=${this.groups?.join('') ?? '-'} blocked=${this.blockedLinks.size}`);
+    this.record(
+      `chaos loss=${this.loss.toFixed(3)} groups=${this.groups?.join('') ?? '-'} blocked=${this.blockedLinks.size}`,
+    );
     this.queue.push(this.now + r.int(200, 1500), { kind: 'chaos' });
   }
 
@@ -361,7 +386,12 @@ class Simulation {
     const clog = this.cloggedLinks.has(`${from}>${to}`) ? 1000 : 0;
     const copies = this.rng.chance(this.duplicate) ? 2 : 1;
     for (let c = 0; c < copies; c++) {
-      this.queue.push(this.now + 1 + this.rng.int(0, this.maxDelay) + lag + clog, { kind: 'deliver', from, to, msg });
+      this.queue.push(this.now + 1 + this.rng.int(0, this.maxDelay) + lag + clog, {
+        kind: 'deliver',
+        from,
+        to,
+        msg,
+      });
     }
   }
 
@@ -408,14 +438,15 @@ class Simulation {
 
   /**
    * Tendermint needs every message between honest nodes delivered eventually; with a lossy
-   * network that takes retransmission. Each tick re-sends our own messages of the current
-   * height and round (and the one before), and asks a random peer for blocks we lack.
+   * network that takes retransmission. Each tick re-sends our own messages of every round of
+   * the current height (old rounds' prevotes are the proof-of-lock that line 28 needs to
+   * unlock others), and asks a random peer for blocks we lack.
    */
   private gossip(node: SimNode): void {
-    const { height, round } = node.core;
+    const { height } = node.core;
     for (const entry of node.durable.lastSigned.values()) {
       const m = entry.message;
-      if (m.height !== height || m.round < round - 1) continue;
+      if (m.height !== height) continue;
       this.broadcast(
         node,
         entry.kind === 'proposal'
@@ -499,50 +530,59 @@ class Simulation {
         if (!node.replaying) node.durable.synced = node.durable.wal.length; // fsync: every record so far is durable
         return;
       case 'signAndBroadcast':
-        return this.signAndSend(node, effect.message, effect.kind);
+        this.signAndSend(node, effect.message, effect.kind);
+        return;
       case 'scheduleTimeout':
-        return this.later(node, effect.durationMs, {
+        this.later(node, effect.durationMs, {
           type: 'timeout',
           kind: effect.kind,
           height: effect.height,
           round: effect.round,
         });
+        return;
       case 'requestValue': {
-        const value = createHash('sha256').update(`${this.o.seed}/${effect.height}/${effect.round}/${node.id}`).digest('hex');
-        return this.later(node, this.rng.int(1, 20), {
+        const value = createHash('sha256')
+          .update(`${this.o.seed}/${effect.height}/${effect.round}/${node.id}`)
+          .digest('hex');
+        this.later(node, this.rng.int(1, 20), {
           type: 'proposeValue',
           height: effect.height,
           round: effect.round,
           value,
         });
+        return;
       }
       case 'validateValue': {
         const valid = this.o.isValid ? this.o.isValid(effect.height, effect.value) : true;
-        return this.later(node, this.rng.int(1, 20), {
+        this.later(node, this.rng.int(1, 20), {
           type: 'valueVerdict',
           height: effect.height,
           value: effect.value,
           valid,
         });
+        return;
       }
       case 'decide':
-        return this.commit(node, effect.certificate);
+        this.commit(node, effect.certificate);
+        return;
       case 'evidence':
         node.evidence++;
         this.record(`evidence n${node.id} v${effect.first.message.validator}`);
         return;
       case 'requestDecided':
-        return this.send(node.id, this.rng.int(0, this.nodes.length - 1), {
+        this.send(node.id, this.rng.int(0, this.nodes.length - 1), {
           type: 'syncRequest',
           fromHeight: effect.fromHeight,
         });
+        return;
       case 'requestVotes':
         this.broadcast(node, { type: 'votesRequest', height: effect.height, round: effect.round });
         // Also ask one peer for decided blocks, in case we are the one behind.
-        return this.send(node.id, this.rng.int(0, this.nodes.length - 1), {
+        this.send(node.id, this.rng.int(0, this.nodes.length - 1), {
           type: 'syncRequest',
           fromHeight: node.durable.certificates.length + 1,
         });
+        return;
     }
   }
 
@@ -616,11 +656,16 @@ class Simulation {
     if (!node.up) return;
     switch (msg.type) {
       case 'proposal':
-        return this.receive(node, { type: 'proposal', proposal: msg.signed });
+        this.receive(node, { type: 'proposal', proposal: msg.signed });
+        return;
       case 'vote':
-        return this.receive(node, { type: 'vote', vote: msg.signed });
+        this.receive(node, { type: 'vote', vote: msg.signed });
+        return;
       case 'syncRequest': {
-        const certificates = node.durable.certificates.slice(msg.fromHeight - 1, msg.fromHeight - 1 + MAX_SYNC_BATCH);
+        const certificates = node.durable.certificates.slice(
+          msg.fromHeight - 1,
+          msg.fromHeight - 1 + MAX_SYNC_BATCH,
+        );
         if (certificates.length > 0) this.send(node.id, from, { type: 'syncResponse', certificates });
         return;
       }
@@ -628,9 +673,16 @@ class Simulation {
         for (const certificate of msg.certificates) {
           const height = node.durable.certificates.length + 1;
           if (certificate.height !== height) continue;
-          const problem = checkCertificate(this.chainId, certificate, this.certifiedValidators(height), height);
+          const problem = checkCertificate(
+            this.chainId,
+            certificate,
+            this.certifiedValidators(height),
+            height,
+          );
           if (problem) {
-            this.violations.push(`n${node.id} received a synced certificate for h${height} that fails: ${problem}`);
+            this.violations.push(
+              `n${node.id} received a synced certificate for h${height} that fails: ${problem}`,
+            );
             return;
           }
           this.commit(node, certificate);
@@ -642,7 +694,8 @@ class Simulation {
         const round = node.core.rounds.get(msg.round);
         if (!round) return;
         if (round.proposal) this.send(node.id, from, { type: 'proposal', signed: round.proposal });
-        for (const v of [...round.prevotes.all(), ...round.precommits.all()]) this.send(node.id, from, { type: 'vote', signed: v });
+        for (const v of [...round.prevotes.all(), ...round.precommits.all()])
+          this.send(node.id, from, { type: 'vote', signed: v });
         return;
       }
     }
@@ -656,11 +709,17 @@ class Simulation {
     const agreed = this.decided.get(height);
     if (agreed === undefined) this.decided.set(height, value);
     else if (agreed !== value) {
-      this.violations.push(`agreement: n${node.id} decided ${short(value)} at h${height}, others decided ${short(agreed)}`);
+      this.violations.push(
+        `agreement: n${node.id} decided ${short(value)} at h${height}, others decided ${short(agreed)}`,
+      );
     }
     const problem = checkCertificate(this.chainId, certificate, this.certifiedValidators(height), height);
     if (problem) this.violations.push(`certificate of n${node.id} for h${height} is invalid: ${problem}`);
-    if (this.phase === 'liveness' && height > (this.heightsAtHeal.get(node.id) ?? 0) + 1 && round > this.livenessRoundBound()) {
+    if (
+      this.phase === 'liveness' &&
+      height > (this.heightsAtHeal.get(node.id) ?? 0) + 1 &&
+      round > this.livenessRoundBound()
+    ) {
       this.violations.push(`liveness: h${height} took ${round + 1} rounds after the network healed`);
     }
   }
@@ -688,15 +747,24 @@ class Simulation {
       if (v.type !== 'precommit' || v.value === null) continue;
       const prevotes = s.rounds.get(v.round)?.prevotes.powerFor(v.value) ?? 0;
       if (!(3 * prevotes > 2 * s.total)) {
-        this.violations.push(`lock discipline: n${node.id} precommitted ${short(v.value)} at h${v.height}r${v.round} without a prevote quorum`);
+        this.violations.push(
+          `lock discipline: n${node.id} precommitted ${short(v.value)} at h${v.height}r${v.round} without a prevote quorum`,
+        );
       }
     }
     const last = node.lastLock;
     if (last.incarnation === node.incarnation && last.height === s.height && s.lockedRound < last.round) {
-      this.violations.push(`lock discipline: n${node.id} lockedRound fell from ${last.round} to ${s.lockedRound} at h${s.height}`);
+      this.violations.push(
+        `lock discipline: n${node.id} lockedRound fell from ${last.round} to ${s.lockedRound} at h${s.height}`,
+      );
     }
     node.lastLock = { incarnation: node.incarnation, height: s.height, round: s.lockedRound };
-    if (!node.replaying && s.height === node.signedLock.height && s.lockedRound < node.signedLock.round && !s.decision) {
+    if (
+      !node.replaying &&
+      s.height === node.signedLock.height &&
+      s.lockedRound < node.signedLock.round &&
+      !s.decision
+    ) {
       this.violations.push(
         `lock discipline: n${node.id} resumed h${s.height} with lockedRound ${s.lockedRound} after precommitting at round ${node.signedLock.round}`,
       );
@@ -711,7 +779,9 @@ class Simulation {
     if (this.o.stopAtHeight !== undefined) {
       for (const n of this.nodes) {
         if (n.durable.certificates.length < this.o.stopAtHeight) {
-          this.violations.push(`liveness: n${n.id} reached only h${n.durable.certificates.length} of ${this.o.stopAtHeight}`);
+          this.violations.push(
+            `liveness: n${n.id} reached only h${n.durable.certificates.length} of ${this.o.stopAtHeight}`,
+          );
         }
       }
       return;

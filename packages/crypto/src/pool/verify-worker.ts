@@ -12,11 +12,17 @@ export interface VerifyResponse {
   readonly results: Uint8Array;
 }
 
-function verifyOne(code: number, publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
+type WireItem = ReturnType<typeof unpackBatch>[number];
+
+function verifyOne(item: WireItem): boolean {
   try {
-    return getSuiteByCode(code).verify(publicKey, message, signature);
+    const options = {
+      ...(item.sm2UserId === undefined ? {} : { sm2UserId: item.sm2UserId }),
+      ...(item.mlDsaContext === undefined ? {} : { mlDsaContext: item.mlDsaContext }),
+    };
+    return getSuiteByCode(item.suite).verify(item.publicKey, item.message, item.signature, options);
   } catch {
-    return false; // a malformed key or unknown suite is an invalid signature here
+    return false; // a malformed key is an invalid signature here
   }
 }
 
@@ -24,8 +30,7 @@ parentPort?.on('message', ({ id, packed }: VerifyRequest) => {
   const items = unpackBatch(packed);
   const results = new Uint8Array(items.length);
   for (let i = 0; i < items.length; i++) {
-    const item = items[i]!;
-    results[i] = verifyOne(item.suite, item.publicKey, item.message, item.signature) ? 1 : 0;
+    results[i] = verifyOne(items[i]!) ? 1 : 0;
   }
   const response: VerifyResponse = { id, results };
   parentPort!.postMessage(response, [results.buffer]);

@@ -19,11 +19,40 @@ export function isCanonicalScalar(s: Uint8Array): boolean {
   return false; // equal to L
 }
 
-/** True when a point encoding has y < p = 2^255 - 19 (RFC 8032 section 5.1.3 step 1). */
+/**
+ * True when a point encoding is canonical: y < p = 2^255 - 19 (RFC 8032 section 5.1.3
+ * step 1), and not x = 0 with the sign bit set (step 4). The points with x = 0 are y = 1
+ * and y = p - 1, so the two refused sign-bit forms are 01 00..00 80 and ec ff..ff ff.
+ */
 export function isCanonicalPointEncoding(p: Uint8Array): boolean {
+  const hex = Buffer.from(p).toString('hex');
+  if (hex === X_ZERO_WITH_SIGN[0] || hex === X_ZERO_WITH_SIGN[1]) return false;
   if ((p[31]! & 0x7f) !== 0x7f) return true;
   for (let i = 30; i >= 1; i--) if (p[i] !== 0xff) return true;
   return p[0]! < 0xed;
+}
+
+const X_ZERO_WITH_SIGN = [`01${'00'.repeat(30)}80`, `ec${'ff'.repeat(31)}`];
+
+/**
+ * The canonical encodings of the 8 points of small order (libsodium refuses the same).
+ * Such a key verifies signatures nobody made (with R of small order and S = 0), so an
+ * account or validator with one could be impersonated; we refuse them as public keys.
+ */
+export const SMALL_ORDER_ENCODINGS: readonly string[] = [
+  `01${'00'.repeat(31)}`,
+  `ec${'ff'.repeat(30)}7f`,
+  '00'.repeat(32),
+  `${'00'.repeat(31)}80`,
+  '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05',
+  '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85',
+  'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a',
+  'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa',
+];
+const smallOrder = new Set(SMALL_ORDER_ENCODINGS);
+
+export function isSmallOrderEncoding(p: Uint8Array): boolean {
+  return smallOrder.has(Buffer.from(p).toString('hex'));
 }
 
 const publicKeys = new BoundedCache<KeyObject | null>();
@@ -31,7 +60,7 @@ const secretKeys = new BoundedCache<KeyObject>(256);
 
 function importPublicKey(publicKey: Uint8Array): KeyObject | null {
   return publicKeys.getOrCreate(publicKey, () => {
-    if (!isCanonicalPointEncoding(publicKey)) return null;
+    if (!isCanonicalPointEncoding(publicKey) || isSmallOrderEncoding(publicKey)) return null;
     try {
       return createPublicKey({
         key: Buffer.from(concatBytes(ED25519_SPKI_PREFIX, publicKey)),
@@ -56,10 +85,10 @@ function importSecretKey(seed: Uint8Array): KeyObject {
 
 /**
  * Ed25519 (RFC 8032) through node:crypto (OpenSSL). The verification rule is pinned to
- * strict RFC 8032, cofactorless: S must be < L, A and R must be canonical encodings
- * (y < p) of curve points, and [S]B = R + [k]A must hold exactly. We check S and the
- * encodings ourselves before calling OpenSSL, so the rule does not depend on its version.
- * Small-order keys are not refused (RFC 8032 does not refuse them).
+ * strict RFC 8032, cofactorless: S must be < L, A and R must be canonical encodings of
+ * curve points (y < p, no x = 0 with the sign bit), and [S]B = R + [k]A must hold exactly.
+ * In addition, public keys of small order are refused. We check S and the encodings
+ * ourselves before calling OpenSSL, so the rule does not depend on its version.
  */
 export const ed25519: SignatureSuite = {
   id: 'ed25519',
@@ -80,7 +109,7 @@ export const ed25519: SignatureSuite = {
   verify(publicKey, message, signature) {
     requirePublicKeyLength('ed25519', publicKey, 32);
     const key = importPublicKey(publicKey);
-    if (key === null) throw invalidPublicKey('ed25519', 'not a canonical curve point encoding');
+    if (key === null) throw invalidPublicKey('ed25519', 'not a canonical encoding of a point of large order');
     if (signature.length !== 64) return false;
     if (!isCanonicalScalar(signature.subarray(32)) || !isCanonicalPointEncoding(signature.subarray(0, 32)))
       return false;

@@ -23,12 +23,21 @@ function contextOf(suite: SuiteId, options?: SignatureOptions): Uint8Array | und
  * the 32-byte seed xi of FIPS 204 Algorithm 1, from which the expanded key is derived (and
  * cached), so stored keys stay small and the PKCS#8 seed form can be exported.
  */
+const expandedKeys = new Map<MlDsa, BoundedCache<{ secretKey: Uint8Array; publicKey: Uint8Array }>>();
+
+/** FIPS 204 ML-DSA.KeyGen_internal from the seed, cached per seed. */
+function expand(id: SuiteId, impl: MlDsa, seed: Uint8Array) {
+  requireSecretKeyLength(id, seed, 32);
+  let cache = expandedKeys.get(impl);
+  if (!cache) {
+    cache = new BoundedCache(64);
+    expandedKeys.set(impl, cache);
+  }
+  return cache.getOrCreate(seed, () => impl.keygen(seed));
+}
+
 function mlDsaSuite(id: SuiteId, code: number, impl: MlDsa): SignatureSuite {
-  const expanded = new BoundedCache<{ secretKey: Uint8Array; publicKey: Uint8Array }>(64);
-  const keysOf = (seed: Uint8Array) => {
-    requireSecretKeyLength(id, seed, 32);
-    return expanded.getOrCreate(seed, () => impl.keygen(seed));
-  };
+  const keysOf = (seed: Uint8Array) => expand(id, impl, seed);
   return {
     id,
     code,
@@ -56,3 +65,8 @@ function mlDsaSuite(id: SuiteId, code: number, impl: MlDsa): SignatureSuite {
 
 export const mlDsa44: SignatureSuite = mlDsaSuite('ml-dsa-44', 4, ml_dsa44);
 export const mlDsa65: SignatureSuite = mlDsaSuite('ml-dsa-65', 5, ml_dsa65);
+
+/** The FIPS 204 expanded secret key that signing uses for a seed (for known-answer tests). */
+export function mlDsaExpandedSecretKey(suite: 'ml-dsa-44' | 'ml-dsa-65', seed: Uint8Array): Uint8Array {
+  return expand(suite, suite === 'ml-dsa-44' ? ml_dsa44 : ml_dsa65, seed).secretKey;
+}
