@@ -19,5 +19,11 @@ export type {
 } from './core/types.js';
 export { DEFAULT_TIMEOUTS } from './core/types.js';
 export { proposalSignBytes, voteSignBytes } from './signing.js';
-export type { SimOptions, SimResult, ValidatorChange } from './sim/simulator.js';
+export type {
+  SimMessageSummary,
+  SimNodeView,
+  SimOptions,
+  SimResult,
+  ValidatorChange,
+} from './sim/simulator.js';
 export { simulate } from './sim/simulator.js';

@@ -1,0 +1,216 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  advanceValidatorSet,
+  type ConsensusState,
+  type Effect,
+  type Input,
+  initialState,
+  newValidatorSet,
+  type Proposal,
+  proposerOf,
+  type Signed,
+  step,
+  type ValidatorSet,
+  type Vote,
+} from '../src/index.js';
+
+const V = 'aa'.repeat(32);
+const W = 'bb'.repeat(32);
+const sig = new Uint8Array(64);
+const signed = <M>(message: M): Signed<M> => ({ message, signature: sig });
+const vote = (
+  type: Vote['type'],
+  round: number,
+  value: string | null,
+  validator: number,
+  height = 1,
+): Input => ({
+  type: 'vote',
+  vote: signed({ type, height, round, value, validator }),
+});
+const proposal = (round: number, value: string, proposer: number, validRound = -1, height = 1): Input => ({
+  type: 'proposal',
+  proposal: signed<Proposal>({ height, round, value, validRound, proposer }),
+});
+
+/** Runs inputs through one core and collects the effects. */
+function run(state: ConsensusState, inputs: Input[]): Effect[] {
+  const effects: Effect[] = [];
+  for (const input of inputs) effects.push(...step(state, input).effects);
+  return effects;
+}
+
+const signedVotes = (effects: Effect[]) =>
+  effects.flatMap((e) => (e.type === 'signAndBroadcast' && e.kind === 'vote' ? [e.message as Vote] : []));
+
+/** A 4-validator node that is validator `self` at height 1, not the round-0 proposer. */
+function node(self: number, set: ValidatorSet = newValidatorSet([1, 1, 1, 1])): ConsensusState {
+  const s = initialState();
+  step(s, { type: 'startHeight', height: 1, validators: set, self });
+  return s;
+}
+
+describe('proposer rotation', () => {
+  it('is weighted by voting power over a window and deterministic', () => {
+    const set = newValidatorSet([1, 2, 3, 4]);
+    const counts = [0, 0, 0, 0];
+    for (let r = 0; r < 100; r++) counts[proposerOf(set, r)]!++;
+    assert.deepEqual(counts, [10, 20, 30, 40]);
+    assert.equal(proposerOf(set, 7), proposerOf(newValidatorSet([1, 2, 3, 4]), 7));
+  });
+  it('moves on from height to height', () => {
+    let set = newValidatorSet([1, 1, 1, 1]);
+    const proposers: number[] = [];
+    for (let h = 0; h < 4; h++) {
+      proposers.push(proposerOf(set, 0));
+      set = advanceValidatorSet(set);
+    }
+    assert.deepEqual([...proposers].sort(), [0, 1, 2, 3]);
+  });
+});
+
+describe('Tendermint core (Algorithm 1)', () => {
+  const set = newValidatorSet([1, 1, 1, 1]);
+  const p0 = proposerOf(set, 0);
+  const me = (p0 + 1) % 4;
+
+  it('lines 11-21: a non-proposer schedules the propose timeout; the proposer asks for a value and proposes it', () => {
+    const follower = initialState();
+    const e1 = step(follower, { type: 'startHeight', height: 1, validators: set, self: me }).effects;
+    assert.deepEqual(
+      e1.map((e) => e.type),
+      ['scheduleTimeout'],
+    );
+    const leader = initialState();
+    const e2 = step(leader, { type: 'startHeight', height: 1, validators: set, self: p0 }).effects;
+    assert.deepEqual(e2, [{ type: 'requestValue', height: 1, round: 0 }]);
+    const e3 = step(leader, { type: 'proposeValue', height: 1, round: 0, value: V }).effects;
+    assert.deepEqual(
+      e3.map((e) => e.type),
+      ['persist', 'signAndBroadcast'],
+    );
+  });
+
+  it('lines 22-54: proposal, prevotes and precommits lead to one decision with a certificate', () => {
+    const s = node(me);
+    const effects = run(s, [proposal(0, V, p0)]);
+    assert.deepEqual(
+      effects.map((e) => e.type),
+      ['validateValue'],
+    );
+    const prevote = signedVotes(run(s, [{ type: 'valueVerdict', height: 1, value: V, valid: true }]));
+    assert.deepEqual(prevote, [{ type: 'prevote', height: 1, round: 0, value: V, validator: me }]);
+    const precommit = signedVotes(
+      run(
+        s,
+        [0, 1, 2].map((i) => vote('prevote', 0, V, i)),
+      ),
+    );
+    assert.deepEqual(precommit, [{ type: 'precommit', height: 1, round: 0, value: V, validator: me }]);
+    assert.equal(s.lockedValue, V);
+    assert.equal(s.lockedRound, 0);
+    const decided = run(
+      s,
+      [0, 1, 2].map((i) => vote('precommit', 0, V, i)),
+    ).filter((e) => e.type === 'decide');
+    assert.equal(decided.length, 1);
+    const cert = (decided[0] as Extract<Effect, { type: 'decide' }>).certificate;
+    assert.equal(cert.value, V);
+    assert.deepEqual(
+      cert.precommits.map((p) => p.message.validator),
+      [0, 1, 2],
+    );
+  });
+
+  it('lines 22-27: an invalid value, or one other than the lock, gets a nil prevote', () => {
+    const s = node(me);
+    run(s, [proposal(0, V, p0)]);
+    assert.deepEqual(
+      signedVotes(run(s, [{ type: 'valueVerdict', height: 1, value: V, valid: false }]))[0]?.value,
+      null,
+    );
+  });
+
+  it('lines 28-33: a locked node prevotes a later proposal backed by a newer proof-of-lock', () => {
+    const s = node(me);
+    // Round 0: lock on V.
+    run(s, [proposal(0, V, p0), { type: 'valueVerdict', height: 1, value: V, valid: true }]);
+    run(
+      s,
+      [0, 1, 2].map((i) => vote('prevote', 0, V, i)),
+    );
+    assert.equal(s.lockedRound, 0);
+    // Round 1 ends without decision; round 2's proposer re-proposes W with validRound 1 and a polka for W at round 1.
+    run(s, [{ type: 'timeout', kind: 'precommit', height: 1, round: 0 }]);
+    run(s, [{ type: 'timeout', kind: 'propose', height: 1, round: 1 }]);
+    run(
+      s,
+      [0, 1, 2, 3].map((i) => vote('prevote', 1, null, i)),
+    );
+    run(s, [{ type: 'timeout', kind: 'precommit', height: 1, round: 1 }]);
+    assert.equal(s.round, 2);
+    const p2 = proposerOf(set, 2);
+    const others = [0, 1, 2, 3].filter((i) => i !== me).slice(0, 3);
+    run(
+      s,
+      others.map((i) => vote('prevote', 1, W, i)),
+    );
+    const votes = signedVotes(
+      run(s, [proposal(2, W, p2, 1), { type: 'valueVerdict', height: 1, value: W, valid: true }]),
+    );
+    assert.deepEqual(votes[0], { type: 'prevote', height: 1, round: 2, value: W, validator: me });
+  });
+
+  it('lines 55-56: f+1 of the power at a higher round makes a node jump there', () => {
+    const s = node(me);
+    run(s, [vote('prevote', 5, null, (me + 1) % 4)]);
+    assert.equal(s.round, 0);
+    run(s, [vote('prevote', 5, null, (me + 2) % 4)]);
+    assert.equal(s.round, 5);
+  });
+
+  it('lines 57-67: timeouts move the steps on and grow with the round', () => {
+    const s = node(me);
+    assert.deepEqual(
+      signedVotes(run(s, [{ type: 'timeout', kind: 'propose', height: 1, round: 0 }]))[0]?.value,
+      null,
+    );
+    const e = run(s, [0, 1, 2].map((i) => vote('prevote', 0, W, i)).slice(0, 1));
+    assert.equal(e.length, 0);
+    const scheduled = run(s, [
+      vote('prevote', 0, null, (me + 1) % 4),
+      vote('prevote', 0, null, (me + 2) % 4),
+    ]).filter((x) => x.type === 'scheduleTimeout');
+    assert.equal(scheduled.length, 1);
+    run(s, [{ type: 'timeout', kind: 'precommit', height: 1, round: 0 }]);
+    const r1 = run(s, [{ type: 'timeout', kind: 'precommit', height: 1, round: 1 }]).find(
+      (x) => x.type === 'scheduleTimeout',
+    ) as Extract<Effect, { type: 'scheduleTimeout' }> | undefined;
+    const r0 = node(me).timeouts;
+    if (r1) assert.ok(r1.durationMs > r0.proposeMs, 'round 2 timeout is longer than round 0');
+  });
+
+  it('equivocation: two different votes of one validator for one step are reported once, as evidence', () => {
+    const s = node(me);
+    const e = run(s, [vote('prevote', 0, V, 3), vote('prevote', 0, W, 3), vote('prevote', 0, W, 3)]);
+    const evidence = e.filter((x) => x.type === 'evidence');
+    assert.equal(evidence.length, 1);
+  });
+
+  it('a message from a later height asks peers for decided blocks, once', () => {
+    const s = node(me);
+    const e = run(s, [vote('prevote', 0, V, 1, 5), vote('prevote', 0, V, 2, 5)]);
+    assert.deepEqual(
+      e.filter((x) => x.type === 'requestDecided'),
+      [{ type: 'requestDecided', fromHeight: 1 }],
+    );
+  });
+
+  it('ignores votes from unknown validators, rounds too far ahead, and proposals from the wrong proposer', () => {
+    const s = node(me);
+    assert.equal(run(s, [vote('prevote', 0, V, 9)]).length, 0);
+    assert.equal(run(s, [vote('prevote', 1000, V, 1)]).length, 0);
+    assert.equal(run(s, [proposal(0, V, (p0 + 1) % 4)]).length, 0);
+  });
+});
