@@ -18,6 +18,16 @@ export type {
   VoteType,
 } from './core/types.js';
 export { DEFAULT_TIMEOUTS } from './core/types.js';
+export type { ConsensusMessage, DriverEnvironment, ValidatorsAtHeight } from './driver/driver.js';
+export { ConsensusDriver } from './driver/driver.js';
+export type { ConsensusErrorCode } from './driver/errors.js';
+export { ConsensusError } from './driver/errors.js';
+export type { WalRecord } from './driver/records.js';
+export { decodeRecord, encodeRecord } from './driver/records.js';
+export type { SignStep } from './driver/signer.js';
+export { DurableSigner } from './driver/signer.js';
+export type { WalOpenResult } from './driver/wal.js';
+export { Wal } from './driver/wal.js';
 export { proposalSignBytes, voteSignBytes } from './signing.js';
 export type {
   SimMessageSummary,

@@ -1,0 +1,309 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { getSuite, type PublicKey, type SecretKey } from '@pujiang/crypto';
+import { type ConsensusState, initialState, step } from '../core/state-machine.js';
+import type {
+  CommitCertificate,
+  Effect,
+  Input,
+  Proposal,
+  Signed,
+  TimeoutConfig,
+  ValidatorSet,
+  Vote,
+} from '../core/types.js';
+import { proposalSignBytes, voteSignBytes } from '../signing.js';
+import { DurableSigner } from './signer.js';
+import { Wal } from './wal.js';
+
+/** A signed consensus message as it travels between nodes. */
+export type ConsensusMessage =
+  | { readonly kind: 'proposal'; readonly signed: Signed<Proposal> }
+  | { readonly kind: 'vote'; readonly signed: Signed<Vote> };
+
+export interface ValidatorsAtHeight {
+  readonly set: ValidatorSet;
+  readonly keys: readonly PublicKey[];
+}
+
+/** What the driver needs from the node around it; everything with I/O or time comes through here. */
+export interface DriverEnvironment {
+  readonly chainId: string;
+  /** Directory for the WAL and the signer's record. */
+  readonly dataDir: string;
+  /** The validator key; a full node that only follows has none. */
+  readonly secretKey?: SecretKey;
+  readonly timeouts?: TimeoutConfig;
+  /** Calls `fire` after `ms`; returns a cancel function. */
+  setTimer(ms: number, fire: () => void): () => void;
+  broadcast(message: ConsensusMessage): void;
+  requestDecided(fromHeight: number): void;
+  requestVotes(height: number, round: number): void;
+  validatorsAt(height: number): ValidatorsAtHeight;
+  /** The height the block store has committed (0 at genesis). */
+  committedHeight(): number;
+  buildValue(height: number, round: number): Promise<string>;
+  validateValue(height: number, value: string): Promise<boolean>;
+  /** Commits a decided block durably; must be idempotent for a height already committed. */
+  commit(certificate: CommitCertificate): Promise<void>;
+  /** Signature checks of incoming messages (e.g. a VerifyPool); defaults to this thread. */
+  verify?(publicKey: PublicKey, message: Uint8Array, signature: Uint8Array): Promise<boolean>;
+  onEvidence?(first: Signed<Vote>, second: Signed<Vote>): void;
+}
+
+const MAX_FUTURE_MESSAGES = 4096;
+
+/**
+ * Runs the pure core against the world in the safe order. Every input is appended to the
+ * WAL before the core sees it; a `persist` effect fsyncs the WAL; only then does the
+ * durable signer sign, and only then is the message sent. Inputs are processed one at a
+ * time, in arrival order. On start the WAL is replayed through a fresh core, so the node
+ * resumes with its locks and re-sends (with the same signatures) what it had signed.
+ */
+export class ConsensusDriver {
+  private core: ConsensusState;
+  private readonly wal: Wal;
+  private readonly signer: DurableSigner | undefined;
+  private readonly ownKey: PublicKey | undefined;
+  private queue: Promise<void> = Promise.resolve();
+  private future: ConsensusMessage[] = [];
+  private timers = new Set<() => void>();
+  private replaying = false;
+  private stopped = false;
+  /** The first error that stopped the driver (a fatal WAL or signer error), if any. */
+  failure: Error | undefined;
+
+  private constructor(private readonly env: DriverEnvironment) {
+    mkdirSync(env.dataDir, { recursive: true });
+    this.core = initialState(env.timeouts);
+    const opened = Wal.open(join(env.dataDir, 'consensus.wal'));
+    this.wal = opened.wal;
+    this.signer = env.secretKey
+      ? new DurableSigner(join(env.dataDir, 'signer.json'), env.secretKey)
+      : undefined;
+    this.ownKey = env.secretKey
+      ? {
+          suite: env.secretKey.suite,
+          bytes: getSuite(env.secretKey.suite).publicKeyFromSecretKey(env.secretKey.bytes),
+        }
+      : undefined;
+    this.replayed = opened.records;
+  }
+
+  private replayed: ReturnType<typeof Wal.open>['records'];
+
+  /** Opens the WAL and signer, replays, and starts the next height. */
+  static start(env: DriverEnvironment): ConsensusDriver {
+    const driver = new ConsensusDriver(env);
+    driver.enqueue(() => driver.recover());
+    return driver;
+  }
+
+  get state(): Readonly<ConsensusState> {
+    return this.core;
+  }
+
+  /** Resolves when every input received so far has been processed. */
+  idle(): Promise<void> {
+    return this.queue;
+  }
+
+  /** A message from a peer: its signature is checked before the core sees it. */
+  receive(message: ConsensusMessage): void {
+    this.enqueue(() => this.accept(message));
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const cancel of this.timers) cancel();
+    this.timers.clear();
+    this.wal.close();
+  }
+
+  private enqueue(task: () => Promise<void> | void): void {
+    this.queue = this.queue.then(async () => {
+      if (this.stopped || this.failure) return;
+      try {
+        await task();
+      } catch (error) {
+        this.failure = error instanceof Error ? error : new Error(String(error));
+        this.stop();
+      }
+    });
+  }
+
+  private async recover(): Promise<void> {
+    const next = this.env.committedHeight() + 1;
+    const records = this.replayed;
+    this.replayed = [];
+    const first = records[0];
+    if (!first || first.type !== 'startHeight' || first.height !== next) {
+      this.wal.reset(); // nothing to resume at this height
+      await this.input({ type: 'startHeight', height: next, ...this.selfAt(next) });
+      return;
+    }
+    this.replaying = true;
+    for (const record of records) {
+      const input: Input =
+        record.type === 'startHeight'
+          ? { type: 'startHeight', height: record.height, ...this.selfAt(record.height) }
+          : record;
+      await this.run(input);
+    }
+    this.replaying = false;
+  }
+
+  private selfAt(height: number): { validators: ValidatorSet; self?: number } {
+    const { set, keys } = this.env.validatorsAt(height);
+    const own = this.ownKey;
+    const self = own
+      ? keys.findIndex((k) => k.suite === own.suite && Buffer.compare(k.bytes, own.bytes) === 0)
+      : -1;
+    return { validators: set, ...(self >= 0 ? { self } : {}) };
+  }
+
+  private async accept(message: ConsensusMessage): Promise<void> {
+    const height = message.signed.message.height;
+    if (height === this.core.height + 1) {
+      if (this.future.length < MAX_FUTURE_MESSAGES) this.future.push(message);
+      return;
+    }
+    if (height !== this.core.height) {
+      await this.input(
+        message.kind === 'proposal'
+          ? { type: 'proposal', proposal: message.signed }
+          : { type: 'vote', vote: message.signed },
+      );
+      return;
+    }
+    if (!(await this.checkSignature(message))) return; // a forged or corrupted message never reaches the core
+    await this.input(
+      message.kind === 'proposal'
+        ? { type: 'proposal', proposal: message.signed }
+        : { type: 'vote', vote: message.signed },
+    );
+  }
+
+  private async checkSignature(message: ConsensusMessage): Promise<boolean> {
+    const m = message.signed.message;
+    const index = message.kind === 'proposal' ? (m as Proposal).proposer : (m as Vote).validator;
+    const key = this.env.validatorsAt(m.height).keys[index];
+    if (!key) return false;
+    const bytes =
+      message.kind === 'proposal'
+        ? proposalSignBytes(this.env.chainId, m as Proposal)
+        : voteSignBytes(this.env.chainId, m as Vote);
+    const verify =
+      this.env.verify ??
+      (async (k: PublicKey, b: Uint8Array, s: Uint8Array) => getSuite(k.suite).verify(k.bytes, b, s));
+    try {
+      return await verify(key, bytes, message.signed.signature);
+    } catch {
+      return false;
+    }
+  }
+
+  /** Log, then step. */
+  private async input(input: Input): Promise<void> {
+    if (!this.replaying)
+      this.wal.append(input.type === 'startHeight' ? { type: 'startHeight', height: input.height } : input);
+    await this.run(input);
+  }
+
+  private async run(input: Input): Promise<void> {
+    const { effects } = step(this.core, input);
+    for (const effect of effects) {
+      if (this.stopped) return;
+      await this.execute(effect);
+    }
+  }
+
+  private timer(ms: number, input: Input): void {
+    const cancel = this.env.setTimer(ms, () => {
+      this.timers.delete(cancel);
+      this.enqueue(() => this.input(input));
+    });
+    this.timers.add(cancel);
+  }
+
+  private async execute(effect: Effect): Promise<void> {
+    switch (effect.type) {
+      case 'persist':
+        this.wal.sync(); // every input that led here is durable before anything is signed
+        return;
+      case 'signAndBroadcast':
+        return this.signAndBroadcast(effect.message, effect.kind);
+      case 'scheduleTimeout':
+        this.timer(effect.durationMs, {
+          type: 'timeout',
+          kind: effect.kind,
+          height: effect.height,
+          round: effect.round,
+        });
+        return;
+      case 'requestValue': {
+        const { height, round } = effect;
+        void this.env
+          .buildValue(height, round)
+          .then((value) => this.enqueue(() => this.input({ type: 'proposeValue', height, round, value })));
+        return;
+      }
+      case 'validateValue': {
+        const { height, value } = effect;
+        void this.env.validateValue(height, value).then(
+          (valid) => this.enqueue(() => this.input({ type: 'valueVerdict', height, value, valid })),
+          () => this.enqueue(() => this.input({ type: 'valueVerdict', height, value, valid: false })),
+        );
+        return;
+      }
+      case 'decide':
+        return this.decide(effect.certificate);
+      case 'evidence':
+        this.env.onEvidence?.(effect.first, effect.second);
+        return;
+      case 'requestDecided':
+        this.env.requestDecided(effect.fromHeight);
+        return;
+      case 'requestVotes':
+        this.env.requestVotes(effect.height, effect.round);
+        return;
+    }
+  }
+
+  private async signAndBroadcast(message: Proposal | Vote, kind: 'proposal' | 'vote'): Promise<void> {
+    if (!this.signer) return;
+    const stepName = kind === 'proposal' ? 'proposal' : (message as Vote).type;
+    const bytes =
+      kind === 'proposal'
+        ? proposalSignBytes(this.env.chainId, message as Proposal)
+        : voteSignBytes(this.env.chainId, message as Vote);
+    const signature = this.signer.sign(message.height, message.round, stepName, message.value, bytes);
+    const out: ConsensusMessage =
+      kind === 'proposal'
+        ? { kind: 'proposal', signed: { message: message as Proposal, signature } }
+        : { kind: 'vote', signed: { message: message as Vote, signature } };
+    this.env.broadcast(out);
+    // Our own message is an input too; during replay the WAL already holds it.
+    await this.input({ type: 'ownSigned', kind, message: out.signed });
+  }
+
+  /** Commit the block, then start the next height with a fresh WAL and the messages that arrived early. */
+  private async decide(certificate: CommitCertificate): Promise<void> {
+    if (this.env.committedHeight() < certificate.height) await this.env.commit(certificate);
+    this.replaying = false;
+    this.wal.reset();
+    for (const cancel of this.timers) cancel();
+    this.timers.clear();
+    const next = certificate.height + 1;
+    await this.input({ type: 'startHeight', height: next, ...this.selfAt(next) });
+    this.wal.sync();
+    const early = this.future.filter((m) => m.signed.message.height === next);
+    this.future = this.future.filter((m) => m.signed.message.height > next);
+    for (const message of early) await this.accept(message);
+  }
+
+  /** A block decided elsewhere (block sync) was committed by the node: move to the next height. */
+  synced(certificate: CommitCertificate): void {
+    this.enqueue(() => (certificate.height === this.core.height ? this.decide(certificate) : undefined));
+  }
+}

@@ -1,0 +1,206 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { generateKeyPair, getSuite, type KeyPair } from '@pujiang/crypto';
+import {
+  type CommitCertificate,
+  ConsensusDriver,
+  type ConsensusMessage,
+  checkCertificate,
+  newValidatorSet,
+  proposalSignBytes,
+  proposerOf,
+  type TimeoutConfig,
+  voteSignBytes,
+} from '../src/index.js';
+
+const CHAIN = 'driver-test';
+const FAST: TimeoutConfig = {
+  proposeMs: 150,
+  proposeDeltaMs: 50,
+  prevoteMs: 80,
+  prevoteDeltaMs: 40,
+  precommitMs: 80,
+  precommitDeltaMs: 40,
+};
+
+function until(condition: () => boolean, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  return new Promise((resolve, reject) => {
+    const poll = () => {
+      if (condition()) resolve();
+      else if (Date.now() > deadline) reject(new Error('timed out waiting'));
+      else setTimeout(poll, 10);
+    };
+    poll();
+  });
+}
+
+/** A node around a driver: an in-memory block store and a hand-wired network. */
+class TestNode {
+  driver!: ConsensusDriver;
+  blocks: CommitCertificate[] = [];
+  connected = true;
+  readonly dataDir = mkdtempSync(join(tmpdir(), 'pujiang-driver-'));
+
+  constructor(
+    readonly key: KeyPair,
+    readonly net: TestNode[],
+    readonly keys: KeyPair[],
+  ) {}
+
+  start(): void {
+    const set = newValidatorSet(this.keys.map(() => 1));
+    this.driver = ConsensusDriver.start({
+      chainId: CHAIN,
+      dataDir: this.dataDir,
+      secretKey: this.key.secretKey,
+      timeouts: FAST,
+      setTimer: (ms, fire) => {
+        const t = setTimeout(fire, ms);
+        return () => clearTimeout(t);
+      },
+      broadcast: (m) => this.send(m),
+      requestDecided: (from) => this.sync(from),
+      requestVotes: (h) => this.sync(h),
+      validatorsAt: () => ({ set, keys: this.keys.map((k) => k.publicKey) }),
+      committedHeight: () => this.blocks.length,
+      buildValue: async (h, r) =>
+        createHash('sha256')
+          .update(`${h}/${r}/${this.net.indexOf(this)}`)
+          .digest('hex'),
+      validateValue: async () => true,
+      commit: async (certificate) => {
+        const problem = checkCertificate(
+          CHAIN,
+          certificate,
+          this.keys.map((k) => ({ publicKey: k.publicKey, power: 1 })),
+          certificate.height,
+        );
+        assert.equal(problem, undefined);
+        if (certificate.height === this.blocks.length + 1) this.blocks.push(certificate);
+      },
+    });
+  }
+
+  private send(message: ConsensusMessage): void {
+    if (!this.connected) return;
+    for (const peer of this.net)
+      if (peer !== this && peer.connected && peer.driver) setImmediate(() => peer.driver.receive(message));
+  }
+
+  /** Block sync, simplified: copy decided blocks from the most advanced peer. */
+  private sync(from: number): void {
+    const best = this.net.reduce((a, b) => (b.blocks.length > a.blocks.length ? b : a));
+    for (const certificate of best.blocks.slice(from - 1)) {
+      if (certificate.height !== this.blocks.length + 1) continue;
+      this.blocks.push(certificate);
+      this.driver.synced(certificate);
+    }
+  }
+}
+
+describe('consensus driver with WAL and durable signer', () => {
+  it('4 drivers decide heights; one stops and restarts from its data, catches up, and the chain agrees', async () => {
+    const keys = Array.from({ length: 4 }, () => generateKeyPair('ed25519'));
+    const net: TestNode[] = [];
+    for (const key of keys) net.push(new TestNode(key, net, keys));
+    for (const n of net) n.start();
+    await until(() => net.every((n) => n.blocks.length >= 3));
+
+    const victim = net[2]!;
+    victim.driver.stop();
+    victim.connected = false;
+    const stoppedAt = victim.blocks.length;
+    await until(() => net.filter((n) => n !== victim).every((n) => n.blocks.length >= stoppedAt + 3));
+
+    victim.connected = true;
+    victim.start();
+    const target = Math.max(...net.map((n) => n.blocks.length)) + 2;
+    await until(() => net.every((n) => n.blocks.length >= target));
+    for (const n of net) n.driver.stop();
+
+    for (let h = 0; h < target; h++) {
+      const values = new Set(net.map((n) => n.blocks[h]!.value));
+      assert.equal(values.size, 1, `nodes disagree at height ${h + 1}`);
+    }
+    assert.deepEqual(
+      net.map((n) => n.driver.failure),
+      [undefined, undefined, undefined, undefined],
+    );
+  });
+
+  it('a restarted validator resumes with its lock and re-sends the same signature', async () => {
+    const keys = Array.from({ length: 4 }, () => generateKeyPair('ed25519'));
+    const set = newValidatorSet([1, 1, 1, 1]);
+    const proposer = proposerOf(set, 0);
+    const me = (proposer + 1) % 4;
+    const dataDir = mkdtempSync(join(tmpdir(), 'pujiang-lock-'));
+    const sent: ConsensusMessage[] = [];
+    const start = () =>
+      ConsensusDriver.start({
+        chainId: CHAIN,
+        dataDir,
+        secretKey: keys[me]!.secretKey,
+        timeouts: { ...FAST, proposeMs: 60_000, prevoteMs: 60_000, precommitMs: 60_000 },
+        setTimer: () => () => {},
+        broadcast: (m) => sent.push(m),
+        requestDecided: () => {},
+        requestVotes: () => {},
+        validatorsAt: () => ({ set, keys: keys.map((k) => k.publicKey) }),
+        committedHeight: () => 0,
+        buildValue: async () => 'ee'.repeat(32),
+        validateValue: async () => true,
+        commit: async () => {},
+      });
+    const value = 'ab'.repeat(32);
+    const proposal = { height: 1, round: 0, value, validRound: -1, proposer };
+    const ed = getSuite('ed25519');
+    let driver = start();
+    driver.receive({
+      kind: 'proposal',
+      signed: {
+        message: proposal,
+        signature: ed.sign(keys[proposer]!.secretKey.bytes, proposalSignBytes(CHAIN, proposal)),
+      },
+    });
+    for (const v of [0, 1, 2, 3].filter((i) => i !== me)) {
+      const vote = { type: 'prevote' as const, height: 1, round: 0, value, validator: v };
+      driver.receive({
+        kind: 'vote',
+        signed: { message: vote, signature: ed.sign(keys[v]!.secretKey.bytes, voteSignBytes(CHAIN, vote)) },
+      });
+    }
+    // A forged vote (bad signature) must not count.
+    driver.receive({
+      kind: 'vote',
+      signed: {
+        message: { type: 'precommit', height: 1, round: 0, value, validator: proposer },
+        signature: new Uint8Array(64),
+      },
+    });
+    await until(() => driver.state.lockedRound === 0);
+    await driver.idle();
+    const precommit = sent.find((m) => m.kind === 'vote' && m.signed.message.type === 'precommit')!;
+    assert.ok(precommit, 'no precommit was sent');
+    assert.equal(
+      driver.state.rounds.get(0)!.precommits.powerFor(value),
+      1,
+      'the forged precommit was counted',
+    );
+
+    driver.stop(); // as if the process died here: the WAL and signer record are on disk
+    sent.length = 0;
+    driver = start();
+    await until(() => driver.state.lockedRound === 0 && sent.length > 0);
+    await driver.idle();
+    assert.equal(driver.state.lockedValue, value);
+    const resent = sent.find((m) => m.kind === 'vote' && m.signed.message.type === 'precommit')!;
+    assert.deepEqual(resent.signed.signature, precommit.signed.signature);
+    assert.equal(driver.failure, undefined);
+    driver.stop();
+  });
+});
