@@ -137,7 +137,7 @@ export class ConsensusDriver {
     const records = this.replayed;
     this.replayed = [];
     const first = records[0];
-    if (!first || first.type !== 'startHeight' || first.height !== next) {
+    if (first?.type !== 'startHeight' || first.height !== next) {
       this.wal.reset(); // nothing to resume at this height
       await this.input({ type: 'startHeight', height: next, ...this.selfAt(next) });
       return;
