@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
+import { runConsensusBench } from './consensus-bench.js';
 import { runCryptoBench } from './crypto-bench.js';
 import type { BenchRecord } from './record.js';
 
@@ -8,7 +9,7 @@ const { values } = parseArgs({
   options: { quick: { type: 'boolean' }, out: { type: 'string' }, group: { type: 'string', multiple: true } },
 });
 const quick = values.quick === true;
-const groups = new Set(values.group ?? ['crypto']);
+const groups = new Set(values.group ?? ['crypto', 'consensus']);
 
 const machine = {
   cores: cpus().length,
@@ -21,6 +22,7 @@ const machine = {
 
 const records: BenchRecord[] = [];
 if (groups.has('crypto')) records.push(...(await runCryptoBench({ ms: quick ? 500 : 1500 })));
+if (groups.has('consensus')) records.push(...runConsensusBench({ quick }));
 
 const format = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(2));
 console.log(`\n${machine.cpu}, ${machine.cores} cores, Node ${machine.node}${quick ? ' (quick)' : ''}\n`);

@@ -52,6 +52,8 @@ export interface SimOptions {
   readonly livenessHeights?: number;
   /** Chaos switches (all on by default). */
   readonly loss?: boolean;
+  /** A fixed packet-loss rate for the chaos phase instead of a random 0-30 % (benchmarks). */
+  readonly lossRate?: number;
   readonly partitions?: boolean;
   readonly crashes?: boolean;
   readonly duplication?: boolean;
@@ -366,7 +368,8 @@ class Simulation {
   private chaos(): void {
     if (this.phase !== 'safety') return;
     const r = this.rng;
-    this.loss = this.o.loss === false ? 0 : r.next() * 0.3;
+    const drawn = r.next() * 0.3;
+    this.loss = this.o.loss === false ? 0 : (this.o.lossRate ?? drawn);
     this.duplicate = this.o.duplication === false ? 0 : r.next() * 0.1;
     this.maxDelay = r.int(5, 200);
     this.groups = undefined;
