@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { generateKeyPair, getSuite, type KeyPair } from '@pujiang/crypto';
+import { generateKeyPair, getSuite, type KeyPair, VerifyPool } from '@pujiang/crypto';
 import {
   type CommitCertificate,
   ConsensusDriver,
@@ -50,6 +50,7 @@ class TestNode {
     readonly key: KeyPair,
     readonly net: TestNode[],
     readonly keys: KeyPair[],
+    readonly pool: VerifyPool,
   ) {}
 
   start(): void {
@@ -67,6 +68,9 @@ class TestNode {
       requestDecided: (from) => this.sync(from),
       requestVotes: (h) => this.sync(h),
       validatorsAt: () => ({ set, keys: this.keys.map((k) => k.publicKey) }),
+      // Incoming signatures are checked on the worker pool, off the event loop.
+      verify: (publicKey, message, signature) =>
+        this.pool.verify({ suite: publicKey.suite, publicKey: publicKey.bytes, message, signature }),
       committedHeight: () => this.blocks.length,
       buildValue: async (h, r) =>
         createHash('sha256')
@@ -107,7 +111,8 @@ describe('consensus driver with WAL and durable signer', () => {
   it('4 drivers decide heights; one stops and restarts from its data, catches up, and the chain agrees', async () => {
     const keys = Array.from({ length: 4 }, () => generateKeyPair('ed25519'));
     const net: TestNode[] = [];
-    for (const key of keys) net.push(new TestNode(key, net, keys));
+    const pool = new VerifyPool({ workers: 2 });
+    for (const key of keys) net.push(new TestNode(key, net, keys, pool));
     for (const n of net) n.start();
     await until(() => net.every((n) => n.blocks.length >= 3));
 
@@ -122,6 +127,7 @@ describe('consensus driver with WAL and durable signer', () => {
     const target = Math.max(...net.map((n) => n.blocks.length)) + 2;
     await until(() => net.every((n) => n.blocks.length >= target));
     for (const n of net) n.driver.stop();
+    await pool.close();
 
     for (let h = 0; h < target; h++) {
       const values = new Set(net.map((n) => n.blocks[h]!.value));

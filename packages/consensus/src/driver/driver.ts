@@ -114,6 +114,7 @@ export class ConsensusDriver {
   }
 
   stop(): void {
+    if (this.stopped) return;
     this.stopped = true;
     for (const cancel of this.timers) cancel();
     this.timers.clear();
@@ -205,6 +206,7 @@ export class ConsensusDriver {
 
   /** Log, then step. */
   private async input(input: Input): Promise<void> {
+    if (this.stopped) return; // a task that was waiting (e.g. on a signature check) when we stopped
     if (!this.replaying)
       this.wal.append(input.type === 'startHeight' ? { type: 'startHeight', height: input.height } : input);
     await this.run(input);

@@ -149,6 +149,8 @@ interface SimNode {
   /** Lost its data once: its signer may then rightly refuse what its fresh core asks. */
   wiped: boolean;
   refusedToSign: number;
+  /** Simulated time of this node's latest signature. */
+  lastSignedAt: number;
 }
 
 const MAX_SYNC_BATCH = 20;
@@ -246,6 +248,7 @@ class Simulation {
         evidence: 0,
         wiped: false,
         refusedToSign: 0,
+        lastSignedAt: -1,
       });
     }
   }
@@ -329,7 +332,10 @@ class Simulation {
     if (this.phase !== 'liveness') return false;
     const need = this.o.livenessHeights ?? 2;
     return this.nodes.every(
-      (n) => n.up && n.durable.certificates.length >= (this.heightsAtHeal.get(n.id) ?? 0) + need,
+      (n) =>
+        n.up &&
+        n.durable.certificates.length >= (this.heightsAtHeal.get(n.id) ?? 0) + need &&
+        (n.core.self === undefined || n.lastSignedAt >= this.healedAt),
     );
   }
 
@@ -667,6 +673,7 @@ class Simulation {
         node.signedLock = { height: message.height, round: message.round };
       }
     }
+    node.lastSignedAt = this.now;
     this.record(`sign n${node.id} ${id} ${short(message.value)}`);
     const msg: NetMessage =
       kind === 'proposal'
@@ -854,6 +861,10 @@ class Simulation {
         this.violations.push(
           `liveness: n${n.id} decided ${gained} of ${need} heights in ${this.now - this.healedAt} ms after healing (at h${n.core.height} r${n.core.round})`,
         );
+      }
+      // Every validator, restarted or wiped ones included, takes part again.
+      if (n.core.self !== undefined && n.lastSignedAt < this.healedAt) {
+        this.violations.push(`liveness: validator node n${n.id} signed nothing after the network healed`);
       }
     }
   }
