@@ -40,6 +40,7 @@ if (counts.some((n) => !Number.isInteger(n) || n < 1 || n > 200))
 
 let runs = 0;
 let failures = 0;
+let violations = 0;
 let heights = 0;
 const started = performance.now();
 for (let seed = from; seed <= to; seed++) {
@@ -51,6 +52,7 @@ for (let seed = from; seed <= to; seed++) {
     heights += result.heightsDecided;
     if (result.violations.length > 0) {
       failures++;
+      violations += result.violations.length;
       console.log(`FAIL seed ${seed}, ${validators} validators, ${twins} twins: ${result.violations[0]}`);
       console.log(`  reproduce: npm run sim -- --seed ${seed} --validators ${validators} --twins ${twins}`);
       if (values.trace) for (const line of result.trace ?? []) console.log(`  ${line}`);
@@ -59,6 +61,6 @@ for (let seed = from; seed <= to; seed++) {
 }
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
 console.log(
-  `sim: ${runs} runs (seeds ${from}..${to} x validators ${counts.join(',')}), ${failures} with violations, ${heights} heights decided, ${seconds} s`,
+  `sim: ${to - from + 1} seeds (${from}..${to}) x validators ${counts.join(',')} = ${runs} runs; ${failures} runs with violations (${violations} violations); ${heights} heights decided; ${seconds} s`,
 );
 process.exitCode = failures > 0 ? 1 : 0;
