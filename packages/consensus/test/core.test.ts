@@ -170,25 +170,43 @@ describe('Tendermint core (Algorithm 1)', () => {
     assert.equal(s.round, 5);
   });
 
-  it('lines 57-67: timeouts move the steps on and grow with the round', () => {
+  it('lines 57-64: propose and prevote timeouts send nil votes', () => {
     const s = node(me);
-    assert.deepEqual(
-      signedVotes(run(s, [{ type: 'timeout', kind: 'propose', height: 1, round: 0 }]))[0]?.value,
-      null,
+    assert.deepEqual(signedVotes(run(s, [{ type: 'timeout', kind: 'propose', height: 1, round: 0 }])), [
+      { type: 'prevote', height: 1, round: 0, value: null, validator: me },
+    ]);
+    // Three other validators prevote (our own vote reaches the core only via the driver's ownSigned input).
+    const scheduled = run(
+      s,
+      [0, 1, 2, 3].filter((i) => i !== me).map((i) => vote('prevote', 0, W, i)),
     );
-    const e = run(s, [0, 1, 2].map((i) => vote('prevote', 0, W, i)).slice(0, 1));
-    assert.equal(e.length, 0);
-    const scheduled = run(s, [
-      vote('prevote', 0, null, (me + 1) % 4),
-      vote('prevote', 0, null, (me + 2) % 4),
-    ]).filter((x) => x.type === 'scheduleTimeout');
-    assert.equal(scheduled.length, 1);
-    run(s, [{ type: 'timeout', kind: 'precommit', height: 1, round: 0 }]);
-    const r1 = run(s, [{ type: 'timeout', kind: 'precommit', height: 1, round: 1 }]).find(
-      (x) => x.type === 'scheduleTimeout',
-    ) as Extract<Effect, { type: 'scheduleTimeout' }> | undefined;
-    const r0 = node(me).timeouts;
-    if (r1) assert.ok(r1.durationMs > r0.proposeMs, 'round 2 timeout is longer than round 0');
+    assert.deepEqual(
+      scheduled.filter((x) => x.type === 'scheduleTimeout').map((x) => (x as { kind: string }).kind),
+      ['prevote'],
+      'line 34: 2f+1 prevotes of any kind schedule the prevote timeout, once',
+    );
+    assert.deepEqual(signedVotes(run(s, [{ type: 'timeout', kind: 'prevote', height: 1, round: 0 }])), [
+      { type: 'precommit', height: 1, round: 0, value: null, validator: me },
+    ]);
+    // A stale timeout (other round) does nothing.
+    assert.equal(run(s, [{ type: 'timeout', kind: 'prevote', height: 1, round: 3 }]).length, 0);
+  });
+
+  it('lines 65-67: a precommit timeout starts the next round, and timeouts grow with the round', () => {
+    const s = node(me);
+    const durations: number[] = [];
+    for (let r = 0; r < 8; r++) {
+      const effects = run(s, [{ type: 'timeout', kind: 'precommit', height: 1, round: r }]);
+      assert.equal(s.round, r + 1);
+      assert.ok(
+        effects.some((e) => e.type === 'requestVotes'),
+        'asks peers for the votes it lacks',
+      );
+      const t = effects.find((e) => e.type === 'scheduleTimeout');
+      if (t && t.type === 'scheduleTimeout') durations.push(t.durationMs);
+    }
+    assert.ok(durations.length >= 4, `only ${durations.length} propose timeouts`);
+    for (let i = 1; i < durations.length; i++) assert.ok(durations[i]! > durations[i - 1]!, `${durations}`);
   });
 
   it('equivocation: two different votes of one validator for one step are reported once, as evidence', () => {
