@@ -70,6 +70,7 @@ export class ConsensusDriver {
   private timers = new Set<() => void>();
   private replaying = false;
   private stopped = false;
+  private requestedFrom = 0;
   /** The first error that stopped the driver (a fatal WAL or signer error), if any. */
   failure: Error | undefined;
 
@@ -169,12 +170,13 @@ export class ConsensusDriver {
       if (this.future.length < MAX_FUTURE_MESSAGES) this.future.push(message);
       return;
     }
-    if (height !== this.core.height) {
-      await this.input(
-        message.kind === 'proposal'
-          ? { type: 'proposal', proposal: message.signed }
-          : { type: 'vote', vote: message.signed },
-      );
+    if (height < this.core.height) return; // that height is committed
+    if (height > this.core.height) {
+      // We are behind. Nothing from that far ahead is logged or kept; ask for blocks (once per height).
+      if (this.requestedFrom < this.core.height) {
+        this.requestedFrom = this.core.height;
+        this.env.requestDecided(this.core.height);
+      }
       return;
     }
     if (!(await this.checkSignature(message))) return; // a forged or corrupted message never reaches the core
