@@ -297,7 +297,7 @@ function onProposal(s: ConsensusState, effects: Effect[], signed: Signed<Proposa
   if (!Number.isInteger(p.validRound) || p.validRound < -1 || p.validRound >= p.round) return;
   if (p.proposer !== proposerOf(s.validators, p.round)) return;
   const r = roundState(s, p.round);
-  if (r.proposal) return; // the first proposal of a round counts; the driver keeps conflicting ones as evidence
+  if (r.proposal) return; // the first proposal of a round counts
   r.proposal = signed;
   noteSender(s, p.round, p.proposer);
   requestValidation(s, effects, p);
@@ -354,7 +354,8 @@ function apply(s: ConsensusState, effects: Effect[], input: Input): void {
       break;
     case 'valueVerdict':
       if (input.height !== s.height || s.decision !== undefined) return;
-      s.verdicts.set(input.value, input.valid);
+      // The first verdict stands: a node must not change its mind about a value it may have voted on.
+      if (!s.verdicts.has(input.value)) s.verdicts.set(input.value, input.valid);
       break;
     case 'proposeValue': {
       // Line 19 continued: our value arrived; propose it if we are still waiting for it.

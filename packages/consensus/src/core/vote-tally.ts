@@ -38,6 +38,11 @@ export class VoteTally {
     return mine.size === 2 && first ? { conflict: first, added: true } : { added: true };
   }
 
+  /** True if this validator's vote for this value is already counted. */
+  has(validator: number, value: ValueId | null): boolean {
+    return this.byValidator.get(validator)?.has(key(value)) === true;
+  }
+
   powerFor(value: ValueId | null): number {
     return this.powerByValue.get(key(value)) ?? 0;
   }
