@@ -242,8 +242,14 @@ describe('Tendermint core: the conditions that keep it safe', () => {
   /** Locks `s` on `value` at `round` (proposal + our verdict + 3 prevotes from others). */
   function lockAt(s: ConsensusState, round: number, value: string): void {
     while (s.round < round) run(s, [{ type: 'timeout', kind: 'precommit', height: 1, round: s.round }]);
-    run(s, [proposal(round, value, proposerOf(set, round)), { type: 'valueVerdict', height: 1, value, valid: true }]);
-    run(s, others.map((i) => vote('prevote', round, value, i)));
+    run(s, [
+      proposal(round, value, proposerOf(set, round)),
+      { type: 'valueVerdict', height: 1, value, valid: true },
+    ]);
+    run(
+      s,
+      others.map((i) => vote('prevote', round, value, i)),
+    );
     assert.equal(s.lockedRound, round);
     assert.equal(s.lockedValue, value);
   }
@@ -254,11 +260,17 @@ describe('Tendermint core: the conditions that keep it safe', () => {
 
   it('line 29: locked at round 1, a proposal with an older proof-of-lock (vr 0) gets a nil prevote', () => {
     const s = node(me);
-    run(s, others.map((i) => vote('prevote', 0, W, i))); // a polka for W at round 0
+    run(
+      s,
+      others.map((i) => vote('prevote', 0, W, i)),
+    ); // a polka for W at round 0
     lockAt(s, 1, V);
     toRound(s, 2);
     const votes = signedVotes(
-      run(s, [proposal(2, W, proposerOf(set, 2), 0), { type: 'valueVerdict', height: 1, value: W, valid: true }]),
+      run(s, [
+        proposal(2, W, proposerOf(set, 2), 0),
+        { type: 'valueVerdict', height: 1, value: W, valid: true },
+      ]),
     );
     assert.deepEqual(votes, [{ type: 'prevote', height: 1, round: 2, value: null, validator: me }]);
   });
@@ -266,20 +278,35 @@ describe('Tendermint core: the conditions that keep it safe', () => {
   it('line 29: lockedRound equal to vr is enough (<=, not <)', () => {
     const s = node(me);
     lockAt(s, 0, V);
-    run(s, others.map((i) => vote('prevote', 1, W, i)));
+    run(
+      s,
+      others.map((i) => vote('prevote', 1, W, i)),
+    );
     toRound(s, 2);
     const votes = signedVotes(
-      run(s, [proposal(2, W, proposerOf(set, 2), 1), { type: 'valueVerdict', height: 1, value: W, valid: true }]),
+      run(s, [
+        proposal(2, W, proposerOf(set, 2), 1),
+        { type: 'valueVerdict', height: 1, value: W, valid: true },
+      ]),
     );
     assert.deepEqual(votes[0]?.value, W);
     const s2 = node(me);
-    run(s2, others.map((i) => vote('prevote', 0, W, i)));
+    run(
+      s2,
+      others.map((i) => vote('prevote', 0, W, i)),
+    );
     lockAt(s2, 1, V);
-    run(s2, others.map((i) => vote('prevote', 1, W, i)));
+    run(
+      s2,
+      others.map((i) => vote('prevote', 1, W, i)),
+    );
     toRound(s2, 2);
     // Locked at 1 on V; a proposal of W with vr = 1 and a polka for W at 1: lockedRound (1) <= vr (1).
     const v2 = signedVotes(
-      run(s2, [proposal(2, W, proposerOf(set, 2), 1), { type: 'valueVerdict', height: 1, value: W, valid: true }]),
+      run(s2, [
+        proposal(2, W, proposerOf(set, 2), 1),
+        { type: 'valueVerdict', height: 1, value: W, valid: true },
+      ]),
     );
     assert.deepEqual(v2[0]?.value, W);
   });
@@ -290,7 +317,10 @@ describe('Tendermint core: the conditions that keep it safe', () => {
     toRound(s, 2);
     // Round 2's proposer claims validRound 1 for W, but nobody prevoted W in round 1.
     const votes = signedVotes(
-      run(s, [proposal(2, W, proposerOf(set, 2), 1), { type: 'valueVerdict', height: 1, value: W, valid: true }]),
+      run(s, [
+        proposal(2, W, proposerOf(set, 2), 1),
+        { type: 'valueVerdict', height: 1, value: W, valid: true },
+      ]),
     );
     assert.deepEqual(votes, []);
     // Only the timeout moves it on, with nil.
@@ -300,10 +330,16 @@ describe('Tendermint core: the conditions that keep it safe', () => {
 
   it('line 28: a value the application rejects gets nil even with a proof-of-lock', () => {
     const s = node(me);
-    run(s, others.map((i) => vote('prevote', 0, W, i)));
+    run(
+      s,
+      others.map((i) => vote('prevote', 0, W, i)),
+    );
     toRound(s, 1);
     const votes = signedVotes(
-      run(s, [proposal(1, W, proposerOf(set, 1), 0), { type: 'valueVerdict', height: 1, value: W, valid: false }]),
+      run(s, [
+        proposal(1, W, proposerOf(set, 1), 0),
+        { type: 'valueVerdict', height: 1, value: W, valid: false },
+      ]),
     );
     assert.deepEqual(votes[0]?.value, null);
   });
@@ -311,7 +347,12 @@ describe('Tendermint core: the conditions that keep it safe', () => {
   it('line 36: no precommit or lock for an invalid value, even with a polka', () => {
     const s = node(me);
     run(s, [proposal(0, V, p0), { type: 'valueVerdict', height: 1, value: V, valid: false }]);
-    const votes = signedVotes(run(s, others.map((i) => vote('prevote', 0, V, i))));
+    const votes = signedVotes(
+      run(
+        s,
+        others.map((i) => vote('prevote', 0, V, i)),
+      ),
+    );
     assert.ok(!votes.some((v) => v.type === 'precommit' && v.value === V));
     assert.equal(s.lockedRound, -1);
     assert.equal(s.validValue, null);
@@ -321,9 +362,17 @@ describe('Tendermint core: the conditions that keep it safe', () => {
     const s = node(me);
     run(s, [proposal(0, V, p0), { type: 'valueVerdict', height: 1, value: V, valid: true }]);
     run(s, [{ type: 'timeout', kind: 'propose', height: 1, round: 0 }]); // already prevoted; no-op
-    run(s, others.map((i) => vote('prevote', 0, null, i))); // nil polka: precommit nil (line 44)
+    run(
+      s,
+      others.map((i) => vote('prevote', 0, null, i)),
+    ); // nil polka: precommit nil (line 44)
     assert.equal(s.step, 'precommit');
-    const late = signedVotes(run(s, others.map((i) => vote('prevote', 0, V, i))));
+    const late = signedVotes(
+      run(
+        s,
+        others.map((i) => vote('prevote', 0, V, i)),
+      ),
+    );
     assert.deepEqual(late, []);
     assert.equal(s.validValue, V);
     assert.equal(s.validRound, 0);
@@ -333,7 +382,10 @@ describe('Tendermint core: the conditions that keep it safe', () => {
   it('line 49: no decision on an invalid value, whatever the precommits say', () => {
     const s = node(me);
     run(s, [proposal(0, V, p0), { type: 'valueVerdict', height: 1, value: V, valid: false }]);
-    const effects = run(s, [0, 1, 2, 3].map((i) => vote('precommit', 0, V, i)));
+    const effects = run(
+      s,
+      [0, 1, 2, 3].map((i) => vote('precommit', 0, V, i)),
+    );
     assert.ok(!effects.some((e) => e.type === 'decide'));
   });
 

@@ -95,7 +95,7 @@ describe('WAL', () => {
     wal.sync();
     wal.close();
     const bytes = readFileSync(path);
-    bytes[12]! ^= 0x01; // inside the first payload
+    bytes[14]! ^= 0x01; // inside the first payload
     writeFileSync(path, bytes);
     assert.throws(
       () => Wal.open(path),
@@ -107,6 +107,18 @@ describe('WAL', () => {
     );
   });
 
+  it('a corrupted length field in the middle is corruption, not a torn tail', () => {
+    const path = join(dir(), 'wal');
+    const { wal } = Wal.open(path);
+    for (const r of SAMPLE) wal.append(r);
+    wal.sync();
+    wal.close();
+    const bytes = readFileSync(path);
+    bytes[1]! = 0x7f; // the first record now claims to run past the end of the file
+    writeFileSync(path, bytes);
+    assert.throws(() => Wal.open(path), { code: 'WAL_CORRUPT' });
+  });
+
   it('garbage appended by a crashed writer is cut; a header claiming a huge record is corruption', () => {
     const path = join(dir(), 'wal');
     const { wal } = Wal.open(path);
@@ -115,7 +127,7 @@ describe('WAL', () => {
     wal.close();
     appendFileSync(path, Buffer.from([0, 0, 0]));
     assert.deepEqual(Wal.open(path).records, [SAMPLE[0]]);
-    appendFileSync(path, Buffer.from([0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0]));
+    appendFileSync(path, Buffer.from([0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0, 0, 0, 0]));
     assert.throws(() => Wal.open(path), { code: 'WAL_CORRUPT' });
   });
 

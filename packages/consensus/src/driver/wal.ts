@@ -5,13 +5,15 @@ import { decodeRecord, encodeRecord, type WalRecord } from './records.js';
 
 /**
  * A write-ahead log of consensus inputs. Each record is framed as
- *   u32 length (big-endian) | u32 CRC-32 of the payload | payload (canonical encoding)
- * Appends are cheap; `sync` (fsync) makes everything appended so far durable, and the
- * driver calls it before it signs anything. On open, a torn last record (cut short, or
- * failing its checksum with nothing after it) is what a crash mid-write leaves: it is
- * truncated away. A bad record followed by more data is corruption: WAL_CORRUPT, fatal.
+ *   u32 length | u32 CRC-32 of the payload | u32 CRC-32 of the first 8 header bytes | payload
+ * (big-endian; the payload is the canonical encoding). Appends are cheap; `sync` (fsync)
+ * makes everything appended so far durable, and the driver calls it before it signs
+ * anything. On open, what a crash mid-write leaves is truncated away: a header cut short, a
+ * payload running past the end of the file, or a last payload failing its checksum. A
+ * header that fails its own checksum, or a bad payload with data after it, is corruption
+ * (WAL_CORRUPT, fatal): the node must not run on a log that silently lost its locks.
  */
-const HEADER = 8;
+const HEADER = 12;
 const MAX_RECORD = 16 << 20;
 
 export interface WalOpenResult {
@@ -32,12 +34,17 @@ export class Wal {
     const data = existsSync(path) ? new Uint8Array(readFileSync(path)) : new Uint8Array(0);
     const records: WalRecord[] = [];
     let offset = 0;
-    let end = data.length;
     while (offset < data.length) {
       const view = new DataView(data.buffer, data.byteOffset + offset);
       if (data.length - offset < HEADER) break; // torn header
       const length = view.getUint32(0);
       const checksum = view.getUint32(4);
+      if (crc32(data.subarray(offset, offset + 8)) !== view.getUint32(8)) {
+        throw new ConsensusError('WAL_CORRUPT', `WAL record header at byte ${offset} fails its checksum`, {
+          path,
+          offset,
+        });
+      }
       if (length > MAX_RECORD) {
         throw new ConsensusError('WAL_CORRUPT', `WAL record at byte ${offset} claims ${length} bytes`, {
           path,
@@ -65,7 +72,7 @@ export class Wal {
       }
       offset += HEADER + length;
     }
-    end = offset;
+    const end = offset;
     const fd = openSync(path, existsSync(path) ? 'r+' : 'w+');
     const truncatedBytes = data.length - end;
     if (truncatedBytes > 0) {
@@ -82,6 +89,7 @@ export class Wal {
     const view = new DataView(frame.buffer);
     view.setUint32(0, payload.length);
     view.setUint32(4, crc32(payload));
+    view.setUint32(8, crc32(frame.subarray(0, 8)));
     frame.set(payload, HEADER);
     let written = 0;
     while (written < frame.length)
