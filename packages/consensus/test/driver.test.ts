@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -10,6 +10,7 @@ import {
   ConsensusDriver,
   type ConsensusMessage,
   checkCertificate,
+  DurableSigner,
   newValidatorSet,
   proposalSignBytes,
   proposerOf,
@@ -207,6 +208,126 @@ describe('consensus driver with WAL and durable signer', () => {
     const resent = sent.find((m) => m.kind === 'vote' && m.signed.message.type === 'precommit')!;
     assert.deepEqual(resent.signed.signature, precommit.signed.signature);
     assert.equal(driver.failure, undefined);
+    driver.stop();
+  });
+});
+
+describe('consensus driver: bad input and lost data', () => {
+  const keys = Array.from({ length: 4 }, () => generateKeyPair('ed25519'));
+  const set = newValidatorSet([1, 1, 1, 1]);
+  const proposer = proposerOf(set, 0);
+  const me = (proposer + 1) % 4;
+  const value = 'ab'.repeat(32);
+  const ed = getSuite('ed25519');
+  const signedPrevote = (v: number, round = 0, height = 1) => {
+    const vote = { type: 'prevote' as const, height, round, value, validator: v };
+    return {
+      kind: 'vote' as const,
+      signed: { message: vote, signature: ed.sign(keys[v]!.secretKey.bytes, voteSignBytes(CHAIN, vote)) },
+    };
+  };
+  const solo = (dataDir: string, sent: ConsensusMessage[] = []) =>
+    ConsensusDriver.start({
+      chainId: CHAIN,
+      dataDir,
+      secretKey: keys[me]!.secretKey,
+      timeouts: { ...FAST, proposeMs: 60_000, prevoteMs: 60_000, precommitMs: 60_000 },
+      gossipMs: 60_000,
+      setTimer: () => () => {},
+      broadcast: (m) => sent.push(m),
+      requestDecided: () => {},
+      requestVotes: () => {},
+      validatorsAt: () => ({ set, keys: keys.map((k) => k.publicKey) }),
+      committedHeight: () => 0,
+      buildValue: async () => 'ee'.repeat(32),
+      validateValue: async () => true,
+      commit: async () => {},
+    });
+
+  it('malformed messages are dropped; the driver keeps working', async () => {
+    const driver = solo(mkdtempSync(join(tmpdir(), 'pujiang-bad-')));
+    const good = signedPrevote((me + 1) % 4);
+    const bad: unknown[] = [
+      null,
+      { kind: 'vote' },
+      {
+        kind: 'vote',
+        signed: { message: { ...good.signed.message, value: 'zz' }, signature: good.signed.signature },
+      },
+      {
+        kind: 'vote',
+        signed: { message: { ...good.signed.message, round: -1 }, signature: good.signed.signature },
+      },
+      {
+        kind: 'vote',
+        signed: { message: { ...good.signed.message, validator: 1.5 }, signature: good.signed.signature },
+      },
+      {
+        kind: 'proposal',
+        signed: {
+          message: { height: 1, round: 0, value, validRound: -7, proposer },
+          signature: new Uint8Array(64),
+        },
+      },
+      { kind: 'gossip', signed: good.signed },
+      { kind: 'vote', signed: { message: good.signed.message, signature: 'not bytes' } },
+    ];
+    for (const message of bad) driver.receive(message as ConsensusMessage);
+    driver.receive(good);
+    await until(() => (driver.state.rounds.get(0)?.prevotes.powerForAny ?? 0) === 1);
+    await driver.idle();
+    assert.equal(driver.failure, undefined);
+    driver.stop();
+  });
+
+  it('re-sent copies and messages for other heights do not grow the WAL', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'pujiang-dup-'));
+    const driver = solo(dataDir);
+    const vote = signedPrevote((me + 1) % 4);
+    driver.receive(vote);
+    await until(() => (driver.state.rounds.get(0)?.prevotes.powerForAny ?? 0) === 1);
+    await driver.idle();
+    const walPath = join(dataDir, 'consensus.wal');
+    const before = statSync(walPath).size;
+    for (let i = 0; i < 200; i++) {
+      driver.receive(vote);
+      driver.receive(signedPrevote((me + 2) % 4, 0, 50)); // far-ahead height
+      driver.receive({
+        ...signedPrevote((me + 3) % 4),
+        signed: { ...signedPrevote((me + 3) % 4).signed, signature: new Uint8Array(64) },
+      }); // forged
+    }
+    await driver.idle();
+    await new Promise((r) => setTimeout(r, 50));
+    await driver.idle();
+    assert.equal(statSync(walPath).size, before);
+    assert.equal(driver.failure, undefined);
+    driver.stop();
+  });
+
+  it('a node whose data was wiped but whose signer record survived refuses to re-sign and keeps running', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'pujiang-wiped-'));
+    new DurableSigner(join(dataDir, 'signer.json'), keys[me]!.secretKey).sign(
+      5,
+      0,
+      'prevote',
+      value,
+      new Uint8Array([1]),
+    );
+    const driver = solo(dataDir);
+    // Height 1 again: a proposal arrives, the core wants to prevote, the signer says no (height 5 was reached).
+    const proposal = { height: 1, round: 0, value, validRound: -1, proposer };
+    driver.receive({
+      kind: 'proposal',
+      signed: {
+        message: proposal,
+        signature: ed.sign(keys[proposer]!.secretKey.bytes, proposalSignBytes(CHAIN, proposal)),
+      },
+    });
+    await until(() => driver.refusedToSign > 0);
+    await driver.idle();
+    assert.equal(driver.failure, undefined);
+    assert.equal(driver.state.step, 'prevote');
     driver.stop();
   });
 });

@@ -170,6 +170,15 @@ describe('durable signer', () => {
     new DurableSigner(path, key.secretKey).sign(5, 1, 'precommit', null, bytes);
   });
 
+  it('refuses the same value in different bytes (a proposal re-signed with another validRound)', () => {
+    const path = join(dir(), 'signer.json');
+    const signer = new DurableSigner(path, key.secretKey);
+    signer.sign(5, 2, 'proposal', V, new Uint8Array([1]));
+    assert.throws(() => signer.sign(5, 2, 'proposal', V, new Uint8Array([2])), {
+      code: 'SIGNER_DOUBLE_SIGN',
+    });
+  });
+
   it('refuses to go back to an earlier height', () => {
     const path = join(dir(), 'signer.json');
     const signer = new DurableSigner(path, key.secretKey);

@@ -13,6 +13,7 @@ import type {
   Vote,
 } from '../core/types.js';
 import { proposalSignBytes, voteSignBytes } from '../signing.js';
+import { ConsensusError } from './errors.js';
 import { DurableSigner } from './signer.js';
 import { Wal } from './wal.js';
 
@@ -34,6 +35,8 @@ export interface DriverEnvironment {
   /** The validator key; a full node that only follows has none. */
   readonly secretKey?: SecretKey;
   readonly timeouts?: TimeoutConfig;
+  /** How often our own messages of the current height are re-sent (Tendermint needs eventual delivery); default 1000 ms. */
+  readonly gossipMs?: number;
   /** Calls `fire` after `ms`; returns a cancel function. */
   setTimer(ms: number, fire: () => void): () => void;
   broadcast(message: ConsensusMessage): void;
@@ -51,7 +54,34 @@ export interface DriverEnvironment {
   onEvidence?(first: Signed<Vote>, second: Signed<Vote>): void;
 }
 
-const MAX_FUTURE_MESSAGES = 4096;
+/** Next-height messages kept per validator index, so no single peer can crowd out the rest. */
+const MAX_FUTURE_PER_VALIDATOR = 64;
+const MAX_EVIDENCE = 1000;
+const HEX32 = /^[0-9a-f]{64}$/;
+
+/** Structural checks on a peer's message before anything else touches it. */
+function wellFormed(message: ConsensusMessage): boolean {
+  const m = message?.signed?.message as Partial<Proposal & Vote> | undefined;
+  if (!m || !(message.signed.signature instanceof Uint8Array) || message.signed.signature.length > 16_384)
+    return false;
+  const nat = (x: unknown) => Number.isSafeInteger(x) && (x as number) >= 0;
+  if (!nat(m.height) || !nat(m.round)) return false;
+  if (message.kind === 'proposal') {
+    return (
+      typeof m.value === 'string' &&
+      HEX32.test(m.value) &&
+      nat(m.proposer) &&
+      Number.isSafeInteger(m.validRound) &&
+      m.validRound! >= -1
+    );
+  }
+  if (message.kind !== 'vote') return false;
+  return (
+    (m.type === 'prevote' || m.type === 'precommit') &&
+    nat(m.validator) &&
+    (m.value === null || (typeof m.value === 'string' && HEX32.test(m.value)))
+  );
+}
 
 /**
  * Runs the pure core against the world in the safe order. Every input is appended to the
@@ -67,6 +97,12 @@ export class ConsensusDriver {
   private readonly ownKey: PublicKey | undefined;
   private queue: Promise<void> = Promise.resolve();
   private future: ConsensusMessage[] = [];
+  /** Our own signed messages of the current height, re-sent on every gossip tick. */
+  private own: ConsensusMessage[] = [];
+  /** Equivocation evidence seen (first and second vote), for the chain to act on. */
+  readonly evidence: { first: Signed<Vote>; second: Signed<Vote> }[] = [];
+  /** Signatures the durable signer refused (after data loss, for example); nothing was sent for them. */
+  refusedToSign = 0;
   private timers = new Set<() => void>();
   private replaying = false;
   private stopped = false;
@@ -97,6 +133,7 @@ export class ConsensusDriver {
   static start(env: DriverEnvironment): ConsensusDriver {
     const driver = new ConsensusDriver(env);
     driver.enqueue(() => driver.recover());
+    driver.scheduleGossip();
     return driver;
   }
 
@@ -117,9 +154,22 @@ export class ConsensusDriver {
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;
+    this.cancelGossip?.();
     for (const cancel of this.timers) cancel();
     this.timers.clear();
     this.wal.close();
+  }
+
+  private cancelGossip: (() => void) | undefined;
+
+  private scheduleGossip(): void {
+    this.cancelGossip = this.env.setTimer(this.env.gossipMs ?? 1000, () => {
+      if (this.stopped) return;
+      for (const message of this.own) this.env.broadcast(message);
+      // Peers are a height ahead and we have not caught up since: ask for the blocks again.
+      if (this.future.length > 0) this.env.requestDecided(this.core.height);
+      this.scheduleGossip();
+    });
   }
 
   private enqueue(task: () => Promise<void> | void): void {
@@ -165,12 +215,21 @@ export class ConsensusDriver {
   }
 
   private async accept(message: ConsensusMessage): Promise<void> {
-    const height = message.signed.message.height;
+    if (!wellFormed(message)) return; // malformed input never reaches the WAL or the core
+    const m = message.signed.message;
+    const height = m.height;
+    if (height < this.core.height) return; // that height is committed
     if (height === this.core.height + 1) {
-      if (this.future.length < MAX_FUTURE_MESSAGES) this.future.push(message);
+      const index = message.kind === 'proposal' ? (m as Proposal).proposer : (m as Vote).validator;
+      const mine = this.future.filter(
+        (f) =>
+          (f.kind === 'proposal'
+            ? (f.signed.message as Proposal).proposer
+            : (f.signed.message as Vote).validator) === index,
+      );
+      if (mine.length < MAX_FUTURE_PER_VALIDATOR) this.future.push(message);
       return;
     }
-    if (height < this.core.height) return; // that height is committed
     if (height > this.core.height) {
       // We are behind. Nothing from that far ahead is logged or kept; ask for blocks (once per height).
       if (this.requestedFrom < this.core.height) {
@@ -179,28 +238,35 @@ export class ConsensusDriver {
       }
       return;
     }
+    if (this.alreadyCounted(message)) return; // re-sent copies would only grow the WAL
     if (!(await this.checkSignature(message))) return; // a forged or corrupted message never reaches the core
     await this.input(
       message.kind === 'proposal'
-        ? { type: 'proposal', proposal: message.signed }
-        : { type: 'vote', vote: message.signed },
+        ? { type: 'proposal', proposal: message.signed as Signed<Proposal> }
+        : { type: 'vote', vote: message.signed as Signed<Vote> },
     );
   }
 
+  private alreadyCounted(message: ConsensusMessage): boolean {
+    const round = this.core.rounds.get(message.signed.message.round);
+    if (!round) return false;
+    if (message.kind === 'proposal') return round.proposal !== undefined;
+    const v = message.signed.message as Vote;
+    return (v.type === 'prevote' ? round.prevotes : round.precommits).has(v.validator, v.value);
+  }
+
   private async checkSignature(message: ConsensusMessage): Promise<boolean> {
-    const m = message.signed.message;
-    const index = message.kind === 'proposal' ? (m as Proposal).proposer : (m as Vote).validator;
-    const key = this.env.validatorsAt(m.height).keys[index];
-    if (!key) return false;
-    const bytes =
-      message.kind === 'proposal'
-        ? proposalSignBytes(this.env.chainId, m as Proposal)
-        : voteSignBytes(this.env.chainId, m as Vote);
-    const verify =
-      this.env.verify ??
-      (async (k: PublicKey, b: Uint8Array, s: Uint8Array) => getSuite(k.suite).verify(k.bytes, b, s));
     try {
-      return await verify(key, bytes, message.signed.signature);
+      const m = message.signed.message;
+      const index = message.kind === 'proposal' ? (m as Proposal).proposer : (m as Vote).validator;
+      const key = this.env.validatorsAt(m.height).keys[index];
+      if (!key) return false;
+      const bytes =
+        message.kind === 'proposal'
+          ? proposalSignBytes(this.env.chainId, m as Proposal)
+          : voteSignBytes(this.env.chainId, m as Vote);
+      if (this.env.verify) return await this.env.verify(key, bytes, message.signed.signature);
+      return getSuite(key.suite).verify(key.bytes, bytes, message.signed.signature);
     } catch {
       return false;
     }
@@ -263,6 +329,8 @@ export class ConsensusDriver {
       case 'decide':
         return this.decide(effect.certificate);
       case 'evidence':
+        if (this.evidence.length < MAX_EVIDENCE)
+          this.evidence.push({ first: effect.first, second: effect.second });
         this.env.onEvidence?.(effect.first, effect.second);
         return;
       case 'requestDecided':
@@ -281,12 +349,27 @@ export class ConsensusDriver {
       kind === 'proposal'
         ? proposalSignBytes(this.env.chainId, message as Proposal)
         : voteSignBytes(this.env.chainId, message as Vote);
-    const signature = this.signer.sign(message.height, message.round, stepName, message.value, bytes);
+    let signature: Uint8Array;
+    try {
+      signature = this.signer.sign(message.height, message.round, stepName, message.value, bytes);
+    } catch (error) {
+      // The durable record says no (e.g. the node lost its data but kept its signer state):
+      // sending nothing is the safe answer, and the node goes on following the chain.
+      if (
+        error instanceof ConsensusError &&
+        (error.code === 'SIGNER_DOUBLE_SIGN' || error.code === 'SIGNER_REGRESSION')
+      ) {
+        this.refusedToSign++;
+        return;
+      }
+      throw error;
+    }
     const out: ConsensusMessage =
       kind === 'proposal'
         ? { kind: 'proposal', signed: { message: message as Proposal, signature } }
         : { kind: 'vote', signed: { message: message as Vote, signature } };
     this.env.broadcast(out);
+    this.own.push(out);
     // Our own message is an input too; during replay the WAL already holds it.
     await this.input({ type: 'ownSigned', kind, message: out.signed });
   }
@@ -299,6 +382,7 @@ export class ConsensusDriver {
     for (const cancel of this.timers) cancel();
     this.timers.clear();
     const next = certificate.height + 1;
+    this.own = [];
     await this.input({ type: 'startHeight', height: next, ...this.selfAt(next) });
     this.wal.sync();
     const early = this.future.filter((m) => m.signed.message.height === next);

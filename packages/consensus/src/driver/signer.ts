@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { getSuite, type SecretKey } from '@pujiang/crypto';
@@ -10,6 +11,8 @@ interface Entry {
   round: number;
   step: SignStep;
   value: string | null;
+  /** SHA-256 of the exact bytes signed: same value with other fields (a proposal's validRound) is another message. */
+  bytes: string;
   signature: string;
 }
 interface State {
@@ -81,8 +84,9 @@ export class DurableSigner {
     }
     if (height > this.state.height) this.state = { height, entries: [] };
     const existing = this.state.entries.find((e) => e.round === round && e.step === step);
+    const digest = createHash('sha256').update(bytes).digest('hex');
     if (existing) {
-      if (existing.value !== value) {
+      if (existing.value !== value || existing.bytes !== digest) {
         throw new ConsensusError('SIGNER_DOUBLE_SIGN', `refusing a second ${step} at ${height}/${round}`, {
           height,
           round,
@@ -94,7 +98,7 @@ export class DurableSigner {
       return hexToBytes(existing.signature);
     }
     const signature = getSuite(this.secretKey.suite).sign(this.secretKey.bytes, bytes);
-    this.state.entries.push({ round, step, value, signature: bytesToHex(signature) });
+    this.state.entries.push({ round, step, value, bytes: digest, signature: bytesToHex(signature) });
     this.save(); // durable before the signature leaves this function
     return signature;
   }
