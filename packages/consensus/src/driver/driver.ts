@@ -107,6 +107,8 @@ export class ConsensusDriver {
   private replaying = false;
   private stopped = false;
   private requestedFrom = 0;
+  /** A peer showed us a later height since ours started: we may be behind. */
+  private aheadSeen = false;
   /** The first error that stopped the driver (a fatal WAL or signer error), if any. */
   failure: Error | undefined;
 
@@ -167,7 +169,7 @@ export class ConsensusDriver {
       if (this.stopped) return;
       for (const message of this.own) this.env.broadcast(message);
       // Peers are a height ahead and we have not caught up since: ask for the blocks again.
-      if (this.future.length > 0) this.env.requestDecided(this.core.height);
+      if (this.aheadSeen) this.env.requestDecided(this.core.height);
       this.scheduleGossip();
     });
   }
@@ -219,6 +221,7 @@ export class ConsensusDriver {
     const m = message.signed.message;
     const height = m.height;
     if (height < this.core.height) return; // that height is committed
+    if (height > this.core.height) this.aheadSeen = true;
     if (height === this.core.height + 1) {
       const index = message.kind === 'proposal' ? (m as Proposal).proposer : (m as Vote).validator;
       const mine = this.future.filter(
@@ -383,6 +386,7 @@ export class ConsensusDriver {
     this.timers.clear();
     const next = certificate.height + 1;
     this.own = [];
+    this.aheadSeen = false;
     await this.input({ type: 'startHeight', height: next, ...this.selfAt(next) });
     this.wal.sync();
     const early = this.future.filter((m) => m.signed.message.height === next);

@@ -45,7 +45,11 @@ let heights = 0;
 const started = performance.now();
 for (let seed = from; seed <= to; seed++) {
   for (const validators of counts) {
-    const twins = values.twins !== undefined ? Number(values.twins) : Math.floor((validators - 1) / 3);
+    const f = Math.floor((validators - 1) / 3);
+    const twins = values.twins !== undefined ? Number(values.twins) : f;
+    if (!Number.isInteger(twins) || twins < 0) fail('--twins must be a whole number');
+    if (twins > f)
+      fail(`--twins ${twins} exceeds f = ${f} for ${validators} validators: BFT promises nothing then`);
     const options: SimOptions = { seed, validators, twins, keepTrace: values.trace === true };
     const result = simulate(options);
     runs++;
@@ -53,8 +57,9 @@ for (let seed = from; seed <= to; seed++) {
     if (result.violations.length > 0) {
       failures++;
       violations += result.violations.length;
-      console.log(`FAIL seed ${seed}, ${validators} validators, ${twins} twins: ${result.violations[0]}`);
-      console.log(`  reproduce: npm run sim -- --seed ${seed} --validators ${validators} --twins ${twins}`);
+      console.log(
+        `FAIL seed ${seed}, ${validators} validators, ${twins} twins: ${result.violations[0]} | reproduce: npm run sim -- --seed ${seed} --validators ${validators} --twins ${twins}`,
+      );
       if (values.trace) for (const line of result.trace ?? []) console.log(`  ${line}`);
     }
   }
