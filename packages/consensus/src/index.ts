@@ -28,7 +28,7 @@ export type { SignStep } from './driver/signer.js';
 export { DurableSigner } from './driver/signer.js';
 export type { WalOpenResult } from './driver/wal.js';
 export { Wal } from './driver/wal.js';
-export { proposalSignBytes, voteSignBytes } from './signing.js';
+export { proposalSignBytes, signBytes, voteSignBytes } from './signing.js';
 export type {
   SimMessageSummary,
   SimNodeView,

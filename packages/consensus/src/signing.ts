@@ -60,3 +60,10 @@ export function voteSignBytes(chainId: string, v: Vote): Uint8Array {
     }),
   );
 }
+
+/** The sign bytes of either kind of consensus message. */
+export function signBytes(chainId: string, kind: 'proposal' | 'vote', message: Proposal | Vote): Uint8Array {
+  return kind === 'proposal'
+    ? proposalSignBytes(chainId, message as Proposal)
+    : voteSignBytes(chainId, message as Vote);
+}

@@ -12,7 +12,7 @@ import type {
   ValidatorSet,
   Vote,
 } from '../core/types.js';
-import { proposalSignBytes, voteSignBytes } from '../signing.js';
+import { signBytes } from '../signing.js';
 import { ConsensusError } from './errors.js';
 import { DurableSigner } from './signer.js';
 import { Wal } from './wal.js';
@@ -264,10 +264,7 @@ export class ConsensusDriver {
       const index = message.kind === 'proposal' ? (m as Proposal).proposer : (m as Vote).validator;
       const key = this.env.validatorsAt(m.height).keys[index];
       if (!key) return false;
-      const bytes =
-        message.kind === 'proposal'
-          ? proposalSignBytes(this.env.chainId, m as Proposal)
-          : voteSignBytes(this.env.chainId, m as Vote);
+      const bytes = signBytes(this.env.chainId, message.kind, m);
       if (this.env.verify) return await this.env.verify(key, bytes, message.signed.signature);
       return getSuite(key.suite).verify(key.bytes, bytes, message.signed.signature);
     } catch {
@@ -348,10 +345,7 @@ export class ConsensusDriver {
   private async signAndBroadcast(message: Proposal | Vote, kind: 'proposal' | 'vote'): Promise<void> {
     if (!this.signer) return;
     const stepName = kind === 'proposal' ? 'proposal' : (message as Vote).type;
-    const bytes =
-      kind === 'proposal'
-        ? proposalSignBytes(this.env.chainId, message as Proposal)
-        : voteSignBytes(this.env.chainId, message as Vote);
+    const bytes = signBytes(this.env.chainId, kind, message);
     let signature: Uint8Array;
     try {
       signature = this.signer.sign(message.height, message.round, stepName, message.value, bytes);

@@ -12,7 +12,7 @@ import type {
   ValidatorSet,
   Vote,
 } from '../core/types.js';
-import { proposalSignBytes, voteSignBytes } from '../signing.js';
+import { signBytes } from '../signing.js';
 import { EventQueue } from './event-queue.js';
 import { Random } from './random.js';
 
@@ -666,10 +666,7 @@ class Simulation {
       }
       signature = existing.signature; // asked again for the same value: the same signature
     } else {
-      const bytes =
-        kind === 'proposal'
-          ? proposalSignBytes(this.chainId, message as Proposal)
-          : voteSignBytes(this.chainId, message as Vote);
+      const bytes = signBytes(this.chainId, kind, message);
       signature = getSuite('ed25519').sign(this.keys[node.key]!.secretKey, bytes);
       node.durable.lastSigned.set(id, { message, kind, signature });
       this.checkEquivocation(node, id, message.value);
