@@ -40,6 +40,35 @@ function until(condition: () => boolean, ms = 15_000): Promise<void> {
   });
 }
 
+/**
+ * One validator driven by hand: no timers fire, no network, height 1 of a 4-validator set.
+ * The test plays the other validators by signing their messages itself.
+ */
+function soloDriver(
+  keys: KeyPair[],
+  me: number,
+  dataDir: string,
+  sent: ConsensusMessage[] = [],
+): ConsensusDriver {
+  const set = newValidatorSet(keys.map(() => 1));
+  return ConsensusDriver.start({
+    chainId: CHAIN,
+    dataDir,
+    secretKey: keys[me]!.secretKey,
+    timeouts: { ...FAST, proposeMs: 60_000, prevoteMs: 60_000, precommitMs: 60_000 },
+    gossipMs: 60_000,
+    setTimer: () => () => {},
+    broadcast: (m) => sent.push(m),
+    requestDecided: () => {},
+    requestVotes: () => {},
+    validatorsAt: () => ({ set, keys: keys.map((k) => k.publicKey) }),
+    committedHeight: () => 0,
+    buildValue: async () => 'ee'.repeat(32),
+    validateValue: async () => true,
+    commit: async () => {},
+  });
+}
+
 /** A node around a driver: an in-memory block store and a hand-wired network. */
 class TestNode {
   driver!: ConsensusDriver;
@@ -147,22 +176,7 @@ describe('consensus driver with WAL and durable signer', () => {
     const me = (proposer + 1) % 4;
     const dataDir = mkdtempSync(join(tmpdir(), 'pujiang-lock-'));
     const sent: ConsensusMessage[] = [];
-    const start = () =>
-      ConsensusDriver.start({
-        chainId: CHAIN,
-        dataDir,
-        secretKey: keys[me]!.secretKey,
-        timeouts: { ...FAST, proposeMs: 60_000, prevoteMs: 60_000, precommitMs: 60_000 },
-        setTimer: () => () => {},
-        broadcast: (m) => sent.push(m),
-        requestDecided: () => {},
-        requestVotes: () => {},
-        validatorsAt: () => ({ set, keys: keys.map((k) => k.publicKey) }),
-        committedHeight: () => 0,
-        buildValue: async () => 'ee'.repeat(32),
-        validateValue: async () => true,
-        commit: async () => {},
-      });
+    const start = () => soloDriver(keys, me, dataDir, sent);
     const value = 'ab'.repeat(32);
     const proposal = { height: 1, round: 0, value, validRound: -1, proposer };
     const ed = getSuite('ed25519');
@@ -226,23 +240,7 @@ describe('consensus driver: bad input and lost data', () => {
       signed: { message: vote, signature: ed.sign(keys[v]!.secretKey.bytes, voteSignBytes(CHAIN, vote)) },
     };
   };
-  const solo = (dataDir: string, sent: ConsensusMessage[] = []) =>
-    ConsensusDriver.start({
-      chainId: CHAIN,
-      dataDir,
-      secretKey: keys[me]!.secretKey,
-      timeouts: { ...FAST, proposeMs: 60_000, prevoteMs: 60_000, precommitMs: 60_000 },
-      gossipMs: 60_000,
-      setTimer: () => () => {},
-      broadcast: (m) => sent.push(m),
-      requestDecided: () => {},
-      requestVotes: () => {},
-      validatorsAt: () => ({ set, keys: keys.map((k) => k.publicKey) }),
-      committedHeight: () => 0,
-      buildValue: async () => 'ee'.repeat(32),
-      validateValue: async () => true,
-      commit: async () => {},
-    });
+  const solo = (dataDir: string) => soloDriver(keys, me, dataDir);
 
   it('malformed messages are dropped; the driver keeps working', async () => {
     const driver = solo(mkdtempSync(join(tmpdir(), 'pujiang-bad-')));
