@@ -111,6 +111,8 @@ export class ConsensusDriver {
   private aheadSeen = false;
   /** The first error that stopped the driver (a fatal WAL or signer error), if any. */
   failure: Error | undefined;
+  /** WAL records read at start, consumed by the first task (replay). */
+  private replayed: ReturnType<typeof Wal.open>['records'];
 
   private constructor(private readonly env: DriverEnvironment) {
     mkdirSync(env.dataDir, { recursive: true });
@@ -128,8 +130,6 @@ export class ConsensusDriver {
       : undefined;
     this.replayed = opened.records;
   }
-
-  private replayed: ReturnType<typeof Wal.open>['records'];
 
   /** Opens the WAL and signer, replays, and starts the next height. */
   static start(env: DriverEnvironment): ConsensusDriver {
