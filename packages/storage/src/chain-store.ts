@@ -1,0 +1,87 @@
+import { decodeNode, encodeNode, type NodeStore, type TreeNode } from '@pujiang/state';
+import { PujiangError } from '@pujiang/types';
+import { type Database, open, type RootDatabase } from 'lmdb';
+
+export type StorageErrorCode = 'STORAGE_CLOSED' | 'STORAGE_CORRUPT';
+
+/**
+ * The node's embedded store on LMDB. State-tree nodes written during a block are held in
+ * memory and reach the disk together with the block's metadata in one LMDB transaction
+ * (`commit`), so after a crash at any moment the store holds the previous block or the new
+ * one, complete, and never a state root whose nodes are missing.
+ */
+export class ChainStore implements NodeStore {
+  private readonly root: RootDatabase;
+  private readonly nodes: Database<Uint8Array, string>;
+  private readonly meta: Database<Uint8Array, string>;
+  private pending = new Map<string, TreeNode>();
+  private closed = false;
+
+  private constructor(path: string) {
+    this.root = open({ path, compression: false });
+    this.nodes = this.root.openDB({ name: 'state-nodes', encoding: 'binary' });
+    this.meta = this.root.openDB({ name: 'meta', encoding: 'binary' });
+  }
+
+  static open(path: string): ChainStore {
+    return new ChainStore(path);
+  }
+
+  private live(): void {
+    if (this.closed)
+      throw new PujiangError<StorageErrorCode>('STORAGE_CLOSED', 'the chain store is closed', {});
+  }
+
+  get(hash: string): TreeNode | undefined {
+    this.live();
+    const pending = this.pending.get(hash);
+    if (pending) return pending;
+    const bytes = this.nodes.get(hash);
+    if (bytes === undefined) return undefined;
+    try {
+      return decodeNode(bytes);
+    } catch (cause) {
+      throw new PujiangError<StorageErrorCode>('STORAGE_CORRUPT', `state node ${hash} does not decode`, {
+        hash,
+        cause: String(cause),
+      });
+    }
+  }
+
+  put(hash: string, node: TreeNode): void {
+    this.live();
+    this.pending.set(hash, node);
+  }
+
+  getMeta(key: string): Uint8Array | undefined {
+    this.live();
+    const value = this.meta.get(key);
+    return value === undefined ? undefined : new Uint8Array(value); // a plain copy, not LMDB's Buffer
+  }
+
+  /** Writes the pending nodes and the given metadata in one durable transaction. */
+  commit(meta: Readonly<Record<string, Uint8Array>> = {}): void {
+    this.live();
+    const pending = this.pending;
+    this.root.transactionSync(() => {
+      for (const [hash, node] of pending) this.nodes.putSync(hash, encodeNode(node));
+      for (const [key, value] of Object.entries(meta)) this.meta.putSync(key, value);
+    });
+    this.pending = new Map();
+  }
+
+  /** Drops what was written since the last commit (a block that will not be committed). */
+  discard(): void {
+    this.pending = new Map();
+  }
+
+  get pendingNodes(): number {
+    return this.pending.size;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.root.close();
+  }
+}
