@@ -1,0 +1,202 @@
+import type { HashAlgorithm, SuiteId } from '@pujiang/crypto';
+import { bytesToHex, PujiangError } from '@pujiang/types';
+import { decodeTx, encodeTx, type SignedTx, txHash } from '../tx/transaction.js';
+
+export type MempoolErrorCode =
+  | 'MEMPOOL_FULL'
+  | 'MEMPOOL_SENDER_FULL'
+  | 'TX_WRONG_CHAIN'
+  | 'TX_SUITE_NOT_ACCEPTED'
+  | 'TX_BAD_SIGNATURE'
+  | 'TX_NONCE_TOO_LOW'
+  | 'TX_NONCE_TOO_HIGH'
+  | 'TX_NONCE_TAKEN'
+  | 'TX_EXPIRED'
+  | 'TX_DUPLICATE';
+
+export interface MempoolOptions {
+  readonly chainId: string;
+  readonly hash: HashAlgorithm;
+  readonly acceptedSuites: readonly SuiteId[];
+  /** Transactions held in all, at most (default 10,000). */
+  readonly maxTxs?: number;
+  /** Encoded bytes held in all, at most (default 64 MiB). */
+  readonly maxBytes?: number;
+  /** Transactions held per sender, at most (default 100). */
+  readonly maxPerSender?: number;
+  /** How far past the sender's next nonce a transaction may be (default 64). */
+  readonly nonceWindow?: number;
+  /** Signature check; the node passes one backed by the worker pool. */
+  verify(tx: SignedTx): Promise<boolean>;
+  /** The sender's next nonce in the committed state. */
+  accountNonce(sender: string): bigint;
+  /** The height of the next block (transactions that expire before it are refused). */
+  nextHeight(): bigint;
+}
+
+interface Entry {
+  readonly tx: SignedTx;
+  readonly hash: string;
+  readonly size: number;
+  readonly sender: string;
+  readonly arrival: number;
+}
+
+function refuse(
+  code: MempoolErrorCode,
+  message: string,
+  details: Record<string, unknown> = {},
+): PujiangError<MempoolErrorCode> {
+  return new PujiangError(code, message, details);
+}
+
+/** A sender is its suite and public key. */
+export function senderId(tx: SignedTx): string {
+  return `${tx.body.suite}:${bytesToHex(tx.body.publicKey)}`;
+}
+
+/**
+ * Pending transactions, bounded in count, bytes and per sender. Admission decodes, checks
+ * chain, suite, expiry, the nonce window and duplicates, then the signature (in the worker
+ * pool); a full pool answers with a typed error instead of growing. Blocks are filled with
+ * each sender's transactions in nonce order, starting at its committed nonce, senders taken
+ * in arrival order.
+ */
+export class Mempool {
+  private readonly byHash = new Map<string, Entry>();
+  private readonly bySender = new Map<string, Map<bigint, Entry>>();
+  private bytes = 0;
+  private arrivals = 0;
+  private readonly maxTxs: number;
+  private readonly maxBytes: number;
+  private readonly maxPerSender: number;
+  private readonly nonceWindow: bigint;
+
+  constructor(private readonly o: MempoolOptions) {
+    this.maxTxs = o.maxTxs ?? 10_000;
+    this.maxBytes = o.maxBytes ?? 64 * 1024 * 1024;
+    this.maxPerSender = o.maxPerSender ?? 100;
+    this.nonceWindow = BigInt(o.nonceWindow ?? 64);
+  }
+
+  get size(): number {
+    return this.byHash.size;
+  }
+
+  get totalBytes(): number {
+    return this.bytes;
+  }
+
+  has(hash: string): boolean {
+    return this.byHash.has(hash);
+  }
+
+  /** Admits a transaction from the wire and returns its hash, or throws a typed error. */
+  async add(wire: Uint8Array): Promise<string> {
+    const tx = decodeTx(wire);
+    const hash = txHash(this.o.hash, tx);
+    const sender = senderId(tx);
+    this.precheck(tx, hash, sender, wire.length);
+    if (!(await this.o.verify(tx)))
+      throw refuse('TX_BAD_SIGNATURE', 'the signature does not verify', { hash });
+    this.precheck(tx, hash, sender, wire.length); // the pool may have changed while we waited
+    const entry: Entry = { tx, hash, size: wire.length, sender, arrival: this.arrivals++ };
+    this.byHash.set(hash, entry);
+    let mine = this.bySender.get(sender);
+    if (!mine) {
+      mine = new Map();
+      this.bySender.set(sender, mine);
+    }
+    mine.set(tx.body.nonce, entry);
+    this.bytes += wire.length;
+    return hash;
+  }
+
+  private precheck(tx: SignedTx, hash: string, sender: string, size: number): void {
+    const { body } = tx;
+    if (body.chainId !== this.o.chainId) {
+      throw refuse('TX_WRONG_CHAIN', `the transaction is for chain "${body.chainId}"`, {
+        chainId: body.chainId,
+      });
+    }
+    if (!this.o.acceptedSuites.includes(body.suite)) {
+      throw refuse('TX_SUITE_NOT_ACCEPTED', `this chain does not accept ${body.suite} signatures`, {
+        suite: body.suite,
+      });
+    }
+    if (body.expiresAtHeight < this.o.nextHeight()) {
+      throw refuse('TX_EXPIRED', `the transaction expired at height ${body.expiresAtHeight}`, { hash });
+    }
+    if (this.byHash.has(hash)) throw refuse('TX_DUPLICATE', 'the transaction is already pending', { hash });
+    const next = this.o.accountNonce(sender);
+    if (body.nonce < next) {
+      throw refuse('TX_NONCE_TOO_LOW', `nonce ${body.nonce} is used; the next is ${next}`, {
+        nonce: String(body.nonce),
+      });
+    }
+    if (body.nonce >= next + this.nonceWindow) {
+      throw refuse('TX_NONCE_TOO_HIGH', `nonce ${body.nonce} is too far ahead of ${next}`, {
+        nonce: String(body.nonce),
+      });
+    }
+    const mine = this.bySender.get(sender);
+    if (mine?.has(body.nonce))
+      throw refuse('TX_NONCE_TAKEN', `nonce ${body.nonce} already has a pending transaction`);
+    if ((mine?.size ?? 0) >= this.maxPerSender)
+      throw refuse('MEMPOOL_SENDER_FULL', 'this sender has too many pending transactions');
+    if (this.byHash.size >= this.maxTxs || this.bytes + size > this.maxBytes) {
+      throw refuse('MEMPOOL_FULL', 'the mempool is full; try again later', {
+        size: this.byHash.size,
+        bytes: this.bytes,
+      });
+    }
+  }
+
+  /** Transactions for the next block: per sender, contiguous nonces from its committed one. */
+  reap(maxTxs: number, maxBytes: number): SignedTx[] {
+    const senders = [...this.bySender.entries()].sort(
+      ([, a], [, b]) =>
+        Math.min(...[...a.values()].map((e) => e.arrival)) -
+        Math.min(...[...b.values()].map((e) => e.arrival)),
+    );
+    const out: SignedTx[] = [];
+    let bytes = 0;
+    for (const [sender, mine] of senders) {
+      for (let nonce = this.o.accountNonce(sender); ; nonce++) {
+        const entry = mine.get(nonce);
+        if (!entry || out.length >= maxTxs || bytes + entry.size > maxBytes) break;
+        out.push(entry.tx);
+        bytes += entry.size;
+      }
+    }
+    return out;
+  }
+
+  /** After a block: drop what was committed, what the new nonces made stale, and what expired. */
+  update(committed: readonly SignedTx[]): void {
+    for (const tx of committed) this.remove(txHash(this.o.hash, tx));
+    const next = this.o.nextHeight();
+    for (const [sender, mine] of this.bySender) {
+      const nonce = this.o.accountNonce(sender);
+      for (const entry of [...mine.values()]) {
+        if (entry.tx.body.nonce < nonce || entry.tx.body.expiresAtHeight < next) this.remove(entry.hash);
+      }
+    }
+  }
+
+  private remove(hash: string): void {
+    const entry = this.byHash.get(hash);
+    if (!entry) return;
+    this.byHash.delete(hash);
+    this.bytes -= entry.size;
+    const mine = this.bySender.get(entry.sender)!;
+    mine.delete(entry.tx.body.nonce);
+    if (mine.size === 0) this.bySender.delete(entry.sender);
+  }
+
+  /** The encoded transaction, for gossip. */
+  wire(hash: string): Uint8Array | undefined {
+    const entry = this.byHash.get(hash);
+    return entry ? encodeTx(entry.tx) : undefined;
+  }
+}

@@ -1,0 +1,109 @@
+import {
+  bytes,
+  type Codec,
+  CodecError,
+  decode,
+  encode,
+  type Infer,
+  literals,
+  string,
+  struct,
+  u32,
+  u64,
+} from '@pujiang/codec';
+import {
+  getSuite,
+  type HashAlgorithm,
+  hash,
+  type PublicKey,
+  type SecretKey,
+  SUITE_IDS,
+  type SuiteId,
+  sign,
+} from '@pujiang/crypto';
+import { bytesToHex, concatBytes, PujiangError, utf8ToBytes } from '@pujiang/types';
+
+export type TxErrorCode = 'TX_UNDECODABLE' | 'TX_TOO_LARGE';
+
+/** Largest encoded signed transaction accepted anywhere (bytes). */
+export const MAX_TX_BYTES = 128 * 1024;
+
+/**
+ * A transaction names its chain (so it cannot be replayed on another), its sender by suite
+ * and public key, a nonce (so it cannot be replayed on this chain), the last height at which
+ * it may be included, a gas limit, and a module message: module, type and payload.
+ */
+export const TxBody = struct('TxBody', {
+  chainId: string({ max: 64 }),
+  suite: literals('Suite', SUITE_IDS),
+  publicKey: bytes({ max: 4096 }),
+  nonce: u64,
+  expiresAtHeight: u64,
+  gasLimit: u64,
+  module: string({ max: 32 }),
+  type: string({ max: 64 }),
+  payload: bytes({ max: 64 * 1024 }),
+});
+export type TxBody = Infer<typeof TxBody>;
+
+export const SignedTx: Codec<{ body: TxBody; signature: Uint8Array; version: number }> = struct('SignedTx', {
+  version: u32,
+  body: TxBody,
+  signature: bytes({ max: 8192 }),
+});
+export type SignedTx = Infer<typeof SignedTx>;
+
+const TX_DOMAIN = utf8ToBytes('pujiang/tx/v1\0');
+
+/** What the sender signs: a domain label and the canonical encoding of the body. */
+export function txSignBytes(body: TxBody): Uint8Array {
+  return concatBytes(TX_DOMAIN, encode(TxBody, body));
+}
+
+export function signTx(body: TxBody, secretKey: SecretKey): SignedTx {
+  if (secretKey.suite !== body.suite) {
+    throw new PujiangError('CRYPTO_SUITE_MISMATCH', 'the key and the transaction name different suites', {});
+  }
+  return { version: 1, body, signature: sign(secretKey, txSignBytes(body)).bytes };
+}
+
+export function encodeTx(tx: SignedTx): Uint8Array {
+  return encode(SignedTx, tx);
+}
+
+/** Decodes a signed transaction from the wire; anything malformed or too large is a typed error. */
+export function decodeTx(wire: Uint8Array): SignedTx {
+  if (wire.length > MAX_TX_BYTES) {
+    throw new PujiangError<TxErrorCode>('TX_TOO_LARGE', `a transaction is at most ${MAX_TX_BYTES} bytes`, {
+      size: wire.length,
+    });
+  }
+  try {
+    return decode(SignedTx, wire);
+  } catch (error) {
+    if (error instanceof CodecError) {
+      throw new PujiangError<TxErrorCode>('TX_UNDECODABLE', `not a transaction: ${error.message}`, {
+        cause: error.code,
+      });
+    }
+    throw error;
+  }
+}
+
+/** The transaction's id: the chain hash of its canonical encoding (signature included). */
+export function txHash(algorithm: HashAlgorithm, tx: SignedTx): string {
+  return bytesToHex(hash(algorithm, encodeTx(tx)));
+}
+
+export function senderKey(body: TxBody): PublicKey {
+  return { suite: body.suite as SuiteId, bytes: body.publicKey };
+}
+
+/** A signature check in this thread (the mempool uses the worker pool instead). */
+export function verifyTxSignature(tx: SignedTx): boolean {
+  try {
+    return getSuite(tx.body.suite).verify(tx.body.publicKey, txSignBytes(tx.body), tx.signature);
+  } catch {
+    return false;
+  }
+}
