@@ -1,5 +1,13 @@
+export type { ExecutorOptions, Receipt } from './execution/executor.js';
+export { Executor } from './execution/executor.js';
+export { GAS, GasMeter } from './execution/gas.js';
+export type { ChainEvent, ChainModule, MessageContext, MessageHandler } from './execution/module.js';
+export { defineMessage, moduleKey } from './execution/module.js';
+export { StateOverlay } from './execution/state-overlay.js';
 export type { MempoolErrorCode, MempoolOptions } from './mempool/mempool.js';
 export { Mempool, senderId } from './mempool/mempool.js';
+export type { BankGenesis } from './modules/bank.js';
+export { bank } from './modules/bank.js';
 export type { TxErrorCode } from './tx/transaction.js';
 export {
   decodeTx,

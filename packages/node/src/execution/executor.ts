@@ -1,0 +1,171 @@
+import { decode } from '@pujiang/codec';
+import { deriveAddress, type HashAlgorithm } from '@pujiang/crypto';
+import { EMPTY_ROOT, type SparseMerkleTree } from '@pujiang/state';
+import { bytesToHex, isPujiangError } from '@pujiang/types';
+import { encodeTx, type SignedTx, senderKey, txHash, verifyTxSignature } from '../tx/transaction.js';
+import { GAS, GasMeter } from './gas.js';
+import { type ChainEvent, type ChainModule, messageContext, moduleKey } from './module.js';
+import { StateOverlay } from './state-overlay.js';
+
+export interface Receipt {
+  readonly txHash: string;
+  /** 'OK', or the stable code of the error that stopped the transaction. */
+  readonly code: string;
+  readonly message?: string;
+  readonly gasUsed: number;
+  readonly events: readonly ChainEvent[];
+}
+
+export interface ExecutorOptions {
+  readonly chainId: string;
+  readonly chainHash: HashAlgorithm;
+  readonly modules: readonly ChainModule[];
+  /** Gas for all transactions of a block together. */
+  readonly maxBlockGas: number;
+}
+
+const AUTH = 'auth';
+const nonceKey = (address: string) => moduleKey(AUTH, `nonce/${address}`);
+
+function readNonce(state: StateOverlay, address: string): bigint {
+  const bytes = state.get(nonceKey(address));
+  return bytes === undefined ? 0n : new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0);
+}
+
+function writeNonce(state: StateOverlay, address: string, nonce: bigint): void {
+  const out = new Uint8Array(8);
+  new DataView(out.buffer).setBigUint64(0, nonce);
+  state.set(nonceKey(address), out);
+}
+
+/**
+ * Deterministic block execution. Each transaction runs in its own overlay: on success its
+ * writes join the block's, on failure they are dropped and only the sender's nonce advances
+ * (so the transaction cannot be replayed). Every receipt records the outcome and gas used.
+ */
+export class Executor {
+  private readonly modules: ReadonlyMap<string, ChainModule>;
+
+  constructor(
+    private readonly tree: SparseMerkleTree,
+    private readonly o: ExecutorOptions,
+  ) {
+    this.modules = new Map(o.modules.map((m) => [m.name, m]));
+  }
+
+  /** The state root after each module's genesis. */
+  genesis(config: Readonly<Record<string, unknown>>): Uint8Array {
+    const state = new StateOverlay(this.tree, EMPTY_ROOT);
+    for (const module of this.o.modules) {
+      module.genesis?.(
+        (key, value) => state.set(moduleKey(module.name, key), value),
+        config[module.name] ?? {},
+      );
+    }
+    return state.commit();
+  }
+
+  addressOf(tx: SignedTx): string {
+    return bytesToHex(deriveAddress(this.o.chainHash, senderKey(tx.body)));
+  }
+
+  nonceOf(root: Uint8Array, address: string): bigint {
+    return readNonce(new StateOverlay(this.tree, root), address);
+  }
+
+  query(root: Uint8Array, module: string, name: string, params: unknown): unknown {
+    const m = this.modules.get(module);
+    const q = m?.queries?.[name];
+    if (!m || !q) throw new Error(`unknown query ${module}/${name}`);
+    const state = new StateOverlay(this.tree, root);
+    return q((key) => state.get(moduleKey(module, key)), params);
+  }
+
+  executeBlock(
+    root: Uint8Array,
+    height: bigint,
+    txs: readonly SignedTx[],
+    signatureOk: (tx: SignedTx, index: number) => boolean = verifyTxSignature,
+  ): { root: Uint8Array; receipts: Receipt[]; gasUsed: number } {
+    const block = new StateOverlay(this.tree, root);
+    const receipts: Receipt[] = [];
+    let blockGas = 0;
+    txs.forEach((tx, index) => {
+      const receipt = this.executeTx(
+        block,
+        height,
+        tx,
+        signatureOk(tx, index),
+        this.o.maxBlockGas - blockGas,
+      );
+      blockGas += receipt.gasUsed;
+      receipts.push(receipt);
+    });
+    return { root: block.commit(), receipts, gasUsed: blockGas };
+  }
+
+  private executeTx(
+    block: StateOverlay,
+    height: bigint,
+    tx: SignedTx,
+    signatureOk: boolean,
+    gasLeft: number,
+  ): Receipt {
+    const hash = txHash(this.o.chainHash, tx);
+    const refused = (code: string, message: string): Receipt => ({
+      txHash: hash,
+      code,
+      message,
+      gasUsed: 0,
+      events: [],
+    });
+    const { body } = tx;
+    if (!signatureOk) return refused('TX_BAD_SIGNATURE', 'the signature does not verify');
+    if (body.chainId !== this.o.chainId)
+      return refused('TX_WRONG_CHAIN', 'the transaction is for another chain');
+    if (body.expiresAtHeight < height) return refused('TX_EXPIRED', 'the transaction expired');
+    const sender = this.addressOf(tx);
+    const nonce = readNonce(block, sender);
+    if (body.nonce !== nonce) return refused('TX_BAD_NONCE', `expected nonce ${nonce}`);
+
+    const gas = new GasMeter(Math.max(0, Math.min(Number(body.gasLimit), gasLeft)));
+    const state = block.child();
+    const events: ChainEvent[] = [];
+    let code = 'OK';
+    let message: string | undefined;
+    try {
+      gas.charge(GAS.txBase + encodeTx(tx).length * GAS.txByte, 'transaction size');
+      const handler = this.modules.get(body.module)?.messages[body.type];
+      if (!handler)
+        throw Object.assign(new Error(`unknown message ${body.module}/${body.type}`), {
+          code: 'EXEC_UNKNOWN_MESSAGE',
+        });
+      let decoded: unknown;
+      try {
+        decoded = decode(handler.codec, body.payload);
+      } catch (cause) {
+        throw Object.assign(new Error(`payload of ${body.module}/${body.type} does not decode`), {
+          code: 'EXEC_BAD_PAYLOAD',
+          cause,
+        });
+      }
+      handler.handle(
+        messageContext(body.module, state, gas, events, { height, sender, chainHash: this.o.chainHash }),
+        decoded,
+      );
+      state.mergeIntoParent();
+    } catch (error) {
+      if (!isPujiangError(error) && !(error instanceof Error && 'code' in error)) throw error; // a bug, not bad input
+      code = String((error as { code: string }).code);
+      message = (error as Error).message;
+    }
+    writeNonce(block, sender, nonce + 1n);
+    return {
+      txHash: hash,
+      code,
+      ...(message === undefined ? {} : { message }),
+      gasUsed: Math.min(gas.used, gas.limit),
+      events: code === 'OK' ? events : [],
+    };
+  }
+}

@@ -1,0 +1,83 @@
+import type { Codec } from '@pujiang/codec';
+import type { HashAlgorithm } from '@pujiang/crypto';
+import { concatBytes, PujiangError, utf8ToBytes } from '@pujiang/types';
+import { GAS, type GasMeter } from './gas.js';
+import type { StateOverlay } from './state-overlay.js';
+
+export interface ChainEvent {
+  readonly module: string;
+  readonly type: string;
+  readonly attributes: Readonly<Record<string, string>>;
+}
+
+/** What a message handler may touch: its own module's state (metered), the sender, events. */
+export interface MessageContext {
+  readonly height: bigint;
+  /** The sender's address (hex). */
+  readonly sender: string;
+  readonly chainHash: HashAlgorithm;
+  get(key: string): Uint8Array | undefined;
+  set(key: string, value: Uint8Array | undefined): void;
+  emit(type: string, attributes: Record<string, string>): void;
+}
+
+export interface MessageHandler {
+  readonly codec: Codec<unknown>;
+  handle(ctx: MessageContext, message: unknown): void;
+}
+
+/** A message type: its payload codec and its handler, typed together. */
+export function defineMessage<M>(
+  codec: Codec<M>,
+  handle: (ctx: MessageContext, message: M) => void,
+): MessageHandler {
+  return { codec: codec as Codec<unknown>, handle: (ctx, message) => handle(ctx, message as M) };
+}
+
+/** A module in the manner of Cosmos SDK modules: its messages, queries and genesis. */
+export interface ChainModule {
+  readonly name: string;
+  readonly messages: Readonly<Record<string, MessageHandler>>;
+  readonly queries?: Readonly<
+    Record<string, (read: (key: string) => Uint8Array | undefined, params: unknown) => unknown>
+  >;
+  genesis?(write: (key: string, value: Uint8Array) => void, config: unknown): void;
+}
+
+/** Every module's keys live under its own prefix, so modules cannot touch each other's state. */
+export function moduleKey(module: string, key: string): Uint8Array {
+  return concatBytes(utf8ToBytes(module), Uint8Array.of(0), utf8ToBytes(key));
+}
+
+export function messageContext(
+  module: string,
+  state: StateOverlay,
+  gas: GasMeter,
+  events: ChainEvent[],
+  base: { height: bigint; sender: string; chainHash: HashAlgorithm },
+): MessageContext {
+  return {
+    ...base,
+    get(key) {
+      const value = state.get(moduleKey(module, key));
+      gas.charge(GAS.readBase + key.length * GAS.readByte + (value?.length ?? 0) * GAS.readByte, 'read');
+      return value;
+    },
+    set(key, value) {
+      gas.charge(GAS.writeBase + (key.length + (value?.length ?? 0)) * GAS.writeByte, 'write');
+      state.set(moduleKey(module, key), value);
+    },
+    emit(type, attributes) {
+      gas.charge(GAS.event, 'event');
+      events.push({ module, type, attributes });
+    },
+  };
+}
+
+export function moduleError(
+  code: string,
+  message: string,
+  details: Record<string, unknown> = {},
+): PujiangError {
+  return new PujiangError(code, message, details);
+}

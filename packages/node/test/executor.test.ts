@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { encode, fixedBytes, struct, u64 } from '@pujiang/codec';
+import { deriveAddress, generateKeyPair, type KeyPair } from '@pujiang/crypto';
+import { SparseMerkleTree } from '@pujiang/state';
+import { bytesToHex, hexToBytes } from '@pujiang/types';
+import { bank, Executor, type SignedTx, signTx } from '../src/index.js';
+
+const CHAIN = 'exec-test';
+const Transfer = struct('Transfer', { to: fixedBytes(21), amount: u64 });
+const addr = (kp: KeyPair) => bytesToHex(deriveAddress('sm3', kp.publicKey));
+
+function setup() {
+  const tree = new SparseMerkleTree('sm3');
+  const executor = new Executor(tree, {
+    chainId: CHAIN,
+    chainHash: 'sm3',
+    modules: [bank],
+    maxBlockGas: 10_000_000,
+  });
+  const alice = generateKeyPair('sm2');
+  const bob = generateKeyPair('ed25519');
+  const root = executor.genesis({ bank: { minter: addr(alice), balances: { [addr(alice)]: '1000' } } });
+  return { tree, executor, alice, bob, root };
+}
+
+const tx = (
+  kp: KeyPair,
+  nonce: bigint,
+  to: KeyPair,
+  amount: bigint,
+  over: Record<string, unknown> = {},
+): SignedTx =>
+  signTx(
+    {
+      chainId: CHAIN,
+      suite: kp.suite,
+      publicKey: kp.publicKey.bytes,
+      nonce,
+      expiresAtHeight: 100n,
+      gasLimit: 100_000n,
+      module: 'bank',
+      type: 'transfer',
+      payload: encode(Transfer, { to: hexToBytes(addr(to)), amount }),
+      ...over,
+    },
+    kp.secretKey,
+  );
+
+const balance = (e: Executor, root: Uint8Array, kp: KeyPair) =>
+  (e.query(root, 'bank', 'balance', { address: addr(kp) }) as { balance: string }).balance;
+
+describe('execution with the bank module', () => {
+  it('a transfer moves funds, emits an event, advances the nonce; the same block gives the same root', () => {
+    const { executor, alice, bob, root } = setup();
+    const block = [tx(alice, 0n, bob, 250n), tx(alice, 1n, bob, 50n)];
+    const a = executor.executeBlock(root, 1n, block);
+    assert.deepEqual(
+      a.receipts.map((r) => r.code),
+      ['OK', 'OK'],
+    );
+    assert.equal(balance(executor, a.root, alice), '700');
+    assert.equal(balance(executor, a.root, bob), '300');
+    assert.equal(a.receipts[0]!.events[0]!.type, 'transfer');
+    assert.equal(executor.nonceOf(a.root, addr(alice)), 2n);
+    const b = executor.executeBlock(root, 1n, block);
+    assert.deepEqual(b.root, a.root);
+  });
+
+  it('a failing transaction is recorded with its code and changes no module state (only the nonce)', () => {
+    const { executor, alice, bob, root } = setup();
+    const r = executor.executeBlock(root, 1n, [tx(alice, 0n, bob, 5000n)]);
+    assert.equal(r.receipts[0]!.code, 'BANK_INSUFFICIENT_FUNDS');
+    assert.equal(balance(executor, r.root, alice), '1000');
+    assert.equal(executor.nonceOf(r.root, addr(alice)), 1n);
+    assert.deepEqual(r.receipts[0]!.events, []);
+  });
+
+  it('refuses bad nonces, expired, foreign-chain, unsigned, unknown and undecodable transactions', () => {
+    const { executor, alice, bob, root } = setup();
+    const forged = tx(alice, 0n, bob, 1n);
+    forged.signature[3]! ^= 1;
+    const r = executor.executeBlock(root, 5n, [
+      tx(alice, 3n, bob, 1n),
+      tx(alice, 0n, bob, 1n, { expiresAtHeight: 4n }),
+      tx(alice, 0n, bob, 1n, { chainId: 'other' }),
+      forged,
+      tx(alice, 0n, bob, 1n, { type: 'burn' }),
+      tx(alice, 1n, bob, 1n, { payload: new Uint8Array([1]) }),
+      tx(bob, 0n, bob, 1n, { type: 'mint' }),
+    ]);
+    assert.deepEqual(
+      r.receipts.map((x) => x.code),
+      [
+        'TX_BAD_NONCE',
+        'TX_EXPIRED',
+        'TX_WRONG_CHAIN',
+        'TX_BAD_SIGNATURE',
+        'EXEC_UNKNOWN_MESSAGE',
+        'EXEC_BAD_PAYLOAD',
+        'BANK_NOT_MINTER',
+      ],
+    );
+    assert.equal(balance(executor, r.root, alice), '1000');
+  });
+
+  it('gas bounds every transaction: too small a limit fails with EXEC_OUT_OF_GAS and changes nothing', () => {
+    const { executor, alice, bob, root } = setup();
+    const r = executor.executeBlock(root, 1n, [tx(alice, 0n, bob, 10n, { gasLimit: 2_000n })]);
+    assert.equal(r.receipts[0]!.code, 'EXEC_OUT_OF_GAS');
+    assert.ok(r.receipts[0]!.gasUsed <= 2_000);
+    assert.equal(balance(executor, r.root, bob), '0');
+  });
+
+  it('the block gas limit caps the block', () => {
+    const { tree, alice, bob } = setup();
+    const small = new Executor(tree, {
+      chainId: CHAIN,
+      chainHash: 'sm3',
+      modules: [bank],
+      maxBlockGas: 6_000,
+    });
+    const root = small.genesis({ bank: { balances: { [addr(alice)]: '100' } } });
+    const r = small.executeBlock(root, 1n, [
+      tx(alice, 0n, bob, 1n),
+      tx(alice, 1n, bob, 1n),
+      tx(alice, 2n, bob, 1n),
+    ]);
+    assert.ok(r.gasUsed <= 6_000);
+    assert.ok(r.receipts.some((x) => x.code === 'EXEC_OUT_OF_GAS'));
+  });
+});
