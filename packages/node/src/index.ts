@@ -1,3 +1,7 @@
+export { Block, BlockHeader, blockHash, decodeBlock, encodeBlock, txRoot, ZERO_HASH } from './chain/block.js';
+export type { Genesis, GenesisValidator } from './chain/chain.js';
+export { Chain } from './chain/chain.js';
+export { decodeCertificate, decodeReceipts, encodeCertificate, encodeReceipts } from './chain/records.js';
 export type { ExecutorOptions, Receipt } from './execution/executor.js';
 export { Executor } from './execution/executor.js';
 export { GAS, GasMeter } from './execution/gas.js';
@@ -21,3 +25,5 @@ export {
   txSignBytes,
   verifyTxSignature,
 } from './tx/transaction.js';
+export type { ValidatorNodeOptions } from './validator-node.js';
+export { ValidatorNode } from './validator-node.js';

@@ -2,7 +2,14 @@ import { decodeNode, encodeNode, type NodeStore, type TreeNode } from '@pujiang/
 import { PujiangError } from '@pujiang/types';
 import { type Database, open, type RootDatabase } from 'lmdb';
 
-export type StorageErrorCode = 'STORAGE_CLOSED' | 'STORAGE_CORRUPT';
+export type StorageErrorCode = 'STORAGE_CLOSED' | 'STORAGE_CORRUPT' | 'STORAGE_UNKNOWN_TABLE';
+
+/** The tables a chain keeps besides state nodes; values are canonical encodings owned by the node. */
+export const TABLES = ['meta', 'blocks', 'certificates', 'receipts', 'tx-index'] as const;
+export type Table = (typeof TABLES)[number];
+
+/** Writes that go into one commit, per table. */
+export type TableWrites = Partial<Record<Table, Readonly<Record<string, Uint8Array>>>>;
 
 /**
  * The node's embedded store on LMDB. State-tree nodes written during a block are held in
@@ -13,14 +20,14 @@ export type StorageErrorCode = 'STORAGE_CLOSED' | 'STORAGE_CORRUPT';
 export class ChainStore implements NodeStore {
   private readonly root: RootDatabase;
   private readonly nodes: Database<Uint8Array, string>;
-  private readonly meta: Database<Uint8Array, string>;
+  private readonly tables: ReadonlyMap<Table, Database<Uint8Array, string>>;
   private pending = new Map<string, TreeNode>();
   private closed = false;
 
   private constructor(path: string) {
     this.root = open({ path, compression: false });
     this.nodes = this.root.openDB({ name: 'state-nodes', encoding: 'binary' });
-    this.meta = this.root.openDB({ name: 'meta', encoding: 'binary' });
+    this.tables = new Map(TABLES.map((name) => [name, this.root.openDB({ name, encoding: 'binary' })]));
   }
 
   static open(path: string): ChainStore {
@@ -53,19 +60,34 @@ export class ChainStore implements NodeStore {
     this.pending.set(hash, node);
   }
 
-  getMeta(key: string): Uint8Array | undefined {
+  private table(name: Table): Database<Uint8Array, string> {
+    const table = this.tables.get(name);
+    if (!table)
+      throw new PujiangError<StorageErrorCode>('STORAGE_UNKNOWN_TABLE', `no table ${name}`, { name });
+    return table;
+  }
+
+  read(table: Table, key: string): Uint8Array | undefined {
     this.live();
-    const value = this.meta.get(key);
+    const value = this.table(table).get(key);
     return value === undefined ? undefined : new Uint8Array(value); // a plain copy, not LMDB's Buffer
   }
 
-  /** Writes the pending nodes and the given metadata in one durable transaction. */
-  commit(meta: Readonly<Record<string, Uint8Array>> = {}): void {
+  getMeta(key: string): Uint8Array | undefined {
+    return this.read('meta', key);
+  }
+
+  /** Writes the pending state nodes and the given rows (metadata by default) in one durable transaction. */
+  commit(meta: Readonly<Record<string, Uint8Array>> = {}, rows: TableWrites = {}): void {
     this.live();
     const pending = this.pending;
+    const writes: TableWrites = { ...rows, meta: { ...(rows.meta ?? {}), ...meta } };
     this.root.transactionSync(() => {
       for (const [hash, node] of pending) this.nodes.putSync(hash, encodeNode(node));
-      for (const [key, value] of Object.entries(meta)) this.meta.putSync(key, value);
+      for (const [name, entries] of Object.entries(writes) as [Table, Record<string, Uint8Array>][]) {
+        const table = this.table(name);
+        for (const [key, value] of Object.entries(entries)) table.putSync(key, value);
+      }
     });
     this.pending = new Map();
   }

@@ -37,6 +37,8 @@ export interface DriverEnvironment {
   readonly timeouts?: TimeoutConfig;
   /** How often our own messages of the current height are re-sent (Tendermint needs eventual delivery); default 1000 ms. */
   readonly gossipMs?: number;
+  /** Pause between committing a height and starting the next; default 0 (still yields to the event loop). */
+  readonly commitDelayMs?: number;
   /** Calls `fire` after `ms`; returns a cancel function. */
   setTimer(ms: number, fire: () => void): () => void;
   broadcast(message: ConsensusMessage): void;
@@ -275,6 +277,8 @@ export class ConsensusDriver {
   /** Log, then step. */
   private async input(input: Input): Promise<void> {
     if (this.stopped) return; // a task that was waiting (e.g. on a signature check) when we stopped
+    // Between a decision and the next height nothing is logged: the WAL must start with startHeight.
+    if (this.core.decision !== undefined && input.type !== 'startHeight') return;
     if (!this.replaying)
       this.wal.append(input.type === 'startHeight' ? { type: 'startHeight', height: input.height } : input);
     await this.run(input);
@@ -378,9 +382,20 @@ export class ConsensusDriver {
     this.wal.reset();
     for (const cancel of this.timers) cancel();
     this.timers.clear();
-    const next = certificate.height + 1;
     this.own = [];
     this.aheadSeen = false;
+    // The next height starts after the commit delay (CometBFT's timeout_commit): it paces blocks,
+    // lets transactions gather, and hands the event loop back between heights.
+    const next = certificate.height + 1;
+    const cancel = this.env.setTimer(this.env.commitDelayMs ?? 0, () => {
+      this.timers.delete(cancel);
+      this.enqueue(() => this.startHeight(next));
+    });
+    this.timers.add(cancel);
+  }
+
+  private async startHeight(next: number): Promise<void> {
+    if (this.core.height >= next) return;
     await this.input({ type: 'startHeight', height: next, ...this.selfAt(next) });
     this.wal.sync();
     const early = this.future.filter((m) => m.signed.message.height === next);
