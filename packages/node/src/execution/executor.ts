@@ -4,7 +4,7 @@ import { EMPTY_ROOT, type SparseMerkleTree } from '@pujiang/state';
 import { bytesToHex, isPujiangError } from '@pujiang/types';
 import { encodeTx, type SignedTx, senderKey, txHash, verifyTxSignature } from '../tx/transaction.js';
 import { GAS, GasMeter } from './gas.js';
-import { type ChainEvent, type ChainModule, messageContext, moduleKey } from './module.js';
+import { type ChainEvent, type ChainModule, messageContext, moduleError, moduleKey } from './module.js';
 import { StateOverlay } from './state-overlay.js';
 
 export interface Receipt {
@@ -136,17 +136,13 @@ export class Executor {
     try {
       gas.charge(GAS.txBase + encodeTx(tx).length * GAS.txByte, 'transaction size');
       const handler = this.modules.get(body.module)?.messages[body.type];
-      if (!handler)
-        throw Object.assign(new Error(`unknown message ${body.module}/${body.type}`), {
-          code: 'EXEC_UNKNOWN_MESSAGE',
-        });
+      if (!handler) throw moduleError('EXEC_UNKNOWN_MESSAGE', `unknown message ${body.module}/${body.type}`);
       let decoded: unknown;
       try {
         decoded = decode(handler.codec, body.payload);
       } catch (cause) {
-        throw Object.assign(new Error(`payload of ${body.module}/${body.type} does not decode`), {
-          code: 'EXEC_BAD_PAYLOAD',
-          cause,
+        throw moduleError('EXEC_BAD_PAYLOAD', `payload of ${body.module}/${body.type} does not decode`, {
+          cause: String(cause),
         });
       }
       handler.handle(
@@ -155,9 +151,9 @@ export class Executor {
       );
       state.mergeIntoParent();
     } catch (error) {
-      if (!isPujiangError(error) && !(error instanceof Error && 'code' in error)) throw error; // a bug, not bad input
-      code = String((error as { code: string }).code);
-      message = (error as Error).message;
+      if (!isPujiangError(error)) throw error; // a bug, not bad input
+      code = error.code;
+      message = error.message;
     }
     writeNonce(block, sender, nonce + 1n);
     return {
