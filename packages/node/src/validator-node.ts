@@ -7,12 +7,13 @@ import {
   type TimeoutConfig,
   type ValidatorSet,
 } from '@pujiang/consensus';
-import { getSuite, type SecretKey, VerifyPool } from '@pujiang/crypto';
-import type { Block } from './chain/block.js';
-import { Chain, type Genesis } from './chain/chain.js';
+import { getSuite, type PublicKey, type SecretKey, VerifyPool } from '@pujiang/crypto';
+import { type Block, type Genesis, txSignBytes } from '@pujiang/protocol';
+import { isPujiangError } from '@pujiang/types';
+import { Chain, type CommittedBlock } from './chain/chain.js';
 import type { ChainModule } from './execution/module.js';
-import { Mempool } from './mempool/mempool.js';
-import { decodeTx, txSignBytes } from './tx/transaction.js';
+import { Mempool, type MempoolOptions } from './mempool/mempool.js';
+import { NodeMetrics } from './metrics.js';
 
 export interface ValidatorNodeOptions {
   readonly dataDir: string;
@@ -22,29 +23,47 @@ export interface ValidatorNodeOptions {
   /** Where consensus messages go (the peer network); a single validator needs none. */
   readonly broadcast?: (message: ConsensusMessage) => void;
   readonly timeouts?: TimeoutConfig;
-  /** Pause after each committed block before the next height starts (default 500 ms). */
+  /** Pause after each committed block before the next height starts (default 200 ms). */
   readonly blockIntervalMs?: number;
+  /** Mempool bounds (count, bytes, per sender, nonce window). */
+  readonly mempool?: Pick<MempoolOptions, 'maxTxs' | 'maxBytes' | 'maxPerSender' | 'nonceWindow'>;
+  /** Signature-verification workers (default: one per core). */
+  readonly verifyWorkers?: number;
 }
+
+export type CommitListener = (committed: CommittedBlock) => void;
 
 /**
  * One validator process's core: the chain (store, state, execution), the mempool, the
- * verification pool and the consensus driver, wired together. The network and API attach
- * from outside (issue 5 and the API layer).
+ * verification pool and the consensus driver, wired together. The API and (next) the peer
+ * network attach from outside through `submit`, `onCommit` and the read methods of `chain`.
  */
 export class ValidatorNode {
   readonly chain: Chain;
   readonly mempool: Mempool;
   readonly pool: VerifyPool;
   readonly driver: ConsensusDriver;
+  readonly metrics = new NodeMetrics();
+  readonly publicKey: PublicKey;
+  /** The node's id: the address of its key under the chain hash. */
+  readonly nodeId: string;
   private readonly candidates = new Map<string, Block>();
   private readonly set: ValidatorSet;
+  private readonly listeners = new Set<CommitListener>();
+  private readonly senderAddresses = new Map<string, string>();
 
   constructor(o: ValidatorNodeOptions) {
     const g = o.genesis;
     this.chain = Chain.open(join(o.dataDir, 'chain'), g, o.modules);
-    this.pool = new VerifyPool();
+    this.pool = new VerifyPool(o.verifyWorkers === undefined ? {} : { workers: o.verifyWorkers });
     this.set = newValidatorSet(g.validators.map((v) => v.power));
+    this.publicKey = {
+      suite: o.secretKey.suite,
+      bytes: getSuite(o.secretKey.suite).publicKeyFromSecretKey(o.secretKey.bytes),
+    };
+    this.nodeId = this.chain.addressOf(this.publicKey);
     this.mempool = new Mempool({
+      ...o.mempool,
       chainId: g.chainId,
       hash: g.chainHash,
       acceptedSuites: g.acceptedSuites,
@@ -58,16 +77,13 @@ export class ValidatorNode {
       accountNonce: (sender) => this.chain.nonceOf(this.addressOfSender(sender)),
       nextHeight: () => this.chain.height + 1n,
     });
-    const own = {
-      suite: o.secretKey.suite,
-      bytes: getSuite(o.secretKey.suite).publicKeyFromSecretKey(o.secretKey.bytes),
-    };
+    const own = this.publicKey;
     this.driver = ConsensusDriver.start({
       chainId: g.chainId,
       dataDir: join(o.dataDir, 'consensus'),
       secretKey: o.secretKey,
       ...(o.timeouts ? { timeouts: o.timeouts } : {}),
-      commitDelayMs: o.blockIntervalMs ?? 500,
+      commitDelayMs: o.blockIntervalMs ?? 200,
       setTimer: (ms, fire) => {
         const t = setTimeout(fire, ms);
         return () => clearTimeout(t);
@@ -80,8 +96,12 @@ export class ValidatorNode {
       verify: (publicKey, message, signature) =>
         this.pool.verify({ suite: publicKey.suite, publicKey: publicKey.bytes, message, signature }),
       buildValue: async () => {
-        const txs = this.mempool.reap(g.limits.maxBlockTxs, g.limits.maxBlockBytes - 4096);
-        const { block, hash } = this.chain.buildBlock(own, BigInt(Date.now()), txs);
+        const entries = this.mempool.reap(g.limits.maxBlockTxs, g.limits.maxBlockBytes - 4096);
+        const { block, hash } = this.chain.buildBlock(
+          own,
+          BigInt(Date.now()),
+          entries.map((e) => e.wire),
+        );
         this.candidates.set(hash, block);
         return hash;
       },
@@ -89,30 +109,73 @@ export class ValidatorNode {
         const block = this.candidates.get(value);
         return block !== undefined && this.chain.validateBlock(block);
       },
-      commit: async (certificate: CommitCertificate) => {
-        if (BigInt(certificate.height) <= this.chain.height) return;
-        const block = this.candidates.get(certificate.value);
-        if (!block) throw new Error(`decided block ${certificate.value} is not known here`);
-        this.chain.commit(block, certificate);
-        this.candidates.clear();
-        this.mempool.update(block.txs.map(decodeTx));
-      },
+      commit: async (certificate: CommitCertificate) => this.commit(certificate),
     });
   }
 
-  /** Sender ids are suite:publicKey; state is keyed by address. */
-  private addressOfSender(sender: string): string {
-    const [suite, hex] = sender.split(':') as [string, string];
-    return this.chain.addressOf({ suite: suite as never, bytes: Buffer.from(hex, 'hex') });
+  private commit(certificate: CommitCertificate): void {
+    if (BigInt(certificate.height) <= this.chain.height) return;
+    const block = this.candidates.get(certificate.value);
+    if (!block) throw new Error(`decided block ${certificate.value} is not known here`);
+    const committed = this.chain.commit(block, certificate, (hash) => this.mempool.has(hash));
+    this.candidates.clear();
+    const now = performance.now();
+    for (const { hash } of committed.txs) {
+      const entry = this.mempool.get(hash);
+      if (entry) this.metrics.commitLatency.observe((now - entry.admittedAt) / 1000);
+    }
+    this.metrics.blocks++;
+    this.metrics.committedTxs += committed.txs.length;
+    this.metrics.failedTxs += committed.receipts.filter((r) => r.code !== 'OK').length;
+    this.metrics.committedRate.add(committed.txs.length, now);
+    this.mempool.update(committed.txs.map((t) => t.hash));
+    for (const listener of this.listeners) {
+      try {
+        listener(committed);
+      } catch {
+        // A subscriber's failure is its own; the chain goes on.
+      }
+    }
   }
 
-  submit(wire: Uint8Array): Promise<string> {
-    return this.mempool.add(wire);
+  /** Sender ids are suite:publicKey; state is keyed by address (derived once per sender). */
+  private addressOfSender(sender: string): string {
+    let address = this.senderAddresses.get(sender);
+    if (address === undefined) {
+      const [suite, hex] = sender.split(':') as [string, string];
+      address = this.chain.addressOf({ suite: suite as never, bytes: Buffer.from(hex, 'hex') });
+      if (this.senderAddresses.size >= 100_000) this.senderAddresses.clear();
+      this.senderAddresses.set(sender, address);
+    }
+    return address;
+  }
+
+  /** Admits a transaction to the mempool; resolves to its hash or rejects with a typed error. */
+  async submit(wire: Uint8Array): Promise<string> {
+    try {
+      const hash = await this.mempool.add(wire);
+      this.metrics.admittedTxs++;
+      return hash;
+    } catch (error) {
+      if (isPujiangError(error)) this.metrics.refusedTxs++;
+      throw error;
+    }
+  }
+
+  /** Calls `listener` after every committed block; returns the unsubscribe function. */
+  onCommit(listener: CommitListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get round(): number {
+    return this.driver.state.round;
   }
 
   async stop(): Promise<void> {
     this.driver.stop();
     await this.driver.idle();
+    this.listeners.clear();
     await this.pool.close();
     await this.chain.close();
   }

@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { encode, fixedBytes, struct, u64 } from '@pujiang/codec';
 import { deriveAddress, generateKeyPair, type KeyPair } from '@pujiang/crypto';
+import { type SignedTx, signTx } from '@pujiang/protocol';
 import { SparseMerkleTree } from '@pujiang/state';
 import { bytesToHex, hexToBytes } from '@pujiang/types';
-import { bank, Executor, type SignedTx, signTx } from '../src/index.js';
+import { bank, Executor, toBlockTx } from '../src/index.js';
 
 const CHAIN = 'exec-test';
 const Transfer = struct('Transfer', { to: fixedBytes(21), amount: u64 });
@@ -47,6 +48,13 @@ const tx = (
     kp.secretKey,
   );
 
+const exec = (e: Executor, root: Uint8Array, height: bigint, txs: SignedTx[]) =>
+  e.executeBlock(
+    root,
+    height,
+    txs.map((t) => toBlockTx('sm3', t)),
+  );
+
 const balance = (e: Executor, root: Uint8Array, kp: KeyPair) =>
   (e.query(root, 'bank', 'balance', { address: addr(kp) }) as { balance: string }).balance;
 
@@ -54,7 +62,7 @@ describe('execution with the bank module', () => {
   it('a transfer moves funds, emits an event, advances the nonce; the same block gives the same root', () => {
     const { executor, alice, bob, root } = setup();
     const block = [tx(alice, 0n, bob, 250n), tx(alice, 1n, bob, 50n)];
-    const a = executor.executeBlock(root, 1n, block);
+    const a = exec(executor, root, 1n, block);
     assert.deepEqual(
       a.receipts.map((r) => r.code),
       ['OK', 'OK'],
@@ -63,13 +71,13 @@ describe('execution with the bank module', () => {
     assert.equal(balance(executor, a.root, bob), '300');
     assert.equal(a.receipts[0]!.events[0]!.type, 'transfer');
     assert.equal(executor.nonceOf(a.root, addr(alice)), 2n);
-    const b = executor.executeBlock(root, 1n, block);
+    const b = exec(executor, root, 1n, block);
     assert.deepEqual(b.root, a.root);
   });
 
   it('a failing transaction is recorded with its code and changes no module state (only the nonce)', () => {
     const { executor, alice, bob, root } = setup();
-    const r = executor.executeBlock(root, 1n, [tx(alice, 0n, bob, 5000n)]);
+    const r = exec(executor, root, 1n, [tx(alice, 0n, bob, 5000n)]);
     assert.equal(r.receipts[0]!.code, 'BANK_INSUFFICIENT_FUNDS');
     assert.equal(balance(executor, r.root, alice), '1000');
     assert.equal(executor.nonceOf(r.root, addr(alice)), 1n);
@@ -80,7 +88,7 @@ describe('execution with the bank module', () => {
     const { executor, alice, bob, root } = setup();
     const forged = tx(alice, 0n, bob, 1n);
     forged.signature[3]! ^= 1;
-    const r = executor.executeBlock(root, 5n, [
+    const r = exec(executor, root, 5n, [
       tx(alice, 3n, bob, 1n),
       tx(alice, 0n, bob, 1n, { expiresAtHeight: 4n }),
       tx(alice, 0n, bob, 1n, { chainId: 'other' }),
@@ -106,7 +114,7 @@ describe('execution with the bank module', () => {
 
   it('gas bounds every transaction: too small a limit fails with EXEC_OUT_OF_GAS and changes nothing', () => {
     const { executor, alice, bob, root } = setup();
-    const r = executor.executeBlock(root, 1n, [tx(alice, 0n, bob, 10n, { gasLimit: 2_000n })]);
+    const r = exec(executor, root, 1n, [tx(alice, 0n, bob, 10n, { gasLimit: 2_000n })]);
     assert.equal(r.receipts[0]!.code, 'EXEC_OUT_OF_GAS');
     assert.ok(r.receipts[0]!.gasUsed <= 2_000);
     assert.equal(balance(executor, r.root, bob), '0');
@@ -121,11 +129,7 @@ describe('execution with the bank module', () => {
       maxBlockGas: 6_000,
     });
     const root = small.genesis({ bank: { balances: { [addr(alice)]: '100' } } });
-    const r = small.executeBlock(root, 1n, [
-      tx(alice, 0n, bob, 1n),
-      tx(alice, 1n, bob, 1n),
-      tx(alice, 2n, bob, 1n),
-    ]);
+    const r = exec(small, root, 1n, [tx(alice, 0n, bob, 1n), tx(alice, 1n, bob, 1n), tx(alice, 2n, bob, 1n)]);
     assert.ok(r.gasUsed <= 6_000);
     assert.ok(r.receipts.some((x) => x.code === 'EXEC_OUT_OF_GAS'));
   });

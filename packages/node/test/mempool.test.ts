@@ -1,18 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { generateKeyPair, type KeyPair, VerifyPool } from '@pujiang/crypto';
+import { decodeTx, encodeTx, signTx, type TxBody, txSignBytes, verifyTxSignature } from '@pujiang/protocol';
 import { bytesToHex, utf8ToBytes } from '@pujiang/types';
-import {
-  decodeTx,
-  encodeTx,
-  Mempool,
-  type MempoolOptions,
-  senderId,
-  signTx,
-  type TxBody,
-  txSignBytes,
-  verifyTxSignature,
-} from '../src/index.js';
+import { Mempool, type MempoolOptions, senderId } from '../src/index.js';
 
 const CHAIN = 'pujiang-test';
 const body = (kp: KeyPair, nonce: bigint, over: Partial<TxBody> = {}): TxBody => ({
@@ -129,14 +120,14 @@ describe('mempool', () => {
     assert.deepEqual(
       block.map(
         (t) =>
-          `${bytesToHex(t.body.publicKey) === bytesToHex(carol.publicKey.bytes) ? 'c' : 'd'}${t.body.nonce}`,
+          `${bytesToHex(t.tx.body.publicKey) === bytesToHex(carol.publicKey.bytes) ? 'c' : 'd'}${t.tx.body.nonce}`,
       ),
       ['c0', 'c1', 'd0'],
     );
     // Commit carol 0 and 1; move on two heights so dave's expires.
-    nonces.set(senderId(block[0]!), 2n);
+    nonces.set(senderId(block[0]!.tx), 2n);
     height = 12n;
-    mp.update(block.slice(0, 2));
+    mp.update(block.slice(0, 2).map((e) => e.hash));
     assert.equal(mp.size, 1); // only carol 3 is left
     assert.deepEqual(mp.reap(10, 1 << 20), []); // still waiting for carol 2
     nonces.clear();

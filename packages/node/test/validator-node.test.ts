@@ -6,8 +6,9 @@ import { describe, it } from 'node:test';
 import { encode, fixedBytes, struct, u64 } from '@pujiang/codec';
 import { checkCertificate } from '@pujiang/consensus';
 import { deriveAddress, generateKeyPair } from '@pujiang/crypto';
+import { encodeTx, type Genesis, signTx, txHash } from '@pujiang/protocol';
 import { bytesToHex } from '@pujiang/types';
-import { bank, encodeTx, type Genesis, signTx, txHash, ValidatorNode } from '../src/index.js';
+import { bank, ValidatorNode } from '../src/index.js';
 
 const Transfer = struct('Transfer', { to: fixedBytes(21), amount: u64 });
 

@@ -5,7 +5,7 @@ import { type Database, open, type RootDatabase } from 'lmdb';
 export type StorageErrorCode = 'STORAGE_CLOSED' | 'STORAGE_CORRUPT' | 'STORAGE_UNKNOWN_TABLE';
 
 /** The tables a chain keeps besides state nodes; values are canonical encodings owned by the node. */
-export const TABLES = ['meta', 'blocks', 'certificates', 'receipts', 'tx-index'] as const;
+export const TABLES = ['meta', 'blocks', 'block-hashes', 'certificates', 'receipts', 'tx-index'] as const;
 export type Table = (typeof TABLES)[number];
 
 /** Writes that go into one commit, per table. */

@@ -1,61 +1,74 @@
 import type { CommitCertificate } from '@pujiang/consensus';
 import {
   deriveAddress,
-  type HashAlgorithm,
   hash,
+  type MerkleProof,
+  merkleProof,
   merkleRoot,
   type PublicKey,
-  type SuiteId,
 } from '@pujiang/crypto';
-import { EMPTY_ROOT, SparseMerkleTree } from '@pujiang/state';
+import {
+  type Block,
+  type BlockHeader,
+  blockHash,
+  decodeBlock,
+  decodeCertificate,
+  decodeReceipts,
+  decodeTx,
+  decodeU64,
+  encodeBlock,
+  encodeCertificate,
+  encodeReceipts,
+  encodeU64,
+  type Genesis,
+  genesisToJson,
+  type Receipt,
+  receiptProof,
+  resultsRoot,
+  txRoot,
+  ZERO_HASH,
+} from '@pujiang/protocol';
+import { EMPTY_ROOT, SparseMerkleTree, type StateProof } from '@pujiang/state';
 import { ChainStore } from '@pujiang/storage';
-import { bytesToHex, equalBytes, hexToBytes } from '@pujiang/types';
-import { Executor, type Receipt } from '../execution/executor.js';
+import { bytesToHex, concatBytes, equalBytes, hexToBytes, PujiangError, utf8ToBytes } from '@pujiang/types';
+import { type BlockTx, Executor } from '../execution/executor.js';
 import type { ChainModule } from '../execution/module.js';
-import { decodeTx, encodeTx, type SignedTx, txHash } from '../tx/transaction.js';
-import { type Block, blockHash, decodeBlock, encodeBlock, txRoot, ZERO_HASH } from './block.js';
-import { decodeCertificate, decodeReceipts, encodeCertificate, encodeReceipts } from './records.js';
+import { stableStringify } from './stable-json.js';
 
-export interface GenesisValidator {
-  readonly publicKey: PublicKey;
-  readonly power: number;
+export type ChainErrorCode = 'CHAIN_GENESIS_MISMATCH' | 'CHAIN_NOT_NEXT_HEIGHT';
+
+/** What a commit produced, for the node's subscribers. */
+export interface CommittedBlock {
+  readonly block: Block;
+  readonly hash: string;
+  readonly certificate: CommitCertificate;
+  readonly txs: readonly BlockTx[];
+  readonly receipts: readonly Receipt[];
 }
 
-export interface Genesis {
-  readonly chainId: string;
-  readonly chainHash: HashAlgorithm;
-  readonly acceptedSuites: readonly SuiteId[];
-  readonly validators: readonly GenesisValidator[];
-  readonly limits: {
-    readonly maxBlockBytes: number;
-    readonly maxBlockTxs: number;
-    readonly maxBlockGas: number;
-  };
-  /** Each module's genesis configuration, by module name. */
-  readonly modules: Readonly<Record<string, unknown>>;
+/** A stable id of the genesis: the chain hash of its canonical JSON. Nodes with different genesis never mix stores. */
+export function genesisHash(genesis: Genesis): string {
+  return bytesToHex(hash(genesis.chainHash, utf8ToBytes(stableStringify(genesisToJson(genesis)))));
 }
-
-const u64 = (n: bigint) => {
-  const out = new Uint8Array(8);
-  new DataView(out.buffer).setBigUint64(0, n);
-  return out;
-};
-const readU64 = (b: Uint8Array | undefined) =>
-  b ? new DataView(b.buffer, b.byteOffset, 8).getBigUint64(0) : 0n;
 
 /**
  * The replicated application: blocks in, state out. It builds and checks block candidates,
- * and commits a decided block with its execution results, certificate, receipts and state
- * changes in one store transaction, so after a crash at any moment the node is at the
- * previous height or the new one, complete.
+ * and commits a decided block with its execution results, certificate, receipts, indexes and
+ * state changes in one store transaction, so after a crash at any moment the node is at the
+ * previous height or the new one, complete. It keeps every block and state version (no
+ * pruning), so any height can be read and proven.
  */
 export class Chain {
   readonly executor: Executor;
-  private readonly tree: SparseMerkleTree;
+  readonly tree: SparseMerkleTree;
+  readonly genesisHash: string;
   height = 0n;
+  /** State root after the latest committed block (the next header commits to it). */
   stateRoot: Uint8Array = EMPTY_ROOT;
+  /** Results root of the latest committed block (the next header commits to it). */
   resultsRoot: Uint8Array = ZERO_HASH;
   lastBlockHash: Uint8Array = ZERO_HASH;
+  lastBlockTime = 0n;
 
   private constructor(
     readonly store: ChainStore,
@@ -69,31 +82,46 @@ export class Chain {
       modules,
       maxBlockGas: genesis.limits.maxBlockGas,
     });
+    this.genesisHash = genesisHash(genesis);
   }
 
   static open(path: string, genesis: Genesis, modules: readonly ChainModule[]): Chain {
     const chain = new Chain(ChainStore.open(path), genesis, modules);
-    const root = chain.store.getMeta('stateRoot');
-    if (root === undefined) {
+    const stored = chain.store.getMeta('genesisHash');
+    if (stored === undefined) {
       chain.stateRoot = chain.executor.genesis(genesis.modules);
       chain.resultsRoot = merkleRoot(genesis.chainHash, []);
-      chain.persistHead({});
+      chain.persistHead({ genesisHash: hexToBytes(chain.genesisHash) }, {});
     } else {
-      chain.stateRoot = root;
-      chain.height = readU64(chain.store.getMeta('height'));
+      if (bytesToHex(stored) !== chain.genesisHash) {
+        void chain.store.close();
+        throw new PujiangError<ChainErrorCode>(
+          'CHAIN_GENESIS_MISMATCH',
+          'the data directory belongs to a chain with another genesis',
+          { stored: bytesToHex(stored), given: chain.genesisHash },
+        );
+      }
+      chain.stateRoot = chain.store.getMeta('stateRoot')!;
+      chain.height = decodeU64(chain.store.getMeta('height'));
       chain.resultsRoot = chain.store.getMeta('resultsRoot')!;
       chain.lastBlockHash = chain.store.getMeta('lastBlockHash')!;
+      chain.lastBlockTime = decodeU64(chain.store.getMeta('lastBlockTime'));
     }
     return chain;
   }
 
-  private persistHead(rows: Parameters<ChainStore['commit']>[1]): void {
+  private persistHead(
+    extraMeta: Readonly<Record<string, Uint8Array>>,
+    rows: Parameters<ChainStore['commit']>[1],
+  ): void {
     this.store.commit(
       {
+        ...extraMeta,
         stateRoot: this.stateRoot,
-        height: u64(this.height),
+        height: encodeU64(this.height),
         resultsRoot: this.resultsRoot,
         lastBlockHash: this.lastBlockHash,
+        lastBlockTime: encodeU64(this.lastBlockTime),
       },
       rows,
     );
@@ -104,22 +132,26 @@ export class Chain {
   }
 
   /** A candidate for the next height from the given transactions (already checked by the mempool). */
-  buildBlock(proposer: PublicKey, time: bigint, txs: readonly SignedTx[]): { block: Block; hash: string } {
-    const encoded = txs.map(encodeTx);
+  buildBlock(
+    proposer: PublicKey,
+    time: bigint,
+    wires: readonly Uint8Array[],
+  ): { block: Block; hash: string } {
     const block: Block = {
       header: {
         version: 1,
         chainId: this.genesis.chainId,
         height: this.height + 1n,
-        time,
+        // Block time never goes backwards, whatever the proposer's clock says.
+        time: time > this.lastBlockTime ? time : this.lastBlockTime + 1n,
         previousHash: this.lastBlockHash,
-        txRoot: txRoot(this.genesis.chainHash, encoded),
-        txCount: encoded.length,
+        txRoot: txRoot(this.genesis.chainHash, wires),
+        txCount: wires.length,
         stateRoot: this.stateRoot,
         resultsRoot: this.resultsRoot,
         proposer: deriveAddress(this.genesis.chainHash, proposer),
       },
-      txs: encoded,
+      txs: [...wires],
     };
     return { block, hash: blockHash(this.genesis.chainHash, block.header) };
   }
@@ -130,7 +162,7 @@ export class Chain {
     if (h.version !== 1 || h.chainId !== this.genesis.chainId || h.height !== this.height + 1n) return false;
     if (!equalBytes(h.previousHash, this.lastBlockHash) || !equalBytes(h.stateRoot, this.stateRoot))
       return false;
-    if (!equalBytes(h.resultsRoot, this.resultsRoot)) return false;
+    if (!equalBytes(h.resultsRoot, this.resultsRoot) || h.time <= this.lastBlockTime) return false;
     if (h.txCount !== block.txs.length || block.txs.length > this.genesis.limits.maxBlockTxs) return false;
     if (encodeBlock(block).length > this.genesis.limits.maxBlockBytes) return false;
     if (!equalBytes(h.txRoot, txRoot(this.genesis.chainHash, block.txs))) return false;
@@ -142,39 +174,66 @@ export class Chain {
     return true;
   }
 
-  /** Executes and stores a decided block with its certificate, atomically. */
-  commit(block: Block, certificate: CommitCertificate): Receipt[] {
-    if (block.header.height !== this.height + 1n)
-      throw new Error(`cannot commit height ${block.header.height} at ${this.height}`);
-    const txs = block.txs.map(decodeTx);
-    const result = this.executor.executeBlock(this.stateRoot, block.header.height, txs);
-    const height = String(block.header.height);
+  /**
+   * Executes and stores a decided block with its certificate, atomically. `signatureChecked`
+   * names transactions whose signatures were already verified (by the mempool's pool); the
+   * rest are verified here.
+   */
+  commit(
+    block: Block,
+    certificate: CommitCertificate,
+    signatureChecked: (hash: string) => boolean = () => false,
+  ): CommittedBlock {
+    if (block.header.height !== this.height + 1n) {
+      throw new PujiangError<ChainErrorCode>(
+        'CHAIN_NOT_NEXT_HEIGHT',
+        `cannot commit height ${block.header.height} at ${this.height}`,
+        { height: String(block.header.height), committed: String(this.height) },
+      );
+    }
+    const algorithm = this.genesis.chainHash;
+    const txs: BlockTx[] = block.txs.map((wire) => {
+      const tx = decodeTx(wire);
+      return { tx, wire, hash: bytesToHex(hash(algorithm, wire)) };
+    });
+    const result = this.executor.executeBlock(this.stateRoot, block.header.height, txs, signatureChecked);
+    const height = block.header.height;
+    const hashHex = blockHash(algorithm, block.header);
     const txIndex: Record<string, Uint8Array> = {};
-    txs.forEach((tx, i) => {
-      txIndex[txHash(this.genesis.chainHash, tx)] = Uint8Array.from([
-        ...u64(block.header.height),
-        ...u64(BigInt(i)),
-      ]);
+    txs.forEach((t, i) => {
+      txIndex[t.hash] = concatBytes(encodeU64(height), encodeU64(BigInt(i)));
     });
-    this.height = block.header.height;
+    this.height = height;
     this.stateRoot = result.root;
-    this.resultsRoot = merkleRoot(
-      this.genesis.chainHash,
-      result.receipts.map((r) => hash(this.genesis.chainHash, encodeReceipts([r]))),
+    this.resultsRoot = resultsRoot(algorithm, result.receipts);
+    this.lastBlockHash = hexToBytes(hashHex);
+    this.lastBlockTime = block.header.time;
+    const key = String(height);
+    this.persistHead(
+      {},
+      {
+        blocks: { [key]: encodeBlock(block) },
+        'block-hashes': { [hashHex]: encodeU64(height) },
+        certificates: { [key]: encodeCertificate(certificate) },
+        receipts: { [key]: encodeReceipts(result.receipts) },
+        'tx-index': txIndex,
+      },
     );
-    this.lastBlockHash = hexToBytes(blockHash(this.genesis.chainHash, block.header));
-    this.persistHead({
-      blocks: { [height]: encodeBlock(block) },
-      certificates: { [height]: encodeCertificate(certificate) },
-      receipts: { [height]: encodeReceipts(result.receipts) },
-      'tx-index': txIndex,
-    });
-    return result.receipts;
+    return { block, hash: hashHex, certificate, txs, receipts: result.receipts };
   }
 
   block(height: bigint): Block | undefined {
     const bytes = this.store.read('blocks', String(height));
     return bytes ? decodeBlock(bytes) : undefined;
+  }
+
+  header(height: bigint): BlockHeader | undefined {
+    return this.block(height)?.header;
+  }
+
+  heightOfBlock(hashHex: string): bigint | undefined {
+    const bytes = this.store.read('block-hashes', hashHex);
+    return bytes ? decodeU64(bytes) : undefined;
   }
 
   certificate(height: bigint): CommitCertificate | undefined {
@@ -190,15 +249,39 @@ export class Chain {
   /** Where a committed transaction is: its height and index in the block. */
   locate(hashHex: string): { height: bigint; index: number } | undefined {
     const bytes = this.store.read('tx-index', hashHex);
-    return bytes ? { height: readU64(bytes), index: Number(readU64(bytes.subarray(8))) } : undefined;
+    return bytes
+      ? { height: decodeU64(bytes.subarray(0, 8)), index: Number(decodeU64(bytes.subarray(8))) }
+      : undefined;
+  }
+
+  /** Inclusion proof of a block's transaction against that block's header `txRoot`. */
+  txProof(block: Block, index: number): MerkleProof {
+    return merkleProof(this.genesis.chainHash, block.txs, index);
+  }
+
+  /** Inclusion proof of a receipt against the next header's `resultsRoot`. */
+  receiptProof(receipts: readonly Receipt[], index: number): MerkleProof {
+    return receiptProof(this.genesis.chainHash, receipts, index);
+  }
+
+  /** A proof of a state key's value (or absence) at a root. */
+  proveState(root: Uint8Array, key: Uint8Array): { value: Uint8Array | undefined; proof: StateProof } {
+    return { value: this.tree.get(root, key), proof: this.tree.prove(root, key) };
   }
 
   nonceOf(address: string): bigint {
     return this.executor.nonceOf(this.stateRoot, address);
   }
 
-  query(module: string, name: string, params: unknown): unknown {
-    return this.executor.query(this.stateRoot, module, name, params);
+  /** A module query at a state root (default: after the latest block); `read` observes each key read. */
+  query(
+    module: string,
+    name: string,
+    params: unknown,
+    root: Uint8Array = this.stateRoot,
+    onRead?: (key: Uint8Array, value: Uint8Array | undefined) => void,
+  ): unknown {
+    return this.executor.query(root, module, name, params, onRead);
   }
 
   close(): Promise<void> {

@@ -1,19 +1,33 @@
 import { decode } from '@pujiang/codec';
-import { deriveAddress, type HashAlgorithm } from '@pujiang/crypto';
+import { deriveAddress, type HashAlgorithm, hash } from '@pujiang/crypto';
+import {
+  type ChainEvent,
+  decodeU64,
+  encodeTx,
+  encodeU64,
+  moduleKey,
+  nonceKey,
+  type Receipt,
+  type SignedTx,
+  senderKey,
+  verifyTxSignature,
+} from '@pujiang/protocol';
 import { EMPTY_ROOT, type SparseMerkleTree } from '@pujiang/state';
 import { bytesToHex, isPujiangError } from '@pujiang/types';
-import { encodeTx, type SignedTx, senderKey, txHash, verifyTxSignature } from '../tx/transaction.js';
 import { GAS, GasMeter } from './gas.js';
-import { type ChainEvent, type ChainModule, messageContext, moduleError, moduleKey } from './module.js';
+import { type ChainModule, messageContext, moduleError } from './module.js';
 import { StateOverlay } from './state-overlay.js';
 
-export interface Receipt {
-  readonly txHash: string;
-  /** 'OK', or the stable code of the error that stopped the transaction. */
-  readonly code: string;
-  readonly message?: string;
-  readonly gasUsed: number;
-  readonly events: readonly ChainEvent[];
+/** A transaction of a block, decoded once, with its wire bytes and hash. */
+export interface BlockTx {
+  readonly tx: SignedTx;
+  readonly wire: Uint8Array;
+  readonly hash: string;
+}
+
+export function toBlockTx(algorithm: HashAlgorithm, tx: SignedTx): BlockTx {
+  const wire = encodeTx(tx);
+  return { tx, wire, hash: bytesToHex(hash(algorithm, wire)) };
 }
 
 export interface ExecutorOptions {
@@ -24,18 +38,12 @@ export interface ExecutorOptions {
   readonly maxBlockGas: number;
 }
 
-const AUTH = 'auth';
-const nonceKey = (address: string) => moduleKey(AUTH, `nonce/${address}`);
-
 function readNonce(state: StateOverlay, address: string): bigint {
-  const bytes = state.get(nonceKey(address));
-  return bytes === undefined ? 0n : new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0);
+  return decodeU64(state.get(nonceKey(address)));
 }
 
 function writeNonce(state: StateOverlay, address: string, nonce: bigint): void {
-  const out = new Uint8Array(8);
-  new DataView(out.buffer).setBigUint64(0, nonce);
-  state.set(nonceKey(address), out);
+  state.set(nonceKey(address), encodeU64(nonce));
 }
 
 /**
@@ -56,6 +64,7 @@ export class Executor {
   /** The state root after each module's genesis. */
   genesis(config: Readonly<Record<string, unknown>>): Uint8Array {
     const state = new StateOverlay(this.tree, EMPTY_ROOT);
+    for (const module of this.o.modules) module.validateGenesis?.(config[module.name]);
     for (const module of this.o.modules) {
       module.genesis?.(
         (key, value) => state.set(moduleKey(module.name, key), value),
@@ -73,45 +82,55 @@ export class Executor {
     return readNonce(new StateOverlay(this.tree, root), address);
   }
 
-  query(root: Uint8Array, module: string, name: string, params: unknown): unknown {
-    const m = this.modules.get(module);
-    const q = m?.queries?.[name];
-    if (!m || !q) throw new Error(`unknown query ${module}/${name}`);
+  query(
+    root: Uint8Array,
+    module: string,
+    name: string,
+    params: unknown,
+    onRead?: (key: Uint8Array, value: Uint8Array | undefined) => void,
+  ): unknown {
+    const q = this.modules.get(module)?.queries?.[name];
+    if (!q) {
+      throw moduleError('QUERY_UNKNOWN', `unknown query ${module}/${name}`, { module, name });
+    }
     const state = new StateOverlay(this.tree, root);
-    return q((key) => state.get(moduleKey(module, key)), params);
+    return q((key) => {
+      const full = moduleKey(module, key);
+      const value = state.get(full);
+      onRead?.(full, value);
+      return value;
+    }, params);
   }
 
+  /**
+   * Runs a block's transactions over `root`. `signatureChecked(hash)` says a transaction's
+   * signature was verified already (by the mempool's worker pool); others are verified here.
+   */
   executeBlock(
     root: Uint8Array,
     height: bigint,
-    txs: readonly SignedTx[],
-    signatureOk: (tx: SignedTx, index: number) => boolean = verifyTxSignature,
+    txs: readonly BlockTx[],
+    signatureChecked: (hash: string) => boolean = () => false,
   ): { root: Uint8Array; receipts: Receipt[]; gasUsed: number } {
     const block = new StateOverlay(this.tree, root);
     const receipts: Receipt[] = [];
     let blockGas = 0;
-    txs.forEach((tx, index) => {
-      const receipt = this.executeTx(
-        block,
-        height,
-        tx,
-        signatureOk(tx, index),
-        this.o.maxBlockGas - blockGas,
-      );
+    for (const t of txs) {
+      const signatureOk = signatureChecked(t.hash) || verifyTxSignature(t.tx);
+      const receipt = this.executeTx(block, height, t, signatureOk, this.o.maxBlockGas - blockGas);
       blockGas += receipt.gasUsed;
       receipts.push(receipt);
-    });
+    }
     return { root: block.commit(), receipts, gasUsed: blockGas };
   }
 
   private executeTx(
     block: StateOverlay,
     height: bigint,
-    tx: SignedTx,
+    { tx, wire, hash }: BlockTx,
     signatureOk: boolean,
     gasLeft: number,
   ): Receipt {
-    const hash = txHash(this.o.chainHash, tx);
     const refused = (code: string, message: string): Receipt => ({
       txHash: hash,
       code,
@@ -134,7 +153,7 @@ export class Executor {
     let code = 'OK';
     let message: string | undefined;
     try {
-      gas.charge(GAS.txBase + encodeTx(tx).length * GAS.txByte, 'transaction size');
+      gas.charge(GAS.txBase + wire.length * GAS.txByte, 'transaction size');
       const handler = this.modules.get(body.module)?.messages[body.type];
       if (!handler) throw moduleError('EXEC_UNKNOWN_MESSAGE', `unknown message ${body.module}/${body.type}`);
       let decoded: unknown;

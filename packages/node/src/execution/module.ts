@@ -1,14 +1,10 @@
 import type { Codec } from '@pujiang/codec';
 import type { HashAlgorithm } from '@pujiang/crypto';
-import { concatBytes, PujiangError, utf8ToBytes } from '@pujiang/types';
+import { type ChainEvent, moduleKey } from '@pujiang/protocol';
+
+import { PujiangError } from '@pujiang/types';
 import { GAS, type GasMeter } from './gas.js';
 import type { StateOverlay } from './state-overlay.js';
-
-export interface ChainEvent {
-  readonly module: string;
-  readonly type: string;
-  readonly attributes: Readonly<Record<string, string>>;
-}
 
 /** What a message handler may touch: its own module's state (metered), the sender, events. */
 export interface MessageContext {
@@ -41,12 +37,9 @@ export interface ChainModule {
   readonly queries?: Readonly<
     Record<string, (read: (key: string) => Uint8Array | undefined, params: unknown) => unknown>
   >;
+  /** Throws a typed error (`GENESIS_INVALID`) if this module's genesis configuration is malformed. */
+  validateGenesis?(config: unknown): void;
   genesis?(write: (key: string, value: Uint8Array) => void, config: unknown): void;
-}
-
-/** Every module's keys live under its own prefix, so modules cannot touch each other's state. */
-export function moduleKey(module: string, key: string): Uint8Array {
-  return concatBytes(utf8ToBytes(module), Uint8Array.of(0), utf8ToBytes(key));
 }
 
 export function messageContext(

@@ -1,6 +1,6 @@
 import type { HashAlgorithm, SuiteId } from '@pujiang/crypto';
+import { decodeTx, type SignedTx, txHash } from '@pujiang/protocol';
 import { bytesToHex, PujiangError } from '@pujiang/types';
-import { decodeTx, encodeTx, type SignedTx, txHash } from '../tx/transaction.js';
 
 export type MempoolErrorCode =
   | 'MEMPOOL_FULL'
@@ -34,12 +34,14 @@ export interface MempoolOptions {
   nextHeight(): bigint;
 }
 
-interface Entry {
+/** A pending transaction as the mempool holds it. */
+export interface MempoolEntry {
   readonly tx: SignedTx;
+  readonly wire: Uint8Array;
   readonly hash: string;
-  readonly size: number;
   readonly sender: string;
-  readonly arrival: number;
+  /** `performance.now()` at admission, for commit latency. */
+  readonly admittedAt: number;
 }
 
 function refuse(
@@ -63,10 +65,9 @@ export function senderId(tx: SignedTx): string {
  * in arrival order.
  */
 export class Mempool {
-  private readonly byHash = new Map<string, Entry>();
-  private readonly bySender = new Map<string, Map<bigint, Entry>>();
+  private readonly byHash = new Map<string, MempoolEntry>();
+  private readonly bySender = new Map<string, Map<bigint, MempoolEntry>>();
   private bytes = 0;
-  private arrivals = 0;
   private readonly maxTxs: number;
   private readonly maxBytes: number;
   private readonly maxPerSender: number;
@@ -100,7 +101,7 @@ export class Mempool {
     if (!(await this.o.verify(tx)))
       throw refuse('TX_BAD_SIGNATURE', 'the signature does not verify', { hash });
     this.precheck(tx, hash, sender, wire.length); // the pool may have changed while we waited
-    const entry: Entry = { tx, hash, size: wire.length, sender, arrival: this.arrivals++ };
+    const entry: MempoolEntry = { tx, wire, hash, sender, admittedAt: performance.now() };
     this.byHash.set(hash, entry);
     let mine = this.bySender.get(sender);
     if (!mine) {
@@ -152,29 +153,32 @@ export class Mempool {
     }
   }
 
-  /** Transactions for the next block: per sender, contiguous nonces from its committed one. */
-  reap(maxTxs: number, maxBytes: number): SignedTx[] {
-    const senders = [...this.bySender.entries()].sort(
-      ([, a], [, b]) =>
-        Math.min(...[...a.values()].map((e) => e.arrival)) -
-        Math.min(...[...b.values()].map((e) => e.arrival)),
-    );
-    const out: SignedTx[] = [];
+  /**
+   * Transactions for the next block: per sender, contiguous nonces from its committed one;
+   * senders in the order they first had a transaction pending (a Map keeps insertion order).
+   */
+  reap(maxTxs: number, maxBytes: number): MempoolEntry[] {
+    const out: MempoolEntry[] = [];
     let bytes = 0;
-    for (const [sender, mine] of senders) {
+    for (const [sender, mine] of this.bySender) {
+      if (out.length >= maxTxs) break;
       for (let nonce = this.o.accountNonce(sender); ; nonce++) {
         const entry = mine.get(nonce);
-        if (!entry || out.length >= maxTxs || bytes + entry.size > maxBytes) break;
-        out.push(entry.tx);
-        bytes += entry.size;
+        if (!entry || out.length >= maxTxs || bytes + entry.wire.length > maxBytes) break;
+        out.push(entry);
+        bytes += entry.wire.length;
       }
     }
     return out;
   }
 
+  get(hash: string): MempoolEntry | undefined {
+    return this.byHash.get(hash);
+  }
+
   /** After a block: drop what was committed, what the new nonces made stale, and what expired. */
-  update(committed: readonly SignedTx[]): void {
-    for (const tx of committed) this.remove(txHash(this.o.hash, tx));
+  update(committedHashes: readonly string[]): void {
+    for (const hash of committedHashes) this.remove(hash);
     const next = this.o.nextHeight();
     for (const [sender, mine] of this.bySender) {
       const nonce = this.o.accountNonce(sender);
@@ -188,15 +192,17 @@ export class Mempool {
     const entry = this.byHash.get(hash);
     if (!entry) return;
     this.byHash.delete(hash);
-    this.bytes -= entry.size;
+    this.bytes -= entry.wire.length;
     const mine = this.bySender.get(entry.sender)!;
     mine.delete(entry.tx.body.nonce);
     if (mine.size === 0) this.bySender.delete(entry.sender);
   }
 
-  /** The encoded transaction, for gossip. */
-  wire(hash: string): Uint8Array | undefined {
-    const entry = this.byHash.get(hash);
-    return entry ? encodeTx(entry.tx) : undefined;
+  /** The next nonce of a sender counting its pending transactions (what a client should sign next). */
+  pendingNonce(sender: string): bigint {
+    let nonce = this.o.accountNonce(sender);
+    const mine = this.bySender.get(sender);
+    while (mine?.has(nonce)) nonce++;
+    return nonce;
   }
 }

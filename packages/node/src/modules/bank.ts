@@ -1,45 +1,42 @@
-import { fixedBytes, struct, u64 } from '@pujiang/codec';
-import { ADDRESS_LENGTH } from '@pujiang/crypto';
-import { bytesToHex } from '@pujiang/types';
+import {
+  BANK_MODULE,
+  BankMint,
+  BankTransfer,
+  balanceKey,
+  decodeU64,
+  encodeU64,
+  MINTER_KEY,
+} from '@pujiang/protocol';
+import { bytesToHex, hexToBytes } from '@pujiang/types';
 import { type ChainModule, defineMessage, type MessageContext, moduleError } from '../execution/module.js';
 
 /**
  * Accounts and a native token: balances, transfers, and minting by the account named at
- * genesis. Amounts are u64; overflow and overdraft are typed errors.
+ * genesis. Amounts are u64; overflow and overdraft are typed errors. The message codecs
+ * and the state layout are in @pujiang/protocol, so clients build and prove without the node.
  */
-const Transfer = struct('Transfer', { to: fixedBytes(ADDRESS_LENGTH), amount: u64 });
-const Mint = struct('Mint', { to: fixedBytes(ADDRESS_LENGTH), amount: u64 });
 const U64_MAX = (1n << 64n) - 1n;
 
 export interface BankGenesis {
   readonly minter?: string;
-  readonly balances: Readonly<Record<string, string>>;
+  readonly balances?: Readonly<Record<string, string>>;
 }
-
-function encodeAmount(n: bigint): Uint8Array {
-  const out = new Uint8Array(8);
-  new DataView(out.buffer).setBigUint64(0, n);
-  return out;
-}
-
-function decodeAmount(bytes: Uint8Array | undefined): bigint {
-  return bytes === undefined ? 0n : new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0);
-}
-
-const balanceKey = (address: string) => `balance/${address}`;
 
 function credit(ctx: MessageContext, address: string, amount: bigint): void {
-  const next = decodeAmount(ctx.get(balanceKey(address))) + amount;
+  const next = decodeU64(ctx.get(balanceKey(address))) + amount;
   if (next > U64_MAX) throw moduleError('BANK_OVERFLOW', 'the balance would overflow', { address });
-  ctx.set(balanceKey(address), encodeAmount(next));
+  ctx.set(balanceKey(address), encodeU64(next));
 }
 
+const ADDRESS = /^[0-9a-f]{42}$/;
+const AMOUNT = /^(0|[1-9][0-9]{0,19})$/;
+
 export const bank: ChainModule = {
-  name: 'bank',
+  name: BANK_MODULE,
   messages: {
-    transfer: defineMessage(Transfer, (ctx, message) => {
+    transfer: defineMessage(BankTransfer, (ctx, message) => {
       if (message.amount === 0n) throw moduleError('BANK_ZERO_AMOUNT', 'transfer a positive amount');
-      const from = decodeAmount(ctx.get(balanceKey(ctx.sender)));
+      const from = decodeU64(ctx.get(balanceKey(ctx.sender)));
       if (from < message.amount) {
         throw moduleError('BANK_INSUFFICIENT_FUNDS', 'the balance is too low', {
           balance: String(from),
@@ -47,12 +44,12 @@ export const bank: ChainModule = {
         });
       }
       const to = bytesToHex(message.to);
-      ctx.set(balanceKey(ctx.sender), encodeAmount(from - message.amount));
+      ctx.set(balanceKey(ctx.sender), encodeU64(from - message.amount));
       credit(ctx, to, message.amount);
       ctx.emit('transfer', { from: ctx.sender, to, amount: String(message.amount) });
     }),
-    mint: defineMessage(Mint, (ctx, message) => {
-      const minter = ctx.get('minter');
+    mint: defineMessage(BankMint, (ctx, message) => {
+      const minter = ctx.get(MINTER_KEY);
       if (!minter || bytesToHex(minter) !== ctx.sender)
         throw moduleError('BANK_NOT_MINTER', 'only the minter may mint');
       const to = bytesToHex(message.to);
@@ -63,16 +60,37 @@ export const bank: ChainModule = {
   queries: {
     balance: (read, params) => {
       const address = (params as { address?: unknown })?.address;
-      if (typeof address !== 'string' || !/^[0-9a-f]{42}$/.test(address)) {
+      if (typeof address !== 'string' || !ADDRESS.test(address)) {
         throw moduleError('BANK_BAD_ADDRESS', 'address must be 21 bytes of lowercase hex');
       }
-      return { address, balance: String(decodeAmount(read(balanceKey(address)))) };
+      return { address, balance: String(decodeU64(read(balanceKey(address)))) };
+    },
+    minter: (read) => {
+      const minter = read(MINTER_KEY);
+      return { minter: minter ? bytesToHex(minter) : null };
     },
   },
+  validateGenesis(config) {
+    const g = (config ?? {}) as Record<string, unknown>;
+    if (g.minter !== undefined && (typeof g.minter !== 'string' || !ADDRESS.test(g.minter)))
+      throw moduleError('GENESIS_INVALID', 'genesis: modules.bank.minter must be an address (42 hex digits)');
+    const balances = g.balances ?? {};
+    if (typeof balances !== 'object' || balances === null || Array.isArray(balances))
+      throw moduleError('GENESIS_INVALID', 'genesis: modules.bank.balances must map addresses to amounts');
+    for (const [address, amount] of Object.entries(balances)) {
+      if (
+        !ADDRESS.test(address) ||
+        typeof amount !== 'string' ||
+        !AMOUNT.test(amount) ||
+        BigInt(amount) > U64_MAX
+      )
+        throw moduleError('GENESIS_INVALID', `genesis: bad bank balance for ${address}`, { address });
+    }
+  },
   genesis(write, config) {
-    const g = config as BankGenesis;
-    if (g.minter !== undefined) write('minter', Buffer.from(g.minter, 'hex'));
+    const g = (config ?? {}) as BankGenesis;
+    if (g.minter !== undefined) write(MINTER_KEY, hexToBytes(g.minter));
     for (const [address, amount] of Object.entries(g.balances ?? {}))
-      write(balanceKey(address), encodeAmount(BigInt(amount)));
+      write(balanceKey(address), encodeU64(BigInt(amount)));
   },
 };

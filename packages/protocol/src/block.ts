@@ -12,7 +12,7 @@ import {
 } from '@pujiang/codec';
 import { type HashAlgorithm, hash, merkleRoot } from '@pujiang/crypto';
 import { bytesToHex } from '@pujiang/types';
-import { MAX_TX_BYTES } from '../tx/transaction.js';
+import { MAX_TX_BYTES } from './transaction.js';
 
 /**
  * A block header commits to everything a light client needs: the previous block, the

@@ -1,0 +1,17 @@
+import { fixedBytes, type Infer, struct, u64 } from '@pujiang/codec';
+import { ADDRESS_LENGTH } from '@pujiang/crypto';
+import { moduleKey } from './state-keys.js';
+
+/** The `bank` module's messages and state layout: what clients need to use and prove it. */
+export const BANK_MODULE = 'bank';
+export const BankTransfer = struct('BankTransfer', { to: fixedBytes(ADDRESS_LENGTH), amount: u64 });
+export type BankTransfer = Infer<typeof BankTransfer>;
+export const BankMint = struct('BankMint', { to: fixedBytes(ADDRESS_LENGTH), amount: u64 });
+export type BankMint = Infer<typeof BankMint>;
+
+/** Module-relative key of an address's balance (a big-endian u64). */
+export const balanceKey = (address: string): string => `balance/${address}`;
+/** Module-relative key of the minter's address. */
+export const MINTER_KEY = 'minter';
+/** The state tree key of an address's balance. */
+export const balanceStateKey = (address: string): Uint8Array => moduleKey(BANK_MODULE, balanceKey(address));

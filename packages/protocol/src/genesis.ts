@@ -1,0 +1,141 @@
+import {
+  ADDRESS_LENGTH,
+  getSuite,
+  HASH_ALGORITHMS,
+  type HashAlgorithm,
+  isSuiteId,
+  type PublicKey,
+  type SuiteId,
+} from '@pujiang/crypto';
+import { bytesToHex, hexToBytes, PujiangError } from '@pujiang/types';
+
+export type GenesisErrorCode = 'GENESIS_INVALID';
+
+export interface GenesisValidator {
+  /** A label for operators (e.g. the organization running it); not part of consensus. */
+  readonly name?: string;
+  readonly publicKey: PublicKey;
+  readonly power: number;
+}
+
+export interface BlockLimits {
+  readonly maxBlockBytes: number;
+  readonly maxBlockTxs: number;
+  readonly maxBlockGas: number;
+}
+
+/** What every node of a chain must agree on before the first block. */
+export interface Genesis {
+  readonly chainId: string;
+  readonly chainHash: HashAlgorithm;
+  readonly acceptedSuites: readonly SuiteId[];
+  readonly validators: readonly GenesisValidator[];
+  readonly limits: BlockLimits;
+  /** Each module's genesis configuration, by module name. */
+  readonly modules: Readonly<Record<string, unknown>>;
+}
+
+/** The file form (`genesis.json`): keys as hex, everything else as in `Genesis`. */
+export interface GenesisJson {
+  chainId: string;
+  chainHash: HashAlgorithm;
+  acceptedSuites: SuiteId[];
+  validators: { name?: string; suite: SuiteId; publicKey: string; power: number }[];
+  limits: BlockLimits;
+  modules: Record<string, unknown>;
+}
+
+const CHAIN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/** Keeps total power far from 2^53 so sums and the 2/3 threshold stay exact. */
+const MAX_TOTAL_POWER = 2 ** 40;
+
+function invalid(message: string, details: Record<string, unknown> = {}): PujiangError<GenesisErrorCode> {
+  return new PujiangError<GenesisErrorCode>('GENESIS_INVALID', `genesis: ${message}`, details);
+}
+
+function positiveInt(v: unknown, name: string, max = Number.MAX_SAFE_INTEGER): number {
+  if (!Number.isSafeInteger(v) || (v as number) <= 0 || (v as number) > max)
+    throw invalid(`${name} must be a positive integer up to ${max}`, { field: name });
+  return v as number;
+}
+
+/** Reads and checks a genesis document; every problem is a `GENESIS_INVALID` naming the field. */
+export function parseGenesis(json: unknown): Genesis {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw invalid('not a JSON object');
+  const g = json as Partial<Record<keyof GenesisJson, unknown>>;
+  if (typeof g.chainId !== 'string' || !CHAIN_ID.test(g.chainId))
+    throw invalid('chainId must be 1-64 letters, digits, ".", "_" or "-"', { field: 'chainId' });
+  if (typeof g.chainHash !== 'string' || !(HASH_ALGORITHMS as readonly string[]).includes(g.chainHash))
+    throw invalid(`chainHash must be one of ${HASH_ALGORITHMS.join(', ')}`, { field: 'chainHash' });
+  const chainHash = g.chainHash as HashAlgorithm;
+  if (!Array.isArray(g.acceptedSuites) || g.acceptedSuites.length === 0)
+    throw invalid('acceptedSuites must name at least one suite', { field: 'acceptedSuites' });
+  for (const s of g.acceptedSuites)
+    if (typeof s !== 'string' || !isSuiteId(s))
+      throw invalid(`unknown suite ${String(s)}`, { field: 'acceptedSuites' });
+  const acceptedSuites = [...new Set(g.acceptedSuites as SuiteId[])];
+  if (!Array.isArray(g.validators) || g.validators.length === 0 || g.validators.length > 1000)
+    throw invalid('validators must list 1 to 1000 validators', { field: 'validators' });
+  const seen = new Set<string>();
+  let total = 0;
+  const validators = g.validators.map((v: unknown, i): GenesisValidator => {
+    const field = `validators[${i}]`;
+    if (typeof v !== 'object' || v === null) throw invalid(`${field} must be an object`, { field });
+    const { name, suite, publicKey, power } = v as Record<string, unknown>;
+    if (typeof suite !== 'string' || !isSuiteId(suite))
+      throw invalid(`${field}.suite is not a known suite`, { field });
+    if (typeof publicKey !== 'string' || !/^[0-9a-f]+$/.test(publicKey))
+      throw invalid(`${field}.publicKey must be lowercase hex`, { field });
+    const bytes = hexToBytes(publicKey);
+    if (bytes.length !== getSuite(suite).publicKeyLength)
+      throw invalid(`${field}.publicKey has the wrong length for ${suite}`, { field });
+    if (seen.has(publicKey)) throw invalid(`${field} repeats a validator key`, { field });
+    seen.add(publicKey);
+    total += positiveInt(power, `${field}.power`, MAX_TOTAL_POWER);
+    if (name !== undefined && (typeof name !== 'string' || name.length > 64))
+      throw invalid(`${field}.name must be a string of at most 64 characters`, { field });
+    return {
+      ...(name === undefined ? {} : { name: name as string }),
+      publicKey: { suite, bytes },
+      power: power as number,
+    };
+  });
+  if (total > MAX_TOTAL_POWER)
+    throw invalid(`total power must be at most ${MAX_TOTAL_POWER}`, { field: 'validators' });
+  const l = g.limits as Record<string, unknown> | undefined;
+  if (typeof l !== 'object' || l === null) throw invalid('limits must be an object', { field: 'limits' });
+  const limits: BlockLimits = {
+    maxBlockBytes: positiveInt(l.maxBlockBytes, 'limits.maxBlockBytes', 64 * 1024 * 1024),
+    maxBlockTxs: positiveInt(l.maxBlockTxs, 'limits.maxBlockTxs', 100_000),
+    maxBlockGas: positiveInt(l.maxBlockGas, 'limits.maxBlockGas'),
+  };
+  const modules = g.modules ?? {};
+  if (typeof modules !== 'object' || modules === null || Array.isArray(modules))
+    throw invalid('modules must be an object keyed by module name', { field: 'modules' });
+  return {
+    chainId: g.chainId,
+    chainHash,
+    acceptedSuites,
+    validators,
+    limits,
+    modules: modules as Record<string, unknown>,
+  };
+}
+
+export function genesisToJson(g: Genesis): GenesisJson {
+  return {
+    chainId: g.chainId,
+    chainHash: g.chainHash,
+    acceptedSuites: [...g.acceptedSuites],
+    validators: g.validators.map((v) => ({
+      ...(v.name === undefined ? {} : { name: v.name }),
+      suite: v.publicKey.suite,
+      publicKey: bytesToHex(v.publicKey.bytes),
+      power: v.power,
+    })),
+    limits: { ...g.limits },
+    modules: { ...g.modules },
+  };
+}
+
+export const ADDRESS_HEX = new RegExp(`^[0-9a-f]{${ADDRESS_LENGTH * 2}}$`);

@@ -1,0 +1,50 @@
+export type { BankMint as BankMintMessage, BankTransfer as BankTransferMessage } from './bank.js';
+export { BANK_MODULE, BankMint, BankTransfer, balanceKey, balanceStateKey, MINTER_KEY } from './bank.js';
+export { Block, BlockHeader, blockHash, decodeBlock, encodeBlock, txRoot, ZERO_HASH } from './block.js';
+export { decodeCertificate, encodeCertificate } from './certificate.js';
+export type { BlockLimits, Genesis, GenesisErrorCode, GenesisJson, GenesisValidator } from './genesis.js';
+export { ADDRESS_HEX, genesisToJson, parseGenesis } from './genesis.js';
+export type {
+  BlockHeaderJson,
+  CommitCertificateJson,
+  MerkleProofJson,
+  ProtocolErrorCode,
+  StateProofJson,
+  StateProofValue,
+  TxJson,
+} from './json.js';
+export {
+  badJson,
+  certificateFromJson,
+  certificateToJson,
+  headerFromJson,
+  headerToJson,
+  merkleProofFromJson,
+  merkleProofToJson,
+  stateProofFromJson,
+  stateProofToJson,
+  txToJson,
+} from './json.js';
+export type { ChainEvent, Receipt } from './receipt.js';
+export {
+  decodeReceipt,
+  decodeReceipts,
+  encodeReceipt,
+  encodeReceipts,
+  receiptProof,
+  resultsRoot,
+} from './receipt.js';
+export { AUTH_MODULE, decodeU64, encodeU64, moduleKey, nonceKey } from './state-keys.js';
+export type { TxErrorCode } from './transaction.js';
+export {
+  decodeTx,
+  encodeTx,
+  MAX_TX_BYTES,
+  SignedTx,
+  senderKey,
+  signTx,
+  TxBody,
+  txHash,
+  txSignBytes,
+  verifyTxSignature,
+} from './transaction.js';
