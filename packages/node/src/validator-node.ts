@@ -8,11 +8,11 @@ import {
   type ValidatorSet,
 } from '@pujiang/consensus';
 import { getSuite, type PublicKey, type SecretKey, VerifyPool } from '@pujiang/crypto';
-import { type Block, type Genesis, txSignBytes } from '@pujiang/protocol';
+import { type Block, type Genesis, type SignedTx, senderKey, txSignBytes } from '@pujiang/protocol';
 import { isPujiangError } from '@pujiang/types';
 import { Chain, type CommittedBlock } from './chain/chain.js';
 import type { ChainModule } from './execution/module.js';
-import { Mempool, type MempoolOptions } from './mempool/mempool.js';
+import { Mempool, type MempoolOptions, senderId } from './mempool/mempool.js';
 import { NodeMetrics } from './metrics.js';
 
 export interface ValidatorNodeOptions {
@@ -51,6 +51,10 @@ export class ValidatorNode {
   private readonly set: ValidatorSet;
   private readonly listeners = new Set<CommitListener>();
   private readonly senderAddresses = new Map<string, string>();
+  private readonly waiters = new Map<
+    string,
+    Set<(at: { height: bigint; index: number } | undefined) => void>
+  >();
 
   constructor(o: ValidatorNodeOptions) {
     const g = o.genesis;
@@ -74,7 +78,8 @@ export class ValidatorNode {
           message: txSignBytes(tx.body),
           signature: tx.signature,
         }),
-      accountNonce: (sender) => this.chain.nonceOf(this.addressOfSender(sender)),
+      senderOf: (tx) => this.addressOfSender(tx),
+      accountNonce: (address) => this.chain.nonceOf(address),
       nextHeight: () => this.chain.height + 1n,
     });
     const own = this.publicKey;
@@ -129,6 +134,14 @@ export class ValidatorNode {
     this.metrics.failedTxs += committed.receipts.filter((r) => r.code !== 'OK').length;
     this.metrics.committedRate.add(committed.txs.length, now);
     this.mempool.update(committed.txs.map((t) => t.hash));
+    if (this.waiters.size > 0) {
+      committed.txs.forEach((t, index) => {
+        const waiting = this.waiters.get(t.hash);
+        if (!waiting) return;
+        this.waiters.delete(t.hash);
+        for (const resolve of waiting) resolve({ height: committed.block.header.height, index });
+      });
+    }
     for (const listener of this.listeners) {
       try {
         listener(committed);
@@ -138,14 +151,14 @@ export class ValidatorNode {
     }
   }
 
-  /** Sender ids are suite:publicKey; state is keyed by address (derived once per sender). */
-  private addressOfSender(sender: string): string {
-    let address = this.senderAddresses.get(sender);
+  /** Senders are named by address in the mempool, derived once per key. */
+  private addressOfSender(tx: SignedTx): string {
+    const id = senderId(tx);
+    let address = this.senderAddresses.get(id);
     if (address === undefined) {
-      const [suite, hex] = sender.split(':') as [string, string];
-      address = this.chain.addressOf({ suite: suite as never, bytes: Buffer.from(hex, 'hex') });
+      address = this.chain.addressOf(senderKey(tx.body));
       if (this.senderAddresses.size >= 100_000) this.senderAddresses.clear();
-      this.senderAddresses.set(sender, address);
+      this.senderAddresses.set(id, address);
     }
     return address;
   }
@@ -162,6 +175,27 @@ export class ValidatorNode {
     }
   }
 
+  /** Resolves with where the transaction was committed, or undefined after `timeoutMs`. */
+  waitForCommit(hash: string, timeoutMs: number): Promise<{ height: bigint; index: number } | undefined> {
+    const at = this.chain.locate(hash);
+    if (at) return Promise.resolve(at);
+    return new Promise((resolve) => {
+      let waiting = this.waiters.get(hash);
+      if (!waiting) {
+        waiting = new Set();
+        this.waiters.set(hash, waiting);
+      }
+      const done = (found: { height: bigint; index: number } | undefined) => {
+        clearTimeout(timer);
+        waiting.delete(done);
+        if (waiting.size === 0 && this.waiters.get(hash) === waiting) this.waiters.delete(hash);
+        resolve(found);
+      };
+      const timer = setTimeout(() => done(undefined), timeoutMs);
+      waiting.add(done);
+    });
+  }
+
   /** Calls `listener` after every committed block; returns the unsubscribe function. */
   onCommit(listener: CommitListener): () => void {
     this.listeners.add(listener);
@@ -176,6 +210,8 @@ export class ValidatorNode {
     this.driver.stop();
     await this.driver.idle();
     this.listeners.clear();
+    for (const waiting of this.waiters.values()) for (const resolve of waiting) resolve(undefined);
+    this.waiters.clear();
     await this.pool.close();
     await this.chain.close();
   }

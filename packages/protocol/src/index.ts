@@ -1,3 +1,22 @@
+export type {
+  AccountResponse,
+  ApiErrorBody,
+  BlockResponse,
+  EventMessage,
+  HeaderResponse,
+  ProvenQueryResponse,
+  QueryResponse,
+  StateReadJson,
+  StateResponse,
+  StatusResponse,
+  SubmitBatchRequest,
+  SubmitBatchResponse,
+  SubmitRequest,
+  SubmitResponse,
+  TxResponse,
+  ValidatorJson,
+  ValidatorsResponse,
+} from './api.js';
 export type { BankMint as BankMintMessage, BankTransfer as BankTransferMessage } from './bank.js';
 export { BANK_MODULE, BankMint, BankTransfer, balanceKey, balanceStateKey, MINTER_KEY } from './bank.js';
 export { Block, BlockHeader, blockHash, decodeBlock, encodeBlock, txRoot, ZERO_HASH } from './block.js';

@@ -28,6 +28,8 @@ export interface MempoolOptions {
   readonly nonceWindow?: number;
   /** Signature check; the node passes one backed by the worker pool. */
   verify(tx: SignedTx): Promise<boolean>;
+  /** How senders are named (default `senderId`: suite and public key); the node uses addresses. */
+  senderOf?(tx: SignedTx): string;
   /** The sender's next nonce in the committed state. */
   accountNonce(sender: string): bigint;
   /** The height of the next block (transactions that expire before it are refused). */
@@ -96,7 +98,7 @@ export class Mempool {
   async add(wire: Uint8Array): Promise<string> {
     const tx = decodeTx(wire);
     const hash = txHash(this.o.hash, tx);
-    const sender = senderId(tx);
+    const sender = this.o.senderOf ? this.o.senderOf(tx) : senderId(tx);
     this.precheck(tx, hash, sender, wire.length);
     if (!(await this.o.verify(tx)))
       throw refuse('TX_BAD_SIGNATURE', 'the signature does not verify', { hash });

@@ -1,0 +1,242 @@
+import { hash } from '@pujiang/crypto';
+import {
+  type AccountResponse,
+  type BlockResponse,
+  certificateToJson,
+  decodeTx,
+  genesisToJson,
+  type HeaderResponse,
+  headerToJson,
+  merkleProofToJson,
+  type ProvenQueryResponse,
+  type QueryResponse,
+  type StateReadJson,
+  type StateResponse,
+  type StatusResponse,
+  type SubmitBatchResponse,
+  type SubmitResponse,
+  stateProofToJson,
+  type TxResponse,
+  txToJson,
+  type ValidatorsResponse,
+} from '@pujiang/protocol';
+import { bytesToHex, hexToBytes } from '@pujiang/types';
+import type { ValidatorNode } from '../validator-node.js';
+import { badRequest, notFound } from './api-error.js';
+import { Reply } from './http-io.js';
+import { isObject, parseAddress, parseBool, parseHash, parseHeight, parseTxHex } from './params.js';
+
+/** The JSON answers of `/v1`, computed from the node's chain, mempool and state. */
+export class ApiHandlers {
+  constructor(private readonly node: ValidatorNode) {}
+
+  private get chain() {
+    return this.node.chain;
+  }
+
+  status(): StatusResponse {
+    const c = this.chain;
+    return {
+      chainId: c.genesis.chainId,
+      nodeId: this.node.nodeId,
+      height: Number(c.height),
+      latestBlockHash: bytesToHex(c.lastBlockHash),
+      latestBlockTime: String(c.lastBlockTime),
+      syncing: false,
+      round: this.node.round,
+      chainHash: c.genesis.chainHash,
+      acceptedSuites: [...c.genesis.acceptedSuites],
+      genesisHash: c.genesisHash,
+      mempool: { size: this.node.mempool.size, bytes: this.node.mempool.totalBytes },
+    };
+  }
+
+  genesis() {
+    return genesisToJson(this.chain.genesis);
+  }
+
+  validators(heightParam: string | null): ValidatorsResponse {
+    const height = heightParam === null ? this.chain.height + 1n : parseHeight(heightParam);
+    if (height > this.chain.height + 1n)
+      throw notFound(`validator set of height ${height}`, { height: String(height) });
+    // The set is fixed at genesis until governance lands.
+    return {
+      height: Number(height),
+      validators: this.chain.genesis.validators.map((v) => ({
+        ...(v.name === undefined ? {} : { name: v.name }),
+        suite: v.publicKey.suite,
+        publicKey: bytesToHex(v.publicKey.bytes),
+        power: v.power,
+        address: this.chain.addressOf(v.publicKey),
+      })),
+    };
+  }
+
+  private latestHeight(): bigint {
+    if (this.chain.height === 0n) throw notFound('block', { reason: 'no block has been decided yet' });
+    return this.chain.height;
+  }
+
+  block(heightParam: string): BlockResponse {
+    const height = heightParam === 'latest' ? this.latestHeight() : parseHeight(heightParam);
+    const block = this.chain.block(height);
+    const certificate = this.chain.certificate(height);
+    if (!block || !certificate) throw notFound(`block ${height}`, { height: String(height) });
+    const hashOf = (wire: Uint8Array) => bytesToHex(this.hash(wire));
+    return {
+      hash: certificate.value,
+      header: headerToJson(block.header),
+      txs: block.txs.map(bytesToHex),
+      txHashes: block.txs.map(hashOf),
+      certificate: certificateToJson(certificate),
+    };
+  }
+
+  blockByHash(hashParam: string): BlockResponse {
+    const hash = parseHash(hashParam);
+    const height = this.chain.heightOfBlock(hash);
+    if (height === undefined) throw notFound(`block ${hash}`, { hash });
+    return this.block(String(height));
+  }
+
+  header(heightParam: string): HeaderResponse {
+    const height = heightParam === 'latest' ? this.latestHeight() : parseHeight(heightParam);
+    const header = this.chain.header(height);
+    const certificate = this.chain.certificate(height);
+    if (!header || !certificate) throw notFound(`header ${height}`, { height: String(height) });
+    return {
+      hash: certificate.value,
+      header: headerToJson(header),
+      certificate: certificateToJson(certificate),
+    };
+  }
+
+  private hash(bytes: Uint8Array): Uint8Array {
+    return hash(this.chain.genesis.chainHash, bytes);
+  }
+
+  tx(hashParam: string): TxResponse {
+    const hash = parseHash(hashParam);
+    const at = this.chain.locate(hash);
+    if (at) {
+      const block = this.chain.block(at.height)!;
+      const receipts = this.chain.receipts(at.height)!;
+      const raw = block.txs[at.index]!;
+      const next = this.chain.header(at.height + 1n);
+      return {
+        hash,
+        status: 'committed',
+        tx: txToJson(decodeTx(raw)),
+        raw: bytesToHex(raw),
+        height: Number(at.height),
+        index: at.index,
+        receipt: receipts[at.index]!,
+        proof: {
+          tx: merkleProofToJson(this.chain.txProof(block, at.index)),
+          receipt: next ? merkleProofToJson(this.chain.receiptProof(receipts, at.index)) : null,
+        },
+      };
+    }
+    const pending = this.node.mempool.get(hash);
+    if (pending) return { hash, status: 'pending', tx: txToJson(pending.tx), raw: bytesToHex(pending.wire) };
+    throw notFound(`transaction ${hash}`, { hash });
+  }
+
+  async submit(body: unknown): Promise<Reply> {
+    if (!isObject(body)) throw badRequest('the body must be an object {"tx": hex, "wait"?: boolean}');
+    const wire = parseTxHex(body.tx);
+    if (body.wait !== undefined && typeof body.wait !== 'boolean') throw badRequest('wait must be a boolean');
+    const timeoutMs = body.timeoutMs ?? 30_000;
+    if (!Number.isSafeInteger(timeoutMs) || (timeoutMs as number) < 0 || (timeoutMs as number) > 60_000)
+      throw badRequest('timeoutMs must be an integer from 0 to 60000', { parameter: 'timeoutMs' });
+    const hash = await this.node.submit(wire);
+    const pending: SubmitResponse = { hash, status: 'pending' };
+    if (body.wait !== true) return new Reply(202, pending);
+    const at = await this.node.waitForCommit(hash, timeoutMs as number);
+    if (!at) return new Reply(202, pending);
+    const receipt = this.chain.receipts(at.height)?.[at.index];
+    const committed: SubmitResponse = {
+      hash,
+      status: 'committed',
+      height: Number(at.height),
+      index: at.index,
+      ...(receipt ? { receipt } : {}),
+    };
+    return new Reply(200, committed);
+  }
+
+  async submitBatch(body: unknown): Promise<SubmitBatchResponse> {
+    if (!isObject(body) || !Array.isArray(body.txs))
+      throw badRequest('the body must be an object {"txs": [hex, ...]}');
+    if (body.txs.length > 10_000)
+      throw badRequest('at most 10,000 transactions per batch', { count: body.txs.length });
+    const results = await Promise.all(
+      body.txs.map(async (item, i) => {
+        try {
+          return { hash: await this.node.submit(parseTxHex(item, `txs[${i}]`)) };
+        } catch (error) {
+          const e = error as { code?: unknown; message?: unknown; details?: unknown };
+          if (typeof e.code !== 'string') throw error;
+          return {
+            error: { code: e.code, message: String(e.message), details: { ...(e.details as object) } },
+          };
+        }
+      }),
+    );
+    return { results };
+  }
+
+  account(addressParam: string): AccountResponse {
+    const address = parseAddress(addressParam);
+    return {
+      address,
+      nonce: String(this.chain.nonceOf(address)),
+      pendingNonce: String(this.node.mempool.pendingNonce(address)),
+      height: Number(this.chain.height),
+    };
+  }
+
+  query(module: string, name: string, search: URLSearchParams): QueryResponse | ProvenQueryResponse {
+    const prove = parseBool(search.get('prove'), 'prove', false);
+    const heightParam = search.get('height');
+    const params: Record<string, string> = {};
+    for (const [k, v] of search) if (k !== 'prove' && k !== 'height') params[k] = v;
+    if (!prove) {
+      if (heightParam !== null) throw badRequest('height applies to proven queries (prove=true)');
+      return { height: Number(this.chain.height), result: this.chain.query(module, name, params) };
+    }
+    const { height, root } = this.provableRoot(heightParam);
+    const keys = new Map<string, Uint8Array>();
+    const result = this.chain.query(module, name, params, root, (key) => keys.set(bytesToHex(key), key));
+    return {
+      height: Number(height),
+      stateRoot: bytesToHex(root),
+      result,
+      reads: [...keys.values()].map((key) => this.read(root, key)),
+    };
+  }
+
+  state(keyParam: string, heightParam: string | null): StateResponse {
+    if (!/^([0-9a-f]{2}){1,1024}$/.test(keyParam))
+      throw badRequest('key must be 1-1024 bytes of lowercase hex');
+    const { height, root } = this.provableRoot(heightParam);
+    return { height: Number(height), stateRoot: bytesToHex(root), ...this.read(root, hexToBytes(keyParam)) };
+  }
+
+  /** The state committed by a header (default: the latest), which is what a client can check a proof against. */
+  private provableRoot(heightParam: string | null): { height: bigint; root: Uint8Array } {
+    const height = heightParam === null ? this.latestHeight() : parseHeight(heightParam);
+    const header = this.chain.header(height);
+    if (!header) throw notFound(`header ${height}`, { height: String(height) });
+    return { height, root: header.stateRoot };
+  }
+
+  private read(root: Uint8Array, key: Uint8Array): StateReadJson {
+    const { value, proof } = this.chain.proveState(root, key);
+    return {
+      key: bytesToHex(key),
+      value: value === undefined ? null : bytesToHex(value),
+      proof: stateProofToJson(proof),
+    };
+  }
+}

@@ -1,0 +1,93 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApiErrorBody } from '@pujiang/protocol';
+import { isPujiangError } from '@pujiang/types';
+import { ApiError, statusForCode } from './api-error.js';
+
+/** A handler's answer with a status other than 200. */
+export class Reply {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {}
+}
+
+/** Reads a JSON body of at most `limit` bytes; anything else is a typed 4xx. */
+export function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/json') {
+    req.resume();
+    return Promise.reject(
+      new ApiError(415, 'API_UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json', {
+        contentType: type,
+      }),
+    );
+  }
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) {
+    req.resume();
+    return Promise.reject(tooLarge(limit));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    req.on('data', (chunk: Buffer) => {
+      if (failed) return;
+      size += chunk.length;
+      if (size > limit) {
+        failed = true;
+        reject(tooLarge(limit));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (failed) return;
+      try {
+        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      } catch {
+        reject(new ApiError(400, 'API_BAD_JSON', 'the body is not valid JSON'));
+      }
+    });
+    req.on('error', (error) => {
+      if (!failed) reject(new ApiError(400, 'API_BAD_REQUEST', `request stream failed: ${error.message}`));
+    });
+  });
+}
+
+function tooLarge(limit: number): ApiError {
+  return new ApiError(413, 'API_BODY_TOO_LARGE', `the body is larger than ${limit} bytes`, { limit });
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent || res.destroyed) return;
+  const text = JSON.stringify(body, (_k, v) => (typeof v === 'bigint' ? String(v) : v));
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+  });
+  res.end(text);
+}
+
+export function sendText(res: ServerResponse, status: number, contentType: string, text: string): void {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** The JSON error body for any thrown value; a non-Pujiang error is a bug, answered 500 without internals. */
+export function errorBody(error: unknown): { status: number; body: ApiErrorBody } {
+  if (error instanceof ApiError)
+    return { status: error.status, body: { error: error.toJSON() as ApiErrorBody['error'] } };
+  if (isPujiangError(error)) {
+    return {
+      status: statusForCode(error.code),
+      body: { error: { code: error.code, message: error.message, details: { ...error.details } } },
+    };
+  }
+  return {
+    status: 500,
+    body: { error: { code: 'API_INTERNAL', message: 'internal error; the node logged it', details: {} } },
+  };
+}

@@ -1,0 +1,184 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ValidatorNode } from '../validator-node.js';
+import { ApiError } from './api-error.js';
+import { EventHub } from './events.js';
+import { ApiHandlers } from './handlers.js';
+import { errorBody, Reply, readJsonBody, sendJson, sendText } from './http-io.js';
+import { openApiDocument } from './openapi.js';
+
+export interface ApiServerOptions {
+  /** Interface to listen on (default 127.0.0.1). */
+  readonly host?: string;
+  /** Port (0: any free port). */
+  readonly port: number;
+  /** Largest JSON body of a single submission (default 512 KiB) and of a batch (default 8 MiB). */
+  readonly maxBodyBytes?: number;
+  readonly maxBatchBodyBytes?: number;
+  /** Log for unexpected (non-Pujiang) errors. */
+  readonly log?: (line: string) => void;
+}
+
+type Route = {
+  readonly method: 'GET' | 'POST';
+  readonly pattern: RegExp;
+  readonly handle: (
+    match: string[],
+    search: URLSearchParams,
+    req: IncomingMessage,
+  ) => unknown | Promise<unknown>;
+};
+
+/**
+ * The node's HTTP/JSON API under `/v1`, the `/v1/events` WebSocket, `/metrics` and
+ * `/healthz`. Requests are bounded (URL, headers, body, time); any refusal is a 4xx with a
+ * typed error body, and no request can throw out of the handler into the node.
+ */
+export class ApiServer {
+  readonly server: Server;
+  readonly events: EventHub;
+  private readonly handlers: ApiHandlers;
+  private readonly routes: Route[];
+
+  constructor(
+    private readonly node: ValidatorNode,
+    private readonly o: ApiServerOptions,
+  ) {
+    this.handlers = new ApiHandlers(node);
+    this.events = new EventHub(node);
+    const h = this.handlers;
+    const maxBody = o.maxBodyBytes ?? 512 * 1024;
+    const maxBatch = o.maxBatchBodyBytes ?? 8 * 1024 * 1024;
+    this.routes = [
+      { method: 'GET', pattern: /^\/v1\/status$/, handle: () => h.status() },
+      { method: 'GET', pattern: /^\/v1\/genesis$/, handle: () => h.genesis() },
+      { method: 'GET', pattern: /^\/v1\/openapi\.json$/, handle: () => openApiDocument },
+      { method: 'GET', pattern: /^\/v1\/validators$/, handle: (_m, q) => h.validators(q.get('height')) },
+      { method: 'GET', pattern: /^\/v1\/blocks\/hash\/([^/]+)$/, handle: ([x]) => h.blockByHash(x!) },
+      { method: 'GET', pattern: /^\/v1\/blocks\/([^/]+)$/, handle: ([x]) => h.block(x!) },
+      { method: 'GET', pattern: /^\/v1\/headers\/([^/]+)$/, handle: ([x]) => h.header(x!) },
+      {
+        method: 'POST',
+        pattern: /^\/v1\/txs\/batch$/,
+        handle: async (_m, _q, req) => h.submitBatch(await readJsonBody(req, maxBatch)),
+      },
+      {
+        method: 'POST',
+        pattern: /^\/v1\/txs$/,
+        handle: async (_m, _q, req) => h.submit(await readJsonBody(req, maxBody)),
+      },
+      { method: 'GET', pattern: /^\/v1\/txs\/([^/]+)$/, handle: ([x]) => h.tx(x!) },
+      { method: 'GET', pattern: /^\/v1\/accounts\/([^/]+)$/, handle: ([x]) => h.account(x!) },
+      {
+        method: 'GET',
+        pattern: /^\/v1\/query\/([a-z][a-z0-9_-]{0,31})\/([A-Za-z][A-Za-z0-9_-]{0,63})$/,
+        handle: ([module, name], q) => h.query(module!, name!, q),
+      },
+      { method: 'GET', pattern: /^\/v1\/state\/([^/]+)$/, handle: ([x], q) => h.state(x!, q.get('height')) },
+    ];
+    this.server = createServer(
+      { maxHeaderSize: 16 * 1024, requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 },
+      (req, res) => {
+        this.handle(req, res).catch((error) => this.fail(res, error));
+      },
+    );
+    this.server.maxConnections = 2048;
+    this.server.on('clientError', (_error, socket) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+      else socket.destroy();
+    });
+    this.server.on('upgrade', (req, socket, head) => {
+      socket.on('error', () => socket.destroy());
+      const url = parseUrl(req.url);
+      if (!url || url.pathname !== '/v1/events') {
+        socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\n\r\n');
+        return;
+      }
+      this.events.handleUpgrade(req, socket, head, url.searchParams);
+    });
+  }
+
+  /** Starts listening; resolves with the bound port. */
+  listen(): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.o.port, this.o.host ?? '127.0.0.1', () => {
+        this.server.off('error', reject);
+        resolve((this.server.address() as AddressInfo).port);
+      });
+    });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = parseUrl(req.url);
+    if (!url) throw new ApiError(400, 'API_BAD_REQUEST', 'the request target is not a valid path');
+    const path = url.pathname;
+    if (path === '/healthz' && req.method === 'GET') return this.health(res);
+    if (path === '/metrics' && req.method === 'GET') {
+      const snapshot = {
+        height: Number(this.node.chain.height),
+        round: this.node.round,
+        mempoolSize: this.node.mempool.size,
+        mempoolBytes: this.node.mempool.totalBytes,
+        peers: 0,
+      };
+      return sendText(
+        res,
+        200,
+        'text/plain; version=0.0.4; charset=utf-8',
+        this.node.metrics.render(snapshot),
+      );
+    }
+    let pathMatched = false;
+    for (const route of this.routes) {
+      const match = route.pattern.exec(path);
+      if (!match) continue;
+      pathMatched = true;
+      if (route.method !== req.method) continue;
+      const result = await route.handle(match.slice(1).map(decodeURIComponent), url.searchParams, req);
+      if (result instanceof Reply) return sendJson(res, result.status, result.body);
+      return sendJson(res, 200, result);
+    }
+    req.resume();
+    if (pathMatched)
+      throw new ApiError(405, 'API_METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${path}`);
+    throw new ApiError(404, 'API_NOT_FOUND', `no endpoint ${path}`, { path });
+  }
+
+  private health(res: ServerResponse): void {
+    const failure = this.node.driver.failure;
+    if (failure) {
+      return sendJson(res, 503, {
+        status: 'failed',
+        error: { code: 'NODE_CONSENSUS_FAILED', message: String(failure), details: {} },
+      });
+    }
+    sendJson(res, 200, { status: 'ok', height: Number(this.node.chain.height) });
+  }
+
+  private fail(res: ServerResponse, error: unknown): void {
+    const { status, body } = errorBody(error);
+    if (status >= 500)
+      this.o.log?.(`api: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    sendJson(res, status, body);
+  }
+
+  async close(): Promise<void> {
+    this.events.close();
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+}
+
+function parseUrl(target: string | undefined): URL | undefined {
+  if (!target || target.length > 8192 || !target.startsWith('/')) return undefined;
+  try {
+    const url = new URL(target, 'http://node.invalid');
+    decodeURIComponent(url.pathname);
+    return url;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,71 @@
+import { DEFAULT_TIMEOUTS, type TimeoutConfig } from '@pujiang/consensus';
+import { PujiangError } from '@pujiang/types';
+
+/** A node's own settings (`config.json`); unlike genesis, each node may choose its own. */
+export interface NodeConfig {
+  /** Where the HTTP/WebSocket API listens. */
+  api: { host: string; port: number };
+  /** Pause after each block before the next height starts (CometBFT's timeout_commit). */
+  blockIntervalMs: number;
+  timeouts: TimeoutConfig;
+  mempool: { maxTxs: number; maxBytes: number; maxPerSender: number; nonceWindow: number };
+  /** Signature-verification worker threads; 0 means one per core. */
+  verifyWorkers: number;
+}
+
+export const DEFAULT_CONFIG: NodeConfig = {
+  api: { host: '127.0.0.1', port: 26657 },
+  blockIntervalMs: 200,
+  timeouts: DEFAULT_TIMEOUTS,
+  mempool: { maxTxs: 50_000, maxBytes: 64 * 1024 * 1024, maxPerSender: 1_000, nonceWindow: 1_000 },
+  verifyWorkers: 0,
+};
+
+function invalid(message: string, field: string): PujiangError {
+  return new PujiangError('CONFIG_INVALID', `config: ${message}`, { field });
+}
+
+function int(value: unknown, field: string, min: number, max: number): number {
+  if (!Number.isSafeInteger(value) || (value as number) < min || (value as number) > max)
+    throw invalid(`${field} must be an integer from ${min} to ${max}`, field);
+  return value as number;
+}
+
+function section(value: unknown, field: string): Record<string, unknown> {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw invalid(`${field} must be an object`, field);
+  return value as Record<string, unknown>;
+}
+
+/** Reads a config, filling what is missing from the defaults; anything malformed is `CONFIG_INVALID` naming the field. */
+export function parseConfig(json: unknown): NodeConfig {
+  const c = section(json, 'config');
+  const api = section(c.api, 'api');
+  const t = section(c.timeouts, 'timeouts');
+  const m = section(c.mempool, 'mempool');
+  const d = DEFAULT_CONFIG;
+  const host = api.host ?? d.api.host;
+  if (typeof host !== 'string' || host.length === 0 || host.length > 255)
+    throw invalid('api.host must be a host name or address', 'api.host');
+  const timeout = (k: keyof TimeoutConfig) => int(t[k] ?? d.timeouts[k], `timeouts.${k}`, 1, 600_000);
+  return {
+    api: { host, port: int(api.port ?? d.api.port, 'api.port', 0, 65535) },
+    blockIntervalMs: int(c.blockIntervalMs ?? d.blockIntervalMs, 'blockIntervalMs', 0, 600_000),
+    timeouts: {
+      proposeMs: timeout('proposeMs'),
+      proposeDeltaMs: timeout('proposeDeltaMs'),
+      prevoteMs: timeout('prevoteMs'),
+      prevoteDeltaMs: timeout('prevoteDeltaMs'),
+      precommitMs: timeout('precommitMs'),
+      precommitDeltaMs: timeout('precommitDeltaMs'),
+    },
+    mempool: {
+      maxTxs: int(m.maxTxs ?? d.mempool.maxTxs, 'mempool.maxTxs', 1, 10_000_000),
+      maxBytes: int(m.maxBytes ?? d.mempool.maxBytes, 'mempool.maxBytes', 1024, 2 ** 40),
+      maxPerSender: int(m.maxPerSender ?? d.mempool.maxPerSender, 'mempool.maxPerSender', 1, 1_000_000),
+      nonceWindow: int(m.nonceWindow ?? d.mempool.nonceWindow, 'mempool.nonceWindow', 1, 1_000_000),
+    },
+    verifyWorkers: int(c.verifyWorkers ?? d.verifyWorkers, 'verifyWorkers', 0, 256),
+  };
+}

@@ -1,0 +1,73 @@
+import { PujiangError } from '@pujiang/types';
+import { ApiServer } from '../api/server.js';
+import { bank } from '../modules/bank.js';
+import { ValidatorNode } from '../validator-node.js';
+import type { NodeConfig } from './config.js';
+import { loadHome } from './home.js';
+
+export interface StartNodeParameters {
+  readonly home: string;
+  /** Overrides of config.json (e.g. a port from the command line). */
+  readonly apiPort?: number;
+  readonly apiHost?: string;
+  readonly log?: (line: string) => void;
+}
+
+export interface RunningNode {
+  readonly node: ValidatorNode;
+  readonly api: ApiServer;
+  readonly apiUrl: string;
+  readonly config: NodeConfig;
+  stop(): Promise<void>;
+}
+
+/** The modules every chain runs in this version. */
+export const DEFAULT_MODULES = [bank];
+
+/** Opens the node of a home directory and serves its API; `stop` closes both, store last. */
+export async function startNode(p: StartNodeParameters): Promise<RunningNode> {
+  const { genesis, config, nodeKey, paths } = loadHome(p.home);
+  const node = new ValidatorNode({
+    dataDir: paths.data,
+    genesis,
+    modules: DEFAULT_MODULES,
+    secretKey: nodeKey.secretKey,
+    timeouts: config.timeouts,
+    blockIntervalMs: config.blockIntervalMs,
+    mempool: config.mempool,
+    ...(config.verifyWorkers > 0 ? { verifyWorkers: config.verifyWorkers } : {}),
+  });
+  const host = p.apiHost ?? config.api.host;
+  const api = new ApiServer(node, {
+    host,
+    port: p.apiPort ?? config.api.port,
+    ...(p.log ? { log: p.log } : {}),
+  });
+  let port: number;
+  try {
+    port = await api.listen();
+  } catch (error) {
+    await node.stop();
+    throw new PujiangError(
+      'NODE_API_LISTEN_FAILED',
+      `cannot listen on ${host}:${p.apiPort ?? config.api.port}`,
+      {
+        cause: (error as Error).message,
+      },
+    );
+  }
+  let stopping: Promise<void> | undefined;
+  return {
+    node,
+    api,
+    apiUrl: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    config,
+    stop: () => {
+      stopping ??= (async () => {
+        await api.close();
+        await node.stop();
+      })();
+      return stopping;
+    },
+  };
+}
