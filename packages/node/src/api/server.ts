@@ -148,10 +148,11 @@ export class ApiServer {
   private health(res: ServerResponse): void {
     const failure = this.node.driver.failure;
     if (failure) {
-      return sendJson(res, 503, {
+      sendJson(res, 503, {
         status: 'failed',
         error: { code: 'NODE_CONSENSUS_FAILED', message: String(failure), details: {} },
       });
+      return;
     }
     sendJson(res, 200, { status: 'ok', height: Number(this.node.chain.height) });
   }
