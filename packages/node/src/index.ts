@@ -7,6 +7,8 @@ export type { ApiServerOptions } from './api/server.js';
 export { ApiServer } from './api/server.js';
 export type { ChainErrorCode, CommittedBlock } from './chain/chain.js';
 export { Chain, genesisHash } from './chain/chain.js';
+export type { ReplayProblem, ReplayReturnType } from './chain/replay.js';
+export { replayFromGenesis } from './chain/replay.js';
 export type { BlockTx, ExecutorOptions } from './execution/executor.js';
 export { Executor, toBlockTx } from './execution/executor.js';
 export { GAS, GasMeter } from './execution/gas.js';

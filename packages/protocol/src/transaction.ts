@@ -25,6 +25,9 @@ import { bytesToHex, concatBytes, PujiangError, utf8ToBytes } from '@pujiang/typ
 
 export type TxErrorCode = 'TX_UNDECODABLE' | 'TX_TOO_LARGE';
 
+/** The only transaction version this release reads or writes. */
+export const TX_VERSION = 1;
+
 /** Largest encoded signed transaction accepted anywhere (bytes). */
 export const MAX_TX_BYTES = 128 * 1024;
 
@@ -64,7 +67,7 @@ export function signTx(body: TxBody, secretKey: SecretKey): SignedTx {
   if (secretKey.suite !== body.suite) {
     throw new PujiangError('CRYPTO_SUITE_MISMATCH', 'the key and the transaction name different suites', {});
   }
-  return { version: 1, body, signature: sign(secretKey, txSignBytes(body)).bytes };
+  return { version: TX_VERSION, body, signature: sign(secretKey, txSignBytes(body)).bytes };
 }
 
 export function encodeTx(tx: SignedTx): Uint8Array {
@@ -78,8 +81,9 @@ export function decodeTx(wire: Uint8Array): SignedTx {
       size: wire.length,
     });
   }
+  let tx: SignedTx;
   try {
-    return decode(SignedTx, wire);
+    tx = decode(SignedTx, wire);
   } catch (error) {
     if (error instanceof CodecError) {
       throw new PujiangError<TxErrorCode>('TX_UNDECODABLE', `not a transaction: ${error.message}`, {
@@ -88,6 +92,14 @@ export function decodeTx(wire: Uint8Array): SignedTx {
     }
     throw error;
   }
+  // The version is outside the signed body; accepting any value would let anyone change a
+  // transaction's hash without its signature failing.
+  if (tx.version !== TX_VERSION) {
+    throw new PujiangError<TxErrorCode>('TX_UNDECODABLE', `unsupported transaction version ${tx.version}`, {
+      version: tx.version,
+    });
+  }
+  return tx;
 }
 
 /** The transaction's id: the chain hash of its canonical encoding (signature included). */

@@ -1,0 +1,85 @@
+import { checkCertificate } from '@pujiang/consensus';
+import { merkleRoot } from '@pujiang/crypto';
+import { blockHash, decodeTx, encodeReceipts, resultsRoot, ZERO_HASH } from '@pujiang/protocol';
+import { MemoryNodeStore, SparseMerkleTree } from '@pujiang/state';
+import { bytesToHex, equalBytes, hexToBytes } from '@pujiang/types';
+import { Executor, toBlockTx } from '../execution/executor.js';
+import type { ChainModule } from '../execution/module.js';
+import type { Chain } from './chain.js';
+
+export interface ReplayProblem {
+  readonly height: number;
+  readonly check:
+    | 'certificate'
+    | 'previous-hash'
+    | 'state-root'
+    | 'results-root'
+    | 'receipts'
+    | 'final-state-root';
+  readonly detail: string;
+}
+
+export interface ReplayReturnType {
+  readonly height: number;
+  readonly stateRoot: string;
+  readonly problems: readonly ReplayProblem[];
+}
+
+/**
+ * Re-executes every stored block from genesis in a fresh in-memory state and checks each
+ * header against the replay (previous hash, state root, results root) and each block's
+ * commit certificate against the genesis validators. An auditor's check that the store
+ * holds one consistent chain; it trusts nothing the store computed.
+ */
+export function replayFromGenesis(chain: Chain, modules: readonly ChainModule[]): ReplayReturnType {
+  const g = chain.genesis;
+  const tree = new SparseMerkleTree(g.chainHash, new MemoryNodeStore());
+  const executor = new Executor(tree, {
+    chainId: g.chainId,
+    chainHash: g.chainHash,
+    modules,
+    maxBlockGas: g.limits.maxBlockGas,
+  });
+  let root = executor.genesis(g.modules);
+  let results = merkleRoot(g.chainHash, []);
+  let previous: Uint8Array = ZERO_HASH;
+  const problems: ReplayProblem[] = [];
+  for (let h = 1n; h <= chain.height; h++) {
+    const height = Number(h);
+    const block = chain.block(h);
+    const certificate = chain.certificate(h);
+    if (!block || !certificate) {
+      problems.push({ height, check: 'certificate', detail: 'block or certificate missing' });
+      break;
+    }
+    const hashHex = blockHash(g.chainHash, block.header);
+    const problem = checkCertificate(g.chainId, certificate, g.validators, height);
+    if (problem || certificate.value !== hashHex)
+      problems.push({ height, check: 'certificate', detail: problem ?? 'certifies another block' });
+    if (!equalBytes(block.header.previousHash, previous))
+      problems.push({ height, check: 'previous-hash', detail: bytesToHex(block.header.previousHash) });
+    if (!equalBytes(block.header.stateRoot, root))
+      problems.push({
+        height,
+        check: 'state-root',
+        detail: `header ${bytesToHex(block.header.stateRoot)}, replay ${bytesToHex(root)}`,
+      });
+    if (!equalBytes(block.header.resultsRoot, results))
+      problems.push({ height, check: 'results-root', detail: 'receipts differ from the replay' });
+    const txs = block.txs.map((wire) => toBlockTx(g.chainHash, decodeTx(wire)));
+    const result = executor.executeBlock(root, h, txs);
+    const stored = chain.receipts(h);
+    if (!stored || !equalBytes(encodeReceipts(stored), encodeReceipts(result.receipts)))
+      problems.push({ height, check: 'receipts', detail: 'stored receipts differ from the replay' });
+    root = result.root;
+    results = resultsRoot(g.chainHash, result.receipts);
+    previous = hexToBytes(hashHex);
+  }
+  if (!equalBytes(root, chain.stateRoot))
+    problems.push({
+      height: Number(chain.height),
+      check: 'final-state-root',
+      detail: `store ${bytesToHex(chain.stateRoot)}, replay ${bytesToHex(root)}`,
+    });
+  return { height: Number(chain.height), stateRoot: bytesToHex(root), problems };
+}
