@@ -1,4 +1,6 @@
 import { CRYPTO_USAGE, runCrypto } from './commands/crypto.js';
+import { KEYS_USAGE, runKeys } from './commands/keys.js';
+import { NODE_USAGE, runInit, runNode } from './commands/node.js';
 import { runSelftest } from './commands/selftest.js';
 import { type CommandIo, EXIT, reportError } from './io.js';
 
@@ -7,9 +9,16 @@ export { EXIT } from './io.js';
 
 export const USAGE = `pujiang: the Pujiang Digital Chain command line
 
+  pujiang init ...        create a node home (key, genesis, config)
+  pujiang node ...        run a node (start) or audit its store (replay)
+  pujiang keys ...        account key files
   pujiang crypto ...      key generation, signing, verification and hashing for every suite
   pujiang selftest        run the standards' known-answer checks on this build
   pujiang help            this text
+
+${NODE_USAGE}
+
+${KEYS_USAGE}
 
 ${CRYPTO_USAGE}`;
 
@@ -23,6 +32,12 @@ export async function runCli(argv: readonly string[], io: CommandIo = consoleIo)
   const [command, ...rest] = argv;
   try {
     switch (command) {
+      case 'init':
+        return runInit(rest, io);
+      case 'node':
+        return await runNode(rest, io);
+      case 'keys':
+        return runKeys(rest, io);
       case 'crypto':
         return runCrypto(rest, io);
       case 'selftest':

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import {
   type CommitCertificate,
   ConsensusDriver,
@@ -11,6 +10,7 @@ import { getSuite, type PublicKey, type SecretKey, VerifyPool } from '@pujiang/c
 import { type Block, type Genesis, type SignedTx, senderKey, txSignBytes } from '@pujiang/protocol';
 import { isPujiangError } from '@pujiang/types';
 import { Chain, type CommittedBlock } from './chain/chain.js';
+import { chainDir, consensusDir } from './data-dir.js';
 import type { ChainModule } from './execution/module.js';
 import { Mempool, type MempoolOptions, senderId } from './mempool/mempool.js';
 import { NodeMetrics } from './metrics.js';
@@ -58,7 +58,7 @@ export class ValidatorNode {
 
   constructor(o: ValidatorNodeOptions) {
     const g = o.genesis;
-    this.chain = Chain.open(join(o.dataDir, 'chain'), g, o.modules);
+    this.chain = Chain.open(chainDir(o.dataDir), g, o.modules);
     this.pool = new VerifyPool(o.verifyWorkers === undefined ? {} : { workers: o.verifyWorkers });
     this.set = newValidatorSet(g.validators.map((v) => v.power));
     this.publicKey = {
@@ -85,7 +85,7 @@ export class ValidatorNode {
     const own = this.publicKey;
     this.driver = ConsensusDriver.start({
       chainId: g.chainId,
-      dataDir: join(o.dataDir, 'consensus'),
+      dataDir: consensusDir(o.dataDir),
       secretKey: o.secretKey,
       ...(o.timeouts ? { timeouts: o.timeouts } : {}),
       commitDelayMs: o.blockIntervalMs ?? 200,

@@ -15,6 +15,7 @@ import {
 } from '@pujiang/crypto';
 import { bytesToHex, hexToBytes, PujiangError } from '@pujiang/types';
 import { type CommandIo, EXIT, usageError } from '../io.js';
+import { required } from '../options.js';
 
 export const CRYPTO_USAGE = `pujiang crypto <command>
   keygen --suite S [--pem]                               new key pair as JSON (hex; PEM where the suite has one)
@@ -26,14 +27,6 @@ export const CRYPTO_USAGE = `pujiang crypto <command>
 Suites: ed25519, sm2, secp256k1, ml-dsa-44, ml-dsa-65, sm2+ml-dsa-65, ed25519+ml-dsa-44.
 --msg is the message itself (SM2 hashes it with Z_A; --id sets the SM2 user ID, default 1234567812345678;
 --context sets the FIPS 204 context of ML-DSA and the hybrids' ML-DSA part, default empty).`;
-
-function required(values: Record<string, unknown>, name: string, allowEmpty = false): string {
-  const value = values[name];
-  if (typeof value !== 'string' || (value === '' && !allowEmpty)) {
-    throw new PujiangError('CLI_MISSING_OPTION', `--${name} is required`, { option: name });
-  }
-  return value;
-}
 
 function hexOption(values: Record<string, unknown>, name: string): Uint8Array {
   const text = required(values, name, true); // an empty message is a message
