@@ -48,6 +48,8 @@ export class ValidatorNode {
   /** The node's id: the address of its key under the chain hash. */
   readonly nodeId: string;
   private readonly candidates = new Map<string, Block>();
+  /** Candidates already written to the store (a proposer's own block is saved once). */
+  private readonly savedCandidates = new Set<string>();
   private readonly set: ValidatorSet;
   private readonly listeners = new Set<CommitListener>();
   private readonly senderAddresses = new Map<string, string>();
@@ -107,12 +109,14 @@ export class ValidatorNode {
           BigInt(Date.now()),
           entries.map((e) => e.wire),
         );
-        this.candidates.set(hash, block);
+        this.saveCandidate(block, hash);
         return hash;
       },
       validateValue: async (_height, value) => {
         const block = this.candidates.get(value);
-        return block !== undefined && this.chain.validateBlock(block);
+        if (block === undefined || !this.chain.validateBlock(block)) return false;
+        this.saveCandidate(block, value);
+        return true;
       },
       commit: async (certificate: CommitCertificate) => this.commit(certificate),
     });
@@ -120,10 +124,13 @@ export class ValidatorNode {
 
   private commit(certificate: CommitCertificate): void {
     if (BigInt(certificate.height) <= this.chain.height) return;
-    const block = this.candidates.get(certificate.value);
+    const block =
+      this.candidates.get(certificate.value) ??
+      this.chain.candidate(BigInt(certificate.height), certificate.value);
     if (!block) throw new Error(`decided block ${certificate.value} is not known here`);
     const committed = this.chain.commit(block, certificate, (hash) => this.mempool.has(hash));
     this.candidates.clear();
+    this.savedCandidates.clear();
     const now = performance.now();
     for (const { hash } of committed.txs) {
       const entry = this.mempool.get(hash);
@@ -149,6 +156,13 @@ export class ValidatorNode {
         // A subscriber's failure is its own; the chain goes on.
       }
     }
+  }
+
+  private saveCandidate(block: Block, hash: string): void {
+    this.candidates.set(hash, block);
+    if (this.savedCandidates.has(hash)) return;
+    this.chain.saveCandidate(block, hash);
+    this.savedCandidates.add(hash);
   }
 
   /** Senders are named by address in the mempool, derived once per key. */

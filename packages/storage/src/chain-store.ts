@@ -5,11 +5,21 @@ import { type Database, open, type RootDatabase } from 'lmdb';
 export type StorageErrorCode = 'STORAGE_CLOSED' | 'STORAGE_CORRUPT' | 'STORAGE_UNKNOWN_TABLE';
 
 /** The tables a chain keeps besides state nodes; values are canonical encodings owned by the node. */
-export const TABLES = ['meta', 'blocks', 'block-hashes', 'certificates', 'receipts', 'tx-index'] as const;
+export const TABLES = [
+  'meta',
+  'blocks',
+  'block-hashes',
+  'certificates',
+  'receipts',
+  'tx-index',
+  'candidates',
+] as const;
 export type Table = (typeof TABLES)[number];
 
 /** Writes that go into one commit, per table. */
 export type TableWrites = Partial<Record<Table, Readonly<Record<string, Uint8Array>>>>;
+/** Keys removed in the same commit, per table. */
+export type TableDeletes = Partial<Record<Table, readonly string[]>>;
 
 /**
  * The node's embedded store on LMDB. State-tree nodes written during a block are held in
@@ -78,7 +88,11 @@ export class ChainStore implements NodeStore {
   }
 
   /** Writes the pending state nodes and the given rows (metadata by default) in one durable transaction. */
-  commit(meta: Readonly<Record<string, Uint8Array>> = {}, rows: TableWrites = {}): void {
+  commit(
+    meta: Readonly<Record<string, Uint8Array>> = {},
+    rows: TableWrites = {},
+    deletes: TableDeletes = {},
+  ): void {
     this.live();
     const pending = this.pending;
     const writes: TableWrites = { ...rows, meta: { ...(rows.meta ?? {}), ...meta } };
@@ -88,8 +102,24 @@ export class ChainStore implements NodeStore {
         const table = this.table(name);
         for (const [key, value] of Object.entries(entries)) table.putSync(key, value);
       }
+      for (const [name, keys] of Object.entries(deletes) as [Table, readonly string[]][]) {
+        const table = this.table(name);
+        for (const key of keys) table.removeSync(key);
+      }
     });
     this.pending = new Map();
+  }
+
+  /** Writes one row durably on its own (no pending state nodes): e.g. a block before voting for it. */
+  writeNow(table: Table, key: string, value: Uint8Array): void {
+    this.live();
+    this.root.transactionSync(() => this.table(table).putSync(key, value));
+  }
+
+  /** Every key of a table, in order (for small tables such as candidates). */
+  keys(table: Table): string[] {
+    this.live();
+    return [...this.table(table).getKeys()];
   }
 
   /** Drops what was written since the last commit (a block that will not be committed). */

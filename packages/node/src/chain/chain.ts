@@ -46,6 +46,9 @@ export interface CommittedBlock {
   readonly receipts: readonly Receipt[];
 }
 
+/** Candidate keys sort by height: 20 zero-padded digits, then the hash. */
+const candidatePrefix = (height: bigint) => `${height.toString().padStart(20, '0')}/`;
+
 /** A stable id of the genesis: the chain hash of its canonical JSON. Nodes with different genesis never mix stores. */
 export function genesisHash(genesis: Genesis): string {
   return bytesToHex(hash(genesis.chainHash, utf8ToBytes(stableStringify(genesisToJson(genesis)))));
@@ -113,6 +116,7 @@ export class Chain {
   private persistHead(
     extraMeta: Readonly<Record<string, Uint8Array>>,
     rows: Parameters<ChainStore['commit']>[1],
+    deletes: Parameters<ChainStore['commit']>[2] = {},
   ): void {
     this.store.commit(
       {
@@ -124,7 +128,25 @@ export class Chain {
         lastBlockTime: encodeU64(this.lastBlockTime),
       },
       rows,
+      deletes,
     );
+  }
+
+  /**
+   * Keeps a block durably before this node signs a proposal or vote for it, so that a node
+   * that crashes after deciding (its WAL replays the decision) still has the block to commit.
+   */
+  saveCandidate(block: Block, hashHex: string): void {
+    this.store.writeNow(
+      'candidates',
+      `${candidatePrefix(block.header.height)}${hashHex}`,
+      encodeBlock(block),
+    );
+  }
+
+  candidate(height: bigint, hashHex: string): Block | undefined {
+    const bytes = this.store.read('candidates', `${candidatePrefix(height)}${hashHex}`);
+    return bytes ? decodeBlock(bytes) : undefined;
   }
 
   addressOf(publicKey: PublicKey): string {
@@ -218,6 +240,8 @@ export class Chain {
         receipts: { [key]: encodeReceipts(result.receipts) },
         'tx-index': txIndex,
       },
+      // Candidates of this height and below are settled.
+      { candidates: this.store.keys('candidates').filter((k) => BigInt(k.slice(0, 20)) <= height) },
     );
     return { block, hash: hashHex, certificate, txs, receipts: result.receipts };
   }

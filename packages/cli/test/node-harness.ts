@@ -1,0 +1,110 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Drives real `pujiang` processes for tests: init a home, start/kill/stop a node, call the API. */
+export const MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
+
+export const FAST_CONFIG = {
+  blockIntervalMs: 20,
+  timeouts: {
+    proposeMs: 400,
+    proposeDeltaMs: 100,
+    prevoteMs: 200,
+    prevoteDeltaMs: 100,
+    precommitMs: 200,
+    precommitDeltaMs: 100,
+  },
+};
+
+export interface InitOutput {
+  home: string;
+  chainId: string;
+  chainHash: 'sm3' | 'sha256';
+  genesis: string;
+  operatorKey: string;
+  operatorAddress: string;
+}
+
+export function initHome(suite = 'ed25519'): InitOutput {
+  const home = mkdtempSync(join(tmpdir(), 'pujiang-e2e-'));
+  const r = spawnSync(process.execPath, [MAIN, 'init', '--home', home, '--suite', suite, '--api-port', '0'], {
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`init failed: ${r.stderr}`);
+  const out = JSON.parse(r.stdout) as InitOutput;
+  const configPath = join(home, 'config.json');
+  writeFileSync(
+    configPath,
+    JSON.stringify({ ...JSON.parse(readFileSync(configPath, 'utf8')), ...FAST_CONFIG }),
+  );
+  return out;
+}
+
+export interface NodeProcess {
+  readonly child: ChildProcess;
+  readonly api: string;
+  readonly exited: Promise<number | null>;
+  stderr(): string;
+}
+
+/** Spawns `pujiang node start` and resolves once it printed its API address. */
+export function startNodeProcess(home: string): Promise<NodeProcess> {
+  const child = spawn(process.execPath, [MAIN, 'node', 'start', '--home', home], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  child.stderr!.on('data', (d) => {
+    err += String(d);
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const onData = (d: Buffer) => {
+      out += String(d);
+      const line = out.split('\n').find((l) => l.includes('"started"'));
+      if (!line) return;
+      child.stdout!.off('data', onData);
+      resolve({ child, api: (JSON.parse(line) as { api: string }).api, exited, stderr: () => err });
+    };
+    child.stdout!.on('data', onData);
+    void exited.then((code) => reject(new Error(`node exited (${code}) before starting: ${err}`)));
+  });
+}
+
+export async function api<T = any>(
+  base: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
+  const res = await fetch(
+    `${base}${path}`,
+    body === undefined
+      ? {}
+      : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+  );
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+export function until<T>(probe: () => Promise<T | undefined> | T | undefined, ms = 60_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  return new Promise((resolve, reject) => {
+    const poll = async () => {
+      try {
+        const v = await probe();
+        if (v !== undefined && v !== false) return resolve(v as T);
+      } catch {
+        // not yet
+      }
+      if (Date.now() > deadline) return reject(new Error('timed out'));
+      setTimeout(poll, 50);
+    };
+    void poll();
+  });
+}
+
+export function runCliProcess(...args: string[]) {
+  return spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8' });
+}
