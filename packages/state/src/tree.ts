@@ -1,5 +1,5 @@
 import { type HashAlgorithm, hash } from '@pujiang/crypto';
-import { bytesToHex, equalBytes, PujiangError } from '@pujiang/types';
+import { bytesToHex, compareBytes, equalBytes, PujiangError } from '@pujiang/types';
 
 /**
  * A sparse Merkle tree over 256-bit paths (the hash of each key). A subtree that holds one
@@ -60,6 +60,26 @@ export interface StateProof {
   readonly terminal:
     | { readonly kind: 'leaf'; readonly path: Uint8Array; readonly valueHash: Uint8Array }
     | { readonly kind: 'empty' };
+}
+
+interface BatchEntry {
+  readonly path: Uint8Array;
+  readonly key: Uint8Array;
+  readonly value: Uint8Array | undefined;
+  /** The hash of the leaf already in the tree, when this entry is an untouched existing leaf. */
+  readonly existing?: Uint8Array;
+}
+
+/** Index of the first entry whose path has bit 1 at `depth` (entries sorted by path). */
+function firstWithBit(entries: readonly BatchEntry[], depth: number): number {
+  let lo = 0;
+  let hi = entries.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (bitAt(entries[mid]!.path, depth) === 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 export class SparseMerkleTree {
@@ -171,6 +191,61 @@ export class SparseMerkleTree {
     const h = internalHash(this.algorithm, left, right);
     this.store.put(bytesToHex(h), { kind: 'internal', left, right });
     return h;
+  }
+
+  /**
+   * A new root with every write applied at once: the same root as applying them one by one
+   * (in any order), but each changed node is hashed and stored once, not once per write.
+   * A key written twice keeps its last value.
+   */
+  updateMany(
+    root: Uint8Array,
+    writes: Iterable<readonly [key: Uint8Array, value: Uint8Array | undefined]>,
+  ): Uint8Array {
+    const byPath = new Map<string, BatchEntry>();
+    for (const [key, value] of writes) {
+      const path = this.pathOf(key);
+      byPath.set(bytesToHex(path), { path, key, value });
+    }
+    if (byPath.size === 0) return root;
+    const entries = [...byPath.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, e]) => e);
+    return this.updateBatchAt(root, entries, 0);
+  }
+
+  /** `entries` are sorted by path and all lie under `h`'s position at `depth`. */
+  private updateBatchAt(h: Uint8Array, entries: readonly BatchEntry[], depth: number): Uint8Array {
+    if (entries.length === 0) return h;
+    if (equalBytes(h, EMPTY_ROOT)) return this.buildAt(entries, depth);
+    const node = this.node(h);
+    if (node.kind === 'leaf') {
+      // The existing leaf joins the batch unless a write replaces it.
+      const replaced = entries.some((e) => equalBytes(e.path, node.path));
+      const merged = replaced
+        ? entries
+        : [...entries, { path: node.path, key: node.key, value: node.value, existing: h }].sort((a, b) =>
+            compareBytes(a.path, b.path),
+          );
+      return this.buildAt(merged, depth);
+    }
+    const split = firstWithBit(entries, depth);
+    const left = this.updateBatchAt(node.left, entries.slice(0, split), depth + 1);
+    const right = this.updateBatchAt(node.right, entries.slice(split), depth + 1);
+    return this.putInternal(left, right);
+  }
+
+  /** A subtree holding exactly the live entries (deletions of absent keys vanish). */
+  private buildAt(entries: readonly BatchEntry[], depth: number): Uint8Array {
+    const live = entries.filter((e) => e.value !== undefined);
+    if (live.length === 0) return EMPTY_ROOT;
+    if (live.length === 1) {
+      const e = live[0]!;
+      return e.existing ?? this.putLeaf(e.path, e.key, e.value!);
+    }
+    const split = firstWithBit(live, depth);
+    return this.putInternal(
+      this.buildAt(live.slice(0, split), depth + 1),
+      this.buildAt(live.slice(split), depth + 1),
+    );
   }
 
   /** A proof of `key`'s value or absence at `root`. */

@@ -88,6 +88,37 @@ describe('sparse Merkle tree', () => {
     );
   });
 
+  it('updateMany gives the same root as one-by-one updates, over any starting tree, and stores fewer nodes', () => {
+    fc.assert(
+      fc.property(arbOps, arbOps, (before, batch) => {
+        const store = new MemoryNodeStore();
+        const tree = new SparseMerkleTree('sha256', store);
+        const start = build(tree, before);
+        let sequential = start;
+        for (const [key, value] of batch)
+          sequential = tree.update(sequential, k(key), value === undefined ? undefined : k(value));
+        const batchStore = new MemoryNodeStore();
+        const batched = new SparseMerkleTree('sha256', batchStore);
+        const start2 = build(batched, before);
+        const nodesBefore = batchStore.size;
+        const root = batched.updateMany(
+          start2,
+          batch.map(([key, value]) => [k(key), value === undefined ? undefined : k(value)] as const),
+        );
+        assert.equal(bytesToHex(root), bytesToHex(sequential));
+        // Every key of the result reads back through the batched store.
+        const expected = new Map<string, string | undefined>();
+        for (const [key, value] of [...before, ...batch]) expected.set(key, value);
+        for (const [key, value] of expected) {
+          const got = batched.get(root, k(key));
+          assert.equal(got === undefined ? undefined : Buffer.from(got).toString(), value);
+        }
+        assert.ok(batchStore.size - nodesBefore <= store.size - nodesBefore + 1);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('removing every key gives the empty root back', () => {
     const tree = new SparseMerkleTree('sm3');
     const keys = Array.from({ length: 200 }, (_, i) => `account/${i}`);

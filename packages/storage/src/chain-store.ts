@@ -32,16 +32,30 @@ export class ChainStore implements NodeStore {
   private readonly nodes: Database<Uint8Array, string>;
   private readonly tables: ReadonlyMap<Table, Database<Uint8Array, string>>;
   private pending = new Map<string, TreeNode>();
+  /** Decoded nodes recently read or committed: nodes are immutable, so a cache is always right. */
+  private readonly cache = new Map<string, TreeNode>();
+  private readonly cacheSize: number;
   private closed = false;
 
-  private constructor(path: string) {
+  private constructor(path: string, cacheSize: number) {
+    this.cacheSize = cacheSize;
     this.root = open({ path, compression: false });
     this.nodes = this.root.openDB({ name: 'state-nodes', encoding: 'binary' });
     this.tables = new Map(TABLES.map((name) => [name, this.root.openDB({ name, encoding: 'binary' })]));
   }
 
-  static open(path: string): ChainStore {
-    return new ChainStore(path);
+  /** Opens (or creates) the store; `cacheNodes` bounds the decoded state-node cache (default 200,000). */
+  static open(path: string, options: { cacheNodes?: number } = {}): ChainStore {
+    return new ChainStore(path, options.cacheNodes ?? 200_000);
+  }
+
+  private remember(hash: string, node: TreeNode): void {
+    // Oldest-first eviction: a Map iterates in insertion order.
+    if (this.cache.size >= this.cacheSize) {
+      const oldest = this.cache.keys().next();
+      if (!oldest.done) this.cache.delete(oldest.value);
+    }
+    this.cache.set(hash, node);
   }
 
   private live(): void {
@@ -51,12 +65,14 @@ export class ChainStore implements NodeStore {
 
   get(hash: string): TreeNode | undefined {
     this.live();
-    const pending = this.pending.get(hash);
-    if (pending) return pending;
+    const known = this.pending.get(hash) ?? this.cache.get(hash);
+    if (known) return known;
     const bytes = this.nodes.get(hash);
     if (bytes === undefined) return undefined;
     try {
-      return decodeNode(bytes);
+      const node = decodeNode(bytes);
+      this.remember(hash, node);
+      return node;
     } catch (cause) {
       throw new PujiangError<StorageErrorCode>('STORAGE_CORRUPT', `state node ${hash} does not decode`, {
         hash,
@@ -107,6 +123,7 @@ export class ChainStore implements NodeStore {
         for (const key of keys) table.removeSync(key);
       }
     });
+    for (const [hash, node] of pending) this.remember(hash, node);
     this.pending = new Map();
   }
 

@@ -35,11 +35,11 @@ export class StateOverlay {
     for (const [id, value] of this.writes) this.parent.writes.set(id, value);
   }
 
-  /** Applies the writes to the tree, in key order (so the result never depends on write order). */
+  /** Applies the writes to the tree in one batch (the root depends only on the final contents). */
   commit(): Uint8Array {
-    let root = this.root;
-    for (const id of [...this.writes.keys()].sort())
-      root = this.tree.update(root, hexToBytes(id), this.writes.get(id));
-    return root;
+    return this.tree.updateMany(
+      this.root,
+      [...this.writes].map(([id, value]) => [hexToBytes(id), value] as const),
+    );
   }
 }
