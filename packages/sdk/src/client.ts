@@ -1,0 +1,396 @@
+import type { KeyPair } from '@pujiang/crypto';
+import {
+  type AccountResponse,
+  type BlockResponse,
+  encodeTx,
+  type Genesis,
+  type HeaderResponse,
+  type ProvenQueryResponse,
+  parseGenesis,
+  type QueryResponse,
+  type SignedTx,
+  type StateResponse,
+  type StatusResponse,
+  type SubmitBatchResponse,
+  type SubmitRequest,
+  type SubmitResponse,
+  type TxResponse,
+  type ValidatorsResponse,
+} from '@pujiang/protocol';
+import { bytesToHex, isPujiangError } from '@pujiang/types';
+import { sdkError } from './errors.js';
+import {
+  type EventMessage,
+  type EventStream,
+  eventStream,
+  type SubscribeOptions,
+  type SubscribeParameters,
+  type Subscription,
+  subscribe,
+} from './events.js';
+import { type HttpTransport, type RequestOptions, requestJson } from './http.js';
+import { addressOf } from './keys.js';
+import { expectShape } from './shapes.js';
+import {
+  type BuildTransactionParameters,
+  type BuildTransactionReturnType,
+  buildTransaction,
+  buildTransfer,
+  parseAddress,
+  toU64,
+  type U64Like,
+} from './transactions.js';
+
+export interface PujiangClientOptions {
+  /** The node's base URL, e.g. `http://127.0.0.1:26657` (the `/v1` paths are appended). */
+  url: string;
+  /** Default per-request timeout in milliseconds (default 10,000). */
+  timeoutMs?: number;
+  /** A fetch implementation (default: the global fetch). */
+  fetch?: typeof fetch;
+  /** Headers sent with every request (an API gateway's token, for instance). */
+  headers?: Record<string, string>;
+}
+
+/** A transaction to submit: as built, as signed, or already encoded (bytes or hex). */
+export type SubmittableTx = BuildTransactionReturnType | SignedTx | Uint8Array | string;
+
+export interface SubmitTxOptions extends RequestOptions {
+  /** Answer only once the transaction is committed or `waitTimeoutMs` passes (then it is still pending). */
+  wait?: boolean;
+  /** How long the node waits when `wait` is set (node default 30,000, at most 60,000). */
+  waitTimeoutMs?: number;
+}
+
+export interface QueryProvenOptions extends RequestOptions {
+  /** Run on the state committed by this header (default: the latest). */
+  height?: number;
+}
+
+export interface WaitForTxOptions extends RequestOptions {
+  /** Delay between polls (default 250 ms). */
+  pollIntervalMs?: number;
+}
+
+export interface SendTransactionParameters extends SubmitTxOptions {
+  key: KeyPair;
+  module: string;
+  type: string;
+  payload: Uint8Array;
+  gasLimit?: U64Like;
+  /** Default: the sender's `pendingNonce` on this node. */
+  nonce?: U64Like;
+  /** How many blocks past the current height the transaction stays valid (default 100). */
+  expiresIn?: number;
+}
+
+export interface SendTransferParameters
+  extends Omit<SendTransactionParameters, 'module' | 'type' | 'payload'> {
+  to: string | Uint8Array;
+  amount: U64Like;
+}
+
+export interface SendTransactionReturnType {
+  hash: string;
+  nonce: bigint;
+  built: BuildTransactionReturnType;
+  result: SubmitResponse;
+}
+
+export const DEFAULT_EXPIRES_IN = 100;
+/** Extra time a waiting submit may take beyond the node's wait before the client gives up. */
+const WAIT_MARGIN_MS = 5_000;
+const NODE_DEFAULT_WAIT_MS = 30_000;
+
+function wireHex(tx: SubmittableTx): string {
+  if (typeof tx === 'string') return tx.startsWith('0x') ? tx.slice(2) : tx;
+  if (tx instanceof Uint8Array) return bytesToHex(tx);
+  if ('hex' in tx) return tx.hex;
+  return bytesToHex(encodeTx(tx));
+}
+
+function pathHash(hash: string, name = 'hash'): string {
+  const h = hash.toLowerCase();
+  if (!/^[0-9a-f]{64}$/.test(h))
+    throw sdkError('SDK_INVALID_ARGUMENT', `${name} must be 64 hex digits`, { parameter: name });
+  return h;
+}
+
+function pathHeight(height: number, name = 'height'): number {
+  if (!Number.isSafeInteger(height) || height < 1)
+    throw sdkError('SDK_INVALID_ARGUMENT', `${name} must be a positive integer`, { parameter: name });
+  return height;
+}
+
+function queryString(params: Record<string, string | number | boolean | bigint | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined) q.set(k, String(v));
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * The node's HTTP API, one method per endpoint, each answer checked for shape. Nothing here
+ * is verified: a `PujiangClient` trusts its node. Use `LightClient` to check answers
+ * against a pinned genesis instead.
+ */
+export class PujiangClient {
+  readonly url: string;
+  private readonly transport: HttpTransport;
+
+  constructor(options: PujiangClientOptions | string) {
+    const o = typeof options === 'string' ? { url: options } : options;
+    this.url = o.url.replace(/\/+$/, '');
+    this.transport = {
+      baseUrl: this.url,
+      timeoutMs: o.timeoutMs ?? 10_000,
+      fetch: o.fetch ?? globalThis.fetch.bind(globalThis),
+      headers: { ...o.headers },
+    };
+  }
+
+  private get(path: string, options?: RequestOptions): Promise<unknown> {
+    return requestJson(this.transport, 'GET', path, undefined, options);
+  }
+
+  async getStatus(options?: RequestOptions): Promise<StatusResponse> {
+    return expectShape('status', await this.get('/v1/status', options), 'GET /v1/status');
+  }
+
+  /** The chain's genesis as the node states it; pin it out of band rather than trusting this. */
+  async getGenesis(options?: RequestOptions): Promise<Genesis> {
+    const json = await this.get('/v1/genesis', options);
+    try {
+      return parseGenesis(json);
+    } catch (error) {
+      if (!isPujiangError(error)) throw error;
+      throw sdkError(
+        'SDK_BAD_RESPONSE',
+        `GET /v1/genesis: ${error.message}`,
+        { source: 'GET /v1/genesis', cause: error.code, ...error.details },
+        error,
+      );
+    }
+  }
+
+  async getValidators(height?: number, options?: RequestOptions): Promise<ValidatorsResponse> {
+    const path = `/v1/validators${queryString({ height: height === undefined ? undefined : pathHeight(height) })}`;
+    return expectShape('validators', await this.get(path, options), `GET ${path}`);
+  }
+
+  async getLatestBlock(options?: RequestOptions): Promise<BlockResponse> {
+    return expectShape('block', await this.get('/v1/blocks/latest', options), 'GET /v1/blocks/latest');
+  }
+
+  async getBlock(height: number, options?: RequestOptions): Promise<BlockResponse> {
+    const path = `/v1/blocks/${pathHeight(height)}`;
+    return expectShape('block', await this.get(path, options), `GET ${path}`);
+  }
+
+  async getBlockByHash(hash: string, options?: RequestOptions): Promise<BlockResponse> {
+    const path = `/v1/blocks/hash/${pathHash(hash)}`;
+    return expectShape('block', await this.get(path, options), `GET ${path}`);
+  }
+
+  async getHeader(height: number, options?: RequestOptions): Promise<HeaderResponse> {
+    const path = `/v1/headers/${pathHeight(height)}`;
+    return expectShape('header', await this.get(path, options), `GET ${path}`);
+  }
+
+  /** A transaction by hash; an unknown one is an `ApiError` with code `API_NOT_FOUND`. */
+  async getTx(hash: string, options?: RequestOptions): Promise<TxResponse> {
+    const path = `/v1/txs/${pathHash(hash)}`;
+    return expectShape('tx', await this.get(path, options), `GET ${path}`);
+  }
+
+  async getAccount(address: string, options?: RequestOptions): Promise<AccountResponse> {
+    const path = `/v1/accounts/${bytesToHex(parseAddress(address))}`;
+    return expectShape('account', await this.get(path, options), `GET ${path}`);
+  }
+
+  /** Runs a module query on the latest state, unproven. */
+  async query(
+    module: string,
+    name: string,
+    params: Record<string, string> = {},
+    options?: RequestOptions,
+  ): Promise<QueryResponse> {
+    const path = `/v1/query/${encodeURIComponent(module)}/${encodeURIComponent(name)}${queryString(params)}`;
+    return expectShape('query', await this.get(path, options), `GET ${path}`);
+  }
+
+  /**
+   * Runs a module query with a proof of every state key it read, on the state committed by
+   * header `height` (check it with `verifyProvenQuery`). `prove` and `height` are reserved
+   * and cannot be query parameters.
+   */
+  async queryProven(
+    module: string,
+    name: string,
+    params: Record<string, string> = {},
+    options: QueryProvenOptions = {},
+  ): Promise<ProvenQueryResponse> {
+    const { height, ...request } = options;
+    const query = queryString({
+      ...params,
+      prove: 'true',
+      height: height === undefined ? undefined : pathHeight(height),
+    });
+    const path = `/v1/query/${encodeURIComponent(module)}/${encodeURIComponent(name)}${query}`;
+    return expectShape('provenQuery', await this.get(path, request), `GET ${path}`);
+  }
+
+  /** One raw state key with its proof against header `height` (default: the latest). */
+  async getState(
+    key: Uint8Array | string,
+    height?: number,
+    options?: RequestOptions,
+  ): Promise<StateResponse> {
+    const keyHex = typeof key === 'string' ? key.toLowerCase() : bytesToHex(key);
+    if (!/^([0-9a-f]{2})+$/.test(keyHex))
+      throw sdkError('SDK_INVALID_ARGUMENT', 'key must be non-empty hex', { parameter: 'key' });
+    const path = `/v1/state/${keyHex}${queryString({ height: height === undefined ? undefined : pathHeight(height) })}`;
+    return expectShape('state', await this.get(path, options), `GET ${path}`);
+  }
+
+  /** Submits one transaction. Without `wait` the answer is `pending` once the mempool admits it. */
+  async submitTx(tx: SubmittableTx, options: SubmitTxOptions = {}): Promise<SubmitResponse> {
+    const body: SubmitRequest = {
+      tx: wireHex(tx),
+      ...(options.wait ? { wait: true } : {}),
+      ...(options.wait && options.waitTimeoutMs !== undefined ? { timeoutMs: options.waitTimeoutMs } : {}),
+    };
+    // A waiting submit legitimately takes as long as the node waits: give the request longer.
+    const timeoutMs = options.wait
+      ? Math.max(
+          options.timeoutMs ?? this.transport.timeoutMs,
+          (options.waitTimeoutMs ?? NODE_DEFAULT_WAIT_MS) + WAIT_MARGIN_MS,
+        )
+      : options.timeoutMs;
+    const json = await requestJson(this.transport, 'POST', '/v1/txs', body, {
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    });
+    return expectShape('submit', json, 'POST /v1/txs');
+  }
+
+  /** Submits up to 10,000 transactions; each result is `{hash}` or the refusal's error body. */
+  async submitBatch(txs: readonly SubmittableTx[], options?: RequestOptions): Promise<SubmitBatchResponse> {
+    const json = await requestJson(
+      this.transport,
+      'POST',
+      '/v1/txs/batch',
+      { txs: txs.map(wireHex) },
+      options,
+    );
+    return expectShape('submitBatch', json, 'POST /v1/txs/batch');
+  }
+
+  /**
+   * Polls until the transaction is committed; `SDK_TIMEOUT` after `timeoutMs` (default
+   * 30,000). Not found yet counts as pending, since a just-submitted transaction may reach
+   * this node only through gossip.
+   */
+  async waitForTx(hash: string, timeoutMs = 30_000, options: WaitForTxOptions = {}): Promise<TxResponse> {
+    const deadline = Date.now() + timeoutMs;
+    const interval = options.pollIntervalMs ?? 250;
+    for (;;) {
+      const left = deadline - Date.now();
+      try {
+        const tx = await this.getTx(hash, {
+          timeoutMs: Math.max(1, Math.min(left, options.timeoutMs ?? this.transport.timeoutMs)),
+          ...(options.signal === undefined ? {} : { signal: options.signal }),
+        });
+        if (tx.status === 'committed') return tx;
+      } catch (error) {
+        if (!isPujiangError(error, 'API_NOT_FOUND') && !isPujiangError(error, 'SDK_TIMEOUT')) throw error;
+      }
+      if (Date.now() + interval > deadline)
+        throw sdkError('SDK_TIMEOUT', `transaction ${hash} not committed within ${timeoutMs} ms`, {
+          hash,
+          timeoutMs,
+        });
+      await sleep(interval, options.signal);
+    }
+  }
+
+  /**
+   * Builds, signs and submits a module message from `key`, taking the chain id, hash and
+   * height from `/v1/status` and the nonce from the sender's `pendingNonce`. Concurrent
+   * sends from one key may pick the same nonce: pass `nonce` explicitly for those.
+   */
+  async sendTransaction(parameters: SendTransactionParameters): Promise<SendTransactionReturnType> {
+    const { key, module, type, payload } = parameters;
+    return this.send(parameters, (common) => buildTransaction({ ...common, module, type, payload }), key);
+  }
+
+  /** A `bank/transfer` of `amount` from `key` to `to`, as `sendTransaction`. */
+  async sendTransfer(parameters: SendTransferParameters): Promise<SendTransactionReturnType> {
+    const { key, to, amount } = parameters;
+    return this.send(parameters, (common) => buildTransfer({ ...common, to, amount }), key);
+  }
+
+  private async send(
+    parameters: Omit<SendTransactionParameters, 'module' | 'type' | 'payload'>,
+    build: (
+      common: Omit<BuildTransactionParameters, 'module' | 'type' | 'payload'>,
+    ) => BuildTransactionReturnType,
+    key: KeyPair,
+  ): Promise<SendTransactionReturnType> {
+    const request: RequestOptions = {
+      ...(parameters.timeoutMs === undefined ? {} : { timeoutMs: parameters.timeoutMs }),
+      ...(parameters.signal === undefined ? {} : { signal: parameters.signal }),
+    };
+    const status = await this.getStatus(request);
+    const nonce =
+      parameters.nonce === undefined
+        ? toU64(
+            (await this.getAccount(addressOf(status.chainHash, key), request)).pendingNonce,
+            'pendingNonce',
+          )
+        : toU64(parameters.nonce, 'nonce');
+    const built = build({
+      chainId: status.chainId,
+      chainHash: status.chainHash,
+      key,
+      nonce,
+      expiresAtHeight: toU64(status.height + (parameters.expiresIn ?? DEFAULT_EXPIRES_IN), 'expiresIn'),
+      ...(parameters.gasLimit === undefined ? {} : { gasLimit: parameters.gasLimit }),
+    });
+    const result = await this.submitTx(built, {
+      ...request,
+      ...(parameters.wait === undefined ? {} : { wait: parameters.wait }),
+      ...(parameters.waitTimeoutMs === undefined ? {} : { waitTimeoutMs: parameters.waitTimeoutMs }),
+    });
+    return { hash: built.hash, nonce, built, result };
+  }
+
+  /** The node's event stream (WebSocket on the same host); see `subscribe`. */
+  subscribe(
+    parameters: Omit<SubscribeParameters, 'url'>,
+    onMessage: (message: EventMessage) => void,
+    options?: SubscribeOptions,
+  ): Subscription {
+    return subscribe({ ...parameters, url: this.url }, onMessage, options);
+  }
+
+  /** The node's event stream as an async iterator; see `eventStream`. */
+  events(parameters: Omit<SubscribeParameters, 'url'> = {}): EventStream {
+    return eventStream({ ...parameters, url: this.url });
+  }
+}

@@ -1,0 +1,84 @@
+import { type ErrorDetails, PujiangError } from '@pujiang/types';
+
+/** Codes the SDK raises itself; a node's refusals keep the node's own code (see `ApiError`). */
+export type SdkErrorCode =
+  /** The request never got an HTTP answer (refused, reset, DNS, TLS). */
+  | 'SDK_NETWORK_ERROR'
+  /** No answer within the request's timeout. */
+  | 'SDK_TIMEOUT'
+  /** An answer that is not the JSON the API promises. */
+  | 'SDK_BAD_RESPONSE'
+  /** A non-2xx answer without an API error body (a proxy's page, for instance). */
+  | 'SDK_HTTP_ERROR'
+  /** Data from the server failed a check against the pinned genesis; `details.check` names it. */
+  | 'SDK_VERIFICATION_FAILED'
+  /** The transaction is known but not in a block yet, so there is nothing to verify. */
+  | 'SDK_TX_PENDING'
+  /** A caller's argument is malformed (caught before anything is signed or sent). */
+  | 'SDK_INVALID_ARGUMENT'
+  /** An event subscription ended without the client closing it. */
+  | 'SDK_SUBSCRIPTION_CLOSED';
+
+export function sdkError(
+  code: SdkErrorCode,
+  message: string,
+  details: ErrorDetails = {},
+  cause?: unknown,
+): PujiangError<SdkErrorCode> {
+  return new PujiangError<SdkErrorCode>(code, message, details, cause === undefined ? undefined : { cause });
+}
+
+/**
+ * A refusal by the node: the node's stable code (e.g. `API_NOT_FOUND`, `TX_NONCE_TOO_LOW`,
+ * `MEMPOOL_FULL`) and the HTTP status, so callers branch on `code` exactly as the node's
+ * own callers do.
+ */
+export class ApiError extends PujiangError<string> {
+  constructor(
+    readonly status: number,
+    code: string,
+    message: string,
+    details: ErrorDetails = {},
+  ) {
+    super(code, message, details);
+    this.name = 'ApiError';
+  }
+}
+
+/** Every check a verifier runs; one name per way the server's data can be wrong. */
+export type VerificationCheck =
+  | 'chain-id'
+  | 'header-height'
+  | 'header-hash'
+  | 'certificate'
+  | 'tx-hash'
+  | 'tx-inclusion'
+  | 'receipt-inclusion'
+  | 'state-root'
+  | 'state-key'
+  | 'state-proof'
+  | 'missing-read'
+  | 'result-mismatch';
+
+/** `SDK_VERIFICATION_FAILED`, with the failed check in `check` and in `details.check`. */
+export class VerificationError extends PujiangError<'SDK_VERIFICATION_FAILED'> {
+  readonly check: VerificationCheck;
+
+  constructor(check: VerificationCheck, message: string, details: ErrorDetails = {}) {
+    super('SDK_VERIFICATION_FAILED', `verification failed (${check}): ${message}`, { ...details, check });
+    this.name = 'VerificationError';
+    this.check = check;
+  }
+}
+
+/** Runs a parse of server-supplied data; malformed data fails the check it was needed for. */
+export function parseFor<T>(check: VerificationCheck, what: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof PujiangError) {
+      throw new VerificationError(check, `malformed ${what}`, { cause: error.code, ...error.details });
+    }
+    throw error;
+  }
+}

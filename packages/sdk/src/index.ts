@@ -1,0 +1,88 @@
+export type { CertifiedValidator, CommitCertificate } from '@pujiang/consensus';
+export type { HashAlgorithm } from '@pujiang/crypto';
+export type {
+  AccountResponse,
+  ApiErrorBody,
+  BlockHeader,
+  BlockResponse,
+  ChainEvent,
+  Genesis,
+  GenesisJson,
+  HeaderResponse,
+  ProvenQueryResponse,
+  QueryResponse,
+  Receipt,
+  SignedTx,
+  StateReadJson,
+  StateResponse,
+  StatusResponse,
+  SubmitBatchResponse,
+  SubmitResponse,
+  TxBody,
+  TxResponse,
+  ValidatorJson,
+  ValidatorsResponse,
+} from '@pujiang/protocol';
+export { decodeTx, parseGenesis, txHash, verifyTxSignature } from '@pujiang/protocol';
+export type {
+  PujiangClientOptions,
+  QueryProvenOptions,
+  SendTransactionParameters,
+  SendTransactionReturnType,
+  SendTransferParameters,
+  SubmitTxOptions,
+  SubmittableTx,
+  WaitForTxOptions,
+} from './client.js';
+export { DEFAULT_EXPIRES_IN, PujiangClient } from './client.js';
+export type { SdkErrorCode, VerificationCheck } from './errors.js';
+export { ApiError, VerificationError } from './errors.js';
+export type {
+  EventMessage,
+  EventStream,
+  StreamMessage,
+  SubscribeOptions,
+  SubscribeParameters,
+  Subscription,
+  WebSocketConstructor,
+  WebSocketLike,
+} from './events.js';
+export { eventStream, eventsUrl, subscribe } from './events.js';
+export type { RequestOptions } from './http.js';
+export type { KeyPair, PublicKey, SecretKey, SuiteId } from './keys.js';
+export {
+  addressOf,
+  deriveAddress,
+  generateKeyPair,
+  keyPairFromHex,
+  keyPairFromSecretKey,
+  publicKeyFromHex,
+  SUITE_IDS,
+  secretKeyToHex,
+} from './keys.js';
+export type { LightClientOptions } from './light-client.js';
+export { LightClient } from './light-client.js';
+export type {
+  BuildTransactionParameters,
+  BuildTransactionReturnType,
+  BuildTransferParameters,
+  U64Like,
+} from './transactions.js';
+export { buildTransaction, buildTransfer, DEFAULT_GAS_LIMIT } from './transactions.js';
+export type {
+  CertifiedHeader,
+  TrustedValidators,
+  TrustParameters,
+  VerifyHeaderParameters,
+} from './verify/header.js';
+export { verifyHeader } from './verify/header.js';
+export type {
+  VerifiedBalance,
+  VerifiedQuery,
+  VerifyProvenQueryOptions,
+} from './verify/query.js';
+export { verifyBalanceQuery, verifyProvenQuery } from './verify/query.js';
+export type { VerifiedStateRead } from './verify/state.js';
+export { verifyStateRead } from './verify/state.js';
+export type { VerifiedTransaction } from './verify/transaction.js';
+export { verifyTransaction } from './verify/transaction.js';

@@ -1,0 +1,137 @@
+import { BANK_MODULE, type Genesis } from '@pujiang/protocol';
+import { bytesToHex, hexToBytes } from '@pujiang/types';
+import type { PujiangClient, QueryProvenOptions } from './client.js';
+import { sdkError, VerificationError } from './errors.js';
+import type { RequestOptions } from './http.js';
+import { parseAddress } from './transactions.js';
+import { type CertifiedHeader, verifyHeader } from './verify/header.js';
+import {
+  type VerifiedBalance,
+  type VerifiedQuery,
+  verifyBalanceQuery,
+  verifyProvenQuery,
+} from './verify/query.js';
+import { type VerifiedStateRead, verifyStateRead } from './verify/state.js';
+import { type VerifiedTransaction, verifyTransaction } from './verify/transaction.js';
+
+export interface LightClientOptions {
+  client: PujiangClient;
+  /** The chain's genesis, obtained out of band (never from the node being checked). */
+  genesis: Genesis;
+  /** How many certified headers to keep (default 1,024). */
+  maxCachedHeaders?: number;
+}
+
+/**
+ * Answers from one node, each checked against a pinned genesis before it is returned:
+ * headers by their commit certificates, transactions and receipts by Merkle proofs under
+ * certified headers, state by proofs under a certified state root. The node is trusted
+ * for nothing but availability. The validator set never changes after genesis in this
+ * version, so every height is checked against the genesis validators.
+ */
+export class LightClient {
+  readonly client: PujiangClient;
+  readonly genesis: Genesis;
+  private readonly headers = new Map<number, CertifiedHeader>();
+  private readonly maxCachedHeaders: number;
+
+  constructor(options: LightClientOptions) {
+    this.client = options.client;
+    this.genesis = options.genesis;
+    this.maxCachedHeaders = options.maxCachedHeaders ?? 1024;
+  }
+
+  /** The header at `height`, certified by more than 2/3 of the genesis validators' power. */
+  async getVerifiedHeader(height: number, options?: RequestOptions): Promise<CertifiedHeader> {
+    const cached = this.headers.get(height);
+    if (cached) return cached;
+    const response = await this.client.getHeader(height, options);
+    const certified = verifyHeader({
+      genesis: this.genesis,
+      header: response.header,
+      certificate: response.certificate,
+      height,
+      hash: response.hash,
+    });
+    // Certified headers never change, so caching them is safe; the oldest entry goes first.
+    if (this.headers.size >= this.maxCachedHeaders) {
+      const oldest = this.headers.keys().next();
+      if (!oldest.done) this.headers.delete(oldest.value);
+    }
+    this.headers.set(height, certified);
+    return certified;
+  }
+
+  /**
+   * The certified header at the height the node reports as latest. The header is proven;
+   * that it is the latest is not (a node can always withhold newer blocks).
+   */
+  async getVerifiedLatestHeader(options?: RequestOptions): Promise<CertifiedHeader> {
+    const status = await this.client.getStatus(options);
+    if (status.height < 1) throw sdkError('SDK_BAD_RESPONSE', 'the chain has no block yet', { height: 0 });
+    return this.getVerifiedHeader(status.height, options);
+  }
+
+  /**
+   * An account's balance, proven against the certified header at `options.height`, or by
+   * default at the height the node answered for (its latest).
+   */
+  async getVerifiedBalance(address: string, options: QueryProvenOptions = {}): Promise<VerifiedBalance> {
+    const addr = bytesToHex(parseAddress(address));
+    const response = await this.client.queryProven(BANK_MODULE, 'balance', { address: addr }, options);
+    const header = await this.getVerifiedHeader(options.height ?? response.height, requestOf(options));
+    return verifyBalanceQuery(response, header, addr);
+  }
+
+  /**
+   * A committed transaction, proven in its block; its receipt is proven too once the next
+   * block exists (else `receipt` is null). A pending one is `SDK_TX_PENDING`.
+   */
+  async getVerifiedTransaction(hash: string, options?: RequestOptions): Promise<VerifiedTransaction> {
+    const response = await this.client.getTx(hash, options);
+    if (response.status !== 'committed')
+      throw sdkError('SDK_TX_PENDING', `transaction ${response.hash} is not in a block yet`, {
+        hash: response.hash,
+      });
+    if (response.height === undefined)
+      throw new VerificationError('tx-inclusion', 'a committed transaction without a height', {
+        hash: response.hash,
+      });
+    const header = await this.getVerifiedHeader(response.height, options);
+    const next = response.proof?.receipt
+      ? await this.getVerifiedHeader(response.height + 1, options)
+      : undefined;
+    return verifyTransaction(response, header, next);
+  }
+
+  /** One state key, proven against the certified header at `height` (default: the node's latest). */
+  async getVerifiedState(
+    key: Uint8Array | string,
+    height?: number,
+    options?: RequestOptions,
+  ): Promise<VerifiedStateRead & { readonly height: number }> {
+    const keyBytes = typeof key === 'string' ? hexToBytes(key) : key;
+    const response = await this.client.getState(keyBytes, height, options);
+    // The header is the one asked for, if any, so the node cannot substitute another height.
+    const header = await this.getVerifiedHeader(height ?? response.height, options);
+    return { ...verifyStateRead(response, header, keyBytes), height: header.height };
+  }
+
+  /** A module query with its reads proven; the result is checked only as far as `requiredKeys` go. */
+  async verifiedQuery(
+    module: string,
+    name: string,
+    params: Record<string, string> = {},
+    requiredKeys: readonly Uint8Array[] = [],
+    options: QueryProvenOptions = {},
+  ): Promise<VerifiedQuery> {
+    const response = await this.client.queryProven(module, name, params, options);
+    const header = await this.getVerifiedHeader(options.height ?? response.height, requestOf(options));
+    return verifyProvenQuery(response, header, { requiredKeys });
+  }
+}
+
+function requestOf(options: QueryProvenOptions): RequestOptions {
+  const { height: _height, ...request } = options;
+  return request;
+}

@@ -1,0 +1,138 @@
+import { encode } from '@pujiang/codec';
+import { ADDRESS_LENGTH, type HashAlgorithm, type KeyPair } from '@pujiang/crypto';
+import {
+  ADDRESS_HEX,
+  BANK_MODULE,
+  BankTransfer,
+  encodeTx,
+  MAX_TX_BYTES,
+  type SignedTx,
+  signTx,
+  type TxBody,
+  txHash,
+} from '@pujiang/protocol';
+import { bytesToHex, hexToBytes } from '@pujiang/types';
+import { sdkError } from './errors.js';
+
+const U64_MAX = (1n << 64n) - 1n;
+
+/**
+ * Default gas limit: enough for a bank transfer signed with the largest suite
+ * (sm2+ml-dsa-65, about 5.5 KB on the wire at 10 gas a byte) several times over. Gas is
+ * metered, not charged, so a generous limit costs nothing.
+ */
+export const DEFAULT_GAS_LIMIT = 200_000n;
+
+export type U64Like = bigint | number | string;
+
+export interface BuildTransactionParameters {
+  chainId: string;
+  /** The chain's hash (`sm3` or `sha256`, from genesis or `/v1/status`): names the transaction. */
+  chainHash: HashAlgorithm;
+  /** The sender; its suite is the transaction's suite. */
+  key: KeyPair;
+  /** The sender's next nonce (`pendingNonce` of `GET /v1/accounts/{address}`). */
+  nonce: U64Like;
+  /** The last height at which the transaction may be included. */
+  expiresAtHeight: U64Like;
+  gasLimit?: U64Like;
+  module: string;
+  type: string;
+  /** The message's canonical encoding under the module's codec. */
+  payload: Uint8Array;
+}
+
+export interface BuildTransactionReturnType {
+  tx: SignedTx;
+  /** The canonical encoding: what is submitted and what the block's tx root commits to. */
+  wire: Uint8Array;
+  /** `wire` as hex, the form `POST /v1/txs` takes. */
+  hex: string;
+  /** The transaction's id (chain hash of `wire`), hex. */
+  hash: string;
+}
+
+export function toU64(value: U64Like, name: string): bigint {
+  let n: bigint;
+  try {
+    if (typeof value === 'number' && !Number.isSafeInteger(value)) throw new RangeError('unsafe');
+    if (typeof value === 'string' && !/^(0|[1-9][0-9]*)$/.test(value)) throw new RangeError('not decimal');
+    n = BigInt(value);
+  } catch {
+    throw sdkError('SDK_INVALID_ARGUMENT', `${name} must be an integer from 0 to 2^64-1`, {
+      parameter: name,
+    });
+  }
+  if (n < 0n || n > U64_MAX)
+    throw sdkError('SDK_INVALID_ARGUMENT', `${name} must be an integer from 0 to 2^64-1`, {
+      parameter: name,
+    });
+  return n;
+}
+
+/** Signs a module message for `key` and returns it with its encoding and hash. */
+export function buildTransaction(parameters: BuildTransactionParameters): BuildTransactionReturnType {
+  const { key } = parameters;
+  const body: TxBody = {
+    chainId: parameters.chainId,
+    suite: key.suite,
+    publicKey: key.publicKey.bytes,
+    nonce: toU64(parameters.nonce, 'nonce'),
+    expiresAtHeight: toU64(parameters.expiresAtHeight, 'expiresAtHeight'),
+    gasLimit: toU64(parameters.gasLimit ?? DEFAULT_GAS_LIMIT, 'gasLimit'),
+    module: parameters.module,
+    type: parameters.type,
+    payload: parameters.payload,
+  };
+  let tx: SignedTx;
+  let wire: Uint8Array;
+  try {
+    tx = signTx(body, key.secretKey);
+    wire = encodeTx(tx);
+  } catch (error) {
+    // The codec refuses over-long strings and fields; report them as the caller's mistake.
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('CODEC_'))
+      throw sdkError(
+        'SDK_INVALID_ARGUMENT',
+        `the transaction cannot be encoded: ${(error as Error).message}`,
+        {
+          cause: code,
+        },
+      );
+    throw error;
+  }
+  if (wire.length > MAX_TX_BYTES)
+    throw sdkError('SDK_INVALID_ARGUMENT', `a transaction is at most ${MAX_TX_BYTES} bytes`, {
+      size: wire.length,
+    });
+  return { tx, wire, hex: bytesToHex(wire), hash: txHash(parameters.chainHash, tx) };
+}
+
+export interface BuildTransferParameters
+  extends Omit<BuildTransactionParameters, 'module' | 'type' | 'payload'> {
+  /** The recipient's address: 21 bytes, or 42 hex digits. */
+  to: string | Uint8Array;
+  amount: U64Like;
+}
+
+export function parseAddress(address: string | Uint8Array, name = 'address'): Uint8Array {
+  if (typeof address === 'string') {
+    const hex = address.toLowerCase();
+    if (!ADDRESS_HEX.test(hex))
+      throw sdkError('SDK_INVALID_ARGUMENT', `${name} must be ${ADDRESS_LENGTH * 2} hex digits`, {
+        parameter: name,
+      });
+    return hexToBytes(hex);
+  }
+  if (address.length !== ADDRESS_LENGTH)
+    throw sdkError('SDK_INVALID_ARGUMENT', `${name} must be ${ADDRESS_LENGTH} bytes`, { parameter: name });
+  return address;
+}
+
+/** A `bank/transfer` of `amount` to `to`. */
+export function buildTransfer(parameters: BuildTransferParameters): BuildTransactionReturnType {
+  const { to, amount, ...common } = parameters;
+  const payload = encode(BankTransfer, { to: parseAddress(to, 'to'), amount: toU64(amount, 'amount') });
+  return buildTransaction({ ...common, module: BANK_MODULE, type: 'transfer', payload });
+}
