@@ -1,3 +1,4 @@
+import { CLIENT_USAGE, runClient } from './commands/client.js';
 import { CRYPTO_USAGE, runCrypto } from './commands/crypto.js';
 import { KEYS_USAGE, runKeys } from './commands/keys.js';
 import { NODE_USAGE, runInit, runNode } from './commands/node.js';
@@ -12,6 +13,7 @@ export const USAGE = `pujiang: the Pujiang Digital Chain command line
   pujiang init ...        create a node home (key, genesis, config)
   pujiang node ...        run a node (start) or audit its store (replay)
   pujiang keys ...        account key files
+  pujiang status | send | balance | block | tx    talk to a node through its API
   pujiang crypto ...      key generation, signing, verification and hashing for every suite
   pujiang selftest        run the standards' known-answer checks on this build
   pujiang help            this text
@@ -19,6 +21,8 @@ export const USAGE = `pujiang: the Pujiang Digital Chain command line
 ${NODE_USAGE}
 
 ${KEYS_USAGE}
+
+${CLIENT_USAGE}
 
 ${CRYPTO_USAGE}`;
 
@@ -38,6 +42,12 @@ export async function runCli(argv: readonly string[], io: CommandIo = consoleIo)
         return await runNode(rest, io);
       case 'keys':
         return runKeys(rest, io);
+      case 'status':
+      case 'send':
+      case 'balance':
+      case 'block':
+      case 'tx':
+        return await runClient(command, rest, io);
       case 'crypto':
         return runCrypto(rest, io);
       case 'selftest':

@@ -76,8 +76,10 @@ export class ApiServer {
       },
       { method: 'GET', pattern: /^\/v1\/state\/([^/]+)$/, handle: ([x], q) => h.state(x!, q.get('height')) },
     ];
+    // Idle keep-alive connections stay open longer than clients' pools keep them (undici: 4 s
+    // by default), so a client never sends on a socket the server is closing.
     this.server = createServer(
-      { maxHeaderSize: 16 * 1024, requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 },
+      { maxHeaderSize: 16 * 1024, requestTimeout: 120_000, headersTimeout: 20_000, keepAliveTimeout: 65_000 },
       (req, res) => {
         this.handle(req, res).catch((error) => this.fail(res, error));
       },
