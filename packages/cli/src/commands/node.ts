@@ -1,6 +1,7 @@
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { isSuiteId } from '@pujiang/crypto';
-import { initHome, replayHome, startNode } from '@pujiang/node';
+import { homePaths, initHome, replayHome, startNode } from '@pujiang/node';
 import { PujiangError } from '@pujiang/types';
 import { type CommandIo, EXIT, usageError } from '../io.js';
 import { intOption, required } from '../options.js';
@@ -8,8 +9,9 @@ import { intOption, required } from '../options.js';
 export const NODE_USAGE = `pujiang init --home DIR [--suite ed25519|sm2|...] [--chain-id ID] [--api-port P]
   writes a node key, a genesis template (this node as sole validator; an operator account funded and
   allowed to mint, key in DIR/keys/operator.json) and config.json. --suite sm2 makes a government chain (SM2/SM3).
-pujiang node start --home DIR [--api-port P] [--api-host H]
-  runs the node until SIGINT/SIGTERM; prints one JSON line {"event":"started","api":URL,...} on stdout
+pujiang node start --home DIR [--api-port P] [--api-host H] [--init [--suite S]]
+  runs the node until SIGINT/SIGTERM; prints one JSON line {"event":"started","api":URL,...} on stdout;
+  --init first initialises DIR if it holds no node yet (as pujiang init)
 pujiang node replay --home DIR
   re-executes every stored block from genesis and checks every header, receipt and certificate (exit 1 on a mismatch)`;
 
@@ -64,11 +66,26 @@ export async function runNode(args: readonly string[], io: CommandIo): Promise<n
 async function start(args: readonly string[], io: CommandIo): Promise<number> {
   const { values } = parseArgs({
     args: [...args],
-    options: { home: { type: 'string' }, 'api-port': { type: 'string' }, 'api-host': { type: 'string' } },
+    options: {
+      home: { type: 'string' },
+      'api-port': { type: 'string' },
+      'api-host': { type: 'string' },
+      init: { type: 'boolean' },
+      suite: { type: 'string' },
+    },
     strict: true,
   });
   const home = required(values, 'home');
   const apiPort = intOption(values, 'api-port', 0, 65535);
+  if (values.suite !== undefined && !values.init) throw usageError('--suite goes with --init');
+  if (values.init && !existsSync(homePaths(home).genesis)) {
+    const suite = values.suite ?? 'ed25519';
+    if (!isSuiteId(suite)) throw usageError(`unknown suite ${suite}`, { option: 'suite' });
+    const init = initHome({ home, suite });
+    io.err(
+      `initialised ${home}: chain ${init.genesis.chainId}, operator key ${init.paths.operatorKey} (address ${init.operatorAddress})`,
+    );
+  }
   const running = await startNode({
     home,
     ...(apiPort === undefined ? {} : { apiPort }),
