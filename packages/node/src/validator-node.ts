@@ -29,6 +29,8 @@ export interface ValidatorNodeOptions {
   readonly mempool?: Pick<MempoolOptions, 'maxTxs' | 'maxBytes' | 'maxPerSender' | 'nonceWindow'>;
   /** Signature-verification workers (default: one per core). */
   readonly verifyWorkers?: number;
+  /** Keep the bodies of only the latest this-many blocks (default 0: keep everything). */
+  readonly keepBlocks?: number;
 }
 
 export type CommitListener = (committed: CommittedBlock) => void;
@@ -60,7 +62,7 @@ export class ValidatorNode {
 
   constructor(o: ValidatorNodeOptions) {
     const g = o.genesis;
-    this.chain = Chain.open(chainDir(o.dataDir), g, o.modules);
+    this.chain = Chain.open(chainDir(o.dataDir), g, o.modules, { keepBlocks: o.keepBlocks ?? 0 });
     this.pool = new VerifyPool(o.verifyWorkers === undefined ? {} : { workers: o.verifyWorkers });
     this.set = newValidatorSet(g.validators.map((v) => v.power));
     this.publicKey = {

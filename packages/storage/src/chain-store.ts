@@ -8,6 +8,7 @@ export type StorageErrorCode = 'STORAGE_CLOSED' | 'STORAGE_CORRUPT' | 'STORAGE_U
 export const TABLES = [
   'meta',
   'blocks',
+  'headers',
   'block-hashes',
   'certificates',
   'receipts',

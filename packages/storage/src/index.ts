@@ -1,2 +1,2 @@
-export type { StorageErrorCode } from './chain-store.js';
+export type { StorageErrorCode, Table, TableDeletes, TableWrites } from './chain-store.js';
 export { ChainStore } from './chain-store.js';

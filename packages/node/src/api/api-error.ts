@@ -8,7 +8,8 @@ export type ApiErrorCode =
   | 'API_UNSUPPORTED_MEDIA_TYPE'
   | 'API_TOO_MANY_REQUESTS'
   | 'API_UNAVAILABLE'
-  | 'API_INTERNAL';
+  | 'API_INTERNAL'
+  | 'API_PRUNED';
 
 /** An API refusal: a typed error with the HTTP status it is answered with. */
 export class ApiError extends PujiangError<string> {
@@ -28,6 +29,18 @@ export const badRequest = (message: string, details: Record<string, unknown> = {
 
 export const notFound = (what: string, details: Record<string, unknown> = {}) =>
   new ApiError(404, 'API_NOT_FOUND', `${what} not found`, details);
+
+/** 410: the block was committed but this node pruned its body (headers and certificates stay). */
+export const pruned = (height: bigint, lowest: bigint) =>
+  new ApiError(
+    410,
+    'API_PRUNED',
+    `the body of block ${height} was pruned; this node keeps blocks from ${lowest}`,
+    {
+      height: String(height),
+      lowestBodyHeight: String(lowest),
+    },
+  );
 
 /**
  * The HTTP status for a library error code: refusals that a client can fix are 4xx, a full

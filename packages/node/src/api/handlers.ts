@@ -22,7 +22,7 @@ import {
 } from '@pujiang/protocol';
 import { bytesToHex, hexToBytes } from '@pujiang/types';
 import type { ValidatorNode } from '../validator-node.js';
-import { badRequest, notFound } from './api-error.js';
+import { badRequest, notFound, pruned } from './api-error.js';
 import { Reply } from './http-io.js';
 import { isObject, parseAddress, parseBool, parseHash, parseHeight, parseTxHex } from './params.js';
 
@@ -79,6 +79,7 @@ export class ApiHandlers {
 
   block(heightParam: string): BlockResponse {
     const height = heightParam === 'latest' ? this.latestHeight() : parseHeight(heightParam);
+    if (this.chain.isPruned(height)) throw pruned(height, this.chain.lowestBodyHeight);
     const block = this.chain.block(height);
     const certificate = this.chain.certificate(height);
     if (!block || !certificate) throw notFound(`block ${height}`, { height: String(height) });

@@ -84,7 +84,14 @@ export const openApiDocument = {
       get: {
         summary: 'A block with its transactions and commit certificate',
         parameters: [heightOrLatest],
-        responses: { '200': ok('Block', ref('Block')), ...errors },
+        responses: {
+          '200': ok('Block', ref('Block')),
+          ...errors,
+          '410': {
+            description: 'Body pruned by this node (API_PRUNED); the header stays',
+            ...json(ref('Error')),
+          },
+        },
       },
     },
     '/v1/blocks/hash/{hash}': {

@@ -1,3 +1,4 @@
+import { decode, encode } from '@pujiang/codec';
 import type { CommitCertificate } from '@pujiang/consensus';
 import {
   deriveAddress,
@@ -9,7 +10,7 @@ import {
 } from '@pujiang/crypto';
 import {
   type Block,
-  type BlockHeader,
+  BlockHeader,
   blockHash,
   decodeBlock,
   decodeCertificate,
@@ -29,7 +30,7 @@ import {
   ZERO_HASH,
 } from '@pujiang/protocol';
 import { EMPTY_ROOT, SparseMerkleTree, type StateProof } from '@pujiang/state';
-import { ChainStore } from '@pujiang/storage';
+import { ChainStore, type TableDeletes } from '@pujiang/storage';
 import { bytesToHex, concatBytes, equalBytes, hexToBytes, PujiangError, utf8ToBytes } from '@pujiang/types';
 import { type BlockTx, Executor } from '../execution/executor.js';
 import type { ChainModule } from '../execution/module.js';
@@ -44,6 +45,11 @@ export interface CommittedBlock {
   readonly certificate: CommitCertificate;
   readonly txs: readonly BlockTx[];
   readonly receipts: readonly Receipt[];
+}
+
+export interface ChainOptions {
+  /** Keep the bodies of only the latest this-many blocks (0 or absent: keep everything). */
+  readonly keepBlocks?: number;
 }
 
 /** Candidate keys sort by height: 20 zero-padded digits, then the hash. */
@@ -73,10 +79,14 @@ export class Chain {
   lastBlockHash: Uint8Array = ZERO_HASH;
   lastBlockTime = 0n;
 
+  /** Lowest height whose body (transactions, receipts, tx index) is still stored. */
+  lowestBodyHeight = 1n;
+
   private constructor(
     readonly store: ChainStore,
     readonly genesis: Genesis,
     modules: readonly ChainModule[],
+    private readonly options: ChainOptions,
   ) {
     this.tree = new SparseMerkleTree(genesis.chainHash, store);
     this.executor = new Executor(this.tree, {
@@ -88,8 +98,13 @@ export class Chain {
     this.genesisHash = genesisHash(genesis);
   }
 
-  static open(path: string, genesis: Genesis, modules: readonly ChainModule[]): Chain {
-    const chain = new Chain(ChainStore.open(path), genesis, modules);
+  static open(
+    path: string,
+    genesis: Genesis,
+    modules: readonly ChainModule[],
+    options: ChainOptions = {},
+  ): Chain {
+    const chain = new Chain(ChainStore.open(path), genesis, modules, options);
     const stored = chain.store.getMeta('genesisHash');
     if (stored === undefined) {
       chain.stateRoot = chain.executor.genesis(genesis.modules);
@@ -109,6 +124,7 @@ export class Chain {
       chain.resultsRoot = chain.store.getMeta('resultsRoot')!;
       chain.lastBlockHash = chain.store.getMeta('lastBlockHash')!;
       chain.lastBlockTime = decodeU64(chain.store.getMeta('lastBlockTime'));
+      chain.lowestBodyHeight = decodeU64(chain.store.getMeta('lowestBodyHeight')) || 1n;
     }
     return chain;
   }
@@ -231,17 +247,22 @@ export class Chain {
     this.lastBlockHash = hexToBytes(hashHex);
     this.lastBlockTime = block.header.time;
     const key = String(height);
+    const pruned = this.pruneBelow(height);
     this.persistHead(
-      {},
+      { lowestBodyHeight: encodeU64(this.lowestBodyHeight) },
       {
         blocks: { [key]: encodeBlock(block) },
+        headers: { [key]: encode(BlockHeader, block.header) },
         'block-hashes': { [hashHex]: encodeU64(height) },
         certificates: { [key]: encodeCertificate(certificate) },
         receipts: { [key]: encodeReceipts(result.receipts) },
         'tx-index': txIndex,
       },
-      // Candidates of this height and below are settled.
-      { candidates: this.store.keys('candidates').filter((k) => BigInt(k.slice(0, 20)) <= height) },
+      {
+        ...pruned,
+        // Candidates of this height and below are settled.
+        candidates: this.store.keys('candidates').filter((k) => BigInt(k.slice(0, 20)) <= height),
+      },
     );
     return { block, hash: hashHex, certificate, txs, receipts: result.receipts };
   }
@@ -251,8 +272,34 @@ export class Chain {
     return bytes ? decodeBlock(bytes) : undefined;
   }
 
+  /** Headers are kept even when bodies are pruned, so the chain stays verifiable. */
   header(height: bigint): BlockHeader | undefined {
-    return this.block(height)?.header;
+    const bytes = this.store.read('headers', String(height));
+    return bytes ? decode(BlockHeader, bytes) : undefined;
+  }
+
+  /** True when the block at `height` was committed but its body has been pruned. */
+  isPruned(height: bigint): boolean {
+    return height >= 1n && height <= this.height && height < this.lowestBodyHeight;
+  }
+
+  /**
+   * With `keepBlocks` set, committing height H drops the body of height H - keepBlocks:
+   * its transactions, receipts and tx index entries. Headers, certificates and state stay.
+   */
+  private pruneBelow(height: bigint): TableDeletes {
+    const keep = BigInt(this.options.keepBlocks ?? 0);
+    if (keep <= 0n || height - keep < this.lowestBodyHeight) return {};
+    const blocks: string[] = [];
+    const txIndex: string[] = [];
+    // Normally one height per commit; more when keepBlocks was lowered since the last run.
+    for (let h = this.lowestBodyHeight; h <= height - keep; h++) {
+      const old = this.block(h);
+      if (old) for (const wire of old.txs) txIndex.push(bytesToHex(hash(this.genesis.chainHash, wire)));
+      blocks.push(String(h));
+    }
+    this.lowestBodyHeight = height - keep + 1n;
+    return { blocks, receipts: blocks, 'tx-index': txIndex };
   }
 
   heightOfBlock(hashHex: string): bigint | undefined {

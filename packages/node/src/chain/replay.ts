@@ -10,6 +10,7 @@ import type { Chain } from './chain.js';
 export interface ReplayProblem {
   readonly height: number;
   readonly check:
+    | 'pruned'
     | 'certificate'
     | 'previous-hash'
     | 'state-root'
@@ -44,6 +45,14 @@ export function replayFromGenesis(chain: Chain, modules: readonly ChainModule[])
   let results = merkleRoot(g.chainHash, []);
   let previous: Uint8Array = ZERO_HASH;
   const problems: ReplayProblem[] = [];
+  if (chain.lowestBodyHeight > 1n) {
+    problems.push({
+      height: 1,
+      check: 'pruned',
+      detail: `bodies below ${chain.lowestBodyHeight} were pruned`,
+    });
+    return { height: Number(chain.height), stateRoot: bytesToHex(chain.stateRoot), problems };
+  }
   for (let h = 1n; h <= chain.height; h++) {
     const height = Number(h);
     const block = chain.block(h);

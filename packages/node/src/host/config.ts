@@ -11,6 +11,8 @@ export interface NodeConfig {
   mempool: { maxTxs: number; maxBytes: number; maxPerSender: number; nonceWindow: number };
   /** Signature-verification worker threads; 0 means one per core. */
   verifyWorkers: number;
+  /** Keep the bodies of only the latest `keepBlocks` blocks; 0 keeps everything (the default). */
+  pruning: { keepBlocks: number };
 }
 
 export const DEFAULT_CONFIG: NodeConfig = {
@@ -19,6 +21,7 @@ export const DEFAULT_CONFIG: NodeConfig = {
   timeouts: DEFAULT_TIMEOUTS,
   mempool: { maxTxs: 50_000, maxBytes: 64 * 1024 * 1024, maxPerSender: 1_000, nonceWindow: 1_000 },
   verifyWorkers: 0,
+  pruning: { keepBlocks: 0 },
 };
 
 function invalid(message: string, field: string): PujiangError {
@@ -44,6 +47,7 @@ export function parseConfig(json: unknown): NodeConfig {
   const api = section(c.api, 'api');
   const t = section(c.timeouts, 'timeouts');
   const m = section(c.mempool, 'mempool');
+  const pruning = section(c.pruning, 'pruning');
   const d = DEFAULT_CONFIG;
   const host = api.host ?? d.api.host;
   if (typeof host !== 'string' || host.length === 0 || host.length > 255)
@@ -67,5 +71,13 @@ export function parseConfig(json: unknown): NodeConfig {
       nonceWindow: int(m.nonceWindow ?? d.mempool.nonceWindow, 'mempool.nonceWindow', 1, 1_000_000),
     },
     verifyWorkers: int(c.verifyWorkers ?? d.verifyWorkers, 'verifyWorkers', 0, 256),
+    pruning: {
+      keepBlocks: int(
+        pruning.keepBlocks ?? d.pruning.keepBlocks,
+        'pruning.keepBlocks',
+        0,
+        Number.MAX_SAFE_INTEGER,
+      ),
+    },
   };
 }

@@ -35,6 +35,7 @@ export async function startNode(p: StartNodeParameters): Promise<RunningNode> {
     timeouts: config.timeouts,
     blockIntervalMs: config.blockIntervalMs,
     mempool: config.mempool,
+    keepBlocks: config.pruning.keepBlocks,
     ...(config.verifyWorkers > 0 ? { verifyWorkers: config.verifyWorkers } : {}),
   });
   const host = p.apiHost ?? config.api.host;
