@@ -92,7 +92,7 @@ export class ApiServer {
     this.server.on('upgrade', (req, socket, head) => {
       socket.on('error', () => socket.destroy());
       const url = parseUrl(req.url);
-      if (!url || url.pathname !== '/v1/events') {
+      if (url?.pathname !== '/v1/events') {
         socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\n\r\n');
         return;
       }
