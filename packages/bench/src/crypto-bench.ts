@@ -10,7 +10,8 @@ import {
   VerifyPool,
 } from '@pujiang/crypto';
 import { utf8ToBytes } from '@pujiang/types';
-import { type BenchRecord, opsPerSecond, opsPerSecondAsync } from './record.js';
+import { type BenchRecord, opsPerSecond } from './record.js';
+import { poolVerifyRate } from './verify-limit.js';
 
 export interface CryptoBenchOptions {
   /** Milliseconds per measurement. */
@@ -96,14 +97,7 @@ export async function runCryptoBench(options: CryptoBenchOptions): Promise<Bench
         configuration: { suite, threads: 1 },
       });
 
-      // Two batches in flight, as a mempool feeding the pool would have, so workers never wait on the main thread.
-      const half = Math.ceil(items.length / 2);
-      const batches = [items.slice(0, half), items.slice(half)];
-      const poolRate = await opsPerSecondAsync(async () => {
-        const results = (await Promise.all(batches.map((b) => pool.verifyBatch(b)))).flat();
-        if (results.some((ok) => !ok)) throw new Error(`${suite}: pool rejected a valid signature`);
-        return results.length;
-      }, options.ms);
+      const poolRate = await poolVerifyRate(pool, items, options.ms);
       records.push({
         group: 'crypto',
         name: `${suite} verify (pool)`,

@@ -1,15 +1,29 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
+import { isSuiteId, type SuiteId } from '@pujiang/crypto';
 import { runConsensusBench } from './consensus-bench.js';
 import { runCryptoBench } from './crypto-bench.js';
+import { runNodeBench } from './node-bench.js';
 import type { BenchRecord } from './record.js';
 
 const { values } = parseArgs({
-  options: { quick: { type: 'boolean' }, out: { type: 'string' }, group: { type: 'string', multiple: true } },
+  options: {
+    quick: { type: 'boolean' },
+    out: { type: 'string' },
+    group: { type: 'string', multiple: true },
+    // Limits the crypto and node groups to these suites.
+    suite: { type: 'string', multiple: true },
+    // Directory for the node process's CPU profiles (node group); their top functions are printed.
+    profile: { type: 'string' },
+  },
 });
 const quick = values.quick === true;
-const groups = new Set(values.group ?? ['crypto', 'consensus']);
+const groups = new Set(values.group ?? ['crypto', 'consensus', 'node']);
+const suites = values.suite?.map((s): SuiteId => {
+  if (!isSuiteId(s)) throw new Error(`--suite: unknown suite ${s}`);
+  return s;
+});
 
 const machine = {
   cores: cpus().length,
@@ -17,12 +31,17 @@ const machine = {
   memoryGiB: Math.round(totalmem() / 2 ** 30),
   node: process.version,
   date: new Date().toISOString(),
-  command: `npm run bench${quick ? ' -- --quick' : ''}`,
+  command: ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' '),
 };
 
 const records: BenchRecord[] = [];
-if (groups.has('crypto')) records.push(...(await runCryptoBench({ ms: quick ? 500 : 1500 })));
+const only = suites ? { suites } : {};
+if (groups.has('crypto')) records.push(...(await runCryptoBench({ ms: quick ? 500 : 1500, ...only })));
 if (groups.has('consensus')) records.push(...runConsensusBench({ quick }));
+if (groups.has('node'))
+  records.push(
+    ...(await runNodeBench({ quick, ...only, ...(values.profile ? { profileDir: values.profile } : {}) })),
+  );
 
 const format = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(2));
 console.log(`\n${machine.cpu}, ${machine.cores} cores, Node ${machine.node}${quick ? ' (quick)' : ''}\n`);

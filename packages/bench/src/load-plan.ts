@@ -1,0 +1,73 @@
+import type { SuiteId } from '@pujiang/crypto';
+
+/**
+ * The contract between the orchestrator and one load-generator process: the plan goes in
+ * as a JSON file, progress and the result come back as JSON lines on stdout.
+ */
+export interface LoadPlan {
+  readonly apiUrl: string;
+  readonly chainId: string;
+  readonly suite: SuiteId;
+  /** Secret keys (hex) of accounts funded at genesis; each sends to the next one. */
+  readonly senders: readonly string[];
+  /** Offered submissions per second (first tries and retries together). */
+  readonly rate: number;
+  /** Seconds of offering; the first `warmupSeconds` are not measured. */
+  readonly seconds: number;
+  readonly warmupSeconds: number;
+  /** Per-transaction results over the WebSocket (for latency), or blocks only (less work for the node). */
+  readonly watchTxs: boolean;
+  readonly maxBatch: number;
+  readonly maxInFlight: number;
+  /** After offering stops, at most this long to get every admitted transaction committed. */
+  readonly drainSeconds: number;
+}
+
+export interface LatencySummary {
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+  readonly samples: number;
+}
+
+export interface LoadResult {
+  readonly signed: number;
+  readonly signPerSecond: number;
+  /** Submissions per second actually made in the measured window (may fall short of the plan's rate). */
+  readonly offeredPerSecond: number;
+  readonly admitted: number;
+  /** Refusals by error code (`HTTP_<status>` for a failed request), retried ones included. */
+  readonly refused: Readonly<Record<string, number>>;
+  /** Committed transactions between the first and the last block that arrived in the window. */
+  readonly committed: { readonly txs: number; readonly blocks: number; readonly seconds: number };
+  /** Commit latency in ms of transactions sent in the window (only when watching transactions). */
+  readonly latencyMs?: LatencySummary;
+  /** Receipt codes of our committed transactions other than OK (only when watching transactions). */
+  readonly failedReceipts: Readonly<Record<string, number>>;
+  /** Admitted transactions not seen committed when the drain ended. */
+  readonly undrained: number;
+  /** CPU the load generator used during the window, in cores. */
+  readonly cpuCores: number;
+}
+
+/** Lines a load generator prints: the edges of the measured window, then its result. */
+export type LoadMessage =
+  | { readonly type: 'window'; readonly edge: 'start' | 'end' }
+  | { readonly type: 'result'; readonly result: LoadResult };
+
+/** Lines the node process prints: its API address once serving, and resource usage when asked. */
+export type NodeMessage =
+  | { readonly type: 'ready'; readonly apiUrl: string }
+  | { readonly type: 'usage'; readonly usage: ProcessUsage };
+
+/** Cumulative counters; the orchestrator takes differences over a window. */
+export interface ProcessUsage {
+  readonly atMs: number;
+  /** The monotonic clock in microseconds (`process.hrtime`), which CPU profile timestamps use. */
+  readonly monotonicUs: number;
+  /** User + system CPU of all threads (main and verification workers), microseconds. */
+  readonly cpuMicros: number;
+  /** Main event loop busy and idle time, ms. */
+  readonly loopActiveMs: number;
+  readonly loopIdleMs: number;
+}

@@ -1,0 +1,30 @@
+import { createInterface } from 'node:readline';
+import { startNode } from '@pujiang/node';
+import type { NodeMessage } from './load-plan.js';
+
+/**
+ * The validator under test, run as its own process (`node node-entry.js <home>`): prints its
+ * API address, answers `usage` with its CPU and event-loop counters, and stops when stdin
+ * closes (also when the orchestrator dies), exiting normally so `--cpu-prof` is written.
+ */
+const say = (m: NodeMessage) => process.stdout.write(`${JSON.stringify(m)}\n`);
+
+const running = await startNode({ home: process.argv[2]!, log: (line) => console.error(line) });
+say({ type: 'ready', apiUrl: running.apiUrl });
+for await (const line of createInterface({ input: process.stdin })) {
+  if (line !== 'usage') continue;
+  const cpu = process.cpuUsage();
+  const loop = performance.eventLoopUtilization();
+  say({
+    type: 'usage',
+    usage: {
+      atMs: performance.now(),
+      monotonicUs: Number(process.hrtime.bigint() / 1000n),
+      cpuMicros: cpu.user + cpu.system,
+      loopActiveMs: loop.active,
+      loopIdleMs: loop.idle,
+    },
+  });
+}
+await running.stop();
+process.exit(0);

@@ -1,0 +1,38 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { generateKeyPair, type SuiteId } from '@pujiang/crypto';
+import { addressHex, initHome, type NodeConfig } from '@pujiang/node';
+import type { GenesisJson } from '@pujiang/protocol';
+import { bytesToHex } from '@pujiang/types';
+
+export interface BenchChain {
+  readonly home: string;
+  readonly chainId: string;
+  /** Secret keys (hex) of the funded sender accounts. */
+  readonly senders: string[];
+  /** The node's settings as written (defaults, API on any free port). */
+  readonly config: NodeConfig;
+  readonly genesis: GenesisJson;
+}
+
+/**
+ * A single-validator home as `pujiang init` writes it, with `senders` accounts funded at
+ * genesis so that per-sender mempool limits are not what the bench measures. Node settings
+ * and block limits are left at their defaults.
+ */
+export function prepareChain(home: string, suite: SuiteId, senders: number): BenchChain {
+  const chainId = `bench-${suite}`;
+  const init = initHome({ home, suite, chainId, apiPort: 0 });
+  const chainHash = init.genesis.chainHash;
+  const keys = Array.from({ length: senders }, () => generateKeyPair(suite));
+  const genesis = JSON.parse(readFileSync(init.paths.genesis, 'utf8')) as GenesisJson;
+  const bank = genesis.modules.bank as { balances: Record<string, string> };
+  for (const key of keys) bank.balances[addressHex(chainHash, key)] = String(10n ** 15n);
+  writeFileSync(init.paths.genesis, `${JSON.stringify(genesis, null, 2)}\n`);
+  return {
+    home,
+    chainId,
+    senders: keys.map((k) => bytesToHex(k.secretKey.bytes)),
+    config: JSON.parse(readFileSync(init.paths.config, 'utf8')) as NodeConfig,
+    genesis,
+  };
+}

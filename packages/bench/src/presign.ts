@@ -1,0 +1,68 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { HashAlgorithm, SuiteId } from '@pujiang/crypto';
+
+/** One sender's run of transfers: nonces firstNonce.. firstNonce+count-1, all to `to`. */
+export interface SenderJob {
+  readonly secretKey: string;
+  readonly firstNonce: string;
+  readonly count: number;
+  /** Recipient address, hex. */
+  readonly to: string;
+}
+
+export interface SignJob {
+  readonly suite: SuiteId;
+  readonly chainId: string;
+  readonly chainHash: HashAlgorithm;
+  readonly senders: readonly SenderJob[];
+}
+
+/** A sender's signed transfers in nonce order: canonical encodings (hex) and transaction hashes. */
+export interface SignedBatch {
+  readonly hex: string[];
+  readonly hashes: string[];
+}
+
+/** Signed transactions in submission order. */
+export interface Presigned {
+  readonly hex: readonly string[];
+  readonly hashes: readonly string[];
+}
+
+function signShare(job: SignJob): Promise<SignedBatch[]> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./sign-worker.js', import.meta.url), { workerData: job });
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`signing worker exited with code ${code}`));
+    });
+  });
+}
+
+/**
+ * Signs every sender's run on all cores (SM2 signs ~2,500/s per core, so one thread would
+ * dominate the setup), then interleaves senders round robin: consecutive submissions come
+ * from different senders, and each sender's nonces arrive in order.
+ */
+export async function presign(job: SignJob): Promise<Presigned> {
+  const threads = Math.min(availableParallelism(), job.senders.length);
+  const shares = Array.from({ length: threads }, (_, t) => ({
+    ...job,
+    senders: job.senders.filter((_, i) => i % threads === t),
+  }));
+  const signed = await Promise.all(shares.map(signShare));
+  const bySender: SignedBatch[] = job.senders.map((_, i) => signed[i % threads]![Math.floor(i / threads)]!);
+  const hex: string[] = [];
+  const hashes: string[] = [];
+  const longest = Math.max(...job.senders.map((s) => s.count));
+  for (let n = 0; n < longest; n++) {
+    for (const batch of bySender) {
+      if (n >= batch.hex.length) continue;
+      hex.push(batch.hex[n]!);
+      hashes.push(batch.hashes[n]!);
+    }
+  }
+  return { hex, hashes };
+}
