@@ -133,4 +133,50 @@ describe('mempool', () => {
     nonces.clear();
     height = 10n;
   });
+
+  it('transactions stuck behind nonce gaps never keep an includable one out (no stall when full)', async () => {
+    const mp = new Mempool(options({ maxTxs: 6, maxPerSender: 6 }));
+    const spammer = generateKeyPair('ed25519');
+    const honest = generateKeyPair('ed25519');
+    for (let n = 1n; n <= 6n; n++) await mp.add(wire(spammer, n)); // nonce 0 never comes
+    assert.equal(mp.size, 6);
+    assert.equal(mp.futureSize, 6);
+    assert.deepEqual(mp.reap(10, 1 << 20), []);
+    // Another gapped transaction is refused; an includable one evicts the oldest gapped one.
+    await assert.rejects(mp.add(wire(honest, 3n)), { code: 'MEMPOOL_FULL' });
+    const hash = await mp.add(wire(honest, 0n));
+    assert.equal(mp.size, 6);
+    assert.deepEqual(
+      mp.reap(10, 1 << 20).map((e) => e.hash),
+      [hash],
+    );
+    assert.equal(mp.pendingNonce(senderId(decodeTx(wire(honest, 0n)))), 1n);
+    // The spammer's own nonce 0 is includable too: it evicts the oldest gapped one (its nonce 1).
+    const spam = senderId(decodeTx(wire(spammer, 0n)));
+    const gapFiller = await mp.add(wire(spammer, 0n));
+    assert.equal(mp.pendingNonce(spam), 1n);
+    assert.deepEqual(
+      mp
+        .reap(10, 1 << 20)
+        .map((e) => e.hash)
+        .sort(),
+      [hash, gapFiller].sort(),
+    );
+    // Filling the gap makes the run behind it includable.
+    await mp.add(wire(spammer, 1n)).catch(() => undefined); // full again: refused unless room
+    const roomy = new Mempool(options({ maxTxs: 20, maxPerSender: 6 }));
+    for (const n of [2n, 3n, 1n]) await roomy.add(wire(spammer, n));
+    assert.equal(roomy.futureSize, 3);
+    await roomy.add(wire(spammer, 0n));
+    assert.equal(roomy.futureSize, 0);
+    assert.equal(roomy.pendingNonce(spam), 4n);
+    assert.equal(roomy.reap(10, 1 << 20).length, 4);
+  });
+
+  it('a pool full of includable transactions still refuses with MEMPOOL_FULL', async () => {
+    const mp = new Mempool(options({ maxTxs: 3, maxPerSender: 3 }));
+    const a = generateKeyPair('ed25519');
+    for (let n = 0n; n < 3n; n++) await mp.add(wire(a, n));
+    await assert.rejects(mp.add(wire(generateKeyPair('ed25519'), 0n)), { code: 'MEMPOOL_FULL' });
+  });
 });

@@ -59,16 +59,30 @@ export function senderId(tx: SignedTx): string {
   return `${tx.body.suite}:${bytesToHex(tx.body.publicKey)}`;
 }
 
+/** One sender's pending transactions by nonce, and where its contiguous (includable) run ends. */
+interface SenderQueue {
+  readonly entries: Map<bigint, MempoolEntry>;
+  /** First nonce not includable: the committed nonce plus the contiguous pending run after it. */
+  nextReady: bigint;
+}
+
 /**
  * Pending transactions, bounded in count, bytes and per sender. Admission decodes, checks
  * chain, suite, expiry, the nonce window and duplicates, then the signature (in the worker
  * pool); a full pool answers with a typed error instead of growing. Blocks are filled with
  * each sender's transactions in nonce order, starting at its committed nonce, senders taken
  * in arrival order.
+ *
+ * A transaction behind a nonce gap cannot be included until the gap fills, so such
+ * "future" transactions never keep out an includable one: when the pool is full, an
+ * includable arrival evicts the oldest future transaction. Without this, a few keys
+ * submitting gapped nonces could fill the pool and stall the chain.
  */
 export class Mempool {
   private readonly byHash = new Map<string, MempoolEntry>();
-  private readonly bySender = new Map<string, Map<bigint, MempoolEntry>>();
+  private readonly bySender = new Map<string, SenderQueue>();
+  /** Entries behind a nonce gap, oldest first (a Map keeps insertion order). */
+  private readonly future = new Map<string, MempoolEntry>();
   private bytes = 0;
   private readonly maxTxs: number;
   private readonly maxBytes: number;
@@ -90,6 +104,11 @@ export class Mempool {
     return this.bytes;
   }
 
+  /** Transactions waiting behind a nonce gap. */
+  get futureSize(): number {
+    return this.future.size;
+  }
+
   has(hash: string): boolean {
     return this.byHash.has(hash);
   }
@@ -99,23 +118,35 @@ export class Mempool {
     const tx = decodeTx(wire);
     const hash = txHash(this.o.hash, tx);
     const sender = this.o.senderOf ? this.o.senderOf(tx) : senderId(tx);
-    this.precheck(tx, hash, sender, wire.length);
+    this.precheck(tx, hash, sender, wire.length, false);
     if (!(await this.o.verify(tx)))
       throw refuse('TX_BAD_SIGNATURE', 'the signature does not verify', { hash });
-    this.precheck(tx, hash, sender, wire.length); // the pool may have changed while we waited
-    const entry: MempoolEntry = { tx, wire, hash, sender, admittedAt: performance.now() };
-    this.byHash.set(hash, entry);
-    let mine = this.bySender.get(sender);
-    if (!mine) {
-      mine = new Map();
-      this.bySender.set(sender, mine);
-    }
-    mine.set(tx.body.nonce, entry);
-    this.bytes += wire.length;
+    this.precheck(tx, hash, sender, wire.length, true); // the pool may have changed while we waited
+    this.insert({ tx, wire, hash, sender, admittedAt: performance.now() });
     return hash;
   }
 
-  private precheck(tx: SignedTx, hash: string, sender: string, size: number): void {
+  private insert(entry: MempoolEntry): void {
+    this.byHash.set(entry.hash, entry);
+    this.bytes += entry.wire.length;
+    let queue = this.bySender.get(entry.sender);
+    if (!queue) {
+      queue = { entries: new Map(), nextReady: this.o.accountNonce(entry.sender) };
+      this.bySender.set(entry.sender, queue);
+    }
+    queue.entries.set(entry.tx.body.nonce, entry);
+    if (entry.tx.body.nonce !== queue.nextReady) {
+      this.future.set(entry.hash, entry);
+      return;
+    }
+    // This one closes the gap: it and the run after it become includable.
+    for (let e = queue.entries.get(queue.nextReady); e; e = queue.entries.get(queue.nextReady)) {
+      this.future.delete(e.hash);
+      queue.nextReady++;
+    }
+  }
+
+  private precheck(tx: SignedTx, hash: string, sender: string, size: number, final: boolean): void {
     const { body } = tx;
     if (body.chainId !== this.o.chainId) {
       throw refuse('TX_WRONG_CHAIN', `the transaction is for chain "${body.chainId}"`, {
@@ -142,30 +173,40 @@ export class Mempool {
         nonce: String(body.nonce),
       });
     }
-    const mine = this.bySender.get(sender);
-    if (mine?.has(body.nonce))
+    const queue = this.bySender.get(sender);
+    if (queue?.entries.has(body.nonce))
       throw refuse('TX_NONCE_TAKEN', `nonce ${body.nonce} already has a pending transaction`);
-    if ((mine?.size ?? 0) >= this.maxPerSender)
+    if ((queue?.entries.size ?? 0) >= this.maxPerSender)
       throw refuse('MEMPOOL_SENDER_FULL', 'this sender has too many pending transactions');
-    if (this.byHash.size >= this.maxTxs || this.bytes + size > this.maxBytes) {
-      throw refuse('MEMPOOL_FULL', 'the mempool is full; try again later', {
-        size: this.byHash.size,
-        bytes: this.bytes,
-      });
+    const full = () => this.byHash.size >= this.maxTxs || this.bytes + size > this.maxBytes;
+    if (!full()) return;
+    // An includable arrival may displace transactions stuck behind gaps; nothing else may.
+    const includable = body.nonce === (queue?.nextReady ?? next);
+    if (includable && this.future.size > 0) {
+      if (!final) return; // evict only once the signature is known to be good
+      for (const victim of this.future.values()) {
+        if (!full()) break;
+        this.remove(victim.hash);
+      }
+      if (!full()) return;
     }
+    throw refuse('MEMPOOL_FULL', 'the mempool is full; try again later', {
+      size: this.byHash.size,
+      bytes: this.bytes,
+    });
   }
 
   /**
-   * Transactions for the next block: per sender, contiguous nonces from its committed one;
-   * senders in the order they first had a transaction pending (a Map keeps insertion order).
+   * Transactions for the next block: per sender, its includable run in nonce order; senders
+   * in the order they first had a transaction pending (a Map keeps insertion order).
    */
   reap(maxTxs: number, maxBytes: number): MempoolEntry[] {
     const out: MempoolEntry[] = [];
     let bytes = 0;
-    for (const [sender, mine] of this.bySender) {
+    for (const [sender, queue] of this.bySender) {
       if (out.length >= maxTxs) break;
-      for (let nonce = this.o.accountNonce(sender); ; nonce++) {
-        const entry = mine.get(nonce);
+      for (let nonce = this.o.accountNonce(sender); nonce < queue.nextReady; nonce++) {
+        const entry = queue.entries.get(nonce);
         if (!entry || out.length >= maxTxs || bytes + entry.wire.length > maxBytes) break;
         out.push(entry);
         bytes += entry.wire.length;
@@ -178,14 +219,24 @@ export class Mempool {
     return this.byHash.get(hash);
   }
 
-  /** After a block: drop what was committed, what the new nonces made stale, and what expired. */
+  /**
+   * After a block: drop what was committed, what the new nonces made stale, and what
+   * expired; then recompute each sender's includable run from its new committed nonce.
+   */
   update(committedHashes: readonly string[]): void {
     for (const hash of committedHashes) this.remove(hash);
     const next = this.o.nextHeight();
-    for (const [sender, mine] of this.bySender) {
+    for (const [sender, queue] of this.bySender) {
       const nonce = this.o.accountNonce(sender);
-      for (const entry of [...mine.values()]) {
+      for (const entry of [...queue.entries.values()]) {
         if (entry.tx.body.nonce < nonce || entry.tx.body.expiresAtHeight < next) this.remove(entry.hash);
+      }
+      if (queue.entries.size === 0) continue;
+      queue.nextReady = nonce;
+      while (queue.entries.has(queue.nextReady)) queue.nextReady++;
+      for (const entry of queue.entries.values()) {
+        if (entry.tx.body.nonce < queue.nextReady) this.future.delete(entry.hash);
+        else if (!this.future.has(entry.hash)) this.future.set(entry.hash, entry);
       }
     }
   }
@@ -194,17 +245,16 @@ export class Mempool {
     const entry = this.byHash.get(hash);
     if (!entry) return;
     this.byHash.delete(hash);
+    this.future.delete(hash);
     this.bytes -= entry.wire.length;
-    const mine = this.bySender.get(entry.sender)!;
-    mine.delete(entry.tx.body.nonce);
-    if (mine.size === 0) this.bySender.delete(entry.sender);
+    const queue = this.bySender.get(entry.sender)!;
+    queue.entries.delete(entry.tx.body.nonce);
+    // Only `update` removes includable entries, and it recomputes every sender's run after.
+    if (queue.entries.size === 0) this.bySender.delete(entry.sender);
   }
 
-  /** The next nonce of a sender counting its pending transactions (what a client should sign next). */
+  /** The next nonce of a sender counting its includable pending transactions (what a client should sign next). */
   pendingNonce(sender: string): bigint {
-    let nonce = this.o.accountNonce(sender);
-    const mine = this.bySender.get(sender);
-    while (mine?.has(nonce)) nonce++;
-    return nonce;
+    return this.bySender.get(sender)?.nextReady ?? this.o.accountNonce(sender);
   }
 }
