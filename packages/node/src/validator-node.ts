@@ -7,7 +7,7 @@ import {
   type ValidatorSet,
 } from '@pujiang/consensus';
 import { getSuite, type PublicKey, type SecretKey, VerifyPool } from '@pujiang/crypto';
-import { type Block, type Genesis, type SignedTx, senderKey, txSignBytes } from '@pujiang/protocol';
+import { type Block, type Genesis, type SignedTx, senderKey, txSignBytesFromWire } from '@pujiang/protocol';
 import { isPujiangError } from '@pujiang/types';
 import { Chain, type CommittedBlock } from './chain/chain.js';
 import { chainDir, consensusDir } from './data-dir.js';
@@ -75,11 +75,11 @@ export class ValidatorNode {
       chainId: g.chainId,
       hash: g.chainHash,
       acceptedSuites: g.acceptedSuites,
-      verify: (tx) =>
+      verify: (tx, wire) =>
         this.pool.verify({
           suite: tx.body.suite,
           publicKey: tx.body.publicKey,
-          message: txSignBytes(tx.body),
+          message: txSignBytesFromWire(tx, wire),
           signature: tx.signature,
         }),
       senderOf: (tx) => this.addressOfSender(tx),
@@ -130,7 +130,7 @@ export class ValidatorNode {
       this.candidates.get(certificate.value) ??
       this.chain.candidate(BigInt(certificate.height), certificate.value);
     if (!block) throw new Error(`decided block ${certificate.value} is not known here`);
-    const committed = this.chain.commit(block, certificate, (hash) => this.mempool.has(hash));
+    const committed = this.chain.commit(block, certificate, (hash) => this.mempool.get(hash));
     this.candidates.clear();
     this.savedCandidates.clear();
     const now = performance.now();

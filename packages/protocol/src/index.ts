@@ -47,8 +47,10 @@ export {
 export type { ChainEvent, Receipt } from './receipt.js';
 export {
   decodeReceipt,
+  decodeReceiptLeaves,
   decodeReceipts,
   encodeReceipt,
+  encodeReceiptLeaves,
   encodeReceipts,
   receiptProof,
   resultsRoot,
@@ -65,5 +67,6 @@ export {
   TxBody,
   txHash,
   txSignBytes,
+  txSignBytesFromWire,
   verifyTxSignature,
 } from './transaction.js';

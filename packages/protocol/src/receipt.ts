@@ -1,4 +1,5 @@
 import {
+  bytes,
   decode,
   encode,
   fixedBytes,
@@ -46,7 +47,8 @@ const ReceiptCodec = struct('Receipt', {
     { max: 1024 },
   ),
 });
-const Receipts = list(ReceiptCodec, { max: 100_000 });
+/** A block's receipts as stored: each receipt's own encoding (the results tree's leaves), so they are encoded once. */
+const ReceiptLeaves = list(bytes({ max: 1 << 20 }), { max: 100_000 });
 
 type ReceiptRecord = Infer<typeof ReceiptCodec>;
 
@@ -87,13 +89,21 @@ export function decodeReceipt(bytes: Uint8Array): Receipt {
   return fromRecord(decode(ReceiptCodec, bytes));
 }
 
-/** A block's receipts as stored. */
+/** A block's receipts as stored, from their encodings (`encodeReceipt` of each). */
+export function encodeReceiptLeaves(leaves: readonly Uint8Array[]): Uint8Array {
+  return encode(ReceiptLeaves, [...leaves], leaves.reduce((n, l) => n + l.length + 4, 16));
+}
+
+export function decodeReceiptLeaves(bytes: Uint8Array): Uint8Array[] {
+  return decode(ReceiptLeaves, bytes);
+}
+
 export function encodeReceipts(receipts: readonly Receipt[]): Uint8Array {
-  return encode(Receipts, receipts.map(toRecord));
+  return encodeReceiptLeaves(receipts.map(encodeReceipt));
 }
 
 export function decodeReceipts(bytes: Uint8Array): Receipt[] {
-  return decode(Receipts, bytes).map(fromRecord);
+  return decodeReceiptLeaves(bytes).map(decodeReceipt);
 }
 
 /**

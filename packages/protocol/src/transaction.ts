@@ -63,6 +63,21 @@ export function txSignBytes(body: TxBody): Uint8Array {
   return concatBytes(TX_DOMAIN, encode(TxBody, body));
 }
 
+/**
+ * The sign bytes of a decoded transaction, taken from its wire bytes without re-encoding:
+ * decoding is canonical, so the body is exactly the bytes between the version and the
+ * length-prefixed signature.
+ */
+export function txSignBytesFromWire(tx: SignedTx, wire: Uint8Array): Uint8Array {
+  const sigLength = tx.signature.length;
+  const prefix = sigLength < 0x80 ? 1 : sigLength < 0x4000 ? 2 : 3; // LEB128, at most 8192
+  const body = wire.subarray(4, wire.length - prefix - sigLength);
+  const out = new Uint8Array(TX_DOMAIN.length + body.length);
+  out.set(TX_DOMAIN, 0);
+  out.set(body, TX_DOMAIN.length);
+  return out;
+}
+
 export function signTx(body: TxBody, secretKey: SecretKey): SignedTx {
   if (secretKey.suite !== body.suite) {
     throw new PujiangError('CRYPTO_SUITE_MISMATCH', 'the key and the transaction name different suites', {});

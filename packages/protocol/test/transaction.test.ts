@@ -12,6 +12,7 @@ import {
   type SignedTx,
   signTx,
   txSignBytes,
+  txSignBytesFromWire,
   verifyTxSignature,
 } from '../src/index.js';
 
@@ -52,6 +53,7 @@ describe('transaction decoder (fuzz)', () => {
       const wire = encodeTx(tx);
       assert.deepEqual(encodeTx(decodeTx(wire)), wire);
       assert.equal(verifyTxSignature(decodeTx(wire)), true, suite);
+      assert.deepEqual(txSignBytesFromWire(decodeTx(wire), wire), txSignBytes(tx.body), suite);
     }
   });
 

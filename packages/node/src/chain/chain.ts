@@ -19,13 +19,14 @@ import {
   decodeU64,
   encodeBlock,
   encodeCertificate,
-  encodeReceipts,
+  encodeReceipt,
+  encodeReceiptLeaves,
   encodeU64,
   type Genesis,
   genesisToJson,
   type Receipt,
+  type SignedTx,
   receiptProof,
-  resultsRoot,
   txRoot,
   ZERO_HASH,
 } from '@pujiang/protocol';
@@ -79,6 +80,7 @@ export class Chain {
   lastBlockHash: Uint8Array = ZERO_HASH;
   lastBlockTime = 0n;
 
+  private readonly nonces = new Map<string, bigint>();
   /** Lowest height whose body (transactions, receipts, tx index) is still stored. */
   lowestBodyHeight = 1n;
 
@@ -213,14 +215,14 @@ export class Chain {
   }
 
   /**
-   * Executes and stores a decided block with its certificate, atomically. `signatureChecked`
-   * names transactions whose signatures were already verified (by the mempool's pool); the
-   * rest are verified here.
+   * Executes and stores a decided block with its certificate, atomically. `verified(hash)`
+   * returns transactions this node already decoded and whose signatures it verified (the
+   * mempool's entries); the rest are decoded and verified here.
    */
   commit(
     block: Block,
     certificate: CommitCertificate,
-    signatureChecked: (hash: string) => boolean = () => false,
+    verified: (hash: string) => { readonly tx: SignedTx; readonly sender: string } | undefined = () => undefined,
   ): CommittedBlock {
     if (block.header.height !== this.height + 1n) {
       throw new PujiangError<ChainErrorCode>(
@@ -230,11 +232,15 @@ export class Chain {
       );
     }
     const algorithm = this.genesis.chainHash;
+    const checked = new Set<string>();
     const txs: BlockTx[] = block.txs.map((wire) => {
-      const tx = decodeTx(wire);
-      return { tx, wire, hash: bytesToHex(hash(algorithm, wire)) };
+      const txHash = bytesToHex(hash(algorithm, wire));
+      const known = verified(txHash);
+      if (!known) return { tx: decodeTx(wire), wire, hash: txHash };
+      checked.add(txHash);
+      return { tx: known.tx, wire, hash: txHash, sender: known.sender };
     });
-    const result = this.executor.executeBlock(this.stateRoot, block.header.height, txs, signatureChecked);
+    const result = this.executor.executeBlock(this.stateRoot, block.header.height, txs, (h) => checked.has(h));
     const height = block.header.height;
     const hashHex = blockHash(algorithm, block.header);
     const txIndex: Record<string, Uint8Array> = {};
@@ -243,7 +249,9 @@ export class Chain {
     });
     this.height = height;
     this.stateRoot = result.root;
-    this.resultsRoot = resultsRoot(algorithm, result.receipts);
+    for (const [address, nonce] of result.nonces) if (this.nonces.has(address)) this.nonces.set(address, nonce);
+    const receiptLeaves = result.receipts.map(encodeReceipt);
+    this.resultsRoot = merkleRoot(algorithm, receiptLeaves);
     this.lastBlockHash = hexToBytes(hashHex);
     this.lastBlockTime = block.header.time;
     const key = String(height);
@@ -255,7 +263,7 @@ export class Chain {
         headers: { [key]: encode(BlockHeader, block.header) },
         'block-hashes': { [hashHex]: encodeU64(height) },
         certificates: { [key]: encodeCertificate(certificate) },
-        receipts: { [key]: encodeReceipts(result.receipts) },
+        receipts: { [key]: encodeReceiptLeaves(receiptLeaves) },
         'tx-index': txIndex,
       },
       {
@@ -340,8 +348,15 @@ export class Chain {
     return { value: this.tree.get(root, key), proof: this.tree.prove(root, key) };
   }
 
+  /** The next nonce of an account in the latest state (cached: the mempool asks for it per transaction). */
   nonceOf(address: string): bigint {
-    return this.executor.nonceOf(this.stateRoot, address);
+    let nonce = this.nonces.get(address);
+    if (nonce === undefined) {
+      nonce = this.executor.nonceOf(this.stateRoot, address);
+      if (this.nonces.size >= 100_000) this.nonces.clear();
+      this.nonces.set(address, nonce);
+    }
+    return nonce;
   }
 
   /** A module query at a state root (default: after the latest block); `read` observes each key read. */

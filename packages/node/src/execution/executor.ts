@@ -23,6 +23,17 @@ export interface BlockTx {
   readonly tx: SignedTx;
   readonly wire: Uint8Array;
   readonly hash: string;
+  /** The sender's address, when already known (the mempool derives it once). */
+  readonly sender?: string;
+}
+
+/** What executing a block produced. */
+export interface BlockResult {
+  readonly root: Uint8Array;
+  readonly receipts: Receipt[];
+  readonly gasUsed: number;
+  /** The next nonce of every sender of the block, as the new state holds it. */
+  readonly nonces: ReadonlyMap<string, bigint>;
 }
 
 export function toBlockTx(algorithm: HashAlgorithm, tx: SignedTx): BlockTx {
@@ -111,25 +122,27 @@ export class Executor {
     height: bigint,
     txs: readonly BlockTx[],
     signatureChecked: (hash: string) => boolean = () => false,
-  ): { root: Uint8Array; receipts: Receipt[]; gasUsed: number } {
+  ): BlockResult {
     const block = new StateOverlay(this.tree, root);
     const receipts: Receipt[] = [];
+    const nonces = new Map<string, bigint>();
     let blockGas = 0;
     for (const t of txs) {
       const signatureOk = signatureChecked(t.hash) || verifyTxSignature(t.tx);
-      const receipt = this.executeTx(block, height, t, signatureOk, this.o.maxBlockGas - blockGas);
+      const receipt = this.executeTx(block, height, t, signatureOk, this.o.maxBlockGas - blockGas, nonces);
       blockGas += receipt.gasUsed;
       receipts.push(receipt);
     }
-    return { root: block.commit(), receipts, gasUsed: blockGas };
+    return { root: block.commit(), receipts, gasUsed: blockGas, nonces };
   }
 
   private executeTx(
     block: StateOverlay,
     height: bigint,
-    { tx, wire, hash }: BlockTx,
+    { tx, wire, hash, sender: knownSender }: BlockTx,
     signatureOk: boolean,
     gasLeft: number,
+    nonces: Map<string, bigint>,
   ): Receipt {
     const refused = (code: string, message: string): Receipt => ({
       txHash: hash,
@@ -143,7 +156,7 @@ export class Executor {
     if (body.chainId !== this.o.chainId)
       return refused('TX_WRONG_CHAIN', 'the transaction is for another chain');
     if (body.expiresAtHeight < height) return refused('TX_EXPIRED', 'the transaction expired');
-    const sender = this.addressOf(tx);
+    const sender = knownSender ?? this.addressOf(tx);
     const nonce = readNonce(block, sender);
     if (body.nonce !== nonce) return refused('TX_BAD_NONCE', `expected nonce ${nonce}`);
 
@@ -175,6 +188,7 @@ export class Executor {
       message = error.message;
     }
     writeNonce(block, sender, nonce + 1n);
+    nonces.set(sender, nonce + 1n);
     return {
       txHash: hash,
       code,

@@ -1,5 +1,5 @@
-import type { HashAlgorithm, SuiteId } from '@pujiang/crypto';
-import { decodeTx, type SignedTx, txHash } from '@pujiang/protocol';
+import { hash as hashBytes, type HashAlgorithm, type SuiteId } from '@pujiang/crypto';
+import { decodeTx, type SignedTx } from '@pujiang/protocol';
 import { bytesToHex, PujiangError } from '@pujiang/types';
 
 export type MempoolErrorCode =
@@ -26,8 +26,8 @@ export interface MempoolOptions {
   readonly maxPerSender?: number;
   /** How far past the sender's next nonce a transaction may be (default 64). */
   readonly nonceWindow?: number;
-  /** Signature check; the node passes one backed by the worker pool. */
-  verify(tx: SignedTx): Promise<boolean>;
+  /** Signature check; the node passes one backed by the worker pool. `wire` is the transaction's encoding. */
+  verify(tx: SignedTx, wire: Uint8Array): Promise<boolean>;
   /** How senders are named (default `senderId`: suite and public key); the node uses addresses. */
   senderOf?(tx: SignedTx): string;
   /** The sender's next nonce in the committed state. */
@@ -116,10 +116,11 @@ export class Mempool {
   /** Admits a transaction from the wire and returns its hash, or throws a typed error. */
   async add(wire: Uint8Array): Promise<string> {
     const tx = decodeTx(wire);
-    const hash = txHash(this.o.hash, tx);
+    // Decoding is canonical, so the wire bytes are the encoding the hash is defined over.
+    const hash = bytesToHex(hashBytes(this.o.hash, wire));
     const sender = this.o.senderOf ? this.o.senderOf(tx) : senderId(tx);
     this.precheck(tx, hash, sender, wire.length, false);
-    if (!(await this.o.verify(tx)))
+    if (!(await this.o.verify(tx, wire)))
       throw refuse('TX_BAD_SIGNATURE', 'the signature does not verify', { hash });
     this.precheck(tx, hash, sender, wire.length, true); // the pool may have changed while we waited
     this.insert({ tx, wire, hash, sender, admittedAt: performance.now() });
