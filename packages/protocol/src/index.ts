@@ -55,7 +55,15 @@ export {
   receiptProof,
   resultsRoot,
 } from './receipt.js';
-export { AUTH_MODULE, decodeU64, encodeU64, moduleKey, nonceKey } from './state-keys.js';
+export {
+  AUTH_MODULE,
+  decodeU64,
+  encodeU64,
+  moduleKey,
+  moduleKeyText,
+  nonceKey,
+  nonceKeyText,
+} from './state-keys.js';
 export type { TxErrorCode } from './transaction.js';
 export {
   decodeTx,

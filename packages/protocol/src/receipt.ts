@@ -91,7 +91,11 @@ export function decodeReceipt(bytes: Uint8Array): Receipt {
 
 /** A block's receipts as stored, from their encodings (`encodeReceipt` of each). */
 export function encodeReceiptLeaves(leaves: readonly Uint8Array[]): Uint8Array {
-  return encode(ReceiptLeaves, [...leaves], leaves.reduce((n, l) => n + l.length + 4, 16));
+  return encode(
+    ReceiptLeaves,
+    [...leaves],
+    leaves.reduce((n, l) => n + l.length + 4, 16),
+  );
 }
 
 export function decodeReceiptLeaves(bytes: Uint8Array): Uint8Array[] {

@@ -9,6 +9,11 @@ export function moduleKey(module: string, key: string): Uint8Array {
   return concatBytes(utf8ToBytes(module), Uint8Array.of(0), utf8ToBytes(key));
 }
 
+/** The same state key as text (its UTF-8 encoding is `moduleKey`): cheaper to build and compare during execution. */
+export function moduleKeyText(module: string, key: string): string {
+  return `${module}\u0000${key}`;
+}
+
 /** Big-endian u64, the encoding of balances and nonces in state. */
 export function encodeU64(n: bigint): Uint8Array {
   const out = new Uint8Array(8);
@@ -25,3 +30,4 @@ export function decodeU64(bytes: Uint8Array | undefined): bigint {
 /** The account module's sequence numbers: `auth` / `nonce/<address hex>`. */
 export const AUTH_MODULE = 'auth';
 export const nonceKey = (address: string): Uint8Array => moduleKey(AUTH_MODULE, `nonce/${address}`);
+export const nonceKeyText = (address: string): string => moduleKeyText(AUTH_MODULE, `nonce/${address}`);

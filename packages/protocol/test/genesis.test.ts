@@ -52,3 +52,17 @@ describe('genesis', () => {
       assert.throws(() => parseGenesis(junk), { code: 'GENESIS_INVALID' });
   });
 });
+
+describe('state keys', () => {
+  it('the text form of a module key encodes to the byte form', async () => {
+    const { moduleKey, moduleKeyText } = await import('../src/index.js');
+    for (const [m, k] of [
+      ['bank', 'balance/01ab'],
+      ['auth', 'nonce/00'],
+      ['模块', '键/ключ'],
+      ['x', ''],
+    ] as const) {
+      assert.deepEqual(new Uint8Array(Buffer.from(moduleKeyText(m, k), 'utf8')), moduleKey(m, k));
+    }
+  });
+});

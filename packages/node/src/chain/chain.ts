@@ -25,8 +25,8 @@ import {
   type Genesis,
   genesisToJson,
   type Receipt,
-  type SignedTx,
   receiptProof,
+  type SignedTx,
   txRoot,
   ZERO_HASH,
 } from '@pujiang/protocol';
@@ -222,7 +222,8 @@ export class Chain {
   commit(
     block: Block,
     certificate: CommitCertificate,
-    verified: (hash: string) => { readonly tx: SignedTx; readonly sender: string } | undefined = () => undefined,
+    verified: (hash: string) => { readonly tx: SignedTx; readonly sender: string } | undefined = () =>
+      undefined,
   ): CommittedBlock {
     if (block.header.height !== this.height + 1n) {
       throw new PujiangError<ChainErrorCode>(
@@ -240,7 +241,9 @@ export class Chain {
       checked.add(txHash);
       return { tx: known.tx, wire, hash: txHash, sender: known.sender };
     });
-    const result = this.executor.executeBlock(this.stateRoot, block.header.height, txs, (h) => checked.has(h));
+    const result = this.executor.executeBlock(this.stateRoot, block.header.height, txs, (h) =>
+      checked.has(h),
+    );
     const height = block.header.height;
     const hashHex = blockHash(algorithm, block.header);
     const txIndex: Record<string, Uint8Array> = {};
@@ -249,7 +252,8 @@ export class Chain {
     });
     this.height = height;
     this.stateRoot = result.root;
-    for (const [address, nonce] of result.nonces) if (this.nonces.has(address)) this.nonces.set(address, nonce);
+    for (const [address, nonce] of result.nonces)
+      if (this.nonces.has(address)) this.nonces.set(address, nonce);
     const receiptLeaves = result.receipts.map(encodeReceipt);
     this.resultsRoot = merkleRoot(algorithm, receiptLeaves);
     this.lastBlockHash = hexToBytes(hashHex);

@@ -6,7 +6,8 @@ import {
   encodeTx,
   encodeU64,
   moduleKey,
-  nonceKey,
+  moduleKeyText,
+  nonceKeyText,
   type Receipt,
   type SignedTx,
   senderKey,
@@ -50,11 +51,11 @@ export interface ExecutorOptions {
 }
 
 function readNonce(state: StateOverlay, address: string): bigint {
-  return decodeU64(state.get(nonceKey(address)));
+  return decodeU64(state.get(nonceKeyText(address)));
 }
 
 function writeNonce(state: StateOverlay, address: string, nonce: bigint): void {
-  state.set(nonceKey(address), encodeU64(nonce));
+  state.set(nonceKeyText(address), encodeU64(nonce));
 }
 
 /**
@@ -78,7 +79,7 @@ export class Executor {
     for (const module of this.o.modules) module.validateGenesis?.(config[module.name]);
     for (const module of this.o.modules) {
       module.genesis?.(
-        (key, value) => state.set(moduleKey(module.name, key), value),
+        (key, value) => state.set(moduleKeyText(module.name, key), value),
         config[module.name] ?? {},
       );
     }
@@ -106,9 +107,8 @@ export class Executor {
     }
     const state = new StateOverlay(this.tree, root);
     return q((key) => {
-      const full = moduleKey(module, key);
-      const value = state.get(full);
-      onRead?.(full, value);
+      const value = state.get(moduleKeyText(module, key));
+      onRead?.(moduleKey(module, key), value);
       return value;
     }, params);
   }

@@ -1,6 +1,6 @@
 import type { Codec } from '@pujiang/codec';
 import type { HashAlgorithm } from '@pujiang/crypto';
-import { type ChainEvent, moduleKey } from '@pujiang/protocol';
+import { type ChainEvent, moduleKeyText } from '@pujiang/protocol';
 
 import { PujiangError } from '@pujiang/types';
 import { GAS, type GasMeter } from './gas.js';
@@ -52,13 +52,13 @@ export function messageContext(
   return {
     ...base,
     get(key) {
-      const value = state.get(moduleKey(module, key));
+      const value = state.get(moduleKeyText(module, key));
       gas.charge(GAS.readBase + key.length * GAS.readByte + (value?.length ?? 0) * GAS.readByte, 'read');
       return value;
     },
     set(key, value) {
       gas.charge(GAS.writeBase + (key.length + (value?.length ?? 0)) * GAS.writeByte, 'write');
-      state.set(moduleKey(module, key), value);
+      state.set(moduleKeyText(module, key), value);
     },
     emit(type, attributes) {
       gas.charge(GAS.event, 'event');

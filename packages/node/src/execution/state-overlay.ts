@@ -1,10 +1,16 @@
 import type { SparseMerkleTree } from '@pujiang/state';
-import { bytesToHex, hexToBytes } from '@pujiang/types';
+
+const utf8 = (text: string): Uint8Array => {
+  const b = Buffer.from(text, 'utf8');
+  return new Uint8Array(b.buffer, b.byteOffset, b.length);
+};
 
 /**
  * Writes of a block (or of one transaction) held in memory over a committed state root.
- * Reads see the overlay first. A transaction runs in a child overlay that is merged into
- * the block's on success and dropped on failure, so a failed transaction changes nothing.
+ * Keys are state keys as text (`moduleKeyText`; their UTF-8 bytes are the tree's keys), so
+ * the hot path compares strings instead of converting bytes. Reads see the overlay first.
+ * A transaction runs in a child overlay that is merged into the block's on success and
+ * dropped on failure, so a failed transaction changes nothing.
  */
 export class StateOverlay {
   private readonly writes = new Map<string, Uint8Array | undefined>();
@@ -15,14 +21,13 @@ export class StateOverlay {
     private readonly parent?: StateOverlay,
   ) {}
 
-  get(key: Uint8Array): Uint8Array | undefined {
-    const id = bytesToHex(key);
-    if (this.writes.has(id)) return this.writes.get(id);
-    return this.parent ? this.parent.get(key) : this.tree.get(this.root, key);
+  get(key: string): Uint8Array | undefined {
+    if (this.writes.has(key)) return this.writes.get(key);
+    return this.parent ? this.parent.get(key) : this.tree.get(this.root, utf8(key));
   }
 
-  set(key: Uint8Array, value: Uint8Array | undefined): void {
-    this.writes.set(bytesToHex(key), value);
+  set(key: string, value: Uint8Array | undefined): void {
+    this.writes.set(key, value);
   }
 
   child(): StateOverlay {
@@ -32,14 +37,14 @@ export class StateOverlay {
   /** Folds this overlay's writes into its parent. */
   mergeIntoParent(): void {
     if (!this.parent) throw new Error('a root overlay has no parent');
-    for (const [id, value] of this.writes) this.parent.writes.set(id, value);
+    for (const [key, value] of this.writes) this.parent.writes.set(key, value);
   }
 
   /** Applies the writes to the tree in one batch (the root depends only on the final contents). */
   commit(): Uint8Array {
     return this.tree.updateMany(
       this.root,
-      [...this.writes].map(([id, value]) => [hexToBytes(id), value] as const),
+      [...this.writes].map(([key, value]) => [utf8(key), value] as const),
     );
   }
 }

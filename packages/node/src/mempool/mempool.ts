@@ -1,4 +1,4 @@
-import { hash as hashBytes, type HashAlgorithm, type SuiteId } from '@pujiang/crypto';
+import { type HashAlgorithm, hash as hashBytes, type SuiteId } from '@pujiang/crypto';
 import { decodeTx, type SignedTx } from '@pujiang/protocol';
 import { bytesToHex, PujiangError } from '@pujiang/types';
 
