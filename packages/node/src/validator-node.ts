@@ -11,6 +11,7 @@ import { type Block, type Genesis, type SignedTx, senderKey, txSignBytesFromWire
 import { isPujiangError } from '@pujiang/types';
 import { Chain, type CommittedBlock } from './chain/chain.js';
 import { chainDir, consensusDir } from './data-dir.js';
+import type { BlockTx } from './execution/executor.js';
 import type { ChainModule } from './execution/module.js';
 import { Mempool, type MempoolOptions, senderId } from './mempool/mempool.js';
 import { NodeMetrics } from './metrics.js';
@@ -50,6 +51,8 @@ export class ValidatorNode {
   /** The node's id: the address of its key under the chain hash. */
   readonly nodeId: string;
   private readonly candidates = new Map<string, Block>();
+  /** For blocks this node built: their transactions as the mempool decoded and verified them. */
+  private readonly preparedTxs = new Map<string, BlockTx[]>();
   /** Candidates already written to the store (a proposer's own block is saved once). */
   private readonly savedCandidates = new Set<string>();
   private readonly set: ValidatorSet;
@@ -112,6 +115,7 @@ export class ValidatorNode {
           entries.map((e) => e.wire),
         );
         this.saveCandidate(block, hash);
+        this.preparedTxs.set(hash, entries);
         return hash;
       },
       validateValue: async (_height, value) => {
@@ -130,8 +134,14 @@ export class ValidatorNode {
       this.candidates.get(certificate.value) ??
       this.chain.candidate(BigInt(certificate.height), certificate.value);
     if (!block) throw new Error(`decided block ${certificate.value} is not known here`);
-    const committed = this.chain.commit(block, certificate, (hash) => this.mempool.get(hash));
+    const committed = this.chain.commit(
+      block,
+      certificate,
+      (hash) => this.mempool.get(hash),
+      this.preparedTxs.get(certificate.value),
+    );
     this.candidates.clear();
+    this.preparedTxs.clear();
     this.savedCandidates.clear();
     const now = performance.now();
     for (const { hash } of committed.txs) {

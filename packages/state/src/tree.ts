@@ -82,17 +82,29 @@ function firstWithBit(entries: readonly BatchEntry[], depth: number): number {
   return lo;
 }
 
+const MAX_CACHED_PATHS = 100_000;
+
 export class SparseMerkleTree {
   constructor(
     readonly algorithm: HashAlgorithm,
     private readonly store: NodeStore = new MemoryNodeStore(),
   ) {}
 
+  /** Paths of recently used keys: accounts recur block after block, and each costs a hash. */
+  private readonly paths = new Map<string, Uint8Array>();
+
   pathOf(key: Uint8Array): Uint8Array {
     if (!(key instanceof Uint8Array)) {
       throw new PujiangError<StateErrorCode>('STATE_INVALID_KEY', 'state keys are byte strings', {});
     }
-    return hash(this.algorithm, key);
+    const id = Buffer.from(key.buffer, key.byteOffset, key.length).toString('latin1');
+    let path = this.paths.get(id);
+    if (path === undefined) {
+      path = hash(this.algorithm, key);
+      if (this.paths.size >= MAX_CACHED_PATHS) this.paths.clear();
+      this.paths.set(id, path);
+    }
+    return path;
   }
 
   private node(h: Uint8Array): TreeNode {

@@ -224,6 +224,8 @@ export class Chain {
     certificate: CommitCertificate,
     verified: (hash: string) => { readonly tx: SignedTx; readonly sender: string } | undefined = () =>
       undefined,
+    /** The block's transactions already decoded, hashed and verified, in block order (the proposer has them). */
+    prepared?: readonly BlockTx[],
   ): CommittedBlock {
     if (block.header.height !== this.height + 1n) {
       throw new PujiangError<ChainErrorCode>(
@@ -234,13 +236,20 @@ export class Chain {
     }
     const algorithm = this.genesis.chainHash;
     const checked = new Set<string>();
-    const txs: BlockTx[] = block.txs.map((wire) => {
-      const txHash = bytesToHex(hash(algorithm, wire));
-      const known = verified(txHash);
-      if (!known) return { tx: decodeTx(wire), wire, hash: txHash };
-      checked.add(txHash);
-      return { tx: known.tx, wire, hash: txHash, sender: known.sender };
-    });
+    const usePrepared =
+      prepared !== undefined &&
+      prepared.length === block.txs.length &&
+      prepared.every((t, i) => t.wire === block.txs[i]);
+    if (usePrepared) for (const t of prepared) checked.add(t.hash);
+    const txs: readonly BlockTx[] = usePrepared
+      ? prepared
+      : block.txs.map((wire) => {
+          const txHash = bytesToHex(hash(algorithm, wire));
+          const known = verified(txHash);
+          if (!known) return { tx: decodeTx(wire), wire, hash: txHash };
+          checked.add(txHash);
+          return { tx: known.tx, wire, hash: txHash, sender: known.sender };
+        });
     const result = this.executor.executeBlock(this.stateRoot, block.header.height, txs, (h) =>
       checked.has(h),
     );
