@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { encode, fixedBytes, struct, u64 } from '@pujiang/codec';
 import { deriveAddress, generateKeyPair, type KeyPair } from '@pujiang/crypto';
-import { type SignedTx, signTx } from '@pujiang/protocol';
+import { encodeReceipt, type SignedTx, signTx } from '@pujiang/protocol';
 import { SparseMerkleTree } from '@pujiang/state';
-import { bytesToHex, hexToBytes } from '@pujiang/types';
-import { bank, Executor, toBlockTx } from '../src/index.js';
+import { bytesToHex, hexToBytes, PujiangError } from '@pujiang/types';
+import { bank, defineMessage, Executor, toBlockTx } from '../src/index.js';
 
 const CHAIN = 'exec-test';
 const Transfer = struct('Transfer', { to: fixedBytes(21), amount: u64 });
@@ -132,5 +132,36 @@ describe('execution with the bank module', () => {
     const r = exec(small, root, 1n, [tx(alice, 0n, bob, 1n), tx(alice, 1n, bob, 1n), tx(alice, 2n, bob, 1n)]);
     assert.ok(r.gasUsed <= 6_000);
     assert.ok(r.receipts.some((x) => x.code === 'EXEC_OUT_OF_GAS'));
+  });
+
+  it('a module that emits an event too large for a receipt fails its transaction, not the block', () => {
+    const { tree, alice } = setup();
+    const noisy = {
+      name: 'noisy',
+      messages: {
+        shout: defineMessage(Transfer, (ctx) => {
+          ctx.emit('shout', { text: 'x'.repeat(2000) });
+        }),
+        throwWeird: defineMessage(Transfer, () => {
+          throw new PujiangError('not a valid code but long '.repeat(5), 'odd');
+        }),
+      },
+    };
+    const e = new Executor(tree, {
+      chainId: CHAIN,
+      chainHash: 'sm3',
+      modules: [bank, noisy],
+      maxBlockGas: 10_000_000,
+    });
+    const root = e.genesis({ bank: { balances: {} } });
+    const r = exec(e, root, 1n, [
+      tx(alice, 0n, alice, 1n, { module: 'noisy', type: 'shout' }),
+      tx(alice, 1n, alice, 1n, { module: 'noisy', type: 'throwWeird' }),
+    ]);
+    assert.deepEqual(
+      r.receipts.map((x) => x.code),
+      ['EXEC_EVENT_INVALID', 'EXEC_MODULE_ERROR'],
+    );
+    for (const receipt of r.receipts) assert.ok(encodeReceipt(receipt).length > 0);
   });
 });

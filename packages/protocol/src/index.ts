@@ -52,8 +52,11 @@ export {
   encodeReceipt,
   encodeReceiptLeaves,
   encodeReceipts,
+  encodeReceiptWithCodec,
+  RECEIPT_LIMITS,
   receiptProof,
   resultsRoot,
+  truncateUtf8,
 } from './receipt.js';
 export {
   AUTH_MODULE,

@@ -30,21 +30,49 @@ export interface Receipt {
   readonly events: readonly ChainEvent[];
 }
 
-export const MAX_EVENT_ATTRIBUTES = 64;
-export const MAX_RECEIPT_MESSAGE = 1024;
+/** Limits of what a receipt can hold (UTF-8 bytes); execution enforces them before anything is stored. */
+export const RECEIPT_LIMITS = {
+  code: 64,
+  message: 1024,
+  events: 1024,
+  eventModule: 32,
+  eventType: 64,
+  attributes: 64,
+  attributeKey: 64,
+  attributeValue: 1024,
+} as const;
+export const MAX_EVENT_ATTRIBUTES = RECEIPT_LIMITS.attributes;
+export const MAX_RECEIPT_MESSAGE = RECEIPT_LIMITS.message;
 
+/** The longest prefix of `text` whose UTF-8 encoding fits `maxBytes` (never splitting a character). */
+export function truncateUtf8(text: string, maxBytes: number): string {
+  if (Buffer.byteLength(text, 'utf8') <= maxBytes) return text;
+  let out = '';
+  let bytes = 0;
+  for (const ch of text) {
+    const n = Buffer.byteLength(ch, 'utf8');
+    if (bytes + n > maxBytes) break;
+    out += ch;
+    bytes += n;
+  }
+  return out;
+}
+
+const L = RECEIPT_LIMITS;
 const ReceiptCodec = struct('Receipt', {
   txHash: fixedBytes(32),
-  code: string({ max: 64 }),
-  message: optional(string({ max: MAX_RECEIPT_MESSAGE })),
+  code: string({ max: L.code }),
+  message: optional(string({ max: L.message })),
   gasUsed: u64,
   events: list(
     struct('Event', {
-      module: string({ max: 32 }),
-      type: string({ max: 64 }),
-      attributes: map(string({ max: 64 }), string({ max: 1024 }), { max: MAX_EVENT_ATTRIBUTES }),
+      module: string({ max: L.eventModule }),
+      type: string({ max: L.eventType }),
+      attributes: map(string({ max: L.attributeKey }), string({ max: L.attributeValue }), {
+        max: L.attributes,
+      }),
     }),
-    { max: 1024 },
+    { max: L.events },
   ),
 });
 /** A block's receipts as stored: each receipt's own encoding (the results tree's leaves), so they are encoded once. */
@@ -56,7 +84,7 @@ function toRecord(r: Receipt): ReceiptRecord {
   return {
     txHash: hexToBytes(r.txHash),
     code: r.code,
-    ...(r.message === undefined ? {} : { message: r.message.slice(0, MAX_RECEIPT_MESSAGE) }),
+    ...(r.message === undefined ? {} : { message: truncateUtf8(r.message, L.message) }),
     gasUsed: BigInt(r.gasUsed),
     events: r.events.map((e) => ({
       module: e.module,
@@ -80,9 +108,90 @@ function fromRecord(r: ReceiptRecord): Receipt {
   };
 }
 
-/** One receipt's canonical encoding: the leaf of the block's results tree. */
-export function encodeReceipt(receipt: Receipt): Uint8Array {
+/** One receipt's canonical encoding through the generic codec (the reference for `encodeReceipt`). */
+export function encodeReceiptWithCodec(receipt: Receipt): Uint8Array {
   return encode(ReceiptCodec, toRecord(receipt));
+}
+
+/**
+ * One receipt's canonical encoding: the leaf of the block's results tree. Every committed
+ * transaction needs one, so this writes the same bytes as `encodeReceiptWithCodec` directly
+ * (a property test holds them equal); anything unusual (over a limit, a lone surrogate)
+ * goes through the codec, which refuses it with a typed error.
+ */
+export function encodeReceipt(receipt: Receipt): Uint8Array {
+  return encodeReceiptFast(receipt) ?? encodeReceiptWithCodec(receipt);
+}
+
+const encodedString = (text: string, max: number): Buffer | undefined => {
+  if (!text.isWellFormed()) return undefined;
+  const bytes = Buffer.from(text, 'utf8');
+  return bytes.length <= max ? bytes : undefined;
+};
+
+function leb128(n: number, out: number[]): void {
+  let v = n;
+  while (v >= 0x80) {
+    out.push((v & 0x7f) | 0x80);
+    v >>>= 7;
+  }
+  out.push(v);
+}
+
+function encodeReceiptFast(r: Receipt): Uint8Array | undefined {
+  if (!/^[0-9a-f]{64}$/.test(r.txHash) || !Number.isSafeInteger(r.gasUsed) || r.gasUsed < 0) return undefined;
+  if (r.events.length > L.events) return undefined;
+  const parts: Uint8Array[] = [Buffer.from(r.txHash, 'hex')];
+  const prefixed = (bytes: Buffer) => {
+    const head: number[] = [];
+    leb128(bytes.length, head);
+    parts.push(Uint8Array.from(head), bytes);
+  };
+  const code = encodedString(r.code, L.code);
+  if (!code) return undefined;
+  prefixed(code);
+  if (r.message === undefined) parts.push(Uint8Array.of(0));
+  else {
+    const message = encodedString(truncateUtf8(r.message, L.message), L.message);
+    if (!message) return undefined;
+    parts.push(Uint8Array.of(1));
+    prefixed(message);
+  }
+  const gas = Buffer.alloc(8);
+  gas.writeBigUInt64BE(BigInt(r.gasUsed));
+  parts.push(gas);
+  const count: number[] = [];
+  leb128(r.events.length, count);
+  parts.push(Uint8Array.from(count));
+  for (const e of r.events) {
+    const module = encodedString(e.module, L.eventModule);
+    const type = encodedString(e.type, L.eventType);
+    if (!module || !type) return undefined;
+    prefixed(module);
+    prefixed(type);
+    const entries = Object.entries(e.attributes);
+    if (entries.length > L.attributes) return undefined;
+    // A map is written in increasing order of its keys' encodings (length prefix first).
+    const pairs: { key: Buffer; value: Buffer }[] = [];
+    for (const [k, v] of entries) {
+      const key = encodedString(k, L.attributeKey);
+      const value = typeof v === 'string' ? encodedString(v, L.attributeValue) : undefined;
+      if (!key || !value) return undefined;
+      const head: number[] = [];
+      leb128(key.length, head);
+      pairs.push({ key: Buffer.concat([Uint8Array.from(head), key]), value });
+    }
+    pairs.sort((a, b) => Buffer.compare(a.key, b.key));
+    const n: number[] = [];
+    leb128(pairs.length, n);
+    parts.push(Uint8Array.from(n));
+    for (const { key, value } of pairs) {
+      parts.push(key);
+      prefixed(value);
+    }
+  }
+  const out = Buffer.concat(parts);
+  return new Uint8Array(out.buffer, out.byteOffset, out.length);
 }
 
 export function decodeReceipt(bytes: Uint8Array): Receipt {

@@ -184,7 +184,8 @@ export class Executor {
       state.mergeIntoParent();
     } catch (error) {
       if (!isPujiangError(error)) throw error; // a bug, not bad input
-      code = error.code;
+      // A receipt holds a code of at most 64 bytes: a module with a longer one is reported generically.
+      code = /^[A-Z][A-Z0-9_]{0,63}$/.test(error.code) ? error.code : 'EXEC_MODULE_ERROR';
       message = error.message;
     }
     writeNonce(block, sender, nonce + 1n);

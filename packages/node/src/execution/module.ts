@@ -1,6 +1,6 @@
 import type { Codec } from '@pujiang/codec';
 import type { HashAlgorithm } from '@pujiang/crypto';
-import { type ChainEvent, moduleKeyText } from '@pujiang/protocol';
+import { type ChainEvent, moduleKeyText, RECEIPT_LIMITS } from '@pujiang/protocol';
 
 import { PujiangError } from '@pujiang/types';
 import { GAS, type GasMeter } from './gas.js';
@@ -62,9 +62,30 @@ export function messageContext(
     },
     emit(type, attributes) {
       gas.charge(GAS.event, 'event');
-      events.push({ module, type, attributes });
+      checkEvent(type, attributes, events.length);
+      events.push({ module, type, attributes: { ...attributes } });
     },
   };
+}
+
+const utf8Length = (text: unknown) =>
+  typeof text === 'string' ? Buffer.byteLength(text, 'utf8') : Number.POSITIVE_INFINITY;
+
+/** An event must fit a receipt: a module that emits more fails its transaction, never the block. */
+function checkEvent(type: string, attributes: Record<string, string>, emitted: number): void {
+  const L = RECEIPT_LIMITS;
+  const entries = Object.entries(attributes ?? {});
+  const bad =
+    emitted >= L.events ||
+    utf8Length(type) > L.eventType ||
+    entries.length > L.attributes ||
+    entries.some(([k, v]) => utf8Length(k) > L.attributeKey || utf8Length(v) > L.attributeValue) ||
+    ![type, ...entries.flat()].every((t) => (t as string).isWellFormed());
+  if (bad) {
+    throw moduleError('EXEC_EVENT_INVALID', `event ${String(type).slice(0, 64)} exceeds the receipt limits`, {
+      limits: L,
+    });
+  }
 }
 
 export function moduleError(
