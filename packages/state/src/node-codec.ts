@@ -7,10 +7,59 @@ const NodeCodec = union('StateNode', {
   internal: struct('Internal', { left: fixedBytes(32), right: fixedBytes(32) }),
 });
 
-export function encodeNode(node: TreeNode): Uint8Array {
+/** The codec's encoding; `encodeNode` must always equal it. */
+export function encodeNodeWithCodec(node: TreeNode): Uint8Array {
   return node.kind === 'leaf'
     ? encode(NodeCodec, { type: 'leaf', value: { path: node.path, key: node.key, value: node.value } })
     : encode(NodeCodec, { type: 'internal', value: { left: node.left, right: node.right } });
+}
+
+const INTERNAL = 1; // variant indexes follow the union's declaration order
+const LEAF = 0;
+
+function leb128Length(n: number): number {
+  let length = 1;
+  for (let v = n; v >= 0x80; v >>>= 7) length++;
+  return length;
+}
+
+function writeLeb128(out: Uint8Array, offset: number, n: number): number {
+  let v = n;
+  let at = offset;
+  while (v >= 0x80) {
+    out[at++] = (v & 0x7f) | 0x80;
+    v >>>= 7;
+  }
+  out[at++] = v;
+  return at;
+}
+
+/**
+ * A node's canonical encoding, written directly: every block stores thousands of nodes, and
+ * this skips the generic codec's walk. Unusual input (a wrong hash length, a key over the
+ * limit) goes through the codec, which refuses it with a typed error.
+ */
+export function encodeNode(node: TreeNode): Uint8Array {
+  if (node.kind === 'internal') {
+    if (node.left.length !== 32 || node.right.length !== 32) return encodeNodeWithCodec(node);
+    const out = new Uint8Array(65);
+    out[0] = INTERNAL;
+    out.set(node.left, 1);
+    out.set(node.right, 33);
+    return out;
+  }
+  if (node.path.length !== 32 || node.key.length > 1 << 16) return encodeNodeWithCodec(node);
+  const { key, value } = node;
+  const out = new Uint8Array(
+    1 + 32 + leb128Length(key.length) + key.length + leb128Length(value.length) + value.length,
+  );
+  out[0] = LEAF;
+  out.set(node.path, 1);
+  let at = writeLeb128(out, 33, key.length);
+  out.set(key, at);
+  at = writeLeb128(out, at + key.length, value.length);
+  out.set(value, at);
+  return out;
 }
 
 export function decodeNode(bytes: Uint8Array): TreeNode {

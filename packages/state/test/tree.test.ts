@@ -3,7 +3,10 @@ import { describe, it } from 'node:test';
 import { bytesToHex, utf8ToBytes } from '@pujiang/types';
 import fc from 'fast-check';
 import {
+  decodeNode,
   EMPTY_ROOT,
+  encodeNode,
+  encodeNodeWithCodec,
   MemoryNodeStore,
   SparseMerkleTree,
   type StateProof,
@@ -116,6 +119,32 @@ describe('sparse Merkle tree', () => {
         assert.ok(batchStore.size - nodesBefore <= store.size - nodesBefore + 1);
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('the direct node encoder writes exactly the codec’s bytes, and they decode back', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.record({
+            kind: fc.constant('leaf' as const),
+            path: fc.uint8Array({ minLength: 32, maxLength: 32 }),
+            key: fc.uint8Array({ maxLength: 300 }),
+            value: fc.uint8Array({ maxLength: 20_000 }),
+          }),
+          fc.record({
+            kind: fc.constant('internal' as const),
+            left: fc.uint8Array({ minLength: 32, maxLength: 32 }),
+            right: fc.uint8Array({ minLength: 32, maxLength: 32 }),
+          }),
+        ),
+        (node) => {
+          const fast = encodeNode(node);
+          assert.deepEqual(fast, encodeNodeWithCodec(node));
+          assert.deepEqual(encodeNode(decodeNode(fast)), fast);
+        },
+      ),
+      { numRuns: 1000 },
     );
   });
 
