@@ -28,6 +28,8 @@ export interface ValidatorNodeOptions {
   readonly blockIntervalMs?: number;
   /** Mempool bounds (count, bytes, per sender, nonce window). */
   readonly mempool?: Pick<MempoolOptions, 'maxTxs' | 'maxBytes' | 'maxPerSender' | 'nonceWindow'>;
+  /** Where the node reports what an operator should know (default: nowhere). */
+  readonly log?: (line: string) => void;
   /** Signature-verification workers (default: one per core). */
   readonly verifyWorkers?: number;
   /** Keep the bodies of only the latest this-many blocks (default 0: keep everything). */
@@ -78,6 +80,7 @@ export class ValidatorNode {
       chainId: g.chainId,
       hash: g.chainHash,
       acceptedSuites: g.acceptedSuites,
+      maxTxGas: g.limits.maxBlockGas,
       verify: (tx, wire) =>
         this.pool.verify({
           suite: tx.body.suite,
@@ -108,12 +111,26 @@ export class ValidatorNode {
       verify: (publicKey, message, signature) =>
         this.pool.verify({ suite: publicKey.suite, publicKey: publicKey.bytes, message, signature }),
       buildValue: async () => {
-        const entries = this.mempool.reap(g.limits.maxBlockTxs, g.limits.maxBlockBytes - 4096);
-        const { block, hash } = this.chain.buildBlock(
+        let entries = this.mempool.reap({
+          maxTxs: g.limits.maxBlockTxs,
+          maxBytes: g.limits.maxBlockBytes - 1024, // the header and the count
+          maxGas: g.limits.maxBlockGas,
+        });
+        let { block, hash } = this.chain.buildBlock(
           own,
           BigInt(Date.now()),
           entries.map((e) => e.wire),
         );
+        const problem = this.chain.blockProblem(
+          block,
+          entries.map((e) => e.tx),
+        );
+        if (problem !== undefined) {
+          // Never propose what the others would refuse: an empty block keeps the chain going.
+          o.log?.(`proposer: own block invalid (${problem}); proposing an empty block`);
+          entries = [];
+          ({ block, hash } = this.chain.buildBlock(own, BigInt(Date.now()), []));
+        }
         this.saveCandidate(block, hash);
         this.preparedTxs.set(hash, entries);
         return hash;

@@ -216,6 +216,40 @@ describe('node HTTP API (one validator, in process)', () => {
     assert.equal(refused, 400);
   });
 
+  it('bodies in flight beyond the shared budget are refused with 503 API_BUSY, and the node goes on', async () => {
+    // Slow senders: each declares a 7.5 MiB batch and sends 1 KiB of it. Eight hold 60 MiB of
+    // the 64 MiB budget; the ninth is refused at once instead of being buffered.
+    const declared = String(7.5 * 1024 * 1024);
+    const slow = Array.from({ length: 8 }, () => {
+      const req = request({
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/v1/txs/batch',
+        headers: { 'content-type': 'application/json', 'content-length': declared },
+      });
+      req.on('error', () => {});
+      req.write('{"txs":["'.padEnd(1024, '0'));
+      return req;
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    const refused = await rawRequest(
+      port,
+      'POST',
+      '/v1/txs/batch',
+      { 'content-type': 'application/json', 'content-length': declared },
+      Buffer.alloc(1024, 32),
+    );
+    for (const req of slow) req.destroy();
+    assert.equal(refused.status, 503, refused.body);
+    assert.equal(JSON.parse(refused.body).error.code, 'API_BUSY');
+    await new Promise((r) => setTimeout(r, 100));
+    // The budget comes back when the slow requests go away.
+    const ok = await postJson(`${url}/v1/txs/batch`, { txs: [] });
+    assert.equal(ok.status, 200);
+    assert.equal((await getJson(`${url}/healthz`)).status, 200);
+  });
+
   it('metrics, health and the OpenAPI document are served; every endpoint is documented', async () => {
     const metrics = await (await fetch(`${url}/metrics`)).text();
     for (const name of [
@@ -365,6 +399,19 @@ describe('node HTTP API (one validator, in process)', () => {
       }),
       { numRuns: 200 },
     );
+    // Names every JavaScript object has are not queries.
+    for (const name of [
+      'toString',
+      'constructor',
+      'hasOwnProperty',
+      'valueOf',
+      'isPrototypeOf',
+      'toLocaleString',
+    ]) {
+      const res = await rawRequest(port, 'GET', `/v1/query/bank/${name}`, {});
+      assert.equal(res.status, 404, `${name}: ${res.body}`);
+      assert.equal(JSON.parse(res.body).error.code, 'QUERY_UNKNOWN');
+    }
     const heightBefore = running.node.chain.height;
     await until(() => running.node.chain.height > heightBefore + 1n || undefined);
     assert.equal((await getJson(`${url}/healthz`)).status, 200);

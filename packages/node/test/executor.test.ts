@@ -164,4 +164,54 @@ describe('execution with the bank module', () => {
     );
     for (const receipt of r.receipts) assert.ok(encodeReceipt(receipt).length > 0);
   });
+
+  it('refuses suites the genesis does not accept, and names that are not own messages or queries', () => {
+    const { tree, alice, bob } = setup();
+    const e = new Executor(tree, {
+      chainId: CHAIN,
+      chainHash: 'sm3',
+      modules: [bank],
+      maxBlockGas: 10_000_000,
+      acceptedSuites: ['sm2'],
+    });
+    const root = e.genesis({ bank: { balances: { [addr(alice)]: '10', [addr(bob)]: '10' } } });
+    const r = exec(e, root, 1n, [
+      tx(bob, 0n, alice, 1n), // ed25519 on an sm2-only chain
+      tx(alice, 0n, bob, 1n, { type: 'constructor' }),
+      tx(alice, 1n, bob, 1n, { type: '__proto__' }),
+      tx(alice, 2n, bob, 1n, { type: 'toString' }),
+    ]);
+    assert.deepEqual(
+      r.receipts.map((x) => x.code),
+      ['TX_SUITE_NOT_ACCEPTED', 'EXEC_UNKNOWN_MESSAGE', 'EXEC_UNKNOWN_MESSAGE', 'EXEC_UNKNOWN_MESSAGE'],
+    );
+    for (const name of ['toString', 'constructor', 'hasOwnProperty', 'valueOf', '__proto__'])
+      assert.throws(() => e.query(root, 'bank', name, {}), { code: 'QUERY_UNKNOWN' }, name);
+  });
+
+  it('all events of a transaction together stay within a receipt budget', () => {
+    const { tree, alice } = setup();
+    const flood = {
+      name: 'flood',
+      messages: {
+        go: defineMessage(Transfer, (ctx) => {
+          const attributes: Record<string, string> = {};
+          for (let i = 0; i < 64; i++) attributes[`k${i}`] = 'v'.repeat(1000);
+          for (let i = 0; i < 20; i++) ctx.emit('big', attributes);
+        }),
+      },
+    };
+    const e = new Executor(tree, {
+      chainId: CHAIN,
+      chainHash: 'sm3',
+      modules: [bank, flood],
+      maxBlockGas: 1e12,
+    });
+    const root = e.genesis({ bank: { balances: {} } });
+    const r = exec(e, root, 1n, [
+      tx(alice, 0n, alice, 1n, { module: 'flood', type: 'go', gasLimit: 10n ** 11n }),
+    ]);
+    assert.equal(r.receipts[0]!.code, 'EXEC_EVENT_INVALID');
+    assert.ok(encodeReceipt(r.receipts[0]!).length < 4096);
+  });
 });

@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encode } from '@pujiang/codec';
 import { deriveAddress, type KeyPair, type SuiteId } from '@pujiang/crypto';
-import { BankTransfer, encodeTx, type Genesis, signTx } from '@pujiang/protocol';
+import {
+  BankTransfer,
+  encodeTx,
+  type Genesis,
+  type GenesisJson,
+  parseGenesis,
+  signTx,
+} from '@pujiang/protocol';
 import { bytesToHex, hexToBytes } from '@pujiang/types';
 import { initHome } from '../src/index.js';
 
@@ -21,12 +28,19 @@ export const FAST_CONFIG = {
 };
 
 /** A fresh home with a fast config; returns init's result. */
-export function testHome(suite: SuiteId = 'ed25519', config: Record<string, unknown> = {}) {
+export function testHome(
+  suite: SuiteId = 'ed25519',
+  config: Record<string, unknown> = {},
+  limits: Partial<Genesis['limits']> = {},
+) {
   const home = mkdtempSync(join(tmpdir(), 'pujiang-home-'));
   const init = initHome({ home, suite, apiPort: 0 });
   const current = JSON.parse(readFileSync(init.paths.config, 'utf8')) as Record<string, unknown>;
   writeFileSync(init.paths.config, JSON.stringify({ ...current, ...FAST_CONFIG, ...config }));
-  return { home, ...init };
+  const genesisJson = JSON.parse(readFileSync(init.paths.genesis, 'utf8')) as GenesisJson;
+  genesisJson.limits = { ...genesisJson.limits, ...limits };
+  writeFileSync(init.paths.genesis, JSON.stringify(genesisJson));
+  return { home, ...init, genesis: parseGenesis(genesisJson) };
 }
 
 export function transferWire(

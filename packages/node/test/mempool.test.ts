@@ -116,7 +116,7 @@ describe('mempool', () => {
     await mp.add(wire(carol, 0n));
     await mp.add(wire(carol, 3n)); // gap at 2: not reapable yet
     await mp.add(wire(dave, 0n, { expiresAtHeight: 11n }));
-    const block = mp.reap(10, 1 << 20);
+    const block = mp.reap({ maxTxs: 10, maxBytes: 1 << 20 });
     assert.deepEqual(
       block.map(
         (t) =>
@@ -129,7 +129,7 @@ describe('mempool', () => {
     height = 12n;
     mp.update(block.slice(0, 2).map((e) => e.hash));
     assert.equal(mp.size, 1); // only carol 3 is left
-    assert.deepEqual(mp.reap(10, 1 << 20), []); // still waiting for carol 2
+    assert.deepEqual(mp.reap({ maxTxs: 10, maxBytes: 1 << 20 }), []); // still waiting for carol 2
     nonces.clear();
     height = 10n;
   });
@@ -141,13 +141,13 @@ describe('mempool', () => {
     for (let n = 1n; n <= 6n; n++) await mp.add(wire(spammer, n)); // nonce 0 never comes
     assert.equal(mp.size, 6);
     assert.equal(mp.futureSize, 6);
-    assert.deepEqual(mp.reap(10, 1 << 20), []);
+    assert.deepEqual(mp.reap({ maxTxs: 10, maxBytes: 1 << 20 }), []);
     // Another gapped transaction is refused; an includable one evicts the oldest gapped one.
     await assert.rejects(mp.add(wire(honest, 3n)), { code: 'MEMPOOL_FULL' });
     const hash = await mp.add(wire(honest, 0n));
     assert.equal(mp.size, 6);
     assert.deepEqual(
-      mp.reap(10, 1 << 20).map((e) => e.hash),
+      mp.reap({ maxTxs: 10, maxBytes: 1 << 20 }).map((e) => e.hash),
       [hash],
     );
     assert.equal(mp.pendingNonce(senderId(decodeTx(wire(honest, 0n)))), 1n);
@@ -157,7 +157,7 @@ describe('mempool', () => {
     assert.equal(mp.pendingNonce(spam), 1n);
     assert.deepEqual(
       mp
-        .reap(10, 1 << 20)
+        .reap({ maxTxs: 10, maxBytes: 1 << 20 })
         .map((e) => e.hash)
         .sort(),
       [hash, gapFiller].sort(),
@@ -170,7 +170,7 @@ describe('mempool', () => {
     await roomy.add(wire(spammer, 0n));
     assert.equal(roomy.futureSize, 0);
     assert.equal(roomy.pendingNonce(spam), 4n);
-    assert.equal(roomy.reap(10, 1 << 20).length, 4);
+    assert.equal(roomy.reap({ maxTxs: 10, maxBytes: 1 << 20 }).length, 4);
   });
 
   it('a pool full of includable transactions still refuses with MEMPOOL_FULL', async () => {
@@ -178,5 +178,17 @@ describe('mempool', () => {
     const a = generateKeyPair('ed25519');
     for (let n = 0n; n < 3n; n++) await mp.add(wire(a, n));
     await assert.rejects(mp.add(wire(generateKeyPair('ed25519'), 0n)), { code: 'MEMPOOL_FULL' });
+  });
+
+  it('reaps within a block bytes (counting length prefixes) and gas, and refuses a gas limit no block could hold', async () => {
+    const mp = new Mempool(options({ maxTxs: 20, maxPerSender: 10, maxTxGas: 250_000 }));
+    const a = generateKeyPair('ed25519');
+    const b = generateKeyPair('ed25519');
+    for (let n = 0n; n < 5n; n++) await mp.add(wire(a, n));
+    for (let n = 0n; n < 5n; n++) await mp.add(wire(b, n));
+    const size = wire(a, 0n).length + 3;
+    assert.equal(mp.reap({ maxTxs: 100, maxBytes: size * 4 }).length, 4);
+    assert.equal(mp.reap({ maxTxs: 100, maxBytes: 1 << 20, maxGas: 250_000 }).length, 2); // 100,000 gas each
+    await assert.rejects(mp.add(wire(a, 5n, { gasLimit: 250_001n })), { code: 'TX_GAS_LIMIT_TOO_HIGH' });
   });
 });

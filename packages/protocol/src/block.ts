@@ -53,6 +53,16 @@ export function txRoot(algorithm: HashAlgorithm, txs: readonly Uint8Array[]): Ui
   return merkleRoot(algorithm, txs);
 }
 
+const lengthPrefixSize = (n: number) =>
+  n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x20_0000 ? 3 : n < 0x1000_0000 ? 4 : 5;
+
+/** The size of `encodeBlock(block)`, computed without encoding the transactions. */
+export function encodedBlockSize(block: Block): number {
+  let size = encode(BlockHeader, block.header).length + lengthPrefixSize(block.txs.length);
+  for (const tx of block.txs) size += lengthPrefixSize(tx.length) + tx.length;
+  return size;
+}
+
 export function encodeBlock(block: Block): Uint8Array {
   return encode(Block, block, 1024 + block.txs.reduce((n, t) => n + t.length + 4, 0));
 }

@@ -19,7 +19,16 @@ export type {
 } from './api.js';
 export type { BankMint as BankMintMessage, BankTransfer as BankTransferMessage } from './bank.js';
 export { BANK_MODULE, BankMint, BankTransfer, balanceKey, balanceStateKey, MINTER_KEY } from './bank.js';
-export { Block, BlockHeader, blockHash, decodeBlock, encodeBlock, txRoot, ZERO_HASH } from './block.js';
+export {
+  Block,
+  BlockHeader,
+  blockHash,
+  decodeBlock,
+  encodeBlock,
+  encodedBlockSize,
+  txRoot,
+  ZERO_HASH,
+} from './block.js';
 export { decodeCertificate, encodeCertificate } from './certificate.js';
 export type { BlockLimits, Genesis, GenesisErrorCode, GenesisJson, GenesisValidator } from './genesis.js';
 export { ADDRESS_HEX, genesisToJson, parseGenesis } from './genesis.js';

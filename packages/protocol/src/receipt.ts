@@ -40,6 +40,8 @@ export const RECEIPT_LIMITS = {
   attributes: 64,
   attributeKey: 64,
   attributeValue: 1024,
+  /** All events of one receipt together (well inside the 1 MiB a stored receipt may take). */
+  eventBytes: 256 * 1024,
 } as const;
 export const MAX_EVENT_ATTRIBUTES = RECEIPT_LIMITS.attributes;
 export const MAX_RECEIPT_MESSAGE = RECEIPT_LIMITS.message;

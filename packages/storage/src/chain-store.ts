@@ -40,7 +40,10 @@ export class ChainStore implements NodeStore {
 
   private constructor(path: string, cacheSize: number) {
     this.cacheSize = cacheSize;
-    this.root = open({ path, compression: false });
+    // overlappingSync (lmdb-js's default on Linux) returns from a commit before it is on disk;
+    // the consensus WAL and signer are fsynced, so the store must be too, or after a power
+    // loss the signer could be past a height the store no longer holds.
+    this.root = open({ path, compression: false, overlappingSync: false, noSync: false });
     this.nodes = this.root.openDB({ name: 'state-nodes', encoding: 'binary' });
     this.tables = new Map(TABLES.map((name) => [name, this.root.openDB({ name, encoding: 'binary' })]));
   }

@@ -6,8 +6,8 @@ export type ApiErrorCode =
   | 'API_BAD_REQUEST'
   | 'API_BODY_TOO_LARGE'
   | 'API_UNSUPPORTED_MEDIA_TYPE'
-  | 'API_TOO_MANY_REQUESTS'
   | 'API_UNAVAILABLE'
+  | 'API_BUSY'
   | 'API_INTERNAL'
   | 'API_PRUNED';
 

@@ -11,6 +11,30 @@ export class Reply {
   ) {}
 }
 
+/**
+ * Request bodies held in memory at once, across all requests: a flood of large bodies is
+ * answered 503 instead of exhausting memory. A reservation is released by its `release`.
+ */
+export class BodyBudget {
+  private used = 0;
+  constructor(readonly capacity: number) {}
+
+  reserve(bytes: number): () => void {
+    if (this.used + bytes > this.capacity) {
+      throw new ApiError(503, 'API_BUSY', 'the node is receiving too much at once; retry shortly', {
+        inFlightBytes: this.used,
+      });
+    }
+    this.used += bytes;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.used -= bytes;
+    };
+  }
+}
+
 /** Reads a JSON body of at most `limit` bytes; anything else is a typed 4xx. */
 export function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
   const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();

@@ -4,7 +4,7 @@ import type { ValidatorNode } from '../validator-node.js';
 import { ApiError } from './api-error.js';
 import { EventHub } from './events.js';
 import { ApiHandlers } from './handlers.js';
-import { errorBody, Reply, readJsonBody, sendJson, sendText } from './http-io.js';
+import { BodyBudget, errorBody, Reply, readJsonBody, sendJson, sendText } from './http-io.js';
 import { openApiDocument } from './openapi.js';
 
 export interface ApiServerOptions {
@@ -15,6 +15,8 @@ export interface ApiServerOptions {
   /** Largest JSON body of a single submission (default 512 KiB) and of a batch (default 8 MiB). */
   readonly maxBodyBytes?: number;
   readonly maxBatchBodyBytes?: number;
+  /** Request bodies held at once across all requests (default 64 MiB); beyond it, 503 API_BUSY. */
+  readonly maxBodyBytesInFlight?: number;
   /** Log for unexpected (non-Pujiang) errors. */
   readonly log?: (line: string) => void;
 }
@@ -39,6 +41,7 @@ export class ApiServer {
   readonly events: EventHub;
   private readonly handlers: ApiHandlers;
   private readonly routes: Route[];
+  private readonly bodies: BodyBudget;
 
   constructor(
     private readonly node: ValidatorNode,
@@ -49,6 +52,7 @@ export class ApiServer {
     const h = this.handlers;
     const maxBody = o.maxBodyBytes ?? 512 * 1024;
     const maxBatch = o.maxBatchBodyBytes ?? 8 * 1024 * 1024;
+    this.bodies = new BodyBudget(o.maxBodyBytesInFlight ?? 64 * 1024 * 1024);
     this.routes = [
       { method: 'GET', pattern: /^\/v1\/status$/, handle: () => h.status() },
       { method: 'GET', pattern: /^\/v1\/genesis$/, handle: () => h.genesis() },
@@ -60,12 +64,12 @@ export class ApiServer {
       {
         method: 'POST',
         pattern: /^\/v1\/txs\/batch$/,
-        handle: async (_m, _q, req) => h.submitBatch(await readJsonBody(req, maxBatch)),
+        handle: (_m, _q, req) => this.withBody(req, maxBatch, (body) => h.submitBatch(body)),
       },
       {
         method: 'POST',
         pattern: /^\/v1\/txs$/,
-        handle: async (_m, _q, req) => h.submit(await readJsonBody(req, maxBody)),
+        handle: (_m, _q, req) => this.withBody(req, maxBody, (body) => h.submit(body)),
       },
       { method: 'GET', pattern: /^\/v1\/txs\/([^/]+)$/, handle: ([x]) => h.tx(x!) },
       { method: 'GET', pattern: /^\/v1\/accounts\/([^/]+)$/, handle: ([x]) => h.account(x!) },
@@ -81,7 +85,7 @@ export class ApiServer {
     this.server = createServer(
       { maxHeaderSize: 16 * 1024, requestTimeout: 120_000, headersTimeout: 20_000, keepAliveTimeout: 65_000 },
       (req, res) => {
-        this.handle(req, res).catch((error) => this.fail(res, error));
+        this.handle(req, res).catch((error) => this.fail(req, res, error));
       },
     );
     this.server.maxConnections = 2048;
@@ -98,6 +102,33 @@ export class ApiServer {
       }
       this.events.handleUpgrade(req, socket, head, url.searchParams);
     });
+  }
+
+  /**
+   * Reads a JSON body within the shared budget and runs `handle` on it; the reservation (the
+   * declared length, or the limit when none is declared) lasts until the handler is done,
+   * since the parsed body lives that long.
+   */
+  private async withBody(
+    req: IncomingMessage,
+    limit: number,
+    handle: (body: unknown) => unknown,
+  ): Promise<unknown> {
+    const declared = Number(req.headers['content-length']);
+    let release: () => void;
+    try {
+      release = this.bodies.reserve(
+        Number.isSafeInteger(declared) && declared >= 0 && declared <= limit ? declared : limit,
+      );
+    } catch (error) {
+      req.resume(); // discard the body; the refusal is answered
+      throw error;
+    }
+    try {
+      return await handle(await readJsonBody(req, limit));
+    } finally {
+      release();
+    }
   }
 
   /** Starts listening; resolves with the bound port. */
@@ -159,10 +190,13 @@ export class ApiServer {
     sendJson(res, 200, { status: 'ok', height: Number(this.node.chain.height) });
   }
 
-  private fail(res: ServerResponse, error: unknown): void {
+  private fail(req: IncomingMessage, res: ServerResponse, error: unknown): void {
     const { status, body } = errorBody(error);
-    if (status >= 500)
+    if (status >= 500 && status !== 503)
       this.o.log?.(`api: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    // A body refused before it was read would be taken for the next request on this
+    // connection: close it instead.
+    if (!req.complete && !res.headersSent) res.setHeader('connection', 'close');
     sendJson(res, status, body);
   }
 

@@ -11,6 +11,7 @@ import {
 import {
   type Block,
   BlockHeader,
+  type BlockLimits,
   blockHash,
   decodeBlock,
   decodeCertificate,
@@ -19,6 +20,7 @@ import {
   decodeU64,
   encodeBlock,
   encodeCertificate,
+  encodedBlockSize,
   encodeReceipt,
   encodeReceiptLeaves,
   encodeU64,
@@ -48,6 +50,28 @@ export interface CommittedBlock {
   readonly receipts: readonly Receipt[];
 }
 
+/** Which genesis block limit a block breaks (transactions, encoded bytes, sum of gas limits), if any. */
+export function blockLimitProblem(
+  limits: BlockLimits,
+  block: Block,
+  txs: readonly SignedTx[],
+): 'block-txs' | 'block-bytes' | 'block-gas' | undefined {
+  if (block.txs.length > limits.maxBlockTxs) return 'block-txs';
+  if (encodedBlockSize(block) > limits.maxBlockBytes) return 'block-bytes';
+  let gas = 0n;
+  for (const tx of txs) gas += tx.body.gasLimit;
+  return gas > BigInt(limits.maxBlockGas) ? 'block-gas' : undefined;
+}
+
+/** What the chain's head is after a block; `Chain` holds it and the store's `meta` table persists it. */
+interface Head {
+  readonly height: bigint;
+  readonly stateRoot: Uint8Array;
+  readonly resultsRoot: Uint8Array;
+  readonly lastBlockHash: Uint8Array;
+  readonly lastBlockTime: bigint;
+}
+
 export interface ChainOptions {
   /** Keep the bodies of only the latest this-many blocks (0 or absent: keep everything). */
   readonly keepBlocks?: number;
@@ -65,8 +89,8 @@ export function genesisHash(genesis: Genesis): string {
  * The replicated application: blocks in, state out. It builds and checks block candidates,
  * and commits a decided block with its execution results, certificate, receipts, indexes and
  * state changes in one store transaction, so after a crash at any moment the node is at the
- * previous height or the new one, complete. It keeps every block and state version (no
- * pruning), so any height can be read and proven.
+ * previous height or the new one, complete. By default it keeps every block and state
+ * version, so any height can be read and proven; `keepBlocks` prunes old block bodies.
  */
 export class Chain {
   readonly executor: Executor;
@@ -91,12 +115,7 @@ export class Chain {
     private readonly options: ChainOptions,
   ) {
     this.tree = new SparseMerkleTree(genesis.chainHash, store);
-    this.executor = new Executor(this.tree, {
-      chainId: genesis.chainId,
-      chainHash: genesis.chainHash,
-      modules,
-      maxBlockGas: genesis.limits.maxBlockGas,
-    });
+    this.executor = Executor.forGenesis(this.tree, genesis, modules);
     this.genesisHash = genesisHash(genesis);
   }
 
@@ -135,15 +154,16 @@ export class Chain {
     extraMeta: Readonly<Record<string, Uint8Array>>,
     rows: Parameters<ChainStore['commit']>[1],
     deletes: Parameters<ChainStore['commit']>[2] = {},
+    head: Head = this,
   ): void {
     this.store.commit(
       {
         ...extraMeta,
-        stateRoot: this.stateRoot,
-        height: encodeU64(this.height),
-        resultsRoot: this.resultsRoot,
-        lastBlockHash: this.lastBlockHash,
-        lastBlockTime: encodeU64(this.lastBlockTime),
+        stateRoot: head.stateRoot,
+        height: encodeU64(head.height),
+        resultsRoot: head.resultsRoot,
+        lastBlockHash: head.lastBlockHash,
+        lastBlockTime: encodeU64(head.lastBlockTime),
       },
       rows,
       deletes,
@@ -197,21 +217,38 @@ export class Chain {
   }
 
   /** The application's verdict on a proposed block (line 22's valid(v)). */
-  validateBlock(block: Block): boolean {
+  validateBlock(block: Block, decoded?: readonly SignedTx[]): boolean {
+    return this.blockProblem(block, decoded) === undefined;
+  }
+
+  /**
+   * Why a proposed block is invalid, or undefined: it must extend our head with our roots,
+   * keep the genesis limits (transactions, encoded bytes, and the sum of gas limits, as
+   * Cosmos bounds a block), and hold only decodable transactions. `decoded` spares decoding
+   * a block whose transactions this node already holds decoded (its own proposal).
+   */
+  blockProblem(block: Block, decoded?: readonly SignedTx[]): string | undefined {
     const h = block.header;
-    if (h.version !== 1 || h.chainId !== this.genesis.chainId || h.height !== this.height + 1n) return false;
-    if (!equalBytes(h.previousHash, this.lastBlockHash) || !equalBytes(h.stateRoot, this.stateRoot))
-      return false;
-    if (!equalBytes(h.resultsRoot, this.resultsRoot) || h.time <= this.lastBlockTime) return false;
-    if (h.txCount !== block.txs.length || block.txs.length > this.genesis.limits.maxBlockTxs) return false;
-    if (encodeBlock(block).length > this.genesis.limits.maxBlockBytes) return false;
-    if (!equalBytes(h.txRoot, txRoot(this.genesis.chainHash, block.txs))) return false;
-    try {
-      for (const tx of block.txs) decodeTx(tx);
-    } catch {
-      return false;
+    const limits = this.genesis.limits;
+    if (h.version !== 1 || h.chainId !== this.genesis.chainId || h.height !== this.height + 1n)
+      return 'header';
+    if (!equalBytes(h.previousHash, this.lastBlockHash)) return 'previous-hash';
+    if (!equalBytes(h.stateRoot, this.stateRoot) || !equalBytes(h.resultsRoot, this.resultsRoot))
+      return 'roots';
+    if (h.time <= this.lastBlockTime) return 'time';
+    if (h.txCount !== block.txs.length) return 'tx-count';
+    let txs = decoded;
+    if (txs === undefined || txs.length !== block.txs.length) {
+      try {
+        txs = block.txs.map((wire) => decodeTx(wire));
+      } catch {
+        return 'undecodable-tx';
+      }
     }
-    return true;
+    const overLimit = blockLimitProblem(limits, block, txs);
+    if (overLimit) return overLimit;
+    if (!equalBytes(h.txRoot, txRoot(this.genesis.chainHash, block.txs))) return 'tx-root';
+    return undefined;
   }
 
   /**
@@ -259,18 +296,20 @@ export class Chain {
     txs.forEach((t, i) => {
       txIndex[t.hash] = concatBytes(encodeU64(height), encodeU64(BigInt(i)));
     });
-    this.height = height;
-    this.stateRoot = result.root;
-    for (const [address, nonce] of result.nonces)
-      if (this.nonces.has(address)) this.nonces.set(address, nonce);
     const receiptLeaves = result.receipts.map(encodeReceipt);
-    this.resultsRoot = merkleRoot(algorithm, receiptLeaves);
-    this.lastBlockHash = hexToBytes(hashHex);
-    this.lastBlockTime = block.header.time;
+    // The new head is computed in full and written before any field changes, so a failure
+    // anywhere leaves this object at the previous height, matching the store.
+    const head: Head = {
+      height,
+      stateRoot: result.root,
+      resultsRoot: merkleRoot(algorithm, receiptLeaves),
+      lastBlockHash: hexToBytes(hashHex),
+      lastBlockTime: block.header.time,
+    };
     const key = String(height);
-    const pruned = this.pruneBelow(height);
+    const { deletes: pruned, lowest } = this.pruneBelow(height);
     this.persistHead(
-      { lowestBodyHeight: encodeU64(this.lowestBodyHeight) },
+      { lowestBodyHeight: encodeU64(lowest) },
       {
         blocks: { [key]: encodeBlock(block) },
         headers: { [key]: encode(BlockHeader, block.header) },
@@ -284,7 +323,12 @@ export class Chain {
         // Candidates of this height and below are settled.
         candidates: this.store.keys('candidates').filter((k) => BigInt(k.slice(0, 20)) <= height),
       },
+      head,
     );
+    Object.assign(this, head);
+    this.lowestBodyHeight = lowest;
+    for (const [address, nonce] of result.nonces)
+      if (this.nonces.has(address)) this.nonces.set(address, nonce);
     return { block, hash: hashHex, certificate, txs, receipts: result.receipts };
   }
 
@@ -308,9 +352,10 @@ export class Chain {
    * With `keepBlocks` set, committing height H drops the body of height H - keepBlocks:
    * its transactions, receipts and tx index entries. Headers, certificates and state stay.
    */
-  private pruneBelow(height: bigint): TableDeletes {
+  private pruneBelow(height: bigint): { deletes: TableDeletes; lowest: bigint } {
     const keep = BigInt(this.options.keepBlocks ?? 0);
-    if (keep <= 0n || height - keep < this.lowestBodyHeight) return {};
+    if (keep <= 0n || height - keep < this.lowestBodyHeight)
+      return { deletes: {}, lowest: this.lowestBodyHeight };
     const blocks: string[] = [];
     const txIndex: string[] = [];
     // Normally one height per commit; more when keepBlocks was lowered since the last run.
@@ -319,8 +364,7 @@ export class Chain {
       if (old) for (const wire of old.txs) txIndex.push(bytesToHex(hash(this.genesis.chainHash, wire)));
       blocks.push(String(h));
     }
-    this.lowestBodyHeight = height - keep + 1n;
-    return { blocks, receipts: blocks, 'tx-index': txIndex };
+    return { deletes: { blocks, receipts: blocks, 'tx-index': txIndex }, lowest: height - keep + 1n };
   }
 
   heightOfBlock(hashHex: string): bigint | undefined {

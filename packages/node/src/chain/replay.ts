@@ -5,12 +5,13 @@ import { MemoryNodeStore, SparseMerkleTree } from '@pujiang/state';
 import { bytesToHex, equalBytes, hexToBytes } from '@pujiang/types';
 import { Executor, toBlockTx } from '../execution/executor.js';
 import type { ChainModule } from '../execution/module.js';
-import type { Chain } from './chain.js';
+import { blockLimitProblem, type Chain } from './chain.js';
 
 export interface ReplayProblem {
   readonly height: number;
   readonly check:
     | 'pruned'
+    | 'limits'
     | 'certificate'
     | 'previous-hash'
     | 'state-root'
@@ -35,12 +36,7 @@ export interface ReplayReturnType {
 export function replayFromGenesis(chain: Chain, modules: readonly ChainModule[]): ReplayReturnType {
   const g = chain.genesis;
   const tree = new SparseMerkleTree(g.chainHash, new MemoryNodeStore());
-  const executor = new Executor(tree, {
-    chainId: g.chainId,
-    chainHash: g.chainHash,
-    modules,
-    maxBlockGas: g.limits.maxBlockGas,
-  });
+  const executor = Executor.forGenesis(tree, g, modules);
   let root = executor.genesis(g.modules);
   let results = merkleRoot(g.chainHash, []);
   let previous: Uint8Array = ZERO_HASH;
@@ -76,6 +72,12 @@ export function replayFromGenesis(chain: Chain, modules: readonly ChainModule[])
     if (!equalBytes(block.header.resultsRoot, results))
       problems.push({ height, check: 'results-root', detail: 'receipts differ from the replay' });
     const txs = block.txs.map((wire) => toBlockTx(g.chainHash, decodeTx(wire)));
+    const overLimit = blockLimitProblem(
+      g.limits,
+      block,
+      txs.map((t) => t.tx),
+    );
+    if (overLimit) problems.push({ height, check: 'limits', detail: overLimit });
     const result = executor.executeBlock(root, h, txs);
     const stored = chain.receipts(h);
     if (!stored || !equalBytes(encodeReceipts(stored), encodeReceipts(result.receipts)))

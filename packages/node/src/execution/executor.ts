@@ -1,10 +1,11 @@
 import { decode } from '@pujiang/codec';
-import { deriveAddress, type HashAlgorithm, hash } from '@pujiang/crypto';
+import { deriveAddress, type HashAlgorithm, hash, type SuiteId } from '@pujiang/crypto';
 import {
   type ChainEvent,
   decodeU64,
   encodeTx,
   encodeU64,
+  type Genesis,
   moduleKey,
   moduleKeyText,
   nonceKeyText,
@@ -48,6 +49,13 @@ export interface ExecutorOptions {
   readonly modules: readonly ChainModule[];
   /** Gas for all transactions of a block together. */
   readonly maxBlockGas: number;
+  /** Signature suites the genesis accepts; a transaction in another suite fails (a consensus rule, not only an admission check). Default: all. */
+  readonly acceptedSuites?: readonly SuiteId[];
+}
+
+/** An own property only: `constructor`, `toString` and friends are not messages or queries. */
+function own<T>(table: Readonly<Record<string, T>> | undefined, name: string): T | undefined {
+  return table !== undefined && Object.hasOwn(table, name) ? table[name] : undefined;
 }
 
 function readNonce(state: StateOverlay, address: string): bigint {
@@ -65,6 +73,17 @@ function writeNonce(state: StateOverlay, address: string, nonce: bigint): void {
  */
 export class Executor {
   private readonly modules: ReadonlyMap<string, ChainModule>;
+
+  /** The executor a chain's genesis defines (the node and the replay audit must build the same one). */
+  static forGenesis(tree: SparseMerkleTree, genesis: Genesis, modules: readonly ChainModule[]): Executor {
+    return new Executor(tree, {
+      chainId: genesis.chainId,
+      chainHash: genesis.chainHash,
+      modules,
+      maxBlockGas: genesis.limits.maxBlockGas,
+      acceptedSuites: genesis.acceptedSuites,
+    });
+  }
 
   constructor(
     private readonly tree: SparseMerkleTree,
@@ -101,7 +120,7 @@ export class Executor {
     params: unknown,
     onRead?: (key: Uint8Array, value: Uint8Array | undefined) => void,
   ): unknown {
-    const q = this.modules.get(module)?.queries?.[name];
+    const q = own(this.modules.get(module)?.queries, name);
     if (!q) {
       throw moduleError('QUERY_UNKNOWN', `unknown query ${module}/${name}`, { module, name });
     }
@@ -155,6 +174,8 @@ export class Executor {
     if (!signatureOk) return refused('TX_BAD_SIGNATURE', 'the signature does not verify');
     if (body.chainId !== this.o.chainId)
       return refused('TX_WRONG_CHAIN', 'the transaction is for another chain');
+    if (this.o.acceptedSuites && !this.o.acceptedSuites.includes(body.suite))
+      return refused('TX_SUITE_NOT_ACCEPTED', `this chain does not accept ${body.suite} signatures`);
     if (body.expiresAtHeight < height) return refused('TX_EXPIRED', 'the transaction expired');
     const sender = knownSender ?? this.addressOf(tx);
     const nonce = readNonce(block, sender);
@@ -167,7 +188,7 @@ export class Executor {
     let message: string | undefined;
     try {
       gas.charge(GAS.txBase + wire.length * GAS.txByte, 'transaction size');
-      const handler = this.modules.get(body.module)?.messages[body.type];
+      const handler = own(this.modules.get(body.module)?.messages, body.type);
       if (!handler) throw moduleError('EXEC_UNKNOWN_MESSAGE', `unknown message ${body.module}/${body.type}`);
       let decoded: unknown;
       try {

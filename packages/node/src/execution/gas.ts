@@ -9,6 +9,7 @@ export const GAS = {
   writeBase: 500,
   writeByte: 10,
   event: 200,
+  eventByte: 10,
 } as const;
 
 export class GasMeter {

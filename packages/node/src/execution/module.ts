@@ -49,6 +49,7 @@ export function messageContext(
   events: ChainEvent[],
   base: { height: bigint; sender: string; chainHash: HashAlgorithm },
 ): MessageContext {
+  let eventBytes = 0;
   return {
     ...base,
     get(key) {
@@ -61,8 +62,9 @@ export function messageContext(
       state.set(moduleKeyText(module, key), value);
     },
     emit(type, attributes) {
-      gas.charge(GAS.event, 'event');
-      checkEvent(type, attributes, events.length);
+      const size = checkEvent(type, attributes, events.length, eventBytes);
+      gas.charge(GAS.event + size * GAS.eventByte, 'event');
+      eventBytes += size;
       events.push({ module, type, attributes: { ...attributes } });
     },
   };
@@ -71,12 +73,23 @@ export function messageContext(
 const utf8Length = (text: unknown) =>
   typeof text === 'string' ? Buffer.byteLength(text, 'utf8') : Number.POSITIVE_INFINITY;
 
-/** An event must fit a receipt: a module that emits more fails its transaction, never the block. */
-function checkEvent(type: string, attributes: Record<string, string>, emitted: number): void {
+/**
+ * An event must fit a receipt: a module that emits more (per event, or in all, counting the
+ * receipt's byte budget) fails its transaction, never the block. Returns the event's size.
+ */
+function checkEvent(
+  type: string,
+  attributes: Record<string, string>,
+  emitted: number,
+  bytesSoFar: number,
+): number {
   const L = RECEIPT_LIMITS;
   const entries = Object.entries(attributes ?? {});
+  let size = utf8Length(type) + 8;
+  for (const [k, v] of entries) size += utf8Length(k) + utf8Length(v) + 6;
   const bad =
     emitted >= L.events ||
+    bytesSoFar + size > L.eventBytes ||
     utf8Length(type) > L.eventType ||
     entries.length > L.attributes ||
     entries.some(([k, v]) => utf8Length(k) > L.attributeKey || utf8Length(v) > L.attributeValue) ||
@@ -86,6 +99,7 @@ function checkEvent(type: string, attributes: Record<string, string>, emitted: n
       limits: L,
     });
   }
+  return size;
 }
 
 export function moduleError(

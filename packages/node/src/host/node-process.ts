@@ -36,6 +36,7 @@ export async function startNode(p: StartNodeParameters): Promise<RunningNode> {
     blockIntervalMs: config.blockIntervalMs,
     mempool: config.mempool,
     keepBlocks: config.pruning.keepBlocks,
+    ...(p.log ? { log: p.log } : {}),
     ...(config.verifyWorkers > 0 ? { verifyWorkers: config.verifyWorkers } : {}),
   });
   const host = p.apiHost ?? config.api.host;

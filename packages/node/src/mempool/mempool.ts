@@ -12,6 +12,7 @@ export type MempoolErrorCode =
   | 'TX_NONCE_TOO_HIGH'
   | 'TX_NONCE_TAKEN'
   | 'TX_EXPIRED'
+  | 'TX_GAS_LIMIT_TOO_HIGH'
   | 'TX_DUPLICATE';
 
 export interface MempoolOptions {
@@ -24,6 +25,8 @@ export interface MempoolOptions {
   readonly maxBytes?: number;
   /** Transactions held per sender, at most (default 100). */
   readonly maxPerSender?: number;
+  /** Largest gas limit a transaction may ask for (the block gas limit: more could never be included). */
+  readonly maxTxGas?: number;
   /** How far past the sender's next nonce a transaction may be (default 64). */
   readonly nonceWindow?: number;
   /** Signature check; the node passes one backed by the worker pool. `wire` is the transaction's encoding. */
@@ -57,6 +60,13 @@ function refuse(
 /** A sender is its suite and public key. */
 export function senderId(tx: SignedTx): string {
   return `${tx.body.suite}:${bytesToHex(tx.body.publicKey)}`;
+}
+
+/** What one block may hold: transactions, their encoded bytes, and the sum of their gas limits. */
+export interface ReapLimits {
+  readonly maxTxs: number;
+  readonly maxBytes: number;
+  readonly maxGas?: number;
 }
 
 /** One sender's pending transactions by nonce, and where its contiguous (includable) run ends. */
@@ -159,6 +169,15 @@ export class Mempool {
         suite: body.suite,
       });
     }
+    if (this.o.maxTxGas !== undefined && body.gasLimit > BigInt(this.o.maxTxGas)) {
+      throw refuse(
+        'TX_GAS_LIMIT_TOO_HIGH',
+        `the gas limit ${body.gasLimit} exceeds the block's ${this.o.maxTxGas}`,
+        {
+          gasLimit: String(body.gasLimit),
+        },
+      );
+    }
     if (body.expiresAtHeight < this.o.nextHeight()) {
       throw refuse('TX_EXPIRED', `the transaction expired at height ${body.expiresAtHeight}`, { hash });
     }
@@ -201,16 +220,22 @@ export class Mempool {
    * Transactions for the next block: per sender, its includable run in nonce order; senders
    * in the order they first had a transaction pending (a Map keeps insertion order).
    */
-  reap(maxTxs: number, maxBytes: number): MempoolEntry[] {
+  reap(limits: ReapLimits): MempoolEntry[] {
     const out: MempoolEntry[] = [];
     let bytes = 0;
+    let gas = 0n;
+    const maxGas = BigInt(limits.maxGas ?? Number.MAX_SAFE_INTEGER);
     for (const [sender, queue] of this.bySender) {
-      if (out.length >= maxTxs) break;
+      if (out.length >= limits.maxTxs) break;
       for (let nonce = this.o.accountNonce(sender); nonce < queue.nextReady; nonce++) {
         const entry = queue.entries.get(nonce);
-        if (!entry || out.length >= maxTxs || bytes + entry.wire.length > maxBytes) break;
+        if (!entry || out.length >= limits.maxTxs) break;
+        // Each transaction takes its bytes plus a length prefix (at most 3 bytes) in the block.
+        const size = entry.wire.length + 3;
+        if (bytes + size > limits.maxBytes || gas + entry.tx.body.gasLimit > maxGas) break; // next sender
         out.push(entry);
-        bytes += entry.wire.length;
+        bytes += size;
+        gas += entry.tx.body.gasLimit;
       }
     }
     return out;
