@@ -81,6 +81,7 @@ export function blockMessages(
 /** Past this many bytes queued to a slow subscriber, it is dropped (1013: try again later, resuming from a height). */
 const MAX_BUFFERED = 8 * 1024 * 1024;
 const MAX_SUBSCRIBERS = 256;
+const MAX_EARLY_BLOCKS = 1024;
 
 /**
  * The `/v1/events` WebSocket: a subscriber names a filter in the URL, gets the stored blocks
@@ -130,7 +131,10 @@ export class EventHub {
     let sentThrough = this.node.chain.height;
     const live = (c: CommittedBlock) => {
       if (replaying) {
-        early.push(c);
+        // Blocks decided during a long replay wait here, within the same bound as the socket.
+        if (early.length >= MAX_EARLY_BLOCKS)
+          ws.close(1013, 'replay fell too far behind; resume with fromHeight');
+        else early.push(c);
         return;
       }
       sentThrough = c.block.header.height;

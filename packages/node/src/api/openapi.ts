@@ -178,7 +178,7 @@ export const openApiDocument = {
     '/v1/query/{module}/{name}': {
       get: {
         summary:
-          "A module query. Other query parameters are the query's own (e.g. `address` for bank/balance). With prove=true, the query runs on the state committed by header `height` (default: latest) and every state key it read comes with a proof.",
+          "A module query. Other query parameters are the query's own (e.g. `address` for bank/balance). Without prove, it runs on the state after the latest block, and `height` in the answer is that block. With prove=true, it runs on the state that header `height` commits to (its stateRoot: the state after block height-1; default: the latest header), and every state key it read comes with a proof.",
         parameters: [
           pathParam('module', 'Module name, e.g. bank'),
           pathParam('name', 'Query name, e.g. balance'),

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateKeyPair, type KeyPair, type SuiteId } from '@pujiang/crypto';
@@ -70,7 +71,10 @@ export function initHome(p: InitParameters): InitReturnType {
   const operatorKey = generateKeyPair(suite);
   const operatorAddress = addressHex(chainHash, operatorKey);
   const genesisJson: GenesisJson = {
-    chainId: p.chainId ?? (chainHash === 'sm3' ? 'pujiang-gov-local' : 'pujiang-dev-local'),
+    // A random suffix: two chains created apart must not share an id, or their signed
+    // transactions would be valid on both.
+    chainId:
+      p.chainId ?? `${chainHash === 'sm3' ? 'pujiang-gov' : 'pujiang-dev'}-${randomBytes(4).toString('hex')}`,
     chainHash,
     acceptedSuites: acceptedFor(suite),
     validators: [
