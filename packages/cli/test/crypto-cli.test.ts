@@ -4,15 +4,8 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { SUITE_IDS } from '@pujiang/crypto';
 import { bytesToHex, hexToBytes, utf8ToBytes } from '@pujiang/types';
-import { type CommandIo, EXIT, runCli } from '../src/run.js';
-
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CommandIo = { out: (l) => out.push(l), err: (l) => err.push(l) };
-  const code = await runCli(argv, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+import { EXIT } from '../src/run.js';
+import { run } from './run-in-process.js';
 
 const SM2 = {
   publicKey:

@@ -3,15 +3,8 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { type CommandIo, EXIT, runCli } from '../src/run.js';
-
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CommandIo = { out: (l) => out.push(l), err: (l) => err.push(l) };
-  const code = await runCli(argv, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+import { EXIT } from '../src/run.js';
+import { run } from './run-in-process.js';
 
 describe('pujiang init and keys', () => {
   it('init writes a government chain (sm2 keys, sm3 hash) with a unique chain id and refuses to overwrite it', async () => {
