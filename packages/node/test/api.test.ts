@@ -179,6 +179,43 @@ describe('node HTTP API (one validator, in process)', () => {
     );
   });
 
+  it('a binary batch (length-prefixed encodings) is admitted like a JSON one; bad framing is a 400', async () => {
+    const { body: account } = await getJson(`${url}/v1/accounts/${operatorAddress}`);
+    const n = BigInt(account.pendingNonce);
+    const wires = [0n, 1n, 2n].map((i) => transferWire(genesis, operatorKey, n + i, bobAddress, 1n));
+    const framed = Buffer.concat(
+      wires.flatMap((w) => {
+        const head = Buffer.alloc(4);
+        head.writeUInt32BE(w.length);
+        return [head, Buffer.from(w)];
+      }),
+    );
+    const ok = await rawRequest(
+      port,
+      'POST',
+      '/v1/txs/batch',
+      { 'content-type': 'application/octet-stream' },
+      framed,
+    );
+    assert.equal(ok.status, 200, ok.body);
+    assert.equal(JSON.parse(ok.body).results.filter((r: { hash?: string }) => r.hash).length, 3);
+    for (const bad of [
+      framed.subarray(0, framed.length - 1),
+      Buffer.from([0, 0, 0, 0]),
+      Buffer.from([0, 0]),
+    ]) {
+      const res = await rawRequest(
+        port,
+        'POST',
+        '/v1/txs/batch',
+        { 'content-type': 'application/octet-stream' },
+        bad,
+      );
+      assert.equal(res.status, 400, res.body);
+      assert.equal(JSON.parse(res.body).error.code, 'API_BAD_REQUEST');
+    }
+  });
+
   it('blocks by height, by hash and latest agree; the certificate certifies the header', async () => {
     const { body: latest } = await getJson(`${url}/v1/blocks/latest`);
     const { body: byHeight } = await getJson(`${url}/v1/blocks/${latest.header.height}`);

@@ -26,6 +26,8 @@ import { badRequest, notFound, pruned } from './api-error.js';
 import { Reply } from './http-io.js';
 import { isObject, parseAddress, parseBool, parseHash, parseHeight, parseTxHex } from './params.js';
 
+export const MAX_BATCH = 10_000;
+
 /** The JSON answers of `/v1`, computed from the node's chain, mempool and state. */
 export class ApiHandlers {
   constructor(private readonly node: ValidatorNode) {}
@@ -169,12 +171,23 @@ export class ApiHandlers {
   async submitBatch(body: unknown): Promise<SubmitBatchResponse> {
     if (!isObject(body) || !Array.isArray(body.txs))
       throw badRequest('the body must be an object {"txs": [hex, ...]}');
-    if (body.txs.length > 10_000)
+    if (body.txs.length > MAX_BATCH)
       throw badRequest('at most 10,000 transactions per batch', { count: body.txs.length });
+    const txs = body.txs;
+    return this.submitEach(txs.length, (i) => parseTxHex(txs[i], `txs[${i}]`));
+  }
+
+  /** A binary batch, already framed (see `parseBinaryBatch`). */
+  submitBatchWires(wires: readonly Uint8Array[]): Promise<SubmitBatchResponse> {
+    return this.submitEach(wires.length, (i) => wires[i]!);
+  }
+
+  /** Admits each transaction on its own; a refusal is that item's result, not the batch's. */
+  private async submitEach(count: number, wire: (i: number) => Uint8Array): Promise<SubmitBatchResponse> {
     const results = await Promise.all(
-      body.txs.map(async (item, i) => {
+      Array.from({ length: count }, async (_, i) => {
         try {
-          return { hash: await this.node.submit(parseTxHex(item, `txs[${i}]`)) };
+          return { hash: await this.node.submit(wire(i)) };
         } catch (error) {
           const e = error as { code?: unknown; message?: unknown; details?: unknown };
           if (typeof e.code !== 'string') throw error;

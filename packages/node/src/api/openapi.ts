@@ -139,7 +139,14 @@ export const openApiDocument = {
         summary: 'Submit up to 10,000 signed transactions; each is admitted or refused on its own',
         requestBody: {
           required: true,
-          ...json(obj({ txs: { type: 'array', maxItems: 10000, items: hex('tx') } })),
+          description:
+            'JSON {"txs": [hex, ...]}, or application/octet-stream: each transaction as a 4-byte big-endian length and its canonical encoding, back to back (no hex or JSON to parse, for high-rate clients).',
+          content: {
+            'application/json': {
+              schema: obj({ txs: { type: 'array', maxItems: 10000, items: hex('tx') } }),
+            },
+            'application/octet-stream': { schema: { type: 'string', format: 'binary' } },
+          },
         },
         responses: {
           '200': ok(

@@ -1,10 +1,21 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { MAX_TX_BYTES } from '@pujiang/protocol';
 import type { ValidatorNode } from '../validator-node.js';
 import { ApiError } from './api-error.js';
 import { EventHub } from './events.js';
-import { ApiHandlers } from './handlers.js';
-import { BodyBudget, errorBody, Reply, readJsonBody, sendJson, sendText } from './http-io.js';
+import { ApiHandlers, MAX_BATCH } from './handlers.js';
+import {
+  BodyBudget,
+  errorBody,
+  mediaType,
+  parseBinaryBatch,
+  Reply,
+  readBody,
+  readJsonBody,
+  sendJson,
+  sendText,
+} from './http-io.js';
 import { openApiDocument } from './openapi.js';
 
 export interface ApiServerOptions {
@@ -64,12 +75,18 @@ export class ApiServer {
       {
         method: 'POST',
         pattern: /^\/v1\/txs\/batch$/,
-        handle: (_m, _q, req) => this.withBody(req, maxBatch, (body) => h.submitBatch(body)),
+        handle: (_m, _q, req) =>
+          mediaType(req) === 'application/octet-stream'
+            ? this.withBody(req, maxBatch, async () =>
+                h.submitBatchWires(parseBinaryBatch(await readBody(req, maxBatch), MAX_BATCH, MAX_TX_BYTES)),
+              )
+            : this.withBody(req, maxBatch, async () => h.submitBatch(await readJsonBody(req, maxBatch))),
       },
       {
         method: 'POST',
         pattern: /^\/v1\/txs$/,
-        handle: (_m, _q, req) => this.withBody(req, maxBody, (body) => h.submit(body)),
+        handle: (_m, _q, req) =>
+          this.withBody(req, maxBody, async () => h.submit(await readJsonBody(req, maxBody))),
       },
       { method: 'GET', pattern: /^\/v1\/txs\/([^/]+)$/, handle: ([x]) => h.tx(x!) },
       { method: 'GET', pattern: /^\/v1\/accounts\/([^/]+)$/, handle: ([x]) => h.account(x!) },
@@ -105,14 +122,14 @@ export class ApiServer {
   }
 
   /**
-   * Reads a JSON body within the shared budget and runs `handle` on it; the reservation (the
-   * declared length, or the limit when none is declared) lasts until the handler is done,
-   * since the parsed body lives that long.
+   * Runs `handle` (which reads the body) within the shared in-flight budget; the reservation
+   * (the declared length, or the limit when none is declared) lasts until the handler is
+   * done, since the parsed body lives that long.
    */
   private async withBody(
     req: IncomingMessage,
     limit: number,
-    handle: (body: unknown) => unknown,
+    handle: () => Promise<unknown>,
   ): Promise<unknown> {
     const declared = Number(req.headers['content-length']);
     let release: () => void;
@@ -125,7 +142,7 @@ export class ApiServer {
       throw error;
     }
     try {
-      return await handle(await readJsonBody(req, limit));
+      return await handle();
     } finally {
       release();
     }
