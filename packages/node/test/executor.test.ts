@@ -214,4 +214,39 @@ describe('execution with the bank module', () => {
     assert.equal(r.receipts[0]!.code, 'EXEC_EVENT_INVALID');
     assert.ok(encodeReceipt(r.receipts[0]!).length < 4096);
   });
+
+  it('a module that declares its events cannot emit undeclared types or attributes', () => {
+    const { tree, alice } = setup();
+    const strict = {
+      name: 'strict',
+      events: { done: ['id'] },
+      messages: {
+        ok: defineMessage(Transfer, (ctx) => ctx.emit('done', { id: '1' })),
+        otherType: defineMessage(Transfer, (ctx) => ctx.emit('undone', { id: '1' })),
+        otherAttribute: defineMessage(Transfer, (ctx) => ctx.emit('done', { id: '1', extra: 'x' })),
+      },
+    };
+    const e = new Executor(tree, {
+      chainId: CHAIN,
+      chainHash: 'sm3',
+      modules: [bank, strict],
+      maxBlockGas: 10_000_000,
+    });
+    const root = e.genesis({ bank: { balances: {} } });
+    const r = exec(e, root, 1n, [
+      tx(alice, 0n, alice, 1n, { module: 'strict', type: 'ok' }),
+      tx(alice, 1n, alice, 1n, { module: 'strict', type: 'otherType' }),
+      tx(alice, 2n, alice, 1n, { module: 'strict', type: 'otherAttribute' }),
+    ]);
+    assert.deepEqual(
+      r.receipts.map((x) => x.code),
+      ['OK', 'EXEC_EVENT_UNDECLARED', 'EXEC_EVENT_UNDECLARED'],
+    );
+    assert.deepEqual(e.describeModules()[1], {
+      name: 'strict',
+      messages: ['ok', 'otherType', 'otherAttribute'],
+      queries: [],
+      events: { done: ['id'] },
+    });
+  });
 });

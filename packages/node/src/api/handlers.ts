@@ -57,6 +57,10 @@ export class ApiHandlers {
     return genesisToJson(this.chain.genesis);
   }
 
+  modules() {
+    return { modules: this.chain.executor.describeModules() };
+  }
+
   validators(heightParam: string | null): ValidatorsResponse {
     const height = heightParam === null ? this.chain.height + 1n : parseHeight(heightParam);
     if (height > this.chain.height + 1n)

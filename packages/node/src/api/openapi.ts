@@ -73,6 +73,27 @@ export const openApiDocument = {
     '/v1/genesis': {
       get: { summary: 'The genesis document', responses: { '200': ok('Genesis', { type: 'object' }) } },
     },
+    '/v1/modules': {
+      get: {
+        summary: "The chain's modules: message types, queries and declared events with their attributes",
+        responses: {
+          '200': ok(
+            'Modules',
+            obj({
+              modules: {
+                type: 'array',
+                items: obj({
+                  name: { type: 'string' },
+                  messages: { type: 'array', items: { type: 'string' } },
+                  queries: { type: 'array', items: { type: 'string' } },
+                  events: { oneOf: [{ type: 'object' }, { type: 'null' }] },
+                }),
+              },
+            }),
+          ),
+        },
+      },
+    },
     '/v1/validators': {
       get: {
         summary: 'The validator set of a height (default: the next height)',

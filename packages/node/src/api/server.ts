@@ -67,6 +67,7 @@ export class ApiServer {
     this.routes = [
       { method: 'GET', pattern: /^\/v1\/status$/, handle: () => h.status() },
       { method: 'GET', pattern: /^\/v1\/genesis$/, handle: () => h.genesis() },
+      { method: 'GET', pattern: /^\/v1\/modules$/, handle: () => h.modules() },
       { method: 'GET', pattern: /^\/v1\/openapi\.json$/, handle: () => openApiDocument },
       { method: 'GET', pattern: /^\/v1\/validators$/, handle: (_m, q) => h.validators(q.get('height')) },
       { method: 'GET', pattern: /^\/v1\/blocks\/hash\/([^/]+)$/, handle: ([x]) => h.blockByHash(x!) },

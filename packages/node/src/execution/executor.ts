@@ -109,6 +109,21 @@ export class Executor {
     return bytesToHex(deriveAddress(this.o.chainHash, senderKey(tx.body)));
   }
 
+  /** What each module offers: message types, queries and declared events (for `GET /v1/modules`). */
+  describeModules(): {
+    name: string;
+    messages: string[];
+    queries: string[];
+    events: Record<string, readonly string[]> | null;
+  }[] {
+    return this.o.modules.map((m) => ({
+      name: m.name,
+      messages: Object.keys(m.messages),
+      queries: Object.keys(m.queries ?? {}),
+      events: m.events ? { ...m.events } : null,
+    }));
+  }
+
   nonceOf(root: Uint8Array, address: string): bigint {
     return readNonce(new StateOverlay(this.tree, root), address);
   }
@@ -188,7 +203,8 @@ export class Executor {
     let message: string | undefined;
     try {
       gas.charge(GAS.txBase + wire.length * GAS.txByte, 'transaction size');
-      const handler = own(this.modules.get(body.module)?.messages, body.type);
+      const module = this.modules.get(body.module);
+      const handler = own(module?.messages, body.type);
       if (!handler) throw moduleError('EXEC_UNKNOWN_MESSAGE', `unknown message ${body.module}/${body.type}`);
       let decoded: unknown;
       try {
@@ -199,7 +215,7 @@ export class Executor {
         });
       }
       handler.handle(
-        messageContext(body.module, state, gas, events, { height, sender, chainHash: this.o.chainHash }),
+        messageContext(module!, state, gas, events, { height, sender, chainHash: this.o.chainHash }),
         decoded,
       );
       state.mergeIntoParent();

@@ -30,10 +30,16 @@ export function defineMessage<M>(
   return { codec: codec as Codec<unknown>, handle: (ctx, message) => handle(ctx, message as M) };
 }
 
-/** A module in the manner of Cosmos SDK modules: its messages, queries and genesis. */
+/** A module in the manner of Cosmos SDK modules: its messages, queries, events and genesis. */
 export interface ChainModule {
   readonly name: string;
   readonly messages: Readonly<Record<string, MessageHandler>>;
+  /**
+   * The events the module emits, each with its attribute names. When present, emitting an
+   * undeclared type or attribute fails the transaction, so subscribers can rely on the list
+   * (`GET /v1/modules` publishes it).
+   */
+  readonly events?: Readonly<Record<string, readonly string[]>>;
   readonly queries?: Readonly<
     Record<string, (read: (key: string) => Uint8Array | undefined, params: unknown) => unknown>
   >;
@@ -43,7 +49,7 @@ export interface ChainModule {
 }
 
 export function messageContext(
-  module: string,
+  module: ChainModule,
   state: StateOverlay,
   gas: GasMeter,
   events: ChainEvent[],
@@ -53,21 +59,38 @@ export function messageContext(
   return {
     ...base,
     get(key) {
-      const value = state.get(moduleKeyText(module, key));
+      const value = state.get(moduleKeyText(module.name, key));
       gas.charge(GAS.readBase + key.length * GAS.readByte + (value?.length ?? 0) * GAS.readByte, 'read');
       return value;
     },
     set(key, value) {
       gas.charge(GAS.writeBase + (key.length + (value?.length ?? 0)) * GAS.writeByte, 'write');
-      state.set(moduleKeyText(module, key), value);
+      state.set(moduleKeyText(module.name, key), value);
     },
     emit(type, attributes) {
+      checkDeclared(module, type, attributes);
       const size = checkEvent(type, attributes, events.length, eventBytes);
       gas.charge(GAS.event + size * GAS.eventByte, 'event');
       eventBytes += size;
-      events.push({ module, type, attributes: { ...attributes } });
+      events.push({ module: module.name, type, attributes: { ...attributes } });
     },
   };
+}
+
+function checkDeclared(module: ChainModule, type: string, attributes: Record<string, string>): void {
+  if (module.events === undefined) return;
+  const declared = Object.hasOwn(module.events, type) ? module.events[type] : undefined;
+  const stray = declared && Object.keys(attributes ?? {}).find((k) => !declared.includes(k));
+  if (declared === undefined || stray !== undefined) {
+    throw moduleError(
+      'EXEC_EVENT_UNDECLARED',
+      `${module.name} did not declare event ${type}${stray ? ` with ${stray}` : ''}`,
+      {
+        module: module.name,
+        type,
+      },
+    );
+  }
 }
 
 const utf8Length = (text: unknown) =>

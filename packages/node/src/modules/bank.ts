@@ -33,6 +33,7 @@ const AMOUNT = /^(0|[1-9][0-9]{0,19})$/;
 
 export const bank: ChainModule = {
   name: BANK_MODULE,
+  events: { transfer: ['from', 'to', 'amount'], mint: ['to', 'amount'] },
   messages: {
     transfer: defineMessage(BankTransfer, (ctx, message) => {
       if (message.amount === 0n) throw moduleError('BANK_ZERO_AMOUNT', 'transfer a positive amount');
