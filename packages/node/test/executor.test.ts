@@ -249,4 +249,39 @@ describe('execution with the bank module', () => {
       events: { done: ['id'] },
     });
   });
+
+  it('values carried from block to block (advance) give the same roots as reading the tree every time', () => {
+    const { tree, alice, bob } = setup();
+    const cached = new Executor(tree, {
+      chainId: CHAIN,
+      chainHash: 'sm3',
+      modules: [bank],
+      maxBlockGas: 10_000_000,
+    });
+    const plain = new Executor(tree, {
+      chainId: CHAIN,
+      chainHash: 'sm3',
+      modules: [bank],
+      maxBlockGas: 10_000_000,
+    });
+    const roots = [cached.genesis({ bank: { balances: { [addr(alice)]: '1000', [addr(bob)]: '5' } } })];
+    const blockAt = (height: bigint) => [
+      tx(alice, (height - 1n) * 2n, bob, height),
+      tx(alice, (height - 1n) * 2n + 1n, bob, 1n),
+    ];
+    for (let height = 1n; height <= 4n; height++) {
+      const root = roots[roots.length - 1]!;
+      const a = exec(cached, root, height, blockAt(height));
+      cached.advance(root, a.root, a.writes);
+      assert.deepEqual(a.root, exec(plain, root, height, blockAt(height)).root);
+      roots.push(a.root);
+    }
+    assert.equal(balance(cached, roots[4]!, bob), String(5 + 1 + 2 + 3 + 4 + 4));
+    // A block executed on an older root must not see the newer values.
+    assert.deepEqual(exec(cached, roots[1]!, 2n, blockAt(2n)).root, roots[2]);
+    assert.deepEqual(
+      exec(cached, roots[2]!, 3n, [tx(alice, 4n, bob, 100n)]).root,
+      exec(plain, roots[2]!, 3n, [tx(alice, 4n, bob, 100n)]).root,
+    );
+  });
 });

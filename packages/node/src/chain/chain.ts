@@ -325,6 +325,7 @@ export class Chain {
       },
       head,
     );
+    this.executor.advance(this.stateRoot, head.stateRoot, result.writes);
     Object.assign(this, head);
     this.lowestBodyHeight = lowest;
     for (const [address, nonce] of result.nonces)

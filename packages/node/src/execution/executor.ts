@@ -15,7 +15,7 @@ import {
   verifyTxSignature,
 } from '@pujiang/protocol';
 import { EMPTY_ROOT, type SparseMerkleTree } from '@pujiang/state';
-import { bytesToHex, isPujiangError } from '@pujiang/types';
+import { bytesToHex, equalBytes, isPujiangError } from '@pujiang/types';
 import { GAS, GasMeter } from './gas.js';
 import { type ChainModule, messageContext, moduleError } from './module.js';
 import { StateOverlay } from './state-overlay.js';
@@ -36,7 +36,12 @@ export interface BlockResult {
   readonly gasUsed: number;
   /** The next nonce of every sender of the block, as the new state holds it. */
   readonly nonces: ReadonlyMap<string, bigint>;
+  /** Every state key the block changed, with its new value (undefined: deleted). */
+  readonly writes: ReadonlyMap<string, Uint8Array | undefined>;
 }
+
+/** Values of the latest committed state, so execution reads recurring accounts without walking the tree. */
+const MAX_KNOWN_VALUES = 200_000;
 
 export function toBlockTx(algorithm: HashAlgorithm, tx: SignedTx): BlockTx {
   const wire = encodeTx(tx);
@@ -73,6 +78,7 @@ function writeNonce(state: StateOverlay, address: string, nonce: bigint): void {
  */
 export class Executor {
   private readonly modules: ReadonlyMap<string, ChainModule>;
+  private latest: { root: Uint8Array; values: Map<string, Uint8Array | undefined> } | undefined;
 
   /** The executor a chain's genesis defines (the node and the replay audit must build the same one). */
   static forGenesis(tree: SparseMerkleTree, genesis: Genesis, modules: readonly ChainModule[]): Executor {
@@ -107,6 +113,21 @@ export class Executor {
 
   addressOf(tx: SignedTx): string {
     return bytesToHex(deriveAddress(this.o.chainHash, senderKey(tx.body)));
+  }
+
+  /**
+   * The chain moved from `from` to `to` by `writes` (a committed block): the values known at
+   * `from` become those at `to`. Called only once the block is durably stored.
+   */
+  advance(from: Uint8Array, to: Uint8Array, writes: ReadonlyMap<string, Uint8Array | undefined>): void {
+    const values =
+      this.latest !== undefined &&
+      equalBytes(this.latest.root, from) &&
+      this.latest.values.size < MAX_KNOWN_VALUES
+        ? this.latest.values
+        : new Map<string, Uint8Array | undefined>();
+    for (const [key, value] of writes) values.set(key, value);
+    this.latest = { root: to, values };
   }
 
   /** What each module offers: message types, queries and declared events (for `GET /v1/modules`). */
@@ -157,7 +178,9 @@ export class Executor {
     txs: readonly BlockTx[],
     signatureChecked: (hash: string) => boolean = () => false,
   ): BlockResult {
-    const block = new StateOverlay(this.tree, root);
+    const known =
+      this.latest !== undefined && equalBytes(this.latest.root, root) ? this.latest.values : undefined;
+    const block = new StateOverlay(this.tree, root, undefined, known);
     const receipts: Receipt[] = [];
     const nonces = new Map<string, bigint>();
     let blockGas = 0;
@@ -167,7 +190,7 @@ export class Executor {
       blockGas += receipt.gasUsed;
       receipts.push(receipt);
     }
-    return { root: block.commit(), receipts, gasUsed: blockGas, nonces };
+    return { root: block.commit(), receipts, gasUsed: blockGas, nonces, writes: block.changes };
   }
 
   private executeTx(

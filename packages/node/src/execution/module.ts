@@ -61,11 +61,12 @@ export function messageContext(
     get(key) {
       const value = state.get(moduleKeyText(module.name, key));
       gas.charge(GAS.readBase + key.length * GAS.readByte + (value?.length ?? 0) * GAS.readByte, 'read');
-      return value;
+      // A copy: cached state must not change if a module mutates what it read.
+      return value?.slice();
     },
     set(key, value) {
       gas.charge(GAS.writeBase + (key.length + (value?.length ?? 0)) * GAS.writeByte, 'write');
-      state.set(moduleKeyText(module.name, key), value);
+      state.set(moduleKeyText(module.name, key), value?.slice());
     },
     emit(type, attributes) {
       checkDeclared(module, type, attributes);

@@ -19,11 +19,22 @@ export class StateOverlay {
     private readonly tree: SparseMerkleTree,
     private readonly root: Uint8Array,
     private readonly parent?: StateOverlay,
+    /** Values known at `root` (a root overlay only): read before the tree, filled by reads. */
+    private readonly known?: Map<string, Uint8Array | undefined>,
   ) {}
 
   get(key: string): Uint8Array | undefined {
     if (this.writes.has(key)) return this.writes.get(key);
-    return this.parent ? this.parent.get(key) : this.tree.get(this.root, utf8(key));
+    if (this.parent) return this.parent.get(key);
+    if (this.known?.has(key)) return this.known.get(key);
+    const value = this.tree.get(this.root, utf8(key));
+    this.known?.set(key, value);
+    return value;
+  }
+
+  /** This overlay's writes (for a block: what the next state differs in). */
+  get changes(): ReadonlyMap<string, Uint8Array | undefined> {
+    return this.writes;
   }
 
   set(key: string, value: Uint8Array | undefined): void {
