@@ -9,7 +9,7 @@ import {
 import { getSuite, type PublicKey, type SecretKey, VerifyPool } from '@pujiang/crypto';
 import { type Block, type Genesis, type SignedTx, senderKey, txSignBytesFromWire } from '@pujiang/protocol';
 import { isPujiangError } from '@pujiang/types';
-import { Chain, type CommittedBlock } from './chain/chain.js';
+import { blockLimitProblem, Chain, type CommittedBlock } from './chain/chain.js';
 import { chainDir, consensusDir } from './data-dir.js';
 import type { BlockTx } from './execution/executor.js';
 import type { ChainModule } from './execution/module.js';
@@ -121,7 +121,9 @@ export class ValidatorNode {
           BigInt(Date.now()),
           entries.map((e) => e.wire),
         );
-        const problem = this.chain.blockProblem(
+        // The header was just built from our head; what could be wrong is the reaping.
+        const problem = blockLimitProblem(
+          g.limits,
           block,
           entries.map((e) => e.tx),
         );
