@@ -3,6 +3,8 @@ export type { CryptoErrorCode } from './errors.js';
 export { CryptoError } from './errors.js';
 export type { HashAlgorithm } from './hash.js';
 export { assertHashAlgorithm, HASH_ALGORITHMS, HASH_LENGTH, hash } from './hash.js';
+export type { EphemeralKeyPair } from './key-exchange.js';
+export { generateEphemeralKeyPair, hkdfSha256, x25519SharedSecret } from './key-exchange.js';
 export type { KeyPair, PublicKey, SecretKey, Signature } from './keys.js';
 export {
   ADDRESS_LENGTH,
