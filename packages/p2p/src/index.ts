@@ -1,0 +1,5 @@
+export type { P2pErrorCode } from './errors.js';
+export { DEFAULT_MAX_FRAME, encodeFrame, FrameDecoder } from './framing.js';
+export type { Established, HandshakeOptions } from './handshake.js';
+export { InitiatorHandshake, P2P_VERSION, ResponderHandshake } from './handshake.js';
+export { Session } from './session.js';
