@@ -22,6 +22,8 @@ import { Session } from './session.js';
  *   initiator -> responder  Hello  {version, chainId, eI}
  *   responder -> initiator  Reply  {eR, node key R, sig_R(transcript)}
  *   initiator -> responder  Finish {node key I, sig_I(transcript)}
+ *   responder -> initiator  Accept (the first sealed frame: key confirmation, and the
+ *                           initiator learns it was admitted rather than seeing a close)
  *
  * eI, eR are ephemeral X25519 keys; each side signs the transcript (both ephemeral keys,
  * the chain id, its role, and the keys named so far) with its node key, in whatever suite
@@ -31,6 +33,8 @@ import { Session } from './session.js';
  * check (`isMember`); a key it refuses is `P2P_NOT_A_MEMBER`. Pure: no sockets, no timers.
  */
 export const P2P_VERSION = 1;
+/** The content of the responder's first sealed frame. */
+export const ACCEPT = utf8ToBytes('pujiang/p2p/v1 accept');
 
 const Hello = struct('P2pHello', { version: u32, chainId: string({ max: 64 }), ephemeral: fixedBytes(32) });
 const NodeKey = {
@@ -134,7 +138,7 @@ export class InitiatorHandshake {
 
   finish(replyBytes: Uint8Array): { message: Uint8Array } & Established {
     const reply = read(Reply, replyBytes);
-    const responder: PublicKey = { suite: reply.suite, bytes: reply.publicKey };
+    const responder: PublicKey = { suite: reply.suite, bytes: Uint8Array.from(reply.publicKey) };
     const eI = this.ephemeral.publicKey;
     checkPeer(
       this.o,
@@ -191,7 +195,7 @@ export class ResponderHandshake {
   finish(finishBytes: Uint8Array): Established {
     if (!this.state) throw p2pError('P2P_HANDSHAKE_FAILED', 'Finish before Hello');
     const finish = read(Finish, finishBytes);
-    const initiator: PublicKey = { suite: finish.suite, bytes: finish.publicKey };
+    const initiator: PublicKey = { suite: finish.suite, bytes: Uint8Array.from(finish.publicKey) };
     const me = ownKey(this.o);
     const eR = this.ephemeral.publicKey;
     checkPeer(

@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { connect } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { generateKeyPair, type KeyPair, type PublicKey } from '@pujiang/crypto';
+import { bytesToHex, utf8ToBytes } from '@pujiang/types';
+import { dialPeer, type PeerLink, type PeerLinkOptions, PeerListener } from '../src/index.js';
+
+const a = generateKeyPair('sm2');
+const b = generateKeyPair('sm2');
+const stranger = generateKeyPair('sm2');
+const membership = new Set([a, b].map((k) => bytesToHex(k.publicKey.bytes)));
+const isMember = (key: PublicKey) => key.suite === 'sm2' && membership.has(bytesToHex(key.bytes));
+const options = (nodeKey: KeyPair): PeerLinkOptions => ({
+  chainId: 'gov-chain',
+  nodeKey,
+  isMember,
+  aead: 'sm4-gcm',
+  handshakeTimeoutMs: 2_000,
+});
+
+describe('peer links over TCP (loopback)', () => {
+  const listener = new PeerListener(options(b));
+  const links: PeerLink[] = [];
+  const refused: string[] = [];
+  let port: number;
+  before(async () => {
+    listener.on('link', (link) => links.push(link));
+    listener.on('refused', (error) => refused.push(error.code));
+    port = await listener.listen(0);
+  });
+  after(async () => {
+    for (const link of links) link.close();
+    await listener.close();
+  });
+
+  it('members connect and exchange messages both ways, in order', async () => {
+    const link = await dialPeer('127.0.0.1', port, options(a));
+    assert.deepEqual(link.peer, b.publicKey);
+    await waitFor(() => links.length === 1);
+    const server = links[0]!;
+    assert.deepEqual(server.peer, a.publicKey);
+    const got: string[] = [];
+    server.on('message', (m) => {
+      got.push(Buffer.from(m).toString());
+      server.send(utf8ToBytes(`ack ${Buffer.from(m).toString()}`));
+    });
+    const acks: string[] = [];
+    link.on('message', (m) => acks.push(Buffer.from(m).toString()));
+    for (let i = 0; i < 100; i++) link.send(utf8ToBytes(`vote ${i}`));
+    await waitFor(() => acks.length === 100);
+    assert.deepEqual(
+      got,
+      Array.from({ length: 100 }, (_, i) => `vote ${i}`),
+    );
+    assert.equal(acks[99], 'ack vote 99');
+    link.close();
+  });
+
+  it('a stranger is refused, and so are garbage and silence', async () => {
+    await assert.rejects(dialPeer('127.0.0.1', port, options(stranger)), { code: 'P2P_HANDSHAKE_FAILED' });
+    await waitFor(() => refused.includes('P2P_NOT_A_MEMBER'));
+    const garbage = connect({ host: '127.0.0.1', port });
+    garbage.on('error', () => {});
+    garbage.write(Buffer.from([0, 0, 0, 5, 1, 2, 3, 4, 5]));
+    await waitFor(() => refused.filter((c) => c === 'P2P_HANDSHAKE_FAILED').length >= 1);
+    const silent = connect({ host: '127.0.0.1', port });
+    silent.on('error', () => {});
+    await waitFor(() => refused.filter((c) => c === 'P2P_HANDSHAKE_FAILED').length >= 2, 5_000);
+    garbage.destroy();
+    silent.destroy();
+  });
+});
+
+function waitFor(condition: () => boolean, ms = 3_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  return new Promise((resolve, reject) => {
+    const poll = () =>
+      condition() ? resolve() : Date.now() > deadline ? reject(new Error('timed out')) : setTimeout(poll, 10);
+    poll();
+  });
+}
