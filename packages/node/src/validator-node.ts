@@ -2,12 +2,29 @@ import {
   type CommitCertificate,
   ConsensusDriver,
   type ConsensusMessage,
+  checkCertificate,
   newValidatorSet,
   type TimeoutConfig,
   type ValidatorSet,
 } from '@pujiang/consensus';
 import { getSuite, type PublicKey, type SecretKey, VerifyPool } from '@pujiang/crypto';
-import { type Block, type Genesis, type SignedTx, senderKey, txSignBytesFromWire } from '@pujiang/protocol';
+import {
+  type Block,
+  blockHash,
+  consensusToWire,
+  decodeBlock,
+  decodeCertificate,
+  decodeWire,
+  encodeBlock,
+  encodeCertificate,
+  encodeWire,
+  type Genesis,
+  type SignedTx,
+  senderKey,
+  txSignBytesFromWire,
+  type WireMessage,
+  wireToConsensus,
+} from '@pujiang/protocol';
 import { isPujiangError } from '@pujiang/types';
 import { blockLimitProblem, Chain, type CommittedBlock } from './chain/chain.js';
 import { chainDir, consensusDir } from './data-dir.js';
@@ -21,8 +38,8 @@ export interface ValidatorNodeOptions {
   readonly genesis: Genesis;
   readonly modules: readonly ChainModule[];
   readonly secretKey: SecretKey;
-  /** Where consensus messages go (the peer network); a single validator needs none. */
-  readonly broadcast?: (message: ConsensusMessage) => void;
+  /** The peer network (a validator alone needs none): how this node's messages reach the others. */
+  readonly transport?: PeerTransport;
   readonly timeouts?: TimeoutConfig;
   /** Pause after each committed block before the next height starts (default 200 ms). */
   readonly blockIntervalMs?: number;
@@ -37,6 +54,17 @@ export interface ValidatorNodeOptions {
 }
 
 export type CommitListener = (committed: CommittedBlock) => void;
+
+/** What the node needs from a peer network; incoming payloads go to `ValidatorNode.receive`. */
+export interface PeerTransport {
+  /** Sends to every connected peer. */
+  broadcast(payload: Uint8Array): void;
+  /** Sends to one peer, named as in `receive`. */
+  send(peer: string, payload: Uint8Array): void;
+}
+
+/** Proposed blocks held for heights not yet committed, at most (a peer cannot fill memory with them). */
+const MAX_CANDIDATES = 64;
 
 /**
  * One validator process's core: the chain (store, state, execution), the mempool, the
@@ -65,7 +93,10 @@ export class ValidatorNode {
     Set<(at: { height: bigint; index: number } | undefined) => void>
   >();
 
+  private readonly o: ValidatorNodeOptions;
+
   constructor(o: ValidatorNodeOptions) {
+    this.o = o;
     const g = o.genesis;
     this.chain = Chain.open(chainDir(o.dataDir), g, o.modules, { keepBlocks: o.keepBlocks ?? 0 });
     this.pool = new VerifyPool(o.verifyWorkers === undefined ? {} : { workers: o.verifyWorkers });
@@ -103,8 +134,8 @@ export class ValidatorNode {
         const t = setTimeout(fire, ms);
         return () => clearTimeout(t);
       },
-      broadcast: (m) => o.broadcast?.(m),
-      requestDecided: () => {},
+      broadcast: (m) => this.broadcastConsensus(m),
+      requestDecided: () => this.requestBlock(this.chain.height + 1n),
       requestVotes: () => {},
       validatorsAt: () => ({ set: this.set, keys: g.validators.map((v) => v.publicKey) }),
       committedHeight: () => Number(this.chain.height),
@@ -143,7 +174,10 @@ export class ValidatorNode {
         this.saveCandidate(block, value);
         return true;
       },
-      commit: async (certificate: CommitCertificate) => this.commit(certificate),
+      commit: async (certificate: CommitCertificate) => {
+        await this.awaitBlock(certificate);
+        this.commit(certificate);
+      },
     });
   }
 
@@ -189,6 +223,124 @@ export class ValidatorNode {
     }
   }
 
+  /** A proposal goes out after the block it proposes, on the same ordered links. */
+  private broadcastConsensus(m: ConsensusMessage): void {
+    const transport = this.o.transport;
+    if (!transport) return;
+    if (m.kind === 'proposal') {
+      const block = this.candidates.get(m.signed.message.value);
+      if (block) transport.broadcast(encodeWire({ type: 'block', value: encodeBlock(block) }));
+    }
+    transport.broadcast(encodeWire(consensusToWire(m)));
+  }
+
+  private requestBlock(height: bigint): void {
+    this.o.transport?.broadcast(encodeWire({ type: 'blockRequest', value: { height } }));
+  }
+
+  /**
+   * A decided block this node never received (it missed the proposal): ask the peers for it
+   * and wait, re-asking, until it arrives as a candidate or a decided block.
+   */
+  private async awaitBlock(certificate: CommitCertificate): Promise<void> {
+    const height = BigInt(certificate.height);
+    const known = () =>
+      height <= this.chain.height ||
+      this.candidates.has(certificate.value) ||
+      this.chain.candidate(height, certificate.value) !== undefined;
+    for (let attempt = 0; !known(); attempt++) {
+      if (!this.o.transport || attempt >= 60) return; // commit then reports the block as unknown
+      this.requestBlock(height);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+
+  /** A payload from a peer. Malformed input is dropped: it can never fail the node. */
+  receive(peer: string, payload: Uint8Array): void {
+    let message: WireMessage;
+    try {
+      message = decodeWire(payload);
+    } catch {
+      return; // the network layer scores peers; the node ignores what it cannot read
+    }
+    switch (message.type) {
+      case 'proposal':
+      case 'vote': {
+        const consensus = wireToConsensus(message);
+        if (consensus) this.driver.receive(consensus);
+        return;
+      }
+      case 'block':
+        this.receiveBlock(message.value);
+        return;
+      case 'blockRequest':
+        this.answerBlockRequest(peer, message.value.height);
+        return;
+      case 'decidedBlock':
+        this.receiveDecided(message.value.block, message.value.certificate);
+        return;
+      case 'tx':
+        this.admit(message.value).catch(() => {});
+        return;
+    }
+  }
+
+  private receiveBlock(bytes: Uint8Array): Block | undefined {
+    let block: Block;
+    try {
+      block = decodeBlock(bytes);
+    } catch {
+      return undefined;
+    }
+    const height = block.header.height;
+    if (height <= this.chain.height || height > this.chain.height + 2n) return undefined;
+    if (this.candidates.size >= MAX_CANDIDATES) return undefined;
+    this.candidates.set(blockHash(this.o.genesis.chainHash, block.header), block);
+    return block;
+  }
+
+  private answerBlockRequest(peer: string, height: bigint): void {
+    if (height < 1n || height > this.chain.height) return;
+    const block = this.chain.block(height);
+    const certificate = this.chain.certificate(height);
+    if (!block || !certificate) return;
+    this.o.transport?.send(
+      peer,
+      encodeWire({
+        type: 'decidedBlock',
+        value: { block: encodeBlock(block), certificate: encodeCertificate(certificate) },
+      }),
+    );
+  }
+
+  /** A decided block from a peer counts only with a valid certificate from our validator set. */
+  private receiveDecided(blockBytes: Uint8Array, certificateBytes: Uint8Array): void {
+    let certificate: CommitCertificate;
+    try {
+      certificate = decodeCertificate(certificateBytes);
+    } catch {
+      return;
+    }
+    const block = this.receiveBlock(blockBytes);
+    if (!block || blockHash(this.o.genesis.chainHash, block.header) !== certificate.value) return;
+    if (
+      checkCertificate(
+        this.o.genesis.chainId,
+        certificate,
+        this.o.genesis.validators,
+        Number(block.header.height),
+      )
+    )
+      return;
+    // Behind by a block the others decided: commit it and move consensus on (block sync).
+    if (
+      block.header.height === this.chain.height + 1n &&
+      this.driver.state.height === Number(block.header.height)
+    ) {
+      this.driver.synced(certificate);
+    }
+  }
+
   private saveCandidate(block: Block, hash: string): void {
     this.candidates.set(hash, block);
     if (this.savedCandidates.has(hash)) return;
@@ -210,6 +362,13 @@ export class ValidatorNode {
 
   /** Admits a transaction to the mempool; resolves to its hash or rejects with a typed error. */
   async submit(wire: Uint8Array): Promise<string> {
+    const hash = await this.admit(wire);
+    // Validators are fully connected, so one hop reaches every proposer; peers do not relay.
+    this.o.transport?.broadcast(encodeWire({ type: 'tx', value: wire }));
+    return hash;
+  }
+
+  private async admit(wire: Uint8Array): Promise<string> {
     try {
       const hash = await this.mempool.add(wire);
       this.metrics.admittedTxs++;

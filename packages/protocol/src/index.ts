@@ -90,3 +90,5 @@ export {
   txSignBytesFromWire,
   verifyTxSignature,
 } from './transaction.js';
+export type { WireErrorCode } from './wire.js';
+export { consensusToWire, decodeWire, encodeWire, WireMessage, wireToConsensus } from './wire.js';

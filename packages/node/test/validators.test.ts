@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { generateKeyPair } from '@pujiang/crypto';
+import { type Genesis, parseGenesis } from '@pujiang/protocol';
+import { bytesToHex } from '@pujiang/types';
+import { bank, replayFromGenesis, ValidatorNode } from '../src/index.js';
+import { addressOf, FAST_CONFIG, transferWire, until } from './helpers.js';
+
+/** An in-memory network: ordered delivery per link, asynchronous, and links that can be cut. */
+class Bus {
+  readonly nodes = new Map<string, ValidatorNode>();
+  readonly down = new Set<string>();
+
+  transport(self: string) {
+    const deliver = (to: string, payload: Uint8Array) => {
+      if (this.down.has(self) || this.down.has(to)) return;
+      setImmediate(() => {
+        if (!this.down.has(to)) this.nodes.get(to)?.receive(self, payload);
+      });
+    };
+    return {
+      broadcast: (payload: Uint8Array) => {
+        for (const name of this.nodes.keys()) if (name !== self) deliver(name, payload);
+      },
+      send: (peer: string, payload: Uint8Array) => deliver(peer, payload),
+    };
+  }
+}
+
+describe('four validators over an in-memory network', () => {
+  const keys = Array.from({ length: 4 }, () => generateKeyPair('ed25519'));
+  const operator = generateKeyPair('ed25519');
+  const genesis: Genesis = parseGenesis({
+    chainId: 'four-validators',
+    chainHash: 'sha256',
+    acceptedSuites: ['ed25519'],
+    validators: keys.map((k, i) => ({
+      name: `v${i}`,
+      suite: 'ed25519',
+      publicKey: bytesToHex(k.publicKey.bytes),
+      power: 10,
+    })),
+    limits: { maxBlockBytes: 1 << 20, maxBlockTxs: 1000, maxBlockGas: 100_000_000 },
+    modules: {},
+  });
+  const operatorAddress = addressOf(genesis, operator);
+  const funded: Genesis = { ...genesis, modules: { bank: { balances: { [operatorAddress]: '1000000' } } } };
+  const bus = new Bus();
+  const start = (i: number) => {
+    const node = new ValidatorNode({
+      dataDir: join(mkdtempSync(join(tmpdir(), `pujiang-v${i}-`))),
+      genesis: funded,
+      modules: [bank],
+      secretKey: keys[i]!.secretKey,
+      timeouts: FAST_CONFIG.timeouts,
+      blockIntervalMs: 20,
+      verifyWorkers: 1,
+      transport: bus.transport(`v${i}`),
+    });
+    bus.nodes.set(`v${i}`, node);
+    return node;
+  };
+  const nodes = [0, 1, 2, 3].map(start);
+  after(async () => {
+    for (const node of bus.nodes.values()) await node.stop();
+  });
+
+  it('decide the same blocks with transfers submitted to any of them; one down, the others go on', async () => {
+    const to = addressOf(funded, generateKeyPair('ed25519'));
+    for (let n = 0n; n < 20n; n++)
+      await nodes[Number(n % 4n)]!.submit(transferWire(funded, operator, n, to, 1n));
+    await until(() =>
+      nodes.every((node) => node.chain.nonceOf(operatorAddress) === 20n) ? true : undefined,
+    );
+    const height = nodes.reduce(
+      (h, node) => (node.chain.height < h ? node.chain.height : h),
+      nodes[0]!.chain.height,
+    );
+    for (let h = 1n; h <= height; h++) {
+      const hashes = new Set(
+        nodes.map((node) => bytesToHex(node.chain.header(h)!.stateRoot) + node.chain.certificate(h)!.value),
+      );
+      assert.equal(hashes.size, 1, `height ${h} differs`);
+    }
+    // One validator down: 30 of 40 power is still more than 2/3.
+    bus.down.add('v3');
+    const before = nodes[0]!.chain.height;
+    await nodes[0]!.submit(transferWire(funded, operator, 20n, to, 1n));
+    await until(() => (nodes[1]!.chain.nonceOf(operatorAddress) === 21n ? true : undefined));
+    assert.ok(nodes[2]!.chain.height > before);
+    // It comes back and catches up by block sync.
+    bus.down.delete('v3');
+    await until(() =>
+      nodes[3]!.chain.height >= nodes[0]!.chain.height - 1n &&
+      nodes[3]!.chain.nonceOf(operatorAddress) === 21n
+        ? true
+        : undefined,
+    );
+    assert.deepEqual(replayFromGenesis(nodes[3]!.chain, [bank]).problems, []);
+    for (const node of nodes) assert.equal(node.driver.failure, undefined);
+  });
+});

@@ -1,0 +1,144 @@
+import {
+  bytes,
+  CodecError,
+  decode,
+  encode,
+  fixedBytes,
+  type Infer,
+  literals,
+  struct,
+  u32,
+  u64,
+  union,
+} from '@pujiang/codec';
+import type { ConsensusMessage } from '@pujiang/consensus';
+import { bytesToHex, hexToBytes, PujiangError } from '@pujiang/types';
+import { MAX_TX_BYTES } from './transaction.js';
+
+/**
+ * What validators send each other (the peer network's payloads), in the canonical encoding:
+ * consensus proposals and votes (signed by validator keys, so their validity never depends
+ * on the link), the body of a proposed block (sent before its proposal), and requests and
+ * answers for blocks a node is missing. Anything that does not decode is `WIRE_UNDECODABLE`.
+ */
+export type WireErrorCode = 'WIRE_UNDECODABLE';
+
+const MAX_BLOCK_BYTES = 64 * 1024 * 1024;
+
+const ValueOrNil = union('WireValue', { nil: struct('WireNil', {}), value: fixedBytes(32) });
+
+export const WireMessage = union('WireMessage', {
+  proposal: struct('WireProposal', {
+    height: u64,
+    round: u32,
+    value: fixedBytes(32),
+    validRoundPlusOne: u32,
+    proposer: u32,
+    signature: bytes({ max: 16_384 }),
+  }),
+  vote: struct('WireVote', {
+    type: literals('WireVoteType', ['prevote', 'precommit'] as const),
+    height: u64,
+    round: u32,
+    value: ValueOrNil,
+    validator: u32,
+    signature: bytes({ max: 16_384 }),
+  }),
+  /** A proposed block's encoding (`encodeBlock`); its hash is the value voted on. */
+  block: bytes({ max: MAX_BLOCK_BYTES }),
+  /** Asks for the block of a height (and the hash, when known: a decided block this node lacks). */
+  blockRequest: struct('WireBlockRequest', { height: u64 }),
+  /** A decided block with its commit certificate (`encodeCertificate`). */
+  decidedBlock: struct('WireDecided', {
+    block: bytes({ max: MAX_BLOCK_BYTES }),
+    certificate: bytes({ max: 4 << 20 }),
+  }),
+  /** A transaction for the peers' mempools. */
+  tx: bytes({ max: MAX_TX_BYTES }),
+});
+export type WireMessage = Infer<typeof WireMessage>;
+
+export function encodeWire(message: WireMessage): Uint8Array {
+  const hint = message.type === 'block' || message.type === 'tx' ? message.value.length + 16 : 256;
+  return encode(WireMessage, message, hint);
+}
+
+export function decodeWire(bytesIn: Uint8Array): WireMessage {
+  try {
+    return decode(WireMessage, bytesIn);
+  } catch (error) {
+    if (error instanceof CodecError)
+      throw new PujiangError<WireErrorCode>('WIRE_UNDECODABLE', `not a peer message: ${error.message}`, {
+        cause: error.code,
+      });
+    throw error;
+  }
+}
+
+/** A consensus message as a wire message. */
+export function consensusToWire(m: ConsensusMessage): WireMessage {
+  const { message, signature } = m.signed;
+  if (m.kind === 'proposal') {
+    const p = m.signed.message;
+    return {
+      type: 'proposal',
+      value: {
+        height: BigInt(p.height),
+        round: p.round,
+        value: hexToBytes(p.value),
+        validRoundPlusOne: p.validRound + 1,
+        proposer: p.proposer,
+        signature,
+      },
+    };
+  }
+  const v = m.signed.message;
+  return {
+    type: 'vote',
+    value: {
+      type: v.type,
+      height: BigInt(message.height),
+      round: v.round,
+      value: v.value === null ? { type: 'nil', value: {} } : { type: 'value', value: hexToBytes(v.value) },
+      validator: v.validator,
+      signature,
+    },
+  };
+}
+
+/** The consensus message of a proposal or vote wire message (the driver checks everything else). */
+export function wireToConsensus(w: WireMessage): ConsensusMessage | undefined {
+  if (w.type === 'proposal') {
+    const p = w.value;
+    return {
+      kind: 'proposal',
+      signed: {
+        message: {
+          height: Number(p.height),
+          round: p.round,
+          value: bytesToHex(p.value),
+          validRound: p.validRoundPlusOne - 1,
+          proposer: p.proposer,
+        },
+        signature: p.signature,
+      },
+    };
+  }
+  if (w.type === 'vote') {
+    const v = w.value;
+    return {
+      kind: 'vote',
+      signed: {
+        message: {
+          type: v.type,
+          height: Number(v.height),
+          round: v.round,
+          value: v.value.type === 'nil' ? null : bytesToHex(v.value.value),
+          validator: v.validator,
+        },
+        signature: v.signature,
+      },
+    };
+  }
+  return undefined;
+}
