@@ -57,6 +57,8 @@ export type CommitListener = (committed: CommittedBlock) => void;
 
 /** What the node needs from a peer network; incoming payloads go to `ValidatorNode.receive`. */
 export interface PeerTransport {
+  /** Peers connected now (for metrics). */
+  readonly peerCount?: number;
   /** Sends to every connected peer. */
   broadcast(payload: Uint8Array): void;
   /** Sends to one peer, named as in `receive`. */
@@ -404,6 +406,10 @@ export class ValidatorNode {
   onCommit(listener: CommitListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  get peerCount(): number {
+    return this.o.transport?.peerCount ?? 0;
   }
 
   get round(): number {

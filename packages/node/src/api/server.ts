@@ -171,7 +171,7 @@ export class ApiServer {
         round: this.node.round,
         mempoolSize: this.node.mempool.size,
         mempoolBytes: this.node.mempool.totalBytes,
-        peers: 0,
+        peers: this.node.peerCount,
       };
       return sendText(
         res,

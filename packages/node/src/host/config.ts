@@ -13,6 +13,11 @@ export interface NodeConfig {
   verifyWorkers: number;
   /** Keep the bodies of only the latest `keepBlocks` blocks; 0 keeps everything (the default). */
   pruning: { keepBlocks: number };
+  /**
+   * The peer network: where this node listens ("host:port"; empty: not at all) and the
+   * addresses it dials. A chain with more than one validator needs it.
+   */
+  p2p: { listen: string; peers: string[] };
 }
 
 export const DEFAULT_CONFIG: NodeConfig = {
@@ -22,7 +27,18 @@ export const DEFAULT_CONFIG: NodeConfig = {
   mempool: { maxTxs: 50_000, maxBytes: 64 * 1024 * 1024, maxPerSender: 1_000, nonceWindow: 1_000 },
   verifyWorkers: 0,
   pruning: { keepBlocks: 0 },
+  p2p: { listen: '', peers: [] },
 };
+
+const HOST_PORT = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$/;
+
+/** "host:port" (IPv6 in brackets) to its parts; anything else is `CONFIG_INVALID`. */
+export function parseHostPort(text: string, field: string): { host: string; port: number } {
+  const m = HOST_PORT.exec(text);
+  const port = m ? Number(m[2]) : -1;
+  if (!m || port > 65535) throw invalid(`${field} must be host:port`, field);
+  return { host: m[1]!.replace(/^\[|\]$/g, ''), port };
+}
 
 function invalid(message: string, field: string): PujiangError {
   return new PujiangError('CONFIG_INVALID', `config: ${message}`, { field });
@@ -48,7 +64,18 @@ export function parseConfig(json: unknown): NodeConfig {
   const t = section(c.timeouts, 'timeouts');
   const m = section(c.mempool, 'mempool');
   const pruning = section(c.pruning, 'pruning');
+  const p2p = section(c.p2p, 'p2p');
   const d = DEFAULT_CONFIG;
+  const listen = p2p.listen ?? d.p2p.listen;
+  if (typeof listen !== 'string' || (listen !== '' && !parseHostPort(listen, 'p2p.listen')))
+    throw invalid('p2p.listen must be host:port or empty', 'p2p.listen');
+  const peers = p2p.peers ?? d.p2p.peers;
+  if (!Array.isArray(peers) || peers.length > 1000)
+    throw invalid('p2p.peers must list host:port addresses', 'p2p.peers');
+  peers.forEach((peer, i) => {
+    if (typeof peer !== 'string') throw invalid('p2p.peers must list host:port addresses', `p2p.peers[${i}]`);
+    parseHostPort(peer, `p2p.peers[${i}]`);
+  });
   const host = api.host ?? d.api.host;
   if (typeof host !== 'string' || host.length === 0 || host.length > 255)
     throw invalid('api.host must be a host name or address', 'api.host');
@@ -71,6 +98,7 @@ export function parseConfig(json: unknown): NodeConfig {
       nonceWindow: int(m.nonceWindow ?? d.mempool.nonceWindow, 'mempool.nonceWindow', 1, 1_000_000),
     },
     verifyWorkers: int(c.verifyWorkers ?? d.verifyWorkers, 'verifyWorkers', 0, 256),
+    p2p: { listen, peers: peers as string[] },
     pruning: {
       keepBlocks: int(
         pruning.keepBlocks ?? d.pruning.keepBlocks,

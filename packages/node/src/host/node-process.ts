@@ -1,8 +1,9 @@
 import { PujiangError } from '@pujiang/types';
 import { ApiServer } from '../api/server.js';
 import { bank } from '../modules/bank.js';
+import { PeerNetwork } from '../network/peer-network.js';
 import { ValidatorNode } from '../validator-node.js';
-import type { NodeConfig } from './config.js';
+import { type NodeConfig, parseHostPort } from './config.js';
 import { loadHome } from './home.js';
 
 export interface StartNodeParameters {
@@ -27,6 +28,18 @@ export const DEFAULT_MODULES = [bank];
 /** Opens the node of a home directory and serves its API; `stop` closes both, store last. */
 export async function startNode(p: StartNodeParameters): Promise<RunningNode> {
   const { genesis, config, nodeKey, paths } = loadHome(p.home);
+  // A chain of several validators needs the peer network; one validator alone runs without.
+  const wantsNetwork =
+    config.p2p.listen !== '' || config.p2p.peers.length > 0 || genesis.validators.length > 1;
+  const network = wantsNetwork
+    ? new PeerNetwork({
+        genesis,
+        nodeKey,
+        listen: parseHostPort(config.p2p.listen || '127.0.0.1:26656', 'p2p.listen'),
+        peers: config.p2p.peers.map((peer, i) => parseHostPort(peer, `p2p.peers[${i}]`)),
+        ...(p.log ? { log: p.log } : {}),
+      })
+    : undefined;
   const node = new ValidatorNode({
     dataDir: paths.data,
     genesis,
@@ -36,9 +49,21 @@ export async function startNode(p: StartNodeParameters): Promise<RunningNode> {
     blockIntervalMs: config.blockIntervalMs,
     mempool: config.mempool,
     keepBlocks: config.pruning.keepBlocks,
+    ...(network ? { transport: network } : {}),
     ...(p.log ? { log: p.log } : {}),
     ...(config.verifyWorkers > 0 ? { verifyWorkers: config.verifyWorkers } : {}),
   });
+  if (network) {
+    network.onMessage((peer, payload) => node.receive(peer, payload));
+    try {
+      await network.start();
+    } catch (error) {
+      await node.stop();
+      throw new PujiangError('NODE_P2P_LISTEN_FAILED', `cannot listen for peers on ${config.p2p.listen}`, {
+        cause: (error as Error).message,
+      });
+    }
+  }
   const host = p.apiHost ?? config.api.host;
   const api = new ApiServer(node, {
     host,
@@ -67,6 +92,7 @@ export async function startNode(p: StartNodeParameters): Promise<RunningNode> {
     stop: () => {
       stopping ??= (async () => {
         await api.close();
+        await network?.stop();
         await node.stop();
       })();
       return stopping;
