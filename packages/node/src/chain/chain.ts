@@ -104,7 +104,6 @@ export class Chain {
   lastBlockHash: Uint8Array = ZERO_HASH;
   lastBlockTime = 0n;
 
-  private readonly nonces = new Map<string, bigint>();
   /** Lowest height whose body (transactions, receipts, tx index) is still stored. */
   lowestBodyHeight = 1n;
 
@@ -328,8 +327,6 @@ export class Chain {
     this.executor.advance(this.stateRoot, head.stateRoot, result.writes);
     Object.assign(this, head);
     this.lowestBodyHeight = lowest;
-    for (const [address, nonce] of result.nonces)
-      if (this.nonces.has(address)) this.nonces.set(address, nonce);
     return { block, hash: hashHex, certificate, txs, receipts: result.receipts };
   }
 
@@ -406,15 +403,9 @@ export class Chain {
     return { value: this.tree.get(root, key), proof: this.tree.prove(root, key) };
   }
 
-  /** The next nonce of an account in the latest state (cached: the mempool asks for it per transaction). */
+  /** The next nonce of an account in the latest state (the executor keeps the latest values, so this is a map lookup once seen). */
   nonceOf(address: string): bigint {
-    let nonce = this.nonces.get(address);
-    if (nonce === undefined) {
-      nonce = this.executor.nonceOf(this.stateRoot, address);
-      if (this.nonces.size >= 100_000) this.nonces.clear();
-      this.nonces.set(address, nonce);
-    }
-    return nonce;
+    return this.executor.nonceOf(this.stateRoot, address);
   }
 
   /** A module query at a state root (default: after the latest block); `read` observes each key read. */

@@ -18,7 +18,7 @@ import { EMPTY_ROOT, type SparseMerkleTree } from '@pujiang/state';
 import { bytesToHex, equalBytes, isPujiangError } from '@pujiang/types';
 import { GAS, GasMeter } from './gas.js';
 import { type ChainModule, messageContext, moduleError } from './module.js';
-import { StateOverlay } from './state-overlay.js';
+import { MAX_KNOWN_VALUES, StateOverlay } from './state-overlay.js';
 
 /** A transaction of a block, decoded once, with its wire bytes and hash. */
 export interface BlockTx {
@@ -34,14 +34,9 @@ export interface BlockResult {
   readonly root: Uint8Array;
   readonly receipts: Receipt[];
   readonly gasUsed: number;
-  /** The next nonce of every sender of the block, as the new state holds it. */
-  readonly nonces: ReadonlyMap<string, bigint>;
   /** Every state key the block changed, with its new value (undefined: deleted). */
   readonly writes: ReadonlyMap<string, Uint8Array | undefined>;
 }
-
-/** Values of the latest committed state, so execution reads recurring accounts without walking the tree. */
-const MAX_KNOWN_VALUES = 200_000;
 
 export function toBlockTx(algorithm: HashAlgorithm, tx: SignedTx): BlockTx {
   const wire = encodeTx(tx);
@@ -146,7 +141,14 @@ export class Executor {
   }
 
   nonceOf(root: Uint8Array, address: string): bigint {
-    return readNonce(new StateOverlay(this.tree, root), address);
+    return readNonce(this.overlayAt(root), address);
+  }
+
+  /** A read overlay at `root`, backed by the latest state's known values when `root` is the latest. */
+  private overlayAt(root: Uint8Array): StateOverlay {
+    const known =
+      this.latest !== undefined && equalBytes(this.latest.root, root) ? this.latest.values : undefined;
+    return new StateOverlay(this.tree, root, undefined, known);
   }
 
   query(
@@ -182,15 +184,14 @@ export class Executor {
       this.latest !== undefined && equalBytes(this.latest.root, root) ? this.latest.values : undefined;
     const block = new StateOverlay(this.tree, root, undefined, known);
     const receipts: Receipt[] = [];
-    const nonces = new Map<string, bigint>();
     let blockGas = 0;
     for (const t of txs) {
       const signatureOk = signatureChecked(t.hash) || verifyTxSignature(t.tx);
-      const receipt = this.executeTx(block, height, t, signatureOk, this.o.maxBlockGas - blockGas, nonces);
+      const receipt = this.executeTx(block, height, t, signatureOk, this.o.maxBlockGas - blockGas);
       blockGas += receipt.gasUsed;
       receipts.push(receipt);
     }
-    return { root: block.commit(), receipts, gasUsed: blockGas, nonces, writes: block.changes };
+    return { root: block.commit(), receipts, gasUsed: blockGas, writes: block.changes };
   }
 
   private executeTx(
@@ -199,7 +200,6 @@ export class Executor {
     { tx, wire, hash, sender: knownSender }: BlockTx,
     signatureOk: boolean,
     gasLeft: number,
-    nonces: Map<string, bigint>,
   ): Receipt {
     const refused = (code: string, message: string): Receipt => ({
       txHash: hash,
@@ -249,7 +249,6 @@ export class Executor {
       message = error.message;
     }
     writeNonce(block, sender, nonce + 1n);
-    nonces.set(sender, nonce + 1n);
     return {
       txHash: hash,
       code,

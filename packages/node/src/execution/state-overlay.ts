@@ -5,6 +5,9 @@ const utf8 = (text: string): Uint8Array => {
   return new Uint8Array(b.buffer, b.byteOffset, b.length);
 };
 
+/** Bound on the values a chain keeps for its latest state (reads between blocks could otherwise grow it). */
+export const MAX_KNOWN_VALUES = 200_000;
+
 /**
  * Writes of a block (or of one transaction) held in memory over a committed state root.
  * Keys are state keys as text (`moduleKeyText`; their UTF-8 bytes are the tree's keys), so
@@ -28,7 +31,7 @@ export class StateOverlay {
     if (this.parent) return this.parent.get(key);
     if (this.known?.has(key)) return this.known.get(key);
     const value = this.tree.get(this.root, utf8(key));
-    this.known?.set(key, value);
+    if (this.known !== undefined && this.known.size < MAX_KNOWN_VALUES) this.known.set(key, value);
     return value;
   }
 
