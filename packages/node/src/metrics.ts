@@ -57,6 +57,12 @@ export interface MetricsSnapshot {
   readonly mempoolSize: number;
   readonly mempoolBytes: number;
   readonly peers: number;
+  readonly syncing: boolean;
+  /** Blocks committed through block sync (not decided here). */
+  readonly syncedBlocks: number;
+  /** Transaction bodies pulled from peers and served to them (gossip). */
+  readonly txsPulled: number;
+  readonly txsServed: number;
 }
 
 export class NodeMetrics {
@@ -67,6 +73,8 @@ export class NodeMetrics {
   admittedTxs = 0;
   refusedTxs = 0;
   blocks = 0;
+  /** Protocol offences of peers (undecodable messages, forged signatures, false blocks, floods). */
+  peerOffences = 0;
 
   render(s: MetricsSnapshot): string {
     const gauge = (name: string, help: string, value: number) => [
@@ -85,6 +93,15 @@ export class NodeMetrics {
       ...gauge('pujiang_mempool_size', 'Transactions waiting in the mempool.', s.mempoolSize),
       ...gauge('pujiang_mempool_bytes', 'Encoded bytes waiting in the mempool.', s.mempoolBytes),
       ...gauge('pujiang_peers', 'Connected peers.', s.peers),
+      ...gauge(
+        'pujiang_syncing',
+        'Whether the node is more than a block behind its best peer (1) or not (0).',
+        s.syncing ? 1 : 0,
+      ),
+      ...counter('pujiang_blocks_synced_total', 'Blocks committed through block sync.', s.syncedBlocks),
+      ...counter('pujiang_gossip_txs_pulled_total', 'Transaction bodies pulled from peers.', s.txsPulled),
+      ...counter('pujiang_gossip_txs_served_total', 'Transaction bodies served to peers.', s.txsServed),
+      ...counter('pujiang_peer_offences_total', 'Protocol offences by peers.', this.peerOffences),
       ...gauge(
         'pujiang_txs_per_second',
         'Committed transactions per second over the last 10 s.',

@@ -2,18 +2,17 @@ import {
   type CommitCertificate,
   ConsensusDriver,
   type ConsensusMessage,
-  checkCertificate,
   newValidatorSet,
   type TimeoutConfig,
   type ValidatorSet,
 } from '@pujiang/consensus';
-import { getSuite, type PublicKey, type SecretKey, VerifyPool } from '@pujiang/crypto';
+import { getSuite, hash, type PublicKey, type SecretKey, VerifyPool } from '@pujiang/crypto';
 import {
   type Block,
   blockHash,
   consensusToWire,
   decodeBlock,
-  decodeCertificate,
+  decodeTx,
   decodeWire,
   encodeBlock,
   encodeCertificate,
@@ -25,13 +24,16 @@ import {
   type WireMessage,
   wireToConsensus,
 } from '@pujiang/protocol';
-import { isPujiangError } from '@pujiang/types';
+import { bytesToHex, equalBytes, isPujiangError } from '@pujiang/types';
 import { blockLimitProblem, Chain, type CommittedBlock } from './chain/chain.js';
 import { chainDir, consensusDir } from './data-dir.js';
 import type { BlockTx } from './execution/executor.js';
 import type { ChainModule } from './execution/module.js';
 import { Mempool, type MempoolOptions, senderId } from './mempool/mempool.js';
 import { NodeMetrics } from './metrics.js';
+import { BlockSync } from './network/block-sync.js';
+import type { PeerOffence } from './network/peer-offence.js';
+import { TxGossip } from './network/tx-gossip.js';
 
 export interface ValidatorNodeOptions {
   readonly dataDir: string;
@@ -55,23 +57,31 @@ export interface ValidatorNodeOptions {
 
 export type CommitListener = (committed: CommittedBlock) => void;
 
-/** What the node needs from a peer network; incoming payloads go to `ValidatorNode.receive`. */
+/**
+ * What the node needs from a peer network. Incoming payloads go to `ValidatorNode.receive`,
+ * links that open and close to `peerConnected` and `peerDisconnected`.
+ */
 export interface PeerTransport {
-  /** Peers connected now (for metrics). */
-  readonly peerCount?: number;
+  /** Peers connected now. */
+  peers(): readonly string[];
   /** Sends to every connected peer. */
   broadcast(payload: Uint8Array): void;
   /** Sends to one peer, named as in `receive`. */
   send(peer: string, payload: Uint8Array): void;
+  /** A peer broke the protocol: the network scores it, and disconnects and bans it past a threshold. */
+  report?(peer: string, offence: PeerOffence): void;
 }
 
 /** Proposed blocks held for heights not yet committed, at most (a peer cannot fill memory with them). */
 const MAX_CANDIDATES = 64;
 
 /**
- * One validator process's core: the chain (store, state, execution), the mempool, the
- * verification pool and the consensus driver, wired together. The API and (next) the peer
- * network attach from outside through `submit`, `onCommit` and the read methods of `chain`.
+ * One node process's core: the chain (store, state, execution), the mempool, the
+ * verification pool and the consensus driver, wired together, with block sync and
+ * transaction gossip over a peer transport. A node whose key is not a genesis validator is
+ * a full node: it follows the chain (block sync, and consensus messages it hears) and
+ * serves the API, but never signs. The API attaches from outside through `submit`,
+ * `onCommit` and the read methods of `chain`.
  */
 export class ValidatorNode {
   readonly chain: Chain;
@@ -82,6 +92,12 @@ export class ValidatorNode {
   readonly publicKey: PublicKey;
   /** The node's id: the address of its key under the chain hash. */
   readonly nodeId: string;
+  /** Whether this node's key is one of the chain's validators (else it is a full node). */
+  readonly isValidator: boolean;
+  readonly sync: BlockSync;
+  readonly gossip: TxGossip;
+  /** Per proposed block, the peers that were sent its body (a re-sent proposal does not re-send it). */
+  private readonly bodiesSent = new Map<string, Set<string>>();
   private readonly candidates = new Map<string, Block>();
   /** For blocks this node built: their transactions as the mempool decoded and verified them. */
   private readonly preparedTxs = new Map<string, BlockTx[]>();
@@ -108,6 +124,32 @@ export class ValidatorNode {
       bytes: getSuite(o.secretKey.suite).publicKeyFromSecretKey(o.secretKey.bytes),
     };
     this.nodeId = this.chain.addressOf(this.publicKey);
+    const own0 = this.publicKey;
+    this.isValidator = g.validators.some(
+      (v) => v.publicKey.suite === own0.suite && equalBytes(v.publicKey.bytes, own0.bytes),
+    );
+    const transport = o.transport;
+    const report = (peer: string, offence: PeerOffence) => {
+      this.metrics.peerOffences++;
+      transport?.report?.(peer, offence);
+    };
+    this.sync = new BlockSync({
+      genesis: g,
+      height: () => this.chain.height,
+      send: (peer, payload) => transport?.send(peer, payload),
+      report,
+      problem: (block) => this.chain.blockProblem(block),
+      apply: (block, certificate) => this.applySynced(block, certificate),
+      caughtUp: (certificate) => this.driver.synced(certificate),
+    });
+    this.gossip = new TxGossip({
+      peers: () => transport?.peers() ?? [],
+      send: (peer, payload) => transport?.send(peer, payload),
+      report,
+      has: (hash) => this.mempool.has(hash),
+      body: (hash) => this.mempool.get(hash)?.wire,
+      admit: (wire) => this.admit(wire),
+    });
     this.mempool = new Mempool({
       ...o.mempool,
       chainId: g.chainId,
@@ -137,7 +179,7 @@ export class ValidatorNode {
         return () => clearTimeout(t);
       },
       broadcast: (m) => this.broadcastConsensus(m),
-      requestDecided: () => this.requestBlock(this.chain.height + 1n),
+      requestDecided: () => this.sync.requestNext(),
       requestVotes: () => {},
       validatorsAt: () => ({ set: this.set, keys: g.validators.map((v) => v.publicKey) }),
       committedHeight: () => Number(this.chain.height),
@@ -189,15 +231,63 @@ export class ValidatorNode {
       this.candidates.get(certificate.value) ??
       this.chain.candidate(BigInt(certificate.height), certificate.value);
     if (!block) throw new Error(`decided block ${certificate.value} is not known here`);
-    const committed = this.chain.commit(
+    this.commitBlock(
       block,
       certificate,
       (hash) => this.mempool.get(hash),
       this.preparedTxs.get(certificate.value),
     );
+  }
+
+  /**
+   * A decided block from block sync: its transactions' signatures are checked on the worker
+   * pool first (the mempool's entries already were), so the commit does no crypto here.
+   */
+  private async applySynced(block: Block, certificate: CommitCertificate): Promise<void> {
+    const algorithm = this.o.genesis.chainHash;
+    const verified = new Map<string, { tx: SignedTx; sender: string }>();
+    await Promise.all(
+      block.txs.map(async (wire) => {
+        const txHash = bytesToHex(hash(algorithm, wire));
+        const known = this.mempool.get(txHash);
+        if (known) {
+          verified.set(txHash, known);
+          return;
+        }
+        let tx: SignedTx;
+        try {
+          tx = decodeTx(wire);
+        } catch {
+          return; // the executor fails it, as every node does
+        }
+        const ok = await this.pool
+          .verify({
+            suite: tx.body.suite,
+            publicKey: tx.body.publicKey,
+            message: txSignBytesFromWire(tx, wire),
+            signature: tx.signature,
+          })
+          .catch(() => false);
+        // A bad signature in a decided block fails in execution, deterministically, on every node.
+        if (ok) verified.set(txHash, { tx, sender: this.addressOfSender(tx) });
+      }),
+    );
+    // Consensus may have committed this height while the signatures were being checked.
+    if (block.header.height !== this.chain.height + 1n) return;
+    this.commitBlock(block, certificate, (h) => verified.get(h));
+  }
+
+  private commitBlock(
+    block: Block,
+    certificate: CommitCertificate,
+    verified: (hash: string) => { readonly tx: SignedTx; readonly sender: string } | undefined,
+    prepared?: readonly BlockTx[],
+  ): void {
+    const committed = this.chain.commit(block, certificate, verified, prepared);
     this.candidates.clear();
     this.preparedTxs.clear();
     this.savedCandidates.clear();
+    this.bodiesSent.clear();
     const now = performance.now();
     for (const { hash } of committed.txs) {
       const entry = this.mempool.get(hash);
@@ -208,6 +298,9 @@ export class ValidatorNode {
     this.metrics.failedTxs += committed.receipts.filter((r) => r.code !== 'OK').length;
     this.metrics.committedRate.add(committed.txs.length, now);
     this.mempool.update(committed.txs.map((t) => t.hash));
+    // Peers learn our height (block sync follows it); then fetch more if we are behind.
+    this.o.transport?.broadcast(encodeWire({ type: 'status', value: { height: this.chain.height } }));
+    this.sync.pump();
     if (this.waiters.size > 0) {
       committed.txs.forEach((t, index) => {
         const waiting = this.waiters.get(t.hash);
@@ -225,24 +318,38 @@ export class ValidatorNode {
     }
   }
 
-  /** A proposal goes out after the block it proposes, on the same ordered links. */
+  /**
+   * A proposal goes out after the block it proposes, on the same ordered links. The body goes
+   * to each peer once; the driver's periodic re-sends of the proposal do not repeat it.
+   */
   private broadcastConsensus(m: ConsensusMessage): void {
     const transport = this.o.transport;
     if (!transport) return;
-    if (m.kind === 'proposal') {
-      const block = this.candidates.get(m.signed.message.value);
-      if (block) transport.broadcast(encodeWire({ type: 'block', value: encodeBlock(block) }));
+    const wire = encodeWire(consensusToWire(m));
+    if (m.kind !== 'proposal') {
+      transport.broadcast(wire);
+      return;
     }
-    transport.broadcast(encodeWire(consensusToWire(m)));
-  }
-
-  private requestBlock(height: bigint): void {
-    this.o.transport?.broadcast(encodeWire({ type: 'blockRequest', value: { height } }));
+    const value = m.signed.message.value;
+    const block = this.candidates.get(value);
+    let sent = this.bodiesSent.get(value);
+    if (!sent) {
+      sent = new Set();
+      this.bodiesSent.set(value, sent);
+    }
+    const body = block ? encodeWire({ type: 'block', value: encodeBlock(block) }) : undefined;
+    for (const peer of transport.peers()) {
+      if (body && !sent.has(peer)) {
+        transport.send(peer, body);
+        sent.add(peer);
+      }
+      transport.send(peer, wire);
+    }
   }
 
   /**
    * A decided block this node never received (it missed the proposal): ask the peers for it
-   * and wait, re-asking, until it arrives as a candidate or a decided block.
+   * and wait, re-asking, until it arrives as a candidate or is committed by block sync.
    */
   private async awaitBlock(certificate: CommitCertificate): Promise<void> {
     const height = BigInt(certificate.height);
@@ -251,96 +358,92 @@ export class ValidatorNode {
       this.candidates.has(certificate.value) ||
       this.chain.candidate(height, certificate.value) !== undefined;
     for (let attempt = 0; !known(); attempt++) {
-      if (!this.o.transport || attempt >= 60) return; // commit then reports the block as unknown
-      this.requestBlock(height);
+      if (!this.o.transport || attempt >= 120) return; // commit then reports the block as unknown
+      if (attempt % 4 === 0) this.sync.requestNext();
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }
 
-  /** A payload from a peer. Malformed input is dropped: it can never fail the node. */
+  /** A link to a peer opened: tell it our height (it may sync from us, or we from it). */
+  peerConnected(peer: string): void {
+    this.o.transport?.send(peer, encodeWire({ type: 'status', value: { height: this.chain.height } }));
+  }
+
+  peerDisconnected(peer: string): void {
+    this.sync.peerGone(peer);
+    this.gossip.peerGone(peer);
+    for (const sent of this.bodiesSent.values()) sent.delete(peer);
+  }
+
+  /** A payload from a peer. Malformed input is the peer's offence: it can never fail the node. */
   receive(peer: string, payload: Uint8Array): void {
     let message: WireMessage;
     try {
       message = decodeWire(payload);
     } catch {
-      return; // the network layer scores peers; the node ignores what it cannot read
+      this.metrics.peerOffences++;
+      this.o.transport?.report?.(peer, 'undecodable');
+      return;
     }
     switch (message.type) {
       case 'proposal':
       case 'vote': {
         const consensus = wireToConsensus(message);
-        if (consensus) this.driver.receive(consensus);
+        if (consensus)
+          this.driver.receive(consensus, () => {
+            this.metrics.peerOffences++;
+            this.o.transport?.report?.(peer, 'invalid-signature');
+          });
         return;
       }
       case 'block':
         this.receiveBlock(message.value);
         return;
+      case 'status':
+        this.sync.onStatus(peer, message.value.height);
+        return;
       case 'blockRequest':
-        this.answerBlockRequest(peer, message.value.height);
+        this.answerBlockRequest(peer, message.value.from, message.value.count);
         return;
       case 'decidedBlock':
-        this.receiveDecided(message.value.block, message.value.certificate);
+        this.sync.onDecided(peer, message.value.block, message.value.certificate);
         return;
-      case 'tx':
-        this.admit(message.value).catch(() => {});
+      case 'txAnnounce':
+        this.gossip.onAnnounce(peer, message.value);
+        return;
+      case 'txRequest':
+        this.gossip.onRequest(peer, message.value);
+        return;
+      case 'txs':
+        this.gossip.onTxs(peer, message.value);
         return;
     }
   }
 
-  private receiveBlock(bytes: Uint8Array): Block | undefined {
+  private receiveBlock(bytes: Uint8Array): void {
     let block: Block;
     try {
       block = decodeBlock(bytes);
     } catch {
-      return undefined;
+      return;
     }
     const height = block.header.height;
-    if (height <= this.chain.height || height > this.chain.height + 2n) return undefined;
-    if (this.candidates.size >= MAX_CANDIDATES) return undefined;
+    if (height <= this.chain.height || height > this.chain.height + 2n) return;
+    if (this.candidates.size >= MAX_CANDIDATES) return;
     this.candidates.set(blockHash(this.o.genesis.chainHash, block.header), block);
-    return block;
   }
 
-  private answerBlockRequest(peer: string, height: bigint): void {
-    if (height < 1n || height > this.chain.height) return;
-    const block = this.chain.block(height);
-    const certificate = this.chain.certificate(height);
-    if (!block || !certificate) return;
-    this.o.transport?.send(
-      peer,
-      encodeWire({
+  private answerBlockRequest(peer: string, from: bigint, count: number): void {
+    const messages = BlockSync.answer(from, count, this.chain.height, (h) => {
+      const block = this.chain.block(h);
+      const certificate = this.chain.certificate(h);
+      if (!block || !certificate) return undefined;
+      return encodeWire({
         type: 'decidedBlock',
         value: { block: encodeBlock(block), certificate: encodeCertificate(certificate) },
-      }),
-    );
-  }
-
-  /** A decided block from a peer counts only with a valid certificate from our validator set. */
-  private receiveDecided(blockBytes: Uint8Array, certificateBytes: Uint8Array): void {
-    let certificate: CommitCertificate;
-    try {
-      certificate = decodeCertificate(certificateBytes);
-    } catch {
-      return;
-    }
-    const block = this.receiveBlock(blockBytes);
-    if (!block || blockHash(this.o.genesis.chainHash, block.header) !== certificate.value) return;
-    if (
-      checkCertificate(
-        this.o.genesis.chainId,
-        certificate,
-        this.o.genesis.validators,
-        Number(block.header.height),
-      )
-    )
-      return;
-    // Behind by a block the others decided: commit it and move consensus on (block sync).
-    if (
-      block.header.height === this.chain.height + 1n &&
-      this.driver.state.height === Number(block.header.height)
-    ) {
-      this.driver.synced(certificate);
-    }
+      });
+    });
+    for (const message of messages) this.o.transport?.send(peer, message);
   }
 
   private saveCandidate(block: Block, hash: string): void {
@@ -364,10 +467,9 @@ export class ValidatorNode {
 
   /** Admits a transaction to the mempool; resolves to its hash or rejects with a typed error. */
   async submit(wire: Uint8Array): Promise<string> {
-    const hash = await this.admit(wire);
-    // Validators are fully connected, so one hop reaches every proposer; peers do not relay.
-    this.o.transport?.broadcast(encodeWire({ type: 'tx', value: wire }));
-    return hash;
+    const txHash = await this.admit(wire);
+    this.gossip.announce(txHash);
+    return txHash;
   }
 
   private async admit(wire: Uint8Array): Promise<string> {
@@ -409,7 +511,12 @@ export class ValidatorNode {
   }
 
   get peerCount(): number {
-    return this.o.transport?.peerCount ?? 0;
+    return this.o.transport?.peers().length ?? 0;
+  }
+
+  /** More than a block behind the best peer's height. */
+  get syncing(): boolean {
+    return this.sync.syncing;
   }
 
   get round(): number {
@@ -417,6 +524,7 @@ export class ValidatorNode {
   }
 
   async stop(): Promise<void> {
+    this.gossip.stop();
     this.driver.stop();
     await this.driver.idle();
     this.listeners.clear();

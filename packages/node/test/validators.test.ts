@@ -22,6 +22,8 @@ class Bus {
       });
     };
     return {
+      peers: () =>
+        this.down.has(self) ? [] : [...this.nodes.keys()].filter((n) => n !== self && !this.down.has(n)),
       broadcast: (payload: Uint8Array) => {
         for (const name of this.nodes.keys()) if (name !== self) deliver(name, payload);
       },
@@ -101,5 +103,34 @@ describe('four validators over an in-memory network', () => {
     );
     assert.deepEqual(replayFromGenesis(nodes[3]!.chain, [bank]).problems, []);
     for (const node of nodes) assert.equal(node.driver.failure, undefined);
+  });
+
+  it('a full node (a key that is not a validator) syncs from genesis, follows, and never signs', async () => {
+    const full = new ValidatorNode({
+      dataDir: join(mkdtempSync(join(tmpdir(), 'pujiang-full-'))),
+      genesis: funded,
+      modules: [bank],
+      secretKey: generateKeyPair('ed25519').secretKey,
+      timeouts: FAST_CONFIG.timeouts,
+      blockIntervalMs: 20,
+      verifyWorkers: 1,
+      transport: bus.transport('full'),
+    });
+    bus.nodes.set('full', full);
+    assert.equal(full.isValidator, false);
+    assert.equal(nodes[0]!.isValidator, true);
+    const target = nodes[0]!.chain.height;
+    await until(() => (full.chain.height >= target ? true : undefined));
+    assert.ok(full.sync.synced > 0, 'blocks came through block sync');
+    // A transaction submitted to the full node reaches the validators by gossip and commits.
+    const to = addressOf(funded, generateKeyPair('ed25519'));
+    const nonce = full.chain.nonceOf(operatorAddress);
+    const hash = await full.submit(transferWire(funded, operator, nonce, to, 7n));
+    const at = await full.waitForCommit(hash, 10_000);
+    assert.ok(at, 'committed');
+    for (let h = 1n; h <= full.chain.height && h <= nodes[0]!.chain.height; h++)
+      assert.equal(full.chain.certificate(h)!.value, nodes[0]!.chain.certificate(h)!.value);
+    assert.equal(full.driver.refusedToSign, 0);
+    assert.deepEqual(replayFromGenesis(full.chain, [bank]).problems, []);
   });
 });

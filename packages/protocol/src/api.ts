@@ -30,7 +30,12 @@ export interface StatusResponse {
   latestBlockHash: string;
   /** Milliseconds since the epoch, as a decimal string. */
   latestBlockTime: string;
+  /** More than a block behind the best peer: catching up through block sync. */
   syncing: boolean;
+  /** Whether this node is a validator (else a full node, which follows and serves). */
+  validator: boolean;
+  /** Connected peers. */
+  peers: number;
   round: number;
   chainHash: HashAlgorithm;
   acceptedSuites: SuiteId[];

@@ -91,4 +91,12 @@ export {
   verifyTxSignature,
 } from './transaction.js';
 export type { WireErrorCode } from './wire.js';
-export { consensusToWire, decodeWire, encodeWire, WireMessage, wireToConsensus } from './wire.js';
+export {
+  consensusToWire,
+  decodeWire,
+  encodeWire,
+  MAX_BLOCKS_PER_REQUEST,
+  MAX_TX_HASHES,
+  WireMessage,
+  wireToConsensus,
+} from './wire.js';

@@ -5,6 +5,7 @@ import {
   encode,
   fixedBytes,
   type Infer,
+  list,
   literals,
   struct,
   u32,
@@ -18,12 +19,17 @@ import { MAX_TX_BYTES } from './transaction.js';
 /**
  * What validators send each other (the peer network's payloads), in the canonical encoding:
  * consensus proposals and votes (signed by validator keys, so their validity never depends
- * on the link), the body of a proposed block (sent before its proposal), and requests and
- * answers for blocks a node is missing. Anything that does not decode is `WIRE_UNDECODABLE`.
+ * on the link), the body of a proposed block (sent before its proposal), status and block
+ * sync (ranges of decided blocks with their certificates), and transaction gossip that
+ * announces hashes and lets peers pull the bodies they lack. Anything that does not decode is `WIRE_UNDECODABLE`.
  */
 export type WireErrorCode = 'WIRE_UNDECODABLE';
 
 const MAX_BLOCK_BYTES = 64 * 1024 * 1024;
+/** Hashes (or bodies) in one gossip message. */
+export const MAX_TX_HASHES = 4096;
+/** Decided blocks asked for in one request. */
+export const MAX_BLOCKS_PER_REQUEST = 64;
 
 const ValueOrNil = union('WireValue', { nil: struct('WireNil', {}), value: fixedBytes(32) });
 
@@ -46,20 +52,32 @@ export const WireMessage = union('WireMessage', {
   }),
   /** A proposed block's encoding (`encodeBlock`); its hash is the value voted on. */
   block: bytes({ max: MAX_BLOCK_BYTES }),
-  /** Asks for the block of a height (and the hash, when known: a decided block this node lacks). */
-  blockRequest: struct('WireBlockRequest', { height: u64 }),
+  /** The sender's committed height: sent when a link opens and after every commit (block sync follows it). */
+  status: struct('WireStatus', { height: u64 }),
+  /** Asks for up to `count` decided blocks from height `from`, each answered as a `decidedBlock`. */
+  blockRequest: struct('WireBlockRequest', { from: u64, count: u32 }),
   /** A decided block with its commit certificate (`encodeCertificate`). */
   decidedBlock: struct('WireDecided', {
     block: bytes({ max: MAX_BLOCK_BYTES }),
     certificate: bytes({ max: 4 << 20 }),
   }),
-  /** A transaction for the peers' mempools. */
-  tx: bytes({ max: MAX_TX_BYTES }),
+  /** Hashes of transactions the sender holds (gossip announces; a peer pulls what it lacks). */
+  txAnnounce: list(fixedBytes(32), { max: MAX_TX_HASHES }),
+  /** Asks for the bodies of announced transactions. */
+  txRequest: list(fixedBytes(32), { max: MAX_TX_HASHES }),
+  /** Transaction bodies (answers to `txRequest`). */
+  txs: list(bytes({ max: MAX_TX_BYTES }), { max: MAX_TX_HASHES }),
 });
 export type WireMessage = Infer<typeof WireMessage>;
 
 export function encodeWire(message: WireMessage): Uint8Array {
-  const hint = message.type === 'block' || message.type === 'tx' ? message.value.length + 16 : 256;
+  let hint = 256;
+  if (message.type === 'block') hint = message.value.length + 16;
+  else if (message.type === 'txAnnounce' || message.type === 'txRequest')
+    hint = message.value.length * 33 + 16;
+  else if (message.type === 'txs') for (const tx of message.value) hint += tx.length + 4;
+  else if (message.type === 'decidedBlock')
+    hint = message.value.block.length + message.value.certificate.length + 32;
   return encode(WireMessage, message, hint);
 }
 

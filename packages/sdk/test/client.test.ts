@@ -13,6 +13,8 @@ const STATUS: StatusResponse = {
   latestBlockHash: 'ab'.repeat(32),
   latestBlockTime: '1700000000000',
   syncing: false,
+  validator: true,
+  peers: 3,
   round: 0,
   chainHash: 'sha256',
   acceptedSuites: ['ed25519'],

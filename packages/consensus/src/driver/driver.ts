@@ -150,9 +150,13 @@ export class ConsensusDriver {
     return this.queue;
   }
 
-  /** A message from a peer: its signature is checked before the core sees it. */
-  receive(message: ConsensusMessage): void {
-    this.enqueue(() => this.accept(message));
+  /**
+   * A message from a peer: its signature is checked before the core sees it. `onInvalid`
+   * hears of a message that was malformed or whose signature failed (the sender's fault,
+   * for peer scoring).
+   */
+  receive(message: ConsensusMessage, onInvalid?: () => void): void {
+    this.enqueue(() => this.accept(message, onInvalid));
   }
 
   stop(): void {
@@ -218,8 +222,11 @@ export class ConsensusDriver {
     return { validators: set, ...(self >= 0 ? { self } : {}) };
   }
 
-  private async accept(message: ConsensusMessage): Promise<void> {
-    if (!wellFormed(message)) return; // malformed input never reaches the WAL or the core
+  private async accept(message: ConsensusMessage, onInvalid?: () => void): Promise<void> {
+    if (!wellFormed(message)) {
+      onInvalid?.();
+      return; // malformed input never reaches the WAL or the core
+    }
     const m = message.signed.message;
     const height = m.height;
     if (height < this.core.height) return; // that height is committed
@@ -244,7 +251,10 @@ export class ConsensusDriver {
       return;
     }
     if (this.alreadyCounted(message)) return; // re-sent copies would only grow the WAL
-    if (!(await this.checkSignature(message))) return; // a forged or corrupted message never reaches the core
+    if (!(await this.checkSignature(message))) {
+      onInvalid?.();
+      return; // a forged or corrupted message never reaches the core
+    }
     await this.input(
       message.kind === 'proposal'
         ? { type: 'proposal', proposal: message.signed as Signed<Proposal> }
@@ -403,8 +413,11 @@ export class ConsensusDriver {
     for (const message of early) await this.accept(message);
   }
 
-  /** A block decided elsewhere (block sync) was committed by the node: move to the next height. */
+  /**
+   * Blocks decided elsewhere (block sync) were committed by the node, up to the certificate's
+   * height: leave the current height and start the one after (its votes are moot now).
+   */
   synced(certificate: CommitCertificate): void {
-    this.enqueue(() => (certificate.height === this.core.height ? this.decide(certificate) : undefined));
+    this.enqueue(() => (certificate.height >= this.core.height ? this.decide(certificate) : undefined));
   }
 }

@@ -293,6 +293,8 @@ export const openApiDocument = {
         latestBlockHash: hash32,
         latestBlockTime: u64,
         syncing: { type: 'boolean' },
+        validator: { type: 'boolean' },
+        peers: { type: 'integer' },
         round: { type: 'integer' },
         chainHash: { enum: ['sm3', 'sha256'] },
         acceptedSuites: { type: 'array', items: { type: 'string' } },

@@ -172,6 +172,10 @@ export class ApiServer {
         mempoolSize: this.node.mempool.size,
         mempoolBytes: this.node.mempool.totalBytes,
         peers: this.node.peerCount,
+        syncing: this.node.syncing,
+        syncedBlocks: this.node.sync.synced,
+        txsPulled: this.node.gossip.stats.pulled,
+        txsServed: this.node.gossip.stats.served,
       };
       return sendText(
         res,

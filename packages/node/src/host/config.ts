@@ -14,10 +14,11 @@ export interface NodeConfig {
   /** Keep the bodies of only the latest `keepBlocks` blocks; 0 keeps everything (the default). */
   pruning: { keepBlocks: number };
   /**
-   * The peer network: where this node listens ("host:port"; empty: not at all) and the
-   * addresses it dials. A chain with more than one validator needs it.
+   * The peer network: where this node listens ("host:port"; empty: not at all), the
+   * addresses it dials, and the node keys it admits besides the genesis validators (full
+   * nodes, as "suite:publicKeyHex"). A chain with more than one validator needs it.
    */
-  p2p: { listen: string; peers: string[] };
+  p2p: { listen: string; peers: string[]; admit: string[] };
 }
 
 export const DEFAULT_CONFIG: NodeConfig = {
@@ -27,9 +28,10 @@ export const DEFAULT_CONFIG: NodeConfig = {
   mempool: { maxTxs: 50_000, maxBytes: 64 * 1024 * 1024, maxPerSender: 1_000, nonceWindow: 1_000 },
   verifyWorkers: 0,
   pruning: { keepBlocks: 0 },
-  p2p: { listen: '', peers: [] },
+  p2p: { listen: '', peers: [], admit: [] },
 };
 
+const NODE_KEY = /^[a-z0-9+-]{2,40}:[0-9a-fA-F]{2,8192}$/;
 const HOST_PORT = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$/;
 
 /** "host:port" (IPv6 in brackets) to its parts; anything else is `CONFIG_INVALID`. */
@@ -76,6 +78,13 @@ export function parseConfig(json: unknown): NodeConfig {
     if (typeof peer !== 'string') throw invalid('p2p.peers must list host:port addresses', `p2p.peers[${i}]`);
     parseHostPort(peer, `p2p.peers[${i}]`);
   });
+  const admit = p2p.admit ?? d.p2p.admit;
+  if (!Array.isArray(admit) || admit.length > 10_000)
+    throw invalid('p2p.admit must list node keys as suite:hex', 'p2p.admit');
+  admit.forEach((key, i) => {
+    if (typeof key !== 'string' || !NODE_KEY.test(key))
+      throw invalid('p2p.admit must list node keys as suite:hex', `p2p.admit[${i}]`);
+  });
   const host = api.host ?? d.api.host;
   if (typeof host !== 'string' || host.length === 0 || host.length > 255)
     throw invalid('api.host must be a host name or address', 'api.host');
@@ -98,7 +107,7 @@ export function parseConfig(json: unknown): NodeConfig {
       nonceWindow: int(m.nonceWindow ?? d.mempool.nonceWindow, 'mempool.nonceWindow', 1, 1_000_000),
     },
     verifyWorkers: int(c.verifyWorkers ?? d.verifyWorkers, 'verifyWorkers', 0, 256),
-    p2p: { listen, peers: peers as string[] },
+    p2p: { listen, peers: peers as string[], admit: (admit as string[]).map((k) => k.toLowerCase()) },
     pruning: {
       keepBlocks: int(
         pruning.keepBlocks ?? d.pruning.keepBlocks,

@@ -37,6 +37,7 @@ export async function startNode(p: StartNodeParameters): Promise<RunningNode> {
         nodeKey,
         listen: parseHostPort(config.p2p.listen || '127.0.0.1:26656', 'p2p.listen'),
         peers: config.p2p.peers.map((peer, i) => parseHostPort(peer, `p2p.peers[${i}]`)),
+        admit: config.p2p.admit,
         ...(p.log ? { log: p.log } : {}),
       })
     : undefined;
@@ -55,6 +56,10 @@ export async function startNode(p: StartNodeParameters): Promise<RunningNode> {
   });
   if (network) {
     network.onMessage((peer, payload) => node.receive(peer, payload));
+    network.onPeer(
+      (peer) => node.peerConnected(peer),
+      (peer) => node.peerDisconnected(peer),
+    );
     try {
       await network.start();
     } catch (error) {

@@ -3,6 +3,8 @@ import { dialPeer, type PeerLink, PeerListener } from '@pujiang/p2p';
 import type { Genesis } from '@pujiang/protocol';
 import { bytesToHex } from '@pujiang/types';
 import type { PeerTransport } from '../validator-node.js';
+import { BAN_SCORE, OFFENCE_PENALTY, type PeerOffence } from './peer-offence.js';
+import { TokenBucket } from './token-bucket.js';
 
 export interface PeerAddress {
   readonly host: string;
@@ -15,27 +17,53 @@ export interface PeerNetworkOptions {
   readonly listen: PeerAddress;
   /** Addresses to dial; who answers is learned (and checked against the membership) in the handshake. */
   readonly peers: readonly PeerAddress[];
+  /** Node keys admitted besides the validators (full nodes), as "suite:hex". */
+  readonly admit?: readonly string[];
+  /** How long a peer that reached the ban score stays refused (default 60 s). */
+  readonly banMs?: number;
+  /** Per-peer rate limits; beyond them messages are dropped and the peer is flooding (defaults: 5,000 messages/s, 128 MiB/s). */
+  readonly maxMessagesPerSecond?: number;
+  readonly maxBytesPerSecond?: number;
   readonly log?: (line: string) => void;
 }
 
-const peerId = (key: PublicKey) => `${key.suite}:${bytesToHex(key.bytes)}`;
+export const peerId = (key: PublicKey) => `${key.suite}:${bytesToHex(key.bytes)}`;
+
+/** Score points a peer sheds per second: honest peers that slip once are not banned for it. */
+const SCORE_DECAY_PER_SECOND = 5;
+
+interface PeerState {
+  readonly links: PeerLink[];
+  score: number;
+  scoredAt: number;
+  readonly messages: TokenBucket;
+  readonly bytes: TokenBucket;
+}
 
 /**
- * The validators' mesh over authenticated links: it listens, dials every configured peer
- * (again, with backoff up to 30 s, whenever a link drops), and admits only the genesis
- * validators' node keys. Two nodes may hold two links (each dialed the other); messages go
- * out on the newest, and duplicates are harmless (consensus and mempool drop repeats).
+ * The node's mesh over authenticated links: it listens, dials every configured peer (again,
+ * with backoff up to 30 s, whenever a link drops), and admits only the chain's members: the
+ * genesis validators' node keys and the full-node keys this node's config admits. Two nodes
+ * may hold two links (each dialed the other); messages go out on the newest, and duplicates
+ * are harmless (consensus and mempool drop repeats). Each peer has rate limits and a score:
+ * offences the node reports (and floods) raise it, time lowers it, and a peer reaching the
+ * ban score is disconnected and refused for `banMs`.
  */
 export class PeerNetwork implements PeerTransport {
   private readonly listener: PeerListener;
-  private readonly links = new Map<string, PeerLink[]>();
+  private readonly state = new Map<string, PeerState>();
   private readonly members: ReadonlySet<string>;
+  private readonly banned = new Map<string, number>();
   private handler: (peer: string, payload: Uint8Array) => void = () => {};
+  private connected: (peer: string) => void = () => {};
+  private disconnected: (peer: string) => void = () => {};
   private stopped = false;
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Peers banned so far (for tests and logs). */
+  bans = 0;
 
   constructor(private readonly o: PeerNetworkOptions) {
-    this.members = new Set(o.genesis.validators.map((v) => peerId(v.publicKey)));
+    this.members = new Set([...o.genesis.validators.map((v) => peerId(v.publicKey)), ...(o.admit ?? [])]);
     this.listener = new PeerListener(this.linkOptions());
     this.listener.on('link', (link) => this.add(link));
     this.listener.on('refused', (error) => o.log?.(`p2p: refused a connection: ${error.code}`));
@@ -46,7 +74,7 @@ export class PeerNetwork implements PeerTransport {
     return {
       chainId: g.chainId,
       nodeKey: this.o.nodeKey,
-      isMember: (key: PublicKey) => this.members.has(peerId(key)),
+      isMember: (key: PublicKey) => this.members.has(peerId(key)) && !this.isBanned(peerId(key)),
       aead: g.chainHash === 'sm3' ? ('sm4-gcm' as const) : ('aes-256-gcm' as const),
     };
   }
@@ -56,16 +84,48 @@ export class PeerNetwork implements PeerTransport {
     this.handler = handler;
   }
 
+  /** Called when a peer's first link opens and when its last link closes. */
+  onPeer(connected: (peer: string) => void, disconnected: (peer: string) => void): void {
+    this.connected = connected;
+    this.disconnected = disconnected;
+  }
+
+  private isBanned(id: string): boolean {
+    const until = this.banned.get(id);
+    if (until === undefined) return false;
+    if (Date.now() < until) return true;
+    this.banned.delete(id);
+    return false;
+  }
+
+  /** A peer broke the protocol: raise its score; at the ban score, disconnect and refuse it for a while. */
+  report(peer: string, offence: PeerOffence): void {
+    const s = this.state.get(peer);
+    if (!s) return;
+    const now = performance.now();
+    s.score = Math.max(0, s.score - ((now - s.scoredAt) / 1000) * SCORE_DECAY_PER_SECOND);
+    s.scoredAt = now;
+    s.score += OFFENCE_PENALTY[offence];
+    if (s.score < BAN_SCORE) return;
+    const banMs = this.o.banMs ?? 60_000;
+    this.banned.set(peer, Date.now() + banMs);
+    this.bans++;
+    this.o.log?.(
+      `p2p: peer ${peer.slice(0, 20)} banned for ${banMs} ms (${offence}, score ${Math.round(s.score)})`,
+    );
+    for (const link of [...s.links]) link.close();
+  }
+
   async start(): Promise<number> {
     const port = await this.listener.listen(this.o.listen.port, this.o.listen.host);
     for (const address of this.o.peers) this.dial(address, 0);
     return port;
   }
 
-  get peerCount(): number {
-    let n = 0;
-    for (const links of this.links.values()) if (links.length > 0) n++;
-    return n;
+  peers(): string[] {
+    const out: string[] = [];
+    for (const [id, s] of this.state) if (s.links.length > 0) out.push(id);
+    return out;
   }
 
   private dial(address: PeerAddress, attempt: number): void {
@@ -89,28 +149,48 @@ export class PeerNetwork implements PeerTransport {
   }
 
   private add(link: PeerLink): void {
-    if (this.stopped) {
+    const id = peerId(link.peer);
+    if (this.stopped || this.isBanned(id)) {
       link.close();
       return;
     }
-    const id = peerId(link.peer);
-    const links = this.links.get(id) ?? [];
-    links.push(link);
-    this.links.set(id, links);
-    link.on('message', (payload) => this.handler(id, payload));
+    let s = this.state.get(id);
+    if (!s) {
+      const messagesPerSecond = this.o.maxMessagesPerSecond ?? 5_000;
+      const bytesPerSecond = this.o.maxBytesPerSecond ?? 128 << 20;
+      s = {
+        links: [],
+        score: 0,
+        scoredAt: performance.now(),
+        messages: new TokenBucket(messagesPerSecond, messagesPerSecond * 4),
+        bytes: new TokenBucket(bytesPerSecond, bytesPerSecond * 2),
+      };
+      this.state.set(id, s);
+    }
+    const state = s;
+    state.links.push(link);
+    if (state.links.length === 1) this.connected(id);
+    link.on('message', (payload) => {
+      if (!state.messages.take(1) || !state.bytes.take(payload.length)) {
+        this.report(id, 'flood');
+        return;
+      }
+      this.handler(id, payload);
+    });
     link.on('close', (reason) => {
-      const rest = (this.links.get(id) ?? []).filter((l) => l !== link);
-      this.links.set(id, rest);
+      const i = state.links.indexOf(link);
+      if (i >= 0) state.links.splice(i, 1);
       if (reason) this.o.log?.(`p2p: link to ${id.slice(0, 20)} closed: ${reason.code}`);
+      if (state.links.length === 0) this.disconnected(id);
     });
   }
 
   broadcast(payload: Uint8Array): void {
-    for (const links of this.links.values()) links[links.length - 1]?.send(payload);
+    for (const s of this.state.values()) s.links[s.links.length - 1]?.send(payload);
   }
 
   send(peer: string, payload: Uint8Array): void {
-    const links = this.links.get(peer);
+    const links = this.state.get(peer)?.links;
     links?.[links.length - 1]?.send(payload);
   }
 
@@ -118,7 +198,7 @@ export class PeerNetwork implements PeerTransport {
     this.stopped = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    for (const links of this.links.values()) for (const link of links) link.close();
+    for (const s of this.state.values()) for (const link of [...s.links]) link.close();
     await this.listener.close();
   }
 }
