@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { LinkProxies } from './link-proxies.js';
 import { FAST_CONFIG, type InitOutput, initHome } from './node-harness.js';
 
 /** A free loopback port (bound, read, released). */
@@ -15,14 +16,34 @@ export function freePort(): Promise<number> {
   });
 }
 
+export interface NetworkOptions {
+  readonly suite?: string;
+  /** Node keys ("suite:hex") every validator admits besides the validators (full nodes, test peers). */
+  readonly admit?: readonly string[];
+  /** Route every link through `LinkProxies`, so the test can partition nodes. */
+  readonly proxies?: boolean;
+}
+
+export type NetworkHome = InitOutput & { readonly p2pPort: number };
+
+/** The "suite:hex" name of a home's node key, as config p2p.admit lists it. */
+export function nodeKeyName(home: string): string {
+  const key = JSON.parse(readFileSync(join(home, 'node_key.json'), 'utf8'));
+  return `${key.suite}:${key.publicKey}`;
+}
+
 /**
  * N homes of one chain: each node's own key, one genesis naming all N as validators (the
  * first home's operator funded), and configs that listen on their own p2p port and dial
- * every other one.
+ * every other one (directly, or through a proxy per ordered pair).
  */
-export async function initNetwork(n: number, suite = 'ed25519'): Promise<InitOutput[]> {
-  const homes = Array.from({ length: n }, () => initHome(suite));
+export async function initNetwork(
+  n: number,
+  o: NetworkOptions = {},
+): Promise<{ homes: NetworkHome[]; proxies?: LinkProxies }> {
+  const homes = Array.from({ length: n }, () => initHome(o.suite ?? 'ed25519'));
   const ports = await Promise.all(homes.map(() => freePort()));
+  const proxies = o.proxies ? await LinkProxies.start(ports) : undefined;
   const genesis = JSON.parse(readFileSync(homes[0]!.genesis, 'utf8'));
   genesis.validators = homes.map((h, i) => {
     const key = JSON.parse(readFileSync(join(h.home, 'node_key.json'), 'utf8'));
@@ -34,15 +55,30 @@ export async function initNetwork(n: number, suite = 'ed25519'): Promise<InitOut
     const config = JSON.parse(readFileSync(configPath, 'utf8'));
     config.p2p = {
       listen: `127.0.0.1:${ports[i]}`,
-      peers: ports.filter((_, j) => j !== i).map((p) => `127.0.0.1:${p}`),
+      peers: ports.flatMap((p, j) => (j === i ? [] : [`127.0.0.1:${proxies ? proxies.portFor(i, j) : p}`])),
+      admit: [...(o.admit ?? [])],
     };
     config.timeouts = FAST_CONFIG.timeouts;
     writeFileSync(configPath, JSON.stringify(config, null, 2));
   });
-  return homes.map((h) => ({
-    ...h,
-    chainId: genesis.chainId,
-    operatorKey: homes[0]!.operatorKey,
-    operatorAddress: homes[0]!.operatorAddress,
-  }));
+  return {
+    homes: homes.map((h, i) => ({
+      ...h,
+      chainId: genesis.chainId,
+      operatorKey: homes[0]!.operatorKey,
+      operatorAddress: homes[0]!.operatorAddress,
+      p2pPort: ports[i]!,
+    })),
+    ...(proxies ? { proxies } : {}),
+  };
+}
+
+/** Makes `home` a full node of the network: the network's genesis, and every validator as a peer. */
+export function joinAsFullNode(home: InitOutput, network: readonly NetworkHome[]): void {
+  writeFileSync(home.genesis, readFileSync(network[0]!.genesis));
+  const configPath = join(home.home, 'config.json');
+  const config = JSON.parse(readFileSync(configPath, 'utf8'));
+  config.p2p = { listen: '', peers: network.map((h) => `127.0.0.1:${h.p2pPort}`), admit: [] };
+  config.timeouts = FAST_CONFIG.timeouts;
+  writeFileSync(configPath, JSON.stringify(config, null, 2));
 }

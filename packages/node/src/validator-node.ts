@@ -1,4 +1,5 @@
 import {
+  advanceValidatorSet,
   type CommitCertificate,
   ConsensusDriver,
   type ConsensusMessage,
@@ -103,7 +104,10 @@ export class ValidatorNode {
   private readonly preparedTxs = new Map<string, BlockTx[]>();
   /** Candidates already written to the store (a proposer's own block is saved once). */
   private readonly savedCandidates = new Set<string>();
+  /** The genesis set, and the latest height's set (priorities advanced once per height, so proposers rotate). */
   private readonly set: ValidatorSet;
+  private setCache: { height: number; set: ValidatorSet };
+  private readonly validatorKeys: readonly PublicKey[];
   private readonly listeners = new Set<CommitListener>();
   private readonly senderAddresses = new Map<string, string>();
   private readonly waiters = new Map<
@@ -119,6 +123,8 @@ export class ValidatorNode {
     this.chain = Chain.open(chainDir(o.dataDir), g, o.modules, { keepBlocks: o.keepBlocks ?? 0 });
     this.pool = new VerifyPool(o.verifyWorkers === undefined ? {} : { workers: o.verifyWorkers });
     this.set = newValidatorSet(g.validators.map((v) => v.power));
+    this.setCache = { height: 1, set: this.set };
+    this.validatorKeys = g.validators.map((v) => v.publicKey);
     this.publicKey = {
       suite: o.secretKey.suite,
       bytes: getSuite(o.secretKey.suite).publicKeyFromSecretKey(o.secretKey.bytes),
@@ -181,7 +187,7 @@ export class ValidatorNode {
       broadcast: (m) => this.broadcastConsensus(m),
       requestDecided: () => this.sync.requestNext(),
       requestVotes: () => {},
-      validatorsAt: () => ({ set: this.set, keys: g.validators.map((v) => v.publicKey) }),
+      validatorsAt: (height) => ({ set: this.setAt(height), keys: this.validatorKeys }),
       committedHeight: () => Number(this.chain.height),
       verify: (publicKey, message, signature) =>
         this.pool.verify({ suite: publicKey.suite, publicKey: publicKey.bytes, message, signature }),
@@ -316,6 +322,18 @@ export class ValidatorNode {
         // A subscriber's failure is its own; the chain goes on.
       }
     }
+  }
+
+  /** The validator set at a height: the genesis set advanced once per height before it (CometBFT's rotation). */
+  private setAt(height: number): ValidatorSet {
+    let { height: at, set } = this.setCache;
+    if (height < at) {
+      at = 1;
+      set = this.set;
+    }
+    for (; at < height; at++) set = advanceValidatorSet(set);
+    this.setCache = { height: at, set };
+    return set;
   }
 
   /**

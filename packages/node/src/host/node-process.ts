@@ -35,7 +35,8 @@ export async function startNode(p: StartNodeParameters): Promise<RunningNode> {
     ? new PeerNetwork({
         genesis,
         nodeKey,
-        listen: parseHostPort(config.p2p.listen || '127.0.0.1:26656', 'p2p.listen'),
+        // No listen address: this node only dials (a full node behind a firewall, say).
+        ...(config.p2p.listen ? { listen: parseHostPort(config.p2p.listen, 'p2p.listen') } : {}),
         peers: config.p2p.peers.map((peer, i) => parseHostPort(peer, `p2p.peers[${i}]`)),
         admit: config.p2p.admit,
         ...(p.log ? { log: p.log } : {}),

@@ -14,7 +14,8 @@ export interface PeerAddress {
 export interface PeerNetworkOptions {
   readonly genesis: Genesis;
   readonly nodeKey: KeyPair;
-  readonly listen: PeerAddress;
+  /** Where to accept peers; without it the node only dials. */
+  readonly listen?: PeerAddress;
   /** Addresses to dial; who answers is learned (and checked against the membership) in the handshake. */
   readonly peers: readonly PeerAddress[];
   /** Node keys admitted besides the validators (full nodes), as "suite:hex". */
@@ -42,7 +43,7 @@ interface PeerState {
 
 /**
  * The node's mesh over authenticated links: it listens, dials every configured peer (again,
- * with backoff up to 30 s, whenever a link drops), and admits only the chain's members: the
+ * with backoff up to 5 s, whenever a link drops), and admits only the chain's members: the
  * genesis validators' node keys and the full-node keys this node's config admits. Two nodes
  * may hold two links (each dialed the other); messages go out on the newest, and duplicates
  * are harmless (consensus and mempool drop repeats). Each peer has rate limits and a score:
@@ -116,8 +117,9 @@ export class PeerNetwork implements PeerTransport {
     for (const link of [...s.links]) link.close();
   }
 
+  /** Listens (if asked to) and dials the peers; resolves to the port listened on (0: none). */
   async start(): Promise<number> {
-    const port = await this.listener.listen(this.o.listen.port, this.o.listen.host);
+    const port = this.o.listen ? await this.listener.listen(this.o.listen.port, this.o.listen.host) : 0;
     for (const address of this.o.peers) this.dial(address, 0);
     return port;
   }
@@ -135,7 +137,7 @@ export class PeerNetwork implements PeerTransport {
         this.add(link);
         link.on('close', () => this.later(() => this.dial(address, 0), 1_000));
       },
-      () => this.later(() => this.dial(address, attempt + 1), Math.min(30_000, 250 * 2 ** attempt)),
+      () => this.later(() => this.dial(address, attempt + 1), Math.min(5_000, 250 * 2 ** attempt)),
     );
   }
 
