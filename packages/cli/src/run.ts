@@ -1,8 +1,10 @@
 import { CLIENT_USAGE, runClient } from './commands/client.js';
 import { CRYPTO_USAGE, runCrypto } from './commands/crypto.js';
+import { GENESIS_USAGE, runGenesis } from './commands/genesis.js';
 import { KEYS_USAGE, runKeys } from './commands/keys.js';
 import { NODE_USAGE, runInit, runNode } from './commands/node.js';
 import { runSelftest } from './commands/selftest.js';
+import { runUp, UP_USAGE } from './commands/up.js';
 import { type CommandIo, EXIT, reportError } from './io.js';
 
 export type { CommandIo } from './io.js';
@@ -11,7 +13,9 @@ export { EXIT } from './io.js';
 export const USAGE = `pujiang: the Pujiang Digital Chain command line
 
   pujiang init ...        create a node home (key, genesis, config)
+  pujiang genesis ...     build a chain's genesis from its validators' node keys
   pujiang node ...        run a node (start) or audit its store (replay)
+  pujiang up ...          run a local network of validators, one process each
   pujiang keys ...        account key files
   pujiang status | send | balance | block | tx    talk to a node through its API
   pujiang crypto ...      key generation, signing, verification and hashing for every suite
@@ -19,6 +23,10 @@ export const USAGE = `pujiang: the Pujiang Digital Chain command line
   pujiang help            this text
 
 ${NODE_USAGE}
+
+${GENESIS_USAGE}
+
+${UP_USAGE}
 
 ${KEYS_USAGE}
 
@@ -38,8 +46,12 @@ export async function runCli(argv: readonly string[], io: CommandIo = consoleIo)
     switch (command) {
       case 'init':
         return runInit(rest, io);
+      case 'genesis':
+        return runGenesis(rest, io);
       case 'node':
         return await runNode(rest, io);
+      case 'up':
+        return await runUp(rest, io);
       case 'keys':
         return runKeys(rest, io);
       case 'status':

@@ -45,10 +45,21 @@ async function stop(node: NodeProcess): Promise<void> {
 const height = async (node: NodeProcess) => (await api(node.api, '/v1/status')).body.height as number;
 
 async function waitHeight(nodes: readonly NodeProcess[], target: number, ms = 60_000): Promise<void> {
-  await until(
-    async () => ((await Promise.all(nodes.map(height))).every((h) => h >= target) ? true : undefined),
-    ms,
-  );
+  try {
+    await until(
+      async () => ((await Promise.all(nodes.map(height))).every((h) => h >= target) ? true : undefined),
+      ms,
+    );
+  } catch {
+    const seen = await Promise.all(
+      nodes.map(async (n) => {
+        const s = await api(n.api, '/v1/status').catch(() => undefined);
+        return s ? `${s.body.height}/r${s.body.round}` : 'down';
+      }),
+    );
+    const logs = nodes.map((n) => n.stderr().split('\n').slice(-8).join('\n')).join('\n---\n');
+    throw new Error(`heights ${seen.join(' ')} never all reached ${target}\n${logs}`);
+  }
 }
 
 /** Every node reports the same block hash and header state root at every height they all hold. */
@@ -146,7 +157,9 @@ function proposerAt(validators: number, height: number): number {
 }
 
 describe('validator processes on loopback under faults', () => {
-  it('under steady load, one validator killed with -9 restarts and catches up; all agree at every height', async () => {
+  it('under steady load, one validator killed with -9 restarts and catches up; all agree at every height', {
+    timeout: 120_000,
+  }, async () => {
     const { homes } = await initNetwork(4);
     const nodes = await Promise.all(homes.map((h) => start(h.home)));
     await waitHeight(nodes, 2);
@@ -170,7 +183,9 @@ describe('validator processes on loopback under faults', () => {
     assert.equal(replay.status, 0, replay.stdout);
   });
 
-  it('the proposer of the next height, killed three times over, does not stop the chain', async () => {
+  it('the proposer of the next height, killed three times over, does not stop the chain', {
+    timeout: 120_000,
+  }, async () => {
     const { homes } = await initNetwork(4);
     const nodes = await Promise.all(homes.map((h) => start(h.home)));
     await waitHeight(nodes, 2);
@@ -199,7 +214,9 @@ describe('validator processes on loopback under faults', () => {
     for (const node of nodes) await stop(node);
   });
 
-  it('two of four stopped: the chain halts without deciding; one back, it resumes and loses nothing', async () => {
+  it('two of four stopped: the chain halts without deciding; one back, it resumes and loses nothing', {
+    timeout: 120_000,
+  }, async () => {
     const { homes } = await initNetwork(4);
     const nodes = await Promise.all(homes.map((h) => start(h.home)));
     await waitHeight(nodes, 2);
@@ -230,7 +247,9 @@ describe('validator processes on loopback under faults', () => {
     for (const node of nodes) await stop(node);
   });
 
-  it('a validator cut off by a partition falls behind, and catches up when it heals', async () => {
+  it('a validator cut off by a partition falls behind, and catches up when it heals', {
+    timeout: 120_000,
+  }, async () => {
     const { homes, proxies } = await initNetwork(4, { proxies: true });
     const nodes = await Promise.all(homes.map((h) => start(h.home)));
     try {
@@ -252,7 +271,9 @@ describe('validator processes on loopback under faults', () => {
     }
   });
 
-  it('a new full node syncs from genesis to the tip, follows, and relays a transaction', async () => {
+  it('a new full node syncs from genesis to the tip, follows, and relays a transaction', {
+    timeout: 120_000,
+  }, async () => {
     const fullHome = initHome();
     const { homes } = await initNetwork(4, { admit: [nodeKeyName(fullHome.home)] });
     joinAsFullNode(fullHome, homes);
@@ -281,7 +302,9 @@ describe('validator processes on loopback under faults', () => {
     for (const node of [...nodes, full]) await stop(node);
   });
 
-  it('peers sending garbage, forged votes or floods are disconnected and banned; the chain goes on', async () => {
+  it('peers sending garbage, forged votes or floods are disconnected and banned; the chain goes on', {
+    timeout: 120_000,
+  }, async () => {
     const rogues = [generateNodeKey('ed25519'), generateNodeKey('ed25519'), generateNodeKey('ed25519')];
     const { homes } = await initNetwork(4, {
       admit: rogues.map((k) => `ed25519:${bytesToHex(k.publicKey.bytes)}`),
@@ -296,32 +319,40 @@ describe('validator processes on loopback under faults', () => {
         isMember: () => true,
         aead: 'aes-256-gcm',
       });
+    // A link reads (and so sees the close) once someone listens for its messages.
     const closed = (link: PeerLink) =>
-      new Promise<string | undefined>((r) => link.once('close', (e) => r(e?.code)));
+      new Promise<string | undefined>((r) => link.on('message', () => {}).once('close', (e) => r(e?.code)));
 
     // Garbage: authenticated frames whose content decodes as nothing.
     const garbage = await connect(rogues[0]!);
     const garbageClosed = closed(garbage);
     for (let i = 0; i < 10; i++) garbage.send(randomBytes(200));
     await garbageClosed;
-    // Forged votes: well-formed, signed by nobody, for the heights under way.
+    // Forged votes: well-formed, signed by nobody, for the height under way (re-read, as
+    // blocks keep coming, until the node has had enough).
     const forger = await connect(rogues[1]!);
-    const forgerClosed = closed(forger);
-    const h = await height(nodes[0]!);
-    for (let i = 0; i < 10; i++)
-      forger.send(
-        encodeWire({
-          type: 'vote',
-          value: {
-            type: 'prevote',
-            height: BigInt(h + 1 + (i % 2)),
-            round: i,
-            value: { type: 'nil', value: {} },
-            validator: i % 4,
-            signature: randomBytes(64),
-          },
-        }),
-      );
+    let forgerOpen = true;
+    const forgerClosed = closed(forger).then(() => {
+      forgerOpen = false;
+    });
+    for (let i = 0; forgerOpen && i < 200; i++) {
+      const h = await height(nodes[0]!);
+      for (let j = 0; j < 2; j++)
+        forger.send(
+          encodeWire({
+            type: 'vote',
+            value: {
+              type: 'prevote',
+              height: BigInt(h + 1),
+              round: i,
+              value: { type: 'nil', value: {} },
+              validator: (i + j) % 4,
+              signature: randomBytes(64),
+            },
+          }),
+        );
+      await new Promise((r) => setTimeout(r, 50));
+    }
     await forgerClosed;
     // A flood: far more messages a second than any honest peer sends.
     const flooder = await connect(rogues[2]!);

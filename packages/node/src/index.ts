@@ -20,9 +20,23 @@ export { replayHome } from './host/audit.js';
 export type { NodeConfig } from './host/config.js';
 export { DEFAULT_CONFIG, parseConfig, parseHostPort } from './host/config.js';
 export type { HomeErrorCode, InitParameters, InitReturnType, LoadedHome } from './host/home.js';
-export { homePaths, initHome, loadHome } from './host/home.js';
+export { homePaths, initHome, joinHome, loadHome } from './host/home.js';
 export type { KeyFile, KeyFileErrorCode } from './host/key-file.js';
 export { addressHex, readKeyFile, writeKeyFile } from './host/key-file.js';
+export type {
+  LocalNetwork,
+  LocalNetworkErrorCode,
+  LocalNetworkFile,
+  LocalNetworkNode,
+  LocalNetworkParameters,
+} from './host/local-network.js';
+export {
+  DEFAULT_LOCAL_BASE_PORT,
+  DEFAULT_LOCAL_NODES,
+  initLocalNetwork,
+  LOCAL_NETWORK_FILE,
+  MAX_LOCAL_NODES,
+} from './host/local-network.js';
 export type { RunningNode, StartNodeParameters } from './host/node-process.js';
 export { DEFAULT_MODULES, startNode } from './host/node-process.js';
 export type { MempoolEntry, MempoolErrorCode, MempoolOptions } from './mempool/mempool.js';

@@ -116,6 +116,7 @@ export class ValidatorNode {
   >();
 
   private readonly o: ValidatorNodeOptions;
+  private stopped = false;
 
   constructor(o: ValidatorNodeOptions) {
     this.o = o;
@@ -278,8 +279,9 @@ export class ValidatorNode {
         if (ok) verified.set(txHash, { tx, sender: this.addressOfSender(tx) });
       }),
     );
-    // Consensus may have committed this height while the signatures were being checked.
-    if (block.header.height !== this.chain.height + 1n) return;
+    // Consensus may have committed this height while the signatures were being checked,
+    // or the node stopped (its store is closing).
+    if (this.stopped || block.header.height !== this.chain.height + 1n) return;
     this.commitBlock(block, certificate, (h) => verified.get(h));
   }
 
@@ -395,6 +397,7 @@ export class ValidatorNode {
 
   /** A payload from a peer. Malformed input is the peer's offence: it can never fail the node. */
   receive(peer: string, payload: Uint8Array): void {
+    if (this.stopped) return;
     let message: WireMessage;
     try {
       message = decodeWire(payload);
@@ -542,6 +545,7 @@ export class ValidatorNode {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     this.gossip.stop();
     this.driver.stop();
     await this.driver.idle();

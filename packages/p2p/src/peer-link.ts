@@ -38,14 +38,26 @@ export class PeerLink extends EventEmitter<PeerLinkEvents> {
     buffered: readonly Uint8Array[],
   ) {
     super();
-    socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    // Nothing is read until someone listens for messages: frames that came with the last
+    // handshake message, and any after them, would otherwise be emitted to nobody (the
+    // owner attaches its listener a few promise turns after the link exists).
+    socket.pause();
+    (this as EventEmitter).on('newListener', (event: string | symbol) => {
+      if (event !== 'message' || this.listening) return;
+      this.listening = true;
+      queueMicrotask(() => {
+        this.deliver(buffered);
+        socket.on('data', (chunk: Buffer) => this.receive(chunk));
+        socket.resume();
+      });
+    });
     socket.on('error', (error) =>
       this.close(p2pError('P2P_CONNECTION_LOST', `the connection failed: ${error.message}`)),
     );
     socket.on('close', () => this.close(undefined));
-    // Frames that arrived with the last handshake message are delivered once listeners attach.
-    if (buffered.length > 0) queueMicrotask(() => this.deliver(buffered));
   }
+
+  private listening = false;
 
   /** Seals and sends one message; false (and the link closes) if the peer is too far behind. */
   send(payload: Uint8Array): boolean {

@@ -1,14 +1,17 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { isSuiteId } from '@pujiang/crypto';
-import { homePaths, initHome, replayHome, startNode } from '@pujiang/node';
+import { homePaths, initHome, joinHome, replayHome, startNode } from '@pujiang/node';
 import { PujiangError } from '@pujiang/types';
 import { type CommandIo, EXIT, usageError } from '../io.js';
 import { intOption, required } from '../options.js';
 
-export const NODE_USAGE = `pujiang init --home DIR [--suite ed25519|sm2|...] [--chain-id ID] [--api-port P]
+export const NODE_USAGE = `pujiang init --home DIR [--suite ed25519|sm2|...] [--chain-id ID] [--api-port P] [--api-host H]
+             [--genesis FILE] [--p2p-listen HOST:PORT] [--peers HOST:PORT,...] [--admit SUITE:HEX,...]
   writes a node key, a genesis template (this node as sole validator; an operator account funded and
   allowed to mint, key in DIR/keys/operator.json) and config.json. --suite sm2 makes a government chain (SM2/SM3).
+  --genesis FILE joins an existing chain instead (no template, no operator key); --p2p-listen, --peers and
+  --admit (full-node keys this node lets in) fill config.json's p2p section.
 pujiang node start --home DIR [--api-port P] [--api-host H] [--init [--suite S]]
   runs the node until SIGINT/SIGTERM; prints one JSON line {"event":"started","api":URL,...} on stdout;
   --init first initialises DIR if it holds no node yet (as pujiang init)
@@ -23,29 +26,54 @@ export function runInit(args: readonly string[], io: CommandIo): number {
       suite: { type: 'string' },
       'chain-id': { type: 'string' },
       'api-port': { type: 'string' },
+      'api-host': { type: 'string' },
+      genesis: { type: 'string' },
+      'p2p-listen': { type: 'string' },
+      peers: { type: 'string' },
+      admit: { type: 'string' },
     },
     strict: true,
   });
   const home = required(values, 'home');
-  const suite = values.suite ?? 'ed25519';
-  if (!isSuiteId(suite)) throw usageError(`unknown suite ${suite}`, { option: 'suite' });
+  const suite = values.suite;
+  if (suite !== undefined && !isSuiteId(suite))
+    throw usageError(`unknown suite ${suite}`, { option: 'suite' });
   const apiPort = intOption(values, 'api-port', 0, 65535);
-  const init = initHome({
+  const list = (name: 'peers' | 'admit') =>
+    values[name] === undefined ? undefined : values[name].split(',').filter((x) => x.length > 0);
+  const peers = list('peers');
+  const admit = list('admit');
+  const common = {
     home,
-    suite,
-    ...(values['chain-id'] === undefined ? {} : { chainId: values['chain-id'] }),
+    ...(suite === undefined ? {} : { suite }),
     ...(apiPort === undefined ? {} : { apiPort }),
+    ...(values['api-host'] === undefined ? {} : { apiHost: values['api-host'] }),
+    p2p: {
+      ...(values['p2p-listen'] === undefined ? {} : { listen: values['p2p-listen'] }),
+      ...(peers ? { peers } : {}),
+      ...(admit ? { admit } : {}),
+    },
+  };
+  if (values.genesis !== undefined) {
+    if (values['chain-id'] !== undefined) throw usageError('--chain-id comes from the genesis file');
+    let genesisText: string;
+    try {
+      genesisText = readFileSync(values.genesis, 'utf8');
+    } catch (error) {
+      throw usageError(`cannot read ${values.genesis}: ${(error as Error).message}`, { option: 'genesis' });
+    }
+    const joined = joinHome({ ...common, genesisText });
+    io.out(JSON.stringify(describeHome(home, joined), null, 2));
+    return EXIT.ok;
+  }
+  const init = initHome({
+    ...common,
+    ...(values['chain-id'] === undefined ? {} : { chainId: values['chain-id'] }),
   });
   io.out(
     JSON.stringify(
       {
-        home,
-        chainId: init.genesis.chainId,
-        chainHash: init.genesis.chainHash,
-        suite,
-        genesis: init.paths.genesis,
-        config: init.paths.config,
-        nodeKey: init.paths.nodeKey,
+        ...describeHome(home, init),
         operatorKey: init.paths.operatorKey,
         operatorAddress: init.operatorAddress,
       },
@@ -54,6 +82,25 @@ export function runInit(args: readonly string[], io: CommandIo): number {
     ),
   );
   return EXIT.ok;
+}
+
+function describeHome(home: string, h: ReturnType<typeof joinHome>) {
+  const key = h.nodeKey.publicKey;
+  const validator = h.genesis.validators.some(
+    (v) => v.publicKey.suite === key.suite && Buffer.compare(v.publicKey.bytes, key.bytes) === 0,
+  );
+  return {
+    home,
+    chainId: h.genesis.chainId,
+    chainHash: h.genesis.chainHash,
+    suite: key.suite,
+    genesis: h.paths.genesis,
+    config: h.paths.config,
+    nodeKey: h.paths.nodeKey,
+    // What other operators put in their genesis (validators) or config p2p.admit (full nodes).
+    nodePublicKey: `${key.suite}:${Buffer.from(key.bytes).toString('hex')}`,
+    validator,
+  };
 }
 
 export async function runNode(args: readonly string[], io: CommandIo): Promise<number> {

@@ -98,7 +98,8 @@ export class ConsensusDriver {
   private readonly signer: DurableSigner | undefined;
   private readonly ownKey: PublicKey | undefined;
   private queue: Promise<void> = Promise.resolve();
-  private future: ConsensusMessage[] = [];
+  /** Next-height messages, with whom to tell if one turns out forged. */
+  private future: { message: ConsensusMessage; onInvalid: (() => void) | undefined }[] = [];
   /** Our own signed messages of the current height, re-sent on every gossip tick. */
   private own: ConsensusMessage[] = [];
   /** Equivocation evidence seen (first and second vote), for the chain to act on. */
@@ -234,12 +235,12 @@ export class ConsensusDriver {
     if (height === this.core.height + 1) {
       const index = message.kind === 'proposal' ? (m as Proposal).proposer : (m as Vote).validator;
       const mine = this.future.filter(
-        (f) =>
+        ({ message: f }) =>
           (f.kind === 'proposal'
             ? (f.signed.message as Proposal).proposer
             : (f.signed.message as Vote).validator) === index,
       );
-      if (mine.length < MAX_FUTURE_PER_VALIDATOR) this.future.push(message);
+      if (mine.length < MAX_FUTURE_PER_VALIDATOR) this.future.push({ message, onInvalid });
       return;
     }
     if (height > this.core.height) {
@@ -408,9 +409,9 @@ export class ConsensusDriver {
     if (this.core.height >= next) return;
     await this.input({ type: 'startHeight', height: next, ...this.selfAt(next) });
     this.wal.sync();
-    const early = this.future.filter((m) => m.signed.message.height === next);
-    this.future = this.future.filter((m) => m.signed.message.height > next);
-    for (const message of early) await this.accept(message);
+    const early = this.future.filter((f) => f.message.signed.message.height === next);
+    this.future = this.future.filter((f) => f.message.signed.message.height > next);
+    for (const { message, onInvalid } of early) await this.accept(message, onInvalid);
   }
 
   /**

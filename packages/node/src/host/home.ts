@@ -34,6 +34,9 @@ export interface InitParameters {
   readonly apiPort?: number;
   /** Initial balance of the operator account (default 10^12). */
   readonly operatorBalance?: bigint;
+  /** The peer network: where to listen, whom to dial, which full-node keys to admit. */
+  readonly p2p?: Partial<NodeConfig['p2p']>;
+  readonly apiHost?: string;
 }
 
 export interface InitReturnType {
@@ -44,6 +47,13 @@ export interface InitReturnType {
   readonly paths: ReturnType<typeof homePaths>;
 }
 
+export interface JoinParameters extends Omit<InitParameters, 'chainId' | 'operatorBalance'> {
+  /** The chain's genesis file as JSON text (every node of the chain holds the same). */
+  readonly genesisText: string;
+}
+
+export type JoinReturnType = Omit<InitReturnType, 'operatorKey' | 'operatorAddress'>;
+
 /** The suites a new chain accepts: the chosen one and its post-quantum hybrid, so a chain can move to it by configuration. */
 function acceptedFor(suite: SuiteId): SuiteId[] {
   if (suite === 'sm2') return ['sm2', 'sm2+ml-dsa-65'];
@@ -53,24 +63,76 @@ function acceptedFor(suite: SuiteId): SuiteId[] {
 
 /** Writes a node key, a single-validator genesis template and a config into a new home directory. */
 export function initHome(p: InitParameters): InitReturnType {
+  const suite = p.suite ?? 'ed25519';
+  const operatorKey = generateKeyPair(suite);
+  const operatorAddress = addressHex(suite.startsWith('sm2') ? 'sm3' : 'sha256', operatorKey);
+  const written = writeHome(p, suite, (nodeKey) => templateGenesis(p, suite, nodeKey, operatorAddress));
+  writeKeyFile(written.paths.operatorKey, operatorKey);
+  return { ...written, operatorKey, operatorAddress };
+}
+
+/**
+ * A home for a node of an existing chain (a validator listed in its genesis, or a full
+ * node): a new node key, the chain's genesis as given, and a config with its peers. The key's
+ * suite is the validators' unless `suite` says otherwise.
+ */
+export function joinHome(p: JoinParameters): JoinReturnType {
+  const genesis = parseGenesisText(p.genesisText);
+  const suite = p.suite ?? genesis.validators[0]?.publicKey.suite ?? 'ed25519';
+  return writeHome(p, suite, () => p.genesisText);
+}
+
+function writeHome(
+  p: Omit<InitParameters, 'suite'>,
+  suite: SuiteId,
+  genesisFor: (nodeKey: KeyPair) => GenesisJson | string,
+): JoinReturnType {
   const paths = homePaths(p.home);
   if (existsSync(paths.genesis) || existsSync(paths.nodeKey)) {
     throw new PujiangError<HomeErrorCode>(
       'HOME_EXISTS',
       `${p.home} already holds a node; refusing to overwrite its keys`,
-      {
-        home: p.home,
-      },
+      { home: p.home },
     );
   }
-  const suite = p.suite ?? 'ed25519';
-  const chainHash = suite.startsWith('sm2') ? 'sm3' : 'sha256';
+  const nodeKey = generateKeyPair(suite);
+  const made = genesisFor(nodeKey);
+  const genesisText = typeof made === 'string' ? made : `${JSON.stringify(made, null, 2)}\n`;
+  const genesis = parseGenesisText(genesisText);
+  const config: NodeConfig = parseConfig({
+    ...DEFAULT_CONFIG,
+    api: { host: p.apiHost ?? DEFAULT_CONFIG.api.host, port: p.apiPort ?? DEFAULT_CONFIG.api.port },
+    p2p: { ...DEFAULT_CONFIG.p2p, ...p.p2p },
+  });
   mkdirSync(join(p.home, 'keys'), { recursive: true });
   mkdirSync(paths.data, { recursive: true });
-  const nodeKey = generateKeyPair(suite);
-  const operatorKey = generateKeyPair(suite);
-  const operatorAddress = addressHex(chainHash, operatorKey);
-  const genesisJson: GenesisJson = {
+  writeKeyFile(paths.nodeKey, nodeKey);
+  writeFileAtomic(paths.genesis, genesisText);
+  writeFileAtomic(paths.config, `${JSON.stringify(config, null, 2)}\n`);
+  return { genesis, nodeKey, paths };
+}
+
+function parseGenesisText(text: string): Genesis {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new PujiangError<HomeErrorCode>('HOME_BAD_JSON', 'the genesis is not valid JSON', {
+      cause: (error as Error).message,
+    });
+  }
+  return parseGenesis(json);
+}
+
+/** A new chain's genesis: this node its sole validator, the operator funded and allowed to mint. */
+function templateGenesis(
+  p: InitParameters,
+  suite: SuiteId,
+  nodeKey: KeyPair,
+  operatorAddress: string,
+): GenesisJson {
+  const chainHash = suite.startsWith('sm2') ? 'sm3' : 'sha256';
+  return {
     // A random suffix: two chains created apart must not share an id, or their signed
     // transactions would be valid on both.
     chainId:
@@ -88,16 +150,6 @@ export function initHome(p: InitParameters): InitReturnType {
       },
     },
   };
-  const genesis = parseGenesis(genesisJson);
-  const config: NodeConfig = {
-    ...DEFAULT_CONFIG,
-    api: { ...DEFAULT_CONFIG.api, port: p.apiPort ?? DEFAULT_CONFIG.api.port },
-  };
-  writeKeyFile(paths.nodeKey, nodeKey);
-  writeKeyFile(paths.operatorKey, operatorKey);
-  writeFileAtomic(paths.genesis, `${JSON.stringify(genesisJson, null, 2)}\n`);
-  writeFileAtomic(paths.config, `${JSON.stringify(config, null, 2)}\n`);
-  return { genesis, nodeKey, operatorKey, operatorAddress, paths };
 }
 
 function readJson(path: string): unknown {

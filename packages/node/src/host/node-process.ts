@@ -64,6 +64,7 @@ export async function startNode(p: StartNodeParameters): Promise<RunningNode> {
     try {
       await network.start();
     } catch (error) {
+      await network.stop();
       await node.stop();
       throw new PujiangError('NODE_P2P_LISTEN_FAILED', `cannot listen for peers on ${config.p2p.listen}`, {
         cause: (error as Error).message,
@@ -80,6 +81,7 @@ export async function startNode(p: StartNodeParameters): Promise<RunningNode> {
   try {
     port = await api.listen();
   } catch (error) {
+    await network?.stop();
     await node.stop();
     throw new PujiangError(
       'NODE_API_LISTEN_FAILED',
