@@ -156,15 +156,21 @@ function proposerAt(validators: number, height: number): number {
   return proposerOf(set, 0);
 }
 
+/** Four validators deciding blocks, under a steady load aimed at whichever of them are live. */
+async function loadedNetwork() {
+  const { homes } = await initNetwork(4);
+  const nodes = await Promise.all(homes.map((h) => start(h.home)));
+  await waitHeight(nodes, 2);
+  const live = new Set(nodes);
+  const load = operatorLoad(homes, () => [...live]);
+  return { homes, nodes, live, load };
+}
+
 describe('validator processes on loopback under faults', () => {
   it('under steady load, one validator killed with -9 restarts and catches up; all agree at every height', {
     timeout: 120_000,
   }, async () => {
-    const { homes } = await initNetwork(4);
-    const nodes = await Promise.all(homes.map((h) => start(h.home)));
-    await waitHeight(nodes, 2);
-    const live = new Set(nodes);
-    const load = operatorLoad(homes, () => [...live]);
+    const { homes, nodes, live, load } = await loadedNetwork();
     await until(() => (load.committed.size >= 5 ? true : undefined));
     live.delete(nodes[2]!);
     await kill(nodes[2]!);
@@ -186,11 +192,7 @@ describe('validator processes on loopback under faults', () => {
   it('the proposer of the next height, killed three times over, does not stop the chain', {
     timeout: 120_000,
   }, async () => {
-    const { homes } = await initNetwork(4);
-    const nodes = await Promise.all(homes.map((h) => start(h.home)));
-    await waitHeight(nodes, 2);
-    const live = new Set(nodes);
-    const load = operatorLoad(homes, () => [...live]);
+    const { homes, nodes, live, load } = await loadedNetwork();
     for (let round = 0; round < 3; round++) {
       const witness = [...live][0]!;
       const h = await height(witness);
@@ -217,11 +219,7 @@ describe('validator processes on loopback under faults', () => {
   it('two of four stopped: the chain halts without deciding; one back, it resumes and loses nothing', {
     timeout: 120_000,
   }, async () => {
-    const { homes } = await initNetwork(4);
-    const nodes = await Promise.all(homes.map((h) => start(h.home)));
-    await waitHeight(nodes, 2);
-    const live = new Set(nodes);
-    const load = operatorLoad(homes, () => [...live]);
+    const { homes, nodes, live, load } = await loadedNetwork();
     await until(() => (load.committed.size >= 5 ? true : undefined));
     for (const i of [2, 3]) {
       live.delete(nodes[i]!);
