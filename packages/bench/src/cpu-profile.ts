@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The parts of a V8 `.cpuprofile` (as written by `node --cpu-prof`) that the summary needs. */
@@ -125,4 +125,13 @@ export function formatProfiles(title: string, profiles: readonly ThreadProfile[]
     );
   }
   return lines.join('\n');
+}
+
+/** `root/name`, emptied (so it holds this run's profiles only), or undefined when not profiling. */
+export function freshProfileDir(root: string | undefined, name: string): string | undefined {
+  if (root === undefined) return undefined;
+  const dir = join(root, name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  return dir;
 }

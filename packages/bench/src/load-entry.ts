@@ -6,18 +6,20 @@ import { BlockWatcher } from './block-watcher.js';
 import type { LoadMessage, LoadPlan, LoadResult } from './load-plan.js';
 import { presign } from './presign.js';
 import { committedBetween, summarizeLatency } from './stats.js';
-import { Submitter } from './submitter.js';
+import { Submitters } from './submitters.js';
 
 /**
  * The load generator, run as its own process (`node load-entry.js plan.json`): signs every
- * transfer before the clock starts, then offers them open-loop through the node's HTTP API
- * and counts what the node's decided blocks contain, as seen over its event WebSocket.
+ * transfer before the clock starts, then offers them open-loop through the nodes' HTTP APIs
+ * (each sender to one node) and counts what the first node's decided blocks contain, as
+ * seen over its event WebSocket.
  */
 const plan = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as LoadPlan;
+const apiUrl = plan.apiUrls[0]!;
 const say = (m: LoadMessage) => process.stdout.write(`${JSON.stringify(m)}\n`);
 
 async function getJson<T>(path: string): Promise<T> {
-  const res = await fetch(new URL(path, plan.apiUrl));
+  const res = await fetch(new URL(path, apiUrl));
   if (!res.ok) throw new Error(`GET ${path}: HTTP ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }
@@ -76,19 +78,19 @@ async function main(): Promise<void> {
   });
   const signSeconds = (performance.now() - signStart) / 1000;
 
-  const submitter = new Submitter(signed.hex, plan);
+  const submitter = new Submitters(signed, plan);
   const indexOf = new Map<string, number>(plan.watchTxs ? signed.hashes.map((hash, i) => [hash, i]) : []);
   // Latency counts transactions last sent inside the window (set once the clock starts).
   let windowStart = Number.POSITIVE_INFINITY;
   let windowEnd = Number.POSITIVE_INFINITY;
   const latencies: number[] = [];
   const failedReceipts: Record<string, number> = {};
-  const watcher = new BlockWatcher(plan.apiUrl, {
+  const watcher = new BlockWatcher(apiUrl, {
     txs: plan.watchTxs,
     onBlock: () => submitter.resume(),
     onTx: (hash, code, block) => {
       if (code !== 'OK') failedReceipts[code] = (failedReceipts[code] ?? 0) + 1;
-      const sentAt = submitter.sentAt[indexOf.get(hash) ?? -1];
+      const sentAt = submitter.sentAt(indexOf.get(hash) ?? -1);
       if (sentAt !== undefined && sentAt >= windowStart && sentAt <= windowEnd)
         latencies.push(block.at - sentAt);
     },

@@ -5,7 +5,11 @@ import type { SuiteId } from '@pujiang/crypto';
  * as a JSON file, progress and the result come back as JSON lines on stdout.
  */
 export interface LoadPlan {
-  readonly apiUrl: string;
+  /**
+   * The nodes' APIs: each sender submits to one of them (sender i to `apiUrls[i % n]`); the
+   * first one's block stream is what is counted.
+   */
+  readonly apiUrls: readonly string[];
   readonly chainId: string;
   readonly suite: SuiteId;
   /** Secret keys (hex) of accounts funded at genesis; each sends to the next one. */
@@ -18,6 +22,7 @@ export interface LoadPlan {
   /** Per-transaction results over the WebSocket (for latency), or blocks only (less work for the node). */
   readonly watchTxs: boolean;
   readonly maxBatch: number;
+  /** Requests in flight per node API. */
   readonly maxInFlight: number;
   /** After offering stops, at most this long to get every admitted transaction committed. */
   readonly drainSeconds: number;

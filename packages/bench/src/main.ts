@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { isSuiteId, type SuiteId } from '@pujiang/crypto';
 import { runConsensusBench } from './consensus-bench.js';
 import { runCryptoBench } from './crypto-bench.js';
+import { runNetworkBench } from './network-bench.js';
 import { runNodeBench } from './node-bench.js';
 import type { BenchRecord } from './record.js';
 
@@ -12,14 +13,22 @@ const { values } = parseArgs({
     quick: { type: 'boolean' },
     out: { type: 'string' },
     group: { type: 'string', multiple: true },
-    // Limits the crypto and node groups to these suites.
+    // Limits the crypto, node and network groups to these suites (network: Ed25519 only by default).
     suite: { type: 'string', multiple: true },
-    // Directory for the node process's CPU profiles (node group); their top functions are printed.
+    // Directory for CPU profiles of the node process (node group) and of one validator (network group); their top functions are printed.
     profile: { type: 'string' },
+    // Verification threads per validator in the network group (0: one per core).
+    'verify-workers': { type: 'string' },
   },
 });
 const quick = values.quick === true;
-const groups = new Set(values.group ?? ['crypto', 'consensus', 'node']);
+const groups = new Set(values.group ?? ['crypto', 'consensus', 'node', 'network']);
+const verifyWorkers = values['verify-workers'] === undefined ? undefined : Number(values['verify-workers']);
+if (
+  verifyWorkers !== undefined &&
+  !(Number.isSafeInteger(verifyWorkers) && verifyWorkers >= 0 && verifyWorkers <= 256)
+)
+  throw new Error('--verify-workers: an integer from 0 to 256');
 const suites = values.suite?.map((s): SuiteId => {
   if (!isSuiteId(s)) throw new Error(`--suite: unknown suite ${s}`);
   return s;
@@ -36,18 +45,31 @@ const machine = {
 
 const records: BenchRecord[] = [];
 const only = suites ? { suites } : {};
+const profile = values.profile ? { profileDir: values.profile } : {};
 if (groups.has('crypto')) records.push(...(await runCryptoBench({ ms: quick ? 500 : 1500, ...only })));
 if (groups.has('consensus')) records.push(...runConsensusBench({ quick }));
-if (groups.has('node'))
+if (groups.has('node')) records.push(...(await runNodeBench({ quick, ...only, ...profile })));
+if (groups.has('network'))
   records.push(
-    ...(await runNodeBench({ quick, ...only, ...(values.profile ? { profileDir: values.profile } : {}) })),
+    ...(await runNetworkBench({
+      quick,
+      ...only,
+      ...profile,
+      ...(verifyWorkers === undefined ? {} : { verifyWorkers }),
+    })),
   );
 
 const format = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(2));
 console.log(`\n${machine.cpu}, ${machine.cores} cores, Node ${machine.node}${quick ? ' (quick)' : ''}\n`);
 console.log(`${'group'.padEnd(8)} ${'figure'.padEnd(32)} ${'value'.padStart(12)}  unit     vs`);
 for (const r of records) {
-  const vs = r.comparedWith ? `${r.comparedWith.ratio.toFixed(2)}x ${r.comparedWith.name}` : '';
+  const met = r.target?.met === undefined ? '' : r.target.met ? ', met' : ', not met';
+  const vs = [
+    r.comparedWith ? `${r.comparedWith.ratio.toFixed(2)}x ${r.comparedWith.name}` : '',
+    r.target ? `${r.target.ratio.toFixed(2)}x target ${format(r.target.value)}${met}` : '',
+  ]
+    .filter((s) => s)
+    .join('; ');
   console.log(
     `${r.group.padEnd(8)} ${r.name.padEnd(32)} ${format(r.value).padStart(12)}  ${r.unit.padEnd(8)} ${vs}`,
   );

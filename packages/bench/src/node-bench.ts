@@ -1,11 +1,17 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SuiteId } from '@pujiang/crypto';
-import { JsonChild } from './child.js';
-import { formatProfiles, summarizeProfiles } from './cpu-profile.js';
-import type { LoadMessage, LoadPlan, LoadResult, NodeMessage, ProcessUsage } from './load-plan.js';
+import { formatProfiles, freshProfileDir, summarizeProfiles } from './cpu-profile.js';
 import { type BenchChain, prepareChain } from './node-home.js';
+import {
+  describePhase,
+  type PhaseOutcome,
+  type PhaseTiming,
+  perSecond,
+  runPhase,
+  spawnNode,
+} from './phase.js';
 import type { BenchRecord } from './record.js';
 import { verifyLimit } from './verify-limit.js';
 
@@ -35,83 +41,11 @@ const SENDERS: Partial<Record<SuiteId, number>> = { ed25519: 500, sm2: 64 };
 const IN_FLIGHT = { saturation: 4, latency: 16 } as const;
 const CLIENT = { maxBatch: 2_000, drainSeconds: 30 } as const;
 
-interface Phase {
-  readonly seconds: number;
-  readonly warmupSeconds: number;
-}
-
 /** Blocks under load come every ~0.5-1 s with uneven sizes, so a window needs many of them. */
 const PHASES = {
   quick: { saturation: { seconds: 12, warmupSeconds: 3 }, latency: { seconds: 8, warmupSeconds: 2 } },
   full: { saturation: { seconds: 30, warmupSeconds: 5 }, latency: { seconds: 20, warmupSeconds: 4 } },
-} as const satisfies Record<string, { saturation: Phase; latency: Phase }>;
-
-interface PhaseOutcome {
-  readonly plan: LoadPlan;
-  readonly result: LoadResult;
-  /** The node process over the measured window: CPU of all its threads, and its main thread's busy share. */
-  readonly nodeCpuCores: number;
-  readonly nodeLoopBusy: number;
-  /** The window on the monotonic clock, to cut the CPU profile to it. */
-  readonly window: { readonly fromUs: number; readonly toUs: number };
-}
-
-async function nodeUsage(node: JsonChild<NodeMessage>): Promise<ProcessUsage> {
-  node.send('usage');
-  return (await node.next('usage')).usage;
-}
-
-/** One load-generator process against the running node; this process only waits meanwhile. */
-async function runPhase(
-  node: JsonChild<NodeMessage>,
-  planFile: string,
-  plan: LoadPlan,
-): Promise<PhaseOutcome> {
-  writeFileSync(planFile, JSON.stringify(plan));
-  const load = new JsonChild<LoadMessage>(new URL('./load-entry.js', import.meta.url), [planFile]);
-  try {
-    await load.next('window');
-    const a = await nodeUsage(node);
-    await load.next('window');
-    const b = await nodeUsage(node);
-    const { result } = await load.next('result');
-    const active = b.loopActiveMs - a.loopActiveMs;
-    return {
-      plan,
-      result,
-      nodeCpuCores: (b.cpuMicros - a.cpuMicros) / 1000 / (b.atMs - a.atMs),
-      nodeLoopBusy: active / (active + b.loopIdleMs - a.loopIdleMs),
-      window: { fromUs: a.monotonicUs, toUs: b.monotonicUs },
-    };
-  } finally {
-    await load.end();
-  }
-}
-
-const perSecond = (r: LoadResult) => (r.committed.seconds > 0 ? r.committed.txs / r.committed.seconds : 0);
-
-/** What a phase's records carry besides the figure, so a reader can judge it. */
-function describe(o: PhaseOutcome): Record<string, unknown> {
-  const r = o.result;
-  return {
-    offeredPerSecond: Math.round(o.plan.rate),
-    offeredAchievedPerSecond: Math.round(r.offeredPerSecond),
-    seconds: o.plan.seconds,
-    warmupSeconds: o.plan.warmupSeconds,
-    measuredSeconds: Number(r.committed.seconds.toFixed(2)),
-    blocksInWindow: r.committed.blocks,
-    committedInWindow: r.committed.txs,
-    admitted: r.admitted,
-    refused: r.refused,
-    failedReceipts: r.failedReceipts,
-    undrained: r.undrained,
-    nodeCpuCores: Number(o.nodeCpuCores.toFixed(2)),
-    nodeMainThreadBusy: Number(o.nodeLoopBusy.toFixed(2)),
-    loadGeneratorCpuCores: Number(r.cpuCores.toFixed(2)),
-    maxInFlight: o.plan.maxInFlight,
-    signedPerSecond: Math.round(r.signPerSecond),
-  };
-}
+} as const satisfies Record<string, { saturation: PhaseTiming; latency: PhaseTiming }>;
 
 interface SuiteOutcome {
   readonly chain: BenchChain;
@@ -126,23 +60,15 @@ async function measureSuite(suite: SuiteId, o: NodeBenchOptions): Promise<SuiteO
   // Measured before the node starts, so both figures come from the same otherwise idle machine.
   const limit = await verifyLimit(suite, o.quick ? 1000 : 2000);
   const dir = mkdtempSync(join(tmpdir(), `pujiang-bench-${suite}-`));
-  const profileDir = o.profileDir === undefined ? undefined : join(o.profileDir, suite);
-  if (profileDir) {
-    rmSync(profileDir, { recursive: true, force: true }); // this run's profiles only
-    mkdirSync(profileDir, { recursive: true });
-  }
+  const profileDir = freshProfileDir(o.profileDir, suite);
   try {
     const chain = prepareChain(join(dir, 'home'), suite, SENDERS[suite] ?? 64);
-    const node = new JsonChild<NodeMessage>(
-      new URL('./node-entry.js', import.meta.url),
-      [chain.home],
-      profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
-    );
+    const node = spawnNode(chain.home, profileDir);
     let saturation: PhaseOutcome;
     let latency: PhaseOutcome | undefined;
     try {
-      const base = { apiUrl: (await node.next('ready')).apiUrl, chainId: chain.chainId, suite, ...CLIENT };
-      saturation = await runPhase(node, join(dir, 'saturation.json'), {
+      const base = { apiUrls: [(await node.next('ready')).apiUrl], chainId: chain.chainId, suite, ...CLIENT };
+      saturation = await runPhase([node], join(dir, 'saturation.json'), {
         ...base,
         ...phases.saturation,
         senders: chain.senders,
@@ -152,7 +78,7 @@ async function measureSuite(suite: SuiteId, o: NodeBenchOptions): Promise<SuiteO
       });
       const max = perSecond(saturation.result);
       if (max > 0)
-        latency = await runPhase(node, join(dir, 'latency.json'), {
+        latency = await runPhase([node], join(dir, 'latency.json'), {
           ...base,
           ...phases.latency,
           senders: chain.senders,
@@ -205,7 +131,7 @@ function suiteRecords(suite: SuiteId, { chain, limit, saturation, latency }: Sui
       unit: 'tx/s',
       configuration: {
         ...common,
-        ...describe(saturation),
+        ...describePhase(saturation),
         ...(suite === 'ed25519' ? { target: TARGET_TX_PER_S } : {}),
         note: 'offered above the verify limit; commits counted from decided blocks as they arrive over /v1/events',
       },
@@ -216,7 +142,7 @@ function suiteRecords(suite: SuiteId, { chain, limit, saturation, latency }: Sui
   if (latency && l) {
     const configuration = {
       ...common,
-      ...describe(latency),
+      ...describePhase(latency),
       committedPerSecond: Math.round(perSecond(latency.result)),
       samples: l.samples,
       maxMs: Math.round(l.max),

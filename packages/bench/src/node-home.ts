@@ -22,17 +22,25 @@ export interface BenchChain {
 export function prepareChain(home: string, suite: SuiteId, senders: number): BenchChain {
   const chainId = `bench-${suite}`;
   const init = initHome({ home, suite, chainId, apiPort: 0 });
-  const chainHash = init.genesis.chainHash;
-  const keys = Array.from({ length: senders }, () => generateKeyPair(suite));
   const genesis = JSON.parse(readFileSync(init.paths.genesis, 'utf8')) as GenesisJson;
-  const bank = genesis.modules.bank as { balances: Record<string, string> };
-  for (const key of keys) bank.balances[addressHex(chainHash, key)] = String(10n ** 15n);
+  const funded = fundSenders(genesis, suite, senders);
   writeFileSync(init.paths.genesis, `${JSON.stringify(genesis, null, 2)}\n`);
   return {
     home,
     chainId,
-    senders: keys.map((k) => bytesToHex(k.secretKey.bytes)),
+    senders: funded,
     config: JSON.parse(readFileSync(init.paths.config, 'utf8')) as NodeConfig,
     genesis,
   };
+}
+
+/**
+ * Adds `count` fresh `suite` accounts to a genesis's bank balances, each funded far beyond
+ * what a run spends, and returns their secret keys (hex).
+ */
+export function fundSenders(genesis: GenesisJson, suite: SuiteId, count: number): string[] {
+  const keys = Array.from({ length: count }, () => generateKeyPair(suite));
+  const bank = genesis.modules.bank as { balances: Record<string, string> };
+  for (const key of keys) bank.balances[addressHex(genesis.chainHash, key)] = String(10n ** 15n);
+  return keys.map((k) => bytesToHex(k.secretKey.bytes));
 }

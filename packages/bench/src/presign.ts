@@ -24,10 +24,11 @@ export interface SignedBatch {
   readonly hashes: string[];
 }
 
-/** Signed transactions in submission order. */
+/** Signed transactions in submission order, with the index (in the job) of each one's sender. */
 export interface Presigned {
   readonly hex: readonly string[];
   readonly hashes: readonly string[];
+  readonly sender: readonly number[];
 }
 
 function signShare(job: SignJob): Promise<SignedBatch[]> {
@@ -56,13 +57,15 @@ export async function presign(job: SignJob): Promise<Presigned> {
   const bySender: SignedBatch[] = job.senders.map((_, i) => signed[i % threads]![Math.floor(i / threads)]!);
   const hex: string[] = [];
   const hashes: string[] = [];
+  const sender: number[] = [];
   const longest = Math.max(...job.senders.map((s) => s.count));
   for (let n = 0; n < longest; n++) {
-    for (const batch of bySender) {
-      if (n >= batch.hex.length) continue;
+    bySender.forEach((batch, i) => {
+      if (n >= batch.hex.length) return;
       hex.push(batch.hex[n]!);
       hashes.push(batch.hashes[n]!);
-    }
+      sender.push(i);
+    });
   }
-  return { hex, hashes };
+  return { hex, hashes, sender };
 }

@@ -7,6 +7,8 @@ export interface BenchRecord {
   configuration: Record<string, unknown>;
   /** What the figure is compared with, measured in the same run. */
   comparedWith?: { name: string; value: number; ratio: number };
+  /** The figure an issue asks for: ratio = value / target, and whether it is met where that is judged. */
+  target?: { value: number; ratio: number; met?: boolean };
 }
 
 /** Runs `fn` repeatedly for about `ms` milliseconds and returns operations per second. */

@@ -1,0 +1,272 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { SuiteId } from '@pujiang/crypto';
+import type { StatusResponse } from '@pujiang/protocol';
+import { formatProfiles, freshProfileDir, summarizeProfiles } from './cpu-profile.js';
+import { type BenchNetwork, prepareNetwork } from './network-home.js';
+import {
+  describePhase,
+  type PhaseOutcome,
+  type PhaseTiming,
+  perSecond,
+  round2,
+  runPhase,
+  spawnNode,
+} from './phase.js';
+import type { BenchRecord } from './record.js';
+import { verifyLimit } from './verify-limit.js';
+
+export interface NetworkBenchOptions {
+  readonly quick: boolean;
+  /** Default: Ed25519 only (the suite the targets are set for). */
+  readonly suites?: readonly SuiteId[];
+  /** Write one node's CPU profiles here (`node --cpu-prof`) and print the saturation window's top functions. */
+  readonly profileDir?: string;
+  /** Verification threads per node (config `verifyWorkers`, 0: one per core); default `VERIFY_WORKERS`. */
+  readonly verifyWorkers?: number;
+}
+
+const VALIDATORS = 4;
+/** The network issue's targets (Ed25519, 4 validators on this machine). */
+const TARGET = { txPerSecond: 3_500, p99Ms: 1_000 } as const;
+/**
+ * Offered load of the saturation run, as a multiple of the limit (verify/s on all cores
+ * divided by the validators: every validator verifies every transaction once).
+ */
+const OVERLOAD = 1.25;
+/** The latency run offers this fraction of the throughput found at saturation ("p99 < 1 s at half that load"). */
+const LATENCY_LOAD = 0.5;
+/** As in the single-node group: per-sender mempool limits never bind; SM2 keys cost each worker a table. */
+const SENDERS: Partial<Record<SuiteId, number>> = { ed25519: 500, sm2: 64 };
+/**
+ * Verification threads per node: 0, the node's default of one per core, so 8 workers for 4
+ * nodes on 2 cores. One per node was measured too (`--verify-workers 1`, BENCHMARKS.md): no
+ * more throughput, and verification then fell behind under overload (gossip and proposals
+ * waiting on it; one quick run saw no block for 7 s), so the default stays.
+ */
+const VERIFY_WORKERS = 0;
+/** Requests in flight per node API (four APIs, so four times this in all). */
+const IN_FLIGHT = { saturation: 2, latency: 4 } as const;
+const CLIENT = { maxBatch: 2_000, drainSeconds: 30 } as const;
+/** Which node is CPU-profiled with `--profile` (not node0, which also serves the load generator's block stream). */
+const PROFILED = 1;
+
+const PHASES = {
+  quick: { saturation: { seconds: 10, warmupSeconds: 3 }, latency: { seconds: 8, warmupSeconds: 2 } },
+  full: { saturation: { seconds: 30, warmupSeconds: 5 }, latency: { seconds: 20, warmupSeconds: 4 } },
+} as const satisfies Record<string, { saturation: PhaseTiming; latency: PhaseTiming }>;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits until every node is linked to all the others and the chain has decided a few blocks. */
+async function networkReady(apiUrls: readonly string[], timeoutMs = 60_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  let last = '';
+  for (;;) {
+    const statuses = await Promise.all(
+      apiUrls.map(async (url) => {
+        const res = await fetch(new URL('/v1/status', url));
+        if (!res.ok) throw new Error(`GET ${url}/v1/status: HTTP ${res.status}`);
+        return (await res.json()) as StatusResponse;
+      }),
+    );
+    if (statuses.every((s) => s.peers === apiUrls.length - 1 && s.height >= 2 && !s.syncing)) return;
+    last = statuses.map((s) => `height ${s.height}, ${s.peers} peers`).join('; ');
+    if (performance.now() > deadline) throw new Error(`network not ready after ${timeoutMs} ms: ${last}`);
+    await sleep(200);
+  }
+}
+
+interface SuiteOutcome {
+  readonly net: BenchNetwork;
+  readonly verifyWorkers: number;
+  readonly limit: Awaited<ReturnType<typeof verifyLimit>>;
+  readonly saturation: PhaseOutcome;
+  readonly latency?: PhaseOutcome;
+}
+
+/** Starts the validators, each in its own process on a fresh home, runs the two phases, stops them. */
+async function measureSuite(suite: SuiteId, o: NetworkBenchOptions): Promise<SuiteOutcome> {
+  const phases = o.quick ? PHASES.quick : PHASES.full;
+  const verifyWorkers = o.verifyWorkers ?? VERIFY_WORKERS;
+  // Measured before the nodes start, so both figures come from the same otherwise idle machine.
+  const limit = await verifyLimit(suite, o.quick ? 1000 : 2000);
+  const perValidator = limit.rate / VALIDATORS;
+  const dir = mkdtempSync(join(tmpdir(), `pujiang-bench-net-${suite}-`));
+  const profileDir = freshProfileDir(o.profileDir, `network-${suite}`);
+  try {
+    const net = await prepareNetwork({
+      dir: join(dir, 'net'),
+      suite,
+      validators: VALIDATORS,
+      senders: SENDERS[suite] ?? 64,
+      verifyWorkers,
+    });
+    const nodes = net.network.nodes.map((node, i) =>
+      spawnNode(node.home, i === PROFILED ? profileDir : undefined),
+    );
+    let saturation: PhaseOutcome;
+    let latency: PhaseOutcome | undefined;
+    try {
+      const apiUrls = await Promise.all(nodes.map(async (node) => (await node.next('ready')).apiUrl));
+      await networkReady(apiUrls);
+      const base = { apiUrls, chainId: net.chainId, suite, senders: net.senders, ...CLIENT };
+      saturation = await runPhase(nodes, join(dir, 'saturation.json'), {
+        ...base,
+        ...phases.saturation,
+        rate: OVERLOAD * perValidator,
+        maxInFlight: IN_FLIGHT.saturation,
+        watchTxs: false,
+      });
+      const max = perSecond(saturation.result);
+      if (max === 0)
+        console.error(`network ${suite}: fewer than two blocks in the saturation window; no latency run`);
+      else
+        latency = await runPhase(nodes, join(dir, 'latency.json'), {
+          ...base,
+          ...phases.latency,
+          rate: LATENCY_LOAD * max,
+          maxInFlight: IN_FLIGHT.latency,
+          watchTxs: true,
+        });
+    } finally {
+      // stdin closed: each node stops and exits
+      const codes = await Promise.all(nodes.map((node) => node.end()));
+      codes.forEach((code, i) => {
+        if (code !== 0) console.error(`network ${suite}: node${i} exited with code ${code}`);
+      });
+    }
+    if (profileDir)
+      console.log(
+        formatProfiles(
+          `network ${suite}, node${PROFILED}, saturation`,
+          summarizeProfiles(profileDir, saturation.window),
+        ),
+      );
+    return { net, verifyWorkers, limit, saturation, ...(latency ? { latency } : {}) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function suiteRecords(suite: SuiteId, s: SuiteOutcome): BenchRecord[] {
+  const { net, limit, saturation, latency } = s;
+  const perValidator = limit.rate / VALIDATORS;
+  const max = perSecond(saturation.result);
+  const targeted = suite === 'ed25519';
+  const common = {
+    suite,
+    validators: VALIDATORS,
+    verifyWorkersPerNode: s.verifyWorkers,
+    senders: net.senders.length,
+    blockIntervalMs: net.config.blockIntervalMs,
+    timeouts: net.config.timeouts,
+    mempool: net.config.mempool,
+    maxBlockTxs: net.genesis.limits.maxBlockTxs,
+  };
+  const limitName = `${suite} limit (verify/s / ${VALIDATORS})`;
+  const vsLimit = (value: number) => ({ name: limitName, value: perValidator, ratio: value / perValidator });
+  const vsTarget = (value: number, met?: boolean) =>
+    targeted
+      ? {
+          target: {
+            value: TARGET.txPerSecond,
+            ratio: value / TARGET.txPerSecond,
+            ...(met === undefined ? {} : { met }),
+          },
+        }
+      : {};
+  const cpuRecord = (phase: string, o: PhaseOutcome): BenchRecord => {
+    return {
+      group: 'network',
+      name: `${suite} ${VALIDATORS}-node CPU, ${phase}`,
+      value: o.nodes.reduce((sum, n) => sum + n.cpuCores, 0),
+      unit: 'cores',
+      configuration: {
+        perNodeCpuCores: o.nodes.map((n) => round2(n.cpuCores)),
+        nodeMainThreadBusy: o.nodes.map((n) => round2(n.loopBusy)),
+        loadGeneratorCpuCores: round2(o.result.cpuCores),
+        note: 'user + system CPU of each node process (all threads) over the measured window',
+      },
+    };
+  };
+  const records: BenchRecord[] = [
+    {
+      group: 'network',
+      name: limitName,
+      value: perValidator,
+      unit: 'tx/s',
+      configuration: {
+        suite,
+        verifyPerSecondAllCores: Math.round(limit.rate),
+        workers: limit.workers,
+        batch: limit.batch,
+        note: 'VerifyPool on all cores, transfer sign bytes, warm keys; every validator verifies every transaction',
+      },
+    },
+    {
+      group: 'network',
+      name: `${suite} committed transfers/s`,
+      value: max,
+      unit: 'tx/s',
+      configuration: {
+        ...common,
+        ...describePhase(saturation),
+        note: `offered above the limit, spread over the ${VALIDATORS} APIs; commits counted from decided blocks over node0 /v1/events`,
+      },
+      comparedWith: vsLimit(max),
+      ...vsTarget(max, max >= TARGET.txPerSecond),
+    },
+    cpuRecord('saturation', saturation),
+  ];
+  const l = latency?.result.latencyMs;
+  if (latency && l) {
+    const committed = perSecond(latency.result);
+    const configuration = {
+      ...common,
+      ...describePhase(latency),
+      committedPerSecond: Math.round(committed),
+      samples: l.samples,
+      maxMs: Math.round(l.max),
+      note: `open loop at ${LATENCY_LOAD * 100}% of the saturation throughput; block arrival at the client (node0 stream) minus request send time`,
+    };
+    records.push(
+      {
+        group: 'network',
+        name: `${suite} committed/s at half load`,
+        value: committed,
+        unit: 'tx/s',
+        configuration,
+        comparedWith: vsLimit(committed),
+        ...vsTarget(committed),
+      },
+      { group: 'network', name: `${suite} commit latency p50`, value: l.p50, unit: 'ms', configuration },
+      {
+        group: 'network',
+        name: `${suite} commit latency p99`,
+        value: l.p99,
+        unit: 'ms',
+        configuration,
+        ...(targeted
+          ? { target: { value: TARGET.p99Ms, ratio: l.p99 / TARGET.p99Ms, met: l.p99 < TARGET.p99Ms } }
+          : {}),
+      },
+      cpuRecord('half load', latency),
+    );
+  }
+  return records;
+}
+
+/**
+ * Four validators on this machine, each its own process with its own store and ports on
+ * loopback, meshed by the p2p network; one load-generator process spreads signed transfers
+ * over all four APIs (transactions reach the other validators by gossip). Per suite: the
+ * limit (verify/s on all cores / 4), a saturation run, then a latency run at half of it.
+ */
+export async function runNetworkBench(o: NetworkBenchOptions): Promise<BenchRecord[]> {
+  const records: BenchRecord[] = [];
+  for (const suite of o.suites ?? (['ed25519'] as const))
+    records.push(...suiteRecords(suite, await measureSuite(suite, o)));
+  return records;
+}

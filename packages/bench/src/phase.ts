@@ -1,0 +1,112 @@
+import { writeFileSync } from 'node:fs';
+import { JsonChild } from './child.js';
+import type { LoadMessage, LoadPlan, LoadResult, NodeMessage, ProcessUsage } from './load-plan.js';
+
+/**
+ * One measured phase of the node benchmarks: a load-generator process runs a plan against
+ * node processes already running, while this process samples the nodes at the window's edges.
+ */
+
+/** A phase's length: `seconds` of offering, of which the first `warmupSeconds` are not measured. */
+export interface PhaseTiming {
+  readonly seconds: number;
+  readonly warmupSeconds: number;
+}
+
+/** A validator under test in its own process (`node-entry.js <home>`), optionally CPU-profiled into `profileDir`. */
+export function spawnNode(home: string, profileDir?: string): JsonChild<NodeMessage> {
+  return new JsonChild<NodeMessage>(
+    new URL('./node-entry.js', import.meta.url),
+    [home],
+    profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+  );
+}
+
+/** One node process over the measured window. */
+export interface NodeWindow {
+  /** CPU of all its threads (main and verification workers), in cores. */
+  readonly cpuCores: number;
+  /** Its main thread's busy share (event-loop utilisation). */
+  readonly loopBusy: number;
+}
+
+export interface PhaseOutcome {
+  readonly plan: LoadPlan;
+  readonly result: LoadResult;
+  /** Every node process, in the order given. */
+  readonly nodes: readonly NodeWindow[];
+  /** The window on the monotonic clock, to cut CPU profiles to it. */
+  readonly window: { readonly fromUs: number; readonly toUs: number };
+}
+
+async function usage(node: JsonChild<NodeMessage>): Promise<ProcessUsage> {
+  node.send('usage');
+  return (await node.next('usage')).usage;
+}
+
+function nodeWindow(a: ProcessUsage, b: ProcessUsage): NodeWindow {
+  const active = b.loopActiveMs - a.loopActiveMs;
+  return {
+    cpuCores: (b.cpuMicros - a.cpuMicros) / 1000 / (b.atMs - a.atMs),
+    loopBusy: active / (active + b.loopIdleMs - a.loopIdleMs),
+  };
+}
+
+/** Runs one load-generator process with `plan` (written to `planFile`); this process only waits and samples. */
+export async function runPhase(
+  nodes: readonly JsonChild<NodeMessage>[],
+  planFile: string,
+  plan: LoadPlan,
+): Promise<PhaseOutcome> {
+  writeFileSync(planFile, JSON.stringify(plan));
+  const load = new JsonChild<LoadMessage>(new URL('./load-entry.js', import.meta.url), [planFile]);
+  try {
+    await load.next('window');
+    const a = await Promise.all(nodes.map(usage));
+    await load.next('window');
+    const b = await Promise.all(nodes.map(usage));
+    const { result } = await load.next('result');
+    return {
+      plan,
+      result,
+      nodes: a.map((from, i) => nodeWindow(from, b[i]!)),
+      window: { fromUs: a[0]!.monotonicUs, toUs: b[0]!.monotonicUs },
+    };
+  } finally {
+    await load.end();
+  }
+}
+
+/** Committed transactions per second in the window. */
+export const perSecond = (r: LoadResult) =>
+  r.committed.seconds > 0 ? r.committed.txs / r.committed.seconds : 0;
+
+export const round2 = (x: number) => Number(x.toFixed(2));
+
+/** What a phase's records carry besides the figure, so a reader can judge it. */
+export function describePhase(o: PhaseOutcome): Record<string, unknown> {
+  const r = o.result;
+  const cpu = o.nodes.map((n) => n.cpuCores);
+  const busy = o.nodes.map((n) => n.loopBusy);
+  return {
+    offeredPerSecond: Math.round(o.plan.rate),
+    offeredAchievedPerSecond: Math.round(r.offeredPerSecond),
+    seconds: o.plan.seconds,
+    warmupSeconds: o.plan.warmupSeconds,
+    measuredSeconds: round2(r.committed.seconds),
+    blocksInWindow: r.committed.blocks,
+    committedInWindow: r.committed.txs,
+    admitted: r.admitted,
+    refused: r.refused,
+    failedReceipts: r.failedReceipts,
+    undrained: r.undrained,
+    // CPU of all node processes together, in cores; with several nodes also each one's.
+    nodeCpuCores: round2(cpu.reduce((sum, c) => sum + c, 0)),
+    ...(o.nodes.length > 1 ? { perNodeCpuCores: cpu.map(round2) } : {}),
+    nodeMainThreadBusy: o.nodes.length > 1 ? busy.map(round2) : round2(busy[0] ?? 0),
+    loadGeneratorCpuCores: round2(r.cpuCores),
+    apis: o.plan.apiUrls.length,
+    maxInFlight: o.plan.maxInFlight,
+    signedPerSecond: Math.round(r.signPerSecond),
+  };
+}
