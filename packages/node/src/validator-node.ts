@@ -19,13 +19,14 @@ import {
   encodeCertificate,
   encodeWire,
   type Genesis,
+  isGenesisValidator,
   type SignedTx,
   senderKey,
   txSignBytesFromWire,
   type WireMessage,
   wireToConsensus,
 } from '@pujiang/protocol';
-import { bytesToHex, equalBytes, isPujiangError } from '@pujiang/types';
+import { bytesToHex, isPujiangError } from '@pujiang/types';
 import { blockLimitProblem, Chain, type CommittedBlock } from './chain/chain.js';
 import { chainDir, consensusDir } from './data-dir.js';
 import type { BlockTx } from './execution/executor.js';
@@ -131,15 +132,9 @@ export class ValidatorNode {
       bytes: getSuite(o.secretKey.suite).publicKeyFromSecretKey(o.secretKey.bytes),
     };
     this.nodeId = this.chain.addressOf(this.publicKey);
-    const own0 = this.publicKey;
-    this.isValidator = g.validators.some(
-      (v) => v.publicKey.suite === own0.suite && equalBytes(v.publicKey.bytes, own0.bytes),
-    );
+    this.isValidator = isGenesisValidator(g, this.publicKey);
     const transport = o.transport;
-    const report = (peer: string, offence: PeerOffence) => {
-      this.metrics.peerOffences++;
-      transport?.report?.(peer, offence);
-    };
+    const report = (peer: string, offence: PeerOffence) => this.reportPeer(peer, offence);
     this.sync = new BlockSync({
       genesis: g,
       height: () => this.chain.height,
@@ -384,6 +379,12 @@ export class ValidatorNode {
     }
   }
 
+  /** Counts a peer's offence and hands it to the network, which scores (and may ban) the peer. */
+  private reportPeer(peer: string, offence: PeerOffence): void {
+    this.metrics.peerOffences++;
+    this.o.transport?.report?.(peer, offence);
+  }
+
   /** A link to a peer opened: tell it our height (it may sync from us, or we from it). */
   peerConnected(peer: string): void {
     this.o.transport?.send(peer, encodeWire({ type: 'status', value: { height: this.chain.height } }));
@@ -402,19 +403,14 @@ export class ValidatorNode {
     try {
       message = decodeWire(payload);
     } catch {
-      this.metrics.peerOffences++;
-      this.o.transport?.report?.(peer, 'undecodable');
+      this.reportPeer(peer, 'undecodable');
       return;
     }
     switch (message.type) {
       case 'proposal':
       case 'vote': {
         const consensus = wireToConsensus(message);
-        if (consensus)
-          this.driver.receive(consensus, () => {
-            this.metrics.peerOffences++;
-            this.o.transport?.report?.(peer, 'invalid-signature');
-          });
+        if (consensus) this.driver.receive(consensus, () => this.reportPeer(peer, 'invalid-signature'));
         return;
       }
       case 'block':

@@ -7,7 +7,7 @@ import {
   type PublicKey,
   type SuiteId,
 } from '@pujiang/crypto';
-import { bytesToHex, hexToBytes, PujiangError } from '@pujiang/types';
+import { bytesToHex, equalBytes, hexToBytes, PujiangError } from '@pujiang/types';
 
 export type GenesisErrorCode = 'GENESIS_INVALID';
 
@@ -60,6 +60,13 @@ function positiveInt(v: unknown, name: string, max = Number.MAX_SAFE_INTEGER): n
 }
 
 /** Reads and checks a genesis document; every problem is a `GENESIS_INVALID` naming the field. */
+/** Whether a node key is one of the genesis validators (else its node is a full node). */
+export function isGenesisValidator(genesis: Genesis, key: PublicKey): boolean {
+  return genesis.validators.some(
+    (v) => v.publicKey.suite === key.suite && equalBytes(v.publicKey.bytes, key.bytes),
+  );
+}
+
 export function parseGenesis(json: unknown): Genesis {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw invalid('not a JSON object');
   const g = json as Partial<Record<keyof GenesisJson, unknown>>;

@@ -31,7 +31,7 @@ export {
 } from './block.js';
 export { decodeCertificate, encodeCertificate } from './certificate.js';
 export type { BlockLimits, Genesis, GenesisErrorCode, GenesisJson, GenesisValidator } from './genesis.js';
-export { ADDRESS_HEX, genesisToJson, parseGenesis } from './genesis.js';
+export { ADDRESS_HEX, genesisToJson, isGenesisValidator, parseGenesis } from './genesis.js';
 export type {
   BlockHeaderJson,
   CommitCertificateJson,

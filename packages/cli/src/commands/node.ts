@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { isSuiteId } from '@pujiang/crypto';
 import { homePaths, initHome, joinHome, replayHome, startNode } from '@pujiang/node';
+import { isGenesisValidator } from '@pujiang/protocol';
 import { PujiangError } from '@pujiang/types';
 import { type CommandIo, EXIT, usageError } from '../io.js';
 import { intOption, required } from '../options.js';
@@ -86,9 +87,6 @@ export function runInit(args: readonly string[], io: CommandIo): number {
 
 function describeHome(home: string, h: ReturnType<typeof joinHome>) {
   const key = h.nodeKey.publicKey;
-  const validator = h.genesis.validators.some(
-    (v) => v.publicKey.suite === key.suite && Buffer.compare(v.publicKey.bytes, key.bytes) === 0,
-  );
   return {
     home,
     chainId: h.genesis.chainId,
@@ -99,7 +97,7 @@ function describeHome(home: string, h: ReturnType<typeof joinHome>) {
     nodeKey: h.paths.nodeKey,
     // What other operators put in their genesis (validators) or config p2p.admit (full nodes).
     nodePublicKey: `${key.suite}:${Buffer.from(key.bytes).toString('hex')}`,
-    validator,
+    validator: isGenesisValidator(h.genesis, key),
   };
 }
 

@@ -3,7 +3,6 @@ import { join, resolve } from 'node:path';
 import { isSuiteId, type SuiteId } from '@pujiang/crypto';
 import { type GenesisJson, parseGenesis } from '@pujiang/protocol';
 import { PujiangError } from '@pujiang/types';
-import { parseConfig } from './config.js';
 import { writeFileAtomic } from './fs-atomic.js';
 import { homePaths, initHome } from './home.js';
 
@@ -112,7 +111,15 @@ function create(p: LocalNetworkParameters, file: string): LocalNetwork {
   mkdirSync(p.dir, { recursive: true });
   const root = resolve(p.dir);
   const nodes = Array.from({ length: n }, (_, i) => nodeAt(root, i, basePort));
-  const inits = nodes.map((node) => initHome({ home: node.home, suite }));
+  const inits = nodes.map((node, i) =>
+    initHome({
+      home: node.home,
+      suite,
+      apiHost: LOCAL_HOST,
+      apiPort: basePort + 2 * i,
+      p2p: { listen: node.p2p, peers: nodes.filter((_, j) => j !== i).map((other) => other.p2p) },
+    }),
+  );
   const first = inits[0]!;
   const genesis = JSON.parse(readFileSync(first.paths.genesis, 'utf8')) as GenesisJson;
   genesis.validators = inits.map((init, i) => ({
@@ -124,16 +131,7 @@ function create(p: LocalNetworkParameters, file: string): LocalNetwork {
   parseGenesis(genesis);
   const genesisText = `${JSON.stringify(genesis, null, 2)}\n`;
   inits.forEach((init, i) => {
-    const node = nodes[i]!;
     writeFileAtomic(init.paths.genesis, genesisText);
-    const config = parseConfig(JSON.parse(readFileSync(init.paths.config, 'utf8')));
-    config.api = { host: LOCAL_HOST, port: basePort + 2 * i };
-    config.p2p = {
-      ...config.p2p,
-      listen: node.p2p,
-      peers: nodes.filter((_, j) => j !== i).map((other) => other.p2p),
-    };
-    writeFileAtomic(init.paths.config, `${JSON.stringify(config, null, 2)}\n`);
     // Only node0's operator is funded; the others' keys would only mislead.
     if (i > 0) rmSync(init.paths.operatorKey);
   });

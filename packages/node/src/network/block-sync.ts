@@ -107,11 +107,7 @@ export class BlockSync {
   /** Consensus saw a later height than ours: a block was decided without us (ask for it now). */
   requestNext(): void {
     const next = this.host.height() + 1n;
-    if (
-      this.fetched.has(next) ||
-      this.requests.some((r) => r.from <= next && next < r.from + BigInt(r.count))
-    )
-      return;
+    if (this.fetched.has(next) || this.covered(next)) return;
     const peers = [...this.peerHeights.keys()];
     // No peer has said it holds the block yet: ask one at random (statuses may be in flight).
     const peer =
