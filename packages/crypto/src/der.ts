@@ -27,7 +27,44 @@ export const der = {
   bitString: (bytes: Uint8Array) => derTlv(0x03, Uint8Array.of(0), bytes),
   oid: (encoded: string) => derTlv(0x06, Uint8Array.from(Buffer.from(encoded, 'hex'))),
   contextPrimitive: (n: number, bytes: Uint8Array) => derTlv(0x80 | n, bytes),
+  /** [n] EXPLICIT (constructed context-specific) wrapping of already-encoded elements. */
+  contextConstructed: (n: number, ...items: Uint8Array[]) => derTlv(0xa0 | n, ...items),
 };
+
+/** Dotted form of OID content octets, for error messages only (tolerant, never throws). */
+export function oidDotted(content: Uint8Array): string {
+  const arcs: bigint[] = [];
+  let value = 0n;
+  for (const byte of content.subarray(0, 64)) {
+    value = (value << 7n) | BigInt(byte & 0x7f);
+    if ((byte & 0x80) === 0) {
+      if (arcs.length === 0)
+        arcs.push(value < 80n ? value / 40n : 2n, value < 80n ? value % 40n : value - 80n);
+      else arcs.push(value);
+      value = 0n;
+    }
+  }
+  return arcs.length > 0 ? arcs.join('.') : '(empty)';
+}
+
+/**
+ * The hex content octets of an OBJECT IDENTIFIER given in dotted form (X.690 8.19), with
+ * arcs of any size: the 2.25 UUID arcs are 128-bit numbers.
+ */
+export function oidHex(dotted: string): string {
+  const arcs = dotted.split('.').map((arc) => BigInt(arc));
+  const [first, second, ...rest] = arcs;
+  if (first === undefined || second === undefined || first > 2n || (first < 2n && second > 39n)) {
+    throw new CryptoError('CRYPTO_INVALID_INPUT', `not an object identifier: ${dotted}`, {});
+  }
+  const bytes: number[] = [];
+  for (const arc of [first * 40n + second, ...rest]) {
+    const group = [Number(arc & 0x7fn)];
+    for (let v = arc >> 7n; v > 0n; v >>= 7n) group.unshift(Number(v & 0x7fn) | 0x80);
+    bytes.push(...group);
+  }
+  return Buffer.from(bytes).toString('hex');
+}
 
 function badSignature(reason: string): CryptoError {
   return new CryptoError('CRYPTO_INVALID_SIGNATURE_ENCODING', `not a DER ECDSA/SM2 signature: ${reason}`, {});
@@ -74,6 +111,8 @@ export function signatureToDer(rs: Uint8Array): Uint8Array {
 export interface DerElement {
   readonly tag: number;
   readonly content: Uint8Array;
+  /** The whole element (tag, length and content), e.g. the exact bytes that were signed. */
+  readonly tlv: Uint8Array;
   /** Offset just past this element in the input it was read from. */
   readonly end: number;
 }
@@ -85,6 +124,8 @@ export function readDer(bytes: Uint8Array, offset = 0): DerElement {
   const tag = bytes[offset];
   const first = bytes[offset + 1];
   if (tag === undefined || first === undefined) throw fail('truncated header');
+  // High-tag-number form (X.690 8.1.2.4): none of our structures use it, so refuse rather than misread.
+  if ((tag & 0x1f) === 0x1f) throw fail('multi-byte tag');
   let length = first;
   let start = offset + 2;
   if (first & 0x80) {
@@ -101,7 +142,8 @@ export function readDer(bytes: Uint8Array, offset = 0): DerElement {
     start += n;
   }
   if (start + length > bytes.length) throw fail('content runs past the input');
-  return { tag, content: bytes.subarray(start, start + length), end: start + length };
+  const end = start + length;
+  return { tag, content: bytes.subarray(start, end), tlv: bytes.subarray(offset, end), end };
 }
 
 /** The elements directly inside a constructed element's content. */

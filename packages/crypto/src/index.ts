@@ -51,3 +51,13 @@ export {
   sm4DecryptBlock,
   sm4EncryptBlock,
 } from './symmetric.js';
+export type { Certificate, CertificateTemplate, DistinguishedName } from './x509.js';
+export {
+  certificateFromPem,
+  certificateToPem,
+  issueCertificate,
+  parseCertificate,
+  serialHex,
+  verifyCertificateSignature,
+  X509_HYBRID_KEY_OIDS,
+} from './x509.js';

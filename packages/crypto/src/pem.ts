@@ -35,13 +35,15 @@ function badPem(reason: string, details: Record<string, unknown> = {}): CryptoEr
   return new CryptoError('CRYPTO_INVALID_PEM', `invalid PEM key: ${reason}`, details);
 }
 
-function toPem(label: string, body: Uint8Array): string {
+/** PEM armour (internal; x509.ts uses it for CERTIFICATE). */
+export function toPem(label: string, body: Uint8Array): string {
   const b64 = Buffer.from(body).toString('base64');
   const lines = b64.match(/.{1,64}/g) ?? [];
   return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
 }
 
-function fromPem(pem: string, label: string): Uint8Array {
+/** The first `label` block's body (internal; x509.ts uses it for CERTIFICATE). */
+export function fromPem(pem: string, label: string): Uint8Array {
   const match = new RegExp(`-----BEGIN ${label}-----([A-Za-z0-9+/=\\s]+)-----END ${label}-----`).exec(pem);
   if (!match) throw badPem(`expected a ${label} block`);
   return new Uint8Array(Buffer.from(match[1]!.replace(/\s+/g, ''), 'base64'));
@@ -55,8 +57,11 @@ function ecAlgorithm(curveOid: string): Uint8Array {
   return der.sequence(der.oid(OID.ecPublicKey), der.oid(curveOid));
 }
 
-/** SubjectPublicKeyInfo DER for a public key. */
-function spki(key: PublicKey): Uint8Array {
+/**
+ * SubjectPublicKeyInfo DER for a public key of a suite with a standard form. Internal to the
+ * package (x509.ts embeds it in certificates); not exported from the index.
+ */
+export function encodeSpki(key: PublicKey): Uint8Array {
   switch (key.suite) {
     case 'ed25519':
       return der.sequence(der.sequence(der.oid(OID.ed25519)), der.bitString(key.bytes));
@@ -105,7 +110,7 @@ function pkcs8(key: SecretKey): Uint8Array {
 
 export function publicKeyToPem(key: PublicKey): string {
   getSuite(key.suite);
-  return toPem('PUBLIC KEY', spki(key));
+  return toPem('PUBLIC KEY', encodeSpki(key));
 }
 
 export function secretKeyToPem(key: SecretKey): string {
@@ -152,7 +157,15 @@ function exactLength(suite: SuiteId, bytes: Uint8Array, length: number, what: st
 
 /** Reads an SPKI PEM public key of any supported suite; the suite comes from the key's OID. */
 export function publicKeyFromPem(pem: string): PublicKey {
-  const body = fromPem(pem, 'PUBLIC KEY');
+  return decodeSpki(fromPem(pem, 'PUBLIC KEY'));
+}
+
+/**
+ * Reads SubjectPublicKeyInfo DER (internal, shared with x509.ts); throws CRYPTO_INVALID_PEM.
+ * Tolerant of what OpenSSL writes (e.g. compressed secp256k1 points); callers wanting one
+ * canonical form compare against `encodeSpki` of the result.
+ */
+export function decodeSpki(body: Uint8Array): PublicKey {
   return parse('SubjectPublicKeyInfo', () => {
     const outer = readDer(body);
     if (outer.tag !== 0x30 || outer.end !== body.length) throw badPem('expected one SEQUENCE');

@@ -45,6 +45,8 @@ export type { MetricsSnapshot } from './metrics.js';
 export { NodeMetrics } from './metrics.js';
 export type { BankGenesis } from './modules/bank.js';
 export { bank } from './modules/bank.js';
+export { governance, proposalJson } from './modules/governance/index.js';
+export type { GovernedConfig, ValidatorSetAt } from './chain/governed-config.js';
 export type { PeerAddress, PeerNetworkOptions } from './network/peer-network.js';
 export { PeerNetwork } from './network/peer-network.js';
 export type { CommitListener, PeerTransport, ValidatorNodeOptions } from './validator-node.js';

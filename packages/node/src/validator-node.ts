@@ -7,7 +7,7 @@ import {
   type TimeoutConfig,
   type ValidatorSet,
 } from '@pujiang/consensus';
-import { getSuite, hash, type PublicKey, type SecretKey, VerifyPool } from '@pujiang/crypto';
+import { getSuite, hash, type PublicKey, type SecretKey, type SuiteId, VerifyPool } from '@pujiang/crypto';
 import {
   type Block,
   blockHash,
@@ -18,15 +18,15 @@ import {
   encodeBlock,
   encodeCertificate,
   encodeWire,
+  GOVERNANCE_MODULE,
   type Genesis,
-  isGenesisValidator,
   type SignedTx,
   senderKey,
-  txSignBytesFromWire,
+  txSignatureChecks,
   type WireMessage,
   wireToConsensus,
 } from '@pujiang/protocol';
-import { bytesToHex, isPujiangError } from '@pujiang/types';
+import { bytesToHex, equalBytes, isPujiangError } from '@pujiang/types';
 import { blockLimitProblem, Chain, type CommittedBlock } from './chain/chain.js';
 import { chainDir, consensusDir } from './data-dir.js';
 import type { BlockTx } from './execution/executor.js';
@@ -36,6 +36,10 @@ import { NodeMetrics } from './metrics.js';
 import { BlockSync } from './network/block-sync.js';
 import type { PeerOffence } from './network/peer-offence.js';
 import { TxGossip } from './network/tx-gossip.js';
+import { identityOf, identityProblem, isPermissioned, keyHasRole } from './modules/governance/registry.js';
+
+/** Roles whose identities may run nodes (validators; auditors and regulators run full nodes to verify for themselves). */
+const NODE_ROLES = ['validator', 'auditor', 'regulator'] as const;
 
 export interface ValidatorNodeOptions {
   readonly dataDir: string;
@@ -94,8 +98,6 @@ export class ValidatorNode {
   readonly publicKey: PublicKey;
   /** The node's id: the address of its key under the chain hash. */
   readonly nodeId: string;
-  /** Whether this node's key is one of the chain's validators (else it is a full node). */
-  readonly isValidator: boolean;
   readonly sync: BlockSync;
   readonly gossip: TxGossip;
   /** Per proposed block, the peers that were sent its body (a re-sent proposal does not re-send it). */
@@ -105,10 +107,10 @@ export class ValidatorNode {
   private readonly preparedTxs = new Map<string, BlockTx[]>();
   /** Candidates already written to the store (a proposer's own block is saved once). */
   private readonly savedCandidates = new Set<string>();
-  /** The genesis set, and the latest height's set (priorities advanced once per height, so proposers rotate). */
-  private readonly set: ValidatorSet;
-  private setCache: { height: number; set: ValidatorSet };
-  private readonly validatorKeys: readonly PublicKey[];
+  /** The latest height's set as consensus sees it (priorities advanced once per height, so proposers rotate). */
+  private setCache:
+    | { height: number; since: bigint; set: ValidatorSet; keys: readonly PublicKey[] }
+    | undefined;
   private readonly listeners = new Set<CommitListener>();
   private readonly senderAddresses = new Map<string, string>();
   private readonly waiters = new Map<
@@ -122,21 +124,19 @@ export class ValidatorNode {
   constructor(o: ValidatorNodeOptions) {
     this.o = o;
     const g = o.genesis;
-    this.chain = Chain.open(chainDir(o.dataDir), g, o.modules, { keepBlocks: o.keepBlocks ?? 0 });
+    const chain = Chain.open(chainDir(o.dataDir), g, o.modules, { keepBlocks: o.keepBlocks ?? 0 });
+    this.chain = chain;
     this.pool = new VerifyPool(o.verifyWorkers === undefined ? {} : { workers: o.verifyWorkers });
-    this.set = newValidatorSet(g.validators.map((v) => v.power));
-    this.setCache = { height: 1, set: this.set };
-    this.validatorKeys = g.validators.map((v) => v.publicKey);
     this.publicKey = {
       suite: o.secretKey.suite,
       bytes: getSuite(o.secretKey.suite).publicKeyFromSecretKey(o.secretKey.bytes),
     };
     this.nodeId = this.chain.addressOf(this.publicKey);
-    this.isValidator = isGenesisValidator(g, this.publicKey);
     const transport = o.transport;
     const report = (peer: string, offence: PeerOffence) => this.reportPeer(peer, offence);
     this.sync = new BlockSync({
       genesis: g,
+      validatorsAt: (height) => this.chain.validatorsFor(height)?.validators,
       height: () => this.chain.height,
       send: (peer, payload) => transport?.send(peer, payload),
       report,
@@ -156,15 +156,16 @@ export class ValidatorNode {
       ...o.mempool,
       chainId: g.chainId,
       hash: g.chainHash,
-      acceptedSuites: g.acceptedSuites,
-      maxTxGas: g.limits.maxBlockGas,
-      verify: (tx, wire) =>
-        this.pool.verify({
-          suite: tx.body.suite,
-          publicKey: tx.body.publicKey,
-          message: txSignBytesFromWire(tx, wire),
-          signature: tx.signature,
-        }),
+      // Governance may change both: read them from the latest state on every arrival.
+      get acceptedSuites() {
+        return chain.config().acceptedSuites as SuiteId[];
+      },
+      get maxTxGas() {
+        return chain.config().limits.maxBlockGas;
+      },
+      verify: (tx, wire) => this.verifyAll(tx, wire),
+      authorize: (tx, sender) =>
+        chain.executor.authorize(chain.stateRoot, tx, sender, chain.height + 1n, chain.lastBlockTime),
       senderOf: (tx) => this.addressOfSender(tx),
       accountNonce: (address) => this.chain.nonceOf(address),
       nextHeight: () => this.chain.height + 1n,
@@ -183,15 +184,16 @@ export class ValidatorNode {
       broadcast: (m) => this.broadcastConsensus(m),
       requestDecided: () => this.sync.requestNext(),
       requestVotes: () => {},
-      validatorsAt: (height) => ({ set: this.setAt(height), keys: this.validatorKeys }),
+      validatorsAt: (height) => this.setAt(height),
       committedHeight: () => Number(this.chain.height),
       verify: (publicKey, message, signature) =>
         this.pool.verify({ suite: publicKey.suite, publicKey: publicKey.bytes, message, signature }),
       buildValue: async () => {
+        const limits = chain.config().limits;
         let entries = this.mempool.reap({
-          maxTxs: g.limits.maxBlockTxs,
-          maxBytes: g.limits.maxBlockBytes - 1024, // the header and the count
-          maxGas: g.limits.maxBlockGas,
+          maxTxs: limits.maxBlockTxs,
+          maxBytes: limits.maxBlockBytes - 1024, // the header and the count
+          maxGas: limits.maxBlockGas,
         });
         let { block, hash } = this.chain.buildBlock(
           own,
@@ -200,7 +202,7 @@ export class ValidatorNode {
         );
         // The header was just built from our head; what could be wrong is the reaping.
         const problem = blockLimitProblem(
-          g.limits,
+          limits,
           block,
           entries.map((e) => e.tx),
         );
@@ -262,14 +264,7 @@ export class ValidatorNode {
         } catch {
           return; // the executor fails it, as every node does
         }
-        const ok = await this.pool
-          .verify({
-            suite: tx.body.suite,
-            publicKey: tx.body.publicKey,
-            message: txSignBytesFromWire(tx, wire),
-            signature: tx.signature,
-          })
-          .catch(() => false);
+        const ok = await this.verifyAll(tx, wire).catch(() => false);
         // A bad signature in a decided block fails in execution, deterministically, on every node.
         if (ok) verified.set(txHash, { tx, sender: this.addressOfSender(tx) });
       }),
@@ -321,16 +316,68 @@ export class ValidatorNode {
     }
   }
 
-  /** The validator set at a height: the genesis set advanced once per height before it (CometBFT's rotation). */
-  private setAt(height: number): ValidatorSet {
-    let { height: at, set } = this.setCache;
-    if (height < at) {
-      at = 1;
-      set = this.set;
+  /** The sender's and every endorser's signature, on the worker pool. */
+  private async verifyAll(tx: SignedTx, wire: Uint8Array): Promise<boolean> {
+    const checks = txSignatureChecks(tx, wire);
+    if (checks.length === 1) return this.pool.verify(checks[0]!);
+    const results = await Promise.all(checks.map((c) => this.pool.verify(c)));
+    return results.every(Boolean);
+  }
+
+  /**
+   * The validator set of a height as consensus needs it: the chain's set for that height
+   * (governance may have changed it), its priorities advanced once per height since the set
+   * took effect (CometBFT's rotation; a changed set starts from zero).
+   */
+  private setAt(height: number): { set: ValidatorSet; keys: readonly PublicKey[] } {
+    // Consensus asks about the next heights only; anything further uses the furthest known set
+    // (such messages are dropped or buffered, never counted toward a decision here).
+    const recorded =
+      this.chain.validatorsFor(BigInt(height)) ?? this.chain.validatorsFor(this.chain.height + 2n)!;
+    let cache = this.setCache;
+    if (cache === undefined || cache.since !== recorded.since || height < cache.height) {
+      cache = {
+        height: Number(recorded.since),
+        since: recorded.since,
+        set: newValidatorSet(recorded.validators.map((v) => v.power)),
+        keys: recorded.validators.map((v) => v.publicKey),
+      };
     }
+    let { height: at, set } = cache;
     for (; at < height; at++) set = advanceValidatorSet(set);
-    this.setCache = { height: at, set };
-    return set;
+    this.setCache = { ...cache, height: at, set };
+    return { set, keys: cache.keys };
+  }
+
+  /**
+   * Whether a node key may hold a peer link. On a permissioned chain: a registered identity
+   * of a node-running role (validator, or an auditor's or regulator's full node), valid and
+   * not revoked. On an open chain: a validator of the next heights. Either way, a key this
+   * node's config admits, unless the chain revoked it.
+   */
+  isPeerMember(key: PublicKey, admitted: boolean): boolean {
+    const read = this.chain.executor.reader(this.chain.stateRoot, GOVERNANCE_MODULE);
+    const algorithm = this.o.genesis.chainHash;
+    const time = this.chain.lastBlockTime;
+    const identity = identityOf(read, this.chain.addressOf(key));
+    if (identity && identityProblem(read, algorithm, identity, time) !== undefined) return false;
+    if (admitted) return true;
+    if (isPermissioned(read))
+      return NODE_ROLES.some((role) => keyHasRole(read, algorithm, key, role, time));
+    const same = (v: { publicKey: PublicKey }) =>
+      v.publicKey.suite === key.suite && equalBytes(v.publicKey.bytes, key.bytes);
+    const h = this.chain.height;
+    return [h + 1n, h + 2n].some((height) => this.chain.validatorsFor(height)?.validators.some(same));
+  }
+
+  /** Whether this node's key signs the next height (else it follows as a full node). */
+  get isValidator(): boolean {
+    const set = this.chain.validatorsFor(this.chain.height + 1n);
+    return (
+      set?.validators.some(
+        (v) => v.publicKey.suite === this.publicKey.suite && equalBytes(v.publicKey.bytes, this.publicKey.bytes),
+      ) ?? false
+    );
   }
 
   /**

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { generateKeyPair } from '@pujiang/crypto';
 import { encodedBlockSize } from '@pujiang/protocol';
 import { bytesToHex } from '@pujiang/types';
-import { bank, type RunningNode, replayFromGenesis, startNode } from '../src/index.js';
+import { DEFAULT_MODULES, type RunningNode, replayFromGenesis, startNode } from '../src/index.js';
 import { addressOf, postJson, testHome, transferWire, until } from './helpers.js';
 
 describe('the proposer keeps the genesis block limits', () => {
@@ -33,6 +33,6 @@ describe('the proposer keeps the genesis block limits', () => {
       for (const r of chain.receipts(h)!) assert.equal(r.code, 'OK');
     }
     assert.equal(biggest, 25); // the gas limit, not something smaller, bounded the blocks
-    assert.deepEqual(replayFromGenesis(chain, [bank]).problems, []);
+    assert.deepEqual(replayFromGenesis(chain, DEFAULT_MODULES).problems, []);
   });
 });

@@ -122,6 +122,7 @@ describe('block sync', () => {
     const sync = new BlockSync(
       {
         genesis,
+        validatorsAt: () => genesis.validators,
         height: () => height,
         send: wire.send,
         report: (peer, offence) => reports.push([peer, offence]),

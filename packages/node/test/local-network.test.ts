@@ -65,10 +65,17 @@ describe('initLocalNetwork', () => {
         home.config.p2p.peers,
         net.nodes.filter((n) => n !== node).map((n) => n.p2p),
       );
-      // Only the funded operator key is left, so nobody mistakes another for it.
-      assert.equal(existsSync(join(node.home, 'keys', 'operator.json')), i === 0);
+      // Each node's operator is its organization's admin; its CA and certificates sit beside it.
+      assert.ok(existsSync(join(node.home, 'keys', 'operator.json')));
+      assert.ok(existsSync(join(node.home, 'org', 'ca.pem')));
     }
     assert.equal(net.operatorKey, join(net.nodes[0]!.home, 'keys', 'operator.json'));
+    const governance = JSON.parse(genesisText).modules.governance as { organizations: { id: string }[]; identities: string[] };
+    assert.deepEqual(
+      governance.organizations.map((o) => o.id),
+      net.nodes.map((_, i) => `org${i}`),
+    );
+    assert.equal(governance.identities.length, 2 * net.nodes.length);
     const operator = readKeyFile(net.operatorKey);
     assert.equal(addressHex('sm3', operator), net.operatorAddress);
     const bank = JSON.parse(genesisText).modules.bank;

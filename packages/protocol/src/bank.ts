@@ -11,7 +11,7 @@ export type BankMint = Infer<typeof BankMint>;
 
 /** Module-relative key of an address's balance (a big-endian u64). */
 export const balanceKey = (address: string): string => `balance/${address}`;
-/** Module-relative key of the minter's address. */
-export const MINTER_KEY = 'minter';
+/** Module-relative key of the minter's address (a parameter governance may change). */
+export const MINTER_KEY = 'params/minter';
 /** The state tree key of an address's balance. */
 export const balanceStateKey = (address: string): Uint8Array => moduleKey(BANK_MODULE, balanceKey(address));

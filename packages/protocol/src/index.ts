@@ -30,6 +30,39 @@ export {
   ZERO_HASH,
 } from './block.js';
 export { decodeCertificate, encodeCertificate } from './certificate.js';
+export type { GovernanceActionKind, PolicyJson, PolicyRuleJson, ProposalStatus } from './governance.js';
+export {
+  ChainConfig,
+  CrlRecord,
+  Finalize,
+  GOV_KEYS,
+  GOVERNANCE_MODULE,
+  GovernanceAction,
+  Identity,
+  messageResource,
+  Organization,
+  OrgIdList,
+  Policy,
+  PolicyRule,
+  policyFromJson,
+  policySatisfied,
+  policyToJson,
+  PROPOSAL_STATUSES,
+  Proposal,
+  ProposalStep,
+  ProposalVote,
+  Propose,
+  proposalResource,
+  Register,
+  Revoke,
+  ROLES,
+  Role,
+  ValidatorEntry,
+  ValidatorSetRecord,
+  Veto,
+  Vote,
+  validatorSetStateKey,
+} from './governance.js';
 export type { BlockLimits, Genesis, GenesisErrorCode, GenesisJson, GenesisValidator } from './genesis.js';
 export { ADDRESS_HEX, genesisToJson, isGenesisValidator, parseGenesis } from './genesis.js';
 export type {
@@ -76,9 +109,15 @@ export {
   nonceKey,
   nonceKeyText,
 } from './state-keys.js';
-export type { TxErrorCode } from './transaction.js';
+export type { TxErrorCode, TxSignatureCheck } from './transaction.js';
 export {
   decodeTx,
+  Endorsement,
+  endorserKeys,
+  endorseTx,
+  endorsementSignBytes,
+  MAX_ENDORSEMENTS,
+  txSignatureChecks,
   encodeTx,
   MAX_TX_BYTES,
   SignedTx,

@@ -217,6 +217,7 @@ export interface TxJson {
   module: string;
   type: string;
   payload: string;
+  endorsements: { suite: string; publicKey: string; signature: string }[];
   signature: string;
 }
 
@@ -233,6 +234,11 @@ export function txToJson(tx: SignedTx): TxJson {
     module: b.module,
     type: b.type,
     payload: bytesToHex(b.payload),
+    endorsements: tx.endorsements.map((e) => ({
+      suite: e.suite,
+      publicKey: bytesToHex(e.publicKey),
+      signature: bytesToHex(e.signature),
+    })),
     signature: bytesToHex(tx.signature),
   };
 }

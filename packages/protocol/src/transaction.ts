@@ -5,6 +5,7 @@ import {
   decode,
   encode,
   type Infer,
+  list,
   literals,
   string,
   struct,
@@ -49,40 +50,116 @@ export const TxBody = struct('TxBody', {
 });
 export type TxBody = Infer<typeof TxBody>;
 
-export const SignedTx: Codec<{ body: TxBody; signature: Uint8Array; version: number }> = struct('SignedTx', {
+/**
+ * A co-signature of the body by another identity, for resources whose policy needs several
+ * organizations (the executor counts endorsers' organizations with the sender's).
+ */
+export const Endorsement = struct('Endorsement', {
+  suite: literals('Suite', SUITE_IDS),
+  publicKey: bytes({ max: 4096 }),
+  signature: bytes({ max: 8192 }),
+});
+export type Endorsement = Infer<typeof Endorsement>;
+
+/** At most this many endorsements ride on one transaction. */
+export const MAX_ENDORSEMENTS = 16;
+
+const Endorsements = list(Endorsement, { max: MAX_ENDORSEMENTS });
+
+export const SignedTx: Codec<{
+  body: TxBody;
+  endorsements: Endorsement[];
+  signature: Uint8Array;
+  version: number;
+}> = struct('SignedTx', {
   version: u32,
   body: TxBody,
+  endorsements: Endorsements,
   signature: bytes({ max: 8192 }),
 });
 export type SignedTx = Infer<typeof SignedTx>;
 
 const TX_DOMAIN = utf8ToBytes('pujiang/tx/v1\0');
+const ENDORSE_DOMAIN = utf8ToBytes('pujiang/endorse/v1\0');
 
-/** What the sender signs: a domain label and the canonical encoding of the body. */
-export function txSignBytes(body: TxBody): Uint8Array {
-  return concatBytes(TX_DOMAIN, encode(TxBody, body));
+/**
+ * What the sender signs: a domain label, the canonical body and the endorsements. The sender
+ * signs last, so nobody can strip an endorsement (making the transaction fail its policy and
+ * burn the sender's nonce) without breaking the sender's signature.
+ */
+export function txSignBytes(body: TxBody, endorsements: readonly Endorsement[] = []): Uint8Array {
+  return concatBytes(TX_DOMAIN, encode(TxBody, body), encode(Endorsements, [...endorsements]));
+}
+
+/** What an endorser signs: another domain label and the canonical body. */
+export function endorsementSignBytes(body: TxBody): Uint8Array {
+  return concatBytes(ENDORSE_DOMAIN, encode(TxBody, body));
 }
 
 /**
  * The sign bytes of a decoded transaction, taken from its wire bytes without re-encoding:
- * decoding is canonical, so the body is exactly the bytes between the version and the
- * length-prefixed signature.
+ * decoding is canonical, so body and endorsements are exactly the bytes between the version
+ * and the length-prefixed signature.
  */
 export function txSignBytesFromWire(tx: SignedTx, wire: Uint8Array): Uint8Array {
   const sigLength = tx.signature.length;
   const prefix = sigLength < 0x80 ? 1 : sigLength < 0x4000 ? 2 : 3; // LEB128, at most 8192
-  const body = wire.subarray(4, wire.length - prefix - sigLength);
-  const out = new Uint8Array(TX_DOMAIN.length + body.length);
+  const signed = wire.subarray(4, wire.length - prefix - sigLength);
+  const out = new Uint8Array(TX_DOMAIN.length + signed.length);
   out.set(TX_DOMAIN, 0);
-  out.set(body, TX_DOMAIN.length);
+  out.set(signed, TX_DOMAIN.length);
   return out;
 }
 
-export function signTx(body: TxBody, secretKey: SecretKey): SignedTx {
+/** An endorsement of `body` by another identity's key. */
+export function endorseTx(body: TxBody, secretKey: SecretKey): Endorsement {
+  const publicKey = getSuite(secretKey.suite).publicKeyFromSecretKey(secretKey.bytes);
+  return { suite: secretKey.suite, publicKey, signature: sign(secretKey, endorsementSignBytes(body)).bytes };
+}
+
+export function signTx(
+  body: TxBody,
+  secretKey: SecretKey,
+  endorsements: readonly Endorsement[] = [],
+): SignedTx {
   if (secretKey.suite !== body.suite) {
     throw new PujiangError('CRYPTO_SUITE_MISMATCH', 'the key and the transaction name different suites', {});
   }
-  return { version: TX_VERSION, body, signature: sign(secretKey, txSignBytes(body)).bytes };
+  return {
+    version: TX_VERSION,
+    body,
+    endorsements: [...endorsements],
+    signature: sign(secretKey, txSignBytes(body, endorsements)).bytes,
+  };
+}
+
+/** One signature to check: the sender's or an endorser's. */
+export interface TxSignatureCheck {
+  readonly suite: SuiteId;
+  readonly publicKey: Uint8Array;
+  readonly message: Uint8Array;
+  readonly signature: Uint8Array;
+}
+
+/**
+ * Every signature a transaction carries, as items for a verification pool: the sender's
+ * first, then each endorsement's. `wire` spares re-encoding the sender's sign bytes.
+ */
+export function txSignatureChecks(tx: SignedTx, wire?: Uint8Array): TxSignatureCheck[] {
+  const checks: TxSignatureCheck[] = [
+    {
+      suite: tx.body.suite,
+      publicKey: tx.body.publicKey,
+      message: wire ? txSignBytesFromWire(tx, wire) : txSignBytes(tx.body, tx.endorsements),
+      signature: tx.signature,
+    },
+  ];
+  if (tx.endorsements.length > 0) {
+    const message = endorsementSignBytes(tx.body);
+    for (const e of tx.endorsements)
+      checks.push({ suite: e.suite, publicKey: e.publicKey, message, signature: e.signature });
+  }
+  return checks;
 }
 
 export function encodeTx(tx: SignedTx): Uint8Array {
@@ -126,11 +203,15 @@ export function senderKey(body: TxBody): PublicKey {
   return { suite: body.suite as SuiteId, bytes: body.publicKey };
 }
 
-/** A signature check in this thread (the mempool uses the worker pool instead). */
+/** Every signature checked in this thread (the mempool uses the worker pool instead). */
 export function verifyTxSignature(tx: SignedTx): boolean {
   try {
-    return getSuite(tx.body.suite).verify(tx.body.publicKey, txSignBytes(tx.body), tx.signature);
+    return txSignatureChecks(tx).every((c) => getSuite(c.suite).verify(c.publicKey, c.message, c.signature));
   } catch {
     return false;
   }
+}
+
+export function endorserKeys(tx: SignedTx): PublicKey[] {
+  return tx.endorsements.map((e) => ({ suite: e.suite as SuiteId, bytes: e.publicKey }));
 }

@@ -5,6 +5,7 @@ import {
   BANK_MODULE,
   BankTransfer,
   encodeTx,
+  endorseTx,
   MAX_TX_BYTES,
   type SignedTx,
   signTx,
@@ -40,6 +41,11 @@ export interface BuildTransactionParameters {
   type: string;
   /** The message's canonical encoding under the module's codec. */
   payload: Uint8Array;
+  /**
+   * Other identities' keys whose endorsements the transaction carries (for resources whose
+   * policy needs several organizations). Endorsers who sign elsewhere use `endorseBody`.
+   */
+  endorsers?: readonly KeyPair[];
 }
 
 export interface BuildTransactionReturnType {
@@ -87,7 +93,8 @@ export function buildTransaction(parameters: BuildTransactionParameters): BuildT
   let tx: SignedTx;
   let wire: Uint8Array;
   try {
-    tx = signTx(body, key.secretKey);
+    const endorsements = (parameters.endorsers ?? []).map((k) => endorseTx(body, k.secretKey));
+    tx = signTx(body, key.secretKey, endorsements);
     wire = encodeTx(tx);
   } catch (error) {
     // The codec refuses over-long strings and fields; report them as the caller's mistake.

@@ -37,6 +37,12 @@ import { ChainStore, type TableDeletes } from '@pujiang/storage';
 import { bytesToHex, concatBytes, equalBytes, hexToBytes, PujiangError, utf8ToBytes } from '@pujiang/types';
 import { type BlockTx, Executor } from '../execution/executor.js';
 import type { ChainModule } from '../execution/module.js';
+import {
+  type GovernedConfig,
+  governedConfigIn,
+  type ValidatorSetAt,
+  validatorSetIn,
+} from './governed-config.js';
 import { stableStringify } from './stable-json.js';
 
 export type ChainErrorCode = 'CHAIN_GENESIS_MISMATCH' | 'CHAIN_NOT_NEXT_HEIGHT';
@@ -107,6 +113,9 @@ export class Chain {
   /** Lowest height whose body (transactions, receipts, tx index) is still stored. */
   lowestBodyHeight = 1n;
 
+  private configCache: { root: Uint8Array; config: GovernedConfig } | undefined;
+  private readonly setCache = new Map<bigint, ValidatorSetAt>();
+
   private constructor(
     readonly store: ChainStore,
     readonly genesis: Genesis,
@@ -127,7 +136,7 @@ export class Chain {
     const chain = new Chain(ChainStore.open(path), genesis, modules, options);
     const stored = chain.store.getMeta('genesisHash');
     if (stored === undefined) {
-      chain.stateRoot = chain.executor.genesis(genesis.modules);
+      chain.stateRoot = chain.executor.genesis(genesis.modules, genesis);
       chain.resultsRoot = merkleRoot(genesis.chainHash, []);
       chain.persistHead({ genesisHash: hexToBytes(chain.genesisHash) }, {});
     } else {
@@ -186,6 +195,35 @@ export class Chain {
     return bytes ? decodeBlock(bytes) : undefined;
   }
 
+  /** The state root after block `height` (0: the genesis state). */
+  rootAfter(height: bigint): Uint8Array | undefined {
+    if (height === this.height) return this.stateRoot;
+    if (height > this.height || height < 0n) return undefined;
+    return this.header(height + 1n)?.stateRoot;
+  }
+
+  /**
+   * The validator set that signs height `height`: the one recorded in the state after block
+   * `height - 2` (a change made by block k signs from k + 2). Known up to the head + 2.
+   */
+  validatorsFor(height: bigint): ValidatorSetAt | undefined {
+    const cached = this.setCache.get(height);
+    if (cached) return cached;
+    const root = this.rootAfter(height >= 2n ? height - 2n : 0n);
+    if (root === undefined) return undefined;
+    const set = validatorSetIn(this.tree, root, this.genesis);
+    if (this.setCache.size >= 1024) this.setCache.clear();
+    this.setCache.set(height, set);
+    return set;
+  }
+
+  /** The suites and block limits in force for the next block (governance may have changed the genesis ones). */
+  config(): GovernedConfig {
+    if (this.configCache === undefined || !equalBytes(this.configCache.root, this.stateRoot))
+      this.configCache = { root: this.stateRoot, config: governedConfigIn(this.tree, this.stateRoot, this.genesis) };
+    return this.configCache.config;
+  }
+
   addressOf(publicKey: PublicKey): string {
     return bytesToHex(deriveAddress(this.genesis.chainHash, publicKey));
   }
@@ -228,7 +266,7 @@ export class Chain {
    */
   blockProblem(block: Block, decoded?: readonly SignedTx[]): string | undefined {
     const h = block.header;
-    const limits = this.genesis.limits;
+    const limits = this.config().limits;
     if (h.version !== 1 || h.chainId !== this.genesis.chainId || h.height !== this.height + 1n)
       return 'header';
     if (!equalBytes(h.previousHash, this.lastBlockHash)) return 'previous-hash';
@@ -286,8 +324,13 @@ export class Chain {
           checked.add(txHash);
           return { tx: known.tx, wire, hash: txHash, sender: known.sender };
         });
-    const result = this.executor.executeBlock(this.stateRoot, block.header.height, txs, (h) =>
-      checked.has(h),
+    const result = this.executor.executeBlock(
+      this.stateRoot,
+      block.header.height,
+      txs,
+      (h) => checked.has(h),
+      block.header.time,
+      this.config().limits.maxBlockGas,
     );
     const height = block.header.height;
     const hashHex = blockHash(algorithm, block.header);

@@ -6,6 +6,7 @@ import { bytesToHex, equalBytes, hexToBytes } from '@pujiang/types';
 import { Executor, toBlockTx } from '../execution/executor.js';
 import type { ChainModule } from '../execution/module.js';
 import { blockLimitProblem, type Chain } from './chain.js';
+import { governedConfigIn, validatorSetIn } from './governed-config.js';
 
 export interface ReplayProblem {
   readonly height: number;
@@ -30,14 +31,16 @@ export interface ReplayReturnType {
 /**
  * Re-executes every stored block from genesis in a fresh in-memory state and checks each
  * header against the replay (previous hash, state root, results root) and each block's
- * commit certificate against the genesis validators. An auditor's check that the store
+ * commit certificate against the validator set of its height (as the replayed state says). An auditor's check that the store
  * holds one consistent chain; it trusts nothing the store computed.
  */
 export function replayFromGenesis(chain: Chain, modules: readonly ChainModule[]): ReplayReturnType {
   const g = chain.genesis;
   const tree = new SparseMerkleTree(g.chainHash, new MemoryNodeStore());
   const executor = Executor.forGenesis(tree, g, modules);
-  let root = executor.genesis(g.modules);
+  let root = executor.genesis(g.modules, g);
+  /** rootAfter[k]: the replayed state after block k (the validator set of height h is in rootAfter[h - 2]). */
+  const rootAfter: Uint8Array[] = [root];
   let results = merkleRoot(g.chainHash, []);
   let previous: Uint8Array = ZERO_HASH;
   const problems: ReplayProblem[] = [];
@@ -58,7 +61,8 @@ export function replayFromGenesis(chain: Chain, modules: readonly ChainModule[])
       break;
     }
     const hashHex = blockHash(g.chainHash, block.header);
-    const problem = checkCertificate(g.chainId, certificate, g.validators, height);
+    const validators = validatorSetIn(tree, rootAfter[Math.max(0, height - 2)]!, g).validators;
+    const problem = checkCertificate(g.chainId, certificate, validators, height);
     if (problem || certificate.value !== hashHex)
       problems.push({ height, check: 'certificate', detail: problem ?? 'certifies another block' });
     if (!equalBytes(block.header.previousHash, previous))
@@ -72,17 +76,19 @@ export function replayFromGenesis(chain: Chain, modules: readonly ChainModule[])
     if (!equalBytes(block.header.resultsRoot, results))
       problems.push({ height, check: 'results-root', detail: 'receipts differ from the replay' });
     const txs = block.txs.map((wire) => toBlockTx(g.chainHash, decodeTx(wire)));
+    const limits = governedConfigIn(tree, root, g).limits;
     const overLimit = blockLimitProblem(
-      g.limits,
+      limits,
       block,
       txs.map((t) => t.tx),
     );
     if (overLimit) problems.push({ height, check: 'limits', detail: overLimit });
-    const result = executor.executeBlock(root, h, txs);
+    const result = executor.executeBlock(root, h, txs, undefined, block.header.time, limits.maxBlockGas);
     const stored = chain.receipts(h);
     if (!stored || !equalBytes(encodeReceipts(stored), encodeReceipts(result.receipts)))
       problems.push({ height, check: 'receipts', detail: 'stored receipts differ from the replay' });
     root = result.root;
+    rootAfter.push(root);
     results = resultsRoot(g.chainHash, result.receipts);
     previous = hexToBytes(hashHex);
   }

@@ -1,10 +1,11 @@
 import { decode } from '@pujiang/codec';
-import { deriveAddress, type HashAlgorithm, hash, type SuiteId } from '@pujiang/crypto';
+import { deriveAddress, type HashAlgorithm, hash, type PublicKey, type SuiteId } from '@pujiang/crypto';
 import {
   type ChainEvent,
   decodeU64,
   encodeTx,
   encodeU64,
+  endorserKeys,
   type Genesis,
   moduleKey,
   moduleKeyText,
@@ -17,7 +18,13 @@ import {
 import { EMPTY_ROOT, type SparseMerkleTree } from '@pujiang/state';
 import { bytesToHex, equalBytes, isPujiangError } from '@pujiang/types';
 import { GAS, GasMeter } from './gas.js';
-import { type ChainModule, messageContext, moduleError } from './module.js';
+import {
+  type ChainModule,
+  messageContext,
+  moduleError,
+  type TxEnvelope,
+  type TxSigner,
+} from './module.js';
 import { MAX_KNOWN_VALUES, StateOverlay } from './state-overlay.js';
 
 /** A transaction of a block, decoded once, with its wire bytes and hash. */
@@ -66,6 +73,9 @@ function writeNonce(state: StateOverlay, address: string, nonce: bigint): void {
   state.set(nonceKeyText(address), encodeU64(nonce));
 }
 
+/** Where governance writes a module's parameter: under that module's prefix. */
+export const moduleParamKey = (name: string): string => `params/${name}`;
+
 /**
  * Deterministic block execution. Each transaction runs in its own overlay: on success its
  * writes join the block's, on failure they are dropped and only the sender's nonce advances
@@ -82,7 +92,8 @@ export class Executor {
       chainHash: genesis.chainHash,
       modules,
       maxBlockGas: genesis.limits.maxBlockGas,
-      acceptedSuites: genesis.acceptedSuites,
+      // A module that authorizes transactions owns the suite rule (governance can change it).
+      ...(modules.some((m) => m.authorize) ? {} : { acceptedSuites: genesis.acceptedSuites }),
     });
   }
 
@@ -93,21 +104,58 @@ export class Executor {
     this.modules = new Map(o.modules.map((m) => [m.name, m]));
   }
 
-  /** The state root after each module's genesis. */
-  genesis(config: Readonly<Record<string, unknown>>): Uint8Array {
+  /** The state root after each module's genesis (`full`: the whole genesis, for modules that read more than their section). */
+  genesis(config: Readonly<Record<string, unknown>>, full?: Genesis): Uint8Array {
     const state = new StateOverlay(this.tree, EMPTY_ROOT);
-    for (const module of this.o.modules) module.validateGenesis?.(config[module.name]);
+    for (const module of this.o.modules) module.validateGenesis?.(config[module.name], full);
     for (const module of this.o.modules) {
       module.genesis?.(
         (key, value) => state.set(moduleKeyText(module.name, key), value),
         config[module.name] ?? {},
+        full,
+        (key) => state.get(moduleKeyText(module.name, key)),
       );
     }
     return state.commit();
   }
 
   addressOf(tx: SignedTx): string {
-    return bytesToHex(deriveAddress(this.o.chainHash, senderKey(tx.body)));
+    return this.addressOfKey(senderKey(tx.body));
+  }
+
+  addressOfKey(key: PublicKey): string {
+    return bytesToHex(deriveAddress(this.o.chainHash, key));
+  }
+
+  /**
+   * Whether the modules admit a transaction in the state at `root` (membership, roles,
+   * policies, suites); throws their typed error if not. The mempool asks this on arrival;
+   * execution asks again, in the block's own state.
+   */
+  authorize(root: Uint8Array, tx: SignedTx, sender: string, height: bigint, time: bigint): void {
+    this.authorizeIn(this.overlayAt(root), this.envelope(tx, sender, height, time));
+  }
+
+  private envelope(tx: SignedTx, sender: string, height: bigint, time: bigint): TxEnvelope {
+    const endorsers: TxSigner[] =
+      tx.endorsements.length === 0
+        ? []
+        : endorserKeys(tx).map((key) => ({ key, address: this.addressOfKey(key) }));
+    return {
+      module: tx.body.module,
+      type: tx.body.type,
+      sender: { address: sender, key: senderKey(tx.body) },
+      endorsers,
+      height,
+      time,
+      chainHash: this.o.chainHash,
+    };
+  }
+
+  private authorizeIn(state: StateOverlay, envelope: TxEnvelope): void {
+    for (const module of this.o.modules) {
+      module.authorize?.((key) => state.get(moduleKeyText(module.name, key)), envelope);
+    }
   }
 
   /**
@@ -142,6 +190,12 @@ export class Executor {
 
   nonceOf(root: Uint8Array, address: string): bigint {
     return readNonce(this.overlayAt(root), address);
+  }
+
+  /** Module-relative reads of one module's state at `root` (the node's view of governance, say). */
+  reader(root: Uint8Array, module: string): (key: string) => Uint8Array | undefined {
+    const state = this.overlayAt(root);
+    return (key) => state.get(moduleKeyText(module, key));
   }
 
   /** A read overlay at `root`, backed by the latest state's known values when `root` is the latest. */
@@ -179,6 +233,10 @@ export class Executor {
     height: bigint,
     txs: readonly BlockTx[],
     signatureChecked: (hash: string) => boolean = () => false,
+    /** The block's time (ms), which modules see (certificate validity, say). */
+    time = 0n,
+    /** Gas for the whole block, as governance last set it (default: genesis). */
+    maxBlockGas = this.o.maxBlockGas,
   ): BlockResult {
     const known =
       this.latest !== undefined && equalBytes(this.latest.root, root) ? this.latest.values : undefined;
@@ -187,16 +245,36 @@ export class Executor {
     let blockGas = 0;
     for (const t of txs) {
       const signatureOk = signatureChecked(t.hash) || verifyTxSignature(t.tx);
-      const receipt = this.executeTx(block, height, t, signatureOk, this.o.maxBlockGas - blockGas);
+      const receipt = this.executeTx(block, height, time, t, signatureOk, maxBlockGas - blockGas);
       blockGas += receipt.gasUsed;
       receipts.push(receipt);
     }
     return { root: block.commit(), receipts, gasUsed: blockGas, writes: block.changes };
   }
 
+  /** A module parameter set by a privileged module, after the owning module checked the value. */
+  private setModuleParam(
+    state: StateOverlay,
+    gas: GasMeter,
+    target: string,
+    name: string,
+    value: Uint8Array,
+  ): void {
+    const check = own(this.modules.get(target)?.params, name);
+    if (!check)
+      throw moduleError('EXEC_UNKNOWN_PARAM', `module ${target} has no parameter ${name}`, {
+        module: target,
+        name,
+      });
+    check(value);
+    gas.charge(GAS.writeBase + (name.length + value.length) * GAS.writeByte, 'write');
+    state.set(moduleKeyText(target, moduleParamKey(name)), value.slice());
+  }
+
   private executeTx(
     block: StateOverlay,
     height: bigint,
+    time: bigint,
     { tx, wire, hash, sender: knownSender }: BlockTx,
     signatureOk: boolean,
     gasLeft: number,
@@ -218,6 +296,15 @@ export class Executor {
     const sender = knownSender ?? this.addressOf(tx);
     const nonce = readNonce(block, sender);
     if (body.nonce !== nonce) return refused('TX_BAD_NONCE', `expected nonce ${nonce}`);
+    const envelope = this.envelope(tx, sender, height, time);
+    try {
+      this.authorizeIn(block, envelope);
+    } catch (error) {
+      if (!isPujiangError(error)) throw error;
+      // Refused by policy: the nonce still advances, so the transaction cannot be replayed.
+      writeNonce(block, sender, nonce + 1n);
+      return refused(error.code, error.message);
+    }
 
     const gas = new GasMeter(Math.max(0, Math.min(Number(body.gasLimit), gasLeft)));
     const state = block.child();
@@ -237,10 +324,22 @@ export class Executor {
           cause: String(cause),
         });
       }
-      handler.handle(
-        messageContext(module!, state, gas, events, { height, sender, chainHash: this.o.chainHash }),
-        decoded,
+      const ctx = messageContext(
+        module!,
+        state,
+        gas,
+        events,
+        {
+          height,
+          time,
+          sender,
+          senderKey: envelope.sender.key,
+          endorsers: envelope.endorsers,
+          chainHash: this.o.chainHash,
+        },
+        (target, name, value) => this.setModuleParam(state, gas, target, name, value),
       );
+      handler.handle(ctx, decoded);
       state.mergeIntoParent();
     } catch (error) {
       if (!isPujiangError(error)) throw error; // a bug, not bad input

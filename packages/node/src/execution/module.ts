@@ -1,20 +1,50 @@
 import type { Codec } from '@pujiang/codec';
-import type { HashAlgorithm } from '@pujiang/crypto';
-import { type ChainEvent, moduleKeyText, RECEIPT_LIMITS } from '@pujiang/protocol';
+import type { HashAlgorithm, PublicKey } from '@pujiang/crypto';
+import { type ChainEvent, type Genesis, moduleKeyText, RECEIPT_LIMITS } from '@pujiang/protocol';
 
 import { PujiangError } from '@pujiang/types';
 import { GAS, type GasMeter } from './gas.js';
 import type { StateOverlay } from './state-overlay.js';
 
+/** A key that signed a transaction (its sender or an endorser), with its address (hex). */
+export interface TxSigner {
+  readonly address: string;
+  readonly key: PublicKey;
+}
+
+/** What a transaction is and who signed it, before any module runs it. */
+export interface TxEnvelope {
+  readonly module: string;
+  readonly type: string;
+  readonly sender: TxSigner;
+  /** Verified endorsers, in the order the transaction carries them. */
+  readonly endorsers: readonly TxSigner[];
+  readonly height: bigint;
+  /** The block's time (ms); at admission, the latest block's. */
+  readonly time: bigint;
+  readonly chainHash: HashAlgorithm;
+}
+
+/** Module-relative state reads (unmetered: authorization reads a few fixed keys). */
+export type StateRead = (key: string) => Uint8Array | undefined;
+
 /** What a message handler may touch: its own module's state (metered), the sender, events. */
 export interface MessageContext {
   readonly height: bigint;
+  readonly time: bigint;
   /** The sender's address (hex). */
   readonly sender: string;
+  readonly senderKey: PublicKey;
+  readonly endorsers: readonly TxSigner[];
   readonly chainHash: HashAlgorithm;
   get(key: string): Uint8Array | undefined;
   set(key: string, value: Uint8Array | undefined): void;
   emit(type: string, attributes: Record<string, string>): void;
+  /**
+   * Writes another module's declared parameter after that module checked it (throws its
+   * typed error otherwise). Only a module marked `privileged` (governance) gets this.
+   */
+  setModuleParam?(module: string, name: string, value: Uint8Array): void;
 }
 
 export interface MessageHandler {
@@ -44,8 +74,25 @@ export interface ChainModule {
     Record<string, (read: (key: string) => Uint8Array | undefined, params: unknown) => unknown>
   >;
   /** Throws a typed error (`GENESIS_INVALID`) if this module's genesis configuration is malformed. */
-  validateGenesis?(config: unknown): void;
-  genesis?(write: (key: string, value: Uint8Array) => void, config: unknown): void;
+  validateGenesis?(config: unknown, genesis?: Genesis): void;
+  genesis?(
+    write: (key: string, value: Uint8Array | undefined) => void,
+    config: unknown,
+    genesis?: Genesis,
+    read?: StateRead,
+  ): void;
+  /**
+   * Called before any transaction runs (and at mempool admission): throws a typed error to
+   * refuse it. This is where membership, roles, policies and accepted suites are enforced.
+   */
+  authorize?(read: StateRead, tx: TxEnvelope): void;
+  /**
+   * Parameters governance may set, each with a check that throws a typed error for a bad
+   * value. Governance writes a set value at the module's `params/<name>` key.
+   */
+  readonly params?: Readonly<Record<string, (value: Uint8Array) => void>>;
+  /** May set other modules' declared parameters (`MessageContext.setModuleParam`). */
+  readonly privileged?: boolean;
 }
 
 export function messageContext(
@@ -53,11 +100,20 @@ export function messageContext(
   state: StateOverlay,
   gas: GasMeter,
   events: ChainEvent[],
-  base: { height: bigint; sender: string; chainHash: HashAlgorithm },
+  base: {
+    height: bigint;
+    time: bigint;
+    sender: string;
+    senderKey: PublicKey;
+    endorsers: readonly TxSigner[];
+    chainHash: HashAlgorithm;
+  },
+  setModuleParam?: (module: string, name: string, value: Uint8Array) => void,
 ): MessageContext {
   let eventBytes = 0;
   return {
     ...base,
+    ...(module.privileged && setModuleParam ? { setModuleParam } : {}),
     get(key) {
       const value = state.get(moduleKeyText(module.name, key));
       gas.charge(GAS.readBase + key.length * GAS.readByte + (value?.length ?? 0) * GAS.readByte, 'read');

@@ -1,26 +1,34 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateKeyPair, type KeyPair, type SuiteId } from '@pujiang/crypto';
+import { certificateToPem, generateKeyPair, type KeyPair, type SuiteId } from '@pujiang/crypto';
 import { type Genesis, type GenesisJson, parseGenesis } from '@pujiang/protocol';
 import { PujiangError } from '@pujiang/types';
 import { DEFAULT_CONFIG, type NodeConfig, parseConfig } from './config.js';
 import { writeFileAtomic } from './fs-atomic.js';
+import type { GovernanceGenesisJson } from '../modules/governance/genesis.js';
 import { addressHex, readKeyFile, writeKeyFile } from './key-file.js';
+import { createOrganization, issueMemberCertificate, type OrganizationCa } from './organization.js';
 
 /**
  * A node's home directory:
  *   genesis.json        the chain (shared by every node of it)
  *   config.json         this node's settings
  *   node_key.json       this node's validator key (mode 0600)
- *   keys/operator.json  (init only) a client account funded and allowed to mint at genesis
+ *   node_cert.pem       (init only) the node key's certificate (role validator) from this home's organization
+ *   keys/operator.json  (init only) the organization's admin account, funded and allowed to mint at genesis
+ *   keys/operator.pem   its certificate (role admin)
+ *   org/                (init only) the organization's root CA (ca.pem, ca_key.json)
  *   data/               the chain store and the consensus WAL
  */
 export const homePaths = (home: string) => ({
   genesis: join(home, 'genesis.json'),
   config: join(home, 'config.json'),
   nodeKey: join(home, 'node_key.json'),
+  nodeCertificate: join(home, 'node_cert.pem'),
   operatorKey: join(home, 'keys', 'operator.json'),
+  operatorCertificate: join(home, 'keys', 'operator.pem'),
+  org: join(home, 'org'),
   data: join(home, 'data'),
 });
 
@@ -37,6 +45,8 @@ export interface InitParameters {
   /** The peer network: where to listen, whom to dial, which full-node keys to admit. */
   readonly p2p?: Partial<NodeConfig['p2p']>;
   readonly apiHost?: string;
+  /** The founding organization's id (default org0); its CA is created in the home's `org/`. */
+  readonly org?: string;
 }
 
 export interface InitReturnType {
@@ -45,6 +55,10 @@ export interface InitReturnType {
   readonly operatorKey: KeyPair;
   readonly operatorAddress: string;
   readonly paths: ReturnType<typeof homePaths>;
+  readonly org: OrganizationCa;
+  /** PEM certificates of the node key (validator) and the operator (admin). */
+  readonly nodeCertificate: string;
+  readonly operatorCertificate: string;
 }
 
 export interface JoinParameters extends Omit<InitParameters, 'chainId' | 'operatorBalance'> {
@@ -52,7 +66,10 @@ export interface JoinParameters extends Omit<InitParameters, 'chainId' | 'operat
   readonly genesisText: string;
 }
 
-export type JoinReturnType = Omit<InitReturnType, 'operatorKey' | 'operatorAddress'>;
+export type JoinReturnType = Omit<
+  InitReturnType,
+  'operatorKey' | 'operatorAddress' | 'org' | 'nodeCertificate' | 'operatorCertificate'
+>;
 
 /** The suites a new chain accepts: the chosen one and its post-quantum hybrid, so a chain can move to it by configuration. */
 function acceptedFor(suite: SuiteId): SuiteId[] {
@@ -66,9 +83,30 @@ export function initHome(p: InitParameters): InitReturnType {
   const suite = p.suite ?? 'ed25519';
   const operatorKey = generateKeyPair(suite);
   const operatorAddress = addressHex(suite.startsWith('sm2') ? 'sm3' : 'sha256', operatorKey);
-  const written = writeHome(p, suite, (nodeKey) => templateGenesis(p, suite, nodeKey, operatorAddress));
+  const paths = homePaths(p.home);
+  if (existsSync(paths.genesis) || existsSync(paths.nodeKey) || existsSync(paths.org))
+    throw new PujiangError<HomeErrorCode>('HOME_EXISTS', `${p.home} already holds a node; refusing to overwrite its keys`, {
+      home: p.home,
+    });
+  // The founding organization: its CA certifies the node key (validator) and the operator (admin).
+  const org = createOrganization({ dir: paths.org, id: p.org ?? 'org0', suite });
+  let nodeCertificate = '';
+  const operatorCertificate = certificateToPem(
+    issueMemberCertificate(org, { publicKey: operatorKey.publicKey, role: 'admin', commonName: `${org.id} operator` }),
+  );
+  const written = writeHome(p, suite, (nodeKey) => {
+    nodeCertificate = certificateToPem(
+      issueMemberCertificate(org, { publicKey: nodeKey.publicKey, role: 'validator', commonName: `${org.id} node` }),
+    );
+    return templateGenesis(p, suite, nodeKey, operatorAddress, {
+      organizations: [{ id: org.id, name: org.id, caCertificate: certificateToPem(org.certificate) }],
+      identities: [nodeCertificate, operatorCertificate],
+    });
+  });
   writeKeyFile(written.paths.operatorKey, operatorKey);
-  return { ...written, operatorKey, operatorAddress };
+  writeFileAtomic(paths.nodeCertificate, nodeCertificate);
+  writeFileAtomic(paths.operatorCertificate, operatorCertificate);
+  return { ...written, operatorKey, operatorAddress, org, nodeCertificate, operatorCertificate };
 }
 
 /**
@@ -130,6 +168,7 @@ function templateGenesis(
   suite: SuiteId,
   nodeKey: KeyPair,
   operatorAddress: string,
+  governance: GovernanceGenesisJson,
 ): GenesisJson {
   const chainHash = suite.startsWith('sm2') ? 'sm3' : 'sha256';
   return {
@@ -144,6 +183,7 @@ function templateGenesis(
     ],
     limits: { maxBlockBytes: 16 * 1024 * 1024, maxBlockTxs: 20_000, maxBlockGas: 500_000_000 },
     modules: {
+      governance,
       bank: {
         minter: operatorAddress,
         balances: { [operatorAddress]: String(p.operatorBalance ?? 10n ** 12n) },

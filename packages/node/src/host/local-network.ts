@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { isSuiteId, type SuiteId } from '@pujiang/crypto';
+import { certificateToPem, isSuiteId, type SuiteId } from '@pujiang/crypto';
 import { type GenesisJson, parseGenesis } from '@pujiang/protocol';
 import { PujiangError } from '@pujiang/types';
+import type { GovernanceGenesisJson } from '../modules/governance/genesis.js';
 import { writeFileAtomic } from './fs-atomic.js';
 import { homePaths, initHome } from './home.js';
 
@@ -115,6 +116,8 @@ function create(p: LocalNetworkParameters, file: string): LocalNetwork {
     initHome({
       home: node.home,
       suite,
+      // One organization per node, as in a consortium: each with its CA, validator and admin.
+      org: `org${i}`,
       apiHost: LOCAL_HOST,
       apiPort: basePort + 2 * i,
       p2p: { listen: node.p2p, peers: nodes.filter((_, j) => j !== i).map((other) => other.p2p) },
@@ -128,13 +131,19 @@ function create(p: LocalNetworkParameters, file: string): LocalNetwork {
     publicKey: Buffer.from(init.nodeKey.publicKey.bytes).toString('hex'),
     power: POWER,
   }));
+  genesis.modules.governance = {
+    ...(genesis.modules.governance as GovernanceGenesisJson),
+    organizations: inits.map((init) => ({
+      id: init.org.id,
+      name: init.org.id,
+      caCertificate: certificateToPem(init.org.certificate),
+    })),
+    identities: inits.flatMap((init) => [init.nodeCertificate, init.operatorCertificate]),
+  };
   parseGenesis(genesis);
   const genesisText = `${JSON.stringify(genesis, null, 2)}\n`;
-  inits.forEach((init, i) => {
-    writeFileAtomic(init.paths.genesis, genesisText);
-    // Only node0's operator is funded; the others' keys would only mislead.
-    if (i > 0) rmSync(init.paths.operatorKey);
-  });
+  // Every node's operator is its organization's admin (they vote on proposals); node0's is funded.
+  for (const init of inits) writeFileAtomic(init.paths.genesis, genesisText);
   const content: LocalNetworkFile = {
     chainId: genesis.chainId,
     suite,

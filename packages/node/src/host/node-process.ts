@@ -1,6 +1,7 @@
 import { PujiangError } from '@pujiang/types';
 import { ApiServer } from '../api/server.js';
 import { bank } from '../modules/bank.js';
+import { governance } from '../modules/governance/index.js';
 import { PeerNetwork } from '../network/peer-network.js';
 import { ValidatorNode } from '../validator-node.js';
 import { type NodeConfig, parseHostPort } from './config.js';
@@ -23,7 +24,7 @@ export interface RunningNode {
 }
 
 /** The modules every chain runs in this version. */
-export const DEFAULT_MODULES = [bank];
+export const DEFAULT_MODULES = [governance, bank];
 
 /** Opens the node of a home directory and serves its API; `stop` closes both, store last. */
 export async function startNode(p: StartNodeParameters): Promise<RunningNode> {
@@ -56,6 +57,9 @@ export async function startNode(p: StartNodeParameters): Promise<RunningNode> {
     ...(config.verifyWorkers > 0 ? { verifyWorkers: config.verifyWorkers } : {}),
   });
   if (network) {
+    network.setMembership((key, admitted) => node.isPeerMember(key, admitted));
+    // Revocations and validator changes take effect on open links too.
+    node.onCommit(() => network.revalidate());
     network.onMessage((peer, payload) => node.receive(peer, payload));
     network.onPeer(
       (peer) => node.peerConnected(peer),

@@ -35,6 +35,8 @@ export interface MempoolOptions {
   senderOf?(tx: SignedTx): string;
   /** The sender's next nonce in the committed state. */
   accountNonce(sender: string): bigint;
+  /** The chain's admission rules (membership, roles, policies) in the latest state: throws a typed refusal. */
+  authorize?(tx: SignedTx, sender: string): void;
   /** The height of the next block (transactions that expire before it are refused). */
   nextHeight(): bigint;
 }
@@ -169,6 +171,8 @@ export class Mempool {
         suite: body.suite,
       });
     }
+    // Once, before the signature check: a refused member costs no verification.
+    if (!final) this.o.authorize?.(tx, sender);
     if (this.o.maxTxGas !== undefined && body.gasLimit > BigInt(this.o.maxTxGas)) {
       throw refuse(
         'TX_GAS_LIMIT_TOO_HIGH',

@@ -33,6 +33,12 @@ const AMOUNT = /^(0|[1-9][0-9]{0,19})$/;
 
 export const bank: ChainModule = {
   name: BANK_MODULE,
+  // Governance may name another minter (`setModuleParam bank minter <address>`).
+  params: {
+    minter: (value) => {
+      if (value.length !== 21) throw moduleError('BANK_BAD_ADDRESS', 'the minter is a 21-byte address');
+    },
+  },
   events: { transfer: ['from', 'to', 'amount'], mint: ['to', 'amount'] },
   messages: {
     transfer: defineMessage(BankTransfer, (ctx, message) => {

@@ -1,4 +1,4 @@
-import { type CommitCertificate, checkCertificate } from '@pujiang/consensus';
+import { type CertifiedValidator, type CommitCertificate, checkCertificate } from '@pujiang/consensus';
 import {
   type Block,
   blockHash,
@@ -13,6 +13,8 @@ import type { PeerOffence } from './peer-offence.js';
 /** What block sync needs from the node around it. */
 export interface BlockSyncHost {
   readonly genesis: Genesis;
+  /** The validators that sign a height (undefined: not known yet, the block waits). */
+  readonly validatorsAt: (height: bigint) => readonly CertifiedValidator[] | undefined;
   /** The committed height. */
   height(): bigint;
   send(peer: string, payload: Uint8Array): void;
@@ -47,6 +49,8 @@ interface Fetched {
   readonly block: Block;
   readonly certificate: CommitCertificate;
   readonly peer: string;
+  /** Whether the certificate's signatures were checked on arrival (the height's set was known). */
+  readonly checked: boolean;
 }
 
 /**
@@ -185,17 +189,23 @@ export class BlockSync {
     this.settle(peer, height);
     const ours = this.host.height();
     if (height <= ours || height > ours + BigInt(this.window) || this.fetched.has(height)) return;
-    const g = this.host.genesis;
-    if (
-      BigInt(certificate.height) !== height ||
-      blockHash(g.chainHash, block.header) !== certificate.value ||
-      checkCertificate(g.chainId, certificate, g.validators, Number(height)) !== undefined
-    ) {
+    // The set of a height is known once the block two below it is committed: a block further
+    // ahead has its certificate checked when its turn to commit comes.
+    if (!this.certified(block, certificate, height)) {
       this.host.report(peer, 'invalid-block');
       return;
     }
-    this.fetched.set(height, { block, certificate, peer });
+    this.fetched.set(height, { block, certificate, peer, checked: this.host.validatorsAt(height) !== undefined });
     void this.applyReady();
+  }
+
+  /** Whether the certificate is for this block and, if the height's validators are known yet, signed by them. */
+  private certified(block: Block, certificate: CommitCertificate, height: bigint): boolean {
+    const g = this.host.genesis;
+    if (BigInt(certificate.height) !== height || blockHash(g.chainHash, block.header) !== certificate.value)
+      return false;
+    const validators = this.host.validatorsAt(height);
+    return validators === undefined || checkCertificate(g.chainId, certificate, validators, Number(height)) === undefined;
   }
 
   /** The request that covered this height is answered (in part): forget it once its last block arrived. */
@@ -220,6 +230,10 @@ export class BlockSync {
         const item = this.fetched.get(next);
         if (!item) break;
         this.fetched.delete(next);
+        if (!item.checked && (this.host.validatorsAt(next) === undefined || !this.certified(item.block, item.certificate, next))) {
+          this.host.report(item.peer, 'invalid-block');
+          continue;
+        }
         const problem = this.host.problem(item.block);
         if (problem !== undefined) {
           // The header is certified but the body does not match it (tx root, count, limits):

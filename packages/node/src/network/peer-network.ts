@@ -53,7 +53,9 @@ interface PeerState {
 export class PeerNetwork implements PeerTransport {
   private readonly listener: PeerListener;
   private readonly state = new Map<string, PeerState>();
-  private readonly members: ReadonlySet<string>;
+  /** Who may connect: the node's view of the chain's membership (genesis validators until it is set). */
+  private membership: (key: PublicKey) => boolean;
+  private readonly admitted: ReadonlySet<string>;
   private readonly banned = new Map<string, number>();
   private handler: (peer: string, payload: Uint8Array) => void = () => {};
   private connected: (peer: string) => void = () => {};
@@ -64,7 +66,9 @@ export class PeerNetwork implements PeerTransport {
   bans = 0;
 
   constructor(private readonly o: PeerNetworkOptions) {
-    this.members = new Set([...o.genesis.validators.map((v) => peerId(v.publicKey)), ...(o.admit ?? [])]);
+    const validators = new Set(o.genesis.validators.map((v) => peerId(v.publicKey)));
+    this.admitted = new Set(o.admit ?? []);
+    this.membership = (key) => validators.has(peerId(key)) || this.admitted.has(peerId(key));
     this.listener = new PeerListener(this.linkOptions());
     this.listener.on('link', (link) => this.add(link));
     this.listener.on('refused', (error) => o.log?.(`p2p: refused a connection: ${error.code}`));
@@ -75,9 +79,33 @@ export class PeerNetwork implements PeerTransport {
     return {
       chainId: g.chainId,
       nodeKey: this.o.nodeKey,
-      isMember: (key: PublicKey) => this.members.has(peerId(key)) && !this.isBanned(peerId(key)),
+      isMember: (key: PublicKey) => this.isMember(key) && !this.isBanned(peerId(key)),
       aead: g.chainHash === 'sm3' ? ('sm4-gcm' as const) : ('aes-256-gcm' as const),
     };
+  }
+
+  /**
+   * The chain's membership as the node reads it from its latest state (validator sets,
+   * registered node identities, revocations), and the keys `admit` lists in this node's
+   * config unless the chain has revoked them. Asked at every handshake.
+   */
+  setMembership(isMember: (key: PublicKey, admitted: boolean) => boolean): void {
+    this.membership = (key) => isMember(key, this.admitted.has(peerId(key)));
+  }
+
+  private isMember(key: PublicKey): boolean {
+    return this.membership(key);
+  }
+
+  /** Closes the links of peers that are no longer members (revoked, removed): call after the membership changes. */
+  revalidate(): void {
+    for (const s of this.state.values()) {
+      const link = s.links[0];
+      if (link && !this.isMember(link.peer)) {
+        this.o.log?.(`p2p: ${peerId(link.peer).slice(0, 20)} is no longer a member; disconnecting`);
+        for (const l of [...s.links]) l.close();
+      }
+    }
   }
 
   /** Where incoming payloads go (the node's `receive`). */

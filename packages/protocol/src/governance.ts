@@ -1,0 +1,296 @@
+import {
+  bool,
+  bytes,
+  type Infer,
+  list,
+  literals,
+  optional,
+  string,
+  struct,
+  u32,
+  u64,
+  union,
+} from '@pujiang/codec';
+import { SUITE_IDS } from '@pujiang/crypto';
+import { moduleKey } from './state-keys.js';
+
+/**
+ * The `governance` module's formats: organizations and their CAs, registered identities and
+ * revocations, policies, the chain configuration and validator set it keeps in state, and
+ * proposals. Clients build messages and prove state with these without the node.
+ */
+export const GOVERNANCE_MODULE = 'governance';
+
+export const ROLES = ['admin', 'validator', 'client', 'auditor', 'regulator'] as const;
+export type Role = (typeof ROLES)[number];
+export const Role = literals('Role', ROLES);
+
+const Empty = struct('Empty', {});
+const OrgId = string({ max: 64 });
+const Certificate = bytes({ max: 8192 });
+
+/**
+ * How many organizations must sign. An organization counts when an identity of it with one
+ * of the policy's roles signed (as sender or endorser), so one organization cannot outvote
+ * the others by minting identities.
+ */
+export const PolicyRule = union('PolicyRule', {
+  any: Empty,
+  all: Empty,
+  majority: Empty,
+  atLeast: u32,
+  fraction: struct('Fraction', { numerator: u32, denominator: u32 }),
+});
+export type PolicyRule = Infer<typeof PolicyRule>;
+
+export const Policy = struct('Policy', {
+  rule: PolicyRule,
+  /** Whose signatures count. */
+  roles: list(Role, { max: ROLES.length }),
+  /** Which organizations count (empty: every member organization). */
+  orgs: list(OrgId, { max: 64 }),
+  /** Organizations whose regulators may veto a proposal governed by this policy during its time-lock. */
+  vetoBy: list(OrgId, { max: 64 }),
+});
+export type Policy = Infer<typeof Policy>;
+
+export const Organization = struct('Organization', {
+  id: OrgId,
+  name: string({ max: 128 }),
+  /** The root CAs (DER) whose certificates identify this organization's members; several during a rotation. */
+  caCertificates: list(Certificate, { max: 4 }),
+});
+export type Organization = Infer<typeof Organization>;
+
+export const Identity = struct('Identity', {
+  org: OrgId,
+  role: Role,
+  /** The certificate's serial (minimal big-endian) and the hash of the CA certificate that issued it. */
+  serial: bytes({ max: 20 }),
+  issuer: bytes({ max: 64 }),
+  /** Last block time (ms) at which the certificate is valid. */
+  notAfter: u64,
+  suite: literals('Suite', SUITE_IDS),
+  publicKey: bytes({ max: 4096 }),
+  registeredAt: u64,
+});
+export type Identity = Infer<typeof Identity>;
+
+export const ValidatorEntry = struct('ValidatorEntry', {
+  suite: literals('Suite', SUITE_IDS),
+  publicKey: bytes({ max: 4096 }),
+  power: u64,
+  name: string({ max: 64 }),
+});
+export type ValidatorEntry = Infer<typeof ValidatorEntry>;
+
+/**
+ * The validator set and the first height it signs. A change written by block k signs from
+ * height k + 2, so the set of height h is in the state after block h - 2, which header h - 1
+ * commits to: a light client holding header h - 1 can prove the set that must sign header h.
+ */
+export const ValidatorSetRecord = struct('ValidatorSetRecord', {
+  since: u64,
+  validators: list(ValidatorEntry, { max: 1000 }),
+});
+export type ValidatorSetRecord = Infer<typeof ValidatorSetRecord>;
+
+/** The chain configuration governance may change (genesis sets the first one). */
+export const ChainConfig = struct('ChainConfig', {
+  acceptedSuites: list(literals('Suite', SUITE_IDS), { max: SUITE_IDS.length }),
+  maxBlockBytes: u32,
+  maxBlockTxs: u32,
+  maxBlockGas: u64,
+  /** Blocks a proposal stays open for votes. */
+  votingPeriod: u32,
+  /** Blocks between approval and the earliest execution (the window for a veto). */
+  timelock: u32,
+});
+export type ChainConfig = Infer<typeof ChainConfig>;
+
+export const GovernanceAction = union('GovernanceAction', {
+  addOrganization: struct('AddOrganization', {
+    id: OrgId,
+    name: string({ max: 128 }),
+    caCertificate: Certificate,
+  }),
+  removeOrganization: struct('RemoveOrganization', { id: OrgId }),
+  /** Adds a CA to an organization; with `retirePrevious`, identities the older CAs issued stop being valid. */
+  rotateCa: struct('RotateCa', { org: OrgId, caCertificate: Certificate, retirePrevious: bool }),
+  revokeCertificate: struct('RevokeCertificate', { org: OrgId, serial: bytes({ max: 20 }) }),
+  /** Adds a validator, changes its power, or removes it (power 0). */
+  setValidator: struct('SetValidator', {
+    suite: literals('Suite', SUITE_IDS),
+    publicKey: bytes({ max: 4096 }),
+    power: u64,
+    name: string({ max: 64 }),
+  }),
+  setConfig: ChainConfig,
+  /** Sets (or, with no policy, removes) the policy of a resource. */
+  setPolicy: struct('SetPolicy', { resource: string({ max: 128 }), policy: optional(Policy) }),
+  /** A module's parameter, checked by the module that declares it. */
+  setModuleParam: struct('SetModuleParam', {
+    module: string({ max: 32 }),
+    name: string({ max: 64 }),
+    value: bytes({ max: 4096 }),
+  }),
+});
+export type GovernanceAction = Infer<typeof GovernanceAction>;
+export type GovernanceActionKind = GovernanceAction['type'];
+
+export const PROPOSAL_STATUSES = [
+  'voting',
+  'queued',
+  'rejected',
+  'expired',
+  'vetoed',
+  'executed',
+  'failed',
+] as const;
+export type ProposalStatus = (typeof PROPOSAL_STATUSES)[number];
+
+export const ProposalVote = struct('ProposalVote', {
+  org: OrgId,
+  voter: string({ max: 64 }),
+  approve: bool,
+  height: u64,
+});
+
+/** One step of a proposal's life, as recorded in state (and emitted as an event). */
+export const ProposalStep = struct('ProposalStep', {
+  status: literals('ProposalStatus', PROPOSAL_STATUSES),
+  height: u64,
+  by: string({ max: 64 }),
+  note: string({ max: 256 }),
+});
+export type ProposalStep = Infer<typeof ProposalStep>;
+
+export const Proposal = struct('Proposal', {
+  id: u64,
+  title: string({ max: 256 }),
+  action: GovernanceAction,
+  /** The resource whose policy decides it, and that policy as it was when submitted. */
+  resource: string({ max: 128 }),
+  policy: Policy,
+  proposer: string({ max: 64 }),
+  status: literals('ProposalStatus', PROPOSAL_STATUSES),
+  submittedAt: u64,
+  /** The last height at which votes count. */
+  votingEnds: u64,
+  /** When queued: the first height at which it may be executed. */
+  executableAt: u64,
+  votes: list(ProposalVote, { max: 256 }),
+  history: list(ProposalStep, { max: 300 }),
+});
+export type Proposal = Infer<typeof Proposal>;
+
+// Messages
+
+export const Register = struct('Register', { certificate: Certificate });
+export const Revoke = struct('Revoke', { org: OrgId, serial: bytes({ max: 20 }) });
+export const Propose = struct('Propose', { title: string({ max: 256 }), action: GovernanceAction });
+export const Vote = struct('Vote', { id: u64, approve: bool });
+export const Veto = struct('Veto', { id: u64, reason: string({ max: 256 }) });
+/** Executes a queued proposal whose time-lock ended, or records one whose vote closed unapproved. */
+export const Finalize = struct('Finalize', { id: u64 });
+
+// State keys (module-relative)
+
+export const GOV_KEYS = {
+  config: 'config',
+  validators: 'validators',
+  /** Present when genesis founded organizations: only members may transact. */
+  permissioned: 'permissioned',
+  orgIds: 'orgs',
+  org: (id: string) => `org/${id}`,
+  identity: (address: string) => `identity/${address}`,
+  revoked: (org: string, serialHex: string) => `revoked/${org}/${serialHex}`,
+  crl: (org: string) => `crl/${org}`,
+  policy: (resource: string) => `policy/${resource}`,
+  nextProposalId: 'next-proposal',
+  proposal: (id: bigint) => `proposal/${id}`,
+  /** A module parameter set by governance, under the module's own prefix. */
+  moduleParam: (name: string) => `params/${name}`,
+} as const;
+
+/** The state tree key of the validator set record (for light clients' proofs). */
+export const validatorSetStateKey = (): Uint8Array => moduleKey(GOVERNANCE_MODULE, GOV_KEYS.validators);
+
+/** The resource whose policy governs a module message (`bank/transfer`) or a proposal (`governance/proposal/setValidator`). */
+export const messageResource = (module: string, type: string): string => `${module}/${type}`;
+export const proposalResource = (kind: GovernanceActionKind): string => `${GOVERNANCE_MODULE}/proposal/${kind}`;
+
+/** An organization's revoked serials, in revocation order (its on-chain CRL). */
+export const CrlRecord = list(bytes({ max: 20 }), { max: 100_000 });
+export const OrgIdList = list(OrgId, { max: 256 });
+
+/** The JSON form of a policy rule: "any", "all", "majority", {"atLeast": k} or {"fraction": [n, d]}. */
+export type PolicyRuleJson = 'any' | 'all' | 'majority' | { atLeast: number } | { fraction: [number, number] };
+export interface PolicyJson {
+  rule: PolicyRuleJson;
+  roles: Role[];
+  orgs?: string[];
+  vetoBy?: string[];
+}
+
+export function policyToJson(p: Policy): PolicyJson {
+  const r = p.rule;
+  const rule: PolicyRuleJson =
+    r.type === 'atLeast'
+      ? { atLeast: r.value }
+      : r.type === 'fraction'
+        ? { fraction: [r.value.numerator, r.value.denominator] }
+        : r.type;
+  return { rule, roles: [...p.roles], orgs: [...p.orgs], vetoBy: [...p.vetoBy] };
+}
+
+const isU32 = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) >= 0 && (n as number) < 2 ** 32;
+
+/** Reads a policy's JSON form; returns a reason when it is malformed. */
+export function policyFromJson(json: unknown): Policy | string {
+  if (typeof json !== 'object' || json === null) return 'a policy is an object';
+  const { rule, roles, orgs = [], vetoBy = [] } = json as Record<string, unknown>;
+  let parsed: PolicyRule;
+  if (rule === 'any' || rule === 'all' || rule === 'majority') parsed = { type: rule, value: {} };
+  else if (typeof rule === 'object' && rule !== null && 'atLeast' in rule) {
+    const k = (rule as { atLeast: unknown }).atLeast;
+    if (!isU32(k) || k === 0) return 'atLeast must be a positive integer';
+    parsed = { type: 'atLeast', value: k };
+  } else if (typeof rule === 'object' && rule !== null && 'fraction' in rule) {
+    const f = (rule as { fraction: unknown }).fraction;
+    if (!Array.isArray(f) || f.length !== 2 || !isU32(f[0]) || !isU32(f[1]) || f[0] === 0 || f[0] > f[1])
+      return 'fraction must be [numerator, denominator] with 0 < numerator <= denominator';
+    parsed = { type: 'fraction', value: { numerator: f[0], denominator: f[1] } };
+  } else return 'rule must be "any", "all", "majority", {"atLeast": k} or {"fraction": [n, d]}';
+  if (!Array.isArray(roles) || roles.length === 0 || !roles.every((r) => (ROLES as readonly unknown[]).includes(r)))
+    return `roles must name at least one of ${ROLES.join(', ')}`;
+  const ids = (v: unknown) => Array.isArray(v) && v.every((o) => typeof o === 'string' && o.length > 0 && o.length <= 64);
+  if (!ids(orgs) || !ids(vetoBy)) return 'orgs and vetoBy must list organization ids';
+  return {
+    rule: parsed,
+    roles: [...new Set(roles as Role[])],
+    orgs: [...new Set(orgs as string[])],
+    vetoBy: [...new Set(vetoBy as string[])],
+  };
+}
+
+/**
+ * Whether the organizations that signed satisfy a policy, given the organizations it counts
+ * (`eligible`: its named orgs, or every member organization). Pure, so the node, the SDK and
+ * tests evaluate the same rule.
+ */
+export function policySatisfied(rule: PolicyRule, signedOrgs: number, eligible: number): boolean {
+  if (eligible === 0) return false;
+  switch (rule.type) {
+    case 'any':
+      return signedOrgs >= 1;
+    case 'all':
+      return signedOrgs >= eligible;
+    case 'majority':
+      return signedOrgs * 2 > eligible;
+    case 'atLeast':
+      return rule.value <= eligible && signedOrgs >= rule.value;
+    case 'fraction':
+      return signedOrgs * rule.value.denominator >= rule.value.numerator * eligible && signedOrgs >= 1;
+  }
+}
