@@ -18,8 +18,8 @@ import {
   encodeBlock,
   encodeCertificate,
   encodeWire,
-  GOVERNANCE_MODULE,
   type Genesis,
+  GOVERNANCE_MODULE,
   type SignedTx,
   senderKey,
   txSignatureChecks,
@@ -33,10 +33,10 @@ import type { BlockTx } from './execution/executor.js';
 import type { ChainModule } from './execution/module.js';
 import { Mempool, type MempoolOptions, senderId } from './mempool/mempool.js';
 import { NodeMetrics } from './metrics.js';
+import { identityOf, identityProblem, isPermissioned, keyHasRole } from './modules/governance/registry.js';
 import { BlockSync } from './network/block-sync.js';
 import type { PeerOffence } from './network/peer-offence.js';
 import { TxGossip } from './network/tx-gossip.js';
-import { identityOf, identityProblem, isPermissioned, keyHasRole } from './modules/governance/registry.js';
 
 /** Roles whose identities may run nodes (validators; auditors and regulators run full nodes to verify for themselves). */
 const NODE_ROLES = ['validator', 'auditor', 'regulator'] as const;
@@ -362,8 +362,7 @@ export class ValidatorNode {
     const identity = identityOf(read, this.chain.addressOf(key));
     if (identity && identityProblem(read, algorithm, identity, time) !== undefined) return false;
     if (admitted) return true;
-    if (isPermissioned(read))
-      return NODE_ROLES.some((role) => keyHasRole(read, algorithm, key, role, time));
+    if (isPermissioned(read)) return NODE_ROLES.some((role) => keyHasRole(read, algorithm, key, role, time));
     const same = (v: { publicKey: PublicKey }) =>
       v.publicKey.suite === key.suite && equalBytes(v.publicKey.bytes, key.bytes);
     const h = this.chain.height;
@@ -375,7 +374,8 @@ export class ValidatorNode {
     const set = this.chain.validatorsFor(this.chain.height + 1n);
     return (
       set?.validators.some(
-        (v) => v.publicKey.suite === this.publicKey.suite && equalBytes(v.publicKey.bytes, this.publicKey.bytes),
+        (v) =>
+          v.publicKey.suite === this.publicKey.suite && equalBytes(v.publicKey.bytes, this.publicKey.bytes),
       ) ?? false
     );
   }

@@ -2,22 +2,28 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Codec, encode } from '@pujiang/codec';
-import { certificateToPem, deriveAddress, generateKeyPair, type KeyPair, type SuiteId } from '@pujiang/crypto';
+import {
+  certificateToPem,
+  deriveAddress,
+  generateKeyPair,
+  type KeyPair,
+  type SuiteId,
+} from '@pujiang/crypto';
 import {
   BankTransfer,
+  endorseTx,
   type Genesis,
   type GovernanceAction,
   parseGenesis,
   type Receipt,
   type Role,
   signTx,
-  endorseTx,
   type TxBody,
 } from '@pujiang/protocol';
 import { SparseMerkleTree } from '@pujiang/state';
 import { bytesToHex, hexToBytes } from '@pujiang/types';
-import { bank, Executor, governance, toBlockTx } from '../src/index.js';
 import { createOrganization, issueMemberCertificate, type OrganizationCa } from '../src/host/organization.js';
+import { bank, Executor, governance, toBlockTx } from '../src/index.js';
 
 /**
  * A consortium in memory for governance tests: organizations with CAs, members with
@@ -47,12 +53,26 @@ export function consortium(
   const dir = mkdtempSync(join(tmpdir(), 'pujiang-gov-'));
   const orgIds = p.orgs ?? ['customs', 'tax', 'bank-a', 'regulator'];
   const cas = new Map<string, OrganizationCa>(
-    orgIds.map((id, i) => [id, createOrganization({ dir: join(dir, id), id, suite: i % 2 === 0 ? 'ed25519' : 'sm2' })]),
+    orgIds.map((id, i) => [
+      id,
+      createOrganization({ dir: join(dir, id), id, suite: i % 2 === 0 ? 'ed25519' : 'sm2' }),
+    ]),
   );
   const member = (org: string, role: Role, suite: SuiteId = 'ed25519'): Member => {
     const key = generateKeyPair(suite);
-    const certificate = issueMemberCertificate(cas.get(org)!, { publicKey: key.publicKey, role, commonName: `${org} ${role}` });
-    return { key, org, role, certificate, address: bytesToHex(deriveAddress(HASH, key.publicKey)), nonce: 0n };
+    const certificate = issueMemberCertificate(cas.get(org)!, {
+      publicKey: key.publicKey,
+      role,
+      commonName: `${org} ${role}`,
+    });
+    return {
+      key,
+      org,
+      role,
+      certificate,
+      address: bytesToHex(deriveAddress(HASH, key.publicKey)),
+      nonce: 0n,
+    };
   };
   const validator = member(orgIds[0]!, 'validator');
   const admins = new Map(orgIds.map((o) => [o, member(o, 'admin')]));
@@ -61,17 +81,25 @@ export function consortium(
     chainId: CHAIN,
     chainHash: HASH,
     acceptedSuites: p.suites ?? ['ed25519', 'sm2'],
-    validators: [{ name: 'v0', suite: 'ed25519', publicKey: bytesToHex(validator.key.publicKey.bytes), power: 10 }],
+    validators: [
+      { name: 'v0', suite: 'ed25519', publicKey: bytesToHex(validator.key.publicKey.bytes), power: 10 },
+    ],
     limits: { maxBlockBytes: 1 << 20, maxBlockTxs: 1000, maxBlockGas: 100_000_000 },
     modules: {
       governance: {
-        organizations: orgIds.map((id) => ({ id, caCertificate: certificateToPem(cas.get(id)!.certificate) })),
+        organizations: orgIds.map((id) => ({
+          id,
+          caCertificate: certificateToPem(cas.get(id)!.certificate),
+        })),
         identities: [validator, ...admins.values(), regulator].map((m) => certificateToPem(m.certificate)),
         ...(p.policies ? { policies: p.policies } : {}),
         votingPeriod: p.votingPeriod ?? 10,
         timelock: p.timelock ?? 3,
       },
-      bank: { minter: admins.get(orgIds[0]!)!.address, balances: { [admins.get(orgIds[0]!)!.address]: '1000000' } },
+      bank: {
+        minter: admins.get(orgIds[0]!)!.address,
+        balances: { [admins.get(orgIds[0]!)!.address]: '1000000' },
+      },
     },
   });
   const tree = new SparseMerkleTree(HASH);

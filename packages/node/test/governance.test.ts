@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { encode } from '@pujiang/codec';
 import { generateKeyPair } from '@pujiang/crypto';
@@ -6,9 +9,6 @@ import { Finalize, type GovernanceAction, Propose, Register, Revoke, Veto, Vote 
 import { isPujiangError } from '@pujiang/types';
 import { createOrganization, issueMemberCertificate } from '../src/host/organization.js';
 import { consortium, type Member } from './governance-harness.js';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
 type Gov = ReturnType<typeof consortium>;
 const propose = (c: Gov, m: Member, action: GovernanceAction, title = 'test') =>
@@ -16,7 +16,8 @@ const propose = (c: Gov, m: Member, action: GovernanceAction, title = 'test') =>
 const vote = (c: Gov, m: Member, id: bigint, approve = true) =>
   c.send(m, 'governance', 'vote', Vote, { id, approve });
 const finalize = (c: Gov, m: Member, id: bigint) => c.send(m, 'governance', 'finalize', Finalize, { id });
-const proposal = (c: Gov, id: bigint) => c.query('proposal', { id: String(id) }) as { status: string; history: { status: string }[] };
+const proposal = (c: Gov, id: bigint) =>
+  c.query('proposal', { id: String(id) }) as { status: string; history: { status: string }[] };
 const refusedWith = (code: string) => (e: unknown) => isPujiangError(e, code);
 
 describe('membership', () => {
@@ -26,8 +27,14 @@ describe('membership', () => {
     // Unknown until registered: refused at admission and in execution.
     const payload = encode(c.BankTransfer, c.transfer(c.admin('tax'), 1n));
     assert.throws(() => c.admit(alice, 'bank', 'transfer', payload), refusedWith('MEMBER_UNKNOWN'));
-    assert.equal(c.send(alice, 'bank', 'transfer', c.BankTransfer, c.transfer(c.admin('tax'), 1n)).code, 'MEMBER_UNKNOWN');
-    assert.equal(c.send(alice, 'governance', 'register', Register, { certificate: alice.certificate }).code, 'OK');
+    assert.equal(
+      c.send(alice, 'bank', 'transfer', c.BankTransfer, c.transfer(c.admin('tax'), 1n)).code,
+      'MEMBER_UNKNOWN',
+    );
+    assert.equal(
+      c.send(alice, 'governance', 'register', Register, { certificate: alice.certificate }).code,
+      'OK',
+    );
     const identity = c.query('identity', { address: alice.address }) as { org: string; role: string };
     assert.deepEqual([identity.org, identity.role], ['tax', 'client']);
     c.admit(alice, 'bank', 'transfer', payload); // admitted now
@@ -35,14 +42,35 @@ describe('membership', () => {
 
   it('refuses a certificate from a CA that is not the named organization’s, and registering someone else’s certificate', () => {
     const c = consortium();
-    const rogueCa = createOrganization({ dir: join(mkdtempSync(join(tmpdir(), 'rogue-')), 'ca'), id: 'tax', suite: 'ed25519' });
+    const rogueCa = createOrganization({
+      dir: join(mkdtempSync(join(tmpdir(), 'rogue-')), 'ca'),
+      id: 'tax',
+      suite: 'ed25519',
+    });
     const mallory = generateKeyPair('ed25519');
-    const forged = issueMemberCertificate(rogueCa, { publicKey: mallory.publicKey, role: 'admin', commonName: 'mallory' });
-    const m: Member = { key: mallory, org: 'tax', role: 'admin', certificate: forged, address: '', nonce: 0n };
-    assert.equal(c.send(m, 'governance', 'register', Register, { certificate: forged }).code, 'MEMBER_BAD_CERTIFICATE');
+    const forged = issueMemberCertificate(rogueCa, {
+      publicKey: mallory.publicKey,
+      role: 'admin',
+      commonName: 'mallory',
+    });
+    const m: Member = {
+      key: mallory,
+      org: 'tax',
+      role: 'admin',
+      certificate: forged,
+      address: '',
+      nonce: 0n,
+    };
+    assert.equal(
+      c.send(m, 'governance', 'register', Register, { certificate: forged }).code,
+      'MEMBER_BAD_CERTIFICATE',
+    );
     const bob = c.member('customs', 'client');
     const eve = c.member('customs', 'client');
-    assert.equal(c.send(eve, 'governance', 'register', Register, { certificate: bob.certificate }).code, 'MEMBER_BAD_CERTIFICATE');
+    assert.equal(
+      c.send(eve, 'governance', 'register', Register, { certificate: bob.certificate }).code,
+      'MEMBER_BAD_CERTIFICATE',
+    );
   });
 
   it('a revoked certificate is refused; an admin of one organization cannot revoke for another', () => {
@@ -52,43 +80,68 @@ describe('membership', () => {
     const serial = (c.query('identity', { address: alice.address }) as { serial: string }).serial;
     const bytes = Buffer.from(serial, 'hex');
     // customs' admin tries to act for tax
-    assert.equal(c.send(c.admin('customs'), 'governance', 'revoke', Revoke, { org: 'tax', serial: bytes }).code, 'GOV_NOT_ORG_ADMIN');
-    assert.equal(c.send(c.admin('tax'), 'governance', 'revoke', Revoke, { org: 'tax', serial: bytes }).code, 'OK');
+    assert.equal(
+      c.send(c.admin('customs'), 'governance', 'revoke', Revoke, { org: 'tax', serial: bytes }).code,
+      'GOV_NOT_ORG_ADMIN',
+    );
+    assert.equal(
+      c.send(c.admin('tax'), 'governance', 'revoke', Revoke, { org: 'tax', serial: bytes }).code,
+      'OK',
+    );
     assert.deepEqual((c.query('crl', { org: 'tax' }) as { revoked: string[] }).revoked, [serial]);
     const payload = encode(c.BankTransfer, c.transfer(c.admin('tax'), 1n));
     assert.throws(() => c.admit(alice, 'bank', 'transfer', payload), refusedWith('MEMBER_REVOKED'));
-    assert.equal(c.send(alice, 'bank', 'transfer', c.BankTransfer, c.transfer(c.admin('tax'), 1n)).code, 'MEMBER_REVOKED');
+    assert.equal(
+      c.send(alice, 'bank', 'transfer', c.BankTransfer, c.transfer(c.admin('tax'), 1n)).code,
+      'MEMBER_REVOKED',
+    );
     // ...and it cannot register again with the same certificate
-    assert.equal(c.send(alice, 'governance', 'register', Register, { certificate: alice.certificate }).code, 'MEMBER_REVOKED');
+    assert.equal(
+      c.send(alice, 'governance', 'register', Register, { certificate: alice.certificate }).code,
+      'MEMBER_REVOKED',
+    );
   });
 
   it('an auditor is read-only: the default policy refuses its transfers', () => {
     const c = consortium();
     const auditor = c.member('bank-a', 'auditor');
     c.send(auditor, 'governance', 'register', Register, { certificate: auditor.certificate });
-    assert.equal(c.send(auditor, 'bank', 'transfer', c.BankTransfer, c.transfer(c.admin('tax'), 1n)).code, 'POLICY_UNSATISFIED');
+    assert.equal(
+      c.send(auditor, 'bank', 'transfer', c.BankTransfer, c.transfer(c.admin('tax'), 1n)).code,
+      'POLICY_UNSATISFIED',
+    );
   });
 });
 
 describe('policies', () => {
   it('a resource needing two organizations takes the second as an endorsement', () => {
     const c = consortium({
-      policies: { 'bank/transfer': { rule: { atLeast: 2 }, roles: ['admin', 'client'], orgs: ['customs', 'tax'] } },
+      policies: {
+        'bank/transfer': { rule: { atLeast: 2 }, roles: ['admin', 'client'], orgs: ['customs', 'tax'] },
+      },
     });
     const customs = c.admin('customs');
     const alone = c.send(customs, 'bank', 'transfer', c.BankTransfer, c.transfer(c.admin('tax'), 5n));
     assert.equal(alone.code, 'POLICY_UNSATISFIED');
     // An endorsement from an organization the policy does not name does not count.
-    const wrongOrg = c.send(customs, 'bank', 'transfer', c.BankTransfer, c.transfer(c.admin('tax'), 5n), [c.admin('bank-a')]);
+    const wrongOrg = c.send(customs, 'bank', 'transfer', c.BankTransfer, c.transfer(c.admin('tax'), 5n), [
+      c.admin('bank-a'),
+    ]);
     assert.equal(wrongOrg.code, 'POLICY_UNSATISFIED');
-    const endorsed = c.send(customs, 'bank', 'transfer', c.BankTransfer, c.transfer(c.admin('tax'), 5n), [c.admin('tax')]);
+    const endorsed = c.send(customs, 'bank', 'transfer', c.BankTransfer, c.transfer(c.admin('tax'), 5n), [
+      c.admin('tax'),
+    ]);
     assert.equal(endorsed.code, 'OK');
   });
 });
 
 describe('proposals', () => {
   const addOrg = (_c: Gov, id: string): GovernanceAction => {
-    const ca = createOrganization({ dir: join(mkdtempSync(join(tmpdir(), 'neworg-')), id), id, suite: 'sm2' });
+    const ca = createOrganization({
+      dir: join(mkdtempSync(join(tmpdir(), 'neworg-')), id),
+      id,
+      suite: 'sm2',
+    });
     return { type: 'addOrganization', value: { id, name: id, caCertificate: ca.certificate } };
   };
 
@@ -105,7 +158,10 @@ describe('proposals', () => {
     assert.equal(finalize(c, c.admin('customs'), 1n).code, 'OK');
     const p = proposal(c, 1n);
     assert.equal(p.status, 'executed');
-    assert.deepEqual(p.history.map((h) => h.status), ['voting', 'queued', 'executed']);
+    assert.deepEqual(
+      p.history.map((h) => h.status),
+      ['voting', 'queued', 'executed'],
+    );
     const orgs = c.query('organizations') as { id: string }[];
     assert.ok(orgs.some((o) => o.id === 'maritime'));
   });
@@ -149,8 +205,14 @@ describe('proposals', () => {
     vote(c, c.admin('bank-a'), 1n);
     assert.equal(proposal(c, 1n).status, 'queued');
     // An admin has no veto; the regulator does.
-    assert.equal(c.send(c.admin('tax'), 'governance', 'veto', Veto, { id: 1n, reason: 'no' }).code, 'GOV_NO_MANDATE');
-    assert.equal(c.send(c.regulator, 'governance', 'veto', Veto, { id: 1n, reason: 'sanctions screening' }).code, 'OK');
+    assert.equal(
+      c.send(c.admin('tax'), 'governance', 'veto', Veto, { id: 1n, reason: 'no' }).code,
+      'GOV_NO_MANDATE',
+    );
+    assert.equal(
+      c.send(c.regulator, 'governance', 'veto', Veto, { id: 1n, reason: 'sanctions screening' }).code,
+      'OK',
+    );
     c.skip(3);
     assert.equal(finalize(c, c.admin('customs'), 1n).code, 'GOV_NOT_READY');
     assert.equal(proposal(c, 1n).status, 'vetoed');
@@ -187,7 +249,13 @@ describe('accepted suites by governance', () => {
     // Members keep their sm2 keys; customs and bank-a admins use ed25519 and must move.
     const hybrid = c.member('customs', 'client', 'ed25519+ml-dsa-44');
     c.send(hybrid, 'governance', 'register', Register, { certificate: hybrid.certificate });
-    const config = c.query('config') as { maxBlockBytes: number; maxBlockTxs: number; maxBlockGas: string; votingPeriod: number; timelock: number };
+    const config = c.query('config') as {
+      maxBlockBytes: number;
+      maxBlockTxs: number;
+      maxBlockGas: string;
+      votingPeriod: number;
+      timelock: number;
+    };
     propose(c, c.admin('customs'), {
       type: 'setConfig',
       value: {
@@ -203,9 +271,18 @@ describe('accepted suites by governance', () => {
     vote(c, c.admin('bank-a'), 1n);
     assert.equal(finalize(c, c.admin('customs'), 1n).code, 'OK');
     const payload = encode(c.BankTransfer, c.transfer(c.admin('tax'), 1n));
-    assert.throws(() => c.admit(c.admin('customs'), 'bank', 'transfer', payload), refusedWith('TX_SUITE_NOT_ACCEPTED'));
-    assert.equal(c.send(c.admin('customs'), 'bank', 'transfer', c.BankTransfer, c.transfer(c.admin('tax'), 1n)).code, 'TX_SUITE_NOT_ACCEPTED');
+    assert.throws(
+      () => c.admit(c.admin('customs'), 'bank', 'transfer', payload),
+      refusedWith('TX_SUITE_NOT_ACCEPTED'),
+    );
+    assert.equal(
+      c.send(c.admin('customs'), 'bank', 'transfer', c.BankTransfer, c.transfer(c.admin('tax'), 1n)).code,
+      'TX_SUITE_NOT_ACCEPTED',
+    );
     // The hybrid-signed transfer passes every check but the balance (it holds nothing).
-    assert.equal(c.send(hybrid, 'bank', 'transfer', c.BankTransfer, c.transfer(c.admin('tax'), 1n)).code, 'BANK_INSUFFICIENT_FUNDS');
+    assert.equal(
+      c.send(hybrid, 'bank', 'transfer', c.BankTransfer, c.transfer(c.admin('tax'), 1n)).code,
+      'BANK_INSUFFICIENT_FUNDS',
+    );
   });
 });

@@ -70,7 +70,10 @@ describe('initLocalNetwork', () => {
       assert.ok(existsSync(join(node.home, 'org', 'ca.pem')));
     }
     assert.equal(net.operatorKey, join(net.nodes[0]!.home, 'keys', 'operator.json'));
-    const governance = JSON.parse(genesisText).modules.governance as { organizations: { id: string }[]; identities: string[] };
+    const governance = JSON.parse(genesisText).modules.governance as {
+      organizations: { id: string }[];
+      identities: string[];
+    };
     assert.deepEqual(
       governance.organizations.map((o) => o.id),
       net.nodes.map((_, i) => `org${i}`),

@@ -218,14 +218,20 @@ export const validatorSetStateKey = (): Uint8Array => moduleKey(GOVERNANCE_MODUL
 
 /** The resource whose policy governs a module message (`bank/transfer`) or a proposal (`governance/proposal/setValidator`). */
 export const messageResource = (module: string, type: string): string => `${module}/${type}`;
-export const proposalResource = (kind: GovernanceActionKind): string => `${GOVERNANCE_MODULE}/proposal/${kind}`;
+export const proposalResource = (kind: GovernanceActionKind): string =>
+  `${GOVERNANCE_MODULE}/proposal/${kind}`;
 
 /** An organization's revoked serials, in revocation order (its on-chain CRL). */
 export const CrlRecord = list(bytes({ max: 20 }), { max: 100_000 });
 export const OrgIdList = list(OrgId, { max: 256 });
 
 /** The JSON form of a policy rule: "any", "all", "majority", {"atLeast": k} or {"fraction": [n, d]}. */
-export type PolicyRuleJson = 'any' | 'all' | 'majority' | { atLeast: number } | { fraction: [number, number] };
+export type PolicyRuleJson =
+  | 'any'
+  | 'all'
+  | 'majority'
+  | { atLeast: number }
+  | { fraction: [number, number] };
 export interface PolicyJson {
   rule: PolicyRuleJson;
   roles: Role[];
@@ -244,7 +250,8 @@ export function policyToJson(p: Policy): PolicyJson {
   return { rule, roles: [...p.roles], orgs: [...p.orgs], vetoBy: [...p.vetoBy] };
 }
 
-const isU32 = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) >= 0 && (n as number) < 2 ** 32;
+const isU32 = (n: unknown): n is number =>
+  Number.isSafeInteger(n) && (n as number) >= 0 && (n as number) < 2 ** 32;
 
 /** Reads a policy's JSON form; returns a reason when it is malformed. */
 export function policyFromJson(json: unknown): Policy | string {
@@ -262,9 +269,14 @@ export function policyFromJson(json: unknown): Policy | string {
       return 'fraction must be [numerator, denominator] with 0 < numerator <= denominator';
     parsed = { type: 'fraction', value: { numerator: f[0], denominator: f[1] } };
   } else return 'rule must be "any", "all", "majority", {"atLeast": k} or {"fraction": [n, d]}';
-  if (!Array.isArray(roles) || roles.length === 0 || !roles.every((r) => (ROLES as readonly unknown[]).includes(r)))
+  if (
+    !Array.isArray(roles) ||
+    roles.length === 0 ||
+    !roles.every((r) => (ROLES as readonly unknown[]).includes(r))
+  )
     return `roles must name at least one of ${ROLES.join(', ')}`;
-  const ids = (v: unknown) => Array.isArray(v) && v.every((o) => typeof o === 'string' && o.length > 0 && o.length <= 64);
+  const ids = (v: unknown) =>
+    Array.isArray(v) && v.every((o) => typeof o === 'string' && o.length > 0 && o.length <= 64);
   if (!ids(orgs) || !ids(vetoBy)) return 'orgs and vetoBy must list organization ids';
   return {
     rule: parsed,

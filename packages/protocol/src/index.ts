@@ -30,6 +30,8 @@ export {
   ZERO_HASH,
 } from './block.js';
 export { decodeCertificate, encodeCertificate } from './certificate.js';
+export type { BlockLimits, Genesis, GenesisErrorCode, GenesisJson, GenesisValidator } from './genesis.js';
+export { ADDRESS_HEX, genesisToJson, isGenesisValidator, parseGenesis } from './genesis.js';
 export type { GovernanceActionKind, PolicyJson, PolicyRuleJson, ProposalStatus } from './governance.js';
 export {
   ChainConfig,
@@ -44,14 +46,14 @@ export {
   OrgIdList,
   Policy,
   PolicyRule,
-  policyFromJson,
-  policySatisfied,
-  policyToJson,
   PROPOSAL_STATUSES,
   Proposal,
   ProposalStep,
   ProposalVote,
   Propose,
+  policyFromJson,
+  policySatisfied,
+  policyToJson,
   proposalResource,
   Register,
   Revoke,
@@ -63,8 +65,6 @@ export {
   Vote,
   validatorSetStateKey,
 } from './governance.js';
-export type { BlockLimits, Genesis, GenesisErrorCode, GenesisJson, GenesisValidator } from './genesis.js';
-export { ADDRESS_HEX, genesisToJson, isGenesisValidator, parseGenesis } from './genesis.js';
 export type {
   BlockHeaderJson,
   CommitCertificateJson,
@@ -113,18 +113,18 @@ export type { TxErrorCode, TxSignatureCheck } from './transaction.js';
 export {
   decodeTx,
   Endorsement,
+  encodeTx,
+  endorsementSignBytes,
   endorserKeys,
   endorseTx,
-  endorsementSignBytes,
   MAX_ENDORSEMENTS,
-  txSignatureChecks,
-  encodeTx,
   MAX_TX_BYTES,
   SignedTx,
   senderKey,
   signTx,
   TxBody,
   txHash,
+  txSignatureChecks,
   txSignBytes,
   txSignBytesFromWire,
   verifyTxSignature,

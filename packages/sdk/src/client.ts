@@ -82,6 +82,8 @@ export interface SendTransactionParameters extends SubmitTxOptions {
   nonce?: U64Like;
   /** How many blocks past the current height the transaction stays valid (default 100). */
   expiresIn?: number;
+  /** Other members' keys that endorse it (for resources whose policy needs several organizations). */
+  endorsers?: readonly KeyPair[];
 }
 
 export interface SendTransferParameters
@@ -371,6 +373,7 @@ export class PujiangClient {
       nonce,
       expiresAtHeight: toU64(status.height + (parameters.expiresIn ?? DEFAULT_EXPIRES_IN), 'expiresIn'),
       ...(parameters.gasLimit === undefined ? {} : { gasLimit: parameters.gasLimit }),
+      ...(parameters.endorsers === undefined ? {} : { endorsers: parameters.endorsers }),
     });
     const result = await this.submitTx(built, {
       ...request,

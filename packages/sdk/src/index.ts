@@ -8,7 +8,9 @@ export type {
   ChainEvent,
   Genesis,
   GenesisJson,
+  GovernanceAction,
   HeaderResponse,
+  PolicyJson,
   ProvenQueryResponse,
   QueryResponse,
   Receipt,
@@ -48,6 +50,18 @@ export type {
   WebSocketLike,
 } from './events.js';
 export { eventStream, eventsUrl, subscribe } from './events.js';
+export type { GovernanceSendParameters, ProposalJson } from './governance.js';
+export {
+  finalizeProposal,
+  getProposal,
+  listProposals,
+  proposalStatusAt,
+  registerIdentity,
+  revokeCertificate,
+  submitProposal,
+  vetoProposal,
+  voteOnProposal,
+} from './governance.js';
 export type { RequestOptions } from './http.js';
 export type { KeyPair, PublicKey, SecretKey, SuiteId } from './keys.js';
 export {

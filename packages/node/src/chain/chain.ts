@@ -220,7 +220,10 @@ export class Chain {
   /** The suites and block limits in force for the next block (governance may have changed the genesis ones). */
   config(): GovernedConfig {
     if (this.configCache === undefined || !equalBytes(this.configCache.root, this.stateRoot))
-      this.configCache = { root: this.stateRoot, config: governedConfigIn(this.tree, this.stateRoot, this.genesis) };
+      this.configCache = {
+        root: this.stateRoot,
+        config: governedConfigIn(this.tree, this.stateRoot, this.genesis),
+      };
     return this.configCache.config;
   }
 

@@ -3,9 +3,9 @@ import type { PublicKey } from '@pujiang/crypto';
 import {
   type BlockLimits,
   ChainConfig,
+  type Genesis,
   GOV_KEYS,
   GOVERNANCE_MODULE,
-  type Genesis,
   moduleKey,
   ValidatorSetRecord,
 } from '@pujiang/protocol';

@@ -18,13 +18,7 @@ import {
 import { EMPTY_ROOT, type SparseMerkleTree } from '@pujiang/state';
 import { bytesToHex, equalBytes, isPujiangError } from '@pujiang/types';
 import { GAS, GasMeter } from './gas.js';
-import {
-  type ChainModule,
-  messageContext,
-  moduleError,
-  type TxEnvelope,
-  type TxSigner,
-} from './module.js';
+import { type ChainModule, messageContext, moduleError, type TxEnvelope, type TxSigner } from './module.js';
 import { MAX_KNOWN_VALUES, StateOverlay } from './state-overlay.js';
 
 /** A transaction of a block, decoded once, with its wire bytes and hash. */

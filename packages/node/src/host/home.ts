@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { certificateToPem, generateKeyPair, type KeyPair, type SuiteId } from '@pujiang/crypto';
 import { type Genesis, type GenesisJson, parseGenesis } from '@pujiang/protocol';
 import { PujiangError } from '@pujiang/types';
+import type { GovernanceGenesisJson } from '../modules/governance/genesis.js';
 import { DEFAULT_CONFIG, type NodeConfig, parseConfig } from './config.js';
 import { writeFileAtomic } from './fs-atomic.js';
-import type { GovernanceGenesisJson } from '../modules/governance/genesis.js';
 import { addressHex, readKeyFile, writeKeyFile } from './key-file.js';
 import { createOrganization, issueMemberCertificate, type OrganizationCa } from './organization.js';
 
@@ -85,18 +85,30 @@ export function initHome(p: InitParameters): InitReturnType {
   const operatorAddress = addressHex(suite.startsWith('sm2') ? 'sm3' : 'sha256', operatorKey);
   const paths = homePaths(p.home);
   if (existsSync(paths.genesis) || existsSync(paths.nodeKey) || existsSync(paths.org))
-    throw new PujiangError<HomeErrorCode>('HOME_EXISTS', `${p.home} already holds a node; refusing to overwrite its keys`, {
-      home: p.home,
-    });
+    throw new PujiangError<HomeErrorCode>(
+      'HOME_EXISTS',
+      `${p.home} already holds a node; refusing to overwrite its keys`,
+      {
+        home: p.home,
+      },
+    );
   // The founding organization: its CA certifies the node key (validator) and the operator (admin).
   const org = createOrganization({ dir: paths.org, id: p.org ?? 'org0', suite });
   let nodeCertificate = '';
   const operatorCertificate = certificateToPem(
-    issueMemberCertificate(org, { publicKey: operatorKey.publicKey, role: 'admin', commonName: `${org.id} operator` }),
+    issueMemberCertificate(org, {
+      publicKey: operatorKey.publicKey,
+      role: 'admin',
+      commonName: `${org.id} operator`,
+    }),
   );
   const written = writeHome(p, suite, (nodeKey) => {
     nodeCertificate = certificateToPem(
-      issueMemberCertificate(org, { publicKey: nodeKey.publicKey, role: 'validator', commonName: `${org.id} node` }),
+      issueMemberCertificate(org, {
+        publicKey: nodeKey.publicKey,
+        role: 'validator',
+        commonName: `${org.id} node`,
+      }),
     );
     return templateGenesis(p, suite, nodeKey, operatorAddress, {
       organizations: [{ id: org.id, name: org.id, caCertificate: certificateToPem(org.certificate) }],

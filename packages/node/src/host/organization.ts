@@ -5,11 +5,11 @@ import {
   certificateFromPem,
   certificateToPem,
   generateKeyPair,
-  type KeyPair,
-  parseCertificate,
-  type PublicKey,
-  type SuiteId,
   issueCertificate,
+  type KeyPair,
+  type PublicKey,
+  parseCertificate,
+  type SuiteId,
 } from '@pujiang/crypto';
 import type { Role } from '@pujiang/protocol';
 import { PujiangError } from '@pujiang/types';
@@ -47,16 +47,29 @@ function newSerial(): Uint8Array {
 }
 
 /** Creates an organization's root CA (self-signed, 10 years) in `dir`. */
-export function createOrganization(p: { dir: string; id: string; name?: string; suite: SuiteId }): OrganizationCa {
+export function createOrganization(p: {
+  dir: string;
+  id: string;
+  name?: string;
+  suite: SuiteId;
+}): OrganizationCa {
   if (!ORG_ID.test(p.id))
-    throw new PujiangError<OrganizationErrorCode>('ORG_BAD_ID', 'an organization id is 1-64 letters, digits, ".", "_" or "-"', {
-      id: p.id,
-    });
+    throw new PujiangError<OrganizationErrorCode>(
+      'ORG_BAD_ID',
+      'an organization id is 1-64 letters, digits, ".", "_" or "-"',
+      {
+        id: p.id,
+      },
+    );
   const paths = orgPaths(p.dir);
   if (existsSync(paths.caKey) || existsSync(paths.caCertificate))
-    throw new PujiangError<OrganizationErrorCode>('ORG_EXISTS', `${p.dir} already holds a CA; refusing to overwrite it`, {
-      dir: p.dir,
-    });
+    throw new PujiangError<OrganizationErrorCode>(
+      'ORG_EXISTS',
+      `${p.dir} already holds a CA; refusing to overwrite it`,
+      {
+        dir: p.dir,
+      },
+    );
   const key = generateKeyPair(p.suite);
   const name = { commonName: `${p.name ?? p.id} Root CA`, organization: p.id };
   const now = Date.now();
@@ -81,7 +94,11 @@ export function createOrganization(p: { dir: string; id: string; name?: string; 
 export function loadOrganization(dir: string): OrganizationCa {
   const paths = orgPaths(dir);
   if (!existsSync(paths.caKey) || !existsSync(paths.caCertificate))
-    throw new PujiangError<OrganizationErrorCode>('ORG_MISSING', `${dir} holds no CA (ca.pem and ca_key.json)`, { dir });
+    throw new PujiangError<OrganizationErrorCode>(
+      'ORG_MISSING',
+      `${dir} holds no CA (ca.pem and ca_key.json)`,
+      { dir },
+    );
   const certificate = certificateFromPem(readFileSync(paths.caCertificate, 'utf8'));
   const id = parseCertificate(certificate).subject.organization ?? '';
   return { id, key: readKeyFile(paths.caKey), certificate };

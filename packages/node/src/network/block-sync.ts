@@ -195,7 +195,12 @@ export class BlockSync {
       this.host.report(peer, 'invalid-block');
       return;
     }
-    this.fetched.set(height, { block, certificate, peer, checked: this.host.validatorsAt(height) !== undefined });
+    this.fetched.set(height, {
+      block,
+      certificate,
+      peer,
+      checked: this.host.validatorsAt(height) !== undefined,
+    });
     void this.applyReady();
   }
 
@@ -205,7 +210,10 @@ export class BlockSync {
     if (BigInt(certificate.height) !== height || blockHash(g.chainHash, block.header) !== certificate.value)
       return false;
     const validators = this.host.validatorsAt(height);
-    return validators === undefined || checkCertificate(g.chainId, certificate, validators, Number(height)) === undefined;
+    return (
+      validators === undefined ||
+      checkCertificate(g.chainId, certificate, validators, Number(height)) === undefined
+    );
   }
 
   /** The request that covered this height is answered (in part): forget it once its last block arrived. */
@@ -230,7 +238,10 @@ export class BlockSync {
         const item = this.fetched.get(next);
         if (!item) break;
         this.fetched.delete(next);
-        if (!item.checked && (this.host.validatorsAt(next) === undefined || !this.certified(item.block, item.certificate, next))) {
+        if (
+          !item.checked &&
+          (this.host.validatorsAt(next) === undefined || !this.certified(item.block, item.certificate, next))
+        ) {
           this.host.report(item.peer, 'invalid-block');
           continue;
         }

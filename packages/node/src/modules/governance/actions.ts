@@ -1,12 +1,6 @@
 import { encode } from '@pujiang/codec';
 import { getSuite, type HashAlgorithm } from '@pujiang/crypto';
-import {
-  ChainConfig,
-  GOV_KEYS,
-  type GovernanceAction,
-  Policy,
-  ValidatorSetRecord,
-} from '@pujiang/protocol';
+import { ChainConfig, GOV_KEYS, type GovernanceAction, Policy, ValidatorSetRecord } from '@pujiang/protocol';
 import { bytesToHex, equalBytes, PujiangError } from '@pujiang/types';
 import type { StateRead } from '../../execution/module.js';
 import {
@@ -15,8 +9,8 @@ import {
   deleteOrganization,
   isPermissioned,
   keyHasRole,
-  orgIds,
   organization,
+  orgIds,
   readAs,
   revoke,
   type StateWrite,
@@ -25,7 +19,10 @@ import {
 
 export type GovernanceActionErrorCode = 'GOV_INVALID_ACTION';
 
-function invalid(message: string, details: Record<string, unknown> = {}): PujiangError<GovernanceActionErrorCode> {
+function invalid(
+  message: string,
+  details: Record<string, unknown> = {},
+): PujiangError<GovernanceActionErrorCode> {
   return new PujiangError('GOV_INVALID_ACTION', message, details);
 }
 
@@ -35,7 +32,8 @@ const MAX_TOTAL_POWER = 2n ** 40n;
 /** Bounds a configuration must keep (the same as genesis). */
 export function checkConfig(c: ChainConfig): void {
   if (c.acceptedSuites.length === 0) throw invalid('the chain must accept at least one suite');
-  if (new Set(c.acceptedSuites).size !== c.acceptedSuites.length) throw invalid('acceptedSuites repeats a suite');
+  if (new Set(c.acceptedSuites).size !== c.acceptedSuites.length)
+    throw invalid('acceptedSuites repeats a suite');
   if (c.maxBlockBytes < 4096 || c.maxBlockBytes > 64 * 1024 * 1024)
     throw invalid('maxBlockBytes must be from 4096 to 64 MiB');
   if (c.maxBlockTxs < 1 || c.maxBlockTxs > 100_000) throw invalid('maxBlockTxs must be from 1 to 100,000');
@@ -86,7 +84,8 @@ export function prepareAction(c: ActionContext, action: GovernanceAction): () =>
       const org = organization(read, a.org);
       if (!org) throw invalid(`organization ${a.org} is not a member`, { org: a.org });
       checkCaCertificate(a.caCertificate);
-      if (org.caCertificates.some((ca) => equalBytes(ca, a.caCertificate))) throw invalid('that CA is already current');
+      if (org.caCertificates.some((ca) => equalBytes(ca, a.caCertificate)))
+        throw invalid('that CA is already current');
       const cas = a.retirePrevious ? [a.caCertificate] : [...org.caCertificates, a.caCertificate];
       if (cas.length > 4) throw invalid('an organization has at most 4 current CAs: retire the older ones');
       return () => {

@@ -2,8 +2,8 @@ import { encode } from '@pujiang/codec';
 import { certificateFromPem } from '@pujiang/crypto';
 import {
   ChainConfig,
-  GOV_KEYS,
   type Genesis,
+  GOV_KEYS,
   type Identity,
   type Organization,
   Policy,
@@ -13,7 +13,13 @@ import {
 import { bytesToHex, equalBytes, PujiangError } from '@pujiang/types';
 import type { StateRead } from '../../execution/module.js';
 import { checkConfig } from './actions.js';
-import { checkCaCertificate, identityFromCertificate, type StateWrite, writeIdentity, writeOrganization } from './registry.js';
+import {
+  checkCaCertificate,
+  identityFromCertificate,
+  type StateWrite,
+  writeIdentity,
+  writeOrganization,
+} from './registry.js';
 
 /**
  * `modules.governance` in genesis.json: the founding organizations (each with its root CA
@@ -63,7 +69,12 @@ export function parseGovernanceGenesis(json: unknown, genesis: Genesis): Governa
   if (!Array.isArray(orgs) || orgs.length > 256) throw invalid('organizations must be a list (at most 256)');
   const organizations = orgs.map((o, i): Organization => {
     const field = `organizations[${i}]`;
-    if (typeof o !== 'object' || o === null || typeof o.id !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(o.id))
+    if (
+      typeof o !== 'object' ||
+      o === null ||
+      typeof o.id !== 'string' ||
+      !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(o.id)
+    )
       throw invalid(`${field}.id must be 1-64 letters, digits, ".", "_" or "-"`, { field });
     const ca = pem(o.caCertificate, `${field}.caCertificate`);
     try {
@@ -73,7 +84,8 @@ export function parseGovernanceGenesis(json: unknown, genesis: Genesis): Governa
     }
     return { id: o.id, name: typeof o.name === 'string' ? o.name.slice(0, 128) : o.id, caCertificates: [ca] };
   });
-  if (new Set(organizations.map((o) => o.id)).size !== organizations.length) throw invalid('organization ids repeat');
+  if (new Set(organizations.map((o) => o.id)).size !== organizations.length)
+    throw invalid('organization ids repeat');
   const ids = g.identities ?? [];
   if (!Array.isArray(ids)) throw invalid('identities must be a list of PEM certificates');
   if (ids.length > 0 && organizations.length === 0) throw invalid('identities need organizations');
@@ -139,11 +151,15 @@ export function writeGovernanceGenesis(
   });
   for (const v of genesis.validators) {
     const ok = registered.some(
-      (r) => r.role === 'validator' && r.suite === v.publicKey.suite && equalBytes(r.publicKey, v.publicKey.bytes),
+      (r) =>
+        r.role === 'validator' && r.suite === v.publicKey.suite && equalBytes(r.publicKey, v.publicKey.bytes),
     );
     if (!ok)
-      throw invalid(`validator ${bytesToHex(v.publicKey.bytes).slice(0, 16)}… has no validator certificate in identities`, {
-        validator: bytesToHex(v.publicKey.bytes),
-      });
+      throw invalid(
+        `validator ${bytesToHex(v.publicKey.bytes).slice(0, 16)}… has no validator certificate in identities`,
+        {
+          validator: bytesToHex(v.publicKey.bytes),
+        },
+      );
   }
 }

@@ -18,11 +18,11 @@ import {
 } from '@pujiang/protocol';
 import { bytesToHex, PujiangError } from '@pujiang/types';
 import { type ChainModule, defineMessage, type StateRead, type TxEnvelope } from '../../execution/module.js';
-import { caFingerprint } from './registry.js';
 import { parseGovernanceGenesis, writeGovernanceGenesis } from './genesis.js';
 import { checkPolicy, describeRule, policyFor } from './policy.js';
 import { finalize, propose, veto, vote } from './proposals.js';
 import {
+  caFingerprint,
   identityFromCertificate,
   identityOf,
   identityProblem,
@@ -42,9 +42,13 @@ function suiteRefused(read: StateRead, tx: TxEnvelope): PujiangError | undefined
   if (!config) return undefined;
   for (const signer of [tx.sender, ...tx.endorsers])
     if (!config.acceptedSuites.includes(signer.key.suite))
-      return new PujiangError('TX_SUITE_NOT_ACCEPTED', `this chain does not accept ${signer.key.suite} signatures`, {
-        suite: signer.key.suite,
-      });
+      return new PujiangError(
+        'TX_SUITE_NOT_ACCEPTED',
+        `this chain does not accept ${signer.key.suite} signatures`,
+        {
+          suite: signer.key.suite,
+        },
+      );
   return undefined;
 }
 
@@ -104,7 +108,8 @@ export const governance: ChainModule = (() => {
     messages: {
       register: defineMessage(Register, (ctx, m) => {
         const read = (k: string) => ctx.get(k);
-        if (!isPermissioned(read)) throw memberError('MEMBER_UNKNOWN', 'this chain has no organizations to join');
+        if (!isPermissioned(read))
+          throw memberError('MEMBER_UNKNOWN', 'this chain has no organizations to join');
         const { identity, address, certificate } = identityFromCertificate(
           read,
           ctx.chainHash,
@@ -113,9 +118,13 @@ export const governance: ChainModule = (() => {
           ctx.height,
         );
         if (address !== ctx.sender)
-          throw memberError('MEMBER_BAD_CERTIFICATE', 'register with the key the certificate names (sign with it)', {
-            certificateAddress: address,
-          });
+          throw memberError(
+            'MEMBER_BAD_CERTIFICATE',
+            'register with the key the certificate names (sign with it)',
+            {
+              certificateAddress: address,
+            },
+          );
         writeIdentity((k, v) => ctx.set(k, v), address, identity);
         ctx.emit('registered', {
           address,
@@ -128,11 +137,16 @@ export const governance: ChainModule = (() => {
         const read = (k: string) => ctx.get(k);
         const identity = identityOf(read, ctx.sender);
         if (!identity || identity.role !== 'admin' || identity.org !== m.org)
-          throw new PujiangError('GOV_NOT_ORG_ADMIN', `only an admin of ${m.org} may revoke its certificates`, {
-            org: m.org,
-            senderOrg: identity?.org ?? null,
-          });
-        if (m.serial.length === 0) throw new PujiangError('GOV_INVALID_ACTION', 'a serial is at least one byte');
+          throw new PujiangError(
+            'GOV_NOT_ORG_ADMIN',
+            `only an admin of ${m.org} may revoke its certificates`,
+            {
+              org: m.org,
+              senderOrg: identity?.org ?? null,
+            },
+          );
+        if (m.serial.length === 0)
+          throw new PujiangError('GOV_INVALID_ACTION', 'a serial is at least one byte');
         if (revoke((k, v) => ctx.set(k, v), read, m.org, m.serial, ctx.height))
           ctx.emit('revoked', { org: m.org, serial: bytesToHex(m.serial), by: ctx.sender });
       }),
@@ -204,7 +218,9 @@ export const governance: ChainModule = (() => {
       proposals: (read, p) => {
         const next = read(GOV_KEYS.nextProposalId);
         const last = next ? decode(u64, next) - 1n : 0n;
-        const limit = BigInt(Math.min(Math.max(Number((p as { limit?: unknown })?.limit ?? 50) || 50, 1), 100));
+        const limit = BigInt(
+          Math.min(Math.max(Number((p as { limit?: unknown })?.limit ?? 50) || 50, 1), 100),
+        );
         const out = [];
         for (let id = last; id >= 1n && id > last - limit; id--) {
           const bytes = read(GOV_KEYS.proposal(id));
@@ -223,7 +239,8 @@ export const governance: ChainModule = (() => {
       if (genesis) parseGovernanceGenesis(config, genesis);
     },
     genesis(write, config, genesis, read) {
-      if (!genesis || !read) throw new PujiangError('GENESIS_INVALID', 'the governance module needs the whole genesis');
+      if (!genesis || !read)
+        throw new PujiangError('GENESIS_INVALID', 'the governance module needs the whole genesis');
       write(HASH_KEY, new TextEncoder().encode(genesis.chainHash));
       writeGovernanceGenesis(write, read, parseGovernanceGenesis(config, genesis), genesis);
     },

@@ -1,12 +1,5 @@
 import type { HashAlgorithm } from '@pujiang/crypto';
-import {
-  GOV_KEYS,
-  GOVERNANCE_MODULE,
-  Policy,
-  policySatisfied,
-  ROLES,
-  type Role,
-} from '@pujiang/protocol';
+import { GOV_KEYS, GOVERNANCE_MODULE, Policy, policySatisfied, ROLES, type Role } from '@pujiang/protocol';
 import { PujiangError } from '@pujiang/types';
 import type { StateRead, TxSigner } from '../../execution/module.js';
 import { identityOf, identityProblem, orgIds, readAs } from './registry.js';

@@ -32,7 +32,11 @@ export type ProposalErrorCode =
   | 'GOV_NOT_VETOABLE'
   | 'GOV_NOT_READY';
 
-function refuse(code: ProposalErrorCode, message: string, details: Record<string, unknown> = {}): PujiangError {
+function refuse(
+  code: ProposalErrorCode,
+  message: string,
+  details: Record<string, unknown> = {},
+): PujiangError {
   return new PujiangError(code, message, details);
 }
 
@@ -90,7 +94,10 @@ function tally(ctx: MessageContext, p: Proposal): void {
 
 function castVote(ctx: MessageContext, p: Proposal, approve: boolean): void {
   const identity = member(ctx);
-  if (!p.policy.roles.includes(identity.role) || !eligibleOrgs((k) => ctx.get(k), p.policy).includes(identity.org))
+  if (
+    !p.policy.roles.includes(identity.role) ||
+    !eligibleOrgs((k) => ctx.get(k), p.policy).includes(identity.org)
+  )
     throw refuse('GOV_NOT_ELIGIBLE', `a ${identity.role} of ${identity.org} does not vote on ${p.resource}`, {
       org: identity.org,
       role: identity.role,
@@ -158,10 +165,14 @@ export function veto(ctx: MessageContext, id: bigint, reason: string): void {
   const p = load(ctx, id);
   const identity = member(ctx);
   if (identity.role !== 'regulator' || !p.policy.vetoBy.includes(identity.org))
-    throw refuse('GOV_NO_MANDATE', `the policy of ${p.resource} gives ${identity.org}'s ${identity.role}s no veto`, {
-      org: identity.org,
-      role: identity.role,
-    });
+    throw refuse(
+      'GOV_NO_MANDATE',
+      `the policy of ${p.resource} gives ${identity.org}'s ${identity.role}s no veto`,
+      {
+        org: identity.org,
+        role: identity.role,
+      },
+    );
   if (p.status !== 'voting' && p.status !== 'queued')
     throw refuse('GOV_NOT_VETOABLE', `proposal ${id} is ${p.status}`, { id: String(id), status: p.status });
   if (p.status === 'voting' && ctx.height > p.votingEnds)

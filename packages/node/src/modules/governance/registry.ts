@@ -4,20 +4,12 @@ import {
   deriveAddress,
   type HashAlgorithm,
   hash,
-  parseCertificate,
   type PublicKey,
+  parseCertificate,
   serialHex,
   verifyCertificateSignature,
 } from '@pujiang/crypto';
-import {
-  CrlRecord,
-  GOV_KEYS,
-  Identity,
-  Organization,
-  OrgIdList,
-  ROLES,
-  type Role,
-} from '@pujiang/protocol';
+import { CrlRecord, GOV_KEYS, Identity, Organization, OrgIdList, ROLES, type Role } from '@pujiang/protocol';
 import { bytesToHex, equalBytes, PujiangError } from '@pujiang/types';
 import type { StateRead } from '../../execution/module.js';
 
@@ -55,7 +47,8 @@ export const identityOf = (read: StateRead, address: string): Identity | undefin
 export const isPermissioned = (read: StateRead): boolean => read(GOV_KEYS.permissioned) !== undefined;
 
 /** The id by which an identity names the CA that issued it: the chain hash of the CA certificate. */
-export const caFingerprint = (algorithm: HashAlgorithm, caDer: Uint8Array): Uint8Array => hash(algorithm, caDer);
+export const caFingerprint = (algorithm: HashAlgorithm, caDer: Uint8Array): Uint8Array =>
+  hash(algorithm, caDer);
 
 export function isRevoked(read: StateRead, org: string, serial: Uint8Array): boolean {
   return read(GOV_KEYS.revoked(org, bytesToHex(serial))) !== undefined;
@@ -78,10 +71,14 @@ export function identityProblem(
       org: identity.org,
     });
   if (isRevoked(read, identity.org, identity.serial))
-    return memberError('MEMBER_REVOKED', `certificate ${bytesToHex(identity.serial)} was revoked by ${identity.org}`, {
-      org: identity.org,
-      serial: bytesToHex(identity.serial),
-    });
+    return memberError(
+      'MEMBER_REVOKED',
+      `certificate ${bytesToHex(identity.serial)} was revoked by ${identity.org}`,
+      {
+        org: identity.org,
+        serial: bytesToHex(identity.serial),
+      },
+    );
   if (time > identity.notAfter)
     return memberError('MEMBER_EXPIRED', 'the certificate of this identity has expired', {
       notAfter: String(identity.notAfter),
@@ -125,25 +122,35 @@ export function identityFromCertificate(
   const orgId = cert.subject.organization ?? '';
   const org = organization(read, orgId);
   if (org === undefined)
-    throw memberError('MEMBER_UNKNOWN', `the certificate names organization "${orgId}", which is not a member`, {
-      org: orgId,
-    });
+    throw memberError(
+      'MEMBER_UNKNOWN',
+      `the certificate names organization "${orgId}", which is not a member`,
+      {
+        org: orgId,
+      },
+    );
   const role = cert.subject.organizationalUnit as Role | undefined;
   if (role === undefined || !(ROLES as readonly string[]).includes(role))
     throw memberError('MEMBER_BAD_CERTIFICATE', `the certificate's OU must be a role: ${ROLES.join(', ')}`, {
       ou: role ?? null,
     });
   if (cert.isCA) throw memberError('MEMBER_BAD_CERTIFICATE', 'a CA certificate is not a member identity');
-  const issuer = org.caCertificates.find((ca) => verifyCertificateSignature(cert, parseCertificate(ca).publicKey));
+  const issuer = org.caCertificates.find((ca) =>
+    verifyCertificateSignature(cert, parseCertificate(ca).publicKey),
+  );
   if (issuer === undefined)
-    throw memberError('MEMBER_BAD_CERTIFICATE', `no current CA of ${orgId} signed this certificate`, { org: orgId });
+    throw memberError('MEMBER_BAD_CERTIFICATE', `no current CA of ${orgId} signed this certificate`, {
+      org: orgId,
+    });
   if (time !== undefined && (time < BigInt(cert.notBefore) || time > BigInt(cert.notAfter)))
     throw memberError('MEMBER_EXPIRED', 'the certificate is not valid at this block time', {
       notBefore: cert.notBefore,
       notAfter: cert.notAfter,
     });
   if (isRevoked(read, orgId, cert.serial))
-    throw memberError('MEMBER_REVOKED', `certificate ${serialHex(cert)} was revoked by ${orgId}`, { org: orgId });
+    throw memberError('MEMBER_REVOKED', `certificate ${serialHex(cert)} was revoked by ${orgId}`, {
+      org: orgId,
+    });
   const identity: Identity = {
     org: orgId,
     role,
@@ -179,10 +186,19 @@ export function deleteOrganization(write: StateWrite, read: StateRead, id: strin
 }
 
 /** Adds a serial to an organization's on-chain CRL (idempotent). */
-export function revoke(write: StateWrite, read: StateRead, org: string, serial: Uint8Array, height: bigint): boolean {
+export function revoke(
+  write: StateWrite,
+  read: StateRead,
+  org: string,
+  serial: Uint8Array,
+  height: bigint,
+): boolean {
   if (isRevoked(read, org, serial)) return false;
   write(GOV_KEYS.revoked(org, bytesToHex(serial)), encode(u64, height));
-  write(GOV_KEYS.crl(org), encode(CrlRecord, [...(readAs(read, GOV_KEYS.crl(org), CrlRecord) ?? []), serial]));
+  write(
+    GOV_KEYS.crl(org),
+    encode(CrlRecord, [...(readAs(read, GOV_KEYS.crl(org), CrlRecord) ?? []), serial]),
+  );
   return true;
 }
 
