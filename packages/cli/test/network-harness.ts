@@ -1,6 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { certificateToPem } from '@pujiang/crypto';
+import { issueMemberCertificate, loadOrganization, readKeyFile } from '@pujiang/node';
+import type { Role } from '@pujiang/protocol';
 import { LinkProxies } from './link-proxies.js';
 import { FAST_CONFIG, type InitOutput, initHome } from './node-harness.js';
 
@@ -49,6 +52,10 @@ export async function initNetwork(
     const key = JSON.parse(readFileSync(join(h.home, 'node_key.json'), 'utf8'));
     return { name: `node${i}`, suite: key.suite, publicKey: key.publicKey, power: 10 };
   });
+  // The chain is permissioned: the first home's organization certifies every validator.
+  genesis.modules.governance.identities.push(
+    ...homes.slice(1).map((h) => certifyNode(homes[0]!.home, h.home, 'validator')),
+  );
   homes.forEach((h, i) => {
     writeFileSync(h.genesis, JSON.stringify(genesis, null, 2));
     const configPath = join(h.home, 'config.json');
@@ -71,6 +78,18 @@ export async function initNetwork(
     })),
     ...(proxies ? { proxies } : {}),
   };
+}
+
+/** A certificate (PEM) for `home`'s node key from `orgHome`'s organization CA. */
+export function certifyNode(orgHome: string, home: string, role: Role): string {
+  const key = readKeyFile(join(home, 'node_key.json'));
+  return certificateToPem(
+    issueMemberCertificate(loadOrganization(join(orgHome, 'org')), {
+      publicKey: key.publicKey,
+      role,
+      commonName: `node ${home}`,
+    }),
+  );
 }
 
 /** Makes `home` a full node of the network: the network's genesis, and every validator as a peer. */

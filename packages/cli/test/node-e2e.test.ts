@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { readKeyFile } from '@pujiang/node';
+import { issueMemberCertificate, loadOrganization, readKeyFile } from '@pujiang/node';
 import {
   addressOf,
   eventStream,
@@ -9,6 +10,7 @@ import {
   LightClient,
   PujiangClient,
   parseGenesis,
+  registerIdentity,
   VerificationError,
 } from '@pujiang/sdk';
 import { api, initHome, type NodeProcess, runCliProcess, startNodeProcess } from './node-harness.js';
@@ -41,7 +43,15 @@ describe('one SM2/SM3 validator end to end: real process, HTTP API, SDK, CLI', (
       assert.equal(sent.result.status, 'committed');
       assert.equal(sent.result.receipt?.code, 'OK');
     }
-    // A post-quantum hybrid account (accepted by this genesis) pays too.
+    // A post-quantum hybrid account (accepted by this genesis) pays too, once its organization
+    // certified it and it registered (this chain is permissioned).
+    const certificate = issueMemberCertificate(loadOrganization(join(init.home, 'org')), {
+      publicKey: hybrid.publicKey,
+      role: 'client',
+      commonName: 'hybrid client',
+    });
+    const registered = await registerIdentity(client, { key: hybrid, certificate, wait: true });
+    assert.equal(registered.result.receipt?.code, 'OK');
     await client.sendTransfer({ key: operator, to: addressOf('sm3', hybrid), amount: 40n, wait: true });
     const fromHybrid = await client.sendTransfer({ key: hybrid, to: aliceAddress, amount: 15n, wait: true });
     assert.equal(fromHybrid.result.receipt?.code, 'OK');

@@ -34,6 +34,8 @@ describe('three operators set up a chain with init, genesis add-validator and a 
         home,
         '--suite',
         'sm2',
+        '--org',
+        `op${i}`,
         '--api-port',
         '0',
         '--p2p-listen',
@@ -42,11 +44,41 @@ describe('three operators set up a chain with init, genesis add-validator and a 
         p2p.filter((_, j) => j !== i).join(','),
       );
       assert.equal(r.status, 0, r.stderr);
-      return JSON.parse(r.stdout) as { nodePublicKey: string; genesis: string; validator: boolean };
+      return JSON.parse(r.stdout) as {
+        nodePublicKey: string;
+        genesis: string;
+        validator: boolean;
+        caCertificate: string;
+        nodeCertificate: string;
+        operatorCertificate: string;
+      };
     });
     assert.ok(inits.every((i) => i.validator && i.nodePublicKey.startsWith('sm2:')));
     const genesis = inits[0]!.genesis;
+    // A validator without its organization's certificate is refused while the genesis is built.
+    const uncertified = runCliProcess(
+      'genesis',
+      'add-validator',
+      '--genesis',
+      genesis,
+      '--public-key',
+      inits[1]!.nodePublicKey,
+    );
+    assert.equal(uncertified.status, 2);
+    assert.match(uncertified.stderr, /GENESIS_INVALID/);
     for (const i of [1, 2]) {
+      // Each operator's organization joins with its CA, its admin and its certified node.
+      const org = runCliProcess('genesis', 'add-org', '--genesis', genesis, '--ca', inits[i]!.caCertificate);
+      assert.equal(org.status, 0, org.stderr);
+      const admin = runCliProcess(
+        'genesis',
+        'add-identity',
+        '--genesis',
+        genesis,
+        '--cert',
+        inits[i]!.operatorCertificate,
+      );
+      assert.equal(admin.status, 0, admin.stderr);
       const r = runCliProcess(
         'genesis',
         'add-validator',
@@ -56,6 +88,8 @@ describe('three operators set up a chain with init, genesis add-validator and a 
         inits[i]!.nodePublicKey,
         '--name',
         `op${i}`,
+        '--cert',
+        inits[i]!.nodeCertificate,
       );
       assert.equal(r.status, 0, r.stderr);
     }

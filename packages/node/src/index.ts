@@ -21,7 +21,7 @@ export { replayHome } from './host/audit.js';
 export type { NodeConfig } from './host/config.js';
 export { DEFAULT_CONFIG, parseConfig, parseHostPort } from './host/config.js';
 export type { HomeErrorCode, InitParameters, InitReturnType, LoadedHome } from './host/home.js';
-export { homePaths, initHome, joinHome, loadHome } from './host/home.js';
+export { checkGenesis, homePaths, initHome, joinHome, loadHome } from './host/home.js';
 export type { KeyFile, KeyFileErrorCode } from './host/key-file.js';
 export { addressHex, readKeyFile, writeKeyFile } from './host/key-file.js';
 export type {
@@ -39,13 +39,21 @@ export {
   MAX_LOCAL_NODES,
 } from './host/local-network.js';
 export type { RunningNode, StartNodeParameters } from './host/node-process.js';
-export { DEFAULT_MODULES, startNode } from './host/node-process.js';
+export { startNode } from './host/node-process.js';
+export type { OrganizationCa, OrganizationErrorCode } from './host/organization.js';
+export {
+  createOrganization,
+  issueMemberCertificate,
+  loadOrganization,
+  orgPaths,
+} from './host/organization.js';
 export type { MempoolEntry, MempoolErrorCode, MempoolOptions } from './mempool/mempool.js';
 export { Mempool, senderId } from './mempool/mempool.js';
 export type { MetricsSnapshot } from './metrics.js';
 export { NodeMetrics } from './metrics.js';
 export type { BankGenesis } from './modules/bank.js';
 export { bank } from './modules/bank.js';
+export { DEFAULT_MODULES } from './modules/default-modules.js';
 export { governance, proposalJson } from './modules/governance/index.js';
 export type { PeerAddress, PeerNetworkOptions } from './network/peer-network.js';
 export { PeerNetwork } from './network/peer-network.js';

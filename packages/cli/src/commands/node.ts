@@ -7,10 +7,12 @@ import { PujiangError } from '@pujiang/types';
 import { type CommandIo, EXIT, usageError } from '../io.js';
 import { intOption, required } from '../options.js';
 
-export const NODE_USAGE = `pujiang init --home DIR [--suite ed25519|sm2|...] [--chain-id ID] [--api-port P] [--api-host H]
+export const NODE_USAGE = `pujiang init --home DIR [--suite ed25519|sm2|...] [--chain-id ID] [--org ID] [--api-port P] [--api-host H]
              [--genesis FILE] [--p2p-listen HOST:PORT] [--peers HOST:PORT,...] [--admit SUITE:HEX,...]
-  writes a node key, a genesis template (this node as sole validator; an operator account funded and
-  allowed to mint, key in DIR/keys/operator.json) and config.json. --suite sm2 makes a government chain (SM2/SM3).
+  writes a node key, a founding organization (--org, default org0: its root CA in DIR/org), a genesis
+  template (this node as sole validator, certified in DIR/node_cert.pem; an operator account, the
+  organization's admin, funded and allowed to mint, key in DIR/keys/operator.json, certificate
+  DIR/keys/operator.pem) and config.json. --suite sm2 makes a government chain (SM2/SM3).
   --genesis FILE joins an existing chain instead (no template, no operator key); --p2p-listen, --peers and
   --admit (full-node keys this node lets in) fill config.json's p2p section.
 pujiang node start --home DIR [--api-port P] [--api-host H] [--init [--suite S]]
@@ -26,6 +28,7 @@ export function runInit(args: readonly string[], io: CommandIo): number {
       home: { type: 'string' },
       suite: { type: 'string' },
       'chain-id': { type: 'string' },
+      org: { type: 'string' },
       'api-port': { type: 'string' },
       'api-host': { type: 'string' },
       genesis: { type: 'string' },
@@ -56,7 +59,8 @@ export function runInit(args: readonly string[], io: CommandIo): number {
     },
   };
   if (values.genesis !== undefined) {
-    if (values['chain-id'] !== undefined) throw usageError('--chain-id comes from the genesis file');
+    if (values['chain-id'] !== undefined || values.org !== undefined)
+      throw usageError('--chain-id and --org come from the genesis file');
     let genesisText: string;
     try {
       genesisText = readFileSync(values.genesis, 'utf8');
@@ -70,6 +74,7 @@ export function runInit(args: readonly string[], io: CommandIo): number {
   const init = initHome({
     ...common,
     ...(values['chain-id'] === undefined ? {} : { chainId: values['chain-id'] }),
+    ...(values.org === undefined ? {} : { org: values.org }),
   });
   io.out(
     JSON.stringify(
@@ -77,6 +82,10 @@ export function runInit(args: readonly string[], io: CommandIo): number {
         ...describeHome(home, init),
         operatorKey: init.paths.operatorKey,
         operatorAddress: init.operatorAddress,
+        org: init.org.id,
+        caCertificate: `${init.paths.org}/ca.pem`,
+        nodeCertificate: init.paths.nodeCertificate,
+        operatorCertificate: init.paths.operatorCertificate,
       },
       null,
       2,

@@ -65,12 +65,12 @@ export class ApiHandlers {
 
   validators(heightParam: string | null): ValidatorsResponse {
     const height = heightParam === null ? this.chain.height + 1n : parseHeight(heightParam);
-    if (height > this.chain.height + 1n)
-      throw notFound(`validator set of height ${height}`, { height: String(height) });
-    // The set is fixed at genesis until governance lands.
+    // Governance may change the set: it is known two heights past the head (a change by block k signs from k + 2).
+    const set = this.chain.validatorsFor(height);
+    if (set === undefined) throw notFound(`validator set of height ${height}`, { height: String(height) });
     return {
       height: Number(height),
-      validators: this.chain.genesis.validators.map((v) => ({
+      validators: set.validators.map((v) => ({
         ...(v.name === undefined ? {} : { name: v.name }),
         suite: v.publicKey.suite,
         publicKey: bytesToHex(v.publicKey.bytes),

@@ -1,8 +1,8 @@
 import { Chain } from '../chain/chain.js';
 import { type ReplayReturnType, replayFromGenesis } from '../chain/replay.js';
 import { chainDir } from '../data-dir.js';
+import { DEFAULT_MODULES } from '../modules/default-modules.js';
 import { loadHome } from './home.js';
-import { DEFAULT_MODULES } from './node-process.js';
 
 /** Replays a home's stored chain from genesis (see `replayFromGenesis`); the node should be stopped. */
 export async function replayHome(home: string): Promise<ReplayReturnType> {

@@ -3,7 +3,10 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { certificateToPem, generateKeyPair, type KeyPair, type SuiteId } from '@pujiang/crypto';
 import { type Genesis, type GenesisJson, parseGenesis } from '@pujiang/protocol';
+import { MemoryNodeStore, SparseMerkleTree } from '@pujiang/state';
 import { PujiangError } from '@pujiang/types';
+import { Executor } from '../execution/executor.js';
+import { DEFAULT_MODULES } from '../modules/default-modules.js';
 import type { GovernanceGenesisJson } from '../modules/governance/genesis.js';
 import { DEFAULT_CONFIG, type NodeConfig, parseConfig } from './config.js';
 import { writeFileAtomic } from './fs-atomic.js';
@@ -237,4 +240,14 @@ export function loadHome(home: string): LoadedHome {
   const config = existsSync(paths.config) ? parseConfig(readJson(paths.config)) : DEFAULT_CONFIG;
   const nodeKey = readKeyFile(paths.nodeKey);
   return { genesis, config, nodeKey, paths };
+}
+
+/**
+ * Runs a genesis through every module's genesis on an in-memory state, as a node's first
+ * start will: organizations, certificates and the validators' identities are checked here,
+ * so a bad genesis is refused while it is being built, not at a node's start.
+ */
+export function checkGenesis(genesis: Genesis): void {
+  const tree = new SparseMerkleTree(genesis.chainHash, new MemoryNodeStore());
+  Executor.forGenesis(tree, genesis, DEFAULT_MODULES).genesis(genesis.modules, genesis);
 }

@@ -1,7 +1,6 @@
 import { PujiangError } from '@pujiang/types';
 import { ApiServer } from '../api/server.js';
-import { bank } from '../modules/bank.js';
-import { governance } from '../modules/governance/index.js';
+import { DEFAULT_MODULES } from '../modules/default-modules.js';
 import { PeerNetwork } from '../network/peer-network.js';
 import { ValidatorNode } from '../validator-node.js';
 import { type NodeConfig, parseHostPort } from './config.js';
@@ -22,9 +21,6 @@ export interface RunningNode {
   readonly config: NodeConfig;
   stop(): Promise<void>;
 }
-
-/** The modules every chain runs in this version. */
-export const DEFAULT_MODULES = [governance, bank];
 
 /** Opens the node of a home directory and serves its API; `stop` closes both, store last. */
 export async function startNode(p: StartNodeParameters): Promise<RunningNode> {
