@@ -105,7 +105,7 @@ describe('validator set changes by governance on a running four-node network', (
         const voted = await voteOnProposal(clients[i]!, { key: admins[i]!, id, approve: true, wait: true });
         assert.equal(voted.result.receipt?.code, 'OK');
       }
-      const queued = await getProposal(clients[0]!, id);
+      const queued = await getProposal(clients[3]!, id); // the node that confirmed the last vote
       assert.equal(queued.status, 'queued');
       await until(async () =>
         (await clients[0]!.getStatus()).height >= Number(queued.executableAt) ? true : undefined,
