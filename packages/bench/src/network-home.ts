@@ -56,7 +56,7 @@ export async function prepareNetwork(p: BenchNetworkParameters): Promise<BenchNe
   const network = initLocalNetwork({ dir: p.dir, nodes: p.validators, basePort, suite: p.suite });
   const first = homePaths(network.nodes[0]!.home);
   const genesis = JSON.parse(readFileSync(first.genesis, 'utf8')) as GenesisJson;
-  const senders = fundSenders(genesis, p.suite, p.senders);
+  const senders = fundSenders(genesis, p.suite, p.senders, first.org);
   const genesisText = `${JSON.stringify(genesis, null, 2)}\n`;
   let config: NodeConfig | undefined;
   for (const node of network.nodes) {

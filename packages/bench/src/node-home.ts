@@ -1,6 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { generateKeyPair, type SuiteId } from '@pujiang/crypto';
-import { addressHex, initHome, type NodeConfig } from '@pujiang/node';
+import { certificateToPem, generateKeyPair, type SuiteId } from '@pujiang/crypto';
+import {
+  addressHex,
+  initHome,
+  issueMemberCertificate,
+  loadOrganization,
+  type NodeConfig,
+} from '@pujiang/node';
 import type { GenesisJson } from '@pujiang/protocol';
 import { bytesToHex } from '@pujiang/types';
 
@@ -23,7 +29,7 @@ export function prepareChain(home: string, suite: SuiteId, senders: number): Ben
   const chainId = `bench-${suite}`;
   const init = initHome({ home, suite, chainId, apiPort: 0 });
   const genesis = JSON.parse(readFileSync(init.paths.genesis, 'utf8')) as GenesisJson;
-  const funded = fundSenders(genesis, suite, senders);
+  const funded = fundSenders(genesis, suite, senders, init.paths.org);
   writeFileSync(init.paths.genesis, `${JSON.stringify(genesis, null, 2)}\n`);
   return {
     home,
@@ -35,12 +41,23 @@ export function prepareChain(home: string, suite: SuiteId, senders: number): Ben
 }
 
 /**
- * Adds `count` fresh `suite` accounts to a genesis's bank balances, each funded far beyond
- * what a run spends, and returns their secret keys (hex).
+ * Adds `count` fresh `suite` accounts to a genesis: each a client of the organization whose
+ * CA is in `orgDir` (registered from the first block, as the chain is permissioned), funded
+ * far beyond what a run spends. Returns their secret keys (hex).
  */
-export function fundSenders(genesis: GenesisJson, suite: SuiteId, count: number): string[] {
+export function fundSenders(genesis: GenesisJson, suite: SuiteId, count: number, orgDir: string): string[] {
   const keys = Array.from({ length: count }, () => generateKeyPair(suite));
   const bank = genesis.modules.bank as { balances: Record<string, string> };
-  for (const key of keys) bank.balances[addressHex(genesis.chainHash, key)] = String(10n ** 15n);
+  const governance = genesis.modules.governance as { identities: string[] };
+  const org = loadOrganization(orgDir);
+  for (const key of keys) {
+    bank.balances[addressHex(genesis.chainHash, key)] = String(10n ** 15n);
+    const certificate = issueMemberCertificate(org, {
+      publicKey: key.publicKey,
+      role: 'client',
+      commonName: 'bench sender',
+    });
+    governance.identities.push(certificateToPem(certificate));
+  }
   return keys.map((k) => bytesToHex(k.secretKey.bytes));
 }

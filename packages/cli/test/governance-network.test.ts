@@ -15,7 +15,9 @@ import {
   finalizeProposal,
   getProposal,
   type KeyPair,
+  LightClient,
   PujiangClient,
+  parseGenesis,
   registerIdentity,
   submitProposal,
   voteOnProposal,
@@ -156,6 +158,12 @@ describe('validator set changes by governance on a running four-node network', (
       [...clients, fifthClient].map(async (c) => (await c.getBlock(target)).hash),
     );
     assert.equal(new Set(hashes).size, 1);
+    // A light client pinned to the genesis follows the change: it proves the five-validator
+    // set under the previous certified header and accepts the header the fifth node signed.
+    const light = new LightClient({ client: clients[2]!, genesis: parseGenesis(genesisJson) });
+    const proven = await light.getVerifiedValidators(Number(since));
+    assert.equal(proven.length, 5);
+    assert.equal((await light.getVerifiedHeader(joinedAt)).hash, (await clients[0]!.getBlock(joinedAt)).hash);
 
     // And removed again.
     const removedSince = await decide({ type: 'setValidator', value: { ...key, power: 0n, name: 'node4' } });

@@ -107,10 +107,8 @@ export class ValidatorNode {
   private readonly preparedTxs = new Map<string, BlockTx[]>();
   /** Candidates already written to the store (a proposer's own block is saved once). */
   private readonly savedCandidates = new Set<string>();
-  /** The latest height's set as consensus sees it (priorities advanced once per height, so proposers rotate). */
-  private setCache:
-    | { height: number; since: bigint; set: ValidatorSet; keys: readonly PublicKey[] }
-    | undefined;
+  /** Recent heights' sets as consensus sees them (priorities advanced once per height, so proposers rotate). */
+  private readonly sets = new Map<number, { set: ValidatorSet; keys: readonly PublicKey[]; since: bigint }>();
   private readonly listeners = new Set<CommitListener>();
   private readonly senderAddresses = new Map<string, string>();
   private readonly waiters = new Map<
@@ -330,23 +328,25 @@ export class ValidatorNode {
    * took effect (CometBFT's rotation; a changed set starts from zero).
    */
   private setAt(height: number): { set: ValidatorSet; keys: readonly PublicKey[] } {
+    const cached = this.sets.get(height);
+    if (cached) return cached;
     // Consensus asks about the next heights only; anything further uses the furthest known set
     // (such messages are dropped or buffered, never counted toward a decision here).
-    const recorded =
-      this.chain.validatorsFor(BigInt(height)) ?? this.chain.validatorsFor(this.chain.height + 2n)!;
-    let cache = this.setCache;
-    if (cache === undefined || cache.since !== recorded.since || height < cache.height) {
-      cache = {
-        height: Number(recorded.since),
-        since: recorded.since,
-        set: newValidatorSet(recorded.validators.map((v) => v.power)),
-        keys: recorded.validators.map((v) => v.publicKey),
-      };
-    }
-    let { height: at, set } = cache;
+    const exact = this.chain.validatorsFor(BigInt(height));
+    const recorded = exact ?? this.chain.validatorsFor(this.chain.height + 2n)!;
+    // Advance from the nearest lower height of the same set, else from where the set began.
+    let at = Number(recorded.since);
+    let set = newValidatorSet(recorded.validators.map((v) => v.power));
+    const keys = recorded.validators.map((v) => v.publicKey);
+    for (const [h, s] of this.sets)
+      if (h <= height && h > at && s.since === recorded.since)
+        ({ height: at, set } = { height: h, set: s.set });
     for (; at < height; at++) set = advanceValidatorSet(set);
-    this.setCache = { ...cache, height: at, set };
-    return { set, keys: cache.keys };
+    const entry = { set, keys, since: recorded.since };
+    if (exact === undefined) return entry; // a stand-in: not cached
+    if (this.sets.size >= 16) this.sets.delete(this.sets.keys().next().value!);
+    this.sets.set(height, entry);
+    return entry;
   }
 
   /**

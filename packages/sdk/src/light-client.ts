@@ -1,4 +1,6 @@
-import { BANK_MODULE, type Genesis } from '@pujiang/protocol';
+import { decode } from '@pujiang/codec';
+import type { CertifiedValidator } from '@pujiang/consensus';
+import { BANK_MODULE, type Genesis, ValidatorSetRecord, validatorSetStateKey } from '@pujiang/protocol';
 import { bytesToHex, hexToBytes } from '@pujiang/types';
 import type { PujiangClient, QueryProvenOptions } from './client.js';
 import { sdkError, VerificationError } from './errors.js';
@@ -26,14 +28,18 @@ export interface LightClientOptions {
  * Answers from one node, each checked against a pinned genesis before it is returned:
  * headers by their commit certificates, transactions and receipts by Merkle proofs under
  * certified headers, state by proofs under a certified state root. The node is trusted
- * for nothing but availability. The validator set never changes after genesis in this
- * version, so every height is checked against the genesis validators.
+ * for nothing but availability. Governance may change the validator set: the set that signs
+ * height h is the one in the state after block h - 2, which header h - 1 commits to, so the
+ * client follows it height by height from genesis (each set proven under a certified header
+ * of the previous set), without trusting the node's word for any of them.
  */
 export class LightClient {
   readonly client: PujiangClient;
   readonly genesis: Genesis;
   private readonly headers = new Map<number, CertifiedHeader>();
   private readonly maxCachedHeaders: number;
+  /** The proven validator set of each height checked so far (heights 1 and 2: genesis). */
+  private readonly sets = new Map<number, readonly CertifiedValidator[]>();
 
   constructor(options: LightClientOptions) {
     this.client = options.client;
@@ -41,13 +47,51 @@ export class LightClient {
     this.maxCachedHeaders = options.maxCachedHeaders ?? 1024;
   }
 
-  /** The header at `height`, certified by more than 2/3 of the genesis validators' power. */
+  /**
+   * The validators that sign `height`, proven: the set recorded in the state that header
+   * `height - 1` commits to (genesis for heights 1 and 2, and on chains without governance).
+   */
+  async getVerifiedValidators(
+    height: number,
+    options?: RequestOptions,
+  ): Promise<readonly CertifiedValidator[]> {
+    if (height <= 2) return this.genesis.validators;
+    const known = this.sets.get(height);
+    if (known) return known;
+    // Walk up from the highest height whose set is known, so each step is proven by the last.
+    let from = 3;
+    for (const h of this.sets.keys()) if (h < height && h + 1 > from) from = h + 1;
+    let validators: readonly CertifiedValidator[] = this.genesis.validators;
+    for (let h = from; h <= height; h++) {
+      const previous = await this.getVerifiedHeader(h - 1, options);
+      const read = await this.client.getState(validatorSetStateKey(), h - 1, options);
+      const proven = verifyStateRead(read, previous, validatorSetStateKey());
+      validators =
+        proven.value === undefined
+          ? this.genesis.validators
+          : decode(ValidatorSetRecord, proven.value).validators.map((v) => ({
+              publicKey: { suite: v.suite, bytes: v.publicKey },
+              power: Number(v.power),
+            }));
+      if (this.sets.size >= this.maxCachedHeaders) {
+        const oldest = this.sets.keys().next();
+        if (!oldest.done) this.sets.delete(oldest.value);
+      }
+      this.sets.set(h, validators);
+    }
+    return validators;
+  }
+
+  /** The header at `height`, certified by more than 2/3 of that height's (proven) validator set. */
   async getVerifiedHeader(height: number, options?: RequestOptions): Promise<CertifiedHeader> {
     const cached = this.headers.get(height);
     if (cached) return cached;
+    const validators = await this.getVerifiedValidators(height, options);
     const response = await this.client.getHeader(height, options);
     const certified = verifyHeader({
-      genesis: this.genesis,
+      chainId: this.genesis.chainId,
+      chainHash: this.genesis.chainHash,
+      validators,
       header: response.header,
       certificate: response.certificate,
       height,
