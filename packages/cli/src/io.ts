@@ -29,3 +29,15 @@ export function reportError(io: CommandIo, error: unknown): number {
   }
   throw error;
 }
+
+/** Pretty JSON on stdout: bigints as decimal strings, bytes as hex. */
+export function printJson(io: CommandIo, value: unknown): void {
+  io.out(
+    JSON.stringify(
+      value,
+      (_k, v) =>
+        typeof v === 'bigint' ? String(v) : v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v,
+      2,
+    ),
+  );
+}

@@ -1,7 +1,9 @@
 import { CLIENT_USAGE, runClient } from './commands/client.js';
 import { CRYPTO_USAGE, runCrypto } from './commands/crypto.js';
 import { GENESIS_USAGE, runGenesis } from './commands/genesis.js';
+import { GOV_USAGE, runGov } from './commands/gov.js';
 import { KEYS_USAGE, runKeys } from './commands/keys.js';
+import { MEMBERSHIP_USAGE, runCert, runMembershipTx, runOrg } from './commands/membership.js';
 import { NODE_USAGE, runInit, runNode } from './commands/node.js';
 import { runSelftest } from './commands/selftest.js';
 import { runUp, UP_USAGE } from './commands/up.js';
@@ -18,6 +20,9 @@ export const USAGE = `pujiang: the Pujiang Digital Chain command line
   pujiang up ...          run a local network of validators, one process each
   pujiang keys ...        account key files
   pujiang status | send | balance | block | tx    talk to a node through its API
+  pujiang org init | cert issue|show              an organization's CA and its members' certificates
+  pujiang register | revoke                       put a certificate on chain, or an organization's revocation
+  pujiang gov ...         propose, vote, veto, finalize; list and show proposals, members, config
   pujiang crypto ...      key generation, signing, verification and hashing for every suite
   pujiang selftest        run the standards' known-answer checks on this build
   pujiang help            this text
@@ -31,6 +36,10 @@ ${UP_USAGE}
 ${KEYS_USAGE}
 
 ${CLIENT_USAGE}
+
+${MEMBERSHIP_USAGE}
+
+${GOV_USAGE}
 
 ${CRYPTO_USAGE}`;
 
@@ -60,6 +69,15 @@ export async function runCli(argv: readonly string[], io: CommandIo = consoleIo)
       case 'block':
       case 'tx':
         return await runClient(command, rest, io);
+      case 'org':
+        return runOrg(rest, io);
+      case 'cert':
+        return runCert(rest, io);
+      case 'register':
+      case 'revoke':
+        return await runMembershipTx(command, rest, io);
+      case 'gov':
+        return await runGov(rest, io);
       case 'crypto':
         return runCrypto(rest, io);
       case 'selftest':

@@ -1,40 +1,31 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { readKeyFile } from '@pujiang/node';
-import { LightClient, PujiangClient, parseGenesis } from '@pujiang/sdk';
+import { LightClient, type PujiangClient, parseGenesis } from '@pujiang/sdk';
 import { PujiangError } from '@pujiang/types';
-import { type CommandIo, EXIT, usageError } from '../io.js';
-import { intOption, required } from '../options.js';
+import { type CommandIo, EXIT, printJson, usageError } from '../io.js';
+import { required } from '../options.js';
+import { nodeClient, SEND_OPTIONS, sendAndReport, waitChoice } from '../submit.js';
 
-export const CLIENT_USAGE = `Client commands (--node URL, default $PUJIANG_NODE or http://127.0.0.1:26657):
+export const CLIENT_USAGE = `Client commands (--node URL or --api URL, default $PUJIANG_NODE or http://127.0.0.1:26657):
 pujiang status                                  the node's chain, height and latest block
 pujiang send --key FILE --to ADDRESS --amount N [--no-wait] [--timeout-ms MS]
-                                                a token transfer; waits for the commit (exit 0 OK, 1 failed in block, 3 pending)
+                                                a token transfer; waits for the commit (exit 0 OK; 1 refused by the
+                                                node, e.g. MEMBER_UNKNOWN, or failed in its block; 3 pending)
 pujiang balance ADDRESS [--verify --genesis FILE]
                                                 with --verify: proven against a header certified by the genesis validators
 pujiang block HEIGHT|latest                     header, transactions and commit certificate
 pujiang tx HASH [--verify --genesis FILE]       status, result, events (exit 3 while pending)`;
 
 const OPTIONS = {
-  node: { type: 'string' },
-  key: { type: 'string' },
+  ...SEND_OPTIONS,
   to: { type: 'string' },
   amount: { type: 'string' },
-  'no-wait': { type: 'boolean' },
-  'timeout-ms': { type: 'string' },
   verify: { type: 'boolean' },
   genesis: { type: 'string' },
 } as const;
 
-const print = (io: CommandIo, value: unknown) =>
-  io.out(
-    JSON.stringify(
-      value,
-      (_k, v) =>
-        typeof v === 'bigint' ? String(v) : v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v,
-      2,
-    ),
-  );
+const print = printJson;
 
 function lightClient(client: PujiangClient, genesisFile: string): LightClient {
   let json: unknown;
@@ -56,8 +47,7 @@ export async function runClient(command: string, args: readonly string[], io: Co
     allowPositionals: true,
     strict: true,
   });
-  const url = values.node ?? process.env.PUJIANG_NODE ?? 'http://127.0.0.1:26657';
-  const client = new PujiangClient({ url });
+  const client = nodeClient(values);
   const verifier = () => (values.verify ? lightClient(client, required(values, 'genesis')) : undefined);
   if (values.genesis !== undefined && !values.verify) throw usageError('--genesis goes with --verify');
   switch (command) {
@@ -69,17 +59,11 @@ export async function runClient(command: string, args: readonly string[], io: Co
       const amount = required(values, 'amount');
       if (!/^[1-9][0-9]{0,19}$/.test(amount) || BigInt(amount) >= 1n << 64n)
         throw usageError('--amount must be a positive integer below 2^64', { option: 'amount' });
-      const timeout = intOption(values, 'timeout-ms', 0, 60_000);
-      const sent = await client.sendTransfer({
-        key,
-        to: required(values, 'to'),
-        amount: BigInt(amount),
-        wait: !values['no-wait'],
-        ...(timeout === undefined ? {} : { waitTimeoutMs: timeout }),
-      });
-      print(io, { ...sent.result, nonce: sent.nonce });
-      if (sent.result.status !== 'committed') return values['no-wait'] ? EXIT.ok : EXIT.pending;
-      return sent.result.receipt?.code === 'OK' ? EXIT.ok : EXIT.invalid;
+      const to = required(values, 'to');
+      const choice = waitChoice(values);
+      return sendAndReport(io, choice, () =>
+        client.sendTransfer({ key, to, amount: BigInt(amount), ...choice }),
+      );
     }
     case 'balance': {
       const address = one(positionals, 'ADDRESS');

@@ -1,0 +1,304 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import {
+  type Certificate,
+  certificateFromPem,
+  certificateToPem,
+  deriveAddress,
+  getSuite,
+  type HashAlgorithm,
+  hash,
+  isSuiteId,
+  type PublicKey,
+  parseCertificate,
+  serialHex,
+} from '@pujiang/crypto';
+import {
+  createOrganization,
+  issueMemberCertificate,
+  loadOrganization,
+  orgPaths,
+  readKeyFile,
+} from '@pujiang/node';
+import { GOVERNANCE_MODULE, ROLES, type Role } from '@pujiang/protocol';
+import { registerIdentity, revokeCertificate } from '@pujiang/sdk';
+import { bytesToHex, PujiangError } from '@pujiang/types';
+import { type CommandIo, EXIT, printJson, usageError } from '../io.js';
+import { intOption, required } from '../options.js';
+import { eventsOf, nodeClient, SEND_OPTIONS, sendAndReport, waitChoice } from '../submit.js';
+
+export const MEMBERSHIP_USAGE = `Membership (an organization's CA, its members' certificates, registering and revoking them):
+pujiang org init --dir DIR --id ID [--name N] [--suite S] [--chain-hash sm3|sha256]
+  creates an organization's root CA in DIR (ca.pem, ca_key.json mode 0600); prints its id, the
+  certificate's path and its fingerprint (the chain hash of its DER; default sm3 for sm2 suites)
+pujiang cert issue --org-dir DIR --role admin|validator|client|auditor|regulator
+                   (--public-key SUITE:HEX | --key-file FILE) [--name CN] [--days N] --out FILE.pem [--chain-hash H]
+  issues a member certificate (O = the organization, OU = the role); prints serial, role, org and address
+pujiang cert show --cert FILE.pem [--chain-hash H]      org, role, serial, address and validity of a certificate
+pujiang register --cert FILE.pem --key FILE             registers the certificate on chain, signed with the key it names
+pujiang revoke (--org ID --serial HEX | --cert FILE.pem) --key FILE
+                                                        an organization's admin adds a serial to its on-chain CRL
+  register and revoke take --node URL (or --api URL), --no-wait and --timeout-ms as send does (exit 0 OK;
+  1 refused by the node or failed in its block; 3 pending)`;
+
+/** The usual chain hash for keys of a suite: SM3 for SM2 (government chains), else SHA-256. */
+const defaultChainHash = (suite: string): HashAlgorithm => (suite.startsWith('sm2') ? 'sm3' : 'sha256');
+
+function chainHashOption(values: Record<string, unknown>, suite: string): HashAlgorithm {
+  const given = values['chain-hash'];
+  if (given === undefined) return defaultChainHash(suite);
+  if (given !== 'sm3' && given !== 'sha256')
+    throw usageError('--chain-hash must be sm3 or sha256', { option: 'chain-hash' });
+  return given;
+}
+
+function suiteOption(values: Record<string, unknown>, fallback: string) {
+  const suite = values.suite ?? fallback;
+  if (typeof suite !== 'string' || !isSuiteId(suite))
+    throw usageError(`unknown suite ${String(suite)}`, { option: 'suite' });
+  return suite;
+}
+
+/** A certificate file (PEM), parsed strictly; unreadable or malformed is bad input naming the option. */
+export function readCertificate(path: string, option: string): { der: Uint8Array; cert: Certificate } {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw usageError(`cannot read ${path}: ${(error as Error).message}`, { option });
+  }
+  try {
+    const der = certificateFromPem(text);
+    return { der, cert: parseCertificate(der) };
+  } catch (error) {
+    throw usageError(`${path} is not a certificate: ${(error as Error).message}`, { option });
+  }
+}
+
+/** `SUITE:HEX` with a key of the suite's length. */
+export function publicKeyOption(text: string, option: string): PublicKey {
+  const m = /^([a-z0-9+-]+):([0-9a-fA-F]+)$/.exec(text);
+  if (!m || !isSuiteId(m[1]!)) throw usageError(`--${option} must be SUITE:HEX`, { option });
+  const suite = m[1]!;
+  const bytes = Uint8Array.from(Buffer.from(m[2]!, 'hex'));
+  const length = getSuite(suite).publicKeyLength;
+  if (m[2]!.length % 2 !== 0 || bytes.length !== length)
+    throw usageError(`a ${suite} public key is ${length} bytes`, { option, length: m[2]!.length / 2 });
+  return { suite, bytes };
+}
+
+export function roleOption(values: Record<string, unknown>): Role {
+  const role = required(values, 'role');
+  if (!(ROLES as readonly string[]).includes(role))
+    throw usageError(`unknown role ${role} (one of ${ROLES.join(', ')})`, { option: 'role', role });
+  return role as Role;
+}
+
+/** A certificate serial as the chain keys it: lowercase hex of its minimal big-endian bytes. */
+export function serialOption(text: string, option = 'serial'): string {
+  const hex = text.toLowerCase().replace(/^0x/, '');
+  if (!/^[0-9a-f]{1,40}$/.test(hex)) throw usageError(`--${option} must be 1-40 hex digits`, { option });
+  const minimal = (hex.length % 2 === 1 ? `0${hex}` : hex).replace(/^(00)+/, '');
+  if (minimal === '') throw usageError(`--${option} cannot be zero`, { option });
+  return minimal;
+}
+
+/** `--org ID --serial HEX`, or both read from `--cert FILE.pem`. */
+export function orgAndSerial(values: Record<string, unknown>): { org: string; serial: string } {
+  if (values.cert !== undefined) {
+    if (values.serial !== undefined)
+      throw usageError('give --serial or --cert, not both', { option: 'serial' });
+    const { cert } = readCertificate(required(values, 'cert'), 'cert');
+    const org = (values.org as string | undefined) ?? cert.subject.organization;
+    if (!org) throw usageError('the certificate names no organization (O): give --org', { option: 'org' });
+    if (cert.subject.organization !== undefined && org !== cert.subject.organization)
+      throw usageError(`the certificate belongs to ${cert.subject.organization}, not ${org}`, {
+        option: 'org',
+      });
+    return { org, serial: serialHex(cert) };
+  }
+  return { org: required(values, 'org'), serial: serialOption(required(values, 'serial')) };
+}
+
+function describeCertificate(cert: Certificate, chainHash: HashAlgorithm) {
+  return {
+    org: cert.subject.organization ?? null,
+    role: cert.subject.organizationalUnit ?? null,
+    commonName: cert.subject.commonName,
+    serial: serialHex(cert),
+    suite: cert.publicKey.suite,
+    publicKey: `${cert.publicKey.suite}:${bytesToHex(cert.publicKey.bytes)}`,
+    chainHash,
+    address: bytesToHex(deriveAddress(chainHash, cert.publicKey)),
+    notBefore: new Date(cert.notBefore).toISOString(),
+    notAfter: new Date(cert.notAfter).toISOString(),
+  };
+}
+
+/** `pujiang org init`. */
+export function runOrg(args: readonly string[], io: CommandIo): number {
+  const [sub, ...rest] = args;
+  if (sub !== 'init')
+    throw new PujiangError(
+      'CLI_UNKNOWN_COMMAND',
+      `unknown command "org ${sub ?? ''}"\n\n${MEMBERSHIP_USAGE}`,
+    );
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      dir: { type: 'string' },
+      id: { type: 'string' },
+      name: { type: 'string' },
+      suite: { type: 'string' },
+      'chain-hash': { type: 'string' },
+    },
+    strict: true,
+  });
+  const dir = required(values, 'dir');
+  const id = required(values, 'id');
+  const suite = suiteOption(values, 'ed25519');
+  const chainHash = chainHashOption(values, suite);
+  const ca = createOrganization({
+    dir,
+    id,
+    suite,
+    ...(values.name === undefined ? {} : { name: values.name }),
+  });
+  const paths = orgPaths(dir);
+  printJson(io, {
+    id: ca.id,
+    name: values.name ?? id,
+    suite,
+    dir,
+    caCertificate: paths.caCertificate,
+    caKey: paths.caKey,
+    chainHash,
+    fingerprint: bytesToHex(hash(chainHash, ca.certificate)),
+  });
+  return EXIT.ok;
+}
+
+/** `pujiang cert issue` and `pujiang cert show`. */
+export function runCert(args: readonly string[], io: CommandIo): number {
+  const [sub, ...rest] = args;
+  if (sub !== 'issue' && sub !== 'show')
+    throw new PujiangError(
+      'CLI_UNKNOWN_COMMAND',
+      `unknown command "cert ${sub ?? ''}"\n\n${MEMBERSHIP_USAGE}`,
+    );
+  if (sub === 'show') {
+    const { values } = parseArgs({
+      args: rest,
+      options: { cert: { type: 'string' }, 'chain-hash': { type: 'string' } },
+      strict: true,
+    });
+    const file = required(values, 'cert');
+    const { cert } = readCertificate(file, 'cert');
+    printJson(io, {
+      file,
+      ...describeCertificate(cert, chainHashOption(values, cert.publicKey.suite)),
+      isCA: cert.isCA,
+    });
+    return EXIT.ok;
+  }
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      'org-dir': { type: 'string' },
+      role: { type: 'string' },
+      'public-key': { type: 'string' },
+      'key-file': { type: 'string' },
+      name: { type: 'string' },
+      days: { type: 'string' },
+      out: { type: 'string' },
+      'chain-hash': { type: 'string' },
+    },
+    strict: true,
+  });
+  const orgDir = required(values, 'org-dir');
+  const role = roleOption(values);
+  if ((values['public-key'] === undefined) === (values['key-file'] === undefined))
+    throw usageError('give one of --public-key SUITE:HEX or --key-file FILE', { option: 'public-key' });
+  const publicKey =
+    values['key-file'] !== undefined
+      ? readKeyFile(values['key-file']).publicKey
+      : publicKeyOption(values['public-key']!, 'public-key');
+  const days = intOption(values, 'days', 1, 36_500);
+  const out = required(values, 'out');
+  const chainHash = chainHashOption(values, publicKey.suite);
+  const address = bytesToHex(deriveAddress(chainHash, publicKey));
+  const ca = loadOrganization(orgDir);
+  const der = issueMemberCertificate(ca, {
+    publicKey,
+    role,
+    commonName: values.name ?? `${role} ${address.slice(2, 14)}`,
+    ...(days === undefined ? {} : { days }),
+  });
+  try {
+    // A certificate is not secret, but a file someone kept is not ours to replace.
+    writeFileSync(out, certificateToPem(der), { flag: 'wx' });
+  } catch (error) {
+    throw usageError(`cannot write ${out}: ${(error as Error).message}`, { option: 'out' });
+  }
+  printJson(io, { file: out, ...describeCertificate(parseCertificate(der), chainHash) });
+  return EXIT.ok;
+}
+
+/** `pujiang register` and `pujiang revoke`: governance transactions, reported as `send` reports. */
+export async function runMembershipTx(
+  command: 'register' | 'revoke',
+  args: readonly string[],
+  io: CommandIo,
+): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    options: {
+      ...SEND_OPTIONS,
+      cert: { type: 'string' },
+      org: { type: 'string' },
+      serial: { type: 'string' },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (positionals.length > 0) throw usageError(`unexpected argument ${positionals[0]}`);
+  if (command === 'register' && (values.org !== undefined || values.serial !== undefined))
+    throw usageError('register takes --cert and --key (the organization and serial are in the certificate)');
+  const client = nodeClient(values);
+  const choice = waitChoice(values);
+  if (command === 'register') {
+    const { der, cert } = readCertificate(required(values, 'cert'), 'cert');
+    const key = readKeyFile(required(values, 'key'));
+    if (
+      key.suite !== cert.publicKey.suite ||
+      bytesToHex(key.publicKey.bytes) !== bytesToHex(cert.publicKey.bytes)
+    )
+      throw usageError('the certificate names another key: register with the key it certifies', {
+        option: 'key',
+      });
+    return sendAndReport(
+      io,
+      choice,
+      () => registerIdentity(client, { key, certificate: der, ...choice }),
+      ({ result }) => {
+        const e = eventsOf(result.receipt, GOVERNANCE_MODULE, 'registered')[0];
+        return { fields: e ? { identity: e.attributes } : {} };
+      },
+    );
+  }
+  const { org, serial } = orgAndSerial(values);
+  const key = readKeyFile(required(values, 'key'));
+  return sendAndReport(
+    io,
+    choice,
+    () => revokeCertificate(client, { key, org, serial, ...choice }),
+    ({ result }) => ({
+      // Revoking twice is harmless: the second adds nothing and emits no event.
+      fields: {
+        org,
+        serial,
+        newlyRevoked: eventsOf(result.receipt, GOVERNANCE_MODULE, 'revoked').length > 0,
+      },
+    }),
+  );
+}
