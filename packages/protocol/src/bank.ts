@@ -1,6 +1,6 @@
 import { fixedBytes, type Infer, struct, u64 } from '@pujiang/codec';
 import { ADDRESS_LENGTH } from '@pujiang/crypto';
-import { moduleKey } from './state-keys.js';
+import { moduleKey, moduleParamKey } from './state-keys.js';
 
 /** The `bank` module's messages and state layout: what clients need to use and prove it. */
 export const BANK_MODULE = 'bank';
@@ -12,6 +12,6 @@ export type BankMint = Infer<typeof BankMint>;
 /** Module-relative key of an address's balance (a big-endian u64). */
 export const balanceKey = (address: string): string => `balance/${address}`;
 /** Module-relative key of the minter's address (a parameter governance may change). */
-export const MINTER_KEY = 'params/minter';
+export const MINTER_KEY = moduleParamKey('minter');
 /** The state tree key of an address's balance. */
 export const balanceStateKey = (address: string): Uint8Array => moduleKey(BANK_MODULE, balanceKey(address));

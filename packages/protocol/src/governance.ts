@@ -11,6 +11,7 @@ import {
   u64,
   union,
 } from '@pujiang/codec';
+import type { CertifiedValidator } from '@pujiang/consensus';
 import { SUITE_IDS } from '@pujiang/crypto';
 import { moduleKey } from './state-keys.js';
 
@@ -94,6 +95,15 @@ export const ValidatorSetRecord = struct('ValidatorSetRecord', {
   validators: list(ValidatorEntry, { max: 1000 }),
 });
 export type ValidatorSetRecord = Infer<typeof ValidatorSetRecord>;
+
+/** A recorded set as certificate checks and consensus take it (the name kept for operators). */
+export function validatorsOfRecord(record: ValidatorSetRecord): (CertifiedValidator & { name?: string })[] {
+  return record.validators.map((v) => ({
+    publicKey: { suite: v.suite, bytes: v.publicKey },
+    power: Number(v.power),
+    ...(v.name ? { name: v.name } : {}),
+  }));
+}
 
 /** The chain configuration governance may change (genesis sets the first one). */
 export const ChainConfig = struct('ChainConfig', {
@@ -209,8 +219,6 @@ export const GOV_KEYS = {
   policy: (resource: string) => `policy/${resource}`,
   nextProposalId: 'next-proposal',
   proposal: (id: bigint) => `proposal/${id}`,
-  /** A module parameter set by governance, under the module's own prefix. */
-  moduleParam: (name: string) => `params/${name}`,
 } as const;
 
 /** The state tree key of the validator set record (for light clients' proofs). */

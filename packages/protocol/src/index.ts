@@ -64,6 +64,7 @@ export {
   Veto,
   Vote,
   validatorSetStateKey,
+  validatorsOfRecord,
 } from './governance.js';
 export type {
   BlockHeaderJson,
@@ -106,6 +107,7 @@ export {
   encodeU64,
   moduleKey,
   moduleKeyText,
+  moduleParamKey,
   nonceKey,
   nonceKeyText,
 } from './state-keys.js';

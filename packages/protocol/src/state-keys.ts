@@ -31,3 +31,6 @@ export function decodeU64(bytes: Uint8Array | undefined): bigint {
 export const AUTH_MODULE = 'auth';
 export const nonceKey = (address: string): Uint8Array => moduleKey(AUTH_MODULE, `nonce/${address}`);
 export const nonceKeyText = (address: string): string => moduleKeyText(AUTH_MODULE, `nonce/${address}`);
+
+/** Module-relative key of a module parameter governance may set (`setModuleParam`). */
+export const moduleParamKey = (name: string): string => `params/${name}`;

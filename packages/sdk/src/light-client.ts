@@ -1,6 +1,12 @@
 import { decode } from '@pujiang/codec';
 import type { CertifiedValidator } from '@pujiang/consensus';
-import { BANK_MODULE, type Genesis, ValidatorSetRecord, validatorSetStateKey } from '@pujiang/protocol';
+import {
+  BANK_MODULE,
+  type Genesis,
+  ValidatorSetRecord,
+  validatorSetStateKey,
+  validatorsOfRecord,
+} from '@pujiang/protocol';
 import { bytesToHex, hexToBytes } from '@pujiang/types';
 import type { PujiangClient, QueryProvenOptions } from './client.js';
 import { sdkError, VerificationError } from './errors.js';
@@ -71,10 +77,7 @@ export class LightClient {
       validators =
         proven.value === undefined
           ? this.genesis.validators
-          : decode(ValidatorSetRecord, proven.value).validators.map((v) => ({
-              publicKey: { suite: v.suite, bytes: v.publicKey },
-              power: Number(v.power),
-            }));
+          : validatorsOfRecord(decode(ValidatorSetRecord, proven.value));
       if (this.sets.size >= this.maxCachedHeaders) {
         const oldest = this.sets.keys().next();
         if (!oldest.done) this.sets.delete(oldest.value);

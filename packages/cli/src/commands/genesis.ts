@@ -1,11 +1,12 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { certificateFromPem, isSuiteId, parseCertificate } from '@pujiang/crypto';
+import { type Certificate, certificateToPem, isSuiteId } from '@pujiang/crypto';
 import { checkGenesis, readKeyFile } from '@pujiang/node';
 import { type GenesisJson, parseGenesis } from '@pujiang/protocol';
 import { bytesToHex, PujiangError } from '@pujiang/types';
 import { type CommandIo, EXIT, usageError } from '../io.js';
 import { intOption, required } from '../options.js';
+import { readCertificate } from './membership.js';
 
 export const GENESIS_USAGE = `pujiang genesis add-validator --genesis FILE (--node-key FILE | --public-key SUITE:HEX) [--name N] [--power P] [--cert PEM]
   adds a validator to a genesis before the chain's first start (the key is each operator's nodePublicKey
@@ -63,7 +64,7 @@ export function runGenesis(args: readonly string[], io: CommandIo): number {
     power,
   });
   let next: GenesisJson = { ...json, validators };
-  if (values.cert !== undefined) next = withIdentity(next, readPem(values.cert, 'cert'));
+  if (values.cert !== undefined) next = withIdentity(next, readPem(values.cert, 'cert').pem);
   write(file, next);
   io.out(JSON.stringify({ genesis: file, validators: validators.map((v) => v.name) }));
   return EXIT.ok;
@@ -85,19 +86,10 @@ function write(file: string, next: GenesisJson): void {
   renameSync(tmp, file);
 }
 
-function readPem(path: string, option: string): string {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw usageError(`cannot read ${path}: ${(error as Error).message}`, { option });
-  }
-  try {
-    parseCertificate(certificateFromPem(text));
-  } catch (error) {
-    throw usageError(`${path} is not a certificate: ${(error as Error).message}`, { option });
-  }
-  return text;
+/** A certificate file, checked, in canonical PEM (what genesis holds). */
+function readPem(path: string, option: string): { pem: string; cert: Certificate } {
+  const { der, cert } = readCertificate(path, option);
+  return { pem: certificateToPem(der), cert };
 }
 
 type GovernanceSection = { organizations?: unknown[]; identities?: string[] };
@@ -129,14 +121,14 @@ function runMembership(sub: 'add-org' | 'add-identity', rest: readonly string[],
   const file = required(values, 'genesis');
   const json = readJson(file);
   if (sub === 'add-identity') {
-    write(file, withIdentity(json, readPem(required(values, 'cert'), 'cert')));
+    write(file, withIdentity(json, readPem(required(values, 'cert'), 'cert').pem));
     io.out(
       JSON.stringify({ genesis: file, identities: (governanceOf(readJson(file)).identities ?? []).length }),
     );
     return EXIT.ok;
   }
-  const pem = readPem(required(values, 'ca'), 'ca');
-  const id = values.id ?? parseCertificate(certificateFromPem(pem)).subject.organization;
+  const { pem, cert } = readPem(required(values, 'ca'), 'ca');
+  const id = values.id ?? cert.subject.organization;
   if (!id) throw usageError('the CA names no organization (O): give --id', { option: 'id' });
   const g = governanceOf(json);
   const organizations = [...(g.organizations ?? []), { id, name: values.name ?? id, caCertificate: pem }];

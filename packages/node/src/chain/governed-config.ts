@@ -8,6 +8,7 @@ import {
   GOVERNANCE_MODULE,
   moduleKey,
   ValidatorSetRecord,
+  validatorsOfRecord,
 } from '@pujiang/protocol';
 import type { SparseMerkleTree } from '@pujiang/state';
 
@@ -42,14 +43,7 @@ function read<T>(tree: SparseMerkleTree, root: Uint8Array, key: string, codec: C
 export function validatorSetIn(tree: SparseMerkleTree, root: Uint8Array, genesis: Genesis): ValidatorSetAt {
   const record = read(tree, root, GOV_KEYS.validators, ValidatorSetRecord);
   if (record === undefined) return { since: 1n, validators: genesis.validators };
-  return {
-    since: record.since,
-    validators: record.validators.map((v) => ({
-      publicKey: { suite: v.suite, bytes: v.publicKey },
-      power: Number(v.power),
-      ...(v.name ? { name: v.name } : {}),
-    })),
-  };
+  return { since: record.since, validators: validatorsOfRecord(record) };
 }
 
 /** The suites and block limits in force in the state at `root` (genesis values on a chain without governance). */

@@ -9,6 +9,7 @@ import {
   type Genesis,
   moduleKey,
   moduleKeyText,
+  moduleParamKey,
   nonceKeyText,
   type Receipt,
   type SignedTx,
@@ -66,9 +67,6 @@ function readNonce(state: StateOverlay, address: string): bigint {
 function writeNonce(state: StateOverlay, address: string, nonce: bigint): void {
   state.set(nonceKeyText(address), encodeU64(nonce));
 }
-
-/** Where governance writes a module's parameter: under that module's prefix. */
-export const moduleParamKey = (name: string): string => `params/${name}`;
 
 /**
  * Deterministic block execution. Each transaction runs in its own overlay: on success its

@@ -94,7 +94,7 @@ export const governance: ChainModule = (() => {
       const resource = messageResource(tx.module, tx.type);
       // Self-registration: the handler checks the certificate against the sender's key.
       if (resource === REGISTER && tx.endorsers.length === 0) return;
-      for (const signer of [tx.sender, ...tx.endorsers]) {
+      const members = [tx.sender, ...tx.endorsers].map((signer) => {
         const identity = identityOf(read, signer.address);
         if (!identity)
           throw memberError('MEMBER_UNKNOWN', `${signer.address} is not a registered member of this chain`, {
@@ -102,8 +102,9 @@ export const governance: ChainModule = (() => {
           });
         const problem = identityProblem(read, tx.chainHash, identity, tx.time);
         if (problem) throw problem;
-      }
-      checkPolicy(read, tx.chainHash, resource, [tx.sender, ...tx.endorsers], tx.time);
+        return identity;
+      });
+      checkPolicy(read, resource, members);
     },
     messages: {
       register: defineMessage(Register, (ctx, m) => {

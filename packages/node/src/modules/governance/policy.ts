@@ -1,8 +1,7 @@
-import type { HashAlgorithm } from '@pujiang/crypto';
 import { GOV_KEYS, GOVERNANCE_MODULE, Policy, policySatisfied, ROLES, type Role } from '@pujiang/protocol';
 import { PujiangError } from '@pujiang/types';
-import type { StateRead, TxSigner } from '../../execution/module.js';
-import { identityOf, identityProblem, orgIds, readAs } from './registry.js';
+import type { StateRead } from '../../execution/module.js';
+import { orgIds, readAs } from './registry.js';
 
 export type PolicyErrorCode = 'POLICY_UNSATISFIED';
 
@@ -48,48 +47,36 @@ export function eligibleOrgs(read: StateRead, p: Policy): string[] {
   return p.orgs.length === 0 ? members : p.orgs.filter((o) => members.includes(o));
 }
 
+/** A signer already checked to be a valid member (authorize does that once per transaction). */
+export interface SigningMember {
+  readonly org: string;
+  readonly role: Role;
+}
+
 /**
  * The eligible organizations that signed: an organization counts once, when a valid identity
  * of it with one of the policy's roles signed (as sender or endorser).
  */
 export function signingOrgs(
-  read: StateRead,
-  algorithm: HashAlgorithm,
-  signers: readonly TxSigner[],
+  members: readonly SigningMember[],
   p: Policy,
-  time: bigint,
+  eligible: ReadonlySet<string>,
 ): Set<string> {
-  const eligible = new Set(eligibleOrgs(read, p));
   const signed = new Set<string>();
-  for (const signer of signers) {
-    const identity = identityOf(read, signer.address);
-    if (
-      identity !== undefined &&
-      eligible.has(identity.org) &&
-      p.roles.includes(identity.role) &&
-      identityProblem(read, algorithm, identity, time) === undefined
-    )
-      signed.add(identity.org);
-  }
+  for (const m of members) if (eligible.has(m.org) && p.roles.includes(m.role)) signed.add(m.org);
   return signed;
 }
 
-/** Throws `POLICY_UNSATISFIED` unless the signers satisfy the resource's policy. */
-export function checkPolicy(
-  read: StateRead,
-  algorithm: HashAlgorithm,
-  resource: string,
-  signers: readonly TxSigner[],
-  time: bigint,
-): void {
+/** Throws `POLICY_UNSATISFIED` unless the signing members satisfy the resource's policy. */
+export function checkPolicy(read: StateRead, resource: string, members: readonly SigningMember[]): void {
   const { policy: p, source } = policyFor(read, resource);
-  const eligible = eligibleOrgs(read, p).length;
-  const signed = signingOrgs(read, algorithm, signers, p, time);
-  if (!policySatisfied(p.rule, signed.size, eligible))
+  const eligible = new Set(eligibleOrgs(read, p));
+  const signed = signingOrgs(members, p, eligible);
+  if (!policySatisfied(p.rule, signed.size, eligible.size))
     throw new PujiangError<PolicyErrorCode>(
       'POLICY_UNSATISFIED',
-      `${resource} needs ${describeRule(p)} (policy ${source}); signed by ${signed.size} of ${eligible}`,
-      { resource, policy: source, signedOrgs: [...signed], eligibleOrgs: eligible },
+      `${resource} needs ${describeRule(p)} (policy ${source}); signed by ${signed.size} of ${eligible.size}`,
+      { resource, policy: source, signedOrgs: [...signed], eligibleOrgs: eligible.size },
     );
 }
 
