@@ -5,7 +5,9 @@ import { GOV_USAGE, runGov } from './commands/gov.js';
 import { KEYS_USAGE, runKeys } from './commands/keys.js';
 import { MEMBERSHIP_USAGE, runCert, runMembershipTx, runOrg } from './commands/membership.js';
 import { NODE_USAGE, runInit, runNode } from './commands/node.js';
+import { NOTARY_USAGE, runNotary } from './commands/notary.js';
 import { runSelftest } from './commands/selftest.js';
+import { runTrace, TRACE_USAGE } from './commands/trace.js';
 import { runUp, UP_USAGE } from './commands/up.js';
 import { type CommandIo, EXIT, reportError } from './io.js';
 
@@ -23,6 +25,8 @@ export const USAGE = `pujiang: the Pujiang Digital Chain command line
   pujiang org init | cert issue|show              an organization's CA and its members' certificates
   pujiang register | revoke                       put a certificate on chain, or an organization's revocation
   pujiang gov ...         propose, vote, veto, finalize; list and show proposals, members, config
+  pujiang notary ...      notarize files (stamp), complete and verify receipts offline, find anchors
+  pujiang trace ...       data assets' lineage: create, record events, prove (lineage) and verify offline
   pujiang crypto ...      key generation, signing, verification and hashing for every suite
   pujiang selftest        run the standards' known-answer checks on this build
   pujiang help            this text
@@ -40,6 +44,10 @@ ${CLIENT_USAGE}
 ${MEMBERSHIP_USAGE}
 
 ${GOV_USAGE}
+
+${NOTARY_USAGE}
+
+${TRACE_USAGE}
 
 ${CRYPTO_USAGE}`;
 
@@ -78,6 +86,10 @@ export async function runCli(argv: readonly string[], io: CommandIo = consoleIo)
         return await runMembershipTx(command, rest, io);
       case 'gov':
         return await runGov(rest, io);
+      case 'notary':
+        return await runNotary(rest, io);
+      case 'trace':
+        return await runTrace(rest, io);
       case 'crypto':
         return runCrypto(rest, io);
       case 'selftest':

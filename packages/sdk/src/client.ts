@@ -236,6 +236,17 @@ export class PujiangClient {
     return expectShape('query', await this.get(path, options), `GET ${path}`);
   }
 
+  /** Runs a module's search over the node's index of committed events (unproven; see `searchNotary`). */
+  async search(
+    module: string,
+    name: string,
+    params: Record<string, string> = {},
+    options?: RequestOptions,
+  ): Promise<QueryResponse> {
+    const path = `/v1/search/${encodeURIComponent(module)}/${encodeURIComponent(name)}${queryString(params)}`;
+    return expectShape('query', await this.get(path, options), `GET ${path}`);
+  }
+
   /**
    * Runs a module query with a proof of every state key it read, on the state committed by
    * header `height` (check it with `verifyProvenQuery`). `prove` and `height` are reserved

@@ -16,6 +16,8 @@ export type SdkErrorCode =
   | 'SDK_TX_PENDING'
   /** A caller's argument is malformed (caught before anything is signed or sent). */
   | 'SDK_INVALID_ARGUMENT'
+  /** A notary receipt or lineage proof that is not one (not JSON of the format and version, a field missing or mistyped). */
+  | 'SDK_DOCUMENT_MALFORMED'
   /** An event subscription ended without the client closing it. */
   | 'SDK_SUBSCRIPTION_CLOSED';
 
@@ -58,7 +60,18 @@ export type VerificationCheck =
   | 'state-key'
   | 'state-proof'
   | 'missing-read'
-  | 'result-mismatch';
+  | 'result-mismatch'
+  /** Notary receipts: the document's digest is not the receipt's. */
+  | 'document-digest'
+  /** The batch path does not lead from the document's leaf to the anchored root. */
+  | 'batch-path'
+  /** The transaction is not the anchor of that root, size and digest algorithm. */
+  | 'anchor'
+  | 'tx-signature'
+  /** The transaction is in a block but failed there (its receipt's code is not OK). */
+  | 'tx-result'
+  /** Lineage: an event is not where it should be, or its hash link is broken. */
+  | 'lineage-link';
 
 /** `SDK_VERIFICATION_FAILED`, with the failed check in `check` and in `details.check`. */
 export class VerificationError extends PujiangError<'SDK_VERIFICATION_FAILED'> {

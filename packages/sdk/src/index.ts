@@ -76,6 +76,14 @@ export {
 } from './keys.js';
 export type { LightClientOptions } from './light-client.js';
 export { LightClient } from './light-client.js';
+export type { NotarizeParameters, NotarizeReturnType } from './notary/anchor.js';
+export { awaitNotaryReceipts, getAnchor, notarize } from './notary/anchor.js';
+export type { NotaryDocument } from './notary/batch.js';
+export { digestDocument, NotaryBatch } from './notary/batch.js';
+export type { LineageProof, NotarySearchParameters, NotarySendParameters } from './notary/lineage.js';
+export { createAsset, getLineageProof, recordLineageEvent, searchNotary } from './notary/lineage.js';
+export type { NotaryReceipt } from './notary/receipt.js';
+export { completeNotaryReceipts, NOTARY_RECEIPT_FORMAT, pendingNotaryReceipts } from './notary/receipt.js';
 export type {
   BuildTransactionParameters,
   BuildTransactionReturnType,
@@ -90,6 +98,14 @@ export type {
   VerifyHeaderParameters,
 } from './verify/header.js';
 export { verifyHeader } from './verify/header.js';
+export type { VerifiedLineage } from './verify/lineage.js';
+export { parseLineageProof, verifyLineage, verifyLineageProof } from './verify/lineage.js';
+export type {
+  VerifyNotaryReceiptErrorType,
+  VerifyNotaryReceiptParameters,
+  VerifyNotaryReceiptReturnType,
+} from './verify/notary.js';
+export { parseNotaryReceipt, verifyNotaryReceipt } from './verify/notary.js';
 export type {
   VerifiedBalance,
   VerifiedQuery,

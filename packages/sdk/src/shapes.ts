@@ -21,6 +21,8 @@ import {
   stateProofFromJson,
 } from '@pujiang/protocol';
 import { sdkError } from './errors.js';
+import type { LineageProof } from './notary/lineage.js';
+import type { NotaryReceipt } from './notary/receipt.js';
 
 /**
  * Shape checks for the API's answers, so a method's typed return value is what its type
@@ -176,6 +178,28 @@ export const shapes = {
   provenQuery: object({ height: nat, stateRoot: hash32, result: any, reads: array(object(stateRead)) }),
   state: object({ ...stateRead, height: nat, stateRoot: hash32 }),
   receipt,
+  notaryReceipt: object({
+    format: literal('pujiang-notary-receipt'),
+    version: is((v) => v === 1),
+    status: literal('pending', 'complete'),
+    chainId: str,
+    chainHash: literal(...HASH_ALGORITHMS),
+    document: object({ algorithm: literal('sm3', 'sha256'), digest: hash32 }),
+    batch: object({ root: hash32, index: nat, size: nat, path: array(hash32) }),
+    tx: object({ hash: hash32, raw: hex }),
+    block: optional(object({ height: nat, index: nat, proof: merkleProof, header, certificate })),
+    result: optional(object({ receipt, proof: merkleProof, header, certificate })),
+  }),
+  lineageProof: object({
+    format: literal('pujiang-lineage-proof'),
+    version: is((v) => v === 1),
+    chainId: str,
+    chainHash: literal(...HASH_ALGORITHMS),
+    asset: str,
+    header,
+    certificate,
+    query: object({ height: nat, stateRoot: hash32, result: any, reads: array(object(stateRead)) }),
+  }),
   event: either(
     object({ type: literal('block'), height: nat, hash: hash32, time: u64, txCount: nat }),
     object({ type: literal('tx'), height: nat, index: nat, hash: hash32, code: str }),
@@ -205,7 +229,14 @@ export interface ShapeTypes {
   provenQuery: ProvenQueryResponse;
   state: StateResponse;
   receipt: Receipt;
+  notaryReceipt: NotaryReceipt;
+  lineageProof: LineageProof;
   event: EventMessage;
+}
+
+/** The path of the first field of `value` that is not of `kind`'s shape, or undefined. */
+export function shapeProblem(kind: keyof ShapeTypes, value: unknown): string | undefined {
+  return shapes[kind](value, '');
 }
 
 /** Returns `value` typed as the API's `kind` answer, or throws `SDK_BAD_RESPONSE` naming the bad field. */

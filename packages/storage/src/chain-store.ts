@@ -14,6 +14,8 @@ export const TABLES = [
   'receipts',
   'tx-index',
   'candidates',
+  // Modules' search indexes (keys only): not state, rebuilt by replaying blocks.
+  'search',
 ] as const;
 export type Table = (typeof TABLES)[number];
 
@@ -141,6 +143,14 @@ export class ChainStore implements NodeStore {
   keys(table: Table): string[] {
     this.live();
     return [...this.table(table).getKeys()];
+  }
+
+  /** Keys of a table in [start, end), in order, at most `limit`. */
+  range(table: Table, start: string, end: string, limit: number): string[] {
+    this.live();
+    const keys: string[] = [];
+    for (const key of this.table(table).getKeys({ start, end, limit })) keys.push(key);
+    return keys;
   }
 
   /** Drops what was written since the last commit (a block that will not be committed). */

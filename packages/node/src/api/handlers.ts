@@ -236,6 +236,13 @@ export class ApiHandlers {
     };
   }
 
+  /** A module's search over its node-local index (unproven: prove each hit with a proven query). */
+  search(module: string, name: string, search: URLSearchParams): QueryResponse {
+    const params: Record<string, string> = {};
+    for (const [k, v] of search) params[k] = v;
+    return { height: Number(this.chain.height), result: this.chain.search(module, name, params) };
+  }
+
   state(keyParam: string, heightParam: string | null): StateResponse {
     if (!/^([0-9a-f]{2}){1,1024}$/.test(keyParam))
       throw badRequest('key must be 1-1024 bytes of lowercase hex');

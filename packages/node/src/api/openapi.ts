@@ -229,6 +229,20 @@ export const openApiDocument = {
         },
       },
     },
+    '/v1/search/{module}/{name}': {
+      get: {
+        summary:
+          "A module's search over the index this node keeps from committed events (e.g. notary/assets and notary/anchors by owner, type and time range: owner, type, from, to (ms), limit (1-1000, default 100), after (the previous answer's next)). Not proven: prove each hit with a proven query (e.g. notary/lineage).",
+        parameters: [
+          pathParam('module', 'Module name, e.g. notary'),
+          pathParam('name', 'Search name, e.g. assets'),
+        ],
+        responses: {
+          '200': ok('Result', obj({ height: { type: 'integer' }, result: {} })),
+          ...errors,
+        },
+      },
+    },
     '/v1/state/{key}': {
       get: {
         summary: 'One raw state key with its proof against a header (default: latest)',

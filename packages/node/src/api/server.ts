@@ -96,6 +96,11 @@ export class ApiServer {
         pattern: /^\/v1\/query\/([a-z][a-z0-9_-]{0,31})\/([A-Za-z][A-Za-z0-9_-]{0,63})$/,
         handle: ([module, name], q) => h.query(module!, name!, q),
       },
+      {
+        method: 'GET',
+        pattern: /^\/v1\/search\/([a-z][a-z0-9_-]{0,31})\/([A-Za-z][A-Za-z0-9_-]{0,63})$/,
+        handle: ([module, name], q) => h.search(module!, name!, q),
+      },
       { method: 'GET', pattern: /^\/v1\/state\/([^/]+)$/, handle: ([x], q) => h.state(x!, q.get('height')) },
     ];
     // Idle keep-alive connections stay open longer than clients' pools keep them (undici: 4 s

@@ -34,7 +34,15 @@ import {
 } from '@pujiang/protocol';
 import { EMPTY_ROOT, SparseMerkleTree, type StateProof } from '@pujiang/state';
 import { ChainStore, type TableDeletes } from '@pujiang/storage';
-import { bytesToHex, concatBytes, equalBytes, hexToBytes, PujiangError, utf8ToBytes } from '@pujiang/types';
+import {
+  bytesToHex,
+  concatBytes,
+  equalBytes,
+  hexToBytes,
+  PujiangError,
+  stableStringify,
+  utf8ToBytes,
+} from '@pujiang/types';
 import { type BlockTx, Executor } from '../execution/executor.js';
 import type { ChainModule } from '../execution/module.js';
 import {
@@ -43,7 +51,7 @@ import {
   type ValidatorSetAt,
   validatorSetIn,
 } from './governed-config.js';
-import { stableStringify } from './stable-json.js';
+import { searchKey, searchRows } from './search-index.js';
 
 export type ChainErrorCode = 'CHAIN_GENESIS_MISMATCH' | 'CHAIN_NOT_NEXT_HEIGHT';
 
@@ -353,9 +361,14 @@ export class Chain {
     };
     const key = String(height);
     const { deletes: pruned, lowest } = this.pruneBelow(height);
+    const search = searchRows((name) => this.executor.module(name), result.receipts, {
+      height,
+      time: block.header.time,
+    });
     this.persistHead(
       { lowestBodyHeight: encodeU64(lowest) },
       {
+        ...search.rows,
         blocks: { [key]: encodeBlock(block) },
         headers: { [key]: encode(BlockHeader, block.header) },
         'block-hashes': { [hashHex]: encodeU64(height) },
@@ -365,6 +378,7 @@ export class Chain {
       },
       {
         ...pruned,
+        ...search.deletes,
         // Candidates of this height and below are settled.
         candidates: this.store.keys('candidates').filter((k) => BigInt(k.slice(0, 20)) <= height),
       },
@@ -463,6 +477,20 @@ export class Chain {
     onRead?: (key: Uint8Array, value: Uint8Array | undefined) => void,
   ): unknown {
     return this.executor.query(root, module, name, params, onRead);
+  }
+
+  /**
+   * Runs a module's search over its index (keys written from committed events) with reads
+   * of the latest state. Unproven: a client proves each hit with a proven query.
+   */
+  search(module: string, name: string, params: unknown): unknown {
+    const owner = this.executor.module(module);
+    const run = owner?.searches && Object.hasOwn(owner.searches, name) ? owner.searches[name] : undefined;
+    if (!run) throw new PujiangError('QUERY_UNKNOWN', `unknown search ${module}/${name}`, { module, name });
+    const prefix = searchKey(module, '');
+    const scan = (start: string, end: string, limit: number) =>
+      this.store.range('search', prefix + start, prefix + end, limit).map((k) => k.slice(prefix.length));
+    return run(scan, this.executor.reader(this.stateRoot, module), params);
   }
 
   close(): Promise<void> {

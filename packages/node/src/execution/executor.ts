@@ -165,6 +165,11 @@ export class Executor {
     this.latest = { root: to, values };
   }
 
+  /** The module of that name, if this chain runs it. */
+  module(name: string): ChainModule | undefined {
+    return this.modules.get(name);
+  }
+
   /** What each module offers: message types, queries and declared events (for `GET /v1/modules`). */
   describeModules(): {
     name: string;
@@ -324,6 +329,7 @@ export class Executor {
         {
           height,
           time,
+          txHash: hash,
           sender,
           senderKey: envelope.sender.key,
           endorsers: envelope.endorsers,

@@ -32,6 +32,8 @@ export type StateRead = (key: string) => Uint8Array | undefined;
 export interface MessageContext {
   readonly height: bigint;
   readonly time: bigint;
+  /** The transaction's hash (hex), so a module can say where a record came from. */
+  readonly txHash: string;
   /** The sender's address (hex). */
   readonly sender: string;
   readonly senderKey: PublicKey;
@@ -93,7 +95,24 @@ export interface ChainModule {
   readonly params?: Readonly<Record<string, (value: Uint8Array) => void>>;
   /** May set other modules' declared parameters (`MessageContext.setModuleParam`). */
   readonly privileged?: boolean;
+  /**
+   * Search index entries (module-relative keys) a committed event adds or removes. The node
+   * keeps them beside the chain, written with the block; they are not state and not proven:
+   * a client proves what a search found with a proven query.
+   */
+  searchIndex?(event: ChainEvent, at: { readonly height: bigint; readonly time: bigint }): SearchIndexUpdate;
+  /** Searches over that index: `scan` lists keys in [start, end) in order, at most `limit`. */
+  readonly searches?: Readonly<
+    Record<string, (scan: SearchScan, read: StateRead, params: unknown) => unknown>
+  >;
 }
+
+export interface SearchIndexUpdate {
+  readonly put?: readonly string[];
+  readonly delete?: readonly string[];
+}
+
+export type SearchScan = (start: string, end: string, limit: number) => string[];
 
 export function messageContext(
   module: ChainModule,
@@ -103,6 +122,7 @@ export function messageContext(
   base: {
     height: bigint;
     time: bigint;
+    txHash: string;
     sender: string;
     senderKey: PublicKey;
     endorsers: readonly TxSigner[];

@@ -1,6 +1,7 @@
 import type { ChainModule } from '../execution/module.js';
 import { bank } from './bank.js';
 import { governance } from './governance/index.js';
+import { notary } from './notary/index.js';
 
 /** The modules every chain runs in this version: governance first, since it authorizes every transaction. */
-export const DEFAULT_MODULES: readonly ChainModule[] = [governance, bank];
+export const DEFAULT_MODULES: readonly ChainModule[] = [governance, bank, notary];

@@ -1,0 +1,78 @@
+import { encode } from '@pujiang/codec';
+import { type AnchorRecordJson, NOTARY_MODULE, NotaryAnchor } from '@pujiang/protocol';
+import { bytesToHex } from '@pujiang/types';
+import type { PujiangClient, SendTransactionReturnType } from '../client.js';
+import type { RequestOptions } from '../http.js';
+import { NotaryBatch, type NotaryDocument } from './batch.js';
+import type { NotarySendParameters } from './lineage.js';
+import { completeNotaryReceipts, type NotaryReceipt, pendingNotaryReceipts } from './receipt.js';
+
+export type NotarizeParameters = NotarySendParameters & {
+  /** One document or up to 100,000: batched under one Merkle root, anchored by one transaction. */
+  documents: readonly NotaryDocument[];
+  /** Who owns the documents (an address, organization, DID); default: the sender. */
+  owner?: string;
+  docType?: string;
+  tags?: readonly string[];
+  /** A reference into an external system. */
+  ref?: string;
+};
+
+export interface NotarizeReturnType {
+  batch: NotaryBatch;
+  sent: SendTransactionReturnType;
+  /** One per document, in order; pending until completed (`awaitNotaryReceipts`). */
+  receipts: NotaryReceipt[];
+}
+
+/** Anchors documents' digests (never their content) in one `notary/anchor` transaction. */
+export async function notarize(client: PujiangClient, p: NotarizeParameters): Promise<NotarizeReturnType> {
+  const { chainHash } = await client.getStatus(p);
+  const batch = new NotaryBatch(chainHash, p.documents);
+  const payload = encode(NotaryAnchor, {
+    root: batch.root,
+    count: batch.size,
+    algorithm: batch.leaves[0]!.algorithm,
+    owner: p.owner ?? '',
+    docType: p.docType ?? '',
+    tags: [...(p.tags ?? [])],
+    ref: p.ref ?? '',
+  });
+  const sent = await client.sendTransaction({ ...p, module: NOTARY_MODULE, type: 'anchor', payload });
+  const receipts = pendingNotaryReceipts({
+    chainId: sent.built.tx.body.chainId,
+    batch,
+    txHash: sent.hash,
+    txRaw: sent.built.wire,
+  });
+  return { batch, sent, receipts };
+}
+
+/**
+ * Completes receipts as their blocks are decided (the anchor's block and the next), polling
+ * until every one is complete or `timeoutMs` (default 30 s) passes; returns what it has.
+ */
+export async function awaitNotaryReceipts(
+  client: PujiangClient,
+  receipts: readonly NotaryReceipt[],
+  options: RequestOptions & { timeoutMs?: number; pollIntervalMs?: number } = {},
+): Promise<NotaryReceipt[]> {
+  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  let current = [...receipts];
+  for (;;) {
+    current = await completeNotaryReceipts(client, current, options.signal ? { signal: options.signal } : {});
+    if (current.every((r) => r.status === 'complete') || Date.now() >= deadline) return current;
+    await new Promise((resolve) => setTimeout(resolve, options.pollIntervalMs ?? 250));
+  }
+}
+
+/** The anchor record of a root (hex), or null: who anchored it, when, and in which transaction. */
+export async function getAnchor(
+  client: PujiangClient,
+  root: Uint8Array | string,
+  options?: RequestOptions,
+): Promise<AnchorRecordJson | null> {
+  const hex = typeof root === 'string' ? root.toLowerCase() : bytesToHex(root);
+  const { result } = await client.query(NOTARY_MODULE, 'anchor', { root: hex }, options);
+  return (result as { anchor?: AnchorRecordJson | null })?.anchor ?? null;
+}

@@ -1,0 +1,87 @@
+import { type HashAlgorithm, hash, hashChildren, hashLeaf, type MerkleProof } from '@pujiang/crypto';
+import {
+  DOCUMENT_DIGESTS,
+  type DocumentDigest,
+  encodeNotaryLeaf,
+  MAX_BATCH_DIGESTS,
+  type NotaryLeaf,
+} from '@pujiang/protocol';
+import { hexToBytes } from '@pujiang/types';
+import { sdkError } from '../errors.js';
+
+/** A document to notarize: its digest (32 bytes, or hex) under SM3 or SHA-256. */
+export interface NotaryDocument {
+  algorithm: DocumentDigest;
+  digest: Uint8Array | string;
+}
+
+/** The digest of a document's content (which never leaves the client). */
+export function digestDocument(algorithm: DocumentDigest, content: Uint8Array): Uint8Array {
+  return hash(algorithm, content);
+}
+
+function leafOf(document: NotaryDocument, index: number): NotaryLeaf {
+  if (!DOCUMENT_DIGESTS.includes(document.algorithm))
+    throw sdkError('SDK_INVALID_ARGUMENT', `document ${index}: algorithm must be sm3 or sha256`, { index });
+  let digest: Uint8Array;
+  try {
+    digest = typeof document.digest === 'string' ? hexToBytes(document.digest) : document.digest;
+  } catch {
+    throw sdkError('SDK_INVALID_ARGUMENT', `document ${index}: digest is not hex`, { index });
+  }
+  if (!(digest instanceof Uint8Array) || digest.length !== 32)
+    throw sdkError('SDK_INVALID_ARGUMENT', `document ${index}: a digest is 32 bytes`, { index });
+  return { algorithm: document.algorithm, digest };
+}
+
+/**
+ * Up to 100,000 document digests under one Merkle root (RFC 6962 shape, under the chain's
+ * hash), so one `notary/anchor` transaction anchors them all. The tree is built once and
+ * kept, so every document's path costs only its ~17 sibling lookups.
+ */
+export class NotaryBatch {
+  readonly leaves: readonly NotaryLeaf[];
+  readonly root: Uint8Array;
+  /** levels[0] = leaf hashes, up to the root's level. */
+  private readonly levels: Uint8Array[][];
+
+  constructor(
+    readonly chainHash: HashAlgorithm,
+    documents: readonly NotaryDocument[],
+  ) {
+    if (documents.length < 1 || documents.length > MAX_BATCH_DIGESTS)
+      throw sdkError('SDK_INVALID_ARGUMENT', `a batch holds 1 to ${MAX_BATCH_DIGESTS} documents`, {
+        count: documents.length,
+      });
+    this.leaves = documents.map(leafOf);
+    let level = this.leaves.map((leaf) => hashLeaf(chainHash, encodeNotaryLeaf(leaf)));
+    this.levels = [level];
+    while (level.length > 1) {
+      const up: Uint8Array[] = [];
+      for (let i = 0; i + 1 < level.length; i += 2)
+        up.push(hashChildren(chainHash, level[i]!, level[i + 1]!));
+      if (level.length % 2 === 1) up.push(level[level.length - 1]!);
+      this.levels.push(up);
+      level = up;
+    }
+    this.root = level[0]!;
+  }
+
+  get size(): number {
+    return this.leaves.length;
+  }
+
+  /** The sibling hashes from document `index`'s leaf up to the root (what a receipt carries). */
+  path(index: number): MerkleProof {
+    if (!Number.isInteger(index) || index < 0 || index >= this.size)
+      throw sdkError('SDK_INVALID_ARGUMENT', `no document ${index} in a batch of ${this.size}`, { index });
+    const path: Uint8Array[] = [];
+    let i = index;
+    for (const level of this.levels.slice(0, -1)) {
+      const sibling = i ^ 1;
+      if (sibling < level.length) path.push(level[sibling]!);
+      i >>= 1;
+    }
+    return { leafIndex: index, treeSize: this.size, path };
+  }
+}

@@ -1,0 +1,149 @@
+import { encode } from '@pujiang/codec';
+import type { HashAlgorithm } from '@pujiang/crypto';
+import {
+  type BlockHeaderJson,
+  type CommitCertificateJson,
+  CreateAsset,
+  NOTARY_MODULE,
+  type ProvenQueryResponse,
+  RecordEvent,
+} from '@pujiang/protocol';
+import { hexToBytes } from '@pujiang/types';
+import type { PujiangClient, SendTransactionParameters, SendTransactionReturnType } from '../client.js';
+import { sdkError } from '../errors.js';
+import type { RequestOptions } from '../http.js';
+
+export type NotarySendParameters = Omit<SendTransactionParameters, 'module' | 'type' | 'payload'>;
+
+const digests = (list: readonly (Uint8Array | string)[] | undefined, field: string): Uint8Array[] =>
+  (list ?? []).map((d, i) => {
+    const bytes = typeof d === 'string' ? (/^[0-9a-fA-F]{64}$/.test(d) ? hexToBytes(d) : undefined) : d;
+    if (!(bytes instanceof Uint8Array) || bytes.length !== 32)
+      throw sdkError('SDK_INVALID_ARGUMENT', `${field}[${i}] is not a 32-byte digest`, { field, index: i });
+    return bytes;
+  });
+
+/** Registers a data asset owned by the sender; its lineage starts with a `created` event. */
+export function createAsset(
+  client: PujiangClient,
+  p: NotarySendParameters & {
+    asset: string;
+    assetType: string;
+    action?: string;
+    outputs?: readonly (Uint8Array | string)[];
+  },
+): Promise<SendTransactionReturnType> {
+  const payload = encode(CreateAsset, {
+    asset: p.asset,
+    assetType: p.assetType,
+    action: p.action ?? '',
+    outputs: digests(p.outputs, 'outputs'),
+  });
+  return client.sendTransaction({ ...p, module: NOTARY_MODULE, type: 'createAsset', payload });
+}
+
+/**
+ * Appends an event to an asset's lineage. `prev` is the asset's current head (the hash of its
+ * last event, from `getLineage` or the asset query); when omitted it is read from the node.
+ */
+export async function recordLineageEvent(
+  client: PujiangClient,
+  p: NotarySendParameters & {
+    asset: string;
+    eventType: string;
+    action?: string;
+    inputs?: readonly (Uint8Array | string)[];
+    outputs?: readonly (Uint8Array | string)[];
+    /** The new owner (`transferred`) or the party (`shared`, `unshared`), an address. */
+    to?: string;
+    prev?: string;
+  },
+): Promise<SendTransactionReturnType> {
+  let prev = p.prev;
+  if (prev === undefined) {
+    const { result } = await client.query(NOTARY_MODULE, 'asset', { asset: p.asset });
+    const head = (result as { asset?: { head?: unknown } | null })?.asset?.head;
+    if (typeof head !== 'string')
+      throw sdkError('SDK_INVALID_ARGUMENT', `no asset ${p.asset}`, { asset: p.asset });
+    prev = head;
+  }
+  if (!/^[0-9a-f]{64}$/.test(prev)) throw sdkError('SDK_INVALID_ARGUMENT', 'prev is a 32-byte hash (hex)');
+  if (p.to !== undefined && !/^[0-9a-f]{42}$/.test(p.to))
+    throw sdkError('SDK_INVALID_ARGUMENT', 'to is an address (42 lowercase hex digits)');
+  const payload = encode(RecordEvent, {
+    asset: p.asset,
+    eventType: p.eventType,
+    action: p.action ?? '',
+    inputs: digests(p.inputs, 'inputs'),
+    outputs: digests(p.outputs, 'outputs'),
+    to: p.to === undefined ? [] : [hexToBytes(p.to)],
+    prev: hexToBytes(prev),
+  });
+  return client.sendTransaction({ ...p, module: NOTARY_MODULE, type: 'recordEvent', payload });
+}
+
+export const LINEAGE_PROOF_FORMAT = 'pujiang-lineage-proof';
+
+/**
+ * An asset's lineage as a self-contained, versioned document: the proven `notary/lineage`
+ * query, and the header (with its commit certificate) whose state root the proofs lead to.
+ * `verifyLineageProof` checks it offline against pinned validators.
+ */
+export interface LineageProof {
+  format: typeof LINEAGE_PROOF_FORMAT;
+  version: 1;
+  chainId: string;
+  chainHash: HashAlgorithm;
+  asset: string;
+  header: BlockHeaderJson;
+  certificate: CommitCertificateJson;
+  query: ProvenQueryResponse;
+}
+
+/** Fetches an asset's whole lineage with proofs (at the latest header, or `height`) as a `LineageProof`. */
+export async function getLineageProof(
+  client: PujiangClient,
+  asset: string,
+  options: RequestOptions & { height?: number } = {},
+): Promise<LineageProof> {
+  const status = await client.getStatus(options);
+  const query = await client.queryProven(NOTARY_MODULE, 'lineage', { asset }, options);
+  const { header, certificate } = await client.getHeader(query.height, options);
+  return {
+    format: LINEAGE_PROOF_FORMAT,
+    version: 1,
+    chainId: status.chainId,
+    chainHash: status.chainHash,
+    asset,
+    header,
+    certificate,
+    query,
+  };
+}
+
+export interface NotarySearchParameters {
+  owner?: string;
+  type?: string;
+  /** Time range of anchoring or creation, ms since the epoch (inclusive). */
+  from?: number | bigint;
+  to?: number | bigint;
+  limit?: number;
+  /** The previous page's `next`. */
+  after?: string;
+}
+
+/** Node-side search (not proven: prove a hit with `getLineageProof` or a proven anchor query). */
+export async function searchNotary<T = unknown>(
+  client: PujiangClient,
+  what: 'assets' | 'anchors',
+  p: NotarySearchParameters = {},
+  options?: RequestOptions,
+): Promise<{ height: number; results: T[]; next: string | null }> {
+  const params: Record<string, string> = {};
+  for (const [k, v] of Object.entries(p)) if (v !== undefined) params[k] = String(v);
+  const { height, result } = await client.search(NOTARY_MODULE, what, params, options);
+  const r = result as { results?: unknown; next?: unknown };
+  if (!Array.isArray(r?.results))
+    throw sdkError('SDK_BAD_RESPONSE', 'a search answer lists results', { what });
+  return { height, results: r.results as T[], next: typeof r.next === 'string' ? r.next : null };
+}

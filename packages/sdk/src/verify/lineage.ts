@@ -1,0 +1,113 @@
+import { decode } from '@pujiang/codec';
+import {
+  AssetRecord,
+  assetRecordToJson,
+  assetStateKey,
+  eventStateKey,
+  LineageEvent,
+  type LineageEventJson,
+  type LineageJson,
+  lineageEventHash,
+  lineageEventToJson,
+  type ProvenQueryResponse,
+} from '@pujiang/protocol';
+import { bytesToHex, equalBytes, stableStringify } from '@pujiang/types';
+import { sdkError, VerificationError } from '../errors.js';
+import type { LineageProof } from '../notary/lineage.js';
+import { shapeProblem } from '../shapes.js';
+import { type CertifiedHeader, type TrustParameters, trustOf, verifyHeader } from './header.js';
+import { verifyProvenQuery } from './query.js';
+
+export interface VerifiedLineage {
+  readonly height: number;
+  readonly asset: LineageJson['asset'];
+  /** Every event, with its hash (the next one's `prev`), in order from `created`. */
+  readonly events: (LineageEventJson & { hash: string })[];
+}
+
+const ZERO: Uint8Array = new Uint8Array(32);
+
+/**
+ * Checks a proven `notary/lineage` answer for `asset` against a certified header: the asset
+ * record and every one of its events are proven state, each event sits at its sequence
+ * number and links to the hash of the one before (the first to zero), the last is the
+ * asset's head, and the answer is exactly what was proven. So a forged, reordered or
+ * missing event fails (`lineage-link`, `missing-read` or `result-mismatch`).
+ */
+export function verifyLineage(
+  response: ProvenQueryResponse,
+  header: CertifiedHeader,
+  asset: string,
+): VerifiedLineage {
+  const assetKey = assetStateKey(asset);
+  const { reads, result } = verifyProvenQuery(response, header, { requiredKeys: [assetKey] });
+  const recordBytes = reads.get(bytesToHex(assetKey));
+  const expected: LineageJson = { asset: null, events: [] };
+  const events: VerifiedLineage['events'] = [];
+  if (recordBytes !== undefined) {
+    const record = decode(AssetRecord, recordBytes);
+    expected.asset = assetRecordToJson(record);
+    let prev: Uint8Array = ZERO;
+    for (let seq = 0; seq < record.count; seq++) {
+      const key = eventStateKey(asset, seq);
+      if (!reads.has(bytesToHex(key)))
+        throw new VerificationError('missing-read', `event ${seq} of ${record.count} is not proven`, { seq });
+      const bytes = reads.get(bytesToHex(key));
+      if (bytes === undefined)
+        throw new VerificationError('lineage-link', `event ${seq} of ${record.count} is absent`, { seq });
+      const event = decode(LineageEvent, bytes);
+      if (event.seq !== seq || event.asset !== asset)
+        throw new VerificationError(
+          'lineage-link',
+          `event ${seq} is stored as ${event.asset} #${event.seq}`,
+          {
+            seq,
+          },
+        );
+      if (!equalBytes(event.prev, prev))
+        throw new VerificationError('lineage-link', `event ${seq} does not link to the event before it`, {
+          seq,
+        });
+      prev = lineageEventHash(header.chainHash, event);
+      const json = lineageEventToJson(event);
+      expected.events.push(json);
+      events.push({ ...json, hash: bytesToHex(prev) });
+    }
+    if (!equalBytes(prev, record.head))
+      throw new VerificationError('lineage-link', "the last event is not the asset's head", {
+        count: record.count,
+      });
+  }
+  if (stableStringify(result) !== stableStringify(expected))
+    throw new VerificationError('result-mismatch', 'the answer is not the proven lineage', { asset });
+  return { height: response.height, asset: expected.asset, events };
+}
+
+/** Parses a lineage proof (object or JSON text): one that is not is `SDK_DOCUMENT_MALFORMED`. */
+export function parseLineageProof(input: unknown): LineageProof {
+  let value = input;
+  if (typeof input === 'string') {
+    try {
+      value = JSON.parse(input);
+    } catch {
+      throw sdkError('SDK_DOCUMENT_MALFORMED', 'the lineage proof is not JSON');
+    }
+  }
+  const bad = shapeProblem('lineageProof', value);
+  if (bad !== undefined)
+    throw sdkError('SDK_DOCUMENT_MALFORMED', `not a version 1 lineage proof (field ${bad})`, { field: bad });
+  return value as LineageProof;
+}
+
+/** Verifies a `LineageProof` document offline against pinned validators (see `verifyLineage`). */
+export function verifyLineageProof(parameters: { proof: unknown; trust: TrustParameters }): VerifiedLineage {
+  const proof = parseLineageProof(parameters.proof);
+  const trust = trustOf(parameters.trust);
+  if (proof.chainId !== trust.chainId || proof.chainHash !== trust.chainHash)
+    throw new VerificationError('chain-id', `the proof is for chain ${proof.chainId}, not ${trust.chainId}`, {
+      expected: trust.chainId,
+      actual: proof.chainId,
+    });
+  const header = verifyHeader({ ...trust, header: proof.header, certificate: proof.certificate });
+  return verifyLineage(proof.query, header, proof.asset);
+}
