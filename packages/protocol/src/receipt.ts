@@ -46,13 +46,19 @@ export const RECEIPT_LIMITS = {
 export const MAX_EVENT_ATTRIBUTES = RECEIPT_LIMITS.attributes;
 export const MAX_RECEIPT_MESSAGE = RECEIPT_LIMITS.message;
 
+/** Node has `Buffer` (fast paths below); a browser does not, and gets the same bytes through the codec. */
+const HAS_BUFFER = typeof Buffer !== 'undefined';
+const utf8 = new TextEncoder();
+const utf8Length = (text: string): number =>
+  HAS_BUFFER ? Buffer.byteLength(text, 'utf8') : utf8.encode(text).length;
+
 /** The longest prefix of `text` whose UTF-8 encoding fits `maxBytes` (never splitting a character). */
 export function truncateUtf8(text: string, maxBytes: number): string {
-  if (Buffer.byteLength(text, 'utf8') <= maxBytes) return text;
+  if (utf8Length(text) <= maxBytes) return text;
   let out = '';
   let bytes = 0;
   for (const ch of text) {
-    const n = Buffer.byteLength(ch, 'utf8');
+    const n = utf8Length(ch);
     if (bytes + n > maxBytes) break;
     out += ch;
     bytes += n;
@@ -122,7 +128,7 @@ export function encodeReceiptWithCodec(receipt: Receipt): Uint8Array {
  * goes through the codec, which refuses it with a typed error.
  */
 export function encodeReceipt(receipt: Receipt): Uint8Array {
-  return encodeReceiptFast(receipt) ?? encodeReceiptWithCodec(receipt);
+  return (HAS_BUFFER ? encodeReceiptFast(receipt) : undefined) ?? encodeReceiptWithCodec(receipt);
 }
 
 const encodedString = (text: string, max: number): Buffer | undefined => {
