@@ -1,3 +1,5 @@
+import { bytesKey } from '#platform';
+
 /**
  * A size-bounded memo keyed by byte strings, least recently used evicted first. Used to
  * import or precompute each public key once: a chain sees the same few keys (validators,
@@ -9,7 +11,7 @@ export class BoundedCache<V> {
   constructor(private readonly capacity = 4096) {}
 
   getOrCreate(key: Uint8Array, create: () => V): V {
-    const id = Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('latin1');
+    const id = bytesKey(key);
     const hit = this.entries.get(id);
     if (hit !== undefined) {
       this.entries.delete(id); // re-insert: Map order is our recency order

@@ -1,4 +1,4 @@
-import { concatBytes } from '@pujiang/types';
+import { bytesToHex, concatBytes, hexToBytes } from '@pujiang/types';
 import { CryptoError } from './errors.js';
 
 /** Minimal DER (X.690) helpers for the few fixed structures we read and write. */
@@ -25,7 +25,7 @@ export const der = {
   },
   octetString: (bytes: Uint8Array) => derTlv(0x04, bytes),
   bitString: (bytes: Uint8Array) => derTlv(0x03, Uint8Array.of(0), bytes),
-  oid: (encoded: string) => derTlv(0x06, Uint8Array.from(Buffer.from(encoded, 'hex'))),
+  oid: (encoded: string) => derTlv(0x06, hexToBytes(encoded)),
   contextPrimitive: (n: number, bytes: Uint8Array) => derTlv(0x80 | n, bytes),
   /** [n] EXPLICIT (constructed context-specific) wrapping of already-encoded elements. */
   contextConstructed: (n: number, ...items: Uint8Array[]) => derTlv(0xa0 | n, ...items),
@@ -63,7 +63,7 @@ export function oidHex(dotted: string): string {
     for (let v = arc >> 7n; v > 0n; v >>= 7n) group.unshift(Number(v & 0x7fn) | 0x80);
     bytes.push(...group);
   }
-  return Buffer.from(bytes).toString('hex');
+  return bytesToHex(Uint8Array.from(bytes));
 }
 
 function badSignature(reason: string): CryptoError {

@@ -4,6 +4,10 @@ export type BytesErrorCode = 'BYTES_INVALID_HEX';
 
 const HEX_RE = /^(?:[0-9a-fA-F]{2})*$/;
 
+/** Node's Buffer (native hex), or undefined in a browser, where the plain loops below run. */
+const NodeBuffer = (globalThis as { Buffer?: typeof Buffer }).Buffer;
+const HEX_BYTES = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
 /** Parses hex (optionally `0x`-prefixed, either case); throws BYTES_INVALID_HEX otherwise. */
 export function hexToBytes(hex: string): Uint8Array {
   const body = hex.startsWith('0x') || hex.startsWith('0X') ? hex.slice(2) : hex;
@@ -12,12 +16,19 @@ export function hexToBytes(hex: string): Uint8Array {
       length: hex.length,
     });
   }
-  return new Uint8Array(Buffer.from(body, 'hex'));
+  if (NodeBuffer !== undefined) return new Uint8Array(NodeBuffer.from(body, 'hex'));
+  const out = new Uint8Array(body.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(body.slice(2 * i, 2 * i + 2), 16);
+  return out;
 }
 
 /** Lowercase hex without prefix. */
 export function bytesToHex(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+  if (NodeBuffer !== undefined)
+    return NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+  let hex = '';
+  for (const byte of bytes) hex += HEX_BYTES[byte];
+  return hex;
 }
 
 export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array {

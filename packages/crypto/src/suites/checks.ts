@@ -1,3 +1,4 @@
+import { bytesToHex } from '@pujiang/types';
 import { CryptoError } from '../errors.js';
 import type { SuiteId } from './suite.js';
 
@@ -31,5 +32,5 @@ export function invalidSecretKey(suite: SuiteId, reason: string): CryptoError {
 
 /** Big-endian bytes to bigint. */
 export function bytesToBigInt(bytes: Uint8Array): bigint {
-  return bytes.length === 0 ? 0n : BigInt(`0x${Buffer.from(bytes).toString('hex')}`);
+  return bytes.length === 0 ? 0n : BigInt(`0x${bytesToHex(bytes)}`);
 }

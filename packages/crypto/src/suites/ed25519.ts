@@ -1,118 +1,12 @@
-import { createPrivateKey, createPublicKey, type KeyObject, randomBytes, sign, verify } from 'node:crypto';
-import { concatBytes } from '@pujiang/types';
-import { BoundedCache } from '../bounded-cache.js';
-import { invalidPublicKey, requirePublicKeyLength, requireSecretKeyLength } from './checks.js';
-import type { SignatureSuite } from './suite.js';
+// The Ed25519 suite: the rule in ed25519-rules.ts, the implementation chosen by the
+// package's `#ed25519` import (node:crypto under Node, @noble/curves under `browser`).
 
-export const ED25519_SPKI_PREFIX = Uint8Array.from(Buffer.from('302a300506032b6570032100', 'hex'));
-export const ED25519_PKCS8_PREFIX = Uint8Array.from(Buffer.from('302e020100300506032b657004220420', 'hex'));
-
-/** Group order L = 2^252 + 27742317777372353535851937790883648493, little-endian. */
-const L_LE = Buffer.from('edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010', 'hex');
-
-/** True when the little-endian 32-byte scalar is < L (RFC 8032 section 5.1.7 step 1). */
-export function isCanonicalScalar(s: Uint8Array): boolean {
-  for (let i = 31; i >= 0; i--) {
-    if (s[i]! < L_LE[i]!) return true;
-    if (s[i]! > L_LE[i]!) return false;
-  }
-  return false; // equal to L
-}
-
-/**
- * True when a point encoding is canonical: y < p = 2^255 - 19 (RFC 8032 section 5.1.3
- * step 1), and not x = 0 with the sign bit set (step 4). The points with x = 0 are y = 1
- * and y = p - 1, so the two refused sign-bit forms are 01 00..00 80 and ec ff..ff ff.
- */
-export function isCanonicalPointEncoding(p: Uint8Array): boolean {
-  const hex = Buffer.from(p).toString('hex');
-  if (hex === X_ZERO_WITH_SIGN[0] || hex === X_ZERO_WITH_SIGN[1]) return false;
-  if ((p[31]! & 0x7f) !== 0x7f) return true;
-  for (let i = 30; i >= 1; i--) if (p[i] !== 0xff) return true;
-  return p[0]! < 0xed;
-}
-
-const X_ZERO_WITH_SIGN = [`01${'00'.repeat(30)}80`, `ec${'ff'.repeat(31)}`];
-
-/**
- * The canonical encodings of the 8 points of small order (libsodium refuses the same).
- * Such a key verifies signatures nobody made (with R of small order and S = 0), so an
- * account or validator with one could be impersonated; we refuse them as public keys.
- */
-export const SMALL_ORDER_ENCODINGS: readonly string[] = [
-  `01${'00'.repeat(31)}`,
-  `ec${'ff'.repeat(30)}7f`,
-  '00'.repeat(32),
-  `${'00'.repeat(31)}80`,
-  '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05',
-  '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85',
-  'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a',
-  'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa',
-];
-const smallOrder = new Set(SMALL_ORDER_ENCODINGS);
-
-export function isSmallOrderEncoding(p: Uint8Array): boolean {
-  return smallOrder.has(Buffer.from(p).toString('hex'));
-}
-
-const publicKeys = new BoundedCache<KeyObject | null>();
-const secretKeys = new BoundedCache<KeyObject>(256);
-
-function importPublicKey(publicKey: Uint8Array): KeyObject | null {
-  return publicKeys.getOrCreate(publicKey, () => {
-    if (!isCanonicalPointEncoding(publicKey) || isSmallOrderEncoding(publicKey)) return null;
-    try {
-      return createPublicKey({
-        key: Buffer.from(concatBytes(ED25519_SPKI_PREFIX, publicKey)),
-        format: 'der',
-        type: 'spki',
-      });
-    } catch {
-      return null;
-    }
-  });
-}
-
-function importSecretKey(seed: Uint8Array): KeyObject {
-  return secretKeys.getOrCreate(seed, () =>
-    createPrivateKey({
-      key: Buffer.from(concatBytes(ED25519_PKCS8_PREFIX, seed)),
-      format: 'der',
-      type: 'pkcs8',
-    }),
-  );
-}
-
-/**
- * Ed25519 (RFC 8032) through node:crypto (OpenSSL). The verification rule is pinned to
- * strict RFC 8032, cofactorless: S must be < L, A and R must be canonical encodings of
- * curve points (y < p, no x = 0 with the sign bit), and [S]B = R + [k]A must hold exactly.
- * In addition, public keys of small order are refused. We check S and the encodings
- * ourselves before calling OpenSSL, so the rule does not depend on its version.
- */
-export const ed25519: SignatureSuite = {
-  id: 'ed25519',
-  code: 1,
-  publicKeyLength: 32,
-  secretKeyLength: 32,
-  signatureLength: 64,
-  generateSecretKey: () => new Uint8Array(randomBytes(32)),
-  publicKeyFromSecretKey(secretKey) {
-    requireSecretKeyLength('ed25519', secretKey, 32);
-    const spki = createPublicKey(importSecretKey(secretKey)).export({ type: 'spki', format: 'der' });
-    return new Uint8Array(spki.subarray(spki.length - 32));
-  },
-  sign(secretKey, message) {
-    requireSecretKeyLength('ed25519', secretKey, 32);
-    return new Uint8Array(sign(null, message, importSecretKey(secretKey)));
-  },
-  verify(publicKey, message, signature) {
-    requirePublicKeyLength('ed25519', publicKey, 32);
-    const key = importPublicKey(publicKey);
-    if (key === null) throw invalidPublicKey('ed25519', 'not a canonical encoding of a point of large order');
-    if (signature.length !== 64) return false;
-    if (!isCanonicalScalar(signature.subarray(32)) || !isCanonicalPointEncoding(signature.subarray(0, 32)))
-      return false;
-    return verify(null, message, key, signature);
-  },
-};
+export { ed25519 } from '#ed25519';
+export {
+  ED25519_PKCS8_PREFIX,
+  ED25519_SPKI_PREFIX,
+  isCanonicalPointEncoding,
+  isCanonicalScalar,
+  isSmallOrderEncoding,
+  SMALL_ORDER_ENCODINGS,
+} from './ed25519-rules.js';

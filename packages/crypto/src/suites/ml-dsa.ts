@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { ml_dsa44, ml_dsa65 } from '@noble/post-quantum/ml-dsa.js';
+import { randomBytes } from '#platform';
 import { BoundedCache } from '../bounded-cache.js';
 import { CryptoError } from '../errors.js';
 import { requirePublicKeyLength, requireSecretKeyLength } from './checks.js';
@@ -44,7 +44,7 @@ function mlDsaSuite(id: SuiteId, code: number, impl: MlDsa): SignatureSuite {
     publicKeyLength: impl.lengths.publicKey!,
     secretKeyLength: 32,
     signatureLength: impl.lengths.signature!,
-    generateSecretKey: () => new Uint8Array(randomBytes(32)),
+    generateSecretKey: () => randomBytes(32),
     publicKeyFromSecretKey: (seed) => keysOf(seed).publicKey,
     sign(seed, message, options) {
       const context = contextOf(id, options);

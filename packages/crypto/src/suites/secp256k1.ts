@@ -1,4 +1,5 @@
 import { secp256k1 as curve } from '@noble/curves/secp256k1.js';
+import { bytesKey } from '#platform';
 import {
   invalidPublicKey,
   invalidSecretKey,
@@ -11,7 +12,7 @@ type Point = InstanceType<typeof curve.Point>;
 const parsedKeys = new Map<string, Point | null>();
 
 function parsePublicKey(publicKey: Uint8Array): Point | null {
-  const id = Buffer.from(publicKey).toString('latin1');
+  const id = bytesKey(publicKey);
   let point = parsedKeys.get(id);
   if (point === undefined) {
     try {

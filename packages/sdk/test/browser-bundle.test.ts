@@ -1,0 +1,398 @@
+import assert from 'node:assert/strict';
+import { webcrypto } from 'node:crypto';
+import { before, describe, it } from 'node:test';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import vm from 'node:vm';
+import type { CommitCertificate } from '@pujiang/consensus';
+import { voteSignBytes } from '@pujiang/consensus';
+import {
+  generateKeyPair,
+  type HashAlgorithm,
+  merkleProof,
+  merkleRoot,
+  type SuiteId,
+  sign,
+} from '@pujiang/crypto';
+import {
+  type BlockHeader,
+  balanceStateKey,
+  blockHash,
+  certificateToJson,
+  type GenesisJson,
+  genesisToJson,
+  type HeaderResponse,
+  headerToJson,
+  merkleProofToJson,
+  type ProvenQueryResponse,
+  type StateResponse,
+  type TxResponse,
+  txToJson,
+} from '@pujiang/protocol';
+import { build, type Plugin } from 'esbuild';
+import { addressOf, buildTransfer } from '../src/index.js';
+import * as nodeVerify from '../src/verify/index.js';
+import { CHAIN_ID, clone, headerResponse, makeChain, makeGenesis } from './fixtures.js';
+
+/**
+ * `@pujiang/sdk/verify` in a browser: the entry is bundled with esbuild for the browser
+ * (so `@pujiang/crypto` resolves to its `browser` files: @noble/hashes, @noble/curves,
+ * sm-crypto-v2, Web Crypto), and the bundle runs in a `node:vm` context holding only what a
+ * page has (no Buffer, process or require). Real certified headers and committed
+ * transactions of an Ed25519/SHA-256 chain, an SM2/SM3 chain and a post-quantum (ML-DSA and
+ * hybrid) chain must verify there with the same answers as in Node, and tampering must fail
+ * with the same check.
+ */
+
+const ENTRY = fileURLToPath(new URL('../src/verify/index.js', import.meta.url));
+
+/**
+ * `@pujiang/consensus`'s index re-exports its driver (WAL and signer files: node:fs,
+ * node:path, node:zlib, node:crypto) and its simulator, which verification never calls. A
+ * bundler still has to resolve their imports, so for those files alone node:* is left
+ * external and side-effect free: esbuild then drops them as unused, and the test below
+ * checks that none is left. A node:* import from any other file fails the build.
+ */
+const UNUSED_NODE_FILES = /[\\/]consensus[\\/]dist[\\/]src[\\/](?:driver|sim)[\\/]/;
+
+function unusedNodeBuiltins(skipped: Set<string>): Plugin {
+  return {
+    name: 'unused-node-builtins',
+    setup(b) {
+      b.onResolve({ filter: /^node:/ }, (args) => {
+        if (!UNUSED_NODE_FILES.test(args.importer)) return undefined;
+        skipped.add(args.path);
+        return { path: args.path, external: true, sideEffects: false };
+      });
+    },
+  };
+}
+
+/** A context with a browser's globals only. TextEncoder answers in the context's own Uint8Array, as a page's does. */
+function browserContext(): vm.Context {
+  const context = vm.createContext({
+    crypto: webcrypto,
+    atob,
+    btoa,
+    console,
+    TextDecoder,
+    encodeUtf8: (text: string) => new TextEncoder().encode(text),
+  });
+  vm.runInContext(
+    `{
+      const encodeUtf8 = globalThis.encodeUtf8;
+      delete globalThis.encodeUtf8;
+      globalThis.TextEncoder = class TextEncoder {
+        get encoding() { return 'utf-8'; }
+        encode(text = '') { return new Uint8Array(encodeUtf8(String(text))); }
+      };
+    }`,
+    context,
+  );
+  return context;
+}
+
+/** The API answers for one certified block of a chain, as JSON: what a browser gets from a node. */
+interface ChainAnswers {
+  genesis: GenesisJson;
+  header: HeaderResponse;
+  tx: TxResponse;
+  state?: StateResponse;
+  balance?: { query: ProvenQueryResponse; address: string };
+}
+
+const filled = (n: number, byte: number) => new Uint8Array(n).fill(byte);
+
+/**
+ * Block 3 of a chain of `chainHash` whose validators have `suites`, certified by all of
+ * them, with two transfers. (The fixtures' `makeChain` is bound to SM3, so the SHA-256 and
+ * post-quantum chains are made here with the same helpers.)
+ */
+function smallChain(chainHash: HashAlgorithm, suites: readonly SuiteId[]): ChainAnswers {
+  const validators = suites.map((s) => generateKeyPair(s));
+  const genesis = { ...makeGenesis(validators), chainHash, acceptedSuites: [...new Set(suites)] };
+  const alice = generateKeyPair(suites[0]!);
+  const bob = generateKeyPair('ed25519');
+  const txs = [0, 1].map((nonce) =>
+    buildTransfer({
+      chainId: CHAIN_ID,
+      chainHash,
+      key: alice,
+      nonce,
+      expiresAtHeight: 100,
+      to: addressOf(chainHash, bob),
+      amount: 1 + nonce,
+    }),
+  );
+  const wires = txs.map((t) => t.wire);
+  const header: BlockHeader = {
+    version: 1,
+    chainId: CHAIN_ID,
+    height: 3n,
+    time: 1_700_000_000_000n,
+    previousHash: filled(32, 3),
+    txRoot: merkleRoot(chainHash, wires),
+    txCount: wires.length,
+    stateRoot: filled(32, 5),
+    resultsRoot: filled(32, 6),
+    proposer: filled(21, 1),
+  };
+  const value = blockHash(chainHash, header);
+  const certificate: CommitCertificate = {
+    height: 3,
+    round: 0,
+    value,
+    precommits: validators.map((v, validator) => {
+      const message = { type: 'precommit' as const, height: 3, round: 0, value, validator };
+      return { message, signature: sign(v.secretKey, voteSignBytes(CHAIN_ID, message)).bytes };
+    }),
+  };
+  const index = 1;
+  return {
+    genesis: genesisToJson(genesis),
+    header: { hash: value, header: headerToJson(header), certificate: certificateToJson(certificate) },
+    tx: {
+      hash: txs[index]!.hash,
+      status: 'committed',
+      tx: txToJson(txs[index]!.tx),
+      raw: txs[index]!.hex,
+      height: 3,
+      index,
+      proof: { tx: merkleProofToJson(merkleProof(chainHash, wires, index)), receipt: null },
+    },
+  };
+}
+
+/**
+ * The verify entry's exports: the bundle's (from the browser context, untyped) or Node's.
+ * The checks below run on both, so each is a self-contained function of this API (its
+ * source is what runs in the context).
+ */
+type VerifyApi = any;
+
+function verifyAll(V: VerifyApi, input: ChainAnswers) {
+  const genesis = V.parseGenesis(input.genesis);
+  const header = V.verifyHeader({ genesis, ...input.header, height: Number(input.header.header.height) });
+  const tx = V.verifyTransaction(input.tx, header);
+  const out: Record<string, unknown> = {
+    chainHash: header.chainHash,
+    height: header.height,
+    hash: header.hash,
+    tx: { hash: tx.hash, height: tx.height, index: tx.index, rawLength: tx.raw.length },
+  };
+  if (input.state) {
+    const read = V.verifyStateRead(input.state, header);
+    out.state = {
+      keyLength: read.key.length,
+      valueLength: read.value === undefined ? -1 : read.value.length,
+    };
+  }
+  if (input.balance) {
+    const b = V.verifyBalanceQuery(input.balance.query, header, input.balance.address);
+    out.balance = String(b.balance);
+  }
+  return out;
+}
+
+function failureOf(V: VerifyApi, input: ChainAnswers) {
+  try {
+    const header = V.verifyHeader({ genesis: V.parseGenesis(input.genesis), ...input.header });
+    V.verifyTransaction(input.tx, header);
+    return { threw: false };
+  } catch (error) {
+    const e = error as { name: string; code: string; check: string; details: { check?: string } };
+    return {
+      threw: true,
+      verificationError: error instanceof V.VerificationError,
+      name: e.name,
+      code: e.code,
+      check: e.check,
+      detailsCheck: e.details?.check,
+    };
+  }
+}
+
+const flipHexDigit = (hex: string, at: number) =>
+  hex.slice(0, at) + (Number.parseInt(hex[at]!, 16) ^ 1).toString(16) + hex.slice(at + 1);
+
+/** Ways to tamper with a chain's answers, and the check each must fail. */
+const TAMPERINGS: { what: string; check: string; tamper(a: ChainAnswers): void }[] = [
+  {
+    what: 'a header field changed (the certificate commits to another header)',
+    check: 'header-hash',
+    tamper: (a) => {
+      a.header.header.time = String(BigInt(a.header.header.time) + 1n);
+      delete (a.header as { hash?: string }).hash;
+    },
+  },
+  {
+    what: "the first precommit's signature with its first bit flipped",
+    check: 'certificate',
+    tamper: (a) => {
+      const p = a.header.certificate.precommits[0]!;
+      p.signature = flipHexDigit(p.signature, 0);
+    },
+  },
+  {
+    what: "the last precommit's signature with its last bit flipped",
+    check: 'certificate',
+    tamper: (a) => {
+      const p = a.header.certificate.precommits.at(-1)!;
+      p.signature = flipHexDigit(p.signature, p.signature.length - 1);
+    },
+  },
+  {
+    what: 'the transaction bytes changed',
+    check: 'tx-hash',
+    tamper: (a) => {
+      a.tx.raw = flipHexDigit(a.tx.raw, a.tx.raw.length - 1);
+    },
+  },
+];
+
+describe('@pujiang/sdk/verify in a browser', () => {
+  let bundle: string;
+  let skipped: Set<string>;
+  let context: vm.Context;
+  const chains: Record<string, ChainAnswers> = {};
+
+  /** Runs `check` on the bundle's exports in the browser context; arguments and result cross as JSON. */
+  function inBrowser(check: (V: VerifyApi, input: ChainAnswers) => unknown, input: ChainAnswers): unknown {
+    context.input = JSON.stringify(input);
+    const json = vm.runInContext(
+      `JSON.stringify((${check.toString()})(PujiangVerify, JSON.parse(input)))`,
+      context,
+    );
+    return JSON.parse(json as string);
+  }
+
+  /** The same check in Node on the verify entry, through JSON as well. */
+  function inNode(check: (V: VerifyApi, input: ChainAnswers) => unknown, input: ChainAnswers): unknown {
+    return JSON.parse(JSON.stringify(check(nodeVerify, clone(input))));
+  }
+
+  before(async () => {
+    skipped = new Set();
+    const result = await build({
+      entryPoints: [ENTRY],
+      bundle: true,
+      platform: 'browser',
+      conditions: ['browser'],
+      format: 'iife',
+      globalName: 'PujiangVerify',
+      write: false,
+      logLevel: 'silent',
+      plugins: [unusedNodeBuiltins(skipped)],
+    });
+    bundle = result.outputFiles[0]!.text;
+    context = browserContext();
+    vm.runInContext(bundle, context, { filename: 'pujiang-verify.browser.js' });
+
+    const sm2 = makeChain(['sm2', 'sm2', 'sm2', 'sm2']);
+    chains['Ed25519 validators, SHA-256 chain'] = smallChain('sha256', [
+      'ed25519',
+      'ed25519',
+      'ed25519',
+      'ed25519',
+    ]);
+    chains['SM2 validators, SM3 chain'] = {
+      genesis: genesisToJson(sm2.genesis),
+      header: headerResponse(sm2.header5, sm2.cert5),
+      tx: sm2.txResponse(1),
+      state: sm2.stateResponse(balanceStateKey(sm2.aliceAddress)),
+      balance: { query: sm2.balanceQuery(sm2.aliceAddress), address: sm2.aliceAddress },
+    };
+    chains['ML-DSA and hybrid validators, SHA-256 chain'] = smallChain('sha256', [
+      'ed25519+ml-dsa-44',
+      'ml-dsa-65',
+      'sm2+ml-dsa-65',
+      'ml-dsa-44',
+    ]);
+  });
+
+  it('is the package export @pujiang/sdk/verify', () => {
+    assert.equal(import.meta.resolve('@pujiang/sdk/verify'), pathToFileURL(ENTRY).href);
+  });
+
+  it('bundles for the browser with no node: import or require left', () => {
+    assert.doesNotMatch(bundle, /(?:from|import|require)\s*\(?\s*["']node:/);
+    assert.doesNotMatch(bundle, /["']node:[a-z_/]+["']/);
+    // Only the consensus driver's and simulator's builtins were set aside (and then dropped).
+    for (const path of skipped) assert.match(path, /^node:(?:fs|path|zlib|crypto)$/);
+  });
+
+  it('runs where there is no Buffer, process or require', () => {
+    const globals = vm.runInContext(
+      'JSON.stringify([typeof Buffer, typeof process, typeof require, typeof module, typeof setImmediate, typeof PujiangVerify.verifyHeader])',
+      context,
+    );
+    assert.deepEqual(JSON.parse(globals as string), [
+      'undefined',
+      'undefined',
+      'undefined',
+      'undefined',
+      'undefined',
+      'function',
+    ]);
+  });
+
+  it('verifies a receipt against the next header (SM2/SM3 chain) as Node does', () => {
+    const sm2 = makeChain(['sm2', 'sm2', 'sm2', 'sm2']);
+    const input = {
+      genesis: genesisToJson(sm2.genesis),
+      header: headerResponse(sm2.header5, sm2.cert5),
+      next: headerResponse(sm2.header6, sm2.cert6),
+      tx: sm2.txResponse(1),
+    };
+    const check = (V: VerifyApi, a: typeof input) => {
+      const genesis = V.parseGenesis(a.genesis);
+      const tx = V.verifyTransaction(
+        a.tx,
+        V.verifyHeader({ genesis, ...a.header }),
+        V.verifyHeader({ genesis, ...a.next }),
+      );
+      return { hash: tx.hash, receipt: tx.receipt.txHash };
+    };
+    context.input = JSON.stringify(input);
+    const json = vm.runInContext(
+      `JSON.stringify((${check.toString()})(PujiangVerify, JSON.parse(input)))`,
+      context,
+    );
+    const fromBrowser = JSON.parse(json as string);
+    assert.deepEqual(fromBrowser, { hash: input.tx.hash, receipt: input.tx.hash });
+    assert.deepEqual(fromBrowser, check(nodeVerify, clone(input)));
+  });
+
+  for (const name of [
+    'Ed25519 validators, SHA-256 chain',
+    'SM2 validators, SM3 chain',
+    'ML-DSA and hybrid validators, SHA-256 chain',
+  ]) {
+    describe(name, () => {
+      it('verifies the certified header and the committed transaction as Node does', () => {
+        const input = chains[name]!;
+        const fromBrowser = inBrowser(verifyAll, input) as Record<string, unknown>;
+        assert.deepEqual(fromBrowser, inNode(verifyAll, input));
+        assert.equal(fromBrowser.hash, input.header.hash);
+        assert.equal((fromBrowser.tx as { hash: string }).hash, input.tx.hash);
+        if (input.balance) assert.equal(fromBrowser.balance, '1000');
+      });
+
+      for (const t of TAMPERINGS) {
+        it(`fails ${t.check} on ${t.what}`, () => {
+          const input = clone(chains[name]!);
+          t.tamper(input);
+          const failure = inBrowser(failureOf, input);
+          assert.deepEqual(failure, {
+            threw: true,
+            verificationError: true,
+            name: 'VerificationError',
+            code: 'SDK_VERIFICATION_FAILED',
+            check: t.check,
+            detailsCheck: t.check,
+          });
+          assert.deepEqual(inNode(failureOf, input), failure);
+        });
+      }
+    });
+  }
+});
