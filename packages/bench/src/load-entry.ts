@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { deriveAddress, keyPairFromSecretKey } from '@pujiang/crypto';
-import type { AccountResponse, StatusResponse } from '@pujiang/protocol';
+import type { AccountResponse, StatusResponse, TxResponse } from '@pujiang/protocol';
 import { bytesToHex, hexToBytes } from '@pujiang/types';
 import { BlockWatcher } from './block-watcher.js';
 import type { LoadMessage, LoadPlan, LoadResult } from './load-plan.js';
 import { presign } from './presign.js';
-import { committedBetween, summarizeLatency } from './stats.js';
+import { committedBefore, committedBetween, summarizeLatency } from './stats.js';
 import { Submitters } from './submitters.js';
 
 /**
@@ -33,6 +33,30 @@ async function nextNonces(addresses: readonly string[]): Promise<string[]> {
     out.push(...accounts.map((a) => a.pendingNonce));
   }
   return out;
+}
+
+/**
+ * Receipt codes of `count` of the transactions sent, spread evenly over them: a check that
+ * what was counted from blocks succeeded, where per-transaction messages are not watched.
+ */
+async function sampleReceipts(hashes: readonly string[], sent: (i: number) => boolean, count: number) {
+  const all = hashes.flatMap((hash, i) => (sent(i) ? [hash] : []));
+  const picked = Array.from(
+    { length: Math.min(count, all.length) },
+    (_, k) => all[Math.floor((k * all.length) / Math.min(count, all.length))]!,
+  );
+  const codes: Record<string, number> = {};
+  for (let i = 0; i < picked.length; i += 16) {
+    const page = picked.slice(i, i + 16).map(async (hash) => {
+      const res = await fetch(new URL(`/v1/txs/${hash}`, apiUrl));
+      if (res.status === 404) return 'NOT_COMMITTED';
+      if (!res.ok) throw new Error(`GET /v1/txs: HTTP ${res.status} ${await res.text()}`);
+      const tx = (await res.json()) as TxResponse;
+      return tx.status === 'committed' ? (tx.receipt?.code ?? 'NO_RECEIPT') : 'NOT_COMMITTED';
+    });
+    for (const code of await Promise.all(page)) codes[code] = (codes[code] ?? 0) + 1;
+  }
+  return codes;
 }
 
 /** Counters taken at the window's edges. */
@@ -69,6 +93,7 @@ async function main(): Promise<void> {
     suite: plan.suite,
     chainId: plan.chainId,
     chainHash: status.chainHash,
+    message: plan.message ?? 'transfer',
     senders: plan.senders.map((secretKey, i) => ({
       secretKey,
       firstNonce: nonces[i]!,
@@ -116,6 +141,13 @@ async function main(): Promise<void> {
   watcher.close();
   submitter.close();
   if (watcher.failure) throw watcher.failure;
+  const sampled = plan.sampleReceipts
+    ? await sampleReceipts(
+        signed.hashes,
+        (i) => !Number.isNaN(submitter.sentAt(i) ?? Number.NaN),
+        plan.sampleReceipts,
+      )
+    : undefined;
 
   const windowSeconds = (windowEnd - windowStart) / 1000;
   const latencyMs = summarizeLatency(latencies);
@@ -126,9 +158,14 @@ async function main(): Promise<void> {
     admitted: submitter.admitted,
     refused: Object.fromEntries(submitter.refused),
     committed: committedBetween(watcher.blocks, windowStart, windowEnd),
+    committedBefore: {
+      start: committedBefore(watcher.blocks, windowStart),
+      end: committedBefore(watcher.blocks, windowEnd),
+    },
     ...(latencyMs ? { latencyMs } : {}),
     failedReceipts,
     undrained: Math.max(0, submitter.admitted - watcher.committed),
+    ...(sampled ? { sampledReceipts: sampled } : {}),
     cpuCores: grown.cpuMs / 1000 / windowSeconds,
   };
   say({ type: 'result', result });

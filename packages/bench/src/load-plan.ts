@@ -1,4 +1,5 @@
 import type { SuiteId } from '@pujiang/crypto';
+import type { TxMessage } from './payloads.js';
 
 /**
  * The contract between the orchestrator and one load-generator process: the plan goes in
@@ -14,6 +15,8 @@ export interface LoadPlan {
   readonly suite: SuiteId;
   /** Secret keys (hex) of accounts funded at genesis; each sends to the next one. */
   readonly senders: readonly string[];
+  /** What each transaction carries (default: a transfer to the next sender). */
+  readonly message?: TxMessage;
   /** Offered submissions per second (first tries and retries together). */
   readonly rate: number;
   /** Seconds of offering; the first `warmupSeconds` are not measured. */
@@ -26,6 +29,8 @@ export interface LoadPlan {
   readonly maxInFlight: number;
   /** After offering stops, at most this long to get every admitted transaction committed. */
   readonly drainSeconds: number;
+  /** After the drain, look up this many of the sent transactions (spread evenly) and report their receipt codes. */
+  readonly sampleReceipts?: number;
 }
 
 export interface LatencySummary {
@@ -45,12 +50,16 @@ export interface LoadResult {
   readonly refused: Readonly<Record<string, number>>;
   /** Committed transactions between the first and the last block that arrived in the window. */
   readonly committed: { readonly txs: number; readonly blocks: number; readonly seconds: number };
+  /** This run's transactions in blocks that arrived before the window started and before it ended. */
+  readonly committedBefore: { readonly start: number; readonly end: number };
   /** Commit latency in ms of transactions sent in the window (only when watching transactions). */
   readonly latencyMs?: LatencySummary;
   /** Receipt codes of our committed transactions other than OK (only when watching transactions). */
   readonly failedReceipts: Readonly<Record<string, number>>;
   /** Admitted transactions not seen committed when the drain ended. */
   readonly undrained: number;
+  /** Receipt codes of the sampled transactions (`sampleReceipts`); NOT_COMMITTED for those not in a block. */
+  readonly sampledReceipts?: Readonly<Record<string, number>>;
   /** CPU the load generator used during the window, in cores. */
   readonly cpuCores: number;
 }

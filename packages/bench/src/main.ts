@@ -5,7 +5,8 @@ import { isSuiteId, type SuiteId } from '@pujiang/crypto';
 import { runConsensusBench } from './consensus-bench.js';
 import { runCryptoBench } from './crypto-bench.js';
 import { runNetworkBench } from './network-bench.js';
-import { runNodeBench } from './node-bench.js';
+import { runNodeBench, verifyLimitName } from './node-bench.js';
+import { runNotaryBench } from './notary-bench.js';
 import type { BenchRecord } from './record.js';
 
 const { values } = parseArgs({
@@ -13,16 +14,16 @@ const { values } = parseArgs({
     quick: { type: 'boolean' },
     out: { type: 'string' },
     group: { type: 'string', multiple: true },
-    // Limits the crypto, node and network groups to these suites (network: Ed25519 only by default).
+    // Limits the crypto, node and network groups to these suites (network: Ed25519 only by default; notary: always Ed25519).
     suite: { type: 'string', multiple: true },
-    // Directory for CPU profiles of the node process (node group) and of one validator (network group); their top functions are printed.
+    // Directory for CPU profiles of the node process (node, notary groups) and of one validator (network group); their top functions are printed.
     profile: { type: 'string' },
     // Verification threads per validator in the network group (0: one per core).
     'verify-workers': { type: 'string' },
   },
 });
 const quick = values.quick === true;
-const groups = new Set(values.group ?? ['crypto', 'consensus', 'node', 'network']);
+const groups = new Set(values.group ?? ['crypto', 'consensus', 'node', 'notary', 'network']);
 const verifyWorkers = values['verify-workers'] === undefined ? undefined : Number(values['verify-workers']);
 if (
   verifyWorkers !== undefined &&
@@ -49,6 +50,13 @@ const profile = values.profile ? { profileDir: values.profile } : {};
 if (groups.has('crypto')) records.push(...(await runCryptoBench({ ms: quick ? 500 : 1500, ...only })));
 if (groups.has('consensus')) records.push(...runConsensusBench({ quick }));
 if (groups.has('node')) records.push(...(await runNodeBench({ quick, ...only, ...profile })));
+if (groups.has('notary')) {
+  // The node group's Ed25519 verify limit, if it ran: the single-digest figure is compared with it.
+  const limit = records.find((r) => r.group === 'node' && r.name === verifyLimitName('ed25519'));
+  records.push(
+    ...(await runNotaryBench({ quick, ...profile, ...(limit ? { verifyLimit: limit.value } : {}) })),
+  );
+}
 if (groups.has('network'))
   records.push(
     ...(await runNetworkBench({

@@ -1,17 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SuiteId } from '@pujiang/crypto';
 import { formatProfiles, freshProfileDir, summarizeProfiles } from './cpu-profile.js';
-import { type BenchChain, prepareChain } from './node-home.js';
-import {
-  describePhase,
-  type PhaseOutcome,
-  type PhaseTiming,
-  perSecond,
-  runPhase,
-  spawnNode,
-} from './phase.js';
+import { type BenchChain, withBenchNode } from './node-home.js';
+import { describePhase, type PhaseOutcome, type PhaseTiming, perSecond, runPhase } from './phase.js';
 import type { BenchRecord } from './record.js';
 import { verifyLimit } from './verify-limit.js';
 
@@ -25,21 +16,21 @@ export interface NodeBenchOptions {
 /** The single-validator target of the throughput issue (Ed25519, 2 cores). */
 const TARGET_TX_PER_S = 15_000;
 /** Offered load of the saturation run, as a multiple of the verify limit: the node verifies every transaction, so it cannot commit more. */
-const OVERLOAD = 1.25;
+export const OVERLOAD = 1.25;
 /** The latency run offers this fraction of the throughput found at saturation. */
 const LATENCY_LOAD = 0.7;
 /**
  * Senders funded at genesis: enough that per-sender mempool limits never bind. SM2 keys are
  * fewer because each costs every verification worker a precomputed table (~20 ms) when first seen.
  */
-const SENDERS: Partial<Record<SuiteId, number>> = { ed25519: 500, sm2: 64 };
+export const SENDERS: Partial<Record<SuiteId, number>> = { ed25519: 500, sm2: 64 };
 /**
  * Requests in flight: at saturation a few are enough to keep the node busy (more only make
  * admission compete harder with commits); below it, more, so that a block commit stalling
  * the node's event loop does not also hold back the open-loop schedule.
  */
-const IN_FLIGHT = { saturation: 4, latency: 16 } as const;
-const CLIENT = { maxBatch: 2_000, drainSeconds: 30 } as const;
+export const IN_FLIGHT = { saturation: 4, latency: 16 } as const;
+export const CLIENT = { maxBatch: 2_000, drainSeconds: 30 } as const;
 
 /** Blocks under load come every ~0.5-1 s with uneven sizes, so a window needs many of them. */
 const PHASES = {
@@ -54,21 +45,20 @@ interface SuiteOutcome {
   readonly latency?: PhaseOutcome;
 }
 
+/** The name of the verify-limit figure the node group records for `suite`. */
+export const verifyLimitName = (suite: SuiteId) => `${suite} verify limit (pool)`;
+
 /** Starts the node in its own process on a fresh home, runs the two phases, stops it. */
 async function measureSuite(suite: SuiteId, o: NodeBenchOptions): Promise<SuiteOutcome> {
   const phases = o.quick ? PHASES.quick : PHASES.full;
   // Measured before the node starts, so both figures come from the same otherwise idle machine.
   const limit = await verifyLimit(suite, o.quick ? 1000 : 2000);
-  const dir = mkdtempSync(join(tmpdir(), `pujiang-bench-${suite}-`));
   const profileDir = freshProfileDir(o.profileDir, suite);
-  try {
-    const chain = prepareChain(join(dir, 'home'), suite, SENDERS[suite] ?? 64);
-    const node = spawnNode(chain.home, profileDir);
-    let saturation: PhaseOutcome;
-    let latency: PhaseOutcome | undefined;
-    try {
-      const base = { apiUrls: [(await node.next('ready')).apiUrl], chainId: chain.chainId, suite, ...CLIENT };
-      saturation = await runPhase([node], join(dir, 'saturation.json'), {
+  const outcome = await withBenchNode(
+    { label: `node ${suite}`, suite, senders: SENDERS[suite] ?? 64, ...(profileDir ? { profileDir } : {}) },
+    async ({ chain, node, apiUrl, dir }) => {
+      const base = { apiUrls: [apiUrl], chainId: chain.chainId, suite, ...CLIENT };
+      const saturation = await runPhase([node], join(dir, 'saturation.json'), {
         ...base,
         ...phases.saturation,
         senders: chain.senders,
@@ -77,27 +67,25 @@ async function measureSuite(suite: SuiteId, o: NodeBenchOptions): Promise<SuiteO
         watchTxs: false,
       });
       const max = perSecond(saturation.result);
-      if (max > 0)
-        latency = await runPhase([node], join(dir, 'latency.json'), {
-          ...base,
-          ...phases.latency,
-          senders: chain.senders,
-          rate: LATENCY_LOAD * max,
-          maxInFlight: IN_FLIGHT.latency,
-          watchTxs: true,
-        });
-    } finally {
-      const code = await node.end(); // stdin closed: the node stops and exits
-      if (code !== 0) console.error(`node ${suite}: the node process exited with code ${code}`);
-    }
-    if (profileDir)
-      console.log(
-        formatProfiles(`node ${suite}, saturation`, summarizeProfiles(profileDir, saturation.window)),
-      );
-    return { chain, limit, saturation, ...(latency ? { latency } : {}) };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+      const latency =
+        max > 0
+          ? await runPhase([node], join(dir, 'latency.json'), {
+              ...base,
+              ...phases.latency,
+              senders: chain.senders,
+              rate: LATENCY_LOAD * max,
+              maxInFlight: IN_FLIGHT.latency,
+              watchTxs: true,
+            })
+          : undefined;
+      return { chain, saturation, ...(latency ? { latency } : {}) };
+    },
+  );
+  if (profileDir)
+    console.log(
+      formatProfiles(`node ${suite}, saturation`, summarizeProfiles(profileDir, outcome.saturation.window)),
+    );
+  return { limit, ...outcome };
 }
 
 function suiteRecords(suite: SuiteId, { chain, limit, saturation, latency }: SuiteOutcome): BenchRecord[] {
@@ -110,7 +98,7 @@ function suiteRecords(suite: SuiteId, { chain, limit, saturation, latency }: Sui
     mempool: chain.config.mempool,
     maxBlockTxs: chain.genesis.limits.maxBlockTxs,
   };
-  const limitName = `${suite} verify limit (pool)`;
+  const limitName = verifyLimitName(suite);
   const records: BenchRecord[] = [
     {
       group: 'node',

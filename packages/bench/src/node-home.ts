@@ -1,4 +1,6 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { certificateToPem, generateKeyPair, type SuiteId } from '@pujiang/crypto';
 import {
   addressHex,
@@ -9,6 +11,9 @@ import {
 } from '@pujiang/node';
 import type { GenesisJson } from '@pujiang/protocol';
 import { bytesToHex } from '@pujiang/types';
+import type { JsonChild } from './child.js';
+import type { NodeMessage } from './load-plan.js';
+import { spawnNode } from './phase.js';
 
 export interface BenchChain {
   readonly home: string;
@@ -38,6 +43,44 @@ export function prepareChain(home: string, suite: SuiteId, senders: number): Ben
     config: JSON.parse(readFileSync(init.paths.config, 'utf8')) as NodeConfig,
     genesis,
   };
+}
+
+/** A validator under test, serving its API. */
+export interface BenchNode {
+  readonly chain: BenchChain;
+  readonly node: JsonChild<NodeMessage>;
+  readonly apiUrl: string;
+  /** A scratch directory (load plans), deleted with the home. */
+  readonly dir: string;
+}
+
+/**
+ * Runs `fn` against one validator started in its own process on a fresh home with `senders`
+ * funded, certified clients (optionally CPU-profiled into `profileDir`); then stops the node
+ * (stdin closed: it exits normally, so a profile is written) and deletes the home.
+ */
+export async function withBenchNode<T>(
+  o: {
+    readonly label: string;
+    readonly suite: SuiteId;
+    readonly senders: number;
+    readonly profileDir?: string;
+  },
+  fn: (n: BenchNode) => Promise<T>,
+): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), `pujiang-bench-${o.label.replace(/\W+/g, '-')}-`));
+  try {
+    const chain = prepareChain(join(dir, 'home'), o.suite, o.senders);
+    const node = spawnNode(chain.home, o.profileDir);
+    try {
+      return await fn({ chain, node, apiUrl: (await node.next('ready')).apiUrl, dir });
+    } finally {
+      const code = await node.end();
+      if (code !== 0) console.error(`${o.label}: the node process exited with code ${code}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /**

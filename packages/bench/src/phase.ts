@@ -39,12 +39,14 @@ export interface PhaseOutcome {
   readonly window: { readonly fromUs: number; readonly toUs: number };
 }
 
-async function usage(node: JsonChild<NodeMessage>): Promise<ProcessUsage> {
+/** The node process's counters now. */
+export async function usage(node: JsonChild<NodeMessage>): Promise<ProcessUsage> {
   node.send('usage');
   return (await node.next('usage')).usage;
 }
 
-function nodeWindow(a: ProcessUsage, b: ProcessUsage): NodeWindow {
+/** A node process's CPU and main-thread busy share between two samples. */
+export function nodeWindow(a: ProcessUsage, b: ProcessUsage): NodeWindow {
   const active = b.loopActiveMs - a.loopActiveMs;
   return {
     cpuCores: (b.cpuMicros - a.cpuMicros) / 1000 / (b.atMs - a.atMs),

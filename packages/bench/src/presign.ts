@@ -1,8 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { HashAlgorithm, SuiteId } from '@pujiang/crypto';
+import type { TxMessage } from './payloads.js';
 
-/** One sender's run of transfers: nonces firstNonce.. firstNonce+count-1, all to `to`. */
+/** One sender's run of transactions: nonces firstNonce.. firstNonce+count-1 (transfers all to `to`). */
 export interface SenderJob {
   readonly secretKey: string;
   readonly firstNonce: string;
@@ -15,10 +16,12 @@ export interface SignJob {
   readonly suite: SuiteId;
   readonly chainId: string;
   readonly chainHash: HashAlgorithm;
+  /** Transfers to each sender's `to`, or anchors of one fresh random digest each. */
+  readonly message: TxMessage;
   readonly senders: readonly SenderJob[];
 }
 
-/** A sender's signed transfers in nonce order: canonical encodings (hex) and transaction hashes. */
+/** A sender's signed transactions in nonce order: canonical encodings (hex) and transaction hashes. */
 export interface SignedBatch {
   readonly hex: string[];
   readonly hashes: string[];

@@ -1,16 +1,16 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { encode } from '@pujiang/codec';
 import { hash, keyPairFromSecretKey } from '@pujiang/crypto';
-import { BankTransfer, encodeTx, signTx } from '@pujiang/protocol';
+import { encodeTx, signTx } from '@pujiang/protocol';
 import { bytesToHex, hexToBytes } from '@pujiang/types';
+import { singleDigestMessage, transferMessage } from './payloads.js';
 import type { SignedBatch, SignJob } from './presign.js';
 
-/** Signs one share of the senders' transfers; senders one after another, so each key is imported once. */
+/** Signs one share of the senders' transactions; senders one after another, so each key is imported once. */
 const job = workerData as SignJob;
 const out: SignedBatch[] = [];
 for (const s of job.senders) {
   const key = keyPairFromSecretKey({ suite: job.suite, bytes: hexToBytes(s.secretKey) });
-  const payload = encode(BankTransfer, { to: hexToBytes(s.to), amount: 1n });
+  const transfer = job.message === 'transfer' ? transferMessage(s.to) : undefined;
   const hex: string[] = [];
   const hashes: string[] = [];
   for (let i = 0; i < s.count; i++) {
@@ -22,9 +22,7 @@ for (const s of job.senders) {
         nonce: BigInt(s.firstNonce) + BigInt(i),
         expiresAtHeight: 1n << 40n,
         gasLimit: 100_000n,
-        module: 'bank',
-        type: 'transfer',
-        payload,
+        ...(transfer ?? singleDigestMessage(job.chainHash)),
       },
       key.secretKey,
     );

@@ -34,3 +34,8 @@ export function committedBetween(
   const txs = inWindow.slice(1).reduce((sum, b) => sum + b.txCount, 0);
   return { txs, blocks: inWindow.length, seconds: (inWindow.at(-1)!.at - inWindow[0]!.at) / 1000 };
 }
+
+/** Transactions in the blocks that arrived before `at`: how much the chain held by then, as far as this run knows. */
+export function committedBefore(blocks: readonly SeenBlock[], at: number): number {
+  return blocks.reduce((sum, b) => (b.at < at ? sum + b.txCount : sum), 0);
+}

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { committedBetween, percentile, summarizeLatency } from '../src/stats.js';
+import { committedBefore, committedBetween, percentile, summarizeLatency } from '../src/stats.js';
 
 describe('percentile (nearest rank)', () => {
   it('takes the value at rank ceil(q * n)', () => {
@@ -32,5 +32,12 @@ describe('committedBetween', () => {
 
   it('gives no rate from fewer than two blocks', () => {
     assert.deepEqual(committedBetween(blocks, 1500, 2500), { txs: 0, blocks: 1, seconds: 0 });
+  });
+
+  it('committedBefore sums the blocks that arrived before a moment', () => {
+    assert.deepEqual(
+      [0, 500, 501, 3100, 5000].map((at) => committedBefore(blocks, at)),
+      [0, 0, 100, 1000, 1500],
+    );
   });
 });
