@@ -3,6 +3,7 @@ import { webcrypto } from 'node:crypto';
 import { before, describe, it } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import vm from 'node:vm';
+import { encode } from '@pujiang/codec';
 import type { CommitCertificate } from '@pujiang/consensus';
 import { voteSignBytes } from '@pujiang/consensus';
 import {
@@ -23,13 +24,21 @@ import {
   type HeaderResponse,
   headerToJson,
   merkleProofToJson,
+  NotaryAnchor,
   type ProvenQueryResponse,
   type StateResponse,
   type TxResponse,
   txToJson,
 } from '@pujiang/protocol';
-import { build, type Plugin } from 'esbuild';
-import { addressOf, buildTransfer } from '../src/index.js';
+import { build } from 'esbuild';
+import {
+  addressOf,
+  buildTransaction,
+  buildTransfer,
+  digestDocument,
+  NotaryBatch,
+  pendingNotaryReceipts,
+} from '../src/index.js';
 import * as nodeVerify from '../src/verify/index.js';
 import { CHAIN_ID, clone, headerResponse, makeChain, makeGenesis } from './fixtures.js';
 
@@ -44,28 +53,6 @@ import { CHAIN_ID, clone, headerResponse, makeChain, makeGenesis } from './fixtu
  */
 
 const ENTRY = fileURLToPath(new URL('../src/verify/index.js', import.meta.url));
-
-/**
- * `@pujiang/consensus`'s index re-exports its driver (WAL and signer files: node:fs,
- * node:path, node:zlib, node:crypto) and its simulator, which verification never calls. A
- * bundler still has to resolve their imports, so for those files alone node:* is left
- * external and side-effect free: esbuild then drops them as unused, and the test below
- * checks that none is left. A node:* import from any other file fails the build.
- */
-const UNUSED_NODE_FILES = /[\\/]consensus[\\/]dist[\\/]src[\\/](?:driver|sim)[\\/]/;
-
-function unusedNodeBuiltins(skipped: Set<string>): Plugin {
-  return {
-    name: 'unused-node-builtins',
-    setup(b) {
-      b.onResolve({ filter: /^node:/ }, (args) => {
-        if (!UNUSED_NODE_FILES.test(args.importer)) return undefined;
-        skipped.add(args.path);
-        return { path: args.path, external: true, sideEffects: false };
-      });
-    },
-  };
-}
 
 /** A context with a browser's globals only. TextEncoder answers in the context's own Uint8Array, as a page's does. */
 function browserContext(): vm.Context {
@@ -251,7 +238,6 @@ const TAMPERINGS: { what: string; check: string; tamper(a: ChainAnswers): void }
 
 describe('@pujiang/sdk/verify in a browser', () => {
   let bundle: string;
-  let skipped: Set<string>;
   let context: vm.Context;
   const chains: Record<string, ChainAnswers> = {};
 
@@ -271,7 +257,6 @@ describe('@pujiang/sdk/verify in a browser', () => {
   }
 
   before(async () => {
-    skipped = new Set();
     const result = await build({
       entryPoints: [ENTRY],
       bundle: true,
@@ -281,7 +266,6 @@ describe('@pujiang/sdk/verify in a browser', () => {
       globalName: 'PujiangVerify',
       write: false,
       logLevel: 'silent',
-      plugins: [unusedNodeBuiltins(skipped)],
     });
     bundle = result.outputFiles[0]!.text;
     context = browserContext();
@@ -316,8 +300,6 @@ describe('@pujiang/sdk/verify in a browser', () => {
   it('bundles for the browser with no node: import or require left', () => {
     assert.doesNotMatch(bundle, /(?:from|import|require)\s*\(?\s*["']node:/);
     assert.doesNotMatch(bundle, /["']node:[a-z_/]+["']/);
-    // Only the consensus driver's and simulator's builtins were set aside (and then dropped).
-    for (const path of skipped) assert.match(path, /^node:(?:fs|path|zlib|crypto)$/);
   });
 
   it('runs where there is no Buffer, process or require', () => {
@@ -360,6 +342,64 @@ describe('@pujiang/sdk/verify in a browser', () => {
     const fromBrowser = JSON.parse(json as string);
     assert.deepEqual(fromBrowser, { hash: input.tx.hash, receipt: input.tx.hash });
     assert.deepEqual(fromBrowser, check(nodeVerify, clone(input)));
+  });
+
+  it('checks a notary receipt (document, batch path, SM2-signed anchor) as Node does; a changed document fails', () => {
+    const sm2 = makeChain(['sm2', 'sm2', 'sm2', 'sm2']);
+    const docs = ['bill of lading', 'invoice', 'packing list'].map((t) => new TextEncoder().encode(t));
+    const batch = new NotaryBatch(
+      'sm3',
+      docs.map((d) => ({ algorithm: 'sm3' as const, digest: digestDocument('sm3', d) })),
+    );
+    const built = buildTransaction({
+      chainId: CHAIN_ID,
+      chainHash: 'sm3',
+      key: generateKeyPair('sm2'),
+      nonce: 0n,
+      expiresAtHeight: 100n,
+      module: 'notary',
+      type: 'anchor',
+      payload: encode(NotaryAnchor, {
+        root: batch.root,
+        count: batch.size,
+        algorithm: 'sm3',
+        owner: 'customs',
+        docType: 'trade',
+        tags: [],
+        ref: '',
+      }),
+    });
+    const [, receipt] = pendingNotaryReceipts({
+      chainId: CHAIN_ID,
+      batch,
+      txHash: built.hash,
+      txRaw: built.wire,
+    });
+    const input = { genesis: genesisToJson(sm2.genesis), receipt, content: Array.from(docs[1]!) };
+    const check = (V: VerifyApi, a: typeof input) => {
+      const run = (content: number[]) => {
+        try {
+          return V.verifyNotaryReceipt({
+            receipt: a.receipt,
+            trust: { genesis: V.parseGenesis(a.genesis) },
+            content: Uint8Array.from(content),
+          });
+        } catch (error) {
+          return { failed: (error as { check?: string }).check ?? String(error) };
+        }
+      };
+      return { right: run(a.content), wrong: run([...a.content, 0]) };
+    };
+    context.input = JSON.stringify(input);
+    const json = vm.runInContext(
+      `JSON.stringify((${check.toString()})(PujiangVerify, JSON.parse(input)))`,
+      context,
+    );
+    const fromBrowser = JSON.parse(json as string);
+    assert.equal(fromBrowser.right.status, 'pending', JSON.stringify(fromBrowser));
+    assert.equal(fromBrowser.right.owner, 'customs');
+    assert.deepEqual(fromBrowser.wrong, { failed: 'document-digest' });
+    assert.deepEqual(fromBrowser, JSON.parse(JSON.stringify(check(nodeVerify, clone(input)))));
   });
 
   for (const name of [
