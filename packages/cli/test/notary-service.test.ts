@@ -242,6 +242,14 @@ describe('notary service: receipts anyone can verify offline, lineage with proof
       ['created', 'shared', 'inspected', 'transferred'],
     );
     assert.equal(verified.asset?.owner, clientAddress);
+    // The same lineage in pages of 3 events: proven together, and a dropped page is caught.
+    const paged = await getLineageProof(client, 'shipment/SH-1', { pageSize: 3 });
+    assert.equal(paged.pages.length, 2);
+    assert.deepEqual(verifyLineageProof({ proof: paged, trust: { genesis } }).events, verified.events);
+    assert.throws(
+      () => verifyLineageProof({ proof: { ...paged, pages: paged.pages.slice(0, 1) }, trust: { genesis } }),
+      (e) => check(e) === 'missing-read',
+    );
     assert.equal(verified.events[2]!.actor, clientAddress);
   });
 
@@ -291,6 +299,40 @@ describe('notary service: receipts anyone can verify offline, lineage with proof
       () => verifyNotaryReceipt({ receipt: failed, trust: { genesis }, content: contents[0]! }),
       (e) => check(e) === 'tx-result',
     );
+  });
+
+  it('notary stamp writes complete receipts; stamping the same files again gives receipts of the first anchoring', async () => {
+    const files = ['a.txt', 'b.txt'].map((name, i) => {
+      const path = join(dir, name);
+      writeFileSync(path, `stamped file ${i}\n`);
+      return path;
+    });
+    const stamp = (out: string) =>
+      run(
+        'notary',
+        'stamp',
+        ...files,
+        '--key',
+        init.operatorKey,
+        '--out',
+        out,
+        '--type',
+        'memo',
+        '--node',
+        node.api,
+      );
+    const first = await stamp(join(dir, 'stamp1'));
+    assert.equal(first.code, EXIT.ok, first.err);
+    const again = await stamp(join(dir, 'stamp2'));
+    assert.equal(again.code, EXIT.ok, again.err);
+    assert.equal(JSON.parse(again.out).status, 'alreadyAnchored');
+    for (const out of ['stamp1', 'stamp2']) {
+      const receipt = JSON.parse(readFileSync(join(dir, out, 'b.txt.receipt.json'), 'utf8'));
+      assert.equal(receipt.status, 'complete');
+      const result = verifyNotaryReceipt({ receipt, trust: { genesis }, content: readFileSync(files[1]!) });
+      assert.equal(result.status, 'valid');
+      assert.equal(result.status === 'valid' && result.docType, 'memo');
+    }
   });
 
   it('with the network switched off, receipts verify against the pinned genesis; every tampering fails its check', async () => {
@@ -363,10 +405,10 @@ describe('notary service: receipts anyone can verify offline, lineage with proof
 
   it('lineage verifies offline; an event removed, reordered or forged fails', () => {
     assert.equal(verifyLineageProof({ proof: lineage, trust: { genesis } }).events.length, 4);
-    const result = lineage.query.result as { events: unknown[] };
+    const result = lineage.pages[0]!.result as { events: unknown[] };
     const eventRead = (seq: number) => {
       const key = bytesToHex(new TextEncoder().encode(`notary\u0000event/${seq}/shipment/SH-1`));
-      return lineage.query.reads.findIndex((r) => r.key === key);
+      return lineage.pages[0]!.reads.findIndex((r) => r.key === key);
     };
     const fails = (proof: LineageProof, expected: string[]) =>
       assert.throws(
@@ -375,22 +417,22 @@ describe('notary service: receipts anyone can verify offline, lineage with proof
       );
     // One event removed from the answer, with or without its proof.
     const removed = clone(lineage);
-    (removed.query.result as { events: unknown[] }).events.splice(2, 1);
+    (removed.pages[0]!.result as { events: unknown[] }).events.splice(2, 1);
     fails(removed, ['result-mismatch']);
     const removedWithProof = clone(removed);
-    removedWithProof.query.reads.splice(eventRead(2), 1);
+    removedWithProof.pages[0]!.reads.splice(eventRead(2), 1);
     fails(removedWithProof, ['missing-read']);
     // Reordered.
     const reordered = clone(lineage);
-    const events = (reordered.query.result as { events: unknown[] }).events;
+    const events = (reordered.pages[0]!.result as { events: unknown[] }).events;
     [events[1], events[2]] = [events[2], events[1]];
     fails(reordered, ['result-mismatch']);
     // Forged: an event's action changed in the answer; a proven value changed.
     const forged = clone(lineage);
-    (forged.query.result as { events: { action: string }[] }).events[0]!.action = 'unpacked';
+    (forged.pages[0]!.result as { events: { action: string }[] }).events[0]!.action = 'unpacked';
     fails(forged, ['result-mismatch']);
     const forgedValue = clone(lineage);
-    const read = forgedValue.query.reads[eventRead(1)]!;
+    const read = forgedValue.pages[0]!.reads[eventRead(1)]!;
     read.value = `${read.value!.slice(0, -2)}${read.value!.endsWith('00') ? '01' : '00'}`;
     fails(forgedValue, ['state-proof']);
     assert.equal(result.events.length, 4);
@@ -428,7 +470,7 @@ describe('notary service: receipts anyone can verify offline, lineage with proof
     writeFileSync(lineageFile, JSON.stringify(lineage));
     assert.equal((await run('trace', 'verify', lineageFile, '--validators', init.genesis)).code, EXIT.ok);
     const broken = clone(lineage);
-    (broken.query.result as { events: unknown[] }).events.pop();
+    (broken.pages[0]!.result as { events: unknown[] }).events.pop();
     writeFileSync(lineageFile, JSON.stringify(broken));
     assert.equal(
       (await run('trace', 'verify', lineageFile, '--validators', init.genesis)).code,

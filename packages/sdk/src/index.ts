@@ -77,7 +77,7 @@ export {
 export type { LightClientOptions } from './light-client.js';
 export { LightClient } from './light-client.js';
 export type { NotarizeParameters, NotarizeReturnType } from './notary/anchor.js';
-export { awaitNotaryReceipts, getAnchor, notarize } from './notary/anchor.js';
+export { awaitNotaryReceipts, getAnchor, notarize, receiptsOfExistingAnchor } from './notary/anchor.js';
 export type { NotaryDocument } from './notary/batch.js';
 export { digestDocument, NotaryBatch } from './notary/batch.js';
 export type { LineageProof, NotarySearchParameters, NotarySendParameters } from './notary/lineage.js';

@@ -198,7 +198,7 @@ export const shapes = {
     asset: str,
     header,
     certificate,
-    query: object({ height: nat, stateRoot: hash32, result: any, reads: array(object(stateRead)) }),
+    pages: array(object({ height: nat, stateRoot: hash32, result: any, reads: array(object(stateRead)) })),
   }),
   event: either(
     object({ type: literal('block'), height: nat, hash: hash32, time: u64, txCount: nat }),

@@ -70,6 +70,7 @@ describe('notary batches', () => {
       [{ algorithm: 'sm3' as const, digest: new Uint8Array(31) }],
       [{ algorithm: 'md5' as 'sm3', digest: new Uint8Array(32) }],
       [{ algorithm: 'sha256' as const, digest: 'zz' }],
+      [doc(1), { algorithm: 'sha256' as const, digest: new Uint8Array(32) }],
     ])
       assert.throws(() => new NotaryBatch('sm3', documents), { code: 'SDK_INVALID_ARGUMENT' });
     assert.throws(() => new NotaryBatch('sm3', docs(3)).path(3), { code: 'SDK_INVALID_ARGUMENT' });

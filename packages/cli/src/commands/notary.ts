@@ -7,11 +7,13 @@ import {
   awaitNotaryReceipts,
   digestDocument,
   getAnchor,
+  NotaryBatch,
   type NotaryReceipt,
   notarize,
   parseGenesis,
   parseNotaryReceipt,
   publicKeyFromHex,
+  receiptsOfExistingAnchor,
   searchNotary,
   type TrustParameters,
   VerificationError,
@@ -119,7 +121,8 @@ async function stamp(values: Record<string, unknown>, files: string[], io: Comma
   if (files.length === 0) throw usageError('name at least one FILE to stamp');
   const client = nodeClient(values);
   const key = readKeyFile(required(values, 'key'));
-  const given = values.hash ?? (await client.getStatus()).chainHash;
+  const chainHash = (await client.getStatus()).chainHash;
+  const given = values.hash ?? chainHash;
   if (given !== 'sm3' && given !== 'sha256')
     throw usageError('--hash must be sm3 or sha256', { option: 'hash' });
   const algorithm: 'sm3' | 'sha256' = given;
@@ -131,6 +134,16 @@ async function stamp(values: Record<string, unknown>, files: string[], io: Comma
   mkdirSync(dir, { recursive: true });
   const paths = receiptPaths(files, dir);
   const choice = waitChoice(values);
+  // The first anchoring of a root stands: the same files stamped again get receipts of it.
+  const existing = await receiptsOfExistingAnchor(client, new NotaryBatch(chainHash, documents), {
+    timeoutMs: choice.waitTimeoutMs ?? 30_000,
+  });
+  if (existing !== null) {
+    for (const [i, r] of existing.entries()) writeReceipt(paths[i]!, r);
+    printJson(io, { status: 'alreadyAnchored', root: existing[0]!.batch.root, tx: existing[0]!.tx.hash });
+    io.err(`already anchored: wrote ${existing.length} receipt(s) of the first anchoring to ${dir}`);
+    return existing.some((r) => r.status === 'pending') ? EXIT.pending : EXIT.ok;
+  }
   let receipts: NotaryReceipt[] = [];
   const exit = await sendAndReport(
     io,

@@ -120,8 +120,14 @@ export async function runTrace(args: readonly string[], io: CommandIo): Promise<
       const height = intOption(values, 'height', 1, Number.MAX_SAFE_INTEGER);
       const proof = await getLineageProof(nodeClient(values), asset, height === undefined ? {} : { height });
       if (values.out !== undefined) writeFileSync(values.out, `${JSON.stringify(proof, null, 2)}\n`);
-      printJson(io, proof.query.result);
-      return proof.query.result && (proof.query.result as { asset?: unknown }).asset ? EXIT.ok : EXIT.invalid;
+      const pages = proof.pages.map((p) => p.result as { asset?: unknown; events?: unknown[] } | null);
+      const record = pages[0]?.asset ?? null;
+      printJson(io, {
+        height: proof.pages[0]?.height,
+        asset: record,
+        events: pages.flatMap((p) => p?.events ?? []),
+      });
+      return record ? EXIT.ok : EXIT.invalid;
     }
     case 'verify': {
       if (positionals.length !== 1) throw usageError('name one PROOF file');

@@ -76,3 +76,26 @@ export async function getAnchor(
   const { result } = await client.query(NOTARY_MODULE, 'anchor', { root: hex }, options);
   return (result as { anchor?: AnchorRecordJson | null })?.anchor ?? null;
 }
+
+/**
+ * Receipts for a batch whose root is already anchored (the first anchoring stands: the same
+ * file stamped twice, or by two parties), built from the anchoring transaction the record
+ * names and completed from the node; null when the root is not anchored. A receipt shows the
+ * first anchor's sender, owner and time: what it proves is that the documents existed then.
+ */
+export async function receiptsOfExistingAnchor(
+  client: PujiangClient,
+  batch: NotaryBatch,
+  options: RequestOptions & { timeoutMs?: number } = {},
+): Promise<NotaryReceipt[] | null> {
+  const anchor = await getAnchor(client, batch.root, options);
+  if (anchor === null) return null;
+  const tx = await client.getTx(anchor.txHash, options);
+  const receipts = pendingNotaryReceipts({
+    chainId: tx.tx.chainId,
+    batch,
+    txHash: anchor.txHash,
+    txRaw: tx.raw,
+  });
+  return awaitNotaryReceipts(client, receipts, options);
+}

@@ -54,6 +54,9 @@ export class NotaryBatch {
         count: documents.length,
       });
     this.leaves = documents.map(leafOf);
+    // The anchor names one digest algorithm for the whole batch.
+    if (this.leaves.some((leaf) => leaf.algorithm !== this.leaves[0]!.algorithm))
+      throw sdkError('SDK_INVALID_ARGUMENT', 'every document of a batch is digested with the same algorithm');
     let level = this.leaves.map((leaf) => hashLeaf(chainHash, encodeNotaryLeaf(leaf)));
     this.levels = [level];
     while (level.length > 1) {

@@ -4,6 +4,7 @@ import {
   type BlockHeaderJson,
   type CommitCertificateJson,
   CreateAsset,
+  type LineageJson,
   NOTARY_MODULE,
   type ProvenQueryResponse,
   RecordEvent,
@@ -97,18 +98,39 @@ export interface LineageProof {
   asset: string;
   header: BlockHeaderJson;
   certificate: CommitCertificateJson;
-  query: ProvenQueryResponse;
+  /** The proven `notary/lineage` answers, all at the header's height: 1,000 events per page, in order. */
+  pages: ProvenQueryResponse[];
 }
 
 /** Fetches an asset's whole lineage with proofs (at the latest header, or `height`) as a `LineageProof`. */
 export async function getLineageProof(
   client: PujiangClient,
   asset: string,
-  options: RequestOptions & { height?: number } = {},
+  options: RequestOptions & {
+    height?: number /** Events per page (1-1,000, default 1,000). */;
+    pageSize?: number;
+  } = {},
 ): Promise<LineageProof> {
-  const status = await client.getStatus(options);
-  const query = await client.queryProven(NOTARY_MODULE, 'lineage', { asset }, options);
-  const { header, certificate } = await client.getHeader(query.height, options);
+  const { pageSize, ...request } = options;
+  const limit = pageSize === undefined ? {} : { limit: String(pageSize) };
+  const status = await client.getStatus(request);
+  const first = await client.queryProven(NOTARY_MODULE, 'lineage', { asset, ...limit }, request);
+  const pages = [first];
+  const count = (first.result as LineageJson | null)?.asset?.count ?? 0;
+  let fetched = (first.result as LineageJson | null)?.events?.length ?? 0;
+  while (fetched < count && fetched > 0) {
+    const page = await client.queryProven(
+      NOTARY_MODULE,
+      'lineage',
+      { asset, from: String(fetched), ...limit },
+      { ...request, height: first.height },
+    );
+    const events = (page.result as LineageJson | null)?.events?.length ?? 0;
+    if (events === 0) break; // the verifier will say what is missing
+    pages.push(page);
+    fetched += events;
+  }
+  const { header, certificate } = await client.getHeader(first.height, request);
   return {
     format: LINEAGE_PROOF_FORMAT,
     version: 1,
@@ -117,7 +139,7 @@ export async function getLineageProof(
     asset,
     header,
     certificate,
-    query,
+    pages,
   };
 }
 

@@ -28,25 +28,32 @@ export interface VerifiedLineage {
 const ZERO: Uint8Array = new Uint8Array(32);
 
 /**
- * Checks a proven `notary/lineage` answer for `asset` against a certified header: the asset
- * record and every one of its events are proven state, each event sits at its sequence
- * number and links to the hash of the one before (the first to zero), the last is the
- * asset's head, and the answer is exactly what was proven. So a forged, reordered or
- * missing event fails (`lineage-link`, `missing-read` or `result-mismatch`).
+ * Checks an asset's lineage, proven by `notary/lineage` answers (pages of up to 1,000 events,
+ * in order) against one certified header: the asset record and every one of its events are
+ * proven state, each event sits at its sequence number and links to the hash of the one
+ * before (the first to zero), the last is the asset's head, and each page's answer is exactly
+ * what was proven. So a forged, reordered or missing event fails (`lineage-link`,
+ * `missing-read` or `result-mismatch`).
  */
 export function verifyLineage(
-  response: ProvenQueryResponse,
+  pages: ProvenQueryResponse | readonly ProvenQueryResponse[],
   header: CertifiedHeader,
   asset: string,
 ): VerifiedLineage {
+  const responses = Array.isArray(pages) ? pages : [pages as ProvenQueryResponse];
+  if (responses.length === 0) throw new VerificationError('missing-read', 'no lineage answer to check', {});
   const assetKey = assetStateKey(asset);
-  const { reads, result } = verifyProvenQuery(response, header, { requiredKeys: [assetKey] });
+  const reads = new Map<string, Uint8Array | undefined>();
+  for (const response of responses)
+    for (const [key, value] of verifyProvenQuery(response, header, { requiredKeys: [assetKey] }).reads)
+      reads.set(key, value);
   const recordBytes = reads.get(bytesToHex(assetKey));
-  const expected: LineageJson = { asset: null, events: [] };
+  let assetJson: LineageJson['asset'] = null;
+  const all: LineageEventJson[] = [];
   const events: VerifiedLineage['events'] = [];
   if (recordBytes !== undefined) {
     const record = decode(AssetRecord, recordBytes);
-    expected.asset = assetRecordToJson(record);
+    assetJson = assetRecordToJson(record);
     let prev: Uint8Array = ZERO;
     for (let seq = 0; seq < record.count; seq++) {
       const key = eventStateKey(asset, seq);
@@ -70,7 +77,7 @@ export function verifyLineage(
         });
       prev = lineageEventHash(header.chainHash, event);
       const json = lineageEventToJson(event);
-      expected.events.push(json);
+      all.push(json);
       events.push({ ...json, hash: bytesToHex(prev) });
     }
     if (!equalBytes(prev, record.head))
@@ -78,9 +85,25 @@ export function verifyLineage(
         count: record.count,
       });
   }
-  if (stableStringify(result) !== stableStringify(expected))
-    throw new VerificationError('result-mismatch', 'the answer is not the proven lineage', { asset });
-  return { height: response.height, asset: expected.asset, events };
+  // Each page answers the next slice of the proven lineage, exactly.
+  let offset = 0;
+  for (const response of responses) {
+    const answered = (response.result as { events?: unknown } | null)?.events;
+    const size = Array.isArray(answered) ? answered.length : 0;
+    const expected: LineageJson = { asset: assetJson, events: all.slice(offset, offset + size) };
+    if (stableStringify(response.result) !== stableStringify(expected))
+      throw new VerificationError('result-mismatch', 'an answer is not the proven lineage', {
+        asset,
+        offset,
+      });
+    offset += size;
+  }
+  if (offset !== all.length)
+    throw new VerificationError('result-mismatch', 'the answers do not hold every event', {
+      answered: offset,
+      events: all.length,
+    });
+  return { height: responses[0]!.height, asset: assetJson, events };
 }
 
 /** Parses a lineage proof (object or JSON text): one that is not is `SDK_DOCUMENT_MALFORMED`. */
@@ -109,5 +132,5 @@ export function verifyLineageProof(parameters: { proof: unknown; trust: TrustPar
       actual: proof.chainId,
     });
   const header = verifyHeader({ ...trust, header: proof.header, certificate: proof.certificate });
-  return verifyLineage(proof.query, header, proof.asset);
+  return verifyLineage(proof.pages, header, proof.asset);
 }

@@ -33,6 +33,7 @@ export type VerifyNotaryReceiptParameters = {
 );
 
 interface AnchorFacts {
+  chainId: string;
   digest: string;
   algorithm: 'sm3' | 'sha256';
   root: string;
@@ -159,6 +160,7 @@ function checkAnchor(receipt: NotaryReceipt, digest: string): { tx: SignedTx; fa
   return {
     tx,
     facts: {
+      chainId: receipt.chainId,
       digest,
       algorithm: document.algorithm,
       root: batch.root,

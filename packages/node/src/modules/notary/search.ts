@@ -54,6 +54,7 @@ export function notarySearchIndex(event: ChainEvent, at: { time: bigint }): Sear
 
 export const SEARCH_PAGE = 100;
 const MAX_SEARCH_PAGE = 1000;
+const MAX_SCANNED = 10_000;
 
 interface SearchParams {
   owner?: string;
@@ -119,18 +120,25 @@ function search<T>(
         : `${family}-by-time/`;
   const start = `${prefix}${time16(p.from)}`;
   const end = `${prefix}${time16(p.to)}~`; // '~' sorts after '/' and every id character
-  let cursor = p.after !== undefined && p.after.startsWith(prefix) && p.after > start ? `${p.after} ` : start;
+  if (p.after !== undefined && !p.after.startsWith(prefix))
+    throw moduleError('NOTARY_BAD_SEARCH', 'after is the next of an answer to the same search', {
+      name: 'after',
+    });
+  let cursor = p.after !== undefined && p.after > start ? `${p.after} ` : start;
   const results: T[] = [];
+  // Filtering by type after an owner scan may skip keys: one request scans at most
+  // MAX_SCANNED keys (on the node's main thread) and hands back a cursor for the rest.
+  let scanned = 0;
   for (;;) {
     const keys = scan(cursor, end, p.limit);
     for (const key of keys) {
       cursor = `${key} `; // the next key: ids and segments hold no character below '!'
+      scanned++;
       // After the prefix: 16 digits of time, '/', the id (which may itself hold '/').
       const hit = load(key.slice(prefix.length + 17));
-      if (hit === undefined || (p.owner !== undefined && p.type !== undefined && hit.type !== p.type))
-        continue;
-      results.push(hit.record);
-      if (results.length === p.limit) return { results, next: key };
+      if (hit !== undefined && (p.owner === undefined || p.type === undefined || hit.type === p.type))
+        results.push(hit.record);
+      if (results.length === p.limit || scanned >= MAX_SCANNED) return { results, next: key };
     }
     if (keys.length < p.limit) return { results, next: null };
   }
