@@ -41,8 +41,8 @@ export const NotaryLeaf = struct('NotaryLeaf', {
 });
 export type NotaryLeaf = Infer<typeof NotaryLeaf>;
 
-/** `notary/anchor`: anchors `count` digests under `root` (one digest: the root is its leaf hash). */
-export const NotaryAnchor = struct('NotaryAnchor', {
+/** What an anchor says about its documents: the message's fields, and the start of the stored record. */
+const ANCHOR_FIELDS = {
   root: Digest,
   count: u32,
   algorithm: literals('DocumentDigest', DOCUMENT_DIGESTS),
@@ -52,18 +52,15 @@ export const NotaryAnchor = struct('NotaryAnchor', {
   tags: list(string({ max: NOTARY_LIMITS.tag }), { max: NOTARY_LIMITS.tags }),
   /** A reference into an external system (a case number, a URL); may be empty. */
   ref: string({ max: NOTARY_LIMITS.ref }),
-});
+};
+
+/** `notary/anchor`: anchors `count` digests under `root` (one digest: the root is its leaf hash). */
+export const NotaryAnchor = struct('NotaryAnchor', ANCHOR_FIELDS);
 export type NotaryAnchor = Infer<typeof NotaryAnchor>;
 
 /** What the module stores for an anchor, at `anchor/<root hex>`: the first anchoring stands. */
 export const AnchorRecord = struct('AnchorRecord', {
-  root: Digest,
-  count: u32,
-  algorithm: literals('DocumentDigest', DOCUMENT_DIGESTS),
-  owner: string({ max: NOTARY_LIMITS.owner }),
-  docType: string({ max: NOTARY_LIMITS.docType }),
-  tags: list(string({ max: NOTARY_LIMITS.tag }), { max: NOTARY_LIMITS.tags }),
-  ref: string({ max: NOTARY_LIMITS.ref }),
+  ...ANCHOR_FIELDS,
   sender: Address,
   height: u64,
   time: u64,

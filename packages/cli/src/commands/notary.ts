@@ -196,14 +196,19 @@ function verify(values: Record<string, unknown>, paths: string[], io: CommandIo)
       option: 'validators',
     });
   const trust = pinnedValidators(pinned, receipt);
-  try {
+  return reportVerification(io, () => {
     const result = verifyNotaryReceipt({ receipt, trust, content });
     printJson(io, result);
-    if (result.status === 'pending') {
-      io.err('pending: the anchor is not in a decided block yet (notary complete fills the receipt in)');
-      return EXIT.pending;
-    }
-    return EXIT.ok;
+    if (result.status !== 'pending') return EXIT.ok;
+    io.err('pending: the anchor is not in a decided block yet (notary complete fills the receipt in)');
+    return EXIT.pending;
+  });
+}
+
+/** Runs an offline check: a failed check prints `{status: invalid, check, ...}` and exits 1. */
+export function reportVerification(io: CommandIo, verify: () => number): number {
+  try {
+    return verify();
   } catch (error) {
     if (!(error instanceof VerificationError)) throw error;
     printJson(io, { status: 'invalid', check: error.check, message: error.message, details: error.details });

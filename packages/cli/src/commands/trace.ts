@@ -8,14 +8,13 @@ import {
   parseLineageProof,
   recordLineageEvent,
   searchNotary,
-  VerificationError,
   verifyLineageProof,
 } from '@pujiang/sdk';
 import { bytesToHex } from '@pujiang/types';
 import { type CommandIo, EXIT, printJson, usageError } from '../io.js';
 import { intOption, required } from '../options.js';
 import { nodeClient, SEND_OPTIONS, sendAndReport, waitChoice } from '../submit.js';
-import { pinnedValidators, searchParameters } from './notary.js';
+import { pinnedValidators, reportVerification, searchParameters } from './notary.js';
 
 export const TRACE_USAGE = `Data traceability (an asset's append-only, hash-linked lineage of events):
 pujiang trace create ASSET --type T --key FILE [--action TEXT] [--output HEX | --output-file FILE]...
@@ -139,21 +138,10 @@ export async function runTrace(args: readonly string[], io: CommandIo): Promise<
       }
       const proof = parseLineageProof(text);
       const trust = pinnedValidators(values.validators ?? 'genesis.json', proof);
-      try {
-        const verified = verifyLineageProof({ proof, trust });
-        printJson(io, { status: 'valid', ...verified });
+      return reportVerification(io, () => {
+        printJson(io, { status: 'valid', ...verifyLineageProof({ proof, trust }) });
         return EXIT.ok;
-      } catch (error) {
-        if (!(error instanceof VerificationError)) throw error;
-        printJson(io, {
-          status: 'invalid',
-          check: error.check,
-          message: error.message,
-          details: error.details,
-        });
-        io.err(`invalid (${error.check}): ${error.message}`);
-        return EXIT.invalid;
-      }
+      });
     }
     case 'search':
       printJson(io, await searchNotary(nodeClient(values), 'assets', searchParameters(values)));
