@@ -22,7 +22,9 @@ export type { MerkleProof } from './merkle.js';
 export {
   hashChildren,
   hashLeaf,
+  merkleLevels,
   merkleProof,
+  merkleProofFromLevels,
   merkleRoot,
   merkleRootOfLeafHashes,
   rootFromProof,

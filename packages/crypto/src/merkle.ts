@@ -52,32 +52,56 @@ export function merkleRoot(algorithm: HashAlgorithm, leaves: readonly Uint8Array
   );
 }
 
-/** Inclusion proofs for every leaf at once would repeat work; this builds the tree once per call. */
+/**
+ * Every level of the tree over already-hashed leaves (levels[0] = the leaf hashes, the last
+ * holds the root), kept so that many proofs cost only their sibling lookups.
+ */
+export function merkleLevels(algorithm: HashAlgorithm, leafHashes: readonly Uint8Array[]): Uint8Array[][] {
+  let level = [...leafHashes];
+  const levels = [level];
+  while (level.length > 1) {
+    level = nextLevel(algorithm, level);
+    levels.push(level);
+  }
+  return levels;
+}
+
+/** The inclusion proof of leaf `leafIndex` from a tree's `merkleLevels`. */
+export function merkleProofFromLevels(
+  levels: readonly (readonly Uint8Array[])[],
+  leafIndex: number,
+): MerkleProof {
+  const treeSize = levels[0]?.length ?? 0;
+  if (!Number.isInteger(leafIndex) || leafIndex < 0 || leafIndex >= treeSize) {
+    throw new CryptoError(
+      'CRYPTO_INVALID_MERKLE_INDEX',
+      `leaf index ${leafIndex} outside a tree of ${treeSize} leaves`,
+      { leafIndex, treeSize },
+    );
+  }
+  const path: Uint8Array[] = [];
+  let index = leafIndex;
+  for (const level of levels.slice(0, -1)) {
+    const sibling = index ^ 1;
+    if (sibling < level.length) path.push(level[sibling]!);
+    index >>= 1;
+  }
+  return { leafIndex, treeSize, path };
+}
+
+/** One leaf's inclusion proof (builds the tree; for many proofs keep `merkleLevels`). */
 export function merkleProof(
   algorithm: HashAlgorithm,
   leaves: readonly Uint8Array[],
   leafIndex: number,
 ): MerkleProof {
-  if (!Number.isInteger(leafIndex) || leafIndex < 0 || leafIndex >= leaves.length) {
-    throw new CryptoError(
-      'CRYPTO_INVALID_MERKLE_INDEX',
-      `leaf index ${leafIndex} outside a tree of ${leaves.length} leaves`,
-      {
-        leafIndex,
-        treeSize: leaves.length,
-      },
-    );
-  }
-  const path: Uint8Array[] = [];
-  let level = leaves.map((leaf) => hashLeaf(algorithm, leaf));
-  let index = leafIndex;
-  while (level.length > 1) {
-    const sibling = index ^ 1;
-    if (sibling < level.length) path.push(level[sibling]!);
-    level = nextLevel(algorithm, level);
-    index >>= 1;
-  }
-  return { leafIndex, treeSize: leaves.length, path };
+  return merkleProofFromLevels(
+    merkleLevels(
+      algorithm,
+      leaves.map((leaf) => hashLeaf(algorithm, leaf)),
+    ),
+    leafIndex,
+  );
 }
 
 /**

@@ -135,7 +135,8 @@ async function stamp(values: Record<string, unknown>, files: string[], io: Comma
   const paths = receiptPaths(files, dir);
   const choice = waitChoice(values);
   // The first anchoring of a root stands: the same files stamped again get receipts of it.
-  const existing = await receiptsOfExistingAnchor(client, new NotaryBatch(chainHash, documents), {
+  const batch = new NotaryBatch(chainHash, documents);
+  const existing = await receiptsOfExistingAnchor(client, batch, {
     timeoutMs: choice.waitTimeoutMs ?? 30_000,
   });
   if (existing !== null) {
@@ -151,7 +152,7 @@ async function stamp(values: Record<string, unknown>, files: string[], io: Comma
     async () => {
       const done = await notarize(client, {
         key,
-        documents,
+        documents: batch,
         ...(values.owner === undefined ? {} : { owner: values.owner as string }),
         ...(values.type === undefined ? {} : { docType: values.type as string }),
         ...(values.tag === undefined ? {} : { tags: values.tag as string[] }),

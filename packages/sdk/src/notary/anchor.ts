@@ -2,14 +2,18 @@ import { encode } from '@pujiang/codec';
 import { type AnchorRecordJson, NOTARY_MODULE, NotaryAnchor } from '@pujiang/protocol';
 import { bytesToHex } from '@pujiang/types';
 import type { PujiangClient, SendTransactionReturnType } from '../client.js';
+import { sdkError } from '../errors.js';
 import type { RequestOptions } from '../http.js';
 import { NotaryBatch, type NotaryDocument } from './batch.js';
 import type { NotarySendParameters } from './lineage.js';
 import { completeNotaryReceipts, type NotaryReceipt, pendingNotaryReceipts } from './receipt.js';
 
 export type NotarizeParameters = NotarySendParameters & {
-  /** One document or up to 100,000: batched under one Merkle root, anchored by one transaction. */
-  documents: readonly NotaryDocument[];
+  /**
+   * One document or up to 100,000: batched under one Merkle root, anchored by one
+   * transaction. Or a batch already built in the chain's hash (`NotaryBatch`).
+   */
+  documents: readonly NotaryDocument[] | NotaryBatch;
   /** Who owns the documents (an address, organization, DID); default: the sender. */
   owner?: string;
   docType?: string;
@@ -28,7 +32,12 @@ export interface NotarizeReturnType {
 /** Anchors documents' digests (never their content) in one `notary/anchor` transaction. */
 export async function notarize(client: PujiangClient, p: NotarizeParameters): Promise<NotarizeReturnType> {
   const { chainHash } = await client.getStatus(p);
-  const batch = new NotaryBatch(chainHash, p.documents);
+  const batch = p.documents instanceof NotaryBatch ? p.documents : new NotaryBatch(chainHash, p.documents);
+  if (batch.chainHash !== chainHash)
+    throw sdkError(
+      'SDK_INVALID_ARGUMENT',
+      `the batch is built with ${batch.chainHash}, the chain uses ${chainHash}`,
+    );
   const payload = encode(NotaryAnchor, {
     root: batch.root,
     count: batch.size,

@@ -1,4 +1,11 @@
-import { type HashAlgorithm, hash, hashChildren, hashLeaf, type MerkleProof } from '@pujiang/crypto';
+import {
+  type HashAlgorithm,
+  hash,
+  hashLeaf,
+  type MerkleProof,
+  merkleLevels,
+  merkleProofFromLevels,
+} from '@pujiang/crypto';
 import {
   DOCUMENT_DIGESTS,
   type DocumentDigest,
@@ -43,7 +50,7 @@ export class NotaryBatch {
   readonly leaves: readonly NotaryLeaf[];
   readonly root: Uint8Array;
   /** levels[0] = leaf hashes, up to the root's level. */
-  private readonly levels: Uint8Array[][];
+  private readonly levels: readonly Uint8Array[][];
 
   constructor(
     readonly chainHash: HashAlgorithm,
@@ -57,17 +64,11 @@ export class NotaryBatch {
     // The anchor names one digest algorithm for the whole batch.
     if (this.leaves.some((leaf) => leaf.algorithm !== this.leaves[0]!.algorithm))
       throw sdkError('SDK_INVALID_ARGUMENT', 'every document of a batch is digested with the same algorithm');
-    let level = this.leaves.map((leaf) => hashLeaf(chainHash, encodeNotaryLeaf(leaf)));
-    this.levels = [level];
-    while (level.length > 1) {
-      const up: Uint8Array[] = [];
-      for (let i = 0; i + 1 < level.length; i += 2)
-        up.push(hashChildren(chainHash, level[i]!, level[i + 1]!));
-      if (level.length % 2 === 1) up.push(level[level.length - 1]!);
-      this.levels.push(up);
-      level = up;
-    }
-    this.root = level[0]!;
+    this.levels = merkleLevels(
+      chainHash,
+      this.leaves.map((leaf) => hashLeaf(chainHash, encodeNotaryLeaf(leaf))),
+    );
+    this.root = this.levels[this.levels.length - 1]![0]!;
   }
 
   get size(): number {
@@ -78,13 +79,6 @@ export class NotaryBatch {
   path(index: number): MerkleProof {
     if (!Number.isInteger(index) || index < 0 || index >= this.size)
       throw sdkError('SDK_INVALID_ARGUMENT', `no document ${index} in a batch of ${this.size}`, { index });
-    const path: Uint8Array[] = [];
-    let i = index;
-    for (const level of this.levels.slice(0, -1)) {
-      const sibling = i ^ 1;
-      if (sibling < level.length) path.push(level[sibling]!);
-      i >>= 1;
-    }
-    return { leafIndex: index, treeSize: this.size, path };
+    return merkleProofFromLevels(this.levels, index);
   }
 }
