@@ -16,8 +16,20 @@ export interface BlockWatcherOptions {
   readonly onTx?: (hash: string, code: string, block: SeenBlock) => void;
 }
 
+/** What the load generator counts commits with: a chain's decided blocks as they arrive. */
+export interface ChainWatcher {
+  readonly blocks: readonly SeenBlock[];
+  /** Transactions in the blocks seen so far. */
+  readonly committed: number;
+  /** Set when the stream fails; the figures are then incomplete. */
+  readonly failure: Error | undefined;
+  /** Resolves once subscribed, so no block decided after this is missed. */
+  open(): Promise<void>;
+  close(): void;
+}
+
 /** Follows new blocks over the node's `/v1/events` WebSocket. */
-export class BlockWatcher {
+export class BlockWatcher implements ChainWatcher {
   readonly blocks: SeenBlock[] = [];
   /** Transactions in the blocks seen so far. */
   committed = 0;

@@ -7,6 +7,11 @@ import type { TxMessage } from './payloads.js';
  */
 export interface LoadPlan {
   /**
+   * The chain under load: a Pujiang node (default), or the peer, an Ethereum development
+   * chain (`chainId` is then its decimal chain id and `suite` 'secp256k1', its signature scheme).
+   */
+  readonly target?: 'pujiang' | 'eth';
+  /**
    * The nodes' APIs: each sender submits to one of them (sender i to `apiUrls[i % n]`); the
    * first one's block stream is what is counted.
    */
@@ -35,6 +40,7 @@ export interface LoadPlan {
 
 export interface LatencySummary {
   readonly p50: number;
+  readonly p95: number;
   readonly p99: number;
   readonly max: number;
   readonly samples: number;
@@ -58,6 +64,8 @@ export interface LoadResult {
   readonly failedReceipts: Readonly<Record<string, number>>;
   /** Admitted transactions not seen committed when the drain ended. */
   readonly undrained: number;
+  /** This run's transactions in every block seen, window or not (for per-transaction disk use). */
+  readonly committedTotal: number;
   /** Receipt codes of the sampled transactions (`sampleReceipts`); NOT_COMMITTED for those not in a block. */
   readonly sampledReceipts?: Readonly<Record<string, number>>;
   /** CPU the load generator used during the window, in cores. */
@@ -81,7 +89,9 @@ export interface ProcessUsage {
   readonly monotonicUs: number;
   /** User + system CPU of all threads (main and verification workers), microseconds. */
   readonly cpuMicros: number;
-  /** Main event loop busy and idle time, ms. */
-  readonly loopActiveMs: number;
-  readonly loopIdleMs: number;
+  /** Main event loop busy and idle time, ms (our nodes only: a peer chain's process is sampled from outside). */
+  readonly loopActiveMs?: number;
+  readonly loopIdleMs?: number;
+  /** Peak resident memory of the process so far, bytes. */
+  readonly peakRssBytes: number;
 }

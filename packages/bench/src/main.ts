@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { isSuiteId, type SuiteId } from '@pujiang/crypto';
 import { runConsensusBench } from './consensus-bench.js';
 import { runCryptoBench } from './crypto-bench.js';
+import { runPeerBench } from './eth/peer-bench.js';
 import { runNetworkBench } from './network-bench.js';
 import { runNodeBench, verifyLimitName } from './node-bench.js';
 import { runNotaryBench } from './notary-bench.js';
@@ -23,7 +24,7 @@ const { values } = parseArgs({
   },
 });
 const quick = values.quick === true;
-const groups = new Set(values.group ?? ['crypto', 'consensus', 'node', 'notary', 'network']);
+const groups = new Set(values.group ?? ['crypto', 'consensus', 'node', 'notary', 'network', 'peer']);
 const verifyWorkers = values['verify-workers'] === undefined ? undefined : Number(values['verify-workers']);
 if (
   verifyWorkers !== undefined &&
@@ -67,12 +68,26 @@ if (groups.has('network'))
     })),
   );
 
+if (groups.has('peer')) {
+  // Our single validator's Ed25519 figures, if the node group ran: the peer is reported beside them.
+  const ours = (name: string) =>
+    records.find((r) => r.group === 'node' && r.name === `ed25519 ${name}`)?.value;
+  const [committedPerSecond, p50, p95, p99] = [
+    'committed transfers/s',
+    ...['p50', 'p95', 'p99'].map((q) => `commit latency ${q}`),
+  ].map(ours);
+  const compared =
+    committedPerSecond && p50 && p95 && p99 ? { ours: { committedPerSecond, p50, p95, p99 } } : {};
+  records.push(...(await runPeerBench({ quick, ...compared })));
+}
+
 const format = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(2));
 console.log(`\n${machine.cpu}, ${machine.cores} cores, Node ${machine.node}${quick ? ' (quick)' : ''}\n`);
 console.log(`${'group'.padEnd(8)} ${'figure'.padEnd(32)} ${'value'.padStart(12)}  unit     vs`);
 for (const r of records) {
   const met = r.target?.met === undefined ? '' : r.target.met ? ', met' : ', not met';
   const vs = [
+    r.limit ? `${r.limit.ratio.toFixed(2)}x limit (${r.limit.name})` : '',
     r.comparedWith ? `${r.comparedWith.ratio.toFixed(2)}x ${r.comparedWith.name}` : '',
     r.target ? `${r.target.ratio.toFixed(2)}x target ${format(r.target.value)}${met}` : '',
   ]

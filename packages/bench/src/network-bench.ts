@@ -5,8 +5,10 @@ import type { SuiteId } from '@pujiang/crypto';
 import type { StatusResponse } from '@pujiang/protocol';
 import { formatProfiles, freshProfileDir, summarizeProfiles } from './cpu-profile.js';
 import { type BenchNetwork, prepareNetwork } from './network-home.js';
+import { validatorSuiteFor } from './node-home.js';
 import {
   describePhase,
+  nodeUsage,
   type PhaseOutcome,
   type PhaseTiming,
   perSecond,
@@ -112,7 +114,7 @@ async function measureSuite(suite: SuiteId, o: NetworkBenchOptions): Promise<Sui
       const apiUrls = await Promise.all(nodes.map(async (node) => (await node.next('ready')).apiUrl));
       await networkReady(apiUrls);
       const base = { apiUrls, chainId: net.chainId, suite, senders: net.senders, ...CLIENT };
-      saturation = await runPhase(nodes, join(dir, 'saturation.json'), {
+      saturation = await runPhase(nodes.map(nodeUsage), join(dir, 'saturation.json'), {
         ...base,
         ...phases.saturation,
         rate: OVERLOAD * perValidator,
@@ -123,7 +125,7 @@ async function measureSuite(suite: SuiteId, o: NetworkBenchOptions): Promise<Sui
       if (max === 0)
         console.error(`network ${suite}: fewer than two blocks in the saturation window; no latency run`);
       else
-        latency = await runPhase(nodes, join(dir, 'latency.json'), {
+        latency = await runPhase(nodes.map(nodeUsage), join(dir, 'latency.json'), {
           ...base,
           ...phases.latency,
           rate: LATENCY_LOAD * max,
@@ -157,6 +159,7 @@ function suiteRecords(suite: SuiteId, s: SuiteOutcome): BenchRecord[] {
   const targeted = suite === 'ed25519';
   const common = {
     suite,
+    validatorSuite: validatorSuiteFor(suite),
     validators: VALIDATORS,
     verifyWorkersPerNode: s.verifyWorkers,
     senders: net.senders.length,
@@ -185,7 +188,7 @@ function suiteRecords(suite: SuiteId, s: SuiteOutcome): BenchRecord[] {
       unit: 'cores',
       configuration: {
         perNodeCpuCores: o.nodes.map((n) => round2(n.cpuCores)),
-        nodeMainThreadBusy: o.nodes.map((n) => round2(n.loopBusy)),
+        nodeMainThreadBusy: o.nodes.map((n) => round2(n.loopBusy ?? Number.NaN)),
         loadGeneratorCpuCores: round2(o.result.cpuCores),
         note: 'user + system CPU of each node process (all threads) over the measured window',
       },
@@ -215,7 +218,7 @@ function suiteRecords(suite: SuiteId, s: SuiteOutcome): BenchRecord[] {
         ...describePhase(saturation),
         note: `offered above the limit, spread over the ${VALIDATORS} APIs; commits counted from decided blocks over node0 /v1/events`,
       },
-      comparedWith: vsLimit(max),
+      limit: vsLimit(max),
       ...vsTarget(max, max >= TARGET.txPerSecond),
     },
     cpuRecord('saturation', saturation),
@@ -238,7 +241,7 @@ function suiteRecords(suite: SuiteId, s: SuiteOutcome): BenchRecord[] {
         value: committed,
         unit: 'tx/s',
         configuration,
-        comparedWith: vsLimit(committed),
+        limit: vsLimit(committed),
         ...vsTarget(committed),
       },
       { group: 'network', name: `${suite} commit latency p50`, value: l.p50, unit: 'ms', configuration },

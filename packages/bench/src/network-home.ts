@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import type { SuiteId } from '@pujiang/crypto';
 import { homePaths, initLocalNetwork, type LocalNetwork, type NodeConfig } from '@pujiang/node';
 import type { GenesisJson } from '@pujiang/protocol';
-import { fundSenders } from './node-home.js';
+import { fundSenders, validatorSuiteFor } from './node-home.js';
 
 export interface BenchNetwork {
   readonly network: LocalNetwork;
@@ -53,7 +53,12 @@ async function freePortRange(count: number): Promise<number> {
  */
 export async function prepareNetwork(p: BenchNetworkParameters): Promise<BenchNetwork> {
   const basePort = await freePortRange(2 * p.validators);
-  const network = initLocalNetwork({ dir: p.dir, nodes: p.validators, basePort, suite: p.suite });
+  const network = initLocalNetwork({
+    dir: p.dir,
+    nodes: p.validators,
+    basePort,
+    suite: validatorSuiteFor(p.suite),
+  });
   const first = homePaths(network.nodes[0]!.home);
   const genesis = JSON.parse(readFileSync(first.genesis, 'utf8')) as GenesisJson;
   const senders = fundSenders(genesis, p.suite, p.senders, first.org);

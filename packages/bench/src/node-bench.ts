@@ -1,9 +1,19 @@
 import { join } from 'node:path';
 import type { SuiteId } from '@pujiang/crypto';
+import { homePaths } from '@pujiang/node';
 import { formatProfiles, freshProfileDir, summarizeProfiles } from './cpu-profile.js';
-import { type BenchChain, withBenchNode } from './node-home.js';
-import { describePhase, type PhaseOutcome, type PhaseTiming, perSecond, runPhase } from './phase.js';
+import { type BenchChain, validatorSuiteFor, withBenchNode } from './node-home.js';
+import {
+  describePhase,
+  nodeUsage,
+  type PhaseOutcome,
+  type PhaseTiming,
+  perSecond,
+  runPhase,
+} from './phase.js';
+import { diskBytes } from './proc-usage.js';
 import type { BenchRecord } from './record.js';
+import { type DiskGrowth, resourceRecords } from './resources.js';
 import { verifyLimit } from './verify-limit.js';
 
 export interface NodeBenchOptions {
@@ -19,11 +29,15 @@ const TARGET_TX_PER_S = 15_000;
 export const OVERLOAD = 1.25;
 /** The latency run offers this fraction of the throughput found at saturation. */
 const LATENCY_LOAD = 0.7;
+/** The suites measured end to end, by default: the classical, the national, the post-quantum and the hybrid one. */
+export const BENCH_SUITES: readonly SuiteId[] = ['ed25519', 'sm2', 'ml-dsa-44', 'sm2+ml-dsa-65'];
 /**
- * Senders funded at genesis: enough that per-sender mempool limits never bind. SM2 keys are
- * fewer because each costs every verification worker a precomputed table (~20 ms) when first seen.
+ * Senders funded at genesis: enough that per-sender mempool limits never bind. Slower suites
+ * get fewer: SM2 keys cost every verification worker a precomputed table (~20 ms) when first
+ * seen, and the post-quantum suites commit so few transactions per second that 64 are plenty.
  */
-export const SENDERS: Partial<Record<SuiteId, number>> = { ed25519: 500, sm2: 64 };
+export const SENDERS: Partial<Record<SuiteId, number>> = { ed25519: 500 };
+export const sendersFor = (suite: SuiteId) => SENDERS[suite] ?? 64;
 /**
  * Requests in flight: at saturation a few are enough to keep the node busy (more only make
  * admission compete harder with commits); below it, more, so that a block commit stalling
@@ -34,7 +48,7 @@ export const CLIENT = { maxBatch: 2_000, drainSeconds: 30 } as const;
 
 /** Blocks under load come every ~0.5-1 s with uneven sizes, so a window needs many of them. */
 const PHASES = {
-  quick: { saturation: { seconds: 12, warmupSeconds: 3 }, latency: { seconds: 8, warmupSeconds: 2 } },
+  quick: { saturation: { seconds: 6, warmupSeconds: 2 }, latency: { seconds: 5, warmupSeconds: 1.5 } },
   full: { saturation: { seconds: 30, warmupSeconds: 5 }, latency: { seconds: 20, warmupSeconds: 4 } },
 } as const satisfies Record<string, { saturation: PhaseTiming; latency: PhaseTiming }>;
 
@@ -43,6 +57,7 @@ interface SuiteOutcome {
   readonly limit: Awaited<ReturnType<typeof verifyLimit>>;
   readonly saturation: PhaseOutcome;
   readonly latency?: PhaseOutcome;
+  readonly disk: DiskGrowth;
 }
 
 /** The name of the verify-limit figure the node group records for `suite`. */
@@ -55,10 +70,12 @@ async function measureSuite(suite: SuiteId, o: NodeBenchOptions): Promise<SuiteO
   const limit = await verifyLimit(suite, o.quick ? 1000 : 2000);
   const profileDir = freshProfileDir(o.profileDir, suite);
   const outcome = await withBenchNode(
-    { label: `node ${suite}`, suite, senders: SENDERS[suite] ?? 64, ...(profileDir ? { profileDir } : {}) },
+    { label: `node ${suite}`, suite, senders: sendersFor(suite), ...(profileDir ? { profileDir } : {}) },
     async ({ chain, node, apiUrl, dir }) => {
+      const data = homePaths(chain.home).data;
+      const before = diskBytes(data);
       const base = { apiUrls: [apiUrl], chainId: chain.chainId, suite, ...CLIENT };
-      const saturation = await runPhase([node], join(dir, 'saturation.json'), {
+      const saturation = await runPhase([nodeUsage(node)], join(dir, 'saturation.json'), {
         ...base,
         ...phases.saturation,
         senders: chain.senders,
@@ -69,7 +86,7 @@ async function measureSuite(suite: SuiteId, o: NodeBenchOptions): Promise<SuiteO
       const max = perSecond(saturation.result);
       const latency =
         max > 0
-          ? await runPhase([node], join(dir, 'latency.json'), {
+          ? await runPhase([nodeUsage(node)], join(dir, 'latency.json'), {
               ...base,
               ...phases.latency,
               senders: chain.senders,
@@ -78,7 +95,9 @@ async function measureSuite(suite: SuiteId, o: NodeBenchOptions): Promise<SuiteO
               watchTxs: true,
             })
           : undefined;
-      return { chain, saturation, ...(latency ? { latency } : {}) };
+      const committedTxs = saturation.result.committedTotal + (latency?.result.committedTotal ?? 0);
+      const disk = { beforeBytes: [before], afterBytes: [diskBytes(data)], committedTxs };
+      return { chain, saturation, disk, ...(latency ? { latency } : {}) };
     },
   );
   if (profileDir)
@@ -88,10 +107,14 @@ async function measureSuite(suite: SuiteId, o: NodeBenchOptions): Promise<SuiteO
   return { limit, ...outcome };
 }
 
-function suiteRecords(suite: SuiteId, { chain, limit, saturation, latency }: SuiteOutcome): BenchRecord[] {
+function suiteRecords(
+  suite: SuiteId,
+  { chain, limit, saturation, latency, disk }: SuiteOutcome,
+): BenchRecord[] {
   const max = perSecond(saturation.result);
   const common = {
     suite,
+    validatorSuite: validatorSuiteFor(suite),
     validators: 1,
     senders: chain.senders.length,
     blockIntervalMs: chain.config.blockIntervalMs,
@@ -123,7 +146,7 @@ function suiteRecords(suite: SuiteId, { chain, limit, saturation, latency }: Sui
         ...(suite === 'ed25519' ? { target: TARGET_TX_PER_S } : {}),
         note: 'offered above the verify limit; commits counted from decided blocks as they arrive over /v1/events',
       },
-      comparedWith: { name: limitName, value: limit.rate, ratio: max / limit.rate },
+      limit: { name: limitName, value: limit.rate, ratio: max / limit.rate },
     },
   ];
   const l = latency?.result.latencyMs;
@@ -138,9 +161,20 @@ function suiteRecords(suite: SuiteId, { chain, limit, saturation, latency }: Sui
     };
     records.push(
       { group: 'node', name: `${suite} commit latency p50`, value: l.p50, unit: 'ms', configuration },
+      { group: 'node', name: `${suite} commit latency p95`, value: l.p95, unit: 'ms', configuration },
       { group: 'node', name: `${suite} commit latency p99`, value: l.p99, unit: 'ms', configuration },
     );
   }
+  records.push(
+    ...resourceRecords({
+      group: 'node',
+      prefix: suite,
+      saturation,
+      phases: latency ? [saturation, latency] : [saturation],
+      disk,
+      configuration: common,
+    }),
+  );
   return records;
 }
 
@@ -151,7 +185,7 @@ function suiteRecords(suite: SuiteId, { chain, limit, saturation, latency }: Sui
  */
 export async function runNodeBench(o: NodeBenchOptions): Promise<BenchRecord[]> {
   const records: BenchRecord[] = [];
-  for (const suite of o.suites ?? (['ed25519', 'sm2'] as const))
+  for (const suite of o.suites ?? BENCH_SUITES)
     records.push(...suiteRecords(suite, await measureSuite(suite, o)));
   return records;
 }

@@ -23,6 +23,7 @@ for await (const line of createInterface({ input: process.stdin })) {
       cpuMicros: cpu.user + cpu.system,
       loopActiveMs: loop.active,
       loopIdleMs: loop.idle,
+      peakRssBytes: process.resourceUsage().maxRSS * 1024,
     },
   });
 }

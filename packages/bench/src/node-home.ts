@@ -26,19 +26,34 @@ export interface BenchChain {
 }
 
 /**
+ * The suite of a bench chain's validators and organization CA for senders of `suite`: the
+ * same, except for a hybrid, which has no X.509 signature form (a CA cannot sign with it),
+ * so its classical part: an SM2 chain whose clients sign with SM2+ML-DSA-65, the migration
+ * path a government chain takes (its genesis accepts the hybrid from the start).
+ */
+export function validatorSuiteFor(suite: SuiteId): SuiteId {
+  return suite.split('+')[0] as SuiteId;
+}
+
+/**
  * A single-validator home as `pujiang init` writes it, with `senders` accounts funded at
  * genesis so that per-sender mempool limits are not what the bench measures. Node settings
  * and block limits are left at their defaults.
  */
 export function prepareChain(home: string, suite: SuiteId, senders: number): BenchChain {
   const chainId = `bench-${suite}`;
-  const init = initHome({ home, suite, chainId, apiPort: 0 });
+  const init = initHome({
+    home,
+    suite: validatorSuiteFor(suite),
+    chainId: chainId.replace('+', '-'),
+    apiPort: 0,
+  });
   const genesis = JSON.parse(readFileSync(init.paths.genesis, 'utf8')) as GenesisJson;
   const funded = fundSenders(genesis, suite, senders, init.paths.org);
   writeFileSync(init.paths.genesis, `${JSON.stringify(genesis, null, 2)}\n`);
   return {
     home,
-    chainId,
+    chainId: genesis.chainId,
     senders: funded,
     config: JSON.parse(readFileSync(init.paths.config, 'utf8')) as NodeConfig,
     genesis,
@@ -89,6 +104,8 @@ export async function withBenchNode<T>(
  * far beyond what a run spends. Returns their secret keys (hex).
  */
 export function fundSenders(genesis: GenesisJson, suite: SuiteId, count: number, orgDir: string): string[] {
+  if (!genesis.acceptedSuites.includes(suite))
+    throw new Error(`bench chain: genesis does not accept ${suite}`);
   const keys = Array.from({ length: count }, () => generateKeyPair(suite));
   const bank = genesis.modules.bank as { balances: Record<string, string> };
   const governance = genesis.modules.governance as { identities: string[] };

@@ -23,6 +23,7 @@ import { anchorMessage } from './payloads.js';
 import {
   describePhase,
   type NodeWindow,
+  nodeUsage,
   nodeWindow,
   type PhaseOutcome,
   perSecond,
@@ -251,7 +252,7 @@ export async function runNotaryBench(o: NotaryBenchOptions): Promise<BenchRecord
     // One more sender than the single-digest phase uses: the batched phase's, with no transactions left over.
     { label: 'notary', suite: SUITE, senders: senders + 1, ...(profileDir ? { profileDir } : {}) },
     async (n) => {
-      const single = await runPhase([n.node], join(n.dir, 'single.json'), {
+      const single = await runPhase([nodeUsage(n.node)], join(n.dir, 'single.json'), {
         apiUrls: [n.apiUrl],
         chainId: n.chain.chainId,
         suite: SUITE,
@@ -314,7 +315,7 @@ function notaryRecords(r: {
     lastCommitTailMs: Math.round(batched.tailMs),
     clientCpuCores: round2(batched.clientCpuCores),
     nodeCpuCores: round2(batched.node.cpuCores),
-    nodeMainThreadBusy: round2(batched.node.loopBusy),
+    nodeMainThreadBusy: round2(batched.node.loopBusy ?? Number.NaN),
     pendingReceiptsMsPerBatch: Math.round(r.pendingMs),
     note: 'one client thread: random digests (not digesting content), NotaryBatch tree, sign, POST /v1/txs, next batch while the node commits; from the first tree to the block holding the last anchor (all OK); the pending receipts notarize() also makes are not included',
   };
@@ -342,7 +343,7 @@ function notaryRecords(r: {
         sampledReceipts: single.result.sampledReceipts,
         note: 'one digest per notary/anchor, pre-signed, offered above the verify limit through POST /v1/txs/batch; committed anchors counted from decided blocks over /v1/events; receipt codes of a sample looked up after the run; each anchor adds a state key, and the rate falls as they accumulate (anchorsAtWindowStart/End)',
       },
-      comparedWith: { name: r.limitName, value: r.limit, ratio: singleRate / r.limit },
+      limit: { name: r.limitName, value: r.limit, ratio: singleRate / r.limit },
     },
     {
       group: 'notary',

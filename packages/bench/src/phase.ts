@@ -26,9 +26,14 @@ export function spawnNode(home: string, profileDir?: string): JsonChild<NodeMess
 export interface NodeWindow {
   /** CPU of all its threads (main and verification workers), in cores. */
   readonly cpuCores: number;
-  /** Its main thread's busy share (event-loop utilisation). */
-  readonly loopBusy: number;
+  /** Its main thread's busy share (event-loop utilisation); unknown for a peer chain's process. */
+  readonly loopBusy?: number;
+  /** Its peak resident memory since it started, at the window's end. */
+  readonly peakRssBytes: number;
 }
+
+/** Samples one chain process's counters: a node of ours over its stdin, a peer from /proc. */
+export type UsageSource = () => Promise<ProcessUsage>;
 
 export interface PhaseOutcome {
   readonly plan: LoadPlan;
@@ -45,18 +50,26 @@ export async function usage(node: JsonChild<NodeMessage>): Promise<ProcessUsage>
   return (await node.next('usage')).usage;
 }
 
+/** Our node process's counters, as a usage source. */
+export const nodeUsage =
+  (node: JsonChild<NodeMessage>): UsageSource =>
+  () =>
+    usage(node);
+
 /** A node process's CPU and main-thread busy share between two samples. */
 export function nodeWindow(a: ProcessUsage, b: ProcessUsage): NodeWindow {
-  const active = b.loopActiveMs - a.loopActiveMs;
-  return {
+  const window: NodeWindow = {
     cpuCores: (b.cpuMicros - a.cpuMicros) / 1000 / (b.atMs - a.atMs),
-    loopBusy: active / (active + b.loopIdleMs - a.loopIdleMs),
+    peakRssBytes: b.peakRssBytes,
   };
+  if (a.loopActiveMs === undefined || b.loopActiveMs === undefined) return window;
+  const active = b.loopActiveMs - a.loopActiveMs;
+  return { ...window, loopBusy: active / (active + (b.loopIdleMs ?? 0) - (a.loopIdleMs ?? 0)) };
 }
 
-/** Runs one load-generator process with `plan` (written to `planFile`); this process only waits and samples. */
+/** Runs one load-generator process with `plan` (written to `planFile`); this process only waits and samples the chain's processes. */
 export async function runPhase(
-  nodes: readonly JsonChild<NodeMessage>[],
+  nodes: readonly UsageSource[],
   planFile: string,
   plan: LoadPlan,
 ): Promise<PhaseOutcome> {
@@ -64,15 +77,15 @@ export async function runPhase(
   const load = new JsonChild<LoadMessage>(new URL('./load-entry.js', import.meta.url), [planFile]);
   try {
     await load.next('window');
-    const a = await Promise.all(nodes.map(usage));
+    const a = await Promise.all(nodes.map((sample) => sample()));
     await load.next('window');
-    const b = await Promise.all(nodes.map(usage));
+    const b = await Promise.all(nodes.map((sample) => sample()));
     const { result } = await load.next('result');
     return {
       plan,
       result,
       nodes: a.map((from, i) => nodeWindow(from, b[i]!)),
-      window: { fromUs: a[0]!.monotonicUs, toUs: b[0]!.monotonicUs },
+      window: { fromUs: a[0]?.monotonicUs ?? 0, toUs: b[0]?.monotonicUs ?? 0 },
     };
   } finally {
     await load.end();
@@ -105,7 +118,9 @@ export function describePhase(o: PhaseOutcome): Record<string, unknown> {
     // CPU of all node processes together, in cores; with several nodes also each one's.
     nodeCpuCores: round2(cpu.reduce((sum, c) => sum + c, 0)),
     ...(o.nodes.length > 1 ? { perNodeCpuCores: cpu.map(round2) } : {}),
-    nodeMainThreadBusy: o.nodes.length > 1 ? busy.map(round2) : round2(busy[0] ?? 0),
+    ...(busy.every((b) => b !== undefined)
+      ? { nodeMainThreadBusy: o.nodes.length > 1 ? busy.map(round2) : round2(busy[0] ?? 0) }
+      : {}),
     loadGeneratorCpuCores: round2(r.cpuCores),
     apis: o.plan.apiUrls.length,
     maxInFlight: o.plan.maxInFlight,

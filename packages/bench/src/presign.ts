@@ -34,9 +34,21 @@ export interface Presigned {
   readonly sender: readonly number[];
 }
 
-function signShare(job: SignJob): Promise<SignedBatch[]> {
+/** The signing worker of each chain: Pujiang transactions, or Ethereum value transfers for the peer. */
+const SIGN_WORKERS = {
+  pujiang: new URL('./sign-worker.js', import.meta.url),
+  eth: new URL('./eth/sign-worker.js', import.meta.url),
+} as const;
+
+/** A peer chain's job: Ethereum value transfers of 1 wei, EIP-1559, on `chainId`. */
+export interface EthSignJob {
+  readonly chainId: number;
+  readonly senders: readonly SenderJob[];
+}
+
+function signShare<J extends { senders: readonly SenderJob[] }>(url: URL, job: J): Promise<SignedBatch[]> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./sign-worker.js', import.meta.url), { workerData: job });
+    const worker = new Worker(url, { workerData: job });
     worker.once('message', resolve);
     worker.once('error', reject);
     worker.once('exit', (code) => {
@@ -50,13 +62,25 @@ function signShare(job: SignJob): Promise<SignedBatch[]> {
  * dominate the setup), then interleaves senders round robin: consecutive submissions come
  * from different senders, and each sender's nonces arrive in order.
  */
-export async function presign(job: SignJob): Promise<Presigned> {
+export function presign(job: SignJob): Promise<Presigned> {
+  return presignOn(SIGN_WORKERS.pujiang, job);
+}
+
+/** Signs a peer chain's transfers (see `presign`). */
+export function presignEth(job: EthSignJob): Promise<Presigned> {
+  return presignOn(SIGN_WORKERS.eth, job);
+}
+
+async function presignOn<J extends { senders: readonly SenderJob[] }>(
+  worker: URL,
+  job: J,
+): Promise<Presigned> {
   const threads = Math.min(availableParallelism(), job.senders.length);
   const shares = Array.from({ length: threads }, (_, t) => ({
     ...job,
     senders: job.senders.filter((_, i) => i % threads === t),
   }));
-  const signed = await Promise.all(shares.map(signShare));
+  const signed = await Promise.all(shares.map((share) => signShare(worker, share)));
   const bySender: SignedBatch[] = job.senders.map((_, i) => signed[i % threads]![Math.floor(i / threads)]!);
   const hex: string[] = [];
   const hashes: string[] = [];

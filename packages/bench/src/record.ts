@@ -5,7 +5,13 @@ export interface BenchRecord {
   value: number;
   unit: string;
   configuration: Record<string, unknown>;
-  /** What the figure is compared with, measured in the same run. */
+  /**
+   * For a throughput: the limit it is held against, measured in the same run (this machine's
+   * signature verifications per second on all cores for the suite, divided by the validators
+   * that each verify every transaction); ratio = value / limit.
+   */
+  limit?: { name: string; value: number; ratio: number; note?: string };
+  /** Another figure of the same run it is compared with (a peer chain, another mode); ratio = value / that. */
   comparedWith?: { name: string; value: number; ratio: number };
   /** The figure an issue asks for: ratio = value / target, and whether it is met where that is judged. */
   target?: { value: number; ratio: number; met?: boolean };

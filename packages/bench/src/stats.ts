@@ -13,6 +13,7 @@ export function summarizeLatency(values: readonly number[]): LatencySummary | un
   const sorted = Float64Array.from(values).sort();
   return {
     p50: percentile(sorted, 0.5),
+    p95: percentile(sorted, 0.95),
     p99: percentile(sorted, 0.99),
     max: sorted[sorted.length - 1]!,
     samples: sorted.length,

@@ -1,13 +1,9 @@
-import { Agent, request } from 'node:http';
-import type { SubmitBatchResponse } from '@pujiang/protocol';
+import type { BatchTransport } from './transport.js';
 
-/** Refusals that say "not now": the transaction is offered again (the node's typed codes). */
-const RETRYABLE = new Set(['MEMPOOL_FULL', 'MEMPOOL_SENDER_FULL', 'TX_NONCE_TOO_HIGH']);
 /** Submission batches per second aimed at: large batches amortise HTTP, small ones keep the load smooth. */
 const BATCHES_PER_SECOND = 20;
 
 export interface SubmitterOptions {
-  readonly apiUrl: string;
   readonly maxBatch: number;
   readonly maxInFlight: number;
 }
@@ -15,9 +11,9 @@ export interface SubmitterOptions {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Open-loop submission of pre-signed transactions through `POST /v1/txs/batch` over
- * keep-alive connections, several requests in flight. The schedule does not wait for
- * commits; it only holds back, as a client must, after the node answers MEMPOOL_FULL, until
+ * Open-loop submission of pre-signed transactions in batches through a chain's transport,
+ * several requests in flight. The schedule does not wait for commits; it only holds back,
+ * as a client must, after the chain says its pool is full (Pujiang's MEMPOOL_FULL), until
  * the next block frees room (`resume`). Refused transactions that may succeed later are
  * offered again before fresh ones, so a gap in a sender's nonces (a refusal while a later
  * request got in) closes as soon as the node has room.
@@ -36,24 +32,14 @@ export class Submitter {
   private retry: number[] = [];
   private inFlight = 0;
   private paused = false;
-  private readonly agent: Agent;
-  private readonly url: URL;
-  /** Each transaction framed for a binary batch: 4-byte big-endian length, then its encoding. */
-  private readonly framed: Buffer[];
 
+  /** Submits transactions 0..total-1 of `transport`'s list, in that order. */
   constructor(
-    private readonly hex: readonly string[],
+    private readonly total: number,
+    private readonly transport: BatchTransport,
     private readonly o: SubmitterOptions,
   ) {
-    this.agent = new Agent({ keepAlive: true, maxSockets: o.maxInFlight });
-    this.url = new URL('/v1/txs/batch', o.apiUrl);
-    this.sentAt = new Float64Array(hex.length).fill(Number.NaN);
-    this.framed = hex.map((h) => {
-      const out = Buffer.alloc(4 + h.length / 2);
-      out.writeUInt32BE(h.length / 2, 0);
-      out.write(h, 4, 'hex');
-      return out;
-    });
+    this.sentAt = new Float64Array(total).fill(Number.NaN);
   }
 
   /** A block was committed: the mempool has room again. */
@@ -91,12 +77,12 @@ export class Submitter {
   }
 
   close(): void {
-    this.agent.destroy();
+    this.transport.close();
   }
 
   private take(n: number, fresh: boolean): number[] {
     const items = this.retry.splice(0, n);
-    if (fresh) while (items.length < n && this.fresh < this.hex.length) items.push(this.fresh++);
+    if (fresh) while (items.length < n && this.fresh < this.total) items.push(this.fresh++);
     return items;
   }
 
@@ -105,53 +91,33 @@ export class Submitter {
   }
 
   private post(items: number[]): void {
-    // The binary form of a batch: what a high-rate client sends (no hex or JSON to parse).
-    const body = Buffer.concat(items.map((i) => this.framed[i]!));
     const sentAt = performance.now();
     for (const i of items) this.sentAt[i] = sentAt;
     this.inFlight++;
     this.offered += items.length;
-    const failed = (code: string) => {
-      this.count(code, items.length);
-      this.requeue(items);
-      this.paused = true;
-    };
-    const req = request(
-      this.url,
-      {
-        method: 'POST',
-        agent: this.agent,
-        headers: { 'content-type': 'application/octet-stream', 'content-length': body.length },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => {
-          this.inFlight--;
-          if (res.statusCode !== 200) return failed(`HTTP_${res.statusCode}`);
-          const { results } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as SubmitBatchResponse;
-          this.settle(items, results);
-        });
-      },
-    );
-    req.on('error', () => {
+    void this.transport.send(items).then((outcome) => {
       this.inFlight--;
-      failed('HTTP_ERROR');
+      if ('failed' in outcome) {
+        this.count(outcome.failed, items.length);
+        this.requeue(items);
+        this.paused = true;
+        return;
+      }
+      this.settle(items, outcome.codes);
     });
-    req.end(body);
   }
 
-  private settle(items: number[], results: SubmitBatchResponse['results']): void {
+  private settle(items: number[], codes: readonly (string | undefined)[]): void {
     const again: number[] = [];
     items.forEach((index, i) => {
-      const r = results[i]!;
-      if ('hash' in r) {
+      const code = codes[i];
+      if (code === undefined) {
         this.admitted++;
         return;
       }
-      this.count(r.error.code);
-      if (r.error.code === 'MEMPOOL_FULL') this.paused = true;
-      if (RETRYABLE.has(r.error.code)) again.push(index);
+      this.count(code);
+      if (this.transport.full.has(code)) this.paused = true;
+      if (this.transport.retryable.has(code)) again.push(index);
     });
     if (again.length > 0) this.requeue(again);
   }

@@ -1,5 +1,6 @@
 import type { Presigned } from './presign.js';
 import { Submitter } from './submitter.js';
+import type { TransportFactory } from './transport.js';
 
 export interface SubmittersOptions {
   /** One node API per entry; sender i submits only to `apiUrls[i % apiUrls.length]`. */
@@ -20,7 +21,7 @@ export class Submitters {
   private readonly part: Uint8Array;
   private readonly local: Uint32Array;
 
-  constructor(signed: Presigned, o: SubmittersOptions) {
+  constructor(signed: Presigned, o: SubmittersOptions, transport: TransportFactory) {
     const n = o.apiUrls.length;
     if (n < 1 || n > 255) throw new Error(`Submitters: 1 to 255 node APIs, not ${n}`);
     this.part = new Uint8Array(signed.hex.length);
@@ -33,7 +34,11 @@ export class Submitters {
       hexes[p]!.push(hex);
     });
     this.parts = o.apiUrls.map(
-      (apiUrl, p) => new Submitter(hexes[p]!, { apiUrl, maxBatch: o.maxBatch, maxInFlight: o.maxInFlight }),
+      (apiUrl, p) =>
+        new Submitter(hexes[p]!.length, transport(apiUrl, hexes[p]!, o.maxInFlight), {
+          maxBatch: o.maxBatch,
+          maxInFlight: o.maxInFlight,
+        }),
     );
   }
 

@@ -12,7 +12,7 @@ describe('percentile (nearest rank)', () => {
   });
 
   it('summarises unsorted latencies', () => {
-    assert.deepEqual(summarizeLatency([30, 10, 20]), { p50: 20, p99: 30, max: 30, samples: 3 });
+    assert.deepEqual(summarizeLatency([30, 10, 20]), { p50: 20, p95: 30, p99: 30, max: 30, samples: 3 });
     assert.equal(summarizeLatency([]), undefined);
   });
 });

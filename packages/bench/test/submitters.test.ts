@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
+import { PujiangTransport } from '../src/pujiang-transport.js';
 import { Submitters } from '../src/submitters.js';
 
 /** A node API stand-in: admits everything posted to /v1/txs/batch and keeps the transactions (hex). */
@@ -48,6 +49,7 @@ describe('Submitters', () => {
     const submitters = new Submitters(
       { hex, hashes: hex, sender },
       { apiUrls: nodes.map((n) => n.url), maxBatch: 3, maxInFlight: 1 },
+      (url, part, inFlight) => new PujiangTransport(url, part, inFlight),
     );
     assert.ok(Number.isNaN(submitters.sentAt(0)));
     assert.equal(submitters.sentAt(hex.length), undefined);

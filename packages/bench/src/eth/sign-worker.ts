@@ -1,0 +1,30 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { type Hex, keccak256 } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import type { EthSignJob, SignedBatch } from '../presign.js';
+import { ETH_TRANSFER } from './transfer.js';
+
+/**
+ * Signs one share of the peer chain's transfers with viem: EIP-1559 transactions of 1 wei
+ * to the next sender, secp256k1 ECDSA as every Ethereum client expects. Hashes are the
+ * keccak-256 of the signed encoding, as the chain names them.
+ */
+const job = workerData as EthSignJob;
+const out: SignedBatch[] = [];
+for (const s of job.senders) {
+  const account = privateKeyToAccount(`0x${s.secretKey}`);
+  const hex: string[] = [];
+  const hashes: string[] = [];
+  for (let i = 0; i < s.count; i++) {
+    const signed = await account.signTransaction({
+      ...ETH_TRANSFER,
+      chainId: job.chainId,
+      nonce: Number(s.firstNonce) + i,
+      to: `0x${s.to}` as Hex,
+    });
+    hex.push(signed.slice(2));
+    hashes.push(keccak256(signed).slice(2));
+  }
+  out.push({ hex, hashes });
+}
+parentPort!.postMessage(out);
