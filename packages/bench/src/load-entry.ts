@@ -56,7 +56,12 @@ async function main(): Promise<void> {
   const signed = await driver.presign(perSender);
   const signSeconds = (performance.now() - signStart) / 1000;
 
-  const submitter = new Submitters(signed, plan, driver.transport);
+  const cap = plan.maxOutstanding;
+  const submitter: Submitters = new Submitters(
+    signed,
+    { ...plan, ...(cap ? { mayOffer: (): boolean => submitter.admitted - watcher.committed < cap } : {}) },
+    driver.transport,
+  );
   const indexOf = new Map<string, number>(plan.watchTxs ? signed.hashes.map((hash, i) => [hash, i]) : []);
   // Latency counts transactions last sent inside the window (set once the clock starts).
   let windowStart = Number.POSITIVE_INFINITY;

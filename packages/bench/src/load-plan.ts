@@ -32,6 +32,12 @@ export interface LoadPlan {
   readonly maxBatch: number;
   /** Requests in flight per node API. */
   readonly maxInFlight: number;
+  /**
+   * At most this many transactions admitted but not yet seen committed: above it the schedule
+   * waits for blocks. At saturation it bounds the backlog (and so the drain) to a few blocks'
+   * worth, which is all a pipelined chain needs to stay busy.
+   */
+  readonly maxOutstanding?: number;
   /** After offering stops, at most this long to get every admitted transaction committed. */
   readonly drainSeconds: number;
   /** After the drain, look up this many of the sent transactions (spread evenly) and report their receipt codes. */

@@ -15,7 +15,7 @@ const { values } = parseArgs({
     quick: { type: 'boolean' },
     out: { type: 'string' },
     group: { type: 'string', multiple: true },
-    // Limits the crypto, node and network groups to these suites (network: Ed25519 only by default; notary: always Ed25519).
+    // Limits the crypto, node and network groups to these suites (node: ed25519, sm2, ml-dsa-44, sm2+ml-dsa-65 by default; network: ed25519; notary: always ed25519).
     suite: { type: 'string', multiple: true },
     // Directory for CPU profiles of the node process (node, notary groups) and of one validator (network group); their top functions are printed.
     profile: { type: 'string' },
@@ -48,7 +48,7 @@ const machine = {
 const records: BenchRecord[] = [];
 const only = suites ? { suites } : {};
 const profile = values.profile ? { profileDir: values.profile } : {};
-if (groups.has('crypto')) records.push(...(await runCryptoBench({ ms: quick ? 500 : 1500, ...only })));
+if (groups.has('crypto')) records.push(...(await runCryptoBench({ ms: quick ? 250 : 1500, ...only })));
 if (groups.has('consensus')) records.push(...runConsensusBench({ quick }));
 if (groups.has('node')) records.push(...(await runNodeBench({ quick, ...only, ...profile })));
 if (groups.has('notary')) {

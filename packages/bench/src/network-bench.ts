@@ -2,9 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SuiteId } from '@pujiang/crypto';
+import { homePaths } from '@pujiang/node';
 import type { StatusResponse } from '@pujiang/protocol';
 import { formatProfiles, freshProfileDir, summarizeProfiles } from './cpu-profile.js';
 import { type BenchNetwork, prepareNetwork } from './network-home.js';
+import { sendersFor } from './node-bench.js';
 import { validatorSuiteFor } from './node-home.js';
 import {
   describePhase,
@@ -16,12 +18,17 @@ import {
   runPhase,
   spawnNode,
 } from './phase.js';
+import { diskBytes } from './proc-usage.js';
 import type { BenchRecord } from './record.js';
+import { type DiskGrowth, resourceRecords } from './resources.js';
 import { verifyLimit } from './verify-limit.js';
 
 export interface NetworkBenchOptions {
   readonly quick: boolean;
-  /** Default: Ed25519 only (the suite the targets are set for). */
+  /**
+   * Default: Ed25519 only. Four validators in every suite take minutes (node startup, and
+   * blocks of one every ~2 s need long windows), more than `--quick` has; `--suite` runs others.
+   */
   readonly suites?: readonly SuiteId[];
   /** Write one node's CPU profiles here (`node --cpu-prof`) and print the saturation window's top functions. */
   readonly profileDir?: string;
@@ -39,8 +46,6 @@ const TARGET = { txPerSecond: 3_500, p99Ms: 1_000 } as const;
 const OVERLOAD = 1.25;
 /** The latency run offers this fraction of the throughput found at saturation ("p99 < 1 s at half that load"). */
 const LATENCY_LOAD = 0.5;
-/** As in the single-node group: per-sender mempool limits never bind; SM2 keys cost each worker a table. */
-const SENDERS: Partial<Record<SuiteId, number>> = { ed25519: 500, sm2: 64 };
 /**
  * Verification threads per node: 0, the node's default of one per core, so 8 workers for 4
  * nodes on 2 cores. One per node was measured too (`--verify-workers 1`, BENCHMARKS.md): no
@@ -51,11 +56,13 @@ const VERIFY_WORKERS = 0;
 /** Requests in flight per node API (four APIs, so four times this in all). */
 const IN_FLIGHT = { saturation: 2, latency: 4 } as const;
 const CLIENT = { maxBatch: 2_000, drainSeconds: 30 } as const;
+/** As the single-node group's cap on the backlog, longer: four validators commit in larger, slower blocks. */
+const BACKLOG_SECONDS = 2;
 /** Which node is CPU-profiled with `--profile` (not node0, which also serves the load generator's block stream). */
 const PROFILED = 1;
 
 const PHASES = {
-  quick: { saturation: { seconds: 10, warmupSeconds: 3 }, latency: { seconds: 8, warmupSeconds: 2 } },
+  quick: { saturation: { seconds: 8, warmupSeconds: 2.5 }, latency: { seconds: 5, warmupSeconds: 1.5 } },
   full: { saturation: { seconds: 30, warmupSeconds: 5 }, latency: { seconds: 20, warmupSeconds: 4 } },
 } as const satisfies Record<string, { saturation: PhaseTiming; latency: PhaseTiming }>;
 
@@ -86,6 +93,7 @@ interface SuiteOutcome {
   readonly limit: Awaited<ReturnType<typeof verifyLimit>>;
   readonly saturation: PhaseOutcome;
   readonly latency?: PhaseOutcome;
+  readonly disk: DiskGrowth;
 }
 
 /** Starts the validators, each in its own process on a fresh home, runs the two phases, stops them. */
@@ -102,7 +110,7 @@ async function measureSuite(suite: SuiteId, o: NetworkBenchOptions): Promise<Sui
       dir: join(dir, 'net'),
       suite,
       validators: VALIDATORS,
-      senders: SENDERS[suite] ?? 64,
+      senders: sendersFor(suite),
       verifyWorkers,
     });
     const nodes = net.network.nodes.map((node, i) =>
@@ -110,14 +118,19 @@ async function measureSuite(suite: SuiteId, o: NetworkBenchOptions): Promise<Sui
     );
     let saturation: PhaseOutcome;
     let latency: PhaseOutcome | undefined;
+    const data = net.network.nodes.map((node) => homePaths(node.home).data);
+    let before: number[] = [];
+    let after: number[] = [];
     try {
       const apiUrls = await Promise.all(nodes.map(async (node) => (await node.next('ready')).apiUrl));
       await networkReady(apiUrls);
+      before = data.map(diskBytes);
       const base = { apiUrls, chainId: net.chainId, suite, senders: net.senders, ...CLIENT };
       saturation = await runPhase(nodes.map(nodeUsage), join(dir, 'saturation.json'), {
         ...base,
         ...phases.saturation,
         rate: OVERLOAD * perValidator,
+        maxOutstanding: Math.round(BACKLOG_SECONDS * perValidator),
         maxInFlight: IN_FLIGHT.saturation,
         watchTxs: false,
       });
@@ -132,6 +145,7 @@ async function measureSuite(suite: SuiteId, o: NetworkBenchOptions): Promise<Sui
           maxInFlight: IN_FLIGHT.latency,
           watchTxs: true,
         });
+      after = data.map(diskBytes);
     } finally {
       // stdin closed: each node stops and exits
       const codes = await Promise.all(nodes.map((node) => node.end()));
@@ -146,7 +160,9 @@ async function measureSuite(suite: SuiteId, o: NetworkBenchOptions): Promise<Sui
           summarizeProfiles(profileDir, saturation.window),
         ),
       );
-    return { net, verifyWorkers, limit, saturation, ...(latency ? { latency } : {}) };
+    const committedTxs = saturation.result.committedTotal + (latency?.result.committedTotal ?? 0);
+    const disk = { beforeBytes: before, afterBytes: after, committedTxs };
+    return { net, verifyWorkers, limit, saturation, disk, ...(latency ? { latency } : {}) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -245,6 +261,7 @@ function suiteRecords(suite: SuiteId, s: SuiteOutcome): BenchRecord[] {
         ...vsTarget(committed),
       },
       { group: 'network', name: `${suite} commit latency p50`, value: l.p50, unit: 'ms', configuration },
+      { group: 'network', name: `${suite} commit latency p95`, value: l.p95, unit: 'ms', configuration },
       {
         group: 'network',
         name: `${suite} commit latency p99`,
@@ -258,6 +275,16 @@ function suiteRecords(suite: SuiteId, s: SuiteOutcome): BenchRecord[] {
       cpuRecord('half load', latency),
     );
   }
+  records.push(
+    ...resourceRecords({
+      group: 'network',
+      prefix: suite,
+      saturation,
+      phases: latency ? [saturation, latency] : [saturation],
+      disk: s.disk,
+      configuration: common,
+    }),
+  );
   return records;
 }
 

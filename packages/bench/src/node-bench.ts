@@ -45,6 +45,12 @@ export const sendersFor = (suite: SuiteId) => SENDERS[suite] ?? 64;
  */
 export const IN_FLIGHT = { saturation: 4, latency: 16 } as const;
 export const CLIENT = { maxBatch: 2_000, drainSeconds: 30 } as const;
+/**
+ * At saturation, transactions admitted but not yet committed are capped at this many seconds
+ * of the verify limit: blocks stay full, and the backlog left to drain before the next phase
+ * is a few blocks rather than a whole mempool (50,000) that takes many seconds to commit.
+ */
+export const BACKLOG_SECONDS = 1;
 
 /** Blocks under load come every ~0.5-1 s with uneven sizes, so a window needs many of them. */
 const PHASES = {
@@ -80,6 +86,7 @@ async function measureSuite(suite: SuiteId, o: NodeBenchOptions): Promise<SuiteO
         ...phases.saturation,
         senders: chain.senders,
         rate: OVERLOAD * limit.rate,
+        maxOutstanding: Math.round(BACKLOG_SECONDS * limit.rate),
         maxInFlight: IN_FLIGHT.saturation,
         watchTxs: false,
       });

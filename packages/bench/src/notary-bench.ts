@@ -17,7 +17,7 @@ import {
 import { bytesToHex, hexToBytes } from '@pujiang/types';
 import { BlockWatcher } from './block-watcher.js';
 import { formatProfiles, freshProfileDir, summarizeProfiles } from './cpu-profile.js';
-import { CLIENT, IN_FLIGHT, OVERLOAD, SENDERS, verifyLimitName } from './node-bench.js';
+import { BACKLOG_SECONDS, CLIENT, IN_FLIGHT, OVERLOAD, SENDERS, verifyLimitName } from './node-bench.js';
 import { type BenchNode, withBenchNode } from './node-home.js';
 import { anchorMessage } from './payloads.js';
 import {
@@ -54,7 +54,7 @@ const RECEIPTS = 1_000;
 const SAMPLED_RECEIPTS = 50;
 
 const SETTINGS = {
-  quick: { single: { seconds: 8, warmupSeconds: 2 }, batches: 10, verifyMs: 1000 },
+  quick: { single: { seconds: 5, warmupSeconds: 1.5 }, batches: 10, verifyMs: 1000 },
   full: { single: { seconds: 30, warmupSeconds: 5 }, batches: 100, verifyMs: 3000 },
 } as const;
 
@@ -261,6 +261,7 @@ export async function runNotaryBench(o: NotaryBenchOptions): Promise<BenchRecord
         senders: n.chain.senders.slice(0, senders),
         message: 'notaryAnchor',
         rate: OVERLOAD * limit,
+        maxOutstanding: Math.round(BACKLOG_SECONDS * limit),
         maxInFlight: IN_FLIGHT.saturation,
         watchTxs: false,
         sampleReceipts: SAMPLED_RECEIPTS,

@@ -6,6 +6,8 @@ const BATCHES_PER_SECOND = 20;
 export interface SubmitterOptions {
   readonly maxBatch: number;
   readonly maxInFlight: number;
+  /** Asked before each batch: false holds the schedule back (the load generator's cap on transactions admitted but not yet committed). */
+  readonly mayOffer?: () => boolean;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -60,7 +62,12 @@ export class Submitter {
       const now = performance.now();
       credit = Math.min(credit + (rate * (now - last)) / 1000, 2 * batch);
       last = now;
-      while (credit >= batch && !this.paused && this.inFlight < this.o.maxInFlight) {
+      while (
+        credit >= batch &&
+        !this.paused &&
+        this.inFlight < this.o.maxInFlight &&
+        (this.o.mayOffer?.() ?? true)
+      ) {
         const items = this.take(batch, fresh);
         if (items.length === 0) break;
         credit -= items.length;

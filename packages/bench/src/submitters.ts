@@ -8,6 +8,7 @@ export interface SubmittersOptions {
   readonly maxBatch: number;
   /** Requests in flight per node API. */
   readonly maxInFlight: number;
+  readonly mayOffer?: () => boolean;
 }
 
 /**
@@ -38,6 +39,7 @@ export class Submitters {
         new Submitter(hexes[p]!.length, transport(apiUrl, hexes[p]!, o.maxInFlight), {
           maxBatch: o.maxBatch,
           maxInFlight: o.maxInFlight,
+          ...(o.mayOffer ? { mayOffer: o.mayOffer } : {}),
         }),
     );
   }
