@@ -46,29 +46,35 @@ const machine = {
 };
 
 const records: BenchRecord[] = [];
+/** Wall-clock seconds each group took, printed and kept with the results (the quick run's budget is 3 minutes). */
+const groupSeconds: Record<string, number> = {};
+async function group(name: string, run: () => BenchRecord[] | Promise<BenchRecord[]>): Promise<void> {
+  if (!groups.has(name)) return;
+  const start = performance.now();
+  records.push(...(await run()));
+  groupSeconds[name] = Math.round((performance.now() - start) / 100) / 10;
+  console.error(`group ${name}: ${groupSeconds[name]} s`);
+}
 const only = suites ? { suites } : {};
 const profile = values.profile ? { profileDir: values.profile } : {};
-if (groups.has('crypto')) records.push(...(await runCryptoBench({ ms: quick ? 250 : 1500, ...only })));
-if (groups.has('consensus')) records.push(...runConsensusBench({ quick }));
-if (groups.has('node')) records.push(...(await runNodeBench({ quick, ...only, ...profile })));
-if (groups.has('notary')) {
+await group('crypto', () => runCryptoBench({ ms: quick ? 150 : 1500, ...only }));
+await group('consensus', () => runConsensusBench({ quick }));
+await group('node', () => runNodeBench({ quick, ...only, ...profile }));
+await group('notary', () => {
   // The node group's Ed25519 verify limit, if it ran: the single-digest figure is compared with it.
   const limit = records.find((r) => r.group === 'node' && r.name === verifyLimitName('ed25519'));
-  records.push(
-    ...(await runNotaryBench({ quick, ...profile, ...(limit ? { verifyLimit: limit.value } : {}) })),
-  );
-}
-if (groups.has('network'))
-  records.push(
-    ...(await runNetworkBench({
-      quick,
-      ...only,
-      ...profile,
-      ...(verifyWorkers === undefined ? {} : { verifyWorkers }),
-    })),
-  );
+  return runNotaryBench({ quick, ...profile, ...(limit ? { verifyLimit: limit.value } : {}) });
+});
+await group('network', () =>
+  runNetworkBench({
+    quick,
+    ...only,
+    ...profile,
+    ...(verifyWorkers === undefined ? {} : { verifyWorkers }),
+  }),
+);
 
-if (groups.has('peer')) {
+await group('peer', () => {
   // Our single validator's Ed25519 figures, if the node group ran: the peer is reported beside them.
   const ours = (name: string) =>
     records.find((r) => r.group === 'node' && r.name === `ed25519 ${name}`)?.value;
@@ -78,8 +84,8 @@ if (groups.has('peer')) {
   ].map(ours);
   const compared =
     committedPerSecond && p50 && p95 && p99 ? { ours: { committedPerSecond, p50, p95, p99 } } : {};
-  records.push(...(await runPeerBench({ quick, ...compared })));
-}
+  return runPeerBench({ quick, ...compared });
+});
 
 const format = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(2));
 console.log(`\n${machine.cpu}, ${machine.cores} cores, Node ${machine.node}${quick ? ' (quick)' : ''}\n`);
@@ -98,5 +104,5 @@ for (const r of records) {
   );
 }
 const out = values.out ?? 'bench-results.json';
-writeFileSync(out, `${JSON.stringify({ machine, records }, null, 2)}\n`);
+writeFileSync(out, `${JSON.stringify({ machine: { ...machine, groupSeconds }, records }, null, 2)}\n`);
 console.log(`\nwrote ${records.length} figures to ${out}`);

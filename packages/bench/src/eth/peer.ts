@@ -89,9 +89,13 @@ export async function startPeer(kind: PeerKind, senders: readonly string[]): Pro
     );
   }
   let exited: number | null | undefined;
+  // A peer does not watch its parent (our nodes stop when their stdin closes), so it is killed if this process exits first.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
   const closed = new Promise<void>((resolve) =>
     child.once('exit', (code) => {
       exited = code;
+      process.off('exit', killOnExit);
       resolve();
     }),
   );
