@@ -62,7 +62,7 @@ const BACKLOG_SECONDS = 2;
 const PROFILED = 1;
 
 const PHASES = {
-  quick: { saturation: { seconds: 8, warmupSeconds: 2.5 }, latency: { seconds: 4, warmupSeconds: 1.2 } },
+  quick: { saturation: { seconds: 7, warmupSeconds: 2 }, latency: { seconds: 4, warmupSeconds: 1.2 } },
   full: { saturation: { seconds: 30, warmupSeconds: 5 }, latency: { seconds: 20, warmupSeconds: 4 } },
 } as const satisfies Record<string, { saturation: PhaseTiming; latency: PhaseTiming }>;
 

@@ -61,7 +61,7 @@ export const BACKLOG_SECONDS = 1;
 
 /** Blocks under load come every ~0.5-1 s with uneven sizes, so a window needs many of them. */
 const PHASES = {
-  quick: { saturation: { seconds: 5, warmupSeconds: 1.5 }, latency: { seconds: 4, warmupSeconds: 1 } },
+  quick: { saturation: { seconds: 4, warmupSeconds: 1.2 }, latency: { seconds: 3, warmupSeconds: 0.8 } },
   quickSlowSigner: {
     saturation: { seconds: 3, warmupSeconds: 1 },
     latency: { seconds: 2.5, warmupSeconds: 0.8 },

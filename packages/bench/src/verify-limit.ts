@@ -47,7 +47,7 @@ export async function verifyLimit(
 ): Promise<{ rate: number; workers: number; batch: number }> {
   const workers = availableParallelism();
   // Fewer distinct messages for the slow signers: ML-DSA signs ~230/s, the SM2 hybrid ~130/s on one thread.
-  const items = transferItems(suite, suite === 'ed25519' ? 4096 : suite.includes('ml-dsa') ? 256 : 1024);
+  const items = transferItems(suite, suite === 'ed25519' ? 4096 : suite.includes('ml-dsa') ? 128 : 1024);
   const pool = new VerifyPool({ workers });
   try {
     await pool.verifyBatch(items); // warm: imported keys, SM2 tables in every worker

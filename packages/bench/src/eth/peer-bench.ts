@@ -29,7 +29,7 @@ const FIRST_RATE = { quick: 500, full: 250 } as const;
 const LATENCY_LOAD = 0.7;
 const CLIENT = { maxBatch: 2_000, maxInFlight: 4, drainSeconds: 30 } as const;
 const PHASES = {
-  quick: { step: { seconds: 2.5, warmupSeconds: 0.8 }, latency: { seconds: 2.5, warmupSeconds: 0.8 } },
+  quick: { step: { seconds: 2, warmupSeconds: 0.6 }, latency: { seconds: 2.5, warmupSeconds: 0.8 } },
   full: { step: { seconds: 12, warmupSeconds: 3 }, latency: { seconds: 20, warmupSeconds: 4 } },
 } as const satisfies Record<string, { step: PhaseTiming; latency: PhaseTiming }>;
 
