@@ -7,7 +7,7 @@ import { describePhase, type PhaseOutcome, type PhaseTiming, perSecond, runPhase
 import type { BenchRecord } from '../record.js';
 import { resourceRecords } from '../resources.js';
 import { verifyLimit } from '../verify-limit.js';
-import { PEER_KINDS, type PeerKind, type RunningPeer, startPeer } from './peer.js';
+import { PEER_IN_FLIGHT, PEER_KINDS, type PeerKind, type RunningPeer, startPeer } from './peer.js';
 
 export interface PeerBenchOptions {
   readonly quick: boolean;
@@ -27,7 +27,7 @@ const RAMP = { factor: 2, maxSteps: 6, keepsUp: 0.9 } as const;
 const FIRST_RATE = { quick: 500, full: 250 } as const;
 /** As for our single validator: the latency run offers this fraction of the saturation throughput. */
 const LATENCY_LOAD = 0.7;
-const CLIENT = { maxBatch: 2_000, maxInFlight: 4, drainSeconds: 30 } as const;
+const CLIENT = { maxBatch: 2_000, drainSeconds: 30 } as const;
 const PHASES = {
   quick: { step: { seconds: 2, warmupSeconds: 0.6 }, latency: { seconds: 2.5, warmupSeconds: 0.8 } },
   full: { step: { seconds: 12, warmupSeconds: 3 }, latency: { seconds: 20, warmupSeconds: 4 } },
@@ -73,6 +73,7 @@ async function measurePeer(kind: PeerKind, quick: boolean, dir: string): Promise
       suite: 'secp256k1' as const,
       senders,
       ...CLIENT,
+      maxInFlight: PEER_IN_FLIGHT[kind],
     };
     const steps: PhaseOutcome[] = [];
     let rate: number = quick ? FIRST_RATE.quick : FIRST_RATE.full;

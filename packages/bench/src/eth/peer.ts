@@ -12,6 +12,13 @@ import { ETH_SENDER_BALANCE } from './transfer.js';
 export type PeerKind = 'ganache' | 'hardhat';
 export const PEER_KINDS: readonly PeerKind[] = ['ganache', 'hardhat'];
 
+/**
+ * JSON-RPC requests in flight: ganache in eager mode can leave concurrent requests
+ * unanswered, so it gets one batch at a time (it mines on one thread anyway); Hardhat
+ * serves several.
+ */
+export const PEER_IN_FLIGHT: Record<PeerKind, number> = { ganache: 1, hardhat: 4 };
+
 /** Chain ids the peers use by default. */
 const CHAIN_ID: Record<PeerKind, number> = { ganache: 1337, hardhat: 31337 };
 
@@ -60,7 +67,9 @@ export async function startPeer(kind: PeerKind, senders: readonly string[]): Pro
     const bin = packageBin('ganache', 'ganache');
     version = `ganache ${bin.version}`;
     const args = ['--server.host', '127.0.0.1', '--server.port', String(port)];
-    args.push('--chain.chainId', String(CHAIN_ID.ganache), '--miner.instamine', 'strict', '--logging.quiet');
+    // eager: a transaction is mined before its call answers. In strict mode ganache 7.9.2 leaves a sender's next
+    // nonce queued forever when it arrives while the previous one is being mined (trufflesuite/ganache#4522).
+    args.push('--chain.chainId', String(CHAIN_ID.ganache), '--miner.instamine', 'eager', '--logging.quiet');
     for (const key of senders) args.push('--wallet.accounts', `0x${key},${balance}`);
     child = spawn(process.execPath, [bin.path, ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
   } else {

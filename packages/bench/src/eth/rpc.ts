@@ -19,7 +19,12 @@ export class EthRpc {
   private readonly url: URL;
   private nextId = 1;
 
-  constructor(url: string, maxSockets = 8) {
+  /** A request unanswered for `timeoutMs` fails, so a peer that stops answering cannot hang the bench. */
+  constructor(
+    url: string,
+    maxSockets = 8,
+    private readonly timeoutMs = 60_000,
+  ) {
     this.url = new URL(url);
     this.agent = new Agent({ keepAlive: true, maxSockets });
   }
@@ -67,6 +72,9 @@ export class EthRpc {
             }
           });
         },
+      );
+      req.setTimeout(this.timeoutMs, () =>
+        req.destroy(new Error(`JSON-RPC: no answer in ${this.timeoutMs} ms`)),
       );
       req.on('error', reject);
       req.end(body);

@@ -35,7 +35,8 @@ export class EthTransport implements BatchTransport {
         }),
       };
     } catch {
-      return { failed: 'HTTP_ERROR' };
+      // Not offered again: some of the batch may have been accepted, and ganache mines a resent transaction twice.
+      return { codes: items.map(() => 'RPC_REQUEST_FAILED') };
     }
   }
 
