@@ -10,6 +10,7 @@ import { sendersFor } from './node-bench.js';
 import { validatorSuiteFor } from './node-home.js';
 import {
   describePhase,
+  latencyConfiguration,
   nodeUsage,
   type PhaseOutcome,
   type PhaseTiming,
@@ -244,11 +245,7 @@ function suiteRecords(suite: SuiteId, s: SuiteOutcome): BenchRecord[] {
     const committed = perSecond(latency.result);
     const configuration = {
       ...common,
-      ...describePhase(latency),
-      committedPerSecond: Math.round(committed),
-      samples: l.samples,
-      maxMs: Math.round(l.max),
-      note: `open loop at ${LATENCY_LOAD * 100}% of the saturation throughput; block arrival at the client (node0 stream) minus request send time`,
+      ...latencyConfiguration(latency, LATENCY_LOAD, 'block arrival at the client (node0 stream)'),
     };
     records.push(
       {

@@ -5,6 +5,7 @@ import { formatProfiles, freshProfileDir, summarizeProfiles } from './cpu-profil
 import { type BenchChain, validatorSuiteFor, withBenchNode } from './node-home.js';
 import {
   describePhase,
+  latencyConfiguration,
   nodeUsage,
   type PhaseOutcome,
   type PhaseTiming,
@@ -171,11 +172,7 @@ function suiteRecords(
   if (latency && l) {
     const configuration = {
       ...common,
-      ...describePhase(latency),
-      committedPerSecond: Math.round(perSecond(latency.result)),
-      samples: l.samples,
-      maxMs: Math.round(l.max),
-      note: `open loop at ${LATENCY_LOAD * 100}% of the saturation throughput; block arrival at the client minus request send time`,
+      ...latencyConfiguration(latency, LATENCY_LOAD, 'block arrival at the client'),
     };
     records.push(
       { group: 'node', name: `${suite} commit latency p50`, value: l.p50, unit: 'ms', configuration },

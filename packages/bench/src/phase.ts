@@ -127,3 +127,18 @@ export function describePhase(o: PhaseOutcome): Record<string, unknown> {
     signedPerSecond: Math.round(r.signPerSecond),
   };
 }
+
+/**
+ * What a latency phase's records carry: the phase, what was committed, the sample count and
+ * the slowest, and how it was run (`load`: the fraction of the saturation throughput offered;
+ * `clock`: what arrival the latency is measured to).
+ */
+export function latencyConfiguration(o: PhaseOutcome, load: number, clock: string): Record<string, unknown> {
+  const l = o.result.latencyMs;
+  return {
+    ...describePhase(o),
+    committedPerSecond: Math.round(perSecond(o.result)),
+    ...(l ? { samples: l.samples, maxMs: Math.round(l.max) } : {}),
+    note: `open loop at ${load * 100}% of the saturation throughput; ${clock} minus request send time`,
+  };
+}

@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generatePrivateKey } from 'viem/accounts';
 import type { ProcessUsage } from '../load-plan.js';
-import { describePhase, type PhaseOutcome, type PhaseTiming, perSecond, runPhase } from '../phase.js';
+import {
+  describePhase,
+  latencyConfiguration,
+  type PhaseOutcome,
+  type PhaseTiming,
+  perSecond,
+  runPhase,
+} from '../phase.js';
 import type { BenchRecord } from '../record.js';
 import { resourceRecords } from '../resources.js';
 import { verifyLimit } from '../verify-limit.js';
@@ -160,11 +167,7 @@ function peerRecords(
   if (latency && l) {
     const configuration = {
       ...common,
-      ...describePhase(latency),
-      committedPerSecond: Math.round(perSecond(latency.result)),
-      samples: l.samples,
-      maxMs: Math.round(l.max),
-      note: `open loop at ${LATENCY_LOAD * 100}% of the saturation throughput; newHeads arrival at the client minus request send time`,
+      ...latencyConfiguration(latency, LATENCY_LOAD, 'newHeads arrival at the client'),
     };
     for (const q of ['p50', 'p95', 'p99'] as const)
       records.push({
