@@ -1,7 +1,10 @@
+export type { ChainModule, MessageContext, MessageHandler } from '@pujiang/module-kit';
+export { defineMessage, GAS, GasMeter } from '@pujiang/module-kit';
 export type { ApiErrorCode } from './api/api-error.js';
 export { ApiError } from './api/api-error.js';
 export type { EventFilter } from './api/events.js';
 export { blockMessages, parseEventFilter } from './api/events.js';
+export { openApiFor } from './api/module-openapi.js';
 export { openApiDocument } from './api/openapi.js';
 export type { ApiServerOptions } from './api/server.js';
 export { ApiServer } from './api/server.js';
@@ -11,11 +14,8 @@ export type { GovernedConfig, ValidatorSetAt } from './chain/governed-config.js'
 export type { ReplayProblem, ReplayReturnType } from './chain/replay.js';
 export { replayFromGenesis } from './chain/replay.js';
 export { chainDir, consensusDir } from './data-dir.js';
-export type { BlockTx, ExecutorOptions } from './execution/executor.js';
-export { Executor, toBlockTx } from './execution/executor.js';
-export { GAS, GasMeter } from './execution/gas.js';
-export type { ChainModule, MessageContext, MessageHandler } from './execution/module.js';
-export { defineMessage } from './execution/module.js';
+export type { BlockTx, ExecutorOptions, ModuleDescription } from './execution/executor.js';
+export { Executor, hookId, toBlockTx } from './execution/executor.js';
 export { StateOverlay } from './execution/state-overlay.js';
 export { replayHome } from './host/audit.js';
 export type { NodeConfig } from './host/config.js';

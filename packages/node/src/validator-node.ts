@@ -8,6 +8,7 @@ import {
   type ValidatorSet,
 } from '@pujiang/consensus';
 import { getSuite, hash, type PublicKey, type SecretKey, type SuiteId, VerifyPool } from '@pujiang/crypto';
+import type { ChainModule } from '@pujiang/module-kit';
 import {
   type Block,
   blockHash,
@@ -30,7 +31,6 @@ import { bytesToHex, equalBytes, isPujiangError } from '@pujiang/types';
 import { blockLimitProblem, Chain, type CommittedBlock } from './chain/chain.js';
 import { chainDir, consensusDir } from './data-dir.js';
 import type { BlockTx } from './execution/executor.js';
-import type { ChainModule } from './execution/module.js';
 import { Mempool, type MempoolOptions, senderId } from './mempool/mempool.js';
 import { NodeMetrics } from './metrics.js';
 import { identityOf, identityProblem, isPermissioned, keyHasRole } from './modules/governance/registry.js';

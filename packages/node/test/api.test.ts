@@ -14,7 +14,7 @@ import { verifyStateProof } from '@pujiang/state';
 import { bytesToHex, hexToBytes } from '@pujiang/types';
 import fc from 'fast-check';
 import WebSocket from 'ws';
-import { openApiDocument, type RunningNode, startNode } from '../src/index.js';
+import { openApiDocument, openApiFor, type RunningNode, startNode } from '../src/index.js';
 import { addressOf, getJson, postJson, testHome, transferWire, until } from './helpers.js';
 
 /** Sends raw bytes as an HTTP request and returns the status line's code (or 'closed'). */
@@ -319,7 +319,19 @@ describe('node HTTP API (one validator, in process)', () => {
       '/healthz',
     ])
       assert.ok(path in doc.paths, path);
-    assert.deepEqual(Object.keys(doc.paths).sort(), Object.keys(openApiDocument.paths).sort());
+    // The core's paths, plus one per typed query of each enabled module, derived from its definition.
+    assert.deepEqual(
+      Object.keys(doc.paths).sort(),
+      Object.keys(openApiFor(running.node.chain.executor.enabledModules).paths as object).sort(),
+    );
+    for (const path of Object.keys(openApiDocument.paths)) assert.ok(path in doc.paths, path);
+    const balance = doc.paths['/v1/query/bank/balance'].get;
+    assert.equal(balance.parameters[0].name, 'address');
+    assert.equal(balance.parameters[0].schema.pattern, '^[0-9a-f]{42}$');
+    assert.deepEqual(balance.responses['200'].content['application/json'].schema.properties.result.required, [
+      'address',
+      'balance',
+    ]);
   });
 
   it('malformed, oversized and hostile requests get typed 4xx answers and never disturb the node', async () => {

@@ -247,6 +247,11 @@ describe('execution with the bank module', () => {
       messages: ['ok', 'otherType', 'otherAttribute'],
       queries: [],
       events: { done: ['id'] },
+      errors: {},
+      exports: [],
+      imports: {},
+      hooks: [],
+      routes: [],
     });
   });
 

@@ -33,7 +33,18 @@ export interface Genesis {
   readonly limits: BlockLimits;
   /** Each module's genesis configuration, by module name. */
   readonly modules: Readonly<Record<string, unknown>>;
+  /**
+   * The modules the chain runs, by name. Absent: the legacy set (`LEGACY_ENABLED_MODULES`),
+   * which chains created before the field existed run; re-serializing never adds it, so
+   * their genesis hash stays.
+   */
+  readonly enabledModules?: readonly string[];
 }
+
+/** What a genesis without `enabledModules` runs: every chain created before the field existed. */
+export const LEGACY_ENABLED_MODULES: readonly string[] = ['governance', 'bank', 'notary'];
+
+const MODULE_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
 
 /** The file form (`genesis.json`): keys as hex, everything else as in `Genesis`. */
 export interface GenesisJson {
@@ -43,6 +54,7 @@ export interface GenesisJson {
   validators: { name?: string; suite: SuiteId; publicKey: string; power: number }[];
   limits: BlockLimits;
   modules: Record<string, unknown>;
+  enabledModules?: string[];
 }
 
 const CHAIN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -119,6 +131,16 @@ export function parseGenesis(json: unknown): Genesis {
   const modules = g.modules ?? {};
   if (typeof modules !== 'object' || modules === null || Array.isArray(modules))
     throw invalid('modules must be an object keyed by module name', { field: 'modules' });
+  const enabled = g.enabledModules;
+  if (
+    enabled !== undefined &&
+    (!Array.isArray(enabled) ||
+      enabled.length === 0 ||
+      enabled.length > 64 ||
+      !enabled.every((m) => typeof m === 'string' && MODULE_NAME.test(m)) ||
+      new Set(enabled).size !== enabled.length)
+  )
+    throw invalid('enabledModules must list 1 to 64 distinct module names', { field: 'enabledModules' });
   return {
     chainId: g.chainId,
     chainHash,
@@ -126,6 +148,7 @@ export function parseGenesis(json: unknown): Genesis {
     validators,
     limits,
     modules: modules as Record<string, unknown>,
+    ...(enabled === undefined ? {} : { enabledModules: [...(enabled as string[])] }),
   };
 }
 
@@ -142,6 +165,7 @@ export function genesisToJson(g: Genesis): GenesisJson {
     })),
     limits: { ...g.limits },
     modules: { ...g.modules },
+    ...(g.enabledModules === undefined ? {} : { enabledModules: [...g.enabledModules] }),
   };
 }
 

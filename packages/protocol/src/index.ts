@@ -31,7 +31,13 @@ export {
 } from './block.js';
 export { decodeCertificate, encodeCertificate } from './certificate.js';
 export type { BlockLimits, Genesis, GenesisErrorCode, GenesisJson, GenesisValidator } from './genesis.js';
-export { ADDRESS_HEX, genesisToJson, isGenesisValidator, parseGenesis } from './genesis.js';
+export {
+  ADDRESS_HEX,
+  genesisToJson,
+  isGenesisValidator,
+  LEGACY_ENABLED_MODULES,
+  parseGenesis,
+} from './genesis.js';
 export type { GovernanceActionKind, PolicyJson, PolicyRuleJson, ProposalStatus } from './governance.js';
 export {
   ChainConfig,

@@ -67,12 +67,11 @@ export function blockMessages(
     out.push({ type: 'block', height, hash: b.hash, time: String(b.time), txCount: b.txHashes.length });
   const eventFiltered = f.module !== undefined || f.type !== undefined || f.attributes.size > 0;
   b.receipts.forEach((r, index) => {
-    if (f.txs && !eventFiltered)
-      out.push({ type: 'tx', height, index, hash: b.txHashes[index]!, code: r.code });
+    if (f.txs && !eventFiltered) out.push({ type: 'tx', height, index, hash: r.txHash, code: r.code });
     if (!f.events) return;
     r.events.forEach((event, eventIndex) => {
       if (eventMatches(f, event))
-        out.push({ type: 'event', height, txHash: b.txHashes[index]!, txIndex: index, eventIndex, event });
+        out.push({ type: 'event', height, txHash: r.txHash, txIndex: index, eventIndex, event });
     });
   });
   return out;

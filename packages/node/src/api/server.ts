@@ -16,7 +16,8 @@ import {
   sendJson,
   sendText,
 } from './http-io.js';
-import { openApiDocument } from './openapi.js';
+import { openApiFor } from './module-openapi.js';
+import { type MountedRoute, mountModuleRoutes, routeHost, runModuleRoute } from './module-routes.js';
 
 export interface ApiServerOptions {
   /** Interface to listen on (default 127.0.0.1). */
@@ -52,6 +53,7 @@ export class ApiServer {
   readonly events: EventHub;
   private readonly handlers: ApiHandlers;
   private readonly routes: Route[];
+  private readonly moduleRoutes: readonly MountedRoute[];
   private readonly bodies: BodyBudget;
 
   constructor(
@@ -64,11 +66,12 @@ export class ApiServer {
     const maxBody = o.maxBodyBytes ?? 512 * 1024;
     const maxBatch = o.maxBatchBodyBytes ?? 8 * 1024 * 1024;
     this.bodies = new BodyBudget(o.maxBodyBytesInFlight ?? 64 * 1024 * 1024);
+    const openApi = openApiFor(node.chain.executor.enabledModules);
     this.routes = [
       { method: 'GET', pattern: /^\/v1\/status$/, handle: () => h.status() },
       { method: 'GET', pattern: /^\/v1\/genesis$/, handle: () => h.genesis() },
       { method: 'GET', pattern: /^\/v1\/modules$/, handle: () => h.modules() },
-      { method: 'GET', pattern: /^\/v1\/openapi\.json$/, handle: () => openApiDocument },
+      { method: 'GET', pattern: /^\/v1\/openapi\.json$/, handle: () => openApi },
       { method: 'GET', pattern: /^\/v1\/validators$/, handle: (_m, q) => h.validators(q.get('height')) },
       { method: 'GET', pattern: /^\/v1\/blocks\/hash\/([^/]+)$/, handle: ([x]) => h.blockByHash(x!) },
       { method: 'GET', pattern: /^\/v1\/blocks\/([^/]+)$/, handle: ([x]) => h.block(x!) },
@@ -103,6 +106,21 @@ export class ApiServer {
       },
       { method: 'GET', pattern: /^\/v1\/state\/([^/]+)$/, handle: ([x], q) => h.state(x!, q.get('height')) },
     ];
+    // Modules' own routes (under /v1/modules/<name>/, or a standard's well-known path) come after the core's.
+    this.moduleRoutes = mountModuleRoutes(node.chain.executor.enabledModules);
+    const host = routeHost(node);
+    for (const mounted of this.moduleRoutes) {
+      this.routes.push({
+        method: mounted.route.method,
+        pattern: mounted.regex,
+        handle: (match, search, req) =>
+          mounted.route.body === undefined
+            ? runModuleRoute(mounted, host, match, search, async () => undefined)
+            : this.withBody(req, maxBody, () =>
+                runModuleRoute(mounted, host, match, search, () => readJsonBody(req, maxBody)),
+              ),
+      });
+    }
     // Idle keep-alive connections stay open longer than clients' pools keep them (undici: 4 s
     // by default), so a client never sends on a socket the server is closing.
     this.server = createServer(

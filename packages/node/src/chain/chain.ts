@@ -8,6 +8,7 @@ import {
   merkleRoot,
   type PublicKey,
 } from '@pujiang/crypto';
+import type { ChainModule } from '@pujiang/module-kit';
 import {
   type Block,
   BlockHeader,
@@ -44,7 +45,6 @@ import {
   utf8ToBytes,
 } from '@pujiang/types';
 import { type BlockTx, Executor } from '../execution/executor.js';
-import type { ChainModule } from '../execution/module.js';
 import {
   type GovernedConfig,
   governedConfigIn,
@@ -141,7 +141,15 @@ export class Chain {
     modules: readonly ChainModule[],
     options: ChainOptions = {},
   ): Chain {
-    const chain = new Chain(ChainStore.open(path), genesis, modules, options);
+    const store = ChainStore.open(path);
+    let chain: Chain;
+    try {
+      chain = new Chain(store, genesis, modules, options);
+    } catch (error) {
+      // The modules cannot run this genesis (MODULE_UNKNOWN, say): leave the store closed.
+      void store.close();
+      throw error;
+    }
     const stored = chain.store.getMeta('genesisHash');
     if (stored === undefined) {
       chain.stateRoot = chain.executor.genesis(genesis.modules, genesis);

@@ -1,10 +1,10 @@
 import { checkCertificate } from '@pujiang/consensus';
 import { merkleRoot } from '@pujiang/crypto';
+import type { ChainModule } from '@pujiang/module-kit';
 import { blockHash, decodeTx, encodeReceipts, resultsRoot, ZERO_HASH } from '@pujiang/protocol';
 import { MemoryNodeStore, SparseMerkleTree } from '@pujiang/state';
 import { bytesToHex, equalBytes, hexToBytes } from '@pujiang/types';
 import { Executor, toBlockTx } from '../execution/executor.js';
-import type { ChainModule } from '../execution/module.js';
 import { blockLimitProblem, type Chain } from './chain.js';
 import { governedConfigIn, validatorSetIn } from './governed-config.js';
 

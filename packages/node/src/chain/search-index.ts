@@ -1,6 +1,6 @@
+import type { ChainModule } from '@pujiang/module-kit';
 import type { Receipt } from '@pujiang/protocol';
 import type { TableDeletes, TableWrites } from '@pujiang/storage';
-import type { ChainModule } from '../execution/module.js';
 
 /**
  * A module's index key in the store's `search` table: the module name, `/`, its key (module

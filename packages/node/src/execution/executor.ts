@@ -1,12 +1,26 @@
 import { decode } from '@pujiang/codec';
 import { deriveAddress, type HashAlgorithm, hash, type PublicKey, type SuiteId } from '@pujiang/crypto';
 import {
-  type ChainEvent,
+  type BlockHookPhase,
+  type ChainModule,
+  GAS,
+  GasMeter,
+  kitError,
+  type ModuleGraph,
+  moduleError,
+  parseParams,
+  selectModules,
+  type TxEnvelope,
+  type TxSigner,
+  wireModules,
+} from '@pujiang/module-kit';
+import {
   decodeU64,
   encodeTx,
   encodeU64,
   endorserKeys,
   type Genesis,
+  LEGACY_ENABLED_MODULES,
   moduleKey,
   moduleKeyText,
   moduleParamKey,
@@ -17,9 +31,8 @@ import {
   verifyTxSignature,
 } from '@pujiang/protocol';
 import { EMPTY_ROOT, type SparseMerkleTree } from '@pujiang/state';
-import { bytesToHex, equalBytes, isPujiangError } from '@pujiang/types';
-import { GAS, GasMeter } from './gas.js';
-import { type ChainModule, messageContext, moduleError, type TxEnvelope, type TxSigner } from './module.js';
+import { bytesToHex, equalBytes, isPujiangError, PujiangError, utf8ToBytes } from '@pujiang/types';
+import { ExecutionScope, hookContext, messageContext } from './context.js';
 import { MAX_KNOWN_VALUES, StateOverlay } from './state-overlay.js';
 
 /** A transaction of a block, decoded once, with its wire bytes and hash. */
@@ -75,10 +88,30 @@ function writeNonce(state: StateOverlay, address: string, nonce: bigint): void {
  */
 export class Executor {
   private readonly modules: ReadonlyMap<string, ChainModule>;
+  private readonly graph: ModuleGraph;
   private latest: { root: Uint8Array; values: Map<string, Uint8Array | undefined> } | undefined;
 
-  /** The executor a chain's genesis defines (the node and the replay audit must build the same one). */
-  static forGenesis(tree: SparseMerkleTree, genesis: Genesis, modules: readonly ChainModule[]): Executor {
+  /**
+   * The executor a chain's genesis defines (the node and the replay audit must build the same
+   * one): the modules the genesis enables (absent: the legacy set), taken from `available`,
+   * the node's module list. A module the node lacks is `MODULE_UNKNOWN`.
+   */
+  static forGenesis(tree: SparseMerkleTree, genesis: Genesis, available: readonly ChainModule[]): Executor {
+    // A legacy genesis runs the legacy modules the caller lists (a node of this version has all of them).
+    const modules =
+      genesis.enabledModules === undefined
+        ? available.filter((m) => LEGACY_ENABLED_MODULES.includes(m.name))
+        : selectModules(available, genesis.enabledModules);
+    if (genesis.enabledModules !== undefined)
+      for (const name of Object.keys(genesis.modules))
+        if (!genesis.enabledModules.includes(name))
+          throw new PujiangError(
+            'GENESIS_INVALID',
+            `genesis: modules.${name} configures a module the chain does not enable`,
+            {
+              field: `modules.${name}`,
+            },
+          );
     return new Executor(tree, {
       chainId: genesis.chainId,
       chainHash: genesis.chainHash,
@@ -93,7 +126,8 @@ export class Executor {
     private readonly tree: SparseMerkleTree,
     private readonly o: ExecutorOptions,
   ) {
-    this.modules = new Map(o.modules.map((m) => [m.name, m]));
+    this.graph = wireModules(o.modules);
+    this.modules = this.graph.byName;
   }
 
   /** The state root after each module's genesis (`full`: the whole genesis, for modules that read more than their section). */
@@ -171,18 +205,23 @@ export class Executor {
   }
 
   /** What each module offers: message types, queries and declared events (for `GET /v1/modules`). */
-  describeModules(): {
-    name: string;
-    messages: string[];
-    queries: string[];
-    events: Record<string, readonly string[]> | null;
-  }[] {
+  describeModules(): ModuleDescription[] {
     return this.o.modules.map((m) => ({
       name: m.name,
       messages: Object.keys(m.messages),
       queries: Object.keys(m.queries ?? {}),
       events: m.events ? { ...m.events } : null,
+      errors: { ...(m.errors ?? {}) },
+      exports: Object.keys(m.exports ?? {}),
+      imports: Object.fromEntries(Object.entries(m.imports ?? {}).map(([k, v]) => [k, [...v]])),
+      hooks: (['beginBlock', 'endBlock'] as const).filter((phase) => m[phase] !== undefined),
+      routes: (m.routes ?? []).map((r) => `${r.method} ${r.path}`),
     }));
+  }
+
+  /** The modules this chain runs, in execution order. */
+  get enabledModules(): readonly ChainModule[] {
+    return this.o.modules;
   }
 
   nonceOf(root: Uint8Array, address: string): bigint {
@@ -211,14 +250,17 @@ export class Executor {
   ): unknown {
     const q = own(this.modules.get(module)?.queries, name);
     if (!q) {
-      throw moduleError('QUERY_UNKNOWN', `unknown query ${module}/${name}`, { module, name });
+      throw kitError('QUERY_UNKNOWN', `unknown query ${module}/${name}`, { module, name });
     }
+    if (typeof params !== 'object' || params === null || Array.isArray(params))
+      throw moduleError(q.invalidParams, 'query parameters must be an object', { module, name });
+    const typed = parseParams(q.params, params as Record<string, string>, q.invalidParams, q.paramCodes);
     const state = new StateOverlay(this.tree, root);
-    return q((key) => {
+    return q.run((key) => {
       const value = state.get(moduleKeyText(module, key));
       onRead?.(moduleKey(module, key), value);
       return value;
-    }, params);
+    }, typed);
   }
 
   /**
@@ -239,6 +281,7 @@ export class Executor {
       this.latest !== undefined && equalBytes(this.latest.root, root) ? this.latest.values : undefined;
     const block = new StateOverlay(this.tree, root, undefined, known);
     const receipts: Receipt[] = [];
+    const begun = this.runHooks('beginBlock', block, height, time);
     let blockGas = 0;
     for (const t of txs) {
       const signatureOk = signatureChecked(t.hash) || verifyTxSignature(t.tx);
@@ -246,7 +289,42 @@ export class Executor {
       blockGas += receipt.gasUsed;
       receipts.push(receipt);
     }
+    // Hook results follow the transactions' (a transaction's receipt index is its index in the block).
+    receipts.push(...begun, ...this.runHooks('endBlock', block, height, time));
     return { root: block.commit(), receipts, gasUsed: blockGas, writes: block.changes };
+  }
+
+  /**
+   * Runs every enabled module's hook of `phase`, each in its own overlay under its own gas
+   * budget. A hook that fails (out of gas, or a typed error) changes nothing and gets a
+   * receipt with its code and a `hookFailed` event; the block goes on. Only modules that
+   * declare hooks get receipts, so chains without them keep their results roots.
+   */
+  private runHooks(phase: BlockHookPhase, block: StateOverlay, height: bigint, time: bigint): Receipt[] {
+    const receipts: Receipt[] = [];
+    for (const module of this.o.modules) {
+      const hook = module[phase];
+      if (hook === undefined) continue;
+      const gas = new GasMeter(hook.gas);
+      const scope = new ExecutionScope(block.child(), gas, height, time, this.o.chainHash, this.graph);
+      const txHash = hookId(this.o.chainHash, phase, module.name, height);
+      try {
+        hook.run(hookContext(module, scope, phase));
+        scope.state.mergeIntoParent();
+        receipts.push({ txHash, code: 'OK', gasUsed: Math.min(gas.used, gas.limit), events: scope.events });
+      } catch (error) {
+        if (!isPujiangError(error)) throw error; // a bug, not bad input
+        const code = error.code === 'EXEC_OUT_OF_GAS' ? 'HOOK_OUT_OF_GAS' : receiptCode(error.code);
+        receipts.push({
+          txHash,
+          code,
+          message: error.message,
+          gasUsed: Math.min(gas.used, gas.limit),
+          events: [{ module: module.name, type: 'hookFailed', attributes: { phase, code } }],
+        });
+      }
+    }
+    return receipts;
   }
 
   /** A module parameter set by a privileged module, after the owning module checked the value. */
@@ -304,8 +382,16 @@ export class Executor {
     }
 
     const gas = new GasMeter(Math.max(0, Math.min(Number(body.gasLimit), gasLeft)));
-    const state = block.child();
-    const events: ChainEvent[] = [];
+    const scope = new ExecutionScope(
+      block.child(),
+      gas,
+      height,
+      time,
+      this.o.chainHash,
+      this.graph,
+      { txHash: hash, sender, senderKey: envelope.sender.key, endorsers: envelope.endorsers },
+      (target, name, value) => this.setModuleParam(scope.state, gas, target, name, value),
+    );
     let code = 'OK';
     let message: string | undefined;
     try {
@@ -321,28 +407,11 @@ export class Executor {
           cause: String(cause),
         });
       }
-      const ctx = messageContext(
-        module!,
-        state,
-        gas,
-        events,
-        {
-          height,
-          time,
-          txHash: hash,
-          sender,
-          senderKey: envelope.sender.key,
-          endorsers: envelope.endorsers,
-          chainHash: this.o.chainHash,
-        },
-        (target, name, value) => this.setModuleParam(state, gas, target, name, value),
-      );
-      handler.handle(ctx, decoded);
-      state.mergeIntoParent();
+      handler.handle(messageContext(module!, scope, scope.tx!), decoded);
+      scope.state.mergeIntoParent();
     } catch (error) {
       if (!isPujiangError(error)) throw error; // a bug, not bad input
-      // A receipt holds a code of at most 64 bytes: a module with a longer one is reported generically.
-      code = /^[A-Z][A-Z0-9_]{0,63}$/.test(error.code) ? error.code : 'EXEC_MODULE_ERROR';
+      code = receiptCode(error.code);
       message = error.message;
     }
     writeNonce(block, sender, nonce + 1n);
@@ -351,7 +420,34 @@ export class Executor {
       code,
       ...(message === undefined ? {} : { message }),
       gasUsed: Math.min(gas.used, gas.limit),
-      events: code === 'OK' ? events : [],
+      events: code === 'OK' ? scope.events : [],
     };
   }
+}
+
+/** What `GET /v1/modules` says of a module. */
+export interface ModuleDescription {
+  name: string;
+  messages: string[];
+  queries: string[];
+  events: Record<string, readonly string[]> | null;
+  errors: Record<string, string>;
+  exports: string[];
+  imports: Record<string, string[]>;
+  hooks: BlockHookPhase[];
+  routes: string[];
+}
+
+/** A receipt holds a code of at most 64 bytes: a module with a longer one is reported generically. */
+const receiptCode = (code: string): string =>
+  /^[A-Z][A-Z0-9_]{0,63}$/.test(code) ? code : 'EXEC_MODULE_ERROR';
+
+/** The receipt id of a module's block hook: a hash no transaction can have (it is not a transaction's encoding). */
+export function hookId(
+  algorithm: HashAlgorithm,
+  phase: BlockHookPhase,
+  module: string,
+  height: bigint,
+): string {
+  return bytesToHex(hash(algorithm, utf8ToBytes(`pujiang/hook/v1\0${phase}\0${module}\0${height}`)));
 }

@@ -1,3 +1,4 @@
+import type { ChainModule } from '@pujiang/module-kit';
 import { PujiangError } from '@pujiang/types';
 import { ApiServer } from '../api/server.js';
 import { DEFAULT_MODULES } from '../modules/default-modules.js';
@@ -12,6 +13,8 @@ export interface StartNodeParameters {
   readonly apiPort?: number;
   readonly apiHost?: string;
   readonly log?: (line: string) => void;
+  /** The modules this node can run (default: `DEFAULT_MODULES`); the genesis picks among them. */
+  readonly modules?: readonly ChainModule[];
 }
 
 export interface RunningNode {
@@ -42,7 +45,7 @@ export async function startNode(p: StartNodeParameters): Promise<RunningNode> {
   const node = new ValidatorNode({
     dataDir: paths.data,
     genesis,
-    modules: DEFAULT_MODULES,
+    modules: p.modules ?? DEFAULT_MODULES,
     secretKey: nodeKey.secretKey,
     timeouts: config.timeouts,
     blockIntervalMs: config.blockIntervalMs,

@@ -1,4 +1,13 @@
 import {
+  defineMessage,
+  defineModule,
+  defineQuery,
+  type MessageContext,
+  moduleError,
+  Schemas,
+  Type,
+} from '@pujiang/module-kit';
+import {
   BANK_MODULE,
   BankMint,
   BankTransfer,
@@ -8,7 +17,6 @@ import {
   MINTER_KEY,
 } from '@pujiang/protocol';
 import { bytesToHex, hexToBytes } from '@pujiang/types';
-import { type ChainModule, defineMessage, type MessageContext, moduleError } from '../execution/module.js';
 
 /**
  * Accounts and a native token: balances, transfers, and minting by the account named at
@@ -31,8 +39,16 @@ function credit(ctx: MessageContext, address: string, amount: bigint): void {
 const ADDRESS = /^[0-9a-f]{42}$/;
 const AMOUNT = /^(0|[1-9][0-9]{0,19})$/;
 
-export const bank: ChainModule = {
+export const bank = defineModule({
   name: BANK_MODULE,
+  summary: 'Accounts and the native token: balances, transfers, minting',
+  errors: {
+    BANK_ZERO_AMOUNT: 'a transfer of 0',
+    BANK_INSUFFICIENT_FUNDS: 'the balance is lower than the amount',
+    BANK_OVERFLOW: 'a balance would exceed 2^64 - 1',
+    BANK_NOT_MINTER: 'only the minter may mint',
+    BANK_BAD_ADDRESS: 'an address is not 21 bytes of lowercase hex',
+  },
   // Governance may name another minter (`setModuleParam bank minter <address>`).
   params: {
     minter: (value) => {
@@ -65,17 +81,22 @@ export const bank: ChainModule = {
     }),
   },
   queries: {
-    balance: (read, params) => {
-      const address = (params as { address?: unknown })?.address;
-      if (typeof address !== 'string' || !ADDRESS.test(address)) {
-        throw moduleError('BANK_BAD_ADDRESS', 'address must be 21 bytes of lowercase hex');
-      }
-      return { address, balance: String(decodeU64(read(balanceKey(address)))) };
-    },
-    minter: (read) => {
-      const minter = read(MINTER_KEY);
-      return { minter: minter ? bytesToHex(minter) : null };
-    },
+    balance: defineQuery({
+      summary: "An account's balance",
+      params: Type.Object({ address: Schemas.address() }),
+      result: Type.Object({ address: Schemas.address(), balance: Schemas.u64() }),
+      invalidParams: 'BANK_BAD_ADDRESS',
+      run: (read, { address }) => ({ address, balance: String(decodeU64(read(balanceKey(address)))) }),
+    }),
+    minter: defineQuery({
+      summary: 'The account allowed to mint',
+      params: Type.Object({}),
+      result: Type.Object({ minter: Type.Union([Schemas.address(), Type.Null()]) }),
+      run: (read) => {
+        const minter = read(MINTER_KEY);
+        return { minter: minter ? bytesToHex(minter) : null };
+      },
+    }),
   },
   validateGenesis(config) {
     const g = (config ?? {}) as Record<string, unknown>;
@@ -100,4 +121,4 @@ export const bank: ChainModule = {
     for (const [address, amount] of Object.entries(g.balances ?? {}))
       write(balanceKey(address), encodeU64(BigInt(amount)));
   },
-};
+});

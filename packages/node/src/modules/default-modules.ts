@@ -1,4 +1,4 @@
-import type { ChainModule } from '../execution/module.js';
+import type { ChainModule } from '@pujiang/module-kit';
 import { bank } from './bank.js';
 import { governance } from './governance/index.js';
 import { notary } from './notary/index.js';

@@ -1,5 +1,6 @@
 import { encode } from '@pujiang/codec';
 import { certificateFromPem } from '@pujiang/crypto';
+import type { StateRead } from '@pujiang/module-kit';
 import {
   ChainConfig,
   type Genesis,
@@ -11,7 +12,6 @@ import {
   ValidatorSetRecord,
 } from '@pujiang/protocol';
 import { bytesToHex, equalBytes, PujiangError } from '@pujiang/types';
-import type { StateRead } from '../../execution/module.js';
 import { checkConfig } from './actions.js';
 import {
   checkCaCertificate,

@@ -1,6 +1,16 @@
 import { decode, u64 } from '@pujiang/codec';
 import { certificateToPem, deriveAddress, type HashAlgorithm } from '@pujiang/crypto';
 import {
+  type ChainModule,
+  defineMessage,
+  defineModule,
+  defineQuery,
+  Schemas,
+  type StateRead,
+  type TxEnvelope,
+  Type,
+} from '@pujiang/module-kit';
+import {
   ChainConfig,
   CrlRecord,
   Finalize,
@@ -17,7 +27,6 @@ import {
   Vote,
 } from '@pujiang/protocol';
 import { bytesToHex, PujiangError } from '@pujiang/types';
-import { type ChainModule, defineMessage, type StateRead, type TxEnvelope } from '../../execution/module.js';
 import { parseGovernanceGenesis, writeGovernanceGenesis } from './genesis.js';
 import { checkPolicy, describeRule, policyFor } from './policy.js';
 import { finalize, propose, veto, vote } from './proposals.js';
@@ -63,11 +72,61 @@ const HASH_KEY = 'hash';
 const hashOf = (read: StateRead): HashAlgorithm =>
   new TextDecoder().decode(read(HASH_KEY) ?? new Uint8Array()) === 'sm3' ? 'sm3' : 'sha256';
 
+const IdentityResult = Type.Object({
+  address: Schemas.address(),
+  registered: Type.Boolean(),
+  org: Type.Optional(Type.String()),
+  role: Type.Optional(Type.String()),
+  serial: Type.Optional(Schemas.hex()),
+  issuer: Type.Optional(Schemas.hex()),
+  notAfter: Type.Optional(Schemas.u64()),
+  suite: Type.Optional(Type.String()),
+  publicKey: Type.Optional(Schemas.hex()),
+  registeredAt: Type.Optional(Schemas.u64()),
+});
+
+const ProposalResult = Type.Object({
+  id: Schemas.u64(),
+  title: Type.String(),
+  kind: Type.String(),
+  action: Type.Unknown(),
+  resource: Type.String(),
+  policy: Type.Unknown(),
+  proposer: Type.String(),
+  status: Type.String(),
+  submittedAt: Schemas.u64(),
+  votingEnds: Schemas.u64(),
+  executableAt: Schemas.u64(),
+  votes: Type.Array(Type.Unknown()),
+  history: Type.Array(Type.Unknown()),
+});
+
 export const governance: ChainModule = (() => {
   const params = (read: StateRead) => readAs(read, GOV_KEYS.config, ChainConfig);
-  return {
+  return defineModule({
     name: GOVERNANCE_MODULE,
+    summary: 'Membership, policies, the chain configuration and validator set, and proposals',
     privileged: true,
+    errors: {
+      MEMBER_UNKNOWN: 'a signer is not a registered member',
+      MEMBER_REVOKED: "a signer's certificate is on its organization's CRL",
+      MEMBER_EXPIRED: "a signer's certificate expired at block time",
+      MEMBER_ORG_REMOVED: "a signer's organization, or the CA that issued it, is no longer a member",
+      MEMBER_BAD_CERTIFICATE: 'a certificate does not verify, or the sender does not hold its key',
+      POLICY_UNSATISFIED: "the signers do not satisfy the resource's policy",
+      TX_SUITE_NOT_ACCEPTED: 'a signer uses a suite the chain does not accept',
+      GOV_NOT_ADMIN: 'only an admin may do this',
+      GOV_NOT_ORG_ADMIN: "only the organization's own admin may do this",
+      GOV_NOT_ELIGIBLE: "the voter's organization is not named by the proposal's policy",
+      GOV_ALREADY_VOTED: 'the organization has voted on this proposal',
+      GOV_NOT_VOTING: 'the proposal is not open for votes',
+      GOV_VOTING_CLOSED: 'the voting period is over',
+      GOV_NOT_READY: 'the proposal cannot be finalized yet (time-lock)',
+      GOV_NOT_VETOABLE: 'the proposal can no longer be vetoed',
+      GOV_NO_MANDATE: "the regulator's organization may not veto this proposal",
+      GOV_INVALID_ACTION: "the proposal's action is malformed or cannot apply",
+      GOV_UNKNOWN_PROPOSAL: 'there is no such proposal',
+    },
     events: {
       registered: ['address', 'org', 'role', 'serial'],
       revoked: ['org', 'serial', 'by'],
@@ -157,84 +216,144 @@ export const governance: ChainModule = (() => {
       finalize: defineMessage(Finalize, (ctx, m) => finalize(ctx, m.id)),
     },
     queries: {
-      organizations: (read) =>
-        orgIds(read).map((id) => {
-          const chainHash = hashOf(read);
-          const org = organization(read, id)!;
-          return {
-            id,
-            name: org.name,
-            caCertificates: org.caCertificates.map((ca) => ({
-              fingerprint: bytesToHex(caFingerprint(chainHash, ca)),
-              pem: certificateToPem(ca),
-            })),
-          };
-        }),
-      identity: (read, p) => {
-        const address = stringParam(p, 'address', /^[0-9a-f]{42}$/);
-        const identity = identityOf(read, address);
-        if (!identity) return { address, registered: false };
-        return {
-          address,
-          registered: true,
-          org: identity.org,
-          role: identity.role,
-          serial: bytesToHex(identity.serial),
-          issuer: bytesToHex(identity.issuer),
-          notAfter: String(identity.notAfter),
-          suite: identity.suite,
-          publicKey: bytesToHex(identity.publicKey),
-          registeredAt: String(identity.registeredAt),
-        };
-      },
-      crl: (read, p) => {
-        const org = stringParam(p, 'org', /^[A-Za-z0-9._-]{1,64}$/);
-        return { org, revoked: (readAs(read, GOV_KEYS.crl(org), CrlRecord) ?? []).map(bytesToHex) };
-      },
-      policy: (read, p) => {
-        const resource = stringParam(p, 'resource', /^[A-Za-z0-9_*/-]{1,128}$/);
-        const { policy, source } = policyFor(read, resource);
-        return { resource, source, policy: policyToJson(policy), description: describeRule(policy) };
-      },
-      config: (read) => {
-        const c = params(read);
-        return c ? { ...c, maxBlockGas: String(c.maxBlockGas), permissioned: isPermissioned(read) } : null;
-      },
-      validators: (read) => {
-        const chainHash = hashOf(read);
-        const record = readAs(read, GOV_KEYS.validators, ValidatorSetRecord);
-        return record
-          ? {
-              since: String(record.since),
-              validators: record.validators.map((v) => ({
-                name: v.name,
-                suite: v.suite,
-                publicKey: bytesToHex(v.publicKey),
-                address: bytesToHex(deriveAddress(chainHash, { suite: v.suite, bytes: v.publicKey })),
-                power: String(v.power),
+      organizations: defineQuery({
+        summary: 'The member organizations and their root CA certificates',
+        params: Type.Object({}),
+        result: Type.Array(
+          Type.Object({
+            id: Type.String(),
+            name: Type.String(),
+            caCertificates: Type.Array(Type.Object({ fingerprint: Schemas.hash32(), pem: Type.String() })),
+          }),
+        ),
+        run: (read) =>
+          orgIds(read).map((id) => {
+            const chainHash = hashOf(read);
+            const org = organization(read, id)!;
+            return {
+              id,
+              name: org.name,
+              caCertificates: org.caCertificates.map((ca) => ({
+                fingerprint: bytesToHex(caFingerprint(chainHash, ca)),
+                pem: certificateToPem(ca),
               })),
-            }
-          : null;
-      },
-      proposals: (read, p) => {
-        const next = read(GOV_KEYS.nextProposalId);
-        const last = next ? decode(u64, next) - 1n : 0n;
-        const limit = BigInt(
-          Math.min(Math.max(Number((p as { limit?: unknown })?.limit ?? 50) || 50, 1), 100),
-        );
-        const out = [];
-        for (let id = last; id >= 1n && id > last - limit; id--) {
-          const bytes = read(GOV_KEYS.proposal(id));
-          if (bytes) out.push(proposalJson(decode(Proposal, bytes)));
-        }
-        return out;
-      },
-      proposal: (read, p) => {
-        const id = stringParam(p, 'id', /^[1-9][0-9]{0,18}$/);
-        const bytes = read(GOV_KEYS.proposal(BigInt(id)));
-        if (!bytes) throw new PujiangError('GOV_UNKNOWN_PROPOSAL', `there is no proposal ${id}`, { id });
-        return proposalJson(decode(Proposal, bytes));
-      },
+            };
+          }),
+      }),
+      identity: defineQuery({
+        summary: 'The registered identity of an address',
+        params: Type.Object({ address: Schemas.address() }),
+        result: IdentityResult,
+        run: (read, { address }) => {
+          const identity = identityOf(read, address);
+          if (!identity) return { address, registered: false };
+          return {
+            address,
+            registered: true,
+            org: identity.org,
+            role: identity.role,
+            serial: bytesToHex(identity.serial),
+            issuer: bytesToHex(identity.issuer),
+            notAfter: String(identity.notAfter),
+            suite: identity.suite,
+            publicKey: bytesToHex(identity.publicKey),
+            registeredAt: String(identity.registeredAt),
+          };
+        },
+      }),
+      crl: defineQuery({
+        summary: "An organization's revoked certificate serials",
+        params: Type.Object({ org: Type.String({ pattern: '^[A-Za-z0-9._-]{1,64}$' }) }),
+        result: Type.Object({ org: Type.String(), revoked: Type.Array(Schemas.hex()) }),
+        run: (read, { org }) => ({
+          org,
+          revoked: (readAs(read, GOV_KEYS.crl(org), CrlRecord) ?? []).map(bytesToHex),
+        }),
+      }),
+      policy: defineQuery({
+        summary: 'The policy in force for a resource, and where it comes from',
+        params: Type.Object({ resource: Type.String({ pattern: '^[A-Za-z0-9_*/-]{1,128}$' }) }),
+        result: Type.Object({
+          resource: Type.String(),
+          source: Type.String(),
+          policy: Type.Unknown(),
+          description: Type.String(),
+        }),
+        run: (read, { resource }) => {
+          const { policy, source } = policyFor(read, resource);
+          return { resource, source, policy: policyToJson(policy), description: describeRule(policy) };
+        },
+      }),
+      config: defineQuery({
+        summary: 'The chain configuration governance keeps (null on a chain without one)',
+        params: Type.Object({}),
+        result: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
+        run: (read) => {
+          const c = params(read);
+          return c ? { ...c, maxBlockGas: String(c.maxBlockGas), permissioned: isPermissioned(read) } : null;
+        },
+      }),
+      validators: defineQuery({
+        summary: 'The validator set record: the set and the height it signs from',
+        params: Type.Object({}),
+        result: Type.Union([
+          Type.Object({
+            since: Schemas.u64(),
+            validators: Type.Array(
+              Type.Object({
+                name: Type.String(),
+                suite: Type.String(),
+                publicKey: Schemas.hex(),
+                address: Schemas.address(),
+                power: Schemas.u64(),
+              }),
+            ),
+          }),
+          Type.Null(),
+        ]),
+        run: (read) => {
+          const chainHash = hashOf(read);
+          const record = readAs(read, GOV_KEYS.validators, ValidatorSetRecord);
+          return record
+            ? {
+                since: String(record.since),
+                validators: record.validators.map((v) => ({
+                  name: v.name,
+                  suite: v.suite,
+                  publicKey: bytesToHex(v.publicKey),
+                  address: bytesToHex(deriveAddress(chainHash, { suite: v.suite, bytes: v.publicKey })),
+                  power: String(v.power),
+                })),
+              }
+            : null;
+        },
+      }),
+      proposals: defineQuery({
+        summary: 'The newest proposals first (limit 1-100, default 50)',
+        params: Type.Object({ limit: Type.Optional(Schemas.integer(1, 100)) }),
+        result: Type.Array(ProposalResult),
+        run: (read, p) => {
+          const next = read(GOV_KEYS.nextProposalId);
+          const last = next ? decode(u64, next) - 1n : 0n;
+          const limit = BigInt(p.limit ?? 50);
+          const out = [];
+          for (let id = last; id >= 1n && id > last - limit; id--) {
+            const bytes = read(GOV_KEYS.proposal(id));
+            if (bytes) out.push(proposalJson(decode(Proposal, bytes)));
+          }
+          return out;
+        },
+      }),
+      proposal: defineQuery({
+        summary: 'A proposal with its votes and history',
+        params: Type.Object({ id: Type.String({ pattern: '^[1-9][0-9]{0,18}$' }) }),
+        result: ProposalResult,
+        run: (read, { id }) => {
+          const bytes = read(GOV_KEYS.proposal(BigInt(id)));
+          if (!bytes) throw new PujiangError('GOV_UNKNOWN_PROPOSAL', `there is no proposal ${id}`, { id });
+          return proposalJson(decode(Proposal, bytes));
+        },
+      }),
     },
     validateGenesis(config, genesis) {
       if (genesis) parseGovernanceGenesis(config, genesis);
@@ -245,16 +364,8 @@ export const governance: ChainModule = (() => {
       write(HASH_KEY, new TextEncoder().encode(genesis.chainHash));
       writeGovernanceGenesis(write, read, parseGovernanceGenesis(config, genesis), genesis);
     },
-  };
+  });
 })();
-
-function stringParam(params: unknown, name: string, pattern: RegExp): string {
-  const value = (params as Record<string, unknown> | null)?.[name];
-  const text = typeof value === 'number' ? String(value) : value;
-  if (typeof text !== 'string' || !pattern.test(text))
-    throw new PujiangError('QUERY_BAD_PARAMS', `${name} is missing or malformed`, { parameter: name });
-  return text;
-}
 
 /** A proposal as JSON (the action's byte fields as hex). */
 export function proposalJson(p: Proposal) {

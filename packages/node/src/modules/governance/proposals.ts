@@ -1,4 +1,5 @@
 import { decode, encode, u64 } from '@pujiang/codec';
+import type { MessageContext } from '@pujiang/module-kit';
 import {
   ChainConfig,
   GOV_KEYS,
@@ -9,7 +10,6 @@ import {
   proposalResource,
 } from '@pujiang/protocol';
 import { PujiangError } from '@pujiang/types';
-import type { MessageContext } from '../../execution/module.js';
 import { type ActionContext, prepareAction } from './actions.js';
 import { eligibleOrgs, policyFor } from './policy.js';
 import { identityOf, readAs } from './registry.js';

@@ -1,4 +1,5 @@
 import { decode, encode } from '@pujiang/codec';
+import { defineQuery, type MessageContext, moduleError, Schemas, Type } from '@pujiang/module-kit';
 import {
   AnchorRecord,
   anchorKey,
@@ -7,7 +8,7 @@ import {
   type NotaryAnchor,
 } from '@pujiang/protocol';
 import { bytesToHex, hexToBytes } from '@pujiang/types';
-import { type MessageContext, moduleError, type StateRead } from '../../execution/module.js';
+import { AnchorRecordSchema } from './schemas.js';
 import { checkText } from './text.js';
 
 /**
@@ -55,13 +56,14 @@ export function anchor(ctx: MessageContext, m: NotaryAnchor): void {
   });
 }
 
-const ROOT = /^[0-9a-f]{64}$/;
-
 /** `notary/anchor?root=HEX`: the anchor's record, or null. */
-export function anchorQuery(read: StateRead, params: unknown) {
-  const root = (params as { root?: unknown })?.root;
-  if (typeof root !== 'string' || !ROOT.test(root))
-    throw moduleError('NOTARY_BAD_ROOT', 'root must be 32 bytes of lowercase hex');
-  const bytes = read(anchorKey(root));
-  return { anchor: bytes ? anchorRecordToJson(decode(AnchorRecord, bytes)) : null };
-}
+export const anchorQuery = defineQuery({
+  summary: "An anchored root's record (null if it was never anchored)",
+  params: Type.Object({ root: Schemas.hash32() }),
+  result: Type.Object({ anchor: Type.Union([AnchorRecordSchema, Type.Null()]) }),
+  invalidParams: 'NOTARY_BAD_ROOT',
+  run: (read, { root }) => {
+    const bytes = read(anchorKey(root));
+    return { anchor: bytes ? anchorRecordToJson(decode(AnchorRecord, bytes)) : null };
+  },
+});

@@ -1,5 +1,13 @@
 import { decode, encode } from '@pujiang/codec';
 import {
+  defineQuery,
+  type MessageContext,
+  moduleError,
+  Schemas,
+  type StateRead,
+  Type,
+} from '@pujiang/module-kit';
+import {
   ASSET_ID,
   AssetRecord,
   assetKey,
@@ -15,7 +23,7 @@ import {
   type RecordEvent,
 } from '@pujiang/protocol';
 import { bytesToHex, equalBytes, hexToBytes } from '@pujiang/types';
-import { type MessageContext, moduleError, type StateRead } from '../../execution/module.js';
+import { AssetIdParam, AssetRecordSchema, LineageSchema } from './schemas.js';
 import { checkText } from './text.js';
 
 /**
@@ -169,36 +177,37 @@ export function recordEvent(ctx: MessageContext, m: RecordEvent): void {
 /** The most events one lineage answer carries (page with `from`). */
 export const LINEAGE_PAGE = 1000;
 
-function assetParam(params: unknown): string {
-  const asset = (params as { asset?: unknown })?.asset;
-  if (typeof asset !== 'string' || !ASSET_ID.test(asset))
-    throw moduleError('NOTARY_BAD_ASSET', 'asset must be an asset id', {});
-  return asset;
-}
-
-function pageParam(params: unknown, name: 'from' | 'limit', fallback: number, max: number): number {
-  const raw = (params as Record<string, unknown>)?.[name];
-  if (raw === undefined) return fallback;
-  const n = typeof raw === 'string' && /^[0-9]{1,10}$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!(n >= 0 && n <= max)) throw moduleError('NOTARY_BAD_PAGE', `${name} must be an integer 0-${max}`, {});
-  return n;
-}
-
 /** `notary/asset?asset=ID`: the asset's record, or null. */
-export function assetQuery(read: StateRead, params: unknown) {
-  const bytes = read(assetKey(assetParam(params)));
-  return { asset: bytes ? assetRecordToJson(decode(AssetRecord, bytes)) : null };
-}
+export const assetQuery = defineQuery({
+  summary: "An asset's record (null if there is none)",
+  params: Type.Object({ asset: AssetIdParam }),
+  result: Type.Object({ asset: Type.Union([AssetRecordSchema, Type.Null()]) }),
+  invalidParams: 'NOTARY_BAD_ASSET',
+  run: (read, { asset }) => {
+    const bytes = read(assetKey(asset));
+    return { asset: bytes ? assetRecordToJson(decode(AssetRecord, bytes)) : null };
+  },
+});
 
 /**
  * `notary/lineage?asset=ID[&from=N][&limit=N]`: the asset and its events from `from` (all,
  * up to 1,000 per answer). Proven, every event and the asset record are read through the
  * state, so a client can check each against the header and the chain of hashes.
  */
-export function lineageQuery(read: StateRead, params: unknown): LineageJson {
-  const asset = assetParam(params);
-  const from = pageParam(params, 'from', 0, 0xffff_ffff);
-  const limit = pageParam(params, 'limit', LINEAGE_PAGE, LINEAGE_PAGE);
+export const lineageQuery = defineQuery({
+  summary: 'An asset and its lineage events from `from` (at most 1,000 per answer)',
+  params: Type.Object({
+    asset: AssetIdParam,
+    from: Type.Optional(Schemas.integer(0, 0xffff_ffff)),
+    limit: Type.Optional(Schemas.integer(0, LINEAGE_PAGE)),
+  }),
+  result: LineageSchema,
+  invalidParams: 'NOTARY_BAD_ASSET',
+  paramCodes: { from: 'NOTARY_BAD_PAGE', limit: 'NOTARY_BAD_PAGE' },
+  run: (read, p) => lineage(read, p.asset, p.from ?? 0, p.limit ?? LINEAGE_PAGE),
+});
+
+function lineage(read: StateRead, asset: string, from: number, limit: number): LineageJson {
   const bytes = read(assetKey(asset));
   if (!bytes) return { asset: null, events: [] };
   const record = decode(AssetRecord, bytes);

@@ -1,4 +1,6 @@
 import { decode } from '@pujiang/codec';
+import type { SearchIndexUpdate, SearchScan, StateRead } from '@pujiang/module-kit';
+import { moduleError } from '@pujiang/module-kit';
 import {
   AnchorRecord,
   AssetRecord,
@@ -8,8 +10,6 @@ import {
   assetRecordToJson,
   type ChainEvent,
 } from '@pujiang/protocol';
-import type { SearchIndexUpdate, SearchScan, StateRead } from '../../execution/module.js';
-import { moduleError } from '../../execution/module.js';
 
 /**
  * The notary's search index: anchors and assets by owner, by type and by time (of anchoring

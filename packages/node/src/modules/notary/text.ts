@@ -1,4 +1,4 @@
-import { moduleError } from '../../execution/module.js';
+import { moduleError } from '@pujiang/module-kit';
 
 /** Metadata is shown to people and used as search keys: no control characters, well-formed UTF-16. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to refuse them

@@ -1,0 +1,136 @@
+import type { Codec } from '@pujiang/codec';
+import type { Static, TObject, TSchema } from '@sinclair/typebox';
+import { ERROR_CODE, kitError } from './errors.js';
+import type {
+  BlockHook,
+  CallContext,
+  ChainModule,
+  HookContext,
+  MessageContext,
+  MessageHandler,
+  ModuleContext,
+  ModuleExport,
+  QueryDefinition,
+  StateRead,
+} from './module.js';
+import { checkRoutes } from './routes.js';
+
+/** Module names are path segments and state-key prefixes: short, lowercase, no `/`. */
+export const MODULE_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
+/** Message, query, export and event names. */
+export const MEMBER_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
+
+/** A message type: its payload codec and its handler, typed together. */
+export function defineMessage<M>(
+  codec: Codec<M>,
+  handle: (ctx: MessageContext, message: M) => void,
+): MessageHandler {
+  return { codec: codec as Codec<unknown>, handle: (ctx, message) => handle(ctx, message as M) };
+}
+
+/**
+ * A typed query. `params` describes the URL parameters (all strings on the wire, converted
+ * to the declared types); the kit checks them before `run` sees them, and a mismatch is a
+ * 400 with `invalidParams` (default `QUERY_BAD_PARAMS`).
+ */
+export function defineQuery<P extends TObject, R extends TSchema>(query: {
+  readonly summary: string;
+  readonly params: P;
+  readonly result: R;
+  readonly invalidParams?: string;
+  readonly paramCodes?: Readonly<Record<string, string>>;
+  run(read: StateRead, params: Static<P>): Static<R>;
+}): QueryDefinition {
+  return {
+    summary: query.summary,
+    params: query.params,
+    result: query.result,
+    invalidParams: query.invalidParams ?? 'QUERY_BAD_PARAMS',
+    ...(query.paramCodes ? { paramCodes: query.paramCodes } : {}),
+    run: (read, params) => query.run(read, params as Static<P>),
+  };
+}
+
+/** A typed export: what another module may call, with its argument and return types. */
+export interface TypedExport<A, R> extends ModuleExport {
+  /** Type carriers for `importsOf`; never read at run time. */
+  readonly __args?: A;
+  readonly __returns?: R;
+}
+
+export function defineExport<A, R>(
+  summary: string,
+  run: (ctx: CallContext, args: A) => R,
+): TypedExport<A, R> {
+  return { summary, run: (ctx, args) => run(ctx, args as A) };
+}
+
+export function defineHook(gas: number, run: (ctx: HookContext) => void): BlockHook {
+  if (!Number.isSafeInteger(gas) || gas <= 0)
+    throw kitError('MODULE_INVALID', 'a hook needs a positive gas budget');
+  return { gas, run };
+}
+
+type ExportsOf<E> = {
+  readonly [K in keyof E]: E[K] extends TypedExport<infer A, infer R>
+    ? (ctx: ModuleContext, args: A) => R
+    : never;
+};
+
+/**
+ * A typed handle on another module's exports, for the module that imports them:
+ * `const bank = importsOf<typeof bankExports>('bank', bankExports)` then
+ * `bank.transfer(ctx, {...})`. The call still goes through `ctx.call`, so only what the
+ * importing module declared in `imports` is granted.
+ */
+export function importsOf<E extends Readonly<Record<string, ModuleExport>>>(
+  module: string,
+  exports: E,
+): ExportsOf<E> {
+  const handle: Record<string, (ctx: ModuleContext, args: unknown) => unknown> = {};
+  for (const name of Object.keys(exports)) handle[name] = (ctx, args) => ctx.call(module, name, args);
+  return handle as ExportsOf<E>;
+}
+
+function check(ok: boolean, module: string, message: string): void {
+  if (!ok) throw kitError('MODULE_INVALID', `module ${module}: ${message}`, { module });
+}
+
+/**
+ * A module, checked when it is defined: names fit state keys and URL paths, error codes are
+ * stable codes, queries name a declared error code, imports name other modules, hooks have
+ * budgets, routes live under the module's prefix or a declared well-known path.
+ */
+export function defineModule<M extends ChainModule>(module: M): M {
+  const name = module.name;
+  check(
+    MODULE_NAME.test(name),
+    name,
+    'the name must be 1-32 characters of a-z, 0-9, _ and -, starting with a letter',
+  );
+  const errors = module.errors ?? {};
+  for (const code of Object.keys(errors))
+    check(ERROR_CODE.test(code), name, `${code} is not a stable error code`);
+  const members = [
+    ...Object.keys(module.messages),
+    ...Object.keys(module.queries ?? {}),
+    ...Object.keys(module.exports ?? {}),
+    ...Object.keys(module.events ?? {}),
+  ];
+  for (const member of members) check(MEMBER_NAME.test(member), name, `${member} is not a valid member name`);
+  for (const [query, q] of Object.entries(module.queries ?? {})) {
+    for (const code of [q.invalidParams, ...Object.values(q.paramCodes ?? {})]) {
+      const declared = Object.hasOwn(errors, code) || code === 'QUERY_BAD_PARAMS';
+      check(declared, name, `query ${query} refuses parameters with ${code}, which errors does not declare`);
+    }
+  }
+  for (const [target, names] of Object.entries(module.imports ?? {})) {
+    check(target !== name, name, 'a module cannot import itself');
+    check(MODULE_NAME.test(target) && names.length > 0, name, `imports of ${target} must name exports`);
+  }
+  for (const hook of [module.beginBlock, module.endBlock])
+    if (hook)
+      check(Number.isSafeInteger(hook.gas) && hook.gas > 0, name, 'a hook needs a positive gas budget');
+  if (module.routes) checkRoutes(name, module.routes);
+  return module;
+}

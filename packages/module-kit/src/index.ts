@@ -1,0 +1,41 @@
+export { type Static, type TObject, type TSchema, Type } from '@sinclair/typebox';
+export type { ModuleGraph } from './capabilities.js';
+export { grantKey, selectModules, wireModules } from './capabilities.js';
+export { checkValue, firstProblem, parseParams } from './check.js';
+export type { TypedExport } from './define.js';
+export {
+  defineExport,
+  defineHook,
+  defineMessage,
+  defineModule,
+  defineQuery,
+  importsOf,
+  MEMBER_NAME,
+  MODULE_NAME,
+} from './define.js';
+export type { ModuleKitErrorCode } from './errors.js';
+export { ERROR_CODE, kitError, moduleError } from './errors.js';
+export { GAS, GasMeter } from './gas.js';
+export type {
+  AttemptResult,
+  BlockHook,
+  BlockHookPhase,
+  CallContext,
+  ChainModule,
+  HookContext,
+  MessageContext,
+  MessageHandler,
+  ModuleContext,
+  ModuleExport,
+  QueryDefinition,
+  SearchIndexUpdate,
+  SearchScan,
+  StateRead,
+  TxEnvelope,
+  TxSigner,
+} from './module.js';
+export type { DrainResult } from './queue.js';
+export { drainQueue, enqueue, queueLength } from './queue.js';
+export type { HttpMethod, ModuleRoute, RouteHost, RouteInput } from './routes.js';
+export { checkRoutes, compilePath, defineRoute } from './routes.js';
+export { Schemas } from './schemas.js';

@@ -1,0 +1,195 @@
+import type { Codec } from '@pujiang/codec';
+import type { HashAlgorithm, PublicKey } from '@pujiang/crypto';
+import type { ChainEvent, Genesis } from '@pujiang/protocol';
+import type { PujiangError } from '@pujiang/types';
+import type { TObject, TSchema } from '@sinclair/typebox';
+import type { ModuleRoute } from './routes.js';
+
+/** A key that signed a transaction (its sender or an endorser), with its address (hex). */
+export interface TxSigner {
+  readonly address: string;
+  readonly key: PublicKey;
+}
+
+/** What a transaction is and who signed it, before any module runs it. */
+export interface TxEnvelope {
+  readonly module: string;
+  readonly type: string;
+  readonly sender: TxSigner;
+  /** Verified endorsers, in the order the transaction carries them. */
+  readonly endorsers: readonly TxSigner[];
+  readonly height: bigint;
+  /** The block's time (ms); at admission, the latest block's. */
+  readonly time: bigint;
+  readonly chainHash: HashAlgorithm;
+}
+
+/** Module-relative state reads (unmetered: authorization and queries read a few fixed keys). */
+export type StateRead = (key: string) => Uint8Array | undefined;
+
+/**
+ * What every module code path that may write sees: its own module's state (metered), its
+ * events, and the exports of the modules it imports. Everything runs inside the current
+ * transaction's (or hook's) overlay and gas meter, so it applies all or nothing.
+ */
+export interface ModuleContext {
+  /** The module this context belongs to (reads and writes are under its state prefix). */
+  readonly module: string;
+  readonly height: bigint;
+  /** The block's time (ms). */
+  readonly time: bigint;
+  readonly chainHash: HashAlgorithm;
+  /** Gas still available to the transaction or hook. */
+  gasLeft(): number;
+  get(key: string): Uint8Array | undefined;
+  set(key: string, value: Uint8Array | undefined): void;
+  emit(type: string, attributes: Record<string, string>): void;
+  /**
+   * Calls another module's export. Only what this module declared in `imports` is granted
+   * (else `MODULE_CALL_NOT_GRANTED`); the export runs with its own module's state, in this
+   * overlay and gas meter. Prefer the typed `importsOf` handle over calling this directly.
+   */
+  call(module: string, name: string, args: unknown): unknown;
+  /**
+   * Runs `run` in a nested overlay: on a typed error its writes and events are dropped and
+   * the error is returned (the gas it used stays charged). `gasCap` bounds what it may use,
+   * so one piece of work cannot spend the whole budget.
+   */
+  attempt<T>(run: () => T, gasCap?: number): AttemptResult<T>;
+}
+
+export type AttemptResult<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: PujiangError };
+
+/** What a message handler sees: its module context plus the transaction and who signed it. */
+export interface MessageContext extends ModuleContext {
+  /** The transaction's hash (hex), so a module can say where a record came from. */
+  readonly txHash: string;
+  /** The sender's address (hex). */
+  readonly sender: string;
+  readonly senderKey: PublicKey;
+  readonly endorsers: readonly TxSigner[];
+  /**
+   * Writes another module's declared parameter after that module checked it (throws its
+   * typed error otherwise). A kernel hook, outside the capability graph: only a module
+   * marked `privileged` (governance) gets it.
+   */
+  setModuleParam?(module: string, name: string, value: Uint8Array): void;
+}
+
+/** What an export sees when another module calls it: the exporting module's own context. */
+export interface CallContext extends ModuleContext {
+  /** The module that called this export. */
+  readonly caller: string;
+  /** The transaction being executed and its sender, when the call came from one (not from a hook). */
+  readonly txHash?: string;
+  readonly sender?: string;
+}
+
+export type BlockHookPhase = 'beginBlock' | 'endBlock';
+
+/** What a block hook sees: its module context for this block (no transaction, no sender). */
+export interface HookContext extends ModuleContext {
+  readonly phase: BlockHookPhase;
+}
+
+/**
+ * A block hook: runs once per block (before or after its transactions) with a gas budget of
+ * its own. Work that may not fit goes through a queue with a cursor (`drainQueue`), so
+ * what is left carries over to the next block instead of failing again.
+ */
+export interface BlockHook {
+  /** Gas for one run. Exceeding it drops the hook's writes and records `HOOK_OUT_OF_GAS`. */
+  readonly gas: number;
+  run(ctx: HookContext): void;
+}
+
+export interface MessageHandler {
+  readonly codec: Codec<unknown>;
+  handle(ctx: MessageContext, message: unknown): void;
+}
+
+/** A typed query: URL parameters and result are TypeBox schemas (checked, and published in OpenAPI). */
+export interface QueryDefinition {
+  readonly summary: string;
+  readonly params: TObject;
+  readonly result: TSchema;
+  /** The module's code for malformed parameters (400). */
+  readonly invalidParams: string;
+  /** Codes for particular parameters, where the module tells them apart. */
+  readonly paramCodes?: Readonly<Record<string, string>>;
+  run(read: StateRead, params: unknown): unknown;
+}
+
+/** A function a module offers to the modules that import it. */
+export interface ModuleExport {
+  readonly summary: string;
+  run(ctx: CallContext, args: unknown): unknown;
+}
+
+export interface SearchIndexUpdate {
+  readonly put?: readonly string[];
+  readonly delete?: readonly string[];
+}
+
+export type SearchScan = (start: string, end: string, limit: number) => string[];
+
+/**
+ * A module in the manner of Cosmos SDK modules: its messages, queries, events, errors and
+ * genesis; the exports it offers other modules and the ones it imports; block hooks; API
+ * routes. Build one with `defineModule`, which checks the definition.
+ */
+export interface ChainModule {
+  readonly name: string;
+  readonly summary?: string;
+  readonly messages: Readonly<Record<string, MessageHandler>>;
+  /**
+   * The events the module emits, each with its attribute names. When present, emitting an
+   * undeclared type or attribute fails the transaction, so subscribers can rely on the list
+   * (`GET /v1/modules` publishes it).
+   */
+  readonly events?: Readonly<Record<string, readonly string[]>>;
+  /** The module's error codes with what each means (`GET /v1/modules` publishes them). */
+  readonly errors?: Readonly<Record<string, string>>;
+  readonly queries?: Readonly<Record<string, QueryDefinition>>;
+  /** Throws a typed error (`GENESIS_INVALID`) if this module's genesis configuration is malformed. */
+  validateGenesis?(config: unknown, genesis?: Genesis): void;
+  genesis?(
+    write: (key: string, value: Uint8Array | undefined) => void,
+    config: unknown,
+    genesis?: Genesis,
+    read?: StateRead,
+  ): void;
+  /**
+   * A kernel hook, outside the capability graph: called before any transaction runs (and at
+   * mempool admission); throws a typed error to refuse it. Membership, roles, policies and
+   * accepted suites are enforced here.
+   */
+  authorize?(read: StateRead, tx: TxEnvelope): void;
+  /**
+   * Parameters governance may set, each with a check that throws a typed error for a bad
+   * value. Governance writes a set value at the module's `params/<name>` key.
+   */
+  readonly params?: Readonly<Record<string, (value: Uint8Array) => void>>;
+  /** May set other modules' declared parameters (`MessageContext.setModuleParam`). */
+  readonly privileged?: boolean;
+  /** Functions other modules may call (when they import them). */
+  readonly exports?: Readonly<Record<string, ModuleExport>>;
+  /** The exports of other modules this one calls, by module name. Wired and checked at start. */
+  readonly imports?: Readonly<Record<string, readonly string[]>>;
+  readonly beginBlock?: BlockHook;
+  readonly endBlock?: BlockHook;
+  /** HTTP routes under `/v1/modules/<name>/...`, or at a standard's well-known path. */
+  readonly routes?: readonly ModuleRoute[];
+  /**
+   * Search index entries (module-relative keys) a committed event adds or removes. The node
+   * keeps them beside the chain, written with the block; they are not state and not proven:
+   * a client proves what a search found with a proven query.
+   */
+  searchIndex?(event: ChainEvent, at: { readonly height: bigint; readonly time: bigint }): SearchIndexUpdate;
+  /** Searches over that index: `scan` lists keys in [start, end) in order, at most `limit`. */
+  readonly searches?: Readonly<
+    Record<string, (scan: SearchScan, read: StateRead, params: unknown) => unknown>
+  >;
+}

@@ -1,0 +1,103 @@
+import type { HashAlgorithm } from '@pujiang/crypto';
+import type { Static, TObject, TSchema } from '@sinclair/typebox';
+import { kitError } from './errors.js';
+
+export type HttpMethod = 'GET' | 'POST';
+
+/** What a module's route may ask of the node: the latest state through queries, and admission. */
+export interface RouteHost {
+  readonly chainId: string;
+  readonly chainHash: HashAlgorithm;
+  /** The latest committed height. */
+  height(): bigint;
+  /** A typed module query on the latest state (its parameters checked as at `/v1/query`). */
+  query(module: string, name: string, params: Readonly<Record<string, string>>): unknown;
+  /** Admits a signed transaction (its canonical encoding); resolves with its hash. */
+  submit(wire: Uint8Array): Promise<string>;
+}
+
+export interface RouteInput<Q = Record<string, unknown>, B = unknown> {
+  /** Path parameters (`{name}` segments), URL-decoded. */
+  readonly path: Readonly<Record<string, string>>;
+  readonly query: Q;
+  readonly body: B;
+}
+
+/**
+ * An HTTP route a module adds: under `/v1/modules/<module>/...`, or (with `wellKnown`) at
+ * the path a standard requires (`/rpc`, `/credentials/issue`, `/1.0/identifiers/{did}`).
+ * Query parameters and body are checked against their schemas before `handle` runs; a
+ * mismatch is a 400 with `invalidInput`. The node's router and `/v1/openapi.json` are
+ * derived from the same definition.
+ */
+export interface ModuleRoute {
+  readonly method: HttpMethod;
+  readonly path: string;
+  readonly summary: string;
+  readonly wellKnown?: boolean;
+  readonly query?: TObject;
+  readonly body?: TSchema;
+  readonly response: TSchema;
+  /** The error codes this route may answer with (published in OpenAPI). */
+  readonly errors?: readonly string[];
+  readonly invalidInput: string;
+  handle(host: RouteHost, input: RouteInput): unknown | Promise<unknown>;
+}
+
+export function defineRoute<Q extends TObject, B extends TSchema, R extends TSchema>(route: {
+  readonly method: HttpMethod;
+  readonly path: string;
+  readonly summary: string;
+  readonly wellKnown?: boolean;
+  readonly query?: Q;
+  readonly body?: B;
+  readonly response: R;
+  readonly errors?: readonly string[];
+  readonly invalidInput?: string;
+  handle(host: RouteHost, input: RouteInput<Static<Q>, Static<B>>): Static<R> | Promise<Static<R>>;
+}): ModuleRoute {
+  return {
+    ...route,
+    invalidInput: route.invalidInput ?? 'API_BAD_REQUEST',
+    handle: (host, input) => route.handle(host, input as RouteInput<Static<Q>, Static<B>>),
+  };
+}
+
+const SEGMENT = /^([A-Za-z0-9._~-]+|\{[A-Za-z][A-Za-z0-9_]*\})$/;
+
+/** A route path as a matcher: literal segments, and `{name}` segments captured (one segment each). */
+export function compilePath(path: string): { regex: RegExp; names: string[] } {
+  const names: string[] = [];
+  const parts = path
+    .split('/')
+    .slice(1)
+    .map((segment) => {
+      if (segment.startsWith('{')) {
+        names.push(segment.slice(1, -1));
+        return '([^/]+)';
+      }
+      return segment.replace(/[.~-]/g, (c) => `\\${c}`);
+    });
+  return { regex: new RegExp(`^/${parts.join('/')}$`), names };
+}
+
+/** Routes must be well-formed paths in the module's own space (or declared well-known, outside `/v1`). */
+export function checkRoutes(module: string, routes: readonly ModuleRoute[]): void {
+  const seen = new Set<string>();
+  for (const route of routes) {
+    const segments = route.path.split('/');
+    const wellFormed = route.path.startsWith('/') && segments.slice(1).every((s) => SEGMENT.test(s));
+    const own = route.path.startsWith(`/v1/modules/${module}/`);
+    const placed = route.wellKnown
+      ? !route.path.startsWith('/v1/') && route.path !== '/metrics' && route.path !== '/healthz'
+      : own;
+    const key = `${route.method} ${route.path}`;
+    if (!wellFormed || !placed || seen.has(key))
+      throw kitError(
+        'MODULE_INVALID',
+        `module ${module}: route ${key} must be under /v1/modules/${module}/ (or well-known, outside /v1), once`,
+        { module, path: route.path },
+      );
+    seen.add(key);
+  }
+}

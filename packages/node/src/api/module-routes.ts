@@ -1,0 +1,82 @@
+import {
+  type ChainModule,
+  checkValue,
+  compilePath,
+  kitError,
+  type ModuleRoute,
+  parseParams,
+  type RouteHost,
+  Type,
+} from '@pujiang/module-kit';
+import type { ValidatorNode } from '../validator-node.js';
+
+/** A module's route ready to match: its definition, matcher and owner. */
+export interface MountedRoute {
+  readonly module: string;
+  readonly route: ModuleRoute;
+  readonly regex: RegExp;
+  readonly names: readonly string[];
+}
+
+const NO_QUERY = Type.Object({});
+
+/**
+ * The routes of the chain's modules, in module order. Two modules may not claim the same
+ * method and path (a well-known path, say): the node refuses to start (`MODULE_INVALID`).
+ */
+export function mountModuleRoutes(modules: readonly ChainModule[]): MountedRoute[] {
+  const claimed = new Map<string, string>();
+  const mounted: MountedRoute[] = [];
+  for (const module of modules) {
+    for (const route of module.routes ?? []) {
+      const key = `${route.method} ${route.path.replace(/\{[^}]+\}/g, '{}')}`;
+      const other = claimed.get(key);
+      if (other !== undefined)
+        throw kitError('MODULE_INVALID', `modules ${other} and ${module.name} both claim ${key}`, {
+          modules: [other, module.name],
+          path: route.path,
+        });
+      claimed.set(key, module.name);
+      mounted.push({ module: module.name, route, ...compilePath(route.path) });
+    }
+  }
+  return mounted;
+}
+
+/** What a module route may ask of this node. */
+export function routeHost(node: ValidatorNode): RouteHost {
+  const chain = node.chain;
+  return {
+    chainId: chain.genesis.chainId,
+    chainHash: chain.genesis.chainHash,
+    height: () => chain.height,
+    query: (module, name, params) => chain.query(module, name, params),
+    submit: (wire) => node.submit(wire),
+  };
+}
+
+/**
+ * Runs a matched module route: its query parameters and body are checked against the
+ * route's schemas first (a mismatch is a 400 with the route's `invalidInput` code).
+ */
+export async function runModuleRoute(
+  mounted: MountedRoute,
+  host: RouteHost,
+  match: readonly string[],
+  search: URLSearchParams,
+  readBody: () => Promise<unknown>,
+): Promise<unknown> {
+  const { route } = mounted;
+  const path: Record<string, string> = {};
+  mounted.names.forEach((name, i) => {
+    path[name] = match[i]!;
+  });
+  const raw: Record<string, string> = {};
+  for (const [k, v] of search) raw[k] = v;
+  const query = parseParams(route.query ?? NO_QUERY, raw, route.invalidInput);
+  const body =
+    route.body === undefined
+      ? undefined
+      : checkValue(route.body, await readBody(), route.invalidInput, 'body');
+  return route.handle(host, { path, query, body });
+}

@@ -1,0 +1,228 @@
+import type { HashAlgorithm, PublicKey } from '@pujiang/crypto';
+import {
+  type AttemptResult,
+  type BlockHookPhase,
+  type CallContext,
+  type ChainModule,
+  GAS,
+  type GasMeter,
+  grantKey,
+  type HookContext,
+  kitError,
+  type MessageContext,
+  type ModuleGraph,
+  moduleError,
+  type TxSigner,
+} from '@pujiang/module-kit';
+import { type ChainEvent, moduleKeyText, RECEIPT_LIMITS } from '@pujiang/protocol';
+import { isPujiangError } from '@pujiang/types';
+import type { StateOverlay } from './state-overlay.js';
+
+/** The transaction a scope runs for (hooks have none). */
+export interface ScopeTx {
+  readonly txHash: string;
+  readonly sender: string;
+  readonly senderKey: PublicKey;
+  readonly endorsers: readonly TxSigner[];
+}
+
+/**
+ * One transaction's (or one hook's) execution: the overlay its writes go to, its gas meter
+ * and its events. Every module context of the transaction, including those of the exports
+ * it calls, shares the scope, so the whole applies all or nothing under one meter.
+ */
+export class ExecutionScope {
+  eventBytes = 0;
+  readonly events: ChainEvent[] = [];
+
+  constructor(
+    /** The overlay writes go to now (`attempt` nests one and restores this). */
+    public state: StateOverlay,
+    readonly gas: GasMeter,
+    readonly height: bigint,
+    readonly time: bigint,
+    readonly chainHash: HashAlgorithm,
+    readonly graph: ModuleGraph,
+    readonly tx?: ScopeTx,
+    /** Governance's kernel hook (privileged modules only). */
+    readonly setModuleParam?: (module: string, name: string, value: Uint8Array) => void,
+  ) {}
+}
+
+/** A module's view of a scope: its own state prefix, its declared events, its granted imports. */
+class KernelContext {
+  readonly height: bigint;
+  readonly time: bigint;
+  readonly chainHash: HashAlgorithm;
+
+  constructor(
+    protected readonly owner: ChainModule,
+    protected readonly scope: ExecutionScope,
+  ) {
+    this.height = scope.height;
+    this.time = scope.time;
+    this.chainHash = scope.chainHash;
+  }
+
+  get module(): string {
+    return this.owner.name;
+  }
+
+  gasLeft(): number {
+    return this.scope.gas.left;
+  }
+
+  get(key: string): Uint8Array | undefined {
+    const value = this.scope.state.get(moduleKeyText(this.owner.name, key));
+    this.scope.gas.charge(
+      GAS.readBase + key.length * GAS.readByte + (value?.length ?? 0) * GAS.readByte,
+      'read',
+    );
+    // A copy: cached state must not change if a module mutates what it read.
+    return value?.slice();
+  }
+
+  set(key: string, value: Uint8Array | undefined): void {
+    this.scope.gas.charge(GAS.writeBase + (key.length + (value?.length ?? 0)) * GAS.writeByte, 'write');
+    this.scope.state.set(moduleKeyText(this.owner.name, key), value?.slice());
+  }
+
+  emit(type: string, attributes: Record<string, string>): void {
+    checkDeclared(this.owner, type, attributes);
+    const scope = this.scope;
+    const size = checkEvent(type, attributes, scope.events.length, scope.eventBytes);
+    scope.gas.charge(GAS.event + size * GAS.eventByte, 'event');
+    scope.eventBytes += size;
+    scope.events.push({ module: this.owner.name, type, attributes: { ...attributes } });
+  }
+
+  call(module: string, name: string, args: unknown): unknown {
+    const graph = this.scope.graph;
+    if (!graph.grants.get(this.owner.name)?.has(grantKey(module, name)))
+      throw kitError(
+        'MODULE_CALL_NOT_GRANTED',
+        `module ${this.owner.name} did not import ${module}.${name}`,
+        { module: this.owner.name, target: module, name },
+      );
+    this.scope.gas.charge(GAS.call, 'call');
+    const exporter = graph.byName.get(module)!;
+    return exporter.exports![name]!.run(new ExportKernelContext(exporter, this.scope, this.owner.name), args);
+  }
+
+  attempt<T>(run: () => T, gasCap?: number): AttemptResult<T> {
+    const scope = this.scope;
+    const parent = scope.state;
+    const events = scope.events.length;
+    const eventBytes = scope.eventBytes;
+    scope.state = parent.child();
+    try {
+      const value = gasCap === undefined ? run() : scope.gas.capped(gasCap, run);
+      scope.state.mergeIntoParent();
+      return { ok: true, value };
+    } catch (error) {
+      if (!isPujiangError(error)) throw error;
+      scope.events.length = events;
+      scope.eventBytes = eventBytes;
+      return { ok: false, error };
+    } finally {
+      scope.state = parent;
+    }
+  }
+}
+
+class MessageKernelContext extends KernelContext implements MessageContext {
+  readonly txHash: string;
+  readonly sender: string;
+  readonly senderKey: PublicKey;
+  readonly endorsers: readonly TxSigner[];
+  readonly setModuleParam?: (module: string, name: string, value: Uint8Array) => void;
+
+  constructor(owner: ChainModule, scope: ExecutionScope, tx: ScopeTx) {
+    super(owner, scope);
+    this.txHash = tx.txHash;
+    this.sender = tx.sender;
+    this.senderKey = tx.senderKey;
+    this.endorsers = tx.endorsers;
+    if (owner.privileged && scope.setModuleParam) this.setModuleParam = scope.setModuleParam;
+  }
+}
+
+class ExportKernelContext extends KernelContext implements CallContext {
+  readonly txHash?: string;
+  readonly sender?: string;
+
+  constructor(
+    owner: ChainModule,
+    scope: ExecutionScope,
+    readonly caller: string,
+  ) {
+    super(owner, scope);
+    if (scope.tx) {
+      this.txHash = scope.tx.txHash;
+      this.sender = scope.tx.sender;
+    }
+  }
+}
+
+class HookKernelContext extends KernelContext implements HookContext {
+  constructor(
+    owner: ChainModule,
+    scope: ExecutionScope,
+    readonly phase: BlockHookPhase,
+  ) {
+    super(owner, scope);
+  }
+}
+
+export function messageContext(module: ChainModule, scope: ExecutionScope, tx: ScopeTx): MessageContext {
+  return new MessageKernelContext(module, scope, tx);
+}
+
+export function hookContext(module: ChainModule, scope: ExecutionScope, phase: BlockHookPhase): HookContext {
+  return new HookKernelContext(module, scope, phase);
+}
+
+function checkDeclared(module: ChainModule, type: string, attributes: Record<string, string>): void {
+  if (module.events === undefined) return;
+  const declared = Object.hasOwn(module.events, type) ? module.events[type] : undefined;
+  const stray = declared && Object.keys(attributes ?? {}).find((k) => !declared.includes(k));
+  if (declared === undefined || stray !== undefined) {
+    throw moduleError(
+      'EXEC_EVENT_UNDECLARED',
+      `${module.name} did not declare event ${type}${stray ? ` with ${stray}` : ''}`,
+      { module: module.name, type },
+    );
+  }
+}
+
+const utf8Length = (text: unknown) =>
+  typeof text === 'string' ? Buffer.byteLength(text, 'utf8') : Number.POSITIVE_INFINITY;
+
+/**
+ * An event must fit a receipt: a module that emits more (per event, or in all, counting the
+ * receipt's byte budget) fails its transaction, never the block. Returns the event's size.
+ */
+function checkEvent(
+  type: string,
+  attributes: Record<string, string>,
+  emitted: number,
+  bytesSoFar: number,
+): number {
+  const L = RECEIPT_LIMITS;
+  const entries = Object.entries(attributes ?? {});
+  let size = utf8Length(type) + 8;
+  for (const [k, v] of entries) size += utf8Length(k) + utf8Length(v) + 6;
+  const bad =
+    emitted >= L.events ||
+    bytesSoFar + size > L.eventBytes ||
+    utf8Length(type) > L.eventType ||
+    entries.length > L.attributes ||
+    entries.some(([k, v]) => utf8Length(k) > L.attributeKey || utf8Length(v) > L.attributeValue) ||
+    ![type, ...entries.flat()].every((t) => (t as string).isWellFormed());
+  if (bad) {
+    throw moduleError('EXEC_EVENT_INVALID', `event ${String(type).slice(0, 64)} exceeds the receipt limits`, {
+      limits: L,
+    });
+  }
+  return size;
+}

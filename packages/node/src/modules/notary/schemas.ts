@@ -1,0 +1,52 @@
+import { Schemas, Type } from '@pujiang/module-kit';
+
+/** The JSON answers of the notary's queries (published in OpenAPI, checked by clients). */
+const { hex, hash32, u64, address } = Schemas;
+
+export const AnchorRecordSchema = Type.Object({
+  root: hash32(),
+  count: Type.Integer({ minimum: 1 }),
+  algorithm: Type.Union([Type.Literal('sm3'), Type.Literal('sha256')]),
+  owner: Type.String(),
+  docType: Type.String(),
+  tags: Type.Array(Type.String()),
+  ref: Type.String(),
+  sender: address(),
+  height: u64(),
+  time: u64(),
+  txHash: hash32(),
+});
+
+export const AssetRecordSchema = Type.Object({
+  asset: Type.String(),
+  assetType: Type.String(),
+  owner: address(),
+  creator: address(),
+  createdHeight: u64(),
+  createdTime: u64(),
+  participants: Type.Array(address()),
+  count: Type.Integer({ minimum: 0 }),
+  head: hex(),
+});
+
+export const LineageEventSchema = Type.Object({
+  asset: Type.String(),
+  seq: Type.Integer({ minimum: 0 }),
+  eventType: Type.String(),
+  actor: address(),
+  action: Type.String(),
+  inputs: Type.Array(hex()),
+  outputs: Type.Array(hex()),
+  to: Type.Union([address(), Type.Null()]),
+  prev: hex(),
+  height: u64(),
+  time: u64(),
+});
+
+export const LineageSchema = Type.Object({
+  asset: Type.Union([AssetRecordSchema, Type.Null()]),
+  events: Type.Array(LineageEventSchema),
+});
+
+/** Asset ids: what protocol's `ASSET_ID` accepts. */
+export const AssetIdParam = Type.String({ pattern: '^[A-Za-z0-9._:/#@-]{1,128}$' });

@@ -1,0 +1,388 @@
+import assert from 'node:assert/strict';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { encode } from '@pujiang/codec';
+import { deriveAddress, generateKeyPair, type KeyPair } from '@pujiang/crypto';
+import { type ChainModule, defineExport, defineModule } from '@pujiang/module-kit';
+import {
+  encodeTx,
+  type GenesisJson,
+  genesisToJson,
+  parseGenesis,
+  type Receipt,
+  type SignedTx,
+  signTx,
+} from '@pujiang/protocol';
+import { SparseMerkleTree } from '@pujiang/state';
+import { bytesToHex, isPujiangError } from '@pujiang/types';
+import {
+  bank,
+  DEFAULT_MODULES,
+  Executor,
+  hookId,
+  type RunningNode,
+  startNode,
+  toBlockTx,
+} from '../src/index.js';
+import { Add, Bump, counterModule, Schedule, Spin, tally } from './example-modules.js';
+import { getJson, postJson, testHome } from './helpers.js';
+
+const CHAIN = 'kit-test';
+const addr = (kp: KeyPair) => bytesToHex(deriveAddress('sm3', kp.publicKey));
+
+function setup(hookGas?: number) {
+  const tree = new SparseMerkleTree('sm3');
+  const executor = new Executor(tree, {
+    chainId: CHAIN,
+    chainHash: 'sm3',
+    modules: [bank, counterModule(hookGas), tally],
+    maxBlockGas: 10_000_000,
+  });
+  const alice = generateKeyPair('ed25519');
+  const root = executor.genesis({ bank: { balances: { [addr(alice)]: '1000' } } });
+  let nonce = 0n;
+  let height = 0n;
+  let state = root;
+  const send = (module: string, type: string, payload: Uint8Array, gasLimit = 200_000n): SignedTx =>
+    signTx(
+      {
+        chainId: CHAIN,
+        suite: alice.suite,
+        publicKey: alice.publicKey.bytes,
+        nonce: nonce++,
+        expiresAtHeight: 1000n,
+        gasLimit,
+        module,
+        type,
+        payload,
+      },
+      alice.secretKey,
+    );
+  const block = (...txs: SignedTx[]): Receipt[] => {
+    height++;
+    const result = executor.executeBlock(
+      state,
+      height,
+      txs.map((t) => toBlockTx('sm3', t)),
+      undefined,
+      height * 1000n,
+    );
+    state = result.root;
+    return result.receipts;
+  };
+  const value = (name: string) =>
+    (executor.query(state, 'counter', 'value', { name }) as { value: string }).value;
+  return { executor, send, block, value, height: () => height, root: () => state };
+}
+
+const thrown = (run: () => unknown): string => {
+  try {
+    run();
+  } catch (error) {
+    if (isPujiangError(error)) return error.code;
+    throw error;
+  }
+  return 'none';
+};
+
+describe('module kit: capabilities between modules', () => {
+  it("a module calls another's export inside its transaction: the export writes its own state and emits its own events", () => {
+    const c = setup();
+    const [r] = c.block(c.send('tally', 'bump', encode(Bump, { name: 'a', by: 3, thenFail: 0 })));
+    assert.equal(r!.code, 'OK', r!.message);
+    assert.deepEqual(
+      r!.events.map((e) => `${e.module}.${e.type}`),
+      ['counter.incremented', 'tally.bumped'],
+    );
+    assert.equal(r!.events[0]!.attributes.caller, 'tally');
+    assert.equal(c.value('a'), '3');
+  });
+
+  it('a call is all or nothing with its transaction: a failure after it undoes what the export wrote', () => {
+    const c = setup();
+    c.block(c.send('counter', 'add', encode(Add, { name: 'a', by: 5 })));
+    const [r] = c.block(c.send('tally', 'bump', encode(Bump, { name: 'a', by: 3, thenFail: 1 })));
+    assert.equal(r!.code, 'TALLY_FAILED');
+    assert.deepEqual(r!.events, []);
+    assert.equal(c.value('a'), '5');
+  });
+
+  it("a call is metered by the caller's gas: too little gas for the export's write fails the whole transaction", () => {
+    const c = setup();
+    const [ok] = c.block(c.send('tally', 'bump', encode(Bump, { name: 'b', by: 1, thenFail: 0 })));
+    const [poor] = c.block(
+      c.send('tally', 'bump', encode(Bump, { name: 'b', by: 1, thenFail: 0 }), BigInt(ok!.gasUsed - 600)),
+    );
+    assert.equal(poor!.code, 'EXEC_OUT_OF_GAS');
+    assert.equal(c.value('b'), '1');
+  });
+
+  it('a call to an export the module did not import is MODULE_CALL_NOT_GRANTED', () => {
+    const c = setup();
+    const [r] = c.block(c.send('tally', 'sneak', encode(Bump, { name: 'a', by: 1, thenFail: 0 })));
+    assert.equal(r!.code, 'MODULE_CALL_NOT_GRANTED');
+  });
+
+  it('imports are checked when the chain starts: unknown modules or exports, and cycles, are typed errors naming the modules', () => {
+    const tree = new SparseMerkleTree('sm3');
+    const build = (modules: readonly ChainModule[]) => () =>
+      new Executor(tree, { chainId: CHAIN, chainHash: 'sm3', modules, maxBlockGas: 1_000_000 });
+    assert.equal(thrown(build([bank, tally])), 'MODULE_IMPORT_UNKNOWN');
+    try {
+      build([bank, tally])();
+    } catch (error) {
+      assert.deepEqual((error as { details: unknown }).details, {
+        module: 'tally',
+        imports: 'counter',
+        name: 'increment',
+      });
+    }
+    const wants = defineModule({ name: 'wants', messages: {}, imports: { counter: ['reset'] } });
+    assert.equal(thrown(build([counterModule(), wants])), 'MODULE_IMPORT_UNKNOWN');
+    const ping = defineModule({
+      name: 'ping',
+      messages: {},
+      exports: { hit: defineExport('x', () => 1) },
+      imports: { pong: ['hit'] },
+    });
+    const pong = defineModule({
+      name: 'pong',
+      messages: {},
+      exports: { hit: defineExport('x', () => 1) },
+      imports: { ping: ['hit'] },
+    });
+    try {
+      build([ping, pong])();
+      assert.fail('a cycle was accepted');
+    } catch (error) {
+      assert.equal((error as { code: string }).code, 'MODULE_IMPORT_CYCLE');
+      assert.deepEqual((error as { details: unknown }).details, { cycle: ['ping', 'pong', 'ping'] });
+    }
+    assert.equal(
+      thrown(() => defineModule({ name: 'self', messages: {}, imports: { self: ['x'] } })),
+      'MODULE_INVALID',
+    );
+    assert.equal(
+      thrown(() => defineModule({ name: 'Bad Name', messages: {} })),
+      'MODULE_INVALID',
+    );
+  });
+});
+
+describe('module kit: typed queries', () => {
+  it("malformed or unknown parameters are the module's typed code; good ones are converted to their types", () => {
+    const c = setup();
+    c.block(c.send('counter', 'add', encode(Add, { name: 'a', by: 2 })));
+    assert.equal(c.value('a'), '2');
+    const query = (module: string, name: string, params: unknown) => () =>
+      c.executor.query(c.root(), module, name, params);
+    assert.equal(thrown(query('counter', 'value', { name: 'A1' })), 'COUNTER_BAD_QUERY');
+    assert.equal(thrown(query('counter', 'value', {})), 'COUNTER_BAD_QUERY');
+    assert.equal(thrown(query('counter', 'value', { name: 'a', extra: '1' })), 'COUNTER_BAD_QUERY');
+    assert.equal(thrown(query('counter', 'value', null)), 'COUNTER_BAD_QUERY');
+    assert.equal(thrown(query('counter', 'nosuch', {})), 'QUERY_UNKNOWN');
+    assert.equal(thrown(query('bank', 'balance', { address: 'xyz' })), 'BANK_BAD_ADDRESS');
+  });
+
+  it("GET /v1/modules data lists each module's errors, exports, imports and hooks", () => {
+    const c = setup();
+    const [, counter, t] = c.executor.describeModules();
+    assert.equal(counter!.errors.COUNTER_BAD_NAME, 'a counter name is not 1-32 lowercase letters');
+    assert.deepEqual(counter!.exports, ['increment']);
+    assert.deepEqual(counter!.hooks, ['endBlock']);
+    assert.deepEqual(t!.imports, { counter: ['increment'] });
+    assert.deepEqual(counter!.routes, [
+      'GET /v1/modules/counter/counters/{name}',
+      'GET /counter-well-known/{name}',
+    ]);
+  });
+});
+
+describe('module kit: block hooks', () => {
+  it('an endBlock hook drains a queue across blocks within its gas; a failing item is skipped with an event, not retried forever', () => {
+    const c = setup();
+    const first = c.block(
+      c.send('counter', 'schedule', encode(Schedule, { name: 'q', items: 10, failEvery: 4 })),
+    );
+    assert.equal(first.length, 2, 'one transaction receipt, then the hook receipt');
+    assert.equal(first[1]!.txHash, hookId('sm3', 'endBlock', 'counter', 1n));
+    let done = 0;
+    const failed: string[] = [];
+    const perBlock: number[] = [];
+    for (const receipts of [first, ...Array.from({ length: 6 }, () => c.block())]) {
+      const hook = receipts.at(-1)!;
+      assert.equal(hook.code, 'OK', hook.message);
+      const events = hook.events;
+      perBlock.push(events.length);
+      done += events.filter((e) => e.type === 'done').length;
+      failed.push(...events.filter((e) => e.type === 'itemFailed').map((e) => e.attributes.seq!));
+    }
+    assert.equal(done, 8);
+    assert.deepEqual(failed, ['3', '7']);
+    assert.ok(perBlock[0]! < 10, `the first block took ${perBlock[0]} items: the budget must spread them`);
+    // The failed items' increments were undone with them.
+    assert.equal(c.value('q'), '8');
+  });
+
+  it('a hook that runs out of gas fails alone: its writes are dropped, its receipt says HOOK_OUT_OF_GAS, the block goes on', () => {
+    const c = setup(20_000);
+    const receipts = c.block(
+      c.send('counter', 'spin', encode(Spin, { rounds: 1000 })),
+      c.send('counter', 'add', encode(Add, { name: 'z', by: 1 })),
+    );
+    assert.deepEqual(
+      receipts.map((r) => r.code),
+      ['OK', 'OK', 'HOOK_OUT_OF_GAS'],
+    );
+    assert.deepEqual(receipts[2]!.events, [
+      { module: 'counter', type: 'hookFailed', attributes: { phase: 'endBlock', code: 'HOOK_OUT_OF_GAS' } },
+    ]);
+    assert.equal(receipts[2]!.gasUsed, 20_000);
+    assert.equal(c.value('z'), '1');
+    // The next block runs; once the spin is cleared by a transaction, the hook succeeds again.
+    const next = c.block(c.send('counter', 'spin', encode(Spin, { rounds: 0 })));
+    assert.deepEqual(
+      next.map((r) => r.code),
+      ['OK', 'OK'],
+    );
+  });
+
+  it('modules without hooks add no receipts, so results roots of existing chains do not change', () => {
+    const tree = new SparseMerkleTree('sm3');
+    const modules = DEFAULT_MODULES.filter((m) => m.name !== 'governance');
+    const executor = new Executor(tree, {
+      chainId: CHAIN,
+      chainHash: 'sm3',
+      modules,
+      maxBlockGas: 1_000_000,
+    });
+    const result = executor.executeBlock(executor.genesis({}), 1n, []);
+    assert.deepEqual(result.receipts, []);
+  });
+});
+
+describe('module kit: the genesis names the modules a chain runs', () => {
+  const base = {
+    chainId: CHAIN,
+    chainHash: 'sm3',
+    acceptedSuites: ['ed25519'],
+    validators: [
+      { suite: 'ed25519', publicKey: bytesToHex(generateKeyPair('ed25519').publicKey.bytes), power: 1 },
+    ],
+    limits: { maxBlockBytes: 1_000_000, maxBlockTxs: 1000, maxBlockGas: 10_000_000 },
+    modules: { bank: {} },
+  };
+  const available = [...DEFAULT_MODULES, counterModule(), tally];
+  const executorFor = (json: unknown) =>
+    Executor.forGenesis(new SparseMerkleTree('sm3'), parseGenesis(json), available);
+
+  it('without enabledModules a chain runs the legacy set, and re-serializing does not add the field', () => {
+    const genesis = parseGenesis(base);
+    assert.equal('enabledModules' in genesisToJson(genesis), false);
+    assert.deepEqual(
+      executorFor(base).enabledModules.map((m) => m.name),
+      ['governance', 'bank', 'notary'],
+    );
+  });
+
+  it("enabledModules picks among the node's modules (in the node list's order) and keeps its field", () => {
+    const json = { ...base, enabledModules: ['tally', 'bank', 'counter'] };
+    assert.deepEqual(
+      executorFor(json).enabledModules.map((m) => m.name),
+      ['bank', 'counter', 'tally'],
+    );
+    assert.deepEqual(genesisToJson(parseGenesis(json)).enabledModules, ['tally', 'bank', 'counter']);
+  });
+
+  it('a module the node lacks is MODULE_UNKNOWN; a section for a module not enabled, or a malformed list, is GENESIS_INVALID', () => {
+    assert.equal(
+      thrown(() => executorFor({ ...base, enabledModules: ['bank', 'carbon'] })),
+      'MODULE_UNKNOWN',
+    );
+    assert.equal(
+      thrown(() => executorFor({ ...base, enabledModules: ['counter'] })),
+      'GENESIS_INVALID',
+    );
+    for (const enabledModules of [[], ['bank', 'bank'], ['Bank'], 'bank', [1]])
+      assert.equal(
+        thrown(() => parseGenesis({ ...base, enabledModules })),
+        'GENESIS_INVALID',
+      );
+  });
+});
+
+describe('module kit: a node runs the modules its genesis enables, with their routes', () => {
+  const home = testHome('ed25519');
+  const genesisJson = JSON.parse(readFileSync(home.paths.genesis, 'utf8')) as GenesisJson;
+  const modules = [...DEFAULT_MODULES, counterModule(), tally];
+  let running: RunningNode;
+  let url: string;
+
+  before(async () => {
+    genesisJson.enabledModules = ['governance', 'bank', 'notary', 'counter', 'tally'];
+    writeFileSync(home.paths.genesis, JSON.stringify(genesisJson));
+    running = await startNode({ home: home.home, modules });
+    url = running.apiUrl;
+  });
+  after(async () => {
+    await running?.stop();
+    rmSync(home.home, { recursive: true, force: true });
+  });
+
+  it('a transaction of a test module commits; its query, route and well-known route answer; bad input is a typed 400', async () => {
+    const genesis = parseGenesis(genesisJson);
+    const tx = signTx(
+      {
+        chainId: genesis.chainId,
+        suite: home.operatorKey.suite,
+        publicKey: home.operatorKey.publicKey.bytes,
+        nonce: 0n,
+        expiresAtHeight: 1_000_000n,
+        gasLimit: 200_000n,
+        module: 'tally',
+        type: 'bump',
+        payload: encode(Bump, { name: 'hits', by: 7, thenFail: 0 }),
+      },
+      home.operatorKey.secretKey,
+    );
+    const sent = await postJson(`${url}/v1/txs`, { tx: bytesToHex(encodeTx(tx)), wait: true });
+    assert.equal(sent.status, 200, JSON.stringify(sent.body));
+    assert.equal(sent.body.receipt.code, 'OK', JSON.stringify(sent.body.receipt));
+    assert.deepEqual((await getJson(`${url}/v1/query/counter/value?name=hits`)).body.result, {
+      name: 'hits',
+      value: '7',
+    });
+    assert.deepEqual((await getJson(`${url}/v1/modules/counter/counters/hits?double=true`)).body, {
+      name: 'hits',
+      value: '14',
+    });
+    assert.deepEqual((await getJson(`${url}/counter-well-known/hits`)).body, { value: '7' });
+    for (const path of [
+      '/v1/query/counter/value?name=NOT-OK',
+      '/v1/query/counter/value?name=hits&extra=1',
+      '/v1/modules/counter/counters/hits?double=maybe',
+      '/v1/modules/counter/counters/hits?other=1',
+    ]) {
+      const { status, body } = await getJson(`${url}${path}`);
+      assert.equal(status, 400, path);
+      assert.equal(body.error.code, 'COUNTER_BAD_QUERY', path);
+    }
+    const described = (await getJson(`${url}/v1/modules`)).body.modules as { name: string; errors: object }[];
+    assert.deepEqual(
+      described.map((m) => m.name),
+      ['governance', 'bank', 'notary', 'counter', 'tally'],
+    );
+    assert.ok('COUNTER_BAD_NAME' in described[3]!.errors);
+    const doc = (await getJson(`${url}/v1/openapi.json`)).body;
+    assert.ok(doc.paths['/v1/modules/counter/counters/{name}'].get);
+    assert.ok(doc.paths['/counter-well-known/{name}'].get);
+    assert.equal(doc.paths['/v1/query/counter/value'].get.parameters[0].schema.pattern, '^[a-z]{1,32}$');
+  });
+
+  it('a node that lacks a module the genesis enables refuses to start with MODULE_UNKNOWN', async () => {
+    await assert.rejects(startNode({ home: home.home, modules: DEFAULT_MODULES, apiPort: 0 }), (error) => {
+      assert.equal((error as { code: string }).code, 'MODULE_UNKNOWN');
+      return true;
+    });
+  });
+});
