@@ -47,51 +47,5 @@ export class ApiError extends PujiangError<string> {
   }
 }
 
-/** Every check a verifier runs; one name per way the server's data can be wrong. */
-export type VerificationCheck =
-  | 'chain-id'
-  | 'header-height'
-  | 'header-hash'
-  | 'certificate'
-  | 'tx-hash'
-  | 'tx-inclusion'
-  | 'receipt-inclusion'
-  | 'state-root'
-  | 'state-key'
-  | 'state-proof'
-  | 'missing-read'
-  | 'result-mismatch'
-  /** Notary receipts: the document's digest is not the receipt's. */
-  | 'document-digest'
-  /** The batch path does not lead from the document's leaf to the anchored root. */
-  | 'batch-path'
-  /** The transaction is not the anchor of that root, size and digest algorithm. */
-  | 'anchor'
-  | 'tx-signature'
-  /** The transaction is in a block but failed there (its receipt's code is not OK). */
-  | 'tx-result'
-  /** Lineage: an event is not where it should be, or its hash link is broken. */
-  | 'lineage-link';
-
-/** `SDK_VERIFICATION_FAILED`, with the failed check in `check` and in `details.check`. */
-export class VerificationError extends PujiangError<'SDK_VERIFICATION_FAILED'> {
-  readonly check: VerificationCheck;
-
-  constructor(check: VerificationCheck, message: string, details: ErrorDetails = {}) {
-    super('SDK_VERIFICATION_FAILED', `verification failed (${check}): ${message}`, { ...details, check });
-    this.name = 'VerificationError';
-    this.check = check;
-  }
-}
-
-/** Runs a parse of server-supplied data; malformed data fails the check it was needed for. */
-export function parseFor<T>(check: VerificationCheck, what: string, parse: () => T): T {
-  try {
-    return parse();
-  } catch (error) {
-    if (error instanceof PujiangError) {
-      throw new VerificationError(check, `malformed ${what}`, { cause: error.code, ...error.details });
-    }
-    throw error;
-  }
-}
+export type { VerificationCheck } from '@pujiang/verify';
+export { parseFor, VerificationError } from '@pujiang/verify';

@@ -27,6 +27,18 @@ export type {
 } from '@pujiang/protocol';
 export { decodeTx, parseGenesis, txHash, verifyTxSignature } from '@pujiang/protocol';
 export type {
+  CertifiedHeader,
+  CommittedTxProof,
+  TrustedValidators,
+  TrustParameters,
+  VerifiedQuery,
+  VerifiedStateRead,
+  VerifiedTransaction,
+  VerifyHeaderParameters,
+  VerifyProvenQueryOptions,
+} from '@pujiang/verify';
+export { verifyHeader, verifyProvenQuery, verifyStateRead } from '@pujiang/verify';
+export type {
   PujiangClientOptions,
   QueryProvenOptions,
   SendTransactionParameters,
@@ -91,13 +103,6 @@ export type {
   U64Like,
 } from './transactions.js';
 export { buildTransaction, buildTransfer, DEFAULT_GAS_LIMIT } from './transactions.js';
-export type {
-  CertifiedHeader,
-  TrustedValidators,
-  TrustParameters,
-  VerifyHeaderParameters,
-} from './verify/header.js';
-export { verifyHeader } from './verify/header.js';
 export type { VerifiedLineage } from './verify/lineage.js';
 export { parseLineageProof, verifyLineage, verifyLineageProof } from './verify/lineage.js';
 export type {
@@ -106,13 +111,6 @@ export type {
   VerifyNotaryReceiptReturnType,
 } from './verify/notary.js';
 export { parseNotaryReceipt, verifyNotaryReceipt } from './verify/notary.js';
-export type {
-  VerifiedBalance,
-  VerifiedQuery,
-  VerifyProvenQueryOptions,
-} from './verify/query.js';
-export { verifyBalanceQuery, verifyProvenQuery } from './verify/query.js';
-export type { VerifiedStateRead } from './verify/state.js';
-export { verifyStateRead } from './verify/state.js';
-export type { VerifiedTransaction } from './verify/transaction.js';
-export { verifyTransaction } from './verify/transaction.js';
+export type { VerifiedBalance } from './verify/query.js';
+export { verifyBalanceQuery } from './verify/query.js';
+export { committedTxProof, verifyTransaction } from './verify/transaction.js';

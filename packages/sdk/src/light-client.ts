@@ -8,19 +8,22 @@ import {
   validatorsOfRecord,
 } from '@pujiang/protocol';
 import { bytesToHex, hexToBytes } from '@pujiang/types';
+import {
+  type CertifiedHeader,
+  type VerifiedQuery,
+  type VerifiedStateRead,
+  type VerifiedTransaction,
+  verifyHeader,
+  verifyProvenQuery,
+  verifyStateRead,
+  verifyTransaction,
+} from '@pujiang/verify';
 import type { PujiangClient, QueryProvenOptions } from './client.js';
-import { sdkError, VerificationError } from './errors.js';
+import { sdkError } from './errors.js';
 import type { RequestOptions } from './http.js';
 import { parseAddress } from './transactions.js';
-import { type CertifiedHeader, verifyHeader } from './verify/header.js';
-import {
-  type VerifiedBalance,
-  type VerifiedQuery,
-  verifyBalanceQuery,
-  verifyProvenQuery,
-} from './verify/query.js';
-import { type VerifiedStateRead, verifyStateRead } from './verify/state.js';
-import { type VerifiedTransaction, verifyTransaction } from './verify/transaction.js';
+import { type VerifiedBalance, verifyBalanceQuery } from './verify/query.js';
+import { committedTxProof } from './verify/transaction.js';
 
 export interface LightClientOptions {
   client: PujiangClient;
@@ -137,20 +140,10 @@ export class LightClient {
    * block exists (else `receipt` is null). A pending one is `SDK_TX_PENDING`.
    */
   async getVerifiedTransaction(hash: string, options?: RequestOptions): Promise<VerifiedTransaction> {
-    const response = await this.client.getTx(hash, options);
-    if (response.status !== 'committed')
-      throw sdkError('SDK_TX_PENDING', `transaction ${response.hash} is not in a block yet`, {
-        hash: response.hash,
-      });
-    if (response.height === undefined)
-      throw new VerificationError('tx-inclusion', 'a committed transaction without a height', {
-        hash: response.hash,
-      });
-    const header = await this.getVerifiedHeader(response.height, options);
-    const next = response.proof?.receipt
-      ? await this.getVerifiedHeader(response.height + 1, options)
-      : undefined;
-    return verifyTransaction(response, header, next);
+    const proof = committedTxProof(await this.client.getTx(hash, options));
+    const header = await this.getVerifiedHeader(proof.height, options);
+    const next = proof.proof.receipt ? await this.getVerifiedHeader(proof.height + 1, options) : undefined;
+    return verifyTransaction(proof, header, next);
   }
 
   /** One state key, proven against the certified header at `height` (default: the node's latest). */

@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { CertifiedValidator } from '@pujiang/consensus';
 import { readKeyFile } from '@pujiang/node';
+import type { CertifiedValidator } from '@pujiang/sdk';
 import {
   awaitNotaryReceipts,
   digestDocument,

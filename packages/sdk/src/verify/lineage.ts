@@ -12,11 +12,16 @@ import {
   type ProvenQueryResponse,
 } from '@pujiang/protocol';
 import { bytesToHex, equalBytes, stableStringify } from '@pujiang/types';
+import {
+  type CertifiedHeader,
+  type TrustParameters,
+  trustOf,
+  verifyHeader,
+  verifyProvenQuery,
+} from '@pujiang/verify';
 import { sdkError, VerificationError } from '../errors.js';
 import type { LineageProof } from '../notary/lineage.js';
 import { shapeProblem } from '../shapes.js';
-import { type CertifiedHeader, type TrustParameters, trustOf, verifyHeader } from './header.js';
-import { verifyProvenQuery } from './query.js';
 
 export interface VerifiedLineage {
   readonly height: number;

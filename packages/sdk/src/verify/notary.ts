@@ -11,12 +11,11 @@ import {
   verifyTxSignature,
 } from '@pujiang/protocol';
 import { bytesToHex, equalBytes, hexToBytes, type PujiangError } from '@pujiang/types';
+import { type TrustParameters, trustOf, verifyHeader, verifyTransaction } from '@pujiang/verify';
 import { sdkError, VerificationError } from '../errors.js';
 import { digestDocument } from '../notary/batch.js';
 import type { NotaryReceipt } from '../notary/receipt.js';
 import { shapeProblem } from '../shapes.js';
-import { type TrustParameters, trustOf, verifyHeader } from './header.js';
-import { verifyTransaction } from './transaction.js';
 
 export type VerifyNotaryReceiptParameters = {
   /** The receipt: a parsed object or its JSON text. */
@@ -223,8 +222,6 @@ export function verifyNotaryReceipt(
   const verified = verifyTransaction(
     {
       hash: receipt.tx.hash,
-      status: 'committed',
-      tx: undefined as never, // verifyTransaction reads only the raw bytes
       raw: receipt.tx.raw,
       height: block.height,
       index: block.index,

@@ -1,7 +1,7 @@
 import { type StateReadJson, type StateResponse, stateProofFromJson } from '@pujiang/protocol';
 import { verifyStateProof } from '@pujiang/state';
 import { bytesToHex, equalBytes, hexToBytes } from '@pujiang/types';
-import { parseFor, VerificationError } from '../errors.js';
+import { parseFor, VerificationError } from './errors.js';
 import type { CertifiedHeader } from './header.js';
 
 export interface VerifiedStateRead {

@@ -9,7 +9,7 @@ import {
   type Genesis,
   headerFromJson,
 } from '@pujiang/protocol';
-import { parseFor, VerificationError } from '../errors.js';
+import { parseFor, VerificationError } from './errors.js';
 
 /** What a client trusts: the chain's id and hash and its validator set (in this version fixed at genesis). */
 export interface TrustedValidators {

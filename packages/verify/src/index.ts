@@ -1,0 +1,15 @@
+export type { VerificationCheck } from './errors.js';
+export { parseFor, VerificationError } from './errors.js';
+export type {
+  CertifiedHeader,
+  TrustedValidators,
+  TrustParameters,
+  VerifyHeaderParameters,
+} from './header.js';
+export { trustOf, verifyHeader } from './header.js';
+export type { VerifiedQuery, VerifyProvenQueryOptions } from './query.js';
+export { verifyProvenQuery } from './query.js';
+export type { VerifiedStateRead } from './state.js';
+export { verifyStateRead } from './state.js';
+export type { CommittedTxProof, VerifiedTransaction } from './transaction.js';
+export { verifyTransaction } from './transaction.js';
