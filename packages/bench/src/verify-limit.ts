@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { encode } from '@pujiang/codec';
 import { generateKeyPair, type SuiteId, sign, type VerifyItem, VerifyPool } from '@pujiang/crypto';
-import { BankTransfer, type TxBody, txSignBytes } from '@pujiang/protocol';
+import { BankTransfer } from '@pujiang/module-bank';
+import { type TxBody, txSignBytes } from '@pujiang/protocol';
 import { opsPerSecondAsync } from './record.js';
 
 /**

@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { encode } from '@pujiang/codec';
 import { deriveAddress, generateKeyPair } from '@pujiang/crypto';
+import { BankTransfer } from '@pujiang/module-bank';
 import { readKeyFile } from '@pujiang/node';
-import { BankTransfer, encodeTx, signTx } from '@pujiang/protocol';
+import { encodeTx, signTx } from '@pujiang/protocol';
 import { bytesToHex } from '@pujiang/types';
 import { api, initHome, runCliProcess, startNodeProcess, until } from './node-harness.js';
 

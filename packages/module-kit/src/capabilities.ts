@@ -59,6 +59,18 @@ export function wireModules(modules: readonly ChainModule[]): ModuleGraph {
     }
     grants.set(m.name, granted);
   }
+  for (const service of ['validatorSet', 'chainConfig', 'admitsPeer'] as const) {
+    const providers = modules.filter((m) => m.kernel?.[service] !== undefined).map((m) => m.name);
+    if (providers.length > 1)
+      throw kitError(
+        'MODULE_INVALID',
+        `modules ${providers.join(' and ')} both provide the kernel's ${service}`,
+        {
+          service,
+          modules: providers,
+        },
+      );
+  }
   const cycle = findCycle(modules);
   if (cycle)
     throw kitError('MODULE_IMPORT_CYCLE', `modules import each other in a cycle: ${cycle.join(' -> ')}`, {

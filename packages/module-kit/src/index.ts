@@ -2,6 +2,18 @@ export { type Static, type TObject, type TSchema, Type } from '@sinclair/typebox
 export type { ModuleGraph } from './capabilities.js';
 export { grantKey, selectModules, wireModules } from './capabilities.js';
 export { checkValue, firstProblem, parseParams } from './check.js';
+export type {
+  BuildTransactionReturnType,
+  ChainClient,
+  QueryContract,
+  QueryProvenOptions,
+  RequestOptions,
+  SendTransactionParameters,
+  SendTransactionReturnType,
+  SubmitTxOptions,
+  U64Like,
+} from './client.js';
+export { defineQueryContract, parseAddress, queryTyped, toU64 } from './client.js';
 export type { TypedExport } from './define.js';
 export {
   defineExport,
@@ -23,6 +35,8 @@ export type {
   CallContext,
   ChainModule,
   HookContext,
+  KernelServices,
+  KernelValidator,
   MessageContext,
   MessageHandler,
   ModuleContext,

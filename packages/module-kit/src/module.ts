@@ -1,6 +1,6 @@
 import type { Codec } from '@pujiang/codec';
 import type { HashAlgorithm, PublicKey } from '@pujiang/crypto';
-import type { ChainEvent, Genesis } from '@pujiang/protocol';
+import type { BlockLimits, ChainEvent, Genesis } from '@pujiang/protocol';
 import type { PujiangError } from '@pujiang/types';
 import type { TObject, TSchema } from '@sinclair/typebox';
 import type { ModuleRoute } from './routes.js';
@@ -128,6 +128,38 @@ export interface ModuleExport {
   run(ctx: CallContext, args: unknown): unknown;
 }
 
+/** A validator as consensus and certificate checks need it. */
+export interface KernelValidator {
+  readonly publicKey: PublicKey;
+  readonly power: number;
+  readonly name?: string;
+}
+
+/**
+ * What the node's kernel asks of the module that keeps membership (governance), outside the
+ * capability graph: at most one enabled module provides each service, and a chain without a
+ * provider keeps the genesis values. Each reads the provider's state at the root it is given.
+ */
+export interface KernelServices {
+  /** The validator set recorded in state, and the height it signs from (undefined: the genesis set). */
+  validatorSet?(
+    read: StateRead,
+  ): { readonly since: bigint; readonly validators: readonly KernelValidator[] } | undefined;
+  /** The suites and block limits in force (undefined: the genesis values). */
+  chainConfig?(
+    read: StateRead,
+  ): { readonly acceptedSuites: readonly string[]; readonly limits: BlockLimits } | undefined;
+  /**
+   * Whether a node key may hold a peer link: true or false, or undefined for no verdict (the
+   * kernel then admits what the node's config admits and the validators of the next heights).
+   */
+  admitsPeer?(
+    read: StateRead,
+    key: PublicKey,
+    at: { readonly time: bigint; readonly chainHash: HashAlgorithm; readonly admittedByConfig: boolean },
+  ): boolean | undefined;
+}
+
 export interface SearchIndexUpdate {
   readonly put?: readonly string[];
   readonly delete?: readonly string[];
@@ -178,6 +210,8 @@ export interface ChainModule {
   readonly exports?: Readonly<Record<string, ModuleExport>>;
   /** The exports of other modules this one calls, by module name. Wired and checked at start. */
   readonly imports?: Readonly<Record<string, readonly string[]>>;
+  /** Services to the node's kernel (governance provides them): validator set, chain config, peer admission. */
+  readonly kernel?: KernelServices;
   readonly beginBlock?: BlockHook;
   readonly endBlock?: BlockHook;
   /** HTTP routes under `/v1/modules/<name>/...`, or at a standard's well-known path. */

@@ -71,7 +71,7 @@ const importsOf = (file: string): string[] =>
   [...readFileSync(file, 'utf8').matchAll(/(?:from|import)\s*\(?\s*'([^']+)'/g)].map((m) => m[1]!);
 
 const layerOf = (name: string): number => {
-  if (name.startsWith('@pujiang/module-')) return 5.5;
+  if (name.startsWith('@pujiang/module-') && name !== '@pujiang/module-kit') return 5.5;
   if (name === '@pujiang/modules') return 5.7;
   return LAYERS[name] ?? Number.NaN;
 };

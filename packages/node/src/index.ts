@@ -1,3 +1,5 @@
+export type { BankGenesis } from '@pujiang/module-bank/chain';
+export { bank } from '@pujiang/module-bank/chain';
 export type { ChainModule, MessageContext, MessageHandler } from '@pujiang/module-kit';
 export { defineMessage, GAS, GasMeter } from '@pujiang/module-kit';
 export type { ApiErrorCode } from './api/api-error.js';
@@ -51,8 +53,6 @@ export type { MempoolEntry, MempoolErrorCode, MempoolOptions } from './mempool/m
 export { Mempool, senderId } from './mempool/mempool.js';
 export type { MetricsSnapshot } from './metrics.js';
 export { NodeMetrics } from './metrics.js';
-export type { BankGenesis } from './modules/bank.js';
-export { bank } from './modules/bank.js';
 export { DEFAULT_MODULES } from './modules/default-modules.js';
 export { governance, proposalJson } from './modules/governance/index.js';
 export type { PeerAddress, PeerNetworkOptions } from './network/peer-network.js';

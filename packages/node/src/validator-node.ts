@@ -20,7 +20,6 @@ import {
   encodeCertificate,
   encodeWire,
   type Genesis,
-  GOVERNANCE_MODULE,
   type SignedTx,
   senderKey,
   txSignatureChecks,
@@ -33,13 +32,11 @@ import { chainDir, consensusDir } from './data-dir.js';
 import type { BlockTx } from './execution/executor.js';
 import { Mempool, type MempoolOptions, senderId } from './mempool/mempool.js';
 import { NodeMetrics } from './metrics.js';
-import { identityOf, identityProblem, isPermissioned, keyHasRole } from './modules/governance/registry.js';
 import { BlockSync } from './network/block-sync.js';
 import type { PeerOffence } from './network/peer-offence.js';
 import { TxGossip } from './network/tx-gossip.js';
 
 /** Roles whose identities may run nodes (validators; auditors and regulators run full nodes to verify for themselves). */
-const NODE_ROLES = ['validator', 'auditor', 'regulator'] as const;
 
 export interface ValidatorNodeOptions {
   readonly dataDir: string;
@@ -356,13 +353,17 @@ export class ValidatorNode {
    * node's config admits, unless the chain revoked it.
    */
   isPeerMember(key: PublicKey, admitted: boolean): boolean {
-    const read = this.chain.executor.reader(this.chain.stateRoot, GOVERNANCE_MODULE);
-    const algorithm = this.o.genesis.chainHash;
-    const time = this.chain.lastBlockTime;
-    const identity = identityOf(read, this.chain.addressOf(key));
-    if (identity && identityProblem(read, algorithm, identity, time) !== undefined) return false;
+    // Membership is the chain's policy (governance's kernel service), not the node's.
+    const at = {
+      time: this.chain.lastBlockTime,
+      chainHash: this.o.genesis.chainHash,
+      admittedByConfig: admitted,
+    };
+    const verdict = this.chain.executor.kernelCall('admitsPeer', this.chain.stateRoot, (admits, read) =>
+      admits(read, key, at),
+    );
+    if (verdict !== undefined) return verdict;
     if (admitted) return true;
-    if (isPermissioned(read)) return NODE_ROLES.some((role) => keyHasRole(read, algorithm, key, role, time));
     const same = (v: { publicKey: PublicKey }) =>
       v.publicKey.suite === key.suite && equalBytes(v.publicKey.bytes, key.bytes);
     const h = this.chain.height;

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { generateKeyPair, hash, verifyMerkleProof } from '@pujiang/crypto';
+import { balanceStateKey } from '@pujiang/module-bank';
 import {
-  balanceStateKey,
   decodeU64,
   encodeReceipt,
   headerFromJson,

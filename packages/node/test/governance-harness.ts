@@ -9,8 +9,8 @@ import {
   type KeyPair,
   type SuiteId,
 } from '@pujiang/crypto';
+import { BankTransfer } from '@pujiang/module-bank';
 import {
-  BankTransfer,
   endorseTx,
   type Genesis,
   type GovernanceAction,

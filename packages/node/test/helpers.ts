@@ -3,14 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encode } from '@pujiang/codec';
 import { deriveAddress, type KeyPair, type SuiteId } from '@pujiang/crypto';
-import {
-  BankTransfer,
-  encodeTx,
-  type Genesis,
-  type GenesisJson,
-  parseGenesis,
-  signTx,
-} from '@pujiang/protocol';
+import { BankTransfer } from '@pujiang/module-bank';
+import { encodeTx, type Genesis, type GenesisJson, parseGenesis, signTx } from '@pujiang/protocol';
 import { bytesToHex, hexToBytes } from '@pujiang/types';
 import { initHome } from '../src/index.js';
 

@@ -17,8 +17,6 @@ export type {
   ValidatorJson,
   ValidatorsResponse,
 } from './api.js';
-export type { BankMint as BankMintMessage, BankTransfer as BankTransferMessage } from './bank.js';
-export { BANK_MODULE, BankMint, BankTransfer, balanceKey, balanceStateKey, MINTER_KEY } from './bank.js';
 export {
   Block,
   BlockHeader,

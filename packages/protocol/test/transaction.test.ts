@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { encode } from '@pujiang/codec';
+import { encode, fixedBytes, struct, u64 } from '@pujiang/codec';
 import { generateKeyPair, type KeyPair, SUITE_IDS } from '@pujiang/crypto';
 import { isPujiangError } from '@pujiang/types';
 import fc from 'fast-check';
 import {
-  BankTransfer,
   decodeTx,
   encodeTx,
   MAX_TX_BYTES,
@@ -15,6 +14,9 @@ import {
   txSignBytesFromWire,
   verifyTxSignature,
 } from '../src/index.js';
+
+/** A module message for the tests (the shape of the bank's transfer; the module itself lives above protocol). */
+const BankTransfer = struct('BankTransfer', { to: fixedBytes(21), amount: u64 });
 
 const keys = new Map<string, KeyPair>();
 const keyFor = (suite: (typeof SUITE_IDS)[number]) => {

@@ -1,4 +1,13 @@
 import type { KeyPair } from '@pujiang/crypto';
+import type { SendTransferParameters } from '@pujiang/module-bank/client';
+import type {
+  ChainClient,
+  QueryProvenOptions,
+  RequestOptions,
+  SendTransactionParameters,
+  SendTransactionReturnType,
+  SubmitTxOptions,
+} from '@pujiang/module-kit';
 import {
   type AccountResponse,
   type BlockResponse,
@@ -28,7 +37,7 @@ import {
   type Subscription,
   subscribe,
 } from './events.js';
-import { type HttpTransport, type RequestOptions, requestJson } from './http.js';
+import { type HttpTransport, requestJson } from './http.js';
 import { addressOf } from './keys.js';
 import { expectShape } from './shapes.js';
 import {
@@ -38,7 +47,6 @@ import {
   buildTransfer,
   parseAddress,
   toU64,
-  type U64Like,
 } from './transactions.js';
 
 export interface PujiangClientOptions {
@@ -55,48 +63,9 @@ export interface PujiangClientOptions {
 /** A transaction to submit: as built, as signed, or already encoded (bytes or hex). */
 export type SubmittableTx = BuildTransactionReturnType | SignedTx | Uint8Array | string;
 
-export interface SubmitTxOptions extends RequestOptions {
-  /** Answer only once the transaction is committed or `waitTimeoutMs` passes (then it is still pending). */
-  wait?: boolean;
-  /** How long the node waits when `wait` is set (node default 30,000, at most 60,000). */
-  waitTimeoutMs?: number;
-}
-
-export interface QueryProvenOptions extends RequestOptions {
-  /** Run on the state committed by this header (default: the latest). */
-  height?: number;
-}
-
 export interface WaitForTxOptions extends RequestOptions {
   /** Delay between polls (default 250 ms). */
   pollIntervalMs?: number;
-}
-
-export interface SendTransactionParameters extends SubmitTxOptions {
-  key: KeyPair;
-  module: string;
-  type: string;
-  payload: Uint8Array;
-  gasLimit?: U64Like;
-  /** Default: the sender's `pendingNonce` on this node. */
-  nonce?: U64Like;
-  /** How many blocks past the current height the transaction stays valid (default 100). */
-  expiresIn?: number;
-  /** Other members' keys that endorse it (for resources whose policy needs several organizations). */
-  endorsers?: readonly KeyPair[];
-}
-
-export interface SendTransferParameters
-  extends Omit<SendTransactionParameters, 'module' | 'type' | 'payload'> {
-  to: string | Uint8Array;
-  amount: U64Like;
-}
-
-export interface SendTransactionReturnType {
-  hash: string;
-  nonce: bigint;
-  built: BuildTransactionReturnType;
-  result: SubmitResponse;
 }
 
 export const DEFAULT_EXPIRES_IN = 100;
@@ -151,7 +120,7 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
  * is verified: a `PujiangClient` trusts its node. Use `LightClient` to check answers
  * against a pinned genesis instead.
  */
-export class PujiangClient {
+export class PujiangClient implements ChainClient {
   readonly url: string;
   private readonly transport: HttpTransport;
 
@@ -408,3 +377,11 @@ export class PujiangClient {
     return eventStream({ ...parameters, url: this.url });
   }
 }
+
+export type { SendTransferParameters } from '@pujiang/module-bank/client';
+export type {
+  QueryProvenOptions,
+  SendTransactionParameters,
+  SendTransactionReturnType,
+  SubmitTxOptions,
+} from '@pujiang/module-kit';

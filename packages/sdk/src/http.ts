@@ -1,12 +1,7 @@
+import type { RequestOptions } from '@pujiang/module-kit';
 import { ApiError, sdkError } from './errors.js';
 
-/** Options every client call accepts. */
-export interface RequestOptions {
-  /** Milliseconds before the call fails with `SDK_TIMEOUT` (default: the client's `timeoutMs`). */
-  timeoutMs?: number;
-  /** Cancels the call; the rejection is the signal's reason. */
-  signal?: AbortSignal;
-}
+export type { RequestOptions } from '@pujiang/module-kit';
 
 export interface HttpTransport {
   readonly baseUrl: string;

@@ -1,5 +1,7 @@
 export type { CertifiedValidator, CommitCertificate } from '@pujiang/consensus';
 export type { HashAlgorithm } from '@pujiang/crypto';
+export type { VerifiedBalance } from '@pujiang/module-bank/verify';
+export { verifyBalanceQuery } from '@pujiang/module-bank/verify';
 export type {
   AccountResponse,
   ApiErrorBody,
@@ -111,6 +113,4 @@ export type {
   VerifyNotaryReceiptReturnType,
 } from './verify/notary.js';
 export { parseNotaryReceipt, verifyNotaryReceipt } from './verify/notary.js';
-export type { VerifiedBalance } from './verify/query.js';
-export { verifyBalanceQuery } from './verify/query.js';
 export { committedTxProof, verifyTransaction } from './verify/transaction.js';

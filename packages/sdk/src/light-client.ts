@@ -1,7 +1,8 @@
 import { decode } from '@pujiang/codec';
 import type { CertifiedValidator } from '@pujiang/consensus';
+import { BANK_MODULE } from '@pujiang/module-bank';
+import { type VerifiedBalance, verifyBalanceQuery } from '@pujiang/module-bank/verify';
 import {
-  BANK_MODULE,
   type Genesis,
   ValidatorSetRecord,
   validatorSetStateKey,
@@ -22,7 +23,6 @@ import type { PujiangClient, QueryProvenOptions } from './client.js';
 import { sdkError } from './errors.js';
 import type { RequestOptions } from './http.js';
 import { parseAddress } from './transactions.js';
-import { type VerifiedBalance, verifyBalanceQuery } from './verify/query.js';
 import { committedTxProof } from './verify/transaction.js';
 
 export interface LightClientOptions {

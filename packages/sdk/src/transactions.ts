@@ -1,9 +1,8 @@
-import { encode } from '@pujiang/codec';
-import { ADDRESS_LENGTH, type HashAlgorithm, type KeyPair } from '@pujiang/crypto';
+import type { HashAlgorithm, KeyPair } from '@pujiang/crypto';
+import { BANK_MODULE } from '@pujiang/module-bank';
+import { transferPayload } from '@pujiang/module-bank/client';
+import { type BuildTransactionReturnType, toU64, type U64Like } from '@pujiang/module-kit';
 import {
-  ADDRESS_HEX,
-  BANK_MODULE,
-  BankTransfer,
   encodeTx,
   endorseTx,
   MAX_TX_BYTES,
@@ -12,10 +11,8 @@ import {
   type TxBody,
   txHash,
 } from '@pujiang/protocol';
-import { bytesToHex, hexToBytes } from '@pujiang/types';
+import { bytesToHex } from '@pujiang/types';
 import { sdkError } from './errors.js';
-
-const U64_MAX = (1n << 64n) - 1n;
 
 /**
  * Default gas limit: enough for a bank transfer signed with the largest suite
@@ -24,7 +21,8 @@ const U64_MAX = (1n << 64n) - 1n;
  */
 export const DEFAULT_GAS_LIMIT = 200_000n;
 
-export type U64Like = bigint | number | string;
+export type { BuildTransactionReturnType, U64Like } from '@pujiang/module-kit';
+export { parseAddress, toU64 } from '@pujiang/module-kit';
 
 export interface BuildTransactionParameters {
   chainId: string;
@@ -46,34 +44,6 @@ export interface BuildTransactionParameters {
    * policy needs several organizations). Endorsers who sign elsewhere use `endorseBody`.
    */
   endorsers?: readonly KeyPair[];
-}
-
-export interface BuildTransactionReturnType {
-  tx: SignedTx;
-  /** The canonical encoding: what is submitted and what the block's tx root commits to. */
-  wire: Uint8Array;
-  /** `wire` as hex, the form `POST /v1/txs` takes. */
-  hex: string;
-  /** The transaction's id (chain hash of `wire`), hex. */
-  hash: string;
-}
-
-export function toU64(value: U64Like, name: string): bigint {
-  let n: bigint;
-  try {
-    if (typeof value === 'number' && !Number.isSafeInteger(value)) throw new RangeError('unsafe');
-    if (typeof value === 'string' && !/^(0|[1-9][0-9]*)$/.test(value)) throw new RangeError('not decimal');
-    n = BigInt(value);
-  } catch {
-    throw sdkError('SDK_INVALID_ARGUMENT', `${name} must be an integer from 0 to 2^64-1`, {
-      parameter: name,
-    });
-  }
-  if (n < 0n || n > U64_MAX)
-    throw sdkError('SDK_INVALID_ARGUMENT', `${name} must be an integer from 0 to 2^64-1`, {
-      parameter: name,
-    });
-  return n;
 }
 
 /** Signs a module message for `key` and returns it with its encoding and hash. */
@@ -123,23 +93,13 @@ export interface BuildTransferParameters
   amount: U64Like;
 }
 
-export function parseAddress(address: string | Uint8Array, name = 'address'): Uint8Array {
-  if (typeof address === 'string') {
-    const hex = address.toLowerCase();
-    if (!ADDRESS_HEX.test(hex))
-      throw sdkError('SDK_INVALID_ARGUMENT', `${name} must be ${ADDRESS_LENGTH * 2} hex digits`, {
-        parameter: name,
-      });
-    return hexToBytes(hex);
-  }
-  if (address.length !== ADDRESS_LENGTH)
-    throw sdkError('SDK_INVALID_ARGUMENT', `${name} must be ${ADDRESS_LENGTH} bytes`, { parameter: name });
-  return address;
-}
-
 /** A `bank/transfer` of `amount` to `to`. */
 export function buildTransfer(parameters: BuildTransferParameters): BuildTransactionReturnType {
   const { to, amount, ...common } = parameters;
-  const payload = encode(BankTransfer, { to: parseAddress(to, 'to'), amount: toU64(amount, 'amount') });
-  return buildTransaction({ ...common, module: BANK_MODULE, type: 'transfer', payload });
+  return buildTransaction({
+    ...common,
+    module: BANK_MODULE,
+    type: 'transfer',
+    payload: transferPayload(to, amount),
+  });
 }

@@ -14,9 +14,9 @@ import {
   type SuiteId,
   sign,
 } from '@pujiang/crypto';
+import { balanceStateKey } from '@pujiang/module-bank';
 import {
   type BlockHeader,
-  balanceStateKey,
   blockHash,
   certificateToJson,
   type GenesisJson,

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { decode } from '@pujiang/codec';
-import { BankTransfer, decodeTx, genesisToJson, type StatusResponse } from '@pujiang/protocol';
+import { BankTransfer } from '@pujiang/module-bank';
+import { decodeTx, genesisToJson, type StatusResponse } from '@pujiang/protocol';
 import { bytesToHex, hexToBytes, isPujiangError } from '@pujiang/types';
 import { ApiError, addressOf, buildTransfer, generateKeyPair, PujiangClient } from '../src/index.js';
 import { type CannedReply, type CannedRequest, cannedServer, closedPort, makeGenesis } from './fixtures.js';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { balanceStateKey, encodeU64 } from '@pujiang/protocol';
+import { balanceStateKey } from '@pujiang/module-bank';
+import { encodeU64 } from '@pujiang/protocol';
 import { bytesToHex, isPujiangError } from '@pujiang/types';
 import { generateKeyPair, LightClient, PujiangClient, VerificationError } from '../src/index.js';
 import {

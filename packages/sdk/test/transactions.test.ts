@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decode } from '@pujiang/codec';
-import { BankTransfer, decodeTx, encodeTx, txHash, verifyTxSignature } from '@pujiang/protocol';
+import { BankTransfer } from '@pujiang/module-bank';
+import { decodeTx, encodeTx, txHash, verifyTxSignature } from '@pujiang/protocol';
 import { bytesToHex, hexToBytes, isPujiangError } from '@pujiang/types';
 import {
   addressOf,

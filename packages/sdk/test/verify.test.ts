@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { generateKeyPair, merkleProof } from '@pujiang/crypto';
-import { balanceStateKey, encodeU64, merkleProofToJson, moduleKey } from '@pujiang/protocol';
+import { balanceStateKey } from '@pujiang/module-bank';
+import { encodeU64, merkleProofToJson, moduleKey } from '@pujiang/protocol';
 import { bytesToHex, isPujiangError } from '@pujiang/types';
 import {
   type CertifiedHeader,

@@ -227,7 +227,7 @@ export class Chain {
     if (cached) return cached;
     const root = this.rootAfter(height >= 2n ? height - 2n : 0n);
     if (root === undefined) return undefined;
-    const set = validatorSetIn(this.tree, root, this.genesis);
+    const set = validatorSetIn(this.executor, root, this.genesis);
     if (this.setCache.size >= 1024) this.setCache.clear();
     this.setCache.set(height, set);
     return set;
@@ -238,7 +238,7 @@ export class Chain {
     if (this.configCache === undefined || !equalBytes(this.configCache.root, this.stateRoot))
       this.configCache = {
         root: this.stateRoot,
-        config: governedConfigIn(this.tree, this.stateRoot, this.genesis),
+        config: governedConfigIn(this.executor, this.stateRoot, this.genesis),
       };
     return this.configCache.config;
   }

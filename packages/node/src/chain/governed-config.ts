@@ -1,16 +1,6 @@
-import { type Codec, decode } from '@pujiang/codec';
 import type { PublicKey } from '@pujiang/crypto';
-import {
-  type BlockLimits,
-  ChainConfig,
-  type Genesis,
-  GOV_KEYS,
-  GOVERNANCE_MODULE,
-  moduleKey,
-  ValidatorSetRecord,
-  validatorsOfRecord,
-} from '@pujiang/protocol';
-import type { SparseMerkleTree } from '@pujiang/state';
+import type { BlockLimits, Genesis } from '@pujiang/protocol';
+import type { Executor } from '../execution/executor.js';
 
 /** A validator as consensus and certificate checks need it. */
 export interface ChainValidator {
@@ -31,31 +21,17 @@ export interface GovernedConfig {
   readonly limits: BlockLimits;
 }
 
-function read<T>(tree: SparseMerkleTree, root: Uint8Array, key: string, codec: Codec<T>): T | undefined {
-  const bytes = tree.get(root, moduleKey(GOVERNANCE_MODULE, key));
-  return bytes === undefined ? undefined : decode(codec, bytes);
-}
-
 /**
- * The validator set recorded in the state at `root` (the governance module keeps it), or the
- * genesis set on a chain without that module.
+ * The validator set recorded in the state at `root` by the module that provides the kernel's
+ * `validatorSet` service (governance), or the genesis set on a chain without one.
  */
-export function validatorSetIn(tree: SparseMerkleTree, root: Uint8Array, genesis: Genesis): ValidatorSetAt {
-  const record = read(tree, root, GOV_KEYS.validators, ValidatorSetRecord);
-  if (record === undefined) return { since: 1n, validators: genesis.validators };
-  return { since: record.since, validators: validatorsOfRecord(record) };
+export function validatorSetIn(executor: Executor, root: Uint8Array, genesis: Genesis): ValidatorSetAt {
+  const record = executor.kernelCall('validatorSet', root, (service, read) => service(read));
+  return record ?? { since: 1n, validators: genesis.validators };
 }
 
-/** The suites and block limits in force in the state at `root` (genesis values on a chain without governance). */
-export function governedConfigIn(tree: SparseMerkleTree, root: Uint8Array, genesis: Genesis): GovernedConfig {
-  const config = read(tree, root, GOV_KEYS.config, ChainConfig);
-  if (config === undefined) return { acceptedSuites: genesis.acceptedSuites, limits: genesis.limits };
-  return {
-    acceptedSuites: config.acceptedSuites,
-    limits: {
-      maxBlockBytes: config.maxBlockBytes,
-      maxBlockTxs: config.maxBlockTxs,
-      maxBlockGas: Number(config.maxBlockGas),
-    },
-  };
+/** The suites and block limits in force in the state at `root` (genesis values on a chain without a provider). */
+export function governedConfigIn(executor: Executor, root: Uint8Array, genesis: Genesis): GovernedConfig {
+  const config = executor.kernelCall('chainConfig', root, (service, read) => service(read));
+  return config ?? { acceptedSuites: genesis.acceptedSuites, limits: genesis.limits };
 }

@@ -61,7 +61,7 @@ export function replayFromGenesis(chain: Chain, modules: readonly ChainModule[])
       break;
     }
     const hashHex = blockHash(g.chainHash, block.header);
-    const validators = validatorSetIn(tree, rootAfter[Math.max(0, height - 2)]!, g).validators;
+    const validators = validatorSetIn(executor, rootAfter[Math.max(0, height - 2)]!, g).validators;
     const problem = checkCertificate(g.chainId, certificate, validators, height);
     if (problem || certificate.value !== hashHex)
       problems.push({ height, check: 'certificate', detail: problem ?? 'certifies another block' });
@@ -76,7 +76,7 @@ export function replayFromGenesis(chain: Chain, modules: readonly ChainModule[])
     if (!equalBytes(block.header.resultsRoot, results))
       problems.push({ height, check: 'results-root', detail: 'receipts differ from the replay' });
     const txs = block.txs.map((wire) => toBlockTx(g.chainHash, decodeTx(wire)));
-    const limits = governedConfigIn(tree, root, g).limits;
+    const limits = governedConfigIn(executor, root, g).limits;
     const overLimit = blockLimitProblem(
       limits,
       block,

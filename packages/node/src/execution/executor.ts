@@ -5,10 +5,12 @@ import {
   type ChainModule,
   GAS,
   GasMeter,
+  type KernelServices,
   kitError,
   type ModuleGraph,
   moduleError,
   parseParams,
+  type StateRead,
   selectModules,
   type TxEnvelope,
   type TxSigner,
@@ -197,6 +199,20 @@ export class Executor {
         : new Map<string, Uint8Array | undefined>();
     for (const [key, value] of writes) values.set(key, value);
     this.latest = { root: to, values };
+  }
+
+  /**
+   * Calls the kernel service `name` of the module that provides it (governance), with reads
+   * of that module's state at `root`; undefined when no enabled module provides it.
+   */
+  kernelCall<K extends keyof KernelServices, R>(
+    name: K,
+    root: Uint8Array,
+    call: (service: NonNullable<KernelServices[K]>, read: StateRead) => R | undefined,
+  ): R | undefined {
+    const provider = this.o.modules.find((m) => m.kernel?.[name] !== undefined);
+    if (provider === undefined) return undefined;
+    return call(provider.kernel![name]!, this.reader(root, provider.name));
   }
 
   /** The module of that name, if this chain runs it. */

@@ -1,5 +1,5 @@
+import { bank } from '@pujiang/module-bank/chain';
 import type { ChainModule } from '@pujiang/module-kit';
-import { bank } from './bank.js';
 import { governance } from './governance/index.js';
 import { notary } from './notary/index.js';
 

@@ -1,6 +1,9 @@
 // `@pujiang/sdk/verify`: the verification API alone, with no HTTP client, WebSocket or other
 // Node dependency, so that it bundles for a browser (test/browser-bundle.test.ts proves it).
 // Keep this a plain list of re-exports.
+
+export type { VerifiedBalance } from '@pujiang/module-bank/verify';
+export { verifyBalanceQuery } from '@pujiang/module-bank/verify';
 export type { DocumentDigest, Genesis, GenesisJson } from '@pujiang/protocol';
 export { parseGenesis } from '@pujiang/protocol';
 export type {
@@ -29,6 +32,4 @@ export type {
   VerifyNotaryReceiptReturnType,
 } from './notary.js';
 export { parseNotaryReceipt, verifyNotaryReceipt } from './notary.js';
-export type { VerifiedBalance } from './query.js';
-export { verifyBalanceQuery } from './query.js';
 export { committedTxProof, verifyTransaction } from './transaction.js';

@@ -25,6 +25,7 @@ import {
   ValidatorSetRecord,
   Veto,
   Vote,
+  validatorsOfRecord,
 } from '@pujiang/protocol';
 import { bytesToHex, PujiangError } from '@pujiang/types';
 import { parseGovernanceGenesis, writeGovernanceGenesis } from './genesis.js';
@@ -36,6 +37,7 @@ import {
   identityOf,
   identityProblem,
   isPermissioned,
+  keyHasRole,
   memberError,
   organization,
   orgIds,
@@ -45,6 +47,8 @@ import {
 } from './registry.js';
 
 const REGISTER = messageResource(GOVERNANCE_MODULE, 'register');
+/** Roles whose holders run nodes, so their keys may hold peer links. */
+const NODE_ROLES = ['validator', 'auditor', 'regulator'] as const;
 
 function suiteRefused(read: StateRead, tx: TxEnvelope): PujiangError | undefined {
   const config = readAs(read, GOV_KEYS.config, ChainConfig);
@@ -145,6 +149,40 @@ export const governance: ChainModule = (() => {
       config_changed: ['acceptedSuites', 'maxBlockTxs', 'maxBlockBytes', 'maxBlockGas'],
       policy_changed: ['resource', 'removed'],
       param_changed: ['module', 'name', 'value'],
+    },
+    kernel: {
+      validatorSet(read) {
+        const record = readAs(read, GOV_KEYS.validators, ValidatorSetRecord);
+        return record === undefined
+          ? undefined
+          : { since: record.since, validators: validatorsOfRecord(record) };
+      },
+      chainConfig(read) {
+        const config = readAs(read, GOV_KEYS.config, ChainConfig);
+        if (config === undefined) return undefined;
+        return {
+          acceptedSuites: config.acceptedSuites,
+          limits: {
+            maxBlockBytes: config.maxBlockBytes,
+            maxBlockTxs: config.maxBlockTxs,
+            maxBlockGas: Number(config.maxBlockGas),
+          },
+        };
+      },
+      /**
+       * A key whose identity is revoked, expired or of a removed organization never links; a
+       * key the node's config admits does; on a permissioned chain, a registered identity of
+       * a node-running role (validator, or an auditor's or regulator's full node) does. On an
+       * open chain there is no verdict: the kernel admits the validators of the next heights.
+       */
+      admitsPeer(read, key, { time, chainHash, admittedByConfig }) {
+        const identity = identityOf(read, bytesToHex(deriveAddress(chainHash, key)));
+        if (identity && identityProblem(read, chainHash, identity, time) !== undefined) return false;
+        if (admittedByConfig) return true;
+        if (isPermissioned(read))
+          return NODE_ROLES.some((role) => keyHasRole(read, chainHash, key, role, time));
+        return undefined;
+      },
     },
     authorize(read, tx) {
       const refused = suiteRefused(read, tx);

@@ -1,6 +1,7 @@
-import { balanceStateKey, decodeU64, type ProvenQueryResponse } from '@pujiang/protocol';
+import { decodeU64, type ProvenQueryResponse } from '@pujiang/protocol';
 import { bytesToHex } from '@pujiang/types';
 import { type CertifiedHeader, VerificationError, verifyProvenQuery } from '@pujiang/verify';
+import { balanceStateKey } from './formats.js';
 
 export interface VerifiedBalance {
   readonly address: string;

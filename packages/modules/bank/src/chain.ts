@@ -4,19 +4,18 @@ import {
   defineQuery,
   type MessageContext,
   moduleError,
-  Schemas,
-  Type,
 } from '@pujiang/module-kit';
+import { decodeU64, encodeU64 } from '@pujiang/protocol';
+import { bytesToHex, hexToBytes } from '@pujiang/types';
 import {
   BANK_MODULE,
+  BalanceQuery,
   BankMint,
   BankTransfer,
   balanceKey,
-  decodeU64,
-  encodeU64,
   MINTER_KEY,
-} from '@pujiang/protocol';
-import { bytesToHex, hexToBytes } from '@pujiang/types';
+  MinterQuery,
+} from './formats.js';
 
 /**
  * Accounts and a native token: balances, transfers, and minting by the account named at
@@ -82,16 +81,11 @@ export const bank = defineModule({
   },
   queries: {
     balance: defineQuery({
-      summary: "An account's balance",
-      params: Type.Object({ address: Schemas.address() }),
-      result: Type.Object({ address: Schemas.address(), balance: Schemas.u64() }),
-      invalidParams: 'BANK_BAD_ADDRESS',
+      ...BalanceQuery,
       run: (read, { address }) => ({ address, balance: String(decodeU64(read(balanceKey(address)))) }),
     }),
     minter: defineQuery({
-      summary: 'The account allowed to mint',
-      params: Type.Object({}),
-      result: Type.Object({ minter: Type.Union([Schemas.address(), Type.Null()]) }),
+      ...MinterQuery,
       run: (read) => {
         const minter = read(MINTER_KEY);
         return { minter: minter ? bytesToHex(minter) : null };

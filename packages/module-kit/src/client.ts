@@ -1,0 +1,178 @@
+import type { KeyPair } from '@pujiang/crypto';
+import { ADDRESS_LENGTH } from '@pujiang/crypto';
+import type {
+  HeaderResponse,
+  ProvenQueryResponse,
+  QueryResponse,
+  SignedTx,
+  StatusResponse,
+  SubmitResponse,
+  TxResponse,
+} from '@pujiang/protocol';
+import { hexToBytes, PujiangError } from '@pujiang/types';
+import type { Static, TObject, TSchema } from '@sinclair/typebox';
+import { firstProblem } from './check.js';
+
+/**
+ * What a module's client entry needs of a node client. The SDK's `PujiangClient`
+ * implements it; module packages depend on this interface, not on the SDK, so the SDK can
+ * re-export their client calls without a dependency cycle.
+ */
+export type U64Like = bigint | number | string;
+
+/** Options every client call accepts. */
+export interface RequestOptions {
+  /** Milliseconds before the call fails with `SDK_TIMEOUT` (default: the client's `timeoutMs`). */
+  timeoutMs?: number;
+  /** Cancels the call; the rejection is the signal's reason. */
+  signal?: AbortSignal;
+}
+
+export interface SubmitTxOptions extends RequestOptions {
+  /** Answer only once the transaction is committed or `waitTimeoutMs` passes (then it is still pending). */
+  wait?: boolean;
+  /** How long the node waits when `wait` is set (node default 30,000, at most 60,000). */
+  waitTimeoutMs?: number;
+}
+
+export interface QueryProvenOptions extends RequestOptions {
+  /** Run on the state committed by this header (default: the latest). */
+  height?: number;
+}
+
+export interface SendTransactionParameters extends SubmitTxOptions {
+  key: KeyPair;
+  module: string;
+  type: string;
+  payload: Uint8Array;
+  gasLimit?: U64Like;
+  /** Default: the sender's `pendingNonce` on this node. */
+  nonce?: U64Like;
+  /** How many blocks past the current height the transaction stays valid (default 100). */
+  expiresIn?: number;
+  /** Other members' keys that endorse it (for resources whose policy needs several organizations). */
+  endorsers?: readonly KeyPair[];
+}
+
+export interface BuildTransactionReturnType {
+  tx: SignedTx;
+  /** The canonical encoding: what is submitted and what the block's tx root commits to. */
+  wire: Uint8Array;
+  /** `wire` as hex, the form `POST /v1/txs` takes. */
+  hex: string;
+  /** The transaction's id (chain hash of `wire`), hex. */
+  hash: string;
+}
+
+export interface SendTransactionReturnType {
+  hash: string;
+  nonce: bigint;
+  built: BuildTransactionReturnType;
+  result: SubmitResponse;
+}
+
+export interface ChainClient {
+  getStatus(options?: RequestOptions): Promise<StatusResponse>;
+  getHeader(height: number, options?: RequestOptions): Promise<HeaderResponse>;
+  getTx(hash: string, options?: RequestOptions): Promise<TxResponse>;
+  waitForTx(hash: string, timeoutMs?: number, options?: RequestOptions): Promise<TxResponse>;
+  query(
+    module: string,
+    name: string,
+    params?: Record<string, string>,
+    options?: RequestOptions,
+  ): Promise<QueryResponse>;
+  queryProven(
+    module: string,
+    name: string,
+    params?: Record<string, string>,
+    options?: QueryProvenOptions,
+  ): Promise<ProvenQueryResponse>;
+  search(
+    module: string,
+    name: string,
+    params?: Record<string, string>,
+    options?: RequestOptions,
+  ): Promise<QueryResponse>;
+  sendTransaction(parameters: SendTransactionParameters): Promise<SendTransactionReturnType>;
+}
+
+/** A query as clients see it: where it is and its typed parameters and result (shared with the chain's `defineQuery`). */
+export interface QueryContract<P extends TObject = TObject, R extends TSchema = TSchema> {
+  readonly module: string;
+  readonly name: string;
+  readonly summary: string;
+  readonly params: P;
+  readonly result: R;
+  readonly invalidParams?: string;
+  readonly paramCodes?: Readonly<Record<string, string>>;
+}
+
+export function defineQueryContract<P extends TObject, R extends TSchema>(
+  c: QueryContract<P, R>,
+): QueryContract<P, R> {
+  return c;
+}
+
+const U64_MAX = (1n << 64n) - 1n;
+const ADDRESS_HEX = new RegExp(`^[0-9a-f]{${ADDRESS_LENGTH * 2}}$`);
+
+const invalidArgument = (message: string, parameter: string) =>
+  new PujiangError('SDK_INVALID_ARGUMENT', message, { parameter });
+
+/** A u64 from a bigint, a safe integer or a decimal string; anything else is `SDK_INVALID_ARGUMENT`. */
+export function toU64(value: U64Like, name: string): bigint {
+  let n: bigint;
+  try {
+    if (typeof value === 'number' && !Number.isSafeInteger(value)) throw new RangeError('unsafe');
+    if (typeof value === 'string' && !/^(0|[1-9][0-9]*)$/.test(value)) throw new RangeError('not decimal');
+    n = BigInt(value);
+  } catch {
+    throw invalidArgument(`${name} must be an integer from 0 to 2^64-1`, name);
+  }
+  if (n < 0n || n > U64_MAX) throw invalidArgument(`${name} must be an integer from 0 to 2^64-1`, name);
+  return n;
+}
+
+/** A 21-byte address from 42 hex digits or bytes; anything else is `SDK_INVALID_ARGUMENT`. */
+export function parseAddress(address: string | Uint8Array, name = 'address'): Uint8Array {
+  if (typeof address === 'string') {
+    const hex = address.toLowerCase();
+    if (!ADDRESS_HEX.test(hex))
+      throw invalidArgument(`${name} must be ${ADDRESS_LENGTH * 2} hex digits`, name);
+    return hexToBytes(hex);
+  }
+  if (address.length !== ADDRESS_LENGTH)
+    throw invalidArgument(`${name} must be ${ADDRESS_LENGTH} bytes`, name);
+  return address;
+}
+
+const asText = (params: Record<string, unknown>): Record<string, string> => {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(params)) if (v !== undefined) out[k] = String(v);
+  return out;
+};
+
+/**
+ * Runs a typed query through a client and checks the answer against the query's result
+ * schema: what is returned is what its type says (else `SDK_BAD_RESPONSE`, naming the field).
+ */
+export async function queryTyped<P extends TObject, R extends TSchema>(
+  client: ChainClient,
+  contract: QueryContract<P, R>,
+  params: Static<P>,
+  options?: RequestOptions,
+): Promise<{ height: number; result: Static<R> }> {
+  const { height, result } = await client.query(contract.module, contract.name, asText(params), options);
+  const problem = firstProblem(contract.result, result);
+  if (problem)
+    throw new PujiangError(
+      'SDK_BAD_RESPONSE',
+      `${contract.module}/${contract.name}: malformed result at ${problem.path}`,
+      {
+        field: problem.path,
+        problem: problem.message,
+      },
+    );
+  return { height, result: result as Static<R> };
+}
