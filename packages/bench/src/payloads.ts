@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { encode } from '@pujiang/codec';
 import type { HashAlgorithm } from '@pujiang/crypto';
 import { BANK_MODULE, BankTransfer } from '@pujiang/module-bank';
-import { type DocumentDigest, NOTARY_MODULE, NotaryAnchor, singleDigestRoot } from '@pujiang/protocol';
+import { type DocumentDigest, NOTARY_MODULE, NotaryAnchor, singleDigestRoot } from '@pujiang/module-notary';
 import { hexToBytes } from '@pujiang/types';
 
 /** What the load generator's transactions carry: bank transfers (node, network groups) or single-digest anchors (notary group). */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decode } from '@pujiang/codec';
 import { BankTransfer } from '@pujiang/module-bank';
-import { NotaryAnchor } from '@pujiang/protocol';
+import { NotaryAnchor } from '@pujiang/module-notary';
 import { NotaryBatch } from '@pujiang/sdk';
 import { bytesToHex } from '@pujiang/types';
 import { anchorMessage, singleDigestMessage, transferMessage } from '../src/payloads.js';

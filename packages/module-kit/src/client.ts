@@ -9,7 +9,7 @@ import type {
   SubmitResponse,
   TxResponse,
 } from '@pujiang/protocol';
-import { hexToBytes, PujiangError } from '@pujiang/types';
+import { type ErrorDetails, hexToBytes, PujiangError } from '@pujiang/types';
 import type { Static, TObject, TSchema } from '@sinclair/typebox';
 import { firstProblem } from './check.js';
 
@@ -114,11 +114,41 @@ export function defineQueryContract<P extends TObject, R extends TSchema>(
   return c;
 }
 
+/** Codes the SDK raises itself; a node's refusals keep the node's own code (see `ApiError`). */
+export type SdkErrorCode =
+  /** The request never got an HTTP answer (refused, reset, DNS, TLS). */
+  | 'SDK_NETWORK_ERROR'
+  /** No answer within the request's timeout. */
+  | 'SDK_TIMEOUT'
+  /** An answer that is not the JSON the API promises. */
+  | 'SDK_BAD_RESPONSE'
+  /** A non-2xx answer without an API error body (a proxy's page, for instance). */
+  | 'SDK_HTTP_ERROR'
+  /** Data from the server failed a check against the pinned genesis; `details.check` names it. */
+  | 'SDK_VERIFICATION_FAILED'
+  /** The transaction is known but not in a block yet, so there is nothing to verify. */
+  | 'SDK_TX_PENDING'
+  /** A caller's argument is malformed (caught before anything is signed or sent). */
+  | 'SDK_INVALID_ARGUMENT'
+  /** A notary receipt or lineage proof that is not one (not JSON of the format and version, a field missing or mistyped). */
+  | 'SDK_DOCUMENT_MALFORMED'
+  /** An event subscription ended without the client closing it. */
+  | 'SDK_SUBSCRIPTION_CLOSED';
+
+export function sdkError(
+  code: SdkErrorCode,
+  message: string,
+  details: ErrorDetails = {},
+  cause?: unknown,
+): PujiangError<SdkErrorCode> {
+  return new PujiangError<SdkErrorCode>(code, message, details, cause === undefined ? undefined : { cause });
+}
+
 const U64_MAX = (1n << 64n) - 1n;
 const ADDRESS_HEX = new RegExp(`^[0-9a-f]{${ADDRESS_LENGTH * 2}}$`);
 
 const invalidArgument = (message: string, parameter: string) =>
-  new PujiangError('SDK_INVALID_ARGUMENT', message, { parameter });
+  sdkError('SDK_INVALID_ARGUMENT', message, { parameter });
 
 /** A u64 from a bigint, a safe integer or a decimal string; anything else is `SDK_INVALID_ARGUMENT`. */
 export function toU64(value: U64Like, name: string): bigint {

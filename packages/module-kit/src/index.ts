@@ -8,12 +8,13 @@ export type {
   QueryContract,
   QueryProvenOptions,
   RequestOptions,
+  SdkErrorCode,
   SendTransactionParameters,
   SendTransactionReturnType,
   SubmitTxOptions,
   U64Like,
 } from './client.js';
-export { defineQueryContract, parseAddress, queryTyped, toU64 } from './client.js';
+export { defineQueryContract, parseAddress, queryTyped, sdkError, toU64 } from './client.js';
 export type { TypedExport } from './define.js';
 export {
   defineExport,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { encode } from '@pujiang/codec';
 import { generateKeyPair } from '@pujiang/crypto';
-import { CreateAsset, NotaryAnchor, RecordEvent } from '@pujiang/protocol';
+import { CreateAsset, NotaryAnchor, RecordEvent } from '@pujiang/module-notary';
 import { bytesToHex, hexToBytes } from '@pujiang/types';
 import { type RunningNode, startNode } from '../src/index.js';
 import { getJson, postJson, testHome, transferWire, until } from './helpers.js';

@@ -91,41 +91,6 @@ export {
   stateProofToJson,
   txToJson,
 } from './json.js';
-export type {
-  AnchorRecordJson,
-  AssetRecordJson,
-  DocumentDigest,
-  LineageEventJson,
-  LineageJson,
-} from './notary.js';
-export {
-  AnchorRecord,
-  ASSET_ID,
-  AssetRecord,
-  anchorKey,
-  anchorRecordToJson,
-  anchorStateKey,
-  assetKey,
-  assetRecordToJson,
-  assetStateKey,
-  CreateAsset,
-  DOCUMENT_DIGESTS,
-  EVENT_TYPE,
-  encodeNotaryLeaf,
-  eventKey,
-  eventStateKey,
-  LINEAGE_EVENT_TYPES,
-  LineageEvent,
-  lineageEventHash,
-  lineageEventToJson,
-  MAX_BATCH_DIGESTS,
-  NOTARY_LIMITS,
-  NOTARY_MODULE,
-  NotaryAnchor,
-  NotaryLeaf,
-  RecordEvent,
-  singleDigestRoot,
-} from './notary.js';
 export type { ChainEvent, Receipt } from './receipt.js';
 export {
   decodeReceipt,

@@ -1,34 +1,7 @@
 import { type ErrorDetails, PujiangError } from '@pujiang/types';
 
-/** Codes the SDK raises itself; a node's refusals keep the node's own code (see `ApiError`). */
-export type SdkErrorCode =
-  /** The request never got an HTTP answer (refused, reset, DNS, TLS). */
-  | 'SDK_NETWORK_ERROR'
-  /** No answer within the request's timeout. */
-  | 'SDK_TIMEOUT'
-  /** An answer that is not the JSON the API promises. */
-  | 'SDK_BAD_RESPONSE'
-  /** A non-2xx answer without an API error body (a proxy's page, for instance). */
-  | 'SDK_HTTP_ERROR'
-  /** Data from the server failed a check against the pinned genesis; `details.check` names it. */
-  | 'SDK_VERIFICATION_FAILED'
-  /** The transaction is known but not in a block yet, so there is nothing to verify. */
-  | 'SDK_TX_PENDING'
-  /** A caller's argument is malformed (caught before anything is signed or sent). */
-  | 'SDK_INVALID_ARGUMENT'
-  /** A notary receipt or lineage proof that is not one (not JSON of the format and version, a field missing or mistyped). */
-  | 'SDK_DOCUMENT_MALFORMED'
-  /** An event subscription ended without the client closing it. */
-  | 'SDK_SUBSCRIPTION_CLOSED';
-
-export function sdkError(
-  code: SdkErrorCode,
-  message: string,
-  details: ErrorDetails = {},
-  cause?: unknown,
-): PujiangError<SdkErrorCode> {
-  return new PujiangError<SdkErrorCode>(code, message, details, cause === undefined ? undefined : { cause });
-}
+export type { SdkErrorCode } from '@pujiang/module-kit';
+export { sdkError } from '@pujiang/module-kit';
 
 /**
  * A refusal by the node: the node's stable code (e.g. `API_NOT_FOUND`, `TX_NONCE_TOO_LOW`,

@@ -3,6 +3,43 @@ export type { HashAlgorithm } from '@pujiang/crypto';
 export type { VerifiedBalance } from '@pujiang/module-bank/verify';
 export { verifyBalanceQuery } from '@pujiang/module-bank/verify';
 export type {
+  LineageProof,
+  NotaryDocument,
+  NotaryReceipt,
+} from '@pujiang/module-notary';
+export { digestDocument, NOTARY_RECEIPT_FORMAT, NotaryBatch } from '@pujiang/module-notary';
+export type {
+  NotarizeParameters,
+  NotarizeReturnType,
+  NotarySearchParameters,
+  NotarySendParameters,
+} from '@pujiang/module-notary/client';
+export {
+  awaitNotaryReceipts,
+  completeNotaryReceipts,
+  createAsset,
+  getAnchor,
+  getLineageProof,
+  notarize,
+  pendingNotaryReceipts,
+  receiptsOfExistingAnchor,
+  recordLineageEvent,
+  searchNotary,
+} from '@pujiang/module-notary/client';
+export type {
+  VerifiedLineage,
+  VerifyNotaryReceiptErrorType,
+  VerifyNotaryReceiptParameters,
+  VerifyNotaryReceiptReturnType,
+} from '@pujiang/module-notary/verify';
+export {
+  parseLineageProof,
+  parseNotaryReceipt,
+  verifyLineage,
+  verifyLineageProof,
+  verifyNotaryReceipt,
+} from '@pujiang/module-notary/verify';
+export type {
   AccountResponse,
   ApiErrorBody,
   BlockHeader,
@@ -90,14 +127,6 @@ export {
 } from './keys.js';
 export type { LightClientOptions } from './light-client.js';
 export { LightClient } from './light-client.js';
-export type { NotarizeParameters, NotarizeReturnType } from './notary/anchor.js';
-export { awaitNotaryReceipts, getAnchor, notarize, receiptsOfExistingAnchor } from './notary/anchor.js';
-export type { NotaryDocument } from './notary/batch.js';
-export { digestDocument, NotaryBatch } from './notary/batch.js';
-export type { LineageProof, NotarySearchParameters, NotarySendParameters } from './notary/lineage.js';
-export { createAsset, getLineageProof, recordLineageEvent, searchNotary } from './notary/lineage.js';
-export type { NotaryReceipt } from './notary/receipt.js';
-export { completeNotaryReceipts, NOTARY_RECEIPT_FORMAT, pendingNotaryReceipts } from './notary/receipt.js';
 export type {
   BuildTransactionParameters,
   BuildTransactionReturnType,
@@ -105,12 +134,4 @@ export type {
   U64Like,
 } from './transactions.js';
 export { buildTransaction, buildTransfer, DEFAULT_GAS_LIMIT } from './transactions.js';
-export type { VerifiedLineage } from './verify/lineage.js';
-export { parseLineageProof, verifyLineage, verifyLineageProof } from './verify/lineage.js';
-export type {
-  VerifyNotaryReceiptErrorType,
-  VerifyNotaryReceiptParameters,
-  VerifyNotaryReceiptReturnType,
-} from './verify/notary.js';
-export { parseNotaryReceipt, verifyNotaryReceipt } from './verify/notary.js';
 export { committedTxProof, verifyTransaction } from './verify/transaction.js';

@@ -15,110 +15,28 @@ import type {
   ValidatorsResponse,
 } from '@pujiang/protocol';
 import {
-  certificateFromJson,
-  headerFromJson,
-  merkleProofFromJson,
-  stateProofFromJson,
-} from '@pujiang/protocol';
+  any,
+  array,
+  bool,
+  certificate,
+  chainEvent,
+  either,
+  hash32,
+  header,
+  hex,
+  literal,
+  merkleProof,
+  nat,
+  nullable,
+  object,
+  optional,
+  receipt,
+  stateRead,
+  str,
+  u64,
+} from '@pujiang/verify/shape';
 import { sdkError } from './errors.js';
-import type { LineageProof } from './notary/lineage.js';
-import type { NotaryReceipt } from './notary/receipt.js';
 
-/**
- * Shape checks for the API's answers, so a method's typed return value is what its type
- * says, whatever the server sent. A check returns the path of the first bad field, or
- * undefined. Values that are hashed or proven later (headers, certificates, proofs) are
- * checked with the protocol's own `...FromJson` parsers, so there is one definition of each.
- */
-type Shape = (value: unknown, path: string) => string | undefined;
-
-const is =
-  (test: (v: unknown) => boolean): Shape =>
-  (v, path) =>
-    test(v) ? undefined : path;
-
-const str = is((v) => typeof v === 'string');
-const bool = is((v) => typeof v === 'boolean');
-const nat = is((v) => Number.isSafeInteger(v) && (v as number) >= 0);
-const hex = is((v) => typeof v === 'string' && /^([0-9a-f]{2})*$/.test(v));
-const hash32 = is((v) => typeof v === 'string' && /^[0-9a-f]{64}$/.test(v));
-const u64 = is((v) => typeof v === 'string' && /^(0|[1-9][0-9]{0,19})$/.test(v) && BigInt(v) < 1n << 64n);
-const any: Shape = () => undefined;
-const literal = (...values: readonly string[]) => is((v) => values.includes(v as string));
-const parsedBy =
-  (parse: (v: unknown) => unknown): Shape =>
-  (v, path) => {
-    try {
-      parse(v);
-      return undefined;
-    } catch {
-      return path;
-    }
-  };
-
-const optional =
-  (shape: Shape): Shape =>
-  (v, path) =>
-    v === undefined ? undefined : shape(v, path);
-const nullable =
-  (shape: Shape): Shape =>
-  (v, path) =>
-    v === null ? undefined : shape(v, path);
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-const object =
-  (fields: Record<string, Shape>): Shape =>
-  (v, path) => {
-    if (!isRecord(v)) return path || '(root)';
-    for (const [name, shape] of Object.entries(fields)) {
-      const bad = shape(v[name], path ? `${path}.${name}` : name);
-      if (bad !== undefined) return bad;
-    }
-    return undefined;
-  };
-
-const array =
-  (item: Shape): Shape =>
-  (v, path) => {
-    if (!Array.isArray(v)) return path;
-    for (let i = 0; i < v.length; i++) {
-      const bad = item(v[i], `${path}[${i}]`);
-      if (bad !== undefined) return bad;
-    }
-    return undefined;
-  };
-
-const record =
-  (value: Shape): Shape =>
-  (v, path) => {
-    if (!isRecord(v)) return path;
-    for (const [k, x] of Object.entries(v)) {
-      const bad = value(x, `${path}.${k}`);
-      if (bad !== undefined) return bad;
-    }
-    return undefined;
-  };
-
-const either =
-  (...shapes: Shape[]): Shape =>
-  (v, path) =>
-    shapes.some((s) => s(v, path) === undefined) ? undefined : path;
-
-const chainEvent = object({ module: str, type: str, attributes: record(str) });
-const receipt = object({
-  txHash: hash32,
-  code: str,
-  message: optional(str),
-  gasUsed: nat,
-  events: array(chainEvent),
-});
-const header = parsedBy(headerFromJson);
-const certificate = parsedBy(certificateFromJson);
-const merkleProof = parsedBy(merkleProofFromJson);
-const stateProof = parsedBy(stateProofFromJson);
 const apiErrorBody = object({ error: object({ code: str, message: str, details: any }) });
 const txJson = object({
   version: nat,
@@ -133,7 +51,6 @@ const txJson = object({
   payload: hex,
   signature: hex,
 });
-const stateRead = { key: hex, value: nullable(hex), proof: stateProof };
 
 export const shapes = {
   status: object({
@@ -178,28 +95,6 @@ export const shapes = {
   provenQuery: object({ height: nat, stateRoot: hash32, result: any, reads: array(object(stateRead)) }),
   state: object({ ...stateRead, height: nat, stateRoot: hash32 }),
   receipt,
-  notaryReceipt: object({
-    format: literal('pujiang-notary-receipt'),
-    version: is((v) => v === 1),
-    status: literal('pending', 'complete'),
-    chainId: str,
-    chainHash: literal(...HASH_ALGORITHMS),
-    document: object({ algorithm: literal('sm3', 'sha256'), digest: hash32 }),
-    batch: object({ root: hash32, index: nat, size: nat, path: array(hash32) }),
-    tx: object({ hash: hash32, raw: hex }),
-    block: optional(object({ height: nat, index: nat, proof: merkleProof, header, certificate })),
-    result: optional(object({ receipt, proof: merkleProof, header, certificate })),
-  }),
-  lineageProof: object({
-    format: literal('pujiang-lineage-proof'),
-    version: is((v) => v === 1),
-    chainId: str,
-    chainHash: literal(...HASH_ALGORITHMS),
-    asset: str,
-    header,
-    certificate,
-    pages: array(object({ height: nat, stateRoot: hash32, result: any, reads: array(object(stateRead)) })),
-  }),
   event: either(
     object({ type: literal('block'), height: nat, hash: hash32, time: u64, txCount: nat }),
     object({ type: literal('tx'), height: nat, index: nat, hash: hash32, code: str }),
@@ -229,8 +124,6 @@ export interface ShapeTypes {
   provenQuery: ProvenQueryResponse;
   state: StateResponse;
   receipt: Receipt;
-  notaryReceipt: NotaryReceipt;
-  lineageProof: LineageProof;
   event: EventMessage;
 }
 

@@ -15,6 +15,7 @@ import {
   sign,
 } from '@pujiang/crypto';
 import { balanceStateKey } from '@pujiang/module-bank';
+import { NotaryAnchor } from '@pujiang/module-notary';
 import {
   type BlockHeader,
   blockHash,
@@ -24,7 +25,6 @@ import {
   type HeaderResponse,
   headerToJson,
   merkleProofToJson,
-  NotaryAnchor,
   type ProvenQueryResponse,
   type StateResponse,
   type TxResponse,

@@ -4,7 +4,22 @@
 
 export type { VerifiedBalance } from '@pujiang/module-bank/verify';
 export { verifyBalanceQuery } from '@pujiang/module-bank/verify';
-export type { DocumentDigest, Genesis, GenesisJson } from '@pujiang/protocol';
+export type { DocumentDigest, LineageProof, NotaryDocument, NotaryReceipt } from '@pujiang/module-notary';
+export { digestDocument, NotaryBatch } from '@pujiang/module-notary';
+export type {
+  VerifiedLineage,
+  VerifyNotaryReceiptErrorType,
+  VerifyNotaryReceiptParameters,
+  VerifyNotaryReceiptReturnType,
+} from '@pujiang/module-notary/verify';
+export {
+  parseLineageProof,
+  parseNotaryReceipt,
+  verifyLineage,
+  verifyLineageProof,
+  verifyNotaryReceipt,
+} from '@pujiang/module-notary/verify';
+export type { Genesis, GenesisJson } from '@pujiang/protocol';
 export { parseGenesis } from '@pujiang/protocol';
 export type {
   CertifiedHeader,
@@ -20,16 +35,4 @@ export type {
 export { verifyHeader, verifyProvenQuery, verifyStateRead } from '@pujiang/verify';
 export type { SdkErrorCode, VerificationCheck } from '../errors.js';
 export { VerificationError } from '../errors.js';
-export type { NotaryDocument } from '../notary/batch.js';
-export { digestDocument, NotaryBatch } from '../notary/batch.js';
-export type { LineageProof } from '../notary/lineage.js';
-export type { NotaryReceipt } from '../notary/receipt.js';
-export type { VerifiedLineage } from './lineage.js';
-export { parseLineageProof, verifyLineage, verifyLineageProof } from './lineage.js';
-export type {
-  VerifyNotaryReceiptErrorType,
-  VerifyNotaryReceiptParameters,
-  VerifyNotaryReceiptReturnType,
-} from './notary.js';
-export { parseNotaryReceipt, verifyNotaryReceipt } from './notary.js';
 export { committedTxProof, verifyTransaction } from './transaction.js';

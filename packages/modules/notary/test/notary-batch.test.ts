@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { HashAlgorithm } from '@pujiang/crypto';
 import { merkleProof, merkleRoot, rootFromProof } from '@pujiang/crypto';
-import { encodeNotaryLeaf, singleDigestRoot } from '@pujiang/protocol';
 import { bytesToHex, equalBytes, isPujiangError } from '@pujiang/types';
 import fc from 'fast-check';
-import { digestDocument, NotaryBatch, parseNotaryReceipt, verifyNotaryReceipt } from '../src/index.js';
-import { CHAIN_HASH, CHAIN_ID } from './fixtures.js';
+import { digestDocument, encodeNotaryLeaf, NotaryBatch, singleDigestRoot } from '../src/index.js';
+import { parseNotaryReceipt, verifyNotaryReceipt } from '../src/verify/index.js';
+
+const CHAIN_ID = 'notary-test';
+const CHAIN_HASH: HashAlgorithm = 'sm3';
 
 const doc = (i: number) => ({
   algorithm: 'sm3' as const,

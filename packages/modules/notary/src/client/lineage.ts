@@ -1,18 +1,14 @@
 import { encode } from '@pujiang/codec';
-import type { HashAlgorithm } from '@pujiang/crypto';
 import {
-  type BlockHeaderJson,
-  type CommitCertificateJson,
-  CreateAsset,
-  type LineageJson,
-  NOTARY_MODULE,
-  type ProvenQueryResponse,
-  RecordEvent,
-} from '@pujiang/protocol';
+  type ChainClient,
+  type RequestOptions,
+  type SendTransactionParameters,
+  type SendTransactionReturnType,
+  sdkError,
+} from '@pujiang/module-kit';
 import { hexToBytes } from '@pujiang/types';
-import type { PujiangClient, SendTransactionParameters, SendTransactionReturnType } from '../client.js';
-import { sdkError } from '../errors.js';
-import type { RequestOptions } from '../http.js';
+import { LINEAGE_PROOF_FORMAT, type LineageProof } from '../documents.js';
+import { CreateAsset, type LineageJson, NOTARY_MODULE, RecordEvent } from '../formats.js';
 
 export type NotarySendParameters = Omit<SendTransactionParameters, 'module' | 'type' | 'payload'>;
 
@@ -26,7 +22,7 @@ const digests = (list: readonly (Uint8Array | string)[] | undefined, field: stri
 
 /** Registers a data asset owned by the sender; its lineage starts with a `created` event. */
 export function createAsset(
-  client: PujiangClient,
+  client: ChainClient,
   p: NotarySendParameters & {
     asset: string;
     assetType: string;
@@ -48,7 +44,7 @@ export function createAsset(
  * last event, from `getLineage` or the asset query); when omitted it is read from the node.
  */
 export async function recordLineageEvent(
-  client: PujiangClient,
+  client: ChainClient,
   p: NotarySendParameters & {
     asset: string;
     eventType: string;
@@ -83,28 +79,9 @@ export async function recordLineageEvent(
   return client.sendTransaction({ ...p, module: NOTARY_MODULE, type: 'recordEvent', payload });
 }
 
-export const LINEAGE_PROOF_FORMAT = 'pujiang-lineage-proof';
-
-/**
- * An asset's lineage as a self-contained, versioned document: the proven `notary/lineage`
- * query, and the header (with its commit certificate) whose state root the proofs lead to.
- * `verifyLineageProof` checks it offline against pinned validators.
- */
-export interface LineageProof {
-  format: typeof LINEAGE_PROOF_FORMAT;
-  version: 1;
-  chainId: string;
-  chainHash: HashAlgorithm;
-  asset: string;
-  header: BlockHeaderJson;
-  certificate: CommitCertificateJson;
-  /** The proven `notary/lineage` answers, all at the header's height: 1,000 events per page, in order. */
-  pages: ProvenQueryResponse[];
-}
-
 /** Fetches an asset's whole lineage with proofs (at the latest header, or `height`) as a `LineageProof`. */
 export async function getLineageProof(
-  client: PujiangClient,
+  client: ChainClient,
   asset: string,
   options: RequestOptions & {
     height?: number /** Events per page (1-1,000, default 1,000). */;
@@ -156,7 +133,7 @@ export interface NotarySearchParameters {
 
 /** Node-side search (not proven: prove a hit with `getLineageProof` or a proven anchor query). */
 export async function searchNotary<T = unknown>(
-  client: PujiangClient,
+  client: ChainClient,
   what: 'assets' | 'anchors',
   p: NotarySearchParameters = {},
   options?: RequestOptions,

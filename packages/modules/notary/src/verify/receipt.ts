@@ -1,21 +1,18 @@
 import { decode } from '@pujiang/codec';
 import { deriveAddress, hashLeaf, rootFromProof } from '@pujiang/crypto';
-import {
-  decodeTx,
-  encodeNotaryLeaf,
-  NOTARY_MODULE,
-  NotaryAnchor,
-  type SignedTx,
-  senderKey,
-  txHash,
-  verifyTxSignature,
-} from '@pujiang/protocol';
+import { sdkError } from '@pujiang/module-kit';
+import { decodeTx, type SignedTx, senderKey, txHash, verifyTxSignature } from '@pujiang/protocol';
 import { bytesToHex, equalBytes, hexToBytes, type PujiangError } from '@pujiang/types';
-import { type TrustParameters, trustOf, verifyHeader, verifyTransaction } from '@pujiang/verify';
-import { sdkError, VerificationError } from '../errors.js';
-import { digestDocument } from '../notary/batch.js';
-import type { NotaryReceipt } from '../notary/receipt.js';
-import { shapeProblem } from '../shapes.js';
+import {
+  type TrustParameters,
+  trustOf,
+  VerificationError,
+  verifyHeader,
+  verifyTransaction,
+} from '@pujiang/verify';
+import { digestDocument } from '../batch.js';
+import { type NotaryReceipt, notaryReceiptProblem } from '../documents.js';
+import { encodeNotaryLeaf, NOTARY_MODULE, NotaryAnchor } from '../formats.js';
 
 export type VerifyNotaryReceiptParameters = {
   /** The receipt: a parsed object or its JSON text. */
@@ -71,7 +68,7 @@ export function parseNotaryReceipt(input: unknown): NotaryReceipt {
       throw malformed('the receipt is not JSON');
     }
   }
-  const bad = shapeProblem('notaryReceipt', value);
+  const bad = notaryReceiptProblem(value);
   if (bad !== undefined) throw malformed(`not a version 1 notary receipt (field ${bad})`, { field: bad });
   const receipt = value as NotaryReceipt;
   if (receipt.status === 'complete' && (receipt.block === undefined || receipt.result === undefined))

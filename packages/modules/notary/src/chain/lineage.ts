@@ -1,12 +1,6 @@
 import { decode, encode } from '@pujiang/codec';
-import {
-  defineQuery,
-  type MessageContext,
-  moduleError,
-  Schemas,
-  type StateRead,
-  Type,
-} from '@pujiang/module-kit';
+import { defineQuery, type MessageContext, moduleError, type StateRead } from '@pujiang/module-kit';
+import { bytesToHex, equalBytes, hexToBytes } from '@pujiang/types';
 import {
   ASSET_ID,
   AssetRecord,
@@ -21,9 +15,8 @@ import {
   lineageEventToJson,
   NOTARY_LIMITS,
   type RecordEvent,
-} from '@pujiang/protocol';
-import { bytesToHex, equalBytes, hexToBytes } from '@pujiang/types';
-import { AssetIdParam, AssetRecordSchema, LineageSchema } from './schemas.js';
+} from '../formats.js';
+import { AssetQuery, LINEAGE_PAGE, LineageQuery } from '../schemas.js';
 import { checkText } from './text.js';
 
 /**
@@ -174,15 +167,9 @@ export function recordEvent(ctx: MessageContext, m: RecordEvent): void {
   });
 }
 
-/** The most events one lineage answer carries (page with `from`). */
-export const LINEAGE_PAGE = 1000;
-
 /** `notary/asset?asset=ID`: the asset's record, or null. */
 export const assetQuery = defineQuery({
-  summary: "An asset's record (null if there is none)",
-  params: Type.Object({ asset: AssetIdParam }),
-  result: Type.Object({ asset: Type.Union([AssetRecordSchema, Type.Null()]) }),
-  invalidParams: 'NOTARY_BAD_ASSET',
+  ...AssetQuery,
   run: (read, { asset }) => {
     const bytes = read(assetKey(asset));
     return { asset: bytes ? assetRecordToJson(decode(AssetRecord, bytes)) : null };
@@ -195,15 +182,7 @@ export const assetQuery = defineQuery({
  * state, so a client can check each against the header and the chain of hashes.
  */
 export const lineageQuery = defineQuery({
-  summary: 'An asset and its lineage events from `from` (at most 1,000 per answer)',
-  params: Type.Object({
-    asset: AssetIdParam,
-    from: Type.Optional(Schemas.integer(0, 0xffff_ffff)),
-    limit: Type.Optional(Schemas.integer(0, LINEAGE_PAGE)),
-  }),
-  result: LineageSchema,
-  invalidParams: 'NOTARY_BAD_ASSET',
-  paramCodes: { from: 'NOTARY_BAD_PAGE', limit: 'NOTARY_BAD_PAGE' },
+  ...LineageQuery,
   run: (read, p) => lineage(read, p.asset, p.from ?? 0, p.limit ?? LINEAGE_PAGE),
 });
 

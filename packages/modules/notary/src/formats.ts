@@ -1,7 +1,7 @@
 import { encode, fixedBytes, type Infer, list, literals, string, struct, u32, u64 } from '@pujiang/codec';
 import { ADDRESS_LENGTH, HASH_LENGTH, type HashAlgorithm, hash, hashLeaf } from '@pujiang/crypto';
+import { moduleKey } from '@pujiang/protocol';
 import { bytesToHex, concatBytes, utf8ToBytes } from '@pujiang/types';
-import { moduleKey } from './state-keys.js';
 
 /**
  * The `notary` module's formats: anchors of document digests (one digest, or the Merkle root

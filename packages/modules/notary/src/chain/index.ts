@@ -1,5 +1,5 @@
 import { defineMessage, defineModule } from '@pujiang/module-kit';
-import { CreateAsset, NOTARY_MODULE, NotaryAnchor, RecordEvent } from '@pujiang/protocol';
+import { CreateAsset, NOTARY_MODULE, NotaryAnchor, RecordEvent } from '../formats.js';
 import { anchor, anchorQuery } from './anchors.js';
 import { assetQuery, createAsset, lineageQuery, recordEvent } from './lineage.js';
 import { notarySearchIndex, searchAnchors, searchAssets } from './search.js';

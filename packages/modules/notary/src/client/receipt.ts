@@ -1,52 +1,8 @@
-import type { HashAlgorithm } from '@pujiang/crypto';
-import type {
-  BlockHeaderJson,
-  CommitCertificateJson,
-  DocumentDigest,
-  MerkleProofJson,
-  Receipt,
-} from '@pujiang/protocol';
+import type { ChainClient, RequestOptions } from '@pujiang/module-kit';
 import { merkleProofToJson } from '@pujiang/protocol';
 import { bytesToHex, PujiangError } from '@pujiang/types';
-import type { PujiangClient } from '../client.js';
-import type { RequestOptions } from '../http.js';
-import type { NotaryBatch } from './batch.js';
-
-export const NOTARY_RECEIPT_FORMAT = 'pujiang-notary-receipt';
-
-/**
- * A self-contained, versioned proof that a document's digest was anchored on chain: the
- * digest, its path to the batch root, the anchoring transaction, that transaction's
- * inclusion under block H's certified header, and its successful result under block H+1's
- * (which also commits to header H). `pending` until both blocks are decided; complete it
- * later with `completeNotaryReceipts`.
- */
-export interface NotaryReceipt {
-  format: typeof NOTARY_RECEIPT_FORMAT;
-  version: 1;
-  status: 'pending' | 'complete';
-  chainId: string;
-  chainHash: HashAlgorithm;
-  document: { algorithm: DocumentDigest; digest: string };
-  batch: { root: string; index: number; size: number; path: string[] };
-  /** The signed `notary/anchor` transaction: its hash and canonical encoding. */
-  tx: { hash: string; raw: string };
-  /** Block H: where the transaction is (complete receipts only). */
-  block?: {
-    height: number;
-    index: number;
-    proof: MerkleProofJson;
-    header: BlockHeaderJson;
-    certificate: CommitCertificateJson;
-  };
-  /** Block H+1: the transaction's receipt under its results root. */
-  result?: {
-    receipt: Receipt;
-    proof: MerkleProofJson;
-    header: BlockHeaderJson;
-    certificate: CommitCertificateJson;
-  };
-}
+import type { NotaryBatch } from '../batch.js';
+import { NOTARY_RECEIPT_FORMAT, type NotaryReceipt } from '../documents.js';
 
 /** Receipts for every document of a batch whose anchor transaction was signed (not yet in a block). */
 export function pendingNotaryReceipts(parameters: {
@@ -76,7 +32,7 @@ export function pendingNotaryReceipts(parameters: {
  * through. Nothing here is trusted: `verifyNotaryReceipt` checks what was filled in.
  */
 export async function completeNotaryReceipts(
-  client: PujiangClient,
+  client: ChainClient,
   receipts: readonly NotaryReceipt[],
   options?: RequestOptions,
 ): Promise<NotaryReceipt[]> {
@@ -96,11 +52,11 @@ export async function completeNotaryReceipts(
 type Inclusion = NonNullable<NotaryReceipt['block']> & { result: NonNullable<NotaryReceipt['result']> };
 
 async function fetchInclusion(
-  client: PujiangClient,
+  client: ChainClient,
   hash: string,
   options?: RequestOptions,
 ): Promise<Inclusion | null> {
-  let tx: Awaited<ReturnType<PujiangClient['getTx']>>;
+  let tx: Awaited<ReturnType<ChainClient['getTx']>>;
   try {
     tx = await client.getTx(hash, options);
   } catch (error) {

@@ -6,15 +6,15 @@ import {
   merkleLevels,
   merkleProofFromLevels,
 } from '@pujiang/crypto';
+import { sdkError } from '@pujiang/module-kit';
+import { hexToBytes } from '@pujiang/types';
 import {
   DOCUMENT_DIGESTS,
   type DocumentDigest,
   encodeNotaryLeaf,
   MAX_BATCH_DIGESTS,
   type NotaryLeaf,
-} from '@pujiang/protocol';
-import { hexToBytes } from '@pujiang/types';
-import { sdkError } from '../errors.js';
+} from './formats.js';
 
 /** A document to notarize: its digest (32 bytes, or hex) under SM3 or SHA-256. */
 export interface NotaryDocument {

@@ -1,6 +1,7 @@
 import { decode } from '@pujiang/codec';
 import type { SearchIndexUpdate, SearchScan, StateRead } from '@pujiang/module-kit';
 import { moduleError } from '@pujiang/module-kit';
+import type { ChainEvent } from '@pujiang/protocol';
 import {
   AnchorRecord,
   AssetRecord,
@@ -8,8 +9,7 @@ import {
   anchorRecordToJson,
   assetKey,
   assetRecordToJson,
-  type ChainEvent,
-} from '@pujiang/protocol';
+} from '../formats.js';
 
 /**
  * The notary's search index: anchors and assets by owner, by type and by time (of anchoring

@@ -1,12 +1,16 @@
 import { encode } from '@pujiang/codec';
-import { type AnchorRecordJson, NOTARY_MODULE, NotaryAnchor } from '@pujiang/protocol';
+import {
+  type ChainClient,
+  type RequestOptions,
+  type SendTransactionReturnType,
+  sdkError,
+} from '@pujiang/module-kit';
 import { bytesToHex } from '@pujiang/types';
-import type { PujiangClient, SendTransactionReturnType } from '../client.js';
-import { sdkError } from '../errors.js';
-import type { RequestOptions } from '../http.js';
-import { NotaryBatch, type NotaryDocument } from './batch.js';
+import { NotaryBatch, type NotaryDocument } from '../batch.js';
+import type { NotaryReceipt } from '../documents.js';
+import { type AnchorRecordJson, NOTARY_MODULE, NotaryAnchor } from '../formats.js';
 import type { NotarySendParameters } from './lineage.js';
-import { completeNotaryReceipts, type NotaryReceipt, pendingNotaryReceipts } from './receipt.js';
+import { completeNotaryReceipts, pendingNotaryReceipts } from './receipt.js';
 
 export type NotarizeParameters = NotarySendParameters & {
   /**
@@ -30,7 +34,7 @@ export interface NotarizeReturnType {
 }
 
 /** Anchors documents' digests (never their content) in one `notary/anchor` transaction. */
-export async function notarize(client: PujiangClient, p: NotarizeParameters): Promise<NotarizeReturnType> {
+export async function notarize(client: ChainClient, p: NotarizeParameters): Promise<NotarizeReturnType> {
   const { chainHash } = await client.getStatus(p);
   const batch = p.documents instanceof NotaryBatch ? p.documents : new NotaryBatch(chainHash, p.documents);
   if (batch.chainHash !== chainHash)
@@ -62,7 +66,7 @@ export async function notarize(client: PujiangClient, p: NotarizeParameters): Pr
  * until every one is complete or `timeoutMs` (default 30 s) passes; returns what it has.
  */
 export async function awaitNotaryReceipts(
-  client: PujiangClient,
+  client: ChainClient,
   receipts: readonly NotaryReceipt[],
   options: RequestOptions & { timeoutMs?: number; pollIntervalMs?: number } = {},
 ): Promise<NotaryReceipt[]> {
@@ -77,7 +81,7 @@ export async function awaitNotaryReceipts(
 
 /** The anchor record of a root (hex), or null: who anchored it, when, and in which transaction. */
 export async function getAnchor(
-  client: PujiangClient,
+  client: ChainClient,
   root: Uint8Array | string,
   options?: RequestOptions,
 ): Promise<AnchorRecordJson | null> {
@@ -93,7 +97,7 @@ export async function getAnchor(
  * first anchor's sender, owner and time: what it proves is that the documents existed then.
  */
 export async function receiptsOfExistingAnchor(
-  client: PujiangClient,
+  client: ChainClient,
   batch: NotaryBatch,
   options: RequestOptions & { timeoutMs?: number } = {},
 ): Promise<NotaryReceipt[] | null> {

@@ -1,14 +1,14 @@
 import { decode, encode } from '@pujiang/codec';
-import { defineQuery, type MessageContext, moduleError, Schemas, Type } from '@pujiang/module-kit';
+import { defineQuery, type MessageContext, moduleError } from '@pujiang/module-kit';
+import { bytesToHex, hexToBytes } from '@pujiang/types';
 import {
   AnchorRecord,
   anchorKey,
   anchorRecordToJson,
   MAX_BATCH_DIGESTS,
   type NotaryAnchor,
-} from '@pujiang/protocol';
-import { bytesToHex, hexToBytes } from '@pujiang/types';
-import { AnchorRecordSchema } from './schemas.js';
+} from '../formats.js';
+import { AnchorQuery } from '../schemas.js';
 import { checkText } from './text.js';
 
 /**
@@ -58,10 +58,7 @@ export function anchor(ctx: MessageContext, m: NotaryAnchor): void {
 
 /** `notary/anchor?root=HEX`: the anchor's record, or null. */
 export const anchorQuery = defineQuery({
-  summary: "An anchored root's record (null if it was never anchored)",
-  params: Type.Object({ root: Schemas.hash32() }),
-  result: Type.Object({ anchor: Type.Union([AnchorRecordSchema, Type.Null()]) }),
-  invalidParams: 'NOTARY_BAD_ROOT',
+  ...AnchorQuery,
   run: (read, { root }) => {
     const bytes = read(anchorKey(root));
     return { anchor: bytes ? anchorRecordToJson(decode(AnchorRecord, bytes)) : null };

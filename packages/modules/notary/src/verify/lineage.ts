@@ -1,4 +1,16 @@
 import { decode } from '@pujiang/codec';
+import { sdkError } from '@pujiang/module-kit';
+import type { ProvenQueryResponse } from '@pujiang/protocol';
+import { bytesToHex, equalBytes, stableStringify } from '@pujiang/types';
+import {
+  type CertifiedHeader,
+  type TrustParameters,
+  trustOf,
+  VerificationError,
+  verifyHeader,
+  verifyProvenQuery,
+} from '@pujiang/verify';
+import { type LineageProof, lineageProofProblem } from '../documents.js';
 import {
   AssetRecord,
   assetRecordToJson,
@@ -9,19 +21,7 @@ import {
   type LineageJson,
   lineageEventHash,
   lineageEventToJson,
-  type ProvenQueryResponse,
-} from '@pujiang/protocol';
-import { bytesToHex, equalBytes, stableStringify } from '@pujiang/types';
-import {
-  type CertifiedHeader,
-  type TrustParameters,
-  trustOf,
-  verifyHeader,
-  verifyProvenQuery,
-} from '@pujiang/verify';
-import { sdkError, VerificationError } from '../errors.js';
-import type { LineageProof } from '../notary/lineage.js';
-import { shapeProblem } from '../shapes.js';
+} from '../formats.js';
 
 export interface VerifiedLineage {
   readonly height: number;
@@ -121,7 +121,7 @@ export function parseLineageProof(input: unknown): LineageProof {
       throw sdkError('SDK_DOCUMENT_MALFORMED', 'the lineage proof is not JSON');
     }
   }
-  const bad = shapeProblem('lineageProof', value);
+  const bad = lineageProofProblem(value);
   if (bad !== undefined)
     throw sdkError('SDK_DOCUMENT_MALFORMED', `not a version 1 lineage proof (field ${bad})`, { field: bad });
   return value as LineageProof;
