@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import type { GovernanceAction } from '@pujiang/module-governance';
 import {
   initLocalNetwork,
   issueMemberCertificate,
@@ -10,7 +11,6 @@ import {
   loadOrganization,
   readKeyFile,
 } from '@pujiang/node';
-import type { GovernanceAction } from '@pujiang/protocol';
 import {
   finalizeProposal,
   getProposal,

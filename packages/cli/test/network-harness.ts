@@ -2,8 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { certificateToPem } from '@pujiang/crypto';
+import type { Role } from '@pujiang/module-governance';
 import { issueMemberCertificate, loadOrganization, readKeyFile } from '@pujiang/node';
-import type { Role } from '@pujiang/protocol';
 import { LinkProxies } from './link-proxies.js';
 import { FAST_CONFIG, type InitOutput, initHome } from './node-harness.js';
 

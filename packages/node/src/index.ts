@@ -1,5 +1,6 @@
 export type { BankGenesis } from '@pujiang/module-bank/chain';
 export { bank } from '@pujiang/module-bank/chain';
+export { governance, proposalJson } from '@pujiang/module-governance/chain';
 export type { ChainModule, MessageContext, MessageHandler } from '@pujiang/module-kit';
 export { defineMessage, GAS, GasMeter } from '@pujiang/module-kit';
 export type { ApiErrorCode } from './api/api-error.js';
@@ -54,7 +55,6 @@ export { Mempool, senderId } from './mempool/mempool.js';
 export type { MetricsSnapshot } from './metrics.js';
 export { NodeMetrics } from './metrics.js';
 export { DEFAULT_MODULES } from './modules/default-modules.js';
-export { governance, proposalJson } from './modules/governance/index.js';
 export type { PeerAddress, PeerNetworkOptions } from './network/peer-network.js';
 export { PeerNetwork } from './network/peer-network.js';
 export type { CommitListener, PeerTransport, ValidatorNodeOptions } from './validator-node.js';

@@ -10,16 +10,8 @@ import {
   type SuiteId,
 } from '@pujiang/crypto';
 import { BankTransfer } from '@pujiang/module-bank';
-import {
-  endorseTx,
-  type Genesis,
-  type GovernanceAction,
-  parseGenesis,
-  type Receipt,
-  type Role,
-  signTx,
-  type TxBody,
-} from '@pujiang/protocol';
+import type { GovernanceAction, Role } from '@pujiang/module-governance';
+import { endorseTx, type Genesis, parseGenesis, type Receipt, signTx, type TxBody } from '@pujiang/protocol';
 import { SparseMerkleTree } from '@pujiang/state';
 import { bytesToHex, hexToBytes } from '@pujiang/types';
 import { createOrganization, issueMemberCertificate, type OrganizationCa } from '../src/host/organization.js';

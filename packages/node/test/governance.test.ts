@@ -5,7 +5,15 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { encode } from '@pujiang/codec';
 import { generateKeyPair } from '@pujiang/crypto';
-import { Finalize, type GovernanceAction, Propose, Register, Revoke, Veto, Vote } from '@pujiang/protocol';
+import {
+  Finalize,
+  type GovernanceAction,
+  Propose,
+  Register,
+  Revoke,
+  Veto,
+  Vote,
+} from '@pujiang/module-governance';
 import { isPujiangError } from '@pujiang/types';
 import { createOrganization, issueMemberCertificate } from '../src/host/organization.js';
 import { consortium, type Member } from './governance-harness.js';

@@ -2,6 +2,19 @@ export type { CertifiedValidator, CommitCertificate } from '@pujiang/consensus';
 export type { HashAlgorithm } from '@pujiang/crypto';
 export type { VerifiedBalance } from '@pujiang/module-bank/verify';
 export { verifyBalanceQuery } from '@pujiang/module-bank/verify';
+export type { GovernanceAction, PolicyJson } from '@pujiang/module-governance';
+export type { GovernanceSendParameters, ProposalJson } from '@pujiang/module-governance/client';
+export {
+  finalizeProposal,
+  getProposal,
+  listProposals,
+  proposalStatusAt,
+  registerIdentity,
+  revokeCertificate,
+  submitProposal,
+  vetoProposal,
+  voteOnProposal,
+} from '@pujiang/module-governance/client';
 export type {
   LineageProof,
   NotaryDocument,
@@ -47,9 +60,7 @@ export type {
   ChainEvent,
   Genesis,
   GenesisJson,
-  GovernanceAction,
   HeaderResponse,
-  PolicyJson,
   ProvenQueryResponse,
   QueryResponse,
   Receipt,
@@ -101,18 +112,6 @@ export type {
   WebSocketLike,
 } from './events.js';
 export { eventStream, eventsUrl, subscribe } from './events.js';
-export type { GovernanceSendParameters, ProposalJson } from './governance.js';
-export {
-  finalizeProposal,
-  getProposal,
-  listProposals,
-  proposalStatusAt,
-  registerIdentity,
-  revokeCertificate,
-  submitProposal,
-  vetoProposal,
-  voteOnProposal,
-} from './governance.js';
 export type { RequestOptions } from './http.js';
 export type { KeyPair, PublicKey, SecretKey, SuiteId } from './keys.js';
 export {

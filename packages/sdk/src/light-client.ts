@@ -2,12 +2,8 @@ import { decode } from '@pujiang/codec';
 import type { CertifiedValidator } from '@pujiang/consensus';
 import { BANK_MODULE } from '@pujiang/module-bank';
 import { type VerifiedBalance, verifyBalanceQuery } from '@pujiang/module-bank/verify';
-import {
-  type Genesis,
-  ValidatorSetRecord,
-  validatorSetStateKey,
-  validatorsOfRecord,
-} from '@pujiang/protocol';
+import { ValidatorSetRecord, validatorSetStateKey, validatorsOfRecord } from '@pujiang/module-governance';
+import type { Genesis } from '@pujiang/protocol';
 import { bytesToHex, hexToBytes } from '@pujiang/types';
 import {
   type CertifiedHeader,

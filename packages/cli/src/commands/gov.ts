@@ -1,8 +1,8 @@
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isSuiteId, type PublicKey } from '@pujiang/crypto';
+import { GOVERNANCE_MODULE, type GovernanceAction, policyFromJson } from '@pujiang/module-governance';
 import { homePaths, readKeyFile } from '@pujiang/node';
-import { GOVERNANCE_MODULE, type GovernanceAction, policyFromJson } from '@pujiang/protocol';
 import {
   finalizeProposal,
   type ProposalJson,

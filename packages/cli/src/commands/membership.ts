@@ -13,6 +13,7 @@ import {
   parseCertificate,
   serialHex,
 } from '@pujiang/crypto';
+import { GOVERNANCE_MODULE, ROLES, type Role } from '@pujiang/module-governance';
 import {
   createOrganization,
   issueMemberCertificate,
@@ -20,7 +21,6 @@ import {
   orgPaths,
   readKeyFile,
 } from '@pujiang/node';
-import { GOVERNANCE_MODULE, ROLES, type Role } from '@pujiang/protocol';
 import { registerIdentity, revokeCertificate } from '@pujiang/sdk';
 import { bytesToHex, PujiangError } from '@pujiang/types';
 import { type CommandIo, EXIT, printJson, usageError } from '../io.js';

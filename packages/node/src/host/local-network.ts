@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { certificateToPem, isSuiteId, type SuiteId } from '@pujiang/crypto';
+import type { GovernanceGenesisJson } from '@pujiang/module-governance/chain';
 import { type GenesisJson, parseGenesis } from '@pujiang/protocol';
 import { PujiangError } from '@pujiang/types';
-import type { GovernanceGenesisJson } from '../modules/governance/genesis.js';
 import { writeFileAtomic } from './fs-atomic.js';
 import { homePaths, initHome } from './home.js';
 

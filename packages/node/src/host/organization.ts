@@ -11,7 +11,7 @@ import {
   parseCertificate,
   type SuiteId,
 } from '@pujiang/crypto';
-import type { Role } from '@pujiang/protocol';
+import type { Role } from '@pujiang/module-governance';
 import { PujiangError } from '@pujiang/types';
 import { writeFileAtomic } from './fs-atomic.js';
 import { readKeyFile, writeKeyFile } from './key-file.js';

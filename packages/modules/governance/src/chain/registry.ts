@@ -10,8 +10,8 @@ import {
   verifyCertificateSignature,
 } from '@pujiang/crypto';
 import type { StateRead } from '@pujiang/module-kit';
-import { CrlRecord, GOV_KEYS, Identity, Organization, OrgIdList, ROLES, type Role } from '@pujiang/protocol';
 import { bytesToHex, equalBytes, PujiangError } from '@pujiang/types';
+import { CrlRecord, GOV_KEYS, Identity, Organization, OrgIdList, ROLES, type Role } from '../formats.js';
 
 /**
  * Organizations, their CAs, registered identities and revocations: reading and checking

@@ -1,17 +1,17 @@
 import { encode } from '@pujiang/codec';
 import { certificateFromPem } from '@pujiang/crypto';
 import type { StateRead } from '@pujiang/module-kit';
+import type { Genesis } from '@pujiang/protocol';
+import { bytesToHex, equalBytes, PujiangError } from '@pujiang/types';
 import {
   ChainConfig,
-  type Genesis,
   GOV_KEYS,
   type Identity,
   type Organization,
   Policy,
   policyFromJson,
   ValidatorSetRecord,
-} from '@pujiang/protocol';
-import { bytesToHex, equalBytes, PujiangError } from '@pujiang/types';
+} from '../formats.js';
 import { checkConfig } from './actions.js';
 import {
   checkCaCertificate,

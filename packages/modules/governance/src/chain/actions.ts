@@ -1,8 +1,8 @@
 import { encode } from '@pujiang/codec';
 import { getSuite, type HashAlgorithm } from '@pujiang/crypto';
 import type { StateRead } from '@pujiang/module-kit';
-import { ChainConfig, GOV_KEYS, type GovernanceAction, Policy, ValidatorSetRecord } from '@pujiang/protocol';
 import { bytesToHex, equalBytes, PujiangError } from '@pujiang/types';
+import { ChainConfig, GOV_KEYS, type GovernanceAction, Policy, ValidatorSetRecord } from '../formats.js';
 import {
   caFingerprint,
   checkCaCertificate,

@@ -5,11 +5,10 @@ import {
   defineMessage,
   defineModule,
   defineQuery,
-  Schemas,
   type StateRead,
   type TxEnvelope,
-  Type,
 } from '@pujiang/module-kit';
+import { bytesToHex, PujiangError } from '@pujiang/types';
 import {
   ChainConfig,
   CrlRecord,
@@ -26,8 +25,18 @@ import {
   Veto,
   Vote,
   validatorsOfRecord,
-} from '@pujiang/protocol';
-import { bytesToHex, PujiangError } from '@pujiang/types';
+} from '../formats.js';
+import {
+  ConfigQuery,
+  CrlQuery,
+  IdentityQuery,
+  OrganizationsQuery,
+  PolicyQuery,
+  type ProposalJson,
+  ProposalQuery,
+  ProposalsQuery,
+  ValidatorsQuery,
+} from '../schemas.js';
 import { parseGovernanceGenesis, writeGovernanceGenesis } from './genesis.js';
 import { checkPolicy, describeRule, policyFor } from './policy.js';
 import { finalize, propose, veto, vote } from './proposals.js';
@@ -75,35 +84,6 @@ function suiteRefused(read: StateRead, tx: TxEnvelope): PujiangError | undefined
 const HASH_KEY = 'hash';
 const hashOf = (read: StateRead): HashAlgorithm =>
   new TextDecoder().decode(read(HASH_KEY) ?? new Uint8Array()) === 'sm3' ? 'sm3' : 'sha256';
-
-const IdentityResult = Type.Object({
-  address: Schemas.address(),
-  registered: Type.Boolean(),
-  org: Type.Optional(Type.String()),
-  role: Type.Optional(Type.String()),
-  serial: Type.Optional(Schemas.hex()),
-  issuer: Type.Optional(Schemas.hex()),
-  notAfter: Type.Optional(Schemas.u64()),
-  suite: Type.Optional(Type.String()),
-  publicKey: Type.Optional(Schemas.hex()),
-  registeredAt: Type.Optional(Schemas.u64()),
-});
-
-const ProposalResult = Type.Object({
-  id: Schemas.u64(),
-  title: Type.String(),
-  kind: Type.String(),
-  action: Type.Unknown(),
-  resource: Type.String(),
-  policy: Type.Unknown(),
-  proposer: Type.String(),
-  status: Type.String(),
-  submittedAt: Schemas.u64(),
-  votingEnds: Schemas.u64(),
-  executableAt: Schemas.u64(),
-  votes: Type.Array(Type.Unknown()),
-  history: Type.Array(Type.Unknown()),
-});
 
 export const governance: ChainModule = (() => {
   const params = (read: StateRead) => readAs(read, GOV_KEYS.config, ChainConfig);
@@ -255,15 +235,7 @@ export const governance: ChainModule = (() => {
     },
     queries: {
       organizations: defineQuery({
-        summary: 'The member organizations and their root CA certificates',
-        params: Type.Object({}),
-        result: Type.Array(
-          Type.Object({
-            id: Type.String(),
-            name: Type.String(),
-            caCertificates: Type.Array(Type.Object({ fingerprint: Schemas.hash32(), pem: Type.String() })),
-          }),
-        ),
+        ...OrganizationsQuery,
         run: (read) =>
           orgIds(read).map((id) => {
             const chainHash = hashOf(read);
@@ -279,9 +251,7 @@ export const governance: ChainModule = (() => {
           }),
       }),
       identity: defineQuery({
-        summary: 'The registered identity of an address',
-        params: Type.Object({ address: Schemas.address() }),
-        result: IdentityResult,
+        ...IdentityQuery,
         run: (read, { address }) => {
           const identity = identityOf(read, address);
           if (!identity) return { address, registered: false };
@@ -300,55 +270,28 @@ export const governance: ChainModule = (() => {
         },
       }),
       crl: defineQuery({
-        summary: "An organization's revoked certificate serials",
-        params: Type.Object({ org: Type.String({ pattern: '^[A-Za-z0-9._-]{1,64}$' }) }),
-        result: Type.Object({ org: Type.String(), revoked: Type.Array(Schemas.hex()) }),
+        ...CrlQuery,
         run: (read, { org }) => ({
           org,
           revoked: (readAs(read, GOV_KEYS.crl(org), CrlRecord) ?? []).map(bytesToHex),
         }),
       }),
       policy: defineQuery({
-        summary: 'The policy in force for a resource, and where it comes from',
-        params: Type.Object({ resource: Type.String({ pattern: '^[A-Za-z0-9_*/-]{1,128}$' }) }),
-        result: Type.Object({
-          resource: Type.String(),
-          source: Type.String(),
-          policy: Type.Unknown(),
-          description: Type.String(),
-        }),
+        ...PolicyQuery,
         run: (read, { resource }) => {
           const { policy, source } = policyFor(read, resource);
           return { resource, source, policy: policyToJson(policy), description: describeRule(policy) };
         },
       }),
       config: defineQuery({
-        summary: 'The chain configuration governance keeps (null on a chain without one)',
-        params: Type.Object({}),
-        result: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
+        ...ConfigQuery,
         run: (read) => {
           const c = params(read);
           return c ? { ...c, maxBlockGas: String(c.maxBlockGas), permissioned: isPermissioned(read) } : null;
         },
       }),
       validators: defineQuery({
-        summary: 'The validator set record: the set and the height it signs from',
-        params: Type.Object({}),
-        result: Type.Union([
-          Type.Object({
-            since: Schemas.u64(),
-            validators: Type.Array(
-              Type.Object({
-                name: Type.String(),
-                suite: Type.String(),
-                publicKey: Schemas.hex(),
-                address: Schemas.address(),
-                power: Schemas.u64(),
-              }),
-            ),
-          }),
-          Type.Null(),
-        ]),
+        ...ValidatorsQuery,
         run: (read) => {
           const chainHash = hashOf(read);
           const record = readAs(read, GOV_KEYS.validators, ValidatorSetRecord);
@@ -367,9 +310,7 @@ export const governance: ChainModule = (() => {
         },
       }),
       proposals: defineQuery({
-        summary: 'The newest proposals first (limit 1-100, default 50)',
-        params: Type.Object({ limit: Type.Optional(Schemas.integer(1, 100)) }),
-        result: Type.Array(ProposalResult),
+        ...ProposalsQuery,
         run: (read, p) => {
           const next = read(GOV_KEYS.nextProposalId);
           const last = next ? decode(u64, next) - 1n : 0n;
@@ -383,9 +324,7 @@ export const governance: ChainModule = (() => {
         },
       }),
       proposal: defineQuery({
-        summary: 'A proposal with its votes and history',
-        params: Type.Object({ id: Type.String({ pattern: '^[1-9][0-9]{0,18}$' }) }),
-        result: ProposalResult,
+        ...ProposalQuery,
         run: (read, { id }) => {
           const bytes = read(GOV_KEYS.proposal(BigInt(id)));
           if (!bytes) throw new PujiangError('GOV_UNKNOWN_PROPOSAL', `there is no proposal ${id}`, { id });
@@ -406,12 +345,12 @@ export const governance: ChainModule = (() => {
 })();
 
 /** A proposal as JSON (the action's byte fields as hex). */
-export function proposalJson(p: Proposal) {
+export function proposalJson(p: Proposal): ProposalJson {
   return {
     id: String(p.id),
     title: p.title,
     kind: p.action.type,
-    action: jsonify(p.action.value),
+    action: jsonify(p.action.value) as Record<string, unknown>,
     resource: p.resource,
     policy: policyToJson(p.policy),
     proposer: p.proposer,
@@ -432,3 +371,5 @@ function jsonify(value: unknown): unknown {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, jsonify(v)]));
   return value;
 }
+
+export type { GovernanceGenesisJson } from './genesis.js';

@@ -1,5 +1,6 @@
 import { decode, encode, u64 } from '@pujiang/codec';
 import type { MessageContext } from '@pujiang/module-kit';
+import { PujiangError } from '@pujiang/types';
 import {
   ChainConfig,
   GOV_KEYS,
@@ -8,8 +9,7 @@ import {
   type ProposalStatus,
   policySatisfied,
   proposalResource,
-} from '@pujiang/protocol';
-import { PujiangError } from '@pujiang/types';
+} from '../formats.js';
 import { type ActionContext, prepareAction } from './actions.js';
 import { eligibleOrgs, policyFor } from './policy.js';
 import { identityOf, readAs } from './registry.js';

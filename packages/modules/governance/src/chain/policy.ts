@@ -1,6 +1,6 @@
 import type { StateRead } from '@pujiang/module-kit';
-import { GOV_KEYS, GOVERNANCE_MODULE, Policy, policySatisfied, ROLES, type Role } from '@pujiang/protocol';
 import { PujiangError } from '@pujiang/types';
+import { GOV_KEYS, GOVERNANCE_MODULE, Policy, policySatisfied, ROLES, type Role } from '../formats.js';
 import { orgIds, readAs } from './registry.js';
 
 export type PolicyErrorCode = 'POLICY_UNSATISFIED';

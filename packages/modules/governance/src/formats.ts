@@ -13,7 +13,7 @@ import {
 } from '@pujiang/codec';
 import type { CertifiedValidator } from '@pujiang/consensus';
 import { SUITE_IDS } from '@pujiang/crypto';
-import { moduleKey } from './state-keys.js';
+import { moduleKey } from '@pujiang/protocol';
 
 /**
  * The `governance` module's formats: organizations and their CAs, registered identities and

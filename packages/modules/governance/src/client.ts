@@ -1,17 +1,24 @@
 import { encode } from '@pujiang/codec';
 import {
+  type ChainClient,
+  queryTyped,
+  type SendTransactionParameters,
+  type SendTransactionReturnType,
+} from '@pujiang/module-kit';
+import { hexToBytes } from '@pujiang/types';
+import {
   Finalize,
   GOVERNANCE_MODULE,
   type GovernanceAction,
-  type PolicyJson,
   Propose,
   Register,
   Revoke,
   Veto,
   Vote,
-} from '@pujiang/protocol';
-import { hexToBytes } from '@pujiang/types';
-import type { PujiangClient, SendTransactionParameters, SendTransactionReturnType } from './client.js';
+} from './formats.js';
+import { type ProposalJson, ProposalQuery, ProposalsQuery } from './schemas.js';
+
+export type { ProposalJson } from './schemas.js';
 
 /**
  * Membership and governance from an application: register a certificate, revoke one of your
@@ -20,24 +27,8 @@ import type { PujiangClient, SendTransactionParameters, SendTransactionReturnTyp
  */
 export type GovernanceSendParameters = Omit<SendTransactionParameters, 'module' | 'type' | 'payload'>;
 
-export interface ProposalJson {
-  id: string;
-  title: string;
-  kind: GovernanceAction['type'];
-  action: Record<string, unknown>;
-  resource: string;
-  policy: PolicyJson;
-  proposer: string;
-  status: 'voting' | 'queued' | 'rejected' | 'expired' | 'vetoed' | 'executed' | 'failed';
-  submittedAt: string;
-  votingEnds: string;
-  executableAt: string;
-  votes: { org: string; voter: string; approve: boolean; height: string }[];
-  history: { status: string; height: string; by: string; note: string }[];
-}
-
 const send = (
-  client: PujiangClient,
+  client: ChainClient,
   p: GovernanceSendParameters,
   type: string,
   payload: Uint8Array,
@@ -46,48 +37,44 @@ const send = (
 
 /** Registers the sender's own certificate (DER) issued by its organization's CA; the role is the certificate's OU. */
 export const registerIdentity = (
-  client: PujiangClient,
+  client: ChainClient,
   p: GovernanceSendParameters & { certificate: Uint8Array },
 ) => send(client, p, 'register', encode(Register, { certificate: p.certificate }));
 
 /** Adds a serial (hex) to the sender's organization's on-chain CRL (the sender must be its admin). */
 export const revokeCertificate = (
-  client: PujiangClient,
+  client: ChainClient,
   p: GovernanceSendParameters & { org: string; serial: string },
 ) => send(client, p, 'revoke', encode(Revoke, { org: p.org, serial: hexToBytes(p.serial) }));
 
 export const submitProposal = (
-  client: PujiangClient,
+  client: ChainClient,
   p: GovernanceSendParameters & { title: string; action: GovernanceAction },
 ) => send(client, p, 'propose', encode(Propose, { title: p.title, action: p.action }));
 
 export const voteOnProposal = (
-  client: PujiangClient,
+  client: ChainClient,
   p: GovernanceSendParameters & { id: bigint | number | string; approve: boolean },
 ) => send(client, p, 'vote', encode(Vote, { id: BigInt(p.id), approve: p.approve }));
 
 export const vetoProposal = (
-  client: PujiangClient,
+  client: ChainClient,
   p: GovernanceSendParameters & { id: bigint | number | string; reason: string },
 ) => send(client, p, 'veto', encode(Veto, { id: BigInt(p.id), reason: p.reason }));
 
 /** Executes a proposal whose time-lock ended, or records the expiry of one whose vote closed. */
 export const finalizeProposal = (
-  client: PujiangClient,
+  client: ChainClient,
   p: GovernanceSendParameters & { id: bigint | number | string },
 ) => send(client, p, 'finalize', encode(Finalize, { id: BigInt(p.id) }));
 
-export async function getProposal(
-  client: PujiangClient,
-  id: bigint | number | string,
-): Promise<ProposalJson> {
-  return (await client.query(GOVERNANCE_MODULE, 'proposal', { id: String(id) })).result as ProposalJson;
+export async function getProposal(client: ChainClient, id: bigint | number | string): Promise<ProposalJson> {
+  return (await queryTyped(client, ProposalQuery, { id: String(id) })).result;
 }
 
 /** The newest proposals first (at most `limit`, default 50). */
-export async function listProposals(client: PujiangClient, limit = 50): Promise<ProposalJson[]> {
-  return (await client.query(GOVERNANCE_MODULE, 'proposals', { limit: String(limit) }))
-    .result as ProposalJson[];
+export async function listProposals(client: ChainClient, limit = 50): Promise<ProposalJson[]> {
+  return (await queryTyped(client, ProposalsQuery, { limit })).result;
 }
 
 /**

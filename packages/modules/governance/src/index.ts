@@ -1,0 +1,17 @@
+// `@pujiang/module-governance`: formats and query contracts (browser-safe). The chain module
+// is `./chain`, client calls `./client`.
+export * from './formats.js';
+export type { ProposalJson } from './schemas.js';
+export {
+  ConfigQuery,
+  CrlQuery,
+  IdentityQuery,
+  IdentitySchema,
+  OrganizationsQuery,
+  PolicyQuery,
+  PolicySchema,
+  ProposalQuery,
+  ProposalSchema,
+  ProposalsQuery,
+  ValidatorsQuery,
+} from './schemas.js';
