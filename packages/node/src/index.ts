@@ -3,6 +3,8 @@ export { bank } from '@pujiang/module-bank/chain';
 export { governance, proposalJson } from '@pujiang/module-governance/chain';
 export type { ChainModule, MessageContext, MessageHandler } from '@pujiang/module-kit';
 export { defineMessage, GAS, GasMeter } from '@pujiang/module-kit';
+/** The modules this node can run (the module list); each chain's genesis picks among them. */
+export { CHAIN_MODULES as DEFAULT_MODULES } from '@pujiang/modules/chain';
 export type { ApiErrorCode } from './api/api-error.js';
 export { ApiError } from './api/api-error.js';
 export type { EventFilter } from './api/events.js';
@@ -54,7 +56,6 @@ export type { MempoolEntry, MempoolErrorCode, MempoolOptions } from './mempool/m
 export { Mempool, senderId } from './mempool/mempool.js';
 export type { MetricsSnapshot } from './metrics.js';
 export { NodeMetrics } from './metrics.js';
-export { DEFAULT_MODULES } from './modules/default-modules.js';
 export type { PeerAddress, PeerNetworkOptions } from './network/peer-network.js';
 export { PeerNetwork } from './network/peer-network.js';
 export type { CommitListener, PeerTransport, ValidatorNodeOptions } from './validator-node.js';

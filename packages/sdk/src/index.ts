@@ -1,57 +1,15 @@
 export type { CertifiedValidator, CommitCertificate } from '@pujiang/consensus';
 export type { HashAlgorithm } from '@pujiang/crypto';
-export type { VerifiedBalance } from '@pujiang/module-bank/verify';
-export { verifyBalanceQuery } from '@pujiang/module-bank/verify';
 export type { GovernanceAction, PolicyJson } from '@pujiang/module-governance';
-export type { GovernanceSendParameters, ProposalJson } from '@pujiang/module-governance/client';
-export {
-  finalizeProposal,
-  getProposal,
-  listProposals,
-  proposalStatusAt,
-  registerIdentity,
-  revokeCertificate,
-  submitProposal,
-  vetoProposal,
-  voteOnProposal,
-} from '@pujiang/module-governance/client';
 export type {
   LineageProof,
   NotaryDocument,
   NotaryReceipt,
 } from '@pujiang/module-notary';
 export { digestDocument, NOTARY_RECEIPT_FORMAT, NotaryBatch } from '@pujiang/module-notary';
-export type {
-  NotarizeParameters,
-  NotarizeReturnType,
-  NotarySearchParameters,
-  NotarySendParameters,
-} from '@pujiang/module-notary/client';
-export {
-  awaitNotaryReceipts,
-  completeNotaryReceipts,
-  createAsset,
-  getAnchor,
-  getLineageProof,
-  notarize,
-  pendingNotaryReceipts,
-  receiptsOfExistingAnchor,
-  recordLineageEvent,
-  searchNotary,
-} from '@pujiang/module-notary/client';
-export type {
-  VerifiedLineage,
-  VerifyNotaryReceiptErrorType,
-  VerifyNotaryReceiptParameters,
-  VerifyNotaryReceiptReturnType,
-} from '@pujiang/module-notary/verify';
-export {
-  parseLineageProof,
-  parseNotaryReceipt,
-  verifyLineage,
-  verifyLineageProof,
-  verifyNotaryReceipt,
-} from '@pujiang/module-notary/verify';
+// Every module's client calls and offline verifiers, from the module list.
+export * from '@pujiang/modules/client';
+export * from '@pujiang/modules/verify';
 export type {
   AccountResponse,
   ApiErrorBody,

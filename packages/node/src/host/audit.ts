@@ -1,7 +1,7 @@
+import { CHAIN_MODULES as DEFAULT_MODULES } from '@pujiang/modules/chain';
 import { Chain } from '../chain/chain.js';
 import { type ReplayReturnType, replayFromGenesis } from '../chain/replay.js';
 import { chainDir } from '../data-dir.js';
-import { DEFAULT_MODULES } from '../modules/default-modules.js';
 import { loadHome } from './home.js';
 
 /** Replays a home's stored chain from genesis (see `replayFromGenesis`); the node should be stopped. */

@@ -1,7 +1,7 @@
 import type { ChainModule } from '@pujiang/module-kit';
+import { CHAIN_MODULES as DEFAULT_MODULES } from '@pujiang/modules/chain';
 import { PujiangError } from '@pujiang/types';
 import { ApiServer } from '../api/server.js';
-import { DEFAULT_MODULES } from '../modules/default-modules.js';
 import { PeerNetwork } from '../network/peer-network.js';
 import { ValidatorNode } from '../validator-node.js';
 import { type NodeConfig, parseHostPort } from './config.js';

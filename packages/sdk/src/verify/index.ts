@@ -2,23 +2,10 @@
 // Node dependency, so that it bundles for a browser (test/browser-bundle.test.ts proves it).
 // Keep this a plain list of re-exports.
 
-export type { VerifiedBalance } from '@pujiang/module-bank/verify';
-export { verifyBalanceQuery } from '@pujiang/module-bank/verify';
 export type { DocumentDigest, LineageProof, NotaryDocument, NotaryReceipt } from '@pujiang/module-notary';
 export { digestDocument, NotaryBatch } from '@pujiang/module-notary';
-export type {
-  VerifiedLineage,
-  VerifyNotaryReceiptErrorType,
-  VerifyNotaryReceiptParameters,
-  VerifyNotaryReceiptReturnType,
-} from '@pujiang/module-notary/verify';
-export {
-  parseLineageProof,
-  parseNotaryReceipt,
-  verifyLineage,
-  verifyLineageProof,
-  verifyNotaryReceipt,
-} from '@pujiang/module-notary/verify';
+// Every module's offline verifiers, from the module list.
+export * from '@pujiang/modules/verify';
 export type { Genesis, GenesisJson } from '@pujiang/protocol';
 export { parseGenesis } from '@pujiang/protocol';
 export type {
