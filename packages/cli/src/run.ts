@@ -1,3 +1,5 @@
+import { type CommandIo, EXIT, reportError } from '@pujiang/cli-kit';
+import { MODULE_COMMANDS } from '@pujiang/modules/cli';
 import { CLIENT_USAGE, runClient } from './commands/client.js';
 import { CRYPTO_USAGE, runCrypto } from './commands/crypto.js';
 import { GENESIS_USAGE, runGenesis } from './commands/genesis.js';
@@ -5,14 +7,18 @@ import { GOV_USAGE, runGov } from './commands/gov.js';
 import { KEYS_USAGE, runKeys } from './commands/keys.js';
 import { MEMBERSHIP_USAGE, runCert, runMembershipTx, runOrg } from './commands/membership.js';
 import { NODE_USAGE, runInit, runNode } from './commands/node.js';
-import { NOTARY_USAGE, runNotary } from './commands/notary.js';
 import { runSelftest } from './commands/selftest.js';
-import { runTrace, TRACE_USAGE } from './commands/trace.js';
 import { runUp, UP_USAGE } from './commands/up.js';
-import { type CommandIo, EXIT, reportError } from './io.js';
+import { commandContext } from './context.js';
 
-export type { CommandIo } from './io.js';
-export { EXIT } from './io.js';
+export type { CommandIo } from '@pujiang/cli-kit';
+export { EXIT } from '@pujiang/cli-kit';
+
+/** Each module's command groups, one line each in the list and their usage below (from the module list). */
+const moduleLines = MODULE_COMMANDS.map((c) => `  pujiang ${c.name} ...`.padEnd(26) + `${c.summary}\n`).join(
+  '',
+);
+const moduleUsage = MODULE_COMMANDS.map((c) => `${c.usage}\n\n`).join('');
 
 export const USAGE = `pujiang: the Pujiang Digital Chain command line
 
@@ -25,9 +31,7 @@ export const USAGE = `pujiang: the Pujiang Digital Chain command line
   pujiang org init | cert issue|show              an organization's CA and its members' certificates
   pujiang register | revoke                       put a certificate on chain, or an organization's revocation
   pujiang gov ...         propose, vote, veto, finalize; list and show proposals, members, config
-  pujiang notary ...      notarize files (stamp), complete and verify receipts offline, find anchors
-  pujiang trace ...       data assets' lineage: create, record events, prove (lineage) and verify offline
-  pujiang crypto ...      key generation, signing, verification and hashing for every suite
+${moduleLines}  pujiang crypto ...      key generation, signing, verification and hashing for every suite
   pujiang selftest        run the standards' known-answer checks on this build
   pujiang help            this text
 
@@ -45,11 +49,7 @@ ${MEMBERSHIP_USAGE}
 
 ${GOV_USAGE}
 
-${NOTARY_USAGE}
-
-${TRACE_USAGE}
-
-${CRYPTO_USAGE}`;
+${moduleUsage}${CRYPTO_USAGE}`;
 
 const consoleIo: CommandIo = {
   out: (l) => process.stdout.write(`${l}\n`),
@@ -86,10 +86,6 @@ export async function runCli(argv: readonly string[], io: CommandIo = consoleIo)
         return await runMembershipTx(command, rest, io);
       case 'gov':
         return await runGov(rest, io);
-      case 'notary':
-        return await runNotary(rest, io);
-      case 'trace':
-        return await runTrace(rest, io);
       case 'crypto':
         return runCrypto(rest, io);
       case 'selftest':
@@ -100,9 +96,12 @@ export async function runCli(argv: readonly string[], io: CommandIo = consoleIo)
       case '-h':
         io.out(USAGE);
         return EXIT.ok;
-      default:
+      default: {
+        const group = MODULE_COMMANDS.find((c) => c.name === command);
+        if (group) return await group.run(rest, commandContext(io));
         io.err(`error CLI_UNKNOWN_COMMAND: unknown command "${command}"\n\n${USAGE}`);
         return EXIT.badInput;
+      }
     }
   } catch (error) {
     return reportError(io, error);

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import type { CommandIo } from './io.js';
+import type { CommandIo } from '@pujiang/cli-kit';
 
 /** How a child ended: its exit code, or the signal that ended it. */
 export interface ChildExit {

@@ -134,7 +134,10 @@ class Load {
     for (const node of nodes)
       for (const [hash, at] of this.committed) {
         const { status, body } = await api(node.api, `/v1/txs/${hash}`);
-        assert.equal(status, 200, `${hash} missing on ${node.api}`);
+        if (status !== 200) {
+          const heights = await Promise.all(nodes.map(height));
+          assert.fail(`${hash} (committed at ${at}) missing on ${node.api}; heights ${heights.join(', ')}`);
+        }
         assert.equal(body.status, 'committed');
         assert.equal(Number(body.height), at);
       }

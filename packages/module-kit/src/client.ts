@@ -144,6 +144,23 @@ export function sdkError(
   return new PujiangError<SdkErrorCode>(code, message, details, cause === undefined ? undefined : { cause });
 }
 
+/**
+ * A refusal by the node: the node's stable code (e.g. `API_NOT_FOUND`, `TX_NONCE_TOO_LOW`,
+ * `MEMPOOL_FULL`) and the HTTP status, so callers branch on `code` exactly as the node's
+ * own callers do.
+ */
+export class ApiError extends PujiangError<string> {
+  constructor(
+    readonly status: number,
+    code: string,
+    message: string,
+    details: ErrorDetails = {},
+  ) {
+    super(code, message, details);
+    this.name = 'ApiError';
+  }
+}
+
 const U64_MAX = (1n << 64n) - 1n;
 const ADDRESS_HEX = new RegExp(`^[0-9a-f]{${ADDRESS_LENGTH * 2}}$`);
 

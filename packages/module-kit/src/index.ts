@@ -14,7 +14,7 @@ export type {
   SubmitTxOptions,
   U64Like,
 } from './client.js';
-export { defineQueryContract, parseAddress, queryTyped, sdkError, toU64 } from './client.js';
+export { ApiError, defineQueryContract, parseAddress, queryTyped, sdkError, toU64 } from './client.js';
 export type { TypedExport } from './define.js';
 export {
   defineExport,

@@ -22,6 +22,7 @@ const LAYERS: Record<string, number> = {
   '@pujiang/protocol': 4,
   '@pujiang/module-kit': 5,
   '@pujiang/verify': 5,
+  '@pujiang/cli-kit': 5.2,
   '@pujiang/node': 6,
   '@pujiang/sdk': 7,
   '@pujiang/cli': 8,
@@ -121,6 +122,7 @@ describe('layering', () => {
       ['packages/consensus/src', /^@pujiang\/(node|storage|p2p|protocol|sdk)/],
       ['packages/verify/src', /^(node:https?|node:net|ws|undici|@pujiang\/(sdk|client|node))$/],
       ['packages/module-kit/src', /^@pujiang\/(node|sdk|storage|p2p)/],
+      ['packages/cli-kit/src', /^@pujiang\/(node|sdk|cli|storage|p2p)$/],
     ];
     for (const [folder, banned] of rules)
       for (const file of sourceFiles(join(ROOT, folder)))

@@ -8,6 +8,7 @@ import type {
   SendTransactionReturnType,
   SubmitTxOptions,
 } from '@pujiang/module-kit';
+import { addressOf } from '@pujiang/module-kit/keys';
 import {
   type AccountResponse,
   type BlockResponse,
@@ -38,7 +39,6 @@ import {
   subscribe,
 } from './events.js';
 import { type HttpTransport, requestJson } from './http.js';
-import { addressOf } from './keys.js';
 import { expectShape } from './shapes.js';
 import {
   type BuildTransactionParameters,

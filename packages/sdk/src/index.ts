@@ -1,6 +1,17 @@
 export type { CertifiedValidator, CommitCertificate } from '@pujiang/consensus';
 export type { HashAlgorithm } from '@pujiang/crypto';
 export type { GovernanceAction, PolicyJson } from '@pujiang/module-governance';
+export type { KeyPair, PublicKey, SecretKey, SuiteId } from '@pujiang/module-kit/keys';
+export {
+  addressOf,
+  deriveAddress,
+  generateKeyPair,
+  keyPairFromHex,
+  keyPairFromSecretKey,
+  publicKeyFromHex,
+  SUITE_IDS,
+  secretKeyToHex,
+} from '@pujiang/module-kit/keys';
 export type {
   LineageProof,
   NotaryDocument,
@@ -71,17 +82,6 @@ export type {
 } from './events.js';
 export { eventStream, eventsUrl, subscribe } from './events.js';
 export type { RequestOptions } from './http.js';
-export type { KeyPair, PublicKey, SecretKey, SuiteId } from './keys.js';
-export {
-  addressOf,
-  deriveAddress,
-  generateKeyPair,
-  keyPairFromHex,
-  keyPairFromSecretKey,
-  publicKeyFromHex,
-  SUITE_IDS,
-  secretKeyToHex,
-} from './keys.js';
 export type { LightClientOptions } from './light-client.js';
 export { LightClient } from './light-client.js';
 export type {

@@ -1,11 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import {
+  type CommandIo,
+  EXIT,
+  printJson,
+  required,
+  SEND_OPTIONS,
+  sendAndReport,
+  usageError,
+  waitChoice,
+} from '@pujiang/cli-kit';
 import { readKeyFile } from '@pujiang/node';
 import { LightClient, type PujiangClient, parseGenesis } from '@pujiang/sdk';
 import { PujiangError } from '@pujiang/types';
-import { type CommandIo, EXIT, printJson, usageError } from '../io.js';
-import { required } from '../options.js';
-import { nodeClient, SEND_OPTIONS, sendAndReport, waitChoice } from '../submit.js';
+import { nodeClient } from '../context.js';
 
 export const CLIENT_USAGE = `Client commands (--node URL or --api URL, default $PUJIANG_NODE or http://127.0.0.1:26657):
 pujiang status                                  the node's chain, height and latest block

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { type CommandIo, EXIT, required, usageError } from '@pujiang/cli-kit';
 import {
   assertHashAlgorithm,
   deriveAddress,
@@ -14,8 +15,6 @@ import {
   signatureToDer,
 } from '@pujiang/crypto';
 import { bytesToHex, hexToBytes, PujiangError } from '@pujiang/types';
-import { type CommandIo, EXIT, usageError } from '../io.js';
-import { required } from '../options.js';
 
 export const CRYPTO_USAGE = `pujiang crypto <command>
   keygen --suite S [--pem]                               new key pair as JSON (hex; PEM where the suite has one)

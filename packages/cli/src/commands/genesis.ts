@@ -1,11 +1,10 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { type CommandIo, EXIT, intOption, required, usageError } from '@pujiang/cli-kit';
 import { type Certificate, certificateToPem, isSuiteId } from '@pujiang/crypto';
 import { checkGenesis, readKeyFile } from '@pujiang/node';
 import { type GenesisJson, parseGenesis } from '@pujiang/protocol';
 import { bytesToHex, PujiangError } from '@pujiang/types';
-import { type CommandIo, EXIT, usageError } from '../io.js';
-import { intOption, required } from '../options.js';
 import { readCertificate } from './membership.js';
 
 export const GENESIS_USAGE = `pujiang genesis add-validator --genesis FILE (--node-key FILE | --public-key SUITE:HEX) [--name N] [--power P] [--cert PEM]

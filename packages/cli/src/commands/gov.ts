@@ -1,5 +1,18 @@
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import {
+  type CommandIo,
+  EXIT,
+  eventsOf,
+  intOption,
+  NODE_OPTIONS,
+  printJson,
+  required,
+  SEND_OPTIONS,
+  sendAndReport,
+  usageError,
+  waitChoice,
+} from '@pujiang/cli-kit';
 import { isSuiteId, type PublicKey } from '@pujiang/crypto';
 import { GOVERNANCE_MODULE, type GovernanceAction, policyFromJson } from '@pujiang/module-governance';
 import { homePaths, readKeyFile } from '@pujiang/node';
@@ -14,9 +27,7 @@ import {
   voteOnProposal,
 } from '@pujiang/sdk';
 import { bytesToHex, hexToBytes, PujiangError } from '@pujiang/types';
-import { type CommandIo, EXIT, printJson, usageError } from '../io.js';
-import { intOption, required } from '../options.js';
-import { eventsOf, NODE_OPTIONS, nodeClient, SEND_OPTIONS, sendAndReport, waitChoice } from '../submit.js';
+import { nodeClient } from '../context.js';
 import { orgAndSerial, publicKeyOption, readCertificate } from './membership.js';
 
 export const GOV_USAGE = `Governance (transactions take --key FILE [--node URL | --api URL] [--no-wait] [--timeout-ms MS] and exit as send does):

@@ -1,9 +1,8 @@
 import { parseArgs } from 'node:util';
+import { type CommandIo, EXIT, required, usageError } from '@pujiang/cli-kit';
 import { assertHashAlgorithm, generateKeyPair, isSuiteId } from '@pujiang/crypto';
 import { addressHex, readKeyFile, writeKeyFile } from '@pujiang/node';
 import { bytesToHex, PujiangError } from '@pujiang/types';
-import { type CommandIo, EXIT, usageError } from '../io.js';
-import { required } from '../options.js';
 
 export const KEYS_USAGE = `pujiang keys generate --suite S --out FILE    new account key file (mode 0600)
 pujiang keys show --key FILE [--chain-hash sm3|sha256]

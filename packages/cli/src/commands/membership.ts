@@ -1,6 +1,18 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
+  type CommandIo,
+  EXIT,
+  eventsOf,
+  intOption,
+  printJson,
+  required,
+  SEND_OPTIONS,
+  sendAndReport,
+  usageError,
+  waitChoice,
+} from '@pujiang/cli-kit';
+import {
   type Certificate,
   certificateFromPem,
   certificateToPem,
@@ -23,9 +35,7 @@ import {
 } from '@pujiang/node';
 import { registerIdentity, revokeCertificate } from '@pujiang/sdk';
 import { bytesToHex, PujiangError } from '@pujiang/types';
-import { type CommandIo, EXIT, printJson, usageError } from '../io.js';
-import { intOption, required } from '../options.js';
-import { eventsOf, nodeClient, SEND_OPTIONS, sendAndReport, waitChoice } from '../submit.js';
+import { nodeClient } from '../context.js';
 
 export const MEMBERSHIP_USAGE = `Membership (an organization's CA, its members' certificates, registering and revoking them):
 pujiang org init --dir DIR --id ID [--name N] [--suite S] [--chain-hash sm3|sha256]

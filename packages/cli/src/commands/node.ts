@@ -1,11 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { type CommandIo, EXIT, intOption, required, usageError } from '@pujiang/cli-kit';
 import { isSuiteId } from '@pujiang/crypto';
 import { homePaths, initHome, joinHome, replayHome, startNode } from '@pujiang/node';
 import { isGenesisValidator } from '@pujiang/protocol';
 import { PujiangError } from '@pujiang/types';
-import { type CommandIo, EXIT, usageError } from '../io.js';
-import { intOption, required } from '../options.js';
 
 export const NODE_USAGE = `pujiang init --home DIR [--suite ed25519|sm2|...] [--chain-id ID] [--org ID] [--api-port P] [--api-host H]
              [--genesis FILE] [--p2p-listen HOST:PORT] [--peers HOST:PORT,...] [--admit SUITE:HEX,...]

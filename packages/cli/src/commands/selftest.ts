@@ -1,3 +1,4 @@
+import { type CommandIo, EXIT } from '@pujiang/cli-kit';
 import {
   aeadEncrypt,
   generateKeyPair,
@@ -10,7 +11,6 @@ import {
   verify,
 } from '@pujiang/crypto';
 import { bytesToHex, hexToBytes, utf8ToBytes } from '@pujiang/types';
-import { type CommandIo, EXIT } from '../io.js';
 
 interface Check {
   name: string;

@@ -1,12 +1,11 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { type CommandIo, EXIT, intOption, required, usageError } from '@pujiang/cli-kit';
 import { isSuiteId } from '@pujiang/crypto';
 import { initLocalNetwork, LOCAL_NETWORK_FILE, type LocalNetwork, MAX_LOCAL_NODES } from '@pujiang/node';
 import { PujiangClient } from '@pujiang/sdk';
 import { isPujiangError, PujiangError } from '@pujiang/types';
-import { type CommandIo, EXIT, usageError } from '../io.js';
-import { intOption, required } from '../options.js';
 import { describeExit, Supervisor } from '../supervisor.js';
 
 export const UP_USAGE = `pujiang up --home DIR [--nodes N] [--base-port P] [--suite ed25519|sm2|...] [--timeout-ms MS]

@@ -1,27 +1,27 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { readKeyFile } from '@pujiang/node';
-import type { CertifiedValidator } from '@pujiang/sdk';
 import {
-  awaitNotaryReceipts,
-  digestDocument,
-  getAnchor,
-  NotaryBatch,
-  type NotaryReceipt,
-  notarize,
-  parseGenesis,
-  parseNotaryReceipt,
-  publicKeyFromHex,
-  receiptsOfExistingAnchor,
-  searchNotary,
-  type TrustParameters,
-  VerificationError,
-  verifyNotaryReceipt,
-} from '@pujiang/sdk';
-import { type CommandIo, EXIT, printJson, usageError } from '../io.js';
-import { intOption, required } from '../options.js';
-import { nodeClient, SEND_OPTIONS, sendAndReport, waitChoice } from '../submit.js';
+  type CommandContext,
+  type CommandIo,
+  EXIT,
+  intOption,
+  printJson,
+  required,
+  SEND_OPTIONS,
+  sendAndReport,
+  usageError,
+  waitChoice,
+} from '@pujiang/cli-kit';
+import type { CertifiedValidator } from '@pujiang/consensus';
+import { publicKeyFromHex } from '@pujiang/module-kit/keys';
+import { parseGenesis } from '@pujiang/protocol';
+import { type TrustParameters, VerificationError } from '@pujiang/verify';
+import { digestDocument, NotaryBatch } from '../batch.js';
+import { awaitNotaryReceipts, getAnchor, notarize, receiptsOfExistingAnchor } from '../client/anchor.js';
+import { searchNotary } from '../client/lineage.js';
+import type { NotaryReceipt } from '../documents.js';
+import { parseNotaryReceipt, verifyNotaryReceipt } from '../verify/receipt.js';
 
 export const NOTARY_USAGE = `Notarization (document digests on chain; the content never leaves this machine):
 pujiang notary stamp FILE... --key FILE [--out DIR] [--hash sm3|sha256] [--owner O] [--type T] [--tag T]...
@@ -117,10 +117,11 @@ function receiptPaths(files: readonly string[], dir: string): string[] {
   });
 }
 
-async function stamp(values: Record<string, unknown>, files: string[], io: CommandIo): Promise<number> {
+async function stamp(values: Record<string, unknown>, files: string[], ctx: CommandContext): Promise<number> {
+  const { io } = ctx;
   if (files.length === 0) throw usageError('name at least one FILE to stamp');
-  const client = nodeClient(values);
-  const key = readKeyFile(required(values, 'key'));
+  const client = ctx.client(values);
+  const key = ctx.readKey(required(values, 'key'));
   const chainHash = (await client.getStatus()).chainHash;
   const given = values.hash ?? chainHash;
   if (given !== 'sm3' && given !== 'sha256')
@@ -175,9 +176,14 @@ async function stamp(values: Record<string, unknown>, files: string[], io: Comma
   return pending > 0 ? EXIT.pending : exit;
 }
 
-async function complete(values: Record<string, unknown>, paths: string[], io: CommandIo): Promise<number> {
+async function complete(
+  values: Record<string, unknown>,
+  paths: string[],
+  ctx: CommandContext,
+): Promise<number> {
+  const { io } = ctx;
   if (paths.length === 0) throw usageError('name at least one RECEIPT');
-  const client = nodeClient(values);
+  const client = ctx.client(values);
   const receipts = paths.map((path) => parseNotaryReceipt(readJson(path, 'RECEIPT')));
   const timeoutMs = intOption(values, 'timeout-ms', 0, 600_000) ?? 0;
   const done = await awaitNotaryReceipts(client, receipts, { timeoutMs });
@@ -240,7 +246,8 @@ export function searchParameters(values: Record<string, unknown>) {
 }
 
 /** `notary stamp | complete | verify | show | search`. */
-export async function runNotary(args: readonly string[], io: CommandIo): Promise<number> {
+export async function runNotary(args: readonly string[], ctx: CommandContext): Promise<number> {
+  const { io } = ctx;
   const [sub, ...rest] = args;
   const { values, positionals } = parseArgs({
     args: rest,
@@ -250,21 +257,21 @@ export async function runNotary(args: readonly string[], io: CommandIo): Promise
   });
   switch (sub) {
     case 'stamp':
-      return stamp(values, positionals, io);
+      return stamp(values, positionals, ctx);
     case 'complete':
-      return complete(values, positionals, io);
+      return complete(values, positionals, ctx);
     case 'verify':
       return verify(values, positionals, io);
     case 'show': {
       const root = positionals[0];
       if (positionals.length !== 1 || !/^[0-9a-f]{64}$/.test(root ?? ''))
         throw usageError('name one ROOT (64 lowercase hex digits)');
-      const anchor = await getAnchor(nodeClient(values), root!);
+      const anchor = await getAnchor(ctx.client(values), root!);
       printJson(io, { anchor });
       return anchor ? EXIT.ok : EXIT.invalid;
     }
     case 'search':
-      printJson(io, await searchNotary(nodeClient(values), 'anchors', searchParameters(values)));
+      printJson(io, await searchNotary(ctx.client(values), 'anchors', searchParameters(values)));
       return EXIT.ok;
     default:
       throw usageError(`unknown notary command "${sub ?? ''}"\n\n${NOTARY_USAGE}`);

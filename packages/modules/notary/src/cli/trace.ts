@@ -1,19 +1,20 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { readKeyFile } from '@pujiang/node';
 import {
-  createAsset,
-  digestDocument,
-  getLineageProof,
-  parseLineageProof,
-  recordLineageEvent,
-  searchNotary,
-  verifyLineageProof,
-} from '@pujiang/sdk';
+  type CommandContext,
+  EXIT,
+  intOption,
+  printJson,
+  required,
+  SEND_OPTIONS,
+  sendAndReport,
+  usageError,
+  waitChoice,
+} from '@pujiang/cli-kit';
 import { bytesToHex } from '@pujiang/types';
-import { type CommandIo, EXIT, printJson, usageError } from '../io.js';
-import { intOption, required } from '../options.js';
-import { nodeClient, SEND_OPTIONS, sendAndReport, waitChoice } from '../submit.js';
+import { digestDocument } from '../batch.js';
+import { createAsset, getLineageProof, recordLineageEvent, searchNotary } from '../client/lineage.js';
+import { parseLineageProof, verifyLineageProof } from '../verify/lineage.js';
 import { pinnedValidators, reportVerification, searchParameters } from './notary.js';
 
 export const TRACE_USAGE = `Data traceability (an asset's append-only, hash-linked lineage of events):
@@ -74,7 +75,8 @@ function oneAsset(positionals: readonly string[]): string {
 }
 
 /** `trace create | record | lineage | verify | search`. */
-export async function runTrace(args: readonly string[], io: CommandIo): Promise<number> {
+export async function runTrace(args: readonly string[], ctx: CommandContext): Promise<number> {
+  const { io } = ctx;
   const [sub, ...rest] = args;
   const { values, positionals } = parseArgs({
     args: rest,
@@ -86,8 +88,8 @@ export async function runTrace(args: readonly string[], io: CommandIo): Promise<
     case 'create':
     case 'record': {
       const asset = oneAsset(positionals);
-      const client = nodeClient(values);
-      const key = readKeyFile(required(values, 'key'));
+      const client = ctx.client(values);
+      const key = ctx.readKey(required(values, 'key'));
       const { chainHash } = await client.getStatus();
       const choice = waitChoice(values);
       const common = {
@@ -117,7 +119,7 @@ export async function runTrace(args: readonly string[], io: CommandIo): Promise<
     case 'lineage': {
       const asset = oneAsset(positionals);
       const height = intOption(values, 'height', 1, Number.MAX_SAFE_INTEGER);
-      const proof = await getLineageProof(nodeClient(values), asset, height === undefined ? {} : { height });
+      const proof = await getLineageProof(ctx.client(values), asset, height === undefined ? {} : { height });
       if (values.out !== undefined) writeFileSync(values.out, `${JSON.stringify(proof, null, 2)}\n`);
       const pages = proof.pages.map((p) => p.result as { asset?: unknown; events?: unknown[] } | null);
       const record = pages[0]?.asset ?? null;
@@ -144,7 +146,7 @@ export async function runTrace(args: readonly string[], io: CommandIo): Promise<
       });
     }
     case 'search':
-      printJson(io, await searchNotary(nodeClient(values), 'assets', searchParameters(values)));
+      printJson(io, await searchNotary(ctx.client(values), 'assets', searchParameters(values)));
       return EXIT.ok;
     default:
       throw usageError(`unknown trace command "${sub ?? ''}"\n\n${TRACE_USAGE}`);

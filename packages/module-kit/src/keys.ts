@@ -9,7 +9,7 @@ import {
   type SuiteId,
 } from '@pujiang/crypto';
 import { bytesToHex, hexToBytes } from '@pujiang/types';
-import { sdkError } from './errors.js';
+import { sdkError } from './client.js';
 
 export type { KeyPair, PublicKey, SecretKey, SuiteId } from '@pujiang/crypto';
 export { deriveAddress, generateKeyPair, keyPairFromSecretKey, SUITE_IDS } from '@pujiang/crypto';

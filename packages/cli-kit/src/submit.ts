@@ -1,5 +1,5 @@
-import type { ChainEvent, Receipt, SendTransactionReturnType } from '@pujiang/sdk';
-import { ApiError, PujiangClient } from '@pujiang/sdk';
+import { ApiError, type SendTransactionReturnType } from '@pujiang/module-kit';
+import type { ChainEvent, Receipt } from '@pujiang/protocol';
 import { type CommandIo, EXIT, printJson, usageError } from './io.js';
 import { intOption } from './options.js';
 
@@ -22,13 +22,18 @@ export const SEND_OPTIONS = {
 
 export const DEFAULT_NODE_URL = 'http://127.0.0.1:26657';
 
-/** `--node URL` (or its alias `--api URL`), else $PUJIANG_NODE, else the local default. */
-export function nodeClient(values: { node?: string | undefined; api?: string | undefined }): PujiangClient {
+/** The node's URL: `--node URL` (or its alias `--api URL`), else $PUJIANG_NODE, else the local default. */
+export function nodeUrl(values: NodeOptionValues): string {
   if (values.node !== undefined && values.api !== undefined && values.node !== values.api)
     throw usageError('--api is another name for --node: give one of them', { option: 'api' });
   const url = values.node ?? values.api ?? process.env.PUJIANG_NODE ?? DEFAULT_NODE_URL;
   if (!/^https?:\/\/[^\s]+$/.test(url)) throw usageError(`${url} is not an http(s) URL`, { option: 'node' });
-  return new PujiangClient({ url });
+  return url;
+}
+
+export interface NodeOptionValues {
+  node?: string | undefined;
+  api?: string | undefined;
 }
 
 export interface WaitChoice {

@@ -1,0 +1,18 @@
+import { type CommandContext, type CommandIo, type NodeOptionValues, nodeUrl } from '@pujiang/cli-kit';
+import { homePaths, readKeyFile } from '@pujiang/node';
+import { PujiangClient } from '@pujiang/sdk';
+
+/** A client of the node the options name (`--node`/`--api`, $PUJIANG_NODE, or the local default). */
+export function nodeClient(values: NodeOptionValues): PujiangClient {
+  return new PujiangClient({ url: nodeUrl(values) });
+}
+
+/** What module commands get from this CLI: the SDK's client and the node's key files. */
+export function commandContext(io: CommandIo): CommandContext {
+  return {
+    io,
+    client: nodeClient,
+    readKey: (path) => readKeyFile(path),
+    readNodeKey: (home) => readKeyFile(homePaths(home).nodeKey),
+  };
+}

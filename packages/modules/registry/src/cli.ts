@@ -1,0 +1,5 @@
+import type { ModuleCommand } from '@pujiang/cli-kit';
+import { notaryCommands } from '@pujiang/module-notary/cli';
+
+/** Every module's `pujiang <name> ...` command groups; `pujiang help` lists them. */
+export const MODULE_COMMANDS: readonly ModuleCommand[] = [...notaryCommands];
