@@ -1,4 +1,6 @@
 import { string, struct, u32 } from '@pujiang/codec';
+import { bankExports } from '@pujiang/module-bank/chain';
+import { governanceExports } from '@pujiang/module-governance/chain';
 import {
   defineExport,
   defineHook,
@@ -158,6 +160,67 @@ export const tally = defineModule({
     /** Calls counter without going through the typed handle, to an export it did not import. */
     sneak: defineMessage(Bump, (ctx, m) => {
       ctx.call('counter', 'reset', { name: m.name });
+    }),
+  },
+});
+
+/** One message for every call the escrow demo makes: `op` names it, the other fields are its arguments. */
+export const DemoCall = struct('DemoCall', {
+  op: string({ max: 32 }),
+  id: string({ max: 64 }),
+  to: string({ max: 64 }),
+  denom: string({ max: 64 }),
+  amount: string({ max: 80 }),
+});
+
+const bankCalls = importsOf('bank', bankExports);
+const governanceCalls = importsOf('governance', governanceExports);
+
+/** A test module that holds funds in escrow and issues a denomination through bank's exports, and asks governance who signed. */
+export const escrowDemo = defineModule({
+  name: 'escrowdemo',
+  imports: {
+    bank: ['transfer', 'escrow', 'release', 'refund', 'createDenom', 'mint', 'burn'],
+    governance: ['identityOf', 'policySatisfied'],
+  },
+  events: { who: ['org', 'role', 'valid'], policy: ['resource', 'satisfied'], left: ['amount'] },
+  messages: {
+    call: defineMessage(DemoCall, (ctx, m) => {
+      const amount = m.amount;
+      const denom = m.denom || 'native';
+      switch (m.op) {
+        case 'lock':
+          return bankCalls.escrow(ctx, { id: m.id, from: ctx.sender, denom, amount });
+        case 'pay':
+          ctx.emit('left', { amount: String(bankCalls.release(ctx, { id: m.id, to: m.to, amount })) });
+          return;
+        case 'payAll':
+          bankCalls.release(ctx, { id: m.id, to: m.to });
+          return;
+        case 'cancel':
+          return bankCalls.refund(ctx, { id: m.id });
+        case 'steal':
+          return bankCalls.transfer(ctx, { from: m.id, to: m.to, denom, amount });
+        case 'issue':
+          return bankCalls.createDenom(ctx, { denom, decimals: 2 });
+        case 'mint':
+          return bankCalls.mint(ctx, { to: m.to, denom, amount });
+        case 'burn':
+          return bankCalls.burn(ctx, { from: ctx.sender, denom, amount });
+        case 'whoami': {
+          const who = governanceCalls.identityOf(ctx, { address: ctx.sender });
+          ctx.emit('who', { org: who?.org ?? '', role: who?.role ?? '', valid: String(who?.valid ?? false) });
+          return;
+        }
+        case 'policy': {
+          const signers = [ctx.sender, ...ctx.endorsers.map((e) => e.address)];
+          const satisfied = governanceCalls.policySatisfied(ctx, { resource: m.id, signers });
+          ctx.emit('policy', { resource: m.id, satisfied: String(satisfied) });
+          return;
+        }
+        default:
+          throw moduleError('DEMO_UNKNOWN_OP', `no op ${m.op}`);
+      }
     }),
   },
 });

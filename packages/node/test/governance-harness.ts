@@ -11,6 +11,7 @@ import {
 } from '@pujiang/crypto';
 import { BankTransfer } from '@pujiang/module-bank';
 import type { GovernanceAction, Role } from '@pujiang/module-governance';
+import type { ChainModule } from '@pujiang/module-kit';
 import { endorseTx, type Genesis, parseGenesis, type Receipt, signTx, type TxBody } from '@pujiang/protocol';
 import { SparseMerkleTree } from '@pujiang/state';
 import { bytesToHex, hexToBytes } from '@pujiang/types';
@@ -40,6 +41,8 @@ export function consortium(
     policies?: Record<string, unknown>;
     votingPeriod?: number;
     timelock?: number;
+    /** Modules beyond governance and bank (the genesis then names what it enables). */
+    extraModules?: readonly ChainModule[];
   } = {},
 ) {
   const dir = mkdtempSync(join(tmpdir(), 'pujiang-gov-'));
@@ -77,6 +80,9 @@ export function consortium(
       { name: 'v0', suite: 'ed25519', publicKey: bytesToHex(validator.key.publicKey.bytes), power: 10 },
     ],
     limits: { maxBlockBytes: 1 << 20, maxBlockTxs: 1000, maxBlockGas: 100_000_000 },
+    ...(p.extraModules
+      ? { enabledModules: ['governance', 'bank', ...p.extraModules.map((m) => m.name)] }
+      : {}),
     modules: {
       governance: {
         organizations: orgIds.map((id) => ({
@@ -95,7 +101,7 @@ export function consortium(
     },
   });
   const tree = new SparseMerkleTree(HASH);
-  const executor = Executor.forGenesis(tree, genesis, [governance, bank]);
+  const executor = Executor.forGenesis(tree, genesis, [governance, bank, ...(p.extraModules ?? [])]);
   let root = executor.genesis(genesis.modules, genesis);
   let height = 0n;
   let time = BigInt(Date.now());
@@ -164,6 +170,8 @@ export function consortium(
       executor.authorize(root, tx, m.address, height + 1n, time);
     },
     query: (name: string, params: unknown = {}) => executor.query(root, 'governance', name, params),
+    queryOf: (module: string, name: string, params: unknown = {}) =>
+      executor.query(root, module, name, params),
     transfer: (to: Member, amount: bigint) => ({ to: hexToBytes(to.address), amount }),
     BankTransfer,
   };

@@ -37,6 +37,7 @@ import {
   ProposalsQuery,
   ValidatorsQuery,
 } from '../schemas.js';
+import { governanceExports } from './exports.js';
 import { parseGovernanceGenesis, writeGovernanceGenesis } from './genesis.js';
 import { checkPolicy, describeRule, policyFor } from './policy.js';
 import { finalize, propose, veto, vote } from './proposals.js';
@@ -130,6 +131,7 @@ export const governance: ChainModule = (() => {
       policy_changed: ['resource', 'removed'],
       param_changed: ['module', 'name', 'value'],
     },
+    exports: governanceExports,
     kernel: {
       validatorSet(read) {
         const record = readAs(read, GOV_KEYS.validators, ValidatorSetRecord);
@@ -372,4 +374,6 @@ function jsonify(value: unknown): unknown {
   return value;
 }
 
+export type { IdentityView } from './exports.js';
+export { governanceExports } from './exports.js';
 export type { GovernanceGenesisJson } from './genesis.js';

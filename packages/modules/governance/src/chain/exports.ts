@@ -1,0 +1,53 @@
+import { defineExport, type ModuleContext } from '@pujiang/module-kit';
+import { policySatisfied as ruleSatisfied } from '../formats.js';
+import { eligibleOrgs, policyFor, type SigningMember, signingOrgs } from './policy.js';
+import { identityOf, identityProblem } from './registry.js';
+
+/**
+ * What other modules may ask governance (when they import it): who an address is, and
+ * whether a set of signers satisfies a resource's policy. Reads go through the caller's
+ * transaction, metered; nothing here writes.
+ */
+const reader = (ctx: ModuleContext) => (key: string) => ctx.get(key);
+
+export interface IdentityView {
+  readonly org: string;
+  readonly role: string;
+  /** Valid at the block's time: its organization a member, its CA current, not revoked, not expired. */
+  readonly valid: boolean;
+  /** Why not, when not valid (the membership code). */
+  readonly problem?: string;
+}
+
+export const governanceExports = {
+  identityOf: defineExport(
+    'The registered identity of an address (organization, role, validity now), or null',
+    (ctx, a: { address: string }): IdentityView | null => {
+      const read = reader(ctx);
+      const identity = identityOf(read, a.address);
+      if (!identity) return null;
+      const problem = identityProblem(read, ctx.chainHash, identity, ctx.time);
+      return {
+        org: identity.org,
+        role: identity.role,
+        valid: problem === undefined,
+        ...(problem ? { problem: problem.code } : {}),
+      };
+    },
+  ),
+  policySatisfied: defineExport(
+    "Whether the valid identities among `signers` (addresses) satisfy a resource's policy",
+    (ctx, a: { resource: string; signers: readonly string[] }): boolean => {
+      const read = reader(ctx);
+      const members: SigningMember[] = [];
+      for (const address of a.signers) {
+        const identity = identityOf(read, address);
+        if (identity && identityProblem(read, ctx.chainHash, identity, ctx.time) === undefined)
+          members.push({ org: identity.org, role: identity.role });
+      }
+      const { policy } = policyFor(read, a.resource);
+      const eligible = new Set(eligibleOrgs(read, policy));
+      return ruleSatisfied(policy.rule, signingOrgs(members, policy, eligible).size, eligible.size);
+    },
+  ),
+};
