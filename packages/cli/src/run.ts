@@ -3,7 +3,6 @@ import { MODULE_COMMANDS } from '@pujiang/modules/cli';
 import { CLIENT_USAGE, runClient } from './commands/client.js';
 import { CRYPTO_USAGE, runCrypto } from './commands/crypto.js';
 import { GENESIS_USAGE, runGenesis } from './commands/genesis.js';
-import { GOV_USAGE, runGov } from './commands/gov.js';
 import { KEYS_USAGE, runKeys } from './commands/keys.js';
 import { MEMBERSHIP_USAGE, runCert, runMembershipTx, runOrg } from './commands/membership.js';
 import { NODE_USAGE, runInit, runNode } from './commands/node.js';
@@ -30,7 +29,6 @@ export const USAGE = `pujiang: the Pujiang Digital Chain command line
   pujiang status | send | balance | block | tx    talk to a node through its API
   pujiang org init | cert issue|show              an organization's CA and its members' certificates
   pujiang register | revoke                       put a certificate on chain, or an organization's revocation
-  pujiang gov ...         propose, vote, veto, finalize; list and show proposals, members, config
 ${moduleLines}  pujiang crypto ...      key generation, signing, verification and hashing for every suite
   pujiang selftest        run the standards' known-answer checks on this build
   pujiang help            this text
@@ -46,8 +44,6 @@ ${KEYS_USAGE}
 ${CLIENT_USAGE}
 
 ${MEMBERSHIP_USAGE}
-
-${GOV_USAGE}
 
 ${moduleUsage}${CRYPTO_USAGE}`;
 
@@ -84,8 +80,6 @@ export async function runCli(argv: readonly string[], io: CommandIo = consoleIo)
       case 'register':
       case 'revoke':
         return await runMembershipTx(command, rest, io);
-      case 'gov':
-        return await runGov(rest, io);
       case 'crypto':
         return runCrypto(rest, io);
       case 'selftest':

@@ -282,4 +282,30 @@ describe('pujiang org, cert, register, revoke and gov on a running node', () => 
     assert.equal(proc.status, EXIT.badInput);
     assert.match(proc.stderr, /^error CLI_UNKNOWN_COMMAND: /);
   });
+
+  it("pujiang bank (the bank module's commands): send in any denomination, balances, denominations, holds", async () => {
+    const operator = ['--key', join(init.home, 'keys', 'operator.json')];
+    const to = '01'.repeat(21);
+    const sent = await cli('bank', 'send', '--to', to, '--amount', '5', ...operator);
+    assert.equal(sent.code, EXIT.ok, sent.err);
+    assert.equal(sent.json.receipt.code, 'OK');
+    assert.deepEqual((await cli('bank', 'balance', to)).json, { address: to, denom: 'native', balance: '5' });
+    assert.equal((await cli('bank', 'denom', 'cny')).json, null);
+    assert.equal((await cli('bank', 'hold', 'notary', 'x')).json, null);
+    const unknown = await cli('bank', 'send', '--to', to, '--amount', '5', '--denom', 'cny', ...operator);
+    assert.equal(unknown.code, EXIT.invalid);
+    assert.equal(unknown.json.receipt.code, 'BANK_UNKNOWN_DENOM');
+    for (const argv of [
+      ['bank', 'send', '--to', to, '--amount', '0', ...operator],
+      ['bank', 'send', '--to', to, '--amount', '5', '--denom', 'Bad Denom', ...operator],
+      ['bank', 'balance'],
+      ['bank', 'nonsense'],
+    ]) {
+      const r = await cli(...argv);
+      assert.equal(r.code, EXIT.badInput, `${argv.join(' ')}: ${r.out} ${r.err}`);
+    }
+    const help = await run('help');
+    assert.match(help.out, /pujiang bank \.\.\./);
+    assert.match(help.out, /pujiang gov \.\.\./);
+  });
 });

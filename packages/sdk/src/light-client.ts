@@ -1,8 +1,8 @@
-import { decode } from '@pujiang/codec';
 import type { CertifiedValidator } from '@pujiang/consensus';
 import { BANK_MODULE } from '@pujiang/module-bank';
 import { type VerifiedBalance, verifyBalanceQuery } from '@pujiang/module-bank/verify';
-import { ValidatorSetRecord, validatorSetStateKey, validatorsOfRecord } from '@pujiang/module-governance';
+import { validatorSetStateKey } from '@pujiang/module-governance';
+import { validatorSetCanChange, verifyValidatorSet } from '@pujiang/module-governance/verify';
 import type { Genesis } from '@pujiang/protocol';
 import { bytesToHex, hexToBytes } from '@pujiang/types';
 import {
@@ -61,8 +61,7 @@ export class LightClient {
     options?: RequestOptions,
   ): Promise<readonly CertifiedValidator[]> {
     // Without founding organizations nobody can vote a change: the genesis set signs forever.
-    const governance = this.genesis.modules.governance as { organizations?: unknown[] } | undefined;
-    if (height <= 2 || !governance?.organizations?.length) return this.genesis.validators;
+    if (height <= 2 || !validatorSetCanChange(this.genesis)) return this.genesis.validators;
     const known = this.sets.get(height);
     if (known) return known;
     // Walk up from the highest height whose set is known, so each step is proven by the last.
@@ -72,11 +71,7 @@ export class LightClient {
     for (let h = from; h <= height; h++) {
       const previous = await this.getVerifiedHeader(h - 1, options);
       const read = await this.client.getState(validatorSetStateKey(), h - 1, options);
-      const proven = verifyStateRead(read, previous, validatorSetStateKey());
-      validators =
-        proven.value === undefined
-          ? this.genesis.validators
-          : validatorsOfRecord(decode(ValidatorSetRecord, proven.value));
+      validators = verifyValidatorSet(read, previous, this.genesis);
       if (this.sets.size >= this.maxCachedHeaders) {
         const oldest = this.sets.keys().next();
         if (!oldest.done) this.sets.delete(oldest.value);

@@ -2,10 +2,10 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { type CommandIo, EXIT, intOption, required, usageError } from '@pujiang/cli-kit';
 import { type Certificate, certificateToPem, isSuiteId } from '@pujiang/crypto';
+import { readCertificate } from '@pujiang/module-governance/cli';
 import { checkGenesis, readKeyFile } from '@pujiang/node';
 import { type GenesisJson, parseGenesis } from '@pujiang/protocol';
 import { bytesToHex, PujiangError } from '@pujiang/types';
-import { readCertificate } from './membership.js';
 
 export const GENESIS_USAGE = `pujiang genesis add-validator --genesis FILE (--node-key FILE | --public-key SUITE:HEX) [--name N] [--power P] [--cert PEM]
   adds a validator to a genesis before the chain's first start (the key is each operator's nodePublicKey

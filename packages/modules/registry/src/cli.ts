@@ -1,5 +1,11 @@
 import type { ModuleCommand } from '@pujiang/cli-kit';
+import { bankCommands } from '@pujiang/module-bank/cli';
+import { governanceCommands } from '@pujiang/module-governance/cli';
 import { notaryCommands } from '@pujiang/module-notary/cli';
 
 /** Every module's `pujiang <name> ...` command groups; `pujiang help` lists them. */
-export const MODULE_COMMANDS: readonly ModuleCommand[] = [...notaryCommands];
+export const MODULE_COMMANDS: readonly ModuleCommand[] = [
+  ...governanceCommands,
+  ...bankCommands,
+  ...notaryCommands,
+];

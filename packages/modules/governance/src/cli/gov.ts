@@ -1,7 +1,7 @@
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
-  type CommandIo,
+  type CommandContext,
   EXIT,
   eventsOf,
   intOption,
@@ -14,21 +14,19 @@ import {
   waitChoice,
 } from '@pujiang/cli-kit';
 import { isSuiteId, type PublicKey } from '@pujiang/crypto';
-import { GOVERNANCE_MODULE, type GovernanceAction, policyFromJson } from '@pujiang/module-governance';
-import { homePaths, readKeyFile } from '@pujiang/node';
+import type { ChainClient } from '@pujiang/module-kit';
+import type { Receipt } from '@pujiang/protocol';
+import { bytesToHex, hexToBytes, PujiangError } from '@pujiang/types';
 import {
   finalizeProposal,
-  type ProposalJson,
-  type PujiangClient,
   proposalStatusAt,
-  type Receipt,
   submitProposal,
   vetoProposal,
   voteOnProposal,
-} from '@pujiang/sdk';
-import { bytesToHex, hexToBytes, PujiangError } from '@pujiang/types';
-import { nodeClient } from '../context.js';
-import { orgAndSerial, publicKeyOption, readCertificate } from './membership.js';
+} from '../client.js';
+import { GOVERNANCE_MODULE, type GovernanceAction, policyFromJson } from '../formats.js';
+import type { ProposalJson } from '../schemas.js';
+import { orgAndSerial, publicKeyOption, readCertificate } from './options.js';
 
 export const GOV_USAGE = `Governance (transactions take --key FILE [--node URL | --api URL] [--no-wait] [--timeout-ms MS] and exit as send does):
 pujiang gov propose KIND [options] --key FILE [--title T]      an admin proposes; prints the proposal id and the tx hash
@@ -57,7 +55,11 @@ type Option = { type: 'string' } | { type: 'boolean' };
 
 interface ProposalKind {
   readonly options: Record<string, Option>;
-  build(values: Values, client: PujiangClient): Promise<{ action: GovernanceAction; title: string }>;
+  build(
+    values: Values,
+    client: ChainClient,
+    ctx: CommandContext,
+  ): Promise<{ action: GovernanceAction; title: string }>;
 }
 
 const str = { type: 'string' } as const;
@@ -81,7 +83,7 @@ function hexOption(values: Values, name: string): Uint8Array {
   return hexToBytes(text.toLowerCase());
 }
 
-async function queryResult(client: PujiangClient, name: string, params: Record<string, string> = {}) {
+async function queryResult(client: ChainClient, name: string, params: Record<string, string> = {}) {
   return (await client.query(GOVERNANCE_MODULE, name, params)).result;
 }
 
@@ -132,12 +134,12 @@ const KINDS: Record<string, ProposalKind> = {
   },
   'set-validator': {
     options: { 'public-key': str, 'node-home': str, power: str, name: str },
-    async build(values, client) {
+    async build(values, client, ctx) {
       if ((values['public-key'] === undefined) === (values['node-home'] === undefined))
         throw usageError('give one of --public-key SUITE:HEX or --node-home DIR', { option: 'public-key' });
       const key: PublicKey =
         values['node-home'] !== undefined
-          ? readKeyFile(homePaths(values['node-home'] as string).nodeKey).publicKey
+          ? ctx.readNodeKey(values['node-home'] as string).publicKey
           : publicKeyOption(values['public-key'] as string, 'public-key');
       required(values, 'power');
       const power = u64Option(values, 'power', 0n)!;
@@ -279,15 +281,15 @@ function proposalOutcome(receipt: Receipt | undefined, id: string) {
   return { proposalStatus: 'voting' };
 }
 
-export async function runGov(args: readonly string[], io: CommandIo): Promise<number> {
+export async function runGov(args: readonly string[], ctx: CommandContext): Promise<number> {
   const [sub, ...rest] = args;
   switch (sub) {
     case 'propose':
-      return propose(rest, io);
+      return propose(rest, ctx);
     case 'vote':
     case 'veto':
     case 'finalize':
-      return decide(sub, rest, io);
+      return decide(sub, rest, ctx);
     case 'list':
     case 'show':
     case 'members':
@@ -296,13 +298,14 @@ export async function runGov(args: readonly string[], io: CommandIo): Promise<nu
     case 'identity':
     case 'policy':
     case 'crl':
-      return read(sub, rest, io);
+      return read(sub, rest, ctx);
     default:
       throw new PujiangError('CLI_UNKNOWN_COMMAND', `unknown command "gov ${sub ?? ''}"\n\n${GOV_USAGE}`);
   }
 }
 
-async function propose(args: readonly string[], io: CommandIo): Promise<number> {
+async function propose(args: readonly string[], ctx: CommandContext): Promise<number> {
+  const { io } = ctx;
   const [kindName, ...rest] = args;
   const kind = kindName === undefined ? undefined : KINDS[kindName];
   if (kind === undefined || !Object.hasOwn(KINDS, kindName!))
@@ -318,10 +321,10 @@ async function propose(args: readonly string[], io: CommandIo): Promise<number> 
     strict: true,
   });
   positionalsOf(positionals, []);
-  const client = nodeClient(values as { node?: string; api?: string });
+  const client = ctx.client(values as { node?: string; api?: string });
   const choice = waitChoice(values);
-  const key = readKeyFile(required(values, 'key'));
-  const built = await kind.build(values, client);
+  const key = ctx.readKey(required(values, 'key'));
+  const built = await kind.build(values, client, ctx);
   const title = (values.title as string | undefined) ?? built.title;
   if (Buffer.byteLength(title) > 256) throw usageError('--title is at most 256 bytes', { option: 'title' });
   return sendAndReport(
@@ -344,7 +347,8 @@ async function propose(args: readonly string[], io: CommandIo): Promise<number> 
   );
 }
 
-async function decide(sub: 'vote' | 'veto' | 'finalize', args: readonly string[], io: CommandIo) {
+async function decide(sub: 'vote' | 'veto' | 'finalize', args: readonly string[], ctx: CommandContext) {
+  const { io } = ctx;
   const { values, positionals } = parseArgs({
     args: [...args],
     options: { ...SEND_OPTIONS, ...(sub === 'veto' ? { reason: str } : {}) },
@@ -359,9 +363,9 @@ async function decide(sub: 'vote' | 'veto' | 'finalize', args: readonly string[]
   const reason = sub === 'veto' ? required(values, 'reason') : '';
   if (Buffer.byteLength(reason) > 256)
     throw usageError('--reason is at most 256 bytes', { option: 'reason' });
-  const client = nodeClient(values);
+  const client = ctx.client(values);
   const choice = waitChoice(values);
-  const key = readKeyFile(required(values, 'key'));
+  const key = ctx.readKey(required(values, 'key'));
   const common = { key, id, ...choice };
   const idString = String(id);
   if (sub === 'vote')
@@ -403,15 +407,16 @@ async function decide(sub: 'vote' | 'veto' | 'finalize', args: readonly string[]
 async function read(
   sub: 'list' | 'show' | 'members' | 'config' | 'validators' | 'identity' | 'policy' | 'crl',
   args: readonly string[],
-  io: CommandIo,
+  ctx: CommandContext,
 ): Promise<number> {
+  const { io } = ctx;
   const { values, positionals } = parseArgs({
     args: [...args],
     options: { ...NODE_OPTIONS, ...(sub === 'list' ? { limit: str } : {}) },
     allowPositionals: true,
     strict: true,
   });
-  const client = nodeClient(values);
+  const client = ctx.client(values);
   const query = (name: string, params: Record<string, string> = {}) =>
     client.query(GOVERNANCE_MODULE, name, params);
   switch (sub) {
