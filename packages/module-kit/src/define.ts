@@ -1,4 +1,5 @@
 import type { Codec } from '@pujiang/codec';
+import type { Genesis } from '@pujiang/protocol';
 import type { Static, TObject, TSchema } from '@sinclair/typebox';
 import { ERROR_CODE, kitError } from './errors.js';
 import type {
@@ -24,9 +25,20 @@ export const MEMBER_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 export function defineMessage<M>(
   codec: Codec<M>,
   handle: (ctx: MessageContext, message: M) => void,
+  options: { availableOn?: (genesis: Genesis) => boolean } = {},
 ): MessageHandler {
-  return { codec: codec as Codec<unknown>, handle: (ctx, message) => handle(ctx, message as M) };
+  return {
+    codec: codec as Codec<unknown>,
+    handle: (ctx, message) => handle(ctx, message as M),
+    ...(options.availableOn ? { availableOn: options.availableOn } : {}),
+  };
 }
+
+/**
+ * For messages added when genesis files began to name their modules (`enabledModules`):
+ * chains created before that (their genesis has no such field) do not get them.
+ */
+export const onChainsNamingModules = (genesis: Genesis): boolean => genesis.enabledModules !== undefined;
 
 /**
  * A typed query. `params` describes the URL parameters (all strings on the wire, converted
@@ -65,9 +77,12 @@ export function defineExport<A, R>(
   return { summary, run: (ctx, args) => run(ctx, args as A) };
 }
 
+/** The most gas one hook may have per block (its own budget, beside the block's transaction gas). */
+export const MAX_HOOK_GAS = 50_000_000;
+
 export function defineHook(gas: number, run: (ctx: HookContext) => void): BlockHook {
-  if (!Number.isSafeInteger(gas) || gas <= 0)
-    throw kitError('MODULE_INVALID', 'a hook needs a positive gas budget');
+  if (!Number.isSafeInteger(gas) || gas <= 0 || gas > MAX_HOOK_GAS)
+    throw kitError('MODULE_INVALID', `a hook's gas budget is 1 to ${MAX_HOOK_GAS}`, { gas });
   return { gas, run };
 }
 
@@ -130,7 +145,11 @@ export function defineModule<M extends ChainModule>(module: M): M {
   }
   for (const hook of [module.beginBlock, module.endBlock])
     if (hook)
-      check(Number.isSafeInteger(hook.gas) && hook.gas > 0, name, 'a hook needs a positive gas budget');
+      check(
+        Number.isSafeInteger(hook.gas) && hook.gas > 0 && hook.gas <= MAX_HOOK_GAS,
+        name,
+        `a hook's gas budget is 1 to ${MAX_HOOK_GAS}`,
+      );
   if (module.routes) checkRoutes(name, module.routes);
   return module;
 }

@@ -37,6 +37,8 @@ export class GasMeter {
    * propagates to the caller, which may recover); what it used, up to the cap, stays charged.
    */
   capped<T>(cap: number, run: () => T): T {
+    if (!Number.isSafeInteger(cap) || cap < 0)
+      throw new PujiangError('EXEC_BAD_GAS_CAP', 'a gas cap is a non-negative integer', { cap: String(cap) });
     const outer = this.limit;
     this.limit = Math.min(outer, this.used + cap);
     try {

@@ -23,8 +23,10 @@ export {
   defineModule,
   defineQuery,
   importsOf,
+  MAX_HOOK_GAS,
   MEMBER_NAME,
   MODULE_NAME,
+  onChainsNamingModules,
 } from './define.js';
 export type { ModuleKitErrorCode } from './errors.js';
 export { ERROR_CODE, kitError, moduleError } from './errors.js';
@@ -50,7 +52,7 @@ export type {
   TxSigner,
 } from './module.js';
 export type { DrainResult } from './queue.js';
-export { drainQueue, enqueue, queueLength } from './queue.js';
+export { drainQueue, enqueue, MAX_DRAIN_ITEMS, queueLength } from './queue.js';
 export type { HttpMethod, ModuleRoute, RouteHost, RouteInput } from './routes.js';
 export { checkRoutes, compilePath, defineRoute } from './routes.js';
 export { Schemas } from './schemas.js';

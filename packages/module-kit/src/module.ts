@@ -1,6 +1,6 @@
 import type { Codec } from '@pujiang/codec';
 import type { HashAlgorithm, PublicKey } from '@pujiang/crypto';
-import type { BlockLimits, ChainEvent, Genesis } from '@pujiang/protocol';
+import type { BlockHookPhase, BlockLimits, ChainEvent, Genesis } from '@pujiang/protocol';
 import type { PujiangError } from '@pujiang/types';
 import type { TObject, TSchema } from '@sinclair/typebox';
 import type { ModuleRoute } from './routes.js';
@@ -87,7 +87,7 @@ export interface CallContext extends ModuleContext {
   readonly sender?: string;
 }
 
-export type BlockHookPhase = 'beginBlock' | 'endBlock';
+export type { BlockHookPhase } from '@pujiang/protocol';
 
 /** What a block hook sees: its module context for this block (no transaction, no sender). */
 export interface HookContext extends ModuleContext {
@@ -108,6 +108,12 @@ export interface BlockHook {
 export interface MessageHandler {
   readonly codec: Codec<unknown>;
   handle(ctx: MessageContext, message: unknown): void;
+  /**
+   * Whether a chain of this genesis has the message (default: every chain). A message added
+   * to a module after chains exist says so, so those chains replay their blocks unchanged
+   * (there the message stays `EXEC_UNKNOWN_MESSAGE`).
+   */
+  availableOn?(genesis: Genesis): boolean;
 }
 
 /** A typed query: URL parameters and result are TypeBox schemas (checked, and published in OpenAPI). */

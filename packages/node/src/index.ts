@@ -20,7 +20,7 @@ export type { ReplayProblem, ReplayReturnType } from './chain/replay.js';
 export { replayFromGenesis } from './chain/replay.js';
 export { chainDir, consensusDir } from './data-dir.js';
 export type { BlockTx, ExecutorOptions, ModuleDescription } from './execution/executor.js';
-export { Executor, hookId, toBlockTx } from './execution/executor.js';
+export { Executor, toBlockTx } from './execution/executor.js';
 export { StateOverlay } from './execution/state-overlay.js';
 export { replayHome } from './host/audit.js';
 export type { NodeConfig } from './host/config.js';

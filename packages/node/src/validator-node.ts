@@ -224,7 +224,10 @@ export class ValidatorNode {
     }
     this.metrics.blocks++;
     this.metrics.committedTxs += committed.txs.length;
-    this.metrics.failedTxs += committed.receipts.filter((r) => r.code !== 'OK').length;
+    // Receipts past the transactions' are block hooks', not failed transactions.
+    this.metrics.failedTxs += committed.receipts
+      .slice(0, committed.txs.length)
+      .filter((r) => r.code !== 'OK').length;
     this.metrics.committedRate.add(committed.txs.length, now);
     this.mempool.update(committed.txs.map((t) => t.hash));
     // Peers learn our height (block sync follows it); then fetch more if we are behind.

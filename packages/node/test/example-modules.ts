@@ -24,7 +24,12 @@ import { decodeU64, encodeU64 } from '@pujiang/protocol';
  * `tally`, which imports counter's export.
  */
 export const Add = struct('Add', { name: string({ max: 32 }), by: u32 });
-export const Schedule = struct('Schedule', { name: string({ max: 32 }), items: u32, failEvery: u32 });
+export const Schedule = struct('Schedule', {
+  name: string({ max: 32 }),
+  items: u32,
+  failEvery: u32,
+  burn: u32,
+});
 export const Bump = struct('Bump', { name: string({ max: 32 }), by: u32, thenFail: u32 });
 export const Spin = struct('Spin', { rounds: u32 });
 
@@ -80,7 +85,9 @@ export function counterModule(hookGas = 20_000) {
           enqueue(
             ctx,
             'work',
-            new TextEncoder().encode(`${m.name}:${m.failEvery > 0 && i % m.failEvery === 0 ? 'fail' : 'ok'}`),
+            new TextEncoder().encode(
+              `${m.name}:${m.burn ? 'burn' : m.failEvery > 0 && i % m.failEvery === 0 ? 'fail' : 'ok'}`,
+            ),
           );
       }),
       /** Makes the next endBlock spin through `rounds` reads (to run it out of gas). */
@@ -111,6 +118,8 @@ export function counterModule(hookGas = 20_000) {
           const [name, outcome] = new TextDecoder().decode(item).split(':');
           add(ctx, name!, 1n);
           if (outcome === 'fail') throw moduleError('COUNTER_BAD_NAME', 'this item fails by design');
+          // Spends every bit of gas the item may use, then fails: the worst case for the drain.
+          if (outcome === 'burn') for (;;) ctx.get(`noise/${name}`);
           ctx.emit('done', { name: name!, seq: String(seq) });
         },
       });

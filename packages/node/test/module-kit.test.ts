@@ -8,6 +8,7 @@ import {
   encodeTx,
   type GenesisJson,
   genesisToJson,
+  hookId,
   parseGenesis,
   type Receipt,
   type SignedTx,
@@ -15,15 +16,8 @@ import {
 } from '@pujiang/protocol';
 import { SparseMerkleTree } from '@pujiang/state';
 import { bytesToHex, isPujiangError } from '@pujiang/types';
-import {
-  bank,
-  DEFAULT_MODULES,
-  Executor,
-  hookId,
-  type RunningNode,
-  startNode,
-  toBlockTx,
-} from '../src/index.js';
+import { verifyHeader, verifyHookReceipt } from '@pujiang/verify';
+import { bank, DEFAULT_MODULES, Executor, type RunningNode, startNode, toBlockTx } from '../src/index.js';
 import { Add, Bump, counterModule, Schedule, Spin, tally } from './example-modules.js';
 import { getJson, postJson, testHome } from './helpers.js';
 
@@ -202,7 +196,7 @@ describe('module kit: block hooks', () => {
   it('an endBlock hook drains a queue across blocks within its gas; a failing item is skipped with an event, not retried forever', () => {
     const c = setup();
     const first = c.block(
-      c.send('counter', 'schedule', encode(Schedule, { name: 'q', items: 10, failEvery: 4 })),
+      c.send('counter', 'schedule', encode(Schedule, { name: 'q', items: 10, failEvery: 4, burn: 0 })),
     );
     assert.equal(first.length, 2, 'one transaction receipt, then the hook receipt');
     assert.equal(first[1]!.txHash, hookId('sm3', 'endBlock', 'counter', 1n));
@@ -222,6 +216,23 @@ describe('module kit: block hooks', () => {
     assert.ok(perBlock[0]! < 10, `the first block took ${perBlock[0]} items: the budget must spread them`);
     // The failed items' increments were undone with them.
     assert.equal(c.value('q'), '8');
+  });
+
+  it('items that each spend all the gas they may still leave the hook room to record them: the queue always moves', () => {
+    for (const hookGas of [15_000, 20_000, 33_333]) {
+      const c = setup(hookGas);
+      const first = c.block(
+        c.send('counter', 'schedule', encode(Schedule, { name: 'b', items: 6, failEvery: 0, burn: 1 })),
+      );
+      let failed = 0;
+      for (const receipts of [first, ...Array.from({ length: 12 }, () => c.block())]) {
+        const hook = receipts.at(-1)!;
+        assert.equal(hook.code, 'OK', `hook gas ${hookGas}: ${hook.message}`);
+        failed += hook.events.filter((e) => e.type === 'itemFailed').length;
+      }
+      assert.equal(failed, 6, `hook gas ${hookGas}`);
+      assert.equal(c.value('b'), '0');
+    }
   });
 
   it('a hook that runs out of gas fails alone: its writes are dropped, its receipt says HOOK_OUT_OF_GAS, the block goes on', () => {
@@ -377,6 +388,37 @@ describe('module kit: a node runs the modules its genesis enables, with their ro
     assert.ok(doc.paths['/v1/modules/counter/counters/{name}'].get);
     assert.ok(doc.paths['/counter-well-known/{name}'].get);
     assert.equal(doc.paths['/v1/query/counter/value'].get.parameters[0].schema.pattern, '^[a-z]{1,32}$');
+  });
+
+  it("the counter's endBlock hook receipts are served with proofs and verify offline against the genesis", async () => {
+    const genesis = parseGenesis(genesisJson);
+    const height = Number(running.node.chain.height) - 1;
+    const { status, body } = await getJson(`${url}/v1/blocks/${height}/hooks`);
+    assert.equal(status, 200, JSON.stringify(body));
+    assert.equal(body.hooks.length, 1);
+    const item = body.hooks[0];
+    assert.equal(item.index, body.txCount);
+    const certified = async (h: number) => {
+      const r = (await getJson(`${url}/v1/headers/${h}`)).body;
+      return verifyHeader({ genesis, header: r.header, certificate: r.certificate, height: h, hash: r.hash });
+    };
+    const header = await certified(height);
+    const next = await certified(height + 1);
+    const receipt = verifyHookReceipt(item, header, next, { module: 'counter', phase: 'endBlock' });
+    assert.equal(receipt.code, 'OK');
+    assert.throws(
+      () => verifyHookReceipt(item, header, next, { module: 'tally', phase: 'endBlock' }),
+      (e: { code?: string }) => e.code === 'SDK_VERIFICATION_FAILED',
+    );
+    const forged = { ...item, receipt: { ...item.receipt, gasUsed: item.receipt.gasUsed + 1 } };
+    assert.throws(
+      () => verifyHookReceipt(forged, header, next),
+      (e: { code?: string }) => e.code === 'SDK_VERIFICATION_FAILED',
+    );
+    assert.throws(
+      () => verifyHookReceipt({ ...item, index: 0 }, header, next),
+      (e: { code?: string }) => e.code === 'SDK_VERIFICATION_FAILED',
+    );
   });
 
   it('a node that lacks a module the genesis enables refuses to start with MODULE_UNKNOWN', async () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { generateKeyPair } from '@pujiang/crypto';
 import { bytesToHex } from '@pujiang/types';
-import { type RunningNode, replayFromGenesis, startNode } from '../src/index.js';
+import { DEFAULT_MODULES, type RunningNode, replayFromGenesis, startNode } from '../src/index.js';
 import { addressOf, getJson, postJson, testHome, transferWire, until } from './helpers.js';
 
 describe('pruning (pruning.keepBlocks)', () => {
@@ -35,7 +35,7 @@ describe('pruning (pruning.keepBlocks)', () => {
     assert.equal((await getJson(`${url}/v1/headers/${at}`)).status, 200);
     assert.equal((await getJson(`${url}/v1/txs/${first.body.hash}`)).status, 404);
     assert.deepEqual(
-      replayFromGenesis(chain, []).problems.map((p) => p.check),
+      replayFromGenesis(chain, DEFAULT_MODULES).problems.map((p) => p.check),
       ['pruned'],
     );
   });

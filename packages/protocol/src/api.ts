@@ -176,3 +176,11 @@ export type EventMessage =
   /** Replay from `fromHeight` reached the latest block; live messages follow. */
   | { type: 'caughtUp'; height: number }
   | ({ type: 'error' } & ApiErrorBody);
+
+/** GET /v1/blocks/{height}/hooks: the block's module hook receipts, proven under header height + 1. */
+export interface HookReceiptsResponse {
+  height: number;
+  /** The block's transactions: hook receipts follow theirs in the results tree. */
+  txCount: number;
+  hooks: { index: number; receipt: Receipt; proof: MerkleProofJson | null }[];
+}

@@ -4,6 +4,7 @@ export type {
   BlockResponse,
   EventMessage,
   HeaderResponse,
+  HookReceiptsResponse,
   ProvenQueryResponse,
   QueryResponse,
   StateReadJson,
@@ -57,7 +58,7 @@ export {
   stateProofToJson,
   txToJson,
 } from './json.js';
-export type { ChainEvent, Receipt } from './receipt.js';
+export type { BlockHookPhase, ChainEvent, Receipt } from './receipt.js';
 export {
   decodeReceipt,
   decodeReceiptLeaves,
@@ -66,6 +67,7 @@ export {
   encodeReceiptLeaves,
   encodeReceipts,
   encodeReceiptWithCodec,
+  hookId,
   RECEIPT_LIMITS,
   receiptProof,
   resultsRoot,

@@ -11,8 +11,8 @@ import {
   struct,
   u64,
 } from '@pujiang/codec';
-import { type HashAlgorithm, merkleProof, merkleRoot } from '@pujiang/crypto';
-import { bytesToHex, hexToBytes } from '@pujiang/types';
+import { type HashAlgorithm, hash, merkleProof, merkleRoot } from '@pujiang/crypto';
+import { bytesToHex, hexToBytes, utf8ToBytes } from '@pujiang/types';
 
 export interface ChainEvent {
   readonly module: string;
@@ -237,4 +237,20 @@ export function resultsRoot(algorithm: HashAlgorithm, receipts: readonly Receipt
 
 export function receiptProof(algorithm: HashAlgorithm, receipts: readonly Receipt[], index: number) {
   return merkleProof(algorithm, receipts.map(encodeReceipt), index);
+}
+
+export type BlockHookPhase = 'beginBlock' | 'endBlock';
+
+/**
+ * The receipt id of a module's block hook: H("pujiang/hook/v1\0" phase "\0" module "\0"
+ * height). No transaction has it: a transaction's id is the hash of its encoding, which
+ * starts with its version byte, not this label.
+ */
+export function hookId(
+  algorithm: HashAlgorithm,
+  phase: BlockHookPhase,
+  module: string,
+  height: bigint,
+): string {
+  return bytesToHex(hash(algorithm, utf8ToBytes(`pujiang/hook/v1\0${phase}\0${module}\0${height}`)));
 }

@@ -15,6 +15,7 @@ import {
   encodeTx,
   type Genesis,
   type HeaderResponse,
+  type HookReceiptsResponse,
   type ProvenQueryResponse,
   parseGenesis,
   type QueryResponse,
@@ -184,6 +185,12 @@ export class PujiangClient implements ChainClient {
   }
 
   /** A transaction by hash; an unknown one is an `ApiError` with code `API_NOT_FOUND`. */
+  /** A block's module hook receipts with their proofs (check them with `verifyHookReceipt`). */
+  async getHookReceipts(height: number, options?: RequestOptions): Promise<HookReceiptsResponse> {
+    const path = `/v1/blocks/${pathHeight(height)}/hooks`;
+    return expectShape('hooks', await this.get(path, options), `GET ${path}`);
+  }
+
   async getTx(hash: string, options?: RequestOptions): Promise<TxResponse> {
     const path = `/v1/txs/${pathHash(hash)}`;
     return expectShape('tx', await this.get(path, options), `GET ${path}`);

@@ -30,6 +30,7 @@ export type {
   Genesis,
   GenesisJson,
   HeaderResponse,
+  HookReceiptsResponse,
   ProvenQueryResponse,
   QueryResponse,
   Receipt,

@@ -4,6 +4,7 @@ import type {
   BlockResponse,
   EventMessage,
   HeaderResponse,
+  HookReceiptsResponse,
   ProvenQueryResponse,
   QueryResponse,
   Receipt,
@@ -72,6 +73,11 @@ export const shapes = {
   }),
   block: object({ hash: hash32, header, txs: array(hex), txHashes: array(hash32), certificate }),
   header: object({ hash: hash32, header, certificate }),
+  hooks: object({
+    height: nat,
+    txCount: nat,
+    hooks: array(object({ index: nat, receipt, proof: nullable(merkleProof) })),
+  }),
   tx: object({
     hash: hash32,
     status: literal('pending', 'committed'),
@@ -116,6 +122,7 @@ export interface ShapeTypes {
   validators: ValidatorsResponse;
   block: BlockResponse;
   header: HeaderResponse;
+  hooks: HookReceiptsResponse;
   tx: TxResponse;
   submit: SubmitResponse;
   submitBatch: SubmitBatchResponse;

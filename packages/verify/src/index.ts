@@ -12,4 +12,4 @@ export { verifyProvenQuery } from './query.js';
 export type { VerifiedStateRead } from './state.js';
 export { verifyStateRead } from './state.js';
 export type { CommittedTxProof, VerifiedTransaction } from './transaction.js';
-export { verifyTransaction } from './transaction.js';
+export { verifyHookReceipt, verifyTransaction } from './transaction.js';

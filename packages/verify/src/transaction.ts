@@ -1,8 +1,10 @@
 import { type MerkleProof, verifyMerkleProof } from '@pujiang/crypto';
 import {
+  type BlockHookPhase,
   decodeReceipt,
   decodeTx,
   encodeReceipt,
+  hookId,
   type MerkleProofJson,
   merkleProofFromJson,
   type Receipt,
@@ -123,4 +125,51 @@ export function verifyTransaction(
     txCount,
   );
   return { hash, height, index, tx, raw, receipt };
+}
+
+/**
+ * Checks a module's block-hook receipt (`GET /v1/blocks/{height}/hooks`) against the
+ * certified header of its block (`header`, for the transaction count) and the next one
+ * (`nextHeader`, whose results root holds it): it is a leaf past the block's transactions,
+ * and, when `expected` names the module and phase, it is that hook's.
+ */
+export function verifyHookReceipt(
+  item: { readonly index: number; readonly receipt: Receipt; readonly proof: MerkleProofJson | null },
+  header: CertifiedHeader,
+  nextHeader: CertifiedHeader,
+  expected?: { readonly module: string; readonly phase: BlockHookPhase },
+): Receipt {
+  checkHeight(header.height + 1, nextHeader, 'the next header');
+  const txCount = header.header.txCount;
+  if (!Number.isSafeInteger(item.index) || item.index < txCount)
+    throw new VerificationError('receipt-inclusion', "a hook receipt follows the block's transactions", {
+      index: item.index,
+      txCount,
+    });
+  if (item.proof === null) throw new VerificationError('receipt-inclusion', 'no proof to check', {});
+  const leaf = parseFor('receipt-inclusion', 'receipt', () => encodeReceipt(item.receipt));
+  const receipt = decodeReceipt(leaf);
+  if (expected !== undefined) {
+    const id = hookId(header.chainHash, expected.phase, expected.module, BigInt(header.height));
+    if (receipt.txHash !== id)
+      throw new VerificationError(
+        'receipt-inclusion',
+        `the receipt is not ${expected.module}'s ${expected.phase}`,
+        {
+          expected: id,
+          actual: receipt.txHash,
+        },
+      );
+  }
+  const proof = parseFor('receipt-inclusion', 'receipt proof', () => merkleProofFromJson(item.proof));
+  checkInclusion(
+    'receipt-inclusion',
+    nextHeader,
+    nextHeader.header.resultsRoot,
+    leaf,
+    proof,
+    item.index,
+    txCount + 1,
+  );
+  return receipt;
 }

@@ -5,6 +5,7 @@ import {
   defineQuery,
   type MessageContext,
   moduleError,
+  onChainsNamingModules,
 } from '@pujiang/module-kit';
 import { decodeU64, encodeU64 } from '@pujiang/protocol';
 import { bytesToHex, hexToBytes } from '@pujiang/types';
@@ -60,7 +61,7 @@ export const bank = defineModule({
   errors: {
     BANK_ZERO_AMOUNT: 'a transfer of 0',
     BANK_INSUFFICIENT_FUNDS: 'the balance is lower than the amount',
-    BANK_OVERFLOW: 'a balance would exceed 2^64 - 1',
+    BANK_OVERFLOW: 'a balance would exceed 2^64 - 1 (native) or 2^256 - 1 (other denominations)',
     BANK_NOT_MINTER: 'only the minter may mint',
     BANK_BAD_ADDRESS: 'an address is not 21 bytes of lowercase hex',
     BANK_BAD_DENOM: 'a denomination name or its decimals are malformed',
@@ -109,14 +110,19 @@ export const bank = defineModule({
       ctx.emit('transfer', { from: ctx.sender, to, amount: String(message.amount) });
     }),
     /** Any denomination, the native one too (amount: minimal big-endian bytes). */
-    send: defineMessage(BankSend, (ctx, m) => {
-      const amount = decodeAmount(m.amount);
-      if (amount === undefined)
-        throw moduleError('BANK_BAD_AMOUNT', 'the amount is not a minimal big-endian integer');
-      const to = bytesToHex(m.to);
-      move(ctx, m.denom, ctx.sender, to, amount);
-      ctx.emit('send', { from: ctx.sender, to, denom: m.denom, amount: String(amount) });
-    }),
+    send: defineMessage(
+      BankSend,
+      (ctx, m) => {
+        const amount = decodeAmount(m.amount);
+        if (amount === undefined)
+          throw moduleError('BANK_BAD_AMOUNT', 'the amount is not a minimal big-endian integer');
+        const to = bytesToHex(m.to);
+        move(ctx, m.denom, ctx.sender, to, amount);
+        ctx.emit('send', { from: ctx.sender, to, denom: m.denom, amount: String(amount) });
+      },
+      // Chains created before denominations replay their blocks as they were.
+      { availableOn: onChainsNamingModules },
+    ),
     mint: defineMessage(BankMint, (ctx, message) => {
       const minter = ctx.get(MINTER_KEY);
       if (!minter || bytesToHex(minter) !== ctx.sender)

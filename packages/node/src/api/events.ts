@@ -67,7 +67,9 @@ export function blockMessages(
     out.push({ type: 'block', height, hash: b.hash, time: String(b.time), txCount: b.txHashes.length });
   const eventFiltered = f.module !== undefined || f.type !== undefined || f.attributes.size > 0;
   b.receipts.forEach((r, index) => {
-    if (f.txs && !eventFiltered) out.push({ type: 'tx', height, index, hash: r.txHash, code: r.code });
+    // Receipts past the block's transactions are its modules' block hooks: events only.
+    if (f.txs && !eventFiltered && index < b.txHashes.length)
+      out.push({ type: 'tx', height, index, hash: r.txHash, code: r.code });
     if (!f.events) return;
     r.events.forEach((event, eventIndex) => {
       if (eventMatches(f, event))

@@ -6,6 +6,7 @@ import {
   decodeTx,
   genesisToJson,
   type HeaderResponse,
+  type HookReceiptsResponse,
   headerToJson,
   merkleProofToJson,
   type ProvenQueryResponse,
@@ -117,6 +118,26 @@ export class ApiHandlers {
       hash: certificate.value,
       header: headerToJson(header),
       certificate: certificateToJson(certificate),
+    };
+  }
+
+  /** The block's module hook receipts, each with its proof under header `height + 1` (null until it exists). */
+  hooks(heightParam: string): HookReceiptsResponse {
+    const height = heightParam === 'latest' ? this.latestHeight() : parseHeight(heightParam);
+    if (this.chain.isPruned(height)) throw pruned(height, this.chain.lowestBodyHeight);
+    const block = this.chain.block(height);
+    const receipts = this.chain.receipts(height);
+    if (!block || !receipts) throw notFound(`block ${height}`, { height: String(height) });
+    const proven = this.chain.header(height + 1n) !== undefined;
+    const txCount = block.txs.length;
+    return {
+      height: Number(height),
+      txCount,
+      hooks: receipts.slice(txCount).map((receipt, i) => ({
+        index: txCount + i,
+        receipt,
+        proof: proven ? merkleProofToJson(this.chain.receiptProof(receipts, txCount + i)) : null,
+      })),
     };
   }
 

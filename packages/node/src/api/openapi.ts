@@ -115,6 +115,31 @@ export const openApiDocument = {
         },
       },
     },
+    '/v1/blocks/{height}/hooks': {
+      get: {
+        summary:
+          "The block's module hook receipts (they follow its transactions' in the results tree), each with its inclusion proof under header height + 1 (null until that header exists)",
+        parameters: [heightOrLatest],
+        responses: {
+          '200': ok(
+            'Hook receipts',
+            obj({
+              height: { type: 'integer' },
+              txCount: { type: 'integer' },
+              hooks: {
+                type: 'array',
+                items: obj({
+                  index: { type: 'integer' },
+                  receipt,
+                  proof: { oneOf: [merkleProof, { type: 'null' }] },
+                }),
+              },
+            }),
+          ),
+          ...errors,
+        },
+      },
+    },
     '/v1/blocks/hash/{hash}': {
       get: {
         summary: 'A block by its hash',

@@ -74,6 +74,7 @@ export class ApiServer {
       { method: 'GET', pattern: /^\/v1\/openapi\.json$/, handle: () => openApi },
       { method: 'GET', pattern: /^\/v1\/validators$/, handle: (_m, q) => h.validators(q.get('height')) },
       { method: 'GET', pattern: /^\/v1\/blocks\/hash\/([^/]+)$/, handle: ([x]) => h.blockByHash(x!) },
+      { method: 'GET', pattern: /^\/v1\/blocks\/([^/]+)\/hooks$/, handle: ([x]) => h.hooks(x!) },
       { method: 'GET', pattern: /^\/v1\/blocks\/([^/]+)$/, handle: ([x]) => h.block(x!) },
       { method: 'GET', pattern: /^\/v1\/headers\/([^/]+)$/, handle: ([x]) => h.header(x!) },
       {

@@ -7,6 +7,7 @@ import {
   GasMeter,
   type KernelServices,
   kitError,
+  type MessageHandler,
   type ModuleGraph,
   moduleError,
   parseParams,
@@ -22,6 +23,7 @@ import {
   encodeU64,
   endorserKeys,
   type Genesis,
+  hookId,
   LEGACY_ENABLED_MODULES,
   moduleKey,
   moduleKeyText,
@@ -33,7 +35,7 @@ import {
   verifyTxSignature,
 } from '@pujiang/protocol';
 import { EMPTY_ROOT, type SparseMerkleTree } from '@pujiang/state';
-import { bytesToHex, equalBytes, isPujiangError, PujiangError, utf8ToBytes } from '@pujiang/types';
+import { bytesToHex, equalBytes, isPujiangError, PujiangError } from '@pujiang/types';
 import { ExecutionScope, hookContext, messageContext } from './context.js';
 import { MAX_KNOWN_VALUES, StateOverlay } from './state-overlay.js';
 
@@ -66,6 +68,8 @@ export interface ExecutorOptions {
   readonly modules: readonly ChainModule[];
   /** Gas for all transactions of a block together. */
   readonly maxBlockGas: number;
+  /** The chain's genesis: which messages each module has on this chain (`MessageHandler.availableOn`). */
+  readonly genesis?: Genesis;
   /** Signature suites the genesis accepts; a transaction in another suite fails (a consensus rule, not only an admission check). Default: all. */
   readonly acceptedSuites?: readonly SuiteId[];
 }
@@ -115,6 +119,7 @@ export class Executor {
             },
           );
     return new Executor(tree, {
+      genesis,
       chainId: genesis.chainId,
       chainHash: genesis.chainHash,
       modules,
@@ -224,7 +229,7 @@ export class Executor {
   describeModules(): ModuleDescription[] {
     return this.o.modules.map((m) => ({
       name: m.name,
-      messages: Object.keys(m.messages),
+      messages: Object.keys(m.messages).filter((type) => this.messageOf(m, type) !== undefined),
       queries: Object.keys(m.queries ?? {}),
       events: m.events ? { ...m.events } : null,
       errors: { ...(m.errors ?? {}) },
@@ -308,6 +313,13 @@ export class Executor {
     // Hook results follow the transactions' (a transaction's receipt index is its index in the block).
     receipts.push(...begun, ...this.runHooks('endBlock', block, height, time));
     return { root: block.commit(), receipts, gasUsed: blockGas, writes: block.changes };
+  }
+
+  /** A module's message of that type, if this chain has it. */
+  private messageOf(module: ChainModule | undefined, type: string): MessageHandler | undefined {
+    const handler = own(module?.messages, type);
+    if (!handler || !handler.availableOn || !this.o.genesis) return handler;
+    return handler.availableOn(this.o.genesis) ? handler : undefined;
   }
 
   /**
@@ -413,7 +425,7 @@ export class Executor {
     try {
       gas.charge(GAS.txBase + wire.length * GAS.txByte, 'transaction size');
       const module = this.modules.get(body.module);
-      const handler = own(module?.messages, body.type);
+      const handler = this.messageOf(module, body.type);
       if (!handler) throw moduleError('EXEC_UNKNOWN_MESSAGE', `unknown message ${body.module}/${body.type}`);
       let decoded: unknown;
       try {
@@ -457,13 +469,3 @@ export interface ModuleDescription {
 /** A receipt holds a code of at most 64 bytes: a module with a longer one is reported generically. */
 const receiptCode = (code: string): string =>
   /^[A-Z][A-Z0-9_]{0,63}$/.test(code) ? code : 'EXEC_MODULE_ERROR';
-
-/** The receipt id of a module's block hook: a hash no transaction can have (it is not a transaction's encoding). */
-export function hookId(
-  algorithm: HashAlgorithm,
-  phase: BlockHookPhase,
-  module: string,
-  height: bigint,
-): string {
-  return bytesToHex(hash(algorithm, utf8ToBytes(`pujiang/hook/v1\0${phase}\0${module}\0${height}`)));
-}

@@ -197,6 +197,8 @@ function templateGenesis(
       { name: 'node0', suite, publicKey: Buffer.from(nodeKey.publicKey.bytes).toString('hex'), power: 10 },
     ],
     limits: { maxBlockBytes: 16 * 1024 * 1024, maxBlockTxs: 20_000, maxBlockGas: 500_000_000 },
+    // A new chain names the modules it runs: every module this node has.
+    enabledModules: DEFAULT_MODULES.map((m) => m.name),
     modules: {
       governance,
       bank: {
