@@ -14,7 +14,7 @@ export type { CommandIo } from '@pujiang/cli-kit';
 export { EXIT } from '@pujiang/cli-kit';
 
 /** Each module's command groups, one line each in the list and their usage below (from the module list). */
-const moduleLines = MODULE_COMMANDS.map((c) => `  pujiang ${c.name} ...`.padEnd(26) + `${c.summary}\n`).join(
+const moduleLines = MODULE_COMMANDS.map((c) => `${`  pujiang ${c.name} ...`.padEnd(26)}${c.summary}\n`).join(
   '',
 );
 const moduleUsage = MODULE_COMMANDS.map((c) => `${c.usage}\n\n`).join('');

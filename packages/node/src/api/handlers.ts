@@ -1,6 +1,7 @@
 import { hash } from '@pujiang/crypto';
 import {
   type AccountResponse,
+  type Block,
   type BlockResponse,
   certificateToJson,
   decodeTx,
@@ -86,12 +87,19 @@ export class ApiHandlers {
     return this.chain.height;
   }
 
-  block(heightParam: string): BlockResponse {
+  /** A committed block's body by `height` or `latest`: 410 once pruned, 404 when unknown. */
+  private bodyAt(heightParam: string): { height: bigint; block: Block } {
     const height = heightParam === 'latest' ? this.latestHeight() : parseHeight(heightParam);
     if (this.chain.isPruned(height)) throw pruned(height, this.chain.lowestBodyHeight);
     const block = this.chain.block(height);
+    if (!block) throw notFound(`block ${height}`, { height: String(height) });
+    return { height, block };
+  }
+
+  block(heightParam: string): BlockResponse {
+    const { height, block } = this.bodyAt(heightParam);
     const certificate = this.chain.certificate(height);
-    if (!block || !certificate) throw notFound(`block ${height}`, { height: String(height) });
+    if (!certificate) throw notFound(`block ${height}`, { height: String(height) });
     const hashOf = (wire: Uint8Array) => bytesToHex(this.hash(wire));
     return {
       hash: certificate.value,
@@ -123,11 +131,9 @@ export class ApiHandlers {
 
   /** The block's module hook receipts, each with its proof under header `height + 1` (null until it exists). */
   hooks(heightParam: string): HookReceiptsResponse {
-    const height = heightParam === 'latest' ? this.latestHeight() : parseHeight(heightParam);
-    if (this.chain.isPruned(height)) throw pruned(height, this.chain.lowestBodyHeight);
-    const block = this.chain.block(height);
+    const { height, block } = this.bodyAt(heightParam);
     const receipts = this.chain.receipts(height);
-    if (!block || !receipts) throw notFound(`block ${height}`, { height: String(height) });
+    if (!receipts) throw notFound(`block ${height}`, { height: String(height) });
     const proven = this.chain.header(height + 1n) !== undefined;
     const txCount = block.txs.length;
     return {

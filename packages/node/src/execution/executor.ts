@@ -318,8 +318,9 @@ export class Executor {
   /** A module's message of that type, if this chain has it. */
   private messageOf(module: ChainModule | undefined, type: string): MessageHandler | undefined {
     const handler = own(module?.messages, type);
-    if (!handler || !handler.availableOn || !this.o.genesis) return handler;
-    return handler.availableOn(this.o.genesis) ? handler : undefined;
+    const genesis = this.o.genesis;
+    if (handler?.availableOn === undefined || genesis === undefined) return handler;
+    return handler.availableOn(genesis) ? handler : undefined;
   }
 
   /**
