@@ -70,11 +70,16 @@ export interface TypedExport<A, R> extends ModuleExport {
   readonly __returns?: R;
 }
 
-export function defineExport<A, R>(
+/**
+ * An export with the schema of its arguments: a call whose arguments do not match is
+ * `MODULE_BAD_CALL` (a typed error that fails the calling transaction), checked before `run`.
+ */
+export function defineExport<S extends TSchema, R>(
   summary: string,
-  run: (ctx: CallContext, args: A) => R,
-): TypedExport<A, R> {
-  return { summary, run: (ctx, args) => run(ctx, args as A) };
+  args: S,
+  run: (ctx: CallContext, args: Static<S>) => R,
+): TypedExport<Static<S>, R> {
+  return { summary, args, run: (ctx, a) => run(ctx, a as Static<S>) };
 }
 
 /** The most gas one hook may have per block (its own budget, beside the block's transaction gas). */

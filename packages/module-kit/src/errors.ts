@@ -15,6 +15,8 @@ export type ModuleKitErrorCode =
   | 'MODULE_IMPORT_CYCLE'
   /** A module called an export it did not declare among its imports. */
   | 'MODULE_CALL_NOT_GRANTED'
+  /** A module called an export with arguments that do not match its schema. */
+  | 'MODULE_BAD_CALL'
   /** A block hook ran out of its gas budget (its writes are dropped; the block goes on). */
   | 'HOOK_OUT_OF_GAS'
   /** A query's parameters do not match its declared types (modules may name their own code). */

@@ -131,6 +131,8 @@ export interface QueryDefinition {
 /** A function a module offers to the modules that import it. */
 export interface ModuleExport {
   readonly summary: string;
+  /** The schema its arguments must match (checked before `run`: `MODULE_BAD_CALL`). */
+  readonly args: TSchema;
   run(ctx: CallContext, args: unknown): unknown;
 }
 

@@ -50,7 +50,8 @@ function add(
 export const counterExports = {
   increment: defineExport(
     'Adds to a named counter; returns the new value',
-    (ctx, args: { name: string; by: number }) => {
+    Type.Object({ name: Type.String(), by: Type.Integer() }),
+    (ctx, args) => {
       if (!/^[a-z]{1,32}$/.test(args.name)) throw moduleError('COUNTER_BAD_NAME', 'bad counter name');
       const value = add(ctx, args.name, BigInt(args.by));
       ctx.emit('incremented', { name: args.name, by: String(args.by), caller: ctx.caller });
@@ -165,6 +166,10 @@ export const tally = defineModule({
       ctx.set(`last/${m.name}`, encodeU64(value));
       ctx.emit('bumped', { name: m.name, value: String(value) });
       if (m.thenFail) throw moduleError('TALLY_FAILED', 'failing after the call');
+    }),
+    /** Calls an export it imports with arguments of the wrong types. */
+    mistype: defineMessage(Bump, (ctx) => {
+      ctx.call('counter', 'increment', { name: 42, by: 'many' });
     }),
     /** Calls counter without going through the typed handle, to an export it did not import. */
     sneak: defineMessage(Bump, (ctx, m) => {

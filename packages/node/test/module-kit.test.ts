@@ -3,7 +3,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { encode } from '@pujiang/codec';
 import { deriveAddress, generateKeyPair, type KeyPair } from '@pujiang/crypto';
-import { type ChainModule, defineExport, defineModule } from '@pujiang/module-kit';
+import { type ChainModule, defineExport, defineModule, Type } from '@pujiang/module-kit';
 import {
   encodeTx,
   type GenesisJson,
@@ -111,10 +111,13 @@ describe('module kit: capabilities between modules', () => {
     assert.equal(c.value('b'), '1');
   });
 
-  it('a call to an export the module did not import is MODULE_CALL_NOT_GRANTED', () => {
+  it('a call to an export the module did not import is MODULE_CALL_NOT_GRANTED; arguments of the wrong types are MODULE_BAD_CALL', () => {
     const c = setup();
     const [r] = c.block(c.send('tally', 'sneak', encode(Bump, { name: 'a', by: 1, thenFail: 0 })));
     assert.equal(r!.code, 'MODULE_CALL_NOT_GRANTED');
+    const [bad] = c.block(c.send('tally', 'mistype', encode(Bump, { name: 'a', by: 1, thenFail: 0 })));
+    assert.equal(bad!.code, 'MODULE_BAD_CALL');
+    assert.match(bad!.message ?? '', /counter\.increment called by tally/);
   });
 
   it('imports are checked when the chain starts: unknown modules or exports, and cycles, are typed errors naming the modules', () => {
@@ -136,13 +139,13 @@ describe('module kit: capabilities between modules', () => {
     const ping = defineModule({
       name: 'ping',
       messages: {},
-      exports: { hit: defineExport('x', () => 1) },
+      exports: { hit: defineExport('x', Type.Object({}), () => 1) },
       imports: { pong: ['hit'] },
     });
     const pong = defineModule({
       name: 'pong',
       messages: {},
-      exports: { hit: defineExport('x', () => 1) },
+      exports: { hit: defineExport('x', Type.Object({}), () => 1) },
       imports: { ping: ['hit'] },
     });
     try {
@@ -416,7 +419,7 @@ describe('module kit: a node runs the modules its genesis enables, with their ro
       (e: { code?: string }) => e.code === 'SDK_VERIFICATION_FAILED',
     );
     assert.throws(
-      () => verifyHookReceipt({ ...item, index: 0 }, header, next),
+      () => verifyHookReceipt({ ...item, index: item.index + 1 }, header, next),
       (e: { code?: string }) => e.code === 'SDK_VERIFICATION_FAILED',
     );
   });

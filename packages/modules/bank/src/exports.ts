@@ -1,5 +1,5 @@
 import { decode, encode } from '@pujiang/codec';
-import { type CallContext, defineExport, moduleError } from '@pujiang/module-kit';
+import { type CallContext, defineExport, moduleError, Type } from '@pujiang/module-kit';
 import { bytesToHex, hexToBytes } from '@pujiang/types';
 import {
   DENOM,
@@ -21,6 +21,9 @@ import { changeSupply, checkDenom, credit, debit, move } from './ledger.js';
  * the transaction's signer or of its own module account, and release only its own holds.
  */
 const ADDRESS = /^[0-9a-f]{42}$/;
+
+const Amount = Type.Union([Type.BigInt(), Type.String()]);
+const Text = Type.String({ maxLength: 128 });
 
 function amountOf(value: bigint | string): bigint {
   const amount = typeof value === 'bigint' ? value : /^[0-9]{1,78}$/.test(value) ? BigInt(value) : -1n;
@@ -54,7 +57,8 @@ function hold(ctx: CallContext, id: string): HoldRecord | undefined {
 export const bankExports = {
   transfer: defineExport(
     'Moves funds of the signer or of the calling module account to an address',
-    (ctx, a: { from: string; to: string; denom?: string; amount: bigint | string }) => {
+    Type.Object({ from: Text, to: Text, denom: Type.Optional(Text), amount: Amount }),
+    (ctx, a) => {
       const denom = a.denom ?? NATIVE_DENOM;
       const amount = amountOf(a.amount);
       move(ctx, denom, payer(ctx, address(a.from, 'from')), address(a.to, 'to'), amount);
@@ -63,7 +67,8 @@ export const bankExports = {
   ),
   escrow: defineExport(
     "Holds funds of the signer (or the module's account) for the calling module under an id",
-    (ctx, a: { id: string; from: string; denom?: string; amount: bigint | string }) => {
+    Type.Object({ id: Text, from: Text, denom: Type.Optional(Text), amount: Amount }),
+    (ctx, a) => {
       if (hold(ctx, a.id)) throw moduleError('BANK_HOLD_EXISTS', `hold ${a.id} exists`, { id: a.id });
       const denom = a.denom ?? NATIVE_DENOM;
       const amount = amountOf(a.amount);
@@ -79,7 +84,8 @@ export const bankExports = {
   ),
   release: defineExport(
     "Pays out of one of the calling module's holds (all that is left, or `amount`)",
-    (ctx, a: { id: string; to: string; amount?: bigint | string }) => {
+    Type.Object({ id: Text, to: Text, amount: Type.Optional(Amount) }),
+    (ctx, a) => {
       const record = hold(ctx, a.id);
       if (!record) throw moduleError('BANK_UNKNOWN_HOLD', `no hold ${a.id}`, { id: a.id });
       const held = decodeAmount(record.amount) ?? 0n;
@@ -102,7 +108,8 @@ export const bankExports = {
   ),
   refund: defineExport(
     "Returns what is left of one of the calling module's holds to whoever paid in",
-    (ctx, a: { id: string }) => {
+    Type.Object({ id: Text }),
+    (ctx, a) => {
       const record = hold(ctx, a.id);
       if (!record) throw moduleError('BANK_UNKNOWN_HOLD', `no hold ${a.id}`, { id: a.id });
       const amount = decodeAmount(record.amount) ?? 0n;
@@ -114,7 +121,8 @@ export const bankExports = {
   ),
   createDenom: defineExport(
     'Creates a denomination the calling module issues (mints and burns)',
-    (ctx, a: { denom: string; decimals: number }) => {
+    Type.Object({ denom: Text, decimals: Type.Integer() }),
+    (ctx, a) => {
       if (a.denom === NATIVE_DENOM || !DENOM.test(a.denom))
         throw moduleError('BANK_BAD_DENOM', `${a.denom} is not a denomination name`, { denom: a.denom });
       if (!Number.isInteger(a.decimals) || a.decimals < 0 || a.decimals > 36)
@@ -130,7 +138,8 @@ export const bankExports = {
   ),
   mint: defineExport(
     'Mints a denomination the calling module issues',
-    (ctx, a: { to: string; denom: string; amount: bigint | string }) => {
+    Type.Object({ to: Text, denom: Text, amount: Amount }),
+    (ctx, a) => {
       const record = issued(ctx, a.denom);
       const amount = amountOf(a.amount);
       changeSupply(ctx, a.denom, record, amount);
@@ -140,7 +149,8 @@ export const bankExports = {
   ),
   burn: defineExport(
     'Burns a denomination the calling module issues, from the signer or its module account',
-    (ctx, a: { from: string; denom: string; amount: bigint | string }) => {
+    Type.Object({ from: Text, denom: Text, amount: Amount }),
+    (ctx, a) => {
       const record = issued(ctx, a.denom);
       const amount = amountOf(a.amount);
       debit(ctx, a.denom, payer(ctx, address(a.from, 'from')), amount);

@@ -4,6 +4,7 @@ import {
   type BlockHookPhase,
   type CallContext,
   type ChainModule,
+  checkValue,
   GAS,
   type GasMeter,
   grantKey,
@@ -106,7 +107,14 @@ class KernelContext {
       );
     this.scope.gas.charge(GAS.call, 'call');
     const exporter = graph.byName.get(module)!;
-    return exporter.exports![name]!.run(new ExportKernelContext(exporter, this.scope, this.owner.name), args);
+    const exported = exporter.exports![name]!;
+    checkValue(
+      exported.args,
+      args,
+      'MODULE_BAD_CALL',
+      `${module}.${name} called by ${this.owner.name} with arguments`,
+    );
+    return exported.run(new ExportKernelContext(exporter, this.scope, this.owner.name), args);
   }
 
   attempt<T>(run: () => T, gasCap?: number): AttemptResult<T> {

@@ -1,4 +1,4 @@
-import { defineExport, type ModuleContext } from '@pujiang/module-kit';
+import { defineExport, type ModuleContext, Type } from '@pujiang/module-kit';
 import { policySatisfied as ruleSatisfied } from '../formats.js';
 import { eligibleOrgs, policyFor, type SigningMember, signingOrgs } from './policy.js';
 import { identityOf, identityProblem } from './registry.js';
@@ -22,7 +22,8 @@ export interface IdentityView {
 export const governanceExports = {
   identityOf: defineExport(
     'The registered identity of an address (organization, role, validity now), or null',
-    (ctx, a: { address: string }): IdentityView | null => {
+    Type.Object({ address: Type.String({ maxLength: 64 }) }),
+    (ctx, a): IdentityView | null => {
       const read = reader(ctx);
       const identity = identityOf(read, a.address);
       if (!identity) return null;
@@ -37,7 +38,11 @@ export const governanceExports = {
   ),
   policySatisfied: defineExport(
     "Whether the valid identities among `signers` (addresses) satisfy a resource's policy",
-    (ctx, a: { resource: string; signers: readonly string[] }): boolean => {
+    Type.Object({
+      resource: Type.String({ maxLength: 128 }),
+      signers: Type.Array(Type.String({ maxLength: 64 }), { maxItems: 64 }),
+    }),
+    (ctx, a): boolean => {
       const read = reader(ctx);
       const members: SigningMember[] = [];
       for (const address of a.signers) {
