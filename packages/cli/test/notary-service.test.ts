@@ -254,23 +254,23 @@ describe('notary service: receipts anyone can verify offline, lineage with proof
   });
 
   it('searches assets and anchors by owner, type and time range', async () => {
-    const byOwner = await searchNotary<{ asset: string }>(client, 'assets', { owner: clientAddress });
+    const byOwner = await searchNotary(client, 'assets', { owner: clientAddress });
     assert.deepEqual(byOwner.results.map((a) => a.asset).sort(), ['dataset/tax-2026', 'shipment/SH-1']);
     const operatorAddress = addressOf(genesis.chainHash, operator);
     assert.deepEqual((await searchNotary(client, 'assets', { owner: operatorAddress })).results, []);
-    const byType = await searchNotary<{ asset: string }>(client, 'assets', { type: 'dataset' });
+    const byType = await searchNotary(client, 'assets', { type: 'dataset' });
     assert.deepEqual(
       byType.results.map((a) => a.asset),
       ['dataset/tax-2026'],
     );
-    const page = await searchNotary<{ asset: string }>(client, 'assets', { limit: 1 });
+    const page = await searchNotary(client, 'assets', { limit: 1 });
     assert.equal(page.results.length, 1);
     assert.ok(page.next);
-    const rest = await searchNotary<{ asset: string }>(client, 'assets', { after: page.next! });
+    const rest = await searchNotary(client, 'assets', { after: page.next! });
     assert.equal(rest.results.length, 1);
     assert.notEqual(rest.results[0]!.asset, page.results[0]!.asset);
     const anchorTime = BigInt(receipts[0]!.block!.header.time);
-    const anchors = await searchNotary<{ root: string; docType: string }>(client, 'anchors', {
+    const anchors = await searchNotary(client, 'anchors', {
       type: 'bill-of-lading',
       from: anchorTime,
       to: anchorTime,

@@ -223,3 +223,24 @@ export async function queryTyped<P extends TObject, R extends TSchema>(
     );
   return { height, result: result as Static<R> };
 }
+
+/** Runs a typed search (a module's index) through a client and checks the answer as `queryTyped` does. */
+export async function searchTyped<P extends TObject, R extends TSchema>(
+  client: ChainClient,
+  contract: QueryContract<P, R>,
+  params: Static<P>,
+  options?: RequestOptions,
+): Promise<{ height: number; result: Static<R> }> {
+  const { height, result } = await client.search(contract.module, contract.name, asText(params), options);
+  const problem = firstProblem(contract.result, result);
+  if (problem)
+    throw sdkError(
+      'SDK_BAD_RESPONSE',
+      `${contract.module}/${contract.name}: malformed result at ${problem.path}`,
+      {
+        field: problem.path,
+        problem: problem.message,
+      },
+    );
+  return { height, result: result as Static<R> };
+}

@@ -12,6 +12,8 @@ import type {
   ModuleContext,
   ModuleExport,
   QueryDefinition,
+  SearchDefinition,
+  SearchScan,
   StateRead,
 } from './module.js';
 import { checkRoutes } from './routes.js';
@@ -60,6 +62,23 @@ export function defineQuery<P extends TObject, R extends TSchema>(query: {
     invalidParams: query.invalidParams ?? 'QUERY_BAD_PARAMS',
     ...(query.paramCodes ? { paramCodes: query.paramCodes } : {}),
     run: (read, params) => query.run(read, params as Static<P>),
+  };
+}
+
+/** A typed search over the module's index (parameters checked as a query's: `invalidParams`). */
+export function defineSearch<P extends TObject, R extends TSchema>(search: {
+  readonly summary: string;
+  readonly params: P;
+  readonly result: R;
+  readonly invalidParams?: string;
+  run(scan: SearchScan, read: StateRead, params: Static<P>): Static<R>;
+}): SearchDefinition {
+  return {
+    summary: search.summary,
+    params: search.params,
+    result: search.result,
+    invalidParams: search.invalidParams ?? 'QUERY_BAD_PARAMS',
+    run: (scan, read, params) => search.run(scan, read, params as Static<P>),
   };
 }
 

@@ -14,7 +14,15 @@ export type {
   SubmitTxOptions,
   U64Like,
 } from './client.js';
-export { ApiError, defineQueryContract, parseAddress, queryTyped, sdkError, toU64 } from './client.js';
+export {
+  ApiError,
+  defineQueryContract,
+  parseAddress,
+  queryTyped,
+  sdkError,
+  searchTyped,
+  toU64,
+} from './client.js';
 export type { TypedExport } from './define.js';
 export {
   defineExport,
@@ -22,6 +30,7 @@ export {
   defineMessage,
   defineModule,
   defineQuery,
+  defineSearch,
   importsOf,
   MAX_HOOK_GAS,
   MEMBER_NAME,
@@ -45,6 +54,7 @@ export type {
   ModuleContext,
   ModuleExport,
   QueryDefinition,
+  SearchDefinition,
   SearchIndexUpdate,
   SearchScan,
   StateRead,

@@ -173,7 +173,17 @@ export interface SearchIndexUpdate {
   readonly delete?: readonly string[];
 }
 
+/** Lists index keys in [start, end) in order, at most `limit`. */
 export type SearchScan = (start: string, end: string, limit: number) => string[];
+
+/** A search over a module's index: typed URL parameters and result, as a query's. */
+export interface SearchDefinition {
+  readonly summary: string;
+  readonly params: TObject;
+  readonly result: TSchema;
+  readonly invalidParams: string;
+  run(scan: SearchScan, read: StateRead, params: unknown): unknown;
+}
 
 /**
  * A module in the manner of Cosmos SDK modules: its messages, queries, events, errors and
@@ -230,8 +240,6 @@ export interface ChainModule {
    * a client proves what a search found with a proven query.
    */
   searchIndex?(event: ChainEvent, at: { readonly height: bigint; readonly time: bigint }): SearchIndexUpdate;
-  /** Searches over that index: `scan` lists keys in [start, end) in order, at most `limit`. */
-  readonly searches?: Readonly<
-    Record<string, (scan: SearchScan, read: StateRead, params: unknown) => unknown>
-  >;
+  /** Searches over that index (`defineSearch`): typed parameters and results, like queries. */
+  readonly searches?: Readonly<Record<string, SearchDefinition>>;
 }

@@ -88,3 +88,42 @@ export const LineageQuery = defineQueryContract({
   invalidParams: 'NOTARY_BAD_ASSET',
   paramCodes: { from: 'NOTARY_BAD_PAGE', limit: 'NOTARY_BAD_PAGE' },
 });
+
+const SearchText = Type.String({ minLength: 1, maxLength: 256 });
+const SearchTime = Type.String({ pattern: '^[0-9]{1,16}$', description: 'ms since the epoch' });
+
+/** The parameters of both notary searches: owner, type, a time range, a page, a cursor. */
+export const SearchParams = Type.Object({
+  owner: Type.Optional(SearchText),
+  type: Type.Optional(SearchText),
+  from: Type.Optional(SearchTime),
+  to: Type.Optional(SearchTime),
+  limit: Type.Optional(Schemas.integer(1, 1000)),
+  after: Type.Optional(SearchText),
+});
+
+/** `GET /v1/search/notary/anchors`: anchors by owner, document type and time (unproven). */
+export const AnchorSearch = defineQueryContract({
+  module: 'notary',
+  name: 'anchors',
+  summary: 'Anchors by owner, document type and time of anchoring, paged',
+  params: SearchParams,
+  result: Type.Object({
+    results: Type.Array(AnchorRecordSchema),
+    next: Type.Union([Type.String(), Type.Null()]),
+  }),
+  invalidParams: 'NOTARY_BAD_SEARCH',
+});
+
+/** `GET /v1/search/notary/assets`: assets by owner, type and time of creation (unproven). */
+export const AssetSearch = defineQueryContract({
+  module: 'notary',
+  name: 'assets',
+  summary: 'Assets by owner, type and time of creation, paged',
+  params: SearchParams,
+  result: Type.Object({
+    results: Type.Array(AssetRecordSchema),
+    next: Type.Union([Type.String(), Type.Null()]),
+  }),
+  invalidParams: 'NOTARY_BAD_SEARCH',
+});

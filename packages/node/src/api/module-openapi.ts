@@ -12,6 +12,29 @@ export function openApiFor(modules: readonly ChainModule[]): Record<string, unkn
   for (const module of modules) {
     for (const [name, query] of Object.entries(module.queries ?? {}))
       paths[`/v1/query/${module.name}/${name}`] = { get: queryOperation(module, name, query) };
+    for (const [name, search] of Object.entries(module.searches ?? {}))
+      paths[`/v1/search/${module.name}/${name}`] = {
+        get: {
+          summary: `${module.name}/${name}: ${search.summary} (unproven: prove hits with queries)`,
+          tags: [module.name],
+          parameters: parametersOf(search.params, 'query'),
+          responses: {
+            '200': {
+              description: 'The result and the height of the state it was read from',
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    properties: { height: { type: 'integer' }, result: search.result },
+                    required: ['height', 'result'],
+                  },
+                },
+              },
+            },
+            '400': errorResponse(`Malformed parameters (${search.invalidParams})`),
+          },
+        },
+      };
     for (const route of module.routes ?? []) {
       const existing = (paths[route.path] ?? {}) as Record<string, unknown>;
       paths[route.path] = { ...existing, [route.method.toLowerCase()]: routeOperation(module, route) };

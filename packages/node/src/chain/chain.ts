@@ -9,6 +9,7 @@ import {
   type PublicKey,
 } from '@pujiang/crypto';
 import type { ChainModule } from '@pujiang/module-kit';
+import { parseParams } from '@pujiang/module-kit';
 import {
   type Block,
   BlockHeader,
@@ -493,12 +494,16 @@ export class Chain {
    */
   search(module: string, name: string, params: unknown): unknown {
     const owner = this.executor.module(module);
-    const run = owner?.searches && Object.hasOwn(owner.searches, name) ? owner.searches[name] : undefined;
-    if (!run) throw new PujiangError('QUERY_UNKNOWN', `unknown search ${module}/${name}`, { module, name });
+    const search = owner?.searches && Object.hasOwn(owner.searches, name) ? owner.searches[name] : undefined;
+    if (!search)
+      throw new PujiangError('QUERY_UNKNOWN', `unknown search ${module}/${name}`, { module, name });
+    if (typeof params !== 'object' || params === null || Array.isArray(params))
+      throw new PujiangError(search.invalidParams, 'search parameters must be an object', { module, name });
+    const typed = parseParams(search.params, params as Record<string, string>, search.invalidParams);
     const prefix = searchKey(module, '');
     const scan = (start: string, end: string, limit: number) =>
       this.store.range('search', prefix + start, prefix + end, limit).map((k) => k.slice(prefix.length));
-    return run(scan, this.executor.reader(this.stateRoot, module), params);
+    return search.run(scan, this.executor.reader(this.stateRoot, module), typed);
   }
 
   close(): Promise<void> {

@@ -1,6 +1,6 @@
 import { decode } from '@pujiang/codec';
-import type { SearchIndexUpdate, SearchScan, StateRead } from '@pujiang/module-kit';
-import { moduleError } from '@pujiang/module-kit';
+import type { SearchIndexUpdate, SearchScan, Static } from '@pujiang/module-kit';
+import { defineSearch, moduleError } from '@pujiang/module-kit';
 import type { ChainEvent } from '@pujiang/protocol';
 import {
   AnchorRecord,
@@ -10,6 +10,7 @@ import {
   assetKey,
   assetRecordToJson,
 } from '../formats.js';
+import { AnchorSearch, AssetSearch, type SearchParams as SearchParamsSchema } from '../schemas.js';
 
 /**
  * The notary's search index: anchors and assets by owner, by type and by time (of anchoring
@@ -53,54 +54,9 @@ export function notarySearchIndex(event: ChainEvent, at: { time: bigint }): Sear
 }
 
 export const SEARCH_PAGE = 100;
-const MAX_SEARCH_PAGE = 1000;
 const MAX_SCANNED = 10_000;
 
-interface SearchParams {
-  owner?: string;
-  type?: string;
-  from: bigint;
-  to: bigint;
-  limit: number;
-  after?: string;
-}
-
-function parseSearch(params: unknown): SearchParams {
-  const p = (params ?? {}) as Record<string, unknown>;
-  for (const name of Object.keys(p))
-    if (!['owner', 'type', 'from', 'to', 'limit', 'after'].includes(name))
-      throw moduleError('NOTARY_BAD_SEARCH', `unknown search parameter ${name}`, { name });
-  const text = (name: string) => {
-    const v = p[name];
-    if (v === undefined) return undefined;
-    if (typeof v !== 'string' || v.length === 0 || v.length > 256)
-      throw moduleError('NOTARY_BAD_SEARCH', `${name} must be 1-256 characters`, { name });
-    return v;
-  };
-  const ms = (name: string, fallback: bigint) => {
-    const v = text(name);
-    if (v === undefined) return fallback;
-    if (!/^[0-9]{1,16}$/.test(v))
-      throw moduleError('NOTARY_BAD_SEARCH', `${name} is a time in milliseconds since the epoch`, { name });
-    return BigInt(v);
-  };
-  const limitText = text('limit');
-  const limit = limitText === undefined ? SEARCH_PAGE : Number(limitText);
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_SEARCH_PAGE)
-    throw moduleError('NOTARY_BAD_SEARCH', `limit must be 1-${MAX_SEARCH_PAGE}`, { name: 'limit' });
-  const owner = text('owner');
-  const type = text('type');
-  const after = text('after');
-  return {
-    ...(owner === undefined ? {} : { owner }),
-    ...(type === undefined ? {} : { type }),
-    from: ms('from', 0n),
-    to: ms('to', 10n ** 16n - 1n),
-    limit,
-    ...(after === undefined ? {} : { after }),
-  };
-}
-
+type SearchParams = Static<typeof SearchParamsSchema>;
 /**
  * Scans the narrowest index the parameters allow (owner, else type, else time) over the
  * time range, filters by type after an owner scan, and returns a cursor (`next`) for the rest.
@@ -108,10 +64,15 @@ function parseSearch(params: unknown): SearchParams {
 function search<T>(
   family: 'anchors' | 'assets',
   scan: SearchScan,
-  params: unknown,
+  params: SearchParams,
   load: (id: string) => { record: T; type: string } | undefined,
 ): { results: T[]; next: string | null } {
-  const p = parseSearch(params);
+  const p = {
+    ...params,
+    from: BigInt(params.from ?? 0),
+    to: BigInt(params.to ?? '9999999999999999'),
+    limit: params.limit ?? SEARCH_PAGE,
+  };
   const prefix =
     p.owner !== undefined
       ? `${family}-by-owner/${seg(p.owner)}/`
@@ -145,21 +106,25 @@ function search<T>(
 }
 
 /** `GET /v1/search/notary/anchors?owner=&type=&from=&to=&limit=&after=` */
-export function searchAnchors(scan: SearchScan, read: StateRead, params: unknown) {
-  return search('anchors', scan, params, (root) => {
-    const bytes = read(anchorKey(root));
-    if (!bytes) return undefined;
-    const record = anchorRecordToJson(decode(AnchorRecord, bytes));
-    return { record, type: record.docType };
-  });
-}
+export const searchAnchors = defineSearch({
+  ...AnchorSearch,
+  run: (scan, read, params) =>
+    search('anchors', scan, params, (root) => {
+      const bytes = read(anchorKey(root));
+      if (!bytes) return undefined;
+      const record = anchorRecordToJson(decode(AnchorRecord, bytes));
+      return { record, type: record.docType };
+    }),
+});
 
 /** `GET /v1/search/notary/assets?owner=&type=&from=&to=&limit=&after=` */
-export function searchAssets(scan: SearchScan, read: StateRead, params: unknown) {
-  return search('assets', scan, params, (asset) => {
-    const bytes = read(assetKey(asset));
-    if (!bytes) return undefined;
-    const record = assetRecordToJson(decode(AssetRecord, bytes));
-    return { record, type: record.assetType };
-  });
-}
+export const searchAssets = defineSearch({
+  ...AssetSearch,
+  run: (scan, read, params) =>
+    search('assets', scan, params, (asset) => {
+      const bytes = read(assetKey(asset));
+      if (!bytes) return undefined;
+      const record = assetRecordToJson(decode(AssetRecord, bytes));
+      return { record, type: record.assetType };
+    }),
+});

@@ -5,10 +5,19 @@ import {
   type SendTransactionParameters,
   type SendTransactionReturnType,
   sdkError,
+  searchTyped,
 } from '@pujiang/module-kit';
 import { hexToBytes } from '@pujiang/types';
 import { LINEAGE_PROOF_FORMAT, type LineageProof } from '../documents.js';
-import { CreateAsset, type LineageJson, NOTARY_MODULE, RecordEvent } from '../formats.js';
+import {
+  type AnchorRecordJson,
+  type AssetRecordJson,
+  CreateAsset,
+  type LineageJson,
+  NOTARY_MODULE,
+  RecordEvent,
+} from '../formats.js';
+import { AnchorSearch, AssetSearch } from '../schemas.js';
 
 export type NotarySendParameters = Omit<SendTransactionParameters, 'module' | 'type' | 'payload'>;
 
@@ -132,17 +141,36 @@ export interface NotarySearchParameters {
 }
 
 /** Node-side search (not proven: prove a hit with `getLineageProof` or a proven anchor query). */
-export async function searchNotary<T = unknown>(
+export async function searchNotary(
+  client: ChainClient,
+  what: 'anchors',
+  p?: NotarySearchParameters,
+  options?: RequestOptions,
+): Promise<{ height: number; results: AnchorRecordJson[]; next: string | null }>;
+export async function searchNotary(
+  client: ChainClient,
+  what: 'assets',
+  p?: NotarySearchParameters,
+  options?: RequestOptions,
+): Promise<{ height: number; results: AssetRecordJson[]; next: string | null }>;
+export async function searchNotary(
   client: ChainClient,
   what: 'assets' | 'anchors',
   p: NotarySearchParameters = {},
   options?: RequestOptions,
-): Promise<{ height: number; results: T[]; next: string | null }> {
-  const params: Record<string, string> = {};
-  for (const [k, v] of Object.entries(p)) if (v !== undefined) params[k] = String(v);
-  const { height, result } = await client.search(NOTARY_MODULE, what, params, options);
-  const r = result as { results?: unknown; next?: unknown };
-  if (!Array.isArray(r?.results))
-    throw sdkError('SDK_BAD_RESPONSE', 'a search answer lists results', { what });
-  return { height, results: r.results as T[], next: typeof r.next === 'string' ? r.next : null };
+): Promise<{ height: number; results: (AnchorRecordJson | AssetRecordJson)[]; next: string | null }> {
+  const params = {
+    ...(p.owner === undefined ? {} : { owner: p.owner }),
+    ...(p.type === undefined ? {} : { type: p.type }),
+    ...(p.from === undefined ? {} : { from: String(p.from) }),
+    ...(p.to === undefined ? {} : { to: String(p.to) }),
+    ...(p.limit === undefined ? {} : { limit: p.limit }),
+    ...(p.after === undefined ? {} : { after: p.after }),
+  };
+  // The answer is checked against the search's result schema (SDK_BAD_RESPONSE otherwise).
+  const { height, result } =
+    what === 'anchors'
+      ? await searchTyped(client, AnchorSearch, params, options)
+      : await searchTyped(client, AssetSearch, params, options);
+  return { height, results: result.results, next: result.next };
 }
