@@ -156,7 +156,7 @@ export class ValidatorNode {
       verify: (publicKey, message, signature) =>
         this.pool.verify({ suite: publicKey.suite, publicKey: publicKey.bytes, message, signature }),
       buildValue: () => this.glue.buildValue(),
-      validateValue: (_height, value) => this.glue.validateValue(value),
+      validateValue: (height, value) => this.glue.validateValue(height, value),
       commit: async (certificate: CommitCertificate) => {
         await this.glue.awaitBlock(certificate);
         this.commit(certificate);

@@ -72,9 +72,12 @@ export class ConsensusGlue {
     return hash;
   }
 
-  /** The application's verdict on a proposed value (a block hash whose body arrived first). */
-  async validateValue(value: string): Promise<boolean> {
-    const block = this.candidates.get(value);
+  /**
+   * The application's verdict on a proposed value (a block hash whose body arrived first, or
+   * that this node stored before it signed for it and so still has after a restart).
+   */
+  async validateValue(height: number, value: string): Promise<boolean> {
+    const block = this.candidate(BigInt(height), value);
     if (block === undefined || !this.o.chain.validateBlock(block)) return false;
     this.save(block, value);
     return true;
