@@ -200,6 +200,21 @@ const asText = (params: Record<string, unknown>): Record<string, string> => {
   return out;
 };
 
+/** The answer typed as the contract's result, or `SDK_BAD_RESPONSE` naming the first bad field. */
+function typedAnswer<R extends TSchema>(contract: QueryContract<TObject, R>, result: unknown): Static<R> {
+  const problem = firstProblem(contract.result, result);
+  if (problem)
+    throw sdkError(
+      'SDK_BAD_RESPONSE',
+      `${contract.module}/${contract.name}: malformed result at ${problem.path}`,
+      {
+        field: problem.path,
+        problem: problem.message,
+      },
+    );
+  return result as Static<R>;
+}
+
 /**
  * Runs a typed query through a client and checks the answer against the query's result
  * schema: what is returned is what its type says (else `SDK_BAD_RESPONSE`, naming the field).
@@ -211,17 +226,7 @@ export async function queryTyped<P extends TObject, R extends TSchema>(
   options?: RequestOptions,
 ): Promise<{ height: number; result: Static<R> }> {
   const { height, result } = await client.query(contract.module, contract.name, asText(params), options);
-  const problem = firstProblem(contract.result, result);
-  if (problem)
-    throw new PujiangError(
-      'SDK_BAD_RESPONSE',
-      `${contract.module}/${contract.name}: malformed result at ${problem.path}`,
-      {
-        field: problem.path,
-        problem: problem.message,
-      },
-    );
-  return { height, result: result as Static<R> };
+  return { height, result: typedAnswer(contract, result) };
 }
 
 /** Runs a typed search (a module's index) through a client and checks the answer as `queryTyped` does. */
@@ -232,15 +237,5 @@ export async function searchTyped<P extends TObject, R extends TSchema>(
   options?: RequestOptions,
 ): Promise<{ height: number; result: Static<R> }> {
   const { height, result } = await client.search(contract.module, contract.name, asText(params), options);
-  const problem = firstProblem(contract.result, result);
-  if (problem)
-    throw sdkError(
-      'SDK_BAD_RESPONSE',
-      `${contract.module}/${contract.name}: malformed result at ${problem.path}`,
-      {
-        field: problem.path,
-        problem: problem.message,
-      },
-    );
-  return { height, result: result as Static<R> };
+  return { height, result: typedAnswer(contract, result) };
 }
