@@ -131,6 +131,8 @@ class Load {
   /** Every transfer reported committed is there, at the same height, on every node. */
   async check(nodes: readonly NodeProcess[]): Promise<void> {
     assert.ok(this.committed.size > 0, 'the load committed something');
+    // The load ran until stop(): a node that was behind may still be fetching its last blocks.
+    await waitHeight(nodes, Math.max(...this.committed.values()));
     for (const node of nodes)
       for (const [hash, at] of this.committed) {
         const { status, body } = await api(node.api, `/v1/txs/${hash}`);

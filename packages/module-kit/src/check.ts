@@ -1,13 +1,7 @@
+import { firstProblem } from '@pujiang/protocol';
 import type { Static, TObject, TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { moduleError } from './errors.js';
-
-/** The first reason a value does not match a schema, as a path and a message, or undefined. */
-export function firstProblem(schema: TSchema, value: unknown): { path: string; message: string } | undefined {
-  if (Value.Check(schema, value)) return undefined;
-  const first = Value.Errors(schema, value).First();
-  return { path: first?.path || '/', message: first?.message ?? 'does not match its schema' };
-}
 
 /**
  * URL parameters (strings) read as the declared object: each value converted to its

@@ -9,9 +9,9 @@ import type {
   SubmitResponse,
   TxResponse,
 } from '@pujiang/protocol';
+import { firstProblem } from '@pujiang/protocol';
 import { type ErrorDetails, hexToBytes, PujiangError } from '@pujiang/types';
 import type { Static, TObject, TSchema } from '@sinclair/typebox';
-import { firstProblem } from './check.js';
 
 /**
  * What a module's client entry needs of a node client. The SDK's `PujiangClient`

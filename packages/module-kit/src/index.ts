@@ -1,7 +1,9 @@
+export type { HttpMethod } from '@pujiang/protocol';
+export { compilePath, firstProblem, Schemas } from '@pujiang/protocol';
 export { type Static, type TObject, type TSchema, Type } from '@sinclair/typebox';
 export type { ModuleGraph } from './capabilities.js';
 export { grantKey, selectModules, wireModules } from './capabilities.js';
-export { checkValue, firstProblem, parseParams } from './check.js';
+export { checkValue, parseParams } from './check.js';
 export type {
   BuildTransactionReturnType,
   ChainClient,
@@ -63,6 +65,5 @@ export type {
 } from './module.js';
 export type { DrainResult } from './queue.js';
 export { drainQueue, enqueue, MAX_DRAIN_ITEMS, queueLength } from './queue.js';
-export type { HttpMethod, ModuleRoute, RouteHost, RouteInput } from './routes.js';
-export { checkRoutes, compilePath, defineRoute } from './routes.js';
-export { Schemas } from './schemas.js';
+export type { ModuleRoute, RouteHost, RouteInput } from './routes.js';
+export { checkRoutes, defineRoute } from './routes.js';

@@ -1,8 +1,7 @@
 import type { HashAlgorithm } from '@pujiang/crypto';
+import type { HttpMethod } from '@pujiang/protocol';
 import type { Static, TObject, TSchema } from '@sinclair/typebox';
 import { kitError } from './errors.js';
-
-export type HttpMethod = 'GET' | 'POST';
 
 /** What a module's route may ask of the node: the latest state through queries, and admission. */
 export interface RouteHost {
@@ -64,22 +63,6 @@ export function defineRoute<Q extends TObject, B extends TSchema, R extends TSch
 }
 
 const SEGMENT = /^([A-Za-z0-9._~-]+|\{[A-Za-z][A-Za-z0-9_]*\})$/;
-
-/** A route path as a matcher: literal segments, and `{name}` segments captured (one segment each). */
-export function compilePath(path: string): { regex: RegExp; names: string[] } {
-  const names: string[] = [];
-  const parts = path
-    .split('/')
-    .slice(1)
-    .map((segment) => {
-      if (segment.startsWith('{')) {
-        names.push(segment.slice(1, -1));
-        return '([^/]+)';
-      }
-      return segment.replace(/[.~-]/g, (c) => `\\${c}`);
-    });
-  return { regex: new RegExp(`^/${parts.join('/')}$`), names };
-}
 
 /** Routes must be well-formed paths in the module's own space (or declared well-known, outside `/v1`). */
 export function checkRoutes(module: string, routes: readonly ModuleRoute[]): void {

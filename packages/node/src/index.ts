@@ -5,12 +5,12 @@ export type { ChainModule, MessageContext, MessageHandler } from '@pujiang/modul
 export { defineMessage, GAS, GasMeter } from '@pujiang/module-kit';
 /** The modules this node can run (the module list); each chain's genesis picks among them. */
 export { CHAIN_MODULES as DEFAULT_MODULES } from '@pujiang/modules/chain';
+export { coreOpenApi } from '@pujiang/protocol';
 export type { ApiErrorCode } from './api/api-error.js';
 export { ApiError } from './api/api-error.js';
 export type { EventFilter } from './api/events.js';
 export { blockMessages, parseEventFilter } from './api/events.js';
 export { openApiFor } from './api/module-openapi.js';
-export { openApiDocument } from './api/openapi.js';
 export type { ApiServerOptions } from './api/server.js';
 export { ApiServer } from './api/server.js';
 export type { ChainErrorCode, CommittedBlock } from './chain/chain.js';

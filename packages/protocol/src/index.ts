@@ -1,23 +1,17 @@
-export type {
-  AccountResponse,
-  ApiErrorBody,
-  BlockResponse,
-  EventMessage,
-  HeaderResponse,
-  HookReceiptsResponse,
-  ProvenQueryResponse,
-  QueryResponse,
-  StateReadJson,
-  StateResponse,
-  StatusResponse,
-  SubmitBatchRequest,
-  SubmitBatchResponse,
-  SubmitRequest,
-  SubmitResponse,
-  TxResponse,
-  ValidatorJson,
-  ValidatorsResponse,
-} from './api.js';
+export { fieldOf, firstProblem } from './api/check.js';
+export { coreOpenApi, type OpenApiDocument, operationOf, SchemaPublisher } from './api/openapi.js';
+export * from './api/responses.js';
+export {
+  API,
+  type ApiRoute,
+  type ApiRouteId,
+  compilePath,
+  type HttpMethod,
+  pathOf,
+  pathParamProblem,
+  type ResponseOf,
+} from './api/routes.js';
+export * from './api/schemas.js';
 export {
   Block,
   BlockHeader,

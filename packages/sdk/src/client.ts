@@ -6,19 +6,28 @@ import type {
   RequestOptions,
   SendTransactionParameters,
   SendTransactionReturnType,
+  Static,
   SubmitTxOptions,
+  TSchema,
 } from '@pujiang/module-kit';
 import { addressOf } from '@pujiang/module-kit/keys';
 import {
   type AccountResponse,
+  API,
+  type ApiRoute,
+  type ApiRouteId,
   type BlockResponse,
   encodeTx,
   type Genesis,
   type HeaderResponse,
   type HookReceiptsResponse,
   type ProvenQueryResponse,
+  ProvenQuerySchema,
   parseGenesis,
+  pathOf,
+  pathParamProblem,
   type QueryResponse,
+  QuerySchema,
   type SignedTx,
   type StateResponse,
   type StatusResponse,
@@ -40,7 +49,7 @@ import {
   subscribe,
 } from './events.js';
 import { type HttpTransport, requestJson } from './http.js';
-import { expectShape } from './shapes.js';
+import { expectResponse } from './shapes.js';
 import {
   type BuildTransactionParameters,
   type BuildTransactionReturnType,
@@ -79,13 +88,6 @@ function wireHex(tx: SubmittableTx): string {
   if (tx instanceof Uint8Array) return bytesToHex(tx);
   if ('hex' in tx) return tx.hex;
   return bytesToHex(encodeTx(tx));
-}
-
-function pathHash(hash: string, name = 'hash'): string {
-  const h = hash.toLowerCase();
-  if (!/^[0-9a-f]{64}$/.test(h))
-    throw sdkError('SDK_INVALID_ARGUMENT', `${name} must be 64 hex digits`, { parameter: name });
-  return h;
 }
 
 function pathHeight(height: number, name = 'height'): number {
@@ -136,17 +138,38 @@ export class PujiangClient implements ChainClient {
     };
   }
 
-  private get(path: string, options?: RequestOptions): Promise<unknown> {
-    return requestJson(this.transport, 'GET', path, undefined, options);
+  /**
+   * One request to a route of the API contract: its path built from `params` (each checked
+   * against the route's schema first: `SDK_INVALID_ARGUMENT` naming it), the answer checked
+   * against the route's response schema (or `schema`, a variant of it).
+   */
+  private async call<K extends ApiRouteId, S extends TSchema = (typeof API)[K]['response']>(
+    id: K,
+    request: {
+      params?: Record<string, string | number>;
+      query?: Record<string, string | number | boolean | bigint | undefined>;
+      body?: unknown;
+    } = {},
+    options?: RequestOptions,
+    schema?: S,
+  ): Promise<Static<S>> {
+    const route: ApiRoute = API[id];
+    const params = Object.fromEntries(Object.entries(request.params ?? {}).map(([k, v]) => [k, String(v)]));
+    const bad = pathParamProblem(route, params);
+    if (bad !== undefined)
+      throw sdkError('SDK_INVALID_ARGUMENT', `${bad} is malformed for ${route.path}`, { parameter: bad });
+    const path = `${pathOf(route, params)}${queryString(request.query ?? {})}`;
+    const json = await requestJson(this.transport, route.method, path, request.body, options);
+    return expectResponse(schema ?? route.response, json, `${route.method} ${path}`) as Static<S>;
   }
 
   async getStatus(options?: RequestOptions): Promise<StatusResponse> {
-    return expectShape('status', await this.get('/v1/status', options), 'GET /v1/status');
+    return this.call('status', {}, options);
   }
 
   /** The chain's genesis as the node states it; pin it out of band rather than trusting this. */
   async getGenesis(options?: RequestOptions): Promise<Genesis> {
-    const json = await this.get('/v1/genesis', options);
+    const json = await this.call('genesis', {}, options);
     try {
       return parseGenesis(json);
     } catch (error) {
@@ -161,44 +184,41 @@ export class PujiangClient implements ChainClient {
   }
 
   async getValidators(height?: number, options?: RequestOptions): Promise<ValidatorsResponse> {
-    const path = `/v1/validators${queryString({ height: height === undefined ? undefined : pathHeight(height) })}`;
-    return expectShape('validators', await this.get(path, options), `GET ${path}`);
+    return this.call(
+      'validators',
+      { query: { height: height === undefined ? undefined : pathHeight(height) } },
+      options,
+    );
   }
 
   async getLatestBlock(options?: RequestOptions): Promise<BlockResponse> {
-    return expectShape('block', await this.get('/v1/blocks/latest', options), 'GET /v1/blocks/latest');
+    return this.call('block', { params: { height: 'latest' } }, options);
   }
 
   async getBlock(height: number, options?: RequestOptions): Promise<BlockResponse> {
-    const path = `/v1/blocks/${pathHeight(height)}`;
-    return expectShape('block', await this.get(path, options), `GET ${path}`);
+    return this.call('block', { params: { height: pathHeight(height) } }, options);
   }
 
   async getBlockByHash(hash: string, options?: RequestOptions): Promise<BlockResponse> {
-    const path = `/v1/blocks/hash/${pathHash(hash)}`;
-    return expectShape('block', await this.get(path, options), `GET ${path}`);
+    return this.call('blockByHash', { params: { hash: hash.toLowerCase() } }, options);
   }
 
   async getHeader(height: number, options?: RequestOptions): Promise<HeaderResponse> {
-    const path = `/v1/headers/${pathHeight(height)}`;
-    return expectShape('header', await this.get(path, options), `GET ${path}`);
+    return this.call('header', { params: { height: pathHeight(height) } }, options);
   }
 
   /** A transaction by hash; an unknown one is an `ApiError` with code `API_NOT_FOUND`. */
   /** A block's module hook receipts with their proofs (check them with `verifyHookReceipt`). */
   async getHookReceipts(height: number, options?: RequestOptions): Promise<HookReceiptsResponse> {
-    const path = `/v1/blocks/${pathHeight(height)}/hooks`;
-    return expectShape('hooks', await this.get(path, options), `GET ${path}`);
+    return this.call('hooks', { params: { height: pathHeight(height) } }, options);
   }
 
   async getTx(hash: string, options?: RequestOptions): Promise<TxResponse> {
-    const path = `/v1/txs/${pathHash(hash)}`;
-    return expectShape('tx', await this.get(path, options), `GET ${path}`);
+    return this.call('tx', { params: { hash: hash.toLowerCase() } }, options);
   }
 
   async getAccount(address: string, options?: RequestOptions): Promise<AccountResponse> {
-    const path = `/v1/accounts/${bytesToHex(parseAddress(address))}`;
-    return expectShape('account', await this.get(path, options), `GET ${path}`);
+    return this.call('account', { params: { address: bytesToHex(parseAddress(address)) } }, options);
   }
 
   /** Runs a module query on the latest state, unproven. */
@@ -208,8 +228,7 @@ export class PujiangClient implements ChainClient {
     params: Record<string, string> = {},
     options?: RequestOptions,
   ): Promise<QueryResponse> {
-    const path = `/v1/query/${encodeURIComponent(module)}/${encodeURIComponent(name)}${queryString(params)}`;
-    return expectShape('query', await this.get(path, options), `GET ${path}`);
+    return this.call('query', { params: { module, name }, query: params }, options, QuerySchema);
   }
 
   /** Runs a module's search over the node's index of committed events (unproven; see `searchNotary`). */
@@ -219,8 +238,7 @@ export class PujiangClient implements ChainClient {
     params: Record<string, string> = {},
     options?: RequestOptions,
   ): Promise<QueryResponse> {
-    const path = `/v1/search/${encodeURIComponent(module)}/${encodeURIComponent(name)}${queryString(params)}`;
-    return expectShape('query', await this.get(path, options), `GET ${path}`);
+    return this.call('search', { params: { module, name }, query: params }, options);
   }
 
   /**
@@ -235,13 +253,8 @@ export class PujiangClient implements ChainClient {
     options: QueryProvenOptions = {},
   ): Promise<ProvenQueryResponse> {
     const { height, ...request } = options;
-    const query = queryString({
-      ...params,
-      prove: 'true',
-      height: height === undefined ? undefined : pathHeight(height),
-    });
-    const path = `/v1/query/${encodeURIComponent(module)}/${encodeURIComponent(name)}${query}`;
-    return expectShape('provenQuery', await this.get(path, request), `GET ${path}`);
+    const query = { ...params, prove: 'true', height: height === undefined ? undefined : pathHeight(height) };
+    return this.call('query', { params: { module, name }, query }, request, ProvenQuerySchema);
   }
 
   /** One raw state key with its proof against header `height` (default: the latest). */
@@ -251,10 +264,8 @@ export class PujiangClient implements ChainClient {
     options?: RequestOptions,
   ): Promise<StateResponse> {
     const keyHex = typeof key === 'string' ? key.toLowerCase() : bytesToHex(key);
-    if (!/^([0-9a-f]{2})+$/.test(keyHex))
-      throw sdkError('SDK_INVALID_ARGUMENT', 'key must be non-empty hex', { parameter: 'key' });
-    const path = `/v1/state/${keyHex}${queryString({ height: height === undefined ? undefined : pathHeight(height) })}`;
-    return expectShape('state', await this.get(path, options), `GET ${path}`);
+    const query = { height: height === undefined ? undefined : pathHeight(height) };
+    return this.call('state', { params: { key: keyHex }, query }, options);
   }
 
   /** Submits one transaction. Without `wait` the answer is `pending` once the mempool admits it. */
@@ -271,23 +282,19 @@ export class PujiangClient implements ChainClient {
           (options.waitTimeoutMs ?? NODE_DEFAULT_WAIT_MS) + WAIT_MARGIN_MS,
         )
       : options.timeoutMs;
-    const json = await requestJson(this.transport, 'POST', '/v1/txs', body, {
-      ...(timeoutMs === undefined ? {} : { timeoutMs }),
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
-    });
-    return expectShape('submit', json, 'POST /v1/txs');
+    return this.call(
+      'submit',
+      { body },
+      {
+        ...(timeoutMs === undefined ? {} : { timeoutMs }),
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+      },
+    );
   }
 
   /** Submits up to 10,000 transactions; each result is `{hash}` or the refusal's error body. */
   async submitBatch(txs: readonly SubmittableTx[], options?: RequestOptions): Promise<SubmitBatchResponse> {
-    const json = await requestJson(
-      this.transport,
-      'POST',
-      '/v1/txs/batch',
-      { txs: txs.map(wireHex) },
-      options,
-    );
-    return expectShape('submitBatch', json, 'POST /v1/txs/batch');
+    return this.call('submitBatch', { body: { txs: txs.map(wireHex) } }, options);
   }
 
   /**

@@ -1,7 +1,7 @@
-import type { EventMessage } from '@pujiang/protocol';
+import { API, type EventMessage } from '@pujiang/protocol';
 import { PujiangError } from '@pujiang/types';
 import { sdkError } from './errors.js';
-import { expectShape } from './shapes.js';
+import { expectResponse } from './shapes.js';
 
 export type { EventMessage } from '@pujiang/protocol';
 
@@ -67,7 +67,7 @@ export function eventsUrl(parameters: SubscribeParameters): string {
   else if (url.protocol !== 'ws:' && url.protocol !== 'wss:')
     throw sdkError('SDK_INVALID_ARGUMENT', 'url must be http(s) or ws(s)', { parameter: 'url' });
   const base = url.pathname.replace(/\/+$/, '');
-  url.pathname = base.endsWith('/v1/events') ? base : `${base}/v1/events`;
+  url.pathname = base.endsWith(API.events.path) ? base : `${base}${API.events.path}`;
   const q = url.searchParams;
   if (parameters.fromHeight !== undefined) {
     if (!Number.isSafeInteger(parameters.fromHeight) || parameters.fromHeight < 1)
@@ -155,7 +155,7 @@ export function subscribe(
       if (ended) return;
       let message: EventMessage;
       try {
-        message = expectShape('event', JSON.parse(textOf(event.data)), url);
+        message = expectResponse(API.events.response, JSON.parse(textOf(event.data)), url);
       } catch (error) {
         end(
           error instanceof PujiangError

@@ -217,6 +217,7 @@ describe('PujiangClient', () => {
         module: 'bank',
         type: 'transfer',
         payload: '',
+        endorsements: [],
         signature: '',
       },
       raw: '',

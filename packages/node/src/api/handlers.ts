@@ -178,7 +178,7 @@ export class ApiHandlers {
     throw notFound(`transaction ${hash}`, { hash });
   }
 
-  async submit(body: unknown): Promise<Reply> {
+  async submit(body: unknown): Promise<Reply<SubmitResponse>> {
     if (!isObject(body)) throw badRequest('the body must be an object {"tx": hex, "wait"?: boolean}');
     const wire = parseTxHex(body.tx);
     if (body.wait !== undefined && typeof body.wait !== 'boolean') throw badRequest('wait must be a boolean');

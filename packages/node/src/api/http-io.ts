@@ -4,10 +4,10 @@ import { isPujiangError } from '@pujiang/types';
 import { ApiError, statusForCode } from './api-error.js';
 
 /** A handler's answer with a status other than 200. */
-export class Reply {
+export class Reply<T = unknown> {
   constructor(
     readonly status: number,
-    readonly body: unknown,
+    readonly body: T,
   ) {}
 }
 

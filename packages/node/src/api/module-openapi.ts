@@ -1,107 +1,110 @@
-import type { ChainModule, ModuleRoute, QueryDefinition, TObject } from '@pujiang/module-kit';
-import { openApiDocument } from './openapi.js';
+import type { ChainModule, ModuleRoute, QueryDefinition, TObject, TSchema } from '@pujiang/module-kit';
+import { coreOpenApi, type OpenApiDocument, SchemaPublisher } from '@pujiang/protocol';
 
 /**
- * The OpenAPI document of a chain: the core API plus, from each enabled module's
- * definitions, a path per typed query (`/v1/query/<module>/<name>` with its parameters and
- * result) and per route. Nothing here is kept by hand: it is derived from the same schemas
+ * The OpenAPI document of a chain: the core API (generated from the API contract) plus, from
+ * each enabled module's definitions, a path per typed query (`/v1/query/<module>/<name>`),
+ * per search and per route. Nothing here is kept by hand: it is derived from the same schemas
  * the node checks requests against.
  */
-export function openApiFor(modules: readonly ChainModule[]): Record<string, unknown> {
-  const paths: Record<string, unknown> = { ...openApiDocument.paths };
+export function openApiFor(modules: readonly ChainModule[]): OpenApiDocument {
+  const publisher = new SchemaPublisher();
+  const document = coreOpenApi(publisher);
+  const paths = document.paths;
   for (const module of modules) {
     for (const [name, query] of Object.entries(module.queries ?? {}))
-      paths[`/v1/query/${module.name}/${name}`] = { get: queryOperation(module, name, query) };
+      paths[`/v1/query/${module.name}/${name}`] = { get: queryOperation(publisher, module, name, query) };
     for (const [name, search] of Object.entries(module.searches ?? {}))
       paths[`/v1/search/${module.name}/${name}`] = {
         get: {
+          operationId: `${module.name}.search.${name}`,
           summary: `${module.name}/${name}: ${search.summary} (unproven: prove hits with queries)`,
           tags: [module.name],
-          parameters: parametersOf(search.params, 'query'),
+          parameters: publisher.parameters(search.params, 'query'),
           responses: {
-            '200': {
-              description: 'The result and the height of the state it was read from',
-              content: {
-                'application/json': {
-                  schema: {
-                    type: 'object',
-                    properties: { height: { type: 'integer' }, result: search.result },
-                    required: ['height', 'result'],
-                  },
-                },
-              },
-            },
-            '400': errorResponse(`Malformed parameters (${search.invalidParams})`),
+            '200': answer(
+              publisher,
+              'The result and the height of the state it was read from',
+              search.result,
+            ),
+            ...publisher.errorResponses({ 400: [search.invalidParams] }),
           },
         },
       };
     for (const route of module.routes ?? []) {
-      const existing = (paths[route.path] ?? {}) as Record<string, unknown>;
-      paths[route.path] = { ...existing, [route.method.toLowerCase()]: routeOperation(module, route) };
+      paths[route.path] ??= {};
+      paths[route.path]![route.method.toLowerCase()] = routeOperation(publisher, module, route);
     }
   }
-  return { ...openApiDocument, paths };
+  return { ...document, components: { schemas: publisher.components } };
 }
 
-const errorResponse = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
-});
-
-function parametersOf(schema: TObject | undefined, where: 'query' | 'path'): unknown[] {
-  if (!schema) return [];
-  const required = new Set(schema.required ?? []);
-  return Object.entries(schema.properties).map(([name, s]) => ({
-    name,
-    in: where,
-    required: where === 'path' || required.has(name),
-    schema: s,
-  }));
-}
-
-function queryOperation(module: ChainModule, name: string, query: QueryDefinition) {
-  const codes = [query.invalidParams, ...Object.values(query.paramCodes ?? {})];
+function answer(publisher: SchemaPublisher, description: string, result: TSchema) {
   return {
-    summary: `${module.name}/${name}: ${query.summary}`,
-    tags: [module.name],
-    parameters: [
-      ...parametersOf(query.params, 'query'),
-      { name: 'prove', in: 'query', required: false, schema: { type: 'boolean' } },
-      { name: 'height', in: 'query', required: false, schema: { type: 'integer', minimum: 1 } },
-    ],
-    responses: {
-      '200': {
-        description: 'The result (with prove=true, also stateRoot and the proven reads)',
-        content: {
-          'application/json': {
-            schema: {
-              type: 'object',
-              properties: { height: { type: 'integer' }, result: query.result },
-              required: ['height', 'result'],
-            },
-          },
+    description,
+    content: {
+      'application/json': {
+        schema: {
+          type: 'object',
+          properties: { height: { type: 'integer' }, result: publisher.schema(result) },
+          required: ['height', 'result'],
         },
       },
-      '400': errorResponse(`Malformed parameters (${[...new Set(codes)].join(', ')})`),
     },
   };
 }
 
-function routeOperation(module: ChainModule, route: ModuleRoute) {
+function queryOperation(
+  publisher: SchemaPublisher,
+  module: ChainModule,
+  name: string,
+  query: QueryDefinition,
+) {
+  const codes = [query.invalidParams, ...Object.values(query.paramCodes ?? {})];
+  return {
+    operationId: `${module.name}.query.${name}`,
+    summary: `${module.name}/${name}: ${query.summary}`,
+    tags: [module.name],
+    parameters: [
+      ...publisher.parameters(query.params, 'query'),
+      { name: 'prove', in: 'query', required: false, schema: { type: 'boolean' } },
+      { name: 'height', in: 'query', required: false, schema: { type: 'integer', minimum: 1 } },
+    ],
+    responses: {
+      '200': answer(
+        publisher,
+        'The result (with prove=true, also stateRoot and the proven reads)',
+        query.result,
+      ),
+      ...publisher.errorResponses({ 400: [...new Set(codes)] }),
+    },
+  };
+}
+
+function routeOperation(publisher: SchemaPublisher, module: ChainModule, route: ModuleRoute) {
   const pathNames = [...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
   return {
+    operationId: `${module.name}.${route.method.toLowerCase()}.${route.path}`,
     summary: route.summary,
     tags: [module.name],
     parameters: [
       ...pathNames.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
-      ...parametersOf(route.query, 'query'),
+      ...publisher.parameters(route.query as TObject | undefined, 'query'),
     ],
     ...(route.body === undefined
       ? {}
-      : { requestBody: { required: true, content: { 'application/json': { schema: route.body } } } }),
+      : {
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: publisher.schema(route.body) } },
+          },
+        }),
     responses: {
-      '200': { description: 'OK', content: { 'application/json': { schema: route.response } } },
-      '400': errorResponse(`Bad input (${[route.invalidInput, ...(route.errors ?? [])].join(', ')})`),
+      '200': {
+        description: 'OK',
+        content: { 'application/json': { schema: publisher.schema(route.response) } },
+      },
+      ...publisher.errorResponses({ 400: [route.invalidInput, ...(route.errors ?? [])] }),
     },
   };
 }

@@ -1,13 +1,13 @@
 import {
   type ChainModule,
   checkValue,
-  compilePath,
   kitError,
   type ModuleRoute,
   parseParams,
   type RouteHost,
   Type,
 } from '@pujiang/module-kit';
+import { compilePath } from '@pujiang/protocol';
 import type { ValidatorNode } from '../validator-node.js';
 
 /** A module's route ready to match: its definition, matcher and owner. */
@@ -62,15 +62,11 @@ export function routeHost(node: ValidatorNode): RouteHost {
 export async function runModuleRoute(
   mounted: MountedRoute,
   host: RouteHost,
-  match: readonly string[],
+  path: Readonly<Record<string, string>>,
   search: URLSearchParams,
   readBody: () => Promise<unknown>,
 ): Promise<unknown> {
   const { route } = mounted;
-  const path: Record<string, string> = {};
-  mounted.names.forEach((name, i) => {
-    path[name] = match[i]!;
-  });
   const raw: Record<string, string> = {};
   for (const [k, v] of search) raw[k] = v;
   const query = parseParams(route.query ?? NO_QUERY, raw, route.invalidInput);

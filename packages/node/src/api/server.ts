@@ -1,23 +1,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { MAX_TX_BYTES } from '@pujiang/protocol';
+import { API, type ApiRoute, compilePath, pathParamProblem, type ResponseOf } from '@pujiang/protocol';
 import type { ValidatorNode } from '../validator-node.js';
 import { ApiError } from './api-error.js';
+import { coreHandlers, coreRoutes } from './core-routes.js';
 import { EventHub } from './events.js';
 import { ApiHandlers, MAX_BATCH } from './handlers.js';
-import {
-  BodyBudget,
-  errorBody,
-  mediaType,
-  parseBinaryBatch,
-  Reply,
-  readBody,
-  readJsonBody,
-  sendJson,
-  sendText,
-} from './http-io.js';
+import { BodyBudget, errorBody, Reply, readJsonBody, sendJson, sendText } from './http-io.js';
 import { openApiFor } from './module-openapi.js';
-import { type MountedRoute, mountModuleRoutes, routeHost, runModuleRoute } from './module-routes.js';
+import { mountModuleRoutes, routeHost, runModuleRoute } from './module-routes.js';
 
 export interface ApiServerOptions {
   /** Interface to listen on (default 127.0.0.1). */
@@ -33,15 +24,15 @@ export interface ApiServerOptions {
   readonly log?: (line: string) => void;
 }
 
-type Route = {
+/** A route ready to match: a core route of the contract, or a module's. */
+interface Route {
   readonly method: 'GET' | 'POST';
-  readonly pattern: RegExp;
-  readonly handle: (
-    match: string[],
-    search: URLSearchParams,
-    req: IncomingMessage,
-  ) => unknown | Promise<unknown>;
-};
+  readonly regex: RegExp;
+  readonly names: readonly string[];
+  /** The contract's definition, whose path parameters are checked before the handler runs. */
+  readonly contract?: ApiRoute;
+  readonly handle: (params: Record<string, string>, search: URLSearchParams, req: IncomingMessage) => unknown;
+}
 
 /**
  * The node's HTTP/JSON API under `/v1`, the `/v1/events` WebSocket, `/metrics` and
@@ -53,7 +44,6 @@ export class ApiServer {
   readonly events: EventHub;
   private readonly handlers: ApiHandlers;
   private readonly routes: Route[];
-  private readonly moduleRoutes: readonly MountedRoute[];
   private readonly bodies: BodyBudget;
 
   constructor(
@@ -66,59 +56,34 @@ export class ApiServer {
     const maxBody = o.maxBodyBytes ?? 512 * 1024;
     const maxBatch = o.maxBatchBodyBytes ?? 8 * 1024 * 1024;
     this.bodies = new BodyBudget(o.maxBodyBytesInFlight ?? 64 * 1024 * 1024);
-    const openApi = openApiFor(node.chain.executor.enabledModules);
-    this.routes = [
-      { method: 'GET', pattern: /^\/v1\/status$/, handle: () => h.status() },
-      { method: 'GET', pattern: /^\/v1\/genesis$/, handle: () => h.genesis() },
-      { method: 'GET', pattern: /^\/v1\/modules$/, handle: () => h.modules() },
-      { method: 'GET', pattern: /^\/v1\/openapi\.json$/, handle: () => openApi },
-      { method: 'GET', pattern: /^\/v1\/validators$/, handle: (_m, q) => h.validators(q.get('height')) },
-      { method: 'GET', pattern: /^\/v1\/blocks\/hash\/([^/]+)$/, handle: ([x]) => h.blockByHash(x!) },
-      { method: 'GET', pattern: /^\/v1\/blocks\/([^/]+)\/hooks$/, handle: ([x]) => h.hooks(x!) },
-      { method: 'GET', pattern: /^\/v1\/blocks\/([^/]+)$/, handle: ([x]) => h.block(x!) },
-      { method: 'GET', pattern: /^\/v1\/headers\/([^/]+)$/, handle: ([x]) => h.header(x!) },
-      {
-        method: 'POST',
-        pattern: /^\/v1\/txs\/batch$/,
-        handle: (_m, _q, req) =>
-          mediaType(req) === 'application/octet-stream'
-            ? this.withBody(req, maxBatch, async () =>
-                h.submitBatchWires(parseBinaryBatch(await readBody(req, maxBatch), MAX_BATCH, MAX_TX_BYTES)),
-              )
-            : this.withBody(req, maxBatch, async () => h.submitBatch(await readJsonBody(req, maxBatch))),
-      },
-      {
-        method: 'POST',
-        pattern: /^\/v1\/txs$/,
-        handle: (_m, _q, req) =>
-          this.withBody(req, maxBody, async () => h.submit(await readJsonBody(req, maxBody))),
-      },
-      { method: 'GET', pattern: /^\/v1\/txs\/([^/]+)$/, handle: ([x]) => h.tx(x!) },
-      { method: 'GET', pattern: /^\/v1\/accounts\/([^/]+)$/, handle: ([x]) => h.account(x!) },
-      {
-        method: 'GET',
-        pattern: /^\/v1\/query\/([a-z][a-z0-9_-]{0,31})\/([A-Za-z][A-Za-z0-9_-]{0,63})$/,
-        handle: ([module, name], q) => h.query(module!, name!, q),
-      },
-      {
-        method: 'GET',
-        pattern: /^\/v1\/search\/([a-z][a-z0-9_-]{0,31})\/([A-Za-z][A-Za-z0-9_-]{0,63})$/,
-        handle: ([module, name], q) => h.search(module!, name!, q),
-      },
-      { method: 'GET', pattern: /^\/v1\/state\/([^/]+)$/, handle: ([x], q) => h.state(x!, q.get('height')) },
-    ];
+    const handlers = coreHandlers({
+      handlers: h,
+      openApi: openApiFor(node.chain.executor.enabledModules),
+      metrics: () => this.metrics(),
+      health: () => this.health(),
+      withBody: (req, limit, handle) => this.withBody(req, limit, handle),
+      maxBody,
+      maxBatch,
+      maxBatchItems: MAX_BATCH,
+    });
+    this.routes = coreRoutes(handlers).map(({ route, handle }) => ({
+      method: route.method,
+      ...compilePath(route.path),
+      contract: route,
+      handle: (params, query, req) => handle({ params, query, req }),
+    }));
     // Modules' own routes (under /v1/modules/<name>/, or a standard's well-known path) come after the core's.
-    this.moduleRoutes = mountModuleRoutes(node.chain.executor.enabledModules);
     const host = routeHost(node);
-    for (const mounted of this.moduleRoutes) {
+    for (const mounted of mountModuleRoutes(node.chain.executor.enabledModules)) {
       this.routes.push({
         method: mounted.route.method,
-        pattern: mounted.regex,
-        handle: (match, search, req) =>
+        regex: mounted.regex,
+        names: mounted.names,
+        handle: (params, search, req) =>
           mounted.route.body === undefined
-            ? runModuleRoute(mounted, host, match, search, async () => undefined)
+            ? runModuleRoute(mounted, host, params, search, async () => undefined)
             : this.withBody(req, maxBody, () =>
-                runModuleRoute(mounted, host, match, search, () => readJsonBody(req, maxBody)),
+                runModuleRoute(mounted, host, params, search, () => readJsonBody(req, maxBody)),
               ),
       });
     }
@@ -138,7 +103,7 @@ export class ApiServer {
     this.server.on('upgrade', (req, socket, head) => {
       socket.on('error', () => socket.destroy());
       const url = parseUrl(req.url);
-      if (url?.pathname !== '/v1/events') {
+      if (url?.pathname !== API.events.path) {
         socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\n\r\n');
         return;
       }
@@ -151,11 +116,7 @@ export class ApiServer {
    * (the declared length, or the limit when none is declared) lasts until the handler is
    * done, since the parsed body lives that long.
    */
-  private async withBody(
-    req: IncomingMessage,
-    limit: number,
-    handle: () => Promise<unknown>,
-  ): Promise<unknown> {
+  private async withBody<T>(req: IncomingMessage, limit: number, handle: () => Promise<T>): Promise<T> {
     const declared = Number(req.headers['content-length']);
     let release: () => void;
     try {
@@ -188,35 +149,26 @@ export class ApiServer {
     const url = parseUrl(req.url);
     if (!url) throw new ApiError(400, 'API_BAD_REQUEST', 'the request target is not a valid path');
     const path = url.pathname;
-    if (path === '/healthz' && req.method === 'GET') return this.health(res);
-    if (path === '/metrics' && req.method === 'GET') {
-      const snapshot = {
-        height: Number(this.node.chain.height),
-        round: this.node.round,
-        mempoolSize: this.node.mempool.size,
-        mempoolBytes: this.node.mempool.totalBytes,
-        peers: this.node.peerCount,
-        syncing: this.node.syncing,
-        syncedBlocks: this.node.sync.synced,
-        txsPulled: this.node.gossip.stats.pulled,
-        txsServed: this.node.gossip.stats.served,
-      };
-      return sendText(
-        res,
-        200,
-        'text/plain; version=0.0.4; charset=utf-8',
-        this.node.metrics.render(snapshot),
-      );
-    }
     let pathMatched = false;
     for (const route of this.routes) {
-      const match = route.pattern.exec(path);
+      const match = route.regex.exec(path);
       if (!match) continue;
       pathMatched = true;
       if (route.method !== req.method) continue;
-      const result = await route.handle(match.slice(1).map(decodeURIComponent), url.searchParams, req);
-      if (result instanceof Reply) return sendJson(res, result.status, result.body);
-      return sendJson(res, 200, result);
+      const params: Record<string, string> = {};
+      route.names.forEach((name, i) => {
+        params[name] = decodeURIComponent(match[i + 1]!);
+      });
+      const bad = route.contract && pathParamProblem(route.contract, params);
+      if (bad !== undefined) {
+        req.resume();
+        throw new ApiError(400, 'API_BAD_REQUEST', `path parameter ${bad} is malformed`, { parameter: bad });
+      }
+      const result = await route.handle(params, url.searchParams, req);
+      const [status, body] = result instanceof Reply ? [result.status, result.body] : [200, result];
+      if (route.contract?.produces === 'text/plain')
+        return sendText(res, status, 'text/plain; version=0.0.4; charset=utf-8', String(body));
+      return sendJson(res, status, body);
     }
     req.resume();
     if (pathMatched)
@@ -224,16 +176,28 @@ export class ApiServer {
     throw new ApiError(404, 'API_NOT_FOUND', `no endpoint ${path}`, { path });
   }
 
-  private health(res: ServerResponse): void {
+  private metrics(): string {
+    return this.node.metrics.render({
+      height: Number(this.node.chain.height),
+      round: this.node.round,
+      mempoolSize: this.node.mempool.size,
+      mempoolBytes: this.node.mempool.totalBytes,
+      peers: this.node.peerCount,
+      syncing: this.node.syncing,
+      syncedBlocks: this.node.sync.synced,
+      txsPulled: this.node.gossip.stats.pulled,
+      txsServed: this.node.gossip.stats.served,
+    });
+  }
+
+  private health(): Reply<ResponseOf<'health'>> {
     const failure = this.node.driver.failure;
-    if (failure) {
-      sendJson(res, 503, {
+    if (failure)
+      return new Reply(503, {
         status: 'failed',
         error: { code: 'NODE_CONSENSUS_FAILED', message: String(failure), details: {} },
       });
-      return;
-    }
-    sendJson(res, 200, { status: 'ok', height: Number(this.node.chain.height) });
+    return new Reply(200, { status: 'ok', height: Number(this.node.chain.height) });
   }
 
   private fail(req: IncomingMessage, res: ServerResponse, error: unknown): void {

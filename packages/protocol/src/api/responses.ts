@@ -1,0 +1,216 @@
+import { type Static, Type } from '@sinclair/typebox';
+import {
+  BlockHeaderSchema,
+  CertificateSchema,
+  ChainEventSchema,
+  ErrorBodySchema,
+  HashAlgorithmSchema,
+  MerkleProofSchema,
+  ReceiptSchema,
+  Schemas,
+  StateProofSchema,
+  TxJsonSchema,
+} from './schemas.js';
+
+/**
+ * The bodies of the node's API under `/v1`, as schemas; the types are derived from them.
+ * The node's handlers return these types, `/v1/openapi.json` publishes these schemas, and the
+ * SDK checks answers against them: one definition of each.
+ */
+const { hash32, hex, u64, nat, address } = Schemas;
+
+export const StatusSchema = Type.Object(
+  {
+    chainId: Type.String(),
+    nodeId: Type.String(),
+    height: nat('Latest decided and committed height (0 before the first block)'),
+    latestBlockHash: hash32(),
+    latestBlockTime: u64('milliseconds since the epoch'),
+    syncing: Type.Boolean({ description: 'More than a block behind the best peer: catching up' }),
+    validator: Type.Boolean({ description: 'A validator (else a full node, which follows and serves)' }),
+    peers: nat('Connected peers'),
+    round: nat(),
+    chainHash: HashAlgorithmSchema,
+    acceptedSuites: Type.Array(Type.String()),
+    genesisHash: hash32(),
+    mempool: Type.Object({ size: nat(), bytes: nat() }),
+  },
+  { $id: 'Status' },
+);
+
+export const ValidatorJsonSchema = Type.Object({
+  name: Type.Optional(Type.String()),
+  suite: Type.String(),
+  publicKey: hex('public key'),
+  power: nat(),
+  address: address(),
+});
+
+export const ValidatorsSchema = Type.Object(
+  { height: nat(), validators: Type.Array(ValidatorJsonSchema) },
+  { $id: 'Validators' },
+);
+
+export const BlockSchema = Type.Object(
+  {
+    hash: hash32(),
+    header: BlockHeaderSchema,
+    txs: Type.Array(hex('canonical encoding'), {
+      description: "The transactions' encodings, in block order",
+    }),
+    txHashes: Type.Array(hash32()),
+    certificate: CertificateSchema,
+  },
+  { $id: 'Block' },
+);
+
+export const HeaderSchema = Type.Object(
+  { hash: hash32(), header: BlockHeaderSchema, certificate: CertificateSchema },
+  { $id: 'Header', description: 'A header and its commit certificate, for light verification' },
+);
+
+const TxStatusSchema = Type.Union([Type.Literal('pending'), Type.Literal('committed')]);
+
+export const TxSchema = Type.Object(
+  {
+    hash: hash32(),
+    status: TxStatusSchema,
+    tx: TxJsonSchema,
+    raw: hex('canonical encoding: the leaf of the block transaction tree'),
+    height: Type.Optional(nat()),
+    index: Type.Optional(nat()),
+    receipt: Type.Optional(ReceiptSchema),
+    proof: Type.Optional(
+      Type.Object({
+        tx: MerkleProofSchema,
+        receipt: Type.Union([MerkleProofSchema, Type.Null()], {
+          description: 'Under the resultsRoot of header height + 1; null until that block exists',
+        }),
+      }),
+    ),
+  },
+  { $id: 'Transaction' },
+);
+
+export const SubmitRequestSchema = Type.Object({
+  tx: hex("the signed transaction's canonical encoding"),
+  wait: Type.Optional(Type.Boolean({ description: 'Answer when committed (or timeoutMs passes)' })),
+  timeoutMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 60_000, description: 'Default 30,000' })),
+});
+
+export const SubmitSchema = Type.Object(
+  {
+    hash: hash32(),
+    status: TxStatusSchema,
+    height: Type.Optional(nat()),
+    index: Type.Optional(nat()),
+    receipt: Type.Optional(ReceiptSchema),
+  },
+  { $id: 'Submitted' },
+);
+
+export const SubmitBatchRequestSchema = Type.Object({
+  txs: Type.Array(hex('canonical encoding'), { maxItems: 10_000 }),
+});
+
+export const SubmitBatchSchema = Type.Object({
+  results: Type.Array(Type.Union([Type.Object({ hash: hash32() }), ErrorBodySchema]), {
+    description: 'One per transaction, in order',
+  }),
+});
+
+export const AccountSchema = Type.Object({
+  address: address(),
+  nonce: u64('Next nonce in the committed state'),
+  pendingNonce: u64("Next nonce counting this node's pending transactions: the one to sign next"),
+  height: nat(),
+});
+
+export const QuerySchema = Type.Object({
+  height: nat('The block whose resulting state was read'),
+  result: Type.Unknown(),
+});
+
+export const StateReadSchema = Type.Object({
+  key: hex('the full state key (module prefix included)'),
+  value: Type.Union([hex('value'), Type.Null()]),
+  proof: StateProofSchema,
+});
+
+export const ProvenQuerySchema = Type.Object({
+  height: nat('The header whose stateRoot the reads are proven against'),
+  stateRoot: hash32(),
+  result: Type.Unknown(),
+  reads: Type.Array(StateReadSchema),
+});
+
+export const StateSchema = Type.Composite([
+  StateReadSchema,
+  Type.Object({ height: nat(), stateRoot: hash32() }),
+]);
+
+export const HookReceiptsSchema = Type.Object({
+  height: nat(),
+  txCount: nat("The block's transactions: hook receipts follow theirs in the results tree"),
+  hooks: Type.Array(
+    Type.Object({
+      index: nat(),
+      receipt: ReceiptSchema,
+      proof: Type.Union([MerkleProofSchema, Type.Null()]),
+    }),
+  ),
+});
+
+export const ModulesSchema = Type.Object({
+  modules: Type.Array(
+    Type.Object({
+      name: Type.String(),
+      messages: Type.Array(Type.String()),
+      queries: Type.Array(Type.String()),
+      events: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
+    }),
+  ),
+});
+
+export const HealthSchema = Type.Object({
+  status: Type.String(),
+  height: Type.Optional(nat()),
+  error: Type.Optional(ErrorBodySchema.properties.error),
+});
+
+/** Messages on the `/v1/events` WebSocket. */
+export const EventMessageSchema = Type.Union([
+  Type.Object({ type: Type.Literal('block'), height: nat(), hash: hash32(), time: u64(), txCount: nat() }),
+  Type.Object({ type: Type.Literal('tx'), height: nat(), index: nat(), hash: hash32(), code: Type.String() }),
+  Type.Object({
+    type: Type.Literal('event'),
+    height: nat(),
+    txHash: hash32(),
+    txIndex: nat(),
+    eventIndex: nat(),
+    event: ChainEventSchema,
+  }),
+  /** Replay from `fromHeight` reached the latest block; live messages follow. */
+  Type.Object({ type: Type.Literal('caughtUp'), height: nat() }),
+  Type.Composite([Type.Object({ type: Type.Literal('error') }), ErrorBodySchema]),
+]);
+
+export type ApiErrorBody = Static<typeof ErrorBodySchema>;
+export type StatusResponse = Static<typeof StatusSchema>;
+export type ValidatorJson = Static<typeof ValidatorJsonSchema>;
+export type ValidatorsResponse = Static<typeof ValidatorsSchema>;
+export type BlockResponse = Static<typeof BlockSchema>;
+export type HeaderResponse = Static<typeof HeaderSchema>;
+export type TxResponse = Static<typeof TxSchema>;
+export type SubmitRequest = Static<typeof SubmitRequestSchema>;
+export type SubmitResponse = Static<typeof SubmitSchema>;
+export type SubmitBatchRequest = Static<typeof SubmitBatchRequestSchema>;
+export type SubmitBatchResponse = Static<typeof SubmitBatchSchema>;
+export type AccountResponse = Static<typeof AccountSchema>;
+export type QueryResponse = Static<typeof QuerySchema>;
+export type StateReadJson = Static<typeof StateReadSchema>;
+export type ProvenQueryResponse = Static<typeof ProvenQuerySchema>;
+export type StateResponse = Static<typeof StateSchema>;
+export type HookReceiptsResponse = Static<typeof HookReceiptsSchema>;
+export type ModulesResponse = Static<typeof ModulesSchema>;
+export type EventMessage = Static<typeof EventMessageSchema>;
