@@ -66,4 +66,4 @@ export type {
 export type { DrainResult } from './queue.js';
 export { drainQueue, enqueue, MAX_DRAIN_ITEMS, queueLength } from './queue.js';
 export type { ModuleRoute, RouteHost, RouteInput } from './routes.js';
-export { checkRoutes, defineRoute } from './routes.js';
+export { checkRoutes, defineRoute, RouteReply } from './routes.js';

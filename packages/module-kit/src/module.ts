@@ -39,6 +39,8 @@ export interface ModuleContext {
   /** The block's time (ms). */
   readonly time: bigint;
   readonly chainHash: HashAlgorithm;
+  /** The chain's id (its genesis `chainId`). */
+  readonly chainId: string;
   /** Gas still available to the transaction or hook. */
   gasLeft(): number;
   get(key: string): Uint8Array | undefined;

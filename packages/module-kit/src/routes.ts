@@ -1,5 +1,5 @@
 import type { HashAlgorithm } from '@pujiang/crypto';
-import type { HttpMethod } from '@pujiang/protocol';
+import type { HttpMethod, ProvenQueryResponse } from '@pujiang/protocol';
 import type { Static, TObject, TSchema } from '@sinclair/typebox';
 import { kitError } from './errors.js';
 
@@ -11,8 +11,32 @@ export interface RouteHost {
   height(): bigint;
   /** A typed module query on the latest state (its parameters checked as at `/v1/query`). */
   query(module: string, name: string, params: Readonly<Record<string, string>>): unknown;
+  /**
+   * A typed module query on the state committed by header `height` (default: the latest),
+   * with a proof of every state key it read, as `GET /v1/query/...?prove=true` answers.
+   */
+  queryProven(
+    module: string,
+    name: string,
+    params: Readonly<Record<string, string>>,
+    height?: bigint,
+  ): ProvenQueryResponse;
   /** Admits a signed transaction (its canonical encoding); resolves with its hash. */
   submit(wire: Uint8Array): Promise<string>;
+}
+
+/**
+ * A route's answer with a status, media type or headers of its own, where a standard
+ * requires them (201 Created, `application/did+ld+json`, a problem-details error body).
+ * A route that returns a plain value answers 200 with JSON.
+ */
+export class RouteReply {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+    readonly contentType = 'application/json',
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {}
 }
 
 export interface RouteInput<Q = Record<string, unknown>, B = unknown> {
@@ -20,6 +44,8 @@ export interface RouteInput<Q = Record<string, unknown>, B = unknown> {
   readonly path: Readonly<Record<string, string>>;
   readonly query: Q;
   readonly body: B;
+  /** The request's headers, names lowercased (e.g. `accept`, `authorization`). */
+  readonly headers: Readonly<Record<string, string | undefined>>;
 }
 
 /**
@@ -53,7 +79,10 @@ export function defineRoute<Q extends TObject, B extends TSchema, R extends TSch
   readonly response: R;
   readonly errors?: readonly string[];
   readonly invalidInput?: string;
-  handle(host: RouteHost, input: RouteInput<Static<Q>, Static<B>>): Static<R> | Promise<Static<R>>;
+  handle(
+    host: RouteHost,
+    input: RouteInput<Static<Q>, Static<B>>,
+  ): Static<R> | RouteReply | Promise<Static<R> | RouteReply>;
 }): ModuleRoute {
   return {
     ...route,

@@ -1,4 +1,5 @@
 import { bank } from '@pujiang/module-bank/chain';
+import { did } from '@pujiang/module-did/chain';
 import { governance } from '@pujiang/module-governance/chain';
 import type { ChainModule } from '@pujiang/module-kit';
 import { notary } from '@pujiang/module-notary/chain';
@@ -9,4 +10,4 @@ import { notary } from '@pujiang/module-notary/chain';
  * transaction. Adding a module: its package, then one entry here (and in client.ts,
  * verify.ts where it has those entries).
  */
-export const CHAIN_MODULES: readonly ChainModule[] = [governance, bank, notary];
+export const CHAIN_MODULES: readonly ChainModule[] = [governance, bank, notary, did];

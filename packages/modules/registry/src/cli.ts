@@ -1,5 +1,6 @@
 import type { ModuleCommand } from '@pujiang/cli-kit';
 import { bankCommands } from '@pujiang/module-bank/cli';
+import { didCommands } from '@pujiang/module-did/cli';
 import { governanceCommands } from '@pujiang/module-governance/cli';
 import { notaryCommands } from '@pujiang/module-notary/cli';
 
@@ -8,4 +9,5 @@ export const MODULE_COMMANDS: readonly ModuleCommand[] = [
   ...governanceCommands,
   ...bankCommands,
   ...notaryCommands,
+  ...didCommands,
 ];

@@ -252,7 +252,22 @@ export class ApiHandlers {
       if (heightParam !== null) throw badRequest('height applies to proven queries (prove=true)');
       return { height: Number(this.chain.height), result: this.chain.query(module, name, params) };
     }
-    const { height, root } = this.provableRoot(heightParam);
+    return this.provenQuery(
+      module,
+      name,
+      params,
+      heightParam === null ? undefined : parseHeight(heightParam),
+    );
+  }
+
+  /** A query run on the state header `height` commits to (default: the latest), with a proof of every key it read. */
+  provenQuery(
+    module: string,
+    name: string,
+    params: Readonly<Record<string, string>>,
+    at?: bigint,
+  ): ProvenQueryResponse {
+    const { height, root } = this.provableRoot(at === undefined ? null : String(at));
     const keys = new Map<string, Uint8Array>();
     const result = this.chain.query(module, name, params, root, (key) => keys.set(bytesToHex(key), key));
     return {

@@ -8,6 +8,9 @@ export class Reply<T = unknown> {
   constructor(
     readonly status: number,
     readonly body: T,
+    /** JSON unless said otherwise (a standard's media type, e.g. `application/did+ld+json`). */
+    readonly contentType?: string,
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {}
 }
 
@@ -119,11 +122,18 @@ function tooLarge(limit: number): ApiError {
   return new ApiError(413, 'API_BODY_TOO_LARGE', `the body is larger than ${limit} bytes`, { limit });
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  contentType = 'application/json; charset=utf-8',
+  headers: Readonly<Record<string, string>> = {},
+): void {
   if (res.headersSent || res.destroyed) return;
   const text = JSON.stringify(body, (_k, v) => (typeof v === 'bigint' ? String(v) : v));
   res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
+    ...headers,
+    'content-type': contentType,
     'content-length': Buffer.byteLength(text),
     'cache-control': 'no-store',
   });

@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import {
   type ChainModule,
   checkValue,
@@ -5,10 +6,13 @@ import {
   type ModuleRoute,
   parseParams,
   type RouteHost,
+  RouteReply,
   Type,
 } from '@pujiang/module-kit';
 import { compilePath } from '@pujiang/protocol';
 import type { ValidatorNode } from '../validator-node.js';
+import type { ApiHandlers } from './handlers.js';
+import { Reply } from './http-io.js';
 
 /** A module's route ready to match: its definition, matcher and owner. */
 export interface MountedRoute {
@@ -44,13 +48,14 @@ export function mountModuleRoutes(modules: readonly ChainModule[]): MountedRoute
 }
 
 /** What a module route may ask of this node. */
-export function routeHost(node: ValidatorNode): RouteHost {
+export function routeHost(node: ValidatorNode, handlers: ApiHandlers): RouteHost {
   const chain = node.chain;
   return {
     chainId: chain.genesis.chainId,
     chainHash: chain.genesis.chainHash,
     height: () => chain.height,
     query: (module, name, params) => chain.query(module, name, params),
+    queryProven: (module, name, params, height) => handlers.provenQuery(module, name, params, height),
     submit: (wire) => node.submit(wire),
   };
 }
@@ -64,6 +69,7 @@ export async function runModuleRoute(
   host: RouteHost,
   path: Readonly<Record<string, string>>,
   search: URLSearchParams,
+  headers: IncomingHttpHeaders,
   readBody: () => Promise<unknown>,
 ): Promise<unknown> {
   const { route } = mounted;
@@ -74,5 +80,11 @@ export async function runModuleRoute(
     route.body === undefined
       ? undefined
       : checkValue(route.body, await readBody(), route.invalidInput, 'body');
-  return route.handle(host, { path, query, body });
+  const flat: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(headers))
+    flat[name] = Array.isArray(value) ? value.join(', ') : value;
+  const answer = await route.handle(host, { path, query, body, headers: flat });
+  return answer instanceof RouteReply
+    ? new Reply(answer.status, answer.body, answer.contentType, answer.headers)
+    : answer;
 }

@@ -73,7 +73,7 @@ export class ApiServer {
       handle: (params, query, req) => handle({ params, query, req }),
     }));
     // Modules' own routes (under /v1/modules/<name>/, or a standard's well-known path) come after the core's.
-    const host = routeHost(node);
+    const host = routeHost(node, h);
     for (const mounted of mountModuleRoutes(node.chain.executor.enabledModules)) {
       this.routes.push({
         method: mounted.route.method,
@@ -81,9 +81,9 @@ export class ApiServer {
         names: mounted.names,
         handle: (params, search, req) =>
           mounted.route.body === undefined
-            ? runModuleRoute(mounted, host, params, search, async () => undefined)
+            ? runModuleRoute(mounted, host, params, search, req.headers, async () => undefined)
             : this.withBody(req, maxBody, () =>
-                runModuleRoute(mounted, host, params, search, () => readJsonBody(req, maxBody)),
+                runModuleRoute(mounted, host, params, search, req.headers, () => readJsonBody(req, maxBody)),
               ),
       });
     }
@@ -165,10 +165,10 @@ export class ApiServer {
         throw new ApiError(400, 'API_BAD_REQUEST', `path parameter ${bad} is malformed`, { parameter: bad });
       }
       const result = await route.handle(params, url.searchParams, req);
-      const [status, body] = result instanceof Reply ? [result.status, result.body] : [200, result];
+      const reply = result instanceof Reply ? result : new Reply(200, result);
       if (route.contract?.produces === 'text/plain')
-        return sendText(res, status, 'text/plain; version=0.0.4; charset=utf-8', String(body));
-      return sendJson(res, status, body);
+        return sendText(res, reply.status, 'text/plain; version=0.0.4; charset=utf-8', String(reply.body));
+      return sendJson(res, reply.status, reply.body, reply.contentType, reply.headers);
     }
     req.resume();
     if (pathMatched)

@@ -43,6 +43,7 @@ export class ExecutionScope {
     readonly height: bigint,
     readonly time: bigint,
     readonly chainHash: HashAlgorithm,
+    readonly chainId: string,
     readonly graph: ModuleGraph,
     readonly tx?: ScopeTx,
     /** Governance's kernel hook (privileged modules only). */
@@ -55,6 +56,7 @@ class KernelContext {
   readonly height: bigint;
   readonly time: bigint;
   readonly chainHash: HashAlgorithm;
+  readonly chainId: string;
 
   constructor(
     protected readonly owner: ChainModule,
@@ -63,6 +65,7 @@ class KernelContext {
     this.height = scope.height;
     this.time = scope.time;
     this.chainHash = scope.chainHash;
+    this.chainId = scope.chainId;
   }
 
   get module(): string {

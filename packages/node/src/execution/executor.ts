@@ -335,7 +335,15 @@ export class Executor {
       const hook = module[phase];
       if (hook === undefined) continue;
       const gas = new GasMeter(hook.gas);
-      const scope = new ExecutionScope(block.child(), gas, height, time, this.o.chainHash, this.graph);
+      const scope = new ExecutionScope(
+        block.child(),
+        gas,
+        height,
+        time,
+        this.o.chainHash,
+        this.o.chainId,
+        this.graph,
+      );
       const txHash = hookId(this.o.chainHash, phase, module.name, height);
       try {
         hook.run(hookContext(module, scope, phase));
@@ -417,6 +425,7 @@ export class Executor {
       height,
       time,
       this.o.chainHash,
+      this.o.chainId,
       this.graph,
       { txHash: hash, sender, senderKey: envelope.sender.key, endorsers: envelope.endorsers },
       (target, name, value) => this.setModuleParam(scope.state, gas, target, name, value),

@@ -1,0 +1,43 @@
+import { defineMessage, defineModule } from '@pujiang/module-kit';
+import { AnchorIssuance, CreateDid, DeactivateDid, DID_MODULE, UpdateDid } from '../formats.js';
+import { anchorIssuance, createDid, deactivateDid, updateDid } from './operations.js';
+import { issuanceQuery, resolveQuery } from './queries.js';
+import { resolveRoute } from './resolve-route.js';
+
+/**
+ * Decentralized identifiers on chain: the `did:pujiang` method (docs/did-method.md). DIDs
+ * are created, updated and deactivated by transactions of their controllers; every version
+ * is kept, and resolution (W3C DID Resolution at `/1.0/identifiers/{did}`) can prove its
+ * answer. Issuance anchors date credential proofs, so a rotated key cannot backdate one.
+ */
+export const did = defineModule({
+  name: DID_MODULE,
+  summary: 'Decentralized identifiers (did:pujiang): create, update, deactivate, resolve; issuance anchors',
+  errors: {
+    DID_BAD_ANCHOR: 'an issuance anchor names no digest',
+    DID_BAD_DID: 'not a did:pujiang DID of this chain',
+    DID_BAD_DOCUMENT: 'a DID document is malformed',
+    DID_BAD_KEY: 'a verification method key is malformed or of an unsupported type',
+    DID_BAD_QUERY: 'a query parameter is malformed',
+    DID_DEACTIVATED: 'the DID is deactivated and cannot change',
+    DID_EXISTS: 'the DID exists',
+    DID_NOT_AUTHORIZED: 'the sender may not create or change this DID',
+    DID_NOT_FOUND: 'there is no such DID',
+    DID_VERSION_CONFLICT: 'the DID is not at the version the message names',
+  },
+  events: {
+    created: ['did', 'registrar'],
+    updated: ['did', 'version'],
+    deactivated: ['did', 'version'],
+    anchored: ['count', 'sender'],
+  },
+  imports: { governance: ['identityOf'] },
+  messages: {
+    create: defineMessage(CreateDid, createDid),
+    update: defineMessage(UpdateDid, updateDid),
+    deactivate: defineMessage(DeactivateDid, deactivateDid),
+    anchor: defineMessage(AnchorIssuance, anchorIssuance),
+  },
+  queries: { resolve: resolveQuery, issuance: issuanceQuery },
+  routes: [resolveRoute],
+});
