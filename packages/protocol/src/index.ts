@@ -7,8 +7,10 @@ export {
   type ApiRouteId,
   compilePath,
   type HttpMethod,
+  MAX_API_HEIGHT,
   pathOf,
   pathParamProblem,
+  queryParamProblem,
   type ResponseOf,
 } from './api/routes.js';
 export * from './api/schemas.js';

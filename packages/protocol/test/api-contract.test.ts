@@ -8,8 +8,10 @@ import {
   coreOpenApi,
   fieldOf,
   firstProblem,
+  MAX_API_HEIGHT,
   pathOf,
   pathParamProblem,
+  queryParamProblem,
 } from '../src/index.js';
 
 const HASH = 'ab'.repeat(32);
@@ -43,7 +45,30 @@ describe('the API contract', () => {
     assert.equal(pathOf(API.query, { module: 'bank', name: 'a b' }), '/v1/query/bank/a%20b');
     assert.equal(pathParamProblem(API.block, { height: 'latest' }), undefined);
     assert.equal(pathParamProblem(API.block, { height: '0' }), 'height');
-    assert.equal(pathParamProblem(API.block, { height: '1'.repeat(17) }), 'height');
+    assert.equal(pathParamProblem(API.block, { height: '1'.repeat(16) }), 'height');
+    // Query parameters: converted and checked; unknown ones refused unless the route is open.
+    assert.equal(queryParamProblem(API.validators, [['height', '5']]), undefined);
+    assert.deepEqual(queryParamProblem(API.validators, [['height', '0']])?.parameter, 'height');
+    assert.deepEqual(
+      queryParamProblem(API.validators, [['height', String(MAX_API_HEIGHT + 1)]])?.parameter,
+      'height',
+    );
+    assert.deepEqual(queryParamProblem(API.validators, [['hieght', '5']])?.parameter, 'hieght');
+    assert.deepEqual(
+      queryParamProblem(API.validators, [
+        ['height', '5'],
+        ['height', '6'],
+      ])?.message,
+      'is given more than once',
+    );
+    assert.equal(
+      queryParamProblem(API.query, [
+        ['address', 'anything'],
+        ['prove', 'true'],
+      ]),
+      undefined,
+    );
+    assert.equal(queryParamProblem(API.query, [['prove', 'maybe']])?.parameter, 'prove');
     assert.equal(pathParamProblem(API.tx, { hash: HASH.toUpperCase() }), undefined);
     assert.equal(pathParamProblem(API.tx, { hash: 'zz' }), 'hash');
     assert.equal(pathParamProblem(API.state, { key: 'AB' }), 'key');
@@ -100,7 +125,7 @@ describe('the API contract', () => {
           in: 'path',
           required: true,
           description: 'A height (1, 2, ...) or latest',
-          schema: { type: 'string', pattern: '^([1-9][0-9]{0,15}|latest)$' },
+          schema: { type: 'string', pattern: '^([1-9][0-9]{0,14}|latest)$' },
         },
       ],
     });

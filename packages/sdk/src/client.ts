@@ -28,6 +28,7 @@ import {
   pathParamProblem,
   type QueryResponse,
   QuerySchema,
+  queryParamProblem,
   type SignedTx,
   type StateResponse,
   type StatusResponse,
@@ -88,12 +89,6 @@ function wireHex(tx: SubmittableTx): string {
   if (tx instanceof Uint8Array) return bytesToHex(tx);
   if ('hex' in tx) return tx.hex;
   return bytesToHex(encodeTx(tx));
-}
-
-function pathHeight(height: number, name = 'height'): number {
-  if (!Number.isSafeInteger(height) || height < 1)
-    throw sdkError('SDK_INVALID_ARGUMENT', `${name} must be a positive integer`, { parameter: name });
-  return height;
 }
 
 function queryString(params: Record<string, string | number | boolean | bigint | undefined>): string {
@@ -158,6 +153,14 @@ export class PujiangClient implements ChainClient {
     const bad = pathParamProblem(route, params);
     if (bad !== undefined)
       throw sdkError('SDK_INVALID_ARGUMENT', `${bad} is malformed for ${route.path}`, { parameter: bad });
+    const query = Object.entries(request.query ?? {}).flatMap(([k, v]) =>
+      v === undefined ? [] : [[k, String(v)] as [string, string]],
+    );
+    const badQuery = queryParamProblem(route, query);
+    if (badQuery)
+      throw sdkError('SDK_INVALID_ARGUMENT', `${badQuery.parameter} ${badQuery.message}`, {
+        parameter: badQuery.parameter,
+      });
     const path = `${pathOf(route, params)}${queryString(request.query ?? {})}`;
     const json = await requestJson(this.transport, route.method, path, request.body, options);
     return expectResponse(schema ?? route.response, json, `${route.method} ${path}`) as Static<S>;
@@ -184,11 +187,7 @@ export class PujiangClient implements ChainClient {
   }
 
   async getValidators(height?: number, options?: RequestOptions): Promise<ValidatorsResponse> {
-    return this.call(
-      'validators',
-      { query: { height: height === undefined ? undefined : pathHeight(height) } },
-      options,
-    );
+    return this.call('validators', { query: { height: height === undefined ? undefined : height } }, options);
   }
 
   async getLatestBlock(options?: RequestOptions): Promise<BlockResponse> {
@@ -196,7 +195,7 @@ export class PujiangClient implements ChainClient {
   }
 
   async getBlock(height: number, options?: RequestOptions): Promise<BlockResponse> {
-    return this.call('block', { params: { height: pathHeight(height) } }, options);
+    return this.call('block', { params: { height: height } }, options);
   }
 
   async getBlockByHash(hash: string, options?: RequestOptions): Promise<BlockResponse> {
@@ -204,13 +203,13 @@ export class PujiangClient implements ChainClient {
   }
 
   async getHeader(height: number, options?: RequestOptions): Promise<HeaderResponse> {
-    return this.call('header', { params: { height: pathHeight(height) } }, options);
+    return this.call('header', { params: { height: height } }, options);
   }
 
   /** A transaction by hash; an unknown one is an `ApiError` with code `API_NOT_FOUND`. */
   /** A block's module hook receipts with their proofs (check them with `verifyHookReceipt`). */
   async getHookReceipts(height: number, options?: RequestOptions): Promise<HookReceiptsResponse> {
-    return this.call('hooks', { params: { height: pathHeight(height) } }, options);
+    return this.call('hooks', { params: { height: height } }, options);
   }
 
   async getTx(hash: string, options?: RequestOptions): Promise<TxResponse> {
@@ -253,7 +252,7 @@ export class PujiangClient implements ChainClient {
     options: QueryProvenOptions = {},
   ): Promise<ProvenQueryResponse> {
     const { height, ...request } = options;
-    const query = { ...params, prove: 'true', height: height === undefined ? undefined : pathHeight(height) };
+    const query = { ...params, prove: 'true', height: height === undefined ? undefined : height };
     return this.call('query', { params: { module, name }, query }, request, ProvenQuerySchema);
   }
 
@@ -264,7 +263,7 @@ export class PujiangClient implements ChainClient {
     options?: RequestOptions,
   ): Promise<StateResponse> {
     const keyHex = typeof key === 'string' ? key.toLowerCase() : bytesToHex(key);
-    const query = { height: height === undefined ? undefined : pathHeight(height) };
+    const query = { height: height === undefined ? undefined : height };
     return this.call('state', { params: { key: keyHex }, query }, options);
   }
 

@@ -57,7 +57,7 @@ export type {
   VerifyHeaderParameters,
   VerifyProvenQueryOptions,
 } from '@pujiang/verify';
-export { verifyHeader, verifyProvenQuery, verifyStateRead } from '@pujiang/verify';
+export { verifyHeader, verifyHookReceipt, verifyProvenQuery, verifyStateRead } from '@pujiang/verify';
 export type {
   PujiangClientOptions,
   QueryProvenOptions,

@@ -1,6 +1,23 @@
 // `@pujiang/module-did`: the did:pujiang method's formats, documents, keys and resolution
 // (browser-safe). The chain module is `./chain`, client calls `./client`, offline
 // verification `./verify`, commands `./cli`. The method: docs/did-method.md.
+
+export { BUNDLED_CONTEXTS, contextRegistry, VC_V2_CONTEXT } from './credentials/contexts.js';
+export type { Cryptosuite, CryptosuiteName } from './credentials/cryptosuites.js';
+export { CRYPTOSUITE_NAMES, CRYPTOSUITES } from './credentials/cryptosuites.js';
+export type { JsonObject } from './credentials/data-model.js';
+export { checkCredentialDataModel, checkPresentationDataModel } from './credentials/data-model.js';
+export type { CredentialCheck } from './credentials/errors.js';
+export { CredentialError } from './credentials/errors.js';
+export { checkJsonLd, checkSize, issueCredential, MAX_CREDENTIAL_BYTES } from './credentials/issue.js';
+export type { DocumentLoader } from './credentials/loader.js';
+export { documentLoader } from './credentials/loader.js';
+export type { ChainLookup, DidResolver, IssuanceRecord } from './credentials/resolvers.js';
+export { didKeyDocument, didResolver, didWebUrl } from './credentials/resolvers.js';
+export type { IssuerKey } from './credentials/signers.js';
+export { signerFor } from './credentials/signers.js';
+export type { CheckOutcome, VerificationReport, VerifyCredentialOptions } from './credentials/verify.js';
+export { proofDigest, verifyCredential } from './credentials/verify.js';
 export type { PujiangDid } from './did-syntax.js';
 export {
   DID_METHOD,

@@ -125,8 +125,8 @@ const EC_CURVES: Partial<Record<KeyAlgorithm, string>> = {
   secp256k1: 'secp256k1',
 };
 
-/** The uncompressed point (04 || x || y) of a compressed EC key. */
-function uncompressed(key: DidKey): Uint8Array {
+/** The uncompressed point (04 || x || y) of a compressed EC key (what the crypto package's SM2 verifies with). */
+export function uncompressedKey(key: DidKey): Uint8Array {
   if (key.algorithm === 'P-256') return p256.Point.fromBytes(key.bytes).toBytes(false);
   if (key.algorithm === 'secp256k1') return secp256k1.Point.fromBytes(key.bytes).toBytes(false);
   return sm2Point(key.bytes).toBytes(false);
@@ -139,7 +139,7 @@ export function toJwk(key: DidKey): Record<string, string> {
     return { kty: 'OKP', crv: key.algorithm, x: b64(key.bytes) };
   if (key.algorithm === 'ML-DSA-44' || key.algorithm === 'ML-DSA-65')
     return { kty: 'AKP', alg: key.algorithm, pub: b64(key.bytes) };
-  const point = uncompressed(key);
+  const point = uncompressedKey(key);
   return {
     kty: 'EC',
     crv: EC_CURVES[key.algorithm]!,
@@ -174,7 +174,7 @@ export function fromJwk(jwk: unknown): DidKey {
     if (x.length !== 32 || y.length !== 32) throw badKey('publicKeyJwk x and y must be 32 bytes');
     key = { algorithm: j.crv, bytes: Uint8Array.from([(y[31]! & 1) === 0 ? 2 : 3, ...x]) };
     checkKey(key.algorithm, key.bytes);
-    if (bytesToHex(uncompressed(key).subarray(33)) !== bytesToHex(y))
+    if (bytesToHex(uncompressedKey(key).subarray(33)) !== bytesToHex(y))
       throw badKey('publicKeyJwk is not on its curve');
     return key;
   } else throw badKey('publicKeyJwk is of a key type this method does not support', { kty: String(j.kty) });

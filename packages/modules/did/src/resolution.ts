@@ -12,6 +12,8 @@ export interface ResolveOptions {
   readonly versionId?: number;
   /** Resolve the version in force at this time (ms since the epoch). */
   readonly versionTime?: bigint;
+  /** Resolve the version in force after block `atHeight` (what a verifier dating a proof by its anchor asks). */
+  readonly atHeight?: bigint;
 }
 
 /** What `did/resolve` answers: the chosen version of the document, with its metadata (times in ms). */
@@ -51,18 +53,18 @@ const readVersion = (read: DidRead, uniqueId: string, version: number): DidVersi
   return decode(DidVersion, bytes);
 };
 
-/**
- * The last version written at or before `time`, by binary search over the versions' block
- * times; 0 if none. Times compare by whole seconds, the precision of the metadata's XML
- * datetimes, so asking for the `created` or `updated` a resolver reported finds that version.
- */
-function versionAt(read: DidRead, uniqueId: string, latest: number, time: bigint): number {
-  const second = time / 1000n;
+/** The last version for which `inForce(version)` holds, by binary search (versions are in block order); 0 if none. */
+function lastVersionWhere(
+  read: DidRead,
+  uniqueId: string,
+  latest: number,
+  inForce: (v: DidVersion) => boolean,
+): number {
   let lo = 0;
   let hi = latest;
   while (lo < hi) {
     const mid = Math.ceil((lo + hi) / 2);
-    if (readVersion(read, uniqueId, mid).time / 1000n <= second) lo = mid;
+    if (inForce(readVersion(read, uniqueId, mid))) lo = mid;
     else hi = mid - 1;
   }
   return lo;
@@ -87,7 +89,14 @@ export function resolveDidState(
     if (options.versionId < 1 || options.versionId > head.version) return undefined;
     chosen = options.versionId;
   } else if (options.versionTime !== undefined) {
-    chosen = versionAt(read, uniqueId, head.version, options.versionTime);
+    // By whole seconds, the precision of the metadata's XML datetimes: asking for the
+    // `created` or `updated` a resolver reported finds that version.
+    const second = options.versionTime / 1000n;
+    chosen = lastVersionWhere(read, uniqueId, head.version, (v) => v.time / 1000n <= second);
+    if (chosen === 0) return undefined;
+  } else if (options.atHeight !== undefined) {
+    const height = options.atHeight;
+    chosen = lastVersionWhere(read, uniqueId, head.version, (v) => v.height <= height);
     if (chosen === 0) return undefined;
   }
   const version = readVersion(read, uniqueId, chosen);

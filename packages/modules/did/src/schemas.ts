@@ -16,6 +16,9 @@ export const ResolveQuery = defineQueryContract({
     did: PujiangDidParam,
     versionId: Type.Optional(Schemas.integer(1, 0xffff_ffff)),
     versionTime: Type.Optional(Type.String({ pattern: '^[0-9]{1,16}$', description: 'ms since the epoch' })),
+    atHeight: Type.Optional(
+      Type.String({ pattern: '^[0-9]{1,16}$', description: 'the version in force after this block' }),
+    ),
   }),
   result: Type.Object({ state: Type.Union([DidStateSchema, Type.Null()]) }),
   invalidParams: 'DID_BAD_QUERY',

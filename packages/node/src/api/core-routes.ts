@@ -1,12 +1,16 @@
 import type { IncomingMessage } from 'node:http';
+import type { Static, TSchema } from '@pujiang/module-kit';
 import {
   API,
   type ApiRoute,
   type ApiRouteId,
+  fieldOf,
+  firstProblem,
   MAX_TX_BYTES,
   type OpenApiDocument,
   type ResponseOf,
 } from '@pujiang/protocol';
+import { ApiError } from './api-error.js';
 import type { ApiHandlers } from './handlers.js';
 import { mediaType, parseBinaryBatch, type Reply, readBody, readJsonBody } from './http-io.js';
 
@@ -58,8 +62,13 @@ export function coreHandlers(o: CoreRouteOptions): CoreHandlers {
               parseBinaryBatch(await readBody(req, o.maxBatch), o.maxBatchItems, MAX_TX_BYTES),
             ),
           )
-        : o.withBody(req, o.maxBatch, async () => h.submitBatch(await readJsonBody(req, o.maxBatch))),
-    submit: ({ req }) => o.withBody(req, o.maxBody, async () => h.submit(await readJsonBody(req, o.maxBody))),
+        : o.withBody(req, o.maxBatch, async () =>
+            h.submitBatch(checkBody(API.submitBatch, await readJsonBody(req, o.maxBatch))),
+          ),
+    submit: ({ req }) =>
+      o.withBody(req, o.maxBody, async () =>
+        h.submit(checkBody(API.submit, await readJsonBody(req, o.maxBody))),
+      ),
     tx: ({ params }) => h.tx(params.hash!),
     account: ({ params }) => h.account(params.address!),
     query: ({ params, query }) => h.query(params.module!, params.name!, query),
@@ -68,6 +77,19 @@ export function coreHandlers(o: CoreRouteOptions): CoreHandlers {
     metrics: () => o.metrics(),
     health: () => o.health(),
   };
+}
+
+/** A JSON body as the route's contract declares it, else a 400 naming the first bad field. */
+function checkBody<R extends ApiRoute & { body: { json: TSchema } }>(
+  route: R,
+  body: unknown,
+): Static<R['body']['json']> {
+  const problem = firstProblem(route.body.json, body);
+  if (problem) {
+    const field = fieldOf(problem.path);
+    throw new ApiError(400, 'API_BAD_REQUEST', `body ${field}: ${problem.message}`, { field });
+  }
+  return body as Static<R['body']['json']>;
 }
 
 /** The contract's routes served over plain HTTP, in contract order, with their handlers. */

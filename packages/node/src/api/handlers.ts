@@ -15,7 +15,9 @@ import {
   type StateReadJson,
   type StateResponse,
   type StatusResponse,
+  type SubmitBatchRequest,
   type SubmitBatchResponse,
+  type SubmitRequest,
   type SubmitResponse,
   stateProofToJson,
   type TxResponse,
@@ -26,7 +28,7 @@ import { bytesToHex, hexToBytes } from '@pujiang/types';
 import type { ValidatorNode } from '../validator-node.js';
 import { badRequest, notFound, pruned } from './api-error.js';
 import { Reply } from './http-io.js';
-import { isObject, parseAddress, parseBool, parseHash, parseHeight, parseTxHex } from './params.js';
+import { parseAddress, parseBool, parseHash, parseHeight, parseTxHex } from './params.js';
 
 export const MAX_BATCH = 10_000;
 
@@ -178,17 +180,13 @@ export class ApiHandlers {
     throw notFound(`transaction ${hash}`, { hash });
   }
 
-  async submit(body: unknown): Promise<Reply<SubmitResponse>> {
-    if (!isObject(body)) throw badRequest('the body must be an object {"tx": hex, "wait"?: boolean}');
+  /** `POST /v1/txs`, its body already checked against the contract. */
+  async submit(body: SubmitRequest): Promise<Reply<SubmitResponse>> {
     const wire = parseTxHex(body.tx);
-    if (body.wait !== undefined && typeof body.wait !== 'boolean') throw badRequest('wait must be a boolean');
-    const timeoutMs = body.timeoutMs ?? 30_000;
-    if (!Number.isSafeInteger(timeoutMs) || (timeoutMs as number) < 0 || (timeoutMs as number) > 60_000)
-      throw badRequest('timeoutMs must be an integer from 0 to 60000', { parameter: 'timeoutMs' });
     const hash = await this.node.submit(wire);
     const pending: SubmitResponse = { hash, status: 'pending' };
     if (body.wait !== true) return new Reply(202, pending);
-    const at = await this.node.waitForCommit(hash, timeoutMs as number);
+    const at = await this.node.waitForCommit(hash, body.timeoutMs ?? 30_000);
     if (!at) return new Reply(202, pending);
     const receipt = this.chain.receipts(at.height)?.[at.index];
     const committed: SubmitResponse = {
@@ -201,11 +199,8 @@ export class ApiHandlers {
     return new Reply(200, committed);
   }
 
-  async submitBatch(body: unknown): Promise<SubmitBatchResponse> {
-    if (!isObject(body) || !Array.isArray(body.txs))
-      throw badRequest('the body must be an object {"txs": [hex, ...]}');
-    if (body.txs.length > MAX_BATCH)
-      throw badRequest('at most 10,000 transactions per batch', { count: body.txs.length });
+  /** `POST /v1/txs/batch` (JSON), its body already checked against the contract. */
+  async submitBatch(body: SubmitBatchRequest): Promise<SubmitBatchResponse> {
     const txs = body.txs;
     return this.submitEach(txs.length, (i) => parseTxHex(txs[i], `txs[${i}]`));
   }

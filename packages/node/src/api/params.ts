@@ -4,7 +4,7 @@ import { badRequest } from './api-error.js';
 
 /** Parsers for path and query parameters; each refusal names the parameter. */
 export function parseHeight(text: string | null | undefined, name = 'height'): bigint {
-  if (text === null || text === undefined || !/^[1-9][0-9]{0,15}$/.test(text))
+  if (text === null || text === undefined || !/^[1-9][0-9]{0,14}$/.test(text))
     throw badRequest(`${name} must be a positive decimal integer`, { parameter: name });
   return BigInt(text);
 }
@@ -43,8 +43,4 @@ export function parseBool(text: string | null, name: string, fallback: boolean):
   if (text === 'true' || text === '1') return true;
   if (text === 'false' || text === '0') return false;
   throw badRequest(`${name} must be true or false`, { parameter: name });
-}
-
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,6 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { API, type ApiRoute, compilePath, pathParamProblem, type ResponseOf } from '@pujiang/protocol';
+import {
+  API,
+  type ApiRoute,
+  compilePath,
+  pathParamProblem,
+  queryParamProblem,
+  type ResponseOf,
+} from '@pujiang/protocol';
 import type { ValidatorNode } from '../validator-node.js';
 import { ApiError } from './api-error.js';
 import { coreHandlers, coreRoutes } from './core-routes.js';
@@ -163,6 +170,13 @@ export class ApiServer {
       if (bad !== undefined) {
         req.resume();
         throw new ApiError(400, 'API_BAD_REQUEST', `path parameter ${bad} is malformed`, { parameter: bad });
+      }
+      const badQuery = route.contract && queryParamProblem(route.contract, url.searchParams);
+      if (badQuery) {
+        req.resume();
+        throw new ApiError(400, 'API_BAD_REQUEST', `${badQuery.parameter} ${badQuery.message}`, {
+          parameter: badQuery.parameter,
+        });
       }
       const result = await route.handle(params, url.searchParams, req);
       const reply = result instanceof Reply ? result : new Reply(200, result);

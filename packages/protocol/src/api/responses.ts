@@ -1,4 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { MAX_TX_BYTES } from '../transaction.js';
 import {
   BlockHeaderSchema,
   CertificateSchema,
@@ -92,8 +93,15 @@ export const TxSchema = Type.Object(
   { $id: 'Transaction' },
 );
 
+/** A signed transaction's canonical encoding as hex (a 0x prefix and upper case are accepted). */
+const TxHex = Type.String({
+  pattern: '^(0x)?([0-9a-fA-F]{2})+$',
+  maxLength: MAX_TX_BYTES * 2 + 2,
+  description: "the signed transaction's canonical encoding, hex",
+});
+
 export const SubmitRequestSchema = Type.Object({
-  tx: hex("the signed transaction's canonical encoding"),
+  tx: TxHex,
   wait: Type.Optional(Type.Boolean({ description: 'Answer when committed (or timeoutMs passes)' })),
   timeoutMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 60_000, description: 'Default 30,000' })),
 });
@@ -110,7 +118,16 @@ export const SubmitSchema = Type.Object(
 );
 
 export const SubmitBatchRequestSchema = Type.Object({
-  txs: Type.Array(hex('canonical encoding'), { maxItems: 10_000 }),
+  /** Each is admitted or refused on its own: a malformed one is that item's error, not the batch's. */
+  txs: Type.Array(
+    Type.String({
+      maxLength: MAX_TX_BYTES * 2 + 2,
+      description: "a signed transaction's canonical encoding, hex",
+    }),
+    {
+      maxItems: 10_000,
+    },
+  ),
 });
 
 export const SubmitBatchSchema = Type.Object({

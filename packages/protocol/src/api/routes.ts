@@ -36,8 +36,10 @@ export interface ApiRoute {
   readonly summary: string;
   /** Path parameters: strings, each with the pattern the router matches (else the route does not match). */
   readonly params?: TObject;
-  /** Query parameters, as documented; the handler parses them and names a bad one. */
+  /** Query parameters, checked before the handler runs (a bad one is a 400 naming it). */
   readonly query?: TObject;
+  /** Other query parameters are allowed too (a module query's own, an event filter's `attr.NAME`). */
+  readonly openQuery?: boolean;
   /** A JSON request body; `binary` documents an `application/octet-stream` alternative. */
   readonly body?: { readonly json: TSchema; readonly binary?: string };
   readonly response: TSchema;
@@ -51,11 +53,13 @@ export interface ApiRoute {
   readonly upgrade?: boolean;
 }
 
+/** The largest height the API takes (15 digits: every such number is exact in JSON and JavaScript). */
+export const MAX_API_HEIGHT = 999_999_999_999_999;
 const height = Type.String({
-  pattern: '^([1-9][0-9]{0,15}|latest)$',
+  pattern: '^([1-9][0-9]{0,14}|latest)$',
   description: 'A height (1, 2, ...) or latest',
 });
-const positiveHeight = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
+const positiveHeight = Type.Integer({ minimum: 1, maximum: MAX_API_HEIGHT });
 const hash = Type.String({ pattern: '^[0-9a-fA-F]{64}$', description: '32-byte hash, hex' });
 const moduleName = Type.String({ pattern: '^[a-z][a-z0-9_-]{0,31}$', description: 'Module name, e.g. bank' });
 const entryName = Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_-]{0,63}$' });
@@ -198,6 +202,7 @@ export const API = {
       "A module query; other query parameters are the query's own (each module query has its own path in this document). Without prove it runs on the state after the latest block. With prove=true it runs on the state that header `height` commits to (its stateRoot: the state after block height - 1; default the latest header), and every state key it read comes with a proof.",
     params: Type.Object({ module: moduleName, name: entryName }),
     query: Type.Object({ prove: Type.Optional(Type.Boolean()), height: Type.Optional(positiveHeight) }),
+    openQuery: true,
     response: Type.Union([ProvenQuerySchema, QuerySchema]),
     errors: { 400: ['API_BAD_REQUEST', '<MODULE>_*'], 404: ['QUERY_UNKNOWN'] },
   },
@@ -207,6 +212,7 @@ export const API = {
     summary:
       "A module's search over the index this node keeps from committed events. Not proven: prove each hit with a proven query.",
     params: Type.Object({ module: moduleName, name: entryName }),
+    openQuery: true,
     response: QuerySchema,
     errors: { 400: ['API_BAD_REQUEST', '<MODULE>_*'], 404: ['API_NOT_FOUND'] },
   },
@@ -241,6 +247,7 @@ export const API = {
       module: Type.Optional(Type.String({ description: 'Only events of this module' })),
       type: Type.Optional(Type.String({ description: 'Only events of this type' })),
     }),
+    openQuery: true,
     response: EventMessageSchema,
     upgrade: true,
     errors: { 400: BAD, 503: ['API_TOO_MANY_SUBSCRIBERS'] },
@@ -293,6 +300,38 @@ export function pathParamProblem(
   for (const [name, schema] of Object.entries(route.params?.properties ?? {}))
     if (!Value.Check(schema, values[name])) return name;
   return undefined;
+}
+
+/**
+ * The first query parameter that is not as the route declares it (malformed, repeated, or
+ * unknown on a route without `openQuery`), with the reason; undefined when all are.
+ */
+export function queryParamProblem(
+  route: ApiRoute,
+  search: Iterable<[string, string]>,
+): { parameter: string; message: string } | undefined {
+  const declared = route.query?.properties ?? {};
+  const seen = new Set<string>();
+  for (const [name, value] of search) {
+    if (seen.has(name)) return { parameter: name, message: 'is given more than once' };
+    seen.add(name);
+    const schema = declared[name];
+    if (schema === undefined) {
+      if (route.openQuery) continue;
+      return { parameter: name, message: 'is not a parameter of this endpoint' };
+    }
+    if (!Value.Check(schema, Value.Convert(schema, value)))
+      return { parameter: name, message: `must be ${describe(schema)}` };
+  }
+  return undefined;
+}
+
+function describe(schema: TSchema): string {
+  const s = schema as { type?: string; minimum?: number; maximum?: number; pattern?: string };
+  if (s.type === 'integer') return `an integer from ${s.minimum ?? '-'} to ${s.maximum ?? '-'}`;
+  if (s.type === 'boolean') return 'true or false';
+  if (s.pattern) return `a string matching ${s.pattern}`;
+  return `a ${s.type ?? 'value'}`;
 }
 
 /** The route's path with its `{name}` segments filled in (URI-encoded). */

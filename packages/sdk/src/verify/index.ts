@@ -19,7 +19,7 @@ export type {
   VerifyHeaderParameters,
   VerifyProvenQueryOptions,
 } from '@pujiang/verify';
-export { verifyHeader, verifyProvenQuery, verifyStateRead } from '@pujiang/verify';
+export { verifyHeader, verifyHookReceipt, verifyProvenQuery, verifyStateRead } from '@pujiang/verify';
 export type { SdkErrorCode, VerificationCheck } from '../errors.js';
 export { VerificationError } from '../errors.js';
 export { committedTxProof, verifyTransaction } from './transaction.js';

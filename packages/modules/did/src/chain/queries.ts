@@ -7,11 +7,12 @@ import { IssuanceQuery, ResolveQuery } from '../schemas.js';
 
 export const resolveQuery = defineQuery({
   ...ResolveQuery,
-  run: (read, { did, versionId, versionTime }) => ({
+  run: (read, { did, versionId, versionTime, atHeight }) => ({
     state:
       resolveDidState(read, did, did.slice(did.lastIndexOf(':') + 1), {
         ...(versionId === undefined ? {} : { versionId }),
         ...(versionTime === undefined ? {} : { versionTime: BigInt(versionTime) }),
+        ...(atHeight === undefined ? {} : { atHeight: BigInt(atHeight) }),
       }) ?? null,
   }),
 });

@@ -160,10 +160,11 @@ export async function resolveDidVerified(
   options: ResolveOptions & QueryProvenOptions = {},
 ): Promise<DidState | undefined> {
   pujiangDid(did);
-  const { versionId, versionTime, ...request } = options;
+  const { versionId, versionTime, atHeight, ...request } = options;
   const resolve: ResolveOptions = {
     ...(versionId === undefined ? {} : { versionId }),
     ...(versionTime === undefined ? {} : { versionTime }),
+    ...(atHeight === undefined ? {} : { atHeight }),
   };
   const params = Object.fromEntries(
     Object.entries(optionsParams(did, resolve)).map(([k, v]) => [k, String(v)]),

@@ -1,6 +1,7 @@
 import { encode } from '@pujiang/codec';
 import {
   type ChainClient,
+  firstProblem,
   type RequestOptions,
   type SendTransactionParameters,
   type SendTransactionReturnType,
@@ -17,7 +18,7 @@ import {
   NOTARY_MODULE,
   RecordEvent,
 } from '../formats.js';
-import { AnchorSearch, AssetSearch } from '../schemas.js';
+import { AnchorSearch, AssetSearch, LineageQuery } from '../schemas.js';
 
 export type NotarySendParameters = Omit<SendTransactionParameters, 'module' | 'type' | 'payload'>;
 
@@ -102,8 +103,8 @@ export async function getLineageProof(
   const status = await client.getStatus(request);
   const first = await client.queryProven(NOTARY_MODULE, 'lineage', { asset, ...limit }, request);
   const pages = [first];
-  const count = (first.result as LineageJson | null)?.asset?.count ?? 0;
-  let fetched = (first.result as LineageJson | null)?.events?.length ?? 0;
+  const count = lineagePage(first.result).asset?.count ?? 0;
+  let fetched = lineagePage(first.result).events.length;
   while (fetched < count && fetched > 0) {
     const page = await client.queryProven(
       NOTARY_MODULE,
@@ -111,7 +112,7 @@ export async function getLineageProof(
       { asset, from: String(fetched), ...limit },
       { ...request, height: first.height },
     );
-    const events = (page.result as LineageJson | null)?.events?.length ?? 0;
+    const events = lineagePage(page.result).events.length;
     if (events === 0) break; // the verifier will say what is missing
     pages.push(page);
     fetched += events;
@@ -173,4 +174,15 @@ export async function searchNotary(
       ? await searchTyped(client, AnchorSearch, params, options)
       : await searchTyped(client, AssetSearch, params, options);
   return { height, results: result.results, next: result.next };
+}
+
+/** A proven lineage page's result, checked against the query's schema (the proofs are checked by the verifier). */
+function lineagePage(result: unknown): LineageJson {
+  const problem = firstProblem(LineageQuery.result, result);
+  if (problem)
+    throw sdkError('SDK_BAD_RESPONSE', `notary/lineage: malformed result at ${problem.path}`, {
+      field: problem.path,
+      problem: problem.message,
+    });
+  return result as LineageJson;
 }

@@ -1,0 +1,100 @@
+import { didMethodOf, parsePujiangDid, splitDidUrl } from '../did-syntax.js';
+import type { DidDocument } from '../document.js';
+import { fromJwk, fromMultibase, toMultibase } from '../keys.js';
+import { CredentialError } from './errors.js';
+
+/** Finds DID documents for verification; undefined when the DID does not exist. */
+export interface DidResolver {
+  resolve(did: string, options?: { atHeight?: bigint }): Promise<DidDocument | undefined>;
+}
+
+/** The time and block a credential proof's digest was first anchored (did/issuance). */
+export interface IssuanceRecord {
+  readonly height: bigint;
+  readonly time: bigint;
+}
+
+/** What verification asks of the chain for did:pujiang issuers (the SDK answers with proofs; the node from its state). */
+export interface ChainLookup {
+  resolve(did: string, options?: { atHeight?: bigint }): Promise<DidDocument | undefined>;
+  issuance(digestHex: string): Promise<IssuanceRecord | undefined>;
+}
+
+/** A did:key DID's document (the key is the identifier): resolved offline. */
+export function didKeyDocument(did: string): DidDocument {
+  const multibase = did.slice('did:key:'.length);
+  const key = fromMultibase(multibase);
+  const id = `${did}#${multibase}`;
+  const agreement = key.algorithm === 'X25519';
+  return {
+    '@context': ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/multikey/v1'],
+    id: did,
+    verificationMethod: [{ id, type: 'Multikey', controller: did, publicKeyMultibase: toMultibase(key) }],
+    ...(agreement
+      ? { keyAgreement: [id] }
+      : {
+          authentication: [id],
+          assertionMethod: [id],
+          capabilityInvocation: [id],
+          capabilityDelegation: [id],
+        }),
+  };
+}
+
+/** did:web's document URL (W3C did:web): `did:web:example.com:user` is `https://example.com/user/did.json`. */
+export function didWebUrl(did: string): string {
+  const [host, ...path] = did.slice('did:web:'.length).split(':').map(decodeURIComponent);
+  if (!host || !/^[A-Za-z0-9.-]+(:\d+)?$/.test(host)) throw new Error(`${did} names no host`);
+  return path.length === 0
+    ? `https://${host}/.well-known/did.json`
+    : `https://${host}/${path.join('/')}/did.json`;
+}
+
+/**
+ * A resolver for did:key (offline), did:web (through `fetchJson`, which the caller supplies:
+ * nothing here reaches the network by itself) and did:pujiang (through `chain`).
+ */
+export function didResolver(o: {
+  chain?: Pick<ChainLookup, 'resolve'>;
+  fetchJson?: (url: string) => Promise<unknown>;
+}): DidResolver {
+  return {
+    async resolve(did, options) {
+      const method = didMethodOf(did);
+      if (method === 'key') return didKeyDocument(did);
+      if (method === 'pujiang' && parsePujiangDid(did) && o.chain) return o.chain.resolve(did, options);
+      if (method === 'web' && o.fetchJson) {
+        const document = (await o.fetchJson(didWebUrl(did))) as DidDocument;
+        if (document?.id !== did)
+          throw new Error(`the did:web document names ${String(document?.id)}, not ${did}`);
+        return document;
+      }
+      throw new CredentialError(
+        'VC_UNRESOLVABLE',
+        'verificationMethod',
+        `cannot resolve ${did}: no resolver for did:${method}`,
+        { did },
+      );
+    },
+  };
+}
+
+/** A DID document's verification method `url`, as Multikey (a JsonWebKey method is the same key). */
+export function methodOf(document: DidDocument, url: string): Record<string, unknown> | undefined {
+  const { did, fragment } = splitDidUrl(url);
+  const method = document.verificationMethod?.find(
+    (m) => m.id === url || m.id === `#${fragment}` || m.id === `${did}#${fragment}`,
+  );
+  if (!method) return undefined;
+  const key =
+    method.publicKeyMultibase !== undefined
+      ? fromMultibase(method.publicKeyMultibase)
+      : fromJwk(method.publicKeyJwk);
+  return {
+    '@context': 'https://w3id.org/security/multikey/v1',
+    id: url,
+    type: 'Multikey',
+    controller: method.controller,
+    publicKeyMultibase: toMultibase(key),
+  };
+}
