@@ -1,5 +1,5 @@
 import type { KeyPair } from '@pujiang/crypto';
-import type { ChainClient } from '@pujiang/module-kit';
+import type { ChainClient, VerifiedQuerier } from '@pujiang/module-kit';
 import type { CommandIo } from './io.js';
 import type { NodeOptionValues } from './submit.js';
 
@@ -16,6 +16,8 @@ export interface CommandContext {
   readKey(path: string): KeyPair;
   /** The node key of a node home directory (`node_key.json`). */
   readNodeKey(home: string): KeyPair;
+  /** A client that trusts the node for nothing: answers proven under headers certified from the genesis file. */
+  verifiedClient(values: NodeOptionValues, genesisPath: string): VerifiedQuerier;
 }
 
 /** `pujiang <name> ...`: a module's command group. `pujiang help` prints `usage`. */

@@ -1,6 +1,13 @@
-import { type CommandContext, type CommandIo, type NodeOptionValues, nodeUrl } from '@pujiang/cli-kit';
+import { readFileSync } from 'node:fs';
+import {
+  type CommandContext,
+  type CommandIo,
+  type NodeOptionValues,
+  nodeUrl,
+  usageError,
+} from '@pujiang/cli-kit';
 import { homePaths, readKeyFile } from '@pujiang/node';
-import { PujiangClient } from '@pujiang/sdk';
+import { LightClient, PujiangClient, parseGenesis } from '@pujiang/sdk';
 
 /** A client of the node the options name (`--node`/`--api`, $PUJIANG_NODE, or the local default). */
 export function nodeClient(values: NodeOptionValues): PujiangClient {
@@ -14,5 +21,14 @@ export function commandContext(io: CommandIo): CommandContext {
     client: nodeClient,
     readKey: (path) => readKeyFile(path),
     readNodeKey: (home) => readKeyFile(homePaths(home).nodeKey),
+    verifiedClient: (values, genesisPath) => {
+      let text: string;
+      try {
+        text = readFileSync(genesisPath, 'utf8');
+      } catch (error) {
+        throw usageError(`cannot read ${genesisPath}: ${(error as Error).message}`, { option: 'genesis' });
+      }
+      return new LightClient({ client: nodeClient(values), genesis: parseGenesis(JSON.parse(text)) });
+    },
   };
 }

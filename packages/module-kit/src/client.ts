@@ -71,6 +71,26 @@ export interface SendTransactionReturnType {
   result: SubmitResponse;
 }
 
+/** Reads a verifier checked under a certified header: each key's value (hex key), or undefined for a proven absence. */
+export interface ProvenReads {
+  readonly height: number;
+  readonly reads: ReadonlyMap<string, Uint8Array | undefined>;
+}
+
+/**
+ * A client that answers module queries with their reads proven under headers it certified
+ * itself from a pinned genesis (the SDK's `LightClient`): modules rebuild answers from these.
+ */
+export interface VerifiedQuerier {
+  verifiedQuery(
+    module: string,
+    name: string,
+    params?: Record<string, string>,
+    requiredKeys?: readonly Uint8Array[],
+    options?: QueryProvenOptions,
+  ): Promise<ProvenReads>;
+}
+
 export interface ChainClient {
   getStatus(options?: RequestOptions): Promise<StatusResponse>;
   getHeader(height: number, options?: RequestOptions): Promise<HeaderResponse>;

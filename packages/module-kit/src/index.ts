@@ -7,6 +7,7 @@ export { checkValue, parseParams } from './check.js';
 export type {
   BuildTransactionReturnType,
   ChainClient,
+  ProvenReads,
   QueryContract,
   QueryProvenOptions,
   RequestOptions,
@@ -15,6 +16,7 @@ export type {
   SendTransactionReturnType,
   SubmitTxOptions,
   U64Like,
+  VerifiedQuerier,
 } from './client.js';
 export {
   ApiError,

@@ -237,6 +237,13 @@ export interface ChainModule {
   /** HTTP routes under `/v1/modules/<name>/...`, or at a standard's well-known path. */
   readonly routes?: readonly ModuleRoute[];
   /**
+   * Reads this node's own settings for the module (`modules.<name>` of the node's
+   * config.json; undefined when absent), once at start, loading what they name (key files
+   * relative to `home`). A malformed section throws `CONFIG_INVALID` and the node does not
+   * start. Routes get the result as `RouteHost.config`. Never part of the chain's state.
+   */
+  nodeConfig?(section: unknown, node: { readonly home: string; readonly chainId: string }): unknown;
+  /**
    * Search index entries (module-relative keys) a committed event adds or removes. The node
    * keeps them beside the chain, written with the block; they are not state and not proven:
    * a client proves what a search found with a proven query.

@@ -23,6 +23,12 @@ export interface RouteHost {
   ): ProvenQueryResponse;
   /** Admits a signed transaction (its canonical encoding); resolves with its hash. */
   submit(wire: Uint8Array): Promise<string>;
+  /** The nonce an account's next transaction takes, counting this node's pending ones. */
+  pendingNonce(address: string): bigint;
+  /** Resolves when the transaction is committed (with its receipt's code), or undefined after `timeoutMs`. */
+  waitForCommit(hash: string, timeoutMs: number): Promise<{ height: bigint; code: string } | undefined>;
+  /** This node's settings for the route's module (what its `nodeConfig` returned), if any. */
+  readonly config: unknown;
 }
 
 /**
@@ -46,6 +52,8 @@ export interface RouteInput<Q = Record<string, unknown>, B = unknown> {
   readonly body: B;
   /** The request's headers, names lowercased (e.g. `accept`, `authorization`). */
   readonly headers: Readonly<Record<string, string | undefined>>;
+  /** Who asked: the peer's address, and whether the connection is TLS. */
+  readonly client: { readonly address: string; readonly secure: boolean };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type CommandIo, EXIT, intOption, required, usageError } from '@pujiang/cli-kit';
 import { isSuiteId } from '@pujiang/crypto';
@@ -14,7 +15,7 @@ export const NODE_USAGE = `pujiang init --home DIR [--suite ed25519|sm2|...] [--
   DIR/keys/operator.pem) and config.json. --suite sm2 makes a government chain (SM2/SM3).
   --genesis FILE joins an existing chain instead (no template, no operator key); --p2p-listen, --peers and
   --admit (full-node keys this node lets in) fill config.json's p2p section.
-pujiang node start --home DIR [--api-port P] [--api-host H] [--init [--suite S]]
+pujiang node start --home DIR [--api-port P] [--api-host H] [--api-tls-cert PEM --api-tls-key PEM] [--init [--suite S]]
   runs the node until SIGINT/SIGTERM; prints one JSON line {"event":"started","api":URL,...} on stdout;
   --init first initialises DIR if it holds no node yet (as pujiang init)
 pujiang node replay --home DIR
@@ -123,6 +124,8 @@ async function start(args: readonly string[], io: CommandIo): Promise<number> {
       home: { type: 'string' },
       'api-port': { type: 'string' },
       'api-host': { type: 'string' },
+      'api-tls-cert': { type: 'string' },
+      'api-tls-key': { type: 'string' },
       init: { type: 'boolean' },
       suite: { type: 'string' },
     },
@@ -139,8 +142,15 @@ async function start(args: readonly string[], io: CommandIo): Promise<number> {
       `initialised ${home}: chain ${init.genesis.chainId}, operator key ${init.paths.operatorKey} (address ${init.operatorAddress})`,
     );
   }
+  const cert = values['api-tls-cert'];
+  const key = values['api-tls-key'];
+  if ((cert === undefined) !== (key === undefined))
+    throw usageError('give --api-tls-cert and --api-tls-key together');
   const running = await startNode({
     home,
+    ...(cert !== undefined && key !== undefined
+      ? { apiTls: { cert: resolve(cert), key: resolve(key) } }
+      : {}),
     ...(apiPort === undefined ? {} : { apiPort }),
     ...(values['api-host'] === undefined ? {} : { apiHost: values['api-host'] }),
     log: (line) => io.err(line),

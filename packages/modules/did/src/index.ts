@@ -12,6 +12,8 @@ export { CredentialError } from './credentials/errors.js';
 export { checkJsonLd, checkSize, issueCredential, MAX_CREDENTIAL_BYTES } from './credentials/issue.js';
 export type { DocumentLoader } from './credentials/loader.js';
 export { documentLoader } from './credentials/loader.js';
+export type { PresentationReport, PresentParameters } from './credentials/presentations.js';
+export { presentCredentials, verifyPresentation } from './credentials/presentations.js';
 export type { ChainLookup, DidResolver, IssuanceRecord } from './credentials/resolvers.js';
 export { didKeyDocument, didResolver, didWebUrl } from './credentials/resolvers.js';
 export type { IssuerKey } from './credentials/signers.js';

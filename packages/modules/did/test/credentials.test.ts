@@ -14,12 +14,14 @@ import {
   documentLoader,
   type IssuerKey,
   issueCredential,
+  presentCredentials,
   proofDigest,
   renderDocument,
   signerFor,
   singleKeyDocument,
   toMultibase,
   verifyCredential,
+  verifyPresentation,
 } from '../src/index.js';
 
 const EXAMPLES_CONTEXT = 'https://www.w3.org/ns/credentials/examples/v2';
@@ -122,7 +124,7 @@ describe('verifiable credentials', () => {
         ['size', 'type', 'context', 'validity', 'proof', 'proof'],
       );
 
-      const tampered = structuredClone(signed) as Record<string, any>;
+      const tampered = structuredClone(signed) as { credentialSubject: Record<string, unknown> };
       tampered.credentialSubject.originCountry = 'US';
       const bad = await verifyCredential(tampered, { contexts, resolver });
       assert.equal(bad.verified, false);
@@ -266,5 +268,39 @@ describe('verifiable credentials', () => {
     const late = await verify(after);
     assert.equal(late.verified, false);
     assert.equal(late.error?.check, 'issuance-key');
+  });
+
+  it('a holder presents credentials for one verifier: challenge, domain, holder proof and each credential are checked', async () => {
+    const issuer = didKeyIssuer('P-256');
+    const holder = didKeyIssuer('Ed25519');
+    const holderDid = holder.verificationMethod.split('#')[0]!;
+    const credential = await issueCredential({
+      credential: credentialFor(issuer.verificationMethod.split('#')[0]!, {
+        credentialSubject: { id: holderDid, licence: 'L-1' },
+      }),
+      key: issuer,
+      loader,
+    });
+    const presentation = await presentCredentials({
+      credentials: [credential],
+      holderKey: holder,
+      challenge: 'nonce-123',
+      domain: 'customs.example',
+      loader,
+    });
+    const verify = (vp: unknown, challenge = 'nonce-123', domain = 'customs.example') =>
+      verifyPresentation(vp, { contexts, resolver, challenge, domain });
+    const ok = await verify(presentation);
+    assert.equal(ok.verified, true, ok.error?.message);
+    assert.equal(ok.credentials.length, 1);
+    assert.equal((await verify(presentation, 'other-nonce')).error?.check, 'challenge');
+    assert.equal((await verify(presentation, 'nonce-123', 'evil.example')).error?.check, 'domain');
+    const tampered = structuredClone(presentation) as {
+      verifiableCredential: { credentialSubject: Record<string, unknown> }[];
+    };
+    tampered.verifiableCredential[0]!.credentialSubject.licence = 'L-2';
+    assert.equal((await verify(tampered)).error?.check, 'proof');
+    const stolen = { ...structuredClone(presentation), holder: issuer.verificationMethod.split('#')[0] };
+    assert.equal((await verify(stolen)).error?.check, 'holder');
   });
 });

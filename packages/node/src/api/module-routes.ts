@@ -47,10 +47,17 @@ export function mountModuleRoutes(modules: readonly ChainModule[]): MountedRoute
   return mounted;
 }
 
-/** What a module route may ask of this node. */
-export function routeHost(node: ValidatorNode, handlers: ApiHandlers): RouteHost {
+/** What a module's routes may ask of this node (`config`: what the module's `nodeConfig` made of its section). */
+export function routeHost(node: ValidatorNode, handlers: ApiHandlers, config: unknown): RouteHost {
   const chain = node.chain;
   return {
+    config,
+    pendingNonce: (address) => node.mempool.pendingNonce(address),
+    waitForCommit: async (hash, timeoutMs) => {
+      const at = await node.waitForCommit(hash, timeoutMs);
+      if (!at) return undefined;
+      return { height: at.height, code: chain.receipts(at.height)?.[at.index]?.code ?? 'OK' };
+    },
     chainId: chain.genesis.chainId,
     chainHash: chain.genesis.chainHash,
     height: () => chain.height,
@@ -70,6 +77,7 @@ export async function runModuleRoute(
   path: Readonly<Record<string, string>>,
   search: URLSearchParams,
   headers: IncomingHttpHeaders,
+  client: { address: string; secure: boolean },
   readBody: () => Promise<unknown>,
 ): Promise<unknown> {
   const { route } = mounted;
@@ -83,7 +91,7 @@ export async function runModuleRoute(
   const flat: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(headers))
     flat[name] = Array.isArray(value) ? value.join(', ') : value;
-  const answer = await route.handle(host, { path, query, body, headers: flat });
+  const answer = await route.handle(host, { path, query, body, headers: flat, client });
   return answer instanceof RouteReply
     ? new Reply(answer.status, answer.body, answer.contentType, answer.headers)
     : answer;

@@ -1,5 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import type { RouteHost } from '@pujiang/module-kit';
 import {
   API,
   type ApiRoute,
@@ -29,6 +32,10 @@ export interface ApiServerOptions {
   readonly maxBodyBytesInFlight?: number;
   /** Log for unexpected (non-Pujiang) errors. */
   readonly log?: (line: string) => void;
+  /** Serve HTTPS with this certificate chain and key (PEM); default plain HTTP. */
+  readonly tls?: { readonly cert: string; readonly key: string };
+  /** Each module's node settings (what its `nodeConfig` returned), by module name. */
+  readonly moduleConfig?: ReadonlyMap<string, unknown>;
 }
 
 /** A route ready to match: a core route of the contract, or a module's. */
@@ -80,28 +87,41 @@ export class ApiServer {
       handle: (params, query, req) => handle({ params, query, req }),
     }));
     // Modules' own routes (under /v1/modules/<name>/, or a standard's well-known path) come after the core's.
-    const host = routeHost(node, h);
+    const hosts = new Map<string, RouteHost>();
     for (const mounted of mountModuleRoutes(node.chain.executor.enabledModules)) {
+      const host =
+        hosts.get(mounted.module) ??
+        hosts
+          .set(mounted.module, routeHost(node, h, o.moduleConfig?.get(mounted.module)))
+          .get(mounted.module)!;
       this.routes.push({
         method: mounted.route.method,
         regex: mounted.regex,
         names: mounted.names,
         handle: (params, search, req) =>
           mounted.route.body === undefined
-            ? runModuleRoute(mounted, host, params, search, req.headers, async () => undefined)
+            ? runModuleRoute(mounted, host, params, search, req.headers, clientOf(req), async () => undefined)
             : this.withBody(req, maxBody, () =>
-                runModuleRoute(mounted, host, params, search, req.headers, () => readJsonBody(req, maxBody)),
+                runModuleRoute(mounted, host, params, search, req.headers, clientOf(req), () =>
+                  readJsonBody(req, maxBody),
+                ),
               ),
       });
     }
     // Idle keep-alive connections stay open longer than clients' pools keep them (undici: 4 s
     // by default), so a client never sends on a socket the server is closing.
-    this.server = createServer(
-      { maxHeaderSize: 16 * 1024, requestTimeout: 120_000, headersTimeout: 20_000, keepAliveTimeout: 65_000 },
-      (req, res) => {
-        this.handle(req, res).catch((error) => this.fail(req, res, error));
-      },
-    );
+    const serverOptions = {
+      maxHeaderSize: 16 * 1024,
+      requestTimeout: 120_000,
+      headersTimeout: 20_000,
+      keepAliveTimeout: 65_000,
+    };
+    const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+      this.handle(req, res).catch((error) => this.fail(req, res, error));
+    };
+    this.server = o.tls
+      ? createHttpsServer({ ...serverOptions, cert: o.tls.cert, key: o.tls.key }, onRequest)
+      : createServer(serverOptions, onRequest);
     this.server.maxConnections = 2048;
     this.server.on('clientError', (_error, socket) => {
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
@@ -242,4 +262,12 @@ function parseUrl(target: string | undefined): URL | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The peer's address and whether the connection is TLS, for routes that authorize by them. */
+function clientOf(req: IncomingMessage): { address: string; secure: boolean } {
+  return {
+    address: req.socket.remoteAddress ?? '',
+    secure: (req.socket as TLSSocket).encrypted === true,
+  };
 }

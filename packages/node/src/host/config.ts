@@ -3,8 +3,8 @@ import { PujiangError } from '@pujiang/types';
 
 /** A node's own settings (`config.json`); unlike genesis, each node may choose its own. */
 export interface NodeConfig {
-  /** Where the HTTP/WebSocket API listens. */
-  api: { host: string; port: number };
+  /** Where the HTTP/WebSocket API listens; with `tls` (PEM files, relative to the home), it serves HTTPS. */
+  api: { host: string; port: number; tls?: { cert: string; key: string } };
   /** Pause after each block before the next height starts (CometBFT's timeout_commit). */
   blockIntervalMs: number;
   timeouts: TimeoutConfig;
@@ -19,6 +19,8 @@ export interface NodeConfig {
    * nodes, as "suite:publicKeyHex"). A chain with more than one validator needs it.
    */
   p2p: { listen: string; peers: string[]; admit: string[] };
+  /** Each module's settings on this node (`modules.<name>`), read by the module itself at start. */
+  modules: Record<string, unknown>;
 }
 
 export const DEFAULT_CONFIG: NodeConfig = {
@@ -29,6 +31,7 @@ export const DEFAULT_CONFIG: NodeConfig = {
   verifyWorkers: 0,
   pruning: { keepBlocks: 0 },
   p2p: { listen: '', peers: [], admit: [] },
+  modules: {},
 };
 
 const NODE_KEY = /^[a-z0-9+-]{2,40}:[0-9a-fA-F]{2,8192}$/;
@@ -89,8 +92,17 @@ export function parseConfig(json: unknown): NodeConfig {
   if (typeof host !== 'string' || host.length === 0 || host.length > 255)
     throw invalid('api.host must be a host name or address', 'api.host');
   const timeout = (k: keyof TimeoutConfig) => int(t[k] ?? d.timeouts[k], `timeouts.${k}`, 1, 600_000);
+  let tls: { cert: string; key: string } | undefined;
+  if (api.tls !== undefined) {
+    const t = section(api.tls, 'api.tls');
+    if (typeof t.cert !== 'string' || t.cert === '' || typeof t.key !== 'string' || t.key === '')
+      throw invalid('api.tls needs cert and key (PEM file paths)', 'api.tls');
+    tls = { cert: t.cert, key: t.key };
+  }
+  const modules = section(c.modules, 'modules');
   return {
-    api: { host, port: int(api.port ?? d.api.port, 'api.port', 0, 65535) },
+    modules,
+    api: { host, port: int(api.port ?? d.api.port, 'api.port', 0, 65535), ...(tls ? { tls } : {}) },
     blockIntervalMs: int(c.blockIntervalMs ?? d.blockIntervalMs, 'blockIntervalMs', 0, 600_000),
     timeouts: {
       proposeMs: timeout('proposeMs'),

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { ChainModule } from '@pujiang/module-kit';
 import { CHAIN_MODULES as DEFAULT_MODULES } from '@pujiang/modules/chain';
 import { PujiangError } from '@pujiang/types';
@@ -12,6 +14,8 @@ export interface StartNodeParameters {
   /** Overrides of config.json (e.g. a port from the command line). */
   readonly apiPort?: number;
   readonly apiHost?: string;
+  /** Serve the API over HTTPS with these PEM files (overrides config `api.tls`). */
+  readonly apiTls?: { readonly cert: string; readonly key: string };
   readonly log?: (line: string) => void;
   /** The modules this node can run (default: `DEFAULT_MODULES`); the genesis picks among them. */
   readonly modules?: readonly ChainModule[];
@@ -75,11 +79,22 @@ export async function startNode(p: StartNodeParameters): Promise<RunningNode> {
     }
   }
   const host = p.apiHost ?? config.api.host;
-  const api = new ApiServer(node, {
-    host,
-    port: p.apiPort ?? config.api.port,
-    ...(p.log ? { log: p.log } : {}),
-  });
+  let api: ApiServer;
+  let tls: { cert: string; key: string } | undefined;
+  try {
+    tls = readTls(p.apiTls ?? config.api.tls, p.home);
+    api = new ApiServer(node, {
+      host,
+      port: p.apiPort ?? config.api.port,
+      ...(p.log ? { log: p.log } : {}),
+      ...(tls ? { tls } : {}),
+      moduleConfig: moduleSettings(node.chain.executor.enabledModules, config, p.home, genesis.chainId),
+    });
+  } catch (error) {
+    await network?.stop();
+    await node.stop();
+    throw error;
+  }
   let port: number;
   try {
     port = await api.listen();
@@ -98,7 +113,7 @@ export async function startNode(p: StartNodeParameters): Promise<RunningNode> {
   return {
     node,
     api,
-    apiUrl: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    apiUrl: `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`,
     config,
     stop: () => {
       stopping ??= (async () => {
@@ -109,4 +124,49 @@ export async function startNode(p: StartNodeParameters): Promise<RunningNode> {
       return stopping;
     },
   };
+}
+
+/** The API's certificate and key, read from PEM files (paths relative to the home). */
+function readTls(
+  paths: { readonly cert: string; readonly key: string } | undefined,
+  home: string,
+): { cert: string; key: string } | undefined {
+  if (!paths) return undefined;
+  const read = (path: string, field: string) => {
+    try {
+      return readFileSync(resolve(home, path), 'utf8');
+    } catch (error) {
+      throw new PujiangError(
+        'CONFIG_INVALID',
+        `config: cannot read ${field} ${path}: ${(error as Error).message}`,
+        {
+          field,
+        },
+      );
+    }
+  };
+  return { cert: read(paths.cert, 'api.tls.cert'), key: read(paths.key, 'api.tls.key') };
+}
+
+/** Each enabled module's node settings, read by the module (a malformed section stops the start: CONFIG_INVALID). */
+function moduleSettings(
+  modules: readonly ChainModule[],
+  config: NodeConfig,
+  home: string,
+  chainId: string,
+): Map<string, unknown> {
+  for (const name of Object.keys(config.modules))
+    if (!modules.some((m) => m.name === name))
+      throw new PujiangError(
+        'CONFIG_INVALID',
+        `config: modules.${name} configures a module this chain does not run`,
+        {
+          field: `modules.${name}`,
+        },
+      );
+  const settings = new Map<string, unknown>();
+  for (const module of modules)
+    if (module.nodeConfig)
+      settings.set(module.name, module.nodeConfig(config.modules[module.name], { home, chainId }));
+  return settings;
 }

@@ -3,6 +3,8 @@ import { AnchorIssuance, CreateDid, DeactivateDid, DID_MODULE, UpdateDid } from 
 import { anchorIssuance, createDid, deactivateDid, updateDid } from './operations.js';
 import { issuanceQuery, resolveQuery } from './queries.js';
 import { resolveRoute } from './resolve-route.js';
+import { vcApiRoutes } from './vc-api.js';
+import { parseVcNodeConfig } from './vc-config.js';
 
 /**
  * Decentralized identifiers on chain: the `did:pujiang` method (docs/did-method.md). DIDs
@@ -39,5 +41,6 @@ export const did = defineModule({
     anchor: defineMessage(AnchorIssuance, anchorIssuance),
   },
   queries: { resolve: resolveQuery, issuance: issuanceQuery },
-  routes: [resolveRoute],
+  routes: [resolveRoute, ...vcApiRoutes],
+  nodeConfig: (section, node) => parseVcNodeConfig(section, node),
 });

@@ -17,6 +17,7 @@ import { createDid, deactivateDid, resolveDid, updateDid } from '../client/index
 import { singleKeyDocument } from '../document.js';
 import { didKeyOfChainKey } from '../keys.js';
 import { resolutionResult } from '../resolution.js';
+import { runVc, VC_USAGE } from './vc.js';
 
 export const DID_USAGE = `Decentralized identifiers (did:pujiang; the method is specified in docs/did-method.md):
 pujiang did create --key FILE [--document DOC.json] [--node URL] [--no-wait] [--timeout-ms MS]
@@ -138,5 +139,11 @@ export const didCommands: readonly ModuleCommand[] = [
     summary: 'decentralized identifiers: create, update, deactivate, resolve',
     usage: DID_USAGE,
     run,
+  },
+  {
+    name: 'vc',
+    summary: 'verifiable credentials: issue (VC-API), verify, present, verify presentations',
+    usage: VC_USAGE,
+    run: runVc,
   },
 ];

@@ -1,6 +1,17 @@
 // `@pujiang/module-did/client`: DIDs from an application (the SDK re-exports it, with the
 // formats an application needs to write documents).
 
+export { BUNDLED_CONTEXTS, contextRegistry } from '../credentials/contexts.js';
+export type { JsonObject } from '../credentials/data-model.js';
+export { CredentialError } from '../credentials/errors.js';
+export { issueCredential } from '../credentials/issue.js';
+export { documentLoader } from '../credentials/loader.js';
+export { presentCredentials, verifyPresentation } from '../credentials/presentations.js';
+export type { ChainLookup, DidResolver } from '../credentials/resolvers.js';
+export { didKeyDocument, didResolver } from '../credentials/resolvers.js';
+export type { IssuerKey } from '../credentials/signers.js';
+export type { VerificationReport } from '../credentials/verify.js';
+export { proofDigest, verifyCredential } from '../credentials/verify.js';
 export { didOf, parsePujiangDid } from '../did-syntax.js';
 export type { DidDocument } from '../document.js';
 export { partsFromDocument, renderDocument, singleKeyDocument } from '../document.js';
@@ -8,7 +19,7 @@ export type { DidKey } from '../keys.js';
 export { didKeyOfChainKey, fromJwk, fromMultibase, toJwk, toMultibase } from '../keys.js';
 export type { DidState, ResolveOptions } from '../resolution.js';
 
-import { encode } from '@pujiang/codec';
+import { decode, encode } from '@pujiang/codec';
 import {
   type ChainClient,
   type QueryProvenOptions,
@@ -16,9 +27,12 @@ import {
   type SendTransactionParameters,
   type SendTransactionReturnType,
   sdkError,
+  type VerifiedQuerier,
 } from '@pujiang/module-kit';
-import { hexToBytes, isPujiangError } from '@pujiang/types';
-import type { VerifiedQuery } from '@pujiang/verify';
+import { bytesToHex, hexToBytes, isPujiangError } from '@pujiang/types';
+import { BUNDLED_CONTEXTS } from '../credentials/contexts.js';
+import { type ChainLookup, didResolver } from '../credentials/resolvers.js';
+import { type VerificationReport, verifyCredential } from '../credentials/verify.js';
 import { didOf, parsePujiangDid } from '../did-syntax.js';
 import { checkDocument, type DidDocument, partsFromDocument } from '../document.js';
 import {
@@ -27,6 +41,8 @@ import {
   DeactivateDid,
   DID_MODULE,
   type DocumentParts,
+  IssuanceAnchor,
+  issuedStateKey,
   UpdateDid,
 } from '../formats.js';
 import type { DidState, ResolveOptions } from '../resolution.js';
@@ -140,15 +156,7 @@ export async function resolveDid(
 }
 
 /** What `resolveDidVerified` needs: the SDK's `LightClient` has it. */
-export interface VerifiedQuerier {
-  verifiedQuery(
-    module: string,
-    name: string,
-    params?: Record<string, string>,
-    requiredKeys?: readonly Uint8Array[],
-    options?: QueryProvenOptions,
-  ): Promise<VerifiedQuery>;
-}
+export type { VerifiedQuerier } from '@pujiang/module-kit';
 
 /**
  * A DID's state rebuilt from state proven under a certified header (undefined: proven
@@ -171,4 +179,52 @@ export async function resolveDidVerified(
   );
   const verified = await light.verifiedQuery(DID_MODULE, 'resolve', params, [], request);
   return didStateFromReads(verified, did, resolve);
+}
+
+/**
+ * The chain as a verifier that trusts no node sees it: DID versions and issuance anchors
+ * rebuilt from state proven under certified headers (`light` is the SDK's `LightClient`).
+ */
+export function verifiedChainLookup(light: VerifiedQuerier): ChainLookup {
+  return {
+    resolve: async (did, options) => {
+      const state = await resolveDidVerified(
+        light,
+        did,
+        options?.atHeight === undefined ? {} : { atHeight: options.atHeight },
+      );
+      return state && !state.deactivated ? state.document : undefined;
+    },
+    issuance: async (digest) => {
+      const key = issuedStateKey(digest);
+      const verified = await light.verifiedQuery(DID_MODULE, 'issuance', { digest }, [key]);
+      const bytes = verified.reads.get(bytesToHex(key));
+      if (!bytes) return undefined;
+      const record = decode(IssuanceAnchor, bytes);
+      return { height: record.height, time: record.time };
+    },
+  };
+}
+
+/**
+ * Verifies a credential against the chain without trusting the node: did:pujiang issuers'
+ * documents and anchors come from proven state (did:key resolves offline; did:web through
+ * `fetchJson`, if given). The report names each check.
+ */
+export function verifyCredentialVerified(
+  light: VerifiedQuerier,
+  credential: unknown,
+  options: {
+    fetchJson?: (url: string) => Promise<unknown>;
+    now?: Date;
+    contexts?: ReadonlyMap<string, object>;
+  } = {},
+): Promise<VerificationReport> {
+  const chain = verifiedChainLookup(light);
+  return verifyCredential(credential, {
+    contexts: options.contexts ?? BUNDLED_CONTEXTS,
+    resolver: didResolver({ chain, ...(options.fetchJson ? { fetchJson: options.fetchJson } : {}) }),
+    chain,
+    ...(options.now ? { now: options.now } : {}),
+  });
 }

@@ -57,3 +57,15 @@ declare module 'jsonld' {
 declare module 'rdf-canonize' {
   export function canonize(dataset: unknown, options: Record<string, unknown>): Promise<string>;
 }
+declare module 'jsonld-signatures' {
+  const jsigs: {
+    verify(
+      document: unknown,
+      options: Record<string, unknown>,
+    ): Promise<import('@digitalbazaar/vc').VerifyResult>;
+    purposes: {
+      AuthenticationProofPurpose: new (options: { challenge: string; domain?: string }) => unknown;
+    };
+  };
+  export default jsigs;
+}

@@ -2,12 +2,7 @@
 import type { ProvenQueryResponse } from '@pujiang/protocol';
 import { moduleKey } from '@pujiang/protocol';
 import { bytesToHex } from '@pujiang/types';
-import {
-  type CertifiedHeader,
-  VerificationError,
-  type VerifiedQuery,
-  verifyProvenQuery,
-} from '@pujiang/verify';
+import { type CertifiedHeader, VerificationError, verifyProvenQuery } from '@pujiang/verify';
 import { parsePujiangDid } from '../did-syntax.js';
 import { DID_MODULE } from '../formats.js';
 import { type DidState, type ResolveOptions, resolveDidState } from '../resolution.js';
@@ -19,7 +14,7 @@ import { type DidState, type ResolveOptions, resolveDidState } from '../resoluti
  * rebuild needs that the node did not prove fails `missing-read`.
  */
 export function didStateFromReads(
-  query: Pick<VerifiedQuery, 'reads'>,
+  query: { readonly reads: ReadonlyMap<string, Uint8Array | undefined> },
   did: string,
   options: ResolveOptions = {},
 ): DidState | undefined {

@@ -216,7 +216,7 @@ export const governance: ChainModule = (() => {
       revoke: defineMessage(Revoke, (ctx, m) => {
         const read = (k: string) => ctx.get(k);
         const identity = identityOf(read, ctx.sender);
-        if (!identity || identity.role !== 'admin' || identity.org !== m.org)
+        if (identity?.role !== 'admin' || identity.org !== m.org)
           throw new PujiangError(
             'GOV_NOT_ORG_ADMIN',
             `only an admin of ${m.org} may revoke its certificates`,

@@ -1,0 +1,330 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { secretKeyToPem } from '@pujiang/crypto';
+import { readKeyFile } from '@pujiang/node';
+import {
+  anchorIssuance,
+  BUNDLED_CONTEXTS,
+  createDid,
+  didKeyOfChainKey,
+  didResolver,
+  documentLoader,
+  generateKeyPair,
+  type IssuerKey,
+  issueCredential,
+  type KeyPair,
+  LightClient,
+  PujiangClient,
+  parseGenesis,
+  presentCredentials,
+  proofDigest,
+  singleKeyDocument,
+  toMultibase,
+  updateDid,
+  verifiedChainLookup,
+  verifyCredentialVerified,
+} from '@pujiang/sdk';
+import { EXIT } from '../src/run.js';
+import { type InitOutput, initHome, type NodeProcess, startNodeProcess, until } from './node-harness.js';
+import { run } from './run-in-process.js';
+
+const TOKEN = 'customs-issuer-token-0123456789';
+// The node's TLS certificate is its own (issued by its organization, not for 127.0.0.1): this
+// client does not check it, as a test on loopback may not.
+process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
+
+async function stopNode(node: NodeProcess): Promise<void> {
+  if (node.child.exitCode !== null) return;
+  node.child.kill('SIGTERM');
+  await node.exited;
+}
+
+/**
+ * Credentials through the W3C VC-API of one real validator process over HTTPS: an agency's
+ * did:pujiang DID whose key the node holds issues (bearer token required), every proof is
+ * anchored, a credential signed before a key rotation keeps verifying and one signed after
+ * with the old key does not; presentations with challenge and domain; every refusal a 4xx
+ * problem naming its check, and a fuzz of the bodies never a 5xx.
+ */
+describe('the VC-API on a running validator, over HTTPS', () => {
+  let init: InitOutput;
+  let node: NodeProcess;
+  let client: PujiangClient;
+  let light: LightClient;
+  let operator: KeyPair;
+  let agency: string;
+  let issued: any;
+
+  const post = async (path: string, body: unknown, token: string | null = TOKEN) => {
+    const res = await fetch(`${node.api}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+    return {
+      status: res.status,
+      type: res.headers.get('content-type') ?? '',
+      body: (await res.json()) as any,
+    };
+  };
+  // The issuer's own terms, defined inline (a verifier anywhere needs nothing fetched).
+  const TERMS = { '@vocab': 'https://customs.example/terms#' };
+  const credential = (extra: Record<string, unknown> = {}) => ({
+    '@context': ['https://www.w3.org/ns/credentials/v2', TERMS],
+    type: ['VerifiableCredential', 'CertificateOfOrigin'],
+    issuer: agency,
+    validFrom: '2026-01-01T00:00:00Z',
+    credentialSubject: { id: 'did:example:exporter', originCountry: 'CN', hsCode: '8471.30' },
+    ...extra,
+  });
+
+  before(async () => {
+    init = initHome('ed25519');
+    operator = readKeyFile(init.operatorKey);
+    node = await startNodeProcess(init.home);
+    client = new PujiangClient(node.api);
+    const created = await createDid(client, {
+      key: operator,
+      wait: true,
+      document: singleKeyDocument(didKeyOfChainKey(operator.publicKey)!),
+    });
+    assert.equal(created.result.receipt?.code, 'OK');
+    agency = created.did;
+    await stopNode(node);
+    // The node holds the agency's key for the VC-API, and serves HTTPS with its own certificate.
+    const nodeKey = readKeyFile(join(init.home, 'node_key.json'));
+    writeFileSync(join(init.home, 'api-key.pem'), secretKeyToPem(nodeKey.secretKey));
+    const configPath = join(init.home, 'config.json');
+    const config = JSON.parse(readFileSync(configPath, 'utf8'));
+    config.api.tls = { cert: 'node_cert.pem', key: 'api-key.pem' };
+    config.modules = {
+      did: {
+        issuers: [{ verificationMethod: `${agency}#key-1`, keyFile: init.operatorKey }],
+        tokens: [createHash('sha256').update(TOKEN).digest('hex')],
+      },
+    };
+    writeFileSync(configPath, JSON.stringify(config));
+    node = await startNodeProcess(init.home);
+    assert.match(node.api, /^https:/);
+    client = new PujiangClient(node.api);
+    light = new LightClient({
+      client,
+      genesis: parseGenesis(JSON.parse(readFileSync(init.genesis, 'utf8'))),
+    });
+  });
+  after(async () => {
+    await stopNode(node);
+    rmSync(init.home, { recursive: true, force: true });
+  });
+
+  it('issues only with a bearer token, for an issuer whose key the node holds; the proof is anchored', async () => {
+    assert.equal((await post('/credentials/issue', { credential: credential() }, null)).status, 401);
+    assert.equal(
+      (await post('/credentials/issue', { credential: credential() }, 'wrong-token-0123456789')).status,
+      401,
+    );
+    const other = await post('/credentials/issue', {
+      credential: credential({ issuer: 'did:example:someone' }),
+    });
+    assert.equal(other.status, 400);
+    assert.equal(other.body.code, 'VC_UNKNOWN_ISSUER');
+    const res = await post('/credentials/issue', { credential: credential() });
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    issued = res.body.verifiableCredential;
+    assert.equal(issued.proof.cryptosuite, 'eddsa-rdfc-2022');
+    assert.equal(issued.proof.verificationMethod, `${agency}#key-1`);
+    const ok = await post('/credentials/verify', { verifiableCredential: issued });
+    assert.equal(ok.status, 200, JSON.stringify(ok.body));
+    assert.ok(ok.body.checks.includes('issuance-anchor'));
+    // Proven state lags a block (header H commits to the state after H - 1): wait for the anchor to be provable.
+    const anchoredAt = Number(ok.body.issuance.height);
+    await until(async () => ((await client.getStatus()).height > anchoredAt ? true : undefined));
+    // Without trusting the node: DID versions and the anchor from proven state.
+    const report = await verifyCredentialVerified(light, issued);
+    assert.equal(report.verified, true, report.error?.message);
+  });
+
+  it('a rotated-out key: credentials it signed before still verify, one it signs after does not', async () => {
+    const next = generateKeyPair('ed25519');
+    const document = {
+      ...singleKeyDocument(didKeyOfChainKey(operator.publicKey)!),
+      methods: [
+        ...singleKeyDocument(didKeyOfChainKey(operator.publicKey)!).methods,
+        {
+          fragment: 'key-2',
+          type: 'Multikey' as const,
+          controller: '',
+          algorithm: 'Ed25519' as const,
+          key: next.publicKey.bytes,
+        },
+      ],
+      assertionMethod: ['key-2'],
+    };
+    const rotated = await updateDid(client, { key: operator, wait: true, did: agency, document });
+    assert.equal(rotated.result.receipt?.code, 'OK');
+    assert.equal(
+      (await post('/credentials/verify', { verifiableCredential: issued })).status,
+      200,
+      'signed before',
+    );
+    // The old key signs anyway (it was stolen, say) and anchors the proof now: refused.
+    const oldKey: IssuerKey = {
+      verificationMethod: `${agency}#key-1`,
+      algorithm: 'Ed25519',
+      secretKey: operator.secretKey.bytes,
+    };
+    const chain = verifiedChainLookup(light);
+    const loader = documentLoader(BUNDLED_CONTEXTS, didResolver({ chain }));
+    const forged = await issueCredential({
+      credential: credential({ id: 'urn:uuid:forged' }),
+      key: oldKey,
+      loader,
+    });
+    const digest = Buffer.from(
+      proofDigest(String((forged.proof as Record<string, unknown>).proofValue)),
+      'hex',
+    );
+    const anchored = await anchorIssuance(client, { key: operator, wait: true, digests: [digest] });
+    assert.equal(anchored.result.receipt?.code, 'OK');
+    // A header commits to the state before its block: the anchor is provable from the next one.
+    const anchoredAt = Number(anchored.result.height);
+    await until(async () => ((await client.getStatus()).height > anchoredAt ? true : undefined));
+    const refused = await post('/credentials/verify', { verifiableCredential: forged });
+    assert.equal(refused.status, 400);
+    assert.equal(refused.body.check, 'issuance-key');
+    assert.match(refused.type, /problem\+json/);
+    assert.equal((await verifyCredentialVerified(light, forged)).error?.check, 'issuance-key');
+    // The node now refuses to issue with key-1: it is no longer an assertion method.
+    const stale = await post('/credentials/issue', { credential: credential() });
+    assert.equal(stale.status, 400);
+    assert.equal(stale.body.check, 'issuance-key');
+  });
+
+  it('presentations: the holder proves them for one challenge and domain', async () => {
+    const holder = generateKeyPair('ed25519');
+    const multibase = toMultibase(didKeyOfChainKey(holder.publicKey)!);
+    const holderKey: IssuerKey = {
+      verificationMethod: `did:key:${multibase}#${multibase}`,
+      algorithm: 'Ed25519',
+      secretKey: holder.secretKey.bytes,
+    };
+    const vp = await presentCredentials({
+      credentials: [issued],
+      holderKey,
+      challenge: 'c-42',
+      domain: 'bank.example',
+      loader: documentLoader(BUNDLED_CONTEXTS, didResolver({})),
+    });
+    const ok = await post('/presentations/verify', {
+      verifiablePresentation: vp,
+      options: { challenge: 'c-42', domain: 'bank.example' },
+    });
+    assert.equal(ok.status, 200, JSON.stringify(ok.body));
+    const replayed = await post('/presentations/verify', {
+      verifiablePresentation: vp,
+      options: { challenge: 'c-43' },
+    });
+    assert.equal(replayed.status, 400);
+    assert.equal(replayed.body.check, 'challenge');
+    assert.equal(
+      (await post('/presentations/verify', { verifiablePresentation: vp })).body.check,
+      'challenge',
+    );
+  });
+
+  it('every malformed or hostile body is a 4xx problem naming a check, never a 5xx', async () => {
+    const must = await post('/credentials/issue', { credential: credential({ validFrom: 'yesterday' }) });
+    assert.equal(must.status, 400);
+    assert.equal(must.body.code, 'VC_DATA_MODEL');
+    assert.equal(must.body.check, 'validFrom');
+    const tampered = structuredClone(issued);
+    tampered.credentialSubject.originCountry = 'US';
+    assert.equal((await post('/credentials/verify', { verifiableCredential: tampered })).body.check, 'proof');
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed;
+    };
+    const values: unknown[] = [
+      null,
+      0,
+      -1,
+      'x',
+      '',
+      [],
+      {},
+      true,
+      'did:pujiang:x',
+      { '@context': 1 },
+      ['https://www.w3.org/ns/credentials/v2'],
+    ];
+    const mutate = (v: unknown, depth: number): unknown => {
+      if (depth > 3 || random() % 4 === 0) return values[random() % values.length];
+      if (Array.isArray(v)) return v.map((x) => mutate(x, depth + 1));
+      if (v && typeof v === 'object')
+        return Object.fromEntries(
+          Object.entries(v).map(([k, x]) => [random() % 9 === 0 ? `${k}x` : k, mutate(x, depth + 1)]),
+        );
+      return v;
+    };
+    for (let i = 0; i < 60; i++) {
+      for (const [path, body] of [
+        ['/credentials/issue', { credential: mutate(credential(), 0) }],
+        ['/credentials/verify', { verifiableCredential: mutate(issued, 0) }],
+        [
+          '/presentations/verify',
+          {
+            verifiablePresentation: mutate(
+              {
+                '@context': ['https://www.w3.org/ns/credentials/v2'],
+                type: 'VerifiablePresentation',
+                verifiableCredential: [issued],
+              },
+              0,
+            ),
+            options: { challenge: 'c' },
+          },
+        ],
+        [['/credentials/issue', '/credentials/verify', '/presentations/verify'][i % 3]!, mutate({}, 0)],
+      ] as [string, unknown][]) {
+        const res = await post(path, body);
+        assert.ok(
+          (res.status >= 400 && res.status < 500) || res.status === 200 || res.status === 201,
+          `${path}: ${res.status} ${JSON.stringify(res.body)}`,
+        );
+      }
+    }
+  });
+
+  it('pujiang vc verify, present and verify-presentation, trusting no node: exit 0 valid, 1 invalid, 2 bad input', async () => {
+    const file = (name: string, value: unknown) => {
+      const path = join(init.home, name);
+      writeFileSync(path, JSON.stringify(value));
+      return path;
+    };
+    const node_ = ['--node', node.api, '--genesis', init.genesis];
+    const good = file('good.json', issued);
+    const ok = await run('vc', 'verify', good, ...node_);
+    assert.equal(ok.code, EXIT.ok, ok.err);
+    assert.equal(JSON.parse(ok.out).verified, true);
+    const bad = structuredClone(issued);
+    bad.credentialSubject.hsCode = '0000.00';
+    const invalid = await run('vc', 'verify', file('bad.json', bad), ...node_);
+    assert.equal(invalid.code, EXIT.invalid);
+    assert.equal(JSON.parse(invalid.out).error.check, 'proof');
+    assert.equal((await run('vc', 'verify', join(init.home, 'missing.json'), ...node_)).code, EXIT.badInput);
+    const holderKey = join(init.home, 'holder.json');
+    assert.equal((await run('keys', 'generate', '--suite', 'ed25519', '--out', holderKey)).code, EXIT.ok);
+    const vp = join(init.home, 'vp.json');
+    const presented = await run('vc', 'present', good, '--key', holderKey, '--challenge', 'c-7', '--out', vp);
+    assert.equal(presented.code, EXIT.ok, presented.err);
+    assert.equal((await run('vc', 'verify-presentation', vp, '--challenge', 'c-7', ...node_)).code, EXIT.ok);
+    const replay = await run('vc', 'verify-presentation', vp, '--challenge', 'c-8', ...node_);
+    assert.equal(replay.code, EXIT.invalid);
+    assert.equal(JSON.parse(replay.out).error.check, 'challenge');
+    assert.equal((await run('vc', 'present', good, '--key', holderKey)).code, EXIT.badInput, 'no challenge');
+  });
+});

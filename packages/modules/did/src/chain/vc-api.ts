@@ -1,0 +1,254 @@
+import { timingSafeEqual } from 'node:crypto';
+import { defineRoute, type RouteHost, type RouteInput, RouteReply, Type } from '@pujiang/module-kit';
+import { isPujiangError, type PujiangError } from '@pujiang/types';
+import { BUNDLED_CONTEXTS } from '../credentials/contexts.js';
+import { checkCredentialDataModel, idOf, type JsonObject } from '../credentials/data-model.js';
+import { CredentialError } from '../credentials/errors.js';
+import { checkSize, issueCredential } from '../credentials/issue.js';
+import { documentLoader } from '../credentials/loader.js';
+import { verifyPresentation } from '../credentials/presentations.js';
+import { type ChainLookup, didResolver, methodOf } from '../credentials/resolvers.js';
+import { proofDigest, type VerificationReport, verifyCredential } from '../credentials/verify.js';
+import { didMethodOf } from '../did-syntax.js';
+import type { DidState } from '../resolution.js';
+import { AnchorBatcher } from './anchor-batcher.js';
+import { sha256Hex, type VcNodeConfig } from './vc-config.js';
+
+/**
+ * The W3C VC-API on every node: `POST /credentials/issue` (201, with this node's issuer
+ * keys, which never leave it; bearer tokens or, when configured, loopback only),
+ * `/credentials/verify` and `/presentations/verify` (200 only when verified). Every failure
+ * is a 4xx problem-details body (RFC 9457) naming the failing check.
+ */
+const PROBLEM_TYPES: Record<string, string> = {
+  VC_DATA_MODEL: 'MALFORMED_VALUE_ERROR',
+  VC_TOO_LARGE: 'MALFORMED_VALUE_ERROR',
+  VC_UNKNOWN_CONTEXT: 'PARSING_ERROR',
+  VC_PROOF: 'CRYPTOGRAPHIC_SECURITY_ERROR',
+  VC_ISSUANCE: 'CRYPTOGRAPHIC_SECURITY_ERROR',
+  VC_PRESENTATION: 'CRYPTOGRAPHIC_SECURITY_ERROR',
+  VC_UNRESOLVABLE: 'CRYPTOGRAPHIC_SECURITY_ERROR',
+  VC_EXPIRED: 'RANGE_ERROR',
+  VC_NOT_YET_VALID: 'RANGE_ERROR',
+};
+
+export function problem(status: number, error: PujiangError): RouteReply {
+  const check = error instanceof CredentialError ? error.check : (error.details.check as string | undefined);
+  return new RouteReply(
+    status,
+    {
+      type: `https://www.w3.org/TR/vc-data-model-2.0/#${PROBLEM_TYPES[error.code] ?? 'MALFORMED_VALUE_ERROR'}`,
+      title: error.code,
+      detail: error.message,
+      status,
+      code: error.code,
+      ...(check ? { check } : {}),
+    },
+    'application/problem+json',
+  );
+}
+
+const badRequest = (message: string, check = 'type') =>
+  problem(400, new CredentialError('VC_BAD_REQUEST', 'type', message, { check }));
+
+/** The chain as this node sees it (its own state: a node trusts itself). */
+function chainOf(host: RouteHost): ChainLookup {
+  return {
+    resolve: async (did, options) => {
+      const params: Record<string, string> = { did };
+      if (options?.atHeight !== undefined) params.atHeight = String(options.atHeight);
+      const { state } = host.query('did', 'resolve', params) as { state: DidState | null };
+      return state && !state.deactivated ? state.document : undefined;
+    },
+    issuance: async (digest) => {
+      const { anchor } = host.query('did', 'issuance', { digest }) as {
+        anchor: { height: string; time: string } | null;
+      };
+      return anchor ? { height: BigInt(anchor.height), time: BigInt(anchor.time) } : undefined;
+    },
+  };
+}
+
+function configOf(host: RouteHost): VcNodeConfig {
+  return host.config as VcNodeConfig;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+/** Bearer tokens (compared by digest, in constant time), or loopback when the node allows it; else 401. */
+function unauthorized(host: RouteHost, input: RouteInput): RouteReply | undefined {
+  const config = configOf(host);
+  const header = input.headers.authorization ?? '';
+  const token = /^Bearer ([A-Za-z0-9._~+/=-]{16,512})$/.exec(header)?.[1];
+  if (token !== undefined) {
+    const digest = Buffer.from(sha256Hex(token), 'hex');
+    for (const known of config.tokenDigests)
+      if (timingSafeEqual(digest, Buffer.from(known, 'hex'))) return undefined;
+  } else if (config.unauthenticatedOnLoopback && LOOPBACK.has(input.client.address)) return undefined;
+  return new RouteReply(
+    401,
+    {
+      type: 'about:blank',
+      title: 'VC_UNAUTHORIZED',
+      detail: 'a bearer token this node accepts is required',
+      status: 401,
+      code: 'VC_UNAUTHORIZED',
+    },
+    'application/problem+json',
+    { 'www-authenticate': 'Bearer realm="vc-api"' },
+  );
+}
+
+const batchers = new WeakMap<RouteHost, Map<string, AnchorBatcher>>();
+function batcherFor(host: RouteHost, issuer: string): AnchorBatcher {
+  const byIssuer = batchers.get(host) ?? batchers.set(host, new Map()).get(host)!;
+  const entry = configOf(host).issuers.get(issuer)!;
+  return byIssuer.get(issuer) ?? byIssuer.set(issuer, new AnchorBatcher(host, entry.anchor)).get(issuer)!;
+}
+
+const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+async function issue(host: RouteHost, input: RouteInput): Promise<RouteReply> {
+  const denied = unauthorized(host, input);
+  if (denied) return denied;
+  const body = input.body as JsonObject;
+  if (!isObject(body) || !isObject(body.credential))
+    return badRequest('the body is {"credential": {...}, "options"?: {...}}');
+  const issuer = idOf(body.credential.issuer);
+  const entry = issuer === undefined ? undefined : configOf(host).issuers.get(issuer);
+  if (!entry || !issuer)
+    return problem(
+      400,
+      new CredentialError(
+        'VC_UNKNOWN_ISSUER',
+        'issuer',
+        `this node holds no key of issuer ${String(issuer)}`,
+      ),
+    );
+  const chain = chainOf(host);
+  const resolver = didResolver({ chain });
+  const loader = documentLoader(BUNDLED_CONTEXTS, resolver);
+  try {
+    checkSize(body.credential);
+    checkCredentialDataModel(body.credential);
+    // Issue only what will verify: the key must be an assertion method of the issuer now.
+    const document = await resolver.resolve(issuer);
+    const method = document && methodOf(document, entry.key.verificationMethod);
+    if (!method || !document?.assertionMethod?.includes(entry.key.verificationMethod))
+      throw new CredentialError(
+        'VC_ISSUANCE',
+        'issuance-key',
+        `${entry.key.verificationMethod} is not an assertion method of ${issuer}`,
+      );
+    const signed = await issueCredential({ credential: body.credential, key: entry.key, loader });
+    if (didMethodOf(issuer) === 'pujiang')
+      await batcherFor(host, issuer).anchor(proofDigest(String((signed.proof as JsonObject).proofValue)));
+    return new RouteReply(201, { verifiableCredential: signed });
+  } catch (error) {
+    if (isPujiangError(error)) return problem(400, error);
+    throw error;
+  }
+}
+
+function verified(report: VerificationReport): RouteReply {
+  if (report.verified)
+    return new RouteReply(200, {
+      checks: report.checks.map((c) => c.check),
+      warnings: [],
+      errors: [],
+      ...(report.issuance ? { issuance: report.issuance } : {}),
+    });
+  return problem(400, report.error ?? new CredentialError('VC_PROOF', 'proof', 'not verified'));
+}
+
+async function verify(host: RouteHost, input: RouteInput): Promise<RouteReply> {
+  const body = input.body as JsonObject;
+  if (!isObject(body) || !isObject(body.verifiableCredential))
+    return badRequest('the body is {"verifiableCredential": {...}, "options"?: {...}}');
+  const chain = chainOf(host);
+  return verified(
+    await verifyCredential(body.verifiableCredential, {
+      contexts: BUNDLED_CONTEXTS,
+      resolver: didResolver({ chain }),
+      chain,
+    }),
+  );
+}
+
+async function verifyVp(host: RouteHost, input: RouteInput): Promise<RouteReply> {
+  const body = input.body as JsonObject;
+  if (!isObject(body) || !isObject(body.verifiablePresentation))
+    return badRequest('the body is {"verifiablePresentation": {...}, "options": {...}}');
+  const options = isObject(body.options) ? body.options : {};
+  if (typeof options.challenge !== 'string' || options.challenge === '')
+    return problem(400, new CredentialError('VC_PRESENTATION', 'challenge', 'options.challenge is required'));
+  if (options.domain !== undefined && typeof options.domain !== 'string')
+    return problem(400, new CredentialError('VC_PRESENTATION', 'domain', 'options.domain must be a string'));
+  const chain = chainOf(host);
+  return verified(
+    await verifyPresentation(body.verifiablePresentation, {
+      contexts: BUNDLED_CONTEXTS,
+      resolver: didResolver({ chain }),
+      chain,
+      challenge: options.challenge,
+      ...(typeof options.domain === 'string' ? { domain: options.domain } : {}),
+    }),
+  );
+}
+
+const Problem = Type.Object({
+  type: Type.String(),
+  title: Type.String(),
+  detail: Type.String(),
+  status: Type.Integer(),
+});
+const ERRORS = [
+  'VC_BAD_REQUEST',
+  'VC_DATA_MODEL',
+  'VC_UNKNOWN_CONTEXT',
+  'VC_PROOF',
+  'VC_ISSUANCE',
+  'VC_EXPIRED',
+  'VC_NOT_YET_VALID',
+  'VC_UNRESOLVABLE',
+  'VC_TOO_LARGE',
+];
+
+export const vcApiRoutes = [
+  defineRoute({
+    method: 'POST',
+    path: '/credentials/issue',
+    wellKnown: true,
+    summary:
+      "W3C VC-API: issue a credential with one of this node's issuer keys (bearer token); 201 {verifiableCredential}; did:pujiang proofs are anchored before the answer",
+    body: Type.Unknown(),
+    response: Type.Union([
+      Type.Object({ verifiableCredential: Type.Record(Type.String(), Type.Unknown()) }),
+      Problem,
+    ]),
+    errors: [...ERRORS, 'VC_UNAUTHORIZED', 'VC_UNKNOWN_ISSUER', 'VC_ANCHOR_FAILED', 'VC_ANCHOR_PENDING'],
+    handle: (host, input) => issue(host, input),
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/credentials/verify',
+    wellKnown: true,
+    summary:
+      'W3C VC-API: verify a credential; 200 {checks} only when verified, else a 400 problem naming the failed check',
+    body: Type.Unknown(),
+    response: Type.Union([Type.Object({ checks: Type.Array(Type.String()) }), Problem]),
+    errors: ERRORS,
+    handle: (host, input) => verify(host, input),
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/presentations/verify',
+    wellKnown: true,
+    summary:
+      'W3C VC-API: verify a presentation for options.challenge (and domain); 200 only when it and every credential verify',
+    body: Type.Unknown(),
+    response: Type.Union([Type.Object({ checks: Type.Array(Type.String()) }), Problem]),
+    errors: [...ERRORS, 'VC_PRESENTATION'],
+    handle: (host, input) => verifyVp(host, input),
+  }),
+];
