@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -10,6 +11,17 @@ import * as verifiers from '../src/verify.js';
 const MODULES_DIR = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 describe('the module list', () => {
+  it('is generated from modules.json: adding a module is its package and one line there', () => {
+    const script = join(MODULES_DIR, '../../scripts/module-list.mjs');
+    const checked = spawnSync(process.execPath, [script, '--check'], { encoding: 'utf8' });
+    assert.equal(checked.status, 0, checked.stderr);
+    const listed = JSON.parse(readFileSync(join(MODULES_DIR, 'registry/modules.json'), 'utf8'));
+    assert.deepEqual(
+      listed,
+      CHAIN_MODULES.map((m) => m.name),
+    );
+  });
+
   it('lists every module package once, governance first, each named as its package says', () => {
     const packages = readdirSync(MODULES_DIR)
       .filter((dir) => dir !== 'registry')
