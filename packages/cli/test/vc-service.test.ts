@@ -3,12 +3,14 @@ import { createHash } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { gunzipSync } from 'node:zlib';
 import { secretKeyToPem } from '@pujiang/crypto';
 import { readKeyFile } from '@pujiang/node';
 import {
   anchorIssuance,
   BUNDLED_CONTEXTS,
   createDid,
+  createStatusList,
   didKeyOfChainKey,
   didResolver,
   documentLoader,
@@ -145,6 +147,203 @@ describe('the VC-API on a running validator, over HTTPS', () => {
     // Without trusting the node: DID versions and the anchor from proven state.
     const report = await verifyCredentialVerified(light, issued);
     assert.equal(report.verified, true, report.error?.message);
+  });
+
+  it('status lists: revoke, suspend and reinstate through the VC-API; each list served as a signed BitstringStatusListCredential', async () => {
+    for (const [list, purpose] of [
+      ['agency-revocation', 'revocation'],
+      ['agency-suspension', 'suspension'],
+    ] as const) {
+      const created = await createStatusList(client, {
+        key: operator,
+        wait: true,
+        list,
+        issuer: agency,
+        purpose,
+      });
+      assert.equal(created.result.receipt?.code, 'OK');
+    }
+    const listUrl = (list: string) => `${node.api}/credentials/status/${list}`;
+    const entry = (list: string, purpose: string, index: string) => ({
+      id: `${listUrl(list)}#${index}`,
+      type: 'BitstringStatusListEntry',
+      statusPurpose: purpose,
+      statusListIndex: index,
+      statusListCredential: listUrl(list),
+    });
+    const revocation = entry('agency-revocation', 'revocation', '94567');
+    const suspension = entry('agency-suspension', 'suspension', '12');
+    const res = await post('/credentials/issue', {
+      credential: credential({ id: 'urn:uuid:with-status', credentialStatus: [revocation, suspension] }),
+    });
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    const vc = res.body.verifiableCredential;
+    const verify = async () => post('/credentials/verify', { verifiableCredential: vc });
+    const ok = await verify();
+    assert.equal(ok.status, 200, JSON.stringify(ok.body));
+    assert.ok(ok.body.checks.includes('credentialStatus'));
+
+    const setStatus = (credentialStatus: unknown, status: string) =>
+      post('/credentials/status', { credentialStatus, status });
+    assert.equal((await setStatus(suspension, 'suspended')).status, 200);
+    assert.equal((await verify()).body.code, 'VC_SUSPENDED');
+    assert.equal((await setStatus(suspension, 'active')).status, 200);
+    assert.equal((await verify()).status, 200, 'reinstated');
+    assert.equal((await setStatus(revocation, 'revoked')).status, 200);
+    const revoked = await verify();
+    assert.equal(revoked.status, 400);
+    assert.equal(revoked.body.code, 'VC_REVOKED');
+    assert.equal(revoked.body.check, 'credentialStatus');
+    assert.equal(
+      (await post('/credentials/status', { credentialStatus: revocation, status: 'revoked' }, null)).status,
+      401,
+    );
+
+    // Without trusting the node, once the change is provable.
+    await until(async () =>
+      (await verifyCredentialVerified(light, vc)).error?.code === 'VC_REVOKED' ? true : undefined,
+    );
+
+    // The list as a credential: signed by the agency, its bit 94567 set.
+    const listRes = await fetch(listUrl('agency-revocation'));
+    assert.equal(listRes.status, 200);
+    assert.match(listRes.headers.get('content-type') ?? '', /application\/vc/);
+    const listCredential = (await listRes.json()) as any;
+    assert.equal(listCredential.credentialSubject.statusPurpose, 'revocation');
+    const listVerified = await post('/credentials/verify', { verifiableCredential: listCredential });
+    assert.equal(listVerified.status, 200, JSON.stringify(listVerified.body));
+    const bits = gunzipSync(Buffer.from(listCredential.credentialSubject.encodedList.slice(1), 'base64url'));
+    assert.equal(bits.length * 8, 131_072);
+    assert.equal((bits[94567 >> 3]! >> (7 - (94567 & 7))) & 1, 1);
+    assert.equal((await fetch(listUrl('no-such-list'))).status, 404);
+
+    // Out of range, and a list that does not exist.
+    const far = await post('/credentials/issue', {
+      credential: credential({
+        id: 'urn:uuid:far',
+        credentialStatus: entry('agency-revocation', 'revocation', '200000'),
+      }),
+    });
+    assert.equal(
+      (await post('/credentials/verify', { verifiableCredential: far.body.verifiableCredential })).body.code,
+      'VC_STATUS_RANGE',
+    );
+    const nowhere = await post('/credentials/issue', {
+      credential: credential({
+        id: 'urn:uuid:nowhere',
+        credentialStatus: entry('no-such-list', 'revocation', '1'),
+      }),
+    });
+    assert.equal(
+      (await post('/credentials/verify', { verifiableCredential: nowhere.body.verifiableCredential })).body
+        .code,
+      'VC_STATUS_RETRIEVAL',
+    );
+  });
+
+  it('pujiang vc verify, present and verify-presentation, trusting no node: exit 0 valid, 1 invalid, 2 bad input', async () => {
+    const file = (name: string, value: unknown) => {
+      const path = join(init.home, name);
+      writeFileSync(path, JSON.stringify(value));
+      return path;
+    };
+    const node_ = ['--node', node.api, '--genesis', init.genesis];
+    const good = file('good.json', issued);
+    const ok = await run('vc', 'verify', good, ...node_);
+    assert.equal(ok.code, EXIT.ok, ok.err);
+    assert.equal(JSON.parse(ok.out).verified, true);
+    const bad = structuredClone(issued);
+    bad.credentialSubject.hsCode = '0000.00';
+    const invalid = await run('vc', 'verify', file('bad.json', bad), ...node_);
+    assert.equal(invalid.code, EXIT.invalid);
+    assert.equal(JSON.parse(invalid.out).error.check, 'proof');
+    assert.equal((await run('vc', 'verify', join(init.home, 'missing.json'), ...node_)).code, EXIT.badInput);
+    const holderKey = join(init.home, 'holder.json');
+    assert.equal((await run('keys', 'generate', '--suite', 'ed25519', '--out', holderKey)).code, EXIT.ok);
+    const vp = join(init.home, 'vp.json');
+    const presented = await run('vc', 'present', good, '--key', holderKey, '--challenge', 'c-7', '--out', vp);
+    assert.equal(presented.code, EXIT.ok, presented.err);
+    assert.equal((await run('vc', 'verify-presentation', vp, '--challenge', 'c-7', ...node_)).code, EXIT.ok);
+    const replay = await run('vc', 'verify-presentation', vp, '--challenge', 'c-8', ...node_);
+    assert.equal(replay.code, EXIT.invalid);
+    assert.equal(JSON.parse(replay.out).error.check, 'challenge');
+    assert.equal((await run('vc', 'present', good, '--key', holderKey)).code, EXIT.badInput, 'no challenge');
+    // Status lists from the command line: a list, a credential in it (issued through the VC-API), revoked.
+    const listUrl = `${node.api}/credentials/status/cli-revocation`;
+    const created = await run(
+      'vc',
+      'status-list',
+      'create',
+      '--list',
+      'cli-revocation',
+      '--issuer',
+      agency,
+      '--purpose',
+      'revocation',
+      '--key',
+      init.operatorKey,
+      '--node',
+      node.api,
+    );
+    assert.equal(created.code, EXIT.ok, created.err);
+    const withStatus = file('status.json', {
+      ...credential({ id: 'urn:uuid:cli-status' }),
+      credentialStatus: {
+        id: `${listUrl}#7`,
+        type: 'BitstringStatusListEntry',
+        statusPurpose: 'revocation',
+        statusListIndex: '7',
+        statusListCredential: listUrl,
+      },
+    });
+    const signedFile = join(init.home, 'signed.json');
+    const issuedByCli = await run(
+      'vc',
+      'issue',
+      '--credential',
+      withStatus,
+      '--token',
+      TOKEN,
+      '--node',
+      node.api,
+      '--out',
+      signedFile,
+    );
+    assert.equal(issuedByCli.code, EXIT.ok, issuedByCli.err);
+    const provable = async () => {
+      const height = (await client.getStatus()).height;
+      await until(async () => ((await client.getStatus()).height > height + 1 ? true : undefined));
+    };
+    await provable();
+    assert.equal((await run('vc', 'status', signedFile, ...node_)).code, EXIT.ok);
+    const revoked = await run('vc', 'revoke', signedFile, '--key', init.operatorKey, '--node', node.api);
+    assert.equal(revoked.code, EXIT.ok, revoked.err);
+    await provable();
+    const status = await run('vc', 'status', signedFile, ...node_);
+    assert.equal(status.code, EXIT.invalid);
+    assert.equal(JSON.parse(status.out).error.code, 'VC_REVOKED');
+    assert.equal(
+      (await run('vc', 'reinstate', signedFile, '--key', init.operatorKey, '--node', node.api)).code,
+      EXIT.ok,
+    );
+    assert.equal(
+      (
+        await run(
+          'vc',
+          'status-list',
+          'create',
+          '--list',
+          'x',
+          '--issuer',
+          agency,
+          '--purpose',
+          'nope',
+          '--key',
+          init.operatorKey,
+        )
+      ).code,
+      EXIT.badInput,
+    );
   });
 
   it('a rotated-out key: credentials it signed before still verify, one it signs after does not', async () => {
@@ -297,34 +496,5 @@ describe('the VC-API on a running validator, over HTTPS', () => {
         );
       }
     }
-  });
-
-  it('pujiang vc verify, present and verify-presentation, trusting no node: exit 0 valid, 1 invalid, 2 bad input', async () => {
-    const file = (name: string, value: unknown) => {
-      const path = join(init.home, name);
-      writeFileSync(path, JSON.stringify(value));
-      return path;
-    };
-    const node_ = ['--node', node.api, '--genesis', init.genesis];
-    const good = file('good.json', issued);
-    const ok = await run('vc', 'verify', good, ...node_);
-    assert.equal(ok.code, EXIT.ok, ok.err);
-    assert.equal(JSON.parse(ok.out).verified, true);
-    const bad = structuredClone(issued);
-    bad.credentialSubject.hsCode = '0000.00';
-    const invalid = await run('vc', 'verify', file('bad.json', bad), ...node_);
-    assert.equal(invalid.code, EXIT.invalid);
-    assert.equal(JSON.parse(invalid.out).error.check, 'proof');
-    assert.equal((await run('vc', 'verify', join(init.home, 'missing.json'), ...node_)).code, EXIT.badInput);
-    const holderKey = join(init.home, 'holder.json');
-    assert.equal((await run('keys', 'generate', '--suite', 'ed25519', '--out', holderKey)).code, EXIT.ok);
-    const vp = join(init.home, 'vp.json');
-    const presented = await run('vc', 'present', good, '--key', holderKey, '--challenge', 'c-7', '--out', vp);
-    assert.equal(presented.code, EXIT.ok, presented.err);
-    assert.equal((await run('vc', 'verify-presentation', vp, '--challenge', 'c-7', ...node_)).code, EXIT.ok);
-    const replay = await run('vc', 'verify-presentation', vp, '--challenge', 'c-8', ...node_);
-    assert.equal(replay.code, EXIT.invalid);
-    assert.equal(JSON.parse(replay.out).error.check, 'challenge');
-    assert.equal((await run('vc', 'present', good, '--key', holderKey)).code, EXIT.badInput, 'no challenge');
   });
 });

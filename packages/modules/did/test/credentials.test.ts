@@ -4,7 +4,8 @@ import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
 import * as vc from '@digitalbazaar/vc';
 import { p256 } from '@noble/curves/nist.js';
 import { generateKeyPair } from '@pujiang/crypto';
-import { base58 } from '@scure/base';
+import { base58, base64urlnopad } from '@scure/base';
+import { gzipSync } from 'fflate';
 import {
   CRYPTOSUITES,
   contextRegistry,
@@ -302,5 +303,59 @@ describe('verifiable credentials', () => {
     assert.equal((await verify(tampered)).error?.check, 'proof');
     const stolen = { ...structuredClone(presentation), holder: issuer.verificationMethod.split('#')[0] };
     assert.equal((await verify(stolen)).error?.check, 'holder');
+  });
+
+  it('checks Bitstring Status List entries fetched from elsewhere: revoked, range, length, issuer, retrieval', async () => {
+    const issuer = didKeyIssuer('Ed25519');
+    const did = issuer.verificationMethod.split('#')[0]!;
+    const listUrl = 'https://status.example/lists/1';
+    const listCredential = async (bits: Uint8Array, signer = issuer) =>
+      issueCredential({
+        credential: {
+          '@context': ['https://www.w3.org/ns/credentials/v2'],
+          id: listUrl,
+          type: ['VerifiableCredential', 'BitstringStatusListCredential'],
+          issuer: signer.verificationMethod.split('#')[0],
+          credentialSubject: {
+            id: `${listUrl}#list`,
+            type: 'BitstringStatusList',
+            statusPurpose: 'revocation',
+            encodedList: `u${base64urlnopad.encode(gzipSync(bits))}`,
+          },
+        },
+        key: signer,
+        loader,
+      });
+    const entry = (index: number) => ({
+      id: `${listUrl}#${index}`,
+      type: 'BitstringStatusListEntry',
+      statusPurpose: 'revocation',
+      statusListIndex: String(index),
+      statusListCredential: listUrl,
+    });
+    const bits = new Uint8Array(16_384);
+    bits[5] = 0b0000_0100; // index 45 set (most significant bit first)
+    const lists: Record<string, unknown> = { [listUrl]: await listCredential(bits) };
+    const fetchJson = async (url: string) => {
+      if (!(url in lists)) throw new Error('404');
+      return lists[url];
+    };
+    const verify = async (index: number) => {
+      const vc = await issueCredential({
+        credential: credentialFor(did, { credentialStatus: entry(index) }),
+        key: issuer,
+        loader,
+      });
+      return verifyCredential(vc, { contexts, resolver, fetchJson });
+    };
+    assert.equal((await verify(44)).verified, true);
+    assert.equal((await verify(45)).error?.code, 'VC_REVOKED');
+    assert.equal((await verify(131_072)).error?.code, 'VC_STATUS_RANGE');
+    lists[listUrl] = await listCredential(new Uint8Array(100));
+    assert.equal((await verify(3)).error?.code, 'VC_STATUS_LENGTH');
+    lists[listUrl] = await listCredential(bits, didKeyIssuer('Ed25519'));
+    assert.equal((await verify(3)).error?.code, 'VC_STATUS_VERIFICATION');
+    delete lists[listUrl];
+    assert.equal((await verify(3)).error?.code, 'VC_STATUS_RETRIEVAL');
   });
 });

@@ -1,8 +1,11 @@
 import { defineMessage, defineModule } from '@pujiang/module-kit';
 import { AnchorIssuance, CreateDid, DeactivateDid, DID_MODULE, UpdateDid } from '../formats.js';
+import { CreateStatusList, SetStatus } from '../status-formats.js';
 import { anchorIssuance, createDid, deactivateDid, updateDid } from './operations.js';
 import { issuanceQuery, resolveQuery } from './queries.js';
 import { resolveRoute } from './resolve-route.js';
+import { createStatusList, setStatus, statusEntryQuery, statusListQuery } from './status-lists.js';
+import { statusRoutes } from './status-routes.js';
 import { vcApiRoutes } from './vc-api.js';
 import { parseVcNodeConfig } from './vc-config.js';
 
@@ -21,10 +24,14 @@ export const did = defineModule({
     DID_BAD_DOCUMENT: 'a DID document is malformed',
     DID_BAD_KEY: 'a verification method key is malformed or of an unsupported type',
     DID_BAD_QUERY: 'a query parameter is malformed',
+    DID_BAD_STATUS_LIST: 'a status list id, size or update is malformed',
     DID_DEACTIVATED: 'the DID is deactivated and cannot change',
     DID_EXISTS: 'the DID exists',
     DID_NOT_AUTHORIZED: 'the sender may not create or change this DID',
     DID_NOT_FOUND: 'there is no such DID',
+    DID_STATUS_LIST_EXISTS: 'a status list with that id exists',
+    DID_STATUS_LIST_UNKNOWN: 'there is no such status list',
+    DID_STATUS_RANGE: "an index is past the list's end",
     DID_VERSION_CONFLICT: 'the DID is not at the version the message names',
   },
   events: {
@@ -32,6 +39,8 @@ export const did = defineModule({
     updated: ['did', 'version'],
     deactivated: ['did', 'version'],
     anchored: ['count', 'sender'],
+    statusListCreated: ['list', 'issuer', 'purpose'],
+    statusSet: ['list', 'count'],
   },
   imports: { governance: ['identityOf'] },
   messages: {
@@ -39,8 +48,15 @@ export const did = defineModule({
     update: defineMessage(UpdateDid, updateDid),
     deactivate: defineMessage(DeactivateDid, deactivateDid),
     anchor: defineMessage(AnchorIssuance, anchorIssuance),
+    createStatusList: defineMessage(CreateStatusList, createStatusList),
+    setStatus: defineMessage(SetStatus, setStatus),
   },
-  queries: { resolve: resolveQuery, issuance: issuanceQuery },
-  routes: [resolveRoute, ...vcApiRoutes],
+  queries: {
+    resolve: resolveQuery,
+    issuance: issuanceQuery,
+    statusEntry: statusEntryQuery,
+    statusList: statusListQuery,
+  },
+  routes: [resolveRoute, ...vcApiRoutes, ...statusRoutes],
   nodeConfig: (section, node) => parseVcNodeConfig(section, node),
 });

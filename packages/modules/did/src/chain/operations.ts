@@ -129,6 +129,19 @@ function authorize(ctx: MessageContext, did: string, head: DidHead, document: Do
   throw moduleError('DID_NOT_AUTHORIZED', `the sender may not change ${did}`, { did });
 }
 
+/** Throws `DID_NOT_AUTHORIZED` unless the sender may act for `did` (as for updating it); it must exist and be active. */
+export function authorizeFor(ctx: MessageContext, did: string): void {
+  const parsed = parsePujiangDid(did);
+  if (!parsed || parsed.namespace !== ctx.chainId)
+    throw moduleError('DID_BAD_DID', `${did} is not a did:pujiang DID of this chain`, { did });
+  const bytes = ctx.get(headKey(parsed.uniqueId));
+  if (!bytes) throw moduleError('DID_NOT_FOUND', `${did} does not exist`, { did });
+  const head = decode(DidHead, bytes);
+  if (head.deactivated) throw moduleError('DID_DEACTIVATED', `${did} is deactivated`, { did });
+  const latest = decode(DidVersion, ctx.get(versionKey(parsed.uniqueId, head.version))!);
+  authorize(ctx, did, head, latest.document);
+}
+
 /** `did/update`: a new version of the document, by its controller. */
 export function updateDid(ctx: MessageContext, m: UpdateDid): void {
   const { uniqueId, head, document } = current(ctx, m.did, m.version);

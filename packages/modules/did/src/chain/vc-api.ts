@@ -11,7 +11,8 @@ import { type ChainLookup, didResolver, methodOf } from '../credentials/resolver
 import { proofDigest, type VerificationReport, verifyCredential } from '../credentials/verify.js';
 import { didMethodOf } from '../did-syntax.js';
 import type { DidState } from '../resolution.js';
-import { AnchorBatcher } from './anchor-batcher.js';
+import type { StatusEntryState } from '../status-formats.js';
+import { AnchorBatcher, KeySender } from './anchor-batcher.js';
 import { sha256Hex, type VcNodeConfig } from './vc-config.js';
 
 /**
@@ -52,7 +53,7 @@ const badRequest = (message: string, check = 'type') =>
   problem(400, new CredentialError('VC_BAD_REQUEST', 'type', message, { check }));
 
 /** The chain as this node sees it (its own state: a node trusts itself). */
-function chainOf(host: RouteHost): ChainLookup {
+export function chainOf(host: RouteHost): ChainLookup {
   return {
     resolve: async (did, options) => {
       const params: Record<string, string> = { did };
@@ -66,17 +67,23 @@ function chainOf(host: RouteHost): ChainLookup {
       };
       return anchor ? { height: BigInt(anchor.height), time: BigInt(anchor.time) } : undefined;
     },
+    statusEntry: async (list, index) => {
+      const { entry } = host.query('did', 'statusEntry', { list, index: String(index) }) as {
+        entry: StatusEntryState | null;
+      };
+      return entry ?? undefined;
+    },
   };
 }
 
-function configOf(host: RouteHost): VcNodeConfig {
+export function configOf(host: RouteHost): VcNodeConfig {
   return host.config as VcNodeConfig;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 /** Bearer tokens (compared by digest, in constant time), or loopback when the node allows it; else 401. */
-function unauthorized(host: RouteHost, input: RouteInput): RouteReply | undefined {
+export function unauthorized(host: RouteHost, input: RouteInput): RouteReply | undefined {
   const config = configOf(host);
   const header = input.headers.authorization ?? '';
   const token = /^Bearer ([A-Za-z0-9._~+/=-]{16,512})$/.exec(header)?.[1];
@@ -99,11 +106,17 @@ function unauthorized(host: RouteHost, input: RouteInput): RouteReply | undefine
   );
 }
 
-const batchers = new WeakMap<RouteHost, Map<string, AnchorBatcher>>();
-function batcherFor(host: RouteHost, issuer: string): AnchorBatcher {
-  const byIssuer = batchers.get(host) ?? batchers.set(host, new Map()).get(host)!;
-  const entry = configOf(host).issuers.get(issuer)!;
-  return byIssuer.get(issuer) ?? byIssuer.set(issuer, new AnchorBatcher(host, entry.anchor)).get(issuer)!;
+/** Per node and issuer: one sender of the issuer's transactions, and the anchor batcher that uses it. */
+const issuerSenders = new WeakMap<RouteHost, Map<string, { sender: KeySender; anchors: AnchorBatcher }>>();
+export function issuerSender(host: RouteHost, issuer: string): { sender: KeySender; anchors: AnchorBatcher } {
+  const byIssuer = issuerSenders.get(host) ?? issuerSenders.set(host, new Map()).get(host)!;
+  let entry = byIssuer.get(issuer);
+  if (!entry) {
+    const sender = new KeySender(host, configOf(host).issuers.get(issuer)!.anchor);
+    entry = { sender, anchors: new AnchorBatcher(sender) };
+    byIssuer.set(issuer, entry);
+  }
+  return entry;
 }
 
 const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -142,7 +155,9 @@ async function issue(host: RouteHost, input: RouteInput): Promise<RouteReply> {
       );
     const signed = await issueCredential({ credential: body.credential, key: entry.key, loader });
     if (didMethodOf(issuer) === 'pujiang')
-      await batcherFor(host, issuer).anchor(proofDigest(String((signed.proof as JsonObject).proofValue)));
+      await issuerSender(host, issuer).anchors.anchor(
+        proofDigest(String((signed.proof as JsonObject).proofValue)),
+      );
     return new RouteReply(201, { verifiableCredential: signed });
   } catch (error) {
     if (isPujiangError(error)) return problem(400, error);

@@ -4,13 +4,16 @@ import {
   type CommandContext,
   type CommandIo,
   EXIT,
-  NODE_OPTIONS,
+  intOption,
   nodeUrl,
   printJson,
   required,
+  SEND_OPTIONS,
+  sendAndReport,
   usageError,
+  waitChoice,
 } from '@pujiang/cli-kit';
-import { verifiedChainLookup } from '../client/index.js';
+import { createStatusList, setCredentialStatus, verifiedChainLookup } from '../client/index.js';
 import { BUNDLED_CONTEXTS } from '../credentials/contexts.js';
 import type { JsonObject } from '../credentials/data-model.js';
 import { documentLoader } from '../credentials/loader.js';
@@ -19,6 +22,7 @@ import { didResolver } from '../credentials/resolvers.js';
 import type { IssuerKey } from '../credentials/signers.js';
 import { type VerificationReport, verifyCredential } from '../credentials/verify.js';
 import { didKeyOfChainKey, toMultibase } from '../keys.js';
+import { MAX_STATUS_LIST_BITS, MIN_STATUS_LIST_BITS } from '../status-formats.js';
 
 export const VC_USAGE = `Verifiable credentials (W3C VC 2.0, Data Integrity proofs):
 pujiang vc issue --credential FILE --token T [--node URL] [--out FILE]
@@ -30,10 +34,20 @@ pujiang vc present FILE... --key KEYFILE --challenge C [--domain D] [--holder DI
   signs a presentation of the credentials for one verifier (holder: the key's did:key unless --holder names
   its verification method)
 pujiang vc verify-presentation FILE --challenge C [--domain D] [--genesis GENESIS] [--node URL]
-  exit 0 valid, 1 invalid (names the check), 2 bad input`;
+  exit 0 valid, 1 invalid (names the check), 2 bad input
+pujiang vc status-list create --list ID --issuer DID --purpose revocation|suspension [--size BITS] --key FILE
+  a Bitstring Status List on chain (131,072 bits by default), owned by a DID the key controls
+pujiang vc revoke|suspend|reinstate FILE --key FILE [--node URL]
+  sets (or clears) the credential's bit in its revocation or suspension list; the key controls the issuer
+pujiang vc status FILE [--genesis GENESIS] [--node URL]
+  checks the credential, its status included, trusting no node; exit 0 active and valid, 1 otherwise`;
 
 const OPTIONS = {
-  ...NODE_OPTIONS,
+  ...SEND_OPTIONS,
+  list: { type: 'string' },
+  issuer: { type: 'string' },
+  purpose: { type: 'string' },
+  size: { type: 'string' },
   credential: { type: 'string' },
   token: { type: 'string' },
   out: { type: 'string' },
@@ -43,6 +57,16 @@ const OPTIONS = {
   challenge: { type: 'string' },
   domain: { type: 'string' },
 } as const;
+
+/** The parsed options (strings, and the boolean --no-wait). */
+type Values = Record<string, string | boolean | undefined> & {
+  node?: string;
+  api?: string;
+  out?: string;
+  genesis?: string;
+  holder?: string;
+  domain?: string;
+};
 
 function readJson(path: string, option: string): JsonObject {
   let text: string;
@@ -77,7 +101,7 @@ function report(io: CommandIo, result: VerificationReport): number {
   return EXIT.invalid;
 }
 
-async function issue(values: Record<string, string | undefined>, ctx: CommandContext): Promise<number> {
+async function issue(values: Values, ctx: CommandContext): Promise<number> {
   const credential = readJson(required(values, 'credential'), 'credential');
   const token = required(values, 'token');
   const res = await fetch(`${nodeUrl(values)}/credentials/issue`, {
@@ -97,12 +121,12 @@ async function issue(values: Record<string, string | undefined>, ctx: CommandCon
   return EXIT.ok;
 }
 
-function verifierOptions(values: Record<string, string | undefined>, ctx: CommandContext) {
+function verifierOptions(values: Values, ctx: CommandContext) {
   const chain = verifiedChainLookup(ctx.verifiedClient(values, values.genesis ?? 'genesis.json'));
   return { contexts: BUNDLED_CONTEXTS, resolver: didResolver({ chain }), chain };
 }
 
-function holderKeyOf(values: Record<string, string | undefined>, ctx: CommandContext): IssuerKey {
+function holderKeyOf(values: Values, ctx: CommandContext): IssuerKey {
   const pair = ctx.readKey(required(values, 'key'));
   const key = didKeyOfChainKey(pair.publicKey);
   if (!key || (key.algorithm !== 'Ed25519' && key.algorithm !== 'SM2'))
@@ -154,6 +178,49 @@ export async function runVc(args: readonly string[], ctx: CommandContext): Promi
         ...(values.domain ? { domain: values.domain } : {}),
       });
       return report(ctx.io, result);
+    }
+    case 'status-list': {
+      if (positionals[0] !== 'create') throw usageError('vc status-list create ...');
+      const purpose = required(values, 'purpose');
+      if (purpose !== 'revocation' && purpose !== 'suspension')
+        throw usageError('--purpose is revocation or suspension', { option: 'purpose' });
+      const size = intOption(values, 'size', MIN_STATUS_LIST_BITS, MAX_STATUS_LIST_BITS);
+      return sendAndReport(ctx.io, waitChoice(values), () =>
+        createStatusList(ctx.client(values), {
+          key: ctx.readKey(required(values, 'key')),
+          list: required(values, 'list'),
+          issuer: required(values, 'issuer'),
+          purpose,
+          ...(size === undefined ? {} : { size }),
+          ...waitChoice(values),
+        }),
+      );
+    }
+    case 'revoke':
+    case 'suspend':
+    case 'reinstate': {
+      if (positionals.length !== 1) throw usageError('name one credential file');
+      const credential = readJson(positionals[0]!, 'credential');
+      return sendAndReport(ctx.io, waitChoice(values), () =>
+        setCredentialStatus(ctx.client(values), {
+          key: ctx.readKey(required(values, 'key')),
+          credential,
+          value: sub !== 'reinstate',
+          ...(sub === 'revoke'
+            ? { purpose: 'revocation' as const }
+            : sub === 'suspend'
+              ? { purpose: 'suspension' as const }
+              : {}),
+          ...waitChoice(values),
+        }),
+      );
+    }
+    case 'status': {
+      if (positionals.length !== 1) throw usageError('name one credential file');
+      return report(
+        ctx.io,
+        await verifyCredential(readJson(positionals[0]!, 'credential'), verifierOptions(values, ctx)),
+      );
     }
     default:
       throw usageError(`unknown vc command ${sub ?? '(none)'}; see pujiang help vc`);

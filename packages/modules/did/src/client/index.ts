@@ -29,6 +29,7 @@ import {
   sdkError,
   type VerifiedQuerier,
 } from '@pujiang/module-kit';
+import { moduleKey } from '@pujiang/protocol';
 import { bytesToHex, hexToBytes, isPujiangError } from '@pujiang/types';
 import { BUNDLED_CONTEXTS } from '../credentials/contexts.js';
 import { type ChainLookup, didResolver } from '../credentials/resolvers.js';
@@ -47,6 +48,15 @@ import {
 } from '../formats.js';
 import type { DidState, ResolveOptions } from '../resolution.js';
 import { ResolveQuery } from '../schemas.js';
+import {
+  CreateStatusList,
+  MIN_STATUS_LIST_BITS,
+  readStatusEntry,
+  SetStatus,
+  STATUS_LIST_ID,
+  type StatusPurpose,
+  statusListStateKey,
+} from '../status-formats.js';
 import { didStateFromReads } from '../verify/index.js';
 
 export type DidSendParameters = Omit<SendTransactionParameters, 'module' | 'type' | 'payload'>;
@@ -203,6 +213,24 @@ export function verifiedChainLookup(light: VerifiedQuerier): ChainLookup {
       const record = decode(IssuanceAnchor, bytes);
       return { height: record.height, time: record.time };
     },
+    statusEntry: async (list, index) => {
+      const verified = await light.verifiedQuery(DID_MODULE, 'statusEntry', { list, index: String(index) }, [
+        statusListStateKey(list),
+      ]);
+      // Rebuilt from the proven reads: the list record and the chunk holding the bit.
+      return readStatusEntry(
+        (key) => {
+          const stateKey = bytesToHex(moduleKey(DID_MODULE, key));
+          if (!verified.reads.has(stateKey))
+            throw sdkError('SDK_VERIFICATION_FAILED', 'the node did not prove a status list read', {
+              key: stateKey,
+            });
+          return verified.reads.get(stateKey);
+        },
+        list,
+        index,
+      );
+    },
   };
 }
 
@@ -226,5 +254,67 @@ export function verifyCredentialVerified(
     resolver: didResolver({ chain, ...(options.fetchJson ? { fetchJson: options.fetchJson } : {}) }),
     chain,
     ...(options.now ? { now: options.now } : {}),
+  });
+}
+
+/** Creates a status list owned by `issuer` (`did/createStatusList`): the sender must control the issuer's DID. */
+export function createStatusList(
+  client: ChainClient,
+  p: DidSendParameters & { list: string; issuer: string; purpose: StatusPurpose; size?: number },
+): Promise<SendTransactionReturnType> {
+  if (!STATUS_LIST_ID.test(p.list))
+    throw sdkError('SDK_INVALID_ARGUMENT', 'a list id is 1-64 of [a-z0-9-]', { parameter: 'list' });
+  const payload = encode(CreateStatusList, {
+    list: p.list,
+    issuer: p.issuer,
+    purpose: p.purpose,
+    size: p.size ?? MIN_STATUS_LIST_BITS,
+  });
+  return client.sendTransaction({ ...p, module: DID_MODULE, type: 'createStatusList', payload });
+}
+
+/**
+ * Sets the status bits a credential's `credentialStatus` entries name (of lists on this
+ * chain), with a key that controls the issuer's DID: `true` revokes or suspends, `false`
+ * reinstates.
+ */
+export function setCredentialStatus(
+  client: ChainClient,
+  p: DidSendParameters & {
+    credential: { credentialStatus?: unknown };
+    value: boolean;
+    purpose?: StatusPurpose;
+  },
+): Promise<SendTransactionReturnType> {
+  const entries = p.credential.credentialStatus;
+  const byList = new Map<string, { index: number; value: boolean }[]>();
+  for (const e of (Array.isArray(entries) ? entries : entries === undefined ? [] : [entries]) as Record<
+    string,
+    unknown
+  >[]) {
+    if (p.purpose !== undefined && e.statusPurpose !== p.purpose) continue;
+    const list = /\/credentials\/status\/([a-z0-9][a-z0-9-]{0,63})$/.exec(
+      String(e.statusListCredential),
+    )?.[1];
+    const index = /^(0|[1-9][0-9]{0,8})$/.test(String(e.statusListIndex))
+      ? Number(e.statusListIndex)
+      : undefined;
+    if (!list || index === undefined) continue;
+    byList.set(list, [...(byList.get(list) ?? []), { index, value: p.value }]);
+  }
+  if (byList.size !== 1)
+    throw sdkError(
+      'SDK_INVALID_ARGUMENT',
+      'the credential must name exactly one status list of this chain for that purpose',
+      {
+        lists: [...byList.keys()],
+      },
+    );
+  const [[list, updates]] = [...byList] as [[string, { index: number; value: boolean }[]]];
+  return client.sendTransaction({
+    ...p,
+    module: DID_MODULE,
+    type: 'setStatus',
+    payload: encode(SetStatus, { list, updates }),
   });
 }

@@ -1,6 +1,7 @@
 import { didMethodOf, parsePujiangDid, splitDidUrl } from '../did-syntax.js';
 import type { DidDocument } from '../document.js';
 import { fromJwk, fromMultibase, toMultibase } from '../keys.js';
+import type { StatusEntryState } from '../status-formats.js';
 import { CredentialError } from './errors.js';
 
 /** Finds DID documents for verification; undefined when the DID does not exist. */
@@ -18,6 +19,8 @@ export interface IssuanceRecord {
 export interface ChainLookup {
   resolve(did: string, options?: { atHeight?: bigint }): Promise<DidDocument | undefined>;
   issuance(digestHex: string): Promise<IssuanceRecord | undefined>;
+  /** One entry of a status list kept on the chain. */
+  statusEntry?(list: string, index: number): Promise<StatusEntryState | undefined>;
 }
 
 /** A did:key DID's document (the key is the identifier): resolved offline. */

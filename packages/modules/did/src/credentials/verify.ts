@@ -9,6 +9,7 @@ import { type CredentialCheck, CredentialError } from './errors.js';
 import { checkJsonLd, checkSize } from './issue.js';
 import { documentLoader } from './loader.js';
 import type { ChainLookup, DidResolver } from './resolvers.js';
+import { checkCredentialStatus } from './status.js';
 
 /** One check of a verification and how it went. */
 export interface CheckOutcome {
@@ -35,6 +36,8 @@ export interface VerifyCredentialOptions {
   readonly chain?: ChainLookup;
   /** Verification time (default now). */
   readonly now?: Date;
+  /** Fetches status list credentials that are not on the chain (no network otherwise). */
+  readonly fetchJson?: (url: string) => Promise<unknown>;
 }
 
 /** The digest anchored for a proof: SHA-256 of its `proofValue` string (docs/did-method.md, section 4). */
@@ -152,9 +155,26 @@ export async function verifyCredential(
         suite,
         documentLoader: loader,
         now: o.now ?? new Date(),
+        // Status is this module's own check (next), with its typed errors and chain lookups.
+        checkStatus: async () => ({ verified: true }),
       });
       if (!result.verified) throw proofFailure(result, atHeight !== undefined);
     });
+    if (c.credentialStatus !== undefined)
+      await checks.run('credentialStatus', () =>
+        checkCredentialStatus(c, {
+          ...(o.chain?.statusEntry
+            ? { statusEntry: (list, index) => o.chain!.statusEntry!(list, index) }
+            : {}),
+          ...(o.fetchJson ? { fetchJson: o.fetchJson } : {}),
+          verifyListCredential: async (list) => {
+            // A list credential is checked without fetching further lists.
+            const { fetchJson: _fetch, ...withoutFetch } = o;
+            const report = await verifyCredential(list, withoutFetch);
+            return { verified: report.verified, ...(report.error ? { message: report.error.message } : {}) };
+          },
+        }),
+      );
     return { verified: true, checks: checks.outcomes, ...(issuance ? { issuance } : {}) };
   } catch (error) {
     return {
