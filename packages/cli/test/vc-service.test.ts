@@ -7,6 +7,7 @@ import { gunzipSync } from 'node:zlib';
 import { secretKeyToPem } from '@pujiang/crypto';
 import { readKeyFile } from '@pujiang/node';
 import {
+  accredit,
   anchorIssuance,
   BUNDLED_CONTEXTS,
   createDid,
@@ -14,7 +15,9 @@ import {
   didKeyOfChainKey,
   didResolver,
   documentLoader,
+  finalizeProposal,
   generateKeyPair,
+  getProposal,
   type IssuerKey,
   issueCredential,
   type KeyPair,
@@ -24,7 +27,9 @@ import {
   presentCredentials,
   proofDigest,
   singleKeyDocument,
+  submitProposal,
   toMultibase,
+  trustRootsAction,
   updateDid,
   verifiedChainLookup,
   verifyCredentialVerified,
@@ -239,6 +244,66 @@ describe('the VC-API on a running validator, over HTTPS', () => {
         .code,
       'VC_STATUS_RETRIEVAL',
     );
+  });
+
+  it('accreditation: recognised by a governance proposal, checked at issuance, scoped to credential types, withdrawn the same way', async () => {
+    // The jurisdiction's root authority: a DID the operator controls here.
+    const root = (
+      await createDid(client, {
+        key: operator,
+        wait: true,
+        document: singleKeyDocument(didKeyOfChainKey(operator.publicKey)!),
+      })
+    ).did;
+    const accredited = await accredit(client, {
+      key: operator,
+      wait: true,
+      accreditor: root,
+      subject: agency,
+      role: 'issuer',
+      credentialTypes: ['CertificateOfOrigin'],
+      jurisdictions: ['CN'],
+    });
+    assert.equal(accredited.result.receipt?.code, 'OK');
+    const propose = async (roots: { jurisdiction: string; root: string }[]) => {
+      const sent = await submitProposal(client, {
+        key: operator,
+        wait: true,
+        title: 'trust roots',
+        action: trustRootsAction(roots),
+      });
+      assert.equal(sent.result.receipt?.code, 'OK', sent.result.receipt?.message);
+      const id = sent.result.receipt!.events.find((e) => e.type === 'proposed')!.attributes.id!;
+      const proposal = await getProposal(client, id);
+      await until(async () =>
+        (await client.getStatus()).height + 1 >= Number(proposal.executableAt) ? true : undefined,
+      );
+      const done = await finalizeProposal(client, { key: operator, wait: true, id });
+      assert.equal(done.result.receipt?.code, 'OK', done.result.receipt?.message);
+    };
+    const issue = async (type: string) =>
+      (await post('/credentials/issue', { credential: credential({ type: ['VerifiableCredential', type] }) }))
+        .body.verifiableCredential;
+    const origin = await issue('CertificateOfOrigin');
+    const tax = await issue('TaxCertificate');
+    const verify = (vc: unknown) =>
+      post('/credentials/verify', { verifiableCredential: vc, options: { accreditation: 'require' } });
+
+    assert.equal((await verify(origin)).body.check, 'accreditation-root', 'no root recognised yet');
+    await propose([{ jurisdiction: 'CN', root }]);
+    const ok = await verify(origin);
+    assert.equal(ok.status, 200, JSON.stringify(ok.body));
+    assert.deepEqual(ok.body.accreditation, { root, jurisdiction: 'CN', chain: [root, agency] });
+    const scope = await verify(tax);
+    assert.equal(scope.status, 400);
+    assert.equal(scope.body.check, 'accreditation-scope');
+    // Without "require", the outcome is a warning and the credential still verifies.
+    const reported = await post('/credentials/verify', { verifiableCredential: tax });
+    assert.equal(reported.status, 200);
+    assert.equal(reported.body.warnings[0].check, 'accreditation-scope');
+    // Recognition withdrawn the same way.
+    await propose([]);
+    assert.equal((await verify(origin)).body.check, 'accreditation-root');
   });
 
   it('pujiang vc verify, present and verify-presentation, trusting no node: exit 0 valid, 1 invalid, 2 bad input', async () => {

@@ -2,6 +2,10 @@
 // (browser-safe). The chain module is `./chain`, client calls `./client`, offline
 // verification `./verify`, commands `./cli`. The method: docs/did-method.md.
 
+export type { AccreditationJson, AccreditationRole } from './accreditation-formats.js';
+export { Accredit, TrustRoots, WithdrawAccreditation } from './accreditation-formats.js';
+export type { AccreditationPath, AccreditationSources } from './credentials/accreditation-check.js';
+export { checkAccreditation } from './credentials/accreditation-check.js';
 export { BUNDLED_CONTEXTS, contextRegistry, VC_V2_CONTEXT } from './credentials/contexts.js';
 export type { Cryptosuite, CryptosuiteName } from './credentials/cryptosuites.js';
 export { CRYPTOSUITE_NAMES, CRYPTOSUITES } from './credentials/cryptosuites.js';
@@ -54,3 +58,5 @@ export { didKeyOfChainKey, fromJwk, fromMultibase, KEY_ALGORITHMS, toJwk, toMult
 export type { DidRead, DidState, ResolveOptions } from './resolution.js';
 export { resolutionResult, resolveDidState, xmlDateTime } from './resolution.js';
 export { IssuanceQuery, ResolveQuery } from './schemas.js';
+export type { StatusEntryState, StatusPurpose } from './status-formats.js';
+export { CreateStatusList, MIN_STATUS_LIST_BITS, SetStatus } from './status-formats.js';

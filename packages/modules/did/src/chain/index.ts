@@ -1,6 +1,14 @@
 import { defineMessage, defineModule } from '@pujiang/module-kit';
+import { Accredit, TRUST_ROOTS_PARAM, WithdrawAccreditation } from '../accreditation-formats.js';
 import { AnchorIssuance, CreateDid, DeactivateDid, DID_MODULE, UpdateDid } from '../formats.js';
 import { CreateStatusList, SetStatus } from '../status-formats.js';
+import {
+  accredit,
+  accreditationsQuery,
+  checkTrustRoots,
+  trustRootsQuery,
+  withdrawAccreditation,
+} from './accreditation.js';
 import { anchorIssuance, createDid, deactivateDid, updateDid } from './operations.js';
 import { issuanceQuery, resolveQuery } from './queries.js';
 import { resolveRoute } from './resolve-route.js';
@@ -19,7 +27,10 @@ export const did = defineModule({
   name: DID_MODULE,
   summary: 'Decentralized identifiers (did:pujiang): create, update, deactivate, resolve; issuance anchors',
   errors: {
+    DID_ACCREDITATION_UNKNOWN: 'there is no such accreditation',
+    DID_BAD_ACCREDITATION: 'an accreditation is malformed, or withdrawn already',
     DID_BAD_ANCHOR: 'an issuance anchor names no digest',
+    DID_BAD_TRUST_ROOTS: 'the trustRoots parameter is malformed',
     DID_BAD_DID: 'not a did:pujiang DID of this chain',
     DID_BAD_DOCUMENT: 'a DID document is malformed',
     DID_BAD_KEY: 'a verification method key is malformed or of an unsupported type',
@@ -32,6 +43,7 @@ export const did = defineModule({
     DID_STATUS_LIST_EXISTS: 'a status list with that id exists',
     DID_STATUS_LIST_UNKNOWN: 'there is no such status list',
     DID_STATUS_RANGE: "an index is past the list's end",
+    DID_TOO_MANY_ACCREDITATIONS: 'a subject holds 64 accreditations at most',
     DID_VERSION_CONFLICT: 'the DID is not at the version the message names',
   },
   events: {
@@ -41,6 +53,8 @@ export const did = defineModule({
     anchored: ['count', 'sender'],
     statusListCreated: ['list', 'issuer', 'purpose'],
     statusSet: ['list', 'count'],
+    accredited: ['id', 'accreditor', 'subject', 'role'],
+    accreditationWithdrawn: ['id', 'subject'],
   },
   imports: { governance: ['identityOf'] },
   messages: {
@@ -50,13 +64,19 @@ export const did = defineModule({
     anchor: defineMessage(AnchorIssuance, anchorIssuance),
     createStatusList: defineMessage(CreateStatusList, createStatusList),
     setStatus: defineMessage(SetStatus, setStatus),
+    accredit: defineMessage(Accredit, accredit),
+    withdrawAccreditation: defineMessage(WithdrawAccreditation, withdrawAccreditation),
   },
   queries: {
     resolve: resolveQuery,
     issuance: issuanceQuery,
     statusEntry: statusEntryQuery,
     statusList: statusListQuery,
+    accreditations: accreditationsQuery,
+    trustRoots: trustRootsQuery,
   },
+  // Governance recognises (and withdraws) jurisdictions' root authorities by proposal: setModuleParam did trustRoots.
+  params: { [TRUST_ROOTS_PARAM]: checkTrustRoots },
   routes: [resolveRoute, ...vcApiRoutes, ...statusRoutes],
   nodeConfig: (section, node) => parseVcNodeConfig(section, node),
 });

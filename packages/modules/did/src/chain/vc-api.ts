@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { defineRoute, type RouteHost, type RouteInput, RouteReply, Type } from '@pujiang/module-kit';
 import { isPujiangError, type PujiangError } from '@pujiang/types';
+import type { AccreditationJson } from '../accreditation-formats.js';
 import { BUNDLED_CONTEXTS } from '../credentials/contexts.js';
 import { checkCredentialDataModel, idOf, type JsonObject } from '../credentials/data-model.js';
 import { CredentialError } from '../credentials/errors.js';
@@ -73,6 +74,11 @@ export function chainOf(host: RouteHost): ChainLookup {
       };
       return entry ?? undefined;
     },
+    accreditationsOf: async (subject) =>
+      (host.query('did', 'accreditations', { subject }) as { accreditations: AccreditationJson[] })
+        .accreditations,
+    trustRoots: async () =>
+      (host.query('did', 'trustRoots', {}) as { roots: { jurisdiction: string; root: string }[] }).roots,
   };
 }
 
@@ -168,10 +174,14 @@ async function issue(host: RouteHost, input: RouteInput): Promise<RouteReply> {
 function verified(report: VerificationReport): RouteReply {
   if (report.verified)
     return new RouteReply(200, {
-      checks: report.checks.map((c) => c.check),
-      warnings: [],
+      checks: report.checks.filter((c) => c.verified).map((c) => c.check),
+      // Checks that are only reported (accreditation without options.accreditation = "require").
+      warnings: report.checks
+        .filter((c) => !c.verified)
+        .map((c) => ({ check: c.check, code: c.code, message: c.message })),
       errors: [],
       ...(report.issuance ? { issuance: report.issuance } : {}),
+      ...(report.accreditation ? { accreditation: report.accreditation } : {}),
     });
   return problem(400, report.error ?? new CredentialError('VC_PROOF', 'proof', 'not verified'));
 }
@@ -181,11 +191,13 @@ async function verify(host: RouteHost, input: RouteInput): Promise<RouteReply> {
   if (!isObject(body) || !isObject(body.verifiableCredential))
     return badRequest('the body is {"verifiableCredential": {...}, "options"?: {...}}');
   const chain = chainOf(host);
+  const options = isObject(body.options) ? body.options : {};
   return verified(
     await verifyCredential(body.verifiableCredential, {
       contexts: BUNDLED_CONTEXTS,
       resolver: didResolver({ chain }),
       chain,
+      accreditation: options.accreditation === 'require' ? 'require' : 'report',
     }),
   );
 }

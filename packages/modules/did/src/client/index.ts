@@ -31,6 +31,16 @@ import {
 } from '@pujiang/module-kit';
 import { moduleKey } from '@pujiang/protocol';
 import { bytesToHex, hexToBytes, isPujiangError } from '@pujiang/types';
+import {
+  Accredit,
+  type AccreditationRole,
+  readAccreditations,
+  readTrustRoots,
+  TRUST_ROOTS_PARAM,
+  TrustRoots,
+  trustRootsStateKey,
+  WithdrawAccreditation,
+} from '../accreditation-formats.js';
 import { BUNDLED_CONTEXTS } from '../credentials/contexts.js';
 import { type ChainLookup, didResolver } from '../credentials/resolvers.js';
 import { type VerificationReport, verifyCredential } from '../credentials/verify.js';
@@ -191,6 +201,18 @@ export async function resolveDidVerified(
   return didStateFromReads(verified, did, resolve);
 }
 
+/** Module-relative reads answered only from proven ones (a key the node did not prove fails). */
+function provenRead(verified: { readonly reads: ReadonlyMap<string, Uint8Array | undefined> }) {
+  return (key: string) => {
+    const stateKey = bytesToHex(moduleKey(DID_MODULE, key));
+    if (!verified.reads.has(stateKey))
+      throw sdkError('SDK_VERIFICATION_FAILED', 'the node did not prove a read the answer depends on', {
+        key: stateKey,
+      });
+    return verified.reads.get(stateKey);
+  };
+}
+
 /**
  * The chain as a verifier that trusts no node sees it: DID versions and issuance anchors
  * rebuilt from state proven under certified headers (`light` is the SDK's `LightClient`).
@@ -217,20 +239,17 @@ export function verifiedChainLookup(light: VerifiedQuerier): ChainLookup {
       const verified = await light.verifiedQuery(DID_MODULE, 'statusEntry', { list, index: String(index) }, [
         statusListStateKey(list),
       ]);
-      // Rebuilt from the proven reads: the list record and the chunk holding the bit.
-      return readStatusEntry(
-        (key) => {
-          const stateKey = bytesToHex(moduleKey(DID_MODULE, key));
-          if (!verified.reads.has(stateKey))
-            throw sdkError('SDK_VERIFICATION_FAILED', 'the node did not prove a status list read', {
-              key: stateKey,
-            });
-          return verified.reads.get(stateKey);
-        },
-        list,
-        index,
-      );
+      return readStatusEntry(provenRead(verified), list, index);
     },
+    accreditationsOf: async (subject) =>
+      readAccreditations(
+        provenRead(await light.verifiedQuery(DID_MODULE, 'accreditations', { subject })),
+        subject,
+      ),
+    trustRoots: async () =>
+      readTrustRoots(
+        provenRead(await light.verifiedQuery(DID_MODULE, 'trustRoots', {}, [trustRootsStateKey()])),
+      ),
   };
 }
 
@@ -317,4 +336,63 @@ export function setCredentialStatus(
     type: 'setStatus',
     payload: encode(SetStatus, { list, updates }),
   });
+}
+
+/** Accredits `subject` for credential types and jurisdictions (`did/accredit`), as `accreditor` (a DID the key controls). */
+export function accredit(
+  client: ChainClient,
+  p: DidSendParameters & {
+    accreditor: string;
+    subject: string;
+    role: AccreditationRole;
+    credentialTypes: readonly string[];
+    jurisdictions: readonly string[];
+    validFrom?: Date;
+    validUntil?: Date;
+  },
+): Promise<SendTransactionReturnType> {
+  const payload = encode(Accredit, {
+    accreditor: p.accreditor,
+    subject: p.subject,
+    role: p.role,
+    credentialTypes: [...p.credentialTypes],
+    jurisdictions: [...p.jurisdictions],
+    validFrom: BigInt((p.validFrom ?? new Date(0)).getTime()),
+    validUntil: p.validUntil ? BigInt(p.validUntil.getTime()) : 0n,
+  });
+  return client.sendTransaction({ ...p, module: DID_MODULE, type: 'accredit', payload });
+}
+
+/** Withdraws an accreditation (its id: the hash of the transaction that made it). */
+export function withdrawAccreditation(
+  client: ChainClient,
+  p: DidSendParameters & { id: string },
+): Promise<SendTransactionReturnType> {
+  if (!/^[0-9a-f]{64}$/.test(p.id))
+    throw sdkError('SDK_INVALID_ARGUMENT', 'id is a transaction hash', { parameter: 'id' });
+  return client.sendTransaction({
+    ...p,
+    module: DID_MODULE,
+    type: 'withdrawAccreditation',
+    payload: encode(WithdrawAccreditation, { id: hexToBytes(p.id) }),
+  });
+}
+
+/**
+ * The governance action that recognises these jurisdictions' root authorities (it replaces the
+ * whole list: withdrawing one is proposing the list without it). Submit it with governance's
+ * `submitProposal`.
+ */
+export function trustRootsAction(roots: readonly { jurisdiction: string; root: string }[]) {
+  return {
+    type: 'setModuleParam' as const,
+    value: {
+      module: DID_MODULE,
+      name: TRUST_ROOTS_PARAM,
+      value: encode(
+        TrustRoots,
+        roots.map((r) => ({ ...r })),
+      ),
+    },
+  };
 }

@@ -25,7 +25,10 @@ export type CredentialCheck =
   | 'issuance-key'
   | 'challenge'
   | 'domain'
-  | 'size';
+  | 'size'
+  | 'accreditation'
+  | 'accreditation-scope'
+  | 'accreditation-root';
 
 /**
  * A credential or presentation refused, naming the check (`check`, and `details.check`).

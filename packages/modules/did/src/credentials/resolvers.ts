@@ -1,3 +1,4 @@
+import type { AccreditationJson } from '../accreditation-formats.js';
 import { didMethodOf, parsePujiangDid, splitDidUrl } from '../did-syntax.js';
 import type { DidDocument } from '../document.js';
 import { fromJwk, fromMultibase, toMultibase } from '../keys.js';
@@ -21,6 +22,9 @@ export interface ChainLookup {
   issuance(digestHex: string): Promise<IssuanceRecord | undefined>;
   /** One entry of a status list kept on the chain. */
   statusEntry?(list: string, index: number): Promise<StatusEntryState | undefined>;
+  /** A DID's accreditations, and the roots the consortium recognises. */
+  accreditationsOf?(subject: string): Promise<readonly AccreditationJson[]>;
+  trustRoots?(): Promise<readonly { readonly jurisdiction: string; readonly root: string }[]>;
 }
 
 /** A did:key DID's document (the key is the identifier): resolved offline. */

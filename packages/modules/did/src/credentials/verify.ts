@@ -3,6 +3,7 @@ import * as vc from '@digitalbazaar/vc';
 import { hash } from '@pujiang/crypto';
 import { bytesToHex, isPujiangError, PujiangError } from '@pujiang/types';
 import { didMethodOf, splitDidUrl } from '../did-syntax.js';
+import { type AccreditationPath, checkAccreditation } from './accreditation-check.js';
 import { CRYPTOSUITE_NAMES, CRYPTOSUITES, type CryptosuiteName } from './cryptosuites.js';
 import { checkCredentialDataModel, idOf, type JsonObject } from './data-model.js';
 import { type CredentialCheck, CredentialError } from './errors.js';
@@ -27,6 +28,8 @@ export interface VerificationReport {
   readonly error?: CredentialError;
   /** For did:pujiang issuers: when the proof was first anchored (what dates it). */
   readonly issuance?: { readonly height: string; readonly time: string };
+  /** How the issuer was accredited (root, bodies, issuer), when it was. */
+  readonly accreditation?: AccreditationPath;
 }
 
 export interface VerifyCredentialOptions {
@@ -38,6 +41,13 @@ export interface VerifyCredentialOptions {
   readonly now?: Date;
   /** Fetches status list credentials that are not on the chain (no network otherwise). */
   readonly fetchJson?: (url: string) => Promise<unknown>;
+  /**
+   * Whether the issuer must have been accredited for the credential's types at issuance
+   * (`require`), or the outcome is only reported (`report`, the default when the chain can
+   * answer). `trustedRoots` replaces the consortium's recognised roots with the verifier's own.
+   */
+  readonly accreditation?: 'require' | 'report' | 'off';
+  readonly trustedRoots?: readonly { readonly jurisdiction: string; readonly root: string }[];
 }
 
 /** The digest anchored for a proof: SHA-256 of its `proofValue` string (docs/did-method.md, section 4). */
@@ -49,6 +59,14 @@ const asList = (v: unknown): unknown[] => (v === undefined ? [] : Array.isArray(
 
 class Checks {
   readonly outcomes: CheckOutcome[] = [];
+  /** A check whose failure is reported but does not fail the verification. */
+  async soft(check: CredentialCheck, body: () => unknown | Promise<unknown>): Promise<void> {
+    try {
+      await this.run(check, body);
+    } catch {
+      // recorded in outcomes by run()
+    }
+  }
   async run(check: CredentialCheck, body: () => unknown | Promise<unknown>): Promise<void> {
     try {
       await body();
@@ -175,7 +193,26 @@ export async function verifyCredential(
           },
         }),
       );
-    return { verified: true, checks: checks.outcomes, ...(issuance ? { issuance } : {}) };
+    let accreditation: AccreditationPath | undefined;
+    const lookup = o.chain;
+    if (o.accreditation !== 'off' && lookup?.accreditationsOf && (o.trustedRoots || lookup.trustRoots)) {
+      const sources = {
+        accreditationsOf: (subject: string) => lookup.accreditationsOf!(subject),
+        trustRoots: async () => o.trustedRoots ?? (await lookup.trustRoots!()),
+      };
+      const at = issuance ? BigInt(issuance.time) : BigInt((o.now ?? new Date()).getTime());
+      const run = async () => {
+        accreditation = await checkAccreditation(c, at, sources);
+      };
+      if (o.accreditation === 'require') await checks.run('accreditation', run);
+      else await checks.soft('accreditation', run);
+    }
+    return {
+      verified: true,
+      checks: checks.outcomes,
+      ...(issuance ? { issuance } : {}),
+      ...(accreditation ? { accreditation } : {}),
+    };
   } catch (error) {
     return {
       verified: false,
