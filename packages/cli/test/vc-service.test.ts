@@ -20,12 +20,16 @@ import {
   getProposal,
   type IssuerKey,
   issueCredential,
+  issueSdJwtVc,
   type KeyPair,
   LightClient,
   PujiangClient,
   parseGenesis,
   presentCredentials,
+  presentSdJwtVc,
   proofDigest,
+  publicJwk,
+  sdJwtDigest,
   singleKeyDocument,
   submitProposal,
   toMultibase,
@@ -33,6 +37,7 @@ import {
   updateDid,
   verifiedChainLookup,
   verifyCredentialVerified,
+  verifySdJwtVc,
 } from '@pujiang/sdk';
 import { EXIT } from '../src/run.js';
 import { type InitOutput, initHome, type NodeProcess, startNodeProcess, until } from './node-harness.js';
@@ -244,6 +249,50 @@ describe('the VC-API on a running validator, over HTTPS', () => {
         .code,
       'VC_STATUS_RETRIEVAL',
     );
+  });
+
+  it('SD-JWT VC from the agency: anchored, selectively disclosed to a bank, verified against proven state', async () => {
+    const holder = generateKeyPair('ed25519');
+    const issuerKey = {
+      verificationMethod: `${agency}#key-1`,
+      algorithm: 'Ed25519' as const,
+      secretKey: operator.secretKey.bytes,
+    };
+    const sdJwt = await issueSdJwtVc({
+      issuerKey,
+      vct: 'https://customs.example/credentials/exporter-licence',
+      claims: { company: 'ACME Trading', licence: 'EX-2026-001', turnover: '12000000' },
+      disclosable: ['company', 'licence', 'turnover'],
+      holderJwk: publicJwk({ algorithm: 'Ed25519', secretKey: holder.secretKey.bytes }),
+    });
+    const chain = verifiedChainLookup(light);
+    const options = {
+      resolver: didResolver({ chain }),
+      chain,
+      nonce: 'bank-nonce-1',
+      audience: 'https://bank.example',
+    };
+    const presentation = await presentSdJwtVc({
+      credential: sdJwt,
+      disclose: ['company', 'licence'],
+      holderKey: { algorithm: 'Ed25519', secretKey: holder.secretKey.bytes },
+      nonce: 'bank-nonce-1',
+      audience: 'https://bank.example',
+    });
+    await assert.rejects(verifySdJwtVc(presentation, options), {
+      code: 'VC_ISSUANCE',
+      check: 'issuance-anchor',
+    });
+    const anchored = await anchorIssuance(client, {
+      key: operator,
+      wait: true,
+      digests: [Buffer.from(sdJwtDigest(sdJwt), 'hex')],
+    });
+    const anchoredAt = Number(anchored.result.height);
+    await until(async () => ((await client.getStatus()).height > anchoredAt ? true : undefined));
+    const verified = await verifySdJwtVc(presentation, options);
+    assert.equal(verified.claims.licence, 'EX-2026-001');
+    assert.equal(verified.claims.turnover, undefined);
   });
 
   it('accreditation: recognised by a governance proposal, checked at issuance, scoped to credential types, withdrawn the same way', async () => {

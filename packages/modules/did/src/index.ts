@@ -20,6 +20,8 @@ export type { PresentationReport, PresentParameters } from './credentials/presen
 export { presentCredentials, verifyPresentation } from './credentials/presentations.js';
 export type { ChainLookup, DidResolver, IssuanceRecord } from './credentials/resolvers.js';
 export { didKeyDocument, didResolver, didWebUrl } from './credentials/resolvers.js';
+export type { IssueSdJwtParameters, JwsKey, SdJwtVerification } from './credentials/sd-jwt.js';
+export { issueSdJwtVc, presentSdJwtVc, publicJwk, sdJwtDigest, verifySdJwtVc } from './credentials/sd-jwt.js';
 export type { IssuerKey } from './credentials/signers.js';
 export { signerFor } from './credentials/signers.js';
 export type { CheckOutcome, VerificationReport, VerifyCredentialOptions } from './credentials/verify.js';

@@ -9,6 +9,14 @@ export { documentLoader } from '../credentials/loader.js';
 export { presentCredentials, verifyPresentation } from '../credentials/presentations.js';
 export type { ChainLookup, DidResolver } from '../credentials/resolvers.js';
 export { didKeyDocument, didResolver } from '../credentials/resolvers.js';
+export type { JwsKey } from '../credentials/sd-jwt.js';
+export {
+  issueSdJwtVc,
+  presentSdJwtVc,
+  publicJwk,
+  sdJwtDigest,
+  verifySdJwtVc,
+} from '../credentials/sd-jwt.js';
 export type { IssuerKey } from '../credentials/signers.js';
 export type { VerificationReport } from '../credentials/verify.js';
 export { proofDigest, verifyCredential } from '../credentials/verify.js';
