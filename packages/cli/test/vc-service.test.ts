@@ -4,6 +4,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
+import { p256 } from '@noble/curves/nist.js';
 import { secretKeyToPem } from '@pujiang/crypto';
 import { readKeyFile } from '@pujiang/node';
 import {
@@ -68,6 +69,7 @@ describe('the VC-API on a running validator, over HTTPS', () => {
   let light: LightClient;
   let operator: KeyPair;
   let agency: string;
+  const suiteIssuers: Record<string, string> = {};
   let issued: any;
 
   const post = async (path: string, body: unknown, token: string | null = TOKEN) => {
@@ -105,6 +107,41 @@ describe('the VC-API on a running validator, over HTTPS', () => {
     });
     assert.equal(created.result.receipt?.code, 'OK');
     agency = created.did;
+    // Two more issuers the node signs for: a P-256 key (ecdsa-rdfc-2019) and an SM2 key
+    // (sm2-rdfc-2025), each an assertion method of its DID; the operator anchors for both.
+    const p256Secret = p256.utils.randomSecretKey();
+    writeFileSync(
+      join(init.home, 'p256.json'),
+      JSON.stringify({ algorithm: 'P-256', secretKey: Buffer.from(p256Secret).toString('hex') }),
+    );
+    const sm2 = generateKeyPair('sm2');
+    writeFileSync(
+      join(init.home, 'sm2.json'),
+      JSON.stringify({ suite: 'sm2', secretKey: Buffer.from(sm2.secretKey.bytes).toString('hex') }),
+    );
+    const withSigner = (fragment: string, key: { algorithm: 'P-256' | 'SM2'; bytes: Uint8Array }) => {
+      const base = singleKeyDocument(didKeyOfChainKey(operator.publicKey)!);
+      return {
+        ...base,
+        methods: [
+          ...base.methods,
+          { fragment, type: 'Multikey' as const, controller: '', algorithm: key.algorithm, key: key.bytes },
+        ],
+        assertionMethod: [fragment],
+      };
+    };
+    for (const [fragment, key] of [
+      ['p256', { algorithm: 'P-256' as const, bytes: p256.getPublicKey(p256Secret, true) }],
+      ['sm2', didKeyOfChainKey(sm2.publicKey) as { algorithm: 'SM2'; bytes: Uint8Array }],
+    ] as const) {
+      const made = await createDid(client, {
+        key: operator,
+        wait: true,
+        document: withSigner(fragment, key),
+      });
+      assert.equal(made.result.receipt?.code, 'OK');
+      suiteIssuers[fragment] = `${made.did}#${fragment}`;
+    }
     await stopNode(node);
     // The node holds the agency's key for the VC-API, and serves HTTPS with its own certificate.
     const nodeKey = readKeyFile(join(init.home, 'node_key.json'));
@@ -114,7 +151,11 @@ describe('the VC-API on a running validator, over HTTPS', () => {
     config.api.tls = { cert: 'node_cert.pem', key: 'api-key.pem' };
     config.modules = {
       did: {
-        issuers: [{ verificationMethod: `${agency}#key-1`, keyFile: init.operatorKey }],
+        issuers: [
+          { verificationMethod: `${agency}#key-1`, keyFile: init.operatorKey },
+          { verificationMethod: suiteIssuers.p256, keyFile: 'p256.json', anchorKeyFile: init.operatorKey },
+          { verificationMethod: suiteIssuers.sm2, keyFile: 'sm2.json', anchorKeyFile: init.operatorKey },
+        ],
         tokens: [createHash('sha256').update(TOKEN).digest('hex')],
       },
     };
@@ -157,6 +198,23 @@ describe('the VC-API on a running validator, over HTTPS', () => {
     // Without trusting the node: DID versions and the anchor from proven state.
     const report = await verifyCredentialVerified(light, issued);
     assert.equal(report.verified, true, report.error?.message);
+  });
+
+  it('issues in each Data Integrity suite through the VC-API: eddsa-rdfc-2022, ecdsa-rdfc-2019, sm2-rdfc-2025', async () => {
+    for (const [fragment, suite] of [
+      ['p256', 'ecdsa-rdfc-2019'],
+      ['sm2', 'sm2-rdfc-2025'],
+    ] as const) {
+      const issuer = suiteIssuers[fragment]!.split('#')[0]!;
+      const res = await post('/credentials/issue', { credential: credential({ issuer }) });
+      assert.equal(res.status, 201, JSON.stringify(res.body));
+      assert.equal(res.body.verifiableCredential.proof.cryptosuite, suite);
+      const verified = await post('/credentials/verify', {
+        verifiableCredential: res.body.verifiableCredential,
+      });
+      assert.equal(verified.status, 200, JSON.stringify(verified.body));
+      assert.ok(verified.body.checks.includes('issuance-anchor'));
+    }
   });
 
   it('status lists: revoke, suspend and reinstate through the VC-API; each list served as a signed BitstringStatusListCredential', async () => {
