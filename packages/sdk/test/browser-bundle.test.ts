@@ -33,11 +33,17 @@ import {
 import { build } from 'esbuild';
 import {
   addressOf,
+  BUNDLED_CONTEXTS,
   buildTransaction,
   buildTransfer,
+  didKeyOfChainKey,
+  didResolver,
   digestDocument,
+  documentLoader,
+  issueCredential,
   NotaryBatch,
   pendingNotaryReceipts,
+  toMultibase,
 } from '../src/index.js';
 import * as nodeVerify from '../src/verify/index.js';
 import { CHAIN_ID, clone, headerResponse, makeChain, makeGenesis } from './fixtures.js';
@@ -62,10 +68,19 @@ function browserContext(): vm.Context {
     btoa,
     console,
     TextDecoder,
+    // What every page also has, and JSON-LD processing uses.
+    URL,
+    URLSearchParams,
+    setTimeout,
+    clearTimeout,
+    AbortController,
+    AbortSignal,
+    queueMicrotask,
     encodeUtf8: (text: string) => new TextEncoder().encode(text),
   });
   vm.runInContext(
     `{
+      globalThis.self = globalThis; // a page's global object names itself
       const encodeUtf8 = globalThis.encodeUtf8;
       delete globalThis.encodeUtf8;
       globalThis.TextEncoder = class TextEncoder {
@@ -264,6 +279,9 @@ describe('@pujiang/sdk/verify in a browser', () => {
       conditions: ['browser'],
       format: 'iife',
       globalName: 'PujiangVerify',
+      // The contexts packages name their files relative to import.meta.url, which an ES module
+      // page has (its script's URL) and this classic script does not: give it one.
+      define: { 'import.meta.url': JSON.stringify('https://page.example/pujiang-verify.js') },
       write: false,
       logLevel: 'silent',
     });
@@ -304,7 +322,8 @@ describe('@pujiang/sdk/verify in a browser', () => {
 
   it('runs where there is no Buffer, process or require', () => {
     const globals = vm.runInContext(
-      'JSON.stringify([typeof Buffer, typeof process, typeof require, typeof module, typeof setImmediate, typeof PujiangVerify.verifyHeader])',
+      // (setImmediate is not among them: RDF canonicalization installs a polyfill on self, as in any page.)
+      'JSON.stringify([typeof Buffer, typeof process, typeof require, typeof module, typeof PujiangVerify.verifyHeader])',
       context,
     );
     assert.deepEqual(JSON.parse(globals as string), [
@@ -312,9 +331,71 @@ describe('@pujiang/sdk/verify in a browser', () => {
       'undefined',
       'undefined',
       'undefined',
-      'undefined',
       'function',
     ]);
+  });
+
+  it('verifies W3C credentials in the page with the bundled contexts, as Node does', async () => {
+    const pair = generateKeyPair('ed25519');
+    const multibase = toMultibase(didKeyOfChainKey(pair.publicKey)!);
+    const did = `did:key:${multibase}`;
+    const credential = await issueCredential({
+      credential: {
+        '@context': ['https://www.w3.org/ns/credentials/v2', { '@vocab': 'https://customs.example/terms#' }],
+        type: ['VerifiableCredential', 'CertificateOfOrigin'],
+        issuer: did,
+        credentialSubject: { id: 'did:example:exporter', originCountry: 'CN' },
+      },
+      key: {
+        verificationMethod: `${did}#${multibase}`,
+        algorithm: 'Ed25519',
+        secretKey: pair.secretKey.bytes,
+      },
+      loader: documentLoader(BUNDLED_CONTEXTS, didResolver({})),
+    });
+    const tampered = structuredClone(credential) as { credentialSubject: Record<string, unknown> };
+    tampered.credentialSubject.originCountry = 'US';
+    const unknownContext = {
+      ...credential,
+      '@context': [...(credential['@context'] as unknown[]), 'https://example.com/v1'],
+    };
+    // Web Crypto's digests must come back as the page's own ArrayBuffers, which a separate
+    // vm realm cannot give; so the bundle runs in this realm, in a scope where Node's globals
+    // (Buffer, process, require, module, global, setImmediate) do not exist, as in a page.
+    const page = new Function(
+      'Buffer',
+      'process',
+      'require',
+      'module',
+      'global',
+      'setImmediate',
+      `const self = globalThis;\n${bundle}\nreturn PujiangVerify;`,
+    )();
+    const inPage: { verified: boolean; checks: string[]; failed: string | null }[] = [];
+    for (const c of JSON.parse(JSON.stringify([credential, tampered, unknownContext]))) {
+      const r = await page.verifyCredential(c, {
+        contexts: page.BUNDLED_CONTEXTS,
+        resolver: page.didResolver({}),
+      });
+      inPage.push({
+        verified: r.verified,
+        checks: r.checks.map((x: { check: string }) => x.check),
+        failed: r.error ? `${r.error.code}/${r.error.check}` : null,
+      });
+    }
+    assert.deepEqual(
+      inPage.map((r: { failed: string | null }) => r.failed),
+      [null, 'VC_PROOF/proof', 'VC_UNKNOWN_CONTEXT/context'],
+    );
+    assert.equal(inPage[0].verified, true);
+    const inNode = await nodeVerify.verifyCredential(credential, {
+      contexts: nodeVerify.BUNDLED_CONTEXTS,
+      resolver: nodeVerify.didResolver({}),
+    });
+    assert.deepEqual(
+      inNode.checks.map((c) => c.check),
+      inPage[0].checks,
+    );
   });
 
   it('verifies a receipt against the next header (SM2/SM3 chain) as Node does', () => {

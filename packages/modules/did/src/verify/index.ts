@@ -49,3 +49,14 @@ export function verifyDidResolutionProof(
   const verified = verifyProvenQuery({ ...proof, result: null }, header);
   return didStateFromReads(verified, did, options);
 }
+
+// Credentials and presentations verify in a page too: the contexts are bundled, and nothing
+// is fetched but what the caller's resolver and fetcher fetch.
+export { BUNDLED_CONTEXTS, contextRegistry } from '../credentials/contexts.js';
+export { checkCredentialDataModel, checkPresentationDataModel } from '../credentials/data-model.js';
+export { CredentialError } from '../credentials/errors.js';
+export { documentLoader } from '../credentials/loader.js';
+export { verifyPresentation } from '../credentials/presentations.js';
+export { didKeyDocument, didResolver } from '../credentials/resolvers.js';
+export { verifySdJwtVc } from '../credentials/sd-jwt.js';
+export { proofDigest, verifyCredential } from '../credentials/verify.js';
