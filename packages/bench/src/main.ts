@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { isSuiteId, type SuiteId } from '@pujiang/crypto';
 import { runConsensusBench } from './consensus-bench.js';
 import { runCryptoBench } from './crypto-bench.js';
+import { runDidBench } from './did-bench.js';
 import { runPeerBench } from './eth/peer-bench.js';
 import { runNetworkBench } from './network-bench.js';
 import { runNodeBench, verifyLimitName } from './node-bench.js';
@@ -24,7 +25,7 @@ const { values } = parseArgs({
   },
 });
 const quick = values.quick === true;
-const groups = new Set(values.group ?? ['crypto', 'consensus', 'node', 'notary', 'network', 'peer']);
+const groups = new Set(values.group ?? ['crypto', 'consensus', 'node', 'notary', 'did', 'network', 'peer']);
 const verifyWorkers = values['verify-workers'] === undefined ? undefined : Number(values['verify-workers']);
 if (
   verifyWorkers !== undefined &&
@@ -65,6 +66,7 @@ await group('notary', () => {
   const limit = records.find((r) => r.group === 'node' && r.name === verifyLimitName('ed25519'));
   return runNotaryBench({ quick, ...profile, ...(limit ? { verifyLimit: limit.value } : {}) });
 });
+await group('did', () => runDidBench({ quick }));
 await group('network', () =>
   runNetworkBench({
     quick,

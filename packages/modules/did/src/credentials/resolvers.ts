@@ -27,8 +27,21 @@ export interface ChainLookup {
   trustRoots?(): Promise<readonly { readonly jurisdiction: string; readonly root: string }[]>;
 }
 
+/** did:key documents already made: decoding and checking the key (a curve point) is most of the cost. */
+const didKeyCache = new Map<string, DidDocument>();
+const DID_KEY_CACHE_SIZE = 1024;
+
 /** A did:key DID's document (the key is the identifier): resolved offline. */
 export function didKeyDocument(did: string): DidDocument {
+  const cached = didKeyCache.get(did);
+  if (cached) return structuredClone(cached);
+  const document = makeDidKeyDocument(did);
+  if (didKeyCache.size >= DID_KEY_CACHE_SIZE) didKeyCache.delete(didKeyCache.keys().next().value!);
+  didKeyCache.set(did, document);
+  return structuredClone(document);
+}
+
+function makeDidKeyDocument(did: string): DidDocument {
   const multibase = did.slice('did:key:'.length);
   const key = fromMultibase(multibase);
   const id = `${did}#${multibase}`;
