@@ -72,7 +72,7 @@ const round = (n: number) => Math.round(n * 10) / 10;
  * second through a validator's API, beside its `/v1/status` answered in the same run.
  */
 export async function runDidBench(o: DidBenchOptions): Promise<BenchRecord[]> {
-  const ms = o.quick ? 1500 : 5000;
+  const ms = o.quick ? 800 : 5000;
   const cores = availableParallelism();
   const records: BenchRecord[] = [];
   for (const [algorithm, suite] of ALGORITHMS) {

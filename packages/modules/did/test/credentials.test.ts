@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
 import * as vc from '@digitalbazaar/vc';
 import { p256 } from '@noble/curves/nist.js';
+import { sha384 } from '@noble/hashes/sha2.js';
 import { generateKeyPair } from '@pujiang/crypto';
 import { base58, base64urlnopad } from '@scure/base';
 import { gzipSync } from 'fflate';
@@ -357,5 +358,87 @@ describe('verifiable credentials', () => {
     assert.equal((await verify(3)).error?.code, 'VC_STATUS_VERIFICATION');
     delete lists[listUrl];
     assert.equal((await verify(3)).error?.code, 'VC_STATUS_RETRIEVAL');
+  });
+
+  it('checks linked schemas and related resources when it can fetch them, and did:web issuers through the fetcher', async () => {
+    // A did:web issuer: its document comes from the (injected) fetcher, never the network.
+    const key = didKeyIssuer('Ed25519');
+    const multibase = key.verificationMethod.split('#')[1]!;
+    const webDid = 'did:web:customs.example';
+    const webKey: IssuerKey = { ...key, verificationMethod: `${webDid}#key-1` };
+    const schemaUrl = 'https://customs.example/schemas/origin.json';
+    const resourceUrl = 'https://customs.example/docs/invoice.pdf';
+    const invoice = new TextEncoder().encode('%PDF-1.7 invoice 42');
+    const web: Record<string, unknown> = {
+      'https://customs.example/.well-known/did.json': {
+        '@context': ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/multikey/v1'],
+        id: webDid,
+        verificationMethod: [
+          { id: `${webDid}#key-1`, type: 'Multikey', controller: webDid, publicKeyMultibase: multibase },
+        ],
+        assertionMethod: [`${webDid}#key-1`],
+      },
+      [schemaUrl]: {
+        $schema: 'https://json-schema.org/draft/2020-12/schema',
+        type: 'object',
+        properties: {
+          credentialSubject: {
+            type: 'object',
+            properties: { originCountry: { type: 'string', pattern: '^[A-Z]{2}$' } },
+            required: ['originCountry'],
+          },
+        },
+        required: ['credentialSubject'],
+      },
+    };
+    const fetchJson = async (url: string) => {
+      if (!(url in web)) throw new Error('404');
+      return structuredClone(web[url]);
+    };
+    const fetchBytes = async (url: string) => {
+      if (url !== resourceUrl) throw new Error('404');
+      return invoice;
+    };
+    const webResolver = didResolver({ fetchJson });
+    const webLoader = documentLoader(contexts, webResolver);
+    const issue = (subject: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+      issueCredential({
+        credential: credentialFor(webDid, {
+          credentialSubject: subject,
+          credentialSchema: { id: schemaUrl, type: 'JsonSchema' },
+          relatedResource: [
+            { id: resourceUrl, digestSRI: `sha384-${Buffer.from(sha384(invoice)).toString('base64')}` },
+          ],
+          ...extra,
+        }),
+        key: webKey,
+        loader: webLoader,
+      });
+    const good = await issue({ id: 'did:example:exporter', originCountry: 'CN' });
+    const options = { contexts, resolver: webResolver, fetchJson, fetchBytes };
+    const ok = await verifyCredential(good, options);
+    assert.equal(ok.verified, true, ok.error?.message);
+    assert.ok(ok.checks.some((c) => c.check === 'credentialSchema' && c.verified));
+    assert.ok(ok.checks.some((c) => c.check === 'relatedResource' && c.verified));
+    const wrong = await issue({ id: 'did:example:exporter', originCountry: 'China' });
+    assert.equal((await verifyCredential(wrong, options)).error?.check, 'credentialSchema');
+    const changed = await verifyCredential(good, {
+      ...options,
+      fetchBytes: async () => new TextEncoder().encode('%PDF-1.7 invoice 43'),
+    });
+    assert.equal(changed.error?.code, 'VC_RELATED_RESOURCE');
+    // Without fetchers the links are reported unchecked, and the credential still verifies.
+    const unchecked = await verifyCredential(good, { contexts, resolver: webResolver });
+    assert.equal(unchecked.verified, true);
+    assert.deepEqual(
+      unchecked.checks.filter((c) => !c.verified).map((c) => c.check),
+      ['credentialSchema', 'relatedResource'],
+    );
+    // A did:web document that names another DID is refused.
+    web['https://customs.example/.well-known/did.json'] = {
+      ...(web['https://customs.example/.well-known/did.json'] as object),
+      id: 'did:web:evil.example',
+    };
+    assert.equal((await verifyCredential(good, options)).verified, false);
   });
 });

@@ -8,6 +8,7 @@ import { CRYPTOSUITE_NAMES, CRYPTOSUITES, type CryptosuiteName } from './cryptos
 import { checkCredentialDataModel, idOf, type JsonObject } from './data-model.js';
 import { type CredentialCheck, CredentialError } from './errors.js';
 import { checkJsonLd, checkSize } from './issue.js';
+import { checkCredentialSchemas, checkRelatedResources } from './linked-checks.js';
 import { documentLoader } from './loader.js';
 import type { ChainLookup, DidResolver } from './resolvers.js';
 import { checkCredentialStatus } from './status.js';
@@ -39,8 +40,10 @@ export interface VerifyCredentialOptions {
   readonly chain?: ChainLookup;
   /** Verification time (default now). */
   readonly now?: Date;
-  /** Fetches status list credentials that are not on the chain (no network otherwise). */
+  /** Fetches status list credentials that are not on the chain, and JSON schemas (no network otherwise). */
   readonly fetchJson?: (url: string) => Promise<unknown>;
+  /** Fetches related resources, to check their digests. */
+  readonly fetchBytes?: (url: string) => Promise<Uint8Array>;
   /**
    * Whether the issuer must have been accredited for the credential's types at issuance
    * (`require`), or the outcome is only reported (`report`, the default when the chain can
@@ -193,6 +196,27 @@ export async function verifyCredential(
           },
         }),
       );
+    // What the credential links to: checked when the verifier can fetch it, else reported unchecked.
+    if (c.credentialSchema !== undefined) {
+      const fetchJson = o.fetchJson;
+      await (fetchJson ? checks.run.bind(checks) : checks.soft.bind(checks))('credentialSchema', () => {
+        if (!fetchJson)
+          throw new CredentialError('VC_SCHEMA', 'credentialSchema', 'not checked: no fetcher for schemas');
+        return checkCredentialSchemas(c, fetchJson);
+      });
+    }
+    if (c.relatedResource !== undefined) {
+      const fetchBytes = o.fetchBytes;
+      await (fetchBytes ? checks.run.bind(checks) : checks.soft.bind(checks))('relatedResource', () => {
+        if (!fetchBytes)
+          throw new CredentialError(
+            'VC_RELATED_RESOURCE',
+            'relatedResource',
+            'not checked: no fetcher for related resources',
+          );
+        return checkRelatedResources(c, fetchBytes);
+      });
+    }
     let accreditation: AccreditationPath | undefined;
     const lookup = o.chain;
     if (o.accreditation !== 'off' && lookup?.accreditationsOf && (o.trustedRoots || lookup.trustRoots)) {
