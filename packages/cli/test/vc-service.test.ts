@@ -362,16 +362,6 @@ describe('the VC-API on a running validator, over HTTPS', () => {
         document: singleKeyDocument(didKeyOfChainKey(operator.publicKey)!),
       })
     ).did;
-    const accredited = await accredit(client, {
-      key: operator,
-      wait: true,
-      accreditor: root,
-      subject: agency,
-      role: 'issuer',
-      credentialTypes: ['CertificateOfOrigin'],
-      jurisdictions: ['CN'],
-    });
-    assert.equal(accredited.result.receipt?.code, 'OK');
     const propose = async (roots: { jurisdiction: string; root: string }[]) => {
       const sent = await submitProposal(client, {
         key: operator,
@@ -396,8 +386,30 @@ describe('the VC-API on a running validator, over HTTPS', () => {
     const verify = (vc: unknown) =>
       post('/credentials/verify', { verifiableCredential: vc, options: { accreditation: 'require' } });
 
-    assert.equal((await verify(origin)).body.check, 'accreditation-root', 'no root recognised yet');
+    assert.equal((await verify(origin)).body.check, 'accreditation', 'not accredited yet');
+    // Only a recognised root (or an accreditation body) may accredit.
+    const early = await accredit(client, {
+      key: operator,
+      wait: true,
+      accreditor: root,
+      subject: agency,
+      role: 'issuer',
+      credentialTypes: ['CertificateOfOrigin'],
+      jurisdictions: ['CN'],
+    });
+    assert.equal(early.result.receipt?.code, 'DID_NOT_ACCREDITOR');
     await propose([{ jurisdiction: 'CN', root }]);
+    const accredited = await accredit(client, {
+      key: operator,
+      wait: true,
+      accreditor: root,
+      subject: agency,
+      role: 'issuer',
+      credentialTypes: ['CertificateOfOrigin'],
+      jurisdictions: ['CN'],
+    });
+    assert.equal(accredited.result.receipt?.code, 'OK');
+
     const ok = await verify(origin);
     assert.equal(ok.status, 200, JSON.stringify(ok.body));
     assert.deepEqual(ok.body.accreditation, { root, jurisdiction: 'CN', chain: [root, agency] });

@@ -20,9 +20,33 @@ import { authorizeFor } from './operations.js';
 const TERM = /^[A-Za-z0-9][A-Za-z0-9._:/#-]{0,127}$/;
 const JURISDICTION = /^[A-Z]{2}(-[A-Z0-9]{1,3})?$/;
 
+/**
+ * Whether `did` may accredit now: a root the consortium recognises, or an accreditation body
+ * (accredited as one, in force). So every record on chain traces back to a recognised root, and
+ * no member can fill a subject's accreditations with its own.
+ */
+function mayAccredit(ctx: MessageContext, did: string): boolean {
+  const read = (key: string) => ctx.get(key);
+  if (readTrustRoots(read).some((r) => r.root === did)) return true;
+  const now = ctx.time;
+  return readAccreditations(read, did).some(
+    (a) =>
+      a.role === 'body' &&
+      BigInt(a.validFrom) <= now &&
+      (a.validUntil === '0' || now < BigInt(a.validUntil)) &&
+      a.withdrawnAt === '0',
+  );
+}
+
 /** `did/accredit`: by whoever controls the accreditor's DID; the accreditation's id is the transaction's hash. */
 export function accredit(ctx: MessageContext, m: Accredit): void {
   authorizeFor(ctx, m.accreditor);
+  if (!mayAccredit(ctx, m.accreditor))
+    throw moduleError(
+      'DID_NOT_ACCREDITOR',
+      `${m.accreditor} is neither a recognised root nor an accreditation body in force`,
+      { accreditor: m.accreditor },
+    );
   const bad = (message: string) => moduleError('DID_BAD_ACCREDITATION', message, { subject: m.subject });
   if (!isDid(m.subject)) throw bad('the subject must be a DID');
   if (m.subject === m.accreditor) throw bad('an accreditor cannot accredit itself');

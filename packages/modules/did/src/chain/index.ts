@@ -38,6 +38,7 @@ export const did = defineModule({
     DID_BAD_STATUS_LIST: 'a status list id, size or update is malformed',
     DID_DEACTIVATED: 'the DID is deactivated and cannot change',
     DID_EXISTS: 'the DID exists',
+    DID_NOT_ACCREDITOR: 'the accreditor is neither a recognised root nor an accreditation body in force',
     DID_NOT_AUTHORIZED: 'the sender may not create or change this DID',
     DID_NOT_FOUND: 'there is no such DID',
     DID_STATUS_LIST_EXISTS: 'a status list with that id exists',
