@@ -24,7 +24,7 @@ import {
 } from '@pujiang/sdk';
 import { EXIT } from '../src/run.js';
 import { type InitOutput, initHome, type NodeProcess, startNodeProcess } from './node-harness.js';
-import { run } from './run-in-process.js';
+import { registerClient, run } from './run-in-process.js';
 
 const receiptCode = async (sent: Promise<{ result: { receipt?: { code: string } } }>) =>
   (await sent).result.receipt?.code;
@@ -63,25 +63,7 @@ describe('did:pujiang on a running validator', () => {
     client = new PujiangClient(node.api);
     light = new LightClient({ client, genesis });
     // A second member (a client of org0), which controls nothing until a DID names it.
-    const keyFile = join(dir, 'member.json');
-    const certFile = join(dir, 'member.pem');
-    assert.equal((await run('keys', 'generate', '--suite', 'sm2', '--out', keyFile)).code, EXIT.ok);
-    const orgDir = join(init.home, 'org');
-    const issued = await run(
-      'cert',
-      'issue',
-      '--org-dir',
-      orgDir,
-      '--role',
-      'client',
-      '--key-file',
-      keyFile,
-      '--out',
-      certFile,
-    );
-    assert.equal(issued.code, EXIT.ok, issued.err);
-    const registered = await run('register', '--cert', certFile, '--key', keyFile, '--node', node.api);
-    assert.equal(registered.code, EXIT.ok, registered.err);
+    const keyFile = await registerClient(init.home, node.api, dir, 'sm2', 'member');
     member = readKeyFile(keyFile);
   });
   after(async () => {

@@ -27,7 +27,7 @@ import {
 import { bytesToHex } from '@pujiang/types';
 import { EXIT } from '../src/run.js';
 import { type InitOutput, initHome, type NodeProcess, startNodeProcess } from './node-harness.js';
-import { run } from './run-in-process.js';
+import { registerClient, run } from './run-in-process.js';
 
 const check = (error: unknown) => (error instanceof VerificationError ? error.check : String(error));
 const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
@@ -97,26 +97,7 @@ describe('notary service: receipts anyone can verify offline, lineage with proof
 
   it('the lineage of a shipment: owner, shared party, transfer; refusals for everyone else', async () => {
     // A second member: a client of org0, certified and registered.
-    const keyFile = join(dir, 'client.json');
-    const certFile = join(dir, 'client.pem');
-    const generated = await run('keys', 'generate', '--suite', 'ed25519', '--out', keyFile);
-    assert.equal(generated.code, EXIT.ok, generated.err);
-    const orgDir = join(init.home, 'org');
-    const issued = await run(
-      'cert',
-      'issue',
-      '--org-dir',
-      orgDir,
-      '--role',
-      'client',
-      '--key-file',
-      keyFile,
-      '--out',
-      certFile,
-    );
-    assert.equal(issued.code, EXIT.ok, issued.err);
-    const registered = await run('register', '--cert', certFile, '--key', keyFile, '--node', node.api);
-    assert.equal(registered.code, EXIT.ok, registered.err);
+    const keyFile = await registerClient(init.home, node.api, dir, 'ed25519', 'client');
     clientKey = readKeyFile(keyFile);
     clientAddress = addressOf(genesis.chainHash, clientKey);
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -157,6 +157,7 @@ describe('the VC-API on a running validator, over HTTPS', () => {
           { verificationMethod: suiteIssuers.sm2, keyFile: 'sm2.json', anchorKeyFile: init.operatorKey },
         ],
         tokens: [createHash('sha256').update(TOKEN).digest('hex')],
+        publicUrl: 'https://customs.example',
       },
     };
     writeFileSync(configPath, JSON.stringify(config));
@@ -262,6 +263,9 @@ describe('the VC-API on a running validator, over HTTPS', () => {
     assert.equal(revoked.status, 400);
     assert.equal(revoked.body.code, 'VC_REVOKED');
     assert.equal(revoked.body.check, 'credentialStatus');
+    const undo = await setStatus(revocation, 'active');
+    assert.equal(undo.status, 400);
+    assert.equal(undo.body.code, 'DID_STATUS_IRREVERSIBLE');
     assert.equal(
       (await post('/credentials/status', { credentialStatus: revocation, status: 'revoked' }, null)).status,
       401,
@@ -323,12 +327,15 @@ describe('the VC-API on a running validator, over HTTPS', () => {
       disclosable: ['company', 'licence', 'turnover'],
       holderJwk: publicJwk({ algorithm: 'Ed25519', secretKey: holder.secretKey.bytes }),
     });
-    const chain = verifiedChainLookup(light);
-    const options = {
-      resolver: didResolver({ chain }),
-      chain,
-      nonce: 'bank-nonce-1',
-      audience: 'https://bank.example',
+    // Each verification pins the chain it reads at the latest certified header.
+    const options = () => {
+      const chain = verifiedChainLookup(light);
+      return {
+        resolver: didResolver({ chain }),
+        chain,
+        nonce: 'bank-nonce-1',
+        audience: 'https://bank.example',
+      };
     };
     const presentation = await presentSdJwtVc({
       credential: sdJwt,
@@ -337,7 +344,7 @@ describe('the VC-API on a running validator, over HTTPS', () => {
       nonce: 'bank-nonce-1',
       audience: 'https://bank.example',
     });
-    await assert.rejects(verifySdJwtVc(presentation, options), {
+    await assert.rejects(verifySdJwtVc(presentation, options()), {
       code: 'VC_ISSUANCE',
       check: 'issuance-anchor',
     });
@@ -348,7 +355,7 @@ describe('the VC-API on a running validator, over HTTPS', () => {
     });
     const anchoredAt = Number(anchored.result.height);
     await until(async () => ((await client.getStatus()).height > anchoredAt ? true : undefined));
-    const verified = await verifySdJwtVc(presentation, options);
+    const verified = await verifySdJwtVc(presentation, options());
     assert.equal(verified.claims.licence, 'EX-2026-001');
     assert.equal(verified.claims.turnover, undefined);
   });
@@ -379,14 +386,17 @@ describe('the VC-API on a running validator, over HTTPS', () => {
       assert.equal(done.result.receipt?.code, 'OK', done.result.receipt?.message);
     };
     const issue = async (type: string) =>
-      (await post('/credentials/issue', { credential: credential({ type: ['VerifiableCredential', type] }) }))
-        .body.verifiableCredential;
-    const origin = await issue('CertificateOfOrigin');
-    const tax = await issue('TaxCertificate');
+      (
+        await post('/credentials/issue', {
+          // A fresh id: Ed25519 proofs are deterministic, and an identical credential signed in the
+          // same second earlier would share the earlier anchor.
+          credential: credential({ id: `urn:uuid:${randomUUID()}`, type: ['VerifiableCredential', type] }),
+        })
+      ).body.verifiableCredential;
     const verify = (vc: unknown) =>
       post('/credentials/verify', { verifiableCredential: vc, options: { accreditation: 'require' } });
-
-    assert.equal((await verify(origin)).body.check, 'accreditation', 'not accredited yet');
+    const before = await issue('CertificateOfOrigin');
+    assert.equal((await verify(before)).body.check, 'accreditation', 'not accredited yet');
     // Only a recognised root (or an accreditation body) may accredit.
     const early = await accredit(client, {
       key: operator,
@@ -409,7 +419,10 @@ describe('the VC-API on a running validator, over HTTPS', () => {
       jurisdictions: ['CN'],
     });
     assert.equal(accredited.result.receipt?.code, 'OK');
-
+    // Accreditation counts from when it was recorded: what was issued before stays unaccredited.
+    assert.equal((await verify(before)).body.check, 'accreditation');
+    const origin = await issue('CertificateOfOrigin');
+    const tax = await issue('TaxCertificate');
     const ok = await verify(origin);
     assert.equal(ok.status, 200, JSON.stringify(ok.body));
     assert.deepEqual(ok.body.accreditation, { root, jurisdiction: 'CN', chain: [root, agency] });
@@ -506,9 +519,10 @@ describe('the VC-API on a running validator, over HTTPS', () => {
     const status = await run('vc', 'status', signedFile, ...node_);
     assert.equal(status.code, EXIT.invalid);
     assert.equal(JSON.parse(status.out).error.code, 'VC_REVOKED');
+    // A revocation is final: the credential names no suspension list to lift.
     assert.equal(
       (await run('vc', 'reinstate', signedFile, '--key', init.operatorKey, '--node', node.api)).code,
-      EXIT.ok,
+      EXIT.badInput,
     );
     assert.equal(
       (

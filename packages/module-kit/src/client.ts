@@ -82,6 +82,11 @@ export interface ProvenReads {
  * itself from a pinned genesis (the SDK's `LightClient`): modules rebuild answers from these.
  */
 export interface VerifiedQuerier {
+  /** The latest header, certified by the chain's validators (its height, chain id and time). */
+  getVerifiedLatestHeader(options?: RequestOptions): Promise<{
+    readonly height: number;
+    readonly header: { readonly chainId: string; readonly time: bigint };
+  }>;
   verifiedQuery(
     module: string,
     name: string,

@@ -302,6 +302,23 @@ describe('verifiable credentials', () => {
     };
     tampered.verifiableCredential[0]!.credentialSubject.licence = 'L-2';
     assert.equal((await verify(tampered)).error?.check, 'proof');
+    // A decoy proof naming the holder's key beside another key's valid proof: a proof set is
+    // refused (the library would accept it when any one proof verifies).
+    const attacker = didKeyIssuer('Ed25519');
+    const forged = await presentCredentials({
+      credentials: [credential],
+      holderKey: attacker,
+      challenge: 'nonce-123',
+      domain: 'customs.example',
+      loader,
+    });
+    const decoy = {
+      ...(forged.proof as Record<string, unknown>),
+      verificationMethod: holder.verificationMethod,
+    };
+    const twoProofs = { ...forged, holder: holderDid, proof: [decoy, forged.proof] };
+    assert.equal((await verify(twoProofs)).verified, false);
+    assert.equal((await verify(twoProofs)).error?.check, 'proof');
     const stolen = { ...structuredClone(presentation), holder: issuer.verificationMethod.split('#')[0] };
     assert.equal((await verify(stolen)).error?.check, 'holder');
   });

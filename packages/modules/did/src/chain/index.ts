@@ -41,6 +41,7 @@ export const did = defineModule({
     DID_NOT_ACCREDITOR: 'the accreditor is neither a recognised root nor an accreditation body in force',
     DID_NOT_AUTHORIZED: 'the sender may not create or change this DID',
     DID_NOT_FOUND: 'there is no such DID',
+    DID_STATUS_IRREVERSIBLE: 'a revocation cannot be undone',
     DID_STATUS_LIST_EXISTS: 'a status list with that id exists',
     DID_STATUS_LIST_UNKNOWN: 'there is no such status list',
     DID_STATUS_RANGE: "an index is past the list's end",

@@ -47,6 +47,11 @@ export function setStatus(ctx: MessageContext, m: SetStatus): void {
   if (m.updates.length === 0) throw moduleError('DID_BAD_STATUS_LIST', 'name at least one index');
   const record = decode(StatusListRecord, bytes);
   authorizeFor(ctx, record.issuer);
+  // Bitstring Status List: a revocation cannot be undone (suspensions can).
+  if (record.purpose === 'revocation' && m.updates.some((u) => !u.value))
+    throw moduleError('DID_STATUS_IRREVERSIBLE', 'a revocation cannot be undone; suspend instead', {
+      list: m.list,
+    });
   const chunks = new Map<number, Uint8Array>();
   for (const { index, value } of m.updates) {
     if (index >= record.size)

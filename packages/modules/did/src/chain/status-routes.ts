@@ -19,12 +19,8 @@ import { chainOf, configOf, issuerSender, problem, unauthorized } from './vc-api
  * when this node holds it; `POST /credentials/status` (VC-API, bearer token) revokes,
  * suspends or reinstates credentials by their status entries, with the issuer's key.
  */
-/** Signed (and anchored) list credentials, by URL, kept until the list's bits change. */
+/** Signed (and anchored) list credentials, by list, kept until the list's bits change. */
 const signed = new WeakMap<RouteHost, Map<string, { bits: string; credential: JsonObject }>>();
-
-function baseUrl(input: RouteInput): string {
-  return `${input.client.secure ? 'https' : 'http'}://${input.headers.host ?? 'localhost'}`;
-}
 
 async function serveList(host: RouteHost, input: RouteInput): Promise<RouteReply> {
   const id = input.path.list!;
@@ -37,9 +33,12 @@ async function serveList(host: RouteHost, input: RouteInput): Promise<RouteReply
   if (!list) return notFound(`there is no status list ${id}`);
   const entry = configOf(host).issuers.get(list.issuer);
   if (!entry) return notFound(`this node holds no key of ${list.issuer}; ask the issuer's node`);
-  const url = `${baseUrl(input)}/credentials/status/${id}`;
+  // The list credential's id is the configured public URL, never one a request names (its Host).
+  const publicUrl = configOf(host).publicUrl;
+  if (!publicUrl) return notFound('this node serves no status lists: it has no publicUrl configured');
+  const url = `${publicUrl}/credentials/status/${id}`;
   const cache = signed.get(host) ?? signed.set(host, new Map()).get(host)!;
-  const cached = cache.get(url);
+  const cached = cache.get(id);
   if (cached && cached.bits === list.bits) return new RouteReply(200, cached.credential, 'application/vc');
   const credential = await issueCredential({
     credential: {
@@ -62,7 +61,7 @@ async function serveList(host: RouteHost, input: RouteInput): Promise<RouteReply
   await issuerSender(host, list.issuer).anchors.anchor(
     proofDigest(String((credential.proof as JsonObject).proofValue)),
   );
-  cache.set(url, { bits: list.bits, credential });
+  cache.set(id, { bits: list.bits, credential });
   return new RouteReply(200, credential, 'application/vc');
 }
 

@@ -10,7 +10,7 @@ import { documentLoader } from '../credentials/loader.js';
 import { verifyPresentation } from '../credentials/presentations.js';
 import { type ChainLookup, didResolver, methodOf } from '../credentials/resolvers.js';
 import { proofDigest, type VerificationReport, verifyCredential } from '../credentials/verify.js';
-import { didMethodOf } from '../did-syntax.js';
+import { didMethodOf, parsePujiangDid } from '../did-syntax.js';
 import type { DidState } from '../resolution.js';
 import type { StatusEntryState } from '../status-formats.js';
 import { AnchorBatcher, KeySender } from './anchor-batcher.js';
@@ -57,6 +57,8 @@ const badRequest = (message: string, check = 'type') =>
 export function chainOf(host: RouteHost): ChainLookup {
   return {
     resolve: async (did, options) => {
+      // A did:pujiang DID of another chain does not exist here (the query reads by unique id only).
+      if (parsePujiangDid(did)?.namespace !== host.chainId) return undefined;
       const params: Record<string, string> = { did };
       if (options?.atHeight !== undefined) params.atHeight = String(options.atHeight);
       const { state } = host.query('did', 'resolve', params) as { state: DidState | null };

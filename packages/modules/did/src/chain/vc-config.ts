@@ -15,7 +15,8 @@ import { splitDidUrl } from '../did-syntax.js';
  * "modules": { "did": {
  *   "issuers": [{ "verificationMethod": "did:pujiang:...#key-1", "keyFile": "keys/issuer.json" }],
  *   "tokens": ["<sha256 hex of a bearer token>"],
- *   "unauthenticatedOnLoopback": false
+ *   "unauthenticatedOnLoopback": false,
+ *   "publicUrl": "https://customs.example"
  * } }
  * ```
  * A key file is a chain key (`pujiang keys generate`, ed25519 or sm2), which both signs
@@ -27,6 +28,8 @@ export interface VcNodeConfig {
   readonly issuers: ReadonlyMap<string, { readonly key: IssuerKey; readonly anchor: KeyPair }>;
   readonly tokenDigests: ReadonlySet<string>;
   readonly unauthenticatedOnLoopback: boolean;
+  /** The public https base URL status lists are served under (their credentials' ids); unset: not served. */
+  readonly publicUrl?: string;
 }
 
 const invalid = (message: string, field: string) =>
@@ -101,5 +104,16 @@ export function parseVcNodeConfig(section: unknown, node: { home: string }): VcN
   const unauthenticated = s.unauthenticatedOnLoopback ?? false;
   if (typeof unauthenticated !== 'boolean')
     throw invalid('must be true or false', 'unauthenticatedOnLoopback');
-  return { issuers, tokenDigests: new Set(tokens as string[]), unauthenticatedOnLoopback: unauthenticated };
+  const publicUrl = s.publicUrl;
+  if (
+    publicUrl !== undefined &&
+    (typeof publicUrl !== 'string' || !/^https:\/\/[A-Za-z0-9.-]+(:\d+)?(\/[^\s?#]*)?$/.test(publicUrl))
+  )
+    throw invalid('must be an https base URL', 'publicUrl');
+  return {
+    issuers,
+    tokenDigests: new Set(tokens as string[]),
+    unauthenticatedOnLoopback: unauthenticated,
+    ...(typeof publicUrl === 'string' ? { publicUrl: publicUrl.replace(/\/+$/, '') } : {}),
+  };
 }

@@ -38,7 +38,7 @@ pujiang vc verify-presentation FILE --challenge C [--domain D] [--genesis GENESI
 pujiang vc status-list create --list ID --issuer DID --purpose revocation|suspension [--size BITS] --key FILE
   a Bitstring Status List on chain (131,072 bits by default), owned by a DID the key controls
 pujiang vc revoke|suspend|reinstate FILE --key FILE [--node URL]
-  sets (or clears) the credential's bit in its revocation or suspension list; the key controls the issuer
+  revokes (for good), suspends, or lifts a suspension of the credential; the key controls the issuer
 pujiang vc status FILE [--genesis GENESIS] [--node URL]
   checks the credential, its status included, trusting no node; exit 0 active and valid, 1 otherwise`;
 
@@ -206,11 +206,8 @@ export async function runVc(args: readonly string[], ctx: CommandContext): Promi
           key: ctx.readKey(required(values, 'key')),
           credential,
           value: sub !== 'reinstate',
-          ...(sub === 'revoke'
-            ? { purpose: 'revocation' as const }
-            : sub === 'suspend'
-              ? { purpose: 'suspension' as const }
-              : {}),
+          // A revocation is final: reinstating lifts a suspension only.
+          purpose: sub === 'revoke' ? ('revocation' as const) : ('suspension' as const),
           ...waitChoice(values),
         }),
       );

@@ -61,6 +61,7 @@ import {
   DID_MODULE,
   type DocumentParts,
   IssuanceAnchor,
+  issuedKey,
   issuedStateKey,
   UpdateDid,
 } from '../formats.js';
@@ -221,43 +222,66 @@ function provenRead(verified: { readonly reads: ReadonlyMap<string, Uint8Array |
   };
 }
 
+/** How stale the chain a verifier sees may be (the latest certified header's age) before it refuses. */
+export const MAX_HEADER_AGE_MS = 10 * 60_000;
+
 /**
- * The chain as a verifier that trusts no node sees it: DID versions and issuance anchors
- * rebuilt from state proven under certified headers (`light` is the SDK's `LightClient`).
+ * The chain as a verifier that trusts no node sees it: DID versions, issuance anchors, status
+ * bits, accreditations and recognised roots rebuilt from state proven under one certified
+ * header, pinned at the first lookup (so a node cannot answer one question from one height and
+ * the next from another), which must be recent (`maxAgeMs`), and whose chain id names the
+ * DIDs it resolves (another namespace does not exist here).
  */
-export function verifiedChainLookup(light: VerifiedQuerier): ChainLookup {
+export function verifiedChainLookup(
+  light: VerifiedQuerier,
+  options: { maxAgeMs?: number } = {},
+): ChainLookup {
+  let pinned: Promise<{ height: number; chainId: string }> | undefined;
+  const pin = () => {
+    pinned ??= light.getVerifiedLatestHeader().then((h) => {
+      const age = Date.now() - Number(h.header.time);
+      if (age > (options.maxAgeMs ?? MAX_HEADER_AGE_MS))
+        throw sdkError(
+          'SDK_VERIFICATION_FAILED',
+          `the latest certified header is ${Math.round(age / 1000)} s old`,
+          {
+            check: 'freshness',
+            height: h.height,
+          },
+        );
+      return { height: h.height, chainId: h.header.chainId };
+    });
+    return pinned;
+  };
+  const query = async (name: string, params: Record<string, string>, required: Uint8Array[] = []) => {
+    const { height } = await pin();
+    return provenRead(await light.verifiedQuery(DID_MODULE, name, params, required, { height }));
+  };
   return {
-    resolve: async (did, options) => {
-      const state = await resolveDidVerified(
-        light,
-        did,
-        options?.atHeight === undefined ? {} : { atHeight: options.atHeight },
-      );
+    resolve: async (did, o) => {
+      const { height, chainId } = await pin();
+      if (parsePujiangDid(did)?.namespace !== chainId) return undefined;
+      const state = await resolveDidVerified(light, did, {
+        ...(o?.atHeight === undefined ? {} : { atHeight: o.atHeight }),
+        height,
+      });
       return state && !state.deactivated ? state.document : undefined;
     },
     issuance: async (digest) => {
-      const key = issuedStateKey(digest);
-      const verified = await light.verifiedQuery(DID_MODULE, 'issuance', { digest }, [key]);
-      const bytes = verified.reads.get(bytesToHex(key));
+      const bytes = (await query('issuance', { digest }, [issuedStateKey(digest)]))(issuedKey(digest));
       if (!bytes) return undefined;
       const record = decode(IssuanceAnchor, bytes);
       return { height: record.height, time: record.time };
     },
-    statusEntry: async (list, index) => {
-      const verified = await light.verifiedQuery(DID_MODULE, 'statusEntry', { list, index: String(index) }, [
-        statusListStateKey(list),
-      ]);
-      return readStatusEntry(provenRead(verified), list, index);
-    },
+    statusEntry: async (list, index) =>
+      readStatusEntry(
+        await query('statusEntry', { list, index: String(index) }, [statusListStateKey(list)]),
+        list,
+        index,
+      ),
     accreditationsOf: async (subject) =>
-      readAccreditations(
-        provenRead(await light.verifiedQuery(DID_MODULE, 'accreditations', { subject })),
-        subject,
-      ),
-    trustRoots: async () =>
-      readTrustRoots(
-        provenRead(await light.verifiedQuery(DID_MODULE, 'trustRoots', {}, [trustRootsStateKey()])),
-      ),
+      readAccreditations(await query('accreditations', { subject }), subject),
+    trustRoots: async () => readTrustRoots(await query('trustRoots', {}, [trustRootsStateKey()])),
   };
 }
 

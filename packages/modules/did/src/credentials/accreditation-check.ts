@@ -16,8 +16,10 @@ export interface AccreditationPath {
   readonly chain: readonly string[];
 }
 
+/** In force at `at`: not before it was recorded on chain (no backdating), nor before its validFrom. */
 const inForce = (a: AccreditationJson, at: bigint) =>
   BigInt(a.validFrom) <= at &&
+  BigInt(a.issuedAt) <= at &&
   (a.validUntil === '0' || at < BigInt(a.validUntil)) &&
   (a.withdrawnAt === '0' || at < BigInt(a.withdrawnAt));
 

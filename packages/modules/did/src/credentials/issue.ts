@@ -18,13 +18,16 @@ export function checkSize(document: unknown): void {
   const text = JSON.stringify(document) ?? '';
   if (new TextEncoder().encode(text).length > MAX_CREDENTIAL_BYTES)
     throw new CredentialError('VC_TOO_LARGE', 'size', `larger than ${MAX_CREDENTIAL_BYTES} bytes`);
-  const depth = (v: unknown, d: number): number => {
-    if (d > MAX_NESTING)
+  // Depth without recursion or spreading (a huge array must not overflow the stack).
+  const pending: [unknown, number][] = [[document, 0]];
+  while (pending.length > 0) {
+    const [value, depth] = pending.pop()!;
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth >= MAX_NESTING)
       throw new CredentialError('VC_TOO_LARGE', 'size', `nested deeper than ${MAX_NESTING}`);
-    if (typeof v !== 'object' || v === null) return d;
-    return Math.max(d, ...Object.values(v).map((x) => depth(x, d + 1)));
-  };
-  depth(document, 0);
+    for (const child of Object.values(value))
+      if (typeof child === 'object' && child !== null) pending.push([child, depth + 1]);
+  }
 }
 
 /**

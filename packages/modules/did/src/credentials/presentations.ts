@@ -82,6 +82,14 @@ export async function verifyPresentation(
     const p = presentation as JsonObject;
     await checkJsonLd(p, documentLoader(o.contexts, o.resolver));
     pass('context');
+    // Exactly one proof: a proof set verifies when any one of its proofs does, so a decoy
+    // proof naming the holder beside another key's valid proof would otherwise pass.
+    if (Array.isArray(p.proof) && p.proof.length !== 1)
+      throw new CredentialError(
+        'VC_PROOF',
+        'proof',
+        'a presentation carries exactly one proof, by its holder',
+      );
     const proof = (Array.isArray(p.proof) ? p.proof[0] : p.proof) as JsonObject | undefined;
     if (
       proof?.type !== 'DataIntegrityProof' ||
@@ -111,7 +119,14 @@ export async function verifyPresentation(
     pass('proof');
   } catch (error) {
     if (error instanceof CredentialError) return fail(error);
-    throw error;
+    // The libraries refuse some malformed input by throwing: that is a failed proof, not a crash.
+    return fail(
+      new CredentialError(
+        'VC_PROOF',
+        'proof',
+        `the presentation cannot be verified: ${(error as Error).message}`,
+      ),
+    );
   }
   const held = (presentation as JsonObject).verifiableCredential;
   const credentials = await Promise.all(
