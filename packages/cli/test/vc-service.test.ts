@@ -45,6 +45,7 @@ import { type InitOutput, initHome, type NodeProcess, startNodeProcess, until } 
 import { run } from './run-in-process.js';
 
 const TOKEN = 'customs-issuer-token-0123456789';
+const P256_TOKEN = 'p256-issuer-token-0123456789';
 // The node's TLS certificate is its own (issued by its organization, not for 127.0.0.1): this
 // client does not check it, as a test on loopback may not.
 process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
@@ -153,7 +154,13 @@ describe('the VC-API on a running validator, over HTTPS', () => {
       did: {
         issuers: [
           { verificationMethod: `${agency}#key-1`, keyFile: init.operatorKey },
-          { verificationMethod: suiteIssuers.p256, keyFile: 'p256.json', anchorKeyFile: init.operatorKey },
+          {
+            verificationMethod: suiteIssuers.p256,
+            keyFile: 'p256.json',
+            anchorKeyFile: init.operatorKey,
+            // Only its own token issues with this key.
+            tokens: [createHash('sha256').update(P256_TOKEN).digest('hex')],
+          },
           { verificationMethod: suiteIssuers.sm2, keyFile: 'sm2.json', anchorKeyFile: init.operatorKey },
         ],
         tokens: [createHash('sha256').update(TOKEN).digest('hex')],
@@ -207,7 +214,16 @@ describe('the VC-API on a running validator, over HTTPS', () => {
       ['sm2', 'sm2-rdfc-2025'],
     ] as const) {
       const issuer = suiteIssuers[fragment]!.split('#')[0]!;
-      const res = await post('/credentials/issue', { credential: credential({ issuer }) });
+      const token = fragment === 'p256' ? P256_TOKEN : TOKEN;
+      if (fragment === 'p256') {
+        // Tokens are scoped: the node-wide token may not issue for an issuer with tokens of its own, nor its token for another.
+        assert.equal((await post('/credentials/issue', { credential: credential({ issuer }) })).status, 403);
+        assert.equal(
+          (await post('/credentials/issue', { credential: credential() }, P256_TOKEN)).status,
+          403,
+        );
+      }
+      const res = await post('/credentials/issue', { credential: credential({ issuer }) }, token);
       assert.equal(res.status, 201, JSON.stringify(res.body));
       assert.equal(res.body.verifiableCredential.proof.cryptosuite, suite);
       const verified = await post('/credentials/verify', {

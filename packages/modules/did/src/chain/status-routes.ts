@@ -107,6 +107,8 @@ async function updateStatus(host: RouteHost, input: RouteInput): Promise<RouteRe
           404,
           new CredentialError('VC_STATUS_RETRIEVAL', 'credentialStatus', `there is no status list ${list}`),
         );
+      const forbidden = unauthorized(host, input, entry.issuer);
+      if (forbidden) return forbidden;
       if (!configOf(host).issuers.has(entry.issuer))
         return problem(
           400,

@@ -91,27 +91,46 @@ export function configOf(host: RouteHost): VcNodeConfig {
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 /** Bearer tokens (compared by digest, in constant time), or loopback when the node allows it; else 401. */
-export function unauthorized(host: RouteHost, input: RouteInput): RouteReply | undefined {
+/**
+ * Who is asking: a bearer token's digest (compared in constant time with every known one), or
+ * the loopback when the node allows unauthenticated issuing there; undefined otherwise.
+ */
+function authenticate(host: RouteHost, input: RouteInput): string | undefined {
   const config = configOf(host);
-  const header = input.headers.authorization ?? '';
-  const token = /^Bearer ([A-Za-z0-9._~+/=-]{16,512})$/.exec(header)?.[1];
-  if (token !== undefined) {
-    const digest = Buffer.from(sha256Hex(token), 'hex');
-    for (const known of config.tokenDigests)
-      if (timingSafeEqual(digest, Buffer.from(known, 'hex'))) return undefined;
-  } else if (config.unauthenticatedOnLoopback && LOOPBACK.has(input.client.address)) return undefined;
-  return new RouteReply(
-    401,
-    {
-      type: 'about:blank',
-      title: 'VC_UNAUTHORIZED',
-      detail: 'a bearer token this node accepts is required',
-      status: 401,
-      code: 'VC_UNAUTHORIZED',
-    },
+  const token = /^Bearer ([A-Za-z0-9._~+/=-]{16,512})$/.exec(input.headers.authorization ?? '')?.[1];
+  if (token === undefined)
+    return config.unauthenticatedOnLoopback && LOOPBACK.has(input.client.address) ? 'loopback' : undefined;
+  const digest = Buffer.from(sha256Hex(token), 'hex');
+  const known = [
+    ...config.tokenDigests,
+    ...[...config.issuers.values()].flatMap((i) => [...(i.tokenDigests ?? [])]),
+  ];
+  let match: string | undefined;
+  for (const k of known) if (timingSafeEqual(digest, Buffer.from(k, 'hex'))) match = k;
+  return match;
+}
+
+const refusal = (status: 401 | 403, code: string, detail: string) =>
+  new RouteReply(
+    status,
+    { type: 'about:blank', title: code, detail, status, code },
     'application/problem+json',
-    { 'www-authenticate': 'Bearer realm="vc-api"' },
+    status === 401 ? { 'www-authenticate': 'Bearer realm="vc-api"' } : {},
   );
+
+/**
+ * 401 without a token this node accepts; 403 when the token is not one that may act for
+ * `issuer` (an issuer with tokens of its own accepts only those; others the node-wide ones).
+ */
+export function unauthorized(host: RouteHost, input: RouteInput, issuer?: string): RouteReply | undefined {
+  const who = authenticate(host, input);
+  if (who === undefined)
+    return refusal(401, 'VC_UNAUTHORIZED', 'a bearer token this node accepts is required');
+  if (who === 'loopback' || issuer === undefined) return undefined;
+  const config = configOf(host);
+  const own = config.issuers.get(issuer)?.tokenDigests;
+  if ((own ?? config.tokenDigests).has(who)) return undefined;
+  return refusal(403, 'VC_FORBIDDEN', `this token may not act for ${issuer}`);
 }
 
 /** Per node and issuer: one sender of the issuer's transactions, and the anchor batcher that uses it. */
@@ -136,6 +155,8 @@ async function issue(host: RouteHost, input: RouteInput): Promise<RouteReply> {
   if (!isObject(body) || !isObject(body.credential))
     return badRequest('the body is {"credential": {...}, "options"?: {...}}');
   const issuer = idOf(body.credential.issuer);
+  const forbidden = issuer === undefined ? undefined : unauthorized(host, input, issuer);
+  if (forbidden) return forbidden;
   const entry = issuer === undefined ? undefined : configOf(host).issuers.get(issuer);
   if (!entry || !issuer)
     return problem(

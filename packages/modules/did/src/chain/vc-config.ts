@@ -13,19 +13,23 @@ import { splitDidUrl } from '../did-syntax.js';
  *
  * ```json
  * "modules": { "did": {
- *   "issuers": [{ "verificationMethod": "did:pujiang:...#key-1", "keyFile": "keys/issuer.json" }],
+ *   "issuers": [{ "verificationMethod": "did:pujiang:...#key-1", "keyFile": "keys/issuer.json", "tokens": [...] }],
  *   "tokens": ["<sha256 hex of a bearer token>"],
  *   "unauthenticatedOnLoopback": false,
  *   "publicUrl": "https://customs.example"
  * } }
  * ```
- * A key file is a chain key (`pujiang keys generate`, ed25519 or sm2), which both signs
+ * An issuer's own `tokens` (digests) are the only ones that may issue with its key; an issuer
+ * without them accepts the node-wide `tokens`. A key file is a chain key (`pujiang keys generate`, ed25519 or sm2), which both signs
  * credentials and anchors their proofs; a P-256 key (`{"algorithm": "P-256", "secretKey": hex}`)
  * needs `anchorKeyFile`, a chain key that anchors for it.
  */
 export interface VcNodeConfig {
   /** By issuer DID. */
-  readonly issuers: ReadonlyMap<string, { readonly key: IssuerKey; readonly anchor: KeyPair }>;
+  readonly issuers: ReadonlyMap<
+    string,
+    { readonly key: IssuerKey; readonly anchor: KeyPair; readonly tokenDigests?: ReadonlySet<string> }
+  >;
   readonly tokenDigests: ReadonlySet<string>;
   readonly unauthenticatedOnLoopback: boolean;
   /** The public https base URL status lists are served under (their credentials' ids); unset: not served. */
@@ -62,7 +66,7 @@ export function sha256Hex(text: string): string {
 export function parseVcNodeConfig(section: unknown, node: { home: string }): VcNodeConfig {
   const s = (section ?? {}) as Record<string, unknown>;
   if (typeof s !== 'object' || Array.isArray(s)) throw invalid('must be an object', '');
-  const issuers = new Map<string, { key: IssuerKey; anchor: KeyPair }>();
+  const issuers = new Map<string, { key: IssuerKey; anchor: KeyPair; tokenDigests?: ReadonlySet<string> }>();
   const list = s.issuers ?? [];
   if (!Array.isArray(list) || list.length > 64) throw invalid('must list up to 64 issuers', 'issuers');
   list.forEach((entry: Record<string, unknown>, i) => {
@@ -96,7 +100,17 @@ export function parseVcNodeConfig(section: unknown, node: { home: string }): VcN
           ? chainKey(resolve(node.home, entry.anchorKeyFile), `${field}.anchorKeyFile`)
           : pair;
     }
-    issuers.set(splitDidUrl(method).did, { key, anchor });
+    const own = entry.tokens;
+    if (
+      own !== undefined &&
+      (!Array.isArray(own) || !own.every((t) => typeof t === 'string' && /^[0-9a-f]{64}$/.test(t)))
+    )
+      throw invalid('must list SHA-256 digests (hex) of bearer tokens', `${field}.tokens`);
+    issuers.set(splitDidUrl(method).did, {
+      key,
+      anchor,
+      ...(own ? { tokenDigests: new Set(own as string[]) } : {}),
+    });
   });
   const tokens = s.tokens ?? [];
   if (!Array.isArray(tokens) || !tokens.every((t) => typeof t === 'string' && /^[0-9a-f]{64}$/.test(t)))

@@ -1,5 +1,5 @@
 import { VC_V2_CONTEXT } from './contexts.js';
-import { type CredentialCheck, dataModelError } from './errors.js';
+import { type CredentialCheck, CredentialError, dataModelError } from './errors.js';
 
 /**
  * The MUSTs of W3C Verifiable Credentials Data Model 2.0 that a document's JSON shows, checked
@@ -14,6 +14,9 @@ const URL_PATTERN = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$/;
 /** XML Schema dateTimeStamp: a datetime with its time zone. */
 const DATE_TIME_STAMP =
   /^-?\d{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/;
+
+/** The most credentials one presentation may hold. */
+export const MAX_PRESENTED_CREDENTIALS = 32;
 
 export const isUrl = (v: unknown): v is string =>
   typeof v === 'string' && v.length <= 2048 && URL_PATTERN.test(v);
@@ -168,7 +171,16 @@ export function checkPresentationDataModel(presentation: unknown): void {
   checkTypes(presentation, 'VerifiablePresentation');
   if ('holder' in presentation && !isUrl(idOf(presentation.holder)))
     throw dataModelError('holder', 'holder must be a URL or an object whose id is a URL');
-  if ('verifiableCredential' in presentation)
-    for (const credential of asList(presentation.verifiableCredential)) checkCredentialDataModel(credential);
+  if ('verifiableCredential' in presentation) {
+    const held = asList(presentation.verifiableCredential);
+    // Each credential is verified in full: a presentation may not make a verifier do unbounded work.
+    if (held.length > MAX_PRESENTED_CREDENTIALS)
+      throw new CredentialError(
+        'VC_TOO_LARGE',
+        'size',
+        `a presentation holds at most ${MAX_PRESENTED_CREDENTIALS} credentials`,
+      );
+    for (const credential of held) checkCredentialDataModel(credential);
+  }
   checkTypedObjects(presentation, 'termsOfUse', false);
 }
