@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Codec, encode } from '@pujiang/codec';
@@ -17,6 +17,17 @@ import { SparseMerkleTree } from '@pujiang/state';
 import { bytesToHex, hexToBytes } from '@pujiang/types';
 import { createOrganization, issueMemberCertificate, type OrganizationCa } from '../src/host/organization.js';
 import { bank, Executor, governance, toBlockTx } from '../src/index.js';
+
+/** One temporary folder for this process's organization files (CAs write files), removed when it exits. */
+let scratchRoot: string | undefined;
+export function scratchDir(prefix: string): string {
+  if (scratchRoot === undefined) {
+    const root = mkdtempSync(join(tmpdir(), 'pujiang-gov-'));
+    scratchRoot = root;
+    process.on('exit', () => rmSync(root, { recursive: true, force: true }));
+  }
+  return mkdtempSync(join(scratchRoot, prefix));
+}
 
 /**
  * A consortium in memory for governance tests: organizations with CAs, members with
@@ -45,7 +56,7 @@ export function consortium(
     extraModules?: readonly ChainModule[];
   } = {},
 ) {
-  const dir = mkdtempSync(join(tmpdir(), 'pujiang-gov-'));
+  const dir = scratchDir('gov-');
   const orgIds = p.orgs ?? ['customs', 'tax', 'bank-a', 'regulator'];
   const cas = new Map<string, OrganizationCa>(
     orgIds.map((id, i) => [

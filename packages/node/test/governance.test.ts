@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { encode } from '@pujiang/codec';
@@ -16,7 +14,7 @@ import {
 } from '@pujiang/module-governance';
 import { isPujiangError } from '@pujiang/types';
 import { createOrganization, issueMemberCertificate } from '../src/host/organization.js';
-import { consortium, type Member } from './governance-harness.js';
+import { consortium, type Member, scratchDir } from './governance-harness.js';
 
 type Gov = ReturnType<typeof consortium>;
 const propose = (c: Gov, m: Member, action: GovernanceAction, title = 'test') =>
@@ -51,7 +49,7 @@ describe('membership', () => {
   it('refuses a certificate from a CA that is not the named organization’s, and registering someone else’s certificate', () => {
     const c = consortium();
     const rogueCa = createOrganization({
-      dir: join(mkdtempSync(join(tmpdir(), 'rogue-')), 'ca'),
+      dir: join(scratchDir('rogue-'), 'ca'),
       id: 'tax',
       suite: 'ed25519',
     });
@@ -146,7 +144,7 @@ describe('policies', () => {
 describe('proposals', () => {
   const addOrg = (_c: Gov, id: string): GovernanceAction => {
     const ca = createOrganization({
-      dir: join(mkdtempSync(join(tmpdir(), 'neworg-')), id),
+      dir: join(scratchDir('org-'), id),
       id,
       suite: 'sm2',
     });
