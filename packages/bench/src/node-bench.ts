@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { SuiteId } from '@pujiang/crypto';
+import { ED25519_IMPLEMENTATION } from '@pujiang/crypto';
 import { homePaths } from '@pujiang/node';
 import { formatProfiles, freshProfileDir, summarizeProfiles } from './cpu-profile.js';
 import { type BenchChain, validatorSuiteFor, withBenchNode } from './node-home.js';
@@ -149,6 +150,7 @@ function suiteRecords(
       unit: 'ops/s',
       configuration: {
         suite,
+        ...(suite.includes('ed25519') ? { ed25519: ED25519_IMPLEMENTATION } : {}),
         workers: limit.workers,
         batch: limit.batch,
         note: 'transfer sign bytes, warm keys',

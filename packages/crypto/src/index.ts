@@ -15,6 +15,7 @@ export {
 export type { VerifyItem } from './pool/batch.js';
 export type { VerifyPoolOptions } from './pool/verify-pool.js';
 export { VerifyPool } from './pool/verify-pool.js';
+export { ED25519_IMPLEMENTATION } from './suites/ed25519-node.js';
 export type { AeadAlgorithm } from './symmetric.js';
 export {
   AEAD_ALGORITHMS,

@@ -1,4 +1,4 @@
-import { hash } from '@pujiang/crypto';
+import { ED25519_IMPLEMENTATION, hash } from '@pujiang/crypto';
 import {
   type AccountResponse,
   type Block,
@@ -56,6 +56,7 @@ export class ApiHandlers {
       acceptedSuites: [...c.genesis.acceptedSuites],
       genesisHash: c.genesisHash,
       mempool: { size: this.node.mempool.size, bytes: this.node.mempool.totalBytes },
+      ed25519: ED25519_IMPLEMENTATION,
     };
   }
 

@@ -35,6 +35,8 @@ export const StatusSchema = Type.Object(
     acceptedSuites: Type.Array(Type.String()),
     genesisHash: hash32(),
     mempool: Type.Object({ size: nat(), bytes: nat() }),
+    /** Which library verifies Ed25519 signatures on this node. */
+    ed25519: Type.Optional(Type.Union([Type.Literal('libsodium'), Type.Literal('openssl')])),
   },
   { $id: 'Status' },
 );
