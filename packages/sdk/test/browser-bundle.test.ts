@@ -41,8 +41,12 @@ import {
   digestDocument,
   documentLoader,
   issueCredential,
+  issueSdJwtVc,
   NotaryBatch,
   pendingNotaryReceipts,
+  presentCredentials,
+  presentSdJwtVc,
+  publicJwk,
   toMultibase,
 } from '../src/index.js';
 import * as nodeVerify from '../src/verify/index.js';
@@ -396,6 +400,60 @@ describe('@pujiang/sdk/verify in a browser', () => {
       inNode.checks.map((c) => c.check),
       inPage[0].checks,
     );
+
+    // A presentation of it, and an SD-JWT, verify in the page too.
+    const holder = generateKeyPair('ed25519');
+    const holderMultibase = toMultibase(didKeyOfChainKey(holder.publicKey)!);
+    const holderKey = {
+      verificationMethod: `did:key:${holderMultibase}#${holderMultibase}`,
+      algorithm: 'Ed25519' as const,
+      secretKey: holder.secretKey.bytes,
+    };
+    const vp = await presentCredentials({
+      credentials: [credential],
+      holderKey,
+      challenge: 'c-1',
+      domain: 'bank.example',
+      loader: documentLoader(BUNDLED_CONTEXTS, didResolver({})),
+    });
+    const vpReport = await page.verifyPresentation(JSON.parse(JSON.stringify(vp)), {
+      contexts: page.BUNDLED_CONTEXTS,
+      resolver: page.didResolver({}),
+      challenge: 'c-1',
+      domain: 'bank.example',
+    });
+    assert.equal(vpReport.verified, true, vpReport.error?.message);
+    const wrongChallenge = await page.verifyPresentation(JSON.parse(JSON.stringify(vp)), {
+      contexts: page.BUNDLED_CONTEXTS,
+      resolver: page.didResolver({}),
+      challenge: 'c-2',
+    });
+    assert.equal(wrongChallenge.error?.check, 'challenge');
+    const sdJwt = await issueSdJwtVc({
+      issuerKey: {
+        verificationMethod: `${did}#${multibase}`,
+        algorithm: 'Ed25519',
+        secretKey: pair.secretKey.bytes,
+      },
+      vct: 'licence',
+      claims: { licence: 'L-1', holderName: 'ACME' },
+      disclosable: ['licence', 'holderName'],
+      holderJwk: publicJwk(holderKey),
+    });
+    const sdPresentation = await presentSdJwtVc({
+      credential: sdJwt,
+      disclose: ['licence'],
+      holderKey,
+      nonce: 'n-1',
+      audience: 'https://bank.example',
+    });
+    const disclosed = await page.verifySdJwtVc(sdPresentation, {
+      resolver: page.didResolver({}),
+      nonce: 'n-1',
+      audience: 'https://bank.example',
+    });
+    assert.equal(disclosed.claims.licence, 'L-1');
+    assert.equal(disclosed.claims.holderName, undefined);
   });
 
   it('verifies a receipt against the next header (SM2/SM3 chain) as Node does', () => {
