@@ -85,6 +85,10 @@ describe('membership', () => {
     c.send(alice, 'governance', 'register', Register, { certificate: alice.certificate });
     const serial = (c.query('identity', { address: alice.address }) as { serial: string }).serial;
     const bytes = Buffer.from(serial, 'hex');
+    // Admitted before the revocation: the executor keeps this verdict for this state only.
+    const before = encode(c.BankTransfer, c.transfer(c.admin('tax'), 1n));
+    c.admit(alice, 'bank', 'transfer', before);
+    c.admit(alice, 'bank', 'transfer', before);
     // customs' admin tries to act for tax
     assert.equal(
       c.send(c.admin('customs'), 'governance', 'revoke', Revoke, { org: 'tax', serial: bytes }).code,
@@ -96,6 +100,7 @@ describe('membership', () => {
     );
     assert.deepEqual((c.query('crl', { org: 'tax' }) as { revoked: string[] }).revoked, [serial]);
     const payload = encode(c.BankTransfer, c.transfer(c.admin('tax'), 1n));
+    assert.throws(() => c.admit(alice, 'bank', 'transfer', payload), refusedWith('MEMBER_REVOKED'));
     assert.throws(() => c.admit(alice, 'bank', 'transfer', payload), refusedWith('MEMBER_REVOKED'));
     assert.equal(
       c.send(alice, 'bank', 'transfer', c.BankTransfer, c.transfer(c.admin('tax'), 1n)).code,

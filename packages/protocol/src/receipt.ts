@@ -13,6 +13,7 @@ import {
 } from '@pujiang/codec';
 import { type HashAlgorithm, hash, merkleProof, merkleRoot } from '@pujiang/crypto';
 import { bytesToHex, hexToBytes, utf8ToBytes } from '@pujiang/types';
+import { writeReceipt } from './receipt-writer.js';
 
 export interface ChainEvent {
   readonly module: string;
@@ -128,78 +129,10 @@ export function encodeReceiptWithCodec(receipt: Receipt): Uint8Array {
  * goes through the codec, which refuses it with a typed error.
  */
 export function encodeReceipt(receipt: Receipt): Uint8Array {
-  return (HAS_BUFFER ? encodeReceiptFast(receipt) : undefined) ?? encodeReceiptWithCodec(receipt);
-}
-
-const encodedString = (text: string, max: number): Buffer | undefined => {
-  if (!text.isWellFormed()) return undefined;
-  const bytes = Buffer.from(text, 'utf8');
-  return bytes.length <= max ? bytes : undefined;
-};
-
-function leb128(n: number, out: number[]): void {
-  let v = n;
-  while (v >= 0x80) {
-    out.push((v & 0x7f) | 0x80);
-    v >>>= 7;
-  }
-  out.push(v);
-}
-
-function encodeReceiptFast(r: Receipt): Uint8Array | undefined {
-  if (!/^[0-9a-f]{64}$/.test(r.txHash) || !Number.isSafeInteger(r.gasUsed) || r.gasUsed < 0) return undefined;
-  if (r.events.length > L.events) return undefined;
-  const parts: Uint8Array[] = [Buffer.from(r.txHash, 'hex')];
-  const prefixed = (bytes: Buffer) => {
-    const head: number[] = [];
-    leb128(bytes.length, head);
-    parts.push(Uint8Array.from(head), bytes);
-  };
-  const code = encodedString(r.code, L.code);
-  if (!code) return undefined;
-  prefixed(code);
-  if (r.message === undefined) parts.push(Uint8Array.of(0));
-  else {
-    const message = encodedString(truncateUtf8(r.message, L.message), L.message);
-    if (!message) return undefined;
-    parts.push(Uint8Array.of(1));
-    prefixed(message);
-  }
-  const gas = Buffer.alloc(8);
-  gas.writeBigUInt64BE(BigInt(r.gasUsed));
-  parts.push(gas);
-  const count: number[] = [];
-  leb128(r.events.length, count);
-  parts.push(Uint8Array.from(count));
-  for (const e of r.events) {
-    const module = encodedString(e.module, L.eventModule);
-    const type = encodedString(e.type, L.eventType);
-    if (!module || !type) return undefined;
-    prefixed(module);
-    prefixed(type);
-    const entries = Object.entries(e.attributes);
-    if (entries.length > L.attributes) return undefined;
-    // A map is written in increasing order of its keys' encodings (length prefix first).
-    const pairs: { key: Buffer; value: Buffer }[] = [];
-    for (const [k, v] of entries) {
-      const key = encodedString(k, L.attributeKey);
-      const value = typeof v === 'string' ? encodedString(v, L.attributeValue) : undefined;
-      if (!key || !value) return undefined;
-      const head: number[] = [];
-      leb128(key.length, head);
-      pairs.push({ key: Buffer.concat([Uint8Array.from(head), key]), value });
-    }
-    pairs.sort((a, b) => Buffer.compare(a.key, b.key));
-    const n: number[] = [];
-    leb128(pairs.length, n);
-    parts.push(Uint8Array.from(n));
-    for (const { key, value } of pairs) {
-      parts.push(key);
-      prefixed(value);
-    }
-  }
-  const out = Buffer.concat(parts);
-  return new Uint8Array(out.buffer, out.byteOffset, out.length);
+  if (!HAS_BUFFER) return encodeReceiptWithCodec(receipt);
+  const message = receipt.message === undefined ? undefined : truncateUtf8(receipt.message, L.message);
+  const fitted = message === receipt.message || message === undefined ? receipt : { ...receipt, message };
+  return writeReceipt(fitted, L) ?? encodeReceiptWithCodec(receipt);
 }
 
 export function decodeReceipt(bytes: Uint8Array): Receipt {

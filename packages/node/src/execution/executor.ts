@@ -37,7 +37,7 @@ import {
 import { EMPTY_ROOT, type SparseMerkleTree } from '@pujiang/state';
 import { bytesToHex, equalBytes, isPujiangError, PujiangError } from '@pujiang/types';
 import { ExecutionScope, hookContext, messageContext } from './context.js';
-import { MAX_KNOWN_VALUES, StateOverlay } from './state-overlay.js';
+import { type KnownValue, MAX_KNOWN_VALUES, StateOverlay } from './state-overlay.js';
 
 /** A transaction of a block, decoded once, with its wire bytes and hash. */
 export interface BlockTx {
@@ -53,8 +53,8 @@ export interface BlockResult {
   readonly root: Uint8Array;
   readonly receipts: Receipt[];
   readonly gasUsed: number;
-  /** Every state key the block changed, with its new value (undefined: deleted). */
-  readonly writes: ReadonlyMap<string, Uint8Array | undefined>;
+  /** Every state key the block changed, with its new value (null: deleted). */
+  readonly writes: ReadonlyMap<string, KnownValue>;
 }
 
 export function toBlockTx(algorithm: HashAlgorithm, tx: SignedTx): BlockTx {
@@ -79,6 +79,16 @@ function own<T>(table: Readonly<Record<string, T>> | undefined, name: string): T
   return table !== undefined && Object.hasOwn(table, name) ? table[name] : undefined;
 }
 
+/** Bound on the admission verdicts kept for one state. */
+const MAX_DECISIONS = 100_000;
+
+/** What an admission verdict depends on besides the state: the message and every signer's suite and address. */
+function decisionKey(envelope: TxEnvelope): string {
+  let key = `${envelope.module}/${envelope.type}|${envelope.sender.key.suite}:${envelope.sender.address}`;
+  for (const e of envelope.endorsers) key += `|${e.key.suite}:${e.address}`;
+  return key;
+}
+
 function readNonce(state: StateOverlay, address: string): bigint {
   return decodeU64(state.get(nonceKeyText(address)));
 }
@@ -95,7 +105,11 @@ function writeNonce(state: StateOverlay, address: string, nonce: bigint): void {
 export class Executor {
   private readonly modules: ReadonlyMap<string, ChainModule>;
   private readonly graph: ModuleGraph;
-  private latest: { root: Uint8Array; values: Map<string, Uint8Array | undefined> } | undefined;
+  private latest: { root: Uint8Array; values: Map<string, KnownValue> } | undefined;
+  /** Admission verdicts at one state (null: admitted), by `decisionKey`. */
+  private decisions:
+    | { root: Uint8Array; height: bigint; time: bigint; verdicts: Map<string, PujiangError | null> }
+    | undefined;
 
   /**
    * The executor a chain's genesis defines (the node and the replay audit must build the same
@@ -166,7 +180,30 @@ export class Executor {
    * execution asks again, in the block's own state.
    */
   authorize(root: Uint8Array, tx: SignedTx, sender: string, height: bigint, time: bigint): void {
-    this.authorizeIn(this.overlayAt(root), this.envelope(tx, sender, height, time));
+    const envelope = this.envelope(tx, sender, height, time);
+    // Authorization is a consensus rule, so a pure function of the state and the envelope:
+    // a sender's verdict holds for its every transaction of the same kind until the state moves.
+    let decided = this.decisions;
+    if (
+      decided === undefined ||
+      decided.height !== height ||
+      decided.time !== time ||
+      !equalBytes(decided.root, root)
+    ) {
+      decided = { root, height, time, verdicts: new Map() };
+      this.decisions = decided;
+    }
+    const key = decisionKey(envelope);
+    const verdict = decided.verdicts.get(key);
+    if (verdict === null) return;
+    if (verdict !== undefined) throw verdict;
+    try {
+      this.authorizeIn(this.overlayAt(root), envelope);
+      if (decided.verdicts.size < MAX_DECISIONS) decided.verdicts.set(key, null);
+    } catch (error) {
+      if (isPujiangError(error) && decided.verdicts.size < MAX_DECISIONS) decided.verdicts.set(key, error);
+      throw error;
+    }
   }
 
   private envelope(tx: SignedTx, sender: string, height: bigint, time: bigint): TxEnvelope {
@@ -195,13 +232,13 @@ export class Executor {
    * The chain moved from `from` to `to` by `writes` (a committed block): the values known at
    * `from` become those at `to`. Called only once the block is durably stored.
    */
-  advance(from: Uint8Array, to: Uint8Array, writes: ReadonlyMap<string, Uint8Array | undefined>): void {
+  advance(from: Uint8Array, to: Uint8Array, writes: ReadonlyMap<string, KnownValue>): void {
     const values =
       this.latest !== undefined &&
       equalBytes(this.latest.root, from) &&
       this.latest.values.size < MAX_KNOWN_VALUES
         ? this.latest.values
-        : new Map<string, Uint8Array | undefined>();
+        : new Map<string, KnownValue>();
     for (const [key, value] of writes) values.set(key, value);
     this.latest = { root: to, values };
   }

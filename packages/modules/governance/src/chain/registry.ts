@@ -34,9 +34,27 @@ export function memberError(
   return new PujiangError(code, message, details);
 }
 
+/**
+ * Records decoded from state, by the very bytes object they came from. Admission and
+ * execution read the same few membership records (the chain configuration, the signer's
+ * identity and organization, the policy) for every transaction, and the node hands out the
+ * same bytes object for a value until it is written again, so each record is decoded once
+ * per version. State values are never mutated in place, and nothing here mutates a record.
+ */
+const recordsByBytes = new WeakMap<
+  Uint8Array,
+  { readonly codec: Codec<unknown>; readonly record: unknown }
+>();
+
+/** The record under `key`, decoded (shared: callers build new records instead of changing it). */
 export function readAs<T>(read: StateRead, key: string, codec: Codec<T>): T | undefined {
   const bytes = read(key);
-  return bytes === undefined ? undefined : decode(codec, bytes);
+  if (bytes === undefined) return undefined;
+  const known = recordsByBytes.get(bytes);
+  if (known !== undefined && known.codec === codec) return known.record as T;
+  const record = decode(codec, bytes);
+  recordsByBytes.set(bytes, { codec: codec as Codec<unknown>, record });
+  return record;
 }
 
 export const orgIds = (read: StateRead): string[] => readAs(read, GOV_KEYS.orgIds, OrgIdList) ?? [];
@@ -47,8 +65,16 @@ export const identityOf = (read: StateRead, address: string): Identity | undefin
 export const isPermissioned = (read: StateRead): boolean => read(GOV_KEYS.permissioned) !== undefined;
 
 /** The id by which an identity names the CA that issued it: the chain hash of the CA certificate. */
-export const caFingerprint = (algorithm: HashAlgorithm, caDer: Uint8Array): Uint8Array =>
-  hash(algorithm, caDer);
+export function caFingerprint(algorithm: HashAlgorithm, caDer: Uint8Array): Uint8Array {
+  // Every transaction's signer is checked against its organization's CAs: hash each CA once.
+  const byAlgorithm = fingerprints.get(caDer);
+  const known = byAlgorithm?.[algorithm];
+  if (known !== undefined) return known;
+  const fingerprint = hash(algorithm, caDer);
+  fingerprints.set(caDer, { ...byAlgorithm, [algorithm]: fingerprint });
+  return fingerprint;
+}
+const fingerprints = new WeakMap<Uint8Array, Partial<Record<HashAlgorithm, Uint8Array>>>();
 
 export function isRevoked(read: StateRead, org: string, serial: Uint8Array): boolean {
   return read(GOV_KEYS.revoked(org, bytesToHex(serial))) !== undefined;
