@@ -219,18 +219,25 @@ function checkEvent(
   emitted: number,
   bytesSoFar: number,
 ): number {
+  // One pass and no intermediate arrays: every transfer emits an event.
   const L = RECEIPT_LIMITS;
-  const entries = Object.entries(attributes ?? {});
-  let size = utf8Length(type) + 8;
-  for (const [k, v] of entries) size += utf8Length(k) + utf8Length(v) + 6;
-  const bad =
+  const typeLength = utf8Length(type);
+  const keys = attributes === undefined || attributes === null ? [] : Object.keys(attributes);
+  let size = typeLength + 8;
+  let bad =
     emitted >= L.events ||
-    bytesSoFar + size > L.eventBytes ||
-    utf8Length(type) > L.eventType ||
-    entries.length > L.attributes ||
-    entries.some(([k, v]) => utf8Length(k) > L.attributeKey || utf8Length(v) > L.attributeValue) ||
-    ![type, ...entries.flat()].every((t) => (t as string).isWellFormed());
-  if (bad) {
+    typeLength > L.eventType ||
+    keys.length > L.attributes ||
+    !(type as string).isWellFormed();
+  for (const k of keys) {
+    const v = attributes[k];
+    const keyLength = utf8Length(k);
+    const valueLength = utf8Length(v);
+    size += keyLength + valueLength + 6;
+    if (keyLength > L.attributeKey || valueLength > L.attributeValue) bad = true;
+    else if (!k.isWellFormed() || !(v as string).isWellFormed()) bad = true;
+  }
+  if (bad || bytesSoFar + size > L.eventBytes) {
     throw moduleError('EXEC_EVENT_INVALID', `event ${String(type).slice(0, 64)} exceeds the receipt limits`, {
       limits: L,
     });
