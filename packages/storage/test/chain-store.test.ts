@@ -33,11 +33,19 @@ describe('chain store (LMDB)', () => {
     assert.throws(() => store.get('00'), { code: 'STORAGE_CLOSED' });
   });
 
-  it('kill -9 in the middle of committing blocks: every recorded root is complete after reopen', async () => {
+  it('kill -9 in the middle of committing blocks: every reported height is there, complete, after reopen', async () => {
     const path = dir();
     const writer = fileURLToPath(new URL('../fixtures/commit-loop.js', import.meta.url));
     for (let attempt = 0; attempt < 3; attempt++) {
       const child = spawn(process.execPath, [writer, path], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let reported = 0;
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        const lines = output.split('\n');
+        output = lines.pop() ?? '';
+        for (const line of lines) if (/^\d+$/.test(line)) reported = Number(line);
+      });
       await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
       await new Promise((resolve) => setTimeout(resolve, 200 + attempt * 90));
       child.kill('SIGKILL');
@@ -47,6 +55,7 @@ describe('chain store (LMDB)', () => {
       const root = store.getMeta('root');
       const height = Number(Buffer.from(store.getMeta('height') ?? b('0')).toString());
       assert.ok(root && height > 0, 'the writer committed nothing');
+      assert.ok(height >= reported, `height ${reported} was reported committed, the store holds ${height}`);
       // Walk every account: each lookup touches nodes of the recorded root; a missing one would throw.
       const tree = new SparseMerkleTree('sha256', store);
       let found = 0;
