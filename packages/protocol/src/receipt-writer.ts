@@ -32,7 +32,9 @@ function encodedKey(key: string): Buffer {
 }
 
 function keyOrder(keys: readonly string[]): readonly string[] {
-  const id = keys.join('\u0000');
+  // Length-prefixed, so that no two key lists share an id ([] and [''], or ['a\0b'] and ['a', 'b']).
+  let id = '';
+  for (const k of keys) id += `${k.length}:${k}`;
   let order = keyOrders.get(id);
   if (order === undefined) {
     const encoded = keys.map((k) => ({ k, e: encodedKey(k) }));

@@ -56,6 +56,25 @@ describe('receipt encoding', () => {
     );
   });
 
+  it("attribute key sets that join alike are told apart (the writer caches each set's order)", () => {
+    const receipt = (attributes: Record<string, string>[]): Receipt => ({
+      txHash: '00'.repeat(32),
+      code: 'OK',
+      gasUsed: 1,
+      events: attributes.map((a) => ({ module: 'm', type: 't', attributes: a })),
+    });
+    for (const events of [
+      [{ '': 'x' }, {}],
+      [{ 'a\u0000b': '1' }, { a: '2', b: '3' }],
+      [{ a: '1' }, { a: '1', '': '' }],
+    ]) {
+      const r = receipt(events);
+      assert.deepEqual(Buffer.from(encodeReceipt(r)), Buffer.from(encodeReceiptWithCodec(r)));
+      const single = receipt(events.slice(1));
+      assert.deepEqual(Buffer.from(encodeReceipt(single)), Buffer.from(encodeReceiptWithCodec(single)));
+    }
+  });
+
   it('long messages are cut at a character boundary within the byte limit', () => {
     const message = '海关'.repeat(400); // 2,400 bytes
     const cut = truncateUtf8(message, RECEIPT_LIMITS.message);
