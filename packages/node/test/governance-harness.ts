@@ -167,6 +167,20 @@ export function consortium(
       m.nonce++;
       return result.receipts[0]!;
     },
+    /** Runs one block holding a transaction for each item, in order; returns their receipts. */
+    sendBlock(items: readonly { m: Member; module: string; type: string; payload: Uint8Array }[]): Receipt[] {
+      const txs = items.map(({ m, module, type, payload }) => {
+        const tx = signTx(body(m, module, type, payload), m.key.secretKey);
+        m.nonce++;
+        return toBlockTx(HASH, tx);
+      });
+      height++;
+      time += 1000n;
+      const result = executor.executeBlock(root, height, txs, undefined, time);
+      executor.advance(root, result.root, result.writes);
+      root = result.root;
+      return result.receipts;
+    },
     /** Empty blocks, to let deadlines and time-locks pass. */
     skip(blocks: number): void {
       for (let i = 0; i < blocks; i++) {

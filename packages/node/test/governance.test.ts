@@ -113,6 +113,37 @@ describe('membership', () => {
     );
   });
 
+  it('a revocation takes effect within its block: the same signer is admitted before it and refused after it', () => {
+    const c = consortium();
+    const alice = c.member('tax', 'client');
+    const bob = c.member('tax', 'client');
+    c.send(alice, 'governance', 'register', Register, { certificate: alice.certificate });
+    c.send(bob, 'governance', 'register', Register, { certificate: bob.certificate });
+    const serial = Buffer.from(
+      (c.query('identity', { address: alice.address }) as { serial: string }).serial,
+      'hex',
+    );
+    const transfer = encode(c.BankTransfer, c.transfer(c.admin('tax'), 1n));
+    const receipts = c.sendBlock([
+      { m: alice, module: 'bank', type: 'transfer', payload: transfer },
+      { m: alice, module: 'bank', type: 'transfer', payload: transfer },
+      {
+        m: c.admin('tax'),
+        module: 'governance',
+        type: 'revoke',
+        payload: encode(Revoke, { org: 'tax', serial }),
+      },
+      { m: alice, module: 'bank', type: 'transfer', payload: transfer },
+      { m: bob, module: 'bank', type: 'transfer', payload: transfer },
+    ]);
+    // Nobody here holds funds: a transfer the policy admits fails in the bank, after authorization.
+    const admitted = 'BANK_INSUFFICIENT_FUNDS';
+    assert.deepEqual(
+      receipts.map((r) => r.code),
+      [admitted, admitted, 'OK', 'MEMBER_REVOKED', admitted],
+    );
+  });
+
   it('an auditor is read-only: the default policy refuses its transfers', () => {
     const c = consortium();
     const auditor = c.member('bank-a', 'auditor');

@@ -38,6 +38,7 @@ import { EMPTY_ROOT, type SparseMerkleTree } from '@pujiang/state';
 import { bytesToHex, equalBytes, isPujiangError, PujiangError } from '@pujiang/types';
 import { ExecutionScope, hookContext, messageContext } from './context.js';
 import { type KnownValue, MAX_KNOWN_VALUES, StateOverlay } from './state-overlay.js';
+import { type Verdicts, verdictFor } from './verdicts.js';
 
 /** A transaction of a block, decoded once, with its wire bytes and hash. */
 export interface BlockTx {
@@ -79,16 +80,6 @@ function own<T>(table: Readonly<Record<string, T>> | undefined, name: string): T
   return table !== undefined && Object.hasOwn(table, name) ? table[name] : undefined;
 }
 
-/** Bound on the admission verdicts kept for one state. */
-const MAX_DECISIONS = 100_000;
-
-/** What an admission verdict depends on besides the state: the message and every signer's suite and address. */
-function decisionKey(envelope: TxEnvelope): string {
-  let key = `${envelope.module}/${envelope.type}|${envelope.sender.key.suite}:${envelope.sender.address}`;
-  for (const e of envelope.endorsers) key += `|${e.key.suite}:${e.address}`;
-  return key;
-}
-
 function readNonce(state: StateOverlay, address: string): bigint {
   return decodeU64(state.get(nonceKeyText(address)));
 }
@@ -106,10 +97,8 @@ export class Executor {
   private readonly modules: ReadonlyMap<string, ChainModule>;
   private readonly graph: ModuleGraph;
   private latest: { root: Uint8Array; values: Map<string, KnownValue> } | undefined;
-  /** Admission verdicts at one state (null: admitted), by `decisionKey`. */
-  private decisions:
-    | { root: Uint8Array; height: bigint; time: bigint; verdicts: Map<string, PujiangError | null> }
-    | undefined;
+  /** Admission verdicts at the state they were decided in. */
+  private decisions: { root: Uint8Array; height: bigint; time: bigint; verdicts: Verdicts } | undefined;
 
   /**
    * The executor a chain's genesis defines (the node and the replay audit must build the same
@@ -181,8 +170,7 @@ export class Executor {
    */
   authorize(root: Uint8Array, tx: SignedTx, sender: string, height: bigint, time: bigint): void {
     const envelope = this.envelope(tx, sender, height, time);
-    // Authorization is a consensus rule, so a pure function of the state and the envelope:
-    // a sender's verdict holds for its every transaction of the same kind until the state moves.
+    // One set of verdicts per state, height and time (see verdicts.ts).
     let decided = this.decisions;
     if (
       decided === undefined ||
@@ -193,17 +181,10 @@ export class Executor {
       decided = { root, height, time, verdicts: new Map() };
       this.decisions = decided;
     }
-    const key = decisionKey(envelope);
-    const verdict = decided.verdicts.get(key);
-    if (verdict === null) return;
-    if (verdict !== undefined) throw verdict;
-    try {
-      this.authorizeIn(this.overlayAt(root), envelope);
-      if (decided.verdicts.size < MAX_DECISIONS) decided.verdicts.set(key, null);
-    } catch (error) {
-      if (isPujiangError(error) && decided.verdicts.size < MAX_DECISIONS) decided.verdicts.set(key, error);
-      throw error;
-    }
+    const refusal = verdictFor(decided.verdicts, envelope, () =>
+      this.authorizeIn(this.overlayAt(root), envelope),
+    );
+    if (refusal) throw refusal;
   }
 
   private envelope(tx: SignedTx, sender: string, height: bigint, time: bigint): TxEnvelope {
