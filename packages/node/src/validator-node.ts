@@ -136,6 +136,7 @@ export class ValidatorNode {
       sync: () => this.sync,
       gossip: () => this.gossip,
       consensus: (message, invalid) => this.driver.receive(message, invalid),
+      roundMessages: (height, round) => this.driver.roundMessages(height, round),
       offence: () => this.metrics.peerOffences++,
     });
     this.driver = ConsensusDriver.start({
@@ -150,7 +151,7 @@ export class ValidatorNode {
       },
       broadcast: (m) => this.router.broadcastConsensus(m),
       requestDecided: () => this.sync.requestNext(),
-      requestVotes: () => {},
+      requestVotes: (height, round) => this.router.requestVotes(height, round),
       validatorsAt: (height) => this.glue.validatorsAt(height),
       committedHeight: () => Number(this.chain.height),
       verify: (publicKey, message, signature) =>

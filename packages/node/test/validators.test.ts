@@ -8,29 +8,7 @@ import { type Genesis, parseGenesis } from '@pujiang/protocol';
 import { bytesToHex } from '@pujiang/types';
 import { bank, replayFromGenesis, ValidatorNode } from '../src/index.js';
 import { addressOf, FAST_CONFIG, transferWire, until } from './helpers.js';
-
-/** An in-memory network: ordered delivery per link, asynchronous, and links that can be cut. */
-class Bus {
-  readonly nodes = new Map<string, ValidatorNode>();
-  readonly down = new Set<string>();
-
-  transport(self: string) {
-    const deliver = (to: string, payload: Uint8Array) => {
-      if (this.down.has(self) || this.down.has(to)) return;
-      setImmediate(() => {
-        if (!this.down.has(to)) this.nodes.get(to)?.receive(self, payload);
-      });
-    };
-    return {
-      peers: () =>
-        this.down.has(self) ? [] : [...this.nodes.keys()].filter((n) => n !== self && !this.down.has(n)),
-      broadcast: (payload: Uint8Array) => {
-        for (const name of this.nodes.keys()) if (name !== self) deliver(name, payload);
-      },
-      send: (peer: string, payload: Uint8Array) => deliver(peer, payload),
-    };
-  }
-}
+import { Bus } from './memory-bus.js';
 
 describe('four validators over an in-memory network', () => {
   const keys = Array.from({ length: 4 }, () => generateKeyPair('ed25519'));

@@ -21,7 +21,7 @@ import { MAX_TX_BYTES } from './transaction.js';
  * consensus proposals and votes (signed by validator keys, so their validity never depends
  * on the link), the body of a proposed block (sent before its proposal), status and block
  * sync (ranges of decided blocks with their certificates), and transaction gossip that
- * announces hashes and lets peers pull the bodies they lack. Anything that does not decode is `WIRE_UNDECODABLE`.
+ * announces hashes and lets peers pull the bodies they lack, and requests for the votes of a round. Anything that does not decode is `WIRE_UNDECODABLE`.
  */
 export type WireErrorCode = 'WIRE_UNDECODABLE';
 
@@ -67,6 +67,12 @@ export const WireMessage = union('WireMessage', {
   txRequest: list(fixedBytes(32), { max: MAX_TX_HASHES }),
   /** Transaction bodies (answers to `txRequest`). */
   txs: list(bytes({ max: MAX_TX_BYTES }), { max: MAX_TX_HASHES }),
+  /**
+   * Asks for the proposal (after its block) and the votes the receiver holds of a round of its
+   * current height, as signed: Tendermint's liveness needs every vote a correct node heard to
+   * reach the others, also when its signer crashed right after sending it to some of them.
+   */
+  votesRequest: struct('WireVotesRequest', { height: u64, round: u32 }),
 });
 export type WireMessage = Infer<typeof WireMessage>;
 

@@ -301,6 +301,10 @@ function onProposal(s: ConsensusState, effects: Effect[], signed: Signed<Proposa
   r.proposal = signed;
   noteSender(s, p.round, p.proposer);
   requestValidation(s, effects, p);
+  // Line 28 needs the 2f+1 prevotes of the proposal's valid round. A validator that formed that
+  // quorum may have crashed after only some of us heard it: ask the peers who did.
+  if (p.validRound >= 0 && !quorum(s, s.rounds.get(p.validRound)?.prevotes.powerFor(p.value) ?? 0))
+    effects.push({ type: 'requestVotes', height: s.height, round: p.validRound });
 }
 
 function onVote(s: ConsensusState, effects: Effect[], signed: Signed<Vote>): void {

@@ -121,5 +121,8 @@ export type Effect =
   | { readonly type: 'evidence'; readonly first: Signed<Vote>; readonly second: Signed<Vote> }
   /** We saw a message from a later height: ask peers for decided blocks from `fromHeight` on. */
   | { readonly type: 'requestDecided'; readonly fromHeight: number }
-  /** A round timed out without a decision: ask peers for the votes of this height and round. */
+  /**
+   * Ask peers for the proposal and votes they hold of this height and round: a round timed out
+   * without a decision, or a proposal names a valid round whose prevotes we lack.
+   */
   | { readonly type: 'requestVotes'; readonly height: number; readonly round: number };

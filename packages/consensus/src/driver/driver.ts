@@ -160,6 +160,20 @@ export class ConsensusDriver {
     this.enqueue(() => this.accept(message, onInvalid));
   }
 
+  /**
+   * What this node holds of a round of its current height, as signed (a peer asked for it):
+   * the round's proposal and its prevotes and precommits. Empty for any other height.
+   */
+  roundMessages(height: number, round: number): ConsensusMessage[] {
+    if (height !== this.core.height || this.stopped) return [];
+    const r = this.core.rounds.get(round);
+    if (!r) return [];
+    const out: ConsensusMessage[] = [];
+    if (r.proposal) out.push({ kind: 'proposal', signed: r.proposal });
+    for (const signed of [...r.prevotes.all(), ...r.precommits.all()]) out.push({ kind: 'vote', signed });
+    return out;
+  }
+
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;

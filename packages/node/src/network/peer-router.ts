@@ -37,6 +37,8 @@ export interface PeerRouterOptions {
   readonly gossip: () => TxGossip;
   /** Hands a peer's consensus message to the driver; `invalid` is called if its signature fails. */
   readonly consensus: (message: ConsensusMessage, invalid: () => void) => void;
+  /** What consensus holds of a round of its current height (to answer a peer's request). */
+  readonly roundMessages: (height: number, round: number) => ConsensusMessage[];
   /** Counts an offence (the router has reported it to the transport). */
   readonly offence: () => void;
 }
@@ -50,6 +52,8 @@ export interface PeerRouterOptions {
 export class PeerRouter {
   /** Per proposed block, the peers that were sent its body (a re-sent proposal does not re-send it). */
   private readonly bodiesSent = new Map<string, Set<string>>();
+  /** Per peer, the rounds of this height already answered: one answer each, so asking cannot amplify. */
+  private readonly answered = new Map<string, Set<string>>();
 
   constructor(private readonly o: PeerRouterOptions) {}
 
@@ -89,6 +93,9 @@ export class PeerRouter {
       case 'txs':
         this.o.gossip().onTxs(peer, message.value);
         return;
+      case 'votesRequest':
+        this.answerVotesRequest(peer, Number(message.value.height), message.value.round);
+        return;
     }
   }
 
@@ -104,20 +111,49 @@ export class PeerRouter {
       transport.broadcast(wire);
       return;
     }
-    const value = m.signed.message.value;
-    const block = this.o.glue.body(value);
+    for (const peer of transport.peers()) {
+      this.sendBodyOnce(peer, m.signed.message.height, m.signed.message.value);
+      transport.send(peer, wire);
+    }
+  }
+
+  /** Asks every peer for what it holds of a round of the height consensus is deciding. */
+  requestVotes(height: number, round: number): void {
+    this.o.transport?.broadcast(
+      encodeWire({ type: 'votesRequest', value: { height: BigInt(height), round } }),
+    );
+  }
+
+  /** Sends a proposal's block to a peer unless it was sent there already (the block goes first). */
+  private sendBodyOnce(peer: string, height: number, value: string): void {
     let sent = this.bodiesSent.get(value);
+    if (sent?.has(peer)) return;
+    const block = this.o.glue.candidate(BigInt(height), value);
+    if (!block) return;
     if (!sent) {
       sent = new Set();
       this.bodiesSent.set(value, sent);
     }
-    const body = block ? encodeWire({ type: 'block', value: encodeBlock(block) }) : undefined;
-    for (const peer of transport.peers()) {
-      if (body && !sent.has(peer)) {
-        transport.send(peer, body);
-        sent.add(peer);
-      }
-      transport.send(peer, wire);
+    this.o.transport?.send(peer, encodeWire({ type: 'block', value: encodeBlock(block) }));
+    sent.add(peer);
+  }
+
+  private answerVotesRequest(peer: string, height: number, round: number): void {
+    const transport = this.o.transport;
+    if (!transport) return;
+    let rounds = this.answered.get(peer);
+    if (!rounds) {
+      rounds = new Set();
+      this.answered.set(peer, rounds);
+    }
+    const key = `${height}/${round}`;
+    if (rounds.has(key)) return;
+    const messages = this.o.roundMessages(height, round);
+    if (messages.length === 0) return; // not our height, or nothing heard yet: it may ask again later
+    rounds.add(key);
+    for (const m of messages) {
+      if (m.kind === 'proposal') this.sendBodyOnce(peer, height, m.signed.message.value);
+      transport.send(peer, encodeWire(consensusToWire(m)));
     }
   }
 
@@ -138,11 +174,13 @@ export class PeerRouter {
     this.o.sync().peerGone(peer);
     this.o.gossip().peerGone(peer);
     for (const sent of this.bodiesSent.values()) sent.delete(peer);
+    this.answered.delete(peer);
   }
 
   /** A height was committed: proposals of it are settled. */
   settled(): void {
     this.bodiesSent.clear();
+    this.answered.clear();
   }
 
   private answerBlockRequest(peer: string, from: bigint, count: number): void {

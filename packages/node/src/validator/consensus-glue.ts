@@ -12,6 +12,8 @@ import type { Mempool } from '../mempool/mempool.js';
 
 /** Proposed blocks held for heights not yet committed, at most (a peer cannot fill memory with them). */
 const MAX_CANDIDATES = 64;
+/** How long a proposal waits for its block before the verdict is "invalid". */
+const BODY_WAIT_MS = 5_000;
 
 export interface ConsensusGlueOptions {
   readonly chain: Chain;
@@ -32,6 +34,8 @@ export interface ConsensusGlueOptions {
  */
 export class ConsensusGlue {
   private readonly candidates = new Map<string, Block>();
+  /** Verdicts waiting for a proposal's block to arrive, by block hash. */
+  private readonly bodyWaiters = new Map<string, (() => void)[]>();
   /** For blocks this node built: their transactions as the mempool decoded and verified them. */
   private readonly prepared = new Map<string, BlockTx[]>();
   /** Candidates already written to the store (a proposer's own block is saved once). */
@@ -77,7 +81,7 @@ export class ConsensusGlue {
    * that this node stored before it signed for it and so still has after a restart).
    */
   async validateValue(height: number, value: string): Promise<boolean> {
-    const block = this.candidate(BigInt(height), value);
+    const block = this.candidate(BigInt(height), value) ?? (await this.awaitBody(value));
     if (block === undefined || !this.o.chain.validateBlock(block)) return false;
     this.save(block, value);
     return true;
@@ -95,7 +99,31 @@ export class ConsensusGlue {
     const height = block.header.height;
     if (height <= chain.height || height > chain.height + 2n) return;
     if (this.candidates.size >= MAX_CANDIDATES) return;
-    this.candidates.set(blockHash(chain.genesis.chainHash, block.header), block);
+    const hash = blockHash(chain.genesis.chainHash, block.header);
+    this.candidates.set(hash, block);
+    const waiting = this.bodyWaiters.get(hash);
+    this.bodyWaiters.delete(hash);
+    for (const wake of waiting ?? []) wake();
+  }
+
+  /**
+   * A proposal whose block has not arrived (it came from a peer answering for a round, or its
+   * block was lost with a crashed proposer): the verdict is final for the height, so wait a
+   * while for the block rather than judge the value invalid for want of it.
+   */
+  private async awaitBody(value: string): Promise<Block | undefined> {
+    if (!this.o.networked || this.bodyWaiters.size >= MAX_CANDIDATES) return undefined;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, BODY_WAIT_MS);
+      const waiting = this.bodyWaiters.get(value) ?? [];
+      waiting.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+      this.bodyWaiters.set(value, waiting);
+    });
+    this.bodyWaiters.delete(value);
+    return this.candidates.get(value);
   }
 
   /** A block this node holds as a candidate (in memory, or stored before it signed for it). */
@@ -106,11 +134,6 @@ export class ConsensusGlue {
   /** The block's transactions as this node's mempool prepared them, when it built the block. */
   preparedTxs(value: string): BlockTx[] | undefined {
     return this.prepared.get(value);
-  }
-
-  /** The candidate in memory with that hash (a proposal's body, to send before the proposal). */
-  body(value: string): Block | undefined {
-    return this.candidates.get(value);
   }
 
   /** A height was committed: its candidates are settled. */
