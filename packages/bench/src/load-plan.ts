@@ -100,4 +100,9 @@ export interface ProcessUsage {
   readonly loopIdleMs?: number;
   /** Peak resident memory of the process so far, bytes. */
   readonly peakRssBytes: number;
+  /**
+   * Peak anonymous resident memory (heaps and native allocations, without file pages such as
+   * the LMDB map's, which the kernel may drop), sampled; undefined where /proc is missing.
+   */
+  readonly peakAnonBytes?: number;
 }

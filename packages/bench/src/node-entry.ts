@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { startNode } from '@pujiang/node';
 import type { NodeMessage } from './load-plan.js';
@@ -10,6 +11,14 @@ import type { NodeMessage } from './load-plan.js';
 const say = (m: NodeMessage) => process.stdout.write(`${JSON.stringify(m)}\n`);
 
 const running = await startNode({ home: process.argv[2]!, log: (line) => console.error(line) });
+// RSS counts the LMDB map's file pages, which grow with the data written; anonymous memory
+// (heaps, buffers, native allocations) is what the node itself holds. Its peak is sampled.
+let peakAnonBytes: number | undefined;
+const sampleAnon = () => {
+  const kb = anonKb();
+  if (kb !== undefined) peakAnonBytes = Math.max(peakAnonBytes ?? 0, kb * 1024);
+};
+setInterval(sampleAnon, 100).unref();
 say({ type: 'ready', apiUrl: running.apiUrl });
 for await (const line of createInterface({ input: process.stdin })) {
   if (line !== 'usage') continue;
@@ -24,8 +33,18 @@ for await (const line of createInterface({ input: process.stdin })) {
       loopActiveMs: loop.active,
       loopIdleMs: loop.idle,
       peakRssBytes: process.resourceUsage().maxRSS * 1024,
+      ...(peakAnonBytes !== undefined ? { peakAnonBytes } : {}),
     },
   });
 }
 await running.stop();
 process.exit(0);
+
+function anonKb(): number | undefined {
+  try {
+    const m = /^RssAnon:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}

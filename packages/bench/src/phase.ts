@@ -30,6 +30,8 @@ export interface NodeWindow {
   readonly loopBusy?: number;
   /** Its peak resident memory since it started, at the window's end. */
   readonly peakRssBytes: number;
+  /** Its peak anonymous resident memory (no file pages), where known. */
+  readonly peakAnonBytes?: number;
 }
 
 /** Samples one chain process's counters: a node of ours over its stdin, a peer from /proc. */
@@ -61,6 +63,7 @@ export function nodeWindow(a: ProcessUsage, b: ProcessUsage): NodeWindow {
   const window: NodeWindow = {
     cpuCores: (b.cpuMicros - a.cpuMicros) / 1000 / (b.atMs - a.atMs),
     peakRssBytes: b.peakRssBytes,
+    ...(b.peakAnonBytes !== undefined ? { peakAnonBytes: b.peakAnonBytes } : {}),
   };
   if (a.loopActiveMs === undefined || b.loopActiveMs === undefined) return window;
   const active = b.loopActiveMs - a.loopActiveMs;

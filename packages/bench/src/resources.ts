@@ -63,6 +63,21 @@ export function resourceRecords(p: ResourceParameters): BenchRecord[] {
         note: 'largest peak resident set size (RSS high-water mark) of one chain process over the run',
       },
     });
+  const anon = p.saturation.nodes.map((_, i) =>
+    Math.max(...p.phases.map((o) => o.nodes[i]?.peakAnonBytes ?? 0)),
+  );
+  if (anon.length > 0 && Math.max(...anon) > 0)
+    records.push({
+      group: p.group,
+      name: `${p.prefix} peak anonymous memory per node`,
+      value: Math.max(...anon) / MIB,
+      unit: 'MiB',
+      configuration: {
+        ...p.configuration,
+        perNodeMiB: anon.map((b) => Math.round(b / MIB)),
+        note: "largest anonymous resident memory of one chain process (heaps and native allocations, sampled every 100 ms): the RSS without file pages such as the LMDB map's, which grow with the data written",
+      },
+    });
   if (p.disk && p.disk.committedTxs > 0) {
     const { beforeBytes, afterBytes, committedTxs } = p.disk;
     const grown = afterBytes.map((after, i) => after - (beforeBytes[i] ?? 0));

@@ -39,11 +39,17 @@ export interface NodeOptionValues {
 export interface WaitChoice {
   wait: boolean;
   waitTimeoutMs?: number;
+  /** Commands print a failed receipt and exit 1 (`sendAndReport`) rather than throw. */
+  throwOnFailure: false;
 }
 
 export function waitChoice(values: Record<string, unknown>): WaitChoice {
   const timeout = intOption(values, 'timeout-ms', 0, 60_000);
-  return { wait: !values['no-wait'], ...(timeout === undefined ? {} : { waitTimeoutMs: timeout }) };
+  return {
+    wait: !values['no-wait'],
+    throwOnFailure: false,
+    ...(timeout === undefined ? {} : { waitTimeoutMs: timeout }),
+  };
 }
 
 /**

@@ -18,6 +18,7 @@ import {
   resolveDid,
   resolveDidVerified,
   singleKeyDocument,
+  TransactionFailedError,
   updateDid,
   VerificationError,
   verifyDidResolutionProof,
@@ -26,8 +27,15 @@ import { EXIT } from '../src/run.js';
 import { type InitOutput, initHome, type NodeProcess, startNodeProcess } from './node-harness.js';
 import { registerClient, run } from './run-in-process.js';
 
-const receiptCode = async (sent: Promise<{ result: { receipt?: { code: string } } }>) =>
-  (await sent).result.receipt?.code;
+/** The receipt's code: `OK`, or the code of the `TransactionFailedError` the SDK throws for a failure. */
+async function receiptCode(sent: Promise<{ result: { receipt?: { code: string } } }>) {
+  try {
+    return (await sent).result.receipt?.code;
+  } catch (error) {
+    if (error instanceof TransactionFailedError) return error.receipt.code;
+    throw error;
+  }
+}
 
 /**
  * The did:pujiang method on one real validator process: create, rotate a key, update by a

@@ -33,6 +33,7 @@ import {
   sdJwtDigest,
   singleKeyDocument,
   submitProposal,
+  TransactionFailedError,
   toMultibase,
   trustRootsAction,
   updateDid,
@@ -414,16 +415,18 @@ describe('the VC-API on a running validator, over HTTPS', () => {
     const before = await issue('CertificateOfOrigin');
     assert.equal((await verify(before)).body.check, 'accreditation', 'not accredited yet');
     // Only a recognised root (or an accreditation body) may accredit.
-    const early = await accredit(client, {
-      key: operator,
-      wait: true,
-      accreditor: root,
-      subject: agency,
-      role: 'issuer',
-      credentialTypes: ['CertificateOfOrigin'],
-      jurisdictions: ['CN'],
-    });
-    assert.equal(early.result.receipt?.code, 'DID_NOT_ACCREDITOR');
+    await assert.rejects(
+      accredit(client, {
+        key: operator,
+        wait: true,
+        accreditor: root,
+        subject: agency,
+        role: 'issuer',
+        credentialTypes: ['CertificateOfOrigin'],
+        jurisdictions: ['CN'],
+      }),
+      (error) => error instanceof TransactionFailedError && error.receipt.code === 'DID_NOT_ACCREDITOR',
+    );
     await propose([{ jurisdiction: 'CN', root }]);
     const accredited = await accredit(client, {
       key: operator,

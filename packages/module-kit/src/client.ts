@@ -1,5 +1,4 @@
 import type { KeyPair } from '@pujiang/crypto';
-import { ADDRESS_LENGTH } from '@pujiang/crypto';
 import type {
   HeaderResponse,
   ProvenQueryResponse,
@@ -10,8 +9,10 @@ import type {
   TxResponse,
 } from '@pujiang/protocol';
 import { firstProblem } from '@pujiang/protocol';
-import { type ErrorDetails, hexToBytes, PujiangError } from '@pujiang/types';
 import type { Static, TObject, TSchema } from '@sinclair/typebox';
+import { sdkError } from './client-errors.js';
+
+export { parseAddress, toU64 } from './arguments.js';
 
 /**
  * What a module's client entry needs of a node client. The SDK's `PujiangClient`
@@ -33,11 +34,29 @@ export interface SubmitTxOptions extends RequestOptions {
   wait?: boolean;
   /** How long the node waits when `wait` is set (node default 30,000, at most 60,000). */
   waitTimeoutMs?: number;
+  /**
+   * When waiting: a transaction committed with a receipt code other than `OK` throws
+   * `TransactionFailedError` carrying the receipt (default true). False returns it as committed.
+   */
+  throwOnFailure?: boolean;
+}
+
+export interface WaitForTxOptions extends RequestOptions {
+  /** Delay between polls (default 250 ms). */
+  pollIntervalMs?: number;
+  /** A transaction committed with a receipt code other than `OK` throws `TransactionFailedError` (default true). */
+  throwOnFailure?: boolean;
 }
 
 export interface QueryProvenOptions extends RequestOptions {
   /** Run on the state committed by this header (default: the latest). */
   height?: number;
+  /**
+   * A transaction's hash: first wait until the state after it is provable (a header commits
+   * to the state after the block before it, so that is the header after the transaction's
+   * block), then read. A read right after a transaction then proves the new state.
+   */
+  provenAfter?: string;
 }
 
 export interface SendTransactionParameters extends SubmitTxOptions {
@@ -100,7 +119,7 @@ export interface ChainClient {
   getStatus(options?: RequestOptions): Promise<StatusResponse>;
   getHeader(height: number, options?: RequestOptions): Promise<HeaderResponse>;
   getTx(hash: string, options?: RequestOptions): Promise<TxResponse>;
-  waitForTx(hash: string, timeoutMs?: number, options?: RequestOptions): Promise<TxResponse>;
+  waitForTx(hash: string, timeoutMs?: number, options?: WaitForTxOptions): Promise<TxResponse>;
   query(
     module: string,
     name: string,
@@ -137,86 +156,6 @@ export function defineQueryContract<P extends TObject, R extends TSchema>(
   c: QueryContract<P, R>,
 ): QueryContract<P, R> {
   return c;
-}
-
-/** Codes the SDK raises itself; a node's refusals keep the node's own code (see `ApiError`). */
-export type SdkErrorCode =
-  /** The request never got an HTTP answer (refused, reset, DNS, TLS). */
-  | 'SDK_NETWORK_ERROR'
-  /** No answer within the request's timeout. */
-  | 'SDK_TIMEOUT'
-  /** An answer that is not the JSON the API promises. */
-  | 'SDK_BAD_RESPONSE'
-  /** A non-2xx answer without an API error body (a proxy's page, for instance). */
-  | 'SDK_HTTP_ERROR'
-  /** Data from the server failed a check against the pinned genesis; `details.check` names it. */
-  | 'SDK_VERIFICATION_FAILED'
-  /** The transaction is known but not in a block yet, so there is nothing to verify. */
-  | 'SDK_TX_PENDING'
-  /** A caller's argument is malformed (caught before anything is signed or sent). */
-  | 'SDK_INVALID_ARGUMENT'
-  /** A notary receipt or lineage proof that is not one (not JSON of the format and version, a field missing or mistyped). */
-  | 'SDK_DOCUMENT_MALFORMED'
-  /** An event subscription ended without the client closing it. */
-  | 'SDK_SUBSCRIPTION_CLOSED';
-
-export function sdkError(
-  code: SdkErrorCode,
-  message: string,
-  details: ErrorDetails = {},
-  cause?: unknown,
-): PujiangError<SdkErrorCode> {
-  return new PujiangError<SdkErrorCode>(code, message, details, cause === undefined ? undefined : { cause });
-}
-
-/**
- * A refusal by the node: the node's stable code (e.g. `API_NOT_FOUND`, `TX_NONCE_TOO_LOW`,
- * `MEMPOOL_FULL`) and the HTTP status, so callers branch on `code` exactly as the node's
- * own callers do.
- */
-export class ApiError extends PujiangError<string> {
-  constructor(
-    readonly status: number,
-    code: string,
-    message: string,
-    details: ErrorDetails = {},
-  ) {
-    super(code, message, details);
-    this.name = 'ApiError';
-  }
-}
-
-const U64_MAX = (1n << 64n) - 1n;
-const ADDRESS_HEX = new RegExp(`^[0-9a-f]{${ADDRESS_LENGTH * 2}}$`);
-
-const invalidArgument = (message: string, parameter: string) =>
-  sdkError('SDK_INVALID_ARGUMENT', message, { parameter });
-
-/** A u64 from a bigint, a safe integer or a decimal string; anything else is `SDK_INVALID_ARGUMENT`. */
-export function toU64(value: U64Like, name: string): bigint {
-  let n: bigint;
-  try {
-    if (typeof value === 'number' && !Number.isSafeInteger(value)) throw new RangeError('unsafe');
-    if (typeof value === 'string' && !/^(0|[1-9][0-9]*)$/.test(value)) throw new RangeError('not decimal');
-    n = BigInt(value);
-  } catch {
-    throw invalidArgument(`${name} must be an integer from 0 to 2^64-1`, name);
-  }
-  if (n < 0n || n > U64_MAX) throw invalidArgument(`${name} must be an integer from 0 to 2^64-1`, name);
-  return n;
-}
-
-/** A 21-byte address from 42 hex digits or bytes; anything else is `SDK_INVALID_ARGUMENT`. */
-export function parseAddress(address: string | Uint8Array, name = 'address'): Uint8Array {
-  if (typeof address === 'string') {
-    const hex = address.toLowerCase();
-    if (!ADDRESS_HEX.test(hex))
-      throw invalidArgument(`${name} must be ${ADDRESS_LENGTH * 2} hex digits`, name);
-    return hexToBytes(hex);
-  }
-  if (address.length !== ADDRESS_LENGTH)
-    throw invalidArgument(`${name} must be ${ADDRESS_LENGTH} bytes`, name);
-  return address;
 }
 
 const asText = (params: Record<string, unknown>): Record<string, string> => {

@@ -1,6 +1,16 @@
 export type { HttpMethod } from '@pujiang/protocol';
 export { compilePath, firstProblem, Schemas } from '@pujiang/protocol';
 export { type Static, type TObject, type TSchema, Type } from '@sinclair/typebox';
+export {
+  bytesArgument,
+  chainHashArgument,
+  hashArgument,
+  heightArgument,
+  invalidArgument,
+  keyPairArgument,
+  objectArgument,
+  stringArgument,
+} from './arguments.js';
 export type { ModuleGraph } from './capabilities.js';
 export { grantKey, selectModules, wireModules } from './capabilities.js';
 export { checkValue, parseParams } from './check.js';
@@ -11,22 +21,22 @@ export type {
   QueryContract,
   QueryProvenOptions,
   RequestOptions,
-  SdkErrorCode,
   SendTransactionParameters,
   SendTransactionReturnType,
   SubmitTxOptions,
   U64Like,
   VerifiedQuerier,
+  WaitForTxOptions,
 } from './client.js';
 export {
-  ApiError,
   defineQueryContract,
   parseAddress,
   queryTyped,
-  sdkError,
   searchTyped,
   toU64,
 } from './client.js';
+export type { SdkErrorCode } from './client-errors.js';
+export { ApiError, sdkError, TransactionFailedError, throwIfFailed } from './client-errors.js';
 export type { TypedExport } from './define.js';
 export {
   defineExport,

@@ -1,5 +1,6 @@
 import {
   deriveAddress,
+  generateKeyPair as generateCryptoKeyPair,
   getSuite,
   type HashAlgorithm,
   isSuiteId,
@@ -9,14 +10,29 @@ import {
   type SuiteId,
 } from '@pujiang/crypto';
 import { bytesToHex, hexToBytes } from '@pujiang/types';
-import { sdkError } from './client.js';
+import { chainHashArgument } from './arguments.js';
+import { sdkError } from './client-errors.js';
 
 export type { KeyPair, PublicKey, SecretKey, SuiteId } from '@pujiang/crypto';
-export { deriveAddress, generateKeyPair, keyPairFromSecretKey, SUITE_IDS } from '@pujiang/crypto';
+export { deriveAddress, keyPairFromSecretKey, SUITE_IDS } from '@pujiang/crypto';
+export type { KeyFile, KeyFileErrorCode } from './key-file.js';
+export { formatKeyFile, parseKeyFile } from './key-file.js';
 
-function suiteOf(suite: string): SuiteId {
-  if (!isSuiteId(suite)) throw sdkError('SDK_INVALID_ARGUMENT', `unknown suite ${suite}`, { suite });
+function suiteOf(suite: unknown): SuiteId {
+  if (typeof suite !== 'string' || !isSuiteId(suite))
+    throw sdkError('SDK_INVALID_ARGUMENT', `unknown suite ${String(suite)}`, {
+      parameter: 'suite',
+      suite: String(suite),
+    });
   return suite;
+}
+
+/** Hex (with or without 0x, surrounding space ignored) as bytes; anything else names `parameter`. */
+function hexArgument(value: unknown, parameter: string): Uint8Array {
+  const body = typeof value === 'string' ? value.trim().replace(/^0x/i, '') : undefined;
+  if (body === undefined || !/^([0-9a-fA-F]{2})*$/.test(body))
+    throw sdkError('SDK_INVALID_ARGUMENT', `${parameter} must be a hex string`, { parameter });
+  return hexToBytes(body);
 }
 
 /**
@@ -24,15 +40,37 @@ function suiteOf(suite: string): SuiteId {
  * chain's hash, so the same key has different addresses on SM3 and SHA-256 chains.
  */
 export function addressOf(chainHash: HashAlgorithm, key: PublicKey | KeyPair): string {
-  return bytesToHex(deriveAddress(chainHash, 'publicKey' in key ? key.publicKey : key));
+  return bytesToHex(deriveAddress(chainHashArgument(chainHash), publicKeyArgument(key)));
+}
+
+/** A new key pair of a suite (`SUITE_IDS`). */
+export function generateKeyPair(suite: SuiteId): KeyPair {
+  return generateCryptoKeyPair(suiteOf(suite));
+}
+
+/** The public key of a key pair, or a public key itself. */
+function publicKeyArgument(key: unknown): PublicKey {
+  const k = key as { publicKey?: unknown; suite?: unknown; bytes?: unknown } | null | undefined;
+  const candidate = (
+    k && typeof k === 'object' && 'publicKey' in k ? k.publicKey : k
+  ) as Partial<PublicKey> | null;
+  if (
+    !candidate ||
+    typeof candidate !== 'object' ||
+    !isSuiteId(candidate.suite) ||
+    !(candidate.bytes instanceof Uint8Array)
+  )
+    throw sdkError('SDK_INVALID_ARGUMENT', 'key must be a key pair or a public key', { parameter: 'key' });
+  return { suite: candidate.suite, bytes: candidate.bytes };
 }
 
 /** A key pair from a secret key in hex (as `pujiang crypto keygen` prints it). */
 export function keyPairFromHex(suite: SuiteId | string, secretKeyHex: string): KeyPair {
   const id = suiteOf(suite);
-  const bytes = hexToBytes(secretKeyHex.trim());
+  const bytes = hexArgument(secretKeyHex, 'secretKey');
   if (bytes.length !== getSuite(id).secretKeyLength) {
     throw sdkError('SDK_INVALID_ARGUMENT', `a ${id} secret key is ${getSuite(id).secretKeyLength} bytes`, {
+      parameter: 'secretKey',
       suite: id,
       length: bytes.length,
     });
@@ -43,9 +81,10 @@ export function keyPairFromHex(suite: SuiteId | string, secretKeyHex: string): K
 /** A public key from hex, checked for its suite's length. */
 export function publicKeyFromHex(suite: SuiteId | string, publicKeyHex: string): PublicKey {
   const id = suiteOf(suite);
-  const bytes = hexToBytes(publicKeyHex.trim());
+  const bytes = hexArgument(publicKeyHex, 'publicKey');
   if (bytes.length !== getSuite(id).publicKeyLength) {
     throw sdkError('SDK_INVALID_ARGUMENT', `a ${id} public key is ${getSuite(id).publicKeyLength} bytes`, {
+      parameter: 'publicKey',
       suite: id,
       length: bytes.length,
     });
@@ -55,5 +94,7 @@ export function publicKeyFromHex(suite: SuiteId | string, publicKeyHex: string):
 
 /** The secret key as hex, for storing it the way `keyPairFromHex` reads it. */
 export function secretKeyToHex(key: KeyPair): string {
+  if (!(key?.secretKey?.bytes instanceof Uint8Array))
+    throw sdkError('SDK_INVALID_ARGUMENT', 'key must be a key pair', { parameter: 'key' });
   return bytesToHex(key.secretKey.bytes);
 }

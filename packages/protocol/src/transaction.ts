@@ -168,6 +168,8 @@ export function encodeTx(tx: SignedTx): Uint8Array {
 
 /** Decodes a signed transaction from the wire; anything malformed or too large is a typed error. */
 export function decodeTx(wire: Uint8Array): SignedTx {
+  if (!(wire instanceof Uint8Array))
+    throw new PujiangError<TxErrorCode>('TX_UNDECODABLE', 'not a transaction: expected bytes', {});
   if (wire.length > MAX_TX_BYTES) {
     throw new PujiangError<TxErrorCode>('TX_TOO_LARGE', `a transaction is at most ${MAX_TX_BYTES} bytes`, {
       size: wire.length,

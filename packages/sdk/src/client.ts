@@ -9,6 +9,17 @@ import type {
   Static,
   SubmitTxOptions,
   TSchema,
+  WaitForTxOptions,
+} from '@pujiang/module-kit';
+import {
+  bytesArgument,
+  hashArgument,
+  heightArgument,
+  invalidArgument,
+  keyPairArgument,
+  objectArgument,
+  stringArgument,
+  throwIfFailed,
 } from '@pujiang/module-kit';
 import { addressOf } from '@pujiang/module-kit/keys';
 import {
@@ -74,9 +85,11 @@ export interface PujiangClientOptions {
 /** A transaction to submit: as built, as signed, or already encoded (bytes or hex). */
 export type SubmittableTx = BuildTransactionReturnType | SignedTx | Uint8Array | string;
 
-export interface WaitForTxOptions extends RequestOptions {
-  /** Delay between polls (default 250 ms). */
-  pollIntervalMs?: number;
+/** What `waitForProvableState` answers: the committed transaction, and the first header proving the state after it. */
+export interface WaitForProvableStateReturnType {
+  readonly tx: TxResponse;
+  /** Header `height` commits to the state after block `height - 1`, the transaction's block. */
+  readonly height: number;
 }
 
 export const DEFAULT_EXPIRES_IN = 100;
@@ -85,10 +98,21 @@ const WAIT_MARGIN_MS = 5_000;
 const NODE_DEFAULT_WAIT_MS = 30_000;
 
 function wireHex(tx: SubmittableTx): string {
-  if (typeof tx === 'string') return tx.startsWith('0x') ? tx.slice(2) : tx;
+  if (typeof tx === 'string') {
+    const hex = tx.startsWith('0x') ? tx.slice(2) : tx;
+    if (!/^([0-9a-fA-F]{2})+$/.test(hex))
+      throw invalidArgument('tx must be a transaction encoding in hex', 'tx');
+    return hex;
+  }
   if (tx instanceof Uint8Array) return bytesToHex(tx);
-  if ('hex' in tx) return tx.hex;
-  return bytesToHex(encodeTx(tx));
+  if (typeof tx !== 'object' || tx === null)
+    throw invalidArgument('tx must be a built or signed transaction, its bytes or their hex', 'tx');
+  if ('hex' in tx && typeof tx.hex === 'string') return wireHex(tx.hex);
+  try {
+    return bytesToHex(encodeTx(tx as SignedTx));
+  } catch {
+    throw invalidArgument('tx must be a built or signed transaction, its bytes or their hex', 'tx');
+  }
 }
 
 function queryString(params: Record<string, string | number | boolean | bigint | undefined>): string {
@@ -113,6 +137,12 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/** The recipient and amount are checked before any request (the transfer is built after the node's status). */
+function buildTransferPayloadCheck(to: unknown, amount: unknown): void {
+  parseAddress(to as string, 'to');
+  toU64(amount as bigint, 'amount');
+}
+
 /**
  * The node's HTTP API, one method per endpoint, each answer checked for shape. Nothing here
  * is verified: a `PujiangClient` trusts its node. Use `LightClient` to check answers
@@ -123,7 +153,11 @@ export class PujiangClient implements ChainClient {
   private readonly transport: HttpTransport;
 
   constructor(options: PujiangClientOptions | string) {
-    const o = typeof options === 'string' ? { url: options } : options;
+    const o = typeof options === 'string' ? { url: options } : objectArgument(options, 'options');
+    if (typeof o.url !== 'string' || !/^https?:\/\/[^\s/]+/.test(o.url))
+      throw invalidArgument('url must be the http(s) URL of a node', 'url');
+    if (o.timeoutMs !== undefined && !(Number.isFinite(o.timeoutMs) && o.timeoutMs > 0))
+      throw invalidArgument('timeoutMs must be a positive number', 'timeoutMs');
     this.url = o.url.replace(/\/+$/, '');
     this.transport = {
       baseUrl: this.url,
@@ -187,7 +221,8 @@ export class PujiangClient implements ChainClient {
   }
 
   async getValidators(height?: number, options?: RequestOptions): Promise<ValidatorsResponse> {
-    return this.call('validators', { query: { height: height === undefined ? undefined : height } }, options);
+    const query = { height: height === undefined ? undefined : heightArgument(height) };
+    return this.call('validators', { query }, options);
   }
 
   async getLatestBlock(options?: RequestOptions): Promise<BlockResponse> {
@@ -195,25 +230,25 @@ export class PujiangClient implements ChainClient {
   }
 
   async getBlock(height: number, options?: RequestOptions): Promise<BlockResponse> {
-    return this.call('block', { params: { height: height } }, options);
+    return this.call('block', { params: { height: heightArgument(height) } }, options);
   }
 
   async getBlockByHash(hash: string, options?: RequestOptions): Promise<BlockResponse> {
-    return this.call('blockByHash', { params: { hash: hash.toLowerCase() } }, options);
+    return this.call('blockByHash', { params: { hash: hashArgument(hash) } }, options);
   }
 
   async getHeader(height: number, options?: RequestOptions): Promise<HeaderResponse> {
-    return this.call('header', { params: { height: height } }, options);
+    return this.call('header', { params: { height: heightArgument(height) } }, options);
   }
 
   /** A transaction by hash; an unknown one is an `ApiError` with code `API_NOT_FOUND`. */
   /** A block's module hook receipts with their proofs (check them with `verifyHookReceipt`). */
   async getHookReceipts(height: number, options?: RequestOptions): Promise<HookReceiptsResponse> {
-    return this.call('hooks', { params: { height: height } }, options);
+    return this.call('hooks', { params: { height: heightArgument(height) } }, options);
   }
 
   async getTx(hash: string, options?: RequestOptions): Promise<TxResponse> {
-    return this.call('tx', { params: { hash: hash.toLowerCase() } }, options);
+    return this.call('tx', { params: { hash: hashArgument(hash) } }, options);
   }
 
   async getAccount(address: string, options?: RequestOptions): Promise<AccountResponse> {
@@ -227,7 +262,13 @@ export class PujiangClient implements ChainClient {
     params: Record<string, string> = {},
     options?: RequestOptions,
   ): Promise<QueryResponse> {
-    return this.call('query', { params: { module, name }, query: params }, options, QuerySchema);
+    const path = { module: stringArgument(module, 'module'), name: stringArgument(name, 'name') };
+    return this.call(
+      'query',
+      { params: path, query: objectArgument(params, 'params') },
+      options,
+      QuerySchema,
+    );
   }
 
   /** Runs a module's search over the node's index of committed events (unproven; see `searchNotary`). */
@@ -237,7 +278,8 @@ export class PujiangClient implements ChainClient {
     params: Record<string, string> = {},
     options?: RequestOptions,
   ): Promise<QueryResponse> {
-    return this.call('search', { params: { module, name }, query: params }, options);
+    const path = { module: stringArgument(module, 'module'), name: stringArgument(name, 'name') };
+    return this.call('search', { params: path, query: objectArgument(params, 'params') }, options);
   }
 
   /**
@@ -251,9 +293,31 @@ export class PujiangClient implements ChainClient {
     params: Record<string, string> = {},
     options: QueryProvenOptions = {},
   ): Promise<ProvenQueryResponse> {
-    const { height, ...request } = options;
-    const query = { ...params, prove: 'true', height: height === undefined ? undefined : height };
-    return this.call('query', { params: { module, name }, query }, request, ProvenQuerySchema);
+    const { height, provenAfter, ...request } = objectArgument(options, 'options');
+    const path = { module: stringArgument(module, 'module'), name: stringArgument(name, 'name') };
+    if (height !== undefined) heightArgument(height);
+    if (provenAfter !== undefined)
+      await this.provableAfter(hashArgument(provenAfter, 'provenAfter'), height, request);
+    const query = { ...objectArgument(params, 'params'), prove: 'true', height };
+    return this.call('query', { params: path, query }, request, ProvenQuerySchema);
+  }
+
+  /** For `provenAfter`: waits until the state after the transaction is provable, and checks `height` is not older. */
+  private async provableAfter(
+    hash: string,
+    height: number | undefined,
+    request: RequestOptions,
+  ): Promise<void> {
+    const { height: first } = await this.waitForProvableState(hash, request.timeoutMs ?? 30_000, {
+      ...request,
+      throwOnFailure: false, // a failed transaction changed state too (its nonce): that is provable
+    });
+    if (height !== undefined && height < first)
+      throw sdkError(
+        'SDK_INVALID_ARGUMENT',
+        `height ${height} is before the state after ${hash} (header ${first} is the first to prove it)`,
+        { parameter: 'height', provableFrom: first },
+      );
   }
 
   /** One raw state key with its proof against header `height` (default: the latest). */
@@ -262,8 +326,14 @@ export class PujiangClient implements ChainClient {
     height?: number,
     options?: RequestOptions,
   ): Promise<StateResponse> {
-    const keyHex = typeof key === 'string' ? key.toLowerCase() : bytesToHex(key);
-    const query = { height: height === undefined ? undefined : height };
+    const keyHex =
+      typeof key === 'string' && /^([0-9a-fA-F]{2})+$/.test(key)
+        ? key.toLowerCase()
+        : key instanceof Uint8Array && key.length > 0
+          ? bytesToHex(key)
+          : undefined;
+    if (keyHex === undefined) throw invalidArgument('key must be a state key: bytes, or their hex', 'key');
+    const query = { height: height === undefined ? undefined : heightArgument(height) };
     return this.call('state', { params: { key: keyHex }, query }, options);
   }
 
@@ -281,7 +351,7 @@ export class PujiangClient implements ChainClient {
           (options.waitTimeoutMs ?? NODE_DEFAULT_WAIT_MS) + WAIT_MARGIN_MS,
         )
       : options.timeoutMs;
-    return this.call(
+    const result = await this.call(
       'submit',
       { body },
       {
@@ -289,6 +359,8 @@ export class PujiangClient implements ChainClient {
         ...(options.signal === undefined ? {} : { signal: options.signal }),
       },
     );
+    if (options.throwOnFailure !== false) throwIfFailed(result);
+    return result;
   }
 
   /** Submits up to 10,000 transactions; each result is `{hash}` or the refusal's error body. */
@@ -299,9 +371,13 @@ export class PujiangClient implements ChainClient {
   /**
    * Polls until the transaction is committed; `SDK_TIMEOUT` after `timeoutMs` (default
    * 30,000). Not found yet counts as pending, since a just-submitted transaction may reach
-   * this node only through gossip.
+   * this node only through gossip. A committed transaction that failed in its block throws
+   * `TransactionFailedError` unless `throwOnFailure` is false.
    */
   async waitForTx(hash: string, timeoutMs = 30_000, options: WaitForTxOptions = {}): Promise<TxResponse> {
+    hashArgument(hash);
+    if (!(Number.isFinite(timeoutMs) && timeoutMs >= 0))
+      throw invalidArgument('timeoutMs must be a number of milliseconds', 'timeoutMs');
     const deadline = Date.now() + timeoutMs;
     const interval = options.pollIntervalMs ?? 250;
     for (;;) {
@@ -311,7 +387,10 @@ export class PujiangClient implements ChainClient {
           timeoutMs: Math.max(1, Math.min(left, options.timeoutMs ?? this.transport.timeoutMs)),
           ...(options.signal === undefined ? {} : { signal: options.signal }),
         });
-        if (tx.status === 'committed') return tx;
+        if (tx.status === 'committed') {
+          if (options.throwOnFailure !== false) throwIfFailed(tx);
+          return tx;
+        }
       } catch (error) {
         if (!isPujiangError(error, 'API_NOT_FOUND') && !isPujiangError(error, 'SDK_TIMEOUT')) throw error;
       }
@@ -325,18 +404,54 @@ export class PujiangClient implements ChainClient {
   }
 
   /**
+   * Waits until the state after a transaction can be proven: it is committed at height H,
+   * and header H + 1 (which commits to the state after block H) exists on this node. Verified
+   * reads at the answer's `height` or later then see the transaction's effects. Throws as
+   * `waitForTx` does (a failed transaction too, unless `throwOnFailure` is false).
+   */
+  async waitForProvableState(
+    hash: string,
+    timeoutMs = 30_000,
+    options: WaitForTxOptions = {},
+  ): Promise<WaitForProvableStateReturnType> {
+    const deadline = Date.now() + timeoutMs;
+    const tx = await this.waitForTx(hash, timeoutMs, options);
+    const height = tx.height! + 1;
+    const interval = options.pollIntervalMs ?? 100;
+    for (;;) {
+      const left = deadline - Date.now();
+      const status = await this.getStatus({
+        timeoutMs: Math.max(1, Math.min(left, options.timeoutMs ?? this.transport.timeoutMs)),
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+      });
+      if (status.height >= height) return { tx, height };
+      if (Date.now() + interval > deadline)
+        throw sdkError('SDK_TIMEOUT', `the state after ${hash} not provable within ${timeoutMs} ms`, {
+          hash,
+          timeoutMs,
+          height,
+        });
+      await sleep(interval, options.signal);
+    }
+  }
+
+  /**
    * Builds, signs and submits a module message from `key`, taking the chain id, hash and
    * height from `/v1/status` and the nonce from the sender's `pendingNonce`. Concurrent
    * sends from one key may pick the same nonce: pass `nonce` explicitly for those.
    */
   async sendTransaction(parameters: SendTransactionParameters): Promise<SendTransactionReturnType> {
-    const { key, module, type, payload } = parameters;
+    const { key, module, type, payload } = objectArgument(parameters, 'parameters');
+    stringArgument(module, 'module');
+    stringArgument(type, 'type');
+    bytesArgument(payload, 'payload');
     return this.send(parameters, (common) => buildTransaction({ ...common, module, type, payload }), key);
   }
 
   /** A `bank/transfer` of `amount` from `key` to `to`, as `sendTransaction`. */
   async sendTransfer(parameters: SendTransferParameters): Promise<SendTransactionReturnType> {
-    const { key, to, amount } = parameters;
+    const { key, to, amount } = objectArgument(parameters, 'parameters');
+    buildTransferPayloadCheck(to, amount);
     return this.send(parameters, (common) => buildTransfer({ ...common, to, amount }), key);
   }
 
@@ -347,6 +462,8 @@ export class PujiangClient implements ChainClient {
     ) => BuildTransactionReturnType,
     key: KeyPair,
   ): Promise<SendTransactionReturnType> {
+    objectArgument(parameters, 'parameters');
+    keyPairArgument(key);
     const request: RequestOptions = {
       ...(parameters.timeoutMs === undefined ? {} : { timeoutMs: parameters.timeoutMs }),
       ...(parameters.signal === undefined ? {} : { signal: parameters.signal }),
@@ -372,6 +489,7 @@ export class PujiangClient implements ChainClient {
       ...request,
       ...(parameters.wait === undefined ? {} : { wait: parameters.wait }),
       ...(parameters.waitTimeoutMs === undefined ? {} : { waitTimeoutMs: parameters.waitTimeoutMs }),
+      ...(parameters.throwOnFailure === undefined ? {} : { throwOnFailure: parameters.throwOnFailure }),
     });
     return { hash: built.hash, nonce, built, result };
   }
@@ -397,4 +515,5 @@ export type {
   SendTransactionParameters,
   SendTransactionReturnType,
   SubmitTxOptions,
+  WaitForTxOptions,
 } from '@pujiang/module-kit';

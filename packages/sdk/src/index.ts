@@ -1,13 +1,22 @@
 export type { CertifiedValidator, CommitCertificate } from '@pujiang/consensus';
 export type { HashAlgorithm } from '@pujiang/crypto';
 export type { GovernanceAction, PolicyJson } from '@pujiang/module-governance';
-export type { KeyPair, PublicKey, SecretKey, SuiteId } from '@pujiang/module-kit/keys';
+export type {
+  KeyFile,
+  KeyFileErrorCode,
+  KeyPair,
+  PublicKey,
+  SecretKey,
+  SuiteId,
+} from '@pujiang/module-kit/keys';
 export {
   addressOf,
   deriveAddress,
+  formatKeyFile,
   generateKeyPair,
   keyPairFromHex,
   keyPairFromSecretKey,
+  parseKeyFile,
   publicKeyFromHex,
   SUITE_IDS,
   secretKeyToHex,
@@ -66,11 +75,18 @@ export type {
   SendTransferParameters,
   SubmitTxOptions,
   SubmittableTx,
+  WaitForProvableStateReturnType,
   WaitForTxOptions,
 } from './client.js';
 export { DEFAULT_EXPIRES_IN, PujiangClient } from './client.js';
 export type { SdkErrorCode, VerificationCheck } from './errors.js';
-export { ApiError, VerificationError } from './errors.js';
+export {
+  ApiError,
+  isPujiangError,
+  PujiangError,
+  TransactionFailedError,
+  VerificationError,
+} from './errors.js';
 export type {
   EventMessage,
   EventStream,
@@ -83,6 +99,8 @@ export type {
 } from './events.js';
 export { eventStream, eventsUrl, subscribe } from './events.js';
 export type { RequestOptions } from './http.js';
+export type { SaveKeyFileOptions } from './key-file.js';
+export { loadKeyFile, saveKeyFile } from './key-file.js';
 export type { LightClientOptions } from './light-client.js';
 export { LightClient } from './light-client.js';
 export type {

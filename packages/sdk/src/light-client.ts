@@ -16,7 +16,7 @@ import {
   verifyTransaction,
 } from '@pujiang/verify';
 import type { PujiangClient, QueryProvenOptions } from './client.js';
-import { sdkError } from './errors.js';
+import { invalidArgument, objectArgument, sdkError } from './errors.js';
 import type { RequestOptions } from './http.js';
 import { parseAddress } from './transactions.js';
 import { committedTxProof } from './verify/transaction.js';
@@ -47,6 +47,16 @@ export class LightClient {
   private readonly sets = new Map<number, readonly CertifiedValidator[]>();
 
   constructor(options: LightClientOptions) {
+    objectArgument(options, 'options');
+    const client = options.client as Partial<PujiangClient> | undefined;
+    if (typeof client?.queryProven !== 'function' || typeof client.getHeader !== 'function')
+      throw invalidArgument('client must be a PujiangClient', 'client');
+    if (
+      typeof options.genesis !== 'object' ||
+      options.genesis === null ||
+      !Array.isArray(options.genesis.validators)
+    )
+      throw invalidArgument('genesis must be a parsed genesis (parseGenesis)', 'genesis');
     this.client = options.client;
     this.genesis = options.genesis;
     this.maxCachedHeaders = options.maxCachedHeaders ?? 1024;
@@ -165,6 +175,6 @@ export class LightClient {
 }
 
 function requestOf(options: QueryProvenOptions): RequestOptions {
-  const { height: _height, ...request } = options;
+  const { height: _height, provenAfter: _after, ...request } = options;
   return request;
 }

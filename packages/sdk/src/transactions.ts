@@ -1,7 +1,17 @@
 import type { HashAlgorithm, KeyPair } from '@pujiang/crypto';
 import { BANK_MODULE } from '@pujiang/module-bank';
 import { transferPayload } from '@pujiang/module-bank/client';
-import { type BuildTransactionReturnType, toU64, type U64Like } from '@pujiang/module-kit';
+import {
+  type BuildTransactionReturnType,
+  bytesArgument,
+  chainHashArgument,
+  invalidArgument,
+  keyPairArgument,
+  objectArgument,
+  stringArgument,
+  toU64,
+  type U64Like,
+} from '@pujiang/module-kit';
 import {
   encodeTx,
   endorseTx,
@@ -48,22 +58,28 @@ export interface BuildTransactionParameters {
 
 /** Signs a module message for `key` and returns it with its encoding and hash. */
 export function buildTransaction(parameters: BuildTransactionParameters): BuildTransactionReturnType {
-  const { key } = parameters;
+  objectArgument(parameters, 'parameters');
+  const key = keyPairArgument(parameters.key);
+  const chainHash = chainHashArgument(parameters.chainHash);
   const body: TxBody = {
-    chainId: parameters.chainId,
+    chainId: stringArgument(parameters.chainId, 'chainId'),
     suite: key.suite,
     publicKey: key.publicKey.bytes,
     nonce: toU64(parameters.nonce, 'nonce'),
     expiresAtHeight: toU64(parameters.expiresAtHeight, 'expiresAtHeight'),
     gasLimit: toU64(parameters.gasLimit ?? DEFAULT_GAS_LIMIT, 'gasLimit'),
-    module: parameters.module,
-    type: parameters.type,
-    payload: parameters.payload,
+    module: stringArgument(parameters.module, 'module'),
+    type: stringArgument(parameters.type, 'type'),
+    payload: bytesArgument(parameters.payload, 'payload'),
   };
+  const endorsers = parameters.endorsers ?? [];
+  if (!Array.isArray(endorsers))
+    throw invalidArgument('endorsers must be an array of key pairs', 'endorsers');
+  for (const [i, k] of endorsers.entries()) keyPairArgument(k, `endorsers[${i}]`);
   let tx: SignedTx;
   let wire: Uint8Array;
   try {
-    const endorsements = (parameters.endorsers ?? []).map((k) => endorseTx(body, k.secretKey));
+    const endorsements = endorsers.map((k) => endorseTx(body, k.secretKey));
     tx = signTx(body, key.secretKey, endorsements);
     wire = encodeTx(tx);
   } catch (error) {
@@ -83,7 +99,7 @@ export function buildTransaction(parameters: BuildTransactionParameters): BuildT
     throw sdkError('SDK_INVALID_ARGUMENT', `a transaction is at most ${MAX_TX_BYTES} bytes`, {
       size: wire.length,
     });
-  return { tx, wire, hex: bytesToHex(wire), hash: txHash(parameters.chainHash, tx) };
+  return { tx, wire, hex: bytesToHex(wire), hash: txHash(chainHash, tx) };
 }
 
 export interface BuildTransferParameters
@@ -95,7 +111,7 @@ export interface BuildTransferParameters
 
 /** A `bank/transfer` of `amount` to `to`. */
 export function buildTransfer(parameters: BuildTransferParameters): BuildTransactionReturnType {
-  const { to, amount, ...common } = parameters;
+  const { to, amount, ...common } = objectArgument(parameters, 'parameters');
   return buildTransaction({
     ...common,
     module: BANK_MODULE,

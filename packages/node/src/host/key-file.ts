@@ -1,33 +1,17 @@
 import { readFileSync } from 'node:fs';
-import {
-  deriveAddress,
-  getSuite,
-  type HashAlgorithm,
-  isSuiteId,
-  type KeyPair,
-  keyPairFromSecretKey,
-} from '@pujiang/crypto';
-import { bytesToHex, hexToBytes, PujiangError } from '@pujiang/types';
+import { deriveAddress, type HashAlgorithm, type KeyPair } from '@pujiang/crypto';
+import { formatKeyFile, type KeyFileErrorCode, parseKeyFile } from '@pujiang/module-kit/keys';
+import { bytesToHex, PujiangError } from '@pujiang/types';
 import { writeFileAtomic } from './fs-atomic.js';
 
-/** A key file: `{suite, secretKey, publicKey}` in hex, readable by the owner only. */
-export interface KeyFile {
-  suite: string;
-  secretKey: string;
-  publicKey: string;
-}
+export type { KeyFile, KeyFileErrorCode } from '@pujiang/module-kit/keys';
 
-export type KeyFileErrorCode = 'KEYFILE_UNREADABLE' | 'KEYFILE_INVALID';
-
+/** Writes a key file (the format is `formatKeyFile`'s), readable by the owner only. */
 export function writeKeyFile(path: string, key: KeyPair): void {
-  const file: KeyFile = {
-    suite: key.suite,
-    secretKey: bytesToHex(key.secretKey.bytes),
-    publicKey: bytesToHex(key.publicKey.bytes),
-  };
-  writeFileAtomic(path, `${JSON.stringify(file, null, 2)}\n`, 0o600);
+  writeFileAtomic(path, formatKeyFile(key), 0o600);
 }
 
+/** Reads a key file: `KEYFILE_UNREADABLE`, or `KEYFILE_INVALID` naming the field that is wrong. */
 export function readKeyFile(path: string): KeyPair {
   let text: string;
   try {
@@ -38,23 +22,7 @@ export function readKeyFile(path: string): KeyPair {
       cause: (error as Error).message,
     });
   }
-  const invalid = (why: string) =>
-    new PujiangError<KeyFileErrorCode>('KEYFILE_INVALID', `key file ${path}: ${why}`, { path });
-  let file: Partial<KeyFile>;
-  try {
-    file = JSON.parse(text) as Partial<KeyFile>;
-  } catch {
-    throw invalid('not JSON');
-  }
-  if (!isSuiteId(file.suite)) throw invalid('unknown suite');
-  if (typeof file.secretKey !== 'string' || !/^[0-9a-f]+$/.test(file.secretKey))
-    throw invalid('secretKey must be hex');
-  const bytes = hexToBytes(file.secretKey);
-  if (bytes.length !== getSuite(file.suite).secretKeyLength) throw invalid('secretKey has the wrong length');
-  const pair = keyPairFromSecretKey({ suite: file.suite, bytes });
-  if (file.publicKey !== undefined && file.publicKey !== bytesToHex(pair.publicKey.bytes))
-    throw invalid('publicKey does not belong to secretKey');
-  return pair;
+  return parseKeyFile(text, path);
 }
 
 export function addressHex(chainHash: HashAlgorithm, key: KeyPair): string {

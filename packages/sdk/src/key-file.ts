@@ -1,0 +1,73 @@
+import {
+  closeSync,
+  constants,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
+import { formatKeyFile, type KeyFileErrorCode, type KeyPair, parseKeyFile } from '@pujiang/module-kit/keys';
+import { PujiangError } from '@pujiang/types';
+import { sdkError } from './errors.js';
+
+export interface SaveKeyFileOptions {
+  /** Replace a file that is already there (default false: a key is never lost by accident). */
+  overwrite?: boolean;
+}
+
+/**
+ * Reads a key file as the node and the CLI write it (`{"suite", "secretKey", "publicKey"}`
+ * in hex; see `formatKeyFile`). `KEYFILE_UNREADABLE` if it cannot be read, `KEYFILE_INVALID`
+ * with `details.field` if it is not a key file.
+ */
+export function loadKeyFile(path: string): KeyPair {
+  if (typeof path !== 'string' || path === '')
+    throw sdkError('SDK_INVALID_ARGUMENT', 'path must be a file path', { parameter: 'path' });
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new PujiangError<KeyFileErrorCode>('KEYFILE_UNREADABLE', `cannot read key file ${path}`, {
+      path,
+      cause: (error as Error).message,
+    });
+  }
+  return parseKeyFile(text, path);
+}
+
+/**
+ * Writes a key file readable by its owner only (mode 0600). The write is atomic (a crash
+ * leaves no torn file), and an existing file is kept unless `overwrite` is set
+ * (`KEYFILE_EXISTS`).
+ */
+export function saveKeyFile(path: string, key: KeyPair, options: SaveKeyFileOptions = {}): void {
+  const text = formatKeyFile(key);
+  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
+  const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    if (!options.overwrite) {
+      // Claim the name first, so two writers cannot both think they created it.
+      closeSync(openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600));
+    }
+    renameSync(tmp, path);
+  } catch (error) {
+    unlinkSync(tmp);
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST')
+      throw new PujiangError<KeyFileErrorCode>(
+        'KEYFILE_EXISTS',
+        `key file ${path} exists (pass overwrite: true to replace it)`,
+        {
+          path,
+        },
+      );
+    throw error;
+  }
+}
