@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { initHome, type NodeProcess, startNodeProcess } from './node-harness.js';
+
+const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+
+/** The README's SDK program: the first `ts` block of its "## SDK" section. */
+function readmeProgram(): string {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('\n## SDK\n'));
+  const match = /```ts\n([\s\S]*?)```/.exec(section);
+  assert.ok(match, 'the SDK section has a ts block');
+  return match[1]!;
+}
+
+/**
+ * The README's SDK example, run as written against a live node, and type-checked under
+ * strict TypeScript with node16 resolution. The program lives in a folder of its own whose
+ * node_modules links this repository's packages, as an app next to a checkout would see them.
+ */
+describe("the README's SDK program", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pujiang-readme-'));
+  let node: NodeProcess | undefined;
+  let home: string | undefined;
+  after(async () => {
+    node?.child.kill('SIGKILL');
+    await node?.exited;
+    rmSync(dir, { recursive: true, force: true });
+    if (home) rmSync(home, { recursive: true, force: true });
+  });
+
+  it('runs as written against a node: a proven balance right after the transfer, and a failure that throws', async () => {
+    const init = initHome('ed25519');
+    home = init.home;
+    node = await startNodeProcess(init.home);
+    mkdirSync(join(dir, 'node_modules', '@types'), { recursive: true });
+    symlinkSync(join(ROOT, 'node_modules', '@pujiang'), join(dir, 'node_modules', '@pujiang'));
+    symlinkSync(join(ROOT, 'node_modules', '@types', 'node'), join(dir, 'node_modules', '@types', 'node'));
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module', private: true }));
+    const program = readmeProgram();
+    writeFileSync(join(dir, 'example.mjs'), program);
+    const run = spawnSync(process.execPath, ['example.mjs'], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, PUJIANG_HOME: init.home, PUJIANG_NODE: node.api },
+      timeout: 60_000,
+    });
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /^alice holds 100, sent in block \d+ with receipt OK$/m);
+    assert.match(run.stdout, /^refused in block \d+: BANK_INSUFFICIENT_FUNDS$/m);
+
+    writeFileSync(join(dir, 'example.mts'), program);
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          module: 'node16',
+          moduleResolution: 'node16',
+          target: 'es2022',
+          noEmit: true,
+          types: ['node'],
+        },
+        files: ['example.mts'],
+      }),
+    );
+    const tsc = spawnSync(
+      process.execPath,
+      [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', dir],
+      {
+        encoding: 'utf8',
+        timeout: 120_000,
+      },
+    );
+    assert.equal(tsc.status, 0, tsc.stdout + tsc.stderr);
+  });
+});
