@@ -6,6 +6,7 @@ import { GENESIS_USAGE, runGenesis } from './commands/genesis.js';
 import { KEYS_USAGE, runKeys } from './commands/keys.js';
 import { MEMBERSHIP_USAGE, runCert, runMembershipTx, runOrg } from './commands/membership.js';
 import { NODE_USAGE, runInit, runNode } from './commands/node.js';
+import { QUERY_USAGE, runQuery } from './commands/query.js';
 import { runSelftest } from './commands/selftest.js';
 import { runUp, UP_USAGE } from './commands/up.js';
 import { commandContext } from './context.js';
@@ -27,6 +28,7 @@ export const USAGE = `pujiang: the Pujiang Digital Chain command line
   pujiang up ...          run a local network of validators, one process each
   pujiang keys ...        account key files
   pujiang status | send | balance | block | tx    talk to a node through its API
+  pujiang query MODULE NAME                       any module query, optionally with proofs
   pujiang org init | cert issue|show              an organization's CA and its members' certificates
   pujiang register | revoke                       put a certificate on chain, or an organization's revocation
 ${moduleLines}  pujiang crypto ...      key generation, signing, verification and hashing for every suite
@@ -42,6 +44,7 @@ ${UP_USAGE}
 ${KEYS_USAGE}
 
 ${CLIENT_USAGE}
+${QUERY_USAGE}
 
 ${MEMBERSHIP_USAGE}
 
@@ -52,9 +55,45 @@ const consoleIo: CommandIo = {
   err: (l) => process.stderr.write(`${l}\n`),
 };
 
+const SELFTEST_USAGE =
+  "pujiang selftest     run the standards' known-answer checks (SM2, SM3, SM4, Ed25519, ML-DSA) on this build";
+
+/** The help text of a command, for `pujiang COMMAND --help` (undefined: not a command). */
+function helpFor(command: string): string | undefined {
+  const byCommand: Record<string, string> = {
+    init: NODE_USAGE,
+    node: NODE_USAGE,
+    genesis: GENESIS_USAGE,
+    up: UP_USAGE,
+    keys: KEYS_USAGE,
+    status: CLIENT_USAGE,
+    send: CLIENT_USAGE,
+    balance: CLIENT_USAGE,
+    block: CLIENT_USAGE,
+    tx: CLIENT_USAGE,
+    query: QUERY_USAGE,
+    org: MEMBERSHIP_USAGE,
+    cert: MEMBERSHIP_USAGE,
+    register: MEMBERSHIP_USAGE,
+    revoke: MEMBERSHIP_USAGE,
+    crypto: CRYPTO_USAGE,
+    selftest: SELFTEST_USAGE,
+  };
+  return byCommand[command] ?? MODULE_COMMANDS.find((c) => c.name === command)?.usage;
+}
+
+/** `--help` or `-h` anywhere after the command, or `help` as its subcommand. */
+const asksForHelp = (rest: readonly string[]) =>
+  rest.includes('--help') || rest.includes('-h') || rest[0] === 'help';
+
 /** Runs one command line and returns its exit code; bad input never throws out of here. */
 export async function runCli(argv: readonly string[], io: CommandIo = consoleIo): Promise<number> {
   const [command, ...rest] = argv;
+  const help = command === undefined ? undefined : helpFor(command);
+  if (help !== undefined && asksForHelp(rest)) {
+    io.out(help);
+    return EXIT.ok;
+  }
   try {
     switch (command) {
       case 'init':
@@ -73,6 +112,8 @@ export async function runCli(argv: readonly string[], io: CommandIo = consoleIo)
       case 'block':
       case 'tx':
         return await runClient(command, rest, io);
+      case 'query':
+        return await runQuery(rest, io);
       case 'org':
         return runOrg(rest, io);
       case 'cert':

@@ -139,6 +139,19 @@ describe('one SM2/SM3 validator end to end: real process, HTTP API, SDK, CLI', (
     assert.equal(JSON.parse(balance.stdout).verified, true);
     const block = runCliProcess('block', String(sent.height), '--node', node.api);
     assert.equal(JSON.parse(block.stdout).txHashes.includes(sent.hash), true);
+    // Any module query, plain or with proofs of what it read.
+    const params = JSON.stringify({ address: aliceAddress });
+    const query = runCliProcess('query', 'bank', 'balance', '--params', params, '--node', node.api);
+    assert.equal(query.status, 0, query.stderr);
+    assert.equal(JSON.parse(query.stdout).result.balance, JSON.parse(balance.stdout).balance);
+    const proven = runCliProcess('query', 'bank', 'balance', '--params', params, '--prove', '--node', node.api);
+    assert.equal(proven.status, 0, proven.stderr);
+    const answer = JSON.parse(proven.stdout);
+    assert.match(answer.stateRoot, /^[0-9a-f]{64}$/);
+    assert.ok(answer.reads.length > 0);
+    const badParams = runCliProcess('query', 'bank', 'balance', '--params', '[1]', '--node', node.api);
+    assert.equal(badParams.status, 2);
+    assert.match(badParams.stderr, /^error CLI_USAGE: --params must be a JSON object/);
     const bad = runCliProcess(
       'send',
       '--node',

@@ -5,19 +5,37 @@ import { type SimOptions, simulate } from './simulator.js';
  * npm run sim -- --seeds A..B [--validators 4,7,10] [--twins K]
  * One line per failing run, with the command that reproduces it, then a summary line.
  */
-const { values } = parseArgs({
-  options: {
-    seeds: { type: 'string' },
-    seed: { type: 'string' },
-    validators: { type: 'string', default: '4,7,10' },
-    twins: { type: 'string' },
-    trace: { type: 'boolean' },
-  },
-});
+const USAGE = `npm run sim -- [--seeds A..B | --seed N] [--validators 4,7,10] [--twins K] [--trace]
+  seeded consensus simulations with network chaos, crashes and Byzantine twins (default seeds 1..100,
+  twins f = (n-1)/3 per validator count). Prints one line per failing run with the command that
+  reproduces it, then a summary; exits 1 on any violation, 2 on bad usage.`;
 
 function fail(message: string): never {
-  process.stderr.write(`error SIM_USAGE: ${message}\n`);
+  process.stderr.write(`error SIM_USAGE: ${message}\n\n${USAGE}\n`);
   process.exit(2);
+}
+
+function parseOptions() {
+  try {
+    return parseArgs({
+      options: {
+        seeds: { type: 'string' },
+        seed: { type: 'string' },
+        validators: { type: 'string', default: '4,7,10' },
+        twins: { type: 'string' },
+        trace: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+}
+
+const { values } = parseOptions();
+if (values.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
 }
 
 function seedRange(): [number, number] {
