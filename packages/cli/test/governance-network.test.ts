@@ -42,7 +42,12 @@ describe('validator set changes by governance on a running four-node network', (
   it('adds a fifth validator by proposal and votes; it syncs, joins at the decided height, and is removed again', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pujiang-gov-net-'));
     const basePort = await freePort();
-    const net = initLocalNetwork({ dir: join(dir, 'net'), nodes: 4, basePort: 20000 + (basePort % 30000) });
+    const net = initLocalNetwork({
+      dir: join(dir, 'net'),
+      nodes: 4,
+      basePort: 20000 + (basePort % 30000),
+      emptyBlockIntervalMs: 0, // the test watches heights go by while idle
+    });
     // A short time-lock keeps the test quick; fast consensus timeouts as in the other network tests.
     const genesisJson = JSON.parse(readFileSync(join(net.nodes[0]!.home, 'genesis.json'), 'utf8'));
     genesisJson.modules.governance.timelock = 2;

@@ -144,7 +144,16 @@ describe('one SM2/SM3 validator end to end: real process, HTTP API, SDK, CLI', (
     const query = runCliProcess('query', 'bank', 'balance', '--params', params, '--node', node.api);
     assert.equal(query.status, 0, query.stderr);
     assert.equal(JSON.parse(query.stdout).result.balance, JSON.parse(balance.stdout).balance);
-    const proven = runCliProcess('query', 'bank', 'balance', '--params', params, '--prove', '--node', node.api);
+    const proven = runCliProcess(
+      'query',
+      'bank',
+      'balance',
+      '--params',
+      params,
+      '--prove',
+      '--node',
+      node.api,
+    );
     assert.equal(proven.status, 0, proven.stderr);
     const answer = JSON.parse(proven.stdout);
     assert.match(answer.stateRoot, /^[0-9a-f]{64}$/);

@@ -28,11 +28,28 @@ export interface InitOutput {
   operatorAddress: string;
 }
 
-export function initHome(suite = 'ed25519'): InitOutput {
+/**
+ * A node home for tests. Its chain makes a block every block interval even while idle
+ * (`emptyBlockIntervalMs` 0), as tests that watch heights expect; pass another to test pacing.
+ */
+export function initHome(suite = 'ed25519', emptyBlockIntervalMs = 0): InitOutput {
   const home = mkdtempSync(join(tmpdir(), 'pujiang-e2e-'));
-  const r = spawnSync(process.execPath, [MAIN, 'init', '--home', home, '--suite', suite, '--api-port', '0'], {
-    encoding: 'utf8',
-  });
+  const r = spawnSync(
+    process.execPath,
+    [
+      MAIN,
+      'init',
+      '--home',
+      home,
+      '--suite',
+      suite,
+      '--api-port',
+      '0',
+      '--empty-block-interval-ms',
+      String(emptyBlockIntervalMs),
+    ],
+    { encoding: 'utf8' },
+  );
   if (r.status !== 0) throw new Error(`init failed: ${r.stderr}`);
   const out = JSON.parse(r.stdout) as InitOutput;
   const configPath = join(home, 'config.json');

@@ -38,6 +38,8 @@ describe('three operators set up a chain with init, genesis add-validator and a 
         `op${i}`,
         '--api-port',
         '0',
+        '--empty-block-interval-ms',
+        '0',
         '--p2p-listen',
         p2p[i]!,
         '--peers',

@@ -92,7 +92,17 @@ describe('pujiang up', () => {
   it('runs four validator processes, survives one killed, stops on SIGINT and resumes the same chain', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'pujiang-up-')), 'net');
     const base = await freeBase(4);
-    const first = startUp('--nodes', '4', '--home', dir, '--base-port', String(base));
+    // The test watches heights go by while idle: a block every block interval.
+    const first = startUp(
+      '--nodes',
+      '4',
+      '--home',
+      dir,
+      '--base-port',
+      String(base),
+      '--empty-block-interval-ms',
+      '0',
+    );
     started.push(first);
     const up = await upEvent(first);
     assert.equal(up.network, join(dir, 'network.json'));

@@ -155,10 +155,18 @@ export interface KernelServices {
   validatorSet?(
     read: StateRead,
   ): { readonly since: bigint; readonly validators: readonly KernelValidator[] } | undefined;
-  /** The suites and block limits in force (undefined: the genesis values). */
-  chainConfig?(
-    read: StateRead,
-  ): { readonly acceptedSuites: readonly string[]; readonly limits: BlockLimits } | undefined;
+  /**
+   * The suites, block limits and pacing in force (undefined: the genesis values, and a block
+   * every block interval).
+   */
+  chainConfig?(read: StateRead):
+    | {
+        readonly acceptedSuites: readonly string[];
+        readonly limits: BlockLimits;
+        /** How often an idle chain makes a block; 0: every block interval. */
+        readonly emptyBlockIntervalMs?: number;
+      }
+    | undefined;
   /**
    * Whether a node key may hold a peer link: true or false, or undefined for no verdict (the
    * kernel then admits what the node's config admits and the validators of the next heights).

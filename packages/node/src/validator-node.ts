@@ -21,6 +21,7 @@ import { PeerRouter, type PeerTransport } from './network/peer-router.js';
 import { TxGossip } from './network/tx-gossip.js';
 import { type CommitListener, CommitWaiters } from './validator/commit-waiters.js';
 import { ConsensusGlue } from './validator/consensus-glue.js';
+import { Pacing } from './validator/pacing.js';
 
 export type { PeerTransport } from './network/peer-router.js';
 export type { CommitListener } from './validator/commit-waiters.js';
@@ -65,6 +66,7 @@ export class ValidatorNode {
   readonly sync: BlockSync;
   readonly gossip: TxGossip;
   private readonly glue: ConsensusGlue;
+  private readonly pacing: Pacing;
   private readonly router: PeerRouter;
   private readonly waiters = new CommitWaiters();
   private readonly senderAddresses = new Map<string, string>();
@@ -120,7 +122,9 @@ export class ValidatorNode {
       senderOf: (tx) => this.addressOfSender(tx),
       accountNonce: (address) => this.chain.nonceOf(address),
       nextHeight: () => this.chain.height + 1n,
+      onIncludable: () => this.pacing.txArrived(),
     });
+    this.pacing = new Pacing(chain, this.mempool);
     this.glue = new ConsensusGlue({
       chain,
       mempool: this.mempool,
@@ -145,6 +149,7 @@ export class ValidatorNode {
       secretKey: o.secretKey,
       ...(o.timeouts ? { timeouts: o.timeouts } : {}),
       commitDelayMs: o.blockIntervalMs ?? 200,
+      startGate: () => this.pacing.gate(),
       setTimer: (ms, fire) => {
         const t = setTimeout(fire, ms);
         return () => clearTimeout(t);
@@ -351,6 +356,7 @@ export class ValidatorNode {
   async stop(): Promise<void> {
     this.stopped = true;
     this.gossip.stop();
+    this.pacing.release();
     this.driver.stop();
     await this.driver.idle();
     this.waiters.close();

@@ -328,3 +328,21 @@ describe('accepted suites by governance', () => {
     );
   });
 });
+
+describe('the chain pacing by governance', () => {
+  it('set-pacing changes emptyBlockIntervalMs for every node; out of bounds it is refused at proposal', () => {
+    const c = consortium({ timelock: 0 });
+    const pacing = () => (c.query('config') as { emptyBlockIntervalMs: number }).emptyBlockIntervalMs;
+    assert.equal(pacing(), 0, 'a genesis without it makes a block every block interval');
+    const tooLong = propose(c, c.admin('customs'), {
+      type: 'setPacing',
+      value: { emptyBlockIntervalMs: 7 * 86_400_000 },
+    });
+    assert.equal(tooLong.code, 'GOV_INVALID_ACTION');
+    propose(c, c.admin('customs'), { type: 'setPacing', value: { emptyBlockIntervalMs: 30_000 } });
+    vote(c, c.admin('tax'), 1n);
+    vote(c, c.admin('bank-a'), 1n);
+    assert.equal(finalize(c, c.admin('customs'), 1n).code, 'OK');
+    assert.equal(pacing(), 30_000);
+  });
+});

@@ -28,7 +28,7 @@ export function testHome(
   limits: Partial<Genesis['limits']> = {},
 ) {
   const home = mkdtempSync(join(tmpdir(), 'pujiang-home-'));
-  const init = initHome({ home, suite, apiPort: 0 });
+  const init = initHome({ home, suite, apiPort: 0, emptyBlockIntervalMs: 0 });
   const current = JSON.parse(readFileSync(init.paths.config, 'utf8')) as Record<string, unknown>;
   writeFileSync(init.paths.config, JSON.stringify({ ...current, ...FAST_CONFIG, ...config }));
   const genesisJson = JSON.parse(readFileSync(init.paths.genesis, 'utf8')) as GenesisJson;

@@ -9,12 +9,14 @@ import { PujiangError } from '@pujiang/types';
 
 export const NODE_USAGE = `pujiang init --home DIR [--suite ed25519|sm2|...] [--chain-id ID] [--org ID] [--api-port P] [--api-host H]
              [--genesis FILE] [--p2p-listen HOST:PORT] [--peers HOST:PORT,...] [--admit SUITE:HEX,...]
+             [--empty-block-interval-ms MS]
   writes a node key, a founding organization (--org, default org0: its root CA in DIR/org), a genesis
   template (this node as sole validator, certified in DIR/node_cert.pem; an operator account, the
   organization's admin, funded and allowed to mint, key in DIR/keys/operator.json, certificate
   DIR/keys/operator.pem) and config.json. --suite sm2 makes a government chain (SM2/SM3).
   --genesis FILE joins an existing chain instead (no template, no operator key); --p2p-listen, --peers and
-  --admit (full-node keys this node lets in) fill config.json's p2p section.
+  --admit (full-node keys this node lets in) fill config.json's p2p section. The idle chain makes a block
+  every --empty-block-interval-ms (default 30000; 0: every block interval; governance: gov propose set-pacing).
 pujiang node start --home DIR [--api-port P] [--api-host H] [--api-tls-cert PEM --api-tls-key PEM] [--init [--suite S]]
   runs the node until SIGINT/SIGTERM; prints one JSON line {"event":"started","api":URL,...} on stdout;
   --init first initialises DIR if it holds no node yet (as pujiang init)
@@ -29,6 +31,7 @@ export function runInit(args: readonly string[], io: CommandIo): number {
       suite: { type: 'string' },
       'chain-id': { type: 'string' },
       org: { type: 'string' },
+      'empty-block-interval-ms': { type: 'string' },
       'api-port': { type: 'string' },
       'api-host': { type: 'string' },
       genesis: { type: 'string' },
@@ -59,8 +62,12 @@ export function runInit(args: readonly string[], io: CommandIo): number {
     },
   };
   if (values.genesis !== undefined) {
-    if (values['chain-id'] !== undefined || values.org !== undefined)
-      throw usageError('--chain-id and --org come from the genesis file');
+    if (
+      values['chain-id'] !== undefined ||
+      values.org !== undefined ||
+      values['empty-block-interval-ms'] !== undefined
+    )
+      throw usageError('--chain-id, --org and --empty-block-interval-ms come from the genesis file');
     let genesisText: string;
     try {
       genesisText = readFileSync(values.genesis, 'utf8');
@@ -74,6 +81,7 @@ export function runInit(args: readonly string[], io: CommandIo): number {
   const init = initHome({
     ...common,
     ...(values['chain-id'] === undefined ? {} : { chainId: values['chain-id'] }),
+    ...emptyBlockInterval(values),
     ...(values.org === undefined ? {} : { org: values.org }),
   });
   io.out(
@@ -205,4 +213,9 @@ async function replay(args: readonly string[], io: CommandIo): Promise<number> {
   const result = await replayHome(required(values, 'home'));
   io.out(JSON.stringify(result, null, 2));
   return result.problems.length === 0 ? EXIT.ok : EXIT.invalid;
+}
+
+function emptyBlockInterval(values: Record<string, unknown>): { emptyBlockIntervalMs?: number } {
+  const ms = intOption(values, 'empty-block-interval-ms', 0, 86_400_000);
+  return ms === undefined ? {} : { emptyBlockIntervalMs: ms };
 }

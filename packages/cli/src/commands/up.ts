@@ -9,11 +9,13 @@ import { isPujiangError, PujiangError } from '@pujiang/types';
 import { describeExit, Supervisor } from '../supervisor.js';
 
 export const UP_USAGE = `pujiang up --home DIR [--nodes N] [--base-port P] [--suite ed25519|sm2|...] [--timeout-ms MS]
+          [--empty-block-interval-ms MS]
   runs a local network of N validators (default 4), each its own process, until SIGINT/SIGTERM. The first run
   creates DIR/node0..node{N-1} and DIR/${LOCAL_NETWORK_FILE} (node i: API http://127.0.0.1:P+2i, p2p P+2i+1,
   P default 26657; node0's keys/operator.json is funded and may mint); later runs resume the same chain.
   Prints {"event":"up",...} on stdout once every node has decided a block (within MS, default 60000),
-  {"event":"down"} once all have stopped. A node that dies is reported and the others keep running.`;
+  {"event":"down"} once all have stopped. A node that dies is reported and the others keep running.
+  A new network's idle chain makes a block every --empty-block-interval-ms (default 30000; 0: every block interval).`;
 
 export type UpErrorCode =
   | 'CLI_UP_TIMEOUT'
@@ -37,9 +39,11 @@ export async function runUp(args: readonly string[], io: CommandIo): Promise<num
       'base-port': { type: 'string' },
       suite: { type: 'string' },
       'timeout-ms': { type: 'string' },
+      'empty-block-interval-ms': { type: 'string' },
     },
     strict: true,
   });
+  const idleMs = intOption(values, 'empty-block-interval-ms', 0, 86_400_000);
   const dir = required(values, 'home');
   const nodes = intOption(values, 'nodes', 1, MAX_LOCAL_NODES);
   const basePort = intOption(values, 'base-port', 1, 65535);
@@ -52,6 +56,7 @@ export async function runUp(args: readonly string[], io: CommandIo): Promise<num
     ...(nodes === undefined ? {} : { nodes }),
     ...(basePort === undefined ? {} : { basePort }),
     ...(values.suite === undefined ? {} : { suite: values.suite }),
+    ...(idleMs === undefined ? {} : { emptyBlockIntervalMs: idleMs }),
   });
   io.err(
     `${network.created ? 'created' : 'resuming'} chain ${network.chainId}: ${validators(network)} in ${dir}`,

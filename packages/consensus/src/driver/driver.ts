@@ -39,6 +39,12 @@ export interface DriverEnvironment {
   readonly gossipMs?: number;
   /** Pause between committing a height and starting the next; default 0 (still yields to the event loop). */
   readonly commitDelayMs?: number;
+  /**
+   * After the commit delay: resolves when the next height should start (an idle chain waits
+   * for a transaction or its empty-block interval). A validly signed message of that height
+   * from a peer starts it at once, whatever the gate says. Default: at once.
+   */
+  startGate?(height: number): Promise<void>;
   /** Calls `fire` after `ms`; returns a cancel function. */
   setTimer(ms: number, fire: () => void): () => void;
   broadcast(message: ConsensusMessage): void;
@@ -112,6 +118,8 @@ export class ConsensusDriver {
   private requestedFrom = 0;
   /** A peer showed us a later height since ours started: we may be behind. */
   private aheadSeen = false;
+  /** While the next height waits at the start gate: starts it now (a peer has started it). */
+  private startNow: (() => void) | undefined;
   /** The first error that stopped the driver (a fatal WAL or signer error), if any. */
   failure: Error | undefined;
   /** WAL records read at start, consumed by the first task (replay). */
@@ -177,6 +185,7 @@ export class ConsensusDriver {
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;
+    this.startNow?.();
     this.cancelGossip?.();
     for (const cancel of this.timers) cancel();
     this.timers.clear();
@@ -255,6 +264,8 @@ export class ConsensusDriver {
             : (f.signed.message as Vote).validator) === index,
       );
       if (mine.length < MAX_FUTURE_PER_VALIDATOR) this.future.push({ message, onInvalid });
+      // Waiting at the start gate while a validator has started the height: follow it.
+      if (this.startNow && (await this.checkSignature(message))) this.startNow?.();
       return;
     }
     if (height > this.core.height) {
@@ -414,9 +425,23 @@ export class ConsensusDriver {
     const next = certificate.height + 1;
     const cancel = this.env.setTimer(this.env.commitDelayMs ?? 0, () => {
       this.timers.delete(cancel);
-      this.enqueue(() => this.startHeight(next));
+      void this.passGate(next);
     });
     this.timers.add(cancel);
+  }
+
+  /** Waits at the environment's start gate (or until a peer starts the height), then starts it. */
+  private async passGate(next: number): Promise<void> {
+    const gate = this.env.startGate?.(next);
+    if (gate) {
+      const peerStarted = new Promise<void>((resolve) => {
+        this.startNow = resolve;
+      });
+      await Promise.race([gate, peerStarted]).catch(() => undefined);
+      this.startNow = undefined;
+    }
+    if (this.stopped) return;
+    this.enqueue(() => this.startHeight(next));
   }
 
   private async startHeight(next: number): Promise<void> {

@@ -118,6 +118,18 @@ export const ChainConfig = struct('ChainConfig', {
 });
 export type ChainConfig = Infer<typeof ChainConfig>;
 
+/**
+ * How often an idle chain makes a block (CometBFT's create_empty_blocks_interval): with no
+ * transaction waiting, the next height starts this long after the last block, so certified
+ * headers keep coming without the store growing by a block every block interval. 0 makes a
+ * block every block interval (a chain whose genesis predates this record behaves so). Not a
+ * validity rule: it paces proposers, and every validator reads it from the same state.
+ */
+export const ChainPacing = struct('ChainPacing', { emptyBlockIntervalMs: u32 });
+export type ChainPacing = Infer<typeof ChainPacing>;
+/** The longest pacing governance may set (a day). */
+export const MAX_EMPTY_BLOCK_INTERVAL_MS = 86_400_000;
+
 export const GovernanceAction = union('GovernanceAction', {
   addOrganization: struct('AddOrganization', {
     id: OrgId,
@@ -144,6 +156,8 @@ export const GovernanceAction = union('GovernanceAction', {
     name: string({ max: 64 }),
     value: bytes({ max: 4096 }),
   }),
+  /** Sets the chain's pacing (`ChainPacing`). */
+  setPacing: ChainPacing,
 });
 export type GovernanceAction = Infer<typeof GovernanceAction>;
 export type GovernanceActionKind = GovernanceAction['type'];
@@ -208,6 +222,8 @@ export const Finalize = struct('Finalize', { id: u64 });
 
 export const GOV_KEYS = {
   config: 'config',
+  /** The chain's `ChainPacing`; absent on chains founded before it (they pace at 0). */
+  pacing: 'pacing',
   validators: 'validators',
   /** Present when genesis founded organizations: only members may transact. */
   permissioned: 'permissioned',

@@ -33,6 +33,7 @@ export const ProposalSchema = Type.Object({
     'setConfig',
     'setPolicy',
     'setModuleParam',
+    'setPacing',
   ] as const),
   /** The action's fields, bytes as hex and u64 values as decimal strings. */
   action: Type.Record(Type.String(), Type.Unknown()),
@@ -128,6 +129,9 @@ export const ConfigQuery = defineQueryContract({
       votingPeriod: Type.Integer(),
       timelock: Type.Integer(),
       permissioned: Type.Boolean(),
+      emptyBlockIntervalMs: Type.Integer({
+        description: 'How often an idle chain makes a block; 0: a block every block interval',
+      }),
     }),
     Type.Null(),
   ]),

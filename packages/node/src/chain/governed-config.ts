@@ -15,10 +15,12 @@ export interface ValidatorSetAt {
   readonly validators: readonly ChainValidator[];
 }
 
-/** What governance may change and every node must apply identically: suites and block limits. */
+/** What governance may change and every node must apply identically: suites, block limits, pacing. */
 export interface GovernedConfig {
   readonly acceptedSuites: readonly string[];
   readonly limits: BlockLimits;
+  /** How often an idle chain makes a block; 0: every block interval (no waiting for transactions). */
+  readonly emptyBlockIntervalMs: number;
 }
 
 /**
@@ -33,5 +35,7 @@ export function validatorSetIn(executor: Executor, root: Uint8Array, genesis: Ge
 /** The suites and block limits in force in the state at `root` (genesis values on a chain without a provider). */
 export function governedConfigIn(executor: Executor, root: Uint8Array, genesis: Genesis): GovernedConfig {
   const config = executor.kernelCall('chainConfig', root, (service, read) => service(read));
-  return config ?? { acceptedSuites: genesis.acceptedSuites, limits: genesis.limits };
+  if (!config)
+    return { acceptedSuites: genesis.acceptedSuites, limits: genesis.limits, emptyBlockIntervalMs: 0 };
+  return { ...config, emptyBlockIntervalMs: config.emptyBlockIntervalMs ?? 0 };
 }

@@ -50,6 +50,8 @@ export interface InitParameters {
   readonly apiHost?: string;
   /** The founding organization's id (default org0); its CA is created in the home's `org/`. */
   readonly org?: string;
+  /** How often the idle chain makes a block (default 30,000 ms; 0: every block interval). */
+  readonly emptyBlockIntervalMs?: number;
 }
 
 export interface InitReturnType {
@@ -116,6 +118,7 @@ export function initHome(p: InitParameters): InitReturnType {
     return templateGenesis(p, suite, nodeKey, operatorAddress, {
       organizations: [{ id: org.id, name: org.id, caCertificate: certificateToPem(org.certificate) }],
       identities: [nodeCertificate, operatorCertificate],
+      emptyBlockIntervalMs: p.emptyBlockIntervalMs ?? DEFAULT_EMPTY_BLOCK_INTERVAL_MS,
     });
   });
   writeKeyFile(written.paths.operatorKey, operatorKey);
@@ -176,6 +179,9 @@ function parseGenesisText(text: string): Genesis {
   }
   return parseGenesis(json);
 }
+
+/** How often a new chain makes a block while idle, unless its creator says otherwise. */
+export const DEFAULT_EMPTY_BLOCK_INTERVAL_MS = 30_000;
 
 /** A new chain's genesis: this node its sole validator, the operator funded and allowed to mint. */
 function templateGenesis(

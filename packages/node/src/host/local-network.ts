@@ -35,6 +35,8 @@ export interface LocalNetworkParameters {
   readonly basePort?: number;
   /** Every validator's and the operator's suite (default ed25519). */
   readonly suite?: SuiteId;
+  /** A new network's idle pacing (default 30,000 ms; 0: a block every block interval). */
+  readonly emptyBlockIntervalMs?: number;
 }
 
 export interface LocalNetworkNode {
@@ -121,6 +123,7 @@ function create(p: LocalNetworkParameters, file: string): LocalNetwork {
       apiHost: LOCAL_HOST,
       apiPort: basePort + 2 * i,
       p2p: { listen: node.p2p, peers: nodes.filter((_, j) => j !== i).map((other) => other.p2p) },
+      ...(p.emptyBlockIntervalMs === undefined ? {} : { emptyBlockIntervalMs: p.emptyBlockIntervalMs }),
     }),
   );
   const first = inits[0]!;

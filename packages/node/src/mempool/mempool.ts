@@ -39,6 +39,8 @@ export interface MempoolOptions {
   authorize?(tx: SignedTx, sender: string): void;
   /** The height of the next block (transactions that expire before it are refused). */
   nextHeight(): bigint;
+  /** A transaction became includable (an idle chain's next block need not wait any longer). */
+  onIncludable?(): void;
 }
 
 /** A pending transaction as the mempool holds it. */
@@ -157,6 +159,7 @@ export class Mempool {
       this.future.delete(e.hash);
       queue.nextReady++;
     }
+    this.o.onIncludable?.();
   }
 
   private precheck(tx: SignedTx, hash: string, sender: string, size: number, final: boolean): void {

@@ -2,7 +2,15 @@ import { encode } from '@pujiang/codec';
 import { getSuite, type HashAlgorithm } from '@pujiang/crypto';
 import type { StateRead } from '@pujiang/module-kit';
 import { bytesToHex, equalBytes, PujiangError } from '@pujiang/types';
-import { ChainConfig, GOV_KEYS, type GovernanceAction, Policy, ValidatorSetRecord } from '../formats.js';
+import {
+  ChainConfig,
+  ChainPacing,
+  GOV_KEYS,
+  type GovernanceAction,
+  MAX_EMPTY_BLOCK_INTERVAL_MS,
+  Policy,
+  ValidatorSetRecord,
+} from '../formats.js';
 import {
   caFingerprint,
   checkCaCertificate,
@@ -162,6 +170,15 @@ export function prepareAction(c: ActionContext, action: GovernanceAction): () =>
       return () => {
         write(GOV_KEYS.policy(resource), policy ? encode(Policy, policy) : undefined);
         c.emit('policy_changed', { resource, removed: String(policy === undefined) });
+      };
+    }
+    case 'setPacing': {
+      const { emptyBlockIntervalMs } = action.value;
+      if (emptyBlockIntervalMs > MAX_EMPTY_BLOCK_INTERVAL_MS)
+        throw invalid('emptyBlockIntervalMs must be from 0 to 86,400,000 (a day)', { emptyBlockIntervalMs });
+      return () => {
+        write(GOV_KEYS.pacing, encode(ChainPacing, action.value));
+        c.emit('pacing_changed', { emptyBlockIntervalMs: String(emptyBlockIntervalMs) });
       };
     }
     case 'setModuleParam': {

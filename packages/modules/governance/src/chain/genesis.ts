@@ -5,8 +5,10 @@ import type { Genesis } from '@pujiang/protocol';
 import { bytesToHex, equalBytes, PujiangError } from '@pujiang/types';
 import {
   ChainConfig,
+  ChainPacing,
   GOV_KEYS,
   type Identity,
+  MAX_EMPTY_BLOCK_INTERVAL_MS,
   type Organization,
   Policy,
   policyFromJson,
@@ -34,6 +36,8 @@ export interface GovernanceGenesisJson {
   policies?: Record<string, unknown>;
   votingPeriod?: number;
   timelock?: number;
+  /** How often an idle chain makes a block (`ChainPacing`); absent: a block every block interval. */
+  emptyBlockIntervalMs?: number;
 }
 
 export interface GovernanceGenesis {
@@ -41,6 +45,7 @@ export interface GovernanceGenesis {
   readonly identities: Uint8Array[];
   readonly policies: [string, Policy][];
   readonly config: ChainConfig;
+  readonly pacing?: ChainPacing;
 }
 
 const invalid = (message: string, details: Record<string, unknown> = {}) =>
@@ -108,7 +113,21 @@ export function parseGovernanceGenesis(json: unknown, genesis: Genesis): Governa
   } catch (error) {
     throw invalid((error as Error).message);
   }
-  return { organizations, identities, policies, config };
+  const interval = g.emptyBlockIntervalMs;
+  if (
+    interval !== undefined &&
+    (!Number.isSafeInteger(interval) || interval < 0 || interval > MAX_EMPTY_BLOCK_INTERVAL_MS)
+  )
+    throw invalid('emptyBlockIntervalMs must be whole milliseconds from 0 to 86,400,000', {
+      field: 'emptyBlockIntervalMs',
+    });
+  return {
+    organizations,
+    identities,
+    policies,
+    config,
+    ...(interval === undefined ? {} : { pacing: { emptyBlockIntervalMs: interval } }),
+  };
 }
 
 /**
@@ -123,6 +142,7 @@ export function writeGovernanceGenesis(
   genesis: Genesis,
 ): void {
   write(GOV_KEYS.config, encode(ChainConfig, parsed.config));
+  if (parsed.pacing) write(GOV_KEYS.pacing, encode(ChainPacing, parsed.pacing));
   write(
     GOV_KEYS.validators,
     encode(ValidatorSetRecord, {

@@ -11,6 +11,7 @@ import {
 import { bytesToHex, PujiangError } from '@pujiang/types';
 import {
   ChainConfig,
+  ChainPacing,
   CrlRecord,
   Finalize,
   GOV_KEYS,
@@ -128,6 +129,7 @@ export const governance: ChainModule = (() => {
       ca_rotated: ['org', 'ca', 'retired'],
       validators_changed: ['since', 'validators', 'totalPower', 'key', 'power'],
       config_changed: ['acceptedSuites', 'maxBlockTxs', 'maxBlockBytes', 'maxBlockGas'],
+      pacing_changed: ['emptyBlockIntervalMs'],
       policy_changed: ['resource', 'removed'],
       param_changed: ['module', 'name', 'value'],
     },
@@ -142,6 +144,7 @@ export const governance: ChainModule = (() => {
       chainConfig(read) {
         const config = readAs(read, GOV_KEYS.config, ChainConfig);
         if (config === undefined) return undefined;
+        const pacing = readAs(read, GOV_KEYS.pacing, ChainPacing);
         return {
           acceptedSuites: config.acceptedSuites,
           limits: {
@@ -149,6 +152,7 @@ export const governance: ChainModule = (() => {
             maxBlockTxs: config.maxBlockTxs,
             maxBlockGas: Number(config.maxBlockGas),
           },
+          emptyBlockIntervalMs: pacing?.emptyBlockIntervalMs ?? 0,
         };
       },
       /**
@@ -289,7 +293,14 @@ export const governance: ChainModule = (() => {
         ...ConfigQuery,
         run: (read) => {
           const c = params(read);
-          return c ? { ...c, maxBlockGas: String(c.maxBlockGas), permissioned: isPermissioned(read) } : null;
+          if (!c) return null;
+          const pacing = readAs(read, GOV_KEYS.pacing, ChainPacing);
+          return {
+            ...c,
+            maxBlockGas: String(c.maxBlockGas),
+            permissioned: isPermissioned(read),
+            emptyBlockIntervalMs: pacing?.emptyBlockIntervalMs ?? 0,
+          };
         },
       }),
       validators: defineQuery({

@@ -41,6 +41,7 @@ pujiang gov propose KIND [options] --key FILE [--title T]      an admin proposes
              JSON: {"rule": "any"|"all"|"majority"|{"atLeast": k}|{"fraction": [n, d]}, "roles": [...],
                     "orgs": [...], "vetoBy": [...]}
   set-param --module M --name N --value HEX
+  set-pacing --empty-block-interval-ms MS           an idle chain makes a block every MS (0: every block interval)
 pujiang gov vote ID yes|no --key FILE                your organization's vote
 pujiang gov veto ID --reason TEXT --key FILE         a regulator the policy names stops a proposal
 pujiang gov finalize ID --key FILE                   executes a proposal past its time-lock, or records its expiry
@@ -240,6 +241,18 @@ const KINDS: Record<string, ProposalKind> = {
       return {
         action: { type: 'setPolicy', value: { resource, policy } },
         title: `set the policy of ${resource}`,
+      };
+    },
+  },
+  'set-pacing': {
+    options: { 'empty-block-interval-ms': str },
+    async build(values) {
+      const ms = intOption(values, 'empty-block-interval-ms', 0, 86_400_000);
+      if (ms === undefined)
+        throw usageError('give --empty-block-interval-ms MS', { option: 'empty-block-interval-ms' });
+      return {
+        action: { type: 'setPacing', value: { emptyBlockIntervalMs: ms } },
+        title: `make an empty block every ${ms} ms while idle`,
       };
     },
   },
