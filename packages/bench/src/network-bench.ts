@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SuiteId } from '@pujiang/crypto';
 import { homePaths } from '@pujiang/node';
-import type { StatusResponse } from '@pujiang/protocol';
 import { formatProfiles, freshProfileDir, summarizeProfiles } from './cpu-profile.js';
-import { type BenchNetwork, prepareNetwork } from './network-home.js';
+import { idleDiskRecords } from './idle-bench.js';
+import { type BenchNetwork, networkReady, prepareNetwork } from './network-home.js';
 import { sendersFor } from './node-bench.js';
 import { validatorSuiteFor } from './node-home.js';
 import {
@@ -66,27 +66,6 @@ const PHASES = {
   quick: { saturation: { seconds: 7, warmupSeconds: 2 }, latency: { seconds: 4, warmupSeconds: 1.2 } },
   full: { saturation: { seconds: 30, warmupSeconds: 5 }, latency: { seconds: 20, warmupSeconds: 4 } },
 } as const satisfies Record<string, { saturation: PhaseTiming; latency: PhaseTiming }>;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Waits until every node is linked to all the others and the chain has decided a few blocks. */
-async function networkReady(apiUrls: readonly string[], timeoutMs = 60_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  let last = '';
-  for (;;) {
-    const statuses = await Promise.all(
-      apiUrls.map(async (url) => {
-        const res = await fetch(new URL('/v1/status', url));
-        if (!res.ok) throw new Error(`GET ${url}/v1/status: HTTP ${res.status}`);
-        return (await res.json()) as StatusResponse;
-      }),
-    );
-    if (statuses.every((s) => s.peers === apiUrls.length - 1 && s.height >= 2 && !s.syncing)) return;
-    last = statuses.map((s) => `height ${s.height}, ${s.peers} peers`).join('; ');
-    if (performance.now() > deadline) throw new Error(`network not ready after ${timeoutMs} ms: ${last}`);
-    await sleep(200);
-  }
-}
 
 interface SuiteOutcome {
   readonly net: BenchNetwork;
@@ -292,7 +271,7 @@ function suiteRecords(suite: SuiteId, s: SuiteOutcome): BenchRecord[] {
  * limit (verify/s on all cores / 4), a saturation run, then a latency run at half of it.
  */
 export async function runNetworkBench(o: NetworkBenchOptions): Promise<BenchRecord[]> {
-  const records: BenchRecord[] = [];
+  const records: BenchRecord[] = await idleDiskRecords(o.quick);
   for (const suite of o.suites ?? (['ed25519'] as const))
     records.push(...suiteRecords(suite, await measureSuite(suite, o)));
   return records;

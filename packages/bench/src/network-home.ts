@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { SuiteId } from '@pujiang/crypto';
 import { homePaths, initLocalNetwork, type LocalNetwork, type NodeConfig } from '@pujiang/node';
-import type { GenesisJson } from '@pujiang/protocol';
+import type { GenesisJson, StatusResponse } from '@pujiang/protocol';
 import { fundSenders, validatorSuiteFor } from './node-home.js';
 
 export interface BenchNetwork {
@@ -22,6 +22,8 @@ export interface BenchNetworkParameters {
   readonly senders: number;
   /** Signature-verification threads per node (config `verifyWorkers`; 0: one per core). */
   readonly verifyWorkers: number;
+  /** The chain's idle pacing (default: what `pujiang up` writes). */
+  readonly emptyBlockIntervalMs?: number;
 }
 
 function portIsFree(port: number): Promise<boolean> {
@@ -58,6 +60,7 @@ export async function prepareNetwork(p: BenchNetworkParameters): Promise<BenchNe
     nodes: p.validators,
     basePort,
     suite: validatorSuiteFor(p.suite),
+    ...(p.emptyBlockIntervalMs === undefined ? {} : { emptyBlockIntervalMs: p.emptyBlockIntervalMs }),
   });
   const first = homePaths(network.nodes[0]!.home);
   const genesis = JSON.parse(readFileSync(first.genesis, 'utf8')) as GenesisJson;
@@ -74,4 +77,24 @@ export async function prepareNetwork(p: BenchNetworkParameters): Promise<BenchNe
     config ??= c;
   }
   return { network, chainId: genesis.chainId, senders, config: config!, genesis };
+}
+
+/** Waits until every node is linked to all the others and the chain has decided a block. */
+export async function networkReady(apiUrls: readonly string[], timeoutMs = 60_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  let last = '';
+  for (;;) {
+    const statuses = await Promise.all(
+      apiUrls.map(async (url) => {
+        const res = await fetch(new URL('/v1/status', url));
+        if (!res.ok) throw new Error(`GET ${url}/v1/status: HTTP ${res.status}`);
+        return (await res.json()) as StatusResponse;
+      }),
+    );
+    // Height 1 comes at once; an idle chain's next may be a pacing interval away.
+    if (statuses.every((s) => s.peers === apiUrls.length - 1 && s.height >= 1 && !s.syncing)) return;
+    last = statuses.map((s) => `height ${s.height}, ${s.peers} peers`).join('; ');
+    if (performance.now() > deadline) throw new Error(`network not ready after ${timeoutMs} ms: ${last}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }

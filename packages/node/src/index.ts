@@ -26,7 +26,14 @@ export { replayHome } from './host/audit.js';
 export type { NodeConfig } from './host/config.js';
 export { DEFAULT_CONFIG, parseConfig, parseHostPort } from './host/config.js';
 export type { HomeErrorCode, InitParameters, InitReturnType, LoadedHome } from './host/home.js';
-export { checkGenesis, homePaths, initHome, joinHome, loadHome } from './host/home.js';
+export {
+  checkGenesis,
+  DEFAULT_EMPTY_BLOCK_INTERVAL_MS,
+  homePaths,
+  initHome,
+  joinHome,
+  loadHome,
+} from './host/home.js';
 export type { KeyFile, KeyFileErrorCode } from './host/key-file.js';
 export { addressHex, readKeyFile, writeKeyFile } from './host/key-file.js';
 export type {

@@ -1,0 +1,93 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_EMPTY_BLOCK_INTERVAL_MS, homePaths } from '@pujiang/node';
+import type { StatusResponse } from '@pujiang/protocol';
+
+import { networkReady, prepareNetwork } from './network-home.js';
+import { spawnNode } from './phase.js';
+import { diskBytes } from './proc-usage.js';
+import type { BenchRecord } from './record.js';
+
+const VALIDATORS = 4;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function heightOf(api: string): Promise<number> {
+  const res = await fetch(new URL('/v1/status', api));
+  return ((await res.json()) as StatusResponse).height;
+}
+
+/** Disk growth of an idle four-validator network over `seconds`, with the given pacing. */
+async function idleGrowth(emptyBlockIntervalMs: number, seconds: number) {
+  const dir = mkdtempSync(join(tmpdir(), 'pujiang-bench-idle-'));
+  try {
+    const net = await prepareNetwork({
+      dir: join(dir, 'net'),
+      suite: 'ed25519',
+      validators: VALIDATORS,
+      senders: 1,
+      verifyWorkers: 1,
+      emptyBlockIntervalMs,
+    });
+    const nodes = net.network.nodes.map((node) => spawnNode(node.home));
+    const data = net.network.nodes.map((node) => homePaths(node.home).data);
+    try {
+      const apis = await Promise.all(nodes.map(async (node) => (await node.next('ready')).apiUrl));
+      await networkReady(apis);
+      const before = data.map(diskBytes);
+      const heightBefore = await heightOf(apis[0]!);
+      await sleep(seconds * 1000);
+      const after = data.map(diskBytes);
+      const blocks = (await heightOf(apis[0]!)) - heightBefore;
+      const grown = after.map((a, i) => a - before[i]!);
+      return { bytesPerMinute: (grown.reduce((s, g) => s + g, 0) / grown.length / seconds) * 60, blocks };
+    } finally {
+      await Promise.all(nodes.map((node) => node.end()));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * What an idle chain costs in disk: four validators with no transaction for a window, once
+ * making a block every block interval (`emptyBlockIntervalMs` 0, as before pacing) and once
+ * with the default pacing, in the same run. Per node, per minute.
+ */
+export async function idleDiskRecords(quick: boolean): Promise<BenchRecord[]> {
+  const seconds = quick ? 20 : 60;
+  const every = await idleGrowth(0, seconds);
+  const paced = await idleGrowth(DEFAULT_EMPTY_BLOCK_INTERVAL_MS, seconds);
+  const common = { validators: VALIDATORS, suite: 'ed25519', windowSeconds: seconds };
+  return [
+    {
+      group: 'network',
+      name: 'idle disk bytes per minute, a block every block interval',
+      value: every.bytesPerMinute,
+      unit: 'B',
+      configuration: {
+        ...common,
+        emptyBlockIntervalMs: 0,
+        blocks: every.blocks,
+        note: "growth of each node's data directory while no transaction arrives, averaged over nodes",
+      },
+    },
+    {
+      group: 'network',
+      name: 'idle disk bytes per minute, paced',
+      value: paced.bytesPerMinute,
+      unit: 'B',
+      configuration: {
+        ...common,
+        emptyBlockIntervalMs: DEFAULT_EMPTY_BLOCK_INTERVAL_MS,
+        blocks: paced.blocks,
+        note: 'the same with the default pacing; goal: under 1/50 of a block every block interval',
+      },
+      target: {
+        value: every.bytesPerMinute / 50,
+        ratio: every.bytesPerMinute > 0 ? paced.bytesPerMinute / every.bytesPerMinute : 0,
+        met: paced.bytesPerMinute < every.bytesPerMinute / 50,
+      },
+    },
+  ];
+}
