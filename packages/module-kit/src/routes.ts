@@ -74,6 +74,8 @@ export interface ModuleRoute {
   /** The error codes this route may answer with (published in OpenAPI). */
   readonly errors?: readonly string[];
   readonly invalidInput: string;
+  /** The route wants `Authorization: Bearer <token>` (published as OpenAPI security; the handler checks it). */
+  readonly bearer?: boolean;
   handle(host: RouteHost, input: RouteInput): unknown | Promise<unknown>;
 }
 
@@ -87,6 +89,7 @@ export function defineRoute<Q extends TObject, B extends TSchema, R extends TSch
   readonly response: R;
   readonly errors?: readonly string[];
   readonly invalidInput?: string;
+  readonly bearer?: boolean;
   handle(
     host: RouteHost,
     input: RouteInput<Static<Q>, Static<B>>,

@@ -1,5 +1,11 @@
 export { fieldOf, firstProblem } from './api/check.js';
-export { coreOpenApi, type OpenApiDocument, operationOf, SchemaPublisher } from './api/openapi.js';
+export {
+  coreOpenApi,
+  finishOpenApi,
+  type OpenApiDocument,
+  operationOf,
+  SchemaPublisher,
+} from './api/openapi.js';
 export * from './api/responses.js';
 export {
   API,

@@ -1,5 +1,5 @@
 import type { ChainModule, ModuleRoute, QueryDefinition, TObject, TSchema } from '@pujiang/module-kit';
-import { coreOpenApi, type OpenApiDocument, SchemaPublisher } from '@pujiang/protocol';
+import { coreOpenApi, finishOpenApi, type OpenApiDocument, SchemaPublisher } from '@pujiang/protocol';
 
 /**
  * The OpenAPI document of a chain: the core API (generated from the API contract) plus, from
@@ -36,7 +36,10 @@ export function openApiFor(modules: readonly ChainModule[]): OpenApiDocument {
       paths[route.path]![route.method.toLowerCase()] = routeOperation(publisher, module, route);
     }
   }
-  return { ...document, components: { schemas: publisher.components } };
+  return finishOpenApi({
+    ...document,
+    components: { ...document.components, schemas: publisher.components },
+  });
 }
 
 function answer(publisher: SchemaPublisher, description: string, result: TSchema) {
@@ -84,9 +87,11 @@ function queryOperation(
 function routeOperation(publisher: SchemaPublisher, module: ChainModule, route: ModuleRoute) {
   const pathNames = [...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
   return {
-    operationId: `${module.name}.${route.method.toLowerCase()}.${route.path}`,
+    // URL-safe: letters, digits and . _ - only (the path's braces and slashes folded).
+    operationId: `${module.name}.${route.method.toLowerCase()}${route.path.replace(/[^A-Za-z0-9]+/g, '_').replace(/_$/, '')}`,
     summary: route.summary,
     tags: [module.name],
+    ...(route.bearer ? { security: [{ bearerToken: [] }] } : {}),
     parameters: [
       ...pathNames.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
       ...publisher.parameters(route.query as TObject | undefined, 'query'),

@@ -8,12 +8,32 @@ import { ErrorBodySchema, SHARED_SCHEMAS } from './schemas.js';
  */
 export interface OpenApiDocument {
   openapi: '3.1.0';
-  info: { title: string; version: string; description: string };
+  info: {
+    title: string;
+    version: string;
+    description: string;
+    license?: { name: string; identifier: string };
+  };
+  servers?: { url: string; description: string }[];
   paths: Record<string, Record<string, unknown>>;
-  components: { schemas: Record<string, unknown> };
+  components: {
+    schemas: Record<string, unknown>;
+    securitySchemes?: Record<string, unknown>;
+    responses?: Record<string, unknown>;
+  };
 }
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/**
+ * TypeBox writes a tuple in draft-07's form (`items` as a list, `additionalItems: false`);
+ * OpenAPI 3.1 is JSON Schema 2020-12, where that is `prefixItems` and `items: false`.
+ */
+function tuplesAsPrefixItems(node: { [key: string]: Json }): { [key: string]: Json } {
+  if (!Array.isArray(node.items)) return node;
+  const { items, additionalItems, ...rest } = node;
+  return { ...rest, prefixItems: items, ...(additionalItems === false ? { items: false } : {}) };
+}
 
 /** Builds JSON Schema for OpenAPI: `$id`'d subschemas become `$ref`s into `components`. */
 export class SchemaPublisher {
@@ -31,7 +51,7 @@ export class SchemaPublisher {
   private walk(node: Json): Json {
     if (Array.isArray(node)) return node.map((item) => this.walk(item));
     if (node === null || typeof node !== 'object') return node;
-    const { $id, ...rest } = node;
+    const { $id, ...rest } = tuplesAsPrefixItems(node);
     const body: Record<string, Json> = {};
     for (const [key, value] of Object.entries(rest)) body[key] = this.walk(value);
     if (typeof $id !== 'string') return body;
@@ -114,7 +134,13 @@ export function operationOf(
       ...publisher.parameters(route.query, 'query'),
     ],
     ...body,
-    responses: { ...ok, ...publisher.errorResponses(route.errors) },
+    // Unknown or repeated query parameters are refused on every route that does not take the module's own.
+    responses: {
+      ...ok,
+      ...publisher.errorResponses(
+        route.errors[400] || route.openQuery ? route.errors : { 400: ['API_BAD_REQUEST'], ...route.errors },
+      ),
+    },
   };
 }
 
@@ -125,15 +151,65 @@ export function coreOpenApi(publisher = new SchemaPublisher()): OpenApiDocument 
     paths[route.path] ??= {};
     paths[route.path]![route.method.toLowerCase()] = operationOf(id, route, publisher);
   }
-  return {
+  return finishOpenApi({
     openapi: '3.1.0',
     info: {
       title: 'Pujiang node API',
       version: '1.0.0',
       description:
-        'HTTP/JSON API of a Pujiang node. Bytes are lowercase hex, u64 values decimal strings, heights numbers. Every error is `{"error": {"code", "message", "details"}}` with a stable code. Header H commits to the state after block H-1 (`stateRoot`) and to the receipts of block H-1 (`resultsRoot`).',
+        'HTTP/JSON API of a Pujiang node. Bytes are lowercase hex, u64 values decimal strings, heights numbers. Every error is `{"error": {"code", "message", "details"}}` with a stable code. Header H commits to the state after block H-1 (`stateRoot`) and to the receipts of block H-1 (`resultsRoot`). Any operation may answer 503 (`API_BUSY`: too many request bytes in flight; `STORAGE_CLOSED`: the node is stopping); a method a path does not have is 405 `API_METHOD_NOT_ALLOWED`, an unknown path 404 `API_NOT_FOUND`.',
     },
     paths,
     components: { schemas: publisher.components },
+  });
+}
+
+const UNAVAILABLE = 'Unavailable';
+
+/**
+ * What every document of a node shares, applied last: where it is served (relative to the
+ * node that serves it), the license, the bearer-token scheme of routes that want one (others
+ * are public: `security: []`), and the 503 any operation may answer.
+ */
+export function finishOpenApi(document: OpenApiDocument): OpenApiDocument {
+  const paths: OpenApiDocument['paths'] = {};
+  for (const [path, operations] of Object.entries(document.paths)) {
+    paths[path] = {};
+    for (const [method, operation] of Object.entries(operations)) {
+      const op = operation as { security?: unknown; responses: Record<string, unknown> };
+      paths[path]![method] = {
+        ...op,
+        security: op.security ?? [],
+        responses: {
+          ...op.responses,
+          '503': op.responses['503'] ?? { $ref: `#/components/responses/${UNAVAILABLE}` },
+        },
+      };
+    }
+  }
+  return {
+    ...document,
+    info: { ...document.info, license: { name: 'Apache-2.0', identifier: 'Apache-2.0' } },
+    servers: [
+      { url: '/', description: 'The node that serves this document (npm start: http://127.0.0.1:26657)' },
+    ],
+    paths,
+    components: {
+      ...document.components,
+      securitySchemes: {
+        bearerToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description: "A token the node's configuration accepts (the VC-API's issuing and status routes)",
+        },
+      },
+      responses: {
+        [UNAVAILABLE]: {
+          description:
+            'API_BUSY (too many request bytes in flight: retry shortly) or STORAGE_CLOSED (the node is stopping)',
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+        },
+      },
+    },
   };
 }

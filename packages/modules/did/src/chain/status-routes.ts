@@ -141,6 +141,7 @@ export const statusRoutes = [
     method: 'POST',
     path: '/credentials/status',
     wellKnown: true,
+    bearer: true,
     summary:
       'W3C VC-API: revoke, suspend or reinstate credentials by their status entries (bearer token; the issuer key signs the change)',
     body: Type.Unknown(),

@@ -269,6 +269,7 @@ export const vcApiRoutes = [
     method: 'POST',
     path: '/credentials/issue',
     wellKnown: true,
+    bearer: true,
     summary:
       "W3C VC-API: issue a credential with one of this node's issuer keys (bearer token); 201 {verifiableCredential}; did:pujiang proofs are anchored before the answer",
     body: Type.Unknown(),
