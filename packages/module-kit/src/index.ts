@@ -77,5 +77,5 @@ export type {
 } from './module.js';
 export type { DrainResult } from './queue.js';
 export { drainQueue, enqueue, MAX_DRAIN_ITEMS, queueLength } from './queue.js';
-export type { ModuleRoute, RouteHost, RouteInput } from './routes.js';
+export type { ModuleRoute, RouteHost, RouteInput, RouteReplyDoc } from './routes.js';
 export { checkRoutes, defineRoute, RouteReply } from './routes.js';

@@ -63,6 +63,14 @@ export interface RouteInput<Q = Record<string, unknown>, B = unknown> {
  * mismatch is a 400 with `invalidInput`. The node's router and `/v1/openapi.json` are
  * derived from the same definition.
  */
+/** One documented answer of a route: what its body is, and in which media types. */
+export interface RouteReplyDoc {
+  readonly description: string;
+  readonly schema: TSchema;
+  /** Default application/json. */
+  readonly mediaTypes?: readonly string[];
+}
+
 export interface ModuleRoute {
   readonly method: HttpMethod;
   readonly path: string;
@@ -76,6 +84,12 @@ export interface ModuleRoute {
   readonly invalidInput: string;
   /** The route wants `Authorization: Bearer <token>` (published as OpenAPI security; the handler checks it). */
   readonly bearer?: boolean;
+  /**
+   * Every status the route answers with, and its body (published in OpenAPI, and checked
+   * against live answers by the tests). Without it: 200 `response`, and 400 the API's error
+   * body with `errors`.
+   */
+  readonly replies?: Readonly<Record<number, RouteReplyDoc>>;
   handle(host: RouteHost, input: RouteInput): unknown | Promise<unknown>;
 }
 
@@ -90,6 +104,7 @@ export function defineRoute<Q extends TObject, B extends TSchema, R extends TSch
   readonly errors?: readonly string[];
   readonly invalidInput?: string;
   readonly bearer?: boolean;
+  readonly replies?: Readonly<Record<number, RouteReplyDoc>>;
   handle(
     host: RouteHost,
     input: RouteInput<Static<Q>, Static<B>>,

@@ -104,12 +104,27 @@ function routeOperation(publisher: SchemaPublisher, module: ChainModule, route: 
             content: { 'application/json': { schema: publisher.schema(route.body) } },
           },
         }),
-    responses: {
-      '200': {
-        description: 'OK',
-        content: { 'application/json': { schema: publisher.schema(route.response) } },
-      },
-      ...publisher.errorResponses({ 400: [route.invalidInput, ...(route.errors ?? [])] }),
-    },
+    responses: route.replies
+      ? Object.fromEntries(
+          Object.entries(route.replies).map(([status, reply]) => [
+            status,
+            {
+              description: reply.description,
+              content: Object.fromEntries(
+                (reply.mediaTypes ?? ['application/json']).map((media) => [
+                  media,
+                  { schema: publisher.schema(reply.schema) },
+                ]),
+              ),
+            },
+          ]),
+        )
+      : {
+          '200': {
+            description: 'OK',
+            content: { 'application/json': { schema: publisher.schema(route.response) } },
+          },
+          ...publisher.errorResponses({ 400: [route.invalidInput, ...(route.errors ?? [])] }),
+        },
   };
 }

@@ -97,6 +97,29 @@ function resolve(
   return new RouteReply(status, resolutionResult(state, DID_LD_JSON, proof), RESOLUTION_MEDIA_TYPE);
 }
 
+const ResolutionResult = Type.Object({
+  '@context': Type.Optional(Type.String()),
+  didDocument: Type.Unknown(),
+  didDocumentMetadata: Type.Record(Type.String(), Type.Unknown()),
+  didResolutionMetadata: Type.Record(Type.String(), Type.Unknown()),
+});
+const DidDocumentJson = Type.Object({ id: Type.String() }, { additionalProperties: true });
+
+/** A resolution that failed: the result with `didResolutionMetadata.error`, in the resolution media type. */
+const resolutionFailure = (description: string) => ({
+  description,
+  schema: Type.Object({
+    '@context': Type.Optional(Type.String()),
+    didDocument: Type.Null(),
+    didDocumentMetadata: Type.Record(Type.String(), Type.Unknown()),
+    didResolutionMetadata: Type.Object(
+      { error: Type.String(), errorMessage: Type.Optional(Type.String()) },
+      { additionalProperties: true },
+    ),
+  }),
+  mediaTypes: [RESOLUTION_MEDIA_TYPE],
+});
+
 /** W3C DID Resolution over HTTP(S) at the Universal Resolver's path. */
 export const resolveRoute = defineRoute({
   method: 'GET',
@@ -109,13 +132,24 @@ export const resolveRoute = defineRoute({
     versionTime: Type.Optional(Type.String({ maxLength: 40 })),
     proof: Type.Optional(Type.String({ maxLength: 8 })),
   }),
-  response: Type.Object({
-    '@context': Type.Optional(Type.String()),
-    didDocument: Type.Unknown(),
-    didDocumentMetadata: Type.Record(Type.String(), Type.Unknown()),
-    didResolutionMetadata: Type.Record(Type.String(), Type.Unknown()),
-  }),
+  response: ResolutionResult,
   errors: ['invalidDid', 'invalidDidUrl', 'notFound', 'methodNotSupported', 'representationNotSupported'],
+  replies: {
+    200: {
+      description: 'The DID Resolution result, or by Accept the DID document alone',
+      schema: Type.Union([ResolutionResult, DidDocumentJson]),
+      mediaTypes: [RESOLUTION_MEDIA_TYPE, DID_LD_JSON, DID_JSON],
+    },
+    400: resolutionFailure('invalidDid, invalidDidUrl or invalidOptions'),
+    404: resolutionFailure('notFound: not on this chain, or no such version'),
+    406: resolutionFailure('representationNotSupported: the Accept header asks for neither'),
+    410: {
+      description: 'Deactivated: the result (or document) with didDocumentMetadata.deactivated',
+      schema: Type.Union([ResolutionResult, DidDocumentJson]),
+      mediaTypes: [RESOLUTION_MEDIA_TYPE, DID_LD_JSON, DID_JSON],
+    },
+    501: resolutionFailure('methodNotSupported: not a did:pujiang DID'),
+  },
   invalidInput: 'DID_BAD_QUERY',
   handle: (host, { path, query, headers }) => resolve(host, path.did!, query, headers.accept),
 });

@@ -11,7 +11,7 @@ import { documentLoader } from '../credentials/loader.js';
 import { didResolver } from '../credentials/resolvers.js';
 import { proofDigest } from '../credentials/verify.js';
 import { SetStatus, STATUS_LIST_ID } from '../status-formats.js';
-import { chainOf, configOf, issuerSender, problem, unauthorized } from './vc-api.js';
+import { chainOf, configOf, issuerSender, problem, problemReply, unauthorized } from './vc-api.js';
 
 /**
  * Status lists over HTTP: `GET /credentials/status/{list}` serves a list kept on the chain as
@@ -135,6 +135,14 @@ export const statusRoutes = [
       "A status list on the chain as a BitstringStatusListCredential, signed by its issuer's key (when this node holds it)",
     response: Type.Record(Type.String(), Type.Unknown()),
     errors: ['VC_STATUS_RETRIEVAL'],
+    replies: {
+      200: {
+        description: 'The BitstringStatusListCredential',
+        schema: Type.Record(Type.String(), Type.Unknown()),
+        mediaTypes: ['application/vc'],
+      },
+      404: problemReply('VC_STATUS_RETRIEVAL: no such list, or this node does not serve it'),
+    },
     handle: (host, input) => serveList(host, input),
   }),
   defineRoute({
@@ -146,6 +154,16 @@ export const statusRoutes = [
       'W3C VC-API: revoke, suspend or reinstate credentials by their status entries (bearer token; the issuer key signs the change)',
     body: Type.Unknown(),
     response: Type.Object({ updated: Type.Integer(), height: Type.String() }),
+    replies: {
+      200: {
+        description: 'Changed on chain',
+        schema: Type.Object({ updated: Type.Integer(), height: Type.String() }),
+      },
+      400: problemReply('VC_BAD_REQUEST or VC_UNKNOWN_ISSUER, or the change failed'),
+      401: problemReply('VC_UNAUTHORIZED: no bearer token this node accepts'),
+      403: problemReply('VC_FORBIDDEN: the token may not act for the list issuer'),
+      404: problemReply('VC_STATUS_RETRIEVAL: no such status list'),
+    },
     errors: [
       'VC_UNAUTHORIZED',
       'VC_BAD_REQUEST',

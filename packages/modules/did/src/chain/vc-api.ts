@@ -246,12 +246,30 @@ async function verifyVp(host: RouteHost, input: RouteInput): Promise<RouteReply>
   );
 }
 
-const Problem = Type.Object({
-  type: Type.String(),
-  title: Type.String(),
-  detail: Type.String(),
-  status: Type.Integer(),
+const Problem = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    detail: Type.String(),
+    status: Type.Integer(),
+    code: Type.Optional(Type.String()),
+    check: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+
+/** A refusal as RFC 9457 problem details (the VC-API's error format). */
+export const problemReply = (description: string) => ({
+  description,
+  schema: Problem,
+  mediaTypes: ['application/problem+json'],
 });
+const Verified = Type.Object({
+  checks: Type.Array(Type.String()),
+  warnings: Type.Array(Type.Object({ check: Type.String(), code: Type.String(), message: Type.String() })),
+  errors: Type.Array(Type.Unknown()),
+});
+
 const ERRORS = [
   'VC_BAD_REQUEST',
   'VC_DATA_MODEL',
@@ -273,11 +291,17 @@ export const vcApiRoutes = [
     summary:
       "W3C VC-API: issue a credential with one of this node's issuer keys (bearer token); 201 {verifiableCredential}; did:pujiang proofs are anchored before the answer",
     body: Type.Unknown(),
-    response: Type.Union([
-      Type.Object({ verifiableCredential: Type.Record(Type.String(), Type.Unknown()) }),
-      Problem,
-    ]),
+    response: Type.Object({ verifiableCredential: Type.Record(Type.String(), Type.Unknown()) }),
     errors: [...ERRORS, 'VC_UNAUTHORIZED', 'VC_UNKNOWN_ISSUER', 'VC_ANCHOR_FAILED', 'VC_ANCHOR_PENDING'],
+    replies: {
+      201: {
+        description: 'Issued',
+        schema: Type.Object({ verifiableCredential: Type.Record(Type.String(), Type.Unknown()) }),
+      },
+      400: problemReply(`Not issued: ${[...ERRORS, 'VC_UNKNOWN_ISSUER', 'VC_ANCHOR_FAILED'].join(', ')}`),
+      401: problemReply('VC_UNAUTHORIZED: no bearer token this node accepts'),
+      403: problemReply('VC_FORBIDDEN: the token may not act for this issuer'),
+    },
     handle: (host, input) => issue(host, input),
   }),
   defineRoute({
@@ -287,8 +311,12 @@ export const vcApiRoutes = [
     summary:
       'W3C VC-API: verify a credential; 200 {checks} only when verified, else a 400 problem naming the failed check',
     body: Type.Unknown(),
-    response: Type.Union([Type.Object({ checks: Type.Array(Type.String()) }), Problem]),
+    response: Verified,
     errors: ERRORS,
+    replies: {
+      200: { description: 'Verified', schema: Verified },
+      400: problemReply('Not verified: the failed check'),
+    },
     handle: (host, input) => verify(host, input),
   }),
   defineRoute({
@@ -298,7 +326,11 @@ export const vcApiRoutes = [
     summary:
       'W3C VC-API: verify a presentation for options.challenge (and domain); 200 only when it and every credential verify',
     body: Type.Unknown(),
-    response: Type.Union([Type.Object({ checks: Type.Array(Type.String()) }), Problem]),
+    response: Verified,
+    replies: {
+      200: { description: 'Verified', schema: Verified },
+      400: problemReply('Not verified: the failed check'),
+    },
     errors: [...ERRORS, 'VC_PRESENTATION'],
     handle: (host, input) => verifyVp(host, input),
   }),

@@ -1,0 +1,168 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { generateKeyPair } from '@pujiang/crypto';
+import { balanceStateKey } from '@pujiang/module-bank';
+import { bytesToHex } from '@pujiang/types';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { type RunningNode, startNode } from '../src/index.js';
+import { addressOf, testHome, transferWire, until } from './helpers.js';
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+interface Operation {
+  responses: Record<string, { $ref?: string; content?: Record<string, { schema: Json }> }>;
+}
+interface Document {
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, Json>; responses: Record<string, Operation['responses'][string]> };
+}
+
+/** `#/components/schemas/X` as a reference into the one schema that holds them all. */
+function rebased(node: Json): Json {
+  if (Array.isArray(node)) return node.map(rebased);
+  if (node === null || typeof node !== 'object') return node;
+  const out: { [key: string]: Json } = {};
+  for (const [k, v] of Object.entries(node))
+    out[k] =
+      k === '$ref' && typeof v === 'string'
+        ? v.replace('#/components/schemas/', 'pujiang-api#/$defs/')
+        : rebased(v);
+  return out;
+}
+
+/**
+ * Every answer a live node gives, checked against the node's own OpenAPI document with Ajv in
+ * JSON Schema 2020-12 strict mode: the success bodies of every core endpoint and of every
+ * module query and search, and the error bodies of refusals. A status the document does not
+ * list for that operation is a failure too.
+ */
+describe('live responses against the OpenAPI document (ajv 2020, strict)', () => {
+  const setup = testHome('ed25519');
+  const { genesis, operatorKey, operatorAddress } = setup;
+  const bob = addressOf(genesis, generateKeyPair('ed25519'));
+  let running: RunningNode;
+  let url: string;
+  let document: Document;
+  const ajv = new Ajv2020({ strict: true, allErrors: true, validateFormats: false });
+  const compiled = new Map<string, ValidateFunction>();
+  let checked = 0;
+
+  before(async () => {
+    running = await startNode({ home: setup.home });
+    url = running.apiUrl;
+    await until(() => running.node.chain.height >= 1n || undefined);
+    document = (await (await fetch(`${url}/v1/openapi.json`)).json()) as Document;
+    ajv.addSchema({
+      $id: 'pujiang-api',
+      $defs: rebased(document.components.schemas as Json) as { [k: string]: Json },
+    });
+  });
+  after(() => running.stop());
+
+  /** Requests `path` and checks the answer against `documented`'s operation for its status. */
+  async function check(
+    method: string,
+    path: string,
+    documented: string,
+    body?: unknown,
+  ): Promise<{ status: number; json: any }> {
+    const res = await fetch(`${url}${path}`, {
+      method,
+      ...(body === undefined
+        ? {}
+        : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    });
+    const json = await res.json();
+    const media = (res.headers.get('content-type') ?? '').split(';')[0]!.trim();
+    const operation = document.paths[documented]?.[method.toLowerCase()];
+    assert.ok(operation, `${method} ${documented} is not in the document`);
+    let response = operation.responses[String(res.status)];
+    assert.ok(
+      response,
+      `${method} ${path} answered ${res.status}, which the document does not list: ${JSON.stringify(json)}`,
+    );
+    if (response.$ref) response = document.components.responses[response.$ref.split('/').pop()!]!;
+    // The documented media type the answer came in (parameters aside).
+    const content = Object.entries(response.content ?? {}).find(
+      ([type]) => type.split(';')[0]!.trim() === media,
+    );
+    assert.ok(content, `${method} ${path} ${res.status} came as ${media}, which the document does not list`);
+    const schema = content[1].schema;
+    const key = `${method} ${documented} ${res.status}`;
+    let validate = compiled.get(key);
+    if (!validate) {
+      validate = ajv.compile(rebased(schema) as object);
+      compiled.set(key, validate);
+    }
+    assert.ok(
+      validate(json),
+      `${method} ${path} ${res.status}: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(json).slice(0, 500)}`,
+    );
+    checked++;
+    return { status: res.status, json };
+  }
+
+  it('every core endpoint, answering and refusing', async () => {
+    const wire = transferWire(genesis, operatorKey, 0n, bob, 7n);
+    const sent = await check('POST', '/v1/txs', '/v1/txs', { tx: bytesToHex(wire), wait: true });
+    assert.equal(sent.json.status, 'committed');
+    const height: number = sent.json.height;
+    await until(() => running.node.chain.height > BigInt(height) || undefined);
+    const block = await check('GET', `/v1/blocks/${height}`, '/v1/blocks/{height}');
+    for (const [path, documented] of [
+      ['/v1/status', '/v1/status'],
+      ['/v1/genesis', '/v1/genesis'],
+      ['/v1/modules', '/v1/modules'],
+      ['/v1/validators', '/v1/validators'],
+      ['/v1/validators?height=1', '/v1/validators'],
+      ['/v1/blocks/latest', '/v1/blocks/{height}'],
+      [`/v1/blocks/hash/${block.json.hash}`, '/v1/blocks/hash/{hash}'],
+      [`/v1/blocks/${height}/hooks`, '/v1/blocks/{height}/hooks'],
+      [`/v1/headers/${height}`, '/v1/headers/{height}'],
+      [`/v1/txs/${sent.json.hash}`, '/v1/txs/{hash}'],
+      [`/v1/accounts/${operatorAddress}`, '/v1/accounts/{address}'],
+      [`/v1/state/${bytesToHex(balanceStateKey(bob))}`, '/v1/state/{key}'],
+      [`/v1/query/bank/balance?address=${bob}`, '/v1/query/{module}/{name}'],
+      [`/v1/query/bank/balance?address=${bob}&prove=true`, '/v1/query/{module}/{name}'],
+      [`/v1/query/bank/balance?address=${bob}&prove=true`, '/v1/query/bank/balance'],
+      // Refusals: each with its documented status and the error body.
+      ['/v1/blocks/999999', '/v1/blocks/{height}'],
+      ['/v1/blocks/abc', '/v1/blocks/{height}'],
+      [`/v1/txs/${'ab'.repeat(32)}`, '/v1/txs/{hash}'],
+      ['/v1/status?bogus=1', '/v1/status'],
+      ['/v1/query/bank/nothing', '/v1/query/{module}/{name}'],
+      ['/v1/query/bank/balance?address=zz', '/v1/query/bank/balance'],
+    ] as const)
+      await check('GET', path, documented);
+    await check('POST', '/v1/txs', '/v1/txs', { tx: 'zz' });
+    const batch = await check('POST', '/v1/txs/batch', '/v1/txs/batch', {
+      txs: [bytesToHex(transferWire(genesis, operatorKey, 1n, bob, 1n)), '00'],
+    });
+    assert.equal(batch.json.results.length, 2);
+    // The checks are not vacuous: a wrong field, a missing one, or an extra status fail them.
+    const status = await check('GET', '/v1/status', '/v1/status');
+    const validStatus = compiled.get('GET /v1/status 200')!;
+    assert.equal(validStatus({ ...status.json, chainId: 5 }), false);
+    const { height: _h, ...withoutHeight } = status.json;
+    assert.equal(validStatus(withoutHeight), false);
+    const tx = compiled.get('GET /v1/txs/{hash} 200')!;
+    assert.equal(tx({ hash: 'zz', status: 'committed' }), false);
+  });
+
+  it('every module query and search, as documented for the answer it gives', async () => {
+    let queries = 0;
+    for (const path of Object.keys(document.paths)) {
+      if (!/^\/v1\/(query|search)\/[a-z]/.test(path)) continue;
+      // Without parameters: a query that needs some is refused (400, its error body), the others answer.
+      await check('GET', path, path);
+      queries++;
+    }
+    assert.ok(queries >= 20, `${queries} module queries and searches`);
+    // Module routes that read (the VC-API's writes need tokens: the CLI's VC-API test drives them).
+    const did = `did:pujiang:${genesis.chainId}:11111111111111111111111111111111`;
+    await check('GET', `/1.0/identifiers/${encodeURIComponent(did)}`, '/1.0/identifiers/{did}');
+    await check('GET', '/1.0/identifiers/not-a-did', '/1.0/identifiers/{did}');
+    await check('GET', '/credentials/status/nothing', '/credentials/status/{list}');
+    await check('POST', '/credentials/verify', '/credentials/verify', { verifiableCredential: {} });
+    assert.ok(checked >= 40, `${checked} answers checked`);
+  });
+});
