@@ -369,7 +369,7 @@ describe('validator processes on loopback under faults', () => {
     await waitHeight(nodes, after + 3);
     await assertSameChain(nodes);
     const metrics = await (await fetch(`${nodes[0]!.api}/metrics`)).text();
-    assert.match(metrics, /^pujiang_peer_offences_total [1-9]/m);
+    assert.match(metrics, /^pujiang_peer_offences_total\{type="[a-z-]+"\} [1-9]/m);
     for (const node of nodes) await stop(node);
   });
 });

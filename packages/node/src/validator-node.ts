@@ -1,5 +1,13 @@
 import { type CommitCertificate, ConsensusDriver, type TimeoutConfig } from '@pujiang/consensus';
-import { getSuite, hash, type PublicKey, type SecretKey, type SuiteId, VerifyPool } from '@pujiang/crypto';
+import {
+  ED25519_IMPLEMENTATION,
+  getSuite,
+  hash,
+  type PublicKey,
+  type SecretKey,
+  type SuiteId,
+  VerifyPool,
+} from '@pujiang/crypto';
 import type { ChainModule } from '@pujiang/module-kit';
 import {
   type Block,
@@ -141,7 +149,7 @@ export class ValidatorNode {
       gossip: () => this.gossip,
       consensus: (message, invalid) => this.driver.receive(message, invalid),
       roundMessages: (height, round) => this.driver.roundMessages(height, round),
-      offence: () => this.metrics.peerOffences++,
+      offence: (type) => this.metrics.peerOffence(type),
     });
     this.driver = ConsensusDriver.start({
       chainId: g.chainId,
@@ -167,6 +175,23 @@ export class ValidatorNode {
         await this.glue.awaitBlock(certificate);
         this.commit(certificate);
       },
+    });
+    this.metrics.observe(() => ({
+      height: Number(this.chain.height),
+      round: this.round,
+      mempoolSize: this.mempool.size,
+      mempoolBytes: this.mempool.totalBytes,
+      peers: this.peerCount,
+      syncing: this.syncing,
+      syncedBlocks: this.sync.synced,
+      txsPulled: this.gossip.stats.pulled,
+      txsServed: this.gossip.stats.served,
+    }));
+    this.metrics.buildInfo({
+      chainId: g.chainId,
+      chainHash: g.chainHash,
+      suite: this.publicKey.suite,
+      ed25519: ED25519_IMPLEMENTATION,
     });
   }
 
@@ -224,16 +249,13 @@ export class ValidatorNode {
     this.glue.settled();
     this.router.settled();
     const now = performance.now();
-    for (const { hash } of committed.txs) {
+    // Receipts past the transactions' are block hooks', not transactions.
+    committed.txs.forEach(({ hash, tx }, i) => {
       const entry = this.mempool.get(hash);
-      if (entry) this.metrics.commitLatency.observe((now - entry.admittedAt) / 1000);
-    }
-    this.metrics.blocks++;
-    this.metrics.committedTxs += committed.txs.length;
-    // Receipts past the transactions' are block hooks', not failed transactions.
-    this.metrics.failedTxs += committed.receipts
-      .slice(0, committed.txs.length)
-      .filter((r) => r.code !== 'OK').length;
+      if (entry) this.metrics.commitLatencySeconds((now - entry.admittedAt) / 1000);
+      this.metrics.txCommitted(tx.body.module, committed.receipts[i]?.code ?? 'OK');
+    });
+    this.metrics.blockCommitted();
     this.metrics.committedRate.add(committed.txs.length, now);
     this.mempool.update(committed.txs.map((t) => t.hash));
     // Peers learn our height (block sync follows it); then fetch more if we are behind.
@@ -322,10 +344,10 @@ export class ValidatorNode {
   private async admit(wire: Uint8Array): Promise<string> {
     try {
       const hash = await this.mempool.add(wire);
-      this.metrics.admittedTxs++;
+      this.metrics.txAdmitted();
       return hash;
     } catch (error) {
-      if (isPujiangError(error)) this.metrics.refusedTxs++;
+      if (isPujiangError(error)) this.metrics.txRefused(error.code);
       throw error;
     }
   }

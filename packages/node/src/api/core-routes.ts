@@ -34,7 +34,7 @@ export type WithBody = <T>(req: IncomingMessage, limit: number, handle: () => Pr
 export interface CoreRouteOptions {
   readonly handlers: ApiHandlers;
   readonly openApi: OpenApiDocument;
-  readonly metrics: () => string;
+  readonly metrics: () => Promise<string>;
   readonly health: () => Reply<ResponseOf<'health'>>;
   readonly withBody: WithBody;
   readonly maxBody: number;

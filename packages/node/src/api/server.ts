@@ -39,8 +39,13 @@ export interface ApiServerOptions {
 }
 
 /** A route ready to match: a core route of the contract, or a module's. */
+/** Methods a metrics label may name; anything a client invents counts as `other`. */
+const METHODS = new Set(['GET', 'POST', 'HEAD', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']);
+
 interface Route {
   readonly method: 'GET' | 'POST';
+  /** The path as declared (`/v1/txs/{hash}`): the metrics' route label, of bounded cardinality. */
+  readonly template: string;
   readonly regex: RegExp;
   readonly names: readonly string[];
   /** The contract's definition, whose path parameters are checked before the handler runs. */
@@ -58,6 +63,8 @@ export class ApiServer {
   readonly events: EventHub;
   private readonly handlers: ApiHandlers;
   private readonly routes: Route[];
+  /** Each request's route template, for the metrics (a method not allowed counts as unmatched). */
+  private readonly matched = new WeakMap<IncomingMessage, string>();
   private readonly bodies: BodyBudget;
 
   constructor(
@@ -82,6 +89,7 @@ export class ApiServer {
     });
     this.routes = coreRoutes(handlers).map(({ route, handle }) => ({
       method: route.method,
+      template: route.path,
       ...compilePath(route.path),
       contract: route,
       handle: (params, query, req) => handle({ params, query, req }),
@@ -96,6 +104,7 @@ export class ApiServer {
           .get(mounted.module)!;
       this.routes.push({
         method: mounted.route.method,
+        template: mounted.route.path,
         regex: mounted.regex,
         names: mounted.names,
         handle: (params, search, req) =>
@@ -117,6 +126,15 @@ export class ApiServer {
       keepAliveTimeout: 65_000,
     };
     const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+      const started = performance.now();
+      res.once('finish', () =>
+        node.metrics.apiRequest(
+          this.matched.get(req) ?? 'unmatched',
+          METHODS.has(req.method ?? '') ? req.method! : 'other',
+          res.statusCode,
+          (performance.now() - started) / 1000,
+        ),
+      );
       this.handle(req, res).catch((error) => this.fail(req, res, error));
     };
     this.server = o.tls
@@ -182,6 +200,7 @@ export class ApiServer {
       if (!match) continue;
       pathMatched = true;
       if (route.method !== req.method) continue;
+      this.matched.set(req, route.template);
       const params: Record<string, string> = {};
       route.names.forEach((name, i) => {
         params[name] = decodeURIComponent(match[i + 1]!);
@@ -210,18 +229,8 @@ export class ApiServer {
     throw new ApiError(404, 'API_NOT_FOUND', `no endpoint ${path}`, { path });
   }
 
-  private metrics(): string {
-    return this.node.metrics.render({
-      height: Number(this.node.chain.height),
-      round: this.node.round,
-      mempoolSize: this.node.mempool.size,
-      mempoolBytes: this.node.mempool.totalBytes,
-      peers: this.node.peerCount,
-      syncing: this.node.syncing,
-      syncedBlocks: this.node.sync.synced,
-      txsPulled: this.node.gossip.stats.pulled,
-      txsServed: this.node.gossip.stats.served,
-    });
+  private metrics(): Promise<string> {
+    return this.node.metrics.render();
   }
 
   private health(): Reply<ResponseOf<'health'>> {

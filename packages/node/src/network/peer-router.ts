@@ -39,8 +39,8 @@ export interface PeerRouterOptions {
   readonly consensus: (message: ConsensusMessage, invalid: () => void) => void;
   /** What consensus holds of a round of its current height (to answer a peer's request). */
   readonly roundMessages: (height: number, round: number) => ConsensusMessage[];
-  /** Counts an offence (the router has reported it to the transport). */
-  readonly offence: () => void;
+  /** Counts an offence by type (the router has reported it to the transport). */
+  readonly offence: (type: PeerOffence) => void;
 }
 
 /**
@@ -159,7 +159,7 @@ export class PeerRouter {
 
   /** Counts a peer's offence and hands it to the network, which scores (and may ban) the peer. */
   report(peer: string, offence: PeerOffence): void {
-    this.o.offence();
+    this.o.offence(offence);
     this.o.transport?.report?.(peer, offence);
   }
 
