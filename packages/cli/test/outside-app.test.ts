@@ -1,0 +1,151 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { initHome, type NodeProcess, startNodeProcess } from './node-harness.js';
+
+const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+const FIXTURE = join(ROOT, 'packages/cli/test/fixtures/outside-app.mts');
+
+interface Manifest {
+  name: string;
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+}
+
+/** The workspace packages `name` needs, itself included (from their package.json files). */
+function closure(name: string): string[] {
+  const manifests = new Map<string, Manifest>();
+  const dirs = [...readdirSync(join(ROOT, 'packages')).map((d) => join('packages', d))];
+  dirs.push(...readdirSync(join(ROOT, 'packages/modules')).map((d) => join('packages/modules', d)));
+  for (const dir of dirs) {
+    try {
+      const m = JSON.parse(readFileSync(join(ROOT, dir, 'package.json'), 'utf8')) as Manifest;
+      manifests.set(m.name, m);
+    } catch {
+      // not a package
+    }
+  }
+  const seen = new Set<string>();
+  const visit = (n: string) => {
+    if (seen.has(n)) return;
+    seen.add(n);
+    for (const dep of Object.keys(manifests.get(n)?.dependencies ?? {}))
+      if (dep.startsWith('@pujiang/')) visit(dep);
+  };
+  visit(name);
+  return [...seen];
+}
+
+function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env) {
+  const r = spawnSync(command, args, { cwd, encoding: 'utf8', env, timeout: 300_000 });
+  assert.equal(r.status, 0, `${command} ${args.join(' ')}\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
+
+/**
+ * The SDK as an application outside this repository gets it: the SDK and the workspace
+ * packages it needs are packed (`npm pack`, what a release publishes), installed from the
+ * tarballs into an empty folder, and a program there sends, waits, throws on a failed
+ * transfer, subscribes, and proves a balance right after a transfer, against a live node;
+ * the same program type-checks under strict TypeScript with node16 resolution.
+ */
+describe('an application outside the repository, on the packed SDK', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pujiang-outside-'));
+  let node: NodeProcess | undefined;
+  let home: string | undefined;
+  after(async () => {
+    node?.child.kill('SIGKILL');
+    await node?.exited;
+    rmSync(dir, { recursive: true, force: true });
+    if (home) rmSync(home, { recursive: true, force: true });
+  });
+
+  it('installs from the tarballs, runs against a node, and type-checks', async () => {
+    const packs = join(dir, 'packs');
+    const app = join(dir, 'app');
+    mkdirSync(packs);
+    mkdirSync(app);
+    const packages = closure('@pujiang/sdk');
+    assert.ok(packages.includes('@pujiang/types') && packages.length > 5, packages.join(' '));
+    // Built already (npm test builds first): pack without running prepack's build again.
+    run(
+      'npm',
+      [
+        'pack',
+        '--ignore-scripts',
+        '--silent',
+        '--pack-destination',
+        packs,
+        ...packages.flatMap((p) => ['-w', p]),
+      ],
+      ROOT,
+    );
+    const tarballs = readdirSync(packs).map((f) => join(packs, f));
+    assert.equal(tarballs.length, packages.length);
+    for (const tarball of tarballs) {
+      const listing = run('tar', ['tzf', tarball], dir);
+      assert.match(
+        listing,
+        /^package\/dist\/src\/index\.js$|^package\/dist\/src\/[a-z-]+\.js$/m,
+        `${tarball} has no dist`,
+      );
+      assert.doesNotMatch(listing, /^package\/(dist\/test|src|test)\//m, `${tarball} ships sources or tests`);
+    }
+    writeFileSync(
+      join(app, 'package.json'),
+      JSON.stringify({ name: 'outside-app', private: true, type: 'module' }),
+    );
+    const typesNode = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Manifest)
+      .devDependencies!['@types/node']!;
+    run(
+      'npm',
+      ['install', '--no-audit', '--no-fund', '--prefer-offline', ...tarballs, `@types/node@${typesNode}`],
+      app,
+    );
+
+    const init = initHome('ed25519');
+    home = init.home;
+    node = await startNodeProcess(init.home);
+    copyFileSync(FIXTURE, join(app, 'app.mjs'));
+    const out = run(process.execPath, ['app.mjs'], app, {
+      ...process.env,
+      PUJIANG_HOME: init.home,
+      PUJIANG_NODE: node.api,
+    });
+    const result = JSON.parse(out.trim().split('\n').at(-1)!);
+    assert.equal(result.balance, '250');
+    assert.ok(result.provenAt > result.committedAt, 'proven under the header after the transfer');
+    assert.equal(result.failure, 'BANK_INSUFFICIENT_FUNDS');
+    assert.equal(result.argument, 'hash');
+    assert.ok(result.transferEvents >= 1, 'the subscription saw the transfer');
+
+    copyFileSync(FIXTURE, join(app, 'app.mts'));
+    writeFileSync(
+      join(app, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          module: 'node16',
+          moduleResolution: 'node16',
+          target: 'es2022',
+          noEmit: true,
+          types: ['node'],
+        },
+        files: ['app.mts'],
+      }),
+    );
+    run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', app], app);
+  });
+});
