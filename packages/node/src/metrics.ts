@@ -100,8 +100,10 @@ export class NodeMetrics {
     gauge('pujiang_mempool_size', 'Transactions waiting in the mempool.', (s) => s.mempoolSize);
     gauge('pujiang_mempool_bytes', 'Encoded bytes waiting in the mempool.', (s) => s.mempoolBytes);
     gauge('pujiang_peers', 'Connected peers.', (s) => s.peers);
-    gauge('pujiang_syncing', 'Whether the node is more than a block behind its best peer (1) or not (0).', (s) =>
-      s.syncing ? 1 : 0,
+    gauge(
+      'pujiang_syncing',
+      'Whether the node is more than a block behind its best peer (1) or not (0).',
+      (s) => (s.syncing ? 1 : 0),
     );
     gauge('pujiang_txs_per_second', 'Committed transactions per second over the last 10 s.', () =>
       this.committedRate.perSecond(),
@@ -119,7 +121,11 @@ export class NodeMetrics {
     total('pujiang_blocks_synced_total', 'Blocks committed through block sync.', (s) => s.syncedBlocks);
     total('pujiang_gossip_txs_pulled_total', 'Transaction bodies pulled from peers.', (s) => s.txsPulled);
     total('pujiang_gossip_txs_served_total', 'Transaction bodies served to peers.', (s) => s.txsServed);
-    this.blocks = new Counter({ name: 'pujiang_blocks_committed_total', help: 'Blocks committed by this process.', registers });
+    this.blocks = new Counter({
+      name: 'pujiang_blocks_committed_total',
+      help: 'Blocks committed by this process.',
+      registers,
+    });
     this.committed = new Counter({
       name: 'pujiang_txs_committed_total',
       help: 'Transactions committed (any outcome), by module.',
@@ -132,7 +138,11 @@ export class NodeMetrics {
       labelNames: ['code'],
       registers,
     });
-    this.admitted = new Counter({ name: 'pujiang_txs_admitted_total', help: 'Transactions admitted to the mempool.', registers });
+    this.admitted = new Counter({
+      name: 'pujiang_txs_admitted_total',
+      help: 'Transactions admitted to the mempool.',
+      registers,
+    });
     this.refused = new Counter({
       name: 'pujiang_txs_refused_total',
       help: "Transactions refused at admission, by the refusal's code.",
@@ -179,7 +189,13 @@ export class NodeMetrics {
       labelNames: ['version', 'chain_id', 'chain_hash', 'suite', 'ed25519'],
       registers: [this.registry],
     }).set(
-      { version: VERSION, chain_id: info.chainId, chain_hash: info.chainHash, suite: info.suite, ed25519: info.ed25519 },
+      {
+        version: VERSION,
+        chain_id: info.chainId,
+        chain_hash: info.chainHash,
+        suite: info.suite,
+        ed25519: info.ed25519,
+      },
       1,
     );
   }
