@@ -80,9 +80,10 @@ const pkgPath = join(REGISTRY, 'package.json');
 const pkg = JSON.parse(readFileSync(pkgPath, 'utf8'));
 pkg.dependencies = Object.fromEntries(
   Object.entries({
-    '@pujiang/cli-kit': '0.1.0',
-    '@pujiang/module-kit': '0.1.0',
-    ...Object.fromEntries(modules.map((m) => [m.pkg, '0.1.0'])),
+    // One version across the workspace (scripts/set-version.mjs): the registry pins its own.
+    '@pujiang/cli-kit': pkg.version,
+    '@pujiang/module-kit': pkg.version,
+    ...Object.fromEntries(modules.map((m) => [m.pkg, pkg.version])),
   }).sort(([a], [b]) => (a < b ? -1 : 1)),
 );
 files['package.json'] = `${formatJson(pkg)}\n`;
