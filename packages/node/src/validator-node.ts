@@ -158,6 +158,7 @@ export class ValidatorNode {
       ...(o.timeouts ? { timeouts: o.timeouts } : {}),
       commitDelayMs: o.blockIntervalMs ?? 200,
       startGate: () => this.pacing.gate(),
+      onRoundChange: (height, round) => o.log?.(`consensus: height ${height} round ${round}`),
       setTimer: (ms, fire) => {
         const t = setTimeout(fire, ms);
         return () => clearTimeout(t);

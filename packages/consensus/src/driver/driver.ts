@@ -60,6 +60,8 @@ export interface DriverEnvironment {
   /** Signature checks of incoming messages (e.g. a VerifyPool); defaults to this thread. */
   verify?(publicKey: PublicKey, message: Uint8Array, signature: Uint8Array): Promise<boolean>;
   onEvidence?(first: Signed<Vote>, second: Signed<Vote>): void;
+  /** A height went past round 0 (a proposal was missed or not agreed on in time): for the operator's log. */
+  onRoundChange?(height: number, round: number): void;
 }
 
 /** Next-height messages kept per validator index, so no single peer can crowd out the rest. */
@@ -321,7 +323,10 @@ export class ConsensusDriver {
   }
 
   private async run(input: Input): Promise<void> {
+    const round = this.core.round;
     const { effects } = step(this.core, input);
+    if (this.core.round > round && !this.replaying)
+      this.env.onRoundChange?.(this.core.height, this.core.round);
     for (const effect of effects) {
       if (this.stopped) return;
       await this.execute(effect);
