@@ -52,6 +52,8 @@ export interface PeerRouterOptions {
 export class PeerRouter {
   /** Per proposed block, the peers that were sent its body (a re-sent proposal does not re-send it). */
   private readonly bodiesSent = new Map<string, Set<string>>();
+  /** Proposed blocks of this height as wire messages, encoded once. */
+  private readonly encodedBodies = new Map<string, Uint8Array>();
   /** Per peer, the rounds of this height already answered: one answer each, so asking cannot amplify. */
   private readonly answered = new Map<string, Set<string>>();
 
@@ -124,17 +126,25 @@ export class PeerRouter {
     );
   }
 
-  /** Sends a proposal's block to a peer unless it was sent there already (the block goes first). */
+  /**
+   * Sends a proposal's block to a peer unless it was sent there already (the block goes
+   * first). It is encoded once per height, however many peers it goes to.
+   */
   private sendBodyOnce(peer: string, height: number, value: string): void {
     let sent = this.bodiesSent.get(value);
     if (sent?.has(peer)) return;
-    const block = this.o.glue.candidate(BigInt(height), value);
-    if (!block) return;
+    let wire = this.encodedBodies.get(value);
+    if (!wire) {
+      const block = this.o.glue.candidate(BigInt(height), value);
+      if (!block) return;
+      wire = encodeWire({ type: 'block', value: encodeBlock(block) });
+      this.encodedBodies.set(value, wire);
+    }
     if (!sent) {
       sent = new Set();
       this.bodiesSent.set(value, sent);
     }
-    this.o.transport?.send(peer, encodeWire({ type: 'block', value: encodeBlock(block) }));
+    this.o.transport?.send(peer, wire);
     sent.add(peer);
   }
 
@@ -180,6 +190,7 @@ export class PeerRouter {
   /** A height was committed: proposals of it are settled. */
   settled(): void {
     this.bodiesSent.clear();
+    this.encodedBodies.clear();
     this.answered.clear();
   }
 
