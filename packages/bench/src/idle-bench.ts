@@ -49,16 +49,25 @@ async function idleGrowth(emptyBlockIntervalMs: number, seconds: number) {
   }
 }
 
+/** A pacing short enough that a window holds many paced blocks, to weigh one of them. */
+const SHORT_PACING_MS = 2_000;
+
 /**
- * What an idle chain costs in disk: four validators with no transaction for a window, once
- * making a block every block interval (`emptyBlockIntervalMs` 0, as before pacing) and once
- * with the default pacing, in the same run. Per node, per minute.
+ * What an idle chain costs in disk, per node and per minute: four validators with no
+ * transaction, making a block every block interval (`emptyBlockIntervalMs` 0, as before
+ * pacing), against the default pacing (30 s). A window holds only one or two blocks at 30 s,
+ * and LMDB grows a page (4 KiB) at a time, so the paced figure is also taken from the cost of
+ * one paced block, weighed over many at a 2 s pacing, times the blocks a minute at 30 s.
  */
 export async function idleDiskRecords(quick: boolean): Promise<BenchRecord[]> {
   const seconds = quick ? 20 : 60;
   const every = await idleGrowth(0, seconds);
   const paced = await idleGrowth(DEFAULT_EMPTY_BLOCK_INTERVAL_MS, seconds);
+  const short = await idleGrowth(SHORT_PACING_MS, seconds);
+  const perPacedBlock = short.blocks > 0 ? (short.bytesPerMinute * seconds) / 60 / short.blocks : 0;
+  const derived = perPacedBlock * (60_000 / DEFAULT_EMPTY_BLOCK_INTERVAL_MS);
   const common = { validators: VALIDATORS, suite: 'ed25519', windowSeconds: seconds };
+  const goal = every.bytesPerMinute / 50;
   return [
     {
       group: 'network',
@@ -74,19 +83,32 @@ export async function idleDiskRecords(quick: boolean): Promise<BenchRecord[]> {
     },
     {
       group: 'network',
+      name: 'idle disk bytes per paced block',
+      value: perPacedBlock,
+      unit: 'B',
+      configuration: {
+        ...common,
+        emptyBlockIntervalMs: SHORT_PACING_MS,
+        blocks: short.blocks,
+        note: 'growth per node over the window divided by the blocks made in it, paced at 2 s',
+      },
+    },
+    {
+      group: 'network',
       name: 'idle disk bytes per minute, paced',
-      value: paced.bytesPerMinute,
+      value: derived,
       unit: 'B',
       configuration: {
         ...common,
         emptyBlockIntervalMs: DEFAULT_EMPTY_BLOCK_INTERVAL_MS,
-        blocks: paced.blocks,
-        note: 'the same with the default pacing; goal: under 1/50 of a block every block interval',
+        measuredOverWindow: Math.round(paced.bytesPerMinute),
+        blocksInWindow: paced.blocks,
+        note: 'the cost of a paced block times the blocks a minute at the default pacing (the direct window, measuredOverWindow, holds one or two blocks and page-sized steps); goal: under 1/50 of a block every block interval',
       },
       target: {
-        value: every.bytesPerMinute / 50,
-        ratio: every.bytesPerMinute > 0 ? paced.bytesPerMinute / every.bytesPerMinute : 0,
-        met: paced.bytesPerMinute < every.bytesPerMinute / 50,
+        value: goal,
+        ratio: every.bytesPerMinute > 0 ? derived / every.bytesPerMinute : 0,
+        met: derived < goal,
       },
     },
   ];
