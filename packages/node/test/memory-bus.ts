@@ -1,4 +1,12 @@
-import type { ValidatorNode } from '../src/index.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { KeyPair } from '@pujiang/crypto';
+import type { ChainModule } from '@pujiang/module-kit';
+import { type Genesis, parseGenesis } from '@pujiang/protocol';
+import { bytesToHex } from '@pujiang/types';
+import { ValidatorNode } from '../src/index.js';
+import { FAST_CONFIG } from './helpers.js';
 
 /**
  * An in-memory peer network for validators in one process: ordered delivery per link,
@@ -26,4 +34,43 @@ export class Bus {
       send: (peer: string, payload: Uint8Array) => deliver(peer, payload),
     };
   }
+}
+
+/** A chain of `keys.length` Ed25519 validators of equal power (10 each), with no module state. */
+export function equalValidatorsGenesis(chainId: string, keys: readonly KeyPair[]): Genesis {
+  return parseGenesis({
+    chainId,
+    chainHash: 'sha256',
+    acceptedSuites: ['ed25519'],
+    validators: keys.map((k, i) => ({
+      name: `v${i}`,
+      suite: 'ed25519',
+      publicKey: bytesToHex(k.publicKey.bytes),
+      power: 10,
+    })),
+    limits: { maxBlockBytes: 1 << 20, maxBlockTxs: 1000, maxBlockGas: 100_000_000 },
+    modules: {},
+  });
+}
+
+/** Validator `v{i}` on the bus, with the tests' fast timeouts and a fresh data directory (pushed to `dirs`). */
+export function startOnBus(
+  bus: Bus,
+  i: number,
+  o: { key: KeyPair; genesis: Genesis; modules: ChainModule[]; dirs: string[] },
+): ValidatorNode {
+  const dataDir = mkdtempSync(join(tmpdir(), `pujiang-v${i}-`));
+  o.dirs.push(dataDir);
+  const node = new ValidatorNode({
+    dataDir,
+    genesis: o.genesis,
+    modules: o.modules,
+    secretKey: o.key.secretKey,
+    timeouts: FAST_CONFIG.timeouts,
+    blockIntervalMs: 20,
+    verifyWorkers: 1,
+    transport: bus.transport(`v${i}`),
+  });
+  bus.nodes.set(`v${i}`, node);
+  return node;
 }

@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { generateKeyPair } from '@pujiang/crypto';
-import { type Genesis, parseGenesis } from '@pujiang/protocol';
-import { bytesToHex } from '@pujiang/types';
-import { bank, governance, ValidatorNode } from '../src/index.js';
-import { addressOf, FAST_CONFIG, transferWire, until } from './helpers.js';
-import { Bus } from './memory-bus.js';
+import type { Genesis } from '@pujiang/protocol';
+import { bank, governance, type ValidatorNode } from '../src/index.js';
+import { addressOf, transferWire, until } from './helpers.js';
+import { Bus, equalValidatorsGenesis, startOnBus } from './memory-bus.js';
 
 /** How often this test's idle chain makes a block: long next to a block interval of 20 ms. */
 const IDLE_MS = 3_000;
@@ -22,19 +19,7 @@ const IDLE_MS = 3_000;
 describe('an idle chain paced by emptyBlockIntervalMs', () => {
   const keys = Array.from({ length: 4 }, () => generateKeyPair('ed25519'));
   const operator = generateKeyPair('ed25519');
-  const base = parseGenesis({
-    chainId: 'pacing',
-    chainHash: 'sha256',
-    acceptedSuites: ['ed25519'],
-    validators: keys.map((k, i) => ({
-      name: `v${i}`,
-      suite: 'ed25519',
-      publicKey: bytesToHex(k.publicKey.bytes),
-      power: 10,
-    })),
-    limits: { maxBlockBytes: 1 << 20, maxBlockTxs: 1000, maxBlockGas: 100_000_000 },
-    modules: {},
-  });
+  const base = equalValidatorsGenesis('pacing', keys);
   const from = addressOf(base, operator);
   const genesis: Genesis = {
     ...base,
@@ -51,22 +36,9 @@ describe('an idle chain paced by emptyBlockIntervalMs', () => {
   });
 
   it('makes no block before the interval while idle; a transaction commits at once and is provable in the next block', async () => {
-    const nodes = keys.map((key, i) => {
-      const dataDir = mkdtempSync(join(tmpdir(), `pujiang-pacing-v${i}-`));
-      dirs.push(dataDir);
-      const node = new ValidatorNode({
-        dataDir,
-        genesis,
-        modules: [governance, bank],
-        secretKey: key.secretKey,
-        timeouts: FAST_CONFIG.timeouts,
-        blockIntervalMs: 20,
-        verifyWorkers: 1,
-        transport: bus.transport(`v${i}`),
-      });
-      bus.nodes.set(`v${i}`, node);
-      return node;
-    });
+    const nodes = keys.map((key, i) =>
+      startOnBus(bus, i, { key, genesis, modules: [governance, bank], dirs }),
+    );
     const [n0] = nodes as [ValidatorNode];
     const time = (h: bigint) => Number(n0.chain.header(h)!.time);
     const txCount = (h: bigint) => n0.chain.header(h)!.txCount;

@@ -1,51 +1,28 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { generateKeyPair } from '@pujiang/crypto';
-import { type Genesis, parseGenesis } from '@pujiang/protocol';
+import type { Genesis } from '@pujiang/protocol';
 import { bytesToHex } from '@pujiang/types';
 import { bank, replayFromGenesis, ValidatorNode } from '../src/index.js';
 import { addressOf, FAST_CONFIG, transferWire, until } from './helpers.js';
-import { Bus } from './memory-bus.js';
+import { Bus, equalValidatorsGenesis, startOnBus } from './memory-bus.js';
 
 describe('four validators over an in-memory network', () => {
   const keys = Array.from({ length: 4 }, () => generateKeyPair('ed25519'));
   const operator = generateKeyPair('ed25519');
-  const genesis: Genesis = parseGenesis({
-    chainId: 'four-validators',
-    chainHash: 'sha256',
-    acceptedSuites: ['ed25519'],
-    validators: keys.map((k, i) => ({
-      name: `v${i}`,
-      suite: 'ed25519',
-      publicKey: bytesToHex(k.publicKey.bytes),
-      power: 10,
-    })),
-    limits: { maxBlockBytes: 1 << 20, maxBlockTxs: 1000, maxBlockGas: 100_000_000 },
-    modules: {},
-  });
+  const genesis = equalValidatorsGenesis('four-validators', keys);
   const operatorAddress = addressOf(genesis, operator);
   const funded: Genesis = { ...genesis, modules: { bank: { balances: { [operatorAddress]: '1000000' } } } };
   const bus = new Bus();
-  const start = (i: number) => {
-    const node = new ValidatorNode({
-      dataDir: join(mkdtempSync(join(tmpdir(), `pujiang-v${i}-`))),
-      genesis: funded,
-      modules: [bank],
-      secretKey: keys[i]!.secretKey,
-      timeouts: FAST_CONFIG.timeouts,
-      blockIntervalMs: 20,
-      verifyWorkers: 1,
-      transport: bus.transport(`v${i}`),
-    });
-    bus.nodes.set(`v${i}`, node);
-    return node;
-  };
+  const dirs: string[] = [];
+  const start = (i: number) => startOnBus(bus, i, { key: keys[i]!, genesis: funded, modules: [bank], dirs });
   const nodes = [0, 1, 2, 3].map(start);
   after(async () => {
     for (const node of bus.nodes.values()) await node.stop();
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
 
   it('decide the same blocks with transfers submitted to any of them; one down, the others go on', async () => {
@@ -86,7 +63,7 @@ describe('four validators over an in-memory network', () => {
 
   it('a full node (a key that is not a validator) syncs from genesis, follows, and never signs', async () => {
     const full = new ValidatorNode({
-      dataDir: join(mkdtempSync(join(tmpdir(), 'pujiang-full-'))),
+      dataDir: dirs[dirs.push(mkdtempSync(join(tmpdir(), 'pujiang-full-'))) - 1]!,
       genesis: funded,
       modules: [bank],
       secretKey: generateKeyPair('ed25519').secretKey,

@@ -1,15 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { advanceValidatorSet, newValidatorSet, proposerOf } from '@pujiang/consensus';
 import { generateKeyPair } from '@pujiang/crypto';
-import { decodeWire, type Genesis, parseGenesis } from '@pujiang/protocol';
+import { decodeWire } from '@pujiang/protocol';
 import { bytesToHex } from '@pujiang/types';
-import { ValidatorNode } from '../src/index.js';
-import { FAST_CONFIG, until } from './helpers.js';
-import { Bus } from './memory-bus.js';
+import { until } from './helpers.js';
+import { Bus, equalValidatorsGenesis, startOnBus } from './memory-bus.js';
 
 /** The round-0 proposer of a height, for four validators of equal power (the chain's rotation). */
 function proposerAt(height: number): number {
@@ -28,19 +25,7 @@ function proposerAt(height: number): number {
  */
 describe('a validator that crashed after only one peer heard its prevote', () => {
   const keys = Array.from({ length: 4 }, () => generateKeyPair('ed25519'));
-  const genesis: Genesis = parseGenesis({
-    chainId: 'vote-relay',
-    chainHash: 'sha256',
-    acceptedSuites: ['ed25519'],
-    validators: keys.map((k, i) => ({
-      name: `v${i}`,
-      suite: 'ed25519',
-      publicKey: bytesToHex(k.publicKey.bytes),
-      power: 10,
-    })),
-    limits: { maxBlockBytes: 1 << 20, maxBlockTxs: 1000, maxBlockGas: 100_000_000 },
-    modules: {},
-  });
+  const genesis = equalValidatorsGenesis('vote-relay', keys);
   const dirs: string[] = [];
   const bus = new Bus();
   after(async () => {
@@ -72,23 +57,7 @@ describe('a validator that crashed after only one peer heard its prevote', () =>
       }
       return false;
     };
-    for (let i = 0; i < 4; i++) {
-      const dir = mkdtempSync(join(tmpdir(), `pujiang-relay-v${i}-`));
-      dirs.push(dir);
-      bus.nodes.set(
-        `v${i}`,
-        new ValidatorNode({
-          dataDir: dir,
-          genesis,
-          modules: [],
-          secretKey: keys[i]!.secretKey,
-          timeouts: FAST_CONFIG.timeouts,
-          blockIntervalMs: 20,
-          verifyWorkers: 1,
-          transport: bus.transport(`v${i}`),
-        }),
-      );
-    }
+    for (let i = 0; i < 4; i++) startOnBus(bus, i, { key: keys[i]!, genesis, modules: [], dirs });
     const survivors = [a, b1, b2].map((name) => bus.nodes.get(name)!);
     await until(() => (lockFormed && bus.down.has(victim) ? true : undefined), 20_000);
     // Height H is decided without P, by the three, and the chain goes on after it.
