@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -124,4 +124,31 @@ export function until<T>(probe: () => Promise<T | undefined> | T | undefined, ms
 
 export function runCliProcess(...args: string[]) {
   return spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8' });
+}
+
+/** A running node on a fresh test home, a scratch folder next to it, and how to remove both. */
+export interface NodeInFolder {
+  readonly dir: string;
+  readonly init: InitOutput;
+  readonly node: NodeProcess;
+  /** Kills the node and removes the folder and the home. */
+  cleanup(): Promise<void>;
+}
+
+/** Starts a node for a test that works in a folder of its own (`prefix` names the folder). */
+export async function nodeInFolder(prefix: string, suite = 'ed25519'): Promise<NodeInFolder> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const init = initHome(suite);
+  const node = await startNodeProcess(init.home);
+  return {
+    dir,
+    init,
+    node,
+    async cleanup() {
+      node.child.kill('SIGKILL');
+      await node.exited;
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(init.home, { recursive: true, force: true });
+    },
+  };
 }

@@ -1,19 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import {
-  copyFileSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { initHome, type NodeProcess, startNodeProcess } from './node-harness.js';
+import { type NodeInFolder, nodeInFolder } from './node-harness.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const FIXTURE = join(ROOT, 'packages/cli/test/fixtures/outside-app.mts');
@@ -62,17 +53,12 @@ function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEn
  * the same program type-checks under strict TypeScript with node16 resolution.
  */
 describe('an application outside the repository, on the packed SDK', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'pujiang-outside-'));
-  let node: NodeProcess | undefined;
-  let home: string | undefined;
-  after(async () => {
-    node?.child.kill('SIGKILL');
-    await node?.exited;
-    rmSync(dir, { recursive: true, force: true });
-    if (home) rmSync(home, { recursive: true, force: true });
-  });
+  let ctx: NodeInFolder | undefined;
+  after(() => ctx?.cleanup());
 
   it('installs from the tarballs, runs against a node, and type-checks', async () => {
+    ctx = await nodeInFolder('pujiang-outside-');
+    const { dir, init, node } = ctx;
     const packs = join(dir, 'packs');
     const app = join(dir, 'app');
     mkdirSync(packs);
@@ -115,9 +101,6 @@ describe('an application outside the repository, on the packed SDK', () => {
       app,
     );
 
-    const init = initHome('ed25519');
-    home = init.home;
-    node = await startNodeProcess(init.home);
     copyFileSync(FIXTURE, join(app, 'app.mjs'));
     const out = run(process.execPath, ['app.mjs'], app, {
       ...process.env,

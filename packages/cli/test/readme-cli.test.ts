@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { initHome, type NodeProcess, startNodeProcess } from './node-harness.js';
+import { type NodeInFolder, nodeInFolder } from './node-harness.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const BIN = join(ROOT, 'packages/cli/bin/pujiang.js');
@@ -27,20 +26,12 @@ function quickStartLines(): string[] {
  * pointing at it: `<address>` is the address `keys show` printed, `<hash>` the transfer's.
  */
 describe("the README's quick-start commands", () => {
-  const dir = mkdtempSync(join(tmpdir(), 'pujiang-readme-cli-'));
-  let node: NodeProcess | undefined;
-  let home: string | undefined;
-  after(async () => {
-    node?.child.kill('SIGKILL');
-    await node?.exited;
-    rmSync(dir, { recursive: true, force: true });
-    if (home) rmSync(home, { recursive: true, force: true });
-  });
+  let ctx: NodeInFolder | undefined;
+  after(() => ctx?.cleanup());
 
   it('run as written against a node, each exiting 0', async () => {
-    const init = initHome('ed25519');
-    home = init.home;
-    node = await startNodeProcess(init.home);
+    ctx = await nodeInFolder('pujiang-readme-cli-');
+    const { dir, init, node } = ctx;
     const api = node.api;
     mkdirSync(join(dir, '.pujiang/localnet'), { recursive: true });
     symlinkSync(init.home, join(dir, '.pujiang/localnet/node0'));

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { initHome, type NodeProcess, startNodeProcess } from './node-harness.js';
+import { type NodeInFolder, nodeInFolder } from './node-harness.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 
@@ -24,20 +23,12 @@ function readmeProgram(): string {
  * node_modules links this repository's packages, as an app next to a checkout would see them.
  */
 describe("the README's SDK program", () => {
-  const dir = mkdtempSync(join(tmpdir(), 'pujiang-readme-'));
-  let node: NodeProcess | undefined;
-  let home: string | undefined;
-  after(async () => {
-    node?.child.kill('SIGKILL');
-    await node?.exited;
-    rmSync(dir, { recursive: true, force: true });
-    if (home) rmSync(home, { recursive: true, force: true });
-  });
+  let ctx: NodeInFolder | undefined;
+  after(() => ctx?.cleanup());
 
   it('runs as written against a node: a proven balance right after the transfer, and a failure that throws', async () => {
-    const init = initHome('ed25519');
-    home = init.home;
-    node = await startNodeProcess(init.home);
+    ctx = await nodeInFolder('pujiang-readme-');
+    const { dir, init, node } = ctx;
     mkdirSync(join(dir, 'node_modules', '@types'), { recursive: true });
     symlinkSync(join(ROOT, 'node_modules', '@pujiang'), join(dir, 'node_modules', '@pujiang'));
     symlinkSync(join(ROOT, 'node_modules', '@types', 'node'), join(dir, 'node_modules', '@types', 'node'));
