@@ -152,3 +152,27 @@ export async function nodeInFolder(prefix: string, suite = 'ed25519'): Promise<N
     },
   };
 }
+
+/**
+ * Type-checks `file` in `dir` as an application outside this repository would: strict, node16
+ * module resolution, Node's types, with the repository's TypeScript. Answers tsc's output and status.
+ */
+export function typeCheckNode16(dir: string, file: string): { status: number | null; output: string } {
+  writeFileSync(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        strict: true,
+        module: 'node16',
+        moduleResolution: 'node16',
+        target: 'es2022',
+        noEmit: true,
+        types: ['node'],
+      },
+      files: [file],
+    }),
+  );
+  const tsc = fileURLToPath(new URL('../../../../node_modules/typescript/bin/tsc', import.meta.url));
+  const r = spawnSync(process.execPath, [tsc, '-p', dir], { encoding: 'utf8', timeout: 120_000 });
+  return { status: r.status, output: r.stdout + r.stderr };
+}

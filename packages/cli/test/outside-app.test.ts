@@ -4,7 +4,7 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } fro
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { type NodeInFolder, nodeInFolder } from './node-harness.js';
+import { type NodeInFolder, nodeInFolder, typeCheckNode16 } from './node-harness.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const FIXTURE = join(ROOT, 'packages/cli/test/fixtures/outside-app.mts');
@@ -115,20 +115,7 @@ describe('an application outside the repository, on the packed SDK', () => {
     assert.ok(result.transferEvents >= 1, 'the subscription saw the transfer');
 
     copyFileSync(FIXTURE, join(app, 'app.mts'));
-    writeFileSync(
-      join(app, 'tsconfig.json'),
-      JSON.stringify({
-        compilerOptions: {
-          strict: true,
-          module: 'node16',
-          moduleResolution: 'node16',
-          target: 'es2022',
-          noEmit: true,
-          types: ['node'],
-        },
-        files: ['app.mts'],
-      }),
-    );
-    run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', app], app);
+    const checked = typeCheckNode16(app, 'app.mts');
+    assert.equal(checked.status, 0, checked.output);
   });
 });

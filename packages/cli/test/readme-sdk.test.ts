@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { type NodeInFolder, nodeInFolder } from './node-harness.js';
+import { type NodeInFolder, nodeInFolder, typeCheckNode16 } from './node-harness.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 
@@ -46,28 +46,7 @@ describe("the README's SDK program", () => {
     assert.match(run.stdout, /^refused in block \d+: BANK_INSUFFICIENT_FUNDS$/m);
 
     writeFileSync(join(dir, 'example.mts'), program);
-    writeFileSync(
-      join(dir, 'tsconfig.json'),
-      JSON.stringify({
-        compilerOptions: {
-          strict: true,
-          module: 'node16',
-          moduleResolution: 'node16',
-          target: 'es2022',
-          noEmit: true,
-          types: ['node'],
-        },
-        files: ['example.mts'],
-      }),
-    );
-    const tsc = spawnSync(
-      process.execPath,
-      [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', dir],
-      {
-        encoding: 'utf8',
-        timeout: 120_000,
-      },
-    );
-    assert.equal(tsc.status, 0, tsc.stdout + tsc.stderr);
+    const checked = typeCheckNode16(dir, 'example.mts');
+    assert.equal(checked.status, 0, checked.output);
   });
 });

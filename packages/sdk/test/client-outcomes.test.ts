@@ -10,7 +10,7 @@ import {
   PujiangError,
   TransactionFailedError,
 } from '../src/index.js';
-import { type CannedReply, type CannedRequest, cannedServer } from './fixtures.js';
+import { type CannedReply, type CannedRequest, cannedServer, rejection } from './fixtures.js';
 
 const HASH = '34'.repeat(32);
 const FAILED = {
@@ -50,15 +50,6 @@ const status = (height: number): StatusResponse => ({
   genesisHash: 'cd'.repeat(32),
   mempool: { size: 0, bytes: 0 },
 });
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  assert.fail('expected a rejection');
-}
 
 describe('PujiangClient: outcomes that cannot be missed, and state provable after a transaction', () => {
   let routes: (r: CannedRequest) => CannedReply;

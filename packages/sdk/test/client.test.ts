@@ -5,7 +5,14 @@ import { BankTransfer } from '@pujiang/module-bank';
 import { decodeTx, genesisToJson, type StatusResponse } from '@pujiang/protocol';
 import { bytesToHex, hexToBytes, isPujiangError } from '@pujiang/types';
 import { ApiError, addressOf, buildTransfer, generateKeyPair, PujiangClient } from '../src/index.js';
-import { type CannedReply, type CannedRequest, cannedServer, closedPort, makeGenesis } from './fixtures.js';
+import {
+  type CannedReply,
+  type CannedRequest,
+  cannedServer,
+  closedPort,
+  makeGenesis,
+  rejection,
+} from './fixtures.js';
 
 const STATUS: StatusResponse = {
   chainId: 'client-test',
@@ -23,17 +30,6 @@ const STATUS: StatusResponse = {
   mempool: { size: 0, bytes: 0 },
 };
 const HASH = '12'.repeat(32);
-
-async function rejection(
-  promise: Promise<unknown>,
-): Promise<Error & { code?: string; details?: Record<string, unknown> }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  assert.fail('expected a rejection');
-}
 
 describe('PujiangClient', () => {
   let routes: (r: CannedRequest) => CannedReply;
