@@ -10,7 +10,7 @@ import {
   PujiangError,
   TransactionFailedError,
 } from '../src/index.js';
-import { type CannedReply, type CannedRequest, cannedServer, rejection } from './fixtures.js';
+import { type CannedReply, type CannedRequest, cannedServer, rejection, TX_JSON } from './fixtures.js';
 
 const HASH = '34'.repeat(32);
 const FAILED = {
@@ -21,20 +21,6 @@ const FAILED = {
   events: [],
 };
 const OK = { ...FAILED, code: 'OK', message: undefined };
-const TX_JSON = {
-  version: 1,
-  chainId: 'c',
-  suite: 'ed25519',
-  publicKey: '',
-  nonce: '0',
-  expiresAtHeight: '1',
-  gasLimit: '1',
-  module: 'bank',
-  type: 'transfer',
-  payload: '',
-  endorsements: [],
-  signature: '',
-};
 const status = (height: number): StatusResponse => ({
   chainId: 'c',
   nodeId: 'n0',

@@ -12,6 +12,7 @@ import {
   closedPort,
   makeGenesis,
   rejection,
+  TX_JSON,
 } from './fixtures.js';
 
 const STATUS: StatusResponse = {
@@ -202,20 +203,7 @@ describe('PujiangClient', () => {
     const committed = {
       hash: HASH,
       status: 'committed',
-      tx: {
-        version: 1,
-        chainId: 'c',
-        suite: 'ed25519',
-        publicKey: '',
-        nonce: '0',
-        expiresAtHeight: '1',
-        gasLimit: '1',
-        module: 'bank',
-        type: 'transfer',
-        payload: '',
-        endorsements: [],
-        signature: '',
-      },
+      tx: TX_JSON,
       raw: '',
       height: 9,
       index: 0,

@@ -304,3 +304,19 @@ export async function rejection(
   }
   assert.fail('expected a rejection');
 }
+
+/** A transaction as `GET /v1/txs/{hash}` writes its body (the content does not matter to the client). */
+export const TX_JSON = {
+  version: 1,
+  chainId: 'c',
+  suite: 'ed25519',
+  publicKey: '',
+  nonce: '0',
+  expiresAtHeight: '1',
+  gasLimit: '1',
+  module: 'bank',
+  type: 'transfer',
+  payload: '',
+  endorsements: [],
+  signature: '',
+};
