@@ -52,7 +52,12 @@ describe("the README's quick-start commands", () => {
       assert.equal(r.status, 0, `${line}\n${r.stdout}\n${r.stderr}`);
       if (written.includes('keys show')) values.address = JSON.parse(r.stdout).address;
       if (written.includes(' send ')) values.hash = JSON.parse(r.stdout).hash;
-      if (written.startsWith('npx pujiang balance ')) assert.equal(JSON.parse(r.stdout).verified, true);
+      if (written.startsWith('npx pujiang balance ')) {
+        // Proven, and the transfer's amount: the command waits for a header that proves it.
+        const proven = JSON.parse(r.stdout);
+        assert.equal(proven.verified, true);
+        assert.equal(String(proven.balance), written.match(/--amount (\d+)/)?.[1] ?? '100');
+      }
     }
     assert.ok(values.address && values.hash);
   });

@@ -1,5 +1,6 @@
 import { getSuite, isSuiteId, type KeyPair, keyPairFromSecretKey, type SuiteId } from '@pujiang/crypto';
 import { bytesToHex, hexToBytes, PujiangError } from '@pujiang/types';
+import { keyPairArgument } from './arguments.js';
 
 /**
  * A key file, as the node, the CLI and the SDK write and read it: one JSON object with the
@@ -19,6 +20,7 @@ export type KeyFileErrorCode = 'KEYFILE_UNREADABLE' | 'KEYFILE_INVALID' | 'KEYFI
 
 /** The file's text for a key pair (pretty JSON, a final newline). */
 export function formatKeyFile(key: KeyPair): string {
+  keyPairArgument(key);
   const file: KeyFile = {
     suite: key.suite,
     secretKey: bytesToHex(key.secretKey.bytes),

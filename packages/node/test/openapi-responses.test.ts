@@ -135,6 +135,7 @@ describe('live responses against the OpenAPI document (ajv 2020, strict)', () =>
       ['/v1/status?bogus=1', '/v1/status'],
       ['/v1/query/bank/nothing', '/v1/query/{module}/{name}'],
       ['/v1/query/bank/balance?address=zz', '/v1/query/bank/balance'],
+      [`/v1/query/bank/balance?address=${bob}&prove=true&height=999999`, '/v1/query/bank/balance'],
     ] as const)
       await check('GET', path, documented);
     await check('POST', '/v1/txs', '/v1/txs', { tx: 'zz' });

@@ -365,6 +365,7 @@ export class PujiangClient implements ChainClient {
 
   /** Submits up to 10,000 transactions; each result is `{hash}` or the refusal's error body. */
   async submitBatch(txs: readonly SubmittableTx[], options?: RequestOptions): Promise<SubmitBatchResponse> {
+    if (!Array.isArray(txs)) throw invalidArgument('txs must be an array of transactions', 'txs');
     return this.call('submitBatch', { body: { txs: txs.map(wireHex) } }, options);
   }
 

@@ -1,7 +1,12 @@
+export type { CodecErrorCode } from '@pujiang/codec';
+export { CodecError } from '@pujiang/codec';
+export type { CryptoErrorCode } from '@pujiang/crypto';
+export { CryptoError } from '@pujiang/crypto';
 export type { SdkErrorCode } from '@pujiang/module-kit';
 export {
   ApiError,
   invalidArgument,
+  keyPairArgument,
   objectArgument,
   sdkError,
   TransactionFailedError,

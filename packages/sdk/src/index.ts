@@ -79,9 +79,11 @@ export type {
   WaitForTxOptions,
 } from './client.js';
 export { DEFAULT_EXPIRES_IN, PujiangClient } from './client.js';
-export type { SdkErrorCode, VerificationCheck } from './errors.js';
+export type { CodecErrorCode, CryptoErrorCode, SdkErrorCode, VerificationCheck } from './errors.js';
 export {
   ApiError,
+  CodecError,
+  CryptoError,
   isPujiangError,
   PujiangError,
   TransactionFailedError,

@@ -10,7 +10,7 @@ import {
 } from 'node:fs';
 import { formatKeyFile, type KeyFileErrorCode, type KeyPair, parseKeyFile } from '@pujiang/module-kit/keys';
 import { PujiangError } from '@pujiang/types';
-import { sdkError } from './errors.js';
+import { keyPairArgument, sdkError } from './errors.js';
 
 export interface SaveKeyFileOptions {
   /** Replace a file that is already there (default false: a key is never lost by accident). */
@@ -43,7 +43,9 @@ export function loadKeyFile(path: string): KeyPair {
  * (`KEYFILE_EXISTS`).
  */
 export function saveKeyFile(path: string, key: KeyPair, options: SaveKeyFileOptions = {}): void {
-  const text = formatKeyFile(key);
+  if (typeof path !== 'string' || path === '')
+    throw sdkError('SDK_INVALID_ARGUMENT', 'path must be a file path', { parameter: 'path' });
+  const text = formatKeyFile(keyPairArgument(key));
   const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
   const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
   try {

@@ -1,15 +1,19 @@
 import assert from 'node:assert/strict';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
   addressOf,
   buildTransaction,
   buildTransfer,
+  formatKeyFile,
   generateKeyPair,
   keyPairFromHex,
   LightClient,
   PujiangClient,
   PujiangError,
   publicKeyFromHex,
+  saveKeyFile,
   secretKeyToHex,
 } from '../src/index.js';
 import { cannedServer, makeGenesis } from './fixtures.js';
@@ -85,6 +89,9 @@ describe('every SDK argument check', () => {
     'sendTransfer(key)': (j) => client.sendTransfer({ key: j, to, amount: 1n }),
     'sendTransfer(to)': (j) => client.sendTransfer({ key, to: j, amount: 1n }),
     'sendTransaction(payload)': (j) => client.sendTransaction({ key, module: 'm', type: 't', payload: j }),
+    'submitBatch(txs)': (j) => client.submitBatch(j),
+    'formatKeyFile(key)': (j) => formatKeyFile(j),
+    'saveKeyFile(key)': (j) => saveKeyFile(join(tmpdir(), 'pujiang-never-written.json'), j),
   };
 
   it('throws SDK_INVALID_ARGUMENT naming the argument, before any request, for every malformed value', async () => {

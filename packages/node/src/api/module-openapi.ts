@@ -1,5 +1,11 @@
 import type { ChainModule, ModuleRoute, QueryDefinition, TObject, TSchema } from '@pujiang/module-kit';
-import { coreOpenApi, finishOpenApi, type OpenApiDocument, SchemaPublisher } from '@pujiang/protocol';
+import {
+  coreOpenApi,
+  finishOpenApi,
+  type OpenApiDocument,
+  SchemaPublisher,
+  StateReadSchema,
+} from '@pujiang/protocol';
 
 /**
  * The OpenAPI document of a chain: the core API (generated from the API contract) plus, from
@@ -42,16 +48,28 @@ export function openApiFor(modules: readonly ChainModule[]): OpenApiDocument {
   });
 }
 
-function answer(publisher: SchemaPublisher, description: string, result: TSchema) {
+function answer(publisher: SchemaPublisher, description: string, result: TSchema, proven = false) {
+  const plain = { height: { type: 'integer' }, result: publisher.schema(result) };
   return {
     description,
     content: {
       'application/json': {
-        schema: {
-          type: 'object',
-          properties: { height: { type: 'integer' }, result: publisher.schema(result) },
-          required: ['height', 'result'],
-        },
+        schema: proven
+          ? {
+              anyOf: [
+                { type: 'object', properties: plain, required: ['height', 'result'] },
+                {
+                  type: 'object',
+                  properties: {
+                    ...plain,
+                    stateRoot: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+                    reads: { type: 'array', items: publisher.schema(StateReadSchema) },
+                  },
+                  required: ['height', 'result', 'stateRoot', 'reads'],
+                },
+              ],
+            }
+          : { type: 'object', properties: plain, required: ['height', 'result'] },
       },
     },
   };
@@ -78,8 +96,9 @@ function queryOperation(
         publisher,
         'The result (with prove=true, also stateRoot and the proven reads)',
         query.result,
+        true,
       ),
-      ...publisher.errorResponses({ 400: [...new Set(codes)] }),
+      ...publisher.errorResponses({ 400: [...new Set(codes)], 404: ['API_NOT_FOUND'] }),
     },
   };
 }
