@@ -328,10 +328,10 @@ describe('node HTTP API (one validator, in process)', () => {
     const balance = doc.paths['/v1/query/bank/balance'].get;
     assert.equal(balance.parameters[0].name, 'address');
     assert.equal(balance.parameters[0].schema.pattern, '^[0-9a-f]{42}$');
-    assert.deepEqual(balance.responses['200'].content['application/json'].schema.properties.result.required, [
-      'address',
-      'balance',
-    ]);
+    // Plain, or with prove=true also the state root and the proven reads.
+    const [plain, proven] = balance.responses['200'].content['application/json'].schema.anyOf;
+    assert.deepEqual(plain.properties.result.required, ['address', 'balance']);
+    assert.deepEqual(proven.required, ['height', 'result', 'stateRoot', 'reads']);
   });
 
   it('malformed, oversized and hostile requests get typed 4xx answers and never disturb the node', async () => {
