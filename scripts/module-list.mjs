@@ -86,7 +86,8 @@ pkg.dependencies = Object.fromEntries(
     ...Object.fromEntries(modules.map((m) => [m.pkg, pkg.version])),
   }).sort(([a], [b]) => (a < b ? -1 : 1)),
 );
-files['package.json'] = `${formatJson(pkg)}\n`;
+// package.json as Biome (and npm) write it: every array and object expanded.
+files['package.json'] = `${JSON.stringify(pkg, null, 2)}\n`;
 const tsconfigPath = join(REGISTRY, 'tsconfig.json');
 const tsconfig = JSON.parse(readFileSync(tsconfigPath, 'utf8'));
 tsconfig.references = [

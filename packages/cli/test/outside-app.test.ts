@@ -87,7 +87,10 @@ describe('an application outside the repository, on the packed SDK', () => {
         /^package\/dist\/src\/index\.js$|^package\/dist\/src\/[a-z-]+\.js$/m,
         `${tarball} has no dist`,
       );
-      assert.doesNotMatch(listing, /^package\/(dist\/test|src|test)\//m, `${tarball} ships sources or tests`);
+      assert.doesNotMatch(listing, /^package\/(dist\/test|test)\//m, `${tarball} ships tests`);
+      // The sources ship, so the source maps in dist/src resolve.
+      if (/\.js\.map$/m.test(listing))
+        assert.match(listing, /^package\/src\/.*\.ts$/m, `${tarball} has maps but no sources`);
     }
     writeFileSync(
       join(app, 'package.json'),

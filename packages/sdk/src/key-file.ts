@@ -2,12 +2,15 @@ import {
   closeSync,
   constants,
   fsyncSync,
+  linkSync,
   openSync,
   readFileSync,
   renameSync,
+  rmSync,
   unlinkSync,
   writeSync,
 } from 'node:fs';
+import { dirname } from 'node:path';
 import { formatKeyFile, type KeyFileErrorCode, type KeyPair, parseKeyFile } from '@pujiang/module-kit/keys';
 import { PujiangError } from '@pujiang/types';
 import { keyPairArgument, sdkError } from './errors.js';
@@ -38,9 +41,10 @@ export function loadKeyFile(path: string): KeyPair {
 }
 
 /**
- * Writes a key file readable by its owner only (mode 0600). The write is atomic (a crash
- * leaves no torn file), and an existing file is kept unless `overwrite` is set
- * (`KEYFILE_EXISTS`).
+ * Writes a key file readable by its owner only (mode 0600). The text is written and fsynced
+ * under a temporary name first, so a crash leaves no torn or empty key file; without
+ * `overwrite` it is then linked into place, which fails if the name exists (`KEYFILE_EXISTS`)
+ * and never replaces a key; with it, renamed over the old file. The folder is fsynced after.
  */
 export function saveKeyFile(path: string, key: KeyPair, options: SaveKeyFileOptions = {}): void {
   if (typeof path !== 'string' || path === '')
@@ -55,13 +59,13 @@ export function saveKeyFile(path: string, key: KeyPair, options: SaveKeyFileOpti
     closeSync(fd);
   }
   try {
-    if (!options.overwrite) {
-      // Claim the name first, so two writers cannot both think they created it.
-      closeSync(openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600));
+    if (options.overwrite) renameSync(tmp, path);
+    else {
+      linkSync(tmp, path);
+      unlinkSync(tmp);
     }
-    renameSync(tmp, path);
   } catch (error) {
-    unlinkSync(tmp);
+    rmSync(tmp, { force: true });
     if ((error as NodeJS.ErrnoException).code === 'EEXIST')
       throw new PujiangError<KeyFileErrorCode>(
         'KEYFILE_EXISTS',
@@ -71,5 +75,19 @@ export function saveKeyFile(path: string, key: KeyPair, options: SaveKeyFileOpti
         },
       );
     throw error;
+  }
+  syncFolder(dirname(path));
+}
+
+/** Makes a rename or link in `dir` durable (where the platform allows opening a folder). */
+function syncFolder(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, constants.O_RDONLY);
+    fsyncSync(fd);
+  } catch {
+    // not supported here (Windows): the file itself is durable
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
