@@ -4,6 +4,7 @@
  * execution of a transfer. `encodeReceiptWithCodec` is the reference; a property test holds
  * the two equal. Node only (it writes with `Buffer`).
  */
+import { leb128Length, writeLeb128 } from '@pujiang/codec';
 import type { Receipt } from './receipt.js';
 
 export interface ReceiptWriterLimits {
@@ -16,8 +17,6 @@ export interface ReceiptWriterLimits {
   readonly attributeKey: number;
   readonly attributeValue: number;
 }
-
-const leb128Length = (n: number): number => (n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : 4);
 
 /** Attribute keys in encoding order (length prefix first, then bytes), per key set: events of a type repeat theirs. */
 const keyOrders = new Map<string, readonly string[]>();
@@ -44,17 +43,6 @@ function keyOrder(keys: readonly string[]): readonly string[] {
     keyOrders.set(id, order);
   }
   return order;
-}
-
-function writeLeb128(out: Uint8Array, offset: number, n: number): number {
-  let v = n;
-  let at = offset;
-  while (v >= 0x80) {
-    out[at++] = (v & 0x7f) | 0x80;
-    v >>>= 7;
-  }
-  out[at++] = v;
-  return at;
 }
 
 /** The UTF-8 length of a well-formed string within `max`, else -1 (the codec then refuses it). */

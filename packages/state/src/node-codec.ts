@@ -1,4 +1,4 @@
-import { bytes, decode, encode, fixedBytes, struct, union } from '@pujiang/codec';
+import { bytes, decode, encode, fixedBytes, leb128Length, struct, union, writeLeb128 } from '@pujiang/codec';
 import type { TreeNode } from './tree.js';
 
 /** The canonical encoding of a tree node, for stores that keep nodes as bytes. */
@@ -16,23 +16,6 @@ export function encodeNodeWithCodec(node: TreeNode): Uint8Array {
 
 const INTERNAL = 1; // variant indexes follow the union's declaration order
 const LEAF = 0;
-
-function leb128Length(n: number): number {
-  let length = 1;
-  for (let v = n; v >= 0x80; v >>>= 7) length++;
-  return length;
-}
-
-function writeLeb128(out: Uint8Array, offset: number, n: number): number {
-  let v = n;
-  let at = offset;
-  while (v >= 0x80) {
-    out[at++] = (v & 0x7f) | 0x80;
-    v >>>= 7;
-  }
-  out[at++] = v;
-  return at;
-}
 
 /**
  * A node's canonical encoding, written directly: every block stores thousands of nodes, and
