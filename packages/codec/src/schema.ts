@@ -254,9 +254,12 @@ export function struct<F extends FieldCodecs>(name: string, fields: F): Codec<St
           codec.write(w, record[key]);
         } catch (error) {
           if (error instanceof CodecError && error.code === 'CODEC_INVALID_VALUE') {
+            // `path` is the field names from the outermost struct in; `field` the innermost's.
+            const inner = Array.isArray(error.details.path) ? (error.details.path as string[]) : [];
             throw new CodecError('CODEC_INVALID_VALUE', `${name}.${key}: ${error.message}`, {
-              ...error.details,
               field: `${name}.${key}`,
+              ...error.details,
+              path: [key, ...inner],
             });
           }
           throw error;

@@ -1,3 +1,4 @@
+import { type Codec, CodecError, encode } from '@pujiang/codec';
 import {
   ADDRESS_LENGTH,
   HASH_ALGORITHMS,
@@ -5,18 +6,13 @@ import {
   isSuiteId,
   type KeyPair,
 } from '@pujiang/crypto';
-import { hexToBytes, type PujiangError } from '@pujiang/types';
+import { hexToBytes, invalidArgument } from '@pujiang/types';
 import type { U64Like } from './client.js';
-import { type SdkErrorCode, sdkError } from './client-errors.js';
+import { sdkError } from './client-errors.js';
 
-/**
- * Checks of a caller's arguments, for the SDK and the modules' client calls: each failure is
- * `SDK_INVALID_ARGUMENT` with `details.parameter` naming the argument, thrown before anything
- * is signed or sent (never a `TypeError` from deep inside).
- */
-export function invalidArgument(message: string, parameter: string): PujiangError<SdkErrorCode> {
-  return sdkError('SDK_INVALID_ARGUMENT', message, { parameter });
-}
+// Checks of a caller's arguments, for the SDK and the modules' client calls: each failure is
+// `SDK_INVALID_ARGUMENT` with `details.parameter` naming the argument (`invalidArgument`).
+export { invalidArgument };
 
 const U64_MAX = (1n << 64n) - 1n;
 const ADDRESS_HEX = new RegExp(`^[0-9a-f]{${ADDRESS_LENGTH * 2}}$`);
@@ -100,4 +96,38 @@ export function parseAddress(address: string | Uint8Array, name = 'address'): Ui
       name,
     );
   return address;
+}
+
+/**
+ * Encodes a client call's payload: a value the module's format refuses (a field missing, of
+ * the wrong type, out of range, unknown) is `SDK_INVALID_ARGUMENT` naming the field by its
+ * path (`action.value.amount`), not a `CodecError` from deep inside the codec.
+ */
+export function encodePayload<T>(codec: Codec<T>, value: T): Uint8Array {
+  try {
+    return encode(codec, value);
+  } catch (error) {
+    if (!(error instanceof CodecError) || error.code === 'CODEC_TRAILING_BYTES') throw error;
+    const path = Array.isArray(error.details.path) ? (error.details.path as string[]) : [];
+    const parameter = path.length > 0 ? path.join('.') : codec.kind;
+    throw sdkError(
+      'SDK_INVALID_ARGUMENT',
+      error.message,
+      { ...error.details, parameter, cause: error.code },
+      error,
+    );
+  }
+}
+
+/** A list argument (any array), copied; anything else names the parameter. */
+export function listArgument<T>(value: readonly T[] | undefined, parameter: string): T[] {
+  if (!Array.isArray(value)) throw invalidArgument(`${parameter} must be an array`, parameter);
+  return [...value];
+}
+
+/** A date argument: a valid `Date`. */
+export function dateArgument(value: unknown, parameter: string): Date {
+  if (!(value instanceof Date) || Number.isNaN(value.getTime()))
+    throw invalidArgument(`${parameter} must be a valid Date`, parameter);
+  return value;
 }

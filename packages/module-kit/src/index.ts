@@ -4,10 +4,13 @@ export { type Static, type TObject, type TSchema, Type } from '@sinclair/typebox
 export {
   bytesArgument,
   chainHashArgument,
+  dateArgument,
+  encodePayload,
   hashArgument,
   heightArgument,
   invalidArgument,
   keyPairArgument,
+  listArgument,
   objectArgument,
   stringArgument,
 } from './arguments.js';

@@ -1,4 +1,4 @@
-import type { RequestOptions } from '@pujiang/module-kit';
+import { invalidArgument, objectArgument, type RequestOptions } from '@pujiang/module-kit';
 import { ApiError, sdkError } from './errors.js';
 
 export type { RequestOptions } from '@pujiang/module-kit';
@@ -50,6 +50,9 @@ export async function requestJson(
   options: RequestOptions = {},
 ): Promise<unknown> {
   const url = transport.baseUrl + path;
+  objectArgument(options, 'options');
+  if (options.timeoutMs !== undefined && !(Number.isFinite(options.timeoutMs) && options.timeoutMs > 0))
+    throw invalidArgument('timeoutMs must be a positive number', 'timeoutMs');
   const timeoutMs = options.timeoutMs ?? transport.timeoutMs;
   const timeout = AbortSignal.timeout(timeoutMs);
   const signal = options.signal === undefined ? timeout : AbortSignal.any([timeout, options.signal]);

@@ -23,3 +23,11 @@ export class PujiangError<Code extends string = string> extends Error {
 export function isPujiangError(value: unknown, code?: string): value is PujiangError {
   return value instanceof PujiangError && (code === undefined || value.code === code);
 }
+
+/**
+ * A caller's argument is malformed: `SDK_INVALID_ARGUMENT` with `details.parameter` naming
+ * it, raised before anything is signed, sent or verified (never a `TypeError` from deep inside).
+ */
+export function invalidArgument(message: string, parameter: string): PujiangError<'SDK_INVALID_ARGUMENT'> {
+  return new PujiangError('SDK_INVALID_ARGUMENT', message, { parameter });
+}

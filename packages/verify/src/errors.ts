@@ -1,4 +1,4 @@
-import { type ErrorDetails, PujiangError } from '@pujiang/types';
+import { type ErrorDetails, invalidArgument, PujiangError } from '@pujiang/types';
 
 /** Every check a verifier runs; one name per way a server's (or relayer's) data can be wrong. */
 export type VerificationCheck =
@@ -40,14 +40,22 @@ export class VerificationError extends PujiangError<'SDK_VERIFICATION_FAILED'> {
   }
 }
 
-/** Runs a parse of server-supplied data; malformed data fails the check it was needed for. */
+/**
+ * Runs a parse of server-supplied data; malformed data fails the check it was needed for,
+ * whatever the parser threw (a field of the wrong type fails inside it as a `TypeError`).
+ */
 export function parseFor<T>(check: VerificationCheck, what: string, parse: () => T): T {
   try {
     return parse();
   } catch (error) {
-    if (error instanceof PujiangError) {
-      throw new VerificationError(check, `malformed ${what}`, { cause: error.code, ...error.details });
-    }
-    throw error;
+    const cause = error instanceof PujiangError ? { cause: error.code, ...error.details } : {};
+    throw new VerificationError(check, `malformed ${what}`, cause);
   }
+}
+
+/** A verifier's argument that must be an object (a response, a read, a parameters object). */
+export function objectParameter<T>(value: T, parameter: string): NonNullable<T> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw invalidArgument(`${parameter} must be an object`, parameter);
+  return value as NonNullable<T>;
 }

@@ -1,5 +1,5 @@
 import { type CertifiedValidator, type CommitCertificate, checkCertificate } from '@pujiang/consensus';
-import type { HashAlgorithm } from '@pujiang/crypto';
+import { HASH_ALGORITHMS, type HashAlgorithm } from '@pujiang/crypto';
 import {
   type BlockHeader,
   type BlockHeaderJson,
@@ -9,7 +9,8 @@ import {
   type Genesis,
   headerFromJson,
 } from '@pujiang/protocol';
-import { parseFor, VerificationError } from './errors.js';
+import { invalidArgument } from '@pujiang/types';
+import { objectParameter, parseFor, VerificationError } from './errors.js';
 
 /** What a client trusts: the chain's id and hash and its validator set (in this version fixed at genesis). */
 export interface TrustedValidators {
@@ -20,14 +21,53 @@ export interface TrustedValidators {
 
 export type TrustParameters = { genesis: Genesis } | TrustedValidators;
 
+/** What the caller trusts, from a genesis or the validators themselves; anything else names the parameter. */
 export function trustOf(trust: TrustParameters): TrustedValidators {
-  return 'genesis' in trust
-    ? {
-        chainId: trust.genesis.chainId,
-        chainHash: trust.genesis.chainHash,
-        validators: trust.genesis.validators,
-      }
-    : { chainId: trust.chainId, chainHash: trust.chainHash, validators: trust.validators };
+  objectParameter(trust, 'trust');
+  const parameter = 'genesis' in trust ? 'genesis' : 'trust';
+  const source = 'genesis' in trust ? objectParameter(trust.genesis, 'genesis') : trust;
+  const { chainId, chainHash, validators } = source;
+  if (typeof chainId !== 'string' || chainId === '')
+    throw invalidArgument(`${parameter}.chainId must be a chain id`, `${parameter}.chainId`);
+  if (!HASH_ALGORITHMS.includes(chainHash))
+    throw invalidArgument(
+      `${parameter}.chainHash must be one of ${HASH_ALGORITHMS.join(', ')}`,
+      `${parameter}.chainHash`,
+    );
+  if (!Array.isArray(validators) || !validators.every(isCertifiedValidator))
+    throw invalidArgument(
+      `${parameter}.validators must be validators (public key and power)`,
+      `${parameter}.validators`,
+    );
+  return { chainId, chainHash, validators };
+}
+
+function isCertifiedValidator(v: unknown): v is CertifiedValidator {
+  const validator = v as Partial<CertifiedValidator> | null;
+  return (
+    typeof validator === 'object' &&
+    validator !== null &&
+    typeof validator.power === 'number' &&
+    typeof validator.publicKey === 'object' &&
+    validator.publicKey !== null &&
+    validator.publicKey.bytes instanceof Uint8Array
+  );
+}
+
+/** A header `verifyHeader` returned (a caller's argument: anything else names the parameter). */
+export function certifiedHeaderArgument(value: unknown, parameter = 'header'): CertifiedHeader {
+  const h = value as Partial<CertifiedHeader> | null;
+  if (
+    typeof h !== 'object' ||
+    h === null ||
+    typeof h.height !== 'number' ||
+    !HASH_ALGORITHMS.includes(h.chainHash as HashAlgorithm) ||
+    typeof h.header !== 'object' ||
+    h.header === null ||
+    !(h.header.stateRoot instanceof Uint8Array)
+  )
+    throw invalidArgument(`${parameter} must be a certified header (what verifyHeader returns)`, parameter);
+  return h as CertifiedHeader;
 }
 
 /** A header whose certificate checked out against the trusted validators: roots here can be relied on. */
@@ -53,7 +93,10 @@ export type VerifyHeaderParameters = TrustParameters & {
 };
 
 function isCertificateJson(c: CommitCertificate | CommitCertificateJson): c is CommitCertificateJson {
-  return !c.precommits.some((p) => 'message' in p);
+  return (
+    !Array.isArray(c.precommits) ||
+    !c.precommits.some((p) => typeof p === 'object' && p !== null && 'message' in p)
+  );
 }
 
 /**
@@ -63,12 +106,17 @@ function isCertificateJson(c: CommitCertificate | CommitCertificateJson): c is C
  * `VerificationError` naming the check.
  */
 export function verifyHeader(parameters: VerifyHeaderParameters): CertifiedHeader {
-  const { chainId, chainHash, validators } = trustOf(parameters);
+  objectParameter(parameters, 'parameters');
+  const { chainId, chainHash, validators } = trustOf(
+    'genesis' in parameters ? { genesis: parameters.genesis } : parameters,
+  );
+  if (parameters.height !== undefined && !Number.isSafeInteger(parameters.height))
+    throw invalidArgument('height must be a whole number', 'height');
   const header =
-    typeof parameters.header.height === 'bigint'
+    typeof objectParameter(parameters.header, 'header').height === 'bigint'
       ? (parameters.header as BlockHeader)
       : parseFor('header-hash', 'block header', () => headerFromJson(parameters.header));
-  const c = parameters.certificate;
+  const c = objectParameter(parameters.certificate, 'certificate');
   const certificate = isCertificateJson(c)
     ? parseFor('certificate', 'commit certificate', () => certificateFromJson(c))
     : c;
@@ -84,7 +132,7 @@ export function verifyHeader(parameters: VerifyHeaderParameters): CertifiedHeade
       expected: parameters.height,
       actual: height,
     });
-  const hash = blockHash(chainHash, header);
+  const hash = parseFor('header-hash', 'block header', () => blockHash(chainHash, header));
   if (parameters.hash !== undefined && parameters.hash.toLowerCase() !== hash)
     throw new VerificationError('header-hash', 'the claimed hash is not the header hash', {
       claimed: parameters.hash,
@@ -95,7 +143,9 @@ export function verifyHeader(parameters: VerifyHeaderParameters): CertifiedHeade
       certified: certificate.value,
       computed: hash,
     });
-  const problem = checkCertificate(chainId, certificate, validators, height);
+  const problem = parseFor('certificate', 'commit certificate', () =>
+    checkCertificate(chainId, certificate, validators, height),
+  );
   if (problem !== undefined)
     throw new VerificationError('certificate', `the commit certificate is invalid: ${problem}`, {
       problem,

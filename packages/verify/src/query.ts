@@ -1,7 +1,7 @@
 import type { ProvenQueryResponse } from '@pujiang/protocol';
-import { bytesToHex } from '@pujiang/types';
-import { VerificationError } from './errors.js';
-import type { CertifiedHeader } from './header.js';
+import { bytesToHex, invalidArgument } from '@pujiang/types';
+import { objectParameter, VerificationError } from './errors.js';
+import { type CertifiedHeader, certifiedHeaderArgument } from './header.js';
 import { verifyStateRead } from './state.js';
 
 export interface VerifiedQuery {
@@ -28,6 +28,9 @@ export function verifyProvenQuery(
   header: CertifiedHeader,
   options: VerifyProvenQueryOptions = {},
 ): VerifiedQuery {
+  objectParameter(response, 'response');
+  certifiedHeaderArgument(header);
+  objectParameter(options, 'options');
   if (response.height !== header.height)
     throw new VerificationError(
       'header-height',
@@ -51,10 +54,13 @@ export function verifyProvenQuery(
     throw new VerificationError('state-proof', 'the query carries no reads', {});
   const reads = new Map<string, Uint8Array | undefined>();
   for (const read of response.reads) {
+    if (typeof read !== 'object' || read === null)
+      throw new VerificationError('state-proof', 'a read is not an object', {});
     const { key, value } = verifyStateRead(read, header);
     reads.set(bytesToHex(key), value);
   }
   for (const key of options.requiredKeys ?? []) {
+    if (!(key instanceof Uint8Array)) throw invalidArgument('requiredKeys must be bytes', 'requiredKeys');
     if (!reads.has(bytesToHex(key)))
       throw new VerificationError('missing-read', 'the query did not prove a key its answer depends on', {
         key: bytesToHex(key),

@@ -1,8 +1,8 @@
 import { type StateReadJson, type StateResponse, stateProofFromJson } from '@pujiang/protocol';
 import { verifyStateProof } from '@pujiang/state';
-import { bytesToHex, equalBytes, hexToBytes } from '@pujiang/types';
-import { parseFor, VerificationError } from './errors.js';
-import type { CertifiedHeader } from './header.js';
+import { bytesToHex, equalBytes, hexToBytes, invalidArgument } from '@pujiang/types';
+import { objectParameter, parseFor, VerificationError } from './errors.js';
+import { type CertifiedHeader, certifiedHeaderArgument } from './header.js';
 
 export interface VerifiedStateRead {
   readonly key: Uint8Array;
@@ -21,6 +21,9 @@ export function verifyStateRead(
   header: CertifiedHeader,
   key?: Uint8Array,
 ): VerifiedStateRead {
+  objectParameter(read, 'read');
+  certifiedHeaderArgument(header);
+  if (key !== undefined && !(key instanceof Uint8Array)) throw invalidArgument('key must be bytes', 'key');
   if ('height' in read && read.height !== header.height)
     throw new VerificationError(
       'header-height',

@@ -12,8 +12,8 @@ import {
   txHash,
 } from '@pujiang/protocol';
 import { hexToBytes } from '@pujiang/types';
-import { parseFor, VerificationError } from './errors.js';
-import type { CertifiedHeader } from './header.js';
+import { objectParameter, parseFor, VerificationError } from './errors.js';
+import { type CertifiedHeader, certifiedHeaderArgument } from './header.js';
 
 export interface VerifiedTransaction {
   readonly hash: string;
@@ -84,8 +84,12 @@ export function verifyTransaction(
   header: CertifiedHeader,
   nextHeader?: CertifiedHeader,
 ): VerifiedTransaction {
+  objectParameter(response, 'response');
+  certifiedHeaderArgument(header);
+  if (nextHeader !== undefined) certifiedHeaderArgument(nextHeader, 'nextHeader');
   const hash = String(response.hash).toLowerCase();
-  const { height, index, proof } = response;
+  const { height, index } = response;
+  const proof = parseFor('tx-inclusion', 'proof', () => objectParameter(response.proof, 'proof'));
   checkHeight(height, header, 'the header');
 
   const raw = parseFor('tx-hash', 'transaction bytes', () => hexToBytes(response.raw));
@@ -139,6 +143,9 @@ export function verifyHookReceipt(
   nextHeader: CertifiedHeader,
   expected?: { readonly module: string; readonly phase: BlockHookPhase },
 ): Receipt {
+  objectParameter(item, 'item');
+  certifiedHeaderArgument(header);
+  certifiedHeaderArgument(nextHeader, 'nextHeader');
   checkHeight(header.height + 1, nextHeader, 'the next header');
   const txCount = header.header.txCount;
   if (!Number.isSafeInteger(item.index) || item.index < txCount)

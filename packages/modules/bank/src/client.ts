@@ -1,6 +1,7 @@
 import { encode } from '@pujiang/codec';
 import {
   type ChainClient,
+  objectArgument,
   parseAddress,
   queryTyped,
   type RequestOptions,
@@ -29,7 +30,7 @@ export function sendTransfer(
   client: ChainClient,
   parameters: SendTransferParameters,
 ): Promise<SendTransactionReturnType> {
-  const { to, amount, ...rest } = parameters;
+  const { to, amount, ...rest } = objectArgument(parameters, 'parameters');
   return client.sendTransaction({
     ...rest,
     module: BANK_MODULE,

@@ -1,5 +1,5 @@
 import { decodeU64, type ProvenQueryResponse } from '@pujiang/protocol';
-import { bytesToHex } from '@pujiang/types';
+import { bytesToHex, invalidArgument } from '@pujiang/types';
 import { type CertifiedHeader, VerificationError, verifyProvenQuery } from '@pujiang/verify';
 import { balanceStateKey } from './formats.js';
 
@@ -18,6 +18,8 @@ export function verifyBalanceQuery(
   header: CertifiedHeader,
   address: string,
 ): VerifiedBalance {
+  if (typeof address !== 'string' || !/^[0-9a-fA-F]{42}$/.test(address))
+    throw invalidArgument('address must be 42 hex digits', 'address');
   const addr = address.toLowerCase();
   const key = balanceStateKey(addr);
   const { reads, result } = verifyProvenQuery(response, header, { requiredKeys: [key] });

@@ -1,3 +1,4 @@
+import { invalidArgument } from '@pujiang/types';
 import { base58 } from '@scure/base';
 
 /** The method name, and the fixed width of the unique id (base58btc of 16 bytes, `1`-padded). */
@@ -30,6 +31,7 @@ export function didMethodOf(value: string): string | undefined {
 
 /** Parses a `did:pujiang` DID; undefined when it is not one (any other method, or malformed). */
 export function parsePujiangDid(value: string): PujiangDid | undefined {
+  if (typeof value !== 'string') return undefined;
   const parts = value.split(':');
   if (parts.length !== 4 || parts[0] !== 'did' || parts[1] !== DID_METHOD) return undefined;
   const [, , namespace, uniqueId] = parts as [string, string, string, string];
@@ -44,6 +46,10 @@ export function uniqueIdOf(txHash: Uint8Array): string {
 
 /** The DID a `did/create` transaction with this hash creates on chain `chainId`. */
 export function didOf(chainId: string, txHash: Uint8Array): string {
+  if (typeof chainId !== 'string' || !NAMESPACE.test(chainId))
+    throw invalidArgument('chainId must be a chain id', 'chainId');
+  if (!(txHash instanceof Uint8Array) || txHash.length !== 32)
+    throw invalidArgument('txHash must be 32 bytes', 'txHash');
   return `did:${DID_METHOD}:${chainId}:${uniqueIdOf(txHash)}`;
 }
 

@@ -1,4 +1,4 @@
-import { moduleError } from '@pujiang/module-kit';
+import { invalidArgument, moduleError } from '@pujiang/module-kit';
 import { FRAGMENT, isDid, splitDidUrl } from './did-syntax.js';
 import {
   DID_LIMITS,
@@ -10,7 +10,16 @@ import {
   type ServiceParts,
   type VerificationMethodParts,
 } from './formats.js';
-import { ALGORITHMS, checkKey, type DidKey, fromJwk, fromMultibase, toJwk, toMultibase } from './keys.js';
+import {
+  ALGORITHMS,
+  checkDidKey,
+  checkKey,
+  type DidKey,
+  fromJwk,
+  fromMultibase,
+  toJwk,
+  toMultibase,
+} from './keys.js';
 
 /** A DID document as JSON (W3C DID 1.0), as the module renders it. */
 export interface DidDocument {
@@ -62,6 +71,13 @@ function checkEndpoint(endpoint: string): void {
  * controllers DIDs, service endpoints https: or DID URLs.
  */
 export function checkDocument(parts: DocumentParts): void {
+  if (
+    typeof parts !== 'object' ||
+    parts === null ||
+    !Array.isArray(parts.controllers) ||
+    !Array.isArray(parts.methods)
+  )
+    throw bad('document parts are { controllers, methods, ... } lists');
   const fragments = new Set<string>();
   const claim = (fragment: string, what: string) => {
     if (!FRAGMENT.test(fragment)) throw bad(`${what} fragment must be 1-64 of [A-Za-z0-9._-]`, { fragment });
@@ -107,6 +123,8 @@ export function checkDocument(parts: DocumentParts): void {
 
 /** The document's JSON: the same parts always render the same JSON, key for key. */
 export function renderDocument(did: string, parts: DocumentParts): DidDocument {
+  if (typeof did !== 'string' || !isDid(did)) throw invalidArgument('did must be a DID', 'did');
+  checkDocument(parts);
   const ref = (fragment: string) => `${did}#${fragment}`;
   const jwk = parts.methods.some((m) => m.type === 'JsonWebKey');
   const document: DidDocument = {
@@ -210,7 +228,7 @@ export function partsFromDocument(json: unknown, did?: string): DocumentParts {
 
 /** Parts for a document with one signing key used for every purpose (the common case: a new DID for one key). */
 export function singleKeyDocument(key: DidKey, fragment = 'key-1'): DocumentParts {
-  checkKey(key.algorithm, key.bytes);
+  checkDidKey(key);
   const refs = [fragment];
   return {
     controllers: [],

@@ -60,6 +60,11 @@ function varint(n: number): number[] {
 
 /** Throws `DID_BAD_KEY` unless `bytes` is a valid key of `algorithm` (EC points on their curve). */
 export function checkKey(algorithm: KeyAlgorithm, bytes: Uint8Array): void {
+  if (!KEY_ALGORITHMS.includes(algorithm))
+    throw badKey(`a key's algorithm is one of ${KEY_ALGORITHMS.join(', ')}`, {
+      algorithm: String(algorithm),
+    });
+  if (!(bytes instanceof Uint8Array)) throw badKey('a key is bytes', { algorithm });
   const info = ALGORITHMS[algorithm];
   if (bytes.length !== info.length)
     throw badKey(`a ${algorithm} key is ${info.length} bytes`, { algorithm, length: bytes.length });
@@ -90,8 +95,15 @@ function sm2Point(bytes: Uint8Array) {
   return point;
 }
 
+/** Throws `DID_BAD_KEY` unless `key` is a `DidKey` whose bytes are a valid key of its algorithm. */
+export function checkDidKey(key: DidKey): void {
+  if (typeof key !== 'object' || key === null) throw badKey('a key is { algorithm, bytes }');
+  checkKey(key.algorithm, key.bytes);
+}
+
 /** `z` + base58btc(multicodec varint || key). */
 export function toMultibase(key: DidKey): string {
+  checkDidKey(key);
   const prefix = varint(ALGORITHMS[key.algorithm].codec);
   return `z${base58.encode(Uint8Array.from([...prefix, ...key.bytes]))}`;
 }
@@ -134,6 +146,7 @@ export function uncompressedKey(key: DidKey): Uint8Array {
 
 /** The key as a JWK (RFC 7517; `crv: SM2` and `kty: AKP` as docs/did-method.md says). */
 export function toJwk(key: DidKey): Record<string, string> {
+  checkDidKey(key);
   const b64 = (bytes: Uint8Array) => base64urlnopad.encode(bytes);
   if (key.algorithm === 'Ed25519' || key.algorithm === 'X25519')
     return { kty: 'OKP', crv: key.algorithm, x: b64(key.bytes) };
@@ -187,6 +200,7 @@ export function fromJwk(jwk: unknown): DidKey {
  * methods; undefined for a suite that cannot be a DID key (the hybrids).
  */
 export function didKeyOfChainKey(key: PublicKey): DidKey | undefined {
+  if (typeof key !== 'object' || key === null) throw badKey('a key is a chain public key');
   switch (key.suite) {
     case 'ed25519':
       return { algorithm: 'Ed25519', bytes: key.bytes };

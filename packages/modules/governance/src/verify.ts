@@ -1,7 +1,8 @@
 import { decode } from '@pujiang/codec';
 import type { CertifiedValidator } from '@pujiang/consensus';
 import type { Genesis, StateReadJson } from '@pujiang/protocol';
-import { type CertifiedHeader, parseFor, verifyStateRead } from '@pujiang/verify';
+import { invalidArgument } from '@pujiang/types';
+import { type CertifiedHeader, objectParameter, parseFor, trustOf, verifyStateRead } from '@pujiang/verify';
 import { ValidatorSetRecord, validatorSetStateKey, validatorsOfRecord } from './formats.js';
 
 /**
@@ -11,6 +12,8 @@ import { ValidatorSetRecord, validatorSetStateKey, validatorsOfRecord } from './
 
 /** Whether a chain can change its validator set at all (without founding organizations nobody can vote a change). */
 export function validatorSetCanChange(genesis: Genesis): boolean {
+  if (typeof objectParameter(genesis, 'genesis').modules !== 'object' || genesis.modules === null)
+    throw invalidArgument('genesis must be a parsed genesis (parseGenesis)', 'genesis');
   const governance = genesis.modules.governance as { organizations?: unknown[] } | undefined;
   return (governance?.organizations?.length ?? 0) > 0;
 }
@@ -24,8 +27,9 @@ export function verifyValidatorSet(
   previous: CertifiedHeader,
   genesis: Genesis,
 ): readonly CertifiedValidator[] {
+  const { validators } = trustOf({ genesis });
   const proven = verifyStateRead(read, previous, validatorSetStateKey());
-  if (proven.value === undefined) return genesis.validators;
+  if (proven.value === undefined) return validators;
   const value = proven.value;
   return parseFor('state-proof', 'validator set record', () =>
     validatorsOfRecord(decode(ValidatorSetRecord, value)),

@@ -6,7 +6,14 @@ import {
   merkleLevels,
   merkleProofFromLevels,
 } from '@pujiang/crypto';
-import { sdkError } from '@pujiang/module-kit';
+import {
+  bytesArgument,
+  chainHashArgument,
+  invalidArgument,
+  listArgument,
+  objectArgument,
+  sdkError,
+} from '@pujiang/module-kit';
 import { hexToBytes } from '@pujiang/types';
 import {
   DOCUMENT_DIGESTS,
@@ -24,21 +31,54 @@ export interface NotaryDocument {
 
 /** The digest of a document's content (which never leaves the client). */
 export function digestDocument(algorithm: DocumentDigest, content: Uint8Array): Uint8Array {
-  return hash(algorithm, content);
+  if (!DOCUMENT_DIGESTS.includes(algorithm))
+    throw invalidArgument(`algorithm must be one of ${DOCUMENT_DIGESTS.join(', ')}`, 'algorithm');
+  return hash(algorithm, bytesArgument(content, 'content'));
 }
 
 function leafOf(document: NotaryDocument, index: number): NotaryLeaf {
+  const parameter = `documents[${index}]`;
+  objectArgument(document, parameter);
   if (!DOCUMENT_DIGESTS.includes(document.algorithm))
-    throw sdkError('SDK_INVALID_ARGUMENT', `document ${index}: algorithm must be sm3 or sha256`, { index });
+    throw sdkError('SDK_INVALID_ARGUMENT', `document ${index}: algorithm must be sm3 or sha256`, {
+      index,
+      parameter: `${parameter}.algorithm`,
+    });
   let digest: Uint8Array;
   try {
     digest = typeof document.digest === 'string' ? hexToBytes(document.digest) : document.digest;
   } catch {
-    throw sdkError('SDK_INVALID_ARGUMENT', `document ${index}: digest is not hex`, { index });
+    throw sdkError('SDK_INVALID_ARGUMENT', `document ${index}: digest is not hex`, {
+      index,
+      parameter: `${parameter}.digest`,
+    });
   }
   if (!(digest instanceof Uint8Array) || digest.length !== 32)
-    throw sdkError('SDK_INVALID_ARGUMENT', `document ${index}: a digest is 32 bytes`, { index });
+    throw sdkError('SDK_INVALID_ARGUMENT', `document ${index}: a digest is 32 bytes`, {
+      index,
+      parameter: `${parameter}.digest`,
+    });
   return { algorithm: document.algorithm, digest };
+}
+
+/**
+ * The leaves of 1 to 100,000 documents of one digest algorithm: anything else is
+ * `SDK_INVALID_ARGUMENT` naming the document (checked before a batch is built or sent).
+ */
+export function notaryLeaves(documents: readonly NotaryDocument[]): NotaryLeaf[] {
+  const list = listArgument(documents, 'documents');
+  if (list.length < 1 || list.length > MAX_BATCH_DIGESTS)
+    throw sdkError('SDK_INVALID_ARGUMENT', `a batch holds 1 to ${MAX_BATCH_DIGESTS} documents`, {
+      count: list.length,
+      parameter: 'documents',
+    });
+  const leaves = list.map(leafOf);
+  // The anchor names one digest algorithm for the whole batch.
+  if (leaves.some((leaf) => leaf.algorithm !== leaves[0]!.algorithm))
+    throw sdkError('SDK_INVALID_ARGUMENT', 'every document of a batch is digested with the same algorithm', {
+      parameter: 'documents',
+    });
+  return leaves;
 }
 
 /**
@@ -56,14 +96,8 @@ export class NotaryBatch {
     readonly chainHash: HashAlgorithm,
     documents: readonly NotaryDocument[],
   ) {
-    if (documents.length < 1 || documents.length > MAX_BATCH_DIGESTS)
-      throw sdkError('SDK_INVALID_ARGUMENT', `a batch holds 1 to ${MAX_BATCH_DIGESTS} documents`, {
-        count: documents.length,
-      });
-    this.leaves = documents.map(leafOf);
-    // The anchor names one digest algorithm for the whole batch.
-    if (this.leaves.some((leaf) => leaf.algorithm !== this.leaves[0]!.algorithm))
-      throw sdkError('SDK_INVALID_ARGUMENT', 'every document of a batch is digested with the same algorithm');
+    chainHashArgument(chainHash);
+    this.leaves = notaryLeaves(documents);
     this.levels = merkleLevels(
       chainHash,
       this.leaves.map((leaf) => hashLeaf(chainHash, encodeNotaryLeaf(leaf))),

@@ -1,13 +1,17 @@
 // Credentials from an application: verification that trusts no node, status lists, accreditation.
-import { decode, encode } from '@pujiang/codec';
+import { decode } from '@pujiang/codec';
 import {
   type ChainClient,
+  dateArgument,
+  encodePayload,
+  listArgument,
+  objectArgument,
   type SendTransactionReturnType,
   sdkError,
   type VerifiedQuerier,
 } from '@pujiang/module-kit';
 import { moduleKey } from '@pujiang/protocol';
-import { bytesToHex, hexToBytes } from '@pujiang/types';
+import { bytesToHex, hexToBytes, invalidArgument } from '@pujiang/types';
 import {
   Accredit,
   type AccreditationRole,
@@ -61,6 +65,8 @@ export function verifiedChainLookup(
   light: VerifiedQuerier,
   options: { maxAgeMs?: number } = {},
 ): ChainLookup {
+  objectArgument(light, 'light');
+  objectArgument(options, 'options');
   let pinned: Promise<{ height: number; chainId: string }> | undefined;
   const pin = () => {
     pinned ??= light.getVerifiedLatestHeader().then((h) => {
@@ -124,6 +130,7 @@ export function verifyCredentialVerified(
     contexts?: ReadonlyMap<string, object>;
   } = {},
 ): Promise<VerificationReport> {
+  objectArgument(options, 'options');
   const chain = verifiedChainLookup(light);
   return verifyCredential(credential, {
     contexts: options.contexts ?? BUNDLED_CONTEXTS,
@@ -138,9 +145,9 @@ export function createStatusList(
   client: ChainClient,
   p: DidSendParameters & { list: string; issuer: string; purpose: StatusPurpose; size?: number },
 ): Promise<SendTransactionReturnType> {
-  if (!STATUS_LIST_ID.test(p.list))
+  if (typeof objectArgument(p, 'parameters').list !== 'string' || !STATUS_LIST_ID.test(p.list))
     throw sdkError('SDK_INVALID_ARGUMENT', 'a list id is 1-64 of [a-z0-9-]', { parameter: 'list' });
-  const payload = encode(CreateStatusList, {
+  const payload = encodePayload(CreateStatusList, {
     list: p.list,
     issuer: p.issuer,
     purpose: p.purpose,
@@ -162,7 +169,8 @@ export function setCredentialStatus(
     purpose?: StatusPurpose;
   },
 ): Promise<SendTransactionReturnType> {
-  const entries = p.credential.credentialStatus;
+  const entries = objectArgument(objectArgument(p, 'parameters').credential, 'credential').credentialStatus;
+  if (typeof p.value !== 'boolean') throw invalidArgument('value must be true or false', 'value');
   const byList = new Map<string, { index: number; value: boolean }[]>();
   for (const e of (Array.isArray(entries) ? entries : entries === undefined ? [] : [entries]) as Record<
     string,
@@ -182,16 +190,14 @@ export function setCredentialStatus(
     throw sdkError(
       'SDK_INVALID_ARGUMENT',
       'the credential must name exactly one status list of this chain for that purpose',
-      {
-        lists: [...byList.keys()],
-      },
+      { parameter: 'credential', lists: [...byList.keys()] },
     );
   const [[list, updates]] = [...byList] as [[string, { index: number; value: boolean }[]]];
   return client.sendTransaction({
     ...p,
     module: DID_MODULE,
     type: 'setStatus',
-    payload: encode(SetStatus, { list, updates }),
+    payload: encodePayload(SetStatus, { list, updates }),
   });
 }
 
@@ -208,14 +214,14 @@ export function accredit(
     validUntil?: Date;
   },
 ): Promise<SendTransactionReturnType> {
-  const payload = encode(Accredit, {
-    accreditor: p.accreditor,
+  const payload = encodePayload(Accredit, {
+    accreditor: objectArgument(p, 'parameters').accreditor,
     subject: p.subject,
     role: p.role,
-    credentialTypes: [...p.credentialTypes],
-    jurisdictions: [...p.jurisdictions],
-    validFrom: BigInt((p.validFrom ?? new Date(0)).getTime()),
-    validUntil: p.validUntil ? BigInt(p.validUntil.getTime()) : 0n,
+    credentialTypes: listArgument(p.credentialTypes, 'credentialTypes'),
+    jurisdictions: listArgument(p.jurisdictions, 'jurisdictions'),
+    validFrom: BigInt(p.validFrom === undefined ? 0 : dateArgument(p.validFrom, 'validFrom').getTime()),
+    validUntil: p.validUntil === undefined ? 0n : BigInt(dateArgument(p.validUntil, 'validUntil').getTime()),
   });
   return client.sendTransaction({ ...p, module: DID_MODULE, type: 'accredit', payload });
 }
@@ -225,13 +231,13 @@ export function withdrawAccreditation(
   client: ChainClient,
   p: DidSendParameters & { id: string },
 ): Promise<SendTransactionReturnType> {
-  if (!/^[0-9a-f]{64}$/.test(p.id))
+  if (typeof objectArgument(p, 'parameters').id !== 'string' || !/^[0-9a-f]{64}$/.test(p.id))
     throw sdkError('SDK_INVALID_ARGUMENT', 'id is a transaction hash', { parameter: 'id' });
   return client.sendTransaction({
     ...p,
     module: DID_MODULE,
     type: 'withdrawAccreditation',
-    payload: encode(WithdrawAccreditation, { id: hexToBytes(p.id) }),
+    payload: encodePayload(WithdrawAccreditation, { id: hexToBytes(p.id) }),
   });
 }
 
@@ -246,9 +252,9 @@ export function trustRootsAction(roots: readonly { jurisdiction: string; root: s
     value: {
       module: DID_MODULE,
       name: TRUST_ROOTS_PARAM,
-      value: encode(
+      value: encodePayload(
         TrustRoots,
-        roots.map((r) => ({ ...r })),
+        listArgument(roots, 'roots').map((r, i) => ({ ...objectArgument(r, `roots[${i}]`) })),
       ),
     },
   };

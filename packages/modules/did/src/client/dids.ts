@@ -1,12 +1,16 @@
 // DIDs from an application: create, update, deactivate, resolve (verified or not), anchor.
-import { encode } from '@pujiang/codec';
 import {
   type ChainClient,
+  encodePayload,
+  heightArgument,
+  listArgument,
+  objectArgument,
   type QueryProvenOptions,
   queryTyped,
   type SendTransactionParameters,
   type SendTransactionReturnType,
   sdkError,
+  stringArgument,
   type VerifiedQuerier,
 } from '@pujiang/module-kit';
 import { hexToBytes, isPujiangError } from '@pujiang/types';
@@ -30,6 +34,7 @@ export type DidSendParameters = Omit<SendTransactionParameters, 'module' | 'type
 export type DocumentInput = DocumentParts | DidDocument | Record<string, unknown>;
 
 function partsOf(document: DocumentInput, did?: string): DocumentParts {
+  objectArgument(document, 'document');
   const parts =
     'methods' in document && Array.isArray(document.methods)
       ? (document as DocumentParts)
@@ -45,7 +50,7 @@ function partsOf(document: DocumentInput, did?: string): DocumentParts {
 }
 
 function pujiangDid(did: string) {
-  const parsed = parsePujiangDid(did);
+  const parsed = parsePujiangDid(stringArgument(did, 'did'));
   if (!parsed)
     throw sdkError('SDK_INVALID_ARGUMENT', `${did} is not a did:pujiang DID`, { parameter: 'did' });
   return parsed;
@@ -55,6 +60,8 @@ function optionsParams(
   did: string,
   options: ResolveOptions,
 ): { did: string; versionId?: number; versionTime?: string } {
+  objectArgument(options, 'options');
+  if (options.versionId !== undefined) heightArgument(options.versionId, 'versionId');
   return {
     did,
     ...(options.versionId === undefined ? {} : { versionId: options.versionId }),
@@ -67,14 +74,15 @@ export async function createDid(
   client: ChainClient,
   p: DidSendParameters & { document: DocumentInput },
 ): Promise<SendTransactionReturnType & { did: string }> {
-  const payload = encode(CreateDid, { document: partsOf(p.document) });
+  objectArgument(p, 'parameters');
+  const payload = encodePayload(CreateDid, { document: partsOf(p.document) });
   const sent = await client.sendTransaction({ ...p, module: DID_MODULE, type: 'create', payload });
   return { ...sent, did: didOf(sent.built.tx.body.chainId, hexToBytes(sent.hash)) };
 }
 
 /** The version a change must name: the caller's, or the current one from the node. */
 async function versionOf(client: ChainClient, did: string, version: number | undefined): Promise<number> {
-  if (version !== undefined) return version;
+  if (version !== undefined) return heightArgument(version, 'version');
   const state = await resolveDid(client, did);
   if (!state) throw sdkError('SDK_INVALID_ARGUMENT', `${did} was not found`, { parameter: 'did' });
   return state.versionId;
@@ -85,9 +93,10 @@ export async function updateDid(
   client: ChainClient,
   p: DidSendParameters & { did: string; document: DocumentInput; version?: number },
 ): Promise<SendTransactionReturnType> {
-  pujiangDid(p.did);
+  pujiangDid(objectArgument(p, 'parameters').did);
+  const document = partsOf(p.document, p.did);
   const version = await versionOf(client, p.did, p.version);
-  const payload = encode(UpdateDid, { did: p.did, version, document: partsOf(p.document, p.did) });
+  const payload = encodePayload(UpdateDid, { did: p.did, version, document });
   return client.sendTransaction({ ...p, module: DID_MODULE, type: 'update', payload });
 }
 
@@ -96,13 +105,13 @@ export async function deactivateDid(
   client: ChainClient,
   p: DidSendParameters & { did: string; version?: number },
 ): Promise<SendTransactionReturnType> {
-  pujiangDid(p.did);
+  pujiangDid(objectArgument(p, 'parameters').did);
   const version = await versionOf(client, p.did, p.version);
   return client.sendTransaction({
     ...p,
     module: DID_MODULE,
     type: 'deactivate',
-    payload: encode(DeactivateDid, { did: p.did, version }),
+    payload: encodePayload(DeactivateDid, { did: p.did, version }),
   });
 }
 
@@ -111,11 +120,12 @@ export function anchorIssuance(
   client: ChainClient,
   p: DidSendParameters & { digests: readonly Uint8Array[] },
 ): Promise<SendTransactionReturnType> {
+  const digests = listArgument(objectArgument(p, 'parameters').digests, 'digests');
   return client.sendTransaction({
     ...p,
     module: DID_MODULE,
     type: 'anchor',
-    payload: encode(AnchorIssuance, { digests: [...p.digests] }),
+    payload: encodePayload(AnchorIssuance, { digests }),
   });
 }
 
@@ -143,7 +153,7 @@ export async function resolveDidVerified(
   options: ResolveOptions & QueryProvenOptions = {},
 ): Promise<DidState | undefined> {
   pujiangDid(did);
-  const { versionId, versionTime, atHeight, ...request } = options;
+  const { versionId, versionTime, atHeight, ...request } = objectArgument(options, 'options');
   const resolve: ResolveOptions = {
     ...(versionId === undefined ? {} : { versionId }),
     ...(versionTime === undefined ? {} : { versionTime }),

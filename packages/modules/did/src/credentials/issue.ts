@@ -1,5 +1,6 @@
 import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
 import * as vc from '@digitalbazaar/vc';
+import { objectArgument } from '@pujiang/module-kit';
 import { isPujiangError } from '@pujiang/types';
 import jsonld from 'jsonld';
 import { CRYPTOSUITES, SUITE_FOR_ALGORITHM } from './cryptosuites.js';
@@ -60,6 +61,7 @@ export interface IssueCredentialParameters {
  * every data-model MUST and that the issuer is the key's DID. The credential is not changed.
  */
 export async function issueCredential(p: IssueCredentialParameters): Promise<JsonObject> {
+  objectArgument(objectArgument(p, 'parameters').key, 'key');
   checkSize(p.credential);
   checkCredentialDataModel(p.credential);
   if (idOf(p.credential.issuer) !== issuerDidOf(p.key))

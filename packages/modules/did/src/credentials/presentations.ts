@@ -1,5 +1,6 @@
 import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
 import * as vc from '@digitalbazaar/vc';
+import { listArgument, objectArgument } from '@pujiang/module-kit';
 import jsigs from 'jsonld-signatures';
 import { splitDidUrl } from '../did-syntax.js';
 import {
@@ -33,7 +34,10 @@ export interface PresentParameters {
 
 /** A verifiable presentation of `credentials`, signed by the holder for one verifier's challenge and domain. */
 export async function presentCredentials(p: PresentParameters): Promise<JsonObject> {
-  if (p.challenge.length === 0)
+  objectArgument(p, 'parameters');
+  listArgument(p.credentials, 'credentials');
+  objectArgument(p.holderKey, 'holderKey');
+  if (typeof p.challenge !== 'string' || p.challenge.length === 0)
     throw new CredentialError('VC_PRESENTATION', 'challenge', 'a presentation needs a challenge');
   const presentation = vc.createPresentation({
     verifiableCredential: [...p.credentials],

@@ -1,3 +1,4 @@
+import { invalidArgument } from '@pujiang/types';
 import type { AccreditationJson } from '../accreditation-formats.js';
 import { didMethodOf, parsePujiangDid, splitDidUrl } from '../did-syntax.js';
 import type { DidDocument } from '../document.js';
@@ -33,6 +34,8 @@ const DID_KEY_CACHE_SIZE = 1024;
 
 /** A did:key DID's document (the key is the identifier): resolved offline. */
 export function didKeyDocument(did: string): DidDocument {
+  if (typeof did !== 'string' || !did.startsWith('did:key:'))
+    throw invalidArgument('did must be a did:key DID', 'did');
   const cached = didKeyCache.get(did);
   if (cached) return structuredClone(cached);
   const document = makeDidKeyDocument(did);

@@ -1,6 +1,8 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { p256 } from '@noble/curves/nist.js';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { invalidArgument, listArgument, objectArgument, stringArgument } from '@pujiang/module-kit';
+import { isPujiangError } from '@pujiang/types';
 import { base64urlnopad } from '@scure/base';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 import { didMethodOf, splitDidUrl } from '../did-syntax.js';
@@ -48,8 +50,18 @@ const hasher = async (data: string | ArrayBuffer) =>
   sha256(typeof data === 'string' ? utf8(data) : new Uint8Array(data));
 const salt = async () => base64urlnopad.encode(crypto.getRandomValues(new Uint8Array(16)));
 
+/** A signing key: Ed25519 (32-byte seed) or P-256 (32-byte scalar); anything else names the parameter. */
+function jwsKeyArgument(key: Pick<JwsKey, 'algorithm' | 'secretKey'>, parameter: string): void {
+  objectArgument(key, parameter);
+  if (key.algorithm !== 'Ed25519' && key.algorithm !== 'P-256')
+    throw invalidArgument(`${parameter}.algorithm must be Ed25519 or P-256`, `${parameter}.algorithm`);
+  if (!(key.secretKey instanceof Uint8Array) || key.secretKey.length !== 32)
+    throw invalidArgument(`${parameter}.secretKey must be 32 bytes`, `${parameter}.secretKey`);
+}
+
 /** The public JWK of a key (for `cnf`). */
 export function publicJwk(key: Pick<JwsKey, 'algorithm' | 'secretKey'>): Record<string, string> {
+  jwsKeyArgument(key, 'key');
   const bytes =
     key.algorithm === 'Ed25519'
       ? ed25519.getPublicKey(key.secretKey)
@@ -72,6 +84,8 @@ export interface IssueSdJwtParameters {
 
 /** Issues an SD-JWT VC bound to the holder's key. */
 export async function issueSdJwtVc(p: IssueSdJwtParameters): Promise<string> {
+  jwsKeyArgument(objectArgument(p, 'parameters').issuerKey, 'issuerKey');
+  stringArgument(p.issuerKey.verificationMethod, 'issuerKey.verificationMethod');
   const issuer = splitDidUrl(p.issuerKey.verificationMethod).did;
   const sd = new SDJwtVcInstance({
     signer: (data: string) => sign(p.issuerKey, data),
@@ -104,16 +118,23 @@ export async function presentSdJwtVc(p: {
   nonce: string;
   audience: string;
 }): Promise<string> {
+  objectArgument(p, 'parameters');
+  jwsKeyArgument(p.holderKey, 'holderKey');
   const sd = new SDJwtVcInstance({
     hasher,
     hashAlg: 'sha-256',
     kbSigner: (data: string) => sign(p.holderKey, data),
     kbSignAlg: ALG[p.holderKey.algorithm],
   });
-  const frame = Object.fromEntries(p.disclose.map((claim) => [claim, true]));
-  return sd.present(p.credential, frame as never, {
-    kb: { payload: { aud: p.audience, nonce: p.nonce, iat: Math.floor(Date.now() / 1000) } },
-  });
+  const frame = Object.fromEntries(listArgument(p.disclose, 'disclose').map((claim) => [claim, true]));
+  try {
+    return await sd.present(stringArgument(p.credential, 'credential'), frame as never, {
+      kb: { payload: { aud: p.audience, nonce: p.nonce, iat: Math.floor(Date.now() / 1000) } },
+    });
+  } catch (error) {
+    if (isPujiangError(error)) throw error;
+    throw new CredentialError('VC_PROOF', 'proof', `not an SD-JWT VC: ${(error as Error).message}`);
+  }
 }
 
 function jsonPart(part: string | undefined): Record<string, unknown> {
@@ -132,6 +153,8 @@ export interface SdJwtVerification {
 
 /** The digest to anchor for an SD-JWT VC (`did/anchor`): that of its issuer signature. */
 export function sdJwtDigest(credential: string): string {
+  if (typeof credential !== 'string')
+    throw invalidArgument('credential must be an SD-JWT (a string)', 'credential');
   return proofDigest(credential.split('~')[0]?.split('.')[2] ?? '');
 }
 

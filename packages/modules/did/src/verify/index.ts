@@ -1,8 +1,8 @@
 // `@pujiang/module-did/verify`: DID resolution checked offline against certified headers (browser-safe).
 import type { ProvenQueryResponse } from '@pujiang/protocol';
 import { moduleKey } from '@pujiang/protocol';
-import { bytesToHex } from '@pujiang/types';
-import { type CertifiedHeader, VerificationError, verifyProvenQuery } from '@pujiang/verify';
+import { bytesToHex, invalidArgument } from '@pujiang/types';
+import { type CertifiedHeader, objectParameter, VerificationError, verifyProvenQuery } from '@pujiang/verify';
 import { parsePujiangDid } from '../did-syntax.js';
 import { DID_MODULE } from '../formats.js';
 import { type DidState, type ResolveOptions, resolveDidState } from '../resolution.js';
@@ -18,6 +18,10 @@ export function didStateFromReads(
   did: string,
   options: ResolveOptions = {},
 ): DidState | undefined {
+  objectParameter(query, 'query');
+  if (!(query.reads instanceof Map)) throw invalidArgument('query.reads must be a Map', 'query.reads');
+  if (typeof did !== 'string') throw invalidArgument('did must be a string', 'did');
+  objectParameter(options, 'options');
   const parsed = parsePujiangDid(did);
   if (!parsed) throw new VerificationError('state-key', `${did} is not a did:pujiang DID`, { did });
   const read = (key: string) => {
@@ -46,7 +50,7 @@ export function verifyDidResolutionProof(
   did: string,
   options: ResolveOptions = {},
 ): DidState | undefined {
-  const verified = verifyProvenQuery({ ...proof, result: null }, header);
+  const verified = verifyProvenQuery({ ...objectParameter(proof, 'proof'), result: null }, header);
   return didStateFromReads(verified, did, options);
 }
 

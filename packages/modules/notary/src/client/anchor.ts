@@ -1,12 +1,16 @@
-import { encode } from '@pujiang/codec';
 import {
+  bytesArgument,
   type ChainClient,
+  encodePayload,
+  invalidArgument,
+  listArgument,
+  objectArgument,
   type RequestOptions,
   type SendTransactionReturnType,
   sdkError,
 } from '@pujiang/module-kit';
 import { bytesToHex } from '@pujiang/types';
-import { NotaryBatch, type NotaryDocument } from '../batch.js';
+import { NotaryBatch, type NotaryDocument, notaryLeaves } from '../batch.js';
 import type { NotaryReceipt } from '../documents.js';
 import { type AnchorRecordJson, NOTARY_MODULE, NotaryAnchor } from '../formats.js';
 import type { NotarySendParameters } from './lineage.js';
@@ -35,20 +39,23 @@ export interface NotarizeReturnType {
 
 /** Anchors documents' digests (never their content) in one `notary/anchor` transaction. */
 export async function notarize(client: ChainClient, p: NotarizeParameters): Promise<NotarizeReturnType> {
+  const documents = objectArgument(p, 'parameters').documents;
+  if (!(documents instanceof NotaryBatch)) notaryLeaves(documents);
+  const tags = p.tags === undefined ? [] : listArgument(p.tags, 'tags');
   const { chainHash } = await client.getStatus(p);
-  const batch = p.documents instanceof NotaryBatch ? p.documents : new NotaryBatch(chainHash, p.documents);
+  const batch = documents instanceof NotaryBatch ? documents : new NotaryBatch(chainHash, documents);
   if (batch.chainHash !== chainHash)
     throw sdkError(
       'SDK_INVALID_ARGUMENT',
       `the batch is built with ${batch.chainHash}, the chain uses ${chainHash}`,
     );
-  const payload = encode(NotaryAnchor, {
+  const payload = encodePayload(NotaryAnchor, {
     root: batch.root,
     count: batch.size,
     algorithm: batch.leaves[0]!.algorithm,
     owner: p.owner ?? '',
     docType: p.docType ?? '',
-    tags: [...(p.tags ?? [])],
+    tags,
     ref: p.ref ?? '',
   });
   const sent = await client.sendTransaction({ ...p, module: NOTARY_MODULE, type: 'anchor', payload });
@@ -70,8 +77,8 @@ export async function awaitNotaryReceipts(
   receipts: readonly NotaryReceipt[],
   options: RequestOptions & { timeoutMs?: number; pollIntervalMs?: number } = {},
 ): Promise<NotaryReceipt[]> {
-  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
-  let current = [...receipts];
+  const deadline = Date.now() + (objectArgument(options, 'options').timeoutMs ?? 30_000);
+  let current = listArgument(receipts, 'receipts');
   for (;;) {
     current = await completeNotaryReceipts(client, current, options.signal ? { signal: options.signal } : {});
     if (current.every((r) => r.status === 'complete') || Date.now() >= deadline) return current;
@@ -85,7 +92,8 @@ export async function getAnchor(
   root: Uint8Array | string,
   options?: RequestOptions,
 ): Promise<AnchorRecordJson | null> {
-  const hex = typeof root === 'string' ? root.toLowerCase() : bytesToHex(root);
+  const hex = typeof root === 'string' ? root.toLowerCase() : bytesToHex(bytesArgument(root, 'root'));
+  if (!/^[0-9a-f]{64}$/.test(hex)) throw invalidArgument('root must be 32 bytes or 64 hex digits', 'root');
   const { result } = await client.query(NOTARY_MODULE, 'anchor', { root: hex }, options);
   return (result as { anchor?: AnchorRecordJson | null })?.anchor ?? null;
 }
@@ -101,7 +109,8 @@ export async function receiptsOfExistingAnchor(
   batch: NotaryBatch,
   options: RequestOptions & { timeoutMs?: number } = {},
 ): Promise<NotaryReceipt[] | null> {
-  const anchor = await getAnchor(client, batch.root, options);
+  if (!(batch instanceof NotaryBatch)) throw invalidArgument('batch must be a NotaryBatch', 'batch');
+  const anchor = await getAnchor(client, batch.root, objectArgument(options, 'options'));
   if (anchor === null) return null;
   const tx = await client.getTx(anchor.txHash, options);
   const receipts = pendingNotaryReceipts({

@@ -1,12 +1,17 @@
-import { encode } from '@pujiang/codec';
 import {
   type ChainClient,
+  encodePayload,
   firstProblem,
+  heightArgument,
+  invalidArgument,
+  listArgument,
+  objectArgument,
   type RequestOptions,
   type SendTransactionParameters,
   type SendTransactionReturnType,
   sdkError,
   searchTyped,
+  stringArgument,
 } from '@pujiang/module-kit';
 import { hexToBytes } from '@pujiang/types';
 import { LINEAGE_PROOF_FORMAT, type LineageProof } from '../documents.js';
@@ -23,10 +28,13 @@ import { AnchorSearch, AssetSearch, LineageQuery } from '../schemas.js';
 export type NotarySendParameters = Omit<SendTransactionParameters, 'module' | 'type' | 'payload'>;
 
 const digests = (list: readonly (Uint8Array | string)[] | undefined, field: string): Uint8Array[] =>
-  (list ?? []).map((d, i) => {
+  (list === undefined ? [] : listArgument(list, field)).map((d, i) => {
     const bytes = typeof d === 'string' ? (/^[0-9a-fA-F]{64}$/.test(d) ? hexToBytes(d) : undefined) : d;
     if (!(bytes instanceof Uint8Array) || bytes.length !== 32)
-      throw sdkError('SDK_INVALID_ARGUMENT', `${field}[${i}] is not a 32-byte digest`, { field, index: i });
+      throw sdkError('SDK_INVALID_ARGUMENT', `${field}[${i}] is not a 32-byte digest`, {
+        parameter: `${field}[${i}]`,
+        index: i,
+      });
     return bytes;
   });
 
@@ -40,8 +48,8 @@ export function createAsset(
     outputs?: readonly (Uint8Array | string)[];
   },
 ): Promise<SendTransactionReturnType> {
-  const payload = encode(CreateAsset, {
-    asset: p.asset,
+  const payload = encodePayload(CreateAsset, {
+    asset: objectArgument(p, 'parameters').asset,
     assetType: p.assetType,
     action: p.action ?? '',
     outputs: digests(p.outputs, 'outputs'),
@@ -66,6 +74,7 @@ export async function recordLineageEvent(
     prev?: string;
   },
 ): Promise<SendTransactionReturnType> {
+  stringArgument(objectArgument(p, 'parameters').asset, 'asset');
   let prev = p.prev;
   if (prev === undefined) {
     const { result } = await client.query(NOTARY_MODULE, 'asset', { asset: p.asset });
@@ -74,10 +83,11 @@ export async function recordLineageEvent(
       throw sdkError('SDK_INVALID_ARGUMENT', `no asset ${p.asset}`, { asset: p.asset });
     prev = head;
   }
-  if (!/^[0-9a-f]{64}$/.test(prev)) throw sdkError('SDK_INVALID_ARGUMENT', 'prev is a 32-byte hash (hex)');
-  if (p.to !== undefined && !/^[0-9a-f]{42}$/.test(p.to))
-    throw sdkError('SDK_INVALID_ARGUMENT', 'to is an address (42 lowercase hex digits)');
-  const payload = encode(RecordEvent, {
+  if (typeof prev !== 'string' || !/^[0-9a-f]{64}$/.test(prev))
+    throw invalidArgument('prev is a 32-byte hash (hex)', 'prev');
+  if (p.to !== undefined && (typeof p.to !== 'string' || !/^[0-9a-f]{42}$/.test(p.to)))
+    throw invalidArgument('to is an address (42 lowercase hex digits)', 'to');
+  const payload = encodePayload(RecordEvent, {
     asset: p.asset,
     eventType: p.eventType,
     action: p.action ?? '',
@@ -98,7 +108,10 @@ export async function getLineageProof(
     pageSize?: number;
   } = {},
 ): Promise<LineageProof> {
-  const { pageSize, ...request } = options;
+  stringArgument(asset, 'asset');
+  const { pageSize, ...request } = objectArgument(options, 'options');
+  if (pageSize !== undefined && !(heightArgument(pageSize, 'pageSize') >= 1 && pageSize <= 1000))
+    throw invalidArgument('pageSize must be from 1 to 1,000', 'pageSize');
   const limit = pageSize === undefined ? {} : { limit: String(pageSize) };
   const status = await client.getStatus(request);
   const first = await client.queryProven(NOTARY_MODULE, 'lineage', { asset, ...limit }, request);
@@ -160,6 +173,9 @@ export async function searchNotary(
   p: NotarySearchParameters = {},
   options?: RequestOptions,
 ): Promise<{ height: number; results: (AnchorRecordJson | AssetRecordJson)[]; next: string | null }> {
+  if (what !== 'anchors' && what !== 'assets')
+    throw invalidArgument("what must be 'anchors' or 'assets'", 'what');
+  objectArgument(p, 'parameters');
   const params = {
     ...(p.owner === undefined ? {} : { owner: p.owner }),
     ...(p.type === undefined ? {} : { type: p.type }),

@@ -1,7 +1,15 @@
-import type { ChainClient, RequestOptions } from '@pujiang/module-kit';
+import {
+  type ChainClient,
+  hashArgument,
+  invalidArgument,
+  listArgument,
+  objectArgument,
+  type RequestOptions,
+  stringArgument,
+} from '@pujiang/module-kit';
 import { merkleProofToJson } from '@pujiang/protocol';
 import { bytesToHex, PujiangError } from '@pujiang/types';
-import type { NotaryBatch } from '../batch.js';
+import { NotaryBatch } from '../batch.js';
 import { NOTARY_RECEIPT_FORMAT, type NotaryReceipt } from '../documents.js';
 
 /** Receipts for every document of a batch whose anchor transaction was signed (not yet in a block). */
@@ -11,8 +19,14 @@ export function pendingNotaryReceipts(parameters: {
   txHash: string;
   txRaw: Uint8Array | string;
 }): NotaryReceipt[] {
-  const { batch, chainId } = parameters;
-  const raw = typeof parameters.txRaw === 'string' ? parameters.txRaw : bytesToHex(parameters.txRaw);
+  const { batch, chainId } = objectArgument(parameters, 'parameters');
+  if (!(batch instanceof NotaryBatch)) throw invalidArgument('batch must be a NotaryBatch', 'batch');
+  stringArgument(chainId, 'chainId');
+  hashArgument(parameters.txHash, 'txHash');
+  const txRaw = parameters.txRaw;
+  if (!(txRaw instanceof Uint8Array) && (typeof txRaw !== 'string' || !/^([0-9a-f]{2})+$/.test(txRaw)))
+    throw invalidArgument('txRaw must be bytes or hex', 'txRaw');
+  const raw = typeof txRaw === 'string' ? txRaw : bytesToHex(txRaw);
   const root = bytesToHex(batch.root);
   return batch.leaves.map((leaf, index) => ({
     format: NOTARY_RECEIPT_FORMAT,
@@ -37,6 +51,10 @@ export async function completeNotaryReceipts(
   options?: RequestOptions,
 ): Promise<NotaryReceipt[]> {
   const byTx = new Map<string, Inclusion | null>();
+  listArgument(receipts, 'receipts').forEach((r, i) => {
+    if (typeof r !== 'object' || r === null || typeof r.tx?.hash !== 'string')
+      throw invalidArgument(`receipts[${i}] must be a notary receipt`, `receipts[${i}]`);
+  });
   for (const receipt of receipts) {
     if (receipt.status === 'complete' || byTx.has(receipt.tx.hash)) continue;
     byTx.set(receipt.tx.hash, await fetchInclusion(client, receipt.tx.hash, options));

@@ -1,9 +1,10 @@
 import { decode } from '@pujiang/codec';
 import { sdkError } from '@pujiang/module-kit';
 import type { ProvenQueryResponse } from '@pujiang/protocol';
-import { bytesToHex, equalBytes, stableStringify } from '@pujiang/types';
+import { bytesToHex, equalBytes, invalidArgument, stableStringify } from '@pujiang/types';
 import {
   type CertifiedHeader,
+  objectParameter,
   type TrustParameters,
   trustOf,
   VerificationError,
@@ -45,7 +46,8 @@ export function verifyLineage(
   header: CertifiedHeader,
   asset: string,
 ): VerifiedLineage {
-  const responses = Array.isArray(pages) ? pages : [pages as ProvenQueryResponse];
+  if (typeof asset !== 'string' || asset === '') throw invalidArgument('asset must be an asset id', 'asset');
+  const responses = Array.isArray(pages) ? pages : [objectParameter(pages as ProvenQueryResponse, 'pages')];
   if (responses.length === 0) throw new VerificationError('missing-read', 'no lineage answer to check', {});
   const assetKey = assetStateKey(asset);
   const reads = new Map<string, Uint8Array | undefined>();
@@ -129,6 +131,7 @@ export function parseLineageProof(input: unknown): LineageProof {
 
 /** Verifies a `LineageProof` document offline against pinned validators (see `verifyLineage`). */
 export function verifyLineageProof(parameters: { proof: unknown; trust: TrustParameters }): VerifiedLineage {
+  objectParameter(parameters, 'parameters');
   const proof = parseLineageProof(parameters.proof);
   const trust = trustOf(parameters.trust);
   if (proof.chainId !== trust.chainId || proof.chainHash !== trust.chainHash)

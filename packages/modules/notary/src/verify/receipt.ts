@@ -2,8 +2,9 @@ import { decode } from '@pujiang/codec';
 import { deriveAddress, hashLeaf, rootFromProof } from '@pujiang/crypto';
 import { sdkError } from '@pujiang/module-kit';
 import { decodeTx, type SignedTx, senderKey, txHash, verifyTxSignature } from '@pujiang/protocol';
-import { bytesToHex, equalBytes, hexToBytes, type PujiangError } from '@pujiang/types';
+import { bytesToHex, equalBytes, hexToBytes, invalidArgument, type PujiangError } from '@pujiang/types';
 import {
+  objectParameter,
   type TrustParameters,
   trustOf,
   VerificationError,
@@ -79,12 +80,18 @@ export function parseNotaryReceipt(input: unknown): NotaryReceipt {
 function expectedDigest(parameters: VerifyNotaryReceiptParameters, receipt: NotaryReceipt): string {
   if ('content' in parameters) {
     if (!(parameters.content instanceof Uint8Array))
-      throw sdkError('SDK_INVALID_ARGUMENT', 'content must be bytes');
+      throw invalidArgument('content must be bytes', 'content');
     return bytesToHex(digestDocument(receipt.document.algorithm, parameters.content));
   }
-  const digest = parameters.digest;
-  const hex = typeof digest === 'string' ? digest.toLowerCase() : bytesToHex(digest);
-  if (!/^[0-9a-f]{64}$/.test(hex)) throw sdkError('SDK_INVALID_ARGUMENT', 'a digest is 32 bytes');
+  const digest: unknown = parameters.digest;
+  const hex =
+    typeof digest === 'string'
+      ? digest.toLowerCase()
+      : digest instanceof Uint8Array
+        ? bytesToHex(digest)
+        : '';
+  if (!/^[0-9a-f]{64}$/.test(hex))
+    throw invalidArgument('digest must be 32 bytes or 64 hex digits', 'digest');
   return hex;
 }
 
@@ -184,7 +191,7 @@ function checkAnchor(receipt: NotaryReceipt, digest: string): { tx: SignedTx; fa
 export function verifyNotaryReceipt(
   parameters: VerifyNotaryReceiptParameters,
 ): VerifyNotaryReceiptReturnType {
-  const receipt = parseNotaryReceipt(parameters.receipt);
+  const receipt = parseNotaryReceipt(objectParameter(parameters, 'parameters').receipt);
   const trust = trustOf(parameters.trust);
   if (trust.chainId !== receipt.chainId)
     throw new VerificationError(

@@ -1,0 +1,354 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import * as moduleClient from '@pujiang/modules/client';
+import * as moduleVerify from '@pujiang/modules/verify';
+import * as verify from '@pujiang/verify';
+import {
+  digestDocument,
+  generateKeyPair,
+  LightClient,
+  NotaryBatch,
+  PujiangClient,
+  PujiangError,
+} from '../src/index.js';
+import { cannedServer, headerResponse, makeChain } from './fixtures.js';
+
+/**
+ * Every module client call and every offline verifier, called with what a careless caller
+ * passes: each refuses with a typed error, never a `TypeError` or a `CodecError` from deep
+ * inside. Calls refuse with `SDK_INVALID_ARGUMENT` naming the parameter before any request;
+ * verifiers refuse a caller's malformed argument the same way, and malformed server data with
+ * the check it fails (`SDK_VERIFICATION_FAILED`) or `SDK_DOCUMENT_MALFORMED`.
+ */
+const JUNK: unknown[] = [
+  undefined,
+  null,
+  0,
+  -1,
+  1.5,
+  '',
+  'zz',
+  {},
+  [],
+  true,
+  10n,
+  new Uint8Array(3),
+  [null],
+  { a: 1 },
+];
+
+type AnyCall = (junk: never) => unknown;
+
+const VERIFIER_CODES = new Set(['SDK_INVALID_ARGUMENT', 'SDK_VERIFICATION_FAILED', 'SDK_DOCUMENT_MALFORMED']);
+
+describe('module client calls and verifiers refuse malformed arguments with typed errors', () => {
+  let server: Awaited<ReturnType<typeof cannedServer>>;
+  let client: PujiangClient;
+  let light: LightClient;
+  const chain = makeChain();
+  const key = generateKeyPair('ed25519');
+  const to = '00'.repeat(21);
+  const digest = '11'.repeat(32);
+  const did = `did:pujiang:${chain.genesis.chainId}:${'ab'.repeat(32)}`;
+  const trust = { genesis: chain.genesis };
+  before(async () => {
+    server = await cannedServer(() => ({
+      status: 500,
+      body: { error: { code: 'X', message: 'x', details: {} } },
+    }));
+    client = new PujiangClient({ url: server.url, timeoutMs: 500 });
+    light = new LightClient({ client, genesis: chain.genesis });
+  });
+  after(() => server.close());
+
+  const certified = () => verify.verifyHeader({ ...trust, ...headerResponse(chain.header5, chain.cert5) });
+  const certified6 = () => verify.verifyHeader({ ...trust, ...headerResponse(chain.header6, chain.cert6) });
+  const batch = () => new NotaryBatch('sm3', [{ algorithm: 'sm3', digest }]);
+
+  const calls: Record<string, AnyCall> = {
+    'sendTransfer(parameters)': (j) => moduleClient.sendTransfer(client, j),
+    'sendTransfer(to)': (j) => moduleClient.sendTransfer(client, { key, to: j, amount: 1 }),
+    'sendTransfer(amount)': (j) => moduleClient.sendTransfer(client, { key, to, amount: j }),
+    'transferPayload(to)': (j) => moduleClient.transferPayload(j, 1),
+    'getBalance(address)': (j) => moduleClient.getBalance(client, j),
+    'registerIdentity(parameters)': (j) => moduleClient.registerIdentity(client, j),
+    'registerIdentity(certificate)': (j) => moduleClient.registerIdentity(client, { key, certificate: j }),
+    'revokeCertificate(org)': (j) => moduleClient.revokeCertificate(client, { key, org: j, serial: '01' }),
+    'revokeCertificate(serial)': (j) => moduleClient.revokeCertificate(client, { key, org: 'o', serial: j }),
+    'submitProposal(parameters)': (j) => moduleClient.submitProposal(client, j),
+    'submitProposal(title)': (j) =>
+      moduleClient.submitProposal(client, {
+        key,
+        title: j,
+        action: { type: 'setPolicy', value: {} } as never,
+      }),
+    'submitProposal(action)': (j) => moduleClient.submitProposal(client, { key, title: 't', action: j }),
+    'voteOnProposal(id)': (j) => moduleClient.voteOnProposal(client, { key, id: j, approve: true }),
+    'voteOnProposal(approve)': (j) => moduleClient.voteOnProposal(client, { key, id: 1, approve: j }),
+    'vetoProposal(reason)': (j) => moduleClient.vetoProposal(client, { key, id: 1, reason: j }),
+    'finalizeProposal(parameters)': (j) => moduleClient.finalizeProposal(client, j),
+    'getProposal(id)': (j) => moduleClient.getProposal(client, j),
+    'listProposals(limit)': (j) =>
+      j === undefined ? Promise.reject(skip) : moduleClient.listProposals(client, j),
+    'proposalStatusAt(proposal)': (j) => moduleClient.proposalStatusAt(j, 1),
+    'createDid(parameters)': (j) => moduleClient.createDid(client, j),
+    'createDid(document)': (j) => moduleClient.createDid(client, { key, document: j }),
+    'updateDid(did)': (j) => moduleClient.updateDid(client, { key, did: j, document: {}, version: 1 }),
+    'updateDid(version)': (j) =>
+      j === undefined
+        ? Promise.reject(skip)
+        : moduleClient.updateDid(client, { key, did, document: j, version: j }),
+    'deactivateDid(parameters)': (j) => moduleClient.deactivateDid(client, j),
+    'anchorIssuance(digests)': (j) => moduleClient.anchorIssuance(client, { key, digests: j }),
+    'resolveDid(did)': (j) => moduleClient.resolveDid(client, j),
+    'resolveDid(options)': (j) =>
+      j === undefined ? Promise.reject(skip) : moduleClient.resolveDid(client, did, j),
+    'resolveDidVerified(did)': (j) => moduleClient.resolveDidVerified(light, j),
+    'createStatusList(list)': (j) =>
+      moduleClient.createStatusList(client, { key, list: j, issuer: did, purpose: 'revocation' }),
+    'createStatusList(issuer)': (j) =>
+      moduleClient.createStatusList(client, { key, list: 'l', issuer: j, purpose: 'revocation' }),
+    'createStatusList(purpose)': (j) =>
+      moduleClient.createStatusList(client, { key, list: 'l', issuer: did, purpose: j }),
+    'setCredentialStatus(credential)': (j) =>
+      moduleClient.setCredentialStatus(client, { key, credential: j, value: true }),
+    'accredit(parameters)': (j) => moduleClient.accredit(client, j),
+    'accredit(credentialTypes)': (j) =>
+      moduleClient.accredit(client, {
+        key,
+        accreditor: did,
+        subject: did,
+        role: 'issuer',
+        credentialTypes: j,
+        jurisdictions: ['cn'],
+      }),
+    'accredit(validFrom)': (j) =>
+      j === undefined
+        ? Promise.reject(skip)
+        : moduleClient.accredit(client, {
+            key,
+            accreditor: did,
+            subject: did,
+            role: 'issuer',
+            credentialTypes: ['t'],
+            jurisdictions: ['cn'],
+            validFrom: j,
+          }),
+    'withdrawAccreditation(id)': (j) => moduleClient.withdrawAccreditation(client, { key, id: j }),
+    'trustRootsAction(roots)': (j) => moduleClient.trustRootsAction(j),
+    'verifiedChainLookup(light)': (j) => moduleClient.verifiedChainLookup(j),
+    'verifyCredentialVerified(options)': (j) =>
+      j === undefined ? Promise.reject(skip) : moduleClient.verifyCredentialVerified(light, {}, j),
+    'notarize(parameters)': (j) => moduleClient.notarize(client, j),
+    'notarize(documents)': (j) => moduleClient.notarize(client, { key, documents: j }),
+    'notarize(tags)': (j) =>
+      j === undefined
+        ? Promise.reject(skip)
+        : moduleClient.notarize(client, { key, documents: [{ algorithm: 'sm3', digest }], tags: j }),
+    'awaitNotaryReceipts(receipts)': (j) => moduleClient.awaitNotaryReceipts(client, j),
+    'completeNotaryReceipts(receipts)': (j) => moduleClient.completeNotaryReceipts(client, j),
+    'pendingNotaryReceipts(parameters)': (j) => moduleClient.pendingNotaryReceipts(j),
+    'pendingNotaryReceipts(txHash)': (j) =>
+      moduleClient.pendingNotaryReceipts({ chainId: 'c', batch: batch(), txHash: j, txRaw: '00' }),
+    'getAnchor(root)': (j) => moduleClient.getAnchor(client, j),
+    'receiptsOfExistingAnchor(batch)': (j) => moduleClient.receiptsOfExistingAnchor(client, j),
+    'createAsset(parameters)': (j) => moduleClient.createAsset(client, j),
+    'createAsset(asset)': (j) => moduleClient.createAsset(client, { key, asset: j, assetType: 't' }),
+    'createAsset(outputs)': (j) =>
+      j === undefined
+        ? Promise.reject(skip)
+        : moduleClient.createAsset(client, { key, asset: 'a', assetType: 't', outputs: j }),
+    'recordLineageEvent(parameters)': (j) => moduleClient.recordLineageEvent(client, j),
+    'recordLineageEvent(prev)': (j) =>
+      j === undefined
+        ? Promise.reject(skip)
+        : moduleClient.recordLineageEvent(client, { key, asset: 'a', eventType: 'used', prev: j }),
+    'getLineageProof(asset)': (j) => moduleClient.getLineageProof(client, j),
+    'searchNotary(what)': (j) => moduleClient.searchNotary(client, j),
+    'searchNotary(parameters)': (j) =>
+      j === undefined ? Promise.reject(skip) : moduleClient.searchNotary(client, 'anchors', j),
+    'digestDocument(content)': (j) => digestDocument('sm3', j),
+    'digestDocument(algorithm)': (j) => digestDocument(j, new Uint8Array(1)),
+  };
+
+  const verifiers: Record<string, AnyCall> = {
+    'verifyHeader(parameters)': (j) => verify.verifyHeader(j),
+    'verifyHeader(genesis)': (j) =>
+      verify.verifyHeader({ genesis: j, ...headerResponse(chain.header5, chain.cert5) }),
+    'verifyHeader(header)': (j) =>
+      verify.verifyHeader({
+        ...trust,
+        header: j,
+        certificate: headerResponse(chain.header5, chain.cert5).certificate,
+      }),
+    'verifyHeader(certificate)': (j) =>
+      verify.verifyHeader({
+        ...trust,
+        header: headerResponse(chain.header5, chain.cert5).header,
+        certificate: j,
+      }),
+    'verifyStateRead(read)': (j) => verify.verifyStateRead(j, certified()),
+    'verifyStateRead(header)': (j) => verify.verifyStateRead(chain.stateRead(new Uint8Array(3)), j),
+    'verifyStateRead(key)': (j) =>
+      j === undefined
+        ? Promise.reject(skip)
+        : verify.verifyStateRead(chain.stateRead(new Uint8Array(3)), certified(), j),
+    'verifyProvenQuery(response)': (j) => verify.verifyProvenQuery(j, certified()),
+    'verifyProvenQuery(header)': (j) => verify.verifyProvenQuery(chain.balanceQuery(chain.aliceAddress), j),
+    'verifyTransaction(response)': (j) => verify.verifyTransaction(j, certified()),
+    'verifyTransaction(header)': (j) => verify.verifyTransaction(chain.txResponse(0) as never, j),
+    'verifyHookReceipt(item)': (j) => verify.verifyHookReceipt(j, certified(), certified6()),
+    'verifyHookReceipt(nextHeader)': (j) =>
+      verify.verifyHookReceipt({ index: 3, receipt: chain.receipts[0]!, proof: null }, certified(), j),
+    'verifyBalanceQuery(response)': (j) =>
+      moduleVerify.verifyBalanceQuery(j, certified(), chain.aliceAddress),
+    'verifyBalanceQuery(address)': (j) =>
+      moduleVerify.verifyBalanceQuery(chain.balanceQuery(chain.aliceAddress), certified(), j),
+    'verifyValidatorSet(read)': (j) => moduleVerify.verifyValidatorSet(j, certified(), chain.genesis),
+    'verifyValidatorSet(genesis)': (j) =>
+      moduleVerify.verifyValidatorSet(chain.stateRead(new Uint8Array(3)), certified(), j),
+    'validatorSetCanChange(genesis)': (j) => moduleVerify.validatorSetCanChange(j),
+    'didStateFromReads(query)': (j) => moduleVerify.didStateFromReads(j, did),
+    'didStateFromReads(did)': (j) => moduleVerify.didStateFromReads({ reads: new Map() }, j),
+    'verifyDidResolutionProof(proof)': (j) => moduleVerify.verifyDidResolutionProof(j, certified(), did),
+    'verifyLineage(pages)': (j) => moduleVerify.verifyLineage(j, certified(), 'a'),
+    'verifyLineage(asset)': (j) =>
+      moduleVerify.verifyLineage(chain.balanceQuery(chain.aliceAddress), certified(), j),
+    'verifyLineageProof(parameters)': (j) => moduleVerify.verifyLineageProof(j),
+    'verifyLineageProof(proof)': (j) => moduleVerify.verifyLineageProof({ proof: j, trust }),
+    'verifyLineageProof(trust)': (j) => moduleVerify.verifyLineageProof({ proof: {}, trust: j }),
+    'verifyNotaryReceipt(parameters)': (j) => moduleVerify.verifyNotaryReceipt(j),
+    'verifyNotaryReceipt(receipt)': (j) => moduleVerify.verifyNotaryReceipt({ receipt: j, trust, digest }),
+    'verifyNotaryReceipt(trust)': (j) => moduleVerify.verifyNotaryReceipt({ receipt: {}, trust: j, digest }),
+    'parseNotaryReceipt(input)': (j) => moduleVerify.parseNotaryReceipt(j),
+    'parseLineageProof(input)': (j) => moduleVerify.parseLineageProof(j),
+  };
+
+  /** DID and credential helpers: their own typed errors (`VC_*`, `DID_*`) or SDK_INVALID_ARGUMENT. */
+  const helpers: Record<string, AnyCall> = {
+    'checkCredentialDataModel(credential)': (j) => moduleVerify.checkCredentialDataModel(j),
+    'checkPresentationDataModel(presentation)': (j) => moduleVerify.checkPresentationDataModel(j),
+    'didKeyDocument(did)': (j) => moduleClient.didKeyDocument(j),
+    'didKeyOfChainKey(key)': (j) => moduleClient.didKeyOfChainKey(j),
+    'didOf(chainId)': (j) => moduleClient.didOf(j, new Uint8Array(32)),
+    'didOf(txHash)': (j) => moduleClient.didOf('c', j),
+    'didResolver(options)': (j) => moduleClient.didResolver(j),
+    'documentLoader(contexts)': (j) => moduleClient.documentLoader(j, moduleClient.didResolver({})),
+    'documentLoader(resolver)': (j) => moduleClient.documentLoader(new Map(), j),
+    'fromJwk(jwk)': (j) => moduleClient.fromJwk(j),
+    'fromMultibase(text)': (j) => moduleClient.fromMultibase(j),
+    'toJwk(key)': (j) => moduleClient.toJwk(j),
+    'toMultibase(key)': (j) => moduleClient.toMultibase(j),
+    'publicJwk(key)': (j) => moduleClient.publicJwk(j),
+    'issueCredential(parameters)': (j) => moduleClient.issueCredential(j),
+    'issueSdJwtVc(parameters)': (j) => moduleClient.issueSdJwtVc(j),
+    'presentCredentials(parameters)': (j) => moduleClient.presentCredentials(j),
+    'presentSdJwtVc(parameters)': (j) => moduleClient.presentSdJwtVc(j),
+    'presentSdJwtVc(holderKey)': (j) =>
+      moduleClient.presentSdJwtVc({
+        credential: 'a.b.c~',
+        disclose: [],
+        holderKey: j,
+        nonce: 'n',
+        audience: 'a',
+      }),
+    'parsePujiangDid(did)': (j) => moduleClient.parsePujiangDid(j),
+    'partsFromDocument(json)': (j) => moduleClient.partsFromDocument(j),
+    'renderDocument(did)': (j) => moduleClient.renderDocument(j, { controllers: [], methods: [] } as never),
+    'renderDocument(parts)': (j) => moduleClient.renderDocument(did, j),
+    'singleKeyDocument(key)': (j) => moduleClient.singleKeyDocument(j),
+    'proofDigest(proofValue)': (j) => moduleClient.proofDigest(j),
+    'sdJwtDigest(credential)': (j) => moduleClient.sdJwtDigest(j),
+    'verifyCredential(options)': (j) => moduleClient.verifyCredential({}, j),
+    'verifyPresentation(options)': (j) => moduleClient.verifyPresentation({}, j),
+    'verifySdJwtVc(options)': (j) => moduleClient.verifySdJwtVc('a.b.c~', j),
+    'getMinter(options)': (j) => (j === undefined ? Promise.reject(skip) : moduleClient.getMinter(client, j)),
+    'trustOf(trust)': (j) => verify.trustOf(j),
+    'certifiedHeaderArgument(header)': (j) => verify.certifiedHeaderArgument(j),
+    'objectParameter(value)': (j) => verify.objectParameter(j, 'value'),
+    'parseFor(parse)': (j) => verify.parseFor('state-proof', 'x', j),
+    'contextRegistry()': () => Promise.reject(skip),
+  };
+
+  async function outcome(call: AnyCall, junk: unknown): Promise<unknown> {
+    try {
+      await call(junk as never);
+      return undefined;
+    } catch (error) {
+      return error;
+    }
+  }
+  const show = (junk: unknown) =>
+    typeof junk === 'bigint'
+      ? `${junk}n`
+      : junk instanceof Uint8Array
+        ? 'bytes'
+        : (JSON.stringify(junk) ?? String(junk));
+
+  it('client calls: SDK_INVALID_ARGUMENT naming the parameter, before any request', async () => {
+    let refused = 0;
+    for (const [name, call] of Object.entries(calls)) {
+      for (const junk of JUNK) {
+        const requests = server.requests.length;
+        const error = await outcome(call, junk);
+        if (error === undefined || error === skip || server.requests.length > requests) continue;
+        const what = `${name} with ${show(junk)}`;
+        assert.ok(error instanceof PujiangError, `${what}: ${String(error)}`);
+        assert.equal(error.code, 'SDK_INVALID_ARGUMENT', `${what}: ${error.code} ${error.message}`);
+        assert.equal(typeof error.details.parameter, 'string', `${what}: no parameter named`);
+        refused++;
+      }
+    }
+    assert.ok(refused > Object.keys(calls).length * (JUNK.length - 5), `refused ${refused}`);
+  });
+
+  it('verifiers: a typed refusal for every malformed argument', async () => {
+    let refused = 0;
+    for (const [name, call] of Object.entries(verifiers)) {
+      for (const junk of JUNK) {
+        const error = await outcome(call, junk);
+        if (error === undefined || error === skip) continue;
+        const what = `${name} with ${show(junk)}`;
+        assert.ok(error instanceof PujiangError, `${what}: ${String(error)}`);
+        assert.ok(VERIFIER_CODES.has(error.code), `${what}: ${error.code} ${error.message}`);
+        if (error.code === 'SDK_INVALID_ARGUMENT')
+          assert.equal(typeof error.details.parameter, 'string', `${what}: no parameter named`);
+        refused++;
+      }
+    }
+    assert.ok(refused > Object.keys(verifiers).length * (JUNK.length - 5), `refused ${refused}`);
+  });
+
+  it('DID and credential helpers: a typed error for every malformed argument', async () => {
+    let refused = 0;
+    for (const [name, call] of Object.entries(helpers)) {
+      for (const junk of JUNK) {
+        const error = await outcome(call, junk);
+        if (error === undefined || error === skip) continue;
+        const what = `${name} with ${show(junk)}`;
+        if (process.env.LIST_ALL && !(error instanceof PujiangError)) {
+          console.log(`${what}: ${String(error)}`);
+          continue;
+        }
+        assert.ok(error instanceof PujiangError, `${what}: ${String(error)}`);
+        refused++;
+      }
+    }
+    assert.ok(refused > Object.keys(helpers).length * (JUNK.length - 8), `refused ${refused}`);
+  });
+
+  it('the tables name every exported call and verifier', () => {
+    const named = new Set(
+      [...Object.keys(calls), ...Object.keys(verifiers), ...Object.keys(helpers)].map((n) => n.split('(')[0]),
+    );
+    const functions = (m: object) =>
+      Object.entries(m)
+        .filter(([, v]) => typeof v === 'function' && !/^class\b/.test(String(v)))
+        .map(([k]) => k);
+    const all = new Set([...functions(moduleClient), ...functions(moduleVerify), ...functions(verify)]);
+    const missing = [...all].filter((n) => !named.has(n)).sort();
+    assert.deepEqual(missing, []);
+  });
+});
+
+const skip = Symbol('skip: undefined is a valid value here (the argument is optional)');
