@@ -10,6 +10,7 @@ import { QUERY_USAGE, runQuery } from './commands/query.js';
 import { runSelftest } from './commands/selftest.js';
 import { runUp, UP_USAGE } from './commands/up.js';
 import { commandContext } from './context.js';
+import { helpWords, narrowHelp } from './help.js';
 
 export type { CommandIo } from '@pujiang/cli-kit';
 export { EXIT } from '@pujiang/cli-kit';
@@ -91,7 +92,13 @@ export async function runCli(argv: readonly string[], io: CommandIo = consoleIo)
   const [command, ...rest] = argv;
   const help = command === undefined ? undefined : helpFor(command);
   if (help !== undefined && asksForHelp(rest)) {
-    io.out(help);
+    io.out(narrowHelp(help, command!, helpWords(rest)));
+    return EXIT.ok;
+  }
+  // `pujiang help COMMAND [SUBCOMMAND]`: that command's help.
+  const asked = command === 'help' && rest[0] !== undefined ? helpFor(rest[0]) : undefined;
+  if (asked !== undefined) {
+    io.out(narrowHelp(asked, rest[0]!, helpWords(rest.slice(1))));
     return EXIT.ok;
   }
   try {

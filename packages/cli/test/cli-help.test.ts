@@ -39,6 +39,43 @@ describe('pujiang --help', () => {
     assert.equal((await run('nonsense', '--help')).code, 2);
   });
 
+  it('help for a subcommand prints its lines, not the whole group', async () => {
+    const kinds = [
+      'add-org',
+      'remove-org',
+      'rotate-ca',
+      'revoke-cert',
+      'set-validator',
+      'set-config',
+      'set-policy',
+      'set-param',
+      'set-pacing',
+    ];
+    const group = (await run('gov', '--help')).out;
+    for (const kind of kinds) {
+      const r = await run('gov', 'propose', kind, '--help');
+      assert.equal(r.code, 0);
+      assert.match(r.out, /^Governance .*\npujiang gov propose KIND/, kind);
+      assert.match(r.out, new RegExp(`\\n  ${kind} `), kind);
+      for (const other of kinds.filter((k) => k !== kind))
+        assert.doesNotMatch(r.out, new RegExp(`\\n  ${other} `));
+      assert.ok(r.out.length < group.length / 3, `${kind}: ${r.out.length} of ${group.length}`);
+    }
+    assert.match((await run('gov', 'propose', 'set-policy', '-h')).out, /JSON: \{"rule"/);
+    const sign = (await run('crypto', 'sign', '--help')).out;
+    assert.match(sign, /^pujiang crypto <command>\n {2}sign /);
+    assert.doesNotMatch(sign, /keygen/);
+    const send = (await run('send', '--help')).out;
+    assert.match(send, /^Client commands .*\npujiang send --key/);
+    assert.doesNotMatch(send, /pujiang balance/);
+    // `pujiang help COMMAND [SUBCOMMAND]` is the same help.
+    assert.equal((await run('help', 'query')).out, (await run('query', '--help')).out);
+    assert.equal((await run('help', 'gov', 'vote')).out, (await run('gov', 'vote', '--help')).out);
+    assert.match((await run('help', 'gov', 'vote')).out, /pujiang gov vote ID yes\|no/);
+    // Words that name nothing in the usage (an argument) get the whole command's help.
+    assert.equal((await run('notary', 'nonsense', '--help')).out, (await run('notary', '--help')).out);
+  });
+
   it('npm run sim -- --help prints its usage; a bad option is a usage error, not a stack trace', () => {
     const sim = fileURLToPath(new URL('../../../consensus/dist/src/sim/cli.js', import.meta.url));
     const help = spawnSync(process.execPath, [sim, '--help'], { encoding: 'utf8' });

@@ -45,6 +45,14 @@ import { EXIT } from '../src/run.js';
 import { type InitOutput, initHome, type NodeProcess, startNodeProcess, until } from './node-harness.js';
 import { run } from './run-in-process.js';
 
+/** The shared checker of answers against the OpenAPI document (scripts/openapi-check.mjs, plain JS). */
+interface OpenApiChecker {
+  check(method: string, documented: string, status: number, media: string, body: unknown): string | undefined;
+}
+const { openApiChecker } = (await import(
+  new URL('../../../../scripts/openapi-check.mjs', import.meta.url).href
+)) as { openApiChecker: (document: unknown) => OpenApiChecker };
+
 const TOKEN = 'customs-issuer-token-0123456789';
 const P256_TOKEN = 'p256-issuer-token-0123456789';
 // The node's TLS certificate is its own (issued by its organization, not for 127.0.0.1): this
@@ -80,12 +88,19 @@ describe('the VC-API on a running validator, over HTTPS', () => {
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: JSON.stringify(body),
     });
-    return {
+    const answer = {
       status: res.status,
       type: res.headers.get('content-type') ?? '',
       body: (await res.json()) as any,
     };
+    // Every answer, success or refusal, is what the node's OpenAPI document says (strict).
+    const problem = checker.check('POST', path, res.status, answer.type.split(';')[0]!.trim(), answer.body);
+    assert.equal(problem, undefined, `${problem}\n${JSON.stringify(answer.body).slice(0, 400)}`);
+    checked++;
+    return answer;
   };
+  let checker: OpenApiChecker;
+  let checked = 0;
   // The issuer's own terms, defined inline (a verifier anywhere needs nothing fetched).
   const TERMS = { '@vocab': 'https://customs.example/terms#' };
   const credential = (extra: Record<string, unknown> = {}) => ({
@@ -102,6 +117,7 @@ describe('the VC-API on a running validator, over HTTPS', () => {
     operator = readKeyFile(init.operatorKey);
     node = await startNodeProcess(init.home);
     client = new PujiangClient(node.api);
+    checker = openApiChecker(await (await fetch(`${node.api}/v1/openapi.json`)).json());
     const created = await createDid(client, {
       key: operator,
       wait: true,
@@ -298,6 +314,9 @@ describe('the VC-API on a running validator, over HTTPS', () => {
     assert.equal(listRes.status, 200);
     assert.match(listRes.headers.get('content-type') ?? '', /application\/vc/);
     const listCredential = (await listRes.json()) as any;
+    const media = (listRes.headers.get('content-type') ?? '').split(';')[0]!.trim();
+    const listProblem = checker.check('GET', '/credentials/status/{list}', 200, media, listCredential);
+    assert.equal(listProblem, undefined, listProblem);
     assert.equal(listCredential.credentialSubject.statusPurpose, 'revocation');
     const listVerified = await post('/credentials/verify', { verifiableCredential: listCredential });
     assert.equal(listVerified.status, 200, JSON.stringify(listVerified.body));
@@ -713,5 +732,7 @@ describe('the VC-API on a running validator, over HTTPS', () => {
         );
       }
     }
+    // Every answer above was checked against the document, write routes included.
+    assert.ok(checked >= 240, `${checked} answers checked against the OpenAPI document`);
   });
 });

@@ -14,14 +14,16 @@ import { readKeyFile } from '@pujiang/node';
 import { LightClient, type PujiangClient, parseGenesis } from '@pujiang/sdk';
 import { PujiangError } from '@pujiang/types';
 import { nodeClient } from '../context.js';
+import { provenAfterOption } from './query.js';
 
 export const CLIENT_USAGE = `Client commands (--node URL or --api URL, default $PUJIANG_NODE or http://127.0.0.1:26657):
 pujiang status                                  the node's chain, height and latest block
 pujiang send --key FILE --to ADDRESS --amount N [--no-wait] [--timeout-ms MS]
                                                 a token transfer; waits for the commit (exit 0 OK; 1 refused by the
                                                 node, e.g. MEMBER_UNKNOWN, or failed in its block; 3 pending)
-pujiang balance ADDRESS [--verify --genesis FILE]
-                                                with --verify: proven against a header certified by the genesis validators
+pujiang balance ADDRESS [--verify --genesis FILE [--after TXHASH]]
+                                                with --verify: proven against a header certified by the genesis
+                                                validators (--after: one that proves the state after that transaction)
 pujiang block HEIGHT|latest                     header, transactions and commit certificate
 pujiang tx HASH [--verify --genesis FILE]       status, result, events (exit 3 while pending)`;
 
@@ -31,6 +33,7 @@ const OPTIONS = {
   amount: { type: 'string' },
   verify: { type: 'boolean' },
   genesis: { type: 'string' },
+  after: { type: 'string' },
 } as const;
 
 const print = printJson;
@@ -58,6 +61,8 @@ export async function runClient(command: string, args: readonly string[], io: Co
   const client = nodeClient(values);
   const verifier = () => (values.verify ? lightClient(client, required(values, 'genesis')) : undefined);
   if (values.genesis !== undefined && !values.verify) throw usageError('--genesis goes with --verify');
+  if (values.after !== undefined && command !== 'balance')
+    throw usageError('--after goes with balance --verify', { option: 'after' });
   switch (command) {
     case 'status':
       print(io, await client.getStatus());
@@ -76,8 +81,9 @@ export async function runClient(command: string, args: readonly string[], io: Co
     case 'balance': {
       const address = one(positionals, 'ADDRESS');
       const light = verifier();
+      if (!light) provenAfterOption(values.after, false);
       if (light) {
-        const proven = await light.getVerifiedBalance(address);
+        const proven = await light.getVerifiedBalance(address, provenAfterOption(values.after, true));
         print(io, { ...proven, verified: true });
       } else {
         print(io, await client.query('bank', 'balance', { address }));

@@ -2,17 +2,28 @@ import { parseArgs } from 'node:util';
 import { type CommandIo, EXIT, NODE_OPTIONS, printJson, usageError } from '@pujiang/cli-kit';
 import { nodeClient } from '../context.js';
 
-export const QUERY_USAGE = `pujiang query MODULE NAME [--params JSON] [--prove] [--height H] [--node URL]
+export const QUERY_USAGE = `pujiang query MODULE NAME [--params JSON] [--prove [--height H | --after TXHASH]] [--node URL]
                                                 any module query (GET /v1/query/MODULE/NAME); --params is a JSON
                                                 object of its parameters; --prove adds a proof of every state key
-                                                it read, against header H (default: the latest)`;
+                                                it read, against header H (default: the latest; --after: the first
+                                                header that proves the state after that transaction)`;
 
 const OPTIONS = {
   ...NODE_OPTIONS,
   params: { type: 'string' },
   prove: { type: 'boolean' },
   height: { type: 'string' },
+  after: { type: 'string' },
 } as const;
+
+/** `--after TXHASH`: the proof waits for the first header that proves the state after that transaction. */
+export function provenAfterOption(after: string | undefined, proving: boolean): { provenAfter?: string } {
+  if (after === undefined) return {};
+  if (!proving) throw usageError('--after goes with a proof (--prove, --verify)', { option: 'after' });
+  if (!/^(0x)?[0-9a-fA-F]{64}$/.test(after))
+    throw usageError('--after must be a transaction hash (64 hex digits)', { option: 'after' });
+  return { provenAfter: after };
+}
 
 /** The `--params` object as the query string's text values. */
 function queryParams(text: string | undefined): Record<string, string> {
@@ -47,9 +58,12 @@ export async function runQuery(args: readonly string[], io: CommandIo): Promise<
     if (!values.prove) throw usageError('--height goes with --prove', { option: 'height' });
     height = Number(values.height);
   }
+  const after = provenAfterOption(values.after, values.prove === true);
+  if (height !== undefined && after.provenAfter !== undefined)
+    throw usageError('--height and --after are alternatives', { option: 'after' });
   const client = nodeClient(values);
   if (values.prove)
-    printJson(io, await client.queryProven(module, name, params, height === undefined ? {} : { height }));
+    printJson(io, await client.queryProven(module, name, params, height === undefined ? after : { height }));
   else printJson(io, await client.query(module, name, params));
   return EXIT.ok;
 }

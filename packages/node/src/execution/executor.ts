@@ -25,6 +25,7 @@ import {
   type Genesis,
   hookId,
   LEGACY_ENABLED_MODULES,
+  type ModulesResponse,
   moduleKey,
   moduleKeyText,
   moduleParamKey,
@@ -249,7 +250,7 @@ export class Executor {
       name: m.name,
       messages: Object.keys(m.messages).filter((type) => this.messageOf(m, type) !== undefined),
       queries: Object.keys(m.queries ?? {}),
-      events: m.events ? { ...m.events } : null,
+      events: m.events ? Object.fromEntries(Object.entries(m.events).map(([k, v]) => [k, [...v]])) : null,
       errors: { ...(m.errors ?? {}) },
       exports: Object.keys(m.exports ?? {}),
       imports: Object.fromEntries(Object.entries(m.imports ?? {}).map(([k, v]) => [k, [...v]])),
@@ -482,17 +483,8 @@ export class Executor {
 }
 
 /** What `GET /v1/modules` says of a module. */
-export interface ModuleDescription {
-  name: string;
-  messages: string[];
-  queries: string[];
-  events: Record<string, readonly string[]> | null;
-  errors: Record<string, string>;
-  exports: string[];
-  imports: Record<string, string[]>;
-  hooks: BlockHookPhase[];
-  routes: string[];
-}
+/** What `/v1/modules` says of a module (the API's schema is the one definition). */
+export type ModuleDescription = ModulesResponse['modules'][number];
 
 /** A receipt holds a code of at most 64 bytes: a module with a longer one is reported generically. */
 const receiptCode = (code: string): string =>

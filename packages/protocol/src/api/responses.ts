@@ -186,7 +186,15 @@ export const ModulesSchema = Type.Object({
       name: Type.String(),
       messages: Type.Array(Type.String()),
       queries: Type.Array(Type.String()),
-      events: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
+      events: Type.Union([Type.Record(Type.String(), Type.Array(Type.String())), Type.Null()]),
+      /** Each error code the module raises, with what it means. */
+      errors: Type.Record(Type.String(), Type.String()),
+      /** Capabilities it grants other modules, and those it uses (by granting module). */
+      exports: Type.Array(Type.String()),
+      imports: Type.Record(Type.String(), Type.Array(Type.String())),
+      hooks: Type.Array(Type.Union([Type.Literal('beginBlock'), Type.Literal('endBlock')])),
+      /** Its HTTP routes beyond queries, as `METHOD path`. */
+      routes: Type.Array(Type.String()),
     }),
   ),
 });

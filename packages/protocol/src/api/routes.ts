@@ -103,12 +103,18 @@ export const API = {
     method: 'GET',
     path: '/v1/openapi.json',
     summary: "This document: the core API and the enabled modules' queries, searches and routes",
-    response: Type.Object({
-      openapi: Type.String(),
-      info: Type.Unknown(),
-      paths: Type.Record(Type.String(), Type.Unknown()),
-      components: Type.Unknown(),
-    }),
+    // OpenAPI 3.1's own schema describes the rest; an OpenAPI document may carry extensions.
+    response: Type.Object(
+      {
+        openapi: Type.String(),
+        info: Type.Unknown(),
+        servers: Type.Optional(Type.Array(Type.Unknown())),
+        security: Type.Optional(Type.Array(Type.Unknown())),
+        paths: Type.Record(Type.String(), Type.Unknown()),
+        components: Type.Unknown(),
+      },
+      { additionalProperties: true },
+    ),
     errors: {},
   },
   validators: {

@@ -268,6 +268,12 @@ const Verified = Type.Object({
   checks: Type.Array(Type.String()),
   warnings: Type.Array(Type.Object({ check: Type.String(), code: Type.String(), message: Type.String() })),
   errors: Type.Array(Type.Unknown()),
+  /** For did:pujiang issuers: the block (height, time in ms) whose anchor dates the proof. */
+  issuance: Type.Optional(Type.Object({ height: Type.String(), time: Type.String() })),
+  /** How the issuer is accredited: the recognised root, its jurisdiction, the chain of accreditations. */
+  accreditation: Type.Optional(
+    Type.Object({ root: Type.String(), jurisdiction: Type.String(), chain: Type.Array(Type.String()) }),
+  ),
 });
 
 const ERRORS = [
