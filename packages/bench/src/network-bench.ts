@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { SuiteId } from '@pujiang/crypto';
 import { homePaths } from '@pujiang/node';
 import { formatProfiles, freshProfileDir, summarizeProfiles } from './cpu-profile.js';
+import { floodRecords } from './flood-bench.js';
 import { idleDiskRecords } from './idle-bench.js';
 import { type BenchNetwork, networkReady, prepareNetwork } from './network-home.js';
 import { sendersFor } from './node-bench.js';
@@ -269,9 +270,11 @@ function suiteRecords(suite: SuiteId, s: SuiteOutcome): BenchRecord[] {
  * loopback, meshed by the p2p network; one load-generator process spreads signed transfers
  * over all four APIs (transactions reach the other validators by gossip). Per suite: the
  * limit (verify/s on all cores / 4), a saturation run, then a latency run at half of it.
+ * Before them: an idle network's disk growth, and block production under a Hello flood.
  */
 export async function runNetworkBench(o: NetworkBenchOptions): Promise<BenchRecord[]> {
   const records: BenchRecord[] = await idleDiskRecords(o.quick);
+  records.push(...(await floodRecords(o.quick)));
   for (const suite of o.suites ?? (['ed25519'] as const))
     records.push(...suiteRecords(suite, await measureSuite(suite, o)));
   return records;

@@ -122,11 +122,26 @@ function ownKey(o: HandshakeOptions): PublicKey {
   return o.nodeKey.publicKey;
 }
 
+/** What a responder's first frame to a Hello is (for probes): a signed Reply, or anything else. */
+export function responderFrameKind(frame: Uint8Array): 'signed' | 'cookie' | 'refused' {
+  try {
+    decode(Reply, frame);
+    return 'signed';
+  } catch {
+    return 'refused';
+  }
+}
+
 /** The initiator's side: `hello()`, then `finish(reply)` gives the Finish message and the session. */
 export class InitiatorHandshake {
   private readonly ephemeral = generateEphemeralKeyPair();
 
   constructor(private readonly o: HandshakeOptions) {}
+
+  /** A well-formed Hello from no one (a fresh ephemeral key), as an outsider sends it. */
+  static outsiderHello(chainId: string, _genesisHash?: Uint8Array): Uint8Array {
+    return encode(Hello, { version: P2P_VERSION, chainId, ephemeral: generateEphemeralKeyPair().publicKey });
+  }
 
   hello(): Uint8Array {
     return encode(Hello, {
