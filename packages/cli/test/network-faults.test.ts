@@ -3,11 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { after, describe, it } from 'node:test';
 import { advanceValidatorSet, newValidatorSet, proposerOf } from '@pujiang/consensus';
 import { generateKeyPair as generateNodeKey } from '@pujiang/crypto';
-import { readKeyFile } from '@pujiang/node';
+import { genesisHash, loadHome, readKeyFile } from '@pujiang/node';
 import { dialPeer, type PeerLink } from '@pujiang/p2p';
 import { encodeWire } from '@pujiang/protocol';
 import { addressOf, generateKeyPair, type KeyPair, PujiangClient } from '@pujiang/sdk';
-import { bytesToHex } from '@pujiang/types';
+import { bytesToHex, hexToBytes } from '@pujiang/types';
 import { initNetwork, joinAsFullNode, type NetworkHome, nodeKeyName } from './network-harness.js';
 import { api, initHome, type NodeProcess, runCliProcess, startNodeProcess, until } from './node-harness.js';
 
@@ -315,9 +315,11 @@ describe('validator processes on loopback under faults', () => {
     const nodes = await Promise.all(homes.map((h) => start(h.home)));
     await waitHeight(nodes, 2);
     const chainId = homes[0]!.chainId;
+    const genesis = loadHome(homes[0]!.home).genesis;
     const connect = (key: (typeof rogues)[number]) =>
       dialPeer('127.0.0.1', homes[0]!.p2pPort, {
         chainId,
+        genesisHash: hexToBytes(genesisHash(genesis)),
         nodeKey: key,
         isMember: () => true,
         aead: 'aes-256-gcm',

@@ -60,9 +60,13 @@ export async function initNetwork(
     writeFileSync(h.genesis, JSON.stringify(genesis, null, 2));
     const configPath = join(h.home, 'config.json');
     const config = JSON.parse(readFileSync(configPath, 'utf8'));
+    // Each peer named by its node key, as operators write them (a dial answered by another key is refused).
+    const keyOf = (j: number) => `${genesis.validators[j].suite}:${genesis.validators[j].publicKey}`;
     config.p2p = {
       listen: `127.0.0.1:${ports[i]}`,
-      peers: ports.flatMap((p, j) => (j === i ? [] : [`127.0.0.1:${proxies ? proxies.portFor(i, j) : p}`])),
+      peers: ports.flatMap((p, j) =>
+        j === i ? [] : [`${keyOf(j)}@127.0.0.1:${proxies ? proxies.portFor(i, j) : p}`],
+      ),
       admit: [...(o.admit ?? [])],
     };
     config.timeouts = FAST_CONFIG.timeouts;

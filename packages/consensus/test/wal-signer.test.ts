@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmdirSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -168,6 +176,22 @@ describe('durable signer', () => {
     });
     // Other steps and rounds are fine.
     new DurableSigner(path, key.secretKey).sign(5, 1, 'precommit', null, bytes);
+  });
+
+  it('a record that could not be written changes nothing: memory follows the disk', () => {
+    const path = join(dir(), 'signer.json');
+    const signer = new DurableSigner(path, key.secretKey);
+    signer.sign(5, 0, 'prevote', V, bytes);
+    // The next write fails (its temporary file's name is taken by a folder).
+    mkdirSync(`${path}.tmp`);
+    assert.throws(() => signer.sign(5, 0, 'precommit', V, bytes), { code: 'EISDIR' });
+    assert.throws(() => signer.sign(6, 0, 'prevote', V, bytes), { code: 'EISDIR' });
+    rmdirSync(`${path}.tmp`);
+    // No precommit was recorded or returned, and height 6 was not reached: this one is the first.
+    signer.sign(5, 0, 'precommit', null, bytes);
+    assert.throws(() => new DurableSigner(path, key.secretKey).sign(5, 0, 'precommit', V, bytes), {
+      code: 'SIGNER_DOUBLE_SIGN',
+    });
   });
 
   it('refuses the same value in different bytes (a proposal re-signed with another validRound)', () => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { TokenBucket } from '@pujiang/p2p';
 import {
   type Block,
   decodeWire,
@@ -12,7 +13,6 @@ import { bytesToHex, PujiangError } from '@pujiang/types';
 import { type RunningNode, startNode } from '../src/index.js';
 import { BlockSync } from '../src/network/block-sync.js';
 import type { PeerOffence } from '../src/network/peer-offence.js';
-import { TokenBucket } from '../src/network/token-bucket.js';
 import { TxGossip } from '../src/network/tx-gossip.js';
 import { testHome, until } from './helpers.js';
 

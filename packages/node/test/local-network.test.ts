@@ -61,9 +61,15 @@ describe('initLocalNetwork', () => {
       );
       assert.deepEqual(home.config.api, { host: '127.0.0.1', port: 31000 + 2 * i });
       assert.equal(home.config.p2p.listen, node.p2p);
+      // Each peer named by its node key: a dial answered by another key is refused.
       assert.deepEqual(
         home.config.p2p.peers,
-        net.nodes.filter((n) => n !== node).map((n) => n.p2p),
+        net.nodes
+          .filter((n) => n !== node)
+          .map((n) => {
+            const key = readKeyFile(join(n.home, 'node_key.json')).publicKey;
+            return `sm2:${Buffer.from(key.bytes).toString('hex')}@${n.p2p}`;
+          }),
       );
       // Each node's operator is its organization's admin; its CA and certificates sit beside it.
       assert.ok(existsSync(join(node.home, 'keys', 'operator.json')));
@@ -96,6 +102,18 @@ describe('initLocalNetwork', () => {
     assert.equal(again.basePort, 26657);
     assert.equal(again.suite, 'ed25519');
     assert.deepEqual(again.nodes, net.nodes);
+    // A network made before peers carried keys gets them on reuse (the upgrade); its addresses stay.
+    const config0 = join(net.nodes[0]!.home, 'config.json');
+    const keyed = JSON.parse(read(config0)).p2p.peers as string[];
+    writeFileSync(
+      config0,
+      JSON.stringify({
+        ...JSON.parse(read(config0)),
+        p2p: { ...JSON.parse(read(config0)).p2p, peers: keyed.map((p) => p.split('@')[1]) },
+      }),
+    );
+    initLocalNetwork({ dir });
+    assert.deepEqual(JSON.parse(read(config0)).p2p.peers, keyed);
     const same = initLocalNetwork({ dir, nodes: 3, suite: 'ed25519', basePort: 26657 });
     assert.equal(same.chainId, net.chainId);
     assert.deepEqual(

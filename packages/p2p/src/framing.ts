@@ -20,25 +20,34 @@ export class FrameDecoder {
   private buffered: Uint8Array[] = [];
   private size = 0;
 
-  constructor(private readonly maxFrame = DEFAULT_MAX_FRAME) {}
+  /** The largest frame accepted; a link raises it once its handshake (16 KiB frames) is done. */
+  constructor(public maxFrame = DEFAULT_MAX_FRAME) {}
 
+  /** Buffers a chunk and returns every whole frame now in the buffer. */
   push(chunk: Uint8Array): Uint8Array[] {
+    this.append(chunk);
+    const frames: Uint8Array[] = [];
+    for (let frame = this.next(); frame !== undefined; frame = this.next()) frames.push(frame);
+    return frames;
+  }
+
+  append(chunk: Uint8Array): void {
+    if (chunk.length === 0) return;
     this.buffered.push(chunk);
     this.size += chunk.length;
-    const frames: Uint8Array[] = [];
-    for (;;) {
-      if (this.size < 4) break;
-      const head = this.peek(4);
-      const length = new DataView(head.buffer, head.byteOffset, 4).getUint32(0);
-      if (length > this.maxFrame)
-        throw p2pError('P2P_FRAME_TOO_LARGE', `a frame of ${length} bytes exceeds ${this.maxFrame}`, {
-          length,
-        });
-      if (this.size < 4 + length) break;
-      const frame = this.take(4 + length);
-      frames.push(frame.subarray(4));
-    }
-    return frames;
+  }
+
+  /** The next whole frame, or undefined; a declared length over `maxFrame` throws before buffering it. */
+  next(): Uint8Array | undefined {
+    if (this.size < 4) return undefined;
+    const head = this.peek(4);
+    const length = new DataView(head.buffer, head.byteOffset, 4).getUint32(0);
+    if (length > this.maxFrame)
+      throw p2pError('P2P_FRAME_TOO_LARGE', `a frame of ${length} bytes exceeds ${this.maxFrame}`, {
+        length,
+      });
+    if (this.size < 4 + length) return undefined;
+    return this.take(4 + length).subarray(4);
   }
 
   /** Bytes received but not yet part of a whole frame. */

@@ -2,12 +2,19 @@ import { EventEmitter } from 'node:events';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { PublicKey } from '@pujiang/crypto';
 import { equalBytes, isPujiangError, type PujiangError } from '@pujiang/types';
+import { Admission, type AdmissionLimits } from './admission.js';
 import { p2pError } from './errors.js';
 import { DEFAULT_MAX_FRAME, encodeFrame, FrameDecoder } from './framing.js';
-import { ACCEPT, type HandshakeOptions, InitiatorHandshake, ResponderHandshake } from './handshake.js';
+import {
+  ACCEPT,
+  HANDSHAKE_MAX_FRAME,
+  type HandshakeOptions,
+  InitiatorHandshake,
+  ResponderHandshake,
+} from './handshake.js';
 import type { Session } from './session.js';
 
-export interface PeerLinkOptions extends HandshakeOptions {
+export interface PeerLinkOptions extends HandshakeOptions, AdmissionLimits {
   /** Time allowed for the whole handshake (default 5 s). */
   readonly handshakeTimeoutMs?: number;
   /** Largest frame accepted (default 20 MiB). */
@@ -27,15 +34,21 @@ export interface PeerLinkEvents {
  * reason (`close` event), never throws out of a socket callback.
  */
 export class PeerLink extends EventEmitter<PeerLinkEvents> {
-  private closed = false;
+  private ended = false;
+
+  /** Whether the link has closed (either side, or an error). */
+  get closed(): boolean {
+    return this.ended;
+  }
 
   constructor(
     private readonly socket: Socket,
     private readonly session: Session,
     readonly peer: PublicKey,
+    /** Whether this side dialed (for choosing between two links to one peer). */
+    readonly initiator: boolean,
     private readonly decoder: FrameDecoder,
     private readonly maxQueuedBytes: number,
-    buffered: readonly Uint8Array[],
   ) {
     super();
     // Nothing is read until someone listens for messages: frames that came with the last
@@ -46,7 +59,7 @@ export class PeerLink extends EventEmitter<PeerLinkEvents> {
       if (event !== 'message' || this.listening) return;
       this.listening = true;
       queueMicrotask(() => {
-        this.deliver(buffered);
+        this.receive(new Uint8Array(0)); // frames that came with the last handshake message
         socket.on('data', (chunk: Buffer) => this.receive(chunk));
         socket.resume();
       });
@@ -62,7 +75,7 @@ export class PeerLink extends EventEmitter<PeerLinkEvents> {
 
   /** Seals and sends one message; false (and the link closes) if the peer is too far behind. */
   send(payload: Uint8Array): boolean {
-    if (this.closed) return false;
+    if (this.ended) return false;
     if (this.socket.writableLength > this.maxQueuedBytes) {
       this.close(
         p2pError('P2P_PEER_TOO_SLOW', 'the peer reads too slowly', { queued: this.socket.writableLength }),
@@ -83,8 +96,8 @@ export class PeerLink extends EventEmitter<PeerLinkEvents> {
   }
 
   close(reason?: PujiangError): void {
-    if (this.closed) return;
-    this.closed = true;
+    if (this.ended) return;
+    this.ended = true;
     this.socket.destroy();
     this.emit('close', reason);
   }
@@ -99,7 +112,7 @@ export class PeerLink extends EventEmitter<PeerLinkEvents> {
 
   private deliver(frames: readonly Uint8Array[]): void {
     for (const frame of frames) {
-      if (this.closed) return;
+      if (this.ended) return;
       let payload: Uint8Array;
       try {
         payload = this.session.open(frame);
@@ -112,21 +125,30 @@ export class PeerLink extends EventEmitter<PeerLinkEvents> {
   }
 }
 
-/** Reads handshake frames from a fresh socket; `steps` answers each and says when it is done. */
+/** One handshake step: what to write back (already framed), and the link once established. */
+interface StepResult {
+  readonly send?: Uint8Array;
+  readonly done?: { session: Session; peer: PublicKey };
+}
+
+/**
+ * Reads handshake frames (at most 16 KiB each) from a fresh socket, one step at a time (a
+ * step may wait on a worker), until a step says the link is established.
+ */
 function runHandshake(
   socket: Socket,
   o: PeerLinkOptions,
+  initiator: boolean,
   first: Uint8Array | undefined,
-  step: (frame: Uint8Array) => {
-    send?: Uint8Array;
-    /** Bytes written as they are (a sealed frame). */
-    sendRaw?: Uint8Array;
-    done?: { session: Session; peer: PublicKey };
-  },
+  step: (frame: Uint8Array) => StepResult | Promise<StepResult>,
 ): Promise<PeerLink> {
-  const decoder = new FrameDecoder(o.maxFrame ?? DEFAULT_MAX_FRAME);
+  const decoder = new FrameDecoder(HANDSHAKE_MAX_FRAME);
   return new Promise((resolve, reject) => {
+    let finished = false;
+    let busy = false;
     const fail = (error: unknown) => {
+      if (finished) return;
+      finished = true;
       cleanup();
       socket.destroy();
       reject(isPujiangError(error) ? error : p2pError('P2P_HANDSHAKE_FAILED', String(error)));
@@ -135,23 +157,26 @@ function runHandshake(
       () => fail(p2pError('P2P_HANDSHAKE_FAILED', 'the handshake timed out')),
       o.handshakeTimeoutMs ?? 5_000,
     );
-    const onData = (chunk: Buffer) => {
+    const pump = async () => {
+      if (busy || finished) return;
+      busy = true;
       try {
-        const frames = decoder.push(chunk);
-        while (frames.length > 0) {
-          const result = step(frames.shift()!);
-          if (result.send) socket.write(encodeFrame(result.send));
-          if (result.sendRaw) socket.write(result.sendRaw);
+        for (let frame = decoder.next(); frame !== undefined && !finished; frame = decoder.next()) {
+          const result = await step(frame);
+          if (finished) return;
+          if (result.send) socket.write(result.send);
           if (result.done) {
+            finished = true;
             cleanup();
+            decoder.maxFrame = o.maxFrame ?? DEFAULT_MAX_FRAME;
             resolve(
               new PeerLink(
                 socket,
                 result.done.session,
                 result.done.peer,
+                initiator,
                 decoder,
                 o.maxQueuedBytes ?? 64 << 20,
-                frames,
               ),
             );
             return;
@@ -159,7 +184,14 @@ function runHandshake(
         }
       } catch (error) {
         fail(error);
+      } finally {
+        busy = false;
       }
+      if (!finished && decoder.pending > 0) void pump(); // bytes that came while a step waited
+    };
+    const onData = (chunk: Buffer) => {
+      decoder.append(chunk);
+      void pump();
     };
     const onClose = () => fail(p2pError('P2P_HANDSHAKE_FAILED', 'the peer closed during the handshake'));
     const cleanup = () => {
@@ -175,30 +207,50 @@ function runHandshake(
   });
 }
 
-/** Dials a peer and runs the initiator's side of the handshake. */
-export function dialPeer(host: string, port: number, o: PeerLinkOptions): Promise<PeerLink> {
+/**
+ * Dials a peer and runs the initiator's side of the handshake. With `expected`, an answer
+ * from any other key is `P2P_UNEXPECTED_PEER`; an answer from this node's own key (a dial
+ * that reached itself, or was reflected) is `P2P_SELF_LINK`.
+ */
+export function dialPeer(
+  host: string,
+  port: number,
+  o: PeerLinkOptions,
+  expected?: PublicKey,
+): Promise<PeerLink> {
   const socket = connect({ host, port, noDelay: true });
-  const handshake = new InitiatorHandshake(o);
+  const handshake = new InitiatorHandshake(o, expected);
+  let stage: 'challenge' | 'reply' | 'accept' = 'challenge';
   let established: { session: Session; peer: PublicKey } | undefined;
-  return runHandshake(socket, o, handshake.hello(), (frame) => {
-    if (!established) {
-      const { message, session, peer } = handshake.finish(frame);
+  return runHandshake(socket, o, true, handshake.hello(), async (frame) => {
+    if (stage === 'challenge') {
+      stage = 'reply';
+      return { send: encodeFrame(await handshake.auth(frame)) };
+    }
+    if (stage === 'reply') {
+      stage = 'accept';
+      const { message, session, peer } = await handshake.confirm(frame);
       established = { session, peer };
-      return { send: message };
+      return { send: encodeFrame(message) };
     }
     // The responder's Accept: it admitted us, and it derived the same keys.
-    if (!equalBytes(established.session.open(frame), ACCEPT))
+    if (!equalBytes(established!.session.open(frame), ACCEPT))
       throw p2pError('P2P_HANDSHAKE_FAILED', 'the peer did not accept the link');
-    return { done: established };
+    return { done: established! };
   });
 }
 
-/** Accepts member peers: each connection runs the responder's side, then becomes a `PeerLink`. */
+/**
+ * Accepts member peers: each connection, once admitted (handshakes in progress and new
+ * connections per address are capped), runs the responder's side, then becomes a `PeerLink`.
+ */
 export class PeerListener extends EventEmitter<{ link: [PeerLink]; refused: [PujiangError] }> {
   readonly server: Server;
+  private readonly admission: Admission;
 
   constructor(private readonly o: PeerLinkOptions) {
     super();
+    this.admission = new Admission(o);
     this.server = createServer({ noDelay: true }, (socket) => this.accept(socket));
   }
 
@@ -213,18 +265,36 @@ export class PeerListener extends EventEmitter<{ link: [PeerLink]; refused: [Puj
   }
 
   private accept(socket: Socket): void {
+    let release: () => void;
+    try {
+      release = this.admission.admit(socket.remoteAddress ?? '');
+    } catch (error) {
+      socket.destroy();
+      this.emit('refused', error as PujiangError);
+      return;
+    }
     const handshake = new ResponderHandshake(this.o);
-    let replied = false;
-    runHandshake(socket, this.o, undefined, (frame) => {
-      if (!replied) {
-        replied = true;
-        return { send: handshake.reply(frame) };
+    let stage: 'hello' | 'auth' | 'confirm' = 'hello';
+    runHandshake(socket, this.o, false, undefined, async (frame) => {
+      if (stage === 'hello') {
+        stage = 'auth';
+        return { send: encodeFrame(handshake.challenge(frame)) };
       }
-      const done = handshake.finish(frame);
-      return { sendRaw: encodeFrame(done.session.seal(ACCEPT)), done };
+      if (stage === 'auth') {
+        stage = 'confirm';
+        return { send: encodeFrame(await handshake.reply(frame)) };
+      }
+      const { message, session, peer } = handshake.accept(frame);
+      return { send: encodeFrame(message), done: { session, peer } };
     }).then(
-      (link) => this.emit('link', link),
-      (error: PujiangError) => this.emit('refused', error),
+      (link) => {
+        release();
+        this.emit('link', link);
+      },
+      (error: PujiangError) => {
+        release();
+        this.emit('refused', error);
+      },
     );
   }
 

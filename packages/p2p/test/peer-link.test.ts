@@ -10,12 +10,14 @@ const b = generateKeyPair('sm2');
 const stranger = generateKeyPair('sm2');
 const membership = new Set([a, b].map((k) => bytesToHex(k.publicKey.bytes)));
 const isMember = (key: PublicKey) => key.suite === 'sm2' && membership.has(bytesToHex(key.bytes));
-const options = (nodeKey: KeyPair): PeerLinkOptions => ({
+const options = (nodeKey: KeyPair, over: Partial<PeerLinkOptions> = {}): PeerLinkOptions => ({
   chainId: 'gov-chain',
+  genesisHash: new Uint8Array(32).fill(9),
   nodeKey,
   isMember,
   aead: 'sm4-gcm',
   handshakeTimeoutMs: 2_000,
+  ...over,
 });
 
 describe('peer links over TCP (loopback)', () => {
@@ -58,6 +60,7 @@ describe('peer links over TCP (loopback)', () => {
 
   it('a stranger is refused, and so are garbage and silence', async () => {
     await assert.rejects(dialPeer('127.0.0.1', port, options(stranger)), { code: 'P2P_HANDSHAKE_FAILED' });
+    // The stranger was refused before the responder signed or computed anything: at Auth.
     await waitFor(() => refused.includes('P2P_NOT_A_MEMBER'));
     const garbage = connect({ host: '127.0.0.1', port });
     garbage.on('error', () => {});
@@ -68,6 +71,53 @@ describe('peer links over TCP (loopback)', () => {
     await waitFor(() => refused.filter((c) => c === 'P2P_HANDSHAKE_FAILED').length >= 2, 5_000);
     garbage.destroy();
     silent.destroy();
+  });
+
+  it('a 20 MiB frame before authentication is refused at its length prefix', async () => {
+    const before = refused.length;
+    const big = connect({ host: '127.0.0.1', port });
+    big.on('error', () => {});
+    const closed = new Promise((resolve) => big.on('close', resolve));
+    const prefix = Buffer.alloc(4);
+    prefix.writeUInt32BE(20 * 1024 * 1024);
+    big.write(Buffer.concat([prefix, Buffer.alloc(1024)]));
+    await closed;
+    await waitFor(() => refused.slice(before).includes('P2P_FRAME_TOO_LARGE'));
+  });
+
+  it('a node that dials its own listener is refused, and so is a dial answered by another key', async () => {
+    await assert.rejects(dialPeer('127.0.0.1', port, options(b)), { code: 'P2P_SELF_LINK' });
+    await assert.rejects(dialPeer('127.0.0.1', port, options(a), a.publicKey), {
+      code: 'P2P_UNEXPECTED_PEER',
+    });
+    const link = await dialPeer('127.0.0.1', port, options(a), b.publicKey);
+    assert.deepEqual(link.peer, b.publicKey);
+    link.close();
+  });
+});
+
+describe('a listener caps handshakes in progress and new connections per address', () => {
+  it('past the caps, connections are closed at once (P2P_BUSY, P2P_RATE_LIMITED)', async () => {
+    const listener = new PeerListener(
+      options(b, { maxHandshakesPerAddress: 2, connectionsPerSecond: 1, connectionBurst: 4 }),
+    );
+    const refusals: string[] = [];
+    listener.on('refused', (error) => refusals.push(error.code));
+    const port = await listener.listen(0);
+    const sockets = Array.from({ length: 6 }, () => {
+      const socket = connect({ host: '127.0.0.1', port });
+      socket.on('error', () => {});
+      return socket;
+    });
+    try {
+      // Two may handshake; the next two wait for nothing (busy); the last two find the bucket empty.
+      await waitFor(() => refusals.length >= 4);
+      assert.equal(refusals.filter((c) => c === 'P2P_BUSY').length, 2);
+      assert.equal(refusals.filter((c) => c === 'P2P_RATE_LIMITED').length, 2);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await listener.close();
+    }
   });
 });
 

@@ -8,14 +8,16 @@ import { isGenesisValidator } from '@pujiang/protocol';
 import { PujiangError } from '@pujiang/types';
 
 export const NODE_USAGE = `pujiang init --home DIR [--suite ed25519|sm2|...] [--chain-id ID] [--org ID] [--api-port P] [--api-host H]
-             [--genesis FILE] [--p2p-listen HOST:PORT] [--peers HOST:PORT,...] [--admit SUITE:HEX,...]
+             [--genesis FILE] [--p2p-listen HOST:PORT] [--peers SUITE:HEX@HOST:PORT,...] [--admit SUITE:HEX,...]
              [--empty-block-interval-ms MS]
   writes a node key, a founding organization (--org, default org0: its root CA in DIR/org), a genesis
   template (this node as sole validator, certified in DIR/node_cert.pem; an operator account, the
   organization's admin, funded and allowed to mint, key in DIR/keys/operator.json, certificate
   DIR/keys/operator.pem) and config.json. --suite sm2 makes a government chain (SM2/SM3).
   --genesis FILE joins an existing chain instead (no template, no operator key); --p2p-listen, --peers and
-  --admit (full-node keys this node lets in) fill config.json's p2p section. The idle chain makes a block
+  --admit (full-node keys this node lets in) fill config.json's p2p section; a peer is its node key (as init
+  prints it) @ its address, so a dial answered by another key is refused (plain HOST:PORT still works, with a
+  warning, taking the first member that answers). The idle chain makes a block
   every --empty-block-interval-ms (default 30000; 0: every block interval; governance: gov propose set-pacing).
 pujiang node start --home DIR [--api-port P] [--api-host H] [--api-tls-cert PEM --api-tls-key PEM] [--init [--suite S]]
   runs the node until SIGINT/SIGTERM; prints one JSON line {"event":"started","api":URL,...} on stdout;

@@ -25,8 +25,9 @@ interface State {
  * (height, round, step): asked again for the same value it returns the stored signature;
  * asked for a different one it refuses (SIGNER_DOUBLE_SIGN). It also refuses to sign for a
  * height below the one it has reached (SIGNER_REGRESSION). The record is written atomically
- * (temp file, fsync, rename, fsync of the directory) before a signature is returned, so the
- * guarantee holds across crashes. It keeps every signature of the current height, so a node
+ * (temp file, fsync, rename, fsync of the directory) before a signature is returned, and
+ * memory changes only after the write succeeded, so the guarantee holds across crashes and
+ * failed writes. One process per record: the node home's lock (`pujiang node start`) sees to it. It keeps every signature of the current height, so a node
  * replaying its WAL can re-send what it signed.
  */
 export class DurableSigner {
@@ -58,9 +59,9 @@ export class DurableSigner {
     }
   }
 
-  private save(): void {
+  private save(state: State): void {
     const tmp = `${this.path}.tmp`;
-    writeFileSync(tmp, JSON.stringify(this.state));
+    writeFileSync(tmp, JSON.stringify(state));
     const fd = openSync(tmp, 'r+');
     fsyncSync(fd);
     closeSync(fd);
@@ -82,8 +83,8 @@ export class DurableSigner {
         },
       );
     }
-    if (height > this.state.height) this.state = { height, entries: [] };
-    const existing = this.state.entries.find((e) => e.round === round && e.step === step);
+    const current: State = height > this.state.height ? { height, entries: [] } : this.state;
+    const existing = current.entries.find((e) => e.round === round && e.step === step);
     const digest = createHash('sha256').update(bytes).digest('hex');
     if (existing) {
       if (existing.value !== value || existing.bytes !== digest) {
@@ -98,8 +99,14 @@ export class DurableSigner {
       return hexToBytes(existing.signature);
     }
     const signature = getSuite(this.secretKey.suite).sign(this.secretKey.bytes, bytes);
-    this.state.entries.push({ round, step, value, bytes: digest, signature: bytesToHex(signature) });
-    this.save(); // durable before the signature leaves this function
+    const next: State = {
+      height,
+      entries: [...current.entries, { round, step, value, bytes: digest, signature: bytesToHex(signature) }],
+    };
+    // The record on disk first, then memory: a failed write leaves both as they were, so a
+    // caller that went on after the error could not sign another value for this step.
+    this.save(next);
+    this.state = next;
     return signature;
   }
 }

@@ -1,9 +1,10 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { CryptoError } from '../errors.js';
+import type { SecretKey } from '../keys.js';
 import { getSuite } from '../suites/registry.js';
 import { packBatch, type VerifyItem } from './batch.js';
-import type { VerifyRequest, VerifyResponse } from './verify-worker.js';
+import type { SignRequest, VerifyRequest, VerifyResponse } from './verify-worker.js';
 
 export interface VerifyPoolOptions {
   /** Worker threads; default: one per available core. */
@@ -111,6 +112,33 @@ export class VerifyPool {
     const out: boolean[] = [];
     for (const chunk of results) for (const r of chunk) out.push(r === 1);
     return out;
+  }
+
+  /**
+   * Signs on a worker (a node's handshake signatures, kept off the thread that runs
+   * consensus). The key is copied to the worker for the call and not kept there.
+   */
+  sign(secretKey: SecretKey, message: Uint8Array): Promise<Uint8Array> {
+    if (this.closed)
+      return Promise.reject(new CryptoError('CRYPTO_POOL_CLOSED', 'the verification pool is closed'));
+    const worker = this.workers.reduce((a, b) => (b.inFlight < a.inFlight ? b : a));
+    const id = this.nextId++;
+    return new Promise<Uint8Array>((resolve, reject) => {
+      this.pending.set(id, {
+        resolve: (signature) =>
+          signature.length > 0
+            ? resolve(signature)
+            : reject(new CryptoError('CRYPTO_POOL_WORKER_FAILED', 'the worker could not sign', {})),
+        reject,
+        worker,
+      });
+      if (worker.inFlight++ === 0) worker.thread.ref();
+      const request: SignRequest = {
+        id,
+        sign: { suite: codeOf(secretKey.suite), secretKey: secretKey.bytes, message },
+      };
+      worker.thread.postMessage(request);
+    });
   }
 
   /** Verifies one item; calls in the same tick share a batch. */

@@ -7,6 +7,11 @@ export interface VerifyRequest {
   readonly id: number;
   readonly packed: Uint8Array;
 }
+/** A signature with a key the caller holds (a node's handshakes: off the consensus thread). */
+export interface SignRequest {
+  readonly id: number;
+  readonly sign: { readonly suite: number; readonly secretKey: Uint8Array; readonly message: Uint8Array };
+}
 export interface VerifyResponse {
   readonly id: number;
   readonly results: Uint8Array;
@@ -26,7 +31,20 @@ function verifyOne(item: WireItem): boolean {
   }
 }
 
-parentPort?.on('message', ({ id, packed }: VerifyRequest) => {
+function signOne({ id, sign }: SignRequest): void {
+  let results: Uint8Array;
+  try {
+    results = getSuiteByCode(sign.suite).sign(sign.secretKey, sign.message);
+  } catch {
+    results = new Uint8Array(0); // the pool reports an empty signature as a failure
+  }
+  const response: VerifyResponse = { id, results };
+  parentPort!.postMessage(response);
+}
+
+parentPort?.on('message', (request: VerifyRequest | SignRequest) => {
+  if ('sign' in request) return signOne(request);
+  const { id, packed } = request;
   const items = unpackBatch(packed);
   const results = new Uint8Array(items.length);
   for (let i = 0; i < items.length; i++) {

@@ -1,5 +1,8 @@
 import { DEFAULT_TIMEOUTS, type TimeoutConfig } from '@pujiang/consensus';
 import { PujiangError } from '@pujiang/types';
+import { parseHostPort, parsePeer } from './peer-address.js';
+
+export { parseHostPort };
 
 /** A node's own settings (`config.json`); unlike genesis, each node may choose its own. */
 export interface NodeConfig {
@@ -18,10 +21,28 @@ export interface NodeConfig {
    * addresses it dials, and the node keys it admits besides the genesis validators (full
    * nodes, as "suite:publicKeyHex"). A chain with more than one validator needs it.
    */
-  p2p: { listen: string; peers: string[]; admit: string[] };
+  p2p: { listen: string; peers: string[]; admit: string[]; limits: P2pLimits };
   /** Each module's settings on this node (`modules.<name>`), read by the module itself at start. */
   modules: Record<string, unknown>;
 }
+
+/**
+ * What the peer listener lets in before anyone is authenticated: handshakes in progress (in
+ * all and per address) and new connections per address per second (sustained and burst).
+ */
+export interface P2pLimits {
+  maxHandshakes: number;
+  maxHandshakesPerAddress: number;
+  connectionsPerSecond: number;
+  connectionBurst: number;
+}
+
+export const DEFAULT_P2P_LIMITS: P2pLimits = {
+  maxHandshakes: 64,
+  maxHandshakesPerAddress: 4,
+  connectionsPerSecond: 2,
+  connectionBurst: 10,
+};
 
 export const DEFAULT_CONFIG: NodeConfig = {
   api: { host: '127.0.0.1', port: 26657 },
@@ -30,21 +51,11 @@ export const DEFAULT_CONFIG: NodeConfig = {
   mempool: { maxTxs: 50_000, maxBytes: 64 * 1024 * 1024, maxPerSender: 1_000, nonceWindow: 1_000 },
   verifyWorkers: 0,
   pruning: { keepBlocks: 0 },
-  p2p: { listen: '', peers: [], admit: [] },
+  p2p: { listen: '', peers: [], admit: [], limits: DEFAULT_P2P_LIMITS },
   modules: {},
 };
 
 const NODE_KEY = /^[a-z0-9+-]{2,40}:[0-9a-fA-F]{2,8192}$/;
-const HOST_PORT = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$/;
-
-/** "host:port" (IPv6 in brackets) to its parts; anything else is `CONFIG_INVALID`. */
-export function parseHostPort(text: string, field: string): { host: string; port: number } {
-  const m = HOST_PORT.exec(text);
-  const port = m ? Number(m[2]) : -1;
-  if (!m || port > 65535) throw invalid(`${field} must be host:port`, field);
-  return { host: m[1]!.replace(/^\[|\]$/g, ''), port };
-}
-
 function invalid(message: string, field: string): PujiangError {
   return new PujiangError('CONFIG_INVALID', `config: ${message}`, { field });
 }
@@ -76,11 +87,14 @@ export function parseConfig(json: unknown): NodeConfig {
     throw invalid('p2p.listen must be host:port or empty', 'p2p.listen');
   const peers = p2p.peers ?? d.p2p.peers;
   if (!Array.isArray(peers) || peers.length > 1000)
-    throw invalid('p2p.peers must list host:port addresses', 'p2p.peers');
+    throw invalid('p2p.peers must list suite:publicKeyHex@host:port addresses', 'p2p.peers');
   peers.forEach((peer, i) => {
-    if (typeof peer !== 'string') throw invalid('p2p.peers must list host:port addresses', `p2p.peers[${i}]`);
-    parseHostPort(peer, `p2p.peers[${i}]`);
+    if (typeof peer !== 'string')
+      throw invalid('p2p.peers must list suite:publicKeyHex@host:port addresses', `p2p.peers[${i}]`);
+    parsePeer(peer, `p2p.peers[${i}]`);
   });
+  const l = section(p2p.limits, 'p2p.limits');
+  const limit = (k: keyof P2pLimits, max: number) => int(l[k] ?? d.p2p.limits[k], `p2p.limits.${k}`, 1, max);
   const admit = p2p.admit ?? d.p2p.admit;
   if (!Array.isArray(admit) || admit.length > 10_000)
     throw invalid('p2p.admit must list node keys as suite:hex', 'p2p.admit');
@@ -119,7 +133,17 @@ export function parseConfig(json: unknown): NodeConfig {
       nonceWindow: int(m.nonceWindow ?? d.mempool.nonceWindow, 'mempool.nonceWindow', 1, 1_000_000),
     },
     verifyWorkers: int(c.verifyWorkers ?? d.verifyWorkers, 'verifyWorkers', 0, 256),
-    p2p: { listen, peers: peers as string[], admit: (admit as string[]).map((k) => k.toLowerCase()) },
+    p2p: {
+      listen,
+      peers: peers as string[],
+      admit: (admit as string[]).map((k) => k.toLowerCase()),
+      limits: {
+        maxHandshakes: limit('maxHandshakes', 100_000),
+        maxHandshakesPerAddress: limit('maxHandshakesPerAddress', 100_000),
+        connectionsPerSecond: limit('connectionsPerSecond', 100_000),
+        connectionBurst: limit('connectionBurst', 100_000),
+      },
+    },
     pruning: {
       keepBlocks: int(
         pruning.keepBlocks ?? d.pruning.keepBlocks,

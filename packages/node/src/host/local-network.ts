@@ -6,6 +6,7 @@ import { type GenesisJson, parseGenesis } from '@pujiang/protocol';
 import { PujiangError } from '@pujiang/types';
 import { writeFileAtomic } from './fs-atomic.js';
 import { homePaths, initHome } from './home.js';
+import { writeKeyedPeers } from './local-network-peers.js';
 
 /**
  * A network of N validators on one machine, for development: DIR/node0..node{N-1} are
@@ -144,6 +145,7 @@ function create(p: LocalNetworkParameters, file: string): LocalNetwork {
     identities: inits.flatMap((init) => [init.nodeCertificate, init.operatorCertificate]),
   };
   parseGenesis(genesis);
+  writeKeyedPeers(nodes);
   const genesisText = `${JSON.stringify(genesis, null, 2)}\n`;
   // Every node's operator is its organization's admin (they vote on proposals); node0's is funded.
   for (const init of inits) writeFileAtomic(init.paths.genesis, genesisText);
@@ -193,6 +195,7 @@ function reuse(p: LocalNetworkParameters, file: string): LocalNetwork {
       file,
       missing,
     });
+  writeKeyedPeers(nodes);
   const content: LocalNetworkFile = { ...stored, operatorKey: homePaths(nodes[0]!.home).operatorKey, nodes };
   if (JSON.stringify(content) !== JSON.stringify(stored))
     writeFileAtomic(file, `${JSON.stringify(content, null, 2)}\n`);

@@ -8,6 +8,8 @@ import { PeerNetwork } from '../network/peer-network.js';
 import { ValidatorNode } from '../validator-node.js';
 import { type NodeConfig, parseHostPort } from './config.js';
 import { loadHome } from './home.js';
+import { lockHome } from './home-lock.js';
+import { parsePeer } from './peer-address.js';
 
 export interface StartNodeParameters {
   readonly home: string;
@@ -32,6 +34,20 @@ export interface RunningNode {
 /** Opens the node of a home directory and serves its API; `stop` closes both, store last. */
 export async function startNode(p: StartNodeParameters): Promise<RunningNode> {
   const { genesis, config, nodeKey, paths } = loadHome(p.home);
+  const unlock = lockHome(p.home);
+  try {
+    return await startLocked(p, { genesis, config, nodeKey, paths }, unlock);
+  } catch (error) {
+    unlock();
+    throw error;
+  }
+}
+
+async function startLocked(
+  p: StartNodeParameters,
+  { genesis, config, nodeKey, paths }: ReturnType<typeof loadHome>,
+  unlock: () => void,
+): Promise<RunningNode> {
   // A chain of several validators needs the peer network; one validator alone runs without.
   const wantsNetwork =
     config.p2p.listen !== '' || config.p2p.peers.length > 0 || genesis.validators.length > 1;
@@ -41,8 +57,9 @@ export async function startNode(p: StartNodeParameters): Promise<RunningNode> {
         nodeKey,
         // No listen address: this node only dials (a full node behind a firewall, say).
         ...(config.p2p.listen ? { listen: parseHostPort(config.p2p.listen, 'p2p.listen') } : {}),
-        peers: config.p2p.peers.map((peer, i) => parseHostPort(peer, `p2p.peers[${i}]`)),
+        peers: config.p2p.peers.map((peer, i) => parsePeer(peer, `p2p.peers[${i}]`)),
         admit: config.p2p.admit,
+        limits: config.p2p.limits,
         ...(p.log ? { log: p.log } : {}),
       })
     : undefined;
@@ -60,6 +77,7 @@ export async function startNode(p: StartNodeParameters): Promise<RunningNode> {
     ...(config.verifyWorkers > 0 ? { verifyWorkers: config.verifyWorkers } : {}),
   });
   if (network) {
+    network.useWorkers(node.pool);
     network.setMembership((key, admitted) => node.isPeerMember(key, admitted));
     // Revocations and validator changes take effect on open links too.
     node.onCommit(() => network.revalidate());
@@ -120,6 +138,7 @@ export async function startNode(p: StartNodeParameters): Promise<RunningNode> {
         await api.close();
         await network?.stop();
         await node.stop();
+        unlock();
       })();
       return stopping;
     },

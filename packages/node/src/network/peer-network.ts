@@ -1,14 +1,24 @@
-import type { KeyPair, PublicKey } from '@pujiang/crypto';
-import { dialPeer, type PeerLink, PeerListener } from '@pujiang/p2p';
+import { type KeyPair, type PublicKey, sign, type VerifyPool, verify } from '@pujiang/crypto';
+import {
+  type AdmissionLimits,
+  dialPeer,
+  type PeerLink,
+  type PeerLinkOptions,
+  PeerListener,
+  TokenBucket,
+} from '@pujiang/p2p';
 import type { Genesis } from '@pujiang/protocol';
-import { bytesToHex } from '@pujiang/types';
+import { bytesToHex, hexToBytes, type PujiangError, PujiangError as PujiangErrorClass } from '@pujiang/types';
+import { genesisHash } from '../chain/chain.js';
 import type { PeerTransport } from '../validator-node.js';
 import { BAN_SCORE, OFFENCE_PENALTY, type PeerOffence } from './peer-offence.js';
-import { TokenBucket } from './token-bucket.js';
+import { RefusalLog } from './refusal-log.js';
 
+/** A peer to dial; with `key`, a dial answered by any other node key is refused. */
 export interface PeerAddress {
   readonly host: string;
   readonly port: number;
+  readonly key?: PublicKey;
 }
 
 export interface PeerNetworkOptions {
@@ -16,8 +26,13 @@ export interface PeerNetworkOptions {
   readonly nodeKey: KeyPair;
   /** Where to accept peers; without it the node only dials. */
   readonly listen?: PeerAddress;
-  /** Addresses to dial; who answers is learned (and checked against the membership) in the handshake. */
+  /**
+   * Addresses to dial, each with the node key that must answer there; an address without a
+   * key takes the first member that answers and keeps it (the node warns: write the key).
+   */
   readonly peers: readonly PeerAddress[];
+  /** The listener's caps on handshakes and new connections (before anyone is authenticated). */
+  readonly limits?: AdmissionLimits;
   /** Node keys admitted besides the validators (full nodes), as "suite:hex". */
   readonly admit?: readonly string[];
   /** How long a peer that reached the ban score stays refused (default 60 s). */
@@ -43,12 +58,14 @@ interface PeerState {
 
 /**
  * The node's mesh over authenticated links: it listens, dials every configured peer (again,
- * with backoff up to 5 s, whenever a link drops), and admits only the chain's members: the
- * genesis validators' node keys and the full-node keys this node's config admits. Two nodes
- * may hold two links (each dialed the other); messages go out on the newest, and duplicates
- * are harmless (consensus and mempool drop repeats). Each peer has rate limits and a score:
- * offences the node reports (and floods) raise it, time lowers it, and a peer reaching the
- * ban score is disconnected and refused for `banMs`.
+ * with backoff up to 5 s, whenever it has no link to it), and admits only the chain's
+ * members: the genesis validators' node keys and the full-node keys this node's config
+ * admits. A peer has one link: when a second appears (both sides dialed at once, or a member
+ * opens many), the one dialed by the side with the lower key stays, on both sides, and among
+ * links dialed by the same side the newest. Handshake signatures and verifications run on the
+ * node's worker pool (`useWorkers`). Each peer has rate limits and a score: offences the node
+ * reports (and floods) raise it, time lowers it, and a peer reaching the ban score is
+ * disconnected and refused for `banMs`.
  */
 export class PeerNetwork implements PeerTransport {
   private readonly listener: PeerListener;
@@ -62,6 +79,11 @@ export class PeerNetwork implements PeerTransport {
   private disconnected: (peer: string) => void = () => {};
   private stopped = false;
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly ownId: string;
+  private pool: VerifyPool | undefined;
+  private readonly refusals: RefusalLog;
+  /** Keys learned at `host:port` entries written without one (kept for the run). */
+  private readonly learned = new Map<string, PublicKey>();
   /** Peers banned so far (for tests and logs). */
   bans = 0;
 
@@ -69,18 +91,38 @@ export class PeerNetwork implements PeerTransport {
     const validators = new Set(o.genesis.validators.map((v) => peerId(v.publicKey)));
     this.admitted = new Set(o.admit ?? []);
     this.membership = (key) => validators.has(peerId(key)) || this.admitted.has(peerId(key));
+    this.ownId = peerId(o.nodeKey.publicKey);
+    this.refusals = new RefusalLog((line) => o.log?.(line));
     this.listener = new PeerListener(this.linkOptions());
     this.listener.on('link', (link) => this.add(link));
-    this.listener.on('refused', (error) => o.log?.(`p2p: refused a connection: ${error.code}`));
+    this.listener.on('refused', (error) => this.refusals.add(error.code));
+    for (const address of o.peers)
+      if (!address.key)
+        o.log?.(
+          `p2p: peer ${address.host}:${address.port} is written without its node key; write it as suite:publicKeyHex@${address.host}:${address.port} so that a dial answered by another key is refused`,
+        );
   }
 
-  private linkOptions() {
+  /** Handshake signatures and verifications on the node's worker pool, off the consensus thread. */
+  useWorkers(pool: VerifyPool): void {
+    this.pool = pool;
+  }
+
+  private linkOptions(): PeerLinkOptions {
     const g = this.o.genesis;
+    const key = this.o.nodeKey;
     return {
       chainId: g.chainId,
-      nodeKey: this.o.nodeKey,
-      isMember: (key: PublicKey) => this.isMember(key) && !this.isBanned(peerId(key)),
-      aead: g.chainHash === 'sm3' ? ('sm4-gcm' as const) : ('aes-256-gcm' as const),
+      genesisHash: hexToBytes(genesisHash(g)),
+      nodeKey: key,
+      isMember: (k: PublicKey) => this.isMember(k) && !this.isBanned(peerId(k)),
+      aead: g.chainHash === 'sm3' ? 'sm4-gcm' : 'aes-256-gcm',
+      signer: (message) => (this.pool ? this.pool.sign(key.secretKey, message) : signHere(key, message)),
+      verifier: (k, message, signature) =>
+        this.pool
+          ? this.pool.verify({ suite: k.suite, publicKey: k.bytes, message, signature })
+          : verifyHere(k, message, signature),
+      ...this.o.limits,
     };
   }
 
@@ -152,21 +194,58 @@ export class PeerNetwork implements PeerTransport {
     return port;
   }
 
+  /** Open links, to all peers (one per peer once duplicates are settled). */
+  linkCount(): number {
+    let n = 0;
+    for (const s of this.state.values()) n += s.links.length;
+    return n;
+  }
+
   peers(): string[] {
     const out: string[] = [];
     for (const [id, s] of this.state) if (s.links.length > 0) out.push(id);
     return out;
   }
 
+  /**
+   * Dials `address` unless its peer is already linked (the other side's dial may be the
+   * link both keep); checks again whenever that link closes, and every few seconds.
+   */
   private dial(address: PeerAddress, attempt: number): void {
     if (this.stopped) return;
-    dialPeer(address.host, address.port, this.linkOptions()).then(
+    const where = `${address.host}:${address.port}`;
+    const expected = address.key ?? this.learned.get(where);
+    if (expected && this.linked(peerId(expected))) {
+      this.later(() => this.dial(address, 0), 2_000);
+      return;
+    }
+    dialPeer(address.host, address.port, this.linkOptions(), expected).then(
       (link) => {
+        if (!address.key && !this.learned.has(where)) this.learned.set(where, link.peer);
         this.add(link);
         link.on('close', () => this.later(() => this.dial(address, 0), 1_000));
       },
-      () => this.later(() => this.dial(address, attempt + 1), Math.min(5_000, 250 * 2 ** attempt)),
+      (error: PujiangError) => {
+        if (error.code === 'P2P_UNEXPECTED_PEER' || error.code === 'P2P_SELF_LINK')
+          this.refusals.add(error.code, `dial to ${where}`);
+        this.later(() => this.dial(address, attempt + 1), Math.min(5_000, 250 * 2 ** attempt));
+      },
     );
+  }
+
+  private linked(id: string): boolean {
+    return (this.state.get(id)?.links.length ?? 0) > 0;
+  }
+
+  /**
+   * Of two links to one peer, the one both sides keep: dialed by the side with the lower key;
+   * between links dialed by the same side, the newer.
+   */
+  private keeps(newer: PeerLink, older: PeerLink, id: string): PeerLink {
+    const weDialFirst = this.ownId < id;
+    const preferred = (l: PeerLink) => l.initiator === weDialFirst;
+    if (preferred(newer) === preferred(older)) return newer;
+    return preferred(newer) ? newer : older;
   }
 
   private later(run: () => void, ms: number): void {
@@ -198,8 +277,15 @@ export class PeerNetwork implements PeerTransport {
       this.state.set(id, s);
     }
     const state = s;
+    const existing = state.links[0];
+    if (existing) {
+      const kept = this.keeps(link, existing, id);
+      const dropped = kept === link ? existing : link;
+      dropped.close(duplicate);
+      if (dropped === link) return;
+    }
     state.links.push(link);
-    if (state.links.length === 1) this.connected(id);
+    if (state.links.length === 1 && !existing) this.connected(id);
     link.on('message', (payload) => {
       if (!state.messages.take(1) || !state.bytes.take(payload.length)) {
         this.report(id, 'flood');
@@ -209,8 +295,10 @@ export class PeerNetwork implements PeerTransport {
     });
     link.on('close', (reason) => {
       const i = state.links.indexOf(link);
-      if (i >= 0) state.links.splice(i, 1);
-      if (reason) this.o.log?.(`p2p: link to ${id.slice(0, 20)} closed: ${reason.code}`);
+      if (i < 0) return; // a duplicate this side closed: the peer stays connected
+      state.links.splice(i, 1);
+      if (reason && reason !== duplicate)
+        this.o.log?.(`p2p: link to ${id.slice(0, 20)} closed: ${reason.code}`);
       if (state.links.length === 0) this.disconnected(id);
     });
   }
@@ -226,9 +314,24 @@ export class PeerNetwork implements PeerTransport {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.refusals.stop();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     for (const s of this.state.values()) for (const link of [...s.links]) link.close();
     await this.listener.close();
   }
+}
+
+const duplicate = p2pDuplicate();
+
+function p2pDuplicate(): PujiangError {
+  return new PujiangErrorClass('P2P_DUPLICATE_LINK', 'a second link to a peer already linked');
+}
+
+function signHere(key: KeyPair, message: Uint8Array): Uint8Array {
+  return sign(key.secretKey, message).bytes;
+}
+
+function verifyHere(key: PublicKey, message: Uint8Array, signature: Uint8Array): boolean {
+  return verify(key, message, { suite: key.suite, bytes: signature });
 }

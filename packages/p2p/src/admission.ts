@@ -1,0 +1,57 @@
+import { p2pError } from './errors.js';
+import { TokenBucket } from './token-bucket.js';
+
+/** How many handshakes a listener runs and how fast one address may open connections. */
+export interface AdmissionLimits {
+  /** Handshakes in progress at once, from everyone (default 64). */
+  readonly maxHandshakes?: number;
+  /** Handshakes in progress at once from one address (default 4). */
+  readonly maxHandshakesPerAddress?: number;
+  /** New connections a second from one address, sustained (default 2), and in a burst (default 10). */
+  readonly connectionsPerSecond?: number;
+  readonly connectionBurst?: number;
+}
+
+/** Addresses whose allowance is remembered; the least recently seen is forgotten first. */
+const MAX_TRACKED_ADDRESSES = 4_096;
+
+/**
+ * The listener's gate, checked before a connection costs anything but its socket: a cap on
+ * handshakes in progress, in all and per address, and a token bucket of new connections per
+ * address. A refused connection is closed at once (`P2P_BUSY`, `P2P_RATE_LIMITED`).
+ */
+export class Admission {
+  private inProgress = 0;
+  private readonly perAddress = new Map<string, number>();
+  private readonly buckets = new Map<string, TokenBucket>();
+
+  constructor(private readonly limits: AdmissionLimits = {}) {}
+
+  /** A handshake may start: returns its release, or throws the refusal. */
+  admit(address: string): () => void {
+    let bucket = this.buckets.get(address);
+    if (bucket)
+      this.buckets.delete(address); // re-inserted below: most recently seen last
+    else bucket = new TokenBucket(this.limits.connectionsPerSecond ?? 2, this.limits.connectionBurst ?? 10);
+    this.buckets.set(address, bucket);
+    if (this.buckets.size > MAX_TRACKED_ADDRESSES) this.buckets.delete(this.buckets.keys().next().value!);
+    if (!bucket.take(1))
+      throw p2pError('P2P_RATE_LIMITED', 'new connections from this address come too fast', { address });
+    const fromAddress = this.perAddress.get(address) ?? 0;
+    if (this.inProgress >= (this.limits.maxHandshakes ?? 64))
+      throw p2pError('P2P_BUSY', 'too many handshakes in progress', { address });
+    if (fromAddress >= (this.limits.maxHandshakesPerAddress ?? 4))
+      throw p2pError('P2P_BUSY', 'too many handshakes in progress from this address', { address });
+    this.inProgress++;
+    this.perAddress.set(address, fromAddress + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.inProgress--;
+      const left = (this.perAddress.get(address) ?? 1) - 1;
+      if (left === 0) this.perAddress.delete(address);
+      else this.perAddress.set(address, left);
+    };
+  }
+}
