@@ -1,3 +1,4 @@
+import type { PujiangError } from '@pujiang/types';
 import { p2pError } from './errors.js';
 import { TokenBucket } from './token-bucket.js';
 
@@ -15,10 +16,17 @@ export interface AdmissionLimits {
 /** Addresses whose allowance is remembered; the least recently seen is forgotten first. */
 const MAX_TRACKED_ADDRESSES = 4_096;
 
+/** The refusals, made once: a flood of them must not cost a stack trace each. */
+const REFUSED = {
+  rate: p2pError('P2P_RATE_LIMITED', 'new connections from this address come too fast'),
+  busy: p2pError('P2P_BUSY', 'too many handshakes in progress'),
+  busyHere: p2pError('P2P_BUSY', 'too many handshakes in progress from this address'),
+};
+
 /**
  * The listener's gate, checked before a connection costs anything but its socket: a cap on
  * handshakes in progress, in all and per address, and a token bucket of new connections per
- * address. A refused connection is closed at once (`P2P_BUSY`, `P2P_RATE_LIMITED`).
+ * address. A refused connection is never read (`P2P_BUSY`, `P2P_RATE_LIMITED`); see `Tarpit`.
  */
 export class Admission {
   private inProgress = 0;
@@ -27,21 +35,18 @@ export class Admission {
 
   constructor(private readonly limits: AdmissionLimits = {}) {}
 
-  /** A handshake may start: returns its release, or throws the refusal. */
-  admit(address: string): () => void {
+  /** A handshake may start: returns its release, or the refusal. */
+  admit(address: string): (() => void) | PujiangError {
     let bucket = this.buckets.get(address);
     if (bucket)
       this.buckets.delete(address); // re-inserted below: most recently seen last
     else bucket = new TokenBucket(this.limits.connectionsPerSecond ?? 2, this.limits.connectionBurst ?? 10);
     this.buckets.set(address, bucket);
     if (this.buckets.size > MAX_TRACKED_ADDRESSES) this.buckets.delete(this.buckets.keys().next().value!);
-    if (!bucket.take(1))
-      throw p2pError('P2P_RATE_LIMITED', 'new connections from this address come too fast', { address });
+    if (!bucket.take(1)) return REFUSED.rate;
     const fromAddress = this.perAddress.get(address) ?? 0;
-    if (this.inProgress >= (this.limits.maxHandshakes ?? 64))
-      throw p2pError('P2P_BUSY', 'too many handshakes in progress', { address });
-    if (fromAddress >= (this.limits.maxHandshakesPerAddress ?? 4))
-      throw p2pError('P2P_BUSY', 'too many handshakes in progress from this address', { address });
+    if (this.inProgress >= (this.limits.maxHandshakes ?? 64)) return REFUSED.busy;
+    if (fromAddress >= (this.limits.maxHandshakesPerAddress ?? 4)) return REFUSED.busyHere;
     this.inProgress++;
     this.perAddress.set(address, fromAddress + 1);
     let released = false;

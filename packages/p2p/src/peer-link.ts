@@ -13,6 +13,7 @@ import {
   ResponderHandshake,
 } from './handshake.js';
 import type { Session } from './session.js';
+import { Tarpit } from './tarpit.js';
 
 export interface PeerLinkOptions extends HandshakeOptions, AdmissionLimits {
   /** Time allowed for the whole handshake (default 5 s). */
@@ -247,11 +248,13 @@ export function dialPeer(
 export class PeerListener extends EventEmitter<{ link: [PeerLink]; refused: [PujiangError] }> {
   readonly server: Server;
   private readonly admission: Admission;
+  private readonly tarpit = new Tarpit();
 
   constructor(private readonly o: PeerLinkOptions) {
     super();
     this.admission = new Admission(o);
-    this.server = createServer({ noDelay: true }, (socket) => this.accept(socket));
+    // Sockets are not read until admitted: a refused one costs no read and no buffer.
+    this.server = createServer({ noDelay: true, pauseOnConnect: true }, (socket) => this.accept(socket));
   }
 
   listen(port: number, host = '127.0.0.1'): Promise<number> {
@@ -265,14 +268,13 @@ export class PeerListener extends EventEmitter<{ link: [PeerLink]; refused: [Puj
   }
 
   private accept(socket: Socket): void {
-    let release: () => void;
-    try {
-      release = this.admission.admit(socket.remoteAddress ?? '');
-    } catch (error) {
-      socket.destroy();
-      this.emit('refused', error as PujiangError);
+    const release = this.admission.admit(socket.remoteAddress ?? '');
+    if (typeof release !== 'function') {
+      this.tarpit.hold(socket);
+      this.emit('refused', release);
       return;
     }
+    socket.resume();
     const handshake = new ResponderHandshake(this.o);
     let stage: 'hello' | 'auth' | 'confirm' = 'hello';
     runHandshake(socket, this.o, false, undefined, async (frame) => {
@@ -299,6 +301,7 @@ export class PeerListener extends EventEmitter<{ link: [PeerLink]; refused: [Puj
   }
 
   close(): Promise<void> {
+    this.tarpit.clear();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 }
