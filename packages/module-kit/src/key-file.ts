@@ -1,5 +1,5 @@
 import { getSuite, isSuiteId, type KeyPair, keyPairFromSecretKey, type SuiteId } from '@pujiang/crypto';
-import { bytesToHex, hexToBytes, PujiangError } from '@pujiang/types';
+import { bytesToHex, hexToBytes, invalidArgument, PujiangError } from '@pujiang/types';
 import { keyPairArgument } from './arguments.js';
 
 /**
@@ -31,6 +31,7 @@ export function formatKeyFile(key: KeyPair): string {
 
 /** A key pair from a key file's text (read from `path`); anything else is `KEYFILE_INVALID` naming the field. */
 export function parseKeyFile(text: string, path?: string): KeyPair {
+  if (typeof text !== 'string') throw invalidArgument("text must be a key file's JSON text", 'text');
   const invalid = (why: string, field?: string) =>
     new PujiangError<KeyFileErrorCode>(
       'KEYFILE_INVALID',

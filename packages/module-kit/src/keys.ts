@@ -1,12 +1,13 @@
 import {
-  deriveAddress,
+  keyPairFromSecretKey as cryptoKeyPairFromSecretKey,
+  deriveAddress as deriveCryptoAddress,
   generateKeyPair as generateCryptoKeyPair,
   getSuite,
   type HashAlgorithm,
   isSuiteId,
   type KeyPair,
-  keyPairFromSecretKey,
   type PublicKey,
+  type SecretKey,
   type SuiteId,
 } from '@pujiang/crypto';
 import { bytesToHex, hexToBytes } from '@pujiang/types';
@@ -14,7 +15,7 @@ import { chainHashArgument } from './arguments.js';
 import { sdkError } from './client-errors.js';
 
 export type { KeyPair, PublicKey, SecretKey, SuiteId } from '@pujiang/crypto';
-export { deriveAddress, keyPairFromSecretKey, SUITE_IDS } from '@pujiang/crypto';
+export { SUITE_IDS } from '@pujiang/crypto';
 export type { KeyFile, KeyFileErrorCode } from './key-file.js';
 export { formatKeyFile, parseKeyFile } from './key-file.js';
 
@@ -40,7 +41,29 @@ function hexArgument(value: unknown, parameter: string): Uint8Array {
  * chain's hash, so the same key has different addresses on SM3 and SHA-256 chains.
  */
 export function addressOf(chainHash: HashAlgorithm, key: PublicKey | KeyPair): string {
-  return bytesToHex(deriveAddress(chainHashArgument(chainHash), publicKeyArgument(key)));
+  return bytesToHex(deriveCryptoAddress(chainHashArgument(chainHash), publicKeyArgument(key)));
+}
+
+/** An address's 21 bytes (`addressOf` gives its hex): the chain's hash of the suite code and key. */
+export function deriveAddress(chainHash: HashAlgorithm, publicKey: PublicKey): Uint8Array {
+  return deriveCryptoAddress(chainHashArgument(chainHash), publicKeyArgument(publicKey, 'publicKey'));
+}
+
+/** The key pair of a secret key (its public key derived). */
+export function keyPairFromSecretKey(secretKey: SecretKey): KeyPair {
+  const k = secretKey as Partial<SecretKey> | null;
+  if (typeof k !== 'object' || k === null || !isSuiteId(k.suite) || !(k.bytes instanceof Uint8Array))
+    throw sdkError('SDK_INVALID_ARGUMENT', 'secretKey must be {suite, bytes}', { parameter: 'secretKey' });
+  try {
+    return cryptoKeyPairFromSecretKey(secretKey);
+  } catch (cause) {
+    throw sdkError(
+      'SDK_INVALID_ARGUMENT',
+      `secretKey is not a ${k.suite} secret key`,
+      { parameter: 'secretKey' },
+      cause,
+    );
+  }
 }
 
 /** A new key pair of a suite (`SUITE_IDS`). */
@@ -49,7 +72,7 @@ export function generateKeyPair(suite: SuiteId): KeyPair {
 }
 
 /** The public key of a key pair, or a public key itself. */
-function publicKeyArgument(key: unknown): PublicKey {
+function publicKeyArgument(key: unknown, parameter = 'key'): PublicKey {
   const k = key as { publicKey?: unknown; suite?: unknown; bytes?: unknown } | null | undefined;
   const candidate = (
     k && typeof k === 'object' && 'publicKey' in k ? k.publicKey : k
@@ -60,7 +83,7 @@ function publicKeyArgument(key: unknown): PublicKey {
     !isSuiteId(candidate.suite) ||
     !(candidate.bytes instanceof Uint8Array)
   )
-    throw sdkError('SDK_INVALID_ARGUMENT', 'key must be a key pair or a public key', { parameter: 'key' });
+    throw sdkError('SDK_INVALID_ARGUMENT', `${parameter} must be a key pair or a public key`, { parameter });
   return { suite: candidate.suite, bytes: candidate.bytes };
 }
 

@@ -62,6 +62,7 @@ import {
 } from './events.js';
 import { type HttpTransport, requestJson } from './http.js';
 import { expectResponse } from './shapes.js';
+import { submitOptionsArgument } from './submit-options.js';
 import {
   type BuildTransactionParameters,
   type BuildTransactionReturnType,
@@ -339,6 +340,7 @@ export class PujiangClient implements ChainClient {
 
   /** Submits one transaction. Without `wait` the answer is `pending` once the mempool admits it. */
   async submitTx(tx: SubmittableTx, options: SubmitTxOptions = {}): Promise<SubmitResponse> {
+    submitOptionsArgument(objectArgument(options, 'options'));
     const body: SubmitRequest = {
       tx: wireHex(tx),
       ...(options.wait ? { wait: true } : {}),
@@ -379,6 +381,7 @@ export class PujiangClient implements ChainClient {
     hashArgument(hash);
     if (!(Number.isFinite(timeoutMs) && timeoutMs >= 0))
       throw invalidArgument('timeoutMs must be a number of milliseconds', 'timeoutMs');
+    submitOptionsArgument(objectArgument(options, 'options'));
     const deadline = Date.now() + timeoutMs;
     const interval = options.pollIntervalMs ?? 250;
     for (;;) {
@@ -463,7 +466,7 @@ export class PujiangClient implements ChainClient {
     ) => BuildTransactionReturnType,
     key: KeyPair,
   ): Promise<SendTransactionReturnType> {
-    objectArgument(parameters, 'parameters');
+    submitOptionsArgument(objectArgument(parameters, 'parameters'));
     keyPairArgument(key);
     const request: RequestOptions = {
       ...(parameters.timeoutMs === undefined ? {} : { timeoutMs: parameters.timeoutMs }),

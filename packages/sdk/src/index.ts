@@ -54,7 +54,6 @@ export type {
   ValidatorJson,
   ValidatorsResponse,
 } from '@pujiang/protocol';
-export { decodeTx, parseGenesis, txHash, verifyTxSignature } from '@pujiang/protocol';
 export type {
   CertifiedHeader,
   CommittedTxProof,
@@ -105,6 +104,7 @@ export type { SaveKeyFileOptions } from './key-file.js';
 export { loadKeyFile, saveKeyFile } from './key-file.js';
 export type { LightClientOptions } from './light-client.js';
 export { LightClient } from './light-client.js';
+export { decodeTx, parseGenesis, txHash, verifyTxSignature } from './protocol-calls.js';
 export type {
   BuildTransactionParameters,
   BuildTransactionReturnType,

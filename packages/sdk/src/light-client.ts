@@ -3,6 +3,7 @@ import { BANK_MODULE } from '@pujiang/module-bank';
 import { type VerifiedBalance, verifyBalanceQuery } from '@pujiang/module-bank/verify';
 import { validatorSetStateKey } from '@pujiang/module-governance';
 import { validatorSetCanChange, verifyValidatorSet } from '@pujiang/module-governance/verify';
+import { bytesArgument } from '@pujiang/module-kit';
 import type { Genesis } from '@pujiang/protocol';
 import { bytesToHex, hexToBytes } from '@pujiang/types';
 import {
@@ -153,7 +154,7 @@ export class LightClient {
     height?: number,
     options?: RequestOptions,
   ): Promise<VerifiedStateRead & { readonly height: number }> {
-    const keyBytes = typeof key === 'string' ? hexToBytes(key) : key;
+    const keyBytes = typeof key === 'string' ? stateKeyHex(key) : bytesArgument(key, 'key');
     const response = await this.client.getState(keyBytes, height, options);
     // The header is the one asked for, if any, so the node cannot substitute another height.
     const header = await this.getVerifiedHeader(height ?? response.height, options);
@@ -172,6 +173,11 @@ export class LightClient {
     const header = await this.getVerifiedHeader(options.height ?? response.height, requestOf(options));
     return verifyProvenQuery(response, header, { requiredKeys });
   }
+}
+
+function stateKeyHex(key: string): Uint8Array {
+  if (!/^([0-9a-fA-F]{2})+$/.test(key)) throw invalidArgument('key must be hex or bytes', 'key');
+  return hexToBytes(key);
 }
 
 function requestOf(options: QueryProvenOptions): RequestOptions {

@@ -1,3 +1,4 @@
+import { invalidArgument, objectArgument } from '@pujiang/module-kit';
 import type { TxResponse } from '@pujiang/protocol';
 import {
   type CertifiedHeader,
@@ -10,6 +11,8 @@ import { sdkError } from '../errors.js';
 
 /** The proofs of a committed transaction from the API's answer; a pending one is `SDK_TX_PENDING`. */
 export function committedTxProof(response: TxResponse): CommittedTxProof {
+  if (objectArgument(response, 'response').status !== 'committed' && response.status !== 'pending')
+    throw invalidArgument('response must be a transaction as GET /v1/txs/{hash} answers it', 'response');
   const hash = String(response.hash).toLowerCase();
   if (response.status !== 'committed')
     throw sdkError('SDK_TX_PENDING', `transaction ${hash} is not in a block yet`, { hash });
@@ -31,5 +34,6 @@ export function verifyTransaction(
   header: CertifiedHeader,
   nextHeader?: CertifiedHeader,
 ): VerifiedTransaction {
-  return verifyCommitted('status' in response ? committedTxProof(response) : response, header, nextHeader);
+  const r = objectArgument(response, 'response');
+  return verifyCommitted('status' in r ? committedTxProof(r) : r, header, nextHeader);
 }
