@@ -7,7 +7,8 @@ import { hexToBytes } from '@pujiang/types';
 import { initNetwork, type NetworkHome } from './network-harness.js';
 import { api, type NodeProcess, runCliProcess, startNodeProcess, until } from './node-harness.js';
 
-const height = async (node: NodeProcess) => (await api<{ height: number }>(node.api, '/v1/status')).body.height;
+const height = async (node: NodeProcess) =>
+  (await api<{ height: number }>(node.api, '/v1/status')).body.height;
 
 /**
  * A flooding process (this test's own, apart from the validators') against one validator of
@@ -31,7 +32,11 @@ describe('a flood of unauthenticated Hellos, and a second node on one home', () 
     nodes.push(...(await Promise.all(homes.map((h) => startNodeProcess(h.home)))));
     await until(async () => ((await height(nodes[0]!)) >= 2 ? true : undefined), 120_000);
     const genesis = loadHome(homes[0]!.home).genesis;
-    const target = { chainId: genesis.chainId, genesisHash: hexToBytes(genesisHash(genesis)), timeoutMs: 2_000 };
+    const target = {
+      chainId: genesis.chainId,
+      genesisHash: hexToBytes(genesisHash(genesis)),
+      timeoutMs: 2_000,
+    };
 
     const counts: Record<ProbeOutcome, number> = { signed: 0, cookie: 0, refused: 0 };
     const before = await Promise.all(nodes.map(height));
