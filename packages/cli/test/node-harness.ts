@@ -135,10 +135,17 @@ export interface NodeInFolder {
   cleanup(): Promise<void>;
 }
 
-/** Starts a node for a test that works in a folder of its own (`prefix` names the folder). */
-export async function nodeInFolder(prefix: string, suite = 'ed25519'): Promise<NodeInFolder> {
+/**
+ * Starts a node for a test that works in a folder of its own (`prefix` names the folder);
+ * `emptyBlockIntervalMs` as `initHome` takes it (pass 30,000 for the pacing users get).
+ */
+export async function nodeInFolder(
+  prefix: string,
+  suite = 'ed25519',
+  emptyBlockIntervalMs = 0,
+): Promise<NodeInFolder> {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  const init = initHome(suite);
+  const init = initHome(suite, emptyBlockIntervalMs);
   const node = await startNodeProcess(init.home);
   return {
     dir,

@@ -4,6 +4,7 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } fro
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_EMPTY_BLOCK_INTERVAL_MS } from '@pujiang/node';
 import { type NodeInFolder, nodeInFolder, typeCheckNode16 } from './node-harness.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -57,7 +58,8 @@ describe('an application outside the repository, on the packed SDK', () => {
   after(() => ctx?.cleanup());
 
   it('installs from the tarballs, runs against a node, and type-checks', async () => {
-    ctx = await nodeInFolder('pujiang-outside-');
+    // The pacing users get (an idle block every 30 s): a read right after a transaction must still prove it.
+    ctx = await nodeInFolder('pujiang-outside-', 'ed25519', DEFAULT_EMPTY_BLOCK_INTERVAL_MS);
     const { dir, init, node } = ctx;
     const packs = join(dir, 'packs');
     const app = join(dir, 'app');

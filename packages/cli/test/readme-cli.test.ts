@@ -4,6 +4,7 @@ import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_EMPTY_BLOCK_INTERVAL_MS } from '@pujiang/node';
 import { type NodeInFolder, nodeInFolder } from './node-harness.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -30,7 +31,8 @@ describe("the README's quick-start commands", () => {
   after(() => ctx?.cleanup());
 
   it('run as written against a node, each exiting 0', async () => {
-    ctx = await nodeInFolder('pujiang-readme-cli-');
+    // The pacing users get (an idle block every 30 s): a read right after a transaction must still prove it.
+    ctx = await nodeInFolder('pujiang-readme-cli-', 'ed25519', DEFAULT_EMPTY_BLOCK_INTERVAL_MS);
     const { dir, init, node } = ctx;
     const api = node.api;
     mkdirSync(join(dir, '.pujiang/localnet'), { recursive: true });

@@ -4,6 +4,7 @@ import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_EMPTY_BLOCK_INTERVAL_MS } from '@pujiang/node';
 import { type NodeInFolder, nodeInFolder, typeCheckNode16 } from './node-harness.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -27,7 +28,8 @@ describe("the README's SDK program", () => {
   after(() => ctx?.cleanup());
 
   it('runs as written against a node: a proven balance right after the transfer, and a failure that throws', async () => {
-    ctx = await nodeInFolder('pujiang-readme-');
+    // The pacing users get (an idle block every 30 s): a read right after a transaction must still prove it.
+    ctx = await nodeInFolder('pujiang-readme-', 'ed25519', DEFAULT_EMPTY_BLOCK_INTERVAL_MS);
     const { dir, init, node } = ctx;
     mkdirSync(join(dir, 'node_modules', '@types'), { recursive: true });
     symlinkSync(join(ROOT, 'node_modules', '@pujiang'), join(dir, 'node_modules', '@pujiang'));

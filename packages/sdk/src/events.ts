@@ -48,6 +48,11 @@ export interface Subscription {
    * sent an error message, `SDK_SUBSCRIPTION_CLOSED` if the connection dropped). Never rejects.
    */
   readonly done: Promise<Error | undefined>;
+  /**
+   * Resolves once the node has the subscription (its WebSocket is open): a transaction sent
+   * after it is seen. Rejects with `done`'s error if it ended first.
+   */
+  readonly ready: Promise<void>;
 }
 
 function setFlag(q: URLSearchParams, name: string, value: boolean | undefined): void {
@@ -127,6 +132,13 @@ export function subscribe(
   const done = new Promise<Error | undefined>((resolve) => {
     settle = resolve;
   });
+  let markReady: () => void = () => {};
+  let failReady: (error: Error) => void = () => {};
+  const ready = new Promise<void>((resolve, reject) => {
+    markReady = resolve;
+    failReady = reject;
+  });
+  ready.catch(() => {}); // a caller who never awaits it is not told twice
 
   const end = (error: Error | undefined): void => {
     if (ended) return;
@@ -140,6 +152,7 @@ export function subscribe(
       }
     }
     settle(error);
+    failReady(error ?? sdkError('SDK_SUBSCRIPTION_CLOSED', 'the subscription was closed', { url }));
     if (error) options.onError?.(error);
   };
 
@@ -149,6 +162,7 @@ export function subscribe(
     socket = ws;
     ws.onopen = () => {
       opened = true;
+      markReady();
       options.onOpen?.();
     };
     ws.onmessage = (event) => {
@@ -210,7 +224,7 @@ export function subscribe(
       ),
     );
 
-  return { close: () => end(undefined), done };
+  return { close: () => end(undefined), done, ready };
 }
 
 /** Every message but `error`: an event stream throws those instead. */

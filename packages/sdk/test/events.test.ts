@@ -109,6 +109,13 @@ describe('events', () => {
     const sub = subscribe({ url }, () => {});
     sub.close();
     assert.equal(await sub.done, undefined);
+    await assert.rejects(sub.ready, { code: 'SDK_SUBSCRIPTION_CLOSED' });
+
+    // `ready` once the node has the subscription (its socket open), before any message.
+    script = () => {};
+    const live = subscribe({ url }, () => {});
+    await live.ready;
+    live.close();
   });
 
   it('reports malformed messages and refused connections', async () => {
@@ -120,7 +127,9 @@ describe('events', () => {
     assert.ok(isPujiangError(await subscribe({ url }, () => {}).done, 'SDK_BAD_RESPONSE'));
 
     const port = await closedPort();
-    const refused = await subscribe({ url: `ws://127.0.0.1:${port}` }, () => {}).done;
+    const never = subscribe({ url: `ws://127.0.0.1:${port}` }, () => {});
+    const refused = await never.done;
     assert.ok(isPujiangError(refused, 'SDK_NETWORK_ERROR'), String(refused));
+    await assert.rejects(never.ready, { code: 'SDK_NETWORK_ERROR' });
   });
 });
