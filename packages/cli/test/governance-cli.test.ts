@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -307,5 +307,62 @@ describe('pujiang org, cert, register, revoke and gov on a running node', () => 
     const help = await run('help');
     assert.match(help.out, /pujiang bank \.\.\./);
     assert.match(help.out, /pujiang gov \.\.\./);
+  });
+});
+
+describe('pacing by governance on a running node', () => {
+  let own: InitOutput | undefined;
+  let node: NodeProcess | undefined;
+  before(async () => {
+    own = initHome('ed25519');
+    node = await startNodeProcess(own.home);
+  });
+  after(async () => {
+    node?.child.kill('SIGTERM');
+    await node?.exited;
+    if (own) rmSync(own.home, { recursive: true, force: true });
+  });
+
+  it('gov propose set-pacing changes how often a running idle chain makes a block', async () => {
+    const cli = async (...argv: string[]) => {
+      const r = await run(...argv, '--node', node!.api);
+      return { ...r, json: r.out ? JSON.parse(r.out) : undefined };
+    };
+    const height = async () => (await cli('status')).json.height as number;
+    const idleBlocks = async (ms: number) => {
+      const before = await height();
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      return (await height()) - before;
+    };
+    // The test chain makes a block every block interval (20 ms) while idle.
+    assert.ok((await idleBlocks(1_500)) >= 10);
+    const pace = async (ms: number) => {
+      const proposed = await cli(
+        'gov',
+        'propose',
+        'set-pacing',
+        '--empty-block-interval-ms',
+        String(ms),
+        '--key',
+        own!.operatorKey,
+      );
+      assert.equal(proposed.code, EXIT.ok, proposed.err);
+      // One founding organization: approved at once; executable once the time-lock (20 blocks) is over.
+      let done = await cli('gov', 'finalize', proposed.json.proposal, '--key', own!.operatorKey);
+      for (let i = 0; done.code !== EXIT.ok && i < 100; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        done = await cli('gov', 'finalize', proposed.json.proposal, '--key', own!.operatorKey);
+      }
+      assert.equal(done.code, EXIT.ok, `${done.err} ${done.out}`);
+      assert.equal(done.json.proposalStatus, 'executed');
+    };
+    await pace(1_000);
+    assert.equal((await cli('gov', 'config')).json.result.emptyBlockIntervalMs, 1_000);
+    // The finalize's block and the one after it come at once; then one block a second.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const paced = await idleBlocks(3_500);
+    assert.ok(paced >= 2 && paced <= 5, `${paced} blocks in 3.5 s`);
+    await pace(0);
+    assert.ok((await idleBlocks(1_500)) >= 10);
   });
 });
