@@ -73,7 +73,7 @@ export class NodeMetrics {
   });
   private readonly commitLatency: Histogram;
   private readonly committed: Counter<'module'>;
-  private readonly failed: Counter<'code'>;
+  private readonly failed: Counter<'module' | 'code'>;
   private readonly admitted: Counter;
   private readonly refused: Counter<'code'>;
   private readonly blocks: Counter;
@@ -134,8 +134,8 @@ export class NodeMetrics {
     });
     this.failed = new Counter({
       name: 'pujiang_txs_failed_total',
-      help: "Committed transactions whose receipt is not OK, by the receipt's code.",
-      labelNames: ['code'],
+      help: "Committed transactions whose receipt is not OK, by module and the receipt's code.",
+      labelNames: ['module', 'code'],
       registers,
     });
     this.admitted = new Counter({
@@ -206,7 +206,7 @@ export class NodeMetrics {
 
   txCommitted(module: string, code: string): void {
     this.committed.inc({ module });
-    if (code !== 'OK') this.failed.inc({ code });
+    if (code !== 'OK') this.failed.inc({ module, code });
   }
 
   txAdmitted(): void {

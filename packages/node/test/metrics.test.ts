@@ -76,7 +76,10 @@ describe('the node’s Prometheus metrics', () => {
     await fetch(`${url}/v1/blocks/99999`);
     const m = await scrape();
     assert.ok(Number(sample(m.get('pujiang_txs_committed_total'), { module: 'bank' })?.value) >= 2);
-    assert.equal(sample(m.get('pujiang_txs_failed_total'), { code: 'BANK_INSUFFICIENT_FUNDS' })?.value, '1');
+    assert.equal(
+      sample(m.get('pujiang_txs_failed_total'), { module: 'bank', code: 'BANK_INSUFFICIENT_FUNDS' })?.value,
+      '1',
+    );
     assert.equal(sample(m.get('pujiang_txs_refused_total'), { code: stale.body.error.code })?.value, '1');
     const requests = m.get('pujiang_api_requests_total');
     assert.ok(Number(sample(requests, { route: '/v1/txs', method: 'POST', status: '200' })?.value) >= 2);
