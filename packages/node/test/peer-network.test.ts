@@ -92,6 +92,11 @@ describe('peer network: who answers a dial, and one link per peer', () => {
       // Room for all 100 to handshake, so that it is the one-link rule that closes them.
       limits: { connectionsPerSecond: 1_000, connectionBurst: 1_000, maxHandshakesPerAddress: 100 },
     });
+    const peerEvents = { connected: 0, gone: 0 };
+    target.onPeer(
+      () => peerEvents.connected++,
+      () => peerEvents.gone++,
+    );
     await target.start();
     const links = await Promise.allSettled(Array.from({ length: 100 }, () => memberDial(keys[1]!, port)));
     const opened = links.flatMap((l) => (l.status === 'fulfilled' ? [l.value] : []));
@@ -99,6 +104,7 @@ describe('peer network: who answers a dial, and one link per peer', () => {
     for (const link of opened) link.on('message', () => {}); // reading, so a close is seen
     await until(() => target.linkCount() === 1 && opened.filter((l) => !l.closed).length === 1);
     assert.deepEqual(target.peers().length, 1);
+    assert.equal(peerEvents.connected - peerEvents.gone, 1, JSON.stringify(peerEvents));
     for (const link of opened) link.close();
   });
 
@@ -125,6 +131,16 @@ describe('peer network: who answers a dial, and one link per peer', () => {
       listen: { host: '127.0.0.1', port: portB },
       peers: [{ host: '127.0.0.1', port: portA, key: keys[0]!.publicKey }],
     });
+    // The node's view of who is connected follows the links: never left disconnected.
+    const connected = { a: 0, b: 0 };
+    a.onPeer(
+      () => connected.a++,
+      () => connected.a--,
+    );
+    b.onPeer(
+      () => connected.b++,
+      () => connected.b--,
+    );
     await Promise.all([a.start(), b.start()]);
     await until(() => a.linkCount() === 1 && b.linkCount() === 1 && a.peers().length === 1);
     // Stable: no churn of closing and redialing.
@@ -135,5 +151,11 @@ describe('peer network: who answers a dial, and one link per peer', () => {
     b.onMessage((_peer, payload) => got.push(Buffer.from(payload).toString()));
     a.broadcast(new TextEncoder().encode('over the one link'));
     await until(() => got.length === 1);
+    // Both ways: each side kept a link the other did not close, so it is the same connection.
+    const back: string[] = [];
+    a.onMessage((_peer, payload) => back.push(Buffer.from(payload).toString()));
+    b.broadcast(new TextEncoder().encode('and back'));
+    await until(() => back.length === 1);
+    assert.deepEqual(connected, { a: 1, b: 1 });
   });
 });

@@ -11,6 +11,11 @@ export interface AdmissionLimits {
   /** New connections a second from one address, sustained (default 2), and in a burst (default 10). */
   readonly connectionsPerSecond?: number;
   readonly connectionBurst?: number;
+  /**
+   * Addresses of the configured peers: the cap on handshakes from everyone does not apply to
+   * them (strangers filling it cannot keep the members out); their per-address caps do.
+   */
+  readonly peerAddresses?: ReadonlySet<string>;
 }
 
 /** Addresses whose allowance is remembered; the least recently seen is forgotten first. */
@@ -45,7 +50,8 @@ export class Admission {
     if (this.buckets.size > MAX_TRACKED_ADDRESSES) this.buckets.delete(this.buckets.keys().next().value!);
     if (!bucket.take(1)) return REFUSED.rate;
     const fromAddress = this.perAddress.get(address) ?? 0;
-    if (this.inProgress >= (this.limits.maxHandshakes ?? 64)) return REFUSED.busy;
+    const reserved = this.limits.peerAddresses?.has(address) ?? false;
+    if (!reserved && this.inProgress >= (this.limits.maxHandshakes ?? 64)) return REFUSED.busy;
     if (fromAddress >= (this.limits.maxHandshakesPerAddress ?? 4)) return REFUSED.busyHere;
     this.inProgress++;
     this.perAddress.set(address, fromAddress + 1);

@@ -128,9 +128,15 @@ function authTranscript(hello: Uint8Array, challenge: Uint8Array, initiator: Pub
   return concatBytes(DOMAIN, utf8ToBytes('auth\0'), hello, challenge, keyBytes(initiator));
 }
 
-/** What the responder signs, and (hashed) the session keys' salt: everything exchanged. */
-function replyTranscript(auth: Uint8Array, eR: Uint8Array, responder: PublicKey): Uint8Array {
-  return concatBytes(DOMAIN, utf8ToBytes('reply\0'), auth, eR, keyBytes(responder));
+/** What the responder signs, and (hashed) the session keys' salt: every message exchanged before it, eR and R. */
+function replyTranscript(
+  hello: Uint8Array,
+  challenge: Uint8Array,
+  auth: Uint8Array,
+  eR: Uint8Array,
+  responder: PublicKey,
+): Uint8Array {
+  return concatBytes(DOMAIN, utf8ToBytes('reply\0'), hello, challenge, auth, eR, keyBytes(responder));
 }
 
 function deriveSession(
@@ -200,6 +206,7 @@ function secretOf(secretKey: Uint8Array, peerEphemeral: Uint8Array): Uint8Array 
 export class InitiatorHandshake {
   private readonly ephemeral = generateEphemeralKeyPair();
   private helloBytes: Uint8Array | undefined;
+  private challengeBytes: Uint8Array | undefined;
   private authBytes: Uint8Array | undefined;
 
   constructor(
@@ -236,6 +243,7 @@ export class InitiatorHandshake {
     this.checkIdentity({ suite: challenge.suite, bytes: challenge.publicKey });
     const me = this.o.nodeKey.publicKey;
     const signature = await signWith(this.o, authTranscript(this.helloBytes, challengeBytes, me));
+    this.challengeBytes = challengeBytes;
     this.authBytes = frame('auth', { suite: me.suite, publicKey: me.bytes, signature });
     return this.authBytes;
   }
@@ -245,7 +253,13 @@ export class InitiatorHandshake {
     const reply = read('reply', replyBytes);
     const responder: PublicKey = { suite: reply.suite, bytes: Uint8Array.from(reply.publicKey) };
     this.checkIdentity(responder);
-    const transcript = replyTranscript(this.authBytes, reply.ephemeral, responder);
+    const transcript = replyTranscript(
+      this.helloBytes!,
+      this.challengeBytes!,
+      this.authBytes,
+      reply.ephemeral,
+      responder,
+    );
     await checkPeer(this.o, responder, transcript, reply.signature);
     const secret = secretOf(this.ephemeral.secretKey, reply.ephemeral);
     const session = deriveSession(this.o, secret, transcript, true);
@@ -313,7 +327,13 @@ export class ResponderHandshake {
     const ephemeral = generateEphemeralKeyPair();
     const secret = secretOf(ephemeral.secretKey, this.hello.ephemeral);
     const me = this.o.nodeKey.publicKey;
-    const transcript = replyTranscript(authBytes, ephemeral.publicKey, me);
+    const transcript = replyTranscript(
+      this.helloBytes,
+      this.challengeBytes,
+      authBytes,
+      ephemeral.publicKey,
+      me,
+    );
     const signature = await signWith(this.o, transcript);
     this.state = { secret, transcript, peer: initiator };
     return frame('reply', {

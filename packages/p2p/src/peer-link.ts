@@ -18,6 +18,8 @@ import { Tarpit } from './tarpit.js';
 export interface PeerLinkOptions extends HandshakeOptions, AdmissionLimits {
   /** Time allowed for the whole handshake (default 5 s). */
   readonly handshakeTimeoutMs?: number;
+  /** Time a caller has, from connecting, to prove its key (Auth) before the listener drops it (default 2 s). */
+  readonly authTimeoutMs?: number;
   /** Largest frame accepted (default 20 MiB). */
   readonly maxFrame?: number;
   /** Bytes queued to the socket before the peer counts as too slow and the link closes (default 64 MiB). */
@@ -192,6 +194,9 @@ function runHandshake(
     };
     const onData = (chunk: Buffer) => {
       decoder.append(chunk);
+      // While a step waits (on the worker pool), a peer may not pile up more than a handshake needs.
+      if (decoder.pending > 2 * HANDSHAKE_MAX_FRAME)
+        return fail(p2pError('P2P_FRAME_TOO_LARGE', 'more handshake bytes than a handshake takes'));
       void pump();
     };
     const onClose = () => fail(p2pError('P2P_HANDSHAKE_FAILED', 'the peer closed during the handshake'));
@@ -277,6 +282,10 @@ export class PeerListener extends EventEmitter<{ link: [PeerLink]; refused: [Puj
     socket.resume();
     const handshake = new ResponderHandshake(this.o);
     let stage: 'hello' | 'auth' | 'confirm' = 'hello';
+    // A slot held by a caller who never proves a key is given back soon.
+    const authDeadline = setTimeout(() => {
+      if (stage !== 'confirm') socket.destroy();
+    }, this.o.authTimeoutMs ?? 2_000);
     runHandshake(socket, this.o, false, undefined, async (frame) => {
       if (stage === 'hello') {
         stage = 'auth';
@@ -290,10 +299,12 @@ export class PeerListener extends EventEmitter<{ link: [PeerLink]; refused: [Puj
       return { send: encodeFrame(message), done: { session, peer } };
     }).then(
       (link) => {
+        clearTimeout(authDeadline);
         release();
         this.emit('link', link);
       },
       (error: PujiangError) => {
+        clearTimeout(authDeadline);
         release();
         this.emit('refused', error);
       },

@@ -3,7 +3,15 @@ import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { generateKeyPair, type KeyPair, type PublicKey } from '@pujiang/crypto';
 import { bytesToHex, utf8ToBytes } from '@pujiang/types';
-import { dialPeer, type PeerLink, type PeerLinkOptions, PeerListener } from '../src/index.js';
+import {
+  dialPeer,
+  encodeFrame,
+  FrameDecoder,
+  InitiatorHandshake,
+  type PeerLink,
+  type PeerLinkOptions,
+  PeerListener,
+} from '../src/index.js';
 
 const a = generateKeyPair('sm2');
 const b = generateKeyPair('sm2');
@@ -97,7 +105,7 @@ describe('peer links over TCP (loopback)', () => {
 });
 
 describe('a listener caps handshakes in progress and new connections per address', () => {
-  it('past the caps, connections are closed at once (P2P_BUSY, P2P_RATE_LIMITED)', async () => {
+  it('past the caps, connections are refused unread (P2P_BUSY, P2P_RATE_LIMITED)', async () => {
     const listener = new PeerListener(
       options(b, { maxHandshakesPerAddress: 2, connectionsPerSecond: 1, connectionBurst: 4 }),
     );
@@ -118,6 +126,49 @@ describe('a listener caps handshakes in progress and new connections per address
       for (const socket of sockets) socket.destroy();
       await listener.close();
     }
+  });
+
+  it('bytes piled up while a step waits on the worker pool are refused past what a handshake takes', async () => {
+    // A verifier that takes its time, as a busy pool does.
+    const slow = new PeerListener(
+      options(b, { verifier: () => new Promise((resolve) => setTimeout(() => resolve(true), 500)) }),
+    );
+    const refusals: string[] = [];
+    slow.on('refused', (error) => refusals.push(error.code));
+    const port = await slow.listen(0);
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.on('error', () => {});
+    const initiator = new InitiatorHandshake(options(a));
+    const frames = new FrameDecoder(64 * 1024);
+    socket.write(encodeFrame(initiator.hello()));
+    socket.on('data', async (chunk: Buffer) => {
+      for (const frame of frames.push(chunk)) {
+        if (frame[0] !== 2) continue; // the challenge
+        socket.write(encodeFrame(await initiator.auth(frame)));
+        socket.write(Buffer.alloc(100 * 1024, 7)); // while the Auth is being verified
+      }
+    });
+    try {
+      await waitFor(() => refusals.includes('P2P_FRAME_TOO_LARGE'));
+    } finally {
+      socket.destroy();
+      await slow.close();
+    }
+  });
+
+  it('a caller that connects and never proves a key is dropped after the Auth deadline', async () => {
+    const quick = new PeerListener(options(b, { authTimeoutMs: 300 }));
+    const refusals: string[] = [];
+    quick.on('refused', (error) => refusals.push(error.code));
+    const port = await quick.listen(0);
+    const silent = connect({ host: '127.0.0.1', port });
+    silent.on('error', () => {});
+    const closed = new Promise((resolve) => silent.on('close', resolve));
+    const started = Date.now();
+    await closed;
+    assert.ok(Date.now() - started < 1_500, `dropped after ${Date.now() - started} ms`);
+    await waitFor(() => refusals.length === 1);
+    await quick.close();
   });
 });
 

@@ -1,4 +1,5 @@
-import { closeSync, existsSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PujiangError } from '@pujiang/types';
 
@@ -7,37 +8,68 @@ import { PujiangError } from '@pujiang/types';
  * exclusively. Two processes on one home would share one signer record and one WAL, and
  * could sign two values for one step; the second start refuses with `NODE_HOME_LOCKED`. A
  * lock left by a process that died (kill -9, power loss) is taken over: its pid is gone, or
- * now runs something that is not Node.js.
+ * now runs something that is not Node.js (a pid reused by another Node.js process keeps the
+ * home locked; the error says which file to remove).
  */
 export function lockHome(home: string): () => void {
   const path = join(home, 'node.lock');
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      const fd = openSync(path, 'wx', 0o600);
-      writeSync(fd, `${JSON.stringify({ pid: process.pid, since: new Date().toISOString() })}\n`);
-      closeSync(fd);
-      let released = false;
-      return () => {
-        if (released) return;
-        released = true;
-        if (ownedBy(path, process.pid)) unlinkSync(path);
-      };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  // The lock appears with its content whole: written aside, then linked into place.
+  const mine = `${path}.${process.pid}.${randomUUID()}`;
+  writeFileSync(mine, `${JSON.stringify({ pid: process.pid, since: new Date().toISOString() })}\n`, {
+    mode: 0o600,
+  });
+  try {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      try {
+        linkSync(mine, path);
+        return releaseOf(path);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      const holder = holderOf(path);
+      if (holder !== undefined && holder !== process.pid && runsNode(holder))
+        throw new PujiangError(
+          'NODE_HOME_LOCKED',
+          `another process (pid ${holder}) runs the node of ${home}; if none does, remove ${path}`,
+          { home, pid: holder, lock: path },
+        );
+      takeOverStale(path, holder);
     }
-    const holder = holderOf(path);
-    if (holder !== undefined && holder !== process.pid && runsNode(holder))
-      throw new PujiangError('NODE_HOME_LOCKED', `another process (pid ${holder}) runs the node of ${home}`, {
-        home,
-        pid: holder,
-      });
+  } finally {
+    unlinkSync(mine);
+  }
+  throw new PujiangError('NODE_HOME_LOCKED', `cannot take the lock of ${home}`, { home, lock: path });
+}
+
+/**
+ * Moves a stale lock aside (atomically, so two starters cannot both remove it) and drops it,
+ * unless what was moved is not the lock judged stale (another starter took it over meanwhile):
+ * that one is put back.
+ */
+function takeOverStale(path: string, judged: number | undefined): void {
+  const aside = `${path}.stale.${randomUUID()}`;
+  try {
+    renameSync(path, aside);
+  } catch {
+    return; // someone else moved it first; try again
+  }
+  if (holderOf(aside) !== judged) {
     try {
-      unlinkSync(path); // stale: its process is gone
+      linkSync(aside, path);
     } catch {
-      // another starter removed it first; try again
+      // the place was taken again: that lock stands
     }
   }
-  throw new PujiangError('NODE_HOME_LOCKED', `cannot take the lock of ${home}`, { home });
+  unlinkSync(aside);
+}
+
+function releaseOf(path: string): () => void {
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    if (existsSync(path) && holderOf(path) === process.pid) unlinkSync(path);
+  };
 }
 
 function holderOf(path: string): number | undefined {
@@ -47,10 +79,6 @@ function holderOf(path: string): number | undefined {
   } catch {
     return undefined; // unreadable or half-written: treated as stale
   }
-}
-
-function ownedBy(path: string, pid: number): boolean {
-  return existsSync(path) && holderOf(path) === pid;
 }
 
 /** Whether `pid` is alive and, where /proc says, a Node.js process (not a reused pid). */

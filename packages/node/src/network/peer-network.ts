@@ -123,6 +123,7 @@ export class PeerNetwork implements PeerTransport {
           ? this.pool.verify({ suite: k.suite, publicKey: k.bytes, message, signature })
           : verifyHere(k, message, signature),
       ...this.o.limits,
+      peerAddresses: new Set(this.o.peers.map((p) => p.host)),
     };
   }
 
@@ -280,9 +281,13 @@ export class PeerNetwork implements PeerTransport {
     const existing = state.links[0];
     if (existing) {
       const kept = this.keeps(link, existing, id);
-      const dropped = kept === link ? existing : link;
-      dropped.close(duplicate);
-      if (dropped === link) return;
+      if (kept === existing) {
+        link.close(duplicate);
+        return;
+      }
+      // Out of the list first: the peer stays connected through the new link (no disconnect event).
+      state.links.splice(state.links.indexOf(existing), 1);
+      existing.close(duplicate);
     }
     state.links.push(link);
     if (state.links.length === 1 && !existing) this.connected(id);
