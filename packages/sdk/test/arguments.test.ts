@@ -29,25 +29,7 @@ import {
   verifyTransaction,
   verifyTxSignature,
 } from '../src/index.js';
-import { cannedServer, makeGenesis } from './fixtures.js';
-
-/** Values a careless caller passes: missing, the wrong type, empty, or almost right. */
-const JUNK: unknown[] = [
-  undefined,
-  null,
-  0,
-  -1,
-  1.5,
-  Number.NaN,
-  '',
-  'zz',
-  '0x',
-  {},
-  [],
-  true,
-  10n,
-  new Uint8Array(3),
-];
+import { cannedServer, JUNK, makeGenesis } from './fixtures.js';
 
 type AnyCall = (junk: never) => unknown;
 const skip = Symbol('skip: a valid value for this argument');

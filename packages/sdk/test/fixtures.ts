@@ -320,3 +320,23 @@ export const TX_JSON = {
   endorsements: [],
   signature: '',
 };
+
+/** Values a careless caller passes: missing, the wrong type, empty, almost right, or nested junk. */
+export const JUNK: readonly unknown[] = [
+  undefined,
+  null,
+  0,
+  -1,
+  1.5,
+  Number.NaN,
+  '',
+  'zz',
+  '0x',
+  {},
+  [],
+  true,
+  10n,
+  new Uint8Array(3),
+  [null],
+  { a: 1 },
+];

@@ -11,7 +11,7 @@ import {
   PujiangClient,
   PujiangError,
 } from '../src/index.js';
-import { cannedServer, headerResponse, makeChain } from './fixtures.js';
+import { cannedServer, headerResponse, JUNK, makeChain } from './fixtures.js';
 
 /**
  * Every module client call and every offline verifier, called with what a careless caller
@@ -20,22 +20,6 @@ import { cannedServer, headerResponse, makeChain } from './fixtures.js';
  * verifiers refuse a caller's malformed argument the same way, and malformed server data with
  * the check it fails (`SDK_VERIFICATION_FAILED`) or `SDK_DOCUMENT_MALFORMED`.
  */
-const JUNK: unknown[] = [
-  undefined,
-  null,
-  0,
-  -1,
-  1.5,
-  '',
-  'zz',
-  {},
-  [],
-  true,
-  10n,
-  new Uint8Array(3),
-  [null],
-  { a: 1 },
-];
 
 type AnyCall = (junk: never) => unknown;
 
