@@ -23,6 +23,9 @@ const LAYERS: Record<string, number> = {
   '@pujiang/module-kit': 5,
   '@pujiang/verify': 5,
   '@pujiang/cli-kit': 5.2,
+  // Cross-chain light clients read another chain's governance records (the validator set):
+  // above the modules whose formats they read, below the module list.
+  '@pujiang/module-xchain': 5.6,
   '@pujiang/node': 6,
   '@pujiang/sdk': 7,
   '@pujiang/cli': 8,
@@ -72,7 +75,8 @@ const importsOf = (file: string): string[] =>
   [...readFileSync(file, 'utf8').matchAll(/(?:from|import)\s*\(?\s*'([^']+)'/g)].map((m) => m[1]!);
 
 const layerOf = (name: string): number => {
-  if (name.startsWith('@pujiang/module-') && name !== '@pujiang/module-kit') return 5.5;
+  if (LAYERS[name] !== undefined) return LAYERS[name]!;
+  if (name.startsWith('@pujiang/module-')) return 5.5;
   if (name === '@pujiang/modules') return 5.7;
   return LAYERS[name] ?? Number.NaN;
 };
