@@ -4,10 +4,11 @@ import { did } from '@pujiang/module-did/chain';
 import { governance } from '@pujiang/module-governance/chain';
 import type { ChainModule } from '@pujiang/module-kit';
 import { notary } from '@pujiang/module-notary/chain';
+import { xchain } from '@pujiang/module-xchain/chain';
 
 /**
  * Every module a node of this version can run, in execution order; each chain's genesis
  * picks among them (`enabledModules`). Governance comes first: it authorizes every
  * transaction.
  */
-export const CHAIN_MODULES: readonly ChainModule[] = [governance, bank, notary, did];
+export const CHAIN_MODULES: readonly ChainModule[] = [governance, bank, notary, did, xchain];

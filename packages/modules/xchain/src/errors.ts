@@ -15,6 +15,10 @@ export const XCHAIN_ERRORS = {
   XCHAIN_UNTRUSTED_VALIDATORS: 'the signers hold no more than a third of the power the client trusts',
   XCHAIN_BAD_PROOF: 'a state proof does not verify under the trusted header',
   XCHAIN_NOT_MISBEHAVIOUR: 'the two headers are not two certified headers of one height',
+  XCHAIN_CLIENT_EXISTS: 'a client with that id exists',
+  XCHAIN_CLIENT_UNKNOWN: 'there is no client with that id',
+  XCHAIN_BAD_CLIENT_ID: 'a client id is 1-64 of [a-z0-9-]',
+  XCHAIN_NO_RECOVERY: 'governance has no recovery for that client waiting to be applied',
 } as const;
 
 export type XchainErrorCode = keyof typeof XCHAIN_ERRORS;

@@ -1,9 +1,9 @@
 // `@pujiang/module-xchain`: light clients of other chains (this step), the ground for
 // IBC-style connections, channels and packets between Pujiang chains.
-export const XCHAIN_MODULE = 'xchain';
 
 export type { XchainErrorCode } from './errors.js';
 export { XCHAIN_ERRORS, xchainError } from './errors.js';
+export * from './formats.js';
 export type {
   ClientParameters,
   ClientState,
@@ -13,3 +13,5 @@ export type {
   UpdateOutcome,
 } from './light-client.js';
 export { checkMisbehaviour, createClient, updateClient } from './light-client.js';
+export { XCHAIN_MODULE } from './names.js';
+export { clientQueryContract, consensusQueryContract } from './schemas.js';

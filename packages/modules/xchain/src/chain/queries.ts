@@ -1,0 +1,50 @@
+import { decode } from '@pujiang/codec';
+import { defineQuery } from '@pujiang/module-kit';
+import { bytesToHex } from '@pujiang/types';
+import { ClientRecord, ConsensusRecord, clientKey, consensusKey, type Validator } from '../formats.js';
+import { clientQueryContract, consensusQueryContract } from '../schemas.js';
+
+const validatorJson = (v: Validator) => ({
+  suite: v.suite,
+  publicKey: bytesToHex(v.publicKey),
+  power: String(v.power),
+});
+
+export const clientQuery = defineQuery({
+  ...clientQueryContract,
+  run: (read, { id }) => {
+    const bytes = read(clientKey(id));
+    if (!bytes) return { client: null };
+    const r = decode(ClientRecord, bytes);
+    return {
+      client: {
+        chainId: r.chainId,
+        chainHash: r.chainHash,
+        trustingPeriodMs: String(r.trustingPeriodMs),
+        maxClockDriftMs: String(r.maxClockDriftMs),
+        latestHeight: String(r.latestHeight),
+        frozenHeight: String(r.frozenHeight),
+        generation: r.generation,
+      },
+    };
+  },
+});
+
+export const consensusQuery = defineQuery({
+  ...consensusQueryContract,
+  run: (read, { id, at }) => {
+    const bytes = read(consensusKey(id, at));
+    if (!bytes) return { consensusState: null };
+    const r = decode(ConsensusRecord, bytes);
+    return {
+      consensusState: {
+        height: at,
+        hash: bytesToHex(r.hash),
+        time: String(r.time),
+        stateRoot: bytesToHex(r.stateRoot),
+        validators: r.validators.map(validatorJson),
+        nextValidators: r.nextValidators ? r.nextValidators.map(validatorJson) : null,
+      },
+    };
+  },
+});
