@@ -1,11 +1,21 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { encode } from '@pujiang/codec';
-import { validatorSetStateKey } from '@pujiang/module-governance';
-import { CreateClient, type Submission, UpdateClient } from '@pujiang/module-xchain';
-import { certificateFromJson, encodeCertificate, headerFromJson } from '@pujiang/protocol';
+import { voteSignBytes } from '@pujiang/consensus';
+import { type KeyPair, sign } from '@pujiang/crypto';
+import { Finalize, type GovernanceAction, Propose, validatorSetStateKey } from '@pujiang/module-governance';
+import {
+  ApplyRecovery,
+  CreateClient,
+  RECOVER_PARAM,
+  RecoverClient,
+  type Submission,
+  SubmitMisbehaviour,
+  UpdateClient,
+} from '@pujiang/module-xchain';
+import { blockHash, certificateFromJson, encodeCertificate, headerFromJson } from '@pujiang/protocol';
 import { bytesToHex, hexToBytes, utf8ToBytes } from '@pujiang/types';
-import { type RunningNode, startNode } from '../src/index.js';
+import { homePaths, type RunningNode, readKeyFile, startNode } from '../src/index.js';
 import { getJson, postJson, testHome, transferWire, until } from './helpers.js';
 
 /**
@@ -52,9 +62,10 @@ describe('xchain light clients between two running chains', () => {
     };
   }
 
-  const send = async (type: string, payload: Uint8Array): Promise<string> => {
+  const send = (type: string, payload: Uint8Array) => sendAs('xchain', type, payload);
+  const sendAs = async (module: string, type: string, payload: Uint8Array): Promise<string> => {
     const wire = transferWire(host.genesis, host.operatorKey, nonce++, host.operatorAddress, 1n, {
-      module: 'xchain',
+      module,
       type,
       payload,
     });
@@ -116,4 +127,76 @@ describe('xchain light clients between two running chains', () => {
     );
     assert.equal(await update({ ...tampered, certificate: new Uint8Array(5) }), 'XCHAIN_BAD_CERTIFICATE');
   });
+
+  it("the followed chain's validator signs two headers of one height: the client freezes, and governance recovers it", async () => {
+    const clientId = 'gov-sm2';
+    const update = async (sub: Submission) =>
+      send('updateClient', encode(UpdateClient, { clientId, header: sub }));
+    // Evidence: the real header and another of the same height, both signed by its one validator.
+    const h = Number(followedNode.node.chain.height) - 1;
+    const real = await submission(h);
+    const forged = forgeWithValidator(real, readKeyFile(homePaths(followed.home).nodeKey));
+    assert.equal(
+      await send('submitMisbehaviour', encode(SubmitMisbehaviour, { clientId, a: real, b: real })),
+      'XCHAIN_NOT_MISBEHAVIOUR',
+    );
+    assert.equal(
+      await send('submitMisbehaviour', encode(SubmitMisbehaviour, { clientId, a: real, b: forged })),
+      'OK',
+    );
+    const frozen = (await getJson(`${hostNode.apiUrl}/v1/query/xchain/client?id=${clientId}`)).body.result
+      .client;
+    assert.equal(frozen.frozenHeight, String(h));
+    await until(() => followedNode.node.chain.height > BigInt(h + 2) || undefined);
+    assert.equal(await update(await submission(h + 2)), 'XCHAIN_CLIENT_FROZEN');
+    assert.equal(await send('applyRecovery', encode(ApplyRecovery, { clientId })), 'XCHAIN_NO_RECOVERY');
+
+    // Governance trusts a header anew (the host's one organization: approved at once, then the time-lock).
+    const fresh = await submission(Number(followedNode.node.chain.height) - 1);
+    const action: GovernanceAction = {
+      type: 'setModuleParam',
+      value: {
+        module: 'xchain',
+        name: RECOVER_PARAM,
+        value: encode(RecoverClient, { clientId, trusted: fresh }),
+      },
+    };
+    assert.equal(
+      await sendAs('governance', 'propose', encode(Propose, { title: 'recover gov-sm2', action })),
+      'OK',
+    );
+    let finalized = 'GOV_NOT_READY';
+    for (let i = 0; finalized === 'GOV_NOT_READY' && i < 200; i++) {
+      finalized = await sendAs('governance', 'finalize', encode(Finalize, { id: 1n }));
+      if (finalized === 'GOV_NOT_READY') await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.equal(finalized, 'OK');
+    // Anyone applies it, once; the client follows the chain again.
+    assert.equal(await send('applyRecovery', encode(ApplyRecovery, { clientId })), 'OK');
+    assert.equal(await send('applyRecovery', encode(ApplyRecovery, { clientId })), 'XCHAIN_NO_RECOVERY');
+    const recovered = (await getJson(`${hostNode.apiUrl}/v1/query/xchain/client?id=${clientId}`)).body.result
+      .client;
+    assert.equal(recovered.frozenHeight, '0');
+    assert.equal(recovered.generation, 1);
+    const next = Number(fresh.header.height) + 1;
+    await until(() => followedNode.node.chain.height > BigInt(next) || undefined);
+    assert.equal(await update(await submission(next)), 'OK');
+  });
 });
+
+/** Another header of the same height, certified by the followed chain's own validator key (an equivocation). */
+function forgeWithValidator(real: Submission, validator: KeyPair): Submission {
+  const header = { ...real.header, txRoot: new Uint8Array(32).fill(9), txCount: real.header.txCount + 1 };
+  const height = Number(header.height);
+  const value = blockHash('sm3', header);
+  const message = { type: 'precommit' as const, height, round: 0, value, validator: 0 };
+  const certificate = {
+    height,
+    round: 0,
+    value,
+    precommits: [
+      { message, signature: sign(validator.secretKey, voteSignBytes(header.chainId, message)).bytes },
+    ],
+  };
+  return { ...real, header, certificate: encodeCertificate(certificate) };
+}

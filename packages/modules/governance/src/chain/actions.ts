@@ -1,5 +1,5 @@
 import { encode } from '@pujiang/codec';
-import { getSuite, type HashAlgorithm } from '@pujiang/crypto';
+import { getSuite, type HashAlgorithm, hash } from '@pujiang/crypto';
 import type { StateRead } from '@pujiang/module-kit';
 import { bytesToHex, equalBytes, PujiangError } from '@pujiang/types';
 import {
@@ -186,8 +186,18 @@ export function prepareAction(c: ActionContext, action: GovernanceAction): () =>
       if (!c.setModuleParam) throw invalid('module parameters cannot be set here');
       return () => {
         c.setModuleParam!(a.module, a.name, a.value);
-        c.emit('param_changed', { module: a.module, name: a.name, value: bytesToHex(a.value) });
+        c.emit('param_changed', { module: a.module, name: a.name, value: paramValueText(a.value) });
       };
     }
   }
+}
+
+/** Largest parameter shown whole in its event; a larger one (a light client's header) by its digest. */
+const PARAM_EVENT_BYTES = 256;
+
+/** An event attribute has a size limit: a large value is named by `sha256:` and its digest. */
+function paramValueText(value: Uint8Array): string {
+  return value.length <= PARAM_EVENT_BYTES
+    ? bytesToHex(value)
+    : `sha256:${bytesToHex(hash('sha256', value))}`;
 }
