@@ -4,9 +4,11 @@ import type {
   ProvenQueryResponse,
   QueryResponse,
   SignedTx,
+  StateResponse,
   StatusResponse,
   SubmitResponse,
   TxResponse,
+  ValidatorsResponse,
 } from '@pujiang/protocol';
 import { firstProblem } from '@pujiang/protocol';
 import type { Static, TObject, TSchema } from '@sinclair/typebox';
@@ -118,6 +120,10 @@ export interface VerifiedQuerier {
 export interface ChainClient {
   getStatus(options?: RequestOptions): Promise<StatusResponse>;
   getHeader(height: number, options?: RequestOptions): Promise<HeaderResponse>;
+  /** The validator set of a height (default: the next one), as `/v1/validators` gives it. */
+  getValidators(height?: number, options?: RequestOptions): Promise<ValidatorsResponse>;
+  /** A state key's value with its proof under the header of `height` (default: the latest). */
+  getState(key: Uint8Array | string, height?: number, options?: RequestOptions): Promise<StateResponse>;
   getTx(hash: string, options?: RequestOptions): Promise<TxResponse>;
   waitForTx(hash: string, timeoutMs?: number, options?: WaitForTxOptions): Promise<TxResponse>;
   query(

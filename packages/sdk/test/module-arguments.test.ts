@@ -151,6 +151,46 @@ describe('module client calls and verifiers refuse malformed arguments with type
     'searchNotary(what)': (j) => moduleClient.searchNotary(client, j),
     'searchNotary(parameters)': (j) =>
       j === undefined ? Promise.reject(skip) : moduleClient.searchNotary(client, 'anchors', j),
+    'readHeaderSubmission(height)': (j) => moduleClient.readHeaderSubmission(client, j),
+    'createLightClient(parameters)': (j) => moduleClient.createLightClient(client, j),
+    'createLightClient(clientId)': (j) =>
+      moduleClient.createLightClient(client, {
+        key,
+        clientId: j,
+        chainId: 'c',
+        chainHash: 'sm3',
+        trustingPeriodMs: 1,
+        maxClockDriftMs: 1,
+        trusted: {} as never,
+      }),
+    'createLightClient(trustingPeriodMs)': (j) =>
+      moduleClient.createLightClient(client, {
+        key,
+        clientId: 'c',
+        chainId: 'c',
+        chainHash: 'sm3',
+        trustingPeriodMs: j,
+        maxClockDriftMs: 1,
+        trusted: {} as never,
+      }),
+    'createLightClient(trusted)': (j) =>
+      moduleClient.createLightClient(client, {
+        key,
+        clientId: 'c',
+        chainId: 'c',
+        chainHash: 'sm3',
+        trustingPeriodMs: 1,
+        maxClockDriftMs: 1,
+        trusted: j,
+      }),
+    'updateLightClient(header)': (j) =>
+      moduleClient.updateLightClient(client, { key, clientId: 'c', header: j }),
+    'submitMisbehaviour(a)': (j) =>
+      moduleClient.submitMisbehaviour(client, { key, clientId: 'c', a: j, b: j }),
+    'applyLightClientRecovery(clientId)': (j) =>
+      moduleClient.applyLightClientRecovery(client, { key, clientId: j }),
+    'getLightClient(clientId)': (j) => moduleClient.getLightClient(client, j),
+    'getLightClientConsensusState(height)': (j) => moduleClient.getLightClientConsensusState(client, 'c', j),
     'digestDocument(content)': (j) => digestDocument('sm3', j),
     'digestDocument(algorithm)': (j) => digestDocument(j, new Uint8Array(1)),
   };

@@ -4,3 +4,4 @@ export * from '@pujiang/module-bank/client';
 export * from '@pujiang/module-did/client';
 export * from '@pujiang/module-governance/client';
 export * from '@pujiang/module-notary/client';
+export * from '@pujiang/module-xchain/client';

@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { after, describe, it } from 'node:test';
+import { readKeyFile } from '@pujiang/node';
+import {
+  createLightClient,
+  getLightClient,
+  getLightClientConsensusState,
+  PujiangClient,
+  readHeaderSubmission,
+  updateLightClient,
+} from '@pujiang/sdk';
+import { type InitOutput, initHome, type NodeProcess, startNodeProcess, until } from './node-harness.js';
+
+/**
+ * The SDK's light-client calls as a relayer uses them, between two node processes of
+ * different suites: read a header's submission from the followed chain, create and update a
+ * client of it on the host, read the client back.
+ */
+describe('xchain light clients through the SDK, between two node processes', () => {
+  const homes: InitOutput[] = [];
+  const nodes: NodeProcess[] = [];
+  after(async () => {
+    for (const node of nodes) {
+      node.child.kill('SIGKILL');
+      await node.exited;
+    }
+    for (const h of homes) rmSync(h.home, { recursive: true, force: true });
+  });
+
+  it('creates a client of an SM2 chain on an Ed25519 chain and moves it forward', async () => {
+    homes.push(initHome('ed25519'), initHome('sm2'));
+    nodes.push(...(await Promise.all(homes.map((h) => startNodeProcess(h.home)))));
+    const [host, followed] = nodes.map((n) => new PujiangClient(n.api)) as [PujiangClient, PujiangClient];
+    const key = readKeyFile(homes[0]!.operatorKey);
+    const height = async (c: PujiangClient) => (await c.getStatus()).height;
+    await until(async () => ((await height(followed)) >= 3 ? true : undefined));
+
+    const first = (await height(followed)) - 1;
+    const created = await createLightClient(host, {
+      key,
+      wait: true,
+      clientId: 'sector-sm2',
+      chainId: homes[1]!.chainId,
+      chainHash: 'sm3',
+      trustingPeriodMs: 86_400_000,
+      maxClockDriftMs: 10_000,
+      trusted: await readHeaderSubmission(followed, first),
+    });
+    assert.equal(created.result.receipt?.code, 'OK');
+    await until(async () => ((await height(followed)) > first + 4 ? true : undefined));
+    const updated = await updateLightClient(host, {
+      key,
+      wait: true,
+      clientId: 'sector-sm2',
+      header: await readHeaderSubmission(followed, first + 4),
+    });
+    assert.equal(updated.result.receipt?.code, 'OK');
+    const client = await getLightClient(host, 'sector-sm2');
+    assert.equal(client?.latestHeight, String(first + 4));
+    assert.equal(client?.chainId, homes[1]!.chainId);
+    const consensus = await getLightClientConsensusState(host, 'sector-sm2', first + 4);
+    assert.equal(consensus?.stateRoot, (await followed.getHeader(first + 4)).header.stateRoot);
+    assert.equal(await getLightClient(host, 'nobody'), null);
+  });
+});
