@@ -1,15 +1,21 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
+import { anchorKey } from '@pujiang/module-notary';
 import { readKeyFile } from '@pujiang/node';
+import { moduleKey } from '@pujiang/protocol';
 import {
   createLightClient,
   getLightClient,
   getLightClientConsensusState,
+  getProvenState,
+  notarize,
   PujiangClient,
+  proveForeignState,
   readHeaderSubmission,
   updateLightClient,
 } from '@pujiang/sdk';
+import { bytesToHex } from '@pujiang/types';
 import { type InitOutput, initHome, type NodeProcess, startNodeProcess, until } from './node-harness.js';
 
 /**
@@ -62,5 +68,46 @@ describe('xchain light clients through the SDK, between two node processes', () 
     const consensus = await getLightClientConsensusState(host, 'sector-sm2', first + 4);
     assert.equal(consensus?.stateRoot, (await followed.getHeader(first + 4)).header.stateRoot);
     assert.equal(await getLightClient(host, 'nobody'), null);
+
+    // A document notarized on the followed chain becomes a fact on the host.
+    const followedKey = readKeyFile(homes[1]!.operatorKey);
+    const stamped = await notarize(followed, {
+      key: followedKey,
+      wait: true,
+      documents: [{ algorithm: 'sm3', digest: '11'.repeat(32) }],
+    });
+    assert.equal(stamped.sent.result.receipt?.code, 'OK');
+    const anchoredAt = stamped.sent.result.height!;
+    // Header H commits to the state after block H-1: the anchor is provable under anchoredAt + 1.
+    await until(async () => ((await height(followed)) > anchoredAt + 1 ? true : undefined));
+    const at = anchoredAt + 1;
+    await updateLightClient(host, {
+      key,
+      wait: true,
+      clientId: 'sector-sm2',
+      header: await readHeaderSubmission(followed, at),
+    });
+    const stateKey = moduleKey('notary', anchorKey(bytesToHex(stamped.batch.root)));
+    const proven = await proveForeignState(host, followed, {
+      key,
+      wait: true,
+      clientId: 'sector-sm2',
+      stateKey,
+      height: at,
+    });
+    assert.equal(proven.result.receipt?.code, 'OK');
+    const fact = await getProvenState(host, 'sector-sm2', stateKey);
+    assert.equal(fact?.height, String(at));
+    assert.equal(fact?.value, (await followed.getState(stateKey, at)).value);
+    // Under a header the client does not hold: refused (it proves nothing here).
+    const refused = await proveForeignState(host, followed, {
+      key,
+      wait: true,
+      throwOnFailure: false,
+      clientId: 'sector-sm2',
+      stateKey,
+      height: at - 1,
+    });
+    assert.equal(refused.result.receipt?.code, 'XCHAIN_HEADER_OLD');
   });
 });

@@ -190,6 +190,12 @@ describe('module client calls and verifiers refuse malformed arguments with type
     'applyLightClientRecovery(clientId)': (j) =>
       moduleClient.applyLightClientRecovery(client, { key, clientId: j }),
     'getLightClient(clientId)': (j) => moduleClient.getLightClient(client, j),
+    'proveForeignState(stateKey)': (j) =>
+      moduleClient.proveForeignState(client, client, { key, clientId: 'c', stateKey: j, height: 1 }),
+    'proveForeignState(height)': (j) =>
+      moduleClient.proveForeignState(client, client, { key, clientId: 'c', stateKey: '00', height: j }),
+    'getProvenState(clientId)': (j) => moduleClient.getProvenState(client, j, '00'),
+    'getProvenState(key)': (j) => moduleClient.getProvenState(client, 'c', j),
     'getLightClientConsensusState(height)': (j) => moduleClient.getLightClientConsensusState(client, 'c', j),
     'digestDocument(content)': (j) => digestDocument('sm3', j),
     'digestDocument(algorithm)': (j) => digestDocument(j, new Uint8Array(1)),

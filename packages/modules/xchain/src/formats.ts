@@ -72,6 +72,26 @@ export type RecoverClient = Infer<typeof RecoverClient>;
 export const ApplyRecovery = struct('XchainApplyRecovery', { clientId: string({ max: 64 }) });
 export type ApplyRecovery = Infer<typeof ApplyRecovery>;
 
+/**
+ * A state read of the followed chain, proven under a header the client holds (the API's
+ * state-read JSON, UTF-8): a notary anchor, a DID's record, a status list, any key.
+ */
+export const ProveState = struct('XchainProveState', {
+  clientId: string({ max: 64 }),
+  height: u64,
+  read: bytes({ max: 64 * 1024 }),
+});
+export type ProveState = Infer<typeof ProveState>;
+
+/** What the host keeps of a proven read: at which height of the followed chain, and the value (absent: proven absent). */
+export const ProvenRecord = struct('XchainProvenRecord', {
+  height: u64,
+  value: optional(bytes({ max: 64 * 1024 })),
+});
+export type ProvenRecord = Infer<typeof ProvenRecord>;
+
+export const provenKey = (id: string, keyHex: string) => `proven/${id}/${keyHex}`;
+
 export const ClientRecord = struct('XchainClientRecord', {
   chainId: string({ max: 64 }),
   chainHash: literals('HashAlgorithm', HASH_ALGORITHMS),

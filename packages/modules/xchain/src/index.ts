@@ -14,4 +14,4 @@ export type {
 } from './light-client.js';
 export { checkMisbehaviour, createClient, updateClient } from './light-client.js';
 export { XCHAIN_MODULE } from './names.js';
-export { clientQueryContract, consensusQueryContract } from './schemas.js';
+export { clientQueryContract, consensusQueryContract, provenQueryContract } from './schemas.js';

@@ -47,3 +47,19 @@ export const consensusQueryContract = defineQueryContract({
   result: Type.Object({ consensusState: Type.Union([ConsensusStateSchema, Type.Null()]) }),
   invalidParams: 'XCHAIN_BAD_CLIENT_ID',
 });
+
+/** `xchain/provenState?id=ID&key=HEX`: a read of the followed chain proven here (null if none). */
+export const provenQueryContract = defineQueryContract({
+  module: XCHAIN_MODULE,
+  name: 'provenState',
+  summary:
+    "A key of the followed chain proven here: the followed chain's height and the value (null: proven absent)",
+  params: Type.Object({ id: ClientIdParam, key: Type.String({ pattern: '^([0-9a-f]{2}){1,512}$' }) }),
+  result: Type.Object({
+    proven: Type.Union([
+      Type.Object({ height: u64(), value: Type.Union([hex(), Type.Null()]) }),
+      Type.Null(),
+    ]),
+  }),
+  invalidParams: 'XCHAIN_BAD_CLIENT_ID',
+});

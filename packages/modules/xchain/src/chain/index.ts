@@ -12,6 +12,7 @@ import {
   clientKey,
   consensusKey,
   fromValidators,
+  ProveState,
   RECOVER_PARAM,
   RecoverClient,
   recoveredKey,
@@ -29,7 +30,8 @@ import {
   updateClient,
 } from '../light-client.js';
 import { XCHAIN_MODULE } from '../names.js';
-import { clientQuery, consensusQuery } from './queries.js';
+import { proveState } from './prove-state.js';
+import { clientQuery, consensusQuery, provenQuery } from './queries.js';
 
 /** What a relayer sent, as the light client takes it; a certificate or proof that does not parse is refused. */
 function submissionOf(s: Submission): HeaderSubmission {
@@ -142,6 +144,7 @@ export const xchain = defineModule({
     clientUpdated: ['client', 'height'],
     clientFrozen: ['client', 'height'],
     clientRecovered: ['client', 'height'],
+    stateProven: ['client', 'height', 'key'],
   },
   messages: {
     createClient: defineMessage(CreateClient, (ctx, m) => {
@@ -174,6 +177,11 @@ export const xchain = defineModule({
       ctx.emit('clientUpdated', { client: m.clientId, height: String(outcome.consensus.height) });
     }),
     applyRecovery: defineMessage(ApplyRecovery, applyRecovery),
+    proveState: defineMessage(ProveState, (ctx, m) => {
+      checkId(m.clientId);
+      const { state } = loadClient(ctx, m.clientId);
+      proveState(ctx, m, state, loadConsensus(ctx, m.clientId, Number(m.height)));
+    }),
     submitMisbehaviour: defineMessage(SubmitMisbehaviour, (ctx, m) => {
       checkId(m.clientId);
       const { state, generation } = loadClient(ctx, m.clientId);
@@ -192,7 +200,7 @@ export const xchain = defineModule({
       submissionOf(r.trusted);
     },
   },
-  queries: { client: clientQuery, consensusState: consensusQuery },
+  queries: { client: clientQuery, consensusState: consensusQuery, provenState: provenQuery },
 });
 
 /**

@@ -1,8 +1,16 @@
 import { decode } from '@pujiang/codec';
 import { defineQuery } from '@pujiang/module-kit';
 import { bytesToHex } from '@pujiang/types';
-import { ClientRecord, ConsensusRecord, clientKey, consensusKey, type Validator } from '../formats.js';
-import { clientQueryContract, consensusQueryContract } from '../schemas.js';
+import {
+  ClientRecord,
+  ConsensusRecord,
+  clientKey,
+  consensusKey,
+  ProvenRecord,
+  provenKey,
+  type Validator,
+} from '../formats.js';
+import { clientQueryContract, consensusQueryContract, provenQueryContract } from '../schemas.js';
 
 const validatorJson = (v: Validator) => ({
   suite: v.suite,
@@ -46,5 +54,15 @@ export const consensusQuery = defineQuery({
         nextValidators: r.nextValidators ? r.nextValidators.map(validatorJson) : null,
       },
     };
+  },
+});
+
+export const provenQuery = defineQuery({
+  ...provenQueryContract,
+  run: (read, { id, key }) => {
+    const bytes = read(provenKey(id, key));
+    if (!bytes) return { proven: null };
+    const r = decode(ProvenRecord, bytes);
+    return { proven: { height: String(r.height), value: r.value ? bytesToHex(r.value) : null } };
   },
 });

@@ -17,18 +17,19 @@ import {
   type U64Like,
 } from '@pujiang/module-kit';
 import { certificateFromJson, encodeCertificate, headerFromJson } from '@pujiang/protocol';
-import { hexToBytes, utf8ToBytes } from '@pujiang/types';
+import { bytesToHex, hexToBytes, utf8ToBytes } from '@pujiang/types';
 import {
   ApplyRecovery,
   CLIENT_ID,
   CreateClient,
+  ProveState,
   type Submission,
   SubmitMisbehaviour,
   UpdateClient,
   type Validator,
 } from '../formats.js';
 import { XCHAIN_MODULE } from '../names.js';
-import { clientQueryContract, consensusQueryContract } from '../schemas.js';
+import { clientQueryContract, consensusQueryContract, provenQueryContract } from '../schemas.js';
 
 export type XchainSendParameters = Omit<SendTransactionParameters, 'module' | 'type' | 'payload'>;
 
@@ -148,4 +149,48 @@ export async function getLightClientConsensusState(
   const at = String(heightArgument(height));
   return (await queryTyped(client, consensusQueryContract, { id: clientIdArgument(clientId), at }, options))
     .result.consensusState;
+}
+
+/**
+ * Proves a key of the followed chain on the host (`xchain/proveState`): its value (or its
+ * absence) under header `height`, which the host's client must hold. `followed` serves the
+ * proof; the host checks it against the header's state root.
+ */
+export async function proveForeignState(
+  host: ChainClient,
+  followed: ChainClient,
+  p: XchainSendParameters & { clientId: string; stateKey: Uint8Array | string; height: number },
+): Promise<SendTransactionReturnType> {
+  objectArgument(p, 'parameters');
+  const clientId = clientIdArgument(p.clientId);
+  const height = heightArgument(p.height);
+  const stateKey = p.stateKey;
+  if (
+    !(stateKey instanceof Uint8Array) &&
+    (typeof stateKey !== 'string' || !/^([0-9a-fA-F]{2})+$/.test(stateKey))
+  )
+    throw invalidArgument('stateKey must be bytes or hex', 'stateKey');
+  const s = await followed.getState(stateKey, height);
+  const read = utf8ToBytes(JSON.stringify({ key: s.key, value: s.value, proof: s.proof }));
+  const { stateKey: _stateKey, height: _height, clientId: _id, ...rest } = p;
+  return send(
+    host,
+    rest,
+    'proveState',
+    encodePayload(ProveState, { clientId, height: BigInt(height), read }),
+  );
+}
+
+/** A key of the followed chain proven on the host: its height there and the value (null: proven absent), or null. */
+export async function getProvenState(
+  client: ChainClient,
+  clientId: string,
+  key: Uint8Array | string,
+  options?: RequestOptions,
+) {
+  const hex = typeof key === 'string' ? key.toLowerCase() : key instanceof Uint8Array ? bytesToHex(key) : '';
+  if (!/^([0-9a-f]{2})+$/.test(hex)) throw invalidArgument('key must be bytes or hex', 'key');
+  return (
+    await queryTyped(client, provenQueryContract, { id: clientIdArgument(clientId), key: hex }, options)
+  ).result.proven;
 }
