@@ -21,7 +21,7 @@ async function heightOf(api: string): Promise<number> {
   return ((await (await fetch(new URL('/v1/status', api))).json()) as StatusResponse).height;
 }
 
-type FloodMessage = { type: 'done'; signed: number; cookie: number; refused: number };
+type FloodMessage = { type: 'done'; signed: number; challenge: number; refused: number };
 
 /** Blocks node0 commits over `seconds`, and its CPU and main-thread share, while `during` runs. */
 async function blocksOver(
@@ -96,7 +96,7 @@ export async function floodRecords(quick: boolean): Promise<BenchRecord[]> {
               flood: round2(flooded.window.loopBusy),
             },
             flooderConcurrency: CONCURRENCY,
-            flooderGot: { signed: got.signed, cookie: got.cookie, refused: got.refused },
+            flooderGot: { signed: got.signed, challenge: got.challenge, refused: got.refused },
             note: "node0's committed blocks; the flooder is one process holding no member key, at the lowest CPU priority (an attacker's CPU is elsewhere)",
           },
           target: { value: GOAL, ratio, met: ratio >= GOAL },

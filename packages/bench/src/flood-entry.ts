@@ -9,7 +9,7 @@ const [host, port, chainId, seconds, concurrency, genesisHash] = process.argv.sl
 // The lowest CPU priority: on this machine the flooder shares the validators' cores, and an
 // attacker's own CPU would be elsewhere; it gets what they leave idle.
 setPriority(19);
-const counts = { signed: 0, cookie: 0, refused: 0 };
+const counts = { signed: 0, challenge: 0, refused: 0 };
 const deadline = performance.now() + Number(seconds) * 1000;
 const options = {
   chainId: chainId!,

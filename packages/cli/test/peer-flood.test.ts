@@ -38,7 +38,7 @@ describe('a flood of unauthenticated Hellos, and a second node on one home', () 
       timeoutMs: 2_000,
     };
 
-    const counts: Record<ProbeOutcome, number> = { signed: 0, cookie: 0, refused: 0 };
+    const counts: Record<ProbeOutcome, number> = { signed: 0, challenge: 0, refused: 0 };
     const before = await Promise.all(nodes.map(height));
     const deadline = Date.now() + 8_000;
     await Promise.all(
@@ -48,9 +48,9 @@ describe('a flood of unauthenticated Hellos, and a second node on one home', () 
     );
     const during = await Promise.all(nodes.map(height));
     assert.equal(counts.signed, 0, JSON.stringify(counts));
-    assert.ok(counts.cookie > 0, JSON.stringify(counts));
+    assert.ok(counts.challenge > 0, JSON.stringify(counts));
     // Past its allowance, the address gets closed connections: most of the flood does nothing.
-    assert.ok(counts.refused > counts.cookie, JSON.stringify(counts));
+    assert.ok(counts.refused > counts.challenge, JSON.stringify(counts));
     // Every validator, the flooded one too, committed blocks while it lasted.
     for (const [i, h] of during.entries()) assert.ok(h >= before[i]! + 3, `node${i}: ${before[i]} -> ${h}`);
   });

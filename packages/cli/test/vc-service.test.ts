@@ -434,28 +434,21 @@ describe('the VC-API on a running validator, over HTTPS', () => {
     const before = await issue('CertificateOfOrigin');
     assert.equal((await verify(before)).body.check, 'accreditation', 'not accredited yet');
     // Only a recognised root (or an accreditation body) may accredit.
-    await assert.rejects(
-      accredit(client, {
-        key: operator,
-        wait: true,
-        accreditor: root,
-        subject: agency,
-        role: 'issuer',
-        credentialTypes: ['CertificateOfOrigin'],
-        jurisdictions: ['CN'],
-      }),
-      (error) => error instanceof TransactionFailedError && error.receipt.code === 'DID_NOT_ACCREDITOR',
-    );
-    await propose([{ jurisdiction: 'CN', root }]);
-    const accredited = await accredit(client, {
+    const byRoot = {
       key: operator,
       wait: true,
       accreditor: root,
       subject: agency,
-      role: 'issuer',
+      role: 'issuer' as const,
       credentialTypes: ['CertificateOfOrigin'],
       jurisdictions: ['CN'],
-    });
+    };
+    await assert.rejects(
+      accredit(client, byRoot),
+      (error) => error instanceof TransactionFailedError && error.receipt.code === 'DID_NOT_ACCREDITOR',
+    );
+    await propose([{ jurisdiction: 'CN', root }]);
+    const accredited = await accredit(client, byRoot);
     assert.equal(accredited.result.receipt?.code, 'OK');
     // Accreditation counts from when it was recorded: what was issued before stays unaccredited.
     assert.equal((await verify(before)).body.check, 'accreditation');

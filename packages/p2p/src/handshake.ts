@@ -114,9 +114,9 @@ function read<K extends Kind>(kind: K, bytesIn: Uint8Array): ReturnType<(typeof 
 }
 
 /** What a responder's first frame to a Hello is (for probes): a signed Reply, a challenge, or neither. */
-export function responderFrameKind(bytesIn: Uint8Array): 'signed' | 'cookie' | 'refused' {
+export function responderFrameKind(bytesIn: Uint8Array): 'signed' | 'challenge' | 'refused' {
   if (bytesIn[0] === KIND.reply) return 'signed';
-  if (bytesIn[0] === KIND.challenge) return 'cookie';
+  if (bytesIn[0] === KIND.challenge) return 'challenge';
   return 'refused';
 }
 

@@ -6,15 +6,15 @@ import { InitiatorHandshake, responderFrameKind } from './handshake.js';
 export type ProbeOutcome =
   /** A frame signed with the responder's node key: work done for an outsider. */
   | 'signed'
-  /** A stateless cookie: the caller must come back with it (no DH, nothing signed). */
-  | 'cookie'
+  /** A challenge: the caller must sign it with a member key before anything else (no DH, nothing signed). */
+  | 'challenge'
   /** The connection closed, or was refused, before anything was signed. */
   | 'refused';
 
 /**
  * Opens one connection to a peer listener as an outsider would: a well-formed Hello for
  * `chainId` from a fresh ephemeral key and no member key, and reports what came back. For
- * tests and the flood bench: a hardened responder answers with a cookie or a close, never a
+ * tests and the flood bench: a hardened responder answers with a challenge or a close, never a
  * signature. Resolves within `timeoutMs` (default 5 s; silence counts as refused).
  */
 export function probeResponder(

@@ -123,7 +123,7 @@ describe('peer link handshake', () => {
     const responder = new ResponderHandshake(counting);
     assert.equal(
       responderFrameKind(responder.challenge(InitiatorHandshake.outsiderHello('gov-chain', GENESIS))),
-      'cookie',
+      'challenge',
     );
     // A stranger's Auth: refused before any verification.
     const stranger = new InitiatorHandshake(options(generateKeyPair('ml-dsa-65'), () => true));

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { StatusResponse } from '@pujiang/protocol';
 import {
   addressOf,
   buildTransfer,
@@ -10,7 +9,14 @@ import {
   PujiangError,
   TransactionFailedError,
 } from '../src/index.js';
-import { type CannedReply, type CannedRequest, cannedServer, rejection, TX_JSON } from './fixtures.js';
+import {
+  type CannedReply,
+  type CannedRequest,
+  cannedServer,
+  rejection,
+  statusResponse,
+  TX_JSON,
+} from './fixtures.js';
 
 const HASH = '34'.repeat(32);
 const FAILED = {
@@ -21,21 +27,7 @@ const FAILED = {
   events: [],
 };
 const OK = { ...FAILED, code: 'OK', message: undefined };
-const status = (height: number): StatusResponse => ({
-  chainId: 'c',
-  nodeId: 'n0',
-  height,
-  latestBlockHash: 'ab'.repeat(32),
-  latestBlockTime: '1700000000000',
-  syncing: false,
-  validator: true,
-  peers: 0,
-  round: 0,
-  chainHash: 'sha256',
-  acceptedSuites: ['ed25519'],
-  genesisHash: 'cd'.repeat(32),
-  mempool: { size: 0, bytes: 0 },
-});
+const status = (height: number) => statusResponse({ height });
 
 describe('PujiangClient: outcomes that cannot be missed, and state provable after a transaction', () => {
   let routes: (r: CannedRequest) => CannedReply;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { decode } from '@pujiang/codec';
 import { BankTransfer } from '@pujiang/module-bank';
-import { decodeTx, genesisToJson, type StatusResponse } from '@pujiang/protocol';
+import { decodeTx, genesisToJson } from '@pujiang/protocol';
 import { bytesToHex, hexToBytes, isPujiangError } from '@pujiang/types';
 import { ApiError, addressOf, buildTransfer, generateKeyPair, PujiangClient } from '../src/index.js';
 import {
@@ -12,24 +12,11 @@ import {
   closedPort,
   makeGenesis,
   rejection,
+  statusResponse,
   TX_JSON,
 } from './fixtures.js';
 
-const STATUS: StatusResponse = {
-  chainId: 'client-test',
-  nodeId: 'n0',
-  height: 41,
-  latestBlockHash: 'ab'.repeat(32),
-  latestBlockTime: '1700000000000',
-  syncing: false,
-  validator: true,
-  peers: 3,
-  round: 0,
-  chainHash: 'sha256',
-  acceptedSuites: ['ed25519'],
-  genesisHash: 'cd'.repeat(32),
-  mempool: { size: 0, bytes: 0 },
-};
+const STATUS = statusResponse({ chainId: 'client-test', height: 41, peers: 3 });
 const HASH = '12'.repeat(32);
 
 describe('PujiangClient', () => {

@@ -30,6 +30,7 @@ import {
   resultsRoot,
   type StateReadJson,
   type StateResponse,
+  type StatusResponse,
   stateProofToJson,
   type TxResponse,
   txToJson,
@@ -340,3 +341,23 @@ export const JUNK: readonly unknown[] = [
   [null],
   { a: 1 },
 ];
+
+/** A `/v1/status` answer for canned servers; `over` sets what a test looks at. */
+export function statusResponse(over: Partial<StatusResponse> = {}): StatusResponse {
+  return {
+    chainId: 'c',
+    nodeId: 'n0',
+    height: 1,
+    latestBlockHash: 'ab'.repeat(32),
+    latestBlockTime: '1700000000000',
+    syncing: false,
+    validator: true,
+    peers: 0,
+    round: 0,
+    chainHash: 'sha256',
+    acceptedSuites: ['ed25519'],
+    genesisHash: 'cd'.repeat(32),
+    mempool: { size: 0, bytes: 0 },
+    ...over,
+  };
+}
