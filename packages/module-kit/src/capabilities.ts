@@ -6,6 +6,8 @@ export interface ModuleGraph {
   readonly modules: readonly ChainModule[];
   readonly byName: ReadonlyMap<string, ChainModule>;
   readonly grants: ReadonlyMap<string, ReadonlySet<string>>;
+  /** The exports other chains may call (`module/export`), through a module that routes remote calls. */
+  readonly remote: ReadonlySet<string>;
 }
 
 export const grantKey = (module: string, name: string): string => `${module}/${name}`;
@@ -76,7 +78,10 @@ export function wireModules(modules: readonly ChainModule[]): ModuleGraph {
     throw kitError('MODULE_IMPORT_CYCLE', `modules import each other in a cycle: ${cycle.join(' -> ')}`, {
       cycle,
     });
-  return { modules, byName, grants };
+  const remote = new Set<string>();
+  for (const m of modules)
+    for (const [name, e] of Object.entries(m.exports ?? {})) if (e.remote) remote.add(grantKey(m.name, name));
+  return { modules, byName, grants, remote };
 }
 
 /** A cycle of imports as the module names along it (first = last), or undefined. */

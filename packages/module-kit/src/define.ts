@@ -97,8 +97,14 @@ export function defineExport<S extends TSchema, R>(
   summary: string,
   args: S,
   run: (ctx: CallContext, args: Static<S>) => R,
+  options: { readonly remote?: boolean } = {},
 ): TypedExport<Static<S>, R> {
-  return { summary, args, run: (ctx, a) => run(ctx, a as Static<S>) };
+  return {
+    summary,
+    args,
+    run: (ctx, a) => run(ctx, a as Static<S>),
+    ...(options.remote ? { remote: true } : {}),
+  };
 }
 
 /** The most gas one hook may have per block (its own budget, beside the block's transaction gas). */

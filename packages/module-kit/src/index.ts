@@ -71,6 +71,7 @@ export type {
   ModuleContext,
   ModuleExport,
   QueryDefinition,
+  RemoteCaller,
   SearchDefinition,
   SearchIndexUpdate,
   SearchScan,

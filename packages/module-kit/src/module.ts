@@ -53,11 +53,24 @@ export interface ModuleContext {
    */
   call(module: string, name: string, args: unknown): unknown;
   /**
+   * Calls another module's `remote` export for another chain (`MODULE_CALL_NOT_GRANTED` for
+   * any other export, or from a module that does not route remote calls). The export gets
+   * `{caller, args}`: who called on which chain and channel, and the caller's arguments.
+   */
+  callRemote(module: string, name: string, caller: RemoteCaller, args: unknown): unknown;
+  /**
    * Runs `run` in a nested overlay: on a typed error its writes and events are dropped and
    * the error is returned (the gas it used stays charged). `gasCap` bounds what it may use,
    * so one piece of work cannot spend the whole budget.
    */
   attempt<T>(run: () => T, gasCap?: number): AttemptResult<T>;
+}
+
+/** Who calls a `remote` export: an account of another chain, over a channel of this one. */
+export interface RemoteCaller {
+  readonly chainId: string;
+  readonly channel: string;
+  readonly sender: string;
 }
 
 export type AttemptResult<T> =
@@ -136,6 +149,11 @@ export interface ModuleExport {
   /** The schema its arguments must match (checked before `run`: `MODULE_BAD_CALL`). */
   readonly args: TSchema;
   run(ctx: CallContext, args: unknown): unknown;
+  /**
+   * Callable from other chains: a module that routes remote calls (`routesRemoteCalls`, the
+   * cross-chain module) may call it with `{caller: {chainId, channel, sender}, args}`.
+   */
+  readonly remote?: boolean;
 }
 
 /** A validator as consensus and certificate checks need it. */
@@ -234,6 +252,11 @@ export interface ChainModule {
   readonly params?: Readonly<Record<string, (value: Uint8Array) => void>>;
   /** May set other modules' declared parameters (`MessageContext.setModuleParam`). */
   readonly privileged?: boolean;
+  /**
+   * Routes calls from other chains (the cross-chain module): granted every enabled module's
+   * `remote` exports, outside the import graph (no edges, so no cycles through it).
+   */
+  readonly routesRemoteCalls?: boolean;
   /** Functions other modules may call (when they import them). */
   readonly exports?: Readonly<Record<string, ModuleExport>>;
   /** The exports of other modules this one calls, by module name. Wired and checked at start. */

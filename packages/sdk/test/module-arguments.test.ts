@@ -197,6 +197,51 @@ describe('module client calls and verifiers refuse malformed arguments with type
     'getProvenState(clientId)': (j) => moduleClient.getProvenState(client, j, '00'),
     'getProvenState(key)': (j) => moduleClient.getProvenState(client, 'c', j),
     'getLightClientConsensusState(height)': (j) => moduleClient.getLightClientConsensusState(client, 'c', j),
+    'sendTokens(parameters)': (j) => moduleClient.sendTokens(client, j),
+    'sendTokens(channelId)': (j) =>
+      moduleClient.sendTokens(client, {
+        key,
+        channelId: j,
+        denom: 'native',
+        amount: 1,
+        receiver: to,
+        timeoutHeight: 9,
+      }),
+    'sendTokens(amount)': (j) =>
+      moduleClient.sendTokens(client, {
+        key,
+        channelId: 'channel-0',
+        denom: 'native',
+        amount: j,
+        receiver: to,
+        timeoutHeight: 9,
+      }),
+    'sendTokens(timeoutHeight)': (j) =>
+      moduleClient.sendTokens(client, {
+        key,
+        channelId: 'channel-0',
+        denom: 'native',
+        amount: 1,
+        receiver: to,
+        timeoutHeight: j,
+      }),
+    'sendRemoteCall(parameters)': (j) => moduleClient.sendRemoteCall(client, j),
+    'sendRemoteCall(module)': (j) =>
+      moduleClient.sendRemoteCall(client, {
+        key,
+        channelId: 'channel-0',
+        module: j,
+        export: 'anchor',
+        args: {},
+        timeoutHeight: 9,
+      }),
+    'getConnection(id)': (j) => moduleClient.getConnection(client, j),
+    'getChannel(port)': (j) => moduleClient.getChannel(client, j, 'channel-0'),
+    'getChannel(id)': (j) => moduleClient.getChannel(client, 'transfer', j),
+    'getPacket(sequence)': (j) => moduleClient.getPacket(client, 'transfer', 'channel-0', j),
+    'getPacket(channel)': (j) => moduleClient.getPacket(client, 'transfer', j, 1),
+    'getEscrow(denom)': (j) => moduleClient.getEscrow(client, 'channel-0', j),
+    'listPendingPackets(channel)': (j) => moduleClient.listPendingPackets(client, 'transfer', j),
     'digestDocument(content)': (j) => digestDocument('sm3', j),
     'digestDocument(algorithm)': (j) => digestDocument(j, new Uint8Array(1)),
   };

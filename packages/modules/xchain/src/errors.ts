@@ -19,6 +19,26 @@ export const XCHAIN_ERRORS = {
   XCHAIN_CLIENT_UNKNOWN: 'there is no client with that id',
   XCHAIN_BAD_CLIENT_ID: 'a client id is 1-64 of [a-z0-9-]',
   XCHAIN_NO_RECOVERY: 'governance has no recovery for that client waiting to be applied',
+  XCHAIN_CLIENT_MISMATCH: "the counterparty's client does not follow this chain, or is frozen",
+  XCHAIN_BAD_ID: 'a connection, channel or port id is malformed',
+  XCHAIN_CONNECTION_UNKNOWN: 'there is no connection with that id',
+  XCHAIN_CONNECTION_STATE: 'the connection is not in the state this handshake step needs',
+  XCHAIN_CHANNEL_UNKNOWN: 'there is no channel with that id on that port',
+  XCHAIN_CHANNEL_STATE: 'the channel is not in the state this step needs',
+  XCHAIN_CHANNEL_CLOSED: 'the channel is closed: it sends and receives no packets',
+  XCHAIN_NOT_CHANNEL_OWNER: 'only the account that opened a channel on this chain may close it',
+  XCHAIN_WRONG_COUNTERPARTY: "the packet's source or destination is not the channel's counterparty",
+  XCHAIN_PACKET_REPLAYED: 'the packet was received (or acknowledged, or timed out) before',
+  XCHAIN_PACKET_OUT_OF_ORDER: 'an ordered channel takes its packets in sequence, and this is not the next',
+  XCHAIN_PACKET_TIMED_OUT: "the packet's timeout height or time has passed on this chain",
+  XCHAIN_NO_TIMEOUT: 'a packet needs a timeout height or time',
+  XCHAIN_TIMEOUT_NOT_REACHED: "the header proven under is not past the packet's timeout",
+  XCHAIN_PACKET_NOT_PENDING:
+    'this chain has no packet in flight with that sequence (acknowledged or timed out already)',
+  XCHAIN_PACKET_MISMATCH: 'the packet differs from the one this chain committed to',
+  XCHAIN_PACKET_RECEIVED: 'the proof shows the destination received the packet: it cannot time out',
+  XCHAIN_BAD_TRANSFER: 'a transfer names a malformed amount, address or denomination',
+  XCHAIN_BAD_CALL: 'a call names a malformed module, export or arguments',
 } as const;
 
 export type XchainErrorCode = keyof typeof XCHAIN_ERRORS;

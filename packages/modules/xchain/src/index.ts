@@ -1,6 +1,14 @@
-// `@pujiang/module-xchain`: light clients of other chains (this step), the ground for
-// IBC-style connections, channels and packets between Pujiang chains.
+// `@pujiang/module-xchain`: light clients of other chains, and IBC-style connections,
+// channels and packets between Pujiang chains (formats, query contracts, pure checks).
 
+export * from './channel-formats.js';
+export {
+  channelQueryContract,
+  connectionQueryContract,
+  escrowQueryContract,
+  packetQueryContract,
+  pendingSearchContract,
+} from './channel-schemas.js';
 export type { XchainErrorCode } from './errors.js';
 export { XCHAIN_ERRORS, xchainError } from './errors.js';
 export * from './formats.js';

@@ -13,6 +13,7 @@ import {
   type MessageContext,
   type ModuleGraph,
   moduleError,
+  type RemoteCaller,
   type TxSigner,
 } from '@pujiang/module-kit';
 import { type ChainEvent, moduleKeyText, RECEIPT_LIMITS } from '@pujiang/protocol';
@@ -108,6 +109,21 @@ class KernelContext {
         `module ${this.owner.name} did not import ${module}.${name}`,
         { module: this.owner.name, target: module, name },
       );
+    return this.runExport(module, name, args);
+  }
+
+  callRemote(module: string, name: string, caller: RemoteCaller, args: unknown): unknown {
+    if (!this.owner.routesRemoteCalls || !this.scope.graph.remote.has(grantKey(module, name)))
+      throw kitError('MODULE_CALL_NOT_GRANTED', `${module}.${name} is not callable from other chains`, {
+        module: this.owner.name,
+        target: module,
+        name,
+      });
+    return this.runExport(module, name, { caller, args });
+  }
+
+  private runExport(module: string, name: string, args: unknown): unknown {
+    const graph = this.scope.graph;
     this.scope.gas.charge(GAS.call, 'call');
     const exporter = graph.byName.get(module)!;
     const exported = exporter.exports![name]!;

@@ -1,10 +1,18 @@
 import { decode, encode } from '@pujiang/codec';
-import { defineQuery, type MessageContext, moduleError } from '@pujiang/module-kit';
+import {
+  defineExport,
+  defineQuery,
+  type MessageContext,
+  type ModuleContext,
+  moduleError,
+  Type,
+} from '@pujiang/module-kit';
 import { bytesToHex, hexToBytes } from '@pujiang/types';
 import {
   AnchorRecord,
   anchorKey,
   anchorRecordToJson,
+  DOCUMENT_DIGESTS,
   MAX_BATCH_DIGESTS,
   type NotaryAnchor,
 } from '../formats.js';
@@ -18,6 +26,15 @@ import { checkText } from './text.js';
  * always names the earliest proof of existence.
  */
 export function anchor(ctx: MessageContext, m: NotaryAnchor): void {
+  anchorFor(ctx, ctx, m);
+}
+
+/** Anchors for `by`: the account whose transaction anchors, and that transaction. */
+function anchorFor(
+  ctx: ModuleContext,
+  by: { readonly sender: string; readonly txHash: string },
+  m: NotaryAnchor,
+): void {
   if (m.count < 1 || m.count > MAX_BATCH_DIGESTS)
     throw moduleError('NOTARY_BAD_BATCH', `an anchor stands for 1 to ${MAX_BATCH_DIGESTS} digests`, {
       count: m.count,
@@ -37,14 +54,14 @@ export function anchor(ctx: MessageContext, m: NotaryAnchor): void {
       txHash: bytesToHex(first.txHash),
     });
   }
-  const owner = m.owner === '' ? ctx.sender : m.owner;
+  const owner = m.owner === '' ? by.sender : m.owner;
   const record: AnchorRecord = {
     ...m,
     owner,
-    sender: hexToBytes(ctx.sender),
+    sender: hexToBytes(by.sender),
     height: ctx.height,
     time: ctx.time,
-    txHash: hexToBytes(ctx.txHash),
+    txHash: hexToBytes(by.txHash),
   };
   ctx.set(anchorKey(root), encode(AnchorRecord, record));
   ctx.emit('anchored', {
@@ -52,7 +69,7 @@ export function anchor(ctx: MessageContext, m: NotaryAnchor): void {
     count: String(m.count),
     owner,
     docType: m.docType,
-    sender: ctx.sender,
+    sender: by.sender,
   });
 }
 
@@ -64,3 +81,40 @@ export const anchorQuery = defineQuery({
     return { anchor: bytes ? anchorRecordToJson(decode(AnchorRecord, bytes)) : null };
   },
 });
+
+/**
+ * Anchoring for another chain (a `remote` export, reached by a cross-chain call): the owner
+ * is the calling account as `<chain id>:<address>`, the sender the relaying transaction's,
+ * and the answer the anchor's height, which travels back in the acknowledgement.
+ */
+export const remoteAnchor = defineExport(
+  'Anchors a digest for an account of another chain (a cross-chain call)',
+  Type.Object({
+    caller: Type.Object({ chainId: Type.String(), channel: Type.String(), sender: Type.String() }),
+    args: Type.Object({
+      root: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+      algorithm: Type.Optional(Type.Union(DOCUMENT_DIGESTS.map((d) => Type.Literal(d)))),
+      docType: Type.Optional(Type.String()),
+      ref: Type.Optional(Type.String()),
+    }),
+  }),
+  (ctx, { caller, args }) => {
+    if (ctx.sender === undefined || ctx.txHash === undefined)
+      throw moduleError('NOTARY_NOT_AUTHORIZED', 'a remote anchor comes in a transaction');
+    anchorFor(
+      ctx,
+      { sender: ctx.sender, txHash: ctx.txHash },
+      {
+        root: hexToBytes(args.root),
+        count: 1,
+        algorithm: args.algorithm ?? 'sha256',
+        owner: `${caller.chainId}:${caller.sender}`,
+        docType: args.docType ?? '',
+        tags: [],
+        ref: args.ref ?? '',
+      },
+    );
+    return { root: args.root, height: String(ctx.height) };
+  },
+  { remote: true },
+);

@@ -1,226 +1,131 @@
-import { decode, encode } from '@pujiang/codec';
-import { defineMessage, defineModule, type MessageContext, type ModuleContext } from '@pujiang/module-kit';
-import { decodeCertificate, moduleParamKey, type StateReadJson } from '@pujiang/protocol';
-import { bytesToHex, hexToBytes, isPujiangError } from '@pujiang/types';
-import { XCHAIN_ERRORS, xchainError } from '../errors.js';
+import { defineMessage, defineModule, type MessageHandler } from '@pujiang/module-kit';
+import {
+  AcknowledgePacket,
+  ChanCloseInit,
+  ChanOpenAck,
+  ChanOpenInit,
+  ChanOpenTry,
+  ChanStep,
+  ConnOpenAck,
+  ConnOpenConfirm,
+  ConnOpenInit,
+  ConnOpenTry,
+  type Port,
+  RecvPacket,
+  SendCall,
+  SendTransfer,
+  TimeoutPacket,
+} from '../channel-formats.js';
+import { XCHAIN_ERRORS } from '../errors.js';
 import {
   ApplyRecovery,
-  CLIENT_ID,
-  ClientRecord,
-  ConsensusRecord,
   CreateClient,
-  clientKey,
-  consensusKey,
-  fromValidators,
   ProveState,
   RECOVER_PARAM,
-  RecoverClient,
-  recoveredKey,
-  type Submission,
   SubmitMisbehaviour,
-  toValidators,
   UpdateClient,
 } from '../formats.js';
-import {
-  type ClientState,
-  type ConsensusState,
-  checkMisbehaviour,
-  createClient,
-  type HeaderSubmission,
-  updateClient,
-} from '../light-client.js';
 import { XCHAIN_MODULE } from '../names.js';
-import { proveState } from './prove-state.js';
+import { callApp, sendCall } from './apps/call.js';
+import { sendTransfer, transferApp } from './apps/transfer.js';
+import {
+  chanCloseConfirm,
+  chanCloseInit,
+  chanOpenAck,
+  chanOpenConfirm,
+  chanOpenInit,
+  chanOpenTry,
+} from './channels.js';
+import {
+  applyRecovery,
+  checkRecovery,
+  createClientMessage,
+  proveStateMessage,
+  submitMisbehaviourMessage,
+  updateClientMessage,
+} from './clients.js';
+import { connOpenAck, connOpenConfirm, connOpenInit, connOpenTry } from './connections.js';
+import {
+  channelQuery,
+  connectionQuery,
+  escrowQuery,
+  packetQuery,
+  pendingSearch,
+  xchainSearchIndex,
+} from './packet-queries.js';
+import { acknowledgePacket, type PacketApp, recvPacket, timeoutPacket } from './packets.js';
 import { clientQuery, consensusQuery, provenQuery } from './queries.js';
 
-/** What a relayer sent, as the light client takes it; a certificate or proof that does not parse is refused. */
-function submissionOf(s: Submission): HeaderSubmission {
-  let certificate: HeaderSubmission['certificate'];
-  try {
-    certificate = decodeCertificate(s.certificate);
-  } catch (error) {
-    throw xchainError('XCHAIN_BAD_CERTIFICATE', 'the certificate does not decode', {
-      cause: isPujiangError(error) ? error.code : String(error),
-    });
-  }
-  let read: StateReadJson | undefined;
-  if (s.nextValidatorsRead.length > 0) {
-    try {
-      read = JSON.parse(
-        new TextDecoder('utf-8', { fatal: true }).decode(s.nextValidatorsRead),
-      ) as StateReadJson;
-    } catch {
-      throw xchainError('XCHAIN_BAD_PROOF', 'the validator-set read is not JSON');
-    }
-  }
-  return {
-    header: s.header,
-    certificate,
-    validators: toValidators(s.validators),
-    ...(read ? { nextValidatorsRead: read } : {}),
-  };
-}
+const APPS: Readonly<Record<Port, PacketApp>> = { transfer: transferApp, call: callApp };
 
-function loadClient(ctx: Pick<ModuleContext, 'get'>, id: string): { state: ClientState; generation: number } {
-  const bytes = ctx.get(clientKey(id));
-  if (!bytes) throw xchainError('XCHAIN_CLIENT_UNKNOWN', `no client ${id}`, { client: id });
-  const r = decode(ClientRecord, bytes);
-  return {
-    state: {
-      chainId: r.chainId,
-      chainHash: r.chainHash,
-      trustingPeriodMs: r.trustingPeriodMs,
-      maxClockDriftMs: r.maxClockDriftMs,
-      latestHeight: Number(r.latestHeight),
-      frozenHeight: Number(r.frozenHeight),
-    },
-    generation: r.generation,
-  };
-}
-
-function saveClient(ctx: ModuleContext, id: string, s: ClientState, generation: number): void {
-  ctx.set(
-    clientKey(id),
-    encode(ClientRecord, {
-      chainId: s.chainId,
-      chainHash: s.chainHash,
-      trustingPeriodMs: s.trustingPeriodMs,
-      maxClockDriftMs: s.maxClockDriftMs,
-      latestHeight: BigInt(s.latestHeight),
-      frozenHeight: BigInt(s.frozenHeight),
-      generation,
-    }),
-  );
-}
-
-export function loadConsensus(
-  ctx: Pick<ModuleContext, 'get'>,
-  id: string,
-  height: number,
-): ConsensusState | undefined {
-  const bytes = ctx.get(consensusKey(id, height));
-  if (!bytes) return undefined;
-  const r = decode(ConsensusRecord, bytes);
-  return {
-    height,
-    hash: bytesToHex(r.hash),
-    time: r.time,
-    stateRoot: r.stateRoot,
-    validators: toValidators(r.validators),
-    ...(r.nextValidators ? { nextValidators: toValidators(r.nextValidators) } : {}),
-  };
-}
-
-function saveConsensus(ctx: ModuleContext, id: string, c: ConsensusState): void {
-  ctx.set(
-    consensusKey(id, c.height),
-    encode(ConsensusRecord, {
-      hash: hexToBytes(c.hash),
-      time: c.time,
-      stateRoot: c.stateRoot,
-      validators: fromValidators(c.validators),
-      ...(c.nextValidators ? { nextValidators: fromValidators(c.nextValidators) } : {}),
-    }),
-  );
-}
-
-function checkId(id: string): void {
-  if (!CLIENT_ID.test(id)) throw xchainError('XCHAIN_BAD_CLIENT_ID', undefined, { client: id });
-}
+const messages: Record<string, MessageHandler> = {
+  createClient: defineMessage(CreateClient, createClientMessage),
+  updateClient: defineMessage(UpdateClient, updateClientMessage),
+  submitMisbehaviour: defineMessage(SubmitMisbehaviour, submitMisbehaviourMessage),
+  applyRecovery: defineMessage(ApplyRecovery, applyRecovery),
+  proveState: defineMessage(ProveState, proveStateMessage),
+  connOpenInit: defineMessage(ConnOpenInit, connOpenInit),
+  connOpenTry: defineMessage(ConnOpenTry, connOpenTry),
+  connOpenAck: defineMessage(ConnOpenAck, connOpenAck),
+  connOpenConfirm: defineMessage(ConnOpenConfirm, connOpenConfirm),
+  chanOpenInit: defineMessage(ChanOpenInit, chanOpenInit),
+  chanOpenTry: defineMessage(ChanOpenTry, chanOpenTry),
+  chanOpenAck: defineMessage(ChanOpenAck, chanOpenAck),
+  chanOpenConfirm: defineMessage(ChanStep, chanOpenConfirm),
+  chanCloseInit: defineMessage(ChanCloseInit, chanCloseInit),
+  chanCloseConfirm: defineMessage(ChanStep, chanCloseConfirm),
+  transfer: defineMessage(SendTransfer, (ctx, m) => void sendTransfer(ctx, m)),
+  call: defineMessage(SendCall, (ctx, m) => void sendCall(ctx, m)),
+  recvPacket: defineMessage(RecvPacket, (ctx, m) => recvPacket(ctx, m, APPS[m.packet.destPort])),
+  acknowledgePacket: defineMessage(AcknowledgePacket, (ctx, m) =>
+    acknowledgePacket(ctx, m, APPS[m.packet.sourcePort]),
+  ),
+  timeoutPacket: defineMessage(TimeoutPacket, (ctx, m) => timeoutPacket(ctx, m, APPS[m.packet.sourcePort])),
+};
 
 /**
- * Cross-chain: light clients of other Pujiang chains, kept on this chain from what untrusted
- * relayers submit (`createClient`, `updateClient`, `submitMisbehaviour`); governance recovers
- * a frozen or expired one (module parameter `recover`: a header to trust anew), which anyone
- * then applies (`applyRecovery`). Connections,
- * channels and packets build on these clients (issue 18's next steps).
+ * Cross-chain, in the IBC model: light clients of other Pujiang chains, kept on this chain
+ * from what untrusted relayers submit (governance recovers a frozen or expired one: module
+ * parameter `recover`, applied by anyone with `applyRecovery`); connections and channels
+ * opened by handshakes whose every step is proven; packets committed here, received there on
+ * proof, acknowledged or timed out here on proof; token transfer and generic calls into
+ * other modules' `remote` exports on top.
  */
 export const xchain = defineModule({
   name: XCHAIN_MODULE,
-  summary: 'Light clients of other chains (certified headers, validator-set changes by proof, misbehaviour)',
+  summary:
+    'Light clients of other chains, IBC-style connections, channels and packets, token transfer and remote calls',
   errors: XCHAIN_ERRORS,
+  imports: { bank: ['transfer', 'createDenom', 'mint', 'burn'] },
+  routesRemoteCalls: true,
   events: {
     clientCreated: ['client', 'chainId', 'height'],
     clientUpdated: ['client', 'height'],
     clientFrozen: ['client', 'height'],
     clientRecovered: ['client', 'height'],
     stateProven: ['client', 'height', 'key'],
+    connectionOpened: ['connection', 'state', 'client'],
+    channelOpened: ['port', 'channel', 'state', 'connection'],
+    channelClosed: ['port', 'channel'],
+    packetSent: ['port', 'channel', 'sequence', 'destPort', 'destChannel', 'timeoutHeight', 'timeoutTime'],
+    packetReceived: ['port', 'channel', 'sequence', 'ok', 'error'],
+    packetAcknowledged: ['port', 'channel', 'sequence', 'ok', 'error'],
+    packetTimedOut: ['port', 'channel', 'sequence'],
+    transferReceived: ['channel', 'sequence', 'to', 'denom', 'amount'],
+    transferRefunded: ['channel', 'sequence', 'to', 'denom', 'amount'],
+    callAnswered: ['channel', 'sequence', 'ok', 'result', 'error'],
   },
-  messages: {
-    createClient: defineMessage(CreateClient, (ctx, m) => {
-      checkId(m.clientId);
-      if (ctx.get(clientKey(m.clientId)))
-        throw xchainError('XCHAIN_CLIENT_EXISTS', undefined, { client: m.clientId });
-      const { client, consensus } = createClient(m, submissionOf(m.trusted), { now: ctx.time });
-      saveClient(ctx, m.clientId, client, 0);
-      saveConsensus(ctx, m.clientId, consensus);
-      ctx.emit('clientCreated', { client: m.clientId, chainId: m.chainId, height: String(consensus.height) });
-    }),
-    updateClient: defineMessage(UpdateClient, (ctx, m) => {
-      checkId(m.clientId);
-      const { state, generation } = loadClient(ctx, m.clientId);
-      const latest = loadConsensus(ctx, m.clientId, state.latestHeight)!;
-      const outcome = updateClient(
-        state,
-        latest,
-        (h) => loadConsensus(ctx, m.clientId, h),
-        submissionOf(m.header),
-        { now: ctx.time },
-      );
-      if (outcome.kind === 'known') return;
-      saveClient(ctx, m.clientId, outcome.client, generation);
-      if (outcome.kind === 'frozen') {
-        ctx.emit('clientFrozen', { client: m.clientId, height: String(outcome.client.frozenHeight) });
-        return;
-      }
-      saveConsensus(ctx, m.clientId, outcome.consensus);
-      ctx.emit('clientUpdated', { client: m.clientId, height: String(outcome.consensus.height) });
-    }),
-    applyRecovery: defineMessage(ApplyRecovery, applyRecovery),
-    proveState: defineMessage(ProveState, (ctx, m) => {
-      checkId(m.clientId);
-      const { state } = loadClient(ctx, m.clientId);
-      proveState(ctx, m, state, loadConsensus(ctx, m.clientId, Number(m.height)));
-    }),
-    submitMisbehaviour: defineMessage(SubmitMisbehaviour, (ctx, m) => {
-      checkId(m.clientId);
-      const { state, generation } = loadClient(ctx, m.clientId);
-      const latest = loadConsensus(ctx, m.clientId, state.latestHeight)!;
-      const frozen = checkMisbehaviour(state, latest, submissionOf(m.a), submissionOf(m.b), {
-        now: ctx.time,
-      });
-      saveClient(ctx, m.clientId, frozen, generation);
-      ctx.emit('clientFrozen', { client: m.clientId, height: String(frozen.frozenHeight) });
-    }),
+  messages,
+  params: { [RECOVER_PARAM]: checkRecovery },
+  queries: {
+    client: clientQuery,
+    consensusState: consensusQuery,
+    provenState: provenQuery,
+    connection: connectionQuery,
+    channel: channelQuery,
+    packet: packetQuery,
+    escrow: escrowQuery,
   },
-  params: {
-    [RECOVER_PARAM]: (value) => {
-      const r = decode(RecoverClient, value);
-      checkId(r.clientId);
-      submissionOf(r.trusted);
-    },
-  },
-  queries: { client: clientQuery, consensusState: consensusQuery, provenState: provenQuery },
+  searchIndex: xchainSearchIndex,
+  searches: { pending: pendingSearch },
 });
-
-/**
- * Applies the recovery governance approved (parameter `recover`) to the client it names,
- * once: anyone may send it after the proposal executed. The client trusts the recovery's
- * header anew (its parameters kept) and its generation goes up.
- */
-function applyRecovery(ctx: MessageContext, m: ApplyRecovery): void {
-  checkId(m.clientId);
-  const value = ctx.get(moduleParamKey(RECOVER_PARAM));
-  const r = value ? decode(RecoverClient, value) : undefined;
-  if (!value || !r || r.clientId !== m.clientId)
-    throw xchainError('XCHAIN_NO_RECOVERY', undefined, { client: m.clientId });
-  const marker = ctx.get(recoveredKey());
-  if (marker && bytesToHex(marker) === bytesToHex(value))
-    throw xchainError('XCHAIN_NO_RECOVERY', 'that recovery was applied already', { client: m.clientId });
-  const { state, generation } = loadClient(ctx, r.clientId);
-  const { client, consensus } = createClient(state, submissionOf(r.trusted), { now: ctx.time });
-  ctx.set(recoveredKey(), value);
-  saveClient(ctx, r.clientId, client, generation + 1);
-  saveConsensus(ctx, r.clientId, consensus);
-  ctx.emit('clientRecovered', { client: r.clientId, height: String(consensus.height) });
-}
