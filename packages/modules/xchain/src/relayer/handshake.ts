@@ -14,6 +14,7 @@ import {
   type Ordering,
   type Port,
 } from '../channel-formats.js';
+import { getConnection } from '../client/channels.js';
 import { getLightClient, readHeaderSubmission, updateLightClient } from '../client/clients.js';
 import { send } from '../client/send.js';
 import { clientKey } from '../formats.js';
@@ -118,12 +119,24 @@ export async function openConnection(a: ChainSide, b: ChainSide): Promise<{ a: s
   return { a: connA, b: connB };
 }
 
-/** Opens a channel of `port` over an open connection (`connection`: its ids on a and b). */
+/** The side with the client its end of `connection` uses (the connection names it). */
+async function withConnectionClient(side: ChainSide, connection: string): Promise<ChainSide> {
+  const end = await getConnection(side.chain, connection);
+  if (!end) throw new Error(`no connection ${connection}`);
+  return { ...side, clientId: end.clientId };
+}
+
+/**
+ * Opens a channel of `port` over an open connection (`connection`: its ids on a and b; the
+ * clients are the ones the connection uses, whatever the sides name).
+ */
 export async function openChannel(
-  a: ChainSide,
-  b: ChainSide,
+  sideA: ChainSide,
+  sideB: ChainSide,
   p: { port: Port; ordering: Ordering; version: string; connection: { a: string; b: string } },
 ): Promise<{ a: string; b: string }> {
+  const a = await withConnectionClient(sideA, p.connection.a);
+  const b = await withConnectionClient(sideB, p.connection.b);
   const init = await send(
     a.chain,
     { key: a.key, wait: true },
