@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { decode, encode } from '@pujiang/codec';
 import {
@@ -15,16 +14,15 @@ import {
   type ChainSide,
   newRelayCounters,
   openChannel,
-  openConnection,
   packetFromJson,
   type RelayPath,
   readXchainProof,
   relayOnce,
   syncClient,
 } from '@pujiang/module-xchain/relayer';
-import { readKeyFile } from '@pujiang/node';
-import { createLightClient, PujiangClient, readHeaderSubmission } from '@pujiang/sdk';
-import { type InitOutput, initHome, type NodeProcess, startNodeProcess, until } from './node-harness.js';
+import type { PujiangClient } from '@pujiang/sdk';
+import { until } from './node-harness.js';
+import { startTwoChains, type TwoChains } from './xchain-harness.js';
 
 /**
  * Packets between two node processes of different suites (SM2/SM3 and Ed25519/SHA-256),
@@ -34,8 +32,7 @@ import { type InitOutput, initHome, type NodeProcess, startNodeProcess, until } 
  * at the origin equals the vouchers outside plus what is in flight.
  */
 describe('xchain packets between an SM2 chain and an Ed25519 chain', () => {
-  const homes: InitOutput[] = [];
-  const nodes: NodeProcess[] = [];
+  let chains: TwoChains;
   let a: ChainSide;
   let b: ChainSide;
   let path: RelayPath;
@@ -44,51 +41,22 @@ describe('xchain packets between an SM2 chain and an Ed25519 chain', () => {
   const counters = newRelayCounters();
 
   before(async () => {
-    homes.push(initHome('sm2'), initHome('ed25519'));
-    nodes.push(...(await Promise.all(homes.map((h) => startNodeProcess(h.home)))));
-    const [ca, cb] = nodes.map((n) => new PujiangClient(n.api)) as [PujiangClient, PujiangClient];
-    a = { chain: ca, key: readKeyFile(homes[0]!.operatorKey), clientId: 'chain-b' };
-    b = { chain: cb, key: readKeyFile(homes[1]!.operatorKey), clientId: 'chain-a' };
-    addressA = homes[0]!.operatorAddress;
-    addressB = homes[1]!.operatorAddress;
-    await until(
-      async () => ((await ca.getStatus()).height >= 2 && (await cb.getStatus()).height >= 2) || undefined,
-    );
-    for (const [host, followed, chainIndex] of [
-      [a, b, 1],
-      [b, a, 0],
-    ] as const) {
-      const height = (await followed.chain.getStatus()).height;
-      await createLightClient(host.chain, {
-        key: host.key,
-        wait: true,
-        clientId: host.clientId,
-        chainId: homes[chainIndex]!.chainId,
-        chainHash: homes[chainIndex]!.chainHash as 'sm3' | 'sha256',
-        trustingPeriodMs: 86_400_000,
-        maxClockDriftMs: 10_000,
-        trusted: await readHeaderSubmission(followed.chain, height),
-      });
-    }
-    const connection = await openConnection(a, b);
+    chains = await startTwoChains();
+    ({ a, b } = chains);
+    addressA = chains.homes[0].operatorAddress;
+    addressB = chains.homes[1].operatorAddress;
     const channel = await openChannel(a, b, {
       port: 'transfer',
       ordering: 'UNORDERED',
       version: 'pujiang-transfer-1',
-      connection,
+      connection: chains.connection,
     });
     path = {
       a: { ...a, port: 'transfer', channel: channel.a },
       b: { ...b, port: 'transfer', channel: channel.b },
     };
   });
-  after(async () => {
-    for (const node of nodes) {
-      node.child.kill('SIGKILL');
-      await node.exited;
-    }
-    for (const h of homes) rmSync(h.home, { recursive: true, force: true });
-  });
+  after(() => chains.stop());
 
   const voucher = () => `transfer/${path.b.channel}/native`;
   const denomBalance = async (c: PujiangClient, address: string, denom: string) =>

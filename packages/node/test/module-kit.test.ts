@@ -1,9 +1,16 @@
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { encode } from '@pujiang/codec';
+import { encode, string, struct } from '@pujiang/codec';
 import { deriveAddress, generateKeyPair, type KeyPair } from '@pujiang/crypto';
-import { type ChainModule, defineExport, defineModule, Type } from '@pujiang/module-kit';
+import {
+  type ChainModule,
+  defineExport,
+  defineMessage,
+  defineModule,
+  moduleError,
+  Type,
+} from '@pujiang/module-kit';
 import {
   encodeTx,
   type GenesisJson,
@@ -118,6 +125,72 @@ describe('module kit: capabilities between modules', () => {
     const [bad] = c.block(c.send('tally', 'mistype', encode(Bump, { name: 'a', by: 1, thenFail: 0 })));
     assert.equal(bad!.code, 'MODULE_BAD_CALL');
     assert.match(bad!.message ?? '', /counter\.increment called by tally/);
+  });
+
+  it("remote exports: only a module that routes remote calls reaches them, and only them, with the caller's chain, channel and sender", () => {
+    const Route = struct('Route', { module: string({ max: 32 }), name: string({ max: 32 }) });
+    const target = defineModule({
+      name: 'target',
+      messages: {},
+      exports: {
+        hello: defineExport('x', Type.Object({ caller: Type.Any(), args: Type.Any() }), (_ctx, a) => a, {
+          remote: true,
+        }),
+        secret: defineExport('x', Type.Object({}), () => 'secret'),
+      },
+    });
+    const routing = (name: string, routes: boolean) =>
+      defineModule({
+        name,
+        errors: { ROUTE_ANSWER: 'carries the answer' },
+        messages: {
+          route: defineMessage(Route, (ctx, m) => {
+            const answer = ctx.callRemote(
+              m.module,
+              m.name,
+              { chainId: 'c', channel: 'channel-0', sender: 'ab' },
+              { n: 1 },
+            );
+            throw moduleError('ROUTE_ANSWER', JSON.stringify(answer));
+          }),
+        },
+        ...(routes ? { routesRemoteCalls: true } : {}),
+      });
+    const tree = new SparseMerkleTree('sm3');
+    const executor = new Executor(tree, {
+      chainId: CHAIN,
+      chainHash: 'sm3',
+      modules: [bank, target, routing('router', true), routing('plain', false)],
+      maxBlockGas: 10_000_000,
+    });
+    const alice = generateKeyPair('ed25519');
+    const root = executor.genesis({ bank: { balances: { [addr(alice)]: '1000' } } });
+    // Each runs as the first block on the genesis state.
+    const run = (module: string, name: string) => {
+      const tx = signTx(
+        {
+          chainId: CHAIN,
+          suite: alice.suite,
+          publicKey: alice.publicKey.bytes,
+          nonce: 0n,
+          expiresAtHeight: 1000n,
+          gasLimit: 200_000n,
+          module,
+          type: 'route',
+          payload: encode(Route, { module: 'target', name }),
+        },
+        alice.secretKey,
+      );
+      return executor.executeBlock(root, 1n, [toBlockTx('sm3', tx)], undefined, 1000n).receipts[0]!;
+    };
+    const routed = run('router', 'hello');
+    assert.equal(routed.code, 'ROUTE_ANSWER');
+    assert.deepEqual(JSON.parse(routed.message!), {
+      caller: { chainId: 'c', channel: 'channel-0', sender: 'ab' },
+      args: { n: 1 },
+    });
+    assert.equal(run('router', 'secret').code, 'MODULE_CALL_NOT_GRANTED');
+    assert.equal(run('plain', 'hello').code, 'MODULE_CALL_NOT_GRANTED');
   });
 
   it('imports are checked when the chain starts: unknown modules or exports, and cycles, are typed errors naming the modules', () => {

@@ -1,4 +1,4 @@
-import { encodePayload } from '@pujiang/module-kit';
+import { encodePayload, TransactionFailedError } from '@pujiang/module-kit';
 import { hexToBytes, isPujiangError } from '@pujiang/types';
 import {
   AcknowledgePacket,
@@ -126,56 +126,62 @@ async function relayDirection(src: PathEnd, dst: PathEnd, c: RelayCounters, max:
     else if (pastTimeout(packet, dstStatus.height, BigInt(dstStatus.latestBlockTime))) expired.push(packet);
     else deliver.push(packet);
   }
-  let submitted = 0;
-  if (deliver.length > 0) {
-    const before = await clientHeight(dst);
-    const h = await syncClient(dst, src.chain, (await src.chain.getStatus()).height);
-    if (h !== before) c.clientUpdates++;
-    const messages: Message[] = [];
-    for (const packet of deliver) {
-      const proof = await readXchainProof(
-        src.chain,
-        commitmentKey(packet.sourcePort, packet.sourceChannel, packet.sequence),
-        h,
-      );
-      if (!hasValue(proof)) continue; // committed in the block after the proven header: next round
-      messages.push({
-        type: 'recvPacket',
-        payload: encodePayload(RecvPacket, { packet, proofHeight: BigInt(h), proof }),
-      });
-    }
-    await submitAll(dst, messages, 'received', c);
-    submitted += messages.length;
+  return (
+    (await deliverPackets(src, dst, deliver, c)) +
+    (await bringBack(src, dst, acks, expired, dstStatus.height, c))
+  );
+}
+
+/** Delivers packets to `dst` under a header of `src` its client holds (moved forward first). */
+async function deliverPackets(src: PathEnd, dst: PathEnd, packets: readonly Packet[], c: RelayCounters) {
+  if (packets.length === 0) return 0;
+  const h = await synced(dst, src, (await src.chain.getStatus()).height, c);
+  if (h === undefined) return 0;
+  const messages: Message[] = [];
+  for (const packet of packets) {
+    const key = commitmentKey(packet.sourcePort, packet.sourceChannel, packet.sequence);
+    const proof = await readXchainProof(src.chain, key, h);
+    if (!hasValue(proof)) continue; // committed in the block after the proven header: next round
+    messages.push({
+      type: 'recvPacket',
+      payload: encodePayload(RecvPacket, { packet, proofHeight: BigInt(h), proof }),
+    });
   }
-  if (acks.length + expired.length > 0) {
-    const before = await clientHeight(src);
-    const h = await syncClient(src, dst.chain, dstStatus.height);
-    if (h !== before) c.clientUpdates++;
-    const messages: Message[] = [];
-    for (const { packet, ack } of acks) {
-      const proof = await readXchainProof(
-        dst.chain,
-        ackCommitmentKey(packet.destPort, packet.destChannel, packet.sequence),
-        h,
-      );
-      if (!hasValue(proof)) continue;
-      messages.push({
-        type: 'acknowledgePacket',
-        payload: encodePayload(AcknowledgePacket, {
-          packet,
-          acknowledgement: ack,
-          proofHeight: BigInt(h),
-          proof,
-        }),
-      });
-    }
-    await submitAll(src, messages, 'acknowledged', c);
-    submitted += messages.length;
-    const timeouts = await timeoutMessages(src, dst, expired, h);
-    await submitAll(src, timeouts, 'timedOut', c);
-    submitted += timeouts.length;
+  await submitAll(dst, messages, 'received', c);
+  return messages.length;
+}
+
+/** Brings acknowledgements back to `src`, and proves timeouts there, under a header of `dst`. */
+async function bringBack(
+  src: PathEnd,
+  dst: PathEnd,
+  acks: readonly { packet: Packet; ack: Uint8Array }[],
+  expired: readonly Packet[],
+  dstHeight: number,
+  c: RelayCounters,
+) {
+  if (acks.length + expired.length === 0) return 0;
+  const h = await synced(src, dst, dstHeight, c);
+  if (h === undefined) return 0;
+  const messages: Message[] = [];
+  for (const { packet, ack } of acks) {
+    const key = ackCommitmentKey(packet.destPort, packet.destChannel, packet.sequence);
+    const proof = await readXchainProof(dst.chain, key, h);
+    if (!hasValue(proof)) continue;
+    messages.push({
+      type: 'acknowledgePacket',
+      payload: encodePayload(AcknowledgePacket, {
+        packet,
+        acknowledgement: ack,
+        proofHeight: BigInt(h),
+        proof,
+      }),
+    });
   }
-  return submitted;
+  await submitAll(src, messages, 'acknowledged', c);
+  const timeouts = await timeoutMessages(src, dst, expired, h);
+  await submitAll(src, timeouts, 'timedOut', c);
+  return messages.length + timeouts.length;
 }
 
 async function timeoutMessages(
@@ -203,8 +209,21 @@ async function timeoutMessages(
   return out;
 }
 
-async function clientHeight(host: ChainSide): Promise<number> {
-  return Number((await getLightClient(host.chain, host.clientId))?.latestHeight ?? 0);
+/**
+ * Moves `host`'s client of `followed` to at least `height`; undefined when the host refuses
+ * (a frozen or expired client: counted, and nothing is relayed through it this round).
+ */
+async function synced(host: ChainSide, followed: ChainSide, height: number, c: RelayCounters) {
+  const before = Number((await getLightClient(host.chain, host.clientId))?.latestHeight ?? 0);
+  try {
+    const h = await syncClient(host, followed.chain, height);
+    if (h !== before) c.clientUpdates++;
+    return h;
+  } catch (error) {
+    if (!(error instanceof TransactionFailedError)) throw error;
+    refuse(c, error.receipt.code);
+    return undefined;
+  }
 }
 
 /** Whether a read proves a value (not an absence). */

@@ -1,0 +1,53 @@
+import { rmSync } from 'node:fs';
+import { type ChainSide, openConnection } from '@pujiang/module-xchain/relayer';
+import { readKeyFile } from '@pujiang/node';
+import { createLightClient, PujiangClient, readHeaderSubmission } from '@pujiang/sdk';
+import { type InitOutput, initHome, type NodeProcess, startNodeProcess, until } from './node-harness.js';
+
+/** Two chains of different suites as processes, each with a client of the other, and a connection between them. */
+export interface TwoChains {
+  readonly homes: readonly [InitOutput, InitOutput];
+  readonly a: ChainSide & { readonly chain: PujiangClient };
+  readonly b: ChainSide & { readonly chain: PujiangClient };
+  readonly connection: { readonly a: string; readonly b: string };
+  stop(): Promise<void>;
+}
+
+export async function startTwoChains(suiteA = 'sm2', suiteB = 'ed25519'): Promise<TwoChains> {
+  const homes = [initHome(suiteA), initHome(suiteB)] as const;
+  const nodes: NodeProcess[] = await Promise.all(homes.map((h) => startNodeProcess(h.home)));
+  const stop = async () => {
+    for (const node of nodes) {
+      node.child.kill('SIGKILL');
+      await node.exited;
+    }
+    for (const h of homes) rmSync(h.home, { recursive: true, force: true });
+  };
+  try {
+    const [ca, cb] = nodes.map((n) => new PujiangClient(n.api)) as [PujiangClient, PujiangClient];
+    const a = { chain: ca, key: readKeyFile(homes[0].operatorKey), clientId: 'chain-b' };
+    const b = { chain: cb, key: readKeyFile(homes[1].operatorKey), clientId: 'chain-a' };
+    await until(
+      async () => ((await ca.getStatus()).height >= 2 && (await cb.getStatus()).height >= 2) || undefined,
+    );
+    for (const [host, followed, home] of [
+      [a, b, homes[1]],
+      [b, a, homes[0]],
+    ] as const) {
+      await createLightClient(host.chain, {
+        key: host.key,
+        wait: true,
+        clientId: host.clientId,
+        chainId: home.chainId,
+        chainHash: home.chainHash,
+        trustingPeriodMs: 86_400_000,
+        maxClockDriftMs: 10_000,
+        trusted: await readHeaderSubmission(followed.chain, (await followed.chain.getStatus()).height),
+      });
+    }
+    return { homes, a, b, connection: await openConnection(a, b), stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
