@@ -338,6 +338,8 @@ describe('module client calls and verifiers refuse malformed arguments with type
     'verifyPresentation(options)': (j) => moduleClient.verifyPresentation({}, j),
     'verifySdJwtVc(options)': (j) => moduleClient.verifySdJwtVc('a.b.c~', j),
     'getMinter(options)': (j) => (j === undefined ? Promise.reject(skip) : moduleClient.getMinter(client, j)),
+    'getSectors(options)': (j) =>
+      j === undefined ? Promise.reject(skip) : moduleClient.getSectors(client, j),
     'trustOf(trust)': (j) => verify.trustOf(j),
     'certifiedHeaderArgument(header)': (j) => verify.certifiedHeaderArgument(j),
     'objectParameter(value)': (j) => verify.objectParameter(j, 'value'),

@@ -7,6 +7,16 @@ import { initLocalNetwork, LOCAL_NETWORK_FILE, type LocalNetwork, MAX_LOCAL_NODE
 import { PujiangClient } from '@pujiang/sdk';
 import { isPujiangError, PujiangError } from '@pujiang/types';
 import { describeExit, Supervisor } from '../supervisor.js';
+import {
+  DEFAULT_LAYOUT,
+  initChains,
+  metricsPort,
+  PORT_STRIDE,
+  parseLayout,
+  registerSectors,
+  setupLayout,
+  writeRelayConfig,
+} from './up-chains.js';
 
 export const UP_USAGE = `pujiang up --home DIR [--nodes N] [--base-port P] [--suite ed25519|sm2|...] [--timeout-ms MS]
           [--empty-block-interval-ms MS]
@@ -15,7 +25,16 @@ export const UP_USAGE = `pujiang up --home DIR [--nodes N] [--base-port P] [--su
   P default 26657; node0's keys/operator.json is funded and may mint); later runs resume the same chain.
   Prints {"event":"up",...} on stdout once every node has decided a block (within MS, default 60000),
   {"event":"down"} once all have stopped. A node that dies is reported and the others keep running.
-  A new network's idle chain makes a block every --empty-block-interval-ms (default 30000; 0: every block interval).`;
+  A new network's idle chain makes a block every --empty-block-interval-ms (default 30000; 0: every block interval).
+pujiang up --chains --home DIR [--layout ${DEFAULT_LAYOUT}] [--base-port P] [--timeout-ms MS]
+          [--empty-block-interval-ms MS]
+  a layered multi-chain: the layout's first chain is the main chain, the others sector chains, each with its own
+  validators (NAME=SUITE:NODES), genesis and suite, in DIR/NAME (chain c's node i: API P+${'${200c+2i}'}). Once all decide
+  blocks: clients of each other, a connection and a transfer and a call channel between the main chain and each
+  sector, the sectors registered by the main chain's governance (xchain/sectors), and a relayer process
+  (DIR/relay.json) that relays every path and checkpoints each sector's headers to the main chain. Idle chains
+  make a block every second by default. Prints {"event":"up",...} with every chain, channel and the relayer's
+  metrics URL. DIR/layout.json records what was opened; a second run resumes it.`;
 
 export type UpErrorCode =
   | 'CLI_UP_TIMEOUT'
@@ -40,9 +59,13 @@ export async function runUp(args: readonly string[], io: CommandIo): Promise<num
       suite: { type: 'string' },
       'timeout-ms': { type: 'string' },
       'empty-block-interval-ms': { type: 'string' },
+      chains: { type: 'boolean' },
+      layout: { type: 'string' },
     },
     strict: true,
   });
+  if (values.chains) return runUpChains(values, io);
+  if (values.layout !== undefined) throw usageError('--layout goes with --chains', { option: 'layout' });
   const idleMs = intOption(values, 'empty-block-interval-ms', 0, 86_400_000);
   const dir = required(values, 'home');
   const nodes = intOption(values, 'nodes', 1, MAX_LOCAL_NODES);
@@ -61,10 +84,92 @@ export async function runUp(args: readonly string[], io: CommandIo): Promise<num
   io.err(
     `${network.created ? 'created' : 'resuming'} chain ${network.chainId}: ${validators(network)} in ${dir}`,
   );
-  return supervise(network, join(dir, LOCAL_NETWORK_FILE), timeoutMs, io);
+  return supervise([{ network }], timeoutMs, io, async (processes) =>
+    announce(network, join(dir, LOCAL_NETWORK_FILE), processes, io),
+  );
 }
 
-async function supervise(network: LocalNetwork, file: string, timeoutMs: number, io: CommandIo) {
+/**
+ * `up --chains`: every chain of the layout, then (once all decide blocks) what connects them
+ * (up-chains.ts) and a relayer process. Idle chains make a block every second by default, so
+ * proofs of a fresh write are ready quickly.
+ */
+async function runUpChains(
+  values: Record<string, string | boolean | undefined>,
+  io: CommandIo,
+): Promise<number> {
+  const dir = required(values, 'home');
+  if (values.nodes !== undefined || values.suite !== undefined)
+    throw usageError('with --chains, --layout gives each chain its suite and validators', {
+      option: 'layout',
+    });
+  const specs = parseLayout((values.layout as string | undefined) ?? DEFAULT_LAYOUT);
+  const basePort = intOption(values, 'base-port', 1, 65535 - PORT_STRIDE * specs.length) ?? 26657;
+  const timeoutMs = intOption(values, 'timeout-ms', 1, 3_600_000) ?? 120_000;
+  const idleMs = intOption(values, 'empty-block-interval-ms', 0, 86_400_000) ?? 1_000;
+  const chains = initChains(dir, specs, basePort, idleMs);
+  for (const c of chains)
+    io.err(
+      `${c.network.created ? 'created' : 'resuming'} ${c.spec.name}: chain ${c.network.chainId}, ${validators(c.network)}`,
+    );
+  return supervise(
+    chains.map((c) => ({ label: c.spec.name, network: c.network })),
+    timeoutMs,
+    io,
+    async (processes) => {
+      const layout = await setupLayout(dir, chains, io);
+      await registerSectors(chains[0]!, layout, io);
+      const port = metricsPort(basePort, chains.length);
+      const relay = writeRelayConfig(dir, chains, layout, port);
+      processes.start('relayer', [MAIN, 'relay', '--config', relay]);
+      io.out(
+        JSON.stringify({
+          event: 'up',
+          main: specs[0]!.name,
+          chains: chains.map((c) => ({
+            name: c.spec.name,
+            chainId: c.network.chainId,
+            suite: c.network.suite,
+            network: c.network.file,
+            operatorKey: c.network.operatorKey,
+            operatorAddress: c.network.operatorAddress,
+            nodes: c.network.nodes.map(({ name, api, p2p }) => ({ name, api, p2p })),
+          })),
+          layout: join(dir, 'layout.json'),
+          sectors: layout,
+          relay,
+          relayerMetrics: `http://127.0.0.1:${port}/metrics`,
+        }),
+      );
+      io.err(
+        `layered multi-chain is up: main chain ${specs[0]!.name}, sectors ${specs
+          .slice(1)
+          .map((s) => s.name)
+          .join(', ')}`,
+      );
+      io.err(`relayer: ${relay} (metrics http://127.0.0.1:${port}/metrics)`);
+      io.err('Ctrl-C stops every process; the same command resumes the layout');
+    },
+  );
+}
+
+/** A network to run, with the name its processes carry when several chains run at once. */
+interface Group {
+  readonly label?: string;
+  readonly network: LocalNetwork;
+}
+
+/**
+ * Runs every node of every group until a signal (or a failure before all are up); once all
+ * decide blocks, `whenUp` announces them (and may start more processes, such as relayers).
+ */
+async function supervise(
+  groups: readonly Group[],
+  timeoutMs: number,
+  io: CommandIo,
+  whenUp: (supervisor: Supervisor) => Promise<void>,
+) {
+  const count = groups.reduce((n, g) => n + g.network.nodes.length, 0);
   // Aborted by a signal, or by a failure (a node dying before the network is up, every node dead).
   const stop = new AbortController();
   let phase: 'starting' | 'up' | 'stopping' = 'starting';
@@ -73,7 +178,7 @@ async function supervise(network: LocalNetwork, file: string, timeoutMs: number,
     failure ??= error;
     stop.abort();
   };
-  const supervisor = new Supervisor(io, (exit) => {
+  const processes = new Supervisor(io, (exit) => {
     if (phase === 'stopping') {
       if (exit.code !== 0) io.err(`${exit.name} stopped with ${describeExit(exit)}`);
       return;
@@ -83,15 +188,15 @@ async function supervise(network: LocalNetwork, file: string, timeoutMs: number,
       fail(
         new PujiangError('CLI_UP_NODE_EXITED', `${exit.name} exited before the network was up`, { ...exit }),
       );
-    else if (supervisor.running === 0)
+    else if (processes.running === 0)
       fail(new PujiangError('CLI_UP_ALL_EXITED', 'every node has exited', { last: exit.name }));
-    else io.err(`${supervisor.running} of ${network.nodes.length} nodes still running`);
+    else io.err(`${processes.running} of ${count} processes still running`);
   });
   let signalled = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (signalled) {
       io.err(`${signal} again: killing every node`);
-      supervisor.killAll();
+      processes.killAll();
       return;
     }
     signalled = true;
@@ -100,12 +205,19 @@ async function supervise(network: LocalNetwork, file: string, timeoutMs: number,
   };
   for (const s of SIGNALS) process.on(s, onSignal);
   try {
-    for (const node of network.nodes)
-      supervisor.start(node.name, [MAIN, 'node', 'start', '--home', node.home]);
+    for (const { label, network } of groups)
+      for (const node of network.nodes)
+        processes.start(label ? `${label}/${node.name}` : node.name, [
+          MAIN,
+          'node',
+          'start',
+          '--home',
+          node.home,
+        ]);
     try {
-      await untilDeciding(network, timeoutMs, stop.signal);
+      await Promise.all(groups.map((g) => untilDeciding(g.network, timeoutMs, stop.signal)));
+      await whenUp(processes);
       phase = 'up';
-      announce(network, file, supervisor, io);
       await new Promise((resolve) =>
         stop.signal.aborted ? resolve(undefined) : stop.signal.addEventListener('abort', resolve),
       );
@@ -113,7 +225,7 @@ async function supervise(network: LocalNetwork, file: string, timeoutMs: number,
       if (!stop.signal.aborted) failure = error;
     }
     phase = 'stopping';
-    const killed = await supervisor.stopAll(STOP_GRACE_MS);
+    const killed = await processes.stopAll(STOP_GRACE_MS);
     if (killed.length > 0) io.err(`killed after ${STOP_GRACE_MS / 1000} s: ${killed.join(', ')}`);
     if (failure !== undefined) {
       if (!isPujiangError(failure)) throw failure;

@@ -38,6 +38,7 @@ export const XCHAIN_ERRORS = {
   XCHAIN_PACKET_MISMATCH: 'the packet differs from the one this chain committed to',
   XCHAIN_PACKET_RECEIVED: 'the proof shows the destination received the packet: it cannot time out',
   XCHAIN_BAD_TRANSFER: 'a transfer names a malformed amount, address or denomination',
+  XCHAIN_BAD_SECTORS: 'the sector registry governance proposes is malformed',
   XCHAIN_BAD_CALL: 'a call names a malformed module, export or arguments',
 } as const;
 

@@ -22,4 +22,10 @@ export type {
 } from './light-client.js';
 export { checkMisbehaviour, createClient, updateClient } from './light-client.js';
 export { XCHAIN_MODULE } from './names.js';
-export { clientQueryContract, consensusQueryContract, provenQueryContract } from './schemas.js';
+export {
+  clientQueryContract,
+  consensusQueryContract,
+  provenQueryContract,
+  sectorsQueryContract,
+} from './schemas.js';
+export * from './sectors.js';

@@ -63,3 +63,23 @@ export const provenQueryContract = defineQueryContract({
   }),
   invalidParams: 'XCHAIN_BAD_CLIENT_ID',
 });
+
+/** `xchain/sectors`: the sector chains governance registered, frozen or not, with their last checkpoint height. */
+export const sectorsQueryContract = defineQueryContract({
+  module: XCHAIN_MODULE,
+  name: 'sectors',
+  summary: 'The sector chains governance registered: chain id, client, frozen, last checkpoint height',
+  params: Type.Object({}),
+  result: Type.Object({
+    sectors: Type.Array(
+      Type.Object({
+        name: Type.String(),
+        chainId: Type.String(),
+        clientId: Type.String(),
+        frozen: Type.Boolean(),
+        checkpointHeight: Type.Union([u64(), Type.Null()]),
+      }),
+    ),
+  }),
+  invalidParams: 'XCHAIN_BAD_CLIENT_ID',
+});

@@ -15,6 +15,7 @@ import {
   type UpdateClient,
 } from '../formats.js';
 import { checkMisbehaviour, createClient, updateClient } from '../light-client.js';
+import { checkNotFrozenByGovernance } from '../sectors.js';
 import { proveState } from './prove-state.js';
 import { checkId, loadClient, loadConsensus, saveClient, saveConsensus, submissionOf } from './store.js';
 
@@ -31,6 +32,7 @@ export function createClientMessage(ctx: MessageContext, m: CreateClient): void 
 
 export function updateClientMessage(ctx: MessageContext, m: UpdateClient): void {
   checkId(m.clientId);
+  checkNotFrozenByGovernance((key) => ctx.get(key), m.clientId);
   const { state, generation } = loadClient(ctx, m.clientId);
   const latest = loadConsensus(ctx, m.clientId, state.latestHeight)!;
   const outcome = updateClient(

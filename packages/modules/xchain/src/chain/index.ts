@@ -26,6 +26,7 @@ import {
   UpdateClient,
 } from '../formats.js';
 import { XCHAIN_MODULE } from '../names.js';
+import { checkSectors, SECTORS_PARAM } from '../sectors.js';
 import { callApp, sendCall } from './apps/call.js';
 import { sendTransfer, transferApp } from './apps/transfer.js';
 import {
@@ -54,7 +55,7 @@ import {
   xchainSearchIndex,
 } from './packet-queries.js';
 import { acknowledgePacket, type PacketApp, recvPacket, timeoutPacket } from './packets.js';
-import { clientQuery, consensusQuery, provenQuery } from './queries.js';
+import { clientQuery, consensusQuery, provenQuery, sectorsQuery } from './queries.js';
 
 const APPS: Readonly<Record<Port, PacketApp>> = { transfer: transferApp, call: callApp };
 
@@ -116,7 +117,7 @@ export const xchain = defineModule({
     callAnswered: ['channel', 'sequence', 'ok', 'result', 'error'],
   },
   messages,
-  params: { [RECOVER_PARAM]: checkRecovery },
+  params: { [RECOVER_PARAM]: checkRecovery, [SECTORS_PARAM]: checkSectors },
   queries: {
     client: clientQuery,
     consensusState: consensusQuery,
@@ -125,6 +126,7 @@ export const xchain = defineModule({
     channel: channelQuery,
     packet: packetQuery,
     escrow: escrowQuery,
+    sectors: sectorsQuery,
   },
   searchIndex: xchainSearchIndex,
   searches: { pending: pendingSearch },

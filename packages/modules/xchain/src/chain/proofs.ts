@@ -5,6 +5,7 @@ import { equalBytes, hexToBytes } from '@pujiang/types';
 import { xchainError } from '../errors.js';
 import type { ClientState, ConsensusState } from '../light-client.js';
 import { XCHAIN_MODULE } from '../names.js';
+import { checkNotFrozenByGovernance } from '../sectors.js';
 import { loadClient, loadConsensus } from './store.js';
 
 /** A state read as the API writes it: key and value in hex (value null: absent), and its proof. */
@@ -56,6 +57,7 @@ export function usableClient(
   clientId: string,
 ): { client: ClientState; latest: ConsensusState } {
   const { state: client } = loadClient(ctx, clientId);
+  checkNotFrozenByGovernance((key) => ctx.get(key), clientId);
   if (client.frozenHeight > 0)
     throw xchainError('XCHAIN_CLIENT_FROZEN', undefined, {
       client: clientId,

@@ -10,7 +10,13 @@ import {
   provenKey,
   type Validator,
 } from '../formats.js';
-import { clientQueryContract, consensusQueryContract, provenQueryContract } from '../schemas.js';
+import {
+  clientQueryContract,
+  consensusQueryContract,
+  provenQueryContract,
+  sectorsQueryContract,
+} from '../schemas.js';
+import { sectorsOf } from '../sectors.js';
 
 const validatorJson = (v: Validator) => ({
   suite: v.suite,
@@ -65,4 +71,15 @@ export const provenQuery = defineQuery({
     const r = decode(ProvenRecord, bytes);
     return { proven: { height: String(r.height), value: r.value ? bytesToHex(r.value) : null } };
   },
+});
+
+/** `xchain/sectors`: the registry governance keeps, each sector with its client's latest trusted height (its last checkpoint). */
+export const sectorsQuery = defineQuery({
+  ...sectorsQueryContract,
+  run: (read) => ({
+    sectors: sectorsOf(read).map((s) => {
+      const bytes = read(clientKey(s.clientId));
+      return { ...s, checkpointHeight: bytes ? String(decode(ClientRecord, bytes).latestHeight) : null };
+    }),
+  }),
 });

@@ -25,7 +25,12 @@ import {
   UpdateClient,
   type Validator,
 } from '../formats.js';
-import { clientQueryContract, consensusQueryContract, provenQueryContract } from '../schemas.js';
+import {
+  clientQueryContract,
+  consensusQueryContract,
+  provenQueryContract,
+  sectorsQueryContract,
+} from '../schemas.js';
 import { send, type XchainSendParameters } from './send.js';
 
 export type { XchainSendParameters } from './send.js';
@@ -187,4 +192,9 @@ export async function getProvenState(
   return (
     await queryTyped(client, provenQueryContract, { id: clientIdArgument(clientId), key: hex }, options)
   ).result.proven;
+}
+
+/** The sector chains the main chain's governance registered, with each one's last checkpoint height. */
+export async function getSectors(client: ChainClient, options?: RequestOptions) {
+  return (await queryTyped(client, sectorsQueryContract, {}, options)).result.sectors;
 }

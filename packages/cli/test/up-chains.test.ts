@@ -1,0 +1,152 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { encode } from '@pujiang/codec';
+import { SECTORS_PARAM, SectorRegistry } from '@pujiang/module-xchain';
+import { getSectors, listPendingPackets, sendTokens } from '@pujiang/module-xchain/client';
+import { readKeyFile } from '@pujiang/node';
+import { finalizeProposal, PujiangClient, submitProposal, voteOnProposal } from '@pujiang/sdk';
+import { until } from './node-harness.js';
+import { freeBase, startUp, type UpProcess, upEvent } from './up-harness.js';
+
+interface ChainsUp {
+  main: string;
+  chains: {
+    name: string;
+    chainId: string;
+    operatorKey: string;
+    operatorAddress: string;
+    nodes: { api: string }[];
+  }[];
+  sectors: { name: string; clientOnMain: string; channels: { transfer: { main: string; sector: string } } }[];
+  relayerMetrics: string;
+}
+
+/**
+ * `pujiang up --chains`: a main chain (SM2, two validators of two organizations) with an SM2
+ * and an Ed25519 sector chain and a relayer, as one command starts them. Tokens cross from
+ * the main chain to a sector through the relayer; sectors checkpoint to the main chain; the
+ * main chain's governance freezes a sector, and packets to it stop.
+ */
+describe('pujiang up --chains', () => {
+  const started: UpProcess[] = [];
+  const dir = mkdtempSync(join(tmpdir(), 'pujiang-chains-'));
+  after(async () => {
+    for (const p of started) {
+      p.child.kill('SIGTERM');
+      await p.exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('starts a main chain, two sectors and a relayer; relays, checkpoints, and governance freezes a sector', async () => {
+    const base = await freeBase(2, 200, 4);
+    const up = startUp(
+      '--chains',
+      '--home',
+      join(dir, 'layout'),
+      '--base-port',
+      String(base),
+      '--empty-block-interval-ms',
+      '0',
+    );
+    started.push(up);
+    const event = (await upEvent(up)) as unknown as ChainsUp;
+    assert.deepEqual(
+      event.chains.map((c) => c.name),
+      ['main', 'customs', 'finance'],
+    );
+    await until(() => /^\[relayer\] \{"event":"started"/m.test(up.stderr()) || undefined);
+    const [main, customs, finance] = event.chains.map((c) => ({
+      ...c,
+      client: new PujiangClient(c.nodes[0]!.api),
+      key: readKeyFile(c.operatorKey),
+    })) as [any, any, any];
+    assert.equal(event.chains[0]!.nodes.length, 2);
+
+    // The registry lists both sectors; their checkpoints move forward.
+    const sectors = await getSectors(main.client);
+    assert.deepEqual(
+      sectors.map((s) => [s.name, s.chainId, s.frozen]),
+      [
+        ['customs', customs.chainId, false],
+        ['finance', finance.chainId, false],
+      ],
+    );
+    const checkpoint = Number(sectors[0]!.checkpointHeight);
+    await until(
+      async () =>
+        Number((await getSectors(main.client))[0]!.checkpointHeight) > checkpoint ? true : undefined,
+      60_000,
+    );
+
+    // Tokens from the main chain to customs, through the relayer process.
+    const toCustoms = event.sectors.find((s) => s.name === 'customs')!.channels.transfer;
+    await sendTokens(main.client, {
+      key: main.key,
+      wait: true,
+      channelId: toCustoms.main,
+      denom: 'native',
+      amount: 250,
+      receiver: customs.operatorAddress,
+      timeoutTime: BigInt(Date.now() + 600_000),
+    });
+    const voucher = `transfer/${toCustoms.sector}/native`;
+    await until(async () => {
+      const r = await customs.client.query('bank', 'denomBalance', {
+        address: customs.operatorAddress,
+        denom: voucher,
+      });
+      return (r.result as { balance: string }).balance === '250' || undefined;
+    }, 60_000);
+    const metrics = await (await fetch(event.relayerMetrics)).text();
+    assert.match(
+      metrics,
+      /pujiang_relayer_messages_total\{path="main\/channel-0<->customs\/channel-0",kind="received"\} [1-9]/,
+    );
+
+    // Governance on the main chain freezes finance: its client takes no header and no packet.
+    const value = encode(
+      SectorRegistry,
+      sectors.map((s) => ({
+        name: s.name,
+        chainId: s.chainId,
+        clientId: s.clientId,
+        frozen: s.name === 'finance',
+      })),
+    );
+    const proposed = await submitProposal(main.client, {
+      key: main.key,
+      wait: true,
+      title: 'freeze finance',
+      action: { type: 'setModuleParam', value: { module: 'xchain', name: SECTORS_PARAM, value } },
+    });
+    const id = proposed.result.receipt!.events.find((e) => e.type === 'proposed')!.attributes.id!;
+    const second = readKeyFile(join(dir, 'layout', 'main', 'node1', 'keys', 'operator.json'));
+    await voteOnProposal(main.client, { key: second, id, approve: true, wait: true });
+    await until(async () => {
+      const r = await finalizeProposal(main.client, { key: main.key, id, wait: true, throwOnFailure: false });
+      return r.result.receipt?.code === 'OK' || undefined;
+    }, 60_000);
+    assert.equal((await getSectors(main.client)).find((s) => s.name === 'finance')?.frozen, true);
+    const toFinance = event.sectors.find((s) => s.name === 'finance')!.channels.transfer;
+    const refused = await sendTokens(main.client, {
+      key: main.key,
+      wait: true,
+      throwOnFailure: false,
+      channelId: toFinance.main,
+      denom: 'native',
+      amount: 5,
+      receiver: finance.operatorAddress,
+      timeoutTime: BigInt(Date.now() + 600_000),
+    });
+    assert.equal(refused.result.receipt?.code, 'XCHAIN_CLIENT_FROZEN');
+    assert.deepEqual(await listPendingPackets(main.client, 'transfer', toFinance.main), []);
+
+    up.child.kill('SIGTERM');
+    assert.equal(await up.exited, 0);
+    assert.ok(up.events.some((e) => e.event === 'down'));
+  });
+});
