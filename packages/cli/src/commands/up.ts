@@ -29,7 +29,7 @@ export const UP_USAGE = `pujiang up --home DIR [--nodes N] [--base-port P] [--su
 pujiang up --chains --home DIR [--layout ${DEFAULT_LAYOUT}] [--base-port P] [--timeout-ms MS]
           [--empty-block-interval-ms MS]
   a layered multi-chain: the layout's first chain is the main chain, the others sector chains, each with its own
-  validators (NAME=SUITE:NODES), genesis and suite, in DIR/NAME (chain c's node i: API P+${'${200c+2i}'}). Once all decide
+  validators (NAME=SUITE:NODES), genesis and suite, in DIR/NAME (chain c's node i: API P+200c+2i). Once all decide
   blocks: clients of each other, a connection and a transfer and a call channel between the main chain and each
   sector, the sectors registered by the main chain's governance (xchain/sectors), and a relayer process
   (DIR/relay.json) that relays every path and checkpoints each sector's headers to the main chain. Idle chains
