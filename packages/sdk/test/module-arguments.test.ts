@@ -242,6 +242,15 @@ describe('module client calls and verifiers refuse malformed arguments with type
     'getPacket(channel)': (j) => moduleClient.getPacket(client, 'transfer', j, 1),
     'getEscrow(denom)': (j) => moduleClient.getEscrow(client, 'channel-0', j),
     'listPendingPackets(channel)': (j) => moduleClient.listPendingPackets(client, 'transfer', j),
+    'lockHtlc(parameters)': (j) => moduleClient.lockHtlc(client, j),
+    'lockHtlc(hashlock)': (j) =>
+      moduleClient.lockHtlc(client, { key, receiver: to, amount: 1, hashlock: j, timelock: 1 }),
+    'lockHtlc(amount)': (j) =>
+      moduleClient.lockHtlc(client, { key, receiver: to, amount: j, hashlock: digest, timelock: 1 }),
+    'claimHtlc(id)': (j) => moduleClient.claimHtlc(client, { key, id: j, preimage: '00' }),
+    'claimHtlc(preimage)': (j) => moduleClient.claimHtlc(client, { key, id: digest, preimage: j }),
+    'refundHtlc(id)': (j) => moduleClient.refundHtlc(client, { key, id: j }),
+    'getHtlc(id)': (j) => moduleClient.getHtlc(client, j),
     'digestDocument(content)': (j) => digestDocument('sm3', j),
     'digestDocument(algorithm)': (j) => digestDocument(j, new Uint8Array(1)),
   };

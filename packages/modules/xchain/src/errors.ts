@@ -39,6 +39,12 @@ export const XCHAIN_ERRORS = {
   XCHAIN_PACKET_RECEIVED: 'the proof shows the destination received the packet: it cannot time out',
   XCHAIN_BAD_TRANSFER: 'a transfer names a malformed amount, address or denomination',
   XCHAIN_BAD_SECTORS: 'the sector registry governance proposes is malformed',
+  XCHAIN_BAD_HTLC: 'an HTLC names a malformed receiver, amount or denomination, or a time-lock in the past',
+  XCHAIN_HTLC_UNKNOWN: 'there is no HTLC with that id',
+  XCHAIN_HTLC_SETTLED: 'the HTLC was claimed or refunded already',
+  XCHAIN_HTLC_WRONG_PREIMAGE: "the preimage does not hash (SHA-256) to the HTLC's hash lock",
+  XCHAIN_HTLC_EXPIRED: 'the time-lock has passed: only a refund to the sender remains',
+  XCHAIN_HTLC_NOT_EXPIRED: 'the time-lock has not passed: the sender may not refund yet',
   XCHAIN_BAD_CALL: 'a call names a malformed module, export or arguments',
 } as const;
 

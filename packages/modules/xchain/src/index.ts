@@ -12,6 +12,8 @@ export {
 export type { XchainErrorCode } from './errors.js';
 export { XCHAIN_ERRORS, xchainError } from './errors.js';
 export * from './formats.js';
+export * from './htlc-formats.js';
+export { htlcQueryContract } from './htlc-schemas.js';
 export type {
   ClientParameters,
   ClientState,

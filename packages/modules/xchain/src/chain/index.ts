@@ -25,6 +25,7 @@ import {
   SubmitMisbehaviour,
   UpdateClient,
 } from '../formats.js';
+import { HtlcClaim, HtlcLock, HtlcRefund } from '../htlc-formats.js';
 import { XCHAIN_MODULE } from '../names.js';
 import { checkSectors, SECTORS_PARAM } from '../sectors.js';
 import { callApp, sendCall } from './apps/call.js';
@@ -46,6 +47,7 @@ import {
   updateClientMessage,
 } from './clients.js';
 import { connOpenAck, connOpenConfirm, connOpenInit, connOpenTry } from './connections.js';
+import { htlcClaim, htlcLock, htlcQuery, htlcRefund } from './htlc.js';
 import {
   channelQuery,
   connectionQuery,
@@ -81,6 +83,9 @@ const messages: Record<string, MessageHandler> = {
   acknowledgePacket: defineMessage(AcknowledgePacket, (ctx, m) =>
     acknowledgePacket(ctx, m, APPS[m.packet.sourcePort]),
   ),
+  htlcLock: defineMessage(HtlcLock, htlcLock),
+  htlcClaim: defineMessage(HtlcClaim, htlcClaim),
+  htlcRefund: defineMessage(HtlcRefund, htlcRefund),
   timeoutPacket: defineMessage(TimeoutPacket, (ctx, m) => timeoutPacket(ctx, m, APPS[m.packet.sourcePort])),
 };
 
@@ -97,7 +102,7 @@ export const xchain = defineModule({
   summary:
     'Light clients of other chains, IBC-style connections, channels and packets, token transfer and remote calls',
   errors: XCHAIN_ERRORS,
-  imports: { bank: ['transfer', 'createDenom', 'mint', 'burn'] },
+  imports: { bank: ['transfer', 'createDenom', 'mint', 'burn', 'escrow', 'release', 'refund'] },
   routesRemoteCalls: true,
   events: {
     clientCreated: ['client', 'chainId', 'height'],
@@ -115,6 +120,9 @@ export const xchain = defineModule({
     transferReceived: ['channel', 'sequence', 'to', 'denom', 'amount'],
     transferRefunded: ['channel', 'sequence', 'to', 'denom', 'amount'],
     callAnswered: ['channel', 'sequence', 'ok', 'result', 'error'],
+    htlcLocked: ['id', 'sender', 'receiver', 'denom', 'amount', 'hashlock', 'timelock'],
+    htlcClaimed: ['id', 'receiver', 'preimage'],
+    htlcRefunded: ['id', 'sender'],
   },
   messages,
   params: { [RECOVER_PARAM]: checkRecovery, [SECTORS_PARAM]: checkSectors },
@@ -127,6 +135,7 @@ export const xchain = defineModule({
     packet: packetQuery,
     escrow: escrowQuery,
     sectors: sectorsQuery,
+    htlc: htlcQuery,
   },
   searchIndex: xchainSearchIndex,
   searches: { pending: pendingSearch },

@@ -4,3 +4,4 @@
 // (handshakes, relaying rounds) is `@pujiang/module-xchain/relayer`.
 export * from './channels.js';
 export * from './clients.js';
+export * from './htlc.js';
