@@ -10,6 +10,7 @@ import { runNetworkBench } from './network-bench.js';
 import { runNodeBench, verifyLimitName } from './node-bench.js';
 import { runNotaryBench } from './notary-bench.js';
 import type { BenchRecord } from './record.js';
+import { runXchainBench } from './xchain-bench.js';
 
 const { values } = parseArgs({
   options: {
@@ -25,7 +26,9 @@ const { values } = parseArgs({
   },
 });
 const quick = values.quick === true;
-const groups = new Set(values.group ?? ['crypto', 'consensus', 'node', 'notary', 'did', 'network', 'peer']);
+const groups = new Set(
+  values.group ?? ['crypto', 'consensus', 'node', 'notary', 'did', 'xchain', 'network', 'peer'],
+);
 const verifyWorkers = values['verify-workers'] === undefined ? undefined : Number(values['verify-workers']);
 if (
   verifyWorkers !== undefined &&
@@ -67,6 +70,7 @@ await group('notary', () => {
   return runNotaryBench({ quick, ...profile, ...(limit ? { verifyLimit: limit.value } : {}) });
 });
 await group('did', () => runDidBench({ quick }));
+await group('xchain', () => runXchainBench({ quick }));
 await group('network', () =>
   runNetworkBench({
     quick,

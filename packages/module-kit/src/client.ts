@@ -6,6 +6,7 @@ import type {
   SignedTx,
   StateResponse,
   StatusResponse,
+  SubmitBatchResponse,
   SubmitResponse,
   TxResponse,
   ValidatorsResponse,
@@ -73,6 +74,23 @@ export interface SendTransactionParameters extends SubmitTxOptions {
   expiresIn?: number;
   /** Other members' keys that endorse it (for resources whose policy needs several organizations). */
   endorsers?: readonly KeyPair[];
+}
+
+/** Several messages from one key, signed with consecutive nonces and submitted in one request. */
+export interface SendTransactionsParameters extends RequestOptions {
+  key: KeyPair;
+  messages: readonly { module: string; type: string; payload: Uint8Array; gasLimit?: U64Like }[];
+  /** The first nonce (default: the sender's `pendingNonce` on this node). */
+  nonce?: U64Like;
+  /** How many blocks past the current height they stay valid (default 100). */
+  expiresIn?: number;
+}
+
+export interface SendTransactionsReturnType {
+  /** The first message's nonce; message i has nonce + i. */
+  nonce: bigint;
+  /** One per message, in order: its hash, or the node's refusal (the ones after a refusal wait on its nonce). */
+  results: SubmitBatchResponse['results'];
 }
 
 export interface BuildTransactionReturnType {
@@ -145,6 +163,7 @@ export interface ChainClient {
     options?: RequestOptions,
   ): Promise<QueryResponse>;
   sendTransaction(parameters: SendTransactionParameters): Promise<SendTransactionReturnType>;
+  sendTransactions(parameters: SendTransactionsParameters): Promise<SendTransactionsReturnType>;
 }
 
 /** A query as clients see it: where it is and its typed parameters and result (shared with the chain's `defineQuery`). */

@@ -26,6 +26,8 @@ export type {
   RequestOptions,
   SendTransactionParameters,
   SendTransactionReturnType,
+  SendTransactionsParameters,
+  SendTransactionsReturnType,
   SubmitTxOptions,
   U64Like,
   VerifiedQuerier,

@@ -6,6 +6,8 @@ import type {
   RequestOptions,
   SendTransactionParameters,
   SendTransactionReturnType,
+  SendTransactionsParameters,
+  SendTransactionsReturnType,
   Static,
   SubmitTxOptions,
   TSchema,
@@ -452,6 +454,54 @@ export class PujiangClient implements ChainClient {
     return this.send(parameters, (common) => buildTransaction({ ...common, module, type, payload }), key);
   }
 
+  /**
+   * Builds and signs several module messages from `key` with consecutive nonces (from its
+   * `pendingNonce`, or `nonce`) and submits them in one batch request, without waiting.
+   * Each result is `{hash}` or the node's refusal; messages after a refusal wait on its nonce,
+   * so a caller stops there and sends the rest again from the next `pendingNonce`.
+   */
+  async sendTransactions(parameters: SendTransactionsParameters): Promise<SendTransactionsReturnType> {
+    const { key, messages } = objectArgument(parameters, 'parameters');
+    keyPairArgument(key);
+    if (!Array.isArray(messages) || messages.length === 0 || messages.length > 10_000)
+      throw invalidArgument('messages must be an array of 1 to 10,000 messages', 'messages');
+    // Every message is checked before any request.
+    const checked = messages.map((m, i) => {
+      objectArgument(m, `messages[${i}]`);
+      return {
+        module: stringArgument(m.module, `messages[${i}].module`),
+        type: stringArgument(m.type, `messages[${i}].type`),
+        payload: bytesArgument(m.payload, `messages[${i}].payload`),
+        ...(m.gasLimit === undefined ? {} : { gasLimit: m.gasLimit }),
+      };
+    });
+    const request: RequestOptions = {
+      ...(parameters.timeoutMs === undefined ? {} : { timeoutMs: parameters.timeoutMs }),
+      ...(parameters.signal === undefined ? {} : { signal: parameters.signal }),
+    };
+    const status = await this.getStatus(request);
+    const nonce =
+      parameters.nonce === undefined
+        ? toU64(
+            (await this.getAccount(addressOf(status.chainHash, key), request)).pendingNonce,
+            'pendingNonce',
+          )
+        : toU64(parameters.nonce, 'nonce');
+    const expiresAtHeight = toU64(status.height + (parameters.expiresIn ?? DEFAULT_EXPIRES_IN), 'expiresIn');
+    const built = checked.map((m, i) =>
+      buildTransaction({
+        chainId: status.chainId,
+        chainHash: status.chainHash,
+        key,
+        nonce: nonce + BigInt(i),
+        expiresAtHeight,
+        ...m,
+      }),
+    );
+    const { results } = await this.submitBatch(built, request);
+    return { nonce, results };
+  }
+
   /** A `bank/transfer` of `amount` from `key` to `to`, as `sendTransaction`. */
   async sendTransfer(parameters: SendTransferParameters): Promise<SendTransactionReturnType> {
     const { key, to, amount } = objectArgument(parameters, 'parameters');
@@ -518,6 +568,8 @@ export type {
   QueryProvenOptions,
   SendTransactionParameters,
   SendTransactionReturnType,
+  SendTransactionsParameters,
+  SendTransactionsReturnType,
   SubmitTxOptions,
   WaitForTxOptions,
 } from '@pujiang/module-kit';

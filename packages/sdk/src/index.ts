@@ -71,6 +71,8 @@ export type {
   QueryProvenOptions,
   SendTransactionParameters,
   SendTransactionReturnType,
+  SendTransactionsParameters,
+  SendTransactionsReturnType,
   SendTransferParameters,
   SubmitTxOptions,
   SubmittableTx,

@@ -86,6 +86,10 @@ describe('every SDK argument check', () => {
     'sendTransfer(to)': (j) => client.sendTransfer({ key, to: j, amount: 1n }),
     'sendTransaction(payload)': (j) => client.sendTransaction({ key, module: 'm', type: 't', payload: j }),
     'submitBatch(txs)': (j) => client.submitBatch(j),
+    'sendTransactions()': (j) => client.sendTransactions(j),
+    'sendTransactions(messages)': (j) => client.sendTransactions({ key, messages: j }),
+    'sendTransactions(payload)': (j) =>
+      client.sendTransactions({ key, messages: [{ module: 'm', type: 't', payload: j }] }),
     'formatKeyFile(key)': (j) => formatKeyFile(j),
     'saveKeyFile(key)': (j) => saveKeyFile(join(tmpdir(), 'pujiang-never-written.json'), j),
     // A non-empty string is a path (and would be written): only the other values are tried.

@@ -13,7 +13,6 @@ import {
 } from '../channel-formats.js';
 import { getChannel, getPacket, listPendingPackets } from '../client/channels.js';
 import { getLightClient } from '../client/clients.js';
-import { send } from '../client/send.js';
 import { type ChainSide, syncClient } from './handshake.js';
 import { packetFromJson, readXchainProof } from './reads.js';
 
@@ -42,6 +41,8 @@ export interface RelayCounters {
   timedOut: number;
   clientUpdates: number;
   refused: Record<string, number>;
+  /** Where the time went (seconds): reading chain state and proofs, moving clients, submitting and waiting for commits. */
+  seconds: { reads: number; clientUpdates: number; submits: number };
 }
 
 export const newRelayCounters = (): RelayCounters => ({
@@ -50,7 +51,38 @@ export const newRelayCounters = (): RelayCounters => ({
   timedOut: 0,
   clientUpdates: 0,
   refused: {},
+  seconds: { reads: 0, clientUpdates: 0, submits: 0 },
 });
+
+async function timed<T>(
+  c: RelayCounters,
+  phase: keyof RelayCounters['seconds'],
+  run: () => Promise<T>,
+): Promise<T> {
+  const start = performance.now();
+  try {
+    return await run();
+  } finally {
+    c.seconds[phase] += (performance.now() - start) / 1000;
+  }
+}
+
+/** `fn` over `items` with at most `limit` in flight, results in order (a node is not sent 1,000 requests at once). */
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]!);
+      }
+    }),
+  );
+  return out;
+}
+
+const READS_IN_FLIGHT = 16;
 
 type Kind = 'received' | 'acknowledged' | 'timedOut';
 interface Message {
@@ -63,35 +95,36 @@ const refuse = (c: RelayCounters, code: string) => {
 };
 
 /**
- * Submits `messages` from one key in nonce order, waiting only for the last; then reads each
- * receipt and counts it. A refusal at admission stops the batch (the rest would wait on the
- * missing nonce); the next round starts from the chain's nonce again.
+ * Submits `messages` from one key in one batch (consecutive nonces), waits for the last one
+ * admitted to commit, then reads each receipt and counts it. A refusal at admission ends the
+ * batch there (the rest would wait on its nonce); the next round starts from the chain again.
  */
 async function submitAll(side: ChainSide, messages: readonly Message[], kind: Kind, c: RelayCounters) {
-  const hashes: string[] = [];
-  let nonce: bigint | undefined;
-  for (const [i, m] of messages.entries()) {
-    try {
-      const r = await send(
-        side.chain,
-        {
-          key: side.key,
-          wait: i === messages.length - 1,
-          throwOnFailure: false,
-          ...(nonce === undefined ? {} : { nonce }),
-        },
-        m.type,
-        m.payload,
-      );
-      nonce = r.nonce + 1n;
-      hashes.push(r.hash);
-    } catch (error) {
-      refuse(c, isPujiangError(error) ? error.code : 'RELAY_SUBMIT_FAILED');
-      break;
+  if (messages.length === 0) return;
+  let hashes: string[] = [];
+  try {
+    const { results } = await side.chain.sendTransactions({
+      key: side.key,
+      messages: messages.map((m) => ({ module: 'xchain', type: m.type, payload: m.payload })),
+    });
+    const refused = results.findIndex((r) => !('hash' in r));
+    if (refused >= 0) {
+      const r = results[refused] as { error: { code: string } };
+      refuse(c, r.error.code);
     }
+    hashes = results
+      .slice(0, refused >= 0 ? refused : results.length)
+      .map((r) => (r as { hash: string }).hash);
+  } catch (error) {
+    refuse(c, isPujiangError(error) ? error.code : 'RELAY_SUBMIT_FAILED');
+    return;
   }
-  for (const hash of hashes) {
-    const tx = await side.chain.waitForTx(hash, 30_000, { throwOnFailure: false });
+  if (hashes.length === 0) return;
+  await side.chain.waitForTx(hashes.at(-1)!, 60_000, { throwOnFailure: false, pollIntervalMs: 50 });
+  const receipts = await mapLimit(hashes, READS_IN_FLIGHT, (hash) =>
+    side.chain.waitForTx(hash, 60_000, { throwOnFailure: false, pollIntervalMs: 50 }),
+  );
+  for (const tx of receipts) {
     const code = tx.receipt?.code ?? 'RELAY_NOT_COMMITTED';
     if (code === 'OK') c[kind]++;
     else refuse(c, code);
@@ -104,14 +137,16 @@ const pastTimeout = (p: Packet, height: number, time: bigint) =>
 
 /** Relays packets from `src` to `dst` (deliveries) and back (acknowledgements, timeouts). */
 async function relayDirection(src: PathEnd, dst: PathEnd, c: RelayCounters, max: number): Promise<number> {
-  const pending = (await listPendingPackets(src.chain, src.port, src.channel)).slice(0, max);
+  const pending = await timed(c, 'reads', async () =>
+    (await listPendingPackets(src.chain, src.port, src.channel)).slice(0, max),
+  );
   if (pending.length === 0) return 0;
   const dstStatus = await dst.chain.getStatus();
   const deliver: Packet[] = [];
   const acks: { packet: Packet; ack: Uint8Array }[] = [];
   const expired: Packet[] = [];
-  const states = await Promise.all(
-    pending.map((s) =>
+  const states = await timed(c, 'reads', () =>
+    mapLimit(pending, READS_IN_FLIGHT, (s) =>
       Promise.all([
         getPacket(src.chain, src.port, src.channel, s),
         getPacket(dst.chain, dst.port, dst.channel, s),
@@ -137,17 +172,21 @@ async function deliverPackets(src: PathEnd, dst: PathEnd, packets: readonly Pack
   if (packets.length === 0) return 0;
   const h = await synced(dst, src, (await src.chain.getStatus()).height, c);
   if (h === undefined) return 0;
+  const proofs = await timed(c, 'reads', () =>
+    mapLimit(packets, READS_IN_FLIGHT, (p) =>
+      readXchainProof(src.chain, commitmentKey(p.sourcePort, p.sourceChannel, p.sequence), h),
+    ),
+  );
   const messages: Message[] = [];
-  for (const packet of packets) {
-    const key = commitmentKey(packet.sourcePort, packet.sourceChannel, packet.sequence);
-    const proof = await readXchainProof(src.chain, key, h);
+  for (const [i, packet] of packets.entries()) {
+    const proof = proofs[i]!;
     if (!hasValue(proof)) continue; // committed in the block after the proven header: next round
     messages.push({
       type: 'recvPacket',
       payload: encodePayload(RecvPacket, { packet, proofHeight: BigInt(h), proof }),
     });
   }
-  await submitAll(dst, messages, 'received', c);
+  await timed(c, 'submits', () => submitAll(dst, messages, 'received', c));
   return messages.length;
 }
 
@@ -163,10 +202,14 @@ async function bringBack(
   if (acks.length + expired.length === 0) return 0;
   const h = await synced(src, dst, dstHeight, c);
   if (h === undefined) return 0;
+  const proofs = await timed(c, 'reads', () =>
+    mapLimit(acks, READS_IN_FLIGHT, ({ packet: p }) =>
+      readXchainProof(dst.chain, ackCommitmentKey(p.destPort, p.destChannel, p.sequence), h),
+    ),
+  );
   const messages: Message[] = [];
-  for (const { packet, ack } of acks) {
-    const key = ackCommitmentKey(packet.destPort, packet.destChannel, packet.sequence);
-    const proof = await readXchainProof(dst.chain, key, h);
+  for (const [i, { packet, ack }] of acks.entries()) {
+    const proof = proofs[i]!;
     if (!hasValue(proof)) continue;
     messages.push({
       type: 'acknowledgePacket',
@@ -178,9 +221,9 @@ async function bringBack(
       }),
     });
   }
-  await submitAll(src, messages, 'acknowledged', c);
-  const timeouts = await timeoutMessages(src, dst, expired, h);
-  await submitAll(src, timeouts, 'timedOut', c);
+  await timed(c, 'submits', () => submitAll(src, messages, 'acknowledged', c));
+  const timeouts = await timed(c, 'reads', () => timeoutMessages(src, dst, expired, h));
+  await timed(c, 'submits', () => submitAll(src, timeouts, 'timedOut', c));
   return messages.length + timeouts.length;
 }
 
@@ -216,7 +259,7 @@ async function timeoutMessages(
 async function synced(host: ChainSide, followed: ChainSide, height: number, c: RelayCounters) {
   const before = Number((await getLightClient(host.chain, host.clientId))?.latestHeight ?? 0);
   try {
-    const h = await syncClient(host, followed.chain, height);
+    const h = await timed(c, 'clientUpdates', () => syncClient(host, followed.chain, height));
     if (h !== before) c.clientUpdates++;
     return h;
   } catch (error) {
