@@ -172,7 +172,7 @@ export class ApiHandlers {
         receipt: receipts[at.index]!,
         proof: {
           tx: merkleProofToJson(this.chain.txProof(block, at.index)),
-          receipt: next ? merkleProofToJson(this.chain.receiptProof(receipts, at.index)) : null,
+          receipt: next ? merkleProofToJson(this.chain.receiptProof(receipts, at.index, at.height)) : null,
         },
       };
     }

@@ -1,13 +1,6 @@
 import { decode, encode } from '@pujiang/codec';
 import type { CommitCertificate } from '@pujiang/consensus';
-import {
-  deriveAddress,
-  hash,
-  type MerkleProof,
-  merkleProof,
-  merkleRoot,
-  type PublicKey,
-} from '@pujiang/crypto';
+import { deriveAddress, hash, type MerkleProof, merkleRoot, type PublicKey } from '@pujiang/crypto';
 import type { ChainModule } from '@pujiang/module-kit';
 import { parseParams } from '@pujiang/module-kit';
 import {
@@ -52,6 +45,7 @@ import {
   type ValidatorSetAt,
   validatorSetIn,
 } from './governed-config.js';
+import { BlockProofCache } from './proof-cache.js';
 import { searchKey, searchRows } from './search-index.js';
 
 export type ChainErrorCode = 'CHAIN_GENESIS_MISMATCH' | 'CHAIN_NOT_NEXT_HEIGHT';
@@ -124,6 +118,8 @@ export class Chain {
 
   private configCache: { root: Uint8Array; config: GovernedConfig } | undefined;
   private readonly setCache = new Map<bigint, ValidatorSetAt>();
+  /** Merkle levels of recent blocks, so proofs of many transactions of one block hash its trees once. */
+  private readonly proofs: BlockProofCache;
 
   private constructor(
     readonly store: ChainStore,
@@ -134,6 +130,7 @@ export class Chain {
     this.tree = new SparseMerkleTree(genesis.chainHash, store);
     this.executor = Executor.forGenesis(this.tree, genesis, modules);
     this.genesisHash = genesisHash(genesis);
+    this.proofs = new BlockProofCache(genesis.chainHash);
   }
 
   static open(
@@ -395,13 +392,16 @@ export class Chain {
     );
     this.executor.advance(this.stateRoot, head.stateRoot, result.writes);
     Object.assign(this, head);
+    if (lowest !== this.lowestBodyHeight) this.proofs.forgetBelow(lowest);
     this.lowestBodyHeight = lowest;
     return { block, hash: hashHex, certificate, txs, receipts: result.receipts };
   }
 
   block(height: bigint): Block | undefined {
-    const bytes = this.store.read('blocks', String(height));
-    return bytes ? decodeBlock(bytes) : undefined;
+    return this.proofs.remember(`block/${height}`, () => {
+      const bytes = this.store.read('blocks', String(height));
+      return bytes ? decodeBlock(bytes) : undefined;
+    });
   }
 
   /** Headers are kept even when bodies are pruned, so the chain stays verifiable. */
@@ -445,8 +445,10 @@ export class Chain {
   }
 
   receipts(height: bigint): Receipt[] | undefined {
-    const bytes = this.store.read('receipts', String(height));
-    return bytes ? decodeReceipts(bytes) : undefined;
+    return this.proofs.remember(`receipts/${height}`, () => {
+      const bytes = this.store.read('receipts', String(height));
+      return bytes ? decodeReceipts(bytes) : undefined;
+    });
   }
 
   /** Where a committed transaction is: its height and index in the block. */
@@ -459,12 +461,14 @@ export class Chain {
 
   /** Inclusion proof of a block's transaction against that block's header `txRoot`. */
   txProof(block: Block, index: number): MerkleProof {
-    return merkleProof(this.genesis.chainHash, block.txs, index);
+    return this.proofs.txProof(block.header.height, block.txs, index);
   }
 
   /** Inclusion proof of a receipt against the next header's `resultsRoot`. */
-  receiptProof(receipts: readonly Receipt[], index: number): MerkleProof {
-    return receiptProof(this.genesis.chainHash, receipts, index);
+  receiptProof(receipts: readonly Receipt[], index: number, height?: bigint): MerkleProof {
+    return height === undefined
+      ? receiptProof(this.genesis.chainHash, receipts, index)
+      : this.proofs.receiptProof(height, receipts, index);
   }
 
   /** A proof of a state key's value (or absence) at a root. */
