@@ -1,35 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { type NodeInFolder, nodeInFolder } from './node-harness.js';
-
-const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-const BIN = join(ROOT, 'packages/cli/bin/pujiang.js');
-
-interface ShBlock {
-  readonly section: string;
-  readonly lines: string[];
-}
-
-/** Every `sh` block of the README, with the heading it is under and its `npx pujiang` lines. */
-function readmeBlocks(): ShBlock[] {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const blocks: ShBlock[] = [];
-  let section = '';
-  let inside: string[] | undefined;
-  for (const line of readme.split('\n')) {
-    if (inside === undefined && /^#{2,3} /.test(line)) section = line.replace(/^#+ /, '');
-    else if (inside === undefined && line === '```sh') inside = [];
-    else if (inside !== undefined && line === '```') {
-      blocks.push({ section, lines: inside });
-      inside = undefined;
-    } else if (inside !== undefined) inside.push(line);
-  }
-  return blocks;
-}
+import { BIN, bash, readmeBlocks } from './readme-harness.js';
 
 /**
  * Blocks not run here, and why: each is run elsewhere or needs more than one machine. A new
@@ -41,6 +16,9 @@ const NOT_HERE: Record<string, string> = {
   'Quick start#1': 'readme-cli.test.ts runs it against a node',
   'Several validators (three machines)#0':
     'three machines; three-operators.test.ts runs the same commands in three homes',
+  'Cross-chain and the layered multi-chain#0': 'up-chains.test.ts runs `pujiang up --chains`',
+  'Cross-chain and the layered multi-chain#1':
+    'up-chains.test.ts runs it as written against the layout it started',
   'Membership and governance#0':
     'a consortium (customs, a fifth node): governance-network.test.ts runs that scenario through the SDK, governance-cli.test.ts these commands',
 };
@@ -54,16 +32,6 @@ const RUN_HERE = [
   'The `pujiang` command#2',
   'Running a node#0',
 ];
-
-/** A README line as bash runs it: `npx pujiang` is this repository's command, comments dropped. */
-function bash(dir: string, api: string, line: string) {
-  return spawnSync('bash', ['-c', `npx() { shift; "${process.execPath}" "${BIN}" "$@"; }\n${line}`], {
-    cwd: dir,
-    encoding: 'utf8',
-    env: { ...process.env, PUJIANG_NODE: api },
-    timeout: 120_000,
-  });
-}
 
 /**
  * The README's other command blocks (crypto, membership and governance, notarization and

@@ -7,8 +7,17 @@ import { encode } from '@pujiang/codec';
 import { SECTORS_PARAM, SectorRegistry } from '@pujiang/module-xchain';
 import { getSectors, listPendingPackets, sendTokens } from '@pujiang/module-xchain/client';
 import { readKeyFile } from '@pujiang/node';
-import { finalizeProposal, PujiangClient, submitProposal, voteOnProposal } from '@pujiang/sdk';
+import { decodeCertificate, encodeCertificate } from '@pujiang/protocol';
+import {
+  finalizeProposal,
+  PujiangClient,
+  readHeaderSubmission,
+  submitProposal,
+  updateLightClient,
+  voteOnProposal,
+} from '@pujiang/sdk';
 import { until } from './node-harness.js';
+import { bash, readmeBlocks } from './readme-harness.js';
 import { freeBase, startUp, type UpProcess, upEvent } from './up-harness.js';
 
 interface ChainsUp {
@@ -43,10 +52,12 @@ describe('pujiang up --chains', () => {
 
   it('starts a main chain, two sectors and a relayer; relays, checkpoints, and governance freezes a sector', async () => {
     const base = await freeBase(2, 200, 4);
+    // Where the README's commands expect it, relative to the folder they run in.
+    const home = join(dir, '.pujiang', 'chains');
     const up = startUp(
       '--chains',
       '--home',
-      join(dir, 'layout'),
+      home,
       '--base-port',
       String(base),
       '--empty-block-interval-ms',
@@ -107,6 +118,41 @@ describe('pujiang up --chains', () => {
       /pujiang_relayer_messages_total\{path="main\/channel-0<->customs\/channel-0",kind="received"\} [1-9]/,
     );
 
+    // The README's commands, as written, against this layout (its ports are the test's).
+    const lines = readmeBlocks()
+      .filter((b) => b.section === 'Cross-chain and the layered multi-chain')[1]!
+      .lines.filter((l) => l.startsWith('npx pujiang '));
+    assert.ok(lines.length >= 5);
+    for (const written of lines) {
+      const line = written
+        .replaceAll('http://127.0.0.1:26657', main.nodes[0]!.api)
+        .replaceAll('http://127.0.0.1:26857', customs.nodes[0]!.api)
+        .replaceAll('<customs address>', customs.operatorAddress)
+        .replaceAll('<64 hex>', '5a'.repeat(32));
+      const r = bash(dir, main.nodes[0]!.api, line);
+      assert.equal(r.status, 0, `${line}\n${r.stdout}\n${r.stderr}`);
+    }
+    await until(async () => {
+      const r = await customs.client.query('notary', 'anchor', { root: '5a'.repeat(32) });
+      return (r.result as { anchor: unknown }).anchor !== null || undefined;
+    }, 60_000);
+
+    // A header signed by a minority of the main chain's validators (one of two) is refused.
+    const full = await readHeaderSubmission(main.client, (await main.client.getStatus()).height);
+    const certificate = decodeCertificate(full.certificate);
+    const minority = {
+      ...full,
+      certificate: encodeCertificate({ ...certificate, precommits: certificate.precommits.slice(0, 1) }),
+    };
+    const update = await updateLightClient(customs.client, {
+      key: customs.key,
+      wait: true,
+      throwOnFailure: false,
+      clientId: 'main',
+      header: minority,
+    });
+    assert.equal(update.result.receipt?.code, 'XCHAIN_BAD_CERTIFICATE');
+
     // Governance on the main chain freezes finance: its client takes no header and no packet.
     const value = encode(
       SectorRegistry,
@@ -124,7 +170,7 @@ describe('pujiang up --chains', () => {
       action: { type: 'setModuleParam', value: { module: 'xchain', name: SECTORS_PARAM, value } },
     });
     const id = proposed.result.receipt!.events.find((e) => e.type === 'proposed')!.attributes.id!;
-    const second = readKeyFile(join(dir, 'layout', 'main', 'node1', 'keys', 'operator.json'));
+    const second = readKeyFile(join(home, 'main', 'node1', 'keys', 'operator.json'));
     await voteOnProposal(main.client, { key: second, id, approve: true, wait: true });
     await until(async () => {
       const r = await finalizeProposal(main.client, { key: main.key, id, wait: true, throwOnFailure: false });
