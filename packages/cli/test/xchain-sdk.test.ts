@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
+import { headStateKey } from '@pujiang/module-did';
 import { anchorKey } from '@pujiang/module-notary';
 import { readKeyFile } from '@pujiang/node';
 import { moduleKey } from '@pujiang/protocol';
 import {
+  createDid,
   createLightClient,
+  didKeyOfChainKey,
   getLightClient,
   getLightClientConsensusState,
   getProvenState,
@@ -13,6 +16,7 @@ import {
   PujiangClient,
   proveForeignState,
   readHeaderSubmission,
+  singleKeyDocument,
   updateLightClient,
 } from '@pujiang/sdk';
 import { bytesToHex } from '@pujiang/types';
@@ -109,5 +113,33 @@ describe('xchain light clients through the SDK, between two node processes', () 
       height: at - 1,
     });
     assert.equal(refused.result.receipt?.code, 'XCHAIN_HEADER_OLD');
+
+    // A DID created on the followed chain is read on the host, proven: its head record.
+    const { did, result } = await createDid(followed, {
+      key: followedKey,
+      wait: true,
+      document: singleKeyDocument(didKeyOfChainKey(followedKey.publicKey)!),
+    });
+    assert.equal(result.receipt?.code, 'OK');
+    const didAt = result.height! + 1;
+    await until(async () => ((await height(followed)) > didAt ? true : undefined));
+    await updateLightClient(host, {
+      key,
+      wait: true,
+      clientId: 'sector-sm2',
+      header: await readHeaderSubmission(followed, didAt),
+    });
+    const didKey = headStateKey(did.split(':').at(-1)!);
+    const didProven = await proveForeignState(host, followed, {
+      key,
+      wait: true,
+      clientId: 'sector-sm2',
+      stateKey: didKey,
+      height: didAt,
+    });
+    assert.equal(didProven.result.receipt?.code, 'OK');
+    const head = await getProvenState(host, 'sector-sm2', didKey);
+    assert.equal(head?.value, (await followed.getState(didKey, didAt)).value);
+    assert.notEqual(head?.value, null);
   });
 });

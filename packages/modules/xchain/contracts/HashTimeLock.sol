@@ -10,6 +10,7 @@ interface IERC20Minimal {
 /// @notice Locks ETH (token = address(0)) or an ERC-20 under SHA-256(preimage), the hash
 /// Pujiang's `xchain/htlcLock` uses. The receiver claims with the preimage before the
 /// time-lock (seconds), which reveals it for the other leg; after it, the sender refunds.
+/// Preimages are exactly 32 bytes on both chains.
 /// Each lock settles once.
 contract HashTimeLock {
     enum State {
@@ -72,7 +73,8 @@ contract HashTimeLock {
         Lock storage l = locks[id];
         if (l.state != State.Locked) revert NotLocked();
         if (block.timestamp >= l.timelock) revert Expired();
-        if (sha256(preimage) != l.hashlock) revert WrongPreimage();
+        // Exactly 32 bytes, as Pujiang's htlcClaim takes: a secret one chain accepts, the other must too.
+        if (preimage.length != 32 || sha256(preimage) != l.hashlock) revert WrongPreimage();
         l.state = State.Claimed;
         emit Claimed(id, preimage);
         pay(l.token, l.receiver, l.amount);

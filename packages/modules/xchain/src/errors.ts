@@ -26,7 +26,8 @@ export const XCHAIN_ERRORS = {
   XCHAIN_CHANNEL_UNKNOWN: 'there is no channel with that id on that port',
   XCHAIN_CHANNEL_STATE: 'the channel is not in the state this step needs',
   XCHAIN_CHANNEL_CLOSED: 'the channel is closed: it sends and receives no packets',
-  XCHAIN_NOT_CHANNEL_OWNER: 'only the account that opened a channel on this chain may close it',
+  XCHAIN_NOT_CHANNEL_OWNER:
+    "only the account that sent a call channel's INIT may close it, and no account closes a transfer channel",
   XCHAIN_WRONG_COUNTERPARTY: "the packet's source or destination is not the channel's counterparty",
   XCHAIN_PACKET_REPLAYED: 'the packet was received (or acknowledged, or timed out) before',
   XCHAIN_PACKET_OUT_OF_ORDER: 'an ordered channel takes its packets in sequence, and this is not the next',
@@ -42,7 +43,7 @@ export const XCHAIN_ERRORS = {
   XCHAIN_BAD_HTLC: 'an HTLC names a malformed receiver, amount or denomination, or a time-lock in the past',
   XCHAIN_HTLC_UNKNOWN: 'there is no HTLC with that id',
   XCHAIN_HTLC_SETTLED: 'the HTLC was claimed or refunded already',
-  XCHAIN_HTLC_WRONG_PREIMAGE: "the preimage does not hash (SHA-256) to the HTLC's hash lock",
+  XCHAIN_HTLC_WRONG_PREIMAGE: "the preimage is not 32 bytes that hash (SHA-256) to the HTLC's hash lock",
   XCHAIN_HTLC_EXPIRED: 'the time-lock has passed: only a refund to the sender remains',
   XCHAIN_HTLC_NOT_EXPIRED: 'the time-lock has not passed: the sender may not refund yet',
   XCHAIN_BAD_CALL: 'a call names a malformed module, export or arguments',

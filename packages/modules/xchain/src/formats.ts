@@ -105,6 +105,8 @@ export const ClientRecord = struct('XchainClientRecord', {
 export type ClientRecord = Infer<typeof ClientRecord>;
 
 export const ConsensusRecord = struct('XchainConsensusRecord', {
+  /** The client's generation when it accepted the header (a recovery starts a new one). */
+  generation: u32,
   hash: fixedBytes(32),
   time: u64,
   stateRoot: fixedBytes(32),

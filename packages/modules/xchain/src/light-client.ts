@@ -60,8 +60,12 @@ export interface HeaderSubmission {
   readonly header: BlockHeader | BlockHeaderJson;
   readonly certificate: CommitCertificate | CommitCertificateJson;
   readonly validators: readonly CertifiedValidator[];
-  /** Governance's validator-set record read under this header: the set of the next height. */
-  readonly nextValidatorsRead?: StateReadJson;
+  /**
+   * Governance's validator-set record read under this header: the set of the next height.
+   * Required: headers do not commit to their validator set, so the set a client trusts next
+   * is always the proven one, never one a relayer chose.
+   */
+  readonly nextValidatorsRead: StateReadJson;
 }
 
 /** The host chain's view when it checks: its block time (ms). */
@@ -70,7 +74,19 @@ export interface HostClock {
 }
 
 /** Checks a header's certificate against the validators offered with it; refusals are the module's codes. */
+/** Powers are summed as numbers: each is bounded so sums stay exact (and a relayer cannot overflow them). */
+export const MAX_VALIDATOR_POWER = 2 ** 40;
+export const MAX_VALIDATORS = 1000;
+
 function certify(p: ClientParameters, s: HeaderSubmission): CertifiedHeader {
+  if (
+    s.validators.length > MAX_VALIDATORS ||
+    s.validators.some((v) => !Number.isSafeInteger(v.power) || v.power < 1 || v.power > MAX_VALIDATOR_POWER)
+  )
+    throw xchainError(
+      'XCHAIN_BAD_CERTIFICATE',
+      `at most ${MAX_VALIDATORS} validators, each of power 1 to 2^40`,
+    );
   const chainId = (s.header as { chainId?: unknown }).chainId;
   if (chainId !== p.chainId)
     throw xchainError('XCHAIN_WRONG_CHAIN', `the header is for chain ${String(chainId)}, not ${p.chainId}`, {
@@ -90,13 +106,21 @@ function certify(p: ClientParameters, s: HeaderSubmission): CertifiedHeader {
   }
 }
 
-/** The set of the next height, proven under `header`; absent record: never changed, so the same set. */
+/**
+ * The set of the next height, proven under `header`. An absent record means the set never
+ * changed: it is the set the client already trusts (`unchanged`), never the one offered with
+ * the header, which a relayer chose.
+ */
 function provenNextValidators(
   certified: CertifiedHeader,
   read: StateReadJson | undefined,
-  validators: readonly CertifiedValidator[],
-): readonly CertifiedValidator[] | undefined {
-  if (read === undefined) return undefined;
+  unchanged: readonly CertifiedValidator[],
+): readonly CertifiedValidator[] {
+  if (read === undefined)
+    throw xchainError(
+      'XCHAIN_BAD_PROOF',
+      "a header comes with governance's validator-set record read under it",
+    );
   let value: Uint8Array | undefined;
   try {
     value = verifyStateRead(read, certified, validatorSetStateKey()).value;
@@ -106,7 +130,7 @@ function provenNextValidators(
       check: error.details.check,
     });
   }
-  if (value === undefined) return validators;
+  if (value === undefined) return unchanged;
   try {
     return validatorsOfRecord(decode(ValidatorSetRecord, value)).map(({ publicKey, power }) => ({
       publicKey,
@@ -162,15 +186,19 @@ function checkUsable(client: ClientState, latest: ConsensusState, clock: HostClo
     });
 }
 
-function consensusOf(certified: CertifiedHeader, s: HeaderSubmission): ConsensusState {
-  const next = provenNextValidators(certified, s.nextValidatorsRead, s.validators);
+/** What the client keeps of an accepted header; `trusted` is the set it trusts when no change is recorded. */
+function consensusOf(
+  certified: CertifiedHeader,
+  s: HeaderSubmission,
+  trusted: readonly CertifiedValidator[],
+): ConsensusState {
   return {
     height: certified.height,
     hash: certified.hash,
     time: certified.header.time,
     stateRoot: certified.header.stateRoot,
     validators: s.validators,
-    ...(next ? { nextValidators: next } : {}),
+    nextValidators: provenNextValidators(certified, s.nextValidatorsRead, trusted),
   };
 }
 
@@ -186,7 +214,8 @@ export function createClient(
   const certified = certify(p, s);
   if (certified.header.time > clock.now + p.maxClockDriftMs)
     throw xchainError('XCHAIN_HEADER_FUTURE', undefined, { time: String(certified.header.time) });
-  const consensus = consensusOf(certified, s);
+  // The creator's set is trusted: unchanged, it is the next height's too.
+  const consensus = consensusOf(certified, s, s.validators);
   return { client: { ...p, latestHeight: certified.height, frozenHeight: 0 }, consensus };
 }
 
@@ -239,7 +268,7 @@ export function updateClient(
   return {
     kind: 'updated',
     client: { ...client, latestHeight: height },
-    consensus: consensusOf(certified, s),
+    consensus: consensusOf(certified, s, latest.nextValidators ?? latest.validators),
   };
 }
 

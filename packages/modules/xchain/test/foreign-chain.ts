@@ -112,14 +112,14 @@ export class ForeignChain {
   }
 
   /** A header of `height` certified by its signers, with the validator-set record proven under it. */
-  submission(height: number, o: { prove?: boolean } = {}): HeaderSubmission {
+  submission(height: number): HeaderSubmission {
     const header = this.header(height);
     const keys = this.signers(height);
     return {
       header,
       certificate: this.certify(header, keys),
       validators: ForeignChain.validatorsOf(keys),
-      ...(o.prove === false ? {} : { nextValidatorsRead: this.read(height) }),
+      nextValidatorsRead: this.read(height),
     };
   }
 
@@ -159,6 +159,8 @@ export class ForeignChain {
       header,
       certificate: this.certify(header, keys, signers),
       validators: ForeignChain.validatorsOf(keys),
+      // The forged block keeps the real one's state root: the real read proves under it.
+      nextValidatorsRead: this.read(height),
     };
   }
 }

@@ -141,6 +141,46 @@ describe('light clients of other chains', () => {
     assert.equal(host.update(good).kind, 'updated');
   });
 
+  it('a relayer cannot choose the set the client trusts: offered powers are used for one certificate, the proven set is what is trusted next', () => {
+    const chain = ForeignChain.withSuite('relabel', 'sha256', 'ed25519');
+    chain.next();
+    const host = new Host(chain);
+    const h = host.advance(3);
+    // A real header, skipped to, offered with validator 0's power inflated: two of four real
+    // validators signed (over 1/3 of the trusted power), and the certificate verifies against
+    // the offered powers, so the header (genuine) is accepted ...
+    const relabelled = chain
+      .submission(h)
+      .validators.map((v, i) => (i === 0 ? { ...v, power: 1_000_000 } : v));
+    const offered = {
+      ...chain.submission(h),
+      validators: relabelled,
+      certificate: chain.certify(chain.header(h), chain.keys, [0, 1]),
+    };
+    assert.equal(host.update(offered).kind, 'updated');
+    // ... but what the client trusts for h + 1 is the set proven under h, not the offered one.
+    assert.deepEqual(
+      host.states.get(h)!.nextValidators!.map((v) => v.power),
+      chain.submission(h).validators.map((v) => v.power),
+    );
+    // So validator 0 alone, with its inflated power, cannot certify the next header.
+    host.advance(1);
+    const alone = {
+      ...chain.submission(h + 1),
+      validators: relabelled,
+      certificate: chain.certify(chain.header(h + 1), chain.keys, [0]),
+    };
+    assert.throws(() => host.update(alone), refused('XCHAIN_VALIDATORS_MISMATCH'));
+    // A submission without the validator-set read is refused outright.
+    const { nextValidatorsRead: _read, ...unproven } = chain.submission(h + 1);
+    assert.throws(() => host.update(unproven as never), refused('XCHAIN_BAD_PROOF'));
+    // Powers beyond 2^40 (sums would lose precision) are refused.
+    const huge = { ...chain.submission(h + 1) };
+    const heavy = { ...huge, validators: huge.validators.map((v) => ({ ...v, power: 2 ** 41 })) };
+    assert.throws(() => host.update(heavy), refused('XCHAIN_BAD_CERTIFICATE'));
+    assert.equal(host.update(chain.submission(h + 1)).kind, 'updated');
+  });
+
   it('refuses old headers, headers from the future and, past the trusting period, everything', () => {
     const chain = ForeignChain.withSuite('carbon', 'sm3', 'sm2');
     chain.next();

@@ -25,9 +25,10 @@ import { verifyCounterparty } from './proofs.js';
 
 /**
  * The channel handshake (ICS-4) on an OPEN connection: INIT, TRYOPEN, OPEN, OPEN, each
- * step proving the counterparty's end; and closing: the account that opened the channel on
- * one side closes it there, and the other side closes on proof of that. An application binds
- * its port to one version, and both ends run the same application.
+ * step proving the counterparty's end; and closing: the account that sent the INIT closes
+ * a `call` channel on its side, and the other side closes on proof of that (a `transfer`
+ * channel is never closed by an account). An application binds its port to one version, and
+ * both ends run the same application.
  */
 export const PORT_VERSIONS: Readonly<Record<Port, string>> = {
   transfer: 'pujiang-transfer-1',
@@ -75,6 +76,7 @@ export function chanOpenTry(ctx: MessageContext, m: ChanOpenTry): void {
     encode(ChannelEnd, expected),
   );
   const id = allocateId(ctx, 'channel');
+  // No owner on this end: whoever relays a TRY (anyone) gets no power over the channel.
   saveChannel(ctx, id, {
     state: 'TRYOPEN',
     ordering: m.ordering,
@@ -84,7 +86,6 @@ export function chanOpenTry(ctx: MessageContext, m: ChanOpenTry): void {
     counterpartyChannelId: m.counterpartyChannelId,
     version: m.version,
   });
-  ctx.set(channelOwnerKey(m.port, id), hexToBytes(ctx.sender));
   ctx.emit('channelOpened', { port: m.port, channel: id, state: 'TRYOPEN', connection: m.connectionId });
 }
 
@@ -151,6 +152,11 @@ export function chanOpenConfirm(ctx: MessageContext, m: ChanStep): void {
 
 export function chanCloseInit(ctx: MessageContext, m: ChanCloseInit): void {
   const end = loadChannel(ctx, m.port, m.channelId);
+  // As ICS-20: a transfer channel is never closed by an account (its escrow could never come home).
+  if (m.port === 'transfer')
+    throw xchainError('XCHAIN_NOT_CHANNEL_OWNER', 'transfer channels are not closed by accounts', {
+      channel: m.channelId,
+    });
   const owner = ctx.get(channelOwnerKey(m.port, m.channelId));
   if (!owner || bytesToHex(owner) !== ctx.sender)
     throw xchainError('XCHAIN_NOT_CHANNEL_OWNER', undefined, { channel: m.channelId });

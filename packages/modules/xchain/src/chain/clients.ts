@@ -26,7 +26,7 @@ export function createClientMessage(ctx: MessageContext, m: CreateClient): void 
     throw xchainError('XCHAIN_CLIENT_EXISTS', undefined, { client: m.clientId });
   const { client, consensus } = createClient(m, submissionOf(m.trusted), { now: ctx.time });
   saveClient(ctx, m.clientId, client, 0);
-  saveConsensus(ctx, m.clientId, consensus);
+  saveConsensus(ctx, m.clientId, consensus, 0);
   ctx.emit('clientCreated', { client: m.clientId, chainId: m.chainId, height: String(consensus.height) });
 }
 
@@ -34,11 +34,11 @@ export function updateClientMessage(ctx: MessageContext, m: UpdateClient): void 
   checkId(m.clientId);
   checkNotFrozenByGovernance((key) => ctx.get(key), m.clientId);
   const { state, generation } = loadClient(ctx, m.clientId);
-  const latest = loadConsensus(ctx, m.clientId, state.latestHeight)!;
+  const latest = loadConsensus(ctx, m.clientId, state.latestHeight, generation)!;
   const outcome = updateClient(
     state,
     latest,
-    (h) => loadConsensus(ctx, m.clientId, h),
+    (h) => loadConsensus(ctx, m.clientId, h, generation),
     submissionOf(m.header),
     { now: ctx.time },
   );
@@ -48,20 +48,19 @@ export function updateClientMessage(ctx: MessageContext, m: UpdateClient): void 
     ctx.emit('clientFrozen', { client: m.clientId, height: String(outcome.client.frozenHeight) });
     return;
   }
-  saveConsensus(ctx, m.clientId, outcome.consensus);
+  saveConsensus(ctx, m.clientId, outcome.consensus, generation);
   ctx.emit('clientUpdated', { client: m.clientId, height: String(outcome.consensus.height) });
 }
 
 export function proveStateMessage(ctx: MessageContext, m: ProveState): void {
   checkId(m.clientId);
-  const { state } = loadClient(ctx, m.clientId);
-  proveState(ctx, m, state, loadConsensus(ctx, m.clientId, Number(m.height)));
+  proveState(ctx, m);
 }
 
 export function submitMisbehaviourMessage(ctx: MessageContext, m: SubmitMisbehaviour): void {
   checkId(m.clientId);
   const { state, generation } = loadClient(ctx, m.clientId);
-  const latest = loadConsensus(ctx, m.clientId, state.latestHeight)!;
+  const latest = loadConsensus(ctx, m.clientId, state.latestHeight, generation)!;
   const frozen = checkMisbehaviour(state, latest, submissionOf(m.a), submissionOf(m.b), { now: ctx.time });
   saveClient(ctx, m.clientId, frozen, generation);
   ctx.emit('clientFrozen', { client: m.clientId, height: String(frozen.frozenHeight) });
@@ -91,6 +90,6 @@ export function applyRecovery(ctx: MessageContext, m: ApplyRecovery): void {
   const { client, consensus } = createClient(state, submissionOf(r.trusted), { now: ctx.time });
   ctx.set(recoveredKey(), value);
   saveClient(ctx, r.clientId, client, generation + 1);
-  saveConsensus(ctx, r.clientId, consensus);
+  saveConsensus(ctx, r.clientId, consensus, generation + 1);
   ctx.emit('clientRecovered', { client: r.clientId, height: String(consensus.height) });
 }

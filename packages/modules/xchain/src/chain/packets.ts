@@ -39,6 +39,9 @@ export interface PacketApp {
   onTimeout(ctx: MessageContext, packet: Packet): void;
 }
 
+/** Gas the destination's application may use on one packet (a remote call's export included). */
+export const RECV_APP_GAS = 2_000_000;
+
 /** Sequences start at 1; an absent counter is 1. */
 const counter = (ctx: MessageContext, key: string) => decodeU64(ctx.get(key)) || 1n;
 const commitmentOf = (algorithm: Parameters<typeof hash>[0], packet: Packet) =>
@@ -128,7 +131,8 @@ export function recvPacket(ctx: MessageContext, m: RecvPacket, app: PacketApp): 
     throw xchainError('XCHAIN_PACKET_MISMATCH', undefined, { sequence: String(p.sequence) });
   if (end.ordering === 'UNORDERED')
     ctx.set(receiptKey(p.destPort, p.destChannel, p.sequence), Uint8Array.of(1));
-  const outcome = ctx.attempt(() => app.onRecv(ctx, p, client.chainId));
+  // The application's work is capped, so a call packet cannot spend the relayer's whole budget.
+  const outcome = ctx.attempt(() => app.onRecv(ctx, p, client.chainId), RECV_APP_GAS);
   const ack: Acknowledgement = outcome.ok
     ? { ok: true, result: outcome.value, error: '' }
     : { ok: false, result: new Uint8Array(), error: outcome.error.code };

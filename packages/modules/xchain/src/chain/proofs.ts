@@ -55,18 +55,18 @@ export function checkProof(
 export function usableClient(
   ctx: ModuleContext,
   clientId: string,
-): { client: ClientState; latest: ConsensusState } {
-  const { state: client } = loadClient(ctx, clientId);
+): { client: ClientState; latest: ConsensusState; generation: number } {
+  const { state: client, generation } = loadClient(ctx, clientId);
   checkNotFrozenByGovernance((key) => ctx.get(key), clientId);
   if (client.frozenHeight > 0)
     throw xchainError('XCHAIN_CLIENT_FROZEN', undefined, {
       client: clientId,
       frozenHeight: client.frozenHeight,
     });
-  const latest = loadConsensus(ctx, clientId, client.latestHeight)!;
+  const latest = loadConsensus(ctx, clientId, client.latestHeight, generation)!;
   if (ctx.time - latest.time > client.trustingPeriodMs)
     throw xchainError('XCHAIN_CLIENT_EXPIRED', undefined, { client: clientId, latestHeight: latest.height });
-  return { client, latest };
+  return { client, latest, generation };
 }
 
 /** The counterparty as this chain's client of it sees it: a usable client and the header it accepted at `proofHeight`. */
@@ -75,8 +75,8 @@ export function counterpartyAt(
   clientId: string,
   proofHeight: bigint,
 ): { client: ClientState; consensus: ConsensusState } {
-  const { client } = usableClient(ctx, clientId);
-  const consensus = loadConsensus(ctx, clientId, Number(proofHeight));
+  const { client, generation } = usableClient(ctx, clientId);
+  const consensus = loadConsensus(ctx, clientId, Number(proofHeight), generation);
   if (!consensus)
     throw xchainError('XCHAIN_HEADER_OLD', 'the client holds no header of that height', {
       client: clientId,

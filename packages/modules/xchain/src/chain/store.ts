@@ -25,21 +25,26 @@ export function submissionOf(s: Submission): HeaderSubmission {
       cause: isPujiangError(error) ? error.code : String(error),
     });
   }
-  let read: StateReadJson | undefined;
-  if (s.nextValidatorsRead.length > 0) {
-    try {
-      read = JSON.parse(
-        new TextDecoder('utf-8', { fatal: true }).decode(s.nextValidatorsRead),
-      ) as StateReadJson;
-    } catch {
-      throw xchainError('XCHAIN_BAD_PROOF', 'the validator-set read is not JSON');
-    }
+  if (s.nextValidatorsRead.length === 0)
+    throw xchainError(
+      'XCHAIN_BAD_PROOF',
+      "a header comes with governance's validator-set record read under it",
+    );
+  if (s.validators.some((v) => v.power < 1n || v.power > 2n ** 40n))
+    throw xchainError('XCHAIN_BAD_CERTIFICATE', 'a validator power is 1 to 2^40');
+  let read: StateReadJson;
+  try {
+    read = JSON.parse(
+      new TextDecoder('utf-8', { fatal: true }).decode(s.nextValidatorsRead),
+    ) as StateReadJson;
+  } catch {
+    throw xchainError('XCHAIN_BAD_PROOF', 'the validator-set read is not JSON');
   }
   return {
     header: s.header,
     certificate,
     validators: toValidators(s.validators),
-    ...(read ? { nextValidatorsRead: read } : {}),
+    nextValidatorsRead: read,
   };
 }
 
@@ -78,14 +83,21 @@ export function saveClient(ctx: ModuleContext, id: string, s: ClientState, gener
   );
 }
 
+/**
+ * What the client holds of the header at `height`, in its current `generation`: a recovery
+ * starts a new one, so no header trusted before it (the forged one that froze the client,
+ * say) proves anything after it.
+ */
 export function loadConsensus(
   ctx: Pick<ModuleContext, 'get'>,
   id: string,
   height: number,
+  generation: number,
 ): ConsensusState | undefined {
   const bytes = ctx.get(consensusKey(id, height));
   if (!bytes) return undefined;
   const r = decode(ConsensusRecord, bytes);
+  if (r.generation !== generation) return undefined;
   return {
     height,
     hash: bytesToHex(r.hash),
@@ -96,10 +108,11 @@ export function loadConsensus(
   };
 }
 
-export function saveConsensus(ctx: ModuleContext, id: string, c: ConsensusState): void {
+export function saveConsensus(ctx: ModuleContext, id: string, c: ConsensusState, generation: number): void {
   ctx.set(
     consensusKey(id, c.height),
     encode(ConsensusRecord, {
+      generation,
       hash: hexToBytes(c.hash),
       time: c.time,
       stateRoot: c.stateRoot,
