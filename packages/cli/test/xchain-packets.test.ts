@@ -66,31 +66,52 @@ describe('xchain packets between an SM2 chain and an Ed25519 chain', () => {
   const supply = async (c: PujiangClient, denom: string) =>
     BigInt(((await c.query('bank', 'denom', { denom })).result as { supply: string } | null)?.supply ?? '0');
 
-  /** Amount of A's native in packets neither received nor refunded, both ways. */
-  async function inFlight(): Promise<bigint> {
+  /**
+   * The native token of `origin` (a or b) in packets neither received nor refunded, both ways:
+   * going out as `native`, or coming home as the other chain's voucher of it.
+   */
+  async function inFlight(origin: 'a' | 'b'): Promise<bigint> {
+    const other = origin === 'a' ? 'b' : 'a';
     let total = 0n;
-    for (const [src, dst] of [
-      [path.a, path.b],
-      [path.b, path.a],
+    for (const [from, to] of [
+      [origin, other],
+      [other, origin],
     ] as const) {
+      const [src, dst] = [path[from], path[to]];
+      const denom = from === origin ? 'native' : `transfer/${src.channel}/native`;
       for (const seq of await listPendingPackets(src.chain, src.port, src.channel)) {
         const here = await getPacket(src.chain, src.port, src.channel, seq);
         const there = await getPacket(dst.chain, dst.port, dst.channel, seq);
         if (!here.packet) continue;
         const data = decode(TransferData, packetFromJson(here.packet).data);
         // Received with success: the destination minted or released it already.
-        if (there.acknowledgement?.ok) continue;
+        if (data.denom !== denom || there.acknowledgement?.ok) continue;
         total += BigInt(data.amount);
       }
     }
     return total;
   }
 
-  /** The escrow on A equals the vouchers on B plus what is in flight: checked after every step. */
+  /**
+   * For each chain's native token: the escrow at its origin equals the vouchers on the other
+   * chain plus what is in flight. Checked after every step.
+   */
   async function assertConserved(): Promise<void> {
-    const escrow = await getEscrow(a.chain, path.a.channel, 'native');
-    const vouchers = await supply(b.chain as PujiangClient, voucher());
-    assert.equal(escrow, vouchers + (await inFlight()), 'escrow = vouchers + in flight');
+    for (const [origin, other] of [
+      ['a', 'b'],
+      ['b', 'a'],
+    ] as const) {
+      const escrow = await getEscrow(path[origin].chain, path[origin].channel, 'native');
+      const vouchers = await supply(
+        path[other].chain as PujiangClient,
+        `transfer/${path[other].channel}/native`,
+      );
+      assert.equal(
+        escrow,
+        vouchers + (await inFlight(origin)),
+        `${origin}'s native: escrow = vouchers + in flight`,
+      );
+    }
   }
 
   async function relayUntilIdle(): Promise<void> {
@@ -140,6 +161,34 @@ describe('xchain packets between an SM2 chain and an Ed25519 chain', () => {
     assert.equal(await getEscrow(a.chain, path.a.channel, 'native'), 600n);
     assert.equal(await denomBalance(a.chain as PujiangClient, addressA, 'native'), start - 600n);
     assert.ok(counters.received >= 2 && counters.acknowledged >= 2, JSON.stringify(counters));
+
+    // And B's own token the other way: out to A as vouchers, part of it home again.
+    const fromB = await sendTokens(b.chain, {
+      key: b.key,
+      wait: true,
+      channelId: path.b.channel,
+      denom: 'native',
+      amount: 300,
+      receiver: addressA,
+      timeoutHeight: BigInt((await a.chain.getStatus()).height + 10_000),
+    });
+    assert.equal(fromB.result.receipt?.code, 'OK');
+    await assertConserved();
+    await relayUntilIdle();
+    const bVoucher = `transfer/${path.a.channel}/native`;
+    assert.equal(await denomBalance(a.chain as PujiangClient, addressA, bVoucher), 300n);
+    await sendTokens(a.chain, {
+      key: a.key,
+      wait: true,
+      channelId: path.a.channel,
+      denom: bVoucher,
+      amount: 120,
+      receiver: addressB,
+      timeoutHeight: BigInt((await b.chain.getStatus()).height + 10_000),
+    });
+    await assertConserved();
+    await relayUntilIdle();
+    assert.equal(await getEscrow(b.chain, path.b.channel, 'native'), 180n);
   });
 
   it('refuses a tampered packet, a proof under another root, and a replay', async () => {

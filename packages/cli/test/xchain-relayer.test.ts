@@ -109,21 +109,45 @@ describe('pujiang xchain and pujiang relay between two chains', () => {
     );
     assert.equal(cli('xchain', 'channel', 'show', channel.b, '--node', B).channel.state, 'OPEN');
 
-    const config = join(homes[0]!.home, 'relay.json');
-    writeFileSync(
-      config,
-      JSON.stringify({
-        chains: { a: { node: A, key: keyA }, b: { node: B, key: keyB } },
-        paths: [
-          {
-            a: { chain: 'a', client: 'chain-b', port: 'transfer', channel: channel.a },
-            b: { chain: 'b', client: 'chain-a', port: 'transfer', channel: channel.b },
-          },
-        ],
-        intervalMs: 50,
-        metrics: { host: '127.0.0.1', port: 0 },
-      }),
-    );
+    // A second relayer of its own: a member key on each chain (certified by the chain's
+    // organization, registered), so two relayers race on chain, not on one key's nonces.
+    const [keyA2, keyB2] = homes.map((h, i) => {
+      const key = join(h.home, 'relayer2.json');
+      cli('keys', 'generate', '--suite', i === 0 ? 'sm2' : 'ed25519', '--out', key);
+      cli(
+        'cert',
+        'issue',
+        '--org-dir',
+        join(h.home, 'org'),
+        '--role',
+        'client',
+        '--key-file',
+        key,
+        '--out',
+        `${key}.pem`,
+      );
+      cli('register', '--cert', `${key}.pem`, '--key', key, '--node', i === 0 ? A : B);
+      return key;
+    }) as [string, string];
+    const relayConfig = (file: string, ka: string, kb: string) => {
+      writeFileSync(
+        file,
+        JSON.stringify({
+          chains: { a: { node: A, key: ka }, b: { node: B, key: kb } },
+          paths: [
+            {
+              a: { chain: 'a', client: 'chain-b', port: 'transfer', channel: channel.a },
+              b: { chain: 'b', client: 'chain-a', port: 'transfer', channel: channel.b },
+            },
+          ],
+          intervalMs: 50,
+          metrics: { host: '127.0.0.1', port: 0 },
+        }),
+      );
+      return file;
+    };
+    const config = relayConfig(join(homes[0]!.home, 'relay.json'), keyA, keyB);
+    const config2 = relayConfig(join(homes[0]!.home, 'relay2.json'), keyA2, keyB2);
 
     const voucher = `transfer/${channel.b}/native`;
     const escrow = () => getEscrow(ca, channel.a, 'native');
@@ -186,8 +210,8 @@ describe('pujiang xchain and pujiang relay between two chains', () => {
     const left = (await listPendingPackets(ca, 'transfer', channel.a)).length;
     assert.ok(left > 0, 'the relayer was killed before it finished');
 
-    // Restarted: two relayers race on the same path from chain state alone.
-    const [second, third] = await Promise.all([startRelayer(config), startRelayer(config)]);
+    // Restarted, beside a second relayer with keys of its own: they race on the same path from chain state alone.
+    const [second, third] = await Promise.all([startRelayer(config), startRelayer(config2)]);
     await until(
       async () => ((await listPendingPackets(ca, 'transfer', channel.a)).length === 0 ? true : undefined),
       120_000,

@@ -120,6 +120,11 @@ export async function startRelayer(
   };
   let stopped = false;
   let wake: (() => void) | undefined;
+  const watches = watchChains(
+    Object.values(clients),
+    () => wake?.(),
+    () => stopped,
+  );
   const loop = (async () => {
     while (!stopped) {
       const started = performance.now();
@@ -156,7 +161,42 @@ export async function startRelayer(
       stopped = true;
       wake?.();
       await loop;
+      watches.close();
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     },
   };
+}
+
+/** A client that can stream a node's events (the SDK's `PujiangClient`); other clients are polled only. */
+interface EventSource {
+  subscribe(
+    p: { module: string; blocks: boolean; txs: boolean },
+    onMessage: () => void,
+  ): { close(): void; readonly done: Promise<unknown> };
+}
+
+const canSubscribe = (c: unknown): c is EventSource =>
+  typeof (c as Partial<EventSource>).subscribe === 'function';
+
+/**
+ * Watches every chain's xchain events (packets sent, received, acknowledged; clients moved):
+ * each one starts a round at once instead of at the next interval. A dropped stream is
+ * opened again a second later; rounds on the interval go on meanwhile, so nothing depends on
+ * the stream.
+ */
+function watchChains(clients: readonly ChainClient[], onEvent: () => void, stopped: () => boolean) {
+  const open: { close(): void }[] = [];
+  for (const client of clients) {
+    if (!canSubscribe(client)) continue;
+    const follow = () => {
+      if (stopped()) return;
+      const s = client.subscribe({ module: 'xchain', blocks: false, txs: false }, onEvent);
+      open.push(s);
+      void s.done.then(() => {
+        if (!stopped()) setTimeout(follow, 1000).unref();
+      });
+    };
+    follow();
+  }
+  return { close: () => open.forEach((s) => s.close()) };
 }
