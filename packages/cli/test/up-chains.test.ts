@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { encode } from '@pujiang/codec';
 import { SECTORS_PARAM, SectorRegistry } from '@pujiang/module-xchain';
-import { getSectors, listPendingPackets, sendTokens } from '@pujiang/module-xchain/client';
+import { getLightClient, getSectors, listPendingPackets, sendTokens } from '@pujiang/module-xchain/client';
 import { readKeyFile } from '@pujiang/node';
 import { decodeCertificate, encodeCertificate } from '@pujiang/protocol';
 import {
@@ -16,9 +16,11 @@ import {
   updateLightClient,
   voteOnProposal,
 } from '@pujiang/sdk';
+import { hexToBytes } from '@pujiang/types';
 import { until } from './node-harness.js';
 import { bash, readmeBlocks } from './readme-harness.js';
 import { freeBase, startUp, type UpProcess, upEvent } from './up-harness.js';
+import { forgeWithValidator } from './xchain-harness.js';
 
 interface ChainsUp {
   main: string;
@@ -76,6 +78,20 @@ describe('pujiang up --chains', () => {
       key: readKeyFile(c.operatorKey),
     })) as [any, any, any];
     assert.equal(event.chains[0]!.nodes.length, 2);
+    /** Both of the main chain's organizations approve; finalized once its time-lock passes. The height it executed at. */
+    const passProposal = async (id: string): Promise<number> => {
+      const second = readKeyFile(join(home, 'main', 'node1', 'keys', 'operator.json'));
+      await voteOnProposal(main.client, { key: second, id, approve: true, wait: true });
+      return until(async () => {
+        const r = await finalizeProposal(main.client, {
+          key: main.key,
+          id,
+          wait: true,
+          throwOnFailure: false,
+        });
+        return r.result.receipt?.code === 'OK' ? r.result.height! : undefined;
+      }, 60_000);
+    };
 
     // The registry lists both sectors; their checkpoints move forward.
     const sectors = await getSectors(main.client);
@@ -153,6 +169,46 @@ describe('pujiang up --chains', () => {
     });
     assert.equal(update.result.receipt?.code, 'XCHAIN_BAD_CERTIFICATE');
 
+    // Governance removes node1 from the main chain's validators; customs' client follows the
+    // change by proof (the relayer's checkpoints), and a header node1 signs afterwards is refused.
+    const [v0, v1] = (await main.client.getValidators()).validators;
+    const removal = await submitProposal(main.client, {
+      key: main.key,
+      wait: true,
+      title: 'remove node1',
+      action: {
+        type: 'setValidator',
+        value: { suite: 'sm2', publicKey: hexToBytes(v1!.publicKey), power: 0n, name: v1!.name ?? 'node1' },
+      },
+    });
+    const changedAt = await passProposal(
+      removal.result.receipt!.events.find((e) => e.type === 'proposed')!.attributes.id!,
+    );
+    await until(async () => {
+      const client = await getLightClient(customs.client, 'main');
+      return Number(client?.latestHeight) > changedAt + 2 || undefined;
+    }, 60_000);
+    assert.deepEqual(
+      (await main.client.getValidators()).validators.map((v: { publicKey: string }) => v.publicKey),
+      [v0!.publicKey],
+    );
+    const node1Key = readKeyFile(join(home, 'main', 'node1', 'node_key.json'));
+    const latest = await readHeaderSubmission(main.client, (await main.client.getStatus()).height);
+    const byOld = forgeWithValidator(latest, node1Key, 'sm3', [
+      { suite: 'sm2', publicKey: hexToBytes(v1!.publicKey), power: BigInt(v1!.power) },
+    ]);
+    const old = await updateLightClient(customs.client, {
+      key: customs.key,
+      wait: true,
+      throwOnFailure: false,
+      clientId: 'main',
+      header: byOld,
+    });
+    assert.ok(
+      ['XCHAIN_UNTRUSTED_VALIDATORS', 'XCHAIN_VALIDATORS_MISMATCH'].includes(old.result.receipt?.code ?? ''),
+      old.result.receipt?.code,
+    );
+
     // Governance on the main chain freezes finance: its client takes no header and no packet.
     const value = encode(
       SectorRegistry,
@@ -169,13 +225,7 @@ describe('pujiang up --chains', () => {
       title: 'freeze finance',
       action: { type: 'setModuleParam', value: { module: 'xchain', name: SECTORS_PARAM, value } },
     });
-    const id = proposed.result.receipt!.events.find((e) => e.type === 'proposed')!.attributes.id!;
-    const second = readKeyFile(join(home, 'main', 'node1', 'keys', 'operator.json'));
-    await voteOnProposal(main.client, { key: second, id, approve: true, wait: true });
-    await until(async () => {
-      const r = await finalizeProposal(main.client, { key: main.key, id, wait: true, throwOnFailure: false });
-      return r.result.receipt?.code === 'OK' || undefined;
-    }, 60_000);
+    await passProposal(proposed.result.receipt!.events.find((e) => e.type === 'proposed')!.attributes.id!);
     assert.equal((await getSectors(main.client)).find((s) => s.name === 'finance')?.frozen, true);
     const toFinance = event.sectors.find((s) => s.name === 'finance')!.channels.transfer;
     const refused = await sendTokens(main.client, {

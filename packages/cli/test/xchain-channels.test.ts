@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { encode } from '@pujiang/codec';
-import { voteSignBytes } from '@pujiang/consensus';
-import { type KeyPair, sign } from '@pujiang/crypto';
 import type { GovernanceAction } from '@pujiang/module-governance';
 import {
   ChanCloseInit,
@@ -34,7 +32,6 @@ import {
   syncClient,
 } from '@pujiang/module-xchain/relayer';
 import { homePaths, readKeyFile } from '@pujiang/node';
-import { blockHash, encodeCertificate } from '@pujiang/protocol';
 import {
   applyLightClientRecovery,
   finalizeProposal,
@@ -44,7 +41,7 @@ import {
   submitProposal,
 } from '@pujiang/sdk';
 import { until } from './node-harness.js';
-import { startTwoChains, type TwoChains } from './xchain-harness.js';
+import { forgeWithValidator, startTwoChains, type TwoChains } from './xchain-harness.js';
 
 /**
  * Channels beyond the happy path, between an SM2 and an Ed25519 chain: an ordered channel of
@@ -301,20 +298,3 @@ describe('xchain channels: calls, ordering, closing, validator changes, freezing
     assert.fail('the proposal never became ready');
   }
 });
-
-/** Another header of the same height, certified by the followed chain's own validator key (an equivocation). */
-function forgeWithValidator(real: Submission, validator: KeyPair): Submission {
-  const header = { ...real.header, txRoot: new Uint8Array(32).fill(9), txCount: real.header.txCount + 1 };
-  const height = Number(header.height);
-  const value = blockHash('sm3', header);
-  const message = { type: 'precommit' as const, height, round: 0, value, validator: 0 };
-  const certificate = {
-    height,
-    round: 0,
-    value,
-    precommits: [
-      { message, signature: sign(validator.secretKey, voteSignBytes(header.chainId, message)).bytes },
-    ],
-  };
-  return { ...real, header, certificate: encodeCertificate(certificate) };
-}

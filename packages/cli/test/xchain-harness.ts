@@ -1,6 +1,10 @@
 import { rmSync } from 'node:fs';
+import { voteSignBytes } from '@pujiang/consensus';
+import { type KeyPair, sign } from '@pujiang/crypto';
+import type { Submission } from '@pujiang/module-xchain';
 import { type ChainSide, openConnection } from '@pujiang/module-xchain/relayer';
 import { readKeyFile } from '@pujiang/node';
+import { blockHash, encodeCertificate } from '@pujiang/protocol';
 import { createLightClient, PujiangClient, readHeaderSubmission } from '@pujiang/sdk';
 import { type InitOutput, initHome, type NodeProcess, startNodeProcess, until } from './node-harness.js';
 
@@ -50,4 +54,29 @@ export async function startTwoChains(suiteA = 'sm2', suiteB = 'ed25519'): Promis
     await stop();
     throw error;
   }
+}
+
+/**
+ * Another header of the same height (another transaction root), certified by `validator`
+ * alone as validator 0: an equivocation, or a header signed by a key that is no longer trusted.
+ */
+export function forgeWithValidator(
+  real: Submission,
+  validator: KeyPair,
+  chainHash: 'sm3' | 'sha256' = 'sm3',
+  offered: Submission['validators'] = real.validators.slice(0, 1),
+): Submission {
+  const header = { ...real.header, txRoot: new Uint8Array(32).fill(9), txCount: real.header.txCount + 1 };
+  const height = Number(header.height);
+  const value = blockHash(chainHash, header);
+  const message = { type: 'precommit' as const, height, round: 0, value, validator: 0 };
+  const certificate = {
+    height,
+    round: 0,
+    value,
+    precommits: [
+      { message, signature: sign(validator.secretKey, voteSignBytes(header.chainId, message)).bytes },
+    ],
+  };
+  return { ...real, header, certificate: encodeCertificate(certificate), validators: offered };
 }
