@@ -11,6 +11,7 @@ import type {
   Static,
   SubmitTxOptions,
   TSchema,
+  U64Like,
   WaitForTxOptions,
 } from '@pujiang/module-kit';
 import {
@@ -475,18 +476,7 @@ export class PujiangClient implements ChainClient {
         ...(m.gasLimit === undefined ? {} : { gasLimit: m.gasLimit }),
       };
     });
-    const request: RequestOptions = {
-      ...(parameters.timeoutMs === undefined ? {} : { timeoutMs: parameters.timeoutMs }),
-      ...(parameters.signal === undefined ? {} : { signal: parameters.signal }),
-    };
-    const status = await this.getStatus(request);
-    const nonce =
-      parameters.nonce === undefined
-        ? toU64(
-            (await this.getAccount(addressOf(status.chainHash, key), request)).pendingNonce,
-            'pendingNonce',
-          )
-        : toU64(parameters.nonce, 'nonce');
+    const { request, status, nonce } = await this.senderState(parameters, key);
     const expiresAtHeight = toU64(status.height + (parameters.expiresIn ?? DEFAULT_EXPIRES_IN), 'expiresIn');
     const built = checked.map((m, i) =>
       buildTransaction({
@@ -509,15 +499,11 @@ export class PujiangClient implements ChainClient {
     return this.send(parameters, (common) => buildTransfer({ ...common, to, amount }), key);
   }
 
-  private async send(
-    parameters: Omit<SendTransactionParameters, 'module' | 'type' | 'payload'>,
-    build: (
-      common: Omit<BuildTransactionParameters, 'module' | 'type' | 'payload'>,
-    ) => BuildTransactionReturnType,
+  /** The chain's status and the sender's next nonce (`nonce`, else its `pendingNonce` here), with the request options. */
+  private async senderState(
+    parameters: RequestOptions & { nonce?: U64Like | undefined },
     key: KeyPair,
-  ): Promise<SendTransactionReturnType> {
-    submitOptionsArgument(objectArgument(parameters, 'parameters'));
-    keyPairArgument(key);
+  ): Promise<{ request: RequestOptions; status: StatusResponse; nonce: bigint }> {
     const request: RequestOptions = {
       ...(parameters.timeoutMs === undefined ? {} : { timeoutMs: parameters.timeoutMs }),
       ...(parameters.signal === undefined ? {} : { signal: parameters.signal }),
@@ -530,6 +516,19 @@ export class PujiangClient implements ChainClient {
             'pendingNonce',
           )
         : toU64(parameters.nonce, 'nonce');
+    return { request, status, nonce };
+  }
+
+  private async send(
+    parameters: Omit<SendTransactionParameters, 'module' | 'type' | 'payload'>,
+    build: (
+      common: Omit<BuildTransactionParameters, 'module' | 'type' | 'payload'>,
+    ) => BuildTransactionReturnType,
+    key: KeyPair,
+  ): Promise<SendTransactionReturnType> {
+    submitOptionsArgument(objectArgument(parameters, 'parameters'));
+    keyPairArgument(key);
+    const { request, status, nonce } = await this.senderState(parameters, key);
     const built = build({
       chainId: status.chainId,
       chainHash: status.chainHash,

@@ -185,6 +185,7 @@ describe('every SDK argument check', () => {
       // Private helpers of the client (TypeScript's `private`: not part of its surface).
       'call',
       'send',
+      'senderState',
       'provableAfter',
     ]);
     const named = new Set(Object.keys(calls).map((n) => n.split('(')[0]!.replace(/^(client\.|new )/, '')));

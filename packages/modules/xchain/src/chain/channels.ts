@@ -107,19 +107,33 @@ function mirror(
   };
 }
 
-export function chanOpenAck(ctx: MessageContext, m: ChanOpenAck): void {
-  const end = loadChannel(ctx, m.port, m.channelId);
-  expectChannelState(end, m.channelId, 'INIT');
-  checkChannelId(m.counterpartyChannelId);
+/**
+ * Checks that the counterparty's end of this channel is `state` (proven under the header at
+ * `m.proofHeight`), the counterparty channel being `counterpartyId` (default: the one recorded).
+ */
+function proveCounterpartyEnd(
+  ctx: MessageContext,
+  end: ChannelEnd,
+  m: { channelId: string; proofHeight: bigint; proof: Uint8Array },
+  state: ChannelEnd['state'],
+  counterpartyId = end.counterpartyChannelId,
+): void {
   const connection = openConnection(ctx, end.connectionId);
   verifyCounterparty(
     ctx,
     connection.clientId,
     m.proofHeight,
     m.proof,
-    channelKey(end.counterpartyPort, m.counterpartyChannelId),
-    encode(ChannelEnd, mirror(end, m.channelId, connection.counterpartyConnectionId, 'TRYOPEN')),
+    channelKey(end.counterpartyPort, counterpartyId),
+    encode(ChannelEnd, mirror(end, m.channelId, connection.counterpartyConnectionId, state)),
   );
+}
+
+export function chanOpenAck(ctx: MessageContext, m: ChanOpenAck): void {
+  const end = loadChannel(ctx, m.port, m.channelId);
+  expectChannelState(end, m.channelId, 'INIT');
+  checkChannelId(m.counterpartyChannelId);
+  proveCounterpartyEnd(ctx, end, m, 'TRYOPEN', m.counterpartyChannelId);
   saveChannel(ctx, m.channelId, { ...end, state: 'OPEN', counterpartyChannelId: m.counterpartyChannelId });
   ctx.emit('channelOpened', {
     port: m.port,
@@ -132,15 +146,7 @@ export function chanOpenAck(ctx: MessageContext, m: ChanOpenAck): void {
 export function chanOpenConfirm(ctx: MessageContext, m: ChanStep): void {
   const end = loadChannel(ctx, m.port, m.channelId);
   expectChannelState(end, m.channelId, 'TRYOPEN');
-  const connection = openConnection(ctx, end.connectionId);
-  verifyCounterparty(
-    ctx,
-    connection.clientId,
-    m.proofHeight,
-    m.proof,
-    channelKey(end.counterpartyPort, end.counterpartyChannelId),
-    encode(ChannelEnd, mirror(end, m.channelId, connection.counterpartyConnectionId, 'OPEN')),
-  );
+  proveCounterpartyEnd(ctx, end, m, 'OPEN');
   saveChannel(ctx, m.channelId, { ...end, state: 'OPEN' });
   ctx.emit('channelOpened', {
     port: m.port,
@@ -168,15 +174,7 @@ export function chanCloseInit(ctx: MessageContext, m: ChanCloseInit): void {
 export function chanCloseConfirm(ctx: MessageContext, m: ChanStep): void {
   const end = loadChannel(ctx, m.port, m.channelId);
   expectChannelState(end, m.channelId, 'OPEN');
-  const connection = openConnection(ctx, end.connectionId);
-  verifyCounterparty(
-    ctx,
-    connection.clientId,
-    m.proofHeight,
-    m.proof,
-    channelKey(end.counterpartyPort, end.counterpartyChannelId),
-    encode(ChannelEnd, mirror(end, m.channelId, connection.counterpartyConnectionId, 'CLOSED')),
-  );
+  proveCounterpartyEnd(ctx, end, m, 'CLOSED');
   saveChannel(ctx, m.channelId, { ...end, state: 'CLOSED' });
   ctx.emit('channelClosed', { port: m.port, channel: m.channelId });
 }

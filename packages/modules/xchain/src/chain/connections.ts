@@ -92,15 +92,26 @@ export function connOpenTry(ctx: MessageContext, m: ConnOpenTry): void {
   ctx.emit('connectionOpened', { connection: id, state: 'TRYOPEN', client: m.clientId });
 }
 
-export function connOpenAck(ctx: MessageContext, m: ConnOpenAck): void {
-  const end = loadConnection(ctx, m.connectionId);
-  if (end.state !== 'INIT')
-    throw xchainError('XCHAIN_CONNECTION_STATE', `connection ${m.connectionId} is ${end.state}, not INIT`, {
-      connection: m.connectionId,
+/** This end in `state` for the step, or XCHAIN_CONNECTION_STATE. */
+function expectConnection(ctx: MessageContext, id: string, state: ConnectionEnd['state']): ConnectionEnd {
+  const end = loadConnection(ctx, id);
+  if (end.state !== state)
+    throw xchainError('XCHAIN_CONNECTION_STATE', `connection ${id} is ${end.state}, not ${state}`, {
+      connection: id,
     });
-  checkConnectionId(m.counterpartyConnectionId);
+  return end;
+}
+
+/** Checks that the counterparty's end (`counterpartyId`) is `state`, mirroring this one, under `proofHeight`. */
+function proveCounterpartyConnection(
+  ctx: MessageContext,
+  end: ConnectionEnd,
+  m: { connectionId: string; proofHeight: bigint; proof: Uint8Array },
+  state: ConnectionEnd['state'],
+  counterpartyId: string,
+): void {
   const expected: ConnectionEnd = {
-    state: 'TRYOPEN',
+    state,
     clientId: end.counterpartyClientId,
     counterpartyClientId: end.clientId,
     counterpartyConnectionId: m.connectionId,
@@ -110,9 +121,15 @@ export function connOpenAck(ctx: MessageContext, m: ConnOpenAck): void {
     end.clientId,
     m.proofHeight,
     m.proof,
-    connectionKey(m.counterpartyConnectionId),
+    connectionKey(counterpartyId),
     encode(ConnectionEnd, expected),
   );
+}
+
+export function connOpenAck(ctx: MessageContext, m: ConnOpenAck): void {
+  const end = expectConnection(ctx, m.connectionId, 'INIT');
+  checkConnectionId(m.counterpartyConnectionId);
+  proveCounterpartyConnection(ctx, end, m, 'TRYOPEN', m.counterpartyConnectionId);
   checkCounterpartyClient(ctx, end.clientId, end.counterpartyClientId, m.proofHeight, m.clientProof);
   saveConnection(ctx, m.connectionId, {
     ...end,
@@ -123,29 +140,8 @@ export function connOpenAck(ctx: MessageContext, m: ConnOpenAck): void {
 }
 
 export function connOpenConfirm(ctx: MessageContext, m: ConnOpenConfirm): void {
-  const end = loadConnection(ctx, m.connectionId);
-  if (end.state !== 'TRYOPEN')
-    throw xchainError(
-      'XCHAIN_CONNECTION_STATE',
-      `connection ${m.connectionId} is ${end.state}, not TRYOPEN`,
-      {
-        connection: m.connectionId,
-      },
-    );
-  const expected: ConnectionEnd = {
-    state: 'OPEN',
-    clientId: end.counterpartyClientId,
-    counterpartyClientId: end.clientId,
-    counterpartyConnectionId: m.connectionId,
-  };
-  verifyCounterparty(
-    ctx,
-    end.clientId,
-    m.proofHeight,
-    m.proof,
-    connectionKey(end.counterpartyConnectionId),
-    encode(ConnectionEnd, expected),
-  );
+  const end = expectConnection(ctx, m.connectionId, 'TRYOPEN');
+  proveCounterpartyConnection(ctx, end, m, 'OPEN', end.counterpartyConnectionId);
   saveConnection(ctx, m.connectionId, { ...end, state: 'OPEN' });
   ctx.emit('connectionOpened', { connection: m.connectionId, state: 'OPEN', client: end.clientId });
 }

@@ -198,5 +198,9 @@ function watchChains(clients: readonly ChainClient[], onEvent: () => void, stopp
     };
     follow();
   }
-  return { close: () => open.forEach((s) => s.close()) };
+  return {
+    close: () => {
+      for (const s of open) s.close();
+    },
+  };
 }
