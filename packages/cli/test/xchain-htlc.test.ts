@@ -20,23 +20,32 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const FIXTURES = join(HERE, '../../test/fixtures/hardhat');
 const CONTRACT = require.resolve('@pujiang/module-xchain/contracts/HashTimeLock.sol');
 
-/** HashTimeLock.sol compiled offline with the solc npm package (soljson, no download). */
-function compile(): { abi: unknown[]; bytecode: string } {
+/** HashTimeLock.sol (and the test's ERC-20) compiled offline with the solc npm package (soljson, no download). */
+function compile(): Record<'HashTimeLock' | 'TestToken', { abi: unknown[]; bytecode: string }> {
   const solc = require('solc') as { compile(input: string): string };
   const input = {
     language: 'Solidity',
-    sources: { 'HashTimeLock.sol': { content: readFileSync(CONTRACT, 'utf8') } },
+    sources: {
+      'HashTimeLock.sol': { content: readFileSync(CONTRACT, 'utf8') },
+      'TestToken.sol': { content: readFileSync(join(FIXTURES, 'TestToken.sol'), 'utf8') },
+    },
     settings: {
       optimizer: { enabled: true, runs: 200 },
       evmVersion: 'cancun',
-      outputSelection: { '*': { HashTimeLock: ['abi', 'evm.bytecode.object'] } },
+      outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object'] } },
     },
   };
   const output = JSON.parse(solc.compile(JSON.stringify(input)));
   const errors = (output.errors ?? []).filter((e: { severity: string }) => e.severity === 'error');
   assert.deepEqual(errors, []);
-  const c = output.contracts['HashTimeLock.sol'].HashTimeLock;
-  return { abi: c.abi, bytecode: `0x${c.evm.bytecode.object}` };
+  const of = (file: string, name: string) => {
+    const c = output.contracts[file][name];
+    return { abi: c.abi, bytecode: `0x${c.evm.bytecode.object}` };
+  };
+  return {
+    HashTimeLock: of('HashTimeLock.sol', 'HashTimeLock'),
+    TestToken: of('TestToken.sol', 'TestToken'),
+  };
 }
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest();
@@ -57,6 +66,7 @@ describe('HTLC exchange between a Pujiang chain and a Hardhat node', () => {
   let alice: JsonRpcSigner;
   let bob: JsonRpcSigner;
   let htlc: Contract;
+  let compiled!: ReturnType<typeof compile>;
   const bobOnPujiang = addressOf('sm3', generateKeyPair('sm2'));
 
   before(async () => {
@@ -95,7 +105,8 @@ describe('HTLC exchange between a Pujiang chain and a Hardhat node', () => {
       cacheTimeout: -1,
     });
     [alice, bob] = [await provider.getSigner(0), await provider.getSigner(1)];
-    const { abi, bytecode } = compile();
+    compiled = compile();
+    const { abi, bytecode } = compiled.HashTimeLock;
     htlc = (await (
       await new ContractFactory(abi as never, bytecode, bob).deploy()
     ).waitForDeployment()) as Contract;
@@ -113,9 +124,11 @@ describe('HTLC exchange between a Pujiang chain and a Hardhat node', () => {
   const balanceOf = async (address: string) =>
     BigInt(((await pujiang.query('bank', 'balance', { address })).result as { balance: string }).balance);
   const evmNow = async () => BigInt((await provider.getBlock('latest'))!.timestamp);
+  /** The lock's id, from the HTLC's Locked event (an ERC-20 lock also logs the token's Transfer). */
   const lockId = async (tx: { wait(): Promise<unknown> }) => {
     const receipt = (await tx.wait()) as { logs: { topics: string[] }[] };
-    return receipt.logs[0]!.topics[1]!;
+    const locked = htlc.interface.getEvent('Locked')!.topicHash;
+    return receipt.logs.find((l) => l.topics[0] === locked)!.topics[1]!;
   };
   /** Reverts with the contract's custom error `error` (its selector in the revert data). */
   const reverts = async (run: () => Promise<unknown>, error: string) => {
@@ -242,5 +255,33 @@ describe('HTLC exchange between a Pujiang chain and a Hardhat node', () => {
     await (await (htlc.connect(bob) as Contract).refund(evmId)).wait();
     assert.ok((await provider.getBalance(await bob.getAddress())) > before + parseEther('1.99'));
     await reverts(() => (htlc.connect(bob) as Contract).refund(evmId), 'NotLocked');
+  });
+
+  it('an ERC-20 leg: locked by allowance, claimed with the secret, and the token moves once', async () => {
+    const { abi, bytecode } = compiled.TestToken;
+    const token = (await (
+      await new ContractFactory(abi as never, bytecode, bob).deploy(1_000n)
+    ).waitForDeployment()) as Contract;
+    const secret = randomBytes(32);
+    await (await (token.connect(bob) as Contract).approve(await htlc.getAddress(), 100n)).wait();
+    const id = await lockId(
+      await (htlc.connect(bob) as Contract).lock(
+        await alice.getAddress(),
+        await token.getAddress(),
+        100n,
+        sha256(secret),
+        (await evmNow()) + 60n,
+      ),
+    );
+    assert.equal(await token.balanceOf!(await htlc.getAddress()), 100n);
+    // A 33-byte preimage is refused even before its hash is compared (Pujiang takes 32 bytes only).
+    await reverts(
+      () => (htlc.connect(alice) as Contract).claim(id, Buffer.concat([secret, Buffer.of(0)])),
+      'WrongPreimage',
+    );
+    await (await (htlc.connect(alice) as Contract).claim(id, secret)).wait();
+    assert.equal(await token.balanceOf!(await alice.getAddress()), 100n);
+    assert.equal(await token.balanceOf!(await bob.getAddress()), 900n);
+    await reverts(() => (htlc.connect(bob) as Contract).refund(id), 'NotLocked');
   });
 });

@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { getEscrow, listPendingPackets, sendTokens } from '@pujiang/module-xchain/client';
+import { openChannel, type RelayPath, relayOnce } from '@pujiang/module-xchain/relayer';
+import { startTwoChains, type TwoChains } from './xchain-harness.js';
+
+/**
+ * A post-quantum chain (ML-DSA-65 validators and accounts, SHA-256) and an SM2/SM3 chain, as
+ * processes: each follows the other's ML-DSA or SM2 certificates, and tokens cross both ways.
+ */
+describe('xchain between an ML-DSA-65 chain and an SM2 chain', () => {
+  let chains: TwoChains;
+  before(async () => {
+    chains = await startTwoChains('ml-dsa-65', 'sm2');
+  });
+  after(() => chains.stop());
+
+  it('opens a transfer channel and relays tokens out and home', async () => {
+    const { a, b } = chains;
+    const channel = await openChannel(a, b, {
+      port: 'transfer',
+      ordering: 'UNORDERED',
+      version: 'pujiang-transfer-1',
+      connection: chains.connection,
+    });
+    const path: RelayPath = {
+      a: { ...a, port: 'transfer', channel: channel.a },
+      b: { ...b, port: 'transfer', channel: channel.b },
+    };
+    const relay = async () => {
+      for (let i = 0; i < 20; i++) {
+        await relayOnce(path);
+        const left =
+          (await listPendingPackets(a.chain, 'transfer', channel.a)).length +
+          (await listPendingPackets(b.chain, 'transfer', channel.b)).length;
+        if (left === 0) return;
+      }
+      assert.fail('packets still pending');
+    };
+    const far = async (c: typeof a.chain) => BigInt((await c.getStatus()).height + 10_000);
+    await sendTokens(a.chain, {
+      key: a.key,
+      wait: true,
+      channelId: channel.a,
+      denom: 'native',
+      amount: 40,
+      receiver: chains.homes[1].operatorAddress,
+      timeoutHeight: await far(b.chain),
+    });
+    await relay();
+    const voucher = `transfer/${channel.b}/native`;
+    const held = await b.chain.query('bank', 'denomBalance', {
+      address: chains.homes[1].operatorAddress,
+      denom: voucher,
+    });
+    assert.equal((held.result as { balance: string }).balance, '40');
+    await sendTokens(b.chain, {
+      key: b.key,
+      wait: true,
+      channelId: channel.b,
+      denom: voucher,
+      amount: 15,
+      receiver: chains.homes[0].operatorAddress,
+      timeoutHeight: await far(a.chain),
+    });
+    await relay();
+    assert.equal(await getEscrow(a.chain, channel.a, 'native'), 25n);
+  });
+});
