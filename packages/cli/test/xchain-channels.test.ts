@@ -37,8 +37,8 @@ import {
   finalizeProposal,
   type PujiangClient,
   readHeaderSubmission,
-  submitMisbehaviour,
   submitProposal,
+  updateLightClient,
 } from '@pujiang/sdk';
 import { until } from './node-harness.js';
 import { forgeWithValidator, startTwoChains, type TwoChains } from './xchain-harness.js';
@@ -233,7 +233,7 @@ describe('xchain channels: calls, ordering, closing, validator changes, freezing
     assert.equal(await update(next), 'OK');
   });
 
-  it("two conflicting headers freeze B's client of A: packets stop until governance recovers it", async () => {
+  it("a forged header held by B's client is exposed by the relayer (two conflicting headers freeze it): packets stop until governance recovers it", async () => {
     const channel = await openChannel(a, b, {
       port: 'transfer',
       ordering: 'UNORDERED',
@@ -244,12 +244,28 @@ describe('xchain channels: calls, ordering, closing, validator changes, freezing
       a: { ...a, port: 'transfer', channel: channel.a },
       b: { ...b, port: 'transfer', channel: channel.b },
     };
-    const h = await syncClient(b, a.chain, (await a.chain.getStatus()).height);
-    const real = await readHeaderSubmission(a.chain, h);
-    const forged = forgeWithValidator(real, readKeyFile(homePaths(chains.homes[0].home).nodeKey));
-    await submitMisbehaviour(b.chain, { key: b.key, wait: true, clientId: b.clientId, a: real, b: forged });
+    // A's validator signs a second header for a height B's client has not seen, and B's
+    // client accepts it (certified by the key it trusts): it now holds a forged header.
+    const h = (await syncClient(b, a.chain, (await a.chain.getStatus()).height)) + 1;
+    await until(async () => ((await a.chain.getStatus()).height >= h ? true : undefined));
+    const forged = forgeWithValidator(
+      await readHeaderSubmission(a.chain, h),
+      readKeyFile(homePaths(chains.homes[0].home).nodeKey),
+    );
+    const accepted = await updateLightClient(b.chain, {
+      key: b.key,
+      wait: true,
+      clientId: b.clientId,
+      header: forged,
+    });
+    assert.equal(accepted.result.receipt?.code, 'OK');
     await sendTransferAtoB(channel.a);
+    // The relayer sees the fork (the held header is not A's) and sends the real one: two
+    // certified headers of one height, and the client freezes. Packets stop.
     const counters = newRelayCounters();
+    await relayOnce(path, counters);
+    assert.equal(counters.forksExposed, 1, JSON.stringify(counters));
+    assert.equal((await getLightClient(b.chain, b.clientId))?.frozenHeight, String(h));
     await relayOnce(path, counters);
     assert.ok((counters.refused.XCHAIN_CLIENT_FROZEN ?? 0) > 0, JSON.stringify(counters));
     assert.equal((await listPendingPackets(a.chain, 'transfer', channel.a)).length, 1);

@@ -12,7 +12,12 @@ import {
   TimeoutPacket,
 } from '../channel-formats.js';
 import { getChannel, getPacket, listPendingPackets } from '../client/channels.js';
-import { getLightClient } from '../client/clients.js';
+import {
+  getLightClient,
+  getLightClientConsensusState,
+  readHeaderSubmission,
+  updateLightClient,
+} from '../client/clients.js';
 import { type ChainSide, syncClient } from './handshake.js';
 import { packetFromJson, readXchainProof } from './reads.js';
 
@@ -40,6 +45,8 @@ export interface RelayCounters {
   acknowledged: number;
   timedOut: number;
   clientUpdates: number;
+  /** Forged headers found held by a client and exposed (the client then freezes). */
+  forksExposed: number;
   refused: Record<string, number>;
   /** Where the time went (seconds): reading chain state and proofs, moving clients, submitting and waiting for commits. */
   seconds: { reads: number; clientUpdates: number; submits: number };
@@ -50,6 +57,7 @@ export const newRelayCounters = (): RelayCounters => ({
   acknowledged: 0,
   timedOut: 0,
   clientUpdates: 0,
+  forksExposed: 0,
   refused: {},
   seconds: { reads: 0, clientUpdates: 0, submits: 0 },
 });
@@ -257,7 +265,12 @@ async function timeoutMessages(
  * (a frozen or expired client: counted, and nothing is relayed through it this round).
  */
 async function synced(host: ChainSide, followed: ChainSide, height: number, c: RelayCounters) {
-  const before = Number((await getLightClient(host.chain, host.clientId))?.latestHeight ?? 0);
+  const client = await getLightClient(host.chain, host.clientId);
+  const before = Number(client?.latestHeight ?? 0);
+  if (client && client.frozenHeight === '0' && (await exposeFork(host, followed, before))) {
+    c.forksExposed++;
+    return undefined;
+  }
   try {
     const h = await timed(c, 'clientUpdates', () => syncClient(host, followed.chain, height));
     if (h !== before) c.clientUpdates++;
@@ -267,6 +280,25 @@ async function synced(host: ChainSide, followed: ChainSide, height: number, c: R
     refuse(c, error.receipt.code);
     return undefined;
   }
+}
+
+/**
+ * Whether the host's client holds, at `height`, a header the followed chain never made (a
+ * forged header certified by keys it trusted). If so, the real header of that height is sent
+ * as an update: two certified headers of one height, and the client freezes.
+ */
+async function exposeFork(host: ChainSide, followed: ChainSide, height: number): Promise<boolean> {
+  const held = await getLightClientConsensusState(host.chain, host.clientId, height);
+  const real = await followed.chain.getHeader(height);
+  if (!held || held.hash === real.hash) return false;
+  await updateLightClient(host.chain, {
+    key: host.key,
+    wait: true,
+    throwOnFailure: false,
+    clientId: host.clientId,
+    header: await readHeaderSubmission(followed.chain, height),
+  });
+  return true;
 }
 
 /** Whether a read proves a value (not an absence). */
