@@ -38,6 +38,10 @@ export class Supervisor {
     return this.children.filter((c) => c.exit === undefined).length;
   }
 
+  isRunning(name: string): boolean {
+    return this.children.some((c) => c.name === name && c.exit === undefined);
+  }
+
   pidOf(name: string): number | undefined {
     return this.children.find((c) => c.name === name)?.process.pid;
   }

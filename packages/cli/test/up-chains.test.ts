@@ -128,11 +128,15 @@ describe('pujiang up --chains', () => {
       });
       return (r.result as { balance: string }).balance === '250' || undefined;
     }, 60_000);
-    const metrics = await (await fetch(event.relayerMetrics)).text();
-    assert.match(
-      metrics,
-      /pujiang_relayer_messages_total\{path="main\/channel-0<->customs\/channel-0",kind="received"\} [1-9]/,
-    );
+    // The relayer counts a delivery once it has read its receipt, a moment after the voucher exists.
+    await until(async () => {
+      const metrics = await (await fetch(event.relayerMetrics)).text();
+      return (
+        /pujiang_relayer_messages_total\{path="main\/channel-0<->customs\/channel-0",kind="received"\} [1-9]/.test(
+          metrics,
+        ) || undefined
+      );
+    }, 30_000);
 
     // The README's commands, as written, against this layout (its ports are the test's).
     const lines = readmeBlocks()

@@ -87,7 +87,6 @@ describe('xchain channels: calls, ordering, closing, validator changes, freezing
     const channel = await openChannel(a, b, {
       port: 'call',
       ordering: 'ORDERED',
-      version: 'pujiang-call-1',
       connection: chains.connection,
     });
     const path: RelayPath = {
@@ -159,7 +158,6 @@ describe('xchain channels: calls, ordering, closing, validator changes, freezing
     const channel = await openChannel(a, b, {
       port: 'call',
       ordering: 'UNORDERED',
-      version: 'pujiang-call-1',
       connection: chains.connection,
     });
     const sent = await sendRemoteCall(a.chain, {
@@ -237,7 +235,6 @@ describe('xchain channels: calls, ordering, closing, validator changes, freezing
     const channel = await openChannel(a, b, {
       port: 'transfer',
       ordering: 'UNORDERED',
-      version: 'pujiang-transfer-1',
       connection: chains.connection,
     });
     const path: RelayPath = {

@@ -48,7 +48,6 @@ describe('xchain packets between an SM2 chain and an Ed25519 chain', () => {
     const channel = await openChannel(a, b, {
       port: 'transfer',
       ordering: 'UNORDERED',
-      version: 'pujiang-transfer-1',
       connection: chains.connection,
     });
     path = {

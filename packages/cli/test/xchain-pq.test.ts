@@ -20,7 +20,6 @@ describe('xchain between an ML-DSA-65 chain and an SM2 chain', () => {
     const channel = await openChannel(a, b, {
       port: 'transfer',
       ordering: 'UNORDERED',
-      version: 'pujiang-transfer-1',
       connection: chains.connection,
     });
     const path: RelayPath = {

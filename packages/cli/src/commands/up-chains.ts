@@ -135,7 +135,6 @@ export async function setupLayout(
       openChannel(onMain, onSector, {
         port,
         ordering: 'UNORDERED',
-        version: port === 'transfer' ? 'pujiang-transfer-1' : 'pujiang-call-1',
         connection,
       });
     const transfer = await open('transfer');

@@ -169,7 +169,11 @@ async function supervise(
   io: CommandIo,
   whenUp: (supervisor: Supervisor) => Promise<void>,
 ) {
-  const count = groups.reduce((n, g) => n + g.network.nodes.length, 0);
+  const nodeNames = groups.flatMap(({ label, network }) =>
+    network.nodes.map((node) => (label ? `${label}/${node.name}` : node.name)),
+  );
+  // Other processes (a relayer) do not keep `up` running once every node is gone.
+  const nodesRunning = () => nodeNames.filter((name) => processes.isRunning(name)).length;
   // Aborted by a signal, or by a failure (a node dying before the network is up, every node dead).
   const stop = new AbortController();
   let phase: 'starting' | 'up' | 'stopping' = 'starting';
@@ -188,9 +192,9 @@ async function supervise(
       fail(
         new PujiangError('CLI_UP_NODE_EXITED', `${exit.name} exited before the network was up`, { ...exit }),
       );
-    else if (processes.running === 0)
+    else if (nodesRunning() === 0)
       fail(new PujiangError('CLI_UP_ALL_EXITED', 'every node has exited', { last: exit.name }));
-    else io.err(`${processes.running} of ${count} processes still running`);
+    else io.err(`${nodesRunning()} of ${nodeNames.length} nodes still running`);
   });
   let signalled = false;
   const onSignal = (signal: NodeJS.Signals) => {

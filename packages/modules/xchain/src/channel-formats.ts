@@ -12,6 +12,11 @@ export const CHANNEL_ID = /^channel-(0|[1-9][0-9]{0,8})$/;
 /** Ports are the applications on packets. */
 export const PORTS = ['transfer', 'call'] as const;
 export type Port = (typeof PORTS)[number];
+/** The one version each application speaks (both ends of a channel run the same one). */
+export const PORT_VERSIONS: Readonly<Record<Port, string>> = {
+  transfer: 'pujiang-transfer-1',
+  call: 'pujiang-call-1',
+};
 
 export const CONNECTION_STATES = ['INIT', 'TRYOPEN', 'OPEN'] as const;
 export const ConnectionEnd = struct('XchainConnectionEnd', {

@@ -51,7 +51,7 @@ export interface ConsensusState {
   readonly stateRoot: Uint8Array;
   /** The set that signed this height. */
   readonly validators: readonly CertifiedValidator[];
-  /** The set that signs `height + 1`, when proven under this header. */
+  /** The set that signs `height + 1`, proven under this header (every submission carries the read). */
   readonly nextValidators?: readonly CertifiedValidator[];
 }
 
@@ -73,11 +73,11 @@ export interface HostClock {
   readonly now: bigint;
 }
 
-/** Checks a header's certificate against the validators offered with it; refusals are the module's codes. */
 /** Powers are summed as numbers: each is bounded so sums stay exact (and a relayer cannot overflow them). */
 export const MAX_VALIDATOR_POWER = 2 ** 40;
 export const MAX_VALIDATORS = 1000;
 
+/** Checks a header's certificate against the validators offered with it; refusals are the module's codes. */
 function certify(p: ClientParameters, s: HeaderSubmission): CertifiedHeader {
   if (
     s.validators.length > MAX_VALIDATORS ||

@@ -145,7 +145,7 @@ export class ApiHandlers {
       hooks: receipts.slice(txCount).map((receipt, i) => ({
         index: txCount + i,
         receipt,
-        proof: proven ? merkleProofToJson(this.chain.receiptProof(receipts, txCount + i)) : null,
+        proof: proven ? merkleProofToJson(this.chain.receiptProof(receipts, txCount + i, height)) : null,
       })),
     };
   }

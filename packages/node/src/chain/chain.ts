@@ -22,7 +22,6 @@ import {
   type Genesis,
   genesisToJson,
   type Receipt,
-  receiptProof,
   type SignedTx,
   txRoot,
   ZERO_HASH,
@@ -118,7 +117,7 @@ export class Chain {
 
   private configCache: { root: Uint8Array; config: GovernedConfig } | undefined;
   private readonly setCache = new Map<bigint, ValidatorSetAt>();
-  /** Merkle levels of recent blocks, so proofs of many transactions of one block hash its trees once. */
+  /** Recent blocks' decoded bodies, receipts and Merkle levels: many proofs of one block decode and hash it once. */
   private readonly proofs: BlockProofCache;
 
   private constructor(
@@ -465,10 +464,8 @@ export class Chain {
   }
 
   /** Inclusion proof of a receipt against the next header's `resultsRoot`. */
-  receiptProof(receipts: readonly Receipt[], index: number, height?: bigint): MerkleProof {
-    return height === undefined
-      ? receiptProof(this.genesis.chainHash, receipts, index)
-      : this.proofs.receiptProof(height, receipts, index);
+  receiptProof(receipts: readonly Receipt[], index: number, height: bigint): MerkleProof {
+    return this.proofs.receiptProof(height, receipts, index);
   }
 
   /** A proof of a state key's value (or absence) at a root. */

@@ -10,6 +10,7 @@ import {
   type ChanStep,
   channelKey,
   channelOwnerKey,
+  PORT_VERSIONS,
   type Port,
 } from '../channel-formats.js';
 import { xchainError } from '../errors.js';
@@ -30,10 +31,6 @@ import { verifyCounterparty } from './proofs.js';
  * channel is never closed by an account). An application binds its port to one version, and
  * both ends run the same application.
  */
-export const PORT_VERSIONS: Readonly<Record<Port, string>> = {
-  transfer: 'pujiang-transfer-1',
-  call: 'pujiang-call-1',
-};
 
 function checkPorts(port: Port, counterpartyPort: Port, version: string): void {
   if (port !== counterpartyPort)

@@ -63,7 +63,8 @@ export function htlcClaim(ctx: MessageContext, m: HtlcClaim): void {
   const id = bytesToHex(m.id);
   if (ctx.time >= record.timelock)
     throw xchainError('XCHAIN_HTLC_EXPIRED', undefined, { id, timelock: String(record.timelock) });
-  if (!equalBytes(hash('sha256', m.preimage), record.hashlock))
+  // Exactly 32 bytes, as HashTimeLock.sol takes: a preimage one chain accepts, the other must too.
+  if (m.preimage.length !== 32 || !equalBytes(hash('sha256', m.preimage), record.hashlock))
     throw xchainError('XCHAIN_HTLC_WRONG_PREIMAGE', undefined, { id });
   ctx.call('bank', 'release', { id: htlcHoldId(id), to: record.receiver });
   ctx.set(htlcKey(id), encode(HtlcRecord, { ...record, state: 'CLAIMED', preimage: m.preimage }));

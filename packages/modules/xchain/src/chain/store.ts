@@ -13,7 +13,12 @@ import {
   type Submission,
   toValidators,
 } from '../formats.js';
-import type { ClientState, ConsensusState, HeaderSubmission } from '../light-client.js';
+import {
+  type ClientState,
+  type ConsensusState,
+  type HeaderSubmission,
+  MAX_VALIDATOR_POWER,
+} from '../light-client.js';
 
 /** What a relayer sent, as the light client takes it; a certificate or proof that does not parse is refused. */
 export function submissionOf(s: Submission): HeaderSubmission {
@@ -30,7 +35,8 @@ export function submissionOf(s: Submission): HeaderSubmission {
       'XCHAIN_BAD_PROOF',
       "a header comes with governance's validator-set record read under it",
     );
-  if (s.validators.some((v) => v.power < 1n || v.power > 2n ** 40n))
+  // Bounded before they become numbers (certify checks them again as numbers).
+  if (s.validators.some((v) => v.power < 1n || v.power > BigInt(MAX_VALIDATOR_POWER)))
     throw xchainError('XCHAIN_BAD_CERTIFICATE', 'a validator power is 1 to 2^40');
   let read: StateReadJson;
   try {

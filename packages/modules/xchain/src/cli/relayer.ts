@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { CommandContext } from '@pujiang/cli-kit';
 import type { ChainClient } from '@pujiang/module-kit';
 import { isPujiangError } from '@pujiang/types';
+import { getLightClient } from '../client/clients.js';
 import { type ChainSide, syncClient } from '../relayer/handshake.js';
 import { newRelayCounters, type RelayCounters, type RelayPath, relayOnce } from '../relayer/relay.js';
 import type { RelayConfig } from './relay-config.js';
@@ -50,6 +51,19 @@ function metricsText(paths: readonly PathState[], totals: Totals): string {
   for (const { name, counters: c } of paths)
     lines.push(`pujiang_relayer_client_updates_total{path="${name}"} ${c.clientUpdates}`);
   lines.push(
+    '# HELP pujiang_relayer_forks_exposed_total Forged headers found held by a client and exposed (it freezes)',
+  );
+  lines.push('# TYPE pujiang_relayer_forks_exposed_total counter');
+  for (const { name, counters: c } of paths)
+    lines.push(`pujiang_relayer_forks_exposed_total{path="${name}"} ${c.forksExposed}`);
+  lines.push(
+    '# HELP pujiang_relayer_seconds_total Relayer time by phase: reads, client updates, submits (with commits)',
+  );
+  lines.push('# TYPE pujiang_relayer_seconds_total counter');
+  for (const { name, counters: c } of paths)
+    for (const [phase, seconds] of Object.entries(c.seconds))
+      lines.push(`pujiang_relayer_seconds_total{path="${name}",phase="${phase}"} ${seconds.toFixed(3)}`);
+  lines.push(
     '# HELP pujiang_relayer_checkpoints_total Client updates made as checkpoints, by host and client',
   );
   lines.push('# TYPE pujiang_relayer_checkpoints_total counter');
@@ -75,10 +89,13 @@ export async function startRelayer(
   log: (event: Record<string, unknown>) => void,
 ): Promise<RelayerHandle> {
   const clients: Record<string, ChainClient> = {};
+  const clientOf = (chain: string): ChainClient => {
+    clients[chain] ??= ctx.client({ node: config.chains[chain]!.node });
+    return clients[chain]!;
+  };
   const sides = (chain: string, clientId: string): ChainSide => {
     const c = config.chains[chain]!;
-    clients[chain] ??= ctx.client({ node: c.node });
-    return { chain: clients[chain]!, key: ctx.readKey(c.key), clientId };
+    return { chain: clientOf(chain), key: ctx.readKey(c.key), clientId };
   };
   const paths: PathState[] = config.paths.map((p) => ({
     name: `${p.a.chain}/${p.a.channel}<->${p.b.chain}/${p.b.channel}`,
@@ -91,7 +108,7 @@ export async function startRelayer(
   const checkpoints = config.checkpoints.map((c) => ({
     key: `${c.host}/${c.client}`,
     host: sides(c.host, c.client),
-    followed: sides(c.followed, c.client).chain,
+    followed: clientOf(c.followed),
     last: 0,
   }));
   const totals: Totals = { rounds: 0, roundErrors: 0, checkpoints: {}, lastRoundSeconds: 0 };
@@ -139,7 +156,8 @@ export async function startRelayer(
       for (const c of checkpoints) {
         if (Date.now() - c.last < config.checkpointEveryMs) continue;
         try {
-          const before = await syncClient(c.host, c.followed, 0);
+          const held = await getLightClient(c.host.chain, c.host.clientId);
+          const before = Number(held?.latestHeight ?? 0);
           const after = await syncClient(c.host, c.followed, (await c.followed.getStatus()).height);
           if (after !== before) totals.checkpoints[c.key] = (totals.checkpoints[c.key] ?? 0) + 1;
           c.last = Date.now();

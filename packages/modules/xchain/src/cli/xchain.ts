@@ -41,7 +41,7 @@ pujiang xchain connection open --a URL --a-key FILE --a-client ID --b URL --b-ke
 pujiang xchain connection show ID [--node URL]
 pujiang xchain channel open --a URL --a-key FILE --a-connection ID --b URL --b-key FILE --b-connection ID [--port transfer|call] [--ordered]
 pujiang xchain channel show ID [--port transfer|call] [--node URL]
-pujiang xchain channel close ID [--port transfer|call] --key FILE [--node URL]   (the account that opened it)
+pujiang xchain channel close ID [--port call] --key FILE [--node URL]   a call channel, by the account that sent its INIT
 pujiang xchain transfer --channel ID --amount N --receiver ADDRESS [--denom D] (--timeout-height H | --timeout-in-ms MS) --key FILE [--node URL]
 pujiang xchain call --channel ID --module M --export E --args JSON (--timeout-height H | --timeout-in-ms MS) --key FILE [--node URL]
 pujiang xchain packets CHANNEL [--port transfer|call] [--node URL]   packets in flight, with their state here`;
@@ -57,8 +57,8 @@ const SIDES = {
   'b-connection': { type: 'string' },
 } as const;
 
-function portOption(values: Record<string, unknown>): Port {
-  const port = (values.port as string | undefined) ?? 'transfer';
+function portOption(values: Record<string, unknown>, fallback: Port = 'transfer'): Port {
+  const port = (values.port as string | undefined) ?? fallback;
   if (!PORTS.includes(port as Port))
     throw usageError(`--port is one of ${PORTS.join(', ')}`, { option: 'port' });
   return port as Port;
@@ -147,14 +147,14 @@ async function runChannelCommand(
     allowPositionals: true,
     strict: true,
   });
-  const port = portOption(values);
+  // Only call channels close (no account closes a transfer channel): `close` defaults to them.
+  const port = portOption(values, sub === 'close' ? 'call' : 'transfer');
   if (sub === 'open') {
     const a = side(values, ctx, 'a');
     const b = side(values, ctx, 'b');
     const channel = await openChannel(a, b, {
       port,
       ordering: values.ordered ? 'ORDERED' : 'UNORDERED',
-      version: port === 'transfer' ? 'pujiang-transfer-1' : 'pujiang-call-1',
       connection: { a: required(values, 'a-connection'), b: required(values, 'b-connection') },
     });
     printJson(ctx.io, { port, channel });

@@ -20,6 +20,7 @@ import {
   packetQueryContract,
   pendingSearchContract,
 } from '../channel-schemas.js';
+import { amountArgument } from './amount.js';
 import type { XchainSendParameters } from './send.js';
 import { send } from './send.js';
 
@@ -63,20 +64,12 @@ export function sendTokens(
   const payload = encodePayload(SendTransfer, {
     channelId: channelArgument(p.channelId),
     denom: stringArgument(p.denom, 'denom'),
-    amount: String(toU64Like(p.amount)),
+    amount: String(amountArgument(p.amount)),
     receiver: stringArgument(p.receiver, 'receiver'),
     memo: p.memo === undefined ? '' : stringArgument(p.memo, 'memo'),
     ...timeoutsOf(p),
   });
   return send(client, p, 'transfer', payload);
-}
-
-/** Amounts of transfers may pass 2^64: any non-negative integer as bigint, number or decimal string. */
-function toU64Like(value: unknown): bigint {
-  if (typeof value === 'bigint' && value > 0n) return value;
-  if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) return BigInt(value);
-  if (typeof value === 'string' && /^[1-9][0-9]{0,77}$/.test(value)) return BigInt(value);
-  throw invalidArgument('amount must be a positive integer', 'amount');
 }
 
 /**

@@ -1,3 +1,4 @@
+import { NATIVE_DENOM } from '@pujiang/module-bank';
 import {
   type ChainClient,
   encodePayload,
@@ -14,6 +15,7 @@ import {
 import { hexToBytes } from '@pujiang/types';
 import { HtlcClaim, HtlcLock, HtlcRefund } from '../htlc-formats.js';
 import { htlcQueryContract } from '../htlc-schemas.js';
+import { amountArgument } from './amount.js';
 import { send, type XchainSendParameters } from './send.js';
 
 /**
@@ -45,8 +47,8 @@ export function lockHtlc(
   if (hashlock.length !== 32) throw invalidArgument('hashlock is 32 bytes', 'hashlock');
   const payload = encodePayload(HtlcLock, {
     receiver: stringArgument(p.receiver, 'receiver'),
-    denom: p.denom === undefined ? 'native' : stringArgument(p.denom, 'denom'),
-    amount: String(toU64(p.amount, 'amount')),
+    denom: p.denom === undefined ? NATIVE_DENOM : stringArgument(p.denom, 'denom'),
+    amount: String(amountArgument(p.amount)),
     hashlock,
     timelock: toU64(p.timelock, 'timelock'),
   });

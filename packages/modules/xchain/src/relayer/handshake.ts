@@ -12,6 +12,7 @@ import {
   channelKey,
   connectionKey,
   type Ordering,
+  PORT_VERSIONS,
   type Port,
 } from '../channel-formats.js';
 import { getConnection } from '../client/channels.js';
@@ -133,7 +134,7 @@ async function withConnectionClient(side: ChainSide, connection: string): Promis
 export async function openChannel(
   sideA: ChainSide,
   sideB: ChainSide,
-  p: { port: Port; ordering: Ordering; version: string; connection: { a: string; b: string } },
+  p: { port: Port; ordering: Ordering; connection: { a: string; b: string } },
 ): Promise<{ a: string; b: string }> {
   const a = await withConnectionClient(sideA, p.connection.a);
   const b = await withConnectionClient(sideB, p.connection.b);
@@ -146,7 +147,7 @@ export async function openChannel(
       connectionId: p.connection.a,
       counterpartyPort: p.port,
       ordering: p.ordering,
-      version: p.version,
+      version: PORT_VERSIONS[p.port],
     }),
   );
   const chanA = assignedId(init, 'channelOpened', 'channel');
@@ -161,7 +162,7 @@ export async function openChannel(
       counterpartyPort: p.port,
       counterpartyChannelId: chanA,
       ordering: p.ordering,
-      version: p.version,
+      version: PORT_VERSIONS[p.port],
       proofHeight: BigInt(h),
       proof: await readXchainProof(a.chain, channelKey(p.port, chanA), h),
     }),

@@ -18,6 +18,7 @@ import {
   readHeaderSubmission,
   updateLightClient,
 } from '../client/clients.js';
+import { XCHAIN_MODULE } from '../names.js';
 import { type ChainSide, syncClient } from './handshake.js';
 import { packetFromJson, readXchainProof } from './reads.js';
 
@@ -113,7 +114,7 @@ async function submitAll(side: ChainSide, messages: readonly Message[], kind: Ki
   try {
     const { results } = await side.chain.sendTransactions({
       key: side.key,
-      messages: messages.map((m) => ({ module: 'xchain', type: m.type, payload: m.payload })),
+      messages: messages.map((m) => ({ module: XCHAIN_MODULE, type: m.type, payload: m.payload })),
     });
     const refused = results.findIndex((r) => !('hash' in r));
     if (refused >= 0) {
@@ -267,7 +268,7 @@ async function timeoutMessages(
 async function synced(host: ChainSide, followed: ChainSide, height: number, c: RelayCounters) {
   const client = await getLightClient(host.chain, host.clientId);
   const before = Number(client?.latestHeight ?? 0);
-  if (client && client.frozenHeight === '0' && (await exposeFork(host, followed, before))) {
+  if (client && client.frozenHeight === '0' && (await exposeFork(host, followed, before, c))) {
     c.forksExposed++;
     return undefined;
   }
@@ -287,18 +288,26 @@ async function synced(host: ChainSide, followed: ChainSide, height: number, c: R
  * forged header certified by keys it trusted). If so, the real header of that height is sent
  * as an update: two certified headers of one height, and the client freezes.
  */
-async function exposeFork(host: ChainSide, followed: ChainSide, height: number): Promise<boolean> {
+async function exposeFork(
+  host: ChainSide,
+  followed: ChainSide,
+  height: number,
+  c: RelayCounters,
+): Promise<boolean> {
   const held = await getLightClientConsensusState(host.chain, host.clientId, height);
   const real = await followed.chain.getHeader(height);
   if (!held || held.hash === real.hash) return false;
-  await updateLightClient(host.chain, {
+  const sent = await updateLightClient(host.chain, {
     key: host.key,
     wait: true,
     throwOnFailure: false,
     clientId: host.clientId,
     header: await readHeaderSubmission(followed.chain, height),
   });
-  return true;
+  const code = sent.result.receipt?.code ?? 'RELAY_NOT_COMMITTED';
+  // Refused (the forger offered another validator list than the real one): counted, not hidden.
+  if (code !== 'OK') refuse(c, code);
+  return code === 'OK';
 }
 
 /** Whether a read proves a value (not an absence). */
