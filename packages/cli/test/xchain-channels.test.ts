@@ -41,7 +41,7 @@ import {
   updateLightClient,
 } from '@pujiang/sdk';
 import { until } from './node-harness.js';
-import { forgeWithValidator, startTwoChains, type TwoChains } from './xchain-harness.js';
+import { forgeWithValidator, relayUntilIdle, startTwoChains, type TwoChains } from './xchain-harness.js';
 
 /**
  * Channels beyond the happy path, between an SM2 and an Ed25519 chain: an ordered channel of
@@ -71,17 +71,6 @@ describe('xchain channels: calls, ordering, closing, validator changes, freezing
     });
   const codeOf = async (p: ReturnType<typeof xchainTx>) => (await p).result.receipt?.code;
   const farOnB = async () => BigInt((await b.chain.getStatus()).height + 100_000);
-
-  async function relayUntilIdle(path: RelayPath): Promise<void> {
-    for (let i = 0; i < 20; i++) {
-      await relayOnce(path);
-      const left =
-        (await listPendingPackets(a.chain, path.a.port, path.a.channel)).length +
-        (await listPendingPackets(b.chain, path.b.port, path.b.channel)).length;
-      if (left === 0) return;
-    }
-    assert.fail('packets still pending');
-  }
 
   it('an ordered call channel: answers come back in acknowledgements, order is kept, a timeout closes it', async () => {
     const channel = await openChannel(a, b, {

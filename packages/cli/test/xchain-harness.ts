@@ -1,8 +1,16 @@
+import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { voteSignBytes } from '@pujiang/consensus';
 import { type KeyPair, sign } from '@pujiang/crypto';
 import type { Submission } from '@pujiang/module-xchain';
-import { type ChainSide, openConnection } from '@pujiang/module-xchain/relayer';
+import { listPendingPackets } from '@pujiang/module-xchain/client';
+import {
+  type ChainSide,
+  openConnection,
+  type RelayCounters,
+  type RelayPath,
+  relayOnce,
+} from '@pujiang/module-xchain/relayer';
 import { readKeyFile } from '@pujiang/node';
 import { blockHash, encodeCertificate } from '@pujiang/protocol';
 import { createLightClient, PujiangClient, readHeaderSubmission } from '@pujiang/sdk';
@@ -79,4 +87,24 @@ export function forgeWithValidator(
     ],
   };
   return { ...real, header, certificate: encodeCertificate(certificate), validators: offered };
+}
+
+/**
+ * Relay rounds on `path` until neither end holds a packet in flight (at most 20), running
+ * `afterRound` after each one (a conservation check, say).
+ */
+export async function relayUntilIdle(
+  path: RelayPath,
+  counters?: RelayCounters,
+  afterRound: () => Promise<void> = async () => {},
+): Promise<void> {
+  for (let i = 0; i < 20; i++) {
+    await relayOnce(path, counters);
+    await afterRound();
+    const left =
+      (await listPendingPackets(path.a.chain, path.a.port, path.a.channel)).length +
+      (await listPendingPackets(path.b.chain, path.b.port, path.b.channel)).length;
+    if (left === 0) return;
+  }
+  assert.fail('packets still pending after 20 rounds');
 }

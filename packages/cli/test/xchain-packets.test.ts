@@ -17,12 +17,11 @@ import {
   packetFromJson,
   type RelayPath,
   readXchainProof,
-  relayOnce,
   syncClient,
 } from '@pujiang/module-xchain/relayer';
 import type { PujiangClient } from '@pujiang/sdk';
 import { until } from './node-harness.js';
-import { startTwoChains, type TwoChains } from './xchain-harness.js';
+import { relayUntilIdle, startTwoChains, type TwoChains } from './xchain-harness.js';
 
 /**
  * Packets between two node processes of different suites (SM2/SM3 and Ed25519/SHA-256),
@@ -113,18 +112,6 @@ describe('xchain packets between an SM2 chain and an Ed25519 chain', () => {
     }
   }
 
-  async function relayUntilIdle(): Promise<void> {
-    for (let i = 0; i < 20; i++) {
-      await relayOnce(path, counters);
-      await assertConserved();
-      const pending =
-        (await listPendingPackets(a.chain, 'transfer', path.a.channel)).length +
-        (await listPendingPackets(b.chain, 'transfer', path.b.channel)).length;
-      if (pending === 0) return;
-    }
-    assert.fail('packets still pending after 20 rounds');
-  }
-
   it('sends tokens out as vouchers and brings part of them home, conserving supply', async () => {
     await assertConserved();
     const start = await denomBalance(a.chain as PujiangClient, addressA, 'native');
@@ -141,7 +128,7 @@ describe('xchain packets between an SM2 chain and an Ed25519 chain', () => {
     assert.equal(sent.result.receipt?.code, 'OK');
     await assertConserved();
     assert.equal(await getEscrow(a.chain, path.a.channel, 'native'), 1000n);
-    await relayUntilIdle();
+    await relayUntilIdle(path, counters, assertConserved);
     assert.equal(await denomBalance(b.chain as PujiangClient, addressB, voucher()), 1000n);
 
     const back = await sendTokens(b.chain, {
@@ -155,7 +142,7 @@ describe('xchain packets between an SM2 chain and an Ed25519 chain', () => {
     });
     assert.equal(back.result.receipt?.code, 'OK');
     await assertConserved();
-    await relayUntilIdle();
+    await relayUntilIdle(path, counters, assertConserved);
     assert.equal(await denomBalance(b.chain as PujiangClient, addressB, voucher()), 600n);
     assert.equal(await getEscrow(a.chain, path.a.channel, 'native'), 600n);
     assert.equal(await denomBalance(a.chain as PujiangClient, addressA, 'native'), start - 600n);
@@ -173,7 +160,7 @@ describe('xchain packets between an SM2 chain and an Ed25519 chain', () => {
     });
     assert.equal(fromB.result.receipt?.code, 'OK');
     await assertConserved();
-    await relayUntilIdle();
+    await relayUntilIdle(path, counters, assertConserved);
     const bVoucher = `transfer/${path.a.channel}/native`;
     assert.equal(await denomBalance(a.chain as PujiangClient, addressA, bVoucher), 300n);
     await sendTokens(a.chain, {
@@ -186,7 +173,7 @@ describe('xchain packets between an SM2 chain and an Ed25519 chain', () => {
       timeoutHeight: BigInt((await b.chain.getStatus()).height + 10_000),
     });
     await assertConserved();
-    await relayUntilIdle();
+    await relayUntilIdle(path, counters, assertConserved);
     assert.equal(await getEscrow(b.chain, path.b.channel, 'native'), 180n);
   });
 
@@ -233,7 +220,7 @@ describe('xchain packets between an SM2 chain and an Ed25519 chain', () => {
     assert.equal((await recv(packet, h, proof)).result.receipt?.code, 'OK');
     assert.equal((await recv(packet, h, proof)).result.receipt?.code, 'XCHAIN_PACKET_REPLAYED');
     await assertConserved();
-    await relayUntilIdle();
+    await relayUntilIdle(path, counters, assertConserved);
   });
 
   it('times out an undelivered packet and refunds it once, though two relayers submit the timeout', async () => {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { getEscrow, listPendingPackets, sendTokens } from '@pujiang/module-xchain/client';
-import { openChannel, type RelayPath, relayOnce } from '@pujiang/module-xchain/relayer';
-import { startTwoChains, type TwoChains } from './xchain-harness.js';
+import { getEscrow, sendTokens } from '@pujiang/module-xchain/client';
+import { openChannel, type RelayPath } from '@pujiang/module-xchain/relayer';
+import { relayUntilIdle, startTwoChains, type TwoChains } from './xchain-harness.js';
 
 /**
  * A post-quantum chain (ML-DSA-65 validators and accounts, SHA-256) and an SM2/SM3 chain, as
@@ -26,16 +26,6 @@ describe('xchain between an ML-DSA-65 chain and an SM2 chain', () => {
       a: { ...a, port: 'transfer', channel: channel.a },
       b: { ...b, port: 'transfer', channel: channel.b },
     };
-    const relay = async () => {
-      for (let i = 0; i < 20; i++) {
-        await relayOnce(path);
-        const left =
-          (await listPendingPackets(a.chain, 'transfer', channel.a)).length +
-          (await listPendingPackets(b.chain, 'transfer', channel.b)).length;
-        if (left === 0) return;
-      }
-      assert.fail('packets still pending');
-    };
     const far = async (c: typeof a.chain) => BigInt((await c.getStatus()).height + 10_000);
     await sendTokens(a.chain, {
       key: a.key,
@@ -46,7 +36,7 @@ describe('xchain between an ML-DSA-65 chain and an SM2 chain', () => {
       receiver: chains.homes[1].operatorAddress,
       timeoutHeight: await far(b.chain),
     });
-    await relay();
+    await relayUntilIdle(path);
     const voucher = `transfer/${channel.b}/native`;
     const held = await b.chain.query('bank', 'denomBalance', {
       address: chains.homes[1].operatorAddress,
@@ -62,7 +52,7 @@ describe('xchain between an ML-DSA-65 chain and an SM2 chain', () => {
       receiver: chains.homes[0].operatorAddress,
       timeoutHeight: await far(a.chain),
     });
-    await relay();
+    await relayUntilIdle(path);
     assert.equal(await getEscrow(a.chain, channel.a, 'native'), 25n);
   });
 });
