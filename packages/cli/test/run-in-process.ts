@@ -12,7 +12,7 @@ export async function run(...argv: string[]): Promise<{ code: number; out: strin
 
 /**
  * A new member of the home's organization: a key generated in `dir`, certified by the
- * organization's CA as a client, and registered on the node with `pujiang register`.
+ * organization's CA in `role` (default client), and registered on the node with `pujiang register`.
  * Returns the key file's path.
  */
 export async function registerClient(
@@ -21,6 +21,7 @@ export async function registerClient(
   dir: string,
   suite: string,
   name: string,
+  role = 'client',
 ): Promise<string> {
   const keyFile = join(dir, `${name}.json`);
   const certFile = join(dir, `${name}.pem`);
@@ -32,7 +33,7 @@ export async function registerClient(
       '--org-dir',
       join(home, 'org'),
       '--role',
-      'client',
+      role,
       '--key-file',
       keyFile,
       '--out',

@@ -43,6 +43,11 @@ export interface ModuleContext {
   readonly chainId: string;
   /** Gas still available to the transaction or hook. */
   gasLeft(): number;
+  /**
+   * Charges computation that reads and writes do not cover (proof checks, big-number
+   * arithmetic): `gas` is a non-negative integer, priced by the module from what it measured.
+   */
+  consume(gas: number, what: string): void;
   get(key: string): Uint8Array | undefined;
   set(key: string, value: Uint8Array | undefined): void;
   emit(type: string, attributes: Record<string, string>): void;

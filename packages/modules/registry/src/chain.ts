@@ -4,6 +4,7 @@ import { did } from '@pujiang/module-did/chain';
 import { governance } from '@pujiang/module-governance/chain';
 import type { ChainModule } from '@pujiang/module-kit';
 import { notary } from '@pujiang/module-notary/chain';
+import { privacy } from '@pujiang/module-privacy/chain';
 import { xchain } from '@pujiang/module-xchain/chain';
 
 /**
@@ -11,4 +12,4 @@ import { xchain } from '@pujiang/module-xchain/chain';
  * picks among them (`enabledModules`). Governance comes first: it authorizes every
  * transaction.
  */
-export const CHAIN_MODULES: readonly ChainModule[] = [governance, bank, notary, did, xchain];
+export const CHAIN_MODULES: readonly ChainModule[] = [governance, bank, notary, did, xchain, privacy];

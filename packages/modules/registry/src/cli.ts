@@ -4,6 +4,7 @@ import { bankCommands } from '@pujiang/module-bank/cli';
 import { didCommands } from '@pujiang/module-did/cli';
 import { governanceCommands } from '@pujiang/module-governance/cli';
 import { notaryCommands } from '@pujiang/module-notary/cli';
+import { privacyCommands } from '@pujiang/module-privacy/cli';
 import { xchainCommands } from '@pujiang/module-xchain/cli';
 
 /** Every module's `pujiang <name> ...` command groups; `pujiang help` lists them. */
@@ -13,4 +14,5 @@ export const MODULE_COMMANDS: readonly ModuleCommand[] = [
   ...notaryCommands,
   ...didCommands,
   ...xchainCommands,
+  ...privacyCommands,
 ];

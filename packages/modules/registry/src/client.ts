@@ -4,4 +4,5 @@ export * from '@pujiang/module-bank/client';
 export * from '@pujiang/module-did/client';
 export * from '@pujiang/module-governance/client';
 export * from '@pujiang/module-notary/client';
+export * from '@pujiang/module-privacy/client';
 export * from '@pujiang/module-xchain/client';

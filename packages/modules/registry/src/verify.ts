@@ -4,3 +4,4 @@ export * from '@pujiang/module-bank/verify';
 export * from '@pujiang/module-did/verify';
 export * from '@pujiang/module-governance/verify';
 export * from '@pujiang/module-notary/verify';
+export * from '@pujiang/module-privacy/verify';

@@ -77,6 +77,14 @@ class KernelContext {
     return this.scope.gas.left;
   }
 
+  consume(gas: number, what: string): void {
+    if (!Number.isSafeInteger(gas) || gas < 0)
+      throw kitError('MODULE_INVALID', `module ${this.owner.name} charged ${gas} gas`, {
+        module: this.owner.name,
+      });
+    this.scope.gas.charge(gas, what);
+  }
+
   get(key: string): Uint8Array | undefined {
     const value = this.scope.state.get(moduleKeyText(this.owner.name, key));
     this.scope.gas.charge(
