@@ -56,7 +56,7 @@ function targetCiphertext(ctx: MessageContext, m: RequestDecryption): Uint8Array
   const read = (k: string) => ctx.get(k);
   if (m.target.type === 'round') {
     const round = readRound(read, m.target.value);
-    if (!round || round.scheme !== 'committee')
+    if (round?.scheme !== 'committee')
       throw moduleError('PRIVACY_ROUND_UNKNOWN', `there is no committee round ${m.target.value}`);
     if (!isClosed(round, ctx.height))
       throw moduleError('PRIVACY_ROUND_OPEN', `round ${round.id} is still open`);

@@ -128,7 +128,7 @@ export async function runRound(
     case 'decrypt': {
       const keyFile = parsePaillierKeyFile(readJsonFile(required(values, 'paillier'), 'paillier'));
       const round = await getRound(client, id);
-      if (!round || round.scheme !== 'paillier') throw usageError(`${id} is not a Paillier round`);
+      if (round?.scheme !== 'paillier') throw usageError(`${id} is not a Paillier round`);
       const { value: total, randomness } = decryptPaillier(keyFile, round.total);
       if (!values.publish) {
         printJson(ctx.io, { round: id, count: round.count, total: total.toString() });

@@ -81,7 +81,7 @@ export async function registerMemberKey(
 export async function dealingEpoch(client: ChainClient): Promise<EpochJson> {
   const c = await getCommittee(client);
   if (!c.pending) {
-    if (!c.latest || c.latest.status !== 'dealing')
+    if (c.latest?.status !== 'dealing')
       throw sdkError('SDK_INVALID_ARGUMENT', 'no key generation is due or running', { parameter: 'epoch' });
     return c.latest;
   }
