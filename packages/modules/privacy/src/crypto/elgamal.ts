@@ -93,29 +93,40 @@ function babySteps(size: number): Map<string, number> {
 }
 
 /**
- * v with v·G = `target` and 0 <= v <= maxValue (baby-step giant-step, about 2·sqrt(maxValue)
- * group operations), or `PRIVACY_VALUE_OUT_OF_RANGE` when there is none.
+ * v with v·G = `target` and 0 <= v <= maxValue, or `PRIVACY_VALUE_OUT_OF_RANGE` when there is
+ * none. Baby-step giant-step over growing bounds (2^16, 2^24, ... up to maxValue), so a
+ * small value costs little however large the bound: about 2·sqrt(v) group operations.
  */
 export function discreteLog(target: Point, maxValue: bigint): bigint {
   if (maxValue < 0n || maxValue > 2n ** 48n)
     throw new PujiangError('PRIVACY_BAD_VALUE', 'a decryption bound is between 0 and 2^48', {
       maxValue: maxValue.toString(),
     });
-  const size = Number(sqrtCeil(maxValue + 1n));
+  for (let bits = 16n; ; bits += 8n) {
+    const bound = maxValue < 2n ** bits ? maxValue : 2n ** bits;
+    const value = searchBelow(target, bound);
+    if (value !== undefined) return value;
+    if (bound === maxValue)
+      throw new PujiangError('PRIVACY_VALUE_OUT_OF_RANGE', `the plaintext is not between 0 and ${maxValue}`, {
+        maxValue: maxValue.toString(),
+      });
+  }
+}
+
+function searchBelow(target: Point, bound: bigint): bigint | undefined {
+  const size = Number(sqrtCeil(bound + 1n));
   const table = babySteps(size);
   const giant = times(G, BigInt(size));
   let point = target;
-  for (let i = 0n; i * BigInt(size) <= maxValue; i++) {
+  for (let i = 0n; i * BigInt(size) <= bound; i++) {
     const j = table.get(bytesToHex(point.toBytes()));
     if (j !== undefined) {
       const value = i * BigInt(size) + BigInt(j);
-      if (value <= maxValue) return value;
+      if (value <= bound) return value;
     }
     point = point.subtract(giant);
   }
-  throw new PujiangError('PRIVACY_VALUE_OUT_OF_RANGE', `the plaintext is not between 0 and ${maxValue}`, {
-    maxValue: maxValue.toString(),
-  });
+  return undefined;
 }
 
 function sqrtCeil(n: bigint): bigint {
