@@ -23,6 +23,18 @@ import { cannedServer, headerResponse, JUNK, makeChain } from './fixtures.js';
 
 type AnyCall = (junk: never) => unknown;
 
+/** A modulus the chain's checks accept (2048 bits, odd, no factor below 2000); not a real key. */
+const PAILLIER_N = (() => {
+  const smallFactor = (n: bigint) => {
+    for (let p = 3n; p < 2000n; p += 2n) if (n % p === 0n) return true;
+    return false;
+  };
+  let n = (1n << 2047n) + 1n;
+  while (smallFactor(n)) n += 2n;
+  return n;
+})();
+const TOY_KEY = { format: 'pujiang-paillier-key/v1', n: '23', p: '5', q: '7' } as const;
+
 const VERIFIER_CODES = new Set(['SDK_INVALID_ARGUMENT', 'SDK_VERIFICATION_FAILED', 'SDK_DOCUMENT_MALFORMED']);
 
 describe('module client calls and verifiers refuse malformed arguments with typed errors', () => {
@@ -253,9 +265,105 @@ describe('module client calls and verifiers refuse malformed arguments with type
     'getHtlc(id)': (j) => moduleClient.getHtlc(client, j),
     'digestDocument(content)': (j) => digestDocument('sm3', j),
     'digestDocument(algorithm)': (j) => digestDocument(j, new Uint8Array(1)),
+    'openRound(parameters)': (j) => moduleClient.openRound(client, j),
+    'openRound(id)': (j) => moduleClient.openRound(client, { key, id: j, scheme: 'paillier', closesAt: 9 }),
+    'openRound(scheme)': (j) => moduleClient.openRound(client, { key, id: 'r', scheme: j, closesAt: 9 }),
+    'openRound(closesAt)': (j) =>
+      moduleClient.openRound(client, { key, id: 'r', scheme: 'paillier', closesAt: j }),
+    'openRound(submitters)': (j) =>
+      j === undefined
+        ? Promise.reject(skip)
+        : moduleClient.openRound(client, { key, id: 'r', scheme: 'paillier', closesAt: 9, submitters: j }),
+    'submitToRound(round)': (j) => moduleClient.submitToRound(client, { key, round: j, value: 1n }),
+    'submitToRound(value)': (j) => moduleClient.submitToRound(client, { key, round: 'r', value: j }),
+    'encryptForRound(round)': (j) => moduleClient.encryptForRound(client, { key, round: 'r', value: 1n }, j),
+    'closeRound(round)': (j) => moduleClient.closeRound(client, { key, round: j }),
+    'getRound(id)': (j) => moduleClient.getRound(client, j),
+    'registerPaillierKey(id)': (j) =>
+      moduleClient.registerPaillierKey(client, { key, id: j, modulus: PAILLIER_N }),
+    'registerPaillierKey(modulus)': (j) =>
+      moduleClient.registerPaillierKey(client, { key, id: 'k', modulus: j }),
+    'publishPaillierTotal(value)': (j) =>
+      moduleClient.publishPaillierTotal(client, {
+        key,
+        round: 'r',
+        modulusBytes: 256,
+        value: j,
+        randomness: 1n,
+      }),
+    'publishPaillierTotal(modulusBytes)': (j) =>
+      moduleClient.publishPaillierTotal(client, {
+        key,
+        round: 'r',
+        modulusBytes: j,
+        value: 1n,
+        randomness: 1n,
+      }),
+    'encryptPaillier(modulus)': (j) => moduleClient.encryptPaillier(j, 1n),
+    'encryptPaillier(value)': (j) => moduleClient.encryptPaillier(PAILLIER_N, j),
+    'decryptPaillier(keyFile)': (j) => moduleClient.decryptPaillier(j, '00'),
+    'decryptPaillier(total)': (j) => moduleClient.decryptPaillier(TOY_KEY, j),
+    'generatePaillierKey(bits)': (j) =>
+      j === undefined ? Promise.reject(skip) : moduleClient.generatePaillierKey(j),
+    'modulusBytes(n)': (j) => moduleClient.modulusBytes(j),
+    'parsePaillierKeyFile(value)': (j) => moduleClient.parsePaillierKeyFile(j),
+    'committeeParamValue(parameters)': (j) => moduleClient.committeeParamValue(j),
+    'committeeParamValue(members)': (j) =>
+      moduleClient.committeeParamValue({ members: j, threshold: 1, phaseBlocks: 5 }),
+    'committeeParamValue(threshold)': (j) =>
+      moduleClient.committeeParamValue({ members: [to], threshold: j, phaseBlocks: 5 }),
+    'registerMemberKey(member)': (j) => moduleClient.registerMemberKey(client, { key, member: j }),
+    'dealShares(member)': (j) => moduleClient.dealShares(client, { key, member: j }),
+    'badDealers(member)': (j) => moduleClient.badDealers(client, { key, member: j }),
+    'answerComplaints(member)': (j) => moduleClient.answerComplaints(client, { key, member: j }),
+    'deriveShare(member)': (j) => moduleClient.deriveShare(client, { key, member: j }),
+    'complainAbout(epoch)': (j) => moduleClient.complainAbout(client, { key, epoch: j, dealer: 1 }),
+    'complainAbout(dealer)': (j) => moduleClient.complainAbout(client, { key, epoch: 1, dealer: j }),
+    'finalizeEpoch(epoch)': (j) => moduleClient.finalizeEpoch(client, { key, epoch: j }),
+    'getCommittee()': () => Promise.reject(skip),
+    'dealingEpoch()': () => Promise.reject(skip),
+    'newMemberState()': () => Promise.reject(skip),
+    'parseMemberState(value)': (j) => moduleClient.parseMemberState(j),
+    'getDecryptionRequest(id)': (j) => moduleClient.getDecryptionRequest(client, j),
+    'requestDecryption(id)': (j) =>
+      moduleClient.requestDecryption(client, { key, id: j, round: 'r', reason: '' }),
+    'requestDecryption(reason)': (j) =>
+      moduleClient.requestDecryption(client, { key, id: 'q', round: 'r', reason: j }),
+    'requestDecryption(record)': (j) =>
+      moduleClient.requestDecryption(client, { key, id: 'q', record: j, reason: '' }),
+    'submitPartialDecryption(request)': (j) =>
+      moduleClient.submitPartialDecryption(client, {
+        key,
+        request: j,
+        member: moduleClient.newMemberState(),
+      }),
+    'submitPartialDecryption(member)': (j) =>
+      moduleClient.submitPartialDecryption(client, { key, request: 'q', member: j }),
+    'finishDecryption(request)': (j) => moduleClient.finishDecryption(client, { request: j, blind: digest }),
+    'finishDecryption(blind)': (j) => moduleClient.finishDecryption(client, { request: 'q', blind: j }),
+    'finishDecryption(maxValue)': (j) =>
+      j === undefined
+        ? Promise.reject(skip)
+        : moduleClient.finishDecryption(client, { request: 'q', blind: digest, maxValue: j }),
   };
 
+  const partialRequest = { chainId: 'c', request: 'q', commitments: [digest], base: digest };
   const verifiers: Record<string, AnyCall> = {
+    'verifyPartial(parameters)': (j) => moduleVerify.verifyPartial(j),
+    'verifyPartial(partial)': (j) => moduleVerify.verifyPartial({ ...partialRequest, partial: j }),
+    'combinePartials(partials)': (j) =>
+      moduleVerify.combinePartials({ ...partialRequest, threshold: 1, partials: j }),
+    'combinePartials(threshold)': (j) =>
+      moduleVerify.combinePartials({ ...partialRequest, threshold: j, partials: [] }),
+    'verifyPaillierTotal(parameters)': (j) => moduleVerify.verifyPaillierTotal(j),
+    'verifyPaillierTotal(value)': (j) =>
+      moduleVerify.verifyPaillierTotal({
+        modulus: PAILLIER_N.toString(16),
+        total: '01',
+        value: j,
+        randomness: 1n,
+      }),
+
     'verifyHeader(parameters)': (j) => verify.verifyHeader(j),
     'verifyHeader(genesis)': (j) =>
       verify.verifyHeader({ genesis: j, ...headerResponse(chain.header5, chain.cert5) }),

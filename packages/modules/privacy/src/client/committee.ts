@@ -1,12 +1,14 @@
 import {
   type ChainClient,
   encodePayload,
+  listArgument,
   queryTyped,
   type SendTransactionReturnType,
   sdkError,
 } from '@pujiang/module-kit';
 import { bytesToHex, hexToBytes } from '@pujiang/types';
 import type { Static } from '@sinclair/typebox';
+import { intArgument, recordArgument } from '../arguments.js';
 import { checkCommittee } from '../committee-param.js';
 import { dealContext, memberKeyContext, shareContext } from '../contexts.js';
 import {
@@ -23,7 +25,7 @@ import { proveKnowledge } from '../crypto/proofs.js';
 import { CommitteeParam, Complain, Deal, Finalize, RegisterMemberKey, Reveal } from '../formats.js';
 import { CommitteeQuery, DealQuery, type EpochSchema, MemberKeyQuery } from '../schemas.js';
 import { type PrivacySendParameters, sendPrivacy, signerOf } from './common.js';
-import { type MemberState, scalarHex, scalarOf } from './member.js';
+import { type MemberState, parseMemberState, scalarHex, scalarOf } from './member.js';
 
 /**
  * The committee's key generation from a member's side: register a committee key, deal
@@ -42,8 +44,11 @@ export function committeeParamValue(p: {
   threshold: number;
   phaseBlocks: number;
 }): string {
-  const members = p.members.map((a, i) => {
-    if (!/^[0-9a-f]{42}$/.test(a))
+  recordArgument(p, 'parameters');
+  intArgument(p.threshold, 'threshold', 1, 32);
+  intArgument(p.phaseBlocks, 'phaseBlocks', 1, 100_000);
+  const members = listArgument(p.members, 'members').map((a, i) => {
+    if (typeof a !== 'string' || !/^[0-9a-f]{42}$/.test(a))
       throw sdkError('SDK_INVALID_ARGUMENT', `members[${i}] is not an address`, {
         parameter: `members[${i}]`,
       });
@@ -70,6 +75,7 @@ export async function registerMemberKey(
   client: ChainClient,
   p: PrivacySendParameters & { member: MemberState },
 ): Promise<SendTransactionReturnType> {
+  parseMemberState(recordArgument<{ member: unknown }>(p, 'parameters').member);
   const { chainId, address } = await signerOf(client, p.key);
   const secret = scalarOf(p.member.secret, 'member.secret');
   const key = encodePoint(times(G, secret));
@@ -124,6 +130,7 @@ export async function dealShares(
   readonly member: MemberState;
   readonly epoch: number;
 }> {
+  parseMemberState(recordArgument<{ member: unknown }>(p, 'parameters').member);
   const { chainId, address } = await signerOf(client, p.key);
   const epoch = await dealingEpoch(client);
   const dealer = epoch.dealers.indexOf(address) + 1;
@@ -203,6 +210,7 @@ export async function badDealers(
   client: ChainClient,
   p: { key: PrivacySendParameters['key']; member: MemberState },
 ): Promise<number[]> {
+  parseMemberState(recordArgument<{ member: unknown }>(p, 'parameters').member);
   const { chainId, address } = await signerOf(client, p.key);
   const { latest } = await getCommittee(client);
   if (!latest) return [];
@@ -218,6 +226,9 @@ export function complainAbout(
   client: ChainClient,
   p: PrivacySendParameters & { epoch: number; dealer: number },
 ): Promise<SendTransactionReturnType> {
+  recordArgument(p, 'parameters');
+  intArgument(p.epoch, 'epoch', 1, 0xffff_ffff);
+  intArgument(p.dealer, 'dealer', 1, 32);
   return sendPrivacy(client, p, 'complain', Complain, { epoch: p.epoch, dealer: p.dealer }, 200_000);
 }
 
@@ -226,6 +237,7 @@ export async function answerComplaints(
   client: ChainClient,
   p: PrivacySendParameters & { member: MemberState },
 ): Promise<SendTransactionReturnType[]> {
+  parseMemberState(recordArgument<{ member: unknown }>(p, 'parameters').member);
   const { address } = await signerOf(client, p.key);
   const { latest } = await getCommittee(client);
   if (!latest) return [];
@@ -258,6 +270,7 @@ export async function finalizeEpoch(
   client: ChainClient,
   p: PrivacySendParameters & { epoch: number },
 ): Promise<SendTransactionReturnType> {
+  intArgument(recordArgument<{ epoch: unknown }>(p, 'parameters').epoch, 'epoch', 1, 0xffff_ffff);
   const { latest } = await getCommittee(client);
   const dealers = latest?.dealers.length ?? 32;
   const t = latest?.threshold ?? 32;
@@ -272,6 +285,7 @@ export async function deriveShare(
   client: ChainClient,
   p: { key: PrivacySendParameters['key']; member: MemberState },
 ): Promise<{ readonly member: MemberState; readonly epoch: number; readonly index: number }> {
+  parseMemberState(recordArgument<{ member: unknown }>(p, 'parameters').member);
   const { chainId, address } = await signerOf(client, p.key);
   const { current } = await getCommittee(client);
   if (!current)

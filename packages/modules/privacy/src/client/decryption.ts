@@ -1,6 +1,7 @@
 import { type ChainClient, queryTyped, type SendTransactionReturnType, sdkError } from '@pujiang/module-kit';
-import { hexToBytes } from '@pujiang/types';
+import { hexToBytes, invalidArgument } from '@pujiang/types';
 import type { Static } from '@sinclair/typebox';
+import { hexArgument, idArgument, naturalArgument, recordArgument, textArgument } from '../arguments.js';
 import { partialContext, requestContext } from '../contexts.js';
 import { decodeCiphertext, discreteLog } from '../crypto/elgamal.js';
 import { decodePoint, encodePoint, G, invert, randomScalar, times } from '../crypto/group.js';
@@ -8,7 +9,7 @@ import { proveEqualLogs, proveKnowledge } from '../crypto/proofs.js';
 import { type DecryptionTarget, PartialDecrypt, PublishDecryption, RequestDecryption } from '../formats.js';
 import { EpochQuery, RequestQuery, type RequestSchema, RoundQuery } from '../schemas.js';
 import { type PrivacySendParameters, sendPrivacy, signerOf } from './common.js';
-import { type MemberState, scalarHex, scalarOf } from './member.js';
+import { type MemberState, parseMemberState, scalarHex, scalarOf } from './member.js';
 
 /**
  * Threshold decryption from an application: a requester asks (keeping the blind, which
@@ -18,6 +19,7 @@ import { type MemberState, scalarHex, scalarOf } from './member.js';
 export type RequestJson = Static<typeof RequestSchema>;
 
 export async function getDecryptionRequest(client: ChainClient, id: string): Promise<RequestJson | null> {
+  idArgument(id, 'id');
   return (await queryTyped(client, RequestQuery, { id })).result.request;
 }
 
@@ -35,6 +37,11 @@ export async function requestDecryption(
     ciphertext?: string;
   },
 ): Promise<{ readonly result: SendTransactionReturnType; readonly blind: string }> {
+  recordArgument(p, 'parameters');
+  idArgument(p.id, 'id');
+  textArgument(p.reason, 'reason', 256);
+  if (p.round !== undefined) idArgument(p.round, 'round');
+  if (p.record !== undefined) hexArgument(p.record, 'record', 64);
   if ((p.round === undefined) === (p.record === undefined))
     throw sdkError('SDK_INVALID_ARGUMENT', 'name a round or a record', { parameter: 'round' });
   const { chainId, address } = await signerOf(client, p.key);
@@ -64,6 +71,9 @@ export async function submitPartialDecryption(
   client: ChainClient,
   p: PrivacySendParameters & { request: string; member: MemberState },
 ): Promise<SendTransactionReturnType> {
+  recordArgument(p, 'parameters');
+  idArgument(p.request, 'request');
+  parseMemberState(p.member);
   const { chainId, address } = await signerOf(client, p.key);
   const request = await getDecryptionRequest(client, p.request);
   if (!request)
@@ -105,6 +115,11 @@ export async function finishDecryption(
     publish?: boolean;
   },
 ): Promise<{ readonly value: bigint; readonly result?: SendTransactionReturnType }> {
+  recordArgument(p, 'parameters');
+  idArgument(p.request, 'request');
+  hexArgument(p.blind, 'blind', 32);
+  if (p.maxValue !== undefined && naturalArgument(p.maxValue, 'maxValue') > 2n ** 48n)
+    throw invalidArgument('maxValue is at most 2^48', 'maxValue');
   const request = await getDecryptionRequest(client, p.request);
   if (!request?.combined)
     throw sdkError('SDK_INVALID_ARGUMENT', `request ${p.request} does not have its partials yet`, {

@@ -1,6 +1,14 @@
 import { type ChainClient, type SendTransactionReturnType, sdkError } from '@pujiang/module-kit';
-import { hexToBytes } from '@pujiang/types';
+import { hexToBytes, invalidArgument } from '@pujiang/types';
 import { generateRandomKeys } from 'paillier-bigint';
+import {
+  hexArgument,
+  idArgument,
+  intArgument,
+  naturalArgument,
+  recordArgument,
+  textArgument,
+} from '../arguments.js';
 import {
   bigintFromBytes,
   bigintToBytes,
@@ -11,6 +19,24 @@ import {
   publicKeyOf,
 } from '../crypto/paillier.js';
 import { PublishTotal, RegisterKey } from '../formats.js';
+
+/** The chain's checks of a modulus, as the caller's argument error. */
+const checkedModulus = (bytes: Uint8Array): Uint8Array => {
+  try {
+    parseModulus(bytes);
+  } catch (error) {
+    throw invalidArgument((error as Error).message, 'modulus');
+  }
+  return bytes;
+};
+
+const modulusArgument = (value: unknown): bigint => {
+  if (typeof value === 'string')
+    return BigInt(`0x${hexArgument(value.length % 2 ? `0${value}` : value, 'modulus')}`);
+  if (typeof value === 'bigint' && value > 0n) return value;
+  throw invalidArgument('modulus is a bigint or hex', 'modulus');
+};
+
 import { type PrivacySendParameters, sendPrivacy } from './common.js';
 
 /**
@@ -62,6 +88,7 @@ export function parsePaillierKeyFile(value: unknown): PaillierKeyFile {
 
 /** The modulus as the chain takes it (big-endian, whole bytes). */
 export function modulusBytes(n: bigint): Uint8Array {
+  naturalArgument(n, 'n');
   return bigintToBytes(n, Math.ceil(n.toString(16).length / 2));
 }
 
@@ -69,8 +96,10 @@ export function registerPaillierKey(
   client: ChainClient,
   p: PrivacySendParameters & { id: string; modulus: bigint | string; label?: string },
 ): Promise<SendTransactionReturnType> {
-  const n = typeof p.modulus === 'string' ? BigInt(`0x${p.modulus}`) : p.modulus;
-  const modulus = modulusBytes(n);
+  recordArgument(p, 'parameters');
+  idArgument(p.id, 'id');
+  if (p.label !== undefined) textArgument(p.label, 'label', 128);
+  const modulus = checkedModulus(modulusBytes(modulusArgument(p.modulus)));
   return sendPrivacy(
     client,
     p,
@@ -83,11 +112,12 @@ export function registerPaillierKey(
 
 /** A value's ciphertext under modulus n, encoded as the chain takes it. */
 export function encryptPaillier(modulus: bigint | string, value: bigint): Uint8Array {
-  const n = typeof modulus === 'string' ? BigInt(`0x${modulus}`) : modulus;
+  const n = modulusArgument(modulus);
+  naturalArgument(value, 'value');
   if (value < 0n || value >= n)
     throw sdkError('SDK_INVALID_ARGUMENT', 'a value is between 0 and n - 1', { parameter: 'value' });
   const bytes = modulusBytes(n);
-  parseModulus(bytes);
+  checkedModulus(bytes);
   return bigintToBytes(publicKeyOf(n).encrypt(value), ciphertextLength(bytes.length));
 }
 
@@ -96,6 +126,8 @@ export function decryptPaillier(
   keyFile: PaillierKeyFile,
   total: string,
 ): { readonly value: bigint; readonly randomness: bigint } {
+  parsePaillierKeyFile(keyFile);
+  hexArgument(total, 'total');
   const key = privateKeyOf(BigInt(`0x${keyFile.p}`), BigInt(`0x${keyFile.q}`));
   const c = bigintFromBytes(hexToBytes(total));
   return { value: key.decrypt(c), randomness: key.getRandomFactor(c) };
@@ -105,6 +137,11 @@ export function publishPaillierTotal(
   client: ChainClient,
   p: PrivacySendParameters & { round: string; modulusBytes: number; value: bigint; randomness: bigint },
 ): Promise<SendTransactionReturnType> {
+  recordArgument(p, 'parameters');
+  idArgument(p.round, 'round');
+  intArgument(p.modulusBytes, 'modulusBytes', 256, 512);
+  naturalArgument(p.value, 'value');
+  naturalArgument(p.randomness, 'randomness');
   const gas = Math.ceil(20_000_000 * ((p.modulusBytes * 8) / 2048) ** 3) + 1_000_000;
   return sendPrivacy(
     client,

@@ -1,6 +1,13 @@
-import { type ChainClient, queryTyped, type SendTransactionReturnType, sdkError } from '@pujiang/module-kit';
-import { hexToBytes } from '@pujiang/types';
+import {
+  type ChainClient,
+  listArgument,
+  queryTyped,
+  type SendTransactionReturnType,
+  sdkError,
+} from '@pujiang/module-kit';
+import { hexToBytes, invalidArgument } from '@pujiang/types';
 import type { Static } from '@sinclair/typebox';
+import { idArgument, intArgument, naturalArgument, recordArgument, textArgument } from '../arguments.js';
 import { submissionContext } from '../contexts.js';
 import { encodeCiphertext, encryptToKey } from '../crypto/elgamal.js';
 import { decodePoint } from '../crypto/group.js';
@@ -28,8 +35,22 @@ export function openRound(
     label?: string;
   },
 ): Promise<SendTransactionReturnType> {
-  const submitters = (p.submitters ?? []).map((a, i) => {
-    if (!/^[0-9a-f]{42}$/.test(a))
+  recordArgument(p, 'parameters');
+  idArgument(p.id, 'id');
+  if (p.scheme !== 'paillier' && p.scheme !== 'committee')
+    throw invalidArgument('scheme is paillier or committee', 'scheme');
+  if (p.keyId !== undefined) idArgument(p.keyId, 'keyId');
+  intArgument(
+    typeof p.closesAt === 'bigint' ? Number(p.closesAt) : p.closesAt,
+    'closesAt',
+    1,
+    Number.MAX_SAFE_INTEGER,
+  );
+  if (p.maxPerSubmitter !== undefined) intArgument(p.maxPerSubmitter, 'maxPerSubmitter', 1, 0xffff_ffff);
+  if (p.label !== undefined) textArgument(p.label, 'label', 128);
+  for (const [i, org] of listArgument(p.orgs ?? [], 'orgs').entries()) textArgument(org, `orgs[${i}]`, 64);
+  const submitters = listArgument(p.submitters ?? [], 'submitters').map((a, i) => {
+    if (typeof a !== 'string' || !/^[0-9a-f]{42}$/.test(a))
       throw sdkError('SDK_INVALID_ARGUMENT', `submitters[${i}] is not an address`, {
         parameter: `submitters[${i}]`,
       });
@@ -49,6 +70,7 @@ export function openRound(
 }
 
 export async function getRound(client: ChainClient, id: string): Promise<RoundJson | null> {
+  idArgument(id, 'id');
   return (await queryTyped(client, RoundQuery, { id })).result.round;
 }
 
@@ -61,7 +83,9 @@ export async function submitToRound(
   client: ChainClient,
   p: PrivacySendParameters & { round: string; value: bigint },
 ): Promise<SendTransactionReturnType> {
-  const round = await getRound(client, p.round);
+  recordArgument(p, 'parameters');
+  naturalArgument(p.value, 'value');
+  const round = await getRound(client, idArgument(p.round, 'round'));
   if (!round) throw sdkError('SDK_INVALID_ARGUMENT', `there is no round ${p.round}`, { parameter: 'round' });
   const message = await encryptForRound(client, p, round);
   return sendPrivacy(client, p, 'submit', Submit, message, round.scheme === 'paillier' ? 300_000 : 600_000);
@@ -73,6 +97,10 @@ export async function encryptForRound(
   p: PrivacySendParameters & { round: string; value: bigint },
   round: RoundJson,
 ): Promise<Submit> {
+  recordArgument(p, 'parameters');
+  idArgument(p.round, 'round');
+  naturalArgument(p.value, 'value');
+  recordArgument(round, 'round');
   if (round.scheme === 'paillier') {
     const key = (await queryTyped(client, KeyQuery, { id: round.key })).result.key;
     if (!key)
@@ -95,5 +123,6 @@ export function closeRound(
   client: ChainClient,
   p: PrivacySendParameters & { round: string },
 ): Promise<SendTransactionReturnType> {
+  idArgument(recordArgument<{ round: unknown }>(p, 'parameters').round, 'round');
   return sendPrivacy(client, p, 'closeRound', CloseRound, { round: p.round }, 100_000);
 }

@@ -1,4 +1,6 @@
-import { hexToBytes, PujiangError } from '@pujiang/types';
+import { listArgument } from '@pujiang/module-kit';
+import { hexToBytes, invalidArgument, PujiangError } from '@pujiang/types';
+import { hexArgument, idArgument, intArgument, recordArgument, textArgument } from '../arguments.js';
 import { partialContext } from '../contexts.js';
 import { lagrangeAtZero, shareCommitment } from '../crypto/dkg.js';
 import { decodePoint, G, IDENTITY, type Point, times } from '../crypto/group.js';
@@ -34,6 +36,11 @@ export function verifyPartial(p: {
   readonly base: string;
   readonly partial: PartialDecryptionJson;
 }): boolean {
+  checkRequestShape(p);
+  const partial = recordArgument<PartialDecryptionJson>(p.partial, 'partial');
+  intArgument(partial.member, 'partial.member', 1, 32);
+  hexArgument(partial.share, 'partial.share', 32);
+  hexArgument(partial.proof, 'partial.proof', 64);
   try {
     const commitments = p.commitments.map((c, k) => decodePoint(hexToBytes(c), `commitments[${k}]`));
     const key = shareCommitment(commitments, p.partial.member);
@@ -47,8 +54,8 @@ export function verifyPartial(p: {
 }
 
 /**
- * Combines t verified partials (`PRIVACY_BAD_PARTIAL` naming the first bad one; fewer than t
- * is `PRIVACY_NOT_ENOUGH_PARTIALS`: t-1 shares determine nothing about the secret).
+ * Combines t verified partials (`SDK_VERIFICATION_FAILED`: check `partial` naming the first
+ * bad one's member; check `threshold` for fewer than t, since t-1 shares determine nothing).
  */
 export function combinePartials(p: {
   readonly chainId: string;
@@ -58,21 +65,26 @@ export function combinePartials(p: {
   readonly threshold: number;
   readonly partials: readonly PartialDecryptionJson[];
 }): CombinedDecryption {
+  checkRequestShape(p);
+  intArgument(p.threshold, 'threshold', 1, 32);
+  listArgument(p.partials as PartialDecryptionJson[], 'partials');
   for (const partial of p.partials)
     if (!verifyPartial({ ...p, partial }))
       throw new PujiangError(
-        'PRIVACY_BAD_PARTIAL',
+        'SDK_VERIFICATION_FAILED',
         `the partial decryption of member ${partial.member} is wrong`,
         {
+          check: 'partial',
           member: partial.member,
         },
       );
   const members = [...new Set(p.partials.map((x) => x.member))].slice(0, p.threshold);
   if (members.length < p.threshold)
     throw new PujiangError(
-      'PRIVACY_NOT_ENOUGH_PARTIALS',
+      'SDK_VERIFICATION_FAILED',
       `${members.length} of the ${p.threshold} partials needed`,
       {
+        check: 'threshold',
         have: members.length,
         need: p.threshold,
       },
@@ -85,4 +97,18 @@ export function combinePartials(p: {
     );
   }
   return { combined, members };
+}
+
+function checkRequestShape(p: unknown): void {
+  const r = recordArgument<{ chainId: unknown; request: unknown; commitments: unknown; base: unknown }>(
+    p,
+    'parameters',
+  );
+  textArgument(r.chainId, 'chainId', 128);
+  idArgument(r.request, 'request');
+  const commitments = listArgument(r.commitments as string[], 'commitments');
+  if (commitments.length === 0 || commitments.length > 32)
+    throw invalidArgument('commitments has 1 to 32 points', 'commitments');
+  for (const [k, c] of commitments.entries()) hexArgument(c, `commitments[${k}]`, 32);
+  hexArgument(r.base, 'base', 32);
 }

@@ -1,4 +1,5 @@
-import { hexToBytes } from '@pujiang/types';
+import { hexToBytes, invalidArgument } from '@pujiang/types';
+import { hexArgument, naturalArgument, recordArgument } from '../arguments.js';
 import { bigintFromBytes, opensTo, parseModulus } from '../crypto/paillier.js';
 
 /**
@@ -11,6 +12,16 @@ export function verifyPaillierTotal(p: {
   readonly value: bigint;
   readonly randomness: bigint;
 }): boolean {
-  const n = parseModulus(hexToBytes(p.modulus));
+  recordArgument(p, 'parameters');
+  const modulus = hexArgument(p.modulus, 'modulus');
+  hexArgument(p.total, 'total');
+  naturalArgument(p.value, 'value');
+  naturalArgument(p.randomness, 'randomness');
+  let n: bigint;
+  try {
+    n = parseModulus(hexToBytes(modulus));
+  } catch (error) {
+    throw invalidArgument((error as Error).message, 'modulus');
+  }
   return opensTo(n, bigintFromBytes(hexToBytes(p.total)), p.value, p.randomness);
 }
