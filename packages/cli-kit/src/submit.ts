@@ -11,6 +11,8 @@ import { intOption } from './options.js';
 export const NODE_OPTIONS = {
   node: { type: 'string' },
   api: { type: 'string' },
+  /** A member's key file that signs every request (RFC 9421): what a members-only node needs. */
+  'sign-as': { type: 'string' },
 } as const;
 
 export const SEND_OPTIONS = {
@@ -34,6 +36,7 @@ export function nodeUrl(values: NodeOptionValues): string {
 export interface NodeOptionValues {
   node?: string | undefined;
   api?: string | undefined;
+  'sign-as'?: string | undefined;
 }
 
 export interface WaitChoice {

@@ -9,9 +9,17 @@ import {
 import { homePaths, readKeyFile } from '@pujiang/node';
 import { LightClient, PujiangClient, parseGenesis } from '@pujiang/sdk';
 
-/** A client of the node the options name (`--node`/`--api`, $PUJIANG_NODE, or the local default). */
+/**
+ * A client of the node the options name (`--node`/`--api`, $PUJIANG_NODE, or the local
+ * default), signing its requests as the member whose key file `--sign-as` (or
+ * $PUJIANG_SIGN_AS) names: what a node whose reads are members-only requires.
+ */
 export function nodeClient(values: NodeOptionValues): PujiangClient {
-  return new PujiangClient({ url: nodeUrl(values) });
+  const signAs = values['sign-as'] ?? process.env.PUJIANG_SIGN_AS;
+  return new PujiangClient({
+    url: nodeUrl(values),
+    ...(signAs === undefined || signAs === '' ? {} : { signer: readKeyFile(signAs) }),
+  });
 }
 
 /** What module commands get from this CLI: the SDK's client and the node's key files. */

@@ -4,6 +4,7 @@
  * `#ed25519` and `#platform` imports' browser files. Not here: the worker-thread
  * `VerifyPool`, SM4/AES-GCM, X25519/HKDF, PEM/JWK and X.509, which are in `index.ts` only.
  */
+export { randomBytes } from '#platform';
 export { signatureFromDer, signatureToDer } from './der.js';
 export type { CryptoErrorCode } from './errors.js';
 export { CryptoError } from './errors.js';

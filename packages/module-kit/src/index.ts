@@ -83,5 +83,5 @@ export type {
 } from './module.js';
 export type { DrainResult } from './queue.js';
 export { drainQueue, enqueue, MAX_DRAIN_ITEMS, queueLength } from './queue.js';
-export type { ModuleRoute, RouteHost, RouteInput, RouteReplyDoc } from './routes.js';
+export type { ModuleRoute, RequestReader, RouteHost, RouteInput, RouteReplyDoc } from './routes.js';
 export { checkRoutes, defineRoute, RouteReply } from './routes.js';

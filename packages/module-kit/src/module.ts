@@ -194,6 +194,23 @@ export interface KernelServices {
    * Whether a node key may hold a peer link: true or false, or undefined for no verdict (the
    * kernel then admits what the node's config admits and the validators of the next heights).
    */
+  /**
+   * A registered member's identity, for authenticating API requests signed by its key: the
+   * key, organization and role, and the membership code that makes it invalid now, if any
+   * (undefined: no member has that address).
+   */
+  memberIdentity?(
+    read: StateRead,
+    address: string,
+    at: { readonly time: bigint; readonly chainHash: HashAlgorithm },
+  ):
+    | {
+        readonly publicKey: PublicKey;
+        readonly org: string;
+        readonly role: string;
+        readonly problem?: string;
+      }
+    | undefined;
   admitsPeer?(
     read: StateRead,
     key: PublicKey,

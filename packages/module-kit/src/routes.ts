@@ -54,6 +54,15 @@ export interface RouteInput<Q = Record<string, unknown>, B = unknown> {
   readonly headers: Readonly<Record<string, string | undefined>>;
   /** Who asked: the peer's address, and whether the connection is TLS. */
   readonly client: { readonly address: string; readonly secure: boolean };
+  /** The member that signed the request (RFC 9421), when it was signed and the signature verified. */
+  readonly reader?: RequestReader;
+}
+
+/** A member identified by a request's signature: its address, organization and role. */
+export interface RequestReader {
+  readonly address: string;
+  readonly org: string;
+  readonly role: string;
 }
 
 /**
@@ -85,6 +94,11 @@ export interface ModuleRoute {
   /** The route wants `Authorization: Bearer <token>` (published as OpenAPI security; the handler checks it). */
   readonly bearer?: boolean;
   /**
+   * Served without a member's signature even where the node's reads are members-only: what
+   * a standard makes public (DID resolution, status lists, credential verification).
+   */
+  readonly public?: boolean;
+  /**
    * Every status the route answers with, and its body (published in OpenAPI, and checked
    * against live answers by the tests). Without it: 200 `response`, and 400 the API's error
    * body with `errors`.
@@ -104,6 +118,7 @@ export function defineRoute<Q extends TObject, B extends TSchema, R extends TSch
   readonly errors?: readonly string[];
   readonly invalidInput?: string;
   readonly bearer?: boolean;
+  readonly public?: boolean;
   readonly replies?: Readonly<Record<number, RouteReplyDoc>>;
   handle(
     host: RouteHost,

@@ -20,6 +20,8 @@ export {
   type ResponseOf,
 } from './api/routes.js';
 export * from './api/schemas.js';
+export type { ReadAuthErrorCode } from './api/signed-requests.js';
+export { READ_AUTH_ERRORS, SIGNED_REQUEST } from './api/signed-requests.js';
 export {
   Block,
   BlockHeader,

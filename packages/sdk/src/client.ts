@@ -65,6 +65,7 @@ import {
 } from './events.js';
 import { type HttpTransport, requestJson } from './http.js';
 import { expectResponse } from './shapes.js';
+import { requestSigner } from './signed-requests.js';
 import { submitOptionsArgument } from './submit-options.js';
 import {
   type BuildTransactionParameters,
@@ -84,6 +85,12 @@ export interface PujiangClientOptions {
   fetch?: typeof fetch;
   /** Headers sent with every request (an API gateway's token, for instance). */
   headers?: Record<string, string>;
+  /**
+   * A member's key that signs every request (RFC 9421): what a node whose reads are
+   * members-only (`api.reads: "members"`) needs. Its address comes from the chain's hash,
+   * asked once of `/v1/status` (which stays public).
+   */
+  signer?: KeyPair;
 }
 
 /** A transaction to submit: as built, as signed, or already encoded (bytes or hex). */
@@ -154,7 +161,7 @@ function buildTransferPayloadCheck(to: unknown, amount: unknown): void {
  */
 export class PujiangClient implements ChainClient {
   readonly url: string;
-  private readonly transport: HttpTransport;
+  private transport: HttpTransport;
 
   constructor(options: PujiangClientOptions | string) {
     const o = typeof options === 'string' ? { url: options } : objectArgument(options, 'options');
@@ -169,6 +176,15 @@ export class PujiangClient implements ChainClient {
       fetch: o.fetch ?? globalThis.fetch.bind(globalThis),
       headers: { ...o.headers },
     };
+    if (o.signer !== undefined) {
+      // The signer's address needs the chain's hash: asked of `/v1/status` (public), unsigned.
+      const unsigned = this.transport;
+      const chainHash = async () => {
+        const json = await requestJson(unsigned, 'GET', API.status.path, undefined);
+        return (expectResponse(API.status.response, json, 'GET /v1/status') as StatusResponse).chainHash;
+      };
+      this.transport = { ...unsigned, signer: requestSigner(keyPairArgument(o.signer, 'signer'), chainHash) };
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 import { invalidArgument, objectArgument, type RequestOptions } from '@pujiang/module-kit';
 import { ApiError, sdkError } from './errors.js';
+import { type RequestSigner, signatureHeaders } from './signed-requests.js';
 
 export type { RequestOptions } from '@pujiang/module-kit';
 
@@ -8,6 +9,8 @@ export interface HttpTransport {
   readonly timeoutMs: number;
   readonly fetch: typeof fetch;
   readonly headers: Readonly<Record<string, string>>;
+  /** Signs each request as a member (RFC 9421), for members-only nodes. */
+  readonly signer?: RequestSigner;
 }
 
 function isApiErrorBody(
@@ -58,6 +61,8 @@ export async function requestJson(
   const signal = options.signal === undefined ? timeout : AbortSignal.any([timeout, options.signal]);
   let text: string;
   let status: number;
+  const bodyText = body === undefined ? undefined : JSON.stringify(body);
+  const signature = transport.signer ? await signatureHeaders(transport.signer, method, url, bodyText) : {};
   try {
     const response = await transport.fetch(url, {
       method,
@@ -65,8 +70,9 @@ export async function requestJson(
         accept: 'application/json',
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         ...transport.headers,
+        ...signature,
       },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      ...(bodyText === undefined ? {} : { body: bodyText }),
       signal,
     });
     status = response.status;

@@ -22,8 +22,10 @@ import {
   parseGenesis,
   parseKeyFile,
   publicKeyFromHex,
+  requestSigner,
   saveKeyFile,
   secretKeyToHex,
+  signatureHeaders,
   subscribe,
   txHash,
   verifyTransaction,
@@ -70,6 +72,24 @@ describe('every SDK argument check', () => {
     'buildTransaction(endorsers)': (j) =>
       buildTransaction({ ...common, module: 'm', type: 't', payload: new Uint8Array(), endorsers: [j] }),
     'new PujiangClient()': (j) => new PujiangClient(j),
+    'new PujiangClient(signer)': (j) => new PujiangClient({ url: 'http://127.0.0.1:1', signer: j }),
+    'requestSigner(key)': (j) => requestSigner(j, async () => 'sha256'),
+    'requestSigner(chainHash)': (j) => requestSigner(key, j),
+    'signatureHeaders(signer)': (j) => signatureHeaders(j, 'GET', 'http://127.0.0.1:1/v1/status', undefined),
+    'signatureHeaders(method)': (j) =>
+      signatureHeaders(
+        requestSigner(key, async () => 'sha256'),
+        j,
+        'http://127.0.0.1:1/',
+        undefined,
+      ),
+    'signatureHeaders(url)': (j) =>
+      signatureHeaders(
+        requestSigner(key, async () => 'sha256'),
+        'GET',
+        j,
+        undefined,
+      ),
     'new LightClient()': (j) => new LightClient(j),
     'new LightClient(genesis)': (j) => new LightClient({ client, genesis: j }),
     'getTx(hash)': (j) => client.getTx(j),

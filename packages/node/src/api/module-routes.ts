@@ -5,6 +5,7 @@ import {
   kitError,
   type ModuleRoute,
   parseParams,
+  type RequestReader,
   type RouteHost,
   RouteReply,
   Type,
@@ -74,13 +75,17 @@ export function routeHost(node: ValidatorNode, handlers: ApiHandlers, config: un
 export async function runModuleRoute(
   mounted: MountedRoute,
   host: RouteHost,
-  path: Readonly<Record<string, string>>,
-  search: URLSearchParams,
-  headers: IncomingHttpHeaders,
-  client: { address: string; secure: boolean },
+  request: {
+    readonly path: Readonly<Record<string, string>>;
+    readonly search: URLSearchParams;
+    readonly headers: IncomingHttpHeaders;
+    readonly client: { address: string; secure: boolean };
+    readonly reader: RequestReader | undefined;
+  },
   readBody: () => Promise<unknown>,
 ): Promise<unknown> {
   const { route } = mounted;
+  const { path, search, headers, client, reader } = request;
   const raw: Record<string, string> = {};
   for (const [k, v] of search) raw[k] = v;
   const query = parseParams(route.query ?? NO_QUERY, raw, route.invalidInput);
@@ -91,7 +96,14 @@ export async function runModuleRoute(
   const flat: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(headers))
     flat[name] = Array.isArray(value) ? value.join(', ') : value;
-  const answer = await route.handle(host, { path, query, body, headers: flat, client });
+  const answer = await route.handle(host, {
+    path,
+    query,
+    body,
+    headers: flat,
+    client,
+    ...(reader ? { reader } : {}),
+  });
   return answer instanceof RouteReply
     ? new Reply(answer.status, answer.body, answer.contentType, answer.headers)
     : answer;

@@ -1,8 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
-import type { RouteHost } from '@pujiang/module-kit';
+import type { RequestReader, RouteHost } from '@pujiang/module-kit';
 import {
   API,
   type ApiRoute,
@@ -19,6 +20,7 @@ import { ApiHandlers, MAX_BATCH } from './handlers.js';
 import { BodyBudget, errorBody, Reply, readJsonBody, sendJson, sendText } from './http-io.js';
 import { openApiFor } from './module-openapi.js';
 import { mountModuleRoutes, routeHost, runModuleRoute } from './module-routes.js';
+import { type ReadMode, RequestAuthenticator } from './read-guard.js';
 
 export interface ApiServerOptions {
   /** Interface to listen on (default 127.0.0.1). */
@@ -36,7 +38,12 @@ export interface ApiServerOptions {
   readonly tls?: { readonly cert: string; readonly key: string };
   /** Each module's node settings (what its `nodeConfig` returned), by module name. */
   readonly moduleConfig?: ReadonlyMap<string, unknown>;
+  /** `members`: reads need a member's signature (RFC 9421), but for the public routes. Default `open`. */
+  readonly reads?: ReadMode;
 }
+
+/** Core routes any caller may read on a members-only node: what the node and chain are, not their data. */
+const PUBLIC_CORE_ROUTES = new Set(['status', 'genesis', 'modules', 'openapi', 'metrics', 'health']);
 
 /** A route ready to match: a core route of the contract, or a module's. */
 /** Methods a metrics label may name; anything a client invents counts as `other`. */
@@ -50,7 +57,14 @@ interface Route {
   readonly names: readonly string[];
   /** The contract's definition, whose path parameters are checked before the handler runs. */
   readonly contract?: ApiRoute;
-  readonly handle: (params: Record<string, string>, search: URLSearchParams, req: IncomingMessage) => unknown;
+  /** Served unsigned on a members-only node. */
+  readonly public: boolean;
+  readonly handle: (
+    params: Record<string, string>,
+    search: URLSearchParams,
+    req: IncomingMessage,
+    reader: RequestReader | undefined,
+  ) => unknown;
 }
 
 /**
@@ -66,6 +80,7 @@ export class ApiServer {
   /** Each request's route template, for the metrics (a method not allowed counts as unmatched). */
   private readonly matched = new WeakMap<IncomingMessage, string>();
   private readonly bodies: BodyBudget;
+  private readonly auth: RequestAuthenticator;
 
   constructor(
     private readonly node: ValidatorNode,
@@ -77,6 +92,7 @@ export class ApiServer {
     const maxBody = o.maxBodyBytes ?? 512 * 1024;
     const maxBatch = o.maxBatchBodyBytes ?? 8 * 1024 * 1024;
     this.bodies = new BodyBudget(o.maxBodyBytesInFlight ?? 64 * 1024 * 1024);
+    this.auth = new RequestAuthenticator(node, o.reads ?? 'open');
     const handlers = coreHandlers({
       handlers: h,
       openApi: openApiFor(node.chain.executor.enabledModules),
@@ -87,11 +103,12 @@ export class ApiServer {
       maxBatch,
       maxBatchItems: MAX_BATCH,
     });
-    this.routes = coreRoutes(handlers).map(({ route, handle }) => ({
+    this.routes = coreRoutes(handlers).map(({ id, route, handle }) => ({
       method: route.method,
       template: route.path,
       ...compilePath(route.path),
       contract: route,
+      public: PUBLIC_CORE_ROUTES.has(id),
       handle: (params, query, req) => handle({ params, query, req }),
     }));
     // Modules' own routes (under /v1/modules/<name>/, or a standard's well-known path) come after the core's.
@@ -107,14 +124,15 @@ export class ApiServer {
         template: mounted.route.path,
         regex: mounted.regex,
         names: mounted.names,
-        handle: (params, search, req) =>
-          mounted.route.body === undefined
-            ? runModuleRoute(mounted, host, params, search, req.headers, clientOf(req), async () => undefined)
+        public: mounted.route.public === true,
+        handle: (params, search, req, reader) => {
+          const input = { path: params, search, headers: req.headers, client: clientOf(req), reader };
+          return mounted.route.body === undefined
+            ? runModuleRoute(mounted, host, input, async () => undefined)
             : this.withBody(req, maxBody, () =>
-                runModuleRoute(mounted, host, params, search, req.headers, clientOf(req), () =>
-                  readJsonBody(req, maxBody),
-                ),
-              ),
+                runModuleRoute(mounted, host, input, () => readJsonBody(req, maxBody)),
+              );
+        },
       });
     }
     // Idle keep-alive connections stay open longer than clients' pools keep them (undici: 4 s
@@ -152,7 +170,11 @@ export class ApiServer {
         socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\n\r\n');
         return;
       }
-      this.events.handleUpgrade(req, socket, head, url.searchParams);
+      // An event stream is a read: on a members-only node it needs a member's signature.
+      this.auth.reader(req, url, false).then(
+        () => this.events.handleUpgrade(req, socket, head, url.searchParams),
+        (error) => refuseUpgrade(socket, error),
+      );
     });
   }
 
@@ -217,7 +239,8 @@ export class ApiServer {
           parameter: badQuery.parameter,
         });
       }
-      const result = await route.handle(params, url.searchParams, req);
+      const reader = req.method === 'GET' ? await this.auth.reader(req, url, route.public) : undefined;
+      const result = await route.handle(params, url.searchParams, req, reader);
       const reply = result instanceof Reply ? result : new Reply(200, result);
       if (route.contract?.produces === 'text/plain')
         return sendText(res, reply.status, 'text/plain; version=0.0.4; charset=utf-8', String(reply.body));
@@ -260,6 +283,14 @@ export class ApiServer {
       this.server.closeAllConnections();
     });
   }
+}
+
+function refuseUpgrade(socket: Duplex, error: unknown): void {
+  const { status, body } = errorBody(error);
+  const text = JSON.stringify(body);
+  socket.end(
+    `HTTP/1.1 ${status} Refused\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`,
+  );
 }
 
 function parseUrl(target: string | undefined): URL | undefined {

@@ -6,8 +6,12 @@ export { parseHostPort };
 
 /** A node's own settings (`config.json`); unlike genesis, each node may choose its own. */
 export interface NodeConfig {
-  /** Where the HTTP/WebSocket API listens; with `tls` (PEM files, relative to the home), it serves HTTPS. */
-  api: { host: string; port: number; tls?: { cert: string; key: string } };
+  /**
+   * Where the HTTP/WebSocket API listens; with `tls` (PEM files, relative to the home), it
+   * serves HTTPS. `reads`: `open` (the default) answers reads to anyone; `members` only to
+   * requests a registered member signed (RFC 9421), but for the public routes.
+   */
+  api: { host: string; port: number; tls?: { cert: string; key: string }; reads?: 'open' | 'members' };
   /** Pause after each block before the next height starts (CometBFT's timeout_commit). */
   blockIntervalMs: number;
   timeouts: TimeoutConfig;
@@ -114,9 +118,17 @@ export function parseConfig(json: unknown): NodeConfig {
     tls = { cert: t.cert, key: t.key };
   }
   const modules = section(c.modules, 'modules');
+  if (api.reads !== undefined && api.reads !== 'open' && api.reads !== 'members')
+    throw invalid('api.reads is "open" or "members"', 'api.reads');
+  const reads = api.reads as 'open' | 'members' | undefined;
   return {
     modules,
-    api: { host, port: int(api.port ?? d.api.port, 'api.port', 0, 65535), ...(tls ? { tls } : {}) },
+    api: {
+      host,
+      port: int(api.port ?? d.api.port, 'api.port', 0, 65535),
+      ...(tls ? { tls } : {}),
+      ...(reads ? { reads } : {}),
+    },
     blockIntervalMs: int(c.blockIntervalMs ?? d.blockIntervalMs, 'blockIntervalMs', 0, 600_000),
     timeouts: {
       proposeMs: timeout('proposeMs'),

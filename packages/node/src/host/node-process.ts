@@ -106,6 +106,7 @@ async function startLocked(
       port: p.apiPort ?? config.api.port,
       ...(p.log ? { log: p.log } : {}),
       ...(tls ? { tls } : {}),
+      ...(config.api.reads ? { reads: config.api.reads } : {}),
       moduleConfig: moduleSettings(node.chain.executor.enabledModules, config, p.home, genesis.chainId),
     });
   } catch (error) {

@@ -125,6 +125,8 @@ export const resolveRoute = defineRoute({
   method: 'GET',
   path: '/1.0/identifiers/{did}',
   wellKnown: true,
+  // Public by design, even where a node's reads are members-only.
+  public: true,
   summary:
     'Resolves a DID (W3C DID Resolution): the resolution result, or the document alone by Accept; versionId, versionTime and proof=true (state proofs for the SDK to check)',
   query: Type.Object({

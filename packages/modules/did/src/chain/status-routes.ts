@@ -131,6 +131,8 @@ export const statusRoutes = [
     method: 'GET',
     path: '/credentials/status/{list}',
     wellKnown: true,
+    // Public by design, even where a node's reads are members-only.
+    public: true,
     summary:
       "A status list on the chain as a BitstringStatusListCredential, signed by its issuer's key (when this node holds it)",
     response: Type.Record(Type.String(), Type.Unknown()),

@@ -314,6 +314,8 @@ export const vcApiRoutes = [
     method: 'POST',
     path: '/credentials/verify',
     wellKnown: true,
+    // Public by design, even where a node's reads are members-only.
+    public: true,
     summary:
       'W3C VC-API: verify a credential; 200 {checks} only when verified, else a 400 problem naming the failed check',
     body: Type.Unknown(),
@@ -329,6 +331,8 @@ export const vcApiRoutes = [
     method: 'POST',
     path: '/presentations/verify',
     wellKnown: true,
+    // Public by design, even where a node's reads are members-only.
+    public: true,
     summary:
       'W3C VC-API: verify a presentation for options.challenge (and domain); 200 only when it and every credential verify',
     body: Type.Unknown(),

@@ -161,6 +161,17 @@ export const governance: ChainModule = (() => {
        * a node-running role (validator, or an auditor's or regulator's full node) does. On an
        * open chain there is no verdict: the kernel admits the validators of the next heights.
        */
+      memberIdentity(read, address, { time, chainHash }) {
+        const identity = identityOf(read, address);
+        if (!identity) return undefined;
+        const problem = identityProblem(read, chainHash, identity, time);
+        return {
+          publicKey: { suite: identity.suite, bytes: identity.publicKey },
+          org: identity.org,
+          role: identity.role,
+          ...(problem ? { problem: problem.code } : {}),
+        };
+      },
       admitsPeer(read, key, { time, chainHash, admittedByConfig }) {
         const identity = identityOf(read, bytesToHex(deriveAddress(chainHash, key)));
         if (identity && identityProblem(read, chainHash, identity, time) !== undefined) return false;
