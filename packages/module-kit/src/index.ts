@@ -81,6 +81,7 @@ export type {
   TxEnvelope,
   TxSigner,
 } from './module.js';
+export type { NodeService, NodeServiceHost } from './node-service.js';
 export type { DrainResult } from './queue.js';
 export { drainQueue, enqueue, MAX_DRAIN_ITEMS, queueLength } from './queue.js';
 export type { ModuleRoute, RequestReader, RouteHost, RouteInput, RouteReplyDoc } from './routes.js';

@@ -3,6 +3,7 @@ import type { HashAlgorithm, PublicKey } from '@pujiang/crypto';
 import type { BlockHookPhase, BlockLimits, ChainEvent, Genesis } from '@pujiang/protocol';
 import type { PujiangError } from '@pujiang/types';
 import type { TObject, TSchema } from '@sinclair/typebox';
+import type { NodeService, NodeServiceHost } from './node-service.js';
 import type { ModuleRoute } from './routes.js';
 
 /** A key that signed a transaction (its sender or an endorser), with its address (hex). */
@@ -296,6 +297,11 @@ export interface ChainModule {
    * start. Routes get the result as `RouteHost.config`. Never part of the chain's state.
    */
   nodeConfig?(section: unknown, node: { readonly home: string; readonly chainId: string }): unknown;
+  /**
+   * Work this module runs on each node, off chain (private data a node keeps and sends only
+   * to some peers). Routes get the instance as `RouteHost.service`.
+   */
+  nodeService?(host: NodeServiceHost, config: unknown): NodeService;
   /**
    * Search index entries (module-relative keys) a committed event adds or removes. The node
    * keeps them beside the chain, written with the block; they are not state and not proven:

@@ -29,6 +29,8 @@ export interface RouteHost {
   waitForCommit(hash: string, timeoutMs: number): Promise<{ height: bigint; code: string } | undefined>;
   /** This node's settings for the route's module (what its `nodeConfig` returned), if any. */
   readonly config: unknown;
+  /** The module's node service on this node (what its `nodeService` returned), if it has one. */
+  readonly service?: unknown;
 }
 
 /**

@@ -12,6 +12,7 @@ import type { ChainModule } from '@pujiang/module-kit';
 import {
   type Block,
   decodeTx,
+  encodeWire,
   type Genesis,
   type SignedTx,
   senderKey,
@@ -78,6 +79,8 @@ export class ValidatorNode {
   private readonly router: PeerRouter;
   private readonly waiters = new CommitWaiters();
   private readonly senderAddresses = new Map<string, string>();
+  /** Modules' node services, by module: what their peers send them. */
+  private readonly moduleHandlers = new Map<string, (peer: string, payload: Uint8Array) => void>();
 
   private readonly o: ValidatorNodeOptions;
   private stopped = false;
@@ -150,6 +153,7 @@ export class ValidatorNode {
       consensus: (message, invalid) => this.driver.receive(message, invalid),
       roundMessages: (height, round) => this.driver.roundMessages(height, round),
       offence: (type) => this.metrics.peerOffence(type),
+      moduleData: (peer, module, payload) => this.moduleHandlers.get(module)?.(peer, payload),
     });
     this.driver = ConsensusDriver.start({
       chainId: g.chainId,
@@ -361,6 +365,21 @@ export class ValidatorNode {
   /** Calls `listener` after every committed block; returns the unsubscribe function. */
   onCommit(listener: CommitListener): () => void {
     return this.waiters.onCommit(listener);
+  }
+
+  /** Routes the payloads peers send `module` to `handler` (a module's node service). */
+  onModuleData(module: string, handler: (peer: string, payload: Uint8Array) => void): void {
+    this.moduleHandlers.set(module, handler);
+  }
+
+  /** Sends a module's payload to one linked peer. */
+  sendModuleData(peer: string, module: string, payload: Uint8Array): void {
+    this.o.transport?.send(peer, encodeWire({ type: 'moduleData', value: { module, payload } }));
+  }
+
+  /** The peers linked now ("suite:hex" of their node keys). */
+  peerIds(): readonly string[] {
+    return this.o.transport?.peers() ?? [];
   }
 
   get peerCount(): number {

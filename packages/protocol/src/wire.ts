@@ -7,6 +7,7 @@ import {
   type Infer,
   list,
   literals,
+  string,
   struct,
   u32,
   u64,
@@ -73,6 +74,8 @@ export const WireMessage = union('WireMessage', {
    * reach the others, also when its signer crashed right after sending it to some of them.
    */
   votesRequest: struct('WireVotesRequest', { height: u64, round: u32 }),
+  /** A module's node-to-node payload (its node service's protocol, e.g. private data for some peers only). */
+  moduleData: struct('WireModuleData', { module: string({ max: 32 }), payload: bytes({ max: 8 << 20 }) }),
 });
 export type WireMessage = Infer<typeof WireMessage>;
 

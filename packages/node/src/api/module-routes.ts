@@ -49,10 +49,16 @@ export function mountModuleRoutes(modules: readonly ChainModule[]): MountedRoute
 }
 
 /** What a module's routes may ask of this node (`config`: what the module's `nodeConfig` made of its section). */
-export function routeHost(node: ValidatorNode, handlers: ApiHandlers, config: unknown): RouteHost {
+export function routeHost(
+  node: ValidatorNode,
+  handlers: ApiHandlers,
+  config: unknown,
+  service?: unknown,
+): RouteHost {
   const chain = node.chain;
   return {
     config,
+    ...(service === undefined ? {} : { service }),
     pendingNonce: (address) => node.mempool.pendingNonce(address),
     waitForCommit: async (hash, timeoutMs) => {
       const at = await node.waitForCommit(hash, timeoutMs);

@@ -38,6 +38,8 @@ export interface ApiServerOptions {
   readonly tls?: { readonly cert: string; readonly key: string };
   /** Each module's node settings (what its `nodeConfig` returned), by module name. */
   readonly moduleConfig?: ReadonlyMap<string, unknown>;
+  /** Each module's node service (what its `nodeService` returned), by module name. */
+  readonly moduleServices?: ReadonlyMap<string, unknown>;
   /** `members`: reads need a member's signature (RFC 9421), but for the public routes. Default `open`. */
   readonly reads?: ReadMode;
 }
@@ -117,7 +119,10 @@ export class ApiServer {
       const host =
         hosts.get(mounted.module) ??
         hosts
-          .set(mounted.module, routeHost(node, h, o.moduleConfig?.get(mounted.module)))
+          .set(
+            mounted.module,
+            routeHost(node, h, o.moduleConfig?.get(mounted.module), o.moduleServices?.get(mounted.module)),
+          )
           .get(mounted.module)!;
       this.routes.push({
         method: mounted.route.method,

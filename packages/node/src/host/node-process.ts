@@ -9,6 +9,7 @@ import { ValidatorNode } from '../validator-node.js';
 import { type NodeConfig, parseHostPort } from './config.js';
 import { loadHome } from './home.js';
 import { lockHome } from './home-lock.js';
+import { startModuleServices } from './module-services.js';
 import { parsePeer } from './peer-address.js';
 
 export interface StartNodeParameters {
@@ -98,18 +99,23 @@ async function startLocked(
   }
   const host = p.apiHost ?? config.api.host;
   let api: ApiServer;
+  let services: ReturnType<typeof startModuleServices> | undefined;
   let tls: { cert: string; key: string } | undefined;
   try {
     tls = readTls(p.apiTls ?? config.api.tls, p.home);
+    const settings = moduleSettings(node.chain.executor.enabledModules, config, p.home, genesis.chainId);
+    services = startModuleServices(node, settings, paths.data, p.log);
     api = new ApiServer(node, {
       host,
       port: p.apiPort ?? config.api.port,
       ...(p.log ? { log: p.log } : {}),
       ...(tls ? { tls } : {}),
       ...(config.api.reads ? { reads: config.api.reads } : {}),
-      moduleConfig: moduleSettings(node.chain.executor.enabledModules, config, p.home, genesis.chainId),
+      moduleConfig: settings,
+      moduleServices: services.services,
     });
   } catch (error) {
+    await services?.close();
     await network?.stop();
     await node.stop();
     throw error;
@@ -118,6 +124,7 @@ async function startLocked(
   try {
     port = await api.listen();
   } catch (error) {
+    await services?.close();
     await network?.stop();
     await node.stop();
     throw new PujiangError(
@@ -137,6 +144,7 @@ async function startLocked(
     stop: () => {
       stopping ??= (async () => {
         await api.close();
+        await services?.close();
         await network?.stop();
         await node.stop();
         unlock();

@@ -41,6 +41,8 @@ export interface PeerRouterOptions {
   readonly roundMessages: (height: number, round: number) => ConsensusMessage[];
   /** Counts an offence by type (the router has reported it to the transport). */
   readonly offence: (type: PeerOffence) => void;
+  /** A module's node-to-node payload, for that module's node service. */
+  readonly moduleData?: (peer: string, module: string, payload: Uint8Array) => void;
 }
 
 /**
@@ -97,6 +99,9 @@ export class PeerRouter {
         return;
       case 'votesRequest':
         this.answerVotesRequest(peer, Number(message.value.height), message.value.round);
+        return;
+      case 'moduleData':
+        this.o.moduleData?.(peer, message.value.module, message.value.payload);
         return;
     }
   }
