@@ -158,6 +158,16 @@ export const GovernanceAction = union('GovernanceAction', {
   }),
   /** Sets the chain's pacing (`ChainPacing`). */
   setPacing: ChainPacing,
+  /**
+   * The read mandate of a role of an organization (auditors, regulators): the private
+   * resources it may read beyond its own (`collections/<name>`, `collections/*`); an empty
+   * list removes it. Modules that keep private data consult it.
+   */
+  setReadPermission: struct('SetReadPermission', {
+    org: OrgId,
+    role: Role,
+    resources: list(string({ max: 128 }), { max: 64 }),
+  }),
 });
 export type GovernanceAction = Infer<typeof GovernanceAction>;
 export type GovernanceActionKind = GovernanceAction['type'];
@@ -233,12 +243,25 @@ export const GOV_KEYS = {
   revoked: (org: string, serialHex: string) => `revoked/${org}/${serialHex}`,
   crl: (org: string) => `crl/${org}`,
   policy: (resource: string) => `policy/${resource}`,
+  readPermission: (org: string, role: string) => `read-permission/${org}/${role}`,
   nextProposalId: 'next-proposal',
   proposal: (id: bigint) => `proposal/${id}`,
 } as const;
 
 /** The state tree key of the validator set record (for light clients' proofs). */
 export const validatorSetStateKey = (): Uint8Array => moduleKey(GOVERNANCE_MODULE, GOV_KEYS.validators);
+
+/** A role's read mandate as stored (`read-permission/<org>/<role>`). */
+export const ReadMandate = list(string({ max: 128 }), { max: 64 });
+
+/** What a read mandate names: `module/name`, or `module/*` for everything of that module. */
+export const READ_RESOURCE = /^[a-z0-9_-]{1,32}\/([A-Za-z0-9._-]{1,95}|\*)$/;
+
+/** Whether a mandate's resources cover `resource` (`collections/*` covers `collections/trade`). */
+export function mandateCovers(resources: readonly string[], resource: string): boolean {
+  const [module] = resource.split('/');
+  return resources.includes(resource) || resources.includes(`${module}/*`);
+}
 
 /** The resource whose policy governs a module message (`bank/transfer`) or a proposal (`governance/proposal/setValidator`). */
 export const messageResource = (module: string, type: string): string => `${module}/${type}`;

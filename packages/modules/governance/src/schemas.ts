@@ -34,6 +34,7 @@ export const ProposalSchema = Type.Object({
     'setPolicy',
     'setModuleParam',
     'setPacing',
+    'setReadPermission',
   ] as const),
   /** The action's fields, bytes as hex and u64 values as decimal strings. */
   action: Type.Record(Type.String(), Type.Unknown()),
@@ -173,4 +174,16 @@ export const ProposalQuery = defineQueryContract({
   summary: 'A proposal with its votes and history',
   params: Type.Object({ id: Type.String({ pattern: '^[1-9][0-9]{0,18}$' }) }),
   result: ProposalSchema,
+});
+
+/** `governance/readPermission?org=&role=`: the private resources a role of an organization may read (its mandate). */
+export const ReadPermissionQuery = defineQueryContract({
+  module: GOVERNANCE_MODULE,
+  name: 'readPermission',
+  summary: "A role's read mandate in an organization: the private resources it may read beyond its own",
+  params: Type.Object({
+    org: Type.String({ pattern: '^[A-Za-z0-9._-]{1,64}$' }),
+    role: Type.String({ pattern: '^[a-z]{1,16}$' }),
+  }),
+  result: Type.Object({ resources: Type.Array(Type.String()) }),
 });

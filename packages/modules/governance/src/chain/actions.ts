@@ -9,6 +9,8 @@ import {
   type GovernanceAction,
   MAX_EMPTY_BLOCK_INTERVAL_MS,
   Policy,
+  READ_RESOURCE,
+  ReadMandate,
   ValidatorSetRecord,
 } from '../formats.js';
 import {
@@ -179,6 +181,20 @@ export function prepareAction(c: ActionContext, action: GovernanceAction): () =>
       return () => {
         write(GOV_KEYS.pacing, encode(ChainPacing, action.value));
         c.emit('pacing_changed', { emptyBlockIntervalMs: String(emptyBlockIntervalMs) });
+      };
+    }
+    case 'setReadPermission': {
+      const { org, role, resources } = action.value;
+      if (!organization(read, org)) throw invalid(`${org} is not a member organization`, { org });
+      const bad = resources.find((r) => !READ_RESOURCE.test(r));
+      if (bad !== undefined) throw invalid('a read resource is module/name or module/*', { resource: bad });
+      if (new Set(resources).size !== resources.length) throw invalid('read resources are distinct');
+      return () => {
+        write(
+          GOV_KEYS.readPermission(org, role),
+          resources.length === 0 ? undefined : encode(ReadMandate, resources),
+        );
+        c.emit('read_permission_changed', { org, role, resources: resources.join(',') });
       };
     }
     case 'setModuleParam': {

@@ -42,6 +42,7 @@ import { governanceExports } from './exports.js';
 import { parseGovernanceGenesis, writeGovernanceGenesis } from './genesis.js';
 import { checkPolicy, describeRule, policyFor } from './policy.js';
 import { finalize, propose, veto, vote } from './proposals.js';
+import { readPermissionQuery } from './read-permissions.js';
 import {
   caFingerprint,
   identityFromCertificate,
@@ -130,6 +131,7 @@ export const governance: ChainModule = (() => {
       validators_changed: ['since', 'validators', 'totalPower', 'key', 'power'],
       config_changed: ['acceptedSuites', 'maxBlockTxs', 'maxBlockBytes', 'maxBlockGas'],
       pacing_changed: ['emptyBlockIntervalMs'],
+      read_permission_changed: ['org', 'role', 'resources'],
       policy_changed: ['resource', 'removed'],
       param_changed: ['module', 'name', 'value'],
     },
@@ -251,6 +253,7 @@ export const governance: ChainModule = (() => {
       finalize: defineMessage(Finalize, (ctx, m) => finalize(ctx, m.id)),
     },
     queries: {
+      readPermission: readPermissionQuery,
       organizations: defineQuery({
         ...OrganizationsQuery,
         run: (read) =>

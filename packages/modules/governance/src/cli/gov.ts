@@ -24,7 +24,7 @@ import {
   vetoProposal,
   voteOnProposal,
 } from '../client.js';
-import { GOVERNANCE_MODULE, type GovernanceAction, policyFromJson } from '../formats.js';
+import { GOVERNANCE_MODULE, type GovernanceAction, policyFromJson, ROLES, type Role } from '../formats.js';
 import type { ProposalJson } from '../schemas.js';
 import { orgAndSerial, publicKeyOption, readCertificate } from './options.js';
 
@@ -41,6 +41,8 @@ pujiang gov propose KIND [options] --key FILE [--title T]      an admin proposes
              JSON: {"rule": "any"|"all"|"majority"|{"atLeast": k}|{"fraction": [n, d]}, "roles": [...],
                     "orgs": [...], "vetoBy": [...]}
   set-param --module M --name N --value HEX
+  set-read-permission --org ID --role ROLE [--resource R]...   a role's read mandate: private data it may read
+                                                    (collections/NAME or collections/*; none removes it)
   set-pacing --empty-block-interval-ms MS           an idle chain makes a block every MS (0: every block interval)
 pujiang gov vote ID yes|no --key FILE                your organization's vote
 pujiang gov veto ID --reason TEXT --key FILE         a regulator the policy names stops a proposal
@@ -52,7 +54,7 @@ pujiang gov members | config | validators            organizations and their CAs
 pujiang gov identity ADDRESS | policy RESOURCE | crl ORG`;
 
 type Values = Record<string, string | boolean | undefined>;
-type Option = { type: 'string' } | { type: 'boolean' };
+type Option = { type: 'string'; multiple?: boolean } | { type: 'boolean' };
 
 interface ProposalKind {
   readonly options: Record<string, Option>;
@@ -253,6 +255,20 @@ const KINDS: Record<string, ProposalKind> = {
       return {
         action: { type: 'setPacing', value: { emptyBlockIntervalMs: ms } },
         title: `make an empty block every ${ms} ms while idle`,
+      };
+    },
+  },
+  'set-read-permission': {
+    options: { org: str, role: str, resource: { type: 'string', multiple: true } },
+    async build(values) {
+      const org = required(values, 'org');
+      const role = required(values, 'role');
+      if (!(ROLES as readonly string[]).includes(role))
+        throw usageError(`--role is one of ${ROLES.join(', ')}`, { option: 'role' });
+      const resources = (values.resource as unknown as string[] | undefined) ?? [];
+      return {
+        action: { type: 'setReadPermission', value: { org, role: role as Role, resources } },
+        title: `${org}'s ${role}s may read ${resources.length ? resources.join(', ') : 'no private data'}`,
       };
     },
   },
