@@ -164,6 +164,18 @@ export interface ChainClient {
   ): Promise<QueryResponse>;
   sendTransaction(parameters: SendTransactionParameters): Promise<SendTransactionReturnType>;
   sendTransactions(parameters: SendTransactionsParameters): Promise<SendTransactionsReturnType>;
+  /** Builds and signs a module message as `sendTransaction` would (nonce, expiry), without submitting it. */
+  signTransaction(parameters: SendTransactionParameters): Promise<BuildTransactionReturnType>;
+  /**
+   * A module's route (`/v1/modules/<module>/...`, or a well-known path): JSON in and out,
+   * signed as the client signs its requests; a non-2xx answer is an `ApiError` with its code.
+   */
+  requestRoute(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    options?: RequestOptions,
+  ): Promise<unknown>;
 }
 
 /** A query as clients see it: where it is and its typed parameters and result (shared with the chain's `defineQuery`). */

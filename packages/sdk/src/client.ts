@@ -508,6 +508,44 @@ export class PujiangClient implements ChainClient {
     return { nonce, results };
   }
 
+  async signTransaction(parameters: SendTransactionParameters): Promise<BuildTransactionReturnType> {
+    const { key, module, type, payload } = objectArgument(parameters, 'parameters');
+    keyPairArgument(key);
+    stringArgument(module, 'module');
+    stringArgument(type, 'type');
+    bytesArgument(payload, 'payload');
+    const { status, nonce } = await this.senderState(parameters, key);
+    return buildTransaction({
+      chainId: status.chainId,
+      chainHash: status.chainHash,
+      key,
+      nonce,
+      expiresAtHeight: toU64(status.height + (parameters.expiresIn ?? DEFAULT_EXPIRES_IN), 'expiresIn'),
+      module,
+      type,
+      payload,
+      ...(parameters.gasLimit === undefined ? {} : { gasLimit: parameters.gasLimit }),
+      ...(parameters.endorsers === undefined ? {} : { endorsers: parameters.endorsers }),
+    });
+  }
+
+  async requestRoute(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    options?: RequestOptions,
+  ): Promise<unknown> {
+    if (method !== 'GET' && method !== 'POST') throw invalidArgument('method is GET or POST', 'method');
+    if (
+      typeof path !== 'string' ||
+      !/^\/[A-Za-z0-9._~!$&'()*+,;=:@%/?-]*$/.test(path) ||
+      path.startsWith('//')
+    )
+      throw invalidArgument('path is an absolute path of this node', 'path');
+    if (method === 'GET' && body !== undefined) throw invalidArgument('a GET has no body', 'body');
+    return requestJson(this.transport, method, path, body, options);
+  }
+
   /** A `bank/transfer` of `amount` from `key` to `to`, as `sendTransaction`. */
   async sendTransfer(parameters: SendTransferParameters): Promise<SendTransactionReturnType> {
     const { key, to, amount } = objectArgument(parameters, 'parameters');

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { type CommandContext, SEND_OPTIONS, usageError } from '@pujiang/cli-kit';
 import { runKey, runRound } from './aggregate.js';
+import { runCollection } from './collection.js';
 import { runCommittee, runDecrypt } from './committee.js';
 
 export const PRIVACY_USAGE = `Privacy computing (values are encrypted on this machine; the chain sums ciphertexts):
@@ -15,6 +16,17 @@ pujiang privacy round close ID --key KEY                  the opener closes a ro
 pujiang privacy round show ID                             the round, its count and encrypted total
 pujiang privacy round decrypt ID --paillier FILE [--publish --key KEY]
                                                           the key owner decrypts the total; --publish proves it on chain
+pujiang privacy collection define NAME --org ORG... --retention BLOCKS [--label L] --key KEY
+                                                          a private data collection of these organizations
+pujiang privacy collection put NAME ENTRY (--value TEXT | --file FILE) --key KEY [--salt-out FILE]
+                                                          through a member organization's node: the value to its
+                                                          members' nodes only, a salted hash on chain
+pujiang privacy collection get NAME ENTRY [--out FILE] --sign-as KEY
+                                                          a signed member read, checked against the on-chain hash
+pujiang privacy collection purge NAME ENTRY --key KEY     the writer (or its admin) purges before the retention ends
+pujiang privacy collection show NAME [ENTRY]              the collection, or an entry's on-chain record
+pujiang privacy collection verify NAME ENTRY (--value TEXT | --file FILE) --salt HEX
+                                                          whether a kept value and salt are what the chain recorded
 pujiang privacy committee param --member-address ADDR... --threshold T [--phase-blocks N]
                                                           the committee parameter's value for
                                                           pujiang gov propose set-param --module privacy --name committee
@@ -61,6 +73,10 @@ const OPTIONS = {
   reason: { type: 'string' },
   blind: { type: 'string' },
   'blind-out': { type: 'string' },
+  file: { type: 'string' },
+  retention: { type: 'string' },
+  salt: { type: 'string' },
+  'salt-out': { type: 'string' },
 } as const;
 
 /** `privacy key | round | committee | decrypt ...`. */
@@ -81,6 +97,8 @@ export async function runPrivacy(args: readonly string[], ctx: CommandContext): 
       return runCommittee(sub, values, ctx);
     case 'decrypt':
       return runDecrypt(sub, values, positionals, ctx);
+    case 'collection':
+      return runCollection(sub, values, positionals, ctx);
     default:
       throw usageError(`unknown privacy command "${group ?? ''}"\n\n${PRIVACY_USAGE}`);
   }
