@@ -26,6 +26,10 @@ const LAYERS: Record<string, number> = {
   // Cross-chain light clients read another chain's governance records (the validator set):
   // above the modules whose formats they read, below the module list.
   '@pujiang/module-xchain': 5.6,
+  // Private data collections read governance's read mandates; the privacy module's commands
+  // drive collections too: each above what it reads.
+  '@pujiang/module-collections': 5.6,
+  '@pujiang/module-privacy': 5.7,
   '@pujiang/node': 6,
   '@pujiang/sdk': 7,
   '@pujiang/cli': 8,
@@ -77,7 +81,7 @@ const importsOf = (file: string): string[] =>
 const layerOf = (name: string): number => {
   if (LAYERS[name] !== undefined) return LAYERS[name]!;
   if (name.startsWith('@pujiang/module-')) return 5.5;
-  if (name === '@pujiang/modules') return 5.7;
+  if (name === '@pujiang/modules') return 5.8;
   return LAYERS[name] ?? Number.NaN;
 };
 

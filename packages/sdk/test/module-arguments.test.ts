@@ -339,6 +339,24 @@ describe('module client calls and verifiers refuse malformed arguments with type
       }),
     'submitPartialDecryption(member)': (j) =>
       moduleClient.submitPartialDecryption(client, { key, request: 'q', member: j }),
+    'defineCollection(name)': (j) =>
+      moduleClient.defineCollection(client, { key, name: j, orgs: ['o'], retentionBlocks: 5 }),
+    'defineCollection(orgs)': (j) =>
+      moduleClient.defineCollection(client, { key, name: 'c', orgs: j, retentionBlocks: 5 }),
+    'defineCollection(retentionBlocks)': (j) =>
+      moduleClient.defineCollection(client, { key, name: 'c', orgs: ['o'], retentionBlocks: j }),
+    'putPrivateData(collection)': (j) =>
+      moduleClient.putPrivateData(client, { key, collection: j, entry: 'e', value: bytes }),
+    'putPrivateData(entry)': (j) =>
+      moduleClient.putPrivateData(client, { key, collection: 'c', entry: j, value: bytes }),
+    'putPrivateData(value)': (j) =>
+      moduleClient.putPrivateData(client, { key, collection: 'c', entry: 'e', value: j }),
+    'getPrivateData(parameters)': (j) => moduleClient.getPrivateData(client, j),
+    'getPrivateData(entry)': (j) => moduleClient.getPrivateData(client, { collection: 'c', entry: j }),
+    'getPrivateEntry(collection)': (j) => moduleClient.getPrivateEntry(client, { collection: j, entry: 'e' }),
+    'getCollection(name)': (j) => moduleClient.getCollection(client, j),
+    'purgePrivateData(entry)': (j) =>
+      moduleClient.purgePrivateData(client, { key, collection: 'c', entry: j }),
     'finishDecryption(request)': (j) => moduleClient.finishDecryption(client, { request: j, blind: digest }),
     'finishDecryption(blind)': (j) => moduleClient.finishDecryption(client, { request: 'q', blind: j }),
     'finishDecryption(maxValue)': (j) =>
@@ -348,6 +366,7 @@ describe('module client calls and verifiers refuse malformed arguments with type
   };
 
   const partialRequest = { chainId: 'c', request: 'q', commitments: [digest], base: digest };
+  const bytes = new Uint8Array(4);
   const verifiers: Record<string, AnyCall> = {
     'verifyPartial(parameters)': (j) => moduleVerify.verifyPartial(j),
     'verifyPartial(partial)': (j) => moduleVerify.verifyPartial({ ...partialRequest, partial: j }),
@@ -355,6 +374,16 @@ describe('module client calls and verifiers refuse malformed arguments with type
       moduleVerify.combinePartials({ ...partialRequest, threshold: 1, partials: j }),
     'combinePartials(threshold)': (j) =>
       moduleVerify.combinePartials({ ...partialRequest, threshold: j, partials: [] }),
+    'verifyPrivateValue(parameters)': (j) => moduleVerify.verifyPrivateValue(j),
+    'verifyPrivateValue(salt)': (j) =>
+      moduleVerify.verifyPrivateValue({
+        chainHash: 'sm3',
+        collection: 'c',
+        key: 'k',
+        value: bytes,
+        salt: j,
+        hash: digest,
+      }),
     'verifyPaillierTotal(parameters)': (j) => moduleVerify.verifyPaillierTotal(j),
     'verifyPaillierTotal(value)': (j) =>
       moduleVerify.verifyPaillierTotal({
