@@ -9,6 +9,7 @@ import { runPeerBench } from './eth/peer-bench.js';
 import { runNetworkBench } from './network-bench.js';
 import { runNodeBench, verifyLimitName } from './node-bench.js';
 import { runNotaryBench } from './notary-bench.js';
+import { runPrivacyBench } from './privacy-bench.js';
 import type { BenchRecord } from './record.js';
 import { runXchainBench } from './xchain-bench.js';
 
@@ -27,7 +28,7 @@ const { values } = parseArgs({
 });
 const quick = values.quick === true;
 const groups = new Set(
-  values.group ?? ['crypto', 'consensus', 'node', 'notary', 'did', 'xchain', 'network', 'peer'],
+  values.group ?? ['crypto', 'consensus', 'node', 'notary', 'did', 'xchain', 'privacy', 'network', 'peer'],
 );
 const verifyWorkers = values['verify-workers'] === undefined ? undefined : Number(values['verify-workers']);
 if (
@@ -71,6 +72,7 @@ await group('notary', () => {
 });
 await group('did', () => runDidBench({ quick }));
 await group('xchain', () => runXchainBench({ quick }));
+await group('privacy', () => runPrivacyBench({ quick }));
 await group('network', () =>
   runNetworkBench({
     quick,

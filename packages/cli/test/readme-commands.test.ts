@@ -31,6 +31,7 @@ const RUN_HERE = [
   'Decentralized identifiers#0',
   'The `pujiang` command#2',
   'Running a node#0',
+  'Privacy computing#0',
 ];
 
 /**

@@ -46,6 +46,8 @@ export {
   PAILLIER_MIN_BITS,
   parseCiphertext,
   parseModulus,
+  privateKeyOf,
+  publicKeyOf,
 } from './crypto/paillier.js';
 export { proveEqualLogs, proveKnowledge, verifyEqualLogs, verifyKnowledge } from './crypto/proofs.js';
 export * from './formats.js';

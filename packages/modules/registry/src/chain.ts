@@ -13,4 +13,12 @@ import { xchain } from '@pujiang/module-xchain/chain';
  * picks among them (`enabledModules`). Governance comes first: it authorizes every
  * transaction.
  */
-export const CHAIN_MODULES: readonly ChainModule[] = [governance, bank, notary, did, xchain, collections, privacy];
+export const CHAIN_MODULES: readonly ChainModule[] = [
+  governance,
+  bank,
+  notary,
+  did,
+  xchain,
+  collections,
+  privacy,
+];

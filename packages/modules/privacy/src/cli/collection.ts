@@ -23,7 +23,7 @@ import { hexToBytes } from '@pujiang/types';
 /** `privacy collection ...`: private data collections (the collections module) from the command line. */
 type Values = Record<string, unknown>;
 
-function valueOf(values: Values): Uint8Array {
+function valueOption(values: Values): Uint8Array {
   if ((values.value === undefined) === (values.file === undefined))
     throw usageError('give the value as --value TEXT or --file FILE', { option: 'value' });
   if (values.value !== undefined) return new TextEncoder().encode(values.value as string);
@@ -73,7 +73,7 @@ export async function runCollection(
         key,
         collection: name,
         entry: needEntry(),
-        value: valueOf(values),
+        value: valueOption(values),
       });
       if (values['salt-out'] !== undefined)
         writeFileSync(
@@ -126,7 +126,7 @@ export async function runCollection(
         chainHash,
         collection: name,
         key: needEntry(),
-        value: valueOf(values),
+        value: valueOption(values),
         salt: hexToBytes(salt),
         hash: record.hash,
       });
