@@ -25,6 +25,7 @@ describe('privacy: private data collections across three organizations', () => {
   let nodes: NodeProcess[] = [];
   let operators: string[] = [];
   let regulator: string;
+  let clerk1: string;
   let salt: string;
   let expiresAt: number;
 
@@ -50,8 +51,18 @@ describe('privacy: private data collections across three organizations', () => {
     return { status: res.status, body: (await res.json()) as any };
   };
   const height = async () => (await new PujiangClient(apis[0]!).getStatus()).height;
-  const onDisk = (home: string, text: string) =>
-    filesUnder(home).filter((f) => readFileSync(f).includes(Buffer.from(text)));
+  /** Files holding the text in the clear, as UTF-8, base64 or hex (how a store might keep it). */
+  const onDisk = (home: string, text: string) => {
+    const forms = [
+      Buffer.from(text),
+      Buffer.from(Buffer.from(text).toString('base64').slice(0, 40)),
+      Buffer.from(Buffer.from(text).toString('hex')),
+    ];
+    return filesUnder(home).filter((f) => {
+      const data = readFileSync(f);
+      return forms.some((form) => data.includes(form));
+    });
+  };
 
   before(async () => {
     const base = await freeBase(3);
@@ -80,6 +91,7 @@ describe('privacy: private data collections across three organizations', () => {
       return peers.every((p) => p === 2);
     });
     regulator = await registerClient(homes[2]!, apis[2]!, dir, 'sm2', 'regulator2', 'regulator');
+    clerk1 = await registerClient(homes[1]!, apis[1]!, dir, 'sm2', 'clerk1', 'client');
   });
   after(async () => {
     for (const node of nodes)
@@ -100,6 +112,8 @@ describe('privacy: private data collections across three organizations', () => {
       'org0',
       '--org',
       'org1',
+      '--role',
+      'admin',
       '--retention',
       '40',
       '--key',
@@ -174,6 +188,25 @@ describe('privacy: private data collections across three organizations', () => {
     );
     const outsider = await read(0, operators[2]);
     assert.deepEqual([outsider.status, outsider.body.error.code], [403, 'COLLECTIONS_FORBIDDEN']);
+    // org1 is a member organization, but the collection admits its admins only.
+    const clerk = await read(1, clerk1);
+    assert.deepEqual([clerk.status, clerk.body.error.code], [403, 'COLLECTIONS_FORBIDDEN']);
+    // An entry is its writer's: another member organization cannot overwrite it.
+    const overwrite = await cli(
+      'privacy',
+      'collection',
+      'put',
+      'trade',
+      'lc-1',
+      '--value',
+      'forged',
+      '--key',
+      operators[1]!,
+      '--node',
+      apis[1]!,
+    );
+    assert.notEqual(overwrite.code, 0);
+    assert.match(overwrite.out + overwrite.err, /COLLECTIONS_EXISTS/);
     const regulatorEarly = await read(0, regulator);
     assert.equal(regulatorEarly.status, 403);
   });

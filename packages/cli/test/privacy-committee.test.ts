@@ -280,6 +280,7 @@ describe('privacy: the regulator committee decrypts by threshold', () => {
     );
     const one = await cli('privacy', 'decrypt', 'finish', 'turnover-total', '--blind', blind);
     assert.notEqual(one.code, 0);
+    assert.match(one.err, /does not have its partials yet/);
     assert.equal((await cli('privacy', 'decrypt', 'show', 'turnover-total')).json.request.combined, null);
 
     // Member 3 answers with a share that is not s_3·blinded: the chain refuses it and names member 3.
@@ -324,7 +325,7 @@ describe('privacy: the regulator committee decrypts by threshold', () => {
     assert.equal((await cli('privacy', 'round', 'show', 'turnover')).json.round.result.value, '1000');
   });
 
-  it('reshares to a changed committee: the key stays, a removed member cannot decrypt, a regulator opens a flagged record', async () => {
+  it('reshares to a changed committee: the key stays, a removed member is refused, an auditor with a mandate opens a flagged record', async () => {
     const [m1, m2, m3, m4] = members as [
       (typeof members)[0],
       (typeof members)[0],
@@ -355,6 +356,16 @@ describe('privacy: the regulator committee decrypts by threshold', () => {
     );
     const record = bytesToHex(encodeCiphertext(ciphertext));
     const blind = join(dir, 'flag.blind.json');
+    // Opening records is a governance mandate: the auditors of org0 get it by proposal.
+    await govern(
+      'set-read-permission',
+      '--org',
+      'org0',
+      '--role',
+      'auditor',
+      '--resource',
+      'privacy/records',
+    );
     const teller = await cli(
       'privacy',
       'decrypt',
@@ -396,6 +407,7 @@ describe('privacy: the regulator committee decrypts by threshold', () => {
       m1.file,
     );
     assert.notEqual(removed.code, 0);
+    assert.match(removed.err, /PRIVACY_NOT_MEMBER|no share of the committee in force/);
     for (const m of [m3, m4])
       assert.equal(
         (await cli('privacy', 'decrypt', 'partial', 'flag-1', '--member', m.state, '--key', m.file)).code,

@@ -64,12 +64,12 @@ describe('signed requests (RFC 9421)', () => {
     assert.equal(verified, true);
   });
 
-  it('signs what SIGNED_REQUEST names: method, path, query, the body digest, created, nonce, keyid, alg', async () => {
+  it('signs what SIGNED_REQUEST names: method, authority, path, query, the body digest, created, nonce, keyid, alg', async () => {
     const signer = requestSigner(RFC_KEY, async () => 'sha256');
     const get = await signatureHeaders(signer, 'GET', 'http://node.example/v1/blocks/7?x=1', undefined);
     assert.match(
       get['signature-input'] ?? '',
-      /^pujiang=\("@method" "@path" "@query"\);created=\d+;nonce="[0-9a-f]{32}";keyid="[0-9a-f]{42}";alg="ed25519"$/,
+      /^pujiang=\("@method" "@authority" "@path" "@query"\);created=\d+;nonce="[0-9a-f]{32}";keyid="[0-9a-f]{42}";alg="ed25519"$/,
     );
     assert.equal(get['content-digest'], undefined);
     const post = await signatureHeaders(signer, 'POST', 'http://node.example/v1/txs', '{"hello": "world"}');

@@ -25,6 +25,8 @@ const Org = string({ max: 64 });
 export const Define = struct('DefineCollection', {
   name: string({ max: 64 }),
   orgs: list(Org, { max: 32 }),
+  /** The roles of those organizations that read and write (empty: every role). */
+  roles: list(string({ max: 16 }), { max: 8 }),
   retentionBlocks: u32,
   label: string({ max: 128 }),
 });
@@ -33,6 +35,7 @@ export type Define = Infer<typeof Define>;
 export const CollectionRecord = struct('CollectionRecord', {
   name: string({ max: 64 }),
   orgs: list(Org, { max: 32 }),
+  roles: list(string({ max: 16 }), { max: 8 }),
   retentionBlocks: u32,
   label: string({ max: 128 }),
   creator: Address,
@@ -51,6 +54,13 @@ export type Put = Infer<typeof Put>;
 /** `collections/purge`: the writer (or an admin of its organization) purges an entry before its retention ends. */
 export const Purge = struct('PurgePrivate', { collection: string({ max: 64 }), key: string({ max: 128 }) });
 export type Purge = Infer<typeof Purge>;
+
+/** Whether an identity of `org` in `role` belongs to the collection (its organizations, and roles if it names any). */
+export const admits = (
+  c: { readonly orgs: readonly string[]; readonly roles: readonly string[] },
+  org: string,
+  role: string,
+): boolean => c.orgs.includes(org) && (c.roles.length === 0 || c.roles.includes(role));
 
 /** An entry as the chain keeps it: the hash that proves the value, who wrote it, until when it is kept. */
 export const EntryRecord = struct('EntryRecord', {

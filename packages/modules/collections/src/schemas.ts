@@ -8,6 +8,7 @@ const Key = Type.String({ pattern: '^[A-Za-z0-9._:/#@-]{1,128}$' });
 export const CollectionSchema = Type.Object({
   name: Type.String(),
   orgs: Type.Array(Type.String()),
+  roles: Type.Array(Type.String()),
   retentionBlocks: Type.Integer({ minimum: 1 }),
   label: Type.String(),
   creator: address(),

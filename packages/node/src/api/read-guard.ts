@@ -4,6 +4,7 @@ import type { RequestReader } from '@pujiang/module-kit';
 import { READ_AUTH_ERRORS, type ReadAuthErrorCode, SIGNED_REQUEST } from '@pujiang/protocol';
 
 import { ExpiredError, httpbis } from 'http-message-signatures';
+import { parseDictionary } from 'structured-headers';
 import type { ValidatorNode } from '../validator-node.js';
 import { ApiError } from './api-error.js';
 
@@ -12,6 +13,8 @@ export type ReadMode = 'open' | 'members';
 
 /** Nonces remembered at most (each for the signature's lifetime); beyond, new signatures wait. */
 const MAX_NONCES = 200_000;
+/** A member's share of them: 20,000 signed reads in a signature's lifetime (about 60/s). */
+const MAX_NONCES_PER_KEY = 20_000;
 
 const refuse = (status: 401 | 403, code: ReadAuthErrorCode, details: Record<string, unknown> = {}) =>
   new ApiError(status, code, READ_AUTH_ERRORS[code], details);
@@ -24,8 +27,10 @@ const refuse = (status: 401 | 403, code: ReadAuthErrorCode, details: Record<stri
  * the identity must be valid now (its organization a member, its certificate current).
  */
 export class RequestAuthenticator {
-  /** nonce -> when it may be forgotten (ms). */
-  private readonly nonces = new Map<string, number>();
+  /** nonce -> when it may be forgotten (ms), and whose it is. */
+  private readonly nonces = new Map<string, { readonly until: number; readonly keyid: string }>();
+  /** Nonces remembered per member: one member cannot crowd the others out. */
+  private readonly perKey = new Map<string, number>();
 
   constructor(
     private readonly node: ValidatorNode,
@@ -47,6 +52,19 @@ export class RequestAuthenticator {
   }
 
   private async verifySigned(req: IncomingMessage, url: URL): Promise<RequestReader> {
+    // One signature, ours: a request carrying others is refused rather than judged by the last.
+    let labels: string[];
+    try {
+      labels = [...parseDictionary(String(req.headers['signature-input'] ?? '')).keys()];
+    } catch {
+      labels = [];
+    }
+    if (labels.length !== 1 || labels[0] !== SIGNED_REQUEST.label || req.headers.host === undefined)
+      throw refuse(401, 'API_SIGNATURE_MALFORMED', {
+        reason: `one signature labelled ${SIGNED_REQUEST.label}, and a Host`,
+      });
+    // The authority signed is the one the client addressed (the Host header).
+    const signedUrl = `http://${req.headers.host}${url.pathname}${url.search}`;
     const chain = this.node.chain;
     const at = { time: chain.lastBlockTime, chainHash: chain.genesis.chainHash };
     let found:
@@ -79,7 +97,7 @@ export class RequestAuthenticator {
             };
           },
         },
-        { method: req.method ?? 'GET', url: url.href, headers: flatHeaders(req) },
+        { method: req.method ?? 'GET', url: signedUrl, headers: flatHeaders(req) },
       );
     } catch (error) {
       if (error instanceof ExpiredError) throw refuse(401, 'API_SIGNATURE_EXPIRED');
@@ -90,7 +108,7 @@ export class RequestAuthenticator {
     if (!verified) throw refuse(401, 'API_SIGNATURE_INVALID', { keyid: found.address });
     if (req.headers['content-digest'] !== undefined && !this.coversDigest(req))
       throw refuse(401, 'API_SIGNATURE_MALFORMED', { reason: 'content-digest is not covered' });
-    this.useNonce(String(nonce));
+    this.useNonce(String(nonce), found.address);
     if (found.problem !== undefined) throw refuse(403, 'API_FORBIDDEN', { problem: found.problem });
     return { address: found.address, org: found.org, role: found.role };
   }
@@ -100,18 +118,31 @@ export class RequestAuthenticator {
   }
 
   /** Each nonce once within a signature's lifetime (a replay is refused, not served twice). */
-  private useNonce(nonce: string): void {
+  private useNonce(nonce: string, keyid: string): void {
     const now = this.now();
     if (nonce.length < 16 || nonce.length > 128)
       throw refuse(401, 'API_SIGNATURE_MALFORMED', { reason: 'nonce' });
     const seen = this.nonces.get(nonce);
-    if (seen !== undefined && seen > now) throw refuse(401, 'API_SIGNATURE_REPLAYED');
-    if (this.nonces.size >= MAX_NONCES) {
-      for (const [n, until] of this.nonces) if (until <= now) this.nonces.delete(n);
-      if (this.nonces.size >= MAX_NONCES)
-        throw new ApiError(503, 'API_BUSY', 'too many signed requests; try later');
-    }
-    this.nonces.set(nonce, now + (SIGNED_REQUEST.maxAgeSeconds + SIGNED_REQUEST.clockSkewSeconds) * 1000);
+    if (seen !== undefined && seen.until > now) throw refuse(401, 'API_SIGNATURE_REPLAYED');
+    if (this.nonces.size >= MAX_NONCES || (this.perKey.get(keyid) ?? 0) >= MAX_NONCES_PER_KEY)
+      this.forgetExpired(now);
+    if (this.nonces.size >= MAX_NONCES || (this.perKey.get(keyid) ?? 0) >= MAX_NONCES_PER_KEY)
+      throw new ApiError(503, 'API_BUSY', 'too many signed requests; try later', { keyid });
+    this.nonces.set(nonce, {
+      until: now + (SIGNED_REQUEST.maxAgeSeconds + SIGNED_REQUEST.clockSkewSeconds) * 1000,
+      keyid,
+    });
+    this.perKey.set(keyid, (this.perKey.get(keyid) ?? 0) + 1);
+  }
+
+  private forgetExpired(now: number): void {
+    for (const [n, { until, keyid }] of this.nonces)
+      if (until <= now) {
+        this.nonces.delete(n);
+        const left = (this.perKey.get(keyid) ?? 1) - 1;
+        if (left > 0) this.perKey.set(keyid, left);
+        else this.perKey.delete(keyid);
+      }
   }
 }
 

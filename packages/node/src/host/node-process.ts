@@ -77,6 +77,16 @@ async function startLocked(
     ...(p.log ? { log: p.log } : {}),
     ...(config.verifyWorkers > 0 ? { verifyWorkers: config.verifyWorkers } : {}),
   });
+  // Modules' node services start before any peer can send them anything or a block commits.
+  let services: ReturnType<typeof startModuleServices>;
+  let settings: Map<string, unknown>;
+  try {
+    settings = moduleSettings(node.chain.executor.enabledModules, config, p.home, genesis.chainId);
+    services = startModuleServices(node, settings, paths.data, p.log);
+  } catch (error) {
+    await node.stop();
+    throw error;
+  }
   if (network) {
     network.useWorkers(node.pool);
     network.setMembership((key, admitted) => node.isPeerMember(key, admitted));
@@ -90,6 +100,7 @@ async function startLocked(
     try {
       await network.start();
     } catch (error) {
+      await services.close();
       await network.stop();
       await node.stop();
       throw new PujiangError('NODE_P2P_LISTEN_FAILED', `cannot listen for peers on ${config.p2p.listen}`, {
@@ -99,12 +110,9 @@ async function startLocked(
   }
   const host = p.apiHost ?? config.api.host;
   let api: ApiServer;
-  let services: ReturnType<typeof startModuleServices> | undefined;
   let tls: { cert: string; key: string } | undefined;
   try {
     tls = readTls(p.apiTls ?? config.api.tls, p.home);
-    const settings = moduleSettings(node.chain.executor.enabledModules, config, p.home, genesis.chainId);
-    services = startModuleServices(node, settings, paths.data, p.log);
     api = new ApiServer(node, {
       host,
       port: p.apiPort ?? config.api.port,
@@ -115,7 +123,7 @@ async function startLocked(
       moduleServices: services.services,
     });
   } catch (error) {
-    await services?.close();
+    await services.close();
     await network?.stop();
     await node.stop();
     throw error;
@@ -124,7 +132,7 @@ async function startLocked(
   try {
     port = await api.listen();
   } catch (error) {
-    await services?.close();
+    await services.close();
     await network?.stop();
     await node.stop();
     throw new PujiangError(
@@ -144,7 +152,7 @@ async function startLocked(
     stop: () => {
       stopping ??= (async () => {
         await api.close();
-        await services?.close();
+        await services.close();
         await network?.stop();
         await node.stop();
         unlock();

@@ -1,13 +1,13 @@
 /**
  * Requests signed by a member (HTTP Message Signatures, RFC 9421): what a signature covers
- * and carries, shared by the SDK that signs and the node that checks. The signature is
+ * (the node's authority too, so a request signed for one node is refused by another) and carries, shared by the SDK that signs and the node that checks. The signature is
  * labelled `pujiang`; `keyid` is the member's address (hex) and `alg` its suite (`ed25519`
  * as RFC 9421 registers it; `sm2`, `secp256k1`, `ml-dsa-65` and the hybrids by their suite
  * names); a request with a body also covers `content-digest` (RFC 9530, `sha-256`).
  */
 export const SIGNED_REQUEST = {
   label: 'pujiang',
-  components: ['@method', '@path', '@query'],
+  components: ['@method', '@authority', '@path', '@query'],
   bodyComponent: 'content-digest',
   params: ['created', 'nonce', 'keyid', 'alg'],
   /** How old a signature may be, and how far ahead of the node's clock its `created` may lie. */

@@ -1,7 +1,9 @@
 import { decode, encode } from '@pujiang/codec';
+import { ROLES } from '@pujiang/module-governance';
 import { defineQuery, type MessageContext, moduleError, type StateRead } from '@pujiang/module-kit';
 import { bytesToHex, hexToBytes } from '@pujiang/types';
 import {
+  admits,
   COLLECTION_NAME,
   CollectionRecord,
   collectionKey,
@@ -49,13 +51,21 @@ export function define(ctx: MessageContext, m: Define): void {
     throw moduleError('COLLECTIONS_BAD_NAME', 'a collection name is 1-64 of a-z 0-9 . _ -', { name: m.name });
   if (m.orgs.length === 0 || new Set(m.orgs).size !== m.orgs.length || !m.orgs.every((o) => ORG_ID.test(o)))
     throw moduleError('COLLECTIONS_BAD_ORGS', 'a collection names 1 to 32 distinct organizations');
+  if (
+    new Set(m.roles).size !== m.roles.length ||
+    !m.roles.every((r) => (ROLES as readonly string[]).includes(r))
+  )
+    throw moduleError('COLLECTIONS_BAD_ORGS', `roles are distinct, of ${ROLES.join(', ')}`);
   if (m.retentionBlocks < 1 || m.retentionBlocks > MAX_RETENTION_BLOCKS)
     throw moduleError('COLLECTIONS_BAD_RETENTION', `retention is 1 to ${MAX_RETENTION_BLOCKS} blocks`);
   if (m.label.length > 128 || !m.label.isWellFormed())
     throw moduleError('COLLECTIONS_BAD_NAME', 'label is too long');
   const sender = identity(ctx, ctx.sender);
-  if (!m.orgs.includes(sender.org))
-    throw moduleError('COLLECTIONS_NOT_MEMBER', "the sender's organization must be one of the collection's");
+  if (!admits(m, sender.org, sender.role))
+    throw moduleError(
+      'COLLECTIONS_NOT_MEMBER',
+      "the sender's organization and role must be among the collection's",
+    );
   if (ctx.get(collectionKey(m.name)) !== undefined)
     throw moduleError('COLLECTIONS_EXISTS', `collection ${m.name} exists`, { name: m.name });
   const record: CollectionRecord = { ...m, creator: hexToBytes(ctx.sender), height: ctx.height };
@@ -73,10 +83,29 @@ export function put(ctx: MessageContext, m: Put): void {
   if (!ENTRY_KEY.test(m.key))
     throw moduleError('COLLECTIONS_BAD_KEY', 'an entry key is 1-128 of A-Z a-z 0-9 . _ : / # @ -');
   const writer = identity(ctx, ctx.sender);
-  if (!collection.orgs.includes(writer.org))
-    throw moduleError('COLLECTIONS_NOT_MEMBER', `${writer.org} is not an organization of ${m.collection}`, {
-      org: writer.org,
-    });
+  if (!admits(collection, writer.org, writer.role))
+    throw moduleError(
+      'COLLECTIONS_NOT_MEMBER',
+      `${writer.org}'s ${writer.role}s do not write to ${m.collection}`,
+      {
+        org: writer.org,
+        role: writer.role,
+      },
+    );
+  // An entry is its writer's: only it replaces it, and only while it stands (a purged or
+  // expired entry's record keeps proving what was there).
+  const existing = readEntry((k) => ctx.get(k), m.collection, m.key);
+  if (
+    existing &&
+    (bytesToHex(existing.writer) !== ctx.sender || existing.purged || ctx.height >= existing.expiresAt)
+  )
+    throw moduleError(
+      'COLLECTIONS_EXISTS',
+      `entry ${m.key} of ${m.collection} is another writer's, or was purged`,
+      {
+        key: m.key,
+      },
+    );
   const endorsedBy = new Set<string>();
   for (const e of ctx.endorsers) {
     const who = ctx.call('governance', 'identityOf', { address: e.address }) as IdentityView | null;
@@ -139,6 +168,7 @@ export const collectionQuery = defineQuery({
         ? {
             name: c.name,
             orgs: c.orgs,
+            roles: c.roles,
             retentionBlocks: c.retentionBlocks,
             label: c.label,
             creator: bytesToHex(c.creator),

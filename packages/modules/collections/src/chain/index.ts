@@ -18,6 +18,7 @@ export const collections = defineModule({
     COLLECTIONS_BAD_ORGS: 'a collection names 1 to 32 distinct organizations',
     COLLECTIONS_BAD_RETENTION: 'the retention is out of range',
     COLLECTIONS_BAD_WRITE: 'a private write (its tx, value or salt) is malformed',
+    COLLECTIONS_BUSY: 'the node holds too many values waiting for their writes',
     COLLECTIONS_DATA_MISSING: 'this node has not received the value',
     COLLECTIONS_EXISTS: 'the collection exists',
     COLLECTIONS_FORBIDDEN: 'the reader or writer is not admitted to the collection',

@@ -4,7 +4,7 @@ import { mandateCovers } from '@pujiang/module-governance';
 import { defineRoute, type RouteHost, type RouteInput, RouteReply, Type } from '@pujiang/module-kit';
 import { decodeTx, senderKey, txHash } from '@pujiang/protocol';
 import { bytesToHex, equalBytes, hexToBytes } from '@pujiang/types';
-import { COLLECTIONS_MODULE, MAX_VALUE_BYTES, Put, privateDataHash } from '../formats.js';
+import { admits, COLLECTIONS_MODULE, MAX_VALUE_BYTES, Put, privateDataHash } from '../formats.js';
 import type { CollectionsService } from '../node/service.js';
 import { EntrySchema, PrivateDataSchema, PutAnswerSchema, PutBodySchema } from '../schemas.js';
 
@@ -24,6 +24,7 @@ const ERRORS = [
   'COLLECTIONS_DATA_MISSING',
   'COLLECTIONS_HASH_MISMATCH',
   'COLLECTIONS_BAD_WRITE',
+  'COLLECTIONS_BUSY',
 ] as const;
 type RouteError = (typeof ERRORS)[number];
 
@@ -36,6 +37,7 @@ const service = (host: RouteHost): CollectionsService => host.service as Collect
 interface IdentityJson {
   readonly registered: boolean;
   readonly org?: string;
+  readonly role?: string;
 }
 
 export const putRoute = defineRoute({
@@ -78,14 +80,21 @@ export const putRoute = defineRoute({
         `this node's organization is not one of ${put.collection}'s`,
       );
     const writer = host.query('governance', 'identity', { address: sender }) as IdentityJson | null;
-    if (!writer?.registered || writer.org === undefined || !collection.orgs.includes(writer.org))
+    if (!writer?.registered || writer.org === undefined || !admits(collection, writer.org, writer.role ?? ''))
       return refuse(
         403,
         'COLLECTIONS_FORBIDDEN',
         `the writer is not an identity of ${put.collection}'s organizations`,
       );
-    const sentTo = collections.accept(put.collection, put.key, salt, value);
+    if (!collections.canHold(value.length))
+      return refuse(
+        503,
+        'COLLECTIONS_BUSY',
+        'this node holds too many values waiting for their writes; try later',
+      );
+    // Admission first (signature, membership, nonce): a forged write never reaches a peer.
     const submitted = await host.submit(wire);
+    const sentTo = collections.accept(put.collection, put.key, salt, value);
     const result = body.wait === false ? undefined : await host.waitForCommit(submitted, 30_000);
     return {
       txHash: hash,
@@ -97,7 +106,12 @@ export const putRoute = defineRoute({
   },
 });
 
-function readerRefusal(host: RouteHost, input: RouteInput, collection: string, orgs: readonly string[]) {
+function readerRefusal(
+  host: RouteHost,
+  input: RouteInput,
+  name: string,
+  collection: { readonly orgs: readonly string[]; readonly roles: readonly string[] },
+) {
   const reader = input.reader;
   if (!reader)
     return refuse(
@@ -105,15 +119,15 @@ function readerRefusal(host: RouteHost, input: RouteInput, collection: string, o
       'COLLECTIONS_UNAUTHENTICATED',
       'private data is read by a member signing the request (RFC 9421)',
     );
-  if (orgs.includes(reader.org)) return undefined;
+  if (admits(collection, reader.org, reader.role)) return undefined;
   const { resources } = host.query('governance', 'readPermission', {
     org: reader.org,
     role: reader.role,
   }) as {
     resources: string[];
   };
-  if (mandateCovers(resources, `${COLLECTIONS_MODULE}/${collection}`)) return undefined;
-  return refuse(403, 'COLLECTIONS_FORBIDDEN', `${reader.org}'s ${reader.role}s may not read ${collection}`, {
+  if (mandateCovers(resources, `${COLLECTIONS_MODULE}/${name}`)) return undefined;
+  return refuse(403, 'COLLECTIONS_FORBIDDEN', `${reader.org}'s ${reader.role}s may not read ${name}`, {
     org: reader.org,
     role: reader.role,
   });
@@ -146,7 +160,7 @@ export const dataRoute = defineRoute({
     const collections = service(host);
     const collection = collections.collection(name);
     if (!collection) return refuse(404, 'COLLECTIONS_UNKNOWN', `there is no collection ${name}`);
-    const refused = readerRefusal(host, input, name, collection.orgs);
+    const refused = readerRefusal(host, input, name, collection);
     if (refused) return refused;
     if (!collections.isMember(name))
       return refuse(

@@ -48,7 +48,14 @@ const keyArgument = (value: unknown, parameter: string): string => {
 
 export function defineCollection(
   client: ChainClient,
-  p: SendParameters & { name: string; orgs: readonly string[]; retentionBlocks: number; label?: string },
+  p: SendParameters & {
+    name: string;
+    orgs: readonly string[];
+    /** The roles of those organizations that read and write (default: every role). */
+    roles?: readonly string[];
+    retentionBlocks: number;
+    label?: string;
+  },
 ): Promise<SendTransactionReturnType> {
   objectArgument(p, 'parameters');
   const name = nameArgument(p.name, 'name');
@@ -66,7 +73,12 @@ export function defineCollection(
   const label = p.label ?? '';
   if (typeof label !== 'string' || label.length > 128)
     throw invalidArgument('label is at most 128 characters', 'label');
-  const payload = encodePayload(Define, { name, orgs, retentionBlocks: p.retentionBlocks, label });
+  const roles = listArgument(p.roles ?? [], 'roles').map((r, i) => {
+    if (typeof r !== 'string' || !/^[a-z]{1,16}$/.test(r))
+      throw invalidArgument(`roles[${i}] is a role`, `roles[${i}]`);
+    return r;
+  });
+  const payload = encodePayload(Define, { name, orgs, roles, retentionBlocks: p.retentionBlocks, label });
   return client.sendTransaction({ ...p, module: COLLECTIONS_MODULE, type: 'define', payload });
 }
 

@@ -1,6 +1,6 @@
 import type { NodeService, NodeServiceHost } from '@pujiang/module-kit';
 import type { ChainEvent } from '@pujiang/protocol';
-import { bytesToHex, equalBytes, hexToBytes } from '@pujiang/types';
+import { bytesToHex, hexToBytes } from '@pujiang/types';
 import { COLLECTIONS_MODULE, privateDataHash } from '../formats.js';
 import { decodeMessage, encodeMessage } from './messages.js';
 import { PrivateStore, type StoredValue } from './store.js';
@@ -27,6 +27,7 @@ interface Pending {
 
 interface CollectionView {
   readonly orgs: readonly string[];
+  readonly roles: readonly string[];
 }
 interface EntryView {
   readonly hash: string;
@@ -42,11 +43,28 @@ export class CollectionsService implements NodeService {
   constructor(private readonly host: NodeServiceHost) {}
 
   private get disk(): PrivateStore {
-    this.store ??= new PrivateStore(
-      this.host.dataDir,
-      this.host.chainHash === 'sm3' ? 'sm4-gcm' : 'aes-256-gcm',
-    );
+    if (!this.store) {
+      this.store = new PrivateStore(
+        this.host.dataDir,
+        this.host.chainHash === 'sm3' ? 'sm4-gcm' : 'aes-256-gcm',
+      );
+      this.reconcile(this.store);
+    }
     return this.store;
+  }
+
+  /** At start: purges what the chain purged, expired or replaced while this node was down. */
+  private reconcile(store: PrivateStore): void {
+    for (const { collection, key } of store.entries()) {
+      const entry = this.entry(collection, key);
+      if (
+        !entry ||
+        entry.purged ||
+        BigInt(entry.expiresAt) <= this.host.height() ||
+        !store.has(collection, key, entry.hash)
+      )
+        store.purge(collection, key);
+    }
   }
 
   collection(name: string): CollectionView | undefined {
@@ -72,6 +90,11 @@ export class CollectionsService implements NodeService {
   /** A value this node holds (undefined: never received, or purged). */
   read(collection: string, key: string): StoredValue | undefined {
     return this.disk.read(collection, key);
+  }
+
+  /** Whether a value of `bytes` fits among those waiting for their writes. */
+  canHold(bytes: number): boolean {
+    return this.pending.size < MAX_PENDING && this.pendingBytes + bytes <= MAX_PENDING_BYTES;
   }
 
   /**
@@ -105,11 +128,22 @@ export class CollectionsService implements NodeService {
       this.settle(collection, key);
       return;
     }
+    // From disk, or still waiting here (the asker may have seen the write commit first).
+    const wanted = bytesToHex(message.value.hash);
     const held = this.disk.read(collection, key);
-    if (held && equalBytes(hexToBytes(held.hash), message.value.hash))
+    const found =
+      held?.hash === wanted
+        ? held
+        : [...this.pending.values()].find(
+            (p) =>
+              p.collection === collection &&
+              p.key === key &&
+              bytesToHex(privateDataHash(this.host.chainHash, collection, key, p.salt, p.value)) === wanted,
+          );
+    if (found)
       this.host.send(
         peer,
-        encodeMessage({ type: 'data', value: { collection, key, salt: held.salt, value: held.value } }),
+        encodeMessage({ type: 'data', value: { collection, key, salt: found.salt, value: found.value } }),
       );
   }
 

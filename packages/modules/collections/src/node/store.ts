@@ -57,8 +57,9 @@ export class PrivateStore {
           rmSync(path, { recursive: true, force: true }); // a write cut short: nothing usable
           continue;
         }
-        const meta = JSON.parse(readFileSync(join(path, 'meta.json'), 'utf8')) as Meta;
-        this.expiries.set(`${meta.collection}\0${meta.key}`, BigInt(meta.expiresAt));
+        const meta = readMeta(path);
+        if (meta) this.expiries.set(`${meta.collection}\0${meta.key}`, BigInt(meta.expiresAt));
+        else rmSync(path, { recursive: true, force: true }); // unreadable: the chain's record says what it was
       }
   }
 
@@ -71,8 +72,15 @@ export class PrivateStore {
   }
 
   has(collection: string, key: string, hashHex: string): boolean {
-    const path = join(this.entryDir(collection, key), 'meta.json');
-    return existsSync(path) && (JSON.parse(readFileSync(path, 'utf8')) as Meta).hash === hashHex;
+    return readMeta(this.entryDir(collection, key))?.hash === hashHex;
+  }
+
+  /** Every entry held (to reconcile with the chain's records). */
+  entries(): { collection: string; key: string }[] {
+    return [...this.expiries.keys()].map((id) => {
+      const [collection, key] = id.split('\0') as [string, string];
+      return { collection, key };
+    });
   }
 
   write(collection: string, key: string, v: StoredValue): void {
@@ -95,10 +103,19 @@ export class PrivateStore {
     this.expiries.set(`${collection}\0${key}`, v.expiresAt);
   }
 
+  /** The value, or undefined when not held (or its files do not open: a damaged entry counts as missing). */
   read(collection: string, key: string): StoredValue | undefined {
+    try {
+      return this.open(collection, key);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private open(collection: string, key: string): StoredValue | undefined {
     const path = this.entryDir(collection, key);
-    if (!existsSync(join(path, 'meta.json'))) return undefined;
-    const meta = JSON.parse(readFileSync(join(path, 'meta.json'), 'utf8')) as Meta;
+    const meta = readMeta(path);
+    if (!meta) return undefined;
     const secret = new Uint8Array(readFileSync(join(path, 'key.bin')));
     const data = new Uint8Array(readFileSync(join(path, 'data.bin')));
     const plaintext = aeadDecrypt(
@@ -145,6 +162,19 @@ export class PrivateStore {
         out.push({ collection, key });
       }
     return out;
+  }
+}
+
+function readMeta(entryDir: string): Meta | undefined {
+  try {
+    const meta = JSON.parse(readFileSync(join(entryDir, 'meta.json'), 'utf8')) as Meta;
+    return typeof meta.collection === 'string' &&
+      typeof meta.key === 'string' &&
+      /^[0-9]+$/.test(meta.expiresAt)
+      ? meta
+      : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,6 +1,7 @@
 import { defineExport, type ModuleContext, Type } from '@pujiang/module-kit';
 import { policySatisfied as ruleSatisfied } from '../formats.js';
 import { eligibleOrgs, policyFor, type SigningMember, signingOrgs } from './policy.js';
+import { readMandate } from './read-permissions.js';
 import { identityOf, identityProblem } from './registry.js';
 
 /**
@@ -35,6 +36,11 @@ export const governanceExports = {
         ...(problem ? { problem: problem.code } : {}),
       };
     },
+  ),
+  readMandate: defineExport(
+    "A role's read mandate in an organization: the private resources it may read (set by proposal)",
+    Type.Object({ org: Type.String({ maxLength: 64 }), role: Type.String({ maxLength: 16 }) }),
+    (ctx, a): string[] => [...readMandate(reader(ctx), a.org, a.role)],
   ),
   policySatisfied: defineExport(
     "Whether the valid identities among `signers` (addresses) satisfy a resource's policy",

@@ -1,4 +1,5 @@
 import { decode, encode } from '@pujiang/codec';
+import { mandateCovers } from '@pujiang/module-governance';
 import { type MessageContext, moduleError, type StateRead } from '@pujiang/module-kit';
 import { bytesToHex, hexToBytes } from '@pujiang/types';
 import { partialContext, requestContext } from '../contexts.js';
@@ -28,8 +29,8 @@ import {
   requestKey,
   roundResultKey,
 } from '../formats.js';
-import { currentEpoch, indexOf, readEpoch, verificationKey } from './epochs.js';
-import { COMPUTE_GAS } from './gas.js';
+import { currentEpoch, indexOf, verificationKey } from './epochs.js';
+import { COMPUTE_GAS, MIN_SUBMISSIONS } from './gas.js';
 import { checkId, checkLabel } from './keys.js';
 import { isClosed, readRound, readTotal } from './rounds.js';
 
@@ -41,11 +42,13 @@ import { isClosed, readRound, readTotal } from './rounds.js';
  * against its member's verification key, and a wrong one is refused naming its author.
  */
 interface IdentityView {
+  readonly org: string;
   readonly role: string;
   readonly valid: boolean;
 }
 
-const DECRYPTING_ROLES = ['regulator', 'auditor'];
+/** The mandate (governance's `setReadPermission`) that lets a role open flagged records. */
+export const RECORDS_RESOURCE = 'privacy/records';
 
 export function readRequest(read: StateRead, id: string): RequestRecord | undefined {
   const bytes = read(requestKey(id));
@@ -63,18 +66,21 @@ function targetCiphertext(ctx: MessageContext, m: RequestDecryption): Uint8Array
     if (bytesToHex(round.opener) !== ctx.sender)
       throw moduleError('PRIVACY_NOT_AUTHORIZED', "only the round's opener asks for its total");
     const total = readTotal(read, round.id);
-    if (!total || total.count === 0)
-      throw moduleError('PRIVACY_BAD_ROUND', 'nothing was submitted to the round');
+    if (!total || total.count < MIN_SUBMISSIONS)
+      throw moduleError('PRIVACY_TOO_FEW', `a total is opened from ${MIN_SUBMISSIONS} submissions on`, {
+        count: total?.count ?? 0,
+      });
     return total.total;
   }
   const identity = ctx.call('governance', 'identityOf', { address: ctx.sender }) as IdentityView | null;
-  if (!identity?.valid || !DECRYPTING_ROLES.includes(identity.role))
+  const mandate = identity?.valid
+    ? (ctx.call('governance', 'readMandate', { org: identity.org, role: identity.role }) as string[])
+    : [];
+  if (!mandateCovers(mandate, RECORDS_RESOURCE))
     throw moduleError(
       'PRIVACY_NOT_AUTHORIZED',
-      'a flagged record is opened at the request of a regulator or auditor',
-      {
-        role: identity?.role ?? null,
-      },
+      `a flagged record is opened at the request of a role whose governance mandate names ${RECORDS_RESOURCE}`,
+      { org: identity?.org ?? null, role: identity?.role ?? null },
     );
   return m.target.value;
 }
@@ -119,14 +125,20 @@ export function requestDecryption(ctx: MessageContext, m: RequestDecryption): vo
 
 export function partialDecrypt(ctx: MessageContext, m: PartialDecrypt): void {
   const read = (k: string) => ctx.get(k);
-  const request = readRequest(read, m.request);
-  if (!request) throw moduleError('PRIVACY_REQUEST_UNKNOWN', `there is no request ${m.request}`);
-  const epoch = readEpoch(read, request.epoch) as EpochRecord;
+  const found = readRequest(read, m.request);
+  if (!found) throw moduleError('PRIVACY_REQUEST_UNKNOWN', `there is no request ${m.request}`);
+  if (found.combined.length > 0)
+    throw moduleError('PRIVACY_REQUEST_DONE', `request ${m.request} has its partials`);
+  // Only the committee in force decrypts: after a resharing, partials of the old epoch no
+  // longer count and the request starts over with the new members (the key is the same).
+  const epoch = currentEpoch(read) as EpochRecord;
+  const request: RequestRecord =
+    found.epoch === epoch.number ? found : { ...found, epoch: epoch.number, partials: [] };
   const member = indexOf(epoch.members, ctx.sender);
   if (member === 0)
-    throw moduleError('PRIVACY_NOT_MEMBER', `${ctx.sender} is not a member of epoch ${epoch.number}`);
-  if (request.combined.length > 0)
-    throw moduleError('PRIVACY_REQUEST_DONE', `request ${m.request} has its partials`);
+    throw moduleError('PRIVACY_NOT_MEMBER', `${ctx.sender} is not a member of the committee in force`, {
+      epoch: epoch.number,
+    });
   if (request.partials.includes(member))
     throw moduleError('PRIVACY_ALREADY_PARTIAL', `member ${member} answered request ${m.request}`);
   ctx.consume(2 * COMPUTE_GAS.pointDecode + 4 * COMPUTE_GAS.pointMul, 'partial decryption proof');

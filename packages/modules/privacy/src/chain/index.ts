@@ -77,6 +77,7 @@ export const privacy = defineModule({
     PRIVACY_ROUND_EXISTS: 'a round with that id exists',
     PRIVACY_ROUND_OPEN: 'the round is still open',
     PRIVACY_ROUND_UNKNOWN: 'there is no such round',
+    PRIVACY_TOO_FEW: 'a round needs at least 2 submissions before its total is opened',
     PRIVACY_TOO_MANY_SUBMISSIONS: 'the submitter reached the round’s limit',
     PRIVACY_WRONG_EPOCH: 'the message names another epoch',
     PRIVACY_WRONG_PHASE: "the epoch is not in the message's phase",
@@ -114,7 +115,7 @@ export const privacy = defineModule({
     partialDecrypt: defineMessage(PartialDecrypt, partialDecrypt),
     publishDecryption: defineMessage(PublishDecryption, publishDecryption),
   },
-  imports: { governance: ['identityOf'] },
+  imports: { governance: ['identityOf', 'readMandate'] },
   params: { [COMMITTEE_PARAM]: checkCommittee },
   queries: {
     key: keyQuery,

@@ -33,7 +33,7 @@ import {
   submitterKey,
 } from '../formats.js';
 import { currentKey } from './epochs.js';
-import { COMPUTE_GAS } from './gas.js';
+import { COMPUTE_GAS, MIN_SUBMISSIONS, paillierAddGas, paillierOpenGas } from './gas.js';
 import { checkId, checkLabel, readKey } from './keys.js';
 
 /**
@@ -132,11 +132,11 @@ export function submit(ctx: MessageContext, m: Submit): void {
   const sum = readTotal((k) => ctx.get(k), m.round) as RoundTotal;
   let total: Uint8Array;
   if (round.scheme === 'paillier') {
-    ctx.consume(COMPUTE_GAS.paillierAdd, 'Paillier sum');
     if (m.proof.length !== 0)
       throw moduleError('PRIVACY_BAD_PROOF', 'a Paillier submission carries no proof');
     const key = readKey((k) => ctx.get(k), round.key);
     if (!key) throw moduleError('PRIVACY_KEY_UNKNOWN', `there is no key ${round.key}`);
+    ctx.consume(paillierAddGas(key.modulus.length), 'Paillier sum');
     const n = parseModulus(key.modulus);
     const c = parseCiphertext(n, key.modulus.length, m.ciphertext);
     const next = addPaillier(n, bigintFromBytes(sum.total), c);
@@ -178,10 +178,13 @@ export function publishTotal(ctx: MessageContext, m: PublishTotal): void {
   if (!key) throw moduleError('PRIVACY_KEY_UNKNOWN', `there is no key ${round.key}`);
   if (bytesToHex(key.owner) !== ctx.sender)
     throw moduleError('PRIVACY_NOT_AUTHORIZED', "only the key's owner publishes");
-  const scale = (key.modulus.length * 8) / 2048;
-  ctx.consume(Math.ceil(COMPUTE_GAS.paillierOpen * scale ** 3), 'Paillier opening');
-  const n = parseModulus(key.modulus);
   const sum = readTotal((k) => ctx.get(k), m.round) as RoundTotal;
+  if (sum.count < MIN_SUBMISSIONS)
+    throw moduleError('PRIVACY_TOO_FEW', `a total is opened from ${MIN_SUBMISSIONS} submissions on`, {
+      count: sum.count,
+    });
+  ctx.consume(paillierOpenGas(key.modulus.length), 'Paillier opening');
+  const n = parseModulus(key.modulus);
   if (!opensTo(n, bigintFromBytes(sum.total), bigintFromBytes(m.value), bigintFromBytes(m.randomness)))
     throw moduleError('PRIVACY_BAD_OPENING', 'the value and randomness do not open the total');
   const result: RoundResult = { value: m.value, by: hexToBytes(ctx.sender), height: ctx.height };

@@ -56,11 +56,13 @@ export async function runCollection(
       if (retentionBlocks === undefined)
         throw usageError('--retention BLOCKS is required', { option: 'retention' });
       const orgs = (values.org as string[] | undefined) ?? [];
+      const roles = (values.role as string[] | undefined) ?? [];
       return sendAndReport(io, choice, () =>
         defineCollection(client, {
           key,
           name,
           orgs,
+          roles,
           retentionBlocks,
           label: (values.label as string) ?? '',
           ...choice,

@@ -16,8 +16,8 @@ pujiang privacy round close ID --key KEY                  the opener closes a ro
 pujiang privacy round show ID                             the round, its count and encrypted total
 pujiang privacy round decrypt ID --paillier FILE [--publish --key KEY]
                                                           the key owner decrypts the total; --publish proves it on chain
-pujiang privacy collection define NAME --org ORG... --retention BLOCKS [--label L] --key KEY
-                                                          a private data collection of these organizations
+pujiang privacy collection define NAME --org ORG... [--role ROLE]... --retention BLOCKS [--label L] --key KEY
+                                                          a private data collection of these organizations (and roles)
 pujiang privacy collection put NAME ENTRY (--value TEXT | --file FILE) --key KEY [--salt-out FILE]
                                                           through a member organization's node: the value to its
                                                           members' nodes only, a salted hash on chain
@@ -58,6 +58,7 @@ const OPTIONS = {
   'paillier-key': { type: 'string' },
   submitter: { type: 'string', multiple: true },
   org: { type: 'string', multiple: true },
+  role: { type: 'string', multiple: true },
   max: { type: 'string' },
   'closes-at': { type: 'string' },
   value: { type: 'string' },

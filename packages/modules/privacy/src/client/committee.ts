@@ -317,7 +317,9 @@ export async function deriveShare(
     member: {
       ...p.member,
       dealt,
-      shares: { ...p.member.shares, [String(current.number)]: scalarHex(value) },
+      // Only the share in force is kept: an old epoch's share no longer counts on chain,
+      // and keeping it would let removed members' old shares be pooled off chain.
+      shares: { [String(current.number)]: scalarHex(value) },
     },
     epoch: current.number,
     index: me,

@@ -7,7 +7,7 @@ import { decodeCiphertext, discreteLog } from '../crypto/elgamal.js';
 import { decodePoint, encodePoint, G, invert, randomScalar, times } from '../crypto/group.js';
 import { proveEqualLogs, proveKnowledge } from '../crypto/proofs.js';
 import { type DecryptionTarget, PartialDecrypt, PublishDecryption, RequestDecryption } from '../formats.js';
-import { EpochQuery, RequestQuery, type RequestSchema, RoundQuery } from '../schemas.js';
+import { CommitteeQuery, RequestQuery, type RequestSchema, RoundQuery } from '../schemas.js';
 import { type PrivacySendParameters, sendPrivacy, signerOf } from './common.js';
 import { type MemberState, parseMemberState, scalarHex, scalarOf } from './member.js';
 
@@ -78,11 +78,12 @@ export async function submitPartialDecryption(
   const request = await getDecryptionRequest(client, p.request);
   if (!request)
     throw sdkError('SDK_INVALID_ARGUMENT', `there is no request ${p.request}`, { parameter: 'request' });
-  const { epoch } = (await queryTyped(client, EpochQuery, { number: request.epoch })).result;
+  // The committee in force answers (a request made before a resharing starts over with it).
+  const epoch = (await queryTyped(client, CommitteeQuery, {})).result.current;
   const index = (epoch?.members.indexOf(address) ?? -1) + 1;
-  const share = p.member.shares[String(request.epoch)];
+  const share = epoch ? p.member.shares[String(epoch.number)] : undefined;
   if (!epoch || index === 0 || !share)
-    throw sdkError('SDK_INVALID_ARGUMENT', `no share of epoch ${request.epoch} for ${address}`, {
+    throw sdkError('SDK_INVALID_ARGUMENT', `no share of the committee in force for ${address}`, {
       parameter: 'member',
     });
   const secret = scalarOf(share, 'share');

@@ -9,6 +9,7 @@ import {
   recordArgument,
   textArgument,
 } from '../arguments.js';
+import { paillierOpenGas } from '../chain/gas.js';
 import {
   bigintFromBytes,
   bigintToBytes,
@@ -142,7 +143,7 @@ export function publishPaillierTotal(
   intArgument(p.modulusBytes, 'modulusBytes', 256, 512);
   naturalArgument(p.value, 'value');
   naturalArgument(p.randomness, 'randomness');
-  const gas = Math.ceil(20_000_000 * ((p.modulusBytes * 8) / 2048) ** 3) + 1_000_000;
+  const gas = paillierOpenGas(p.modulusBytes) + 1_000_000;
   return sendPrivacy(
     client,
     p,

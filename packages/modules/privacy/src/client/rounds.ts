@@ -88,7 +88,7 @@ export async function submitToRound(
   const round = await getRound(client, idArgument(p.round, 'round'));
   if (!round) throw sdkError('SDK_INVALID_ARGUMENT', `there is no round ${p.round}`, { parameter: 'round' });
   const message = await encryptForRound(client, p, round);
-  return sendPrivacy(client, p, 'submit', Submit, message, round.scheme === 'paillier' ? 300_000 : 600_000);
+  return sendPrivacy(client, p, 'submit', Submit, message, round.scheme === 'paillier' ? 400_000 : 600_000);
 }
 
 /** The `submit` message for a value, without sending it (batches, benchmarks). */
