@@ -1,6 +1,14 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { encode } from '@pujiang/codec';
 import { aeadEncrypt, deriveAddress, keyPairFromSecretKey, randomBytes } from '@pujiang/crypto';
+import {
+  commit,
+  coordinates,
+  encodeSnarkjsProof,
+  loadVerificationKey,
+  verifyGroth16,
+} from '@pujiang/module-confidential';
 import {
   commitmentsOf,
   discreteLog,
@@ -27,6 +35,7 @@ import {
   registerPaillierKey,
 } from '@pujiang/sdk';
 import { bytesToHex, hexToBytes, utf8ToBytes } from '@pujiang/types';
+import * as snarkjs from 'snarkjs';
 import { withBenchNode } from './node-home.js';
 import { type BenchRecord, opsPerSecond } from './record.js';
 
@@ -142,6 +151,8 @@ export async function runPrivacyBench(o: PrivacyBenchOptions): Promise<BenchReco
     },
   );
 
+  records.push(...(await groth16Figures(o.quick)));
+
   const reports = o.quick ? 300 : FIXTURES.reports.length;
   await withBenchNode({ label: 'privacy', suite: 'ed25519', senders: 10 }, async (node) => {
     const client = new PujiangClient(node.apiUrl);
@@ -254,4 +265,68 @@ export async function runPrivacyBench(o: PrivacyBenchOptions): Promise<BenchReco
     });
   });
   return records;
+}
+
+/**
+ * A confidential transfer's Groth16 proof: proving with snarkjs (witness and proof, the
+ * committed circuit and key), and verifying with the chain's verifier (@noble/curves'
+ * pairing, synchronous) beside snarkjs's own verifier in the same run.
+ */
+async function groth16Figures(quick: boolean): Promise<BenchRecord[]> {
+  const keys = (name: string) =>
+    fileURLToPath(import.meta.resolve(`@pujiang/module-confidential/keys/${name}`));
+  const vkeyJson = JSON.parse(readFileSync(keys('verification_key.json'), 'utf8'));
+  const vkey = loadVerificationKey(vkeyJson);
+  const runs = quick ? 3 : 10;
+  let proving = 0;
+  let sample: { proof: unknown; publicSignals: string[] } | undefined;
+  for (let i = 0; i < runs; i++) {
+    const [balanceX, balanceY] = coordinates(commit(1_000_000n, 11n + BigInt(i)));
+    const [amountX, amountY] = coordinates(commit(250_000n, 77n + BigInt(i)));
+    const start = performance.now();
+    sample = await snarkjs.groth16.fullProve(
+      {
+        balanceX,
+        balanceY,
+        amountX,
+        amountY,
+        balance: 1_000_000n,
+        balanceBlind: 11n + BigInt(i),
+        amount: 250_000n,
+        amountBlind: 77n + BigInt(i),
+      },
+      keys('transfer.wasm'),
+      keys('transfer.zkey'),
+    );
+    proving += performance.now() - start;
+  }
+  const proof = encodeSnarkjsProof(sample!.proof as Parameters<typeof encodeSnarkjsProof>[0]);
+  const inputs = sample!.publicSignals.map(BigInt);
+  let start = performance.now();
+  for (let i = 0; i < runs; i++)
+    if (!verifyGroth16(vkey, proof, inputs)) throw new Error('groth16: verify failed');
+  const ours = (performance.now() - start) / runs;
+  start = performance.now();
+  for (let i = 0; i < runs; i++)
+    if (!(await snarkjs.groth16.verify(vkeyJson, sample!.publicSignals, sample!.proof)))
+      throw new Error('snarkjs verify failed');
+  const theirs = (performance.now() - start) / runs;
+  const configuration = { constraints: 10_370, curve: 'BN254', runs, cores: 2 };
+  return [
+    {
+      group: 'privacy',
+      name: 'Groth16 transfer proof (snarkjs)',
+      value: round(proving / runs),
+      unit: 'ms',
+      configuration,
+    },
+    {
+      group: 'privacy',
+      name: 'Groth16 transfer verify (chain, @noble/curves)',
+      value: round(ours),
+      unit: 'ms',
+      configuration: { ...configuration, cores: 1 },
+      comparedWith: { name: 'snarkjs groth16.verify', value: round(theirs), ratio: ratio(ours, theirs) },
+    },
+  ];
 }

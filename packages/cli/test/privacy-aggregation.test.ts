@@ -8,9 +8,10 @@ import { deriveAddress } from '@pujiang/crypto';
 import { Submit } from '@pujiang/module-privacy';
 import { readKeyFile } from '@pujiang/node';
 import { type KeyPair, PujiangClient } from '@pujiang/sdk';
+import { cliJson } from './cli-json.js';
 import { findValues } from './disk-scan.js';
 import { type InitOutput, initHome, type NodeProcess, startNodeProcess, until } from './node-harness.js';
-import { registerClient, run } from './run-in-process.js';
+import { registerClient } from './run-in-process.js';
 
 const FIXTURES = JSON.parse(
   readFileSync(new URL('../../../modules/privacy/test/fixtures/paillier-2048.json', import.meta.url), 'utf8'),
@@ -31,14 +32,7 @@ describe('privacy: 1,000 encrypted reports summed on chain', () => {
   let node: NodeProcess;
   let client: PujiangClient;
   let banks: { key: KeyPair; address: string }[] = [];
-  const cli = async (...argv: string[]) => {
-    const r = await run(...argv, '--node', node.api);
-    let json: any = null;
-    try {
-      json = JSON.parse(r.out);
-    } catch {}
-    return { ...r, json };
-  };
+  const cli = (...argv: string[]) => cliJson(node.api)(...argv);
 
   before(async () => {
     init = initHome('sm2');

@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { homePaths, initLocalNetwork, readKeyFile } from '@pujiang/node';
 import { PujiangClient, requestSigner, signatureHeaders } from '@pujiang/sdk';
+import { cliJson } from './cli-json.js';
 import { filesUnder } from './disk-scan.js';
 import { FAST_CONFIG, type NodeProcess, startNodeProcess, until } from './node-harness.js';
-import { registerClient, run } from './run-in-process.js';
+import { registerClient } from './run-in-process.js';
 import { freeBase } from './up-harness.js';
 
 /**
@@ -29,14 +30,7 @@ describe('privacy: private data collections across three organizations', () => {
   let salt: string;
   let expiresAt: number;
 
-  const cli = async (...argv: string[]) => {
-    const r = await run(...argv);
-    let json: any = null;
-    try {
-      json = JSON.parse(r.out);
-    } catch {}
-    return { ...r, json };
-  };
+  const cli = cliJson();
   const read = async (node: number, keyFile: string | undefined, entry = 'lc-1') => {
     const url = `${apis[node]}/v1/modules/collections/data?collection=trade&key=${entry}`;
     const headers = keyFile

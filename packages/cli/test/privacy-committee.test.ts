@@ -28,8 +28,9 @@ import {
 import { readKeyFile } from '@pujiang/node';
 import { type KeyPair, PujiangClient } from '@pujiang/sdk';
 import { bytesToHex, hexToBytes } from '@pujiang/types';
+import { cliJson, governAlone } from './cli-json.js';
 import { type InitOutput, initHome, type NodeProcess, startNodeProcess, until } from './node-harness.js';
-import { registerClient, run } from './run-in-process.js';
+import { registerClient } from './run-in-process.js';
 
 const PHASE = 12;
 
@@ -49,29 +50,13 @@ describe('privacy: the regulator committee decrypts by threshold', () => {
   let outsider: string;
   let publicKey: string;
 
-  const cli = async (...argv: string[]) => {
-    const r = await run(...argv, '--node', node.api);
-    let json: any = null;
-    try {
-      json = JSON.parse(r.out);
-    } catch {}
-    return { ...r, json };
-  };
+  const cli = (...argv: string[]) => cliJson(node.api)(...argv);
   const height = async () => (await client.getStatus()).height;
   const untilHeight = (h: number) => until(async () => (await height()) >= h, 60_000);
   const committee = async () => (await cli('privacy', 'committee', 'show')).json;
 
   /** A proposal of the one founding organization: approved at once, executed after the time-lock. */
-  async function govern(...args: string[]) {
-    const proposed = await cli('gov', 'propose', ...args, '--key', init.operatorKey);
-    assert.equal(proposed.code, 0, proposed.err);
-    let done = await cli('gov', 'finalize', proposed.json.proposal, '--key', init.operatorKey);
-    for (let i = 0; done.code !== 0 && i < 200; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      done = await cli('gov', 'finalize', proposed.json.proposal, '--key', init.operatorKey);
-    }
-    assert.equal(done.json.proposalStatus, 'executed', done.err);
-  }
+  const govern = (...args: string[]) => governAlone(cli, init.operatorKey, ...args);
 
   /** Governance sets the committee: one founding organization, so the proposal passes at once. */
   async function setCommittee(addresses: string[], threshold: number) {

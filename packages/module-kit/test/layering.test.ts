@@ -29,6 +29,7 @@ const LAYERS: Record<string, number> = {
   // Private data collections read governance's read mandates; the privacy module's commands
   // drive collections too: each above what it reads.
   '@pujiang/module-collections': 5.6,
+  '@pujiang/module-confidential': 5.5,
   '@pujiang/module-privacy': 5.7,
   '@pujiang/node': 6,
   '@pujiang/sdk': 7,

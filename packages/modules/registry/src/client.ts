@@ -2,6 +2,7 @@
 // Every module's client calls; the SDK re-exports this entry whole.
 export * from '@pujiang/module-bank/client';
 export * from '@pujiang/module-collections/client';
+export * from '@pujiang/module-confidential/client';
 export * from '@pujiang/module-did/client';
 export * from '@pujiang/module-governance/client';
 export * from '@pujiang/module-notary/client';

@@ -3,6 +3,7 @@ import { type CommandContext, SEND_OPTIONS, usageError } from '@pujiang/cli-kit'
 import { runKey, runRound } from './aggregate.js';
 import { runCollection } from './collection.js';
 import { runCommittee, runDecrypt } from './committee.js';
+import { runConfidential } from './confidential.js';
 
 export const PRIVACY_USAGE = `Privacy computing (values are encrypted on this machine; the chain sums ciphertexts):
 pujiang privacy key new --out FILE [--bits 2048]          a Paillier key pair (the primes stay in FILE, mode 0600)
@@ -27,6 +28,20 @@ pujiang privacy collection purge NAME ENTRY --key KEY     the writer (or its adm
 pujiang privacy collection show NAME [ENTRY]              the collection, or an entry's on-chain record
 pujiang privacy collection verify NAME ENTRY (--value TEXT | --file FILE) --salt HEX
                                                           whether a kept value and salt are what the chain recorded
+pujiang privacy confidential param (--minter ADDR... | --auditor-key HEX)
+                                                          a parameter's value for
+                                                          pujiang gov propose set-param --module confidential --name minters|auditor
+pujiang privacy confidential wallet --out FILE            a confidential wallet: its view key and balance opening (0600)
+pujiang privacy confidential register --wallet FILE --key KEY
+                                                          registers the wallet's view key (memos to it open with it)
+pujiang privacy confidential mint --to ADDR --amount N --key KEY
+                                                          a minter credits N in the clear
+pujiang privacy confidential balance --wallet FILE --key KEY
+                                                          applies what arrived, checks the opening against the chain
+pujiang privacy confidential send --wallet FILE --to ADDR --amount N --key KEY
+                                                          proves (Groth16) and sends a transfer; amounts stay hidden
+pujiang privacy confidential audit ADDRESS --auditor WALLET
+                                                          the auditor's view key opens what an account received
 pujiang privacy committee param --member-address ADDR... --threshold T [--phase-blocks N]
                                                           the committee parameter's value for
                                                           pujiang gov propose set-param --module privacy --name committee
@@ -74,6 +89,12 @@ const OPTIONS = {
   reason: { type: 'string' },
   blind: { type: 'string' },
   'blind-out': { type: 'string' },
+  minter: { type: 'string', multiple: true },
+  'auditor-key': { type: 'string' },
+  wallet: { type: 'string' },
+  to: { type: 'string' },
+  amount: { type: 'string' },
+  auditor: { type: 'string' },
   file: { type: 'string' },
   retention: { type: 'string' },
   salt: { type: 'string' },
@@ -100,6 +121,8 @@ export async function runPrivacy(args: readonly string[], ctx: CommandContext): 
       return runDecrypt(sub, values, positionals, ctx);
     case 'collection':
       return runCollection(sub, values, positionals, ctx);
+    case 'confidential':
+      return runConfidential(sub, values, positionals, ctx);
     default:
       throw usageError(`unknown privacy command "${group ?? ''}"\n\n${PRIVACY_USAGE}`);
   }

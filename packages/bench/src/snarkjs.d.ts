@@ -1,0 +1,2 @@
+// snarkjs ships no type declarations.
+declare module 'snarkjs';

@@ -1,0 +1,13 @@
+// `@pujiang/module-confidential/client`: the confidential token from an application.
+export type { ConfidentialWallet } from './wallet.js';
+export {
+  auditInbox,
+  memoContext,
+  mintConfidential,
+  newConfidentialWallet,
+  parseConfidentialWallet,
+  registerConfidentialViewKey,
+  sendConfidential,
+  syncWallet,
+  WALLET_FORMAT,
+} from './wallet.js';
