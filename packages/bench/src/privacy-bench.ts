@@ -9,6 +9,7 @@ import {
   loadVerificationKey,
   verifyGroth16,
 } from '@pujiang/module-confidential';
+import { releaseProver } from '@pujiang/module-confidential/client';
 import {
   commitmentsOf,
   discreteLog,
@@ -311,6 +312,7 @@ async function groth16Figures(quick: boolean): Promise<BenchRecord[]> {
     if (!(await snarkjs.groth16.verify(vkeyJson, sample!.publicSignals, sample!.proof)))
       throw new Error('snarkjs verify failed');
   const theirs = (performance.now() - start) / runs;
+  await releaseProver();
   const configuration = { constraints: 10_370, curve: 'BN254', runs, cores: 2 };
   return [
     {

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { generateEphemeralKeyPair } from '@pujiang/crypto';
 import { isPujiangError } from '@pujiang/types';
 import * as snarkjs from 'snarkjs';
+import { releaseProver } from '../src/client/index.js';
 import {
   commit,
   coordinates,
@@ -36,6 +37,7 @@ async function prove(balance: bigint, balanceBlind: bigint, amount: bigint, amou
 }
 
 describe('confidential transfers: Baby Jubjub commitments and Groth16', () => {
+  after(() => releaseProver());
   it('commitments add: (b·G + r·H) - (a·G + s·H) opens to (b - a, r - s)', () => {
     const left = commit(1000n, 77n).subtract(commit(300n, 5n));
     assert.ok(left.equals(commit(700n, 72n)));
@@ -93,5 +95,22 @@ describe('confidential transfers: Baby Jubjub commitments and Groth16', () => {
       () => openMemo(view.secretKey, memo, new Uint8Array(1)),
       (e) => isPujiangError(e, 'CONFIDENTIAL_BAD_MEMO'),
     );
+  });
+});
+
+describe('the committed keys', () => {
+  it('are the files the ceremony manifest names (SHA-256), for the circuit in the repository', async () => {
+    const { createHash } = await import('node:crypto');
+    const manifest = JSON.parse(readFileSync(keys('MANIFEST.json'), 'utf8'));
+    for (const [name, sha256] of Object.entries(manifest.files as Record<string, string>))
+      assert.equal(
+        createHash('sha256')
+          .update(readFileSync(keys(name)))
+          .digest('hex'),
+        sha256,
+        name,
+      );
+    const circuit = fileURLToPath(new URL('../../circuits/transfer.circom', import.meta.url));
+    assert.equal(createHash('sha256').update(readFileSync(circuit)).digest('hex'), manifest.circuit.sha256);
   });
 });

@@ -7,6 +7,7 @@ export {
   newConfidentialWallet,
   parseConfidentialWallet,
   registerConfidentialViewKey,
+  releaseProver,
   sendConfidential,
   syncWallet,
   WALLET_FORMAT,

@@ -85,7 +85,13 @@ export function mintConfidential(
   if (typeof p.amount !== 'bigint' || p.amount <= 0n || p.amount >= 2n ** 64n)
     throw invalidArgument('amount is 1 to 2^64 - 1', 'amount');
   const payload = encodePayload(Mint, { to: hexToBytes(p.to), amount: p.amount });
-  return client.sendTransaction({ ...p, module: CONFIDENTIAL_MODULE, type: 'mint', payload });
+  return client.sendTransaction({
+    ...p,
+    gasLimit: p.gasLimit ?? 1_000_000n,
+    module: CONFIDENTIAL_MODULE,
+    type: 'mint',
+    payload,
+  });
 }
 
 /** Applies the inbox from the wallet's cursor, and checks the opening against the chain's commitment. */
@@ -133,6 +139,15 @@ export async function syncWallet(
       check: 'opening',
     });
   return { wallet, rejected };
+}
+
+/**
+ * snarkjs keeps its BN254 engine and worker threads in a global (ffjavascript's
+ * `curve_bn128`) after proving; they would hold the process open. Released after each proof
+ * (the next one builds them again, a few hundred milliseconds).
+ */
+export async function releaseProver(): Promise<void> {
+  await (globalThis as { curve_bn128?: { terminate(): Promise<void> } | null }).curve_bn128?.terminate();
 }
 
 const DEFAULT_KEYS = {
@@ -195,7 +210,12 @@ export async function sendConfidential(
     amount: p.amount,
     amountBlind,
   };
-  const { proof } = await snarkjs.groth16.fullProve(input, keys.wasm, keys.zkey);
+  let proof: Parameters<typeof encodeSnarkjsProof>[0];
+  try {
+    ({ proof } = await snarkjs.groth16.fullProve(input, keys.wasm, keys.zkey));
+  } finally {
+    await releaseProver();
+  }
   const amount = encodeJub(amountPoint);
   const context = memoContext(chainId, p.address, p.to, amount);
   const payload = encodePayload(Transfer, {
