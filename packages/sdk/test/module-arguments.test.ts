@@ -357,6 +357,26 @@ describe('module client calls and verifiers refuse malformed arguments with type
     'getCollection(name)': (j) => moduleClient.getCollection(client, j),
     'purgePrivateData(entry)': (j) =>
       moduleClient.purgePrivateData(client, { key, collection: 'c', entry: j }),
+    'mintConfidential(to)': (j) => moduleClient.mintConfidential(client, { key, to: j, amount: 1n }),
+    'mintConfidential(amount)': (j) => moduleClient.mintConfidential(client, { key, to, amount: j }),
+    'registerConfidentialViewKey(wallet)': (j) =>
+      moduleClient.registerConfidentialViewKey(client, { key, wallet: j }),
+    'syncWallet(parameters)': (j) => moduleClient.syncWallet(client, j),
+    'syncWallet(wallet)': (j) => moduleClient.syncWallet(client, { address: to, wallet: j }),
+    'sendConfidential(wallet)': (j) =>
+      moduleClient.sendConfidential(client, { key, address: to, wallet: j, to, amount: 1n }),
+    'sendConfidential(amount)': (j) =>
+      moduleClient.sendConfidential(client, {
+        key,
+        address: to,
+        wallet: moduleClient.newConfidentialWallet(),
+        to,
+        amount: j,
+      }),
+    'auditInbox(auditorSecret)': (j) => moduleClient.auditInbox(client, { address: to, auditorSecret: j }),
+    'parseConfidentialWallet(value)': (j) => moduleClient.parseConfidentialWallet(j),
+    'newConfidentialWallet()': () => Promise.reject(skip),
+    'releaseProver()': () => Promise.reject(skip),
     'finishDecryption(request)': (j) => moduleClient.finishDecryption(client, { request: j, blind: digest }),
     'finishDecryption(blind)': (j) => moduleClient.finishDecryption(client, { request: 'q', blind: j }),
     'finishDecryption(maxValue)': (j) =>

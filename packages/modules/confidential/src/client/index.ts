@@ -2,7 +2,6 @@
 export type { ConfidentialWallet } from './wallet.js';
 export {
   auditInbox,
-  memoContext,
   mintConfidential,
   newConfidentialWallet,
   parseConfidentialWallet,

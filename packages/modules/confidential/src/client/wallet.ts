@@ -3,6 +3,7 @@ import { generateEphemeralKeyPair } from '@pujiang/crypto';
 import {
   type ChainClient,
   encodePayload,
+  objectArgument,
   queryTyped,
   type SendTransactionParameters,
   type SendTransactionReturnType,
@@ -71,7 +72,7 @@ export function registerConfidentialViewKey(
   client: ChainClient,
   p: SendParameters & { wallet: ConfidentialWallet },
 ): Promise<SendTransactionReturnType> {
-  const wallet = parseConfidentialWallet(p.wallet);
+  const wallet = parseConfidentialWallet(objectArgument(p, 'parameters').wallet);
   const payload = encodePayload(RegisterViewKey, { key: hexToBytes(wallet.viewKey) });
   return client.sendTransaction({ ...p, module: CONFIDENTIAL_MODULE, type: 'registerViewKey', payload });
 }
@@ -80,6 +81,7 @@ export function mintConfidential(
   client: ChainClient,
   p: SendParameters & { to: string; amount: bigint },
 ): Promise<SendTransactionReturnType> {
+  objectArgument(p, 'parameters');
   if (typeof p.to !== 'string' || !/^[0-9a-f]{42}$/.test(p.to))
     throw invalidArgument('to is an address', 'to');
   if (typeof p.amount !== 'bigint' || p.amount <= 0n || p.amount >= 2n ** 64n)
@@ -99,7 +101,7 @@ export async function syncWallet(
   client: ChainClient,
   p: { address: string; wallet: ConfidentialWallet },
 ): Promise<{ readonly wallet: ConfidentialWallet; readonly rejected: readonly number[] }> {
-  let wallet = parseConfidentialWallet(p.wallet);
+  let wallet = parseConfidentialWallet(objectArgument(p, 'parameters').wallet);
   if (typeof p.address !== 'string' || !/^[0-9a-f]{42}$/.test(p.address))
     throw invalidArgument('address is an address', 'address');
   const { chainId } = await client.getStatus();
@@ -170,7 +172,9 @@ export async function sendConfidential(
     keys?: { wasm: string; zkey: string };
   },
 ): Promise<{ readonly result: SendTransactionReturnType; readonly wallet: ConfidentialWallet }> {
-  const wallet = parseConfidentialWallet(p.wallet);
+  const wallet = parseConfidentialWallet(objectArgument(p, 'parameters').wallet);
+  if (typeof p.address !== 'string' || !/^[0-9a-f]{42}$/.test(p.address))
+    throw invalidArgument('address is an address', 'address');
   if (typeof p.to !== 'string' || !/^[0-9a-f]{42}$/.test(p.to))
     throw invalidArgument('to is an address', 'to');
   if (typeof p.amount !== 'bigint' || p.amount < 0n || p.amount >= 2n ** 64n)
@@ -246,6 +250,16 @@ export async function auditInbox(
   client: ChainClient,
   p: { address: string; auditorSecret: string; from?: number },
 ): Promise<{ seq: number; from: string; amount: bigint; matches: boolean }[]> {
+  objectArgument(p, 'parameters');
+  if (typeof p.address !== 'string' || !/^[0-9a-f]{42}$/.test(p.address))
+    throw invalidArgument('address is an address', 'address');
+  if (typeof p.auditorSecret !== 'string' || !/^[0-9a-f]{64}$/.test(p.auditorSecret))
+    throw invalidArgument(
+      "auditorSecret is the auditor wallet's view secret (64 hex digits)",
+      'auditorSecret',
+    );
+  if (p.from !== undefined && (!Number.isSafeInteger(p.from) || p.from < 0))
+    throw invalidArgument('from is an index', 'from');
   const { chainId } = await client.getStatus();
   const { result } = await queryTyped(client, InboxQuery, { address: p.address, from: p.from ?? 0 });
   return result.entries.map((e) => {
