@@ -1,7 +1,9 @@
 import type { IncomingMessage } from 'node:http';
-import { type PublicKey, verify } from '@pujiang/crypto';
+import type { TLSSocket } from 'node:tls';
+import { type PublicKey, parseCertificate, verify } from '@pujiang/crypto';
 import type { RequestReader } from '@pujiang/module-kit';
 import { READ_AUTH_ERRORS, type ReadAuthErrorCode, SIGNED_REQUEST } from '@pujiang/protocol';
+import { equalBytes } from '@pujiang/types';
 
 import { ExpiredError, httpbis } from 'http-message-signatures';
 import { parseDictionary } from 'structured-headers';
@@ -44,11 +46,42 @@ export class RequestAuthenticator {
    */
   async reader(req: IncomingMessage, url: URL, isPublic: boolean): Promise<RequestReader | undefined> {
     const signed = req.headers.signature !== undefined || req.headers['signature-input'] !== undefined;
-    if (!signed) {
-      if (this.mode === 'members' && !isPublic) throw refuse(401, 'API_UNAUTHENTICATED');
-      return undefined;
+    if (signed) return this.verifySigned(req, url);
+    const certified = this.certifiedReader(req);
+    if (certified) return certified;
+    if (this.mode === 'members' && !isPublic) throw refuse(401, 'API_UNAUTHENTICATED');
+    return undefined;
+  }
+
+  /**
+   * Mutual TLS, the alternative to signatures: a client certificate whose key is a
+   * registered member's (the TLS handshake proved the client holds it; the CA chain was
+   * checked when the member registered, and revocation and expiry are the identity's).
+   */
+  private certifiedReader(req: IncomingMessage): RequestReader | undefined {
+    const socket = req.socket as TLSSocket;
+    if (socket.encrypted !== true || typeof socket.getPeerCertificate !== 'function') return undefined;
+    const raw = socket.getPeerCertificate(false)?.raw;
+    if (!raw || raw.length === 0) return undefined;
+    let key: PublicKey;
+    try {
+      key = parseCertificate(new Uint8Array(raw)).publicKey;
+    } catch {
+      throw refuse(401, 'API_UNAUTHENTICATED', { reason: 'the client certificate does not parse' });
     }
-    return this.verifySigned(req, url);
+    const chain = this.node.chain;
+    const address = chain.addressOf(key);
+    const identity = chain.executor.kernelCall('memberIdentity', chain.stateRoot, (lookup, read) =>
+      lookup(read, address, { time: chain.lastBlockTime, chainHash: chain.genesis.chainHash }),
+    );
+    if (
+      !identity ||
+      identity.publicKey.suite !== key.suite ||
+      !equalBytes(identity.publicKey.bytes, key.bytes)
+    )
+      throw refuse(401, 'API_UNAUTHENTICATED', { reason: "the client certificate's key is no member's" });
+    if (identity.problem !== undefined) throw refuse(403, 'API_FORBIDDEN', { problem: identity.problem });
+    return { address, org: identity.org, role: identity.role };
   }
 
   private async verifySigned(req: IncomingMessage, url: URL): Promise<RequestReader> {

@@ -161,7 +161,17 @@ export class ApiServer {
       this.handle(req, res).catch((error) => this.fail(req, res, error));
     };
     this.server = o.tls
-      ? createHttpsServer({ ...serverOptions, cert: o.tls.cert, key: o.tls.key }, onRequest)
+      ? createHttpsServer(
+          {
+            ...serverOptions,
+            cert: o.tls.cert,
+            key: o.tls.key,
+            // Members may authenticate reads with their certificates (mutual TLS); the node
+            // checks the key against the chain's identities, not a CA chain of its own.
+            ...(o.reads === 'members' ? { requestCert: true, rejectUnauthorized: false } : {}),
+          },
+          onRequest,
+        )
       : createServer(serverOptions, onRequest);
     this.server.maxConnections = 2048;
     this.server.on('clientError', (_error, socket) => {
