@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -204,6 +204,7 @@ describe('privacy: confidential transfers with Groth16 proofs', () => {
     );
     const wallet = (
       await syncWallet(client, {
+        key: alice.key,
         address: alice.address,
         wallet: parseConfidentialWallet(JSON.parse(readFileSync(alice.wallet, 'utf8'))),
       })
@@ -226,6 +227,7 @@ describe('privacy: confidential transfers with Groth16 proofs', () => {
       wait: true,
     });
     assert.equal(first.result.result.receipt?.code, 'OK');
+    writeFileSync(alice.wallet, JSON.stringify(first.wallet));
     const original = (await import('@pujiang/codec')).decode(Transfer, captured[0]!);
     // Replayed: Alice's balance moved on, so the proof's public input no longer matches.
     assert.equal((await send(captured[0]!)).result.receipt?.code, 'CONFIDENTIAL_BAD_PROOF');
@@ -252,9 +254,97 @@ describe('privacy: confidential transfers with Groth16 proofs', () => {
       }),
       (e: Error & { code?: string }) => e.code === 'SDK_INVALID_ARGUMENT',
     );
-    // Value is still conserved after every refusal.
+    // Value is still conserved after every refusal (once Bob accepts the 20 sent to him).
+    const accepted = await cli(
+      'privacy',
+      'confidential',
+      'balance',
+      '--wallet',
+      people.bob!.wallet,
+      '--key',
+      people.bob!.file,
+    );
+    assert.equal(accepted.json.balance, '200');
     const sum = (await balanceOf('alice')).add(await balanceOf('bob'));
     assert.ok(sum.equals(commit(1000n, 0n)));
     assert.ok(!sum.equals(IDENTITY));
+  });
+
+  it("a transfer whose memo lies is left unaccepted: the receiver's balance stays spendable", async () => {
+    const alice = people.alice!;
+    const { sendConfidential, syncWallet, parseConfidentialWallet } = await import(
+      '@pujiang/module-confidential/client'
+    );
+    const { decode } = await import('@pujiang/codec');
+    const wallet = (
+      await syncWallet(client, {
+        key: alice.key,
+        address: alice.address,
+        wallet: parseConfidentialWallet(JSON.parse(readFileSync(alice.wallet, 'utf8'))),
+      })
+    ).wallet;
+    // Alice proves a real transfer of 5, but seals a garbage memo to Bob.
+    const lying = {
+      getStatus: () => client.getStatus(),
+      query: client.query.bind(client),
+      sendTransaction: (p: Parameters<PujiangClient['sendTransaction']>[0]) => {
+        const t = decode(Transfer, p.payload);
+        return client.sendTransaction({
+          ...p,
+          payload: encode(Transfer, { ...t, memoTo: crypto.getRandomValues(new Uint8Array(100)) }),
+        });
+      },
+    } as unknown as PujiangClient;
+    const sent = await sendConfidential(lying, {
+      key: alice.key,
+      address: alice.address,
+      wallet,
+      to: people.bob!.address,
+      amount: 5n,
+    });
+    assert.equal(sent.result.result.receipt?.code, 'OK');
+    const bob = await cli(
+      'privacy',
+      'confidential',
+      'balance',
+      '--wallet',
+      people.bob!.wallet,
+      '--key',
+      people.bob!.file,
+    );
+    assert.equal(bob.code, 1);
+    assert.equal(bob.json.balance, '200');
+    assert.equal(bob.json.rejectedMemos.length, 1);
+    // Bob still spends what he holds.
+    const spend = await cli(
+      'privacy',
+      'confidential',
+      'send',
+      '--wallet',
+      people.bob!.wallet,
+      '--to',
+      alice.address,
+      '--amount',
+      '50',
+      '--key',
+      people.bob!.file,
+    );
+    assert.equal(spend.code, 0, spend.err);
+  });
+
+  it('refuses mints past the supply cap of 2^64 - 1', async () => {
+    const over = await cli(
+      'privacy',
+      'confidential',
+      'mint',
+      '--to',
+      people.bob!.address,
+      '--amount',
+      (2n ** 64n - 1000n).toString(),
+      '--key',
+      init.operatorKey,
+    );
+    assert.equal(over.code, 1);
+    assert.match(over.err, /CONFIDENTIAL_SUPPLY_CAP/);
   });
 });

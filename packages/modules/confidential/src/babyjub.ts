@@ -28,6 +28,7 @@ export interface JubPoint {
 }
 
 export const SUBGROUP_ORDER: bigint = Point.Fn.ORDER;
+const FIELD: bigint = bn254_Fr.ORDER;
 export const G: JubPoint = Point.BASE;
 export const H: JubPoint = Point.fromAffine({
   x: 10457101036533406547632367118273992217979173478358440826365724437999023779287n,
@@ -71,21 +72,19 @@ export function decodeJub(bytes: Uint8Array, field: string): JubPoint {
     throw new PujiangError('CONFIDENTIAL_BAD_POINT', `${field} is not 64 bytes (x || y)`, { field });
   const x = fromBytes32(bytes.subarray(0, 32));
   const y = fromBytes32(bytes.subarray(32));
-  let point: JubPoint;
+  // One encoding per point: coordinates below p. The identity (0, 1) is a balance too.
+  if (x >= FIELD || y >= FIELD)
+    throw new PujiangError('CONFIDENTIAL_BAD_POINT', `${field} has a coordinate past the field`, { field });
+  if (x === 0n && y === 1n) return IDENTITY;
+  let point: InstanceType<typeof Point>;
   try {
-    const p = Point.fromAffine({ x, y });
-    p.assertValidity();
-    point = p;
+    point = Point.fromAffine({ x, y });
+    point.assertValidity();
   } catch {
     throw new PujiangError('CONFIDENTIAL_BAD_POINT', `${field} is not a point of Baby Jubjub`, { field });
   }
   // Torsion components would let a commitment hide a small-order part the circuit never sees.
-  if (
-    !point
-      .multiply(SUBGROUP_ORDER - 1n)
-      .add(point)
-      .equals(IDENTITY)
-  )
+  if (!point.isTorsionFree())
     throw new PujiangError('CONFIDENTIAL_BAD_POINT', `${field} is not in the prime-order subgroup`, {
       field,
     });

@@ -1,4 +1,4 @@
-import { bytes, fixedBytes, type Infer, list, struct, u64 } from '@pujiang/codec';
+import { bool, bytes, fixedBytes, type Infer, list, struct, u32, u64 } from '@pujiang/codec';
 import { ADDRESS_LENGTH } from '@pujiang/crypto';
 
 /**
@@ -29,6 +29,18 @@ export const Transfer = struct('ConfidentialTransfer', {
 });
 export type Transfer = Infer<typeof Transfer>;
 
+/**
+ * `confidential/accept`: the receiver adds inbox entries to its balance. Nothing is added
+ * unasked, so a transfer with a memo its receiver cannot open (or a credit arriving while the
+ * receiver proves a transfer) never spoils the receiver's balance: it just stays unaccepted.
+ */
+export const Accept = struct('ConfidentialAccept', { seqs: list(u32, { max: 64 }) });
+export type Accept = Infer<typeof Accept>;
+
+/** The most ever minted: balances stay below 2^64 as the circuit requires. */
+export const SUPPLY_CAP = 2n ** 64n - 1n;
+export const SUPPLY_KEY = 'supply';
+
 /** `confidential/registerViewKey`: the X25519 key memos to the sender are sealed to. */
 export const RegisterViewKey = struct('RegisterViewKey', { key: fixedBytes(32) });
 export type RegisterViewKey = Infer<typeof RegisterViewKey>;
@@ -42,6 +54,7 @@ export const InboxEntry = struct('InboxEntry', {
   memo: bytes({ max: MEMO_BYTES }),
   memoAuditor: bytes({ max: MEMO_BYTES }),
   height: u64,
+  accepted: bool,
 });
 export type InboxEntry = Infer<typeof InboxEntry>;
 

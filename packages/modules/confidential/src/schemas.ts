@@ -28,6 +28,7 @@ export const InboxQuery = defineQueryContract({
         memo: hex(),
         memoAuditor: hex(),
         height: u64(),
+        accepted: Type.Boolean(),
       }),
     ),
     auditor: Type.Union([hex(), Type.Null()]),

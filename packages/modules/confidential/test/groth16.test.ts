@@ -51,6 +51,21 @@ describe('confidential transfers: Baby Jubjub commitments and Groth16', () => {
       () => decodeJub(new Uint8Array(63), 'p'),
       (e) => isPujiangError(e, 'CONFIDENTIAL_BAD_POINT'),
     );
+    // The identity is a balance (all spent); a point of order 2 and a coordinate past p are not.
+    assert.ok(decodeJub(encodeJub(commit(0n, 0n)), 'p').equals(commit(0n, 0n)));
+    const p = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
+    const word = (v: bigint) =>
+      Uint8Array.from({ length: 32 }, (_, i) => Number((v >> BigInt(8 * (31 - i))) & 0xffn));
+    const orderTwo = new Uint8Array([...word(0n), ...word(p - 1n)]);
+    assert.throws(
+      () => decodeJub(orderTwo, 'p'),
+      (e) => isPujiangError(e, 'CONFIDENTIAL_BAD_POINT'),
+    );
+    const { x, y } = commit(5n, 6n).toAffine();
+    assert.throws(
+      () => decodeJub(new Uint8Array([...word(x + p), ...word(y)]), 'p'),
+      (e) => isPujiangError(e, 'CONFIDENTIAL_BAD_POINT'),
+    );
   });
 
   it('verifies a transfer proof as snarkjs does, and refuses forged, tampered and swapped-input proofs', async () => {
@@ -63,6 +78,12 @@ describe('confidential transfers: Baby Jubjub commitments and Groth16', () => {
     const swapped = [...inputs.slice(0, 2), ...coordinates(commit(301n, 987654321n))];
     assert.equal(verifyGroth16(VKEY, bytes, swapped), false);
     assert.equal(await snarkjs.groth16.verify(VKEY_JSON, swapped.map(String), proof), false);
+    // An on-curve forgery: the same proof with A negated (every point valid, the pairing fails).
+    const negated = bytes.slice();
+    const field = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
+    const ay = BigInt(`0x${Buffer.from(bytes.subarray(32, 64)).toString('hex')}`);
+    negated.set(Buffer.from((field - ay).toString(16).padStart(64, '0'), 'hex'), 32);
+    assert.equal(verifyGroth16(VKEY, negated, inputs), false);
     // A changed coordinate, random bytes, the wrong length, an input past the field.
     const tampered = bytes.slice();
     tampered[31] = (tampered[31] as number) ^ 1;

@@ -1,6 +1,7 @@
 import { decode } from '@pujiang/codec';
 import { defineMessage, defineModule, moduleError } from '@pujiang/module-kit';
 import {
+  Accept,
   AUDITOR_PARAM,
   AuditorKey,
   CONFIDENTIAL_MODULE,
@@ -10,7 +11,7 @@ import {
   RegisterViewKey,
   Transfer,
 } from '../formats.js';
-import { balanceQuery, inboxQuery, mint, registerViewKey, transfer } from './token.js';
+import { accept, balanceQuery, inboxQuery, mint, registerViewKey, transfer } from './token.js';
 
 const checked = (codec: typeof Minters | typeof AuditorKey, what: string) => (value: Uint8Array) => {
   try {
@@ -36,16 +37,19 @@ export const confidential = defineModule({
     CONFIDENTIAL_BAD_TRANSFER: 'a transfer or query parameter is malformed',
     CONFIDENTIAL_NO_AUDITOR: 'governance has not set the auditor view key',
     CONFIDENTIAL_NOT_MINTER: 'the sender may not mint',
+    CONFIDENTIAL_SUPPLY_CAP: 'the total ever minted stays below 2^64',
   },
   events: {
     minted: ['to', 'amount'],
     transferred: ['from', 'to'],
+    accepted: ['account', 'entries'],
     viewKey: ['account', 'key'],
   },
   messages: {
     mint: defineMessage(Mint, mint),
     transfer: defineMessage(Transfer, transfer),
     registerViewKey: defineMessage(RegisterViewKey, registerViewKey),
+    accept: defineMessage(Accept, accept),
   },
   params: { [MINTERS_PARAM]: checked(Minters, 'minters'), [AUDITOR_PARAM]: checked(AuditorKey, 'auditor') },
   queries: { balance: balanceQuery, inbox: inboxQuery },

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { decode, encode, u32 } from '@pujiang/codec';
+import { decode, encode, u32, u64 } from '@pujiang/codec';
 import { defineQuery, type MessageContext, moduleError, type StateRead } from '@pujiang/module-kit';
 import { bytesToHex, hexToBytes } from '@pujiang/types';
 import { commit, coordinates, decodeJub, encodeJub, IDENTITY, type JubPoint } from '../babyjub.js';
 import {
+  type Accept,
   AUDITOR_PARAM,
   balanceKey,
   InboxEntry,
@@ -13,6 +14,8 @@ import {
   type Mint,
   Minters,
   type RegisterViewKey,
+  SUPPLY_CAP,
+  SUPPLY_KEY,
   type Transfer,
   viewKeyKey,
 } from '../formats.js';
@@ -40,26 +43,56 @@ export function readBalance(read: StateRead, addressHex: string): JubPoint {
   return bytes ? decodeJub(bytes, 'balance') : IDENTITY;
 }
 
+/** Puts a credit in the receiver's inbox; its balance changes only when it accepts it. */
 function credit(
   ctx: MessageContext,
   to: string,
   amount: JubPoint,
-  entry: Omit<InboxEntry, 'amount' | 'height'>,
+  entry: Omit<InboxEntry, 'amount' | 'height' | 'accepted'>,
 ): void {
-  ctx.set(balanceKey(to), encodeJub(readBalance((k) => ctx.get(k), to).add(amount)));
   const count = ctx.get(inboxCountKey(to));
   const seq = count ? decode(u32, count) : 0;
-  ctx.set(inboxKey(to, seq), encode(InboxEntry, { ...entry, amount: encodeJub(amount), height: ctx.height }));
+  const record: InboxEntry = { ...entry, amount: encodeJub(amount), height: ctx.height, accepted: false };
+  ctx.set(inboxKey(to, seq), encode(InboxEntry, record));
   ctx.set(inboxCountKey(to), encode(u32, seq + 1));
+}
+
+export function accept(ctx: MessageContext, m: Accept): void {
+  if (m.seqs.length === 0 || new Set(m.seqs).size !== m.seqs.length)
+    throw moduleError('CONFIDENTIAL_BAD_TRANSFER', 'accept names 1 to 64 distinct inbox entries');
+  ctx.consume((m.seqs.length + 1) * POINT_GAS, 'accept');
+  let balance = readBalance((k) => ctx.get(k), ctx.sender);
+  for (const seq of m.seqs) {
+    const stored = ctx.get(inboxKey(ctx.sender, seq));
+    if (!stored) throw moduleError('CONFIDENTIAL_BAD_TRANSFER', `there is no inbox entry ${seq}`, { seq });
+    const entry = decode(InboxEntry, stored);
+    if (entry.accepted)
+      throw moduleError('CONFIDENTIAL_BAD_TRANSFER', `inbox entry ${seq} was accepted`, { seq });
+    balance = balance.add(decodeJub(entry.amount, 'amount'));
+    ctx.set(inboxKey(ctx.sender, seq), encode(InboxEntry, { ...entry, accepted: true }));
+  }
+  ctx.set(balanceKey(ctx.sender), encodeJub(balance));
+  ctx.emit('accepted', { account: ctx.sender, entries: String(m.seqs.length) });
 }
 
 export function mint(ctx: MessageContext, m: Mint): void {
   const minters = ctx.get(`params/${MINTERS_PARAM}`);
   if (!minters || !decode(Minters, minters).some((a) => bytesToHex(a) === ctx.sender))
     throw moduleError('CONFIDENTIAL_NOT_MINTER', 'governance has not made the sender a minter');
+  const supplied = ctx.get(SUPPLY_KEY);
+  const supply = (supplied ? decode(u64, supplied) : 0n) + m.amount;
+  if (m.amount > 0n && supply > SUPPLY_CAP)
+    throw moduleError(
+      'CONFIDENTIAL_SUPPLY_CAP',
+      'the total ever minted stays below 2^64 (every balance must)',
+      {
+        supply: supply.toString(),
+      },
+    );
   if (m.amount === 0n || m.amount >= 2n ** 64n)
     throw moduleError('CONFIDENTIAL_BAD_AMOUNT', 'a minted amount is 1 to 2^64 - 1');
   ctx.consume(2 * POINT_GAS, 'mint');
+  ctx.set(SUPPLY_KEY, encode(u64, supply));
   const to = bytesToHex(m.to);
   credit(ctx, to, commit(m.amount, 0n), {
     from: hexToBytes(ctx.sender),
@@ -127,6 +160,7 @@ export const inboxQuery = defineQuery({
         memo: bytesToHex(e.memo),
         memoAuditor: bytesToHex(e.memoAuditor),
         height: e.height.toString(),
+        accepted: e.accepted,
       });
     }
     const auditor = read(`params/${AUDITOR_PARAM}`);

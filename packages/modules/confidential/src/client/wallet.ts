@@ -11,7 +11,7 @@ import {
 } from '@pujiang/module-kit';
 import { bytesToHex, concatBytes, hexToBytes, invalidArgument, utf8ToBytes } from '@pujiang/types';
 import { commit, coordinates, encodeJub, SUBGROUP_ORDER } from '../babyjub.js';
-import { CONFIDENTIAL_MODULE, Mint, RegisterViewKey, Transfer } from '../formats.js';
+import { Accept, CONFIDENTIAL_MODULE, Mint, RegisterViewKey, Transfer } from '../formats.js';
 import { encodeSnarkjsProof } from '../groth16.js';
 import { openMemo, sealMemo } from '../memo.js';
 import { BalanceQuery, InboxQuery } from '../schemas.js';
@@ -96,51 +96,80 @@ export function mintConfidential(
   });
 }
 
-/** Applies the inbox from the wallet's cursor, and checks the opening against the chain's commitment. */
+/**
+ * Receives what arrived since the wallet's cursor: every entry whose memo opens to its
+ * commitment (or a mint, in the clear) is accepted in one `confidential/accept`, and the
+ * wallet's opening grows by them; an entry whose memo does not open, or opens to another
+ * commitment, is left unaccepted and reported (`rejected`): the balance stays spendable.
+ * Then the opening is checked against the chain's balance commitment.
+ */
 export async function syncWallet(
   client: ChainClient,
-  p: { address: string; wallet: ConfidentialWallet },
-): Promise<{ readonly wallet: ConfidentialWallet; readonly rejected: readonly number[] }> {
+  p: SendParameters & { address: string; wallet: ConfidentialWallet },
+): Promise<{
+  readonly wallet: ConfidentialWallet;
+  readonly accepted: readonly number[];
+  readonly rejected: readonly number[];
+}> {
   let wallet = parseConfidentialWallet(objectArgument(p, 'parameters').wallet);
   if (typeof p.address !== 'string' || !/^[0-9a-f]{42}$/.test(p.address))
     throw invalidArgument('address is an address', 'address');
   const { chainId } = await client.getStatus();
+  const accepted: number[] = [];
   const rejected: number[] = [];
+  let balance = BigInt(wallet.balance);
+  let blind = BigInt(wallet.blind);
+  let cursor = wallet.inboxSeq;
   for (;;) {
-    const { result } = await queryTyped(client, InboxQuery, { address: p.address, from: wallet.inboxSeq });
+    const { result } = await queryTyped(client, InboxQuery, { address: p.address, from: cursor });
     if (result.entries.length === 0) break;
-    let balance = BigInt(wallet.balance);
-    let blind = BigInt(wallet.blind);
     for (const e of result.entries) {
-      if (e.memo === '') balance += BigInt(e.minted);
-      else {
+      cursor = e.seq + 1;
+      if (e.accepted) continue;
+      if (e.memo === '') {
+        balance += BigInt(e.minted);
+        accepted.push(e.seq);
+        continue;
+      }
+      try {
         const amount = hexToBytes(e.amount);
         const opened = openMemo(
           hexToBytes(wallet.viewSecret),
           hexToBytes(e.memo),
           memoContext(chainId, e.from, p.address, amount),
         );
-        if (bytesToHex(encodeJub(commit(opened.amount, opened.blind))) !== e.amount) rejected.push(e.seq);
+        if (bytesToHex(encodeJub(commit(opened.amount, opened.blind))) !== e.amount)
+          throw new Error('mismatch');
         balance += opened.amount;
         blind = (blind + opened.blind) % SUBGROUP_ORDER;
+        accepted.push(e.seq);
+      } catch {
+        rejected.push(e.seq);
       }
     }
-    wallet = {
-      ...wallet,
-      balance: balance.toString(),
-      blind: blind.toString(),
-      inboxSeq: wallet.inboxSeq + result.entries.length,
-    };
   }
+  for (let i = 0; i < accepted.length; i += 64) {
+    const seqs = accepted.slice(i, i + 64);
+    const sent = await client.sendTransaction({
+      ...p,
+      wait: true,
+      gasLimit: p.gasLimit ?? 1_000_000n + 200_000n * BigInt(seqs.length),
+      module: CONFIDENTIAL_MODULE,
+      type: 'accept',
+      payload: encodePayload(Accept, { seqs }),
+    });
+    if (sent.result.receipt?.code !== 'OK')
+      throw sdkError('SDK_TRANSACTION_FAILED', `accept: ${sent.result.receipt?.code ?? sent.result.status}`, {
+        code: sent.result.receipt?.code ?? null,
+      });
+  }
+  wallet = { ...wallet, balance: balance.toString(), blind: blind.toString(), inboxSeq: cursor };
   const { commitment } = (await queryTyped(client, BalanceQuery, { address: p.address })).result;
-  if (
-    rejected.length === 0 &&
-    bytesToHex(encodeJub(commit(BigInt(wallet.balance), BigInt(wallet.blind)))) !== commitment
-  )
+  if (bytesToHex(encodeJub(commit(balance, blind))) !== commitment)
     throw sdkError('SDK_VERIFICATION_FAILED', "the wallet's opening is not the chain's balance commitment", {
       check: 'opening',
     });
-  return { wallet, rejected };
+  return { wallet, accepted, rejected };
 }
 
 /**
@@ -232,6 +261,8 @@ export async function sendConfidential(
   const { keys: _keys, wallet: _wallet, address: _address, to: _to, amount: _amount, ...send } = p;
   const result = await client.sendTransaction({
     ...send,
+    // The opening changes only with a committed transfer: always wait for it.
+    wait: true,
     gasLimit: send.gasLimit ?? 20_000_000n,
     module: CONFIDENTIAL_MODULE,
     type: 'transfer',
@@ -242,14 +273,14 @@ export async function sendConfidential(
     balance: (balance - p.amount).toString(),
     blind: ((((blind - amountBlind) % SUBGROUP_ORDER) + SUBGROUP_ORDER) % SUBGROUP_ORDER).toString(),
   };
-  return { result, wallet: after };
+  return { result, wallet: result.result.receipt?.code === 'OK' ? after : wallet };
 }
 
 /** What the auditor's view key reads of an account's inbox: each transfer's amount, and whether its memo matches. */
 export async function auditInbox(
   client: ChainClient,
   p: { address: string; auditorSecret: string; from?: number },
-): Promise<{ seq: number; from: string; amount: bigint; matches: boolean }[]> {
+): Promise<{ seq: number; from: string; amount: bigint | null; matches: boolean }[]> {
   objectArgument(p, 'parameters');
   if (typeof p.address !== 'string' || !/^[0-9a-f]{42}$/.test(p.address))
     throw invalidArgument('address is an address', 'address');
@@ -264,17 +295,18 @@ export async function auditInbox(
   const { result } = await queryTyped(client, InboxQuery, { address: p.address, from: p.from ?? 0 });
   return result.entries.map((e) => {
     if (e.memo === '') return { seq: e.seq, from: e.from, amount: BigInt(e.minted), matches: true };
-    const amount = hexToBytes(e.amount);
-    const opened = openMemo(
-      hexToBytes(p.auditorSecret),
-      hexToBytes(e.memoAuditor),
-      memoContext(chainId, e.from, p.address, amount),
-    );
-    return {
-      seq: e.seq,
-      from: e.from,
-      amount: opened.amount,
-      matches: bytesToHex(encodeJub(commit(opened.amount, opened.blind))) === e.amount,
-    };
+    try {
+      const amount = hexToBytes(e.amount);
+      const opened = openMemo(
+        hexToBytes(p.auditorSecret),
+        hexToBytes(e.memoAuditor),
+        memoContext(chainId, e.from, p.address, amount),
+      );
+      const matches = bytesToHex(encodeJub(commit(opened.amount, opened.blind))) === e.amount;
+      return { seq: e.seq, from: e.from, amount: opened.amount, matches };
+    } catch {
+      // A memo the auditor's key does not open: reported, never a reason to stop reading.
+      return { seq: e.seq, from: e.from, amount: null, matches: false };
+    }
   });
 }

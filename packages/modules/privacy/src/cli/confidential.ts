@@ -85,7 +85,7 @@ export async function runConfidential(
     if (!address || !/^[0-9a-f]{42}$/.test(address)) throw usageError('name one ADDRESS');
     const auditor = parseConfidentialWallet(readJsonFile(required(values, 'auditor'), 'auditor'));
     const seen = await auditInbox(client, { address, auditorSecret: auditor.viewSecret });
-    printJson(io, { address, received: seen.map((s) => ({ ...s, amount: s.amount.toString() })) });
+    printJson(io, { address, received: seen.map((s) => ({ ...s, amount: s.amount?.toString() ?? null })) });
     return seen.every((s) => s.matches) ? EXIT.ok : EXIT.invalid;
   }
   const key = ctx.readKey(required(values, 'key'));
@@ -109,13 +109,14 @@ export async function runConfidential(
     case 'balance': {
       const path = required(values, 'wallet');
       const synced = await syncWallet(client, {
+        key,
         address: await address(key),
         wallet: parseConfidentialWallet(readJsonFile(path, 'wallet')),
       });
       writeSecretFile(path, synced.wallet);
       printJson(io, {
         balance: synced.wallet.balance,
-        received: synced.wallet.inboxSeq,
+        accepted: synced.accepted,
         rejectedMemos: synced.rejected,
       });
       return synced.rejected.length === 0 ? EXIT.ok : EXIT.invalid;
@@ -124,6 +125,7 @@ export async function runConfidential(
       const path = required(values, 'wallet');
       const from = await address(key);
       const synced = await syncWallet(client, {
+        key,
         address: from,
         wallet: parseConfidentialWallet(readJsonFile(path, 'wallet')),
       });
@@ -140,9 +142,8 @@ export async function runConfidential(
         after = sent.wallet;
         return sent.result;
       });
-      // Only a committed transfer changes the opening: a refused one leaves the wallet as it was.
-      if (exit === EXIT.ok) writeSecretFile(path, after);
-      else writeSecretFile(path, synced.wallet);
+      // sendConfidential waits for the commit and answers the old wallet unless it is OK.
+      writeSecretFile(path, after);
       return exit;
     }
     default:
