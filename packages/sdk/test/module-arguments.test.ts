@@ -362,7 +362,7 @@ describe('module client calls and verifiers refuse malformed arguments with type
     'registerConfidentialViewKey(wallet)': (j) =>
       moduleClient.registerConfidentialViewKey(client, { key, wallet: j }),
     'syncWallet(parameters)': (j) => moduleClient.syncWallet(client, j),
-    'syncWallet(wallet)': (j) => moduleClient.syncWallet(client, { address: to, wallet: j }),
+    'syncWallet(wallet)': (j) => moduleClient.syncWallet(client, { key, address: to, wallet: j }),
     'sendConfidential(wallet)': (j) =>
       moduleClient.sendConfidential(client, { key, address: to, wallet: j, to, amount: 1n }),
     'sendConfidential(amount)': (j) =>
