@@ -31,7 +31,19 @@ export const InboxQuery = defineQueryContract({
         accepted: Type.Boolean(),
       }),
     ),
+  }),
+  invalidParams: 'CONFIDENTIAL_BAD_TRANSFER',
+});
+
+export const ParamsQuery = defineQueryContract({
+  module: 'confidential',
+  name: 'params',
+  summary: 'What governance set (the minters, the auditor view key) and the total minted so far',
+  params: Type.Object({}),
+  result: Type.Object({
+    minters: Type.Array(address()),
     auditor: Type.Union([hex(), Type.Null()]),
+    supply: u64(),
   }),
   invalidParams: 'CONFIDENTIAL_BAD_TRANSFER',
 });

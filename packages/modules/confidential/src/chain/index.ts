@@ -11,7 +11,7 @@ import {
   RegisterViewKey,
   Transfer,
 } from '../formats.js';
-import { accept, balanceQuery, inboxQuery, mint, registerViewKey, transfer } from './token.js';
+import { accept, balanceQuery, inboxQuery, mint, paramsQuery, registerViewKey, transfer } from './token.js';
 
 const checked = (codec: typeof Minters | typeof AuditorKey, what: string) => (value: Uint8Array) => {
   try {
@@ -52,5 +52,5 @@ export const confidential = defineModule({
     accept: defineMessage(Accept, accept),
   },
   params: { [MINTERS_PARAM]: checked(Minters, 'minters'), [AUDITOR_PARAM]: checked(AuditorKey, 'auditor') },
-  queries: { balance: balanceQuery, inbox: inboxQuery },
+  queries: { balance: balanceQuery, inbox: inboxQuery, params: paramsQuery },
 });

@@ -20,7 +20,7 @@ import {
   viewKeyKey,
 } from '../formats.js';
 import { loadVerificationKey, type SnarkjsVerificationKey, verifyGroth16 } from '../groth16.js';
-import { BalanceQuery, InboxQuery } from '../schemas.js';
+import { BalanceQuery, InboxQuery, ParamsQuery } from '../schemas.js';
 
 /**
  * The token's balances are commitments; the chain adds and subtracts them and never sees an
@@ -163,7 +163,20 @@ export const inboxQuery = defineQuery({
         accepted: e.accepted,
       });
     }
+    return { count: total, entries };
+  },
+});
+
+export const paramsQuery = defineQuery({
+  ...ParamsQuery,
+  run: (read) => {
+    const minters = read(`params/${MINTERS_PARAM}`);
     const auditor = read(`params/${AUDITOR_PARAM}`);
-    return { count: total, entries, auditor: auditor ? bytesToHex(auditor) : null };
+    const supply = read(SUPPLY_KEY);
+    return {
+      minters: minters ? decode(Minters, minters).map(bytesToHex) : [],
+      auditor: auditor ? bytesToHex(auditor) : null,
+      supply: (supply ? decode(u64, supply) : 0n).toString(),
+    };
   },
 });

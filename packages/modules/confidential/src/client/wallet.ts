@@ -14,7 +14,7 @@ import { commit, coordinates, encodeJub, SUBGROUP_ORDER } from '../babyjub.js';
 import { Accept, CONFIDENTIAL_MODULE, Mint, RegisterViewKey, Transfer } from '../formats.js';
 import { encodeSnarkjsProof } from '../groth16.js';
 import { openMemo, sealMemo } from '../memo.js';
-import { BalanceQuery, InboxQuery } from '../schemas.js';
+import { BalanceQuery, InboxQuery, ParamsQuery } from '../schemas.js';
 
 /**
  * A confidential account from an application: its wallet keeps the opening of its balance
@@ -214,7 +214,7 @@ export async function sendConfidential(
   const { chainId } = await client.getStatus();
   const [receiver, audit] = await Promise.all([
     queryTyped(client, BalanceQuery, { address: p.to }),
-    queryTyped(client, InboxQuery, { address: p.to, from: 0xffff_ffff }),
+    queryTyped(client, ParamsQuery, {}),
   ]);
   if (!receiver.result.viewKey) throw invalidArgument('the receiver has not registered a view key', 'to');
   if (!audit.result.auditor) throw invalidArgument('governance has not set the auditor view key', 'to');
