@@ -29,6 +29,24 @@ describe('privacy: confidential transfers with Groth16 proofs', () => {
   const cli = (...argv: string[]) => cliJson(node.api)(...argv);
   const govern = (...args: string[]) => governAlone(cli, init.operatorKey, ...args);
 
+  /** `privacy confidential send` from one person's wallet to another's address. */
+  const transfer = (from: string, to: string, amount: string) =>
+    cli(
+      'privacy',
+      'confidential',
+      'send',
+      '--wallet',
+      people[from]!.wallet,
+      '--to',
+      people[to]!.address,
+      '--amount',
+      amount,
+      '--key',
+      people[from]!.file,
+    );
+  /** `privacy confidential balance`: accepts what arrived and prints the opening. */
+  const balance = (who: string) =>
+    cli('privacy', 'confidential', 'balance', '--wallet', people[who]!.wallet, '--key', people[who]!.file);
   const balanceOf = async (who: string) =>
     decodeJub(
       hexToBytes(
@@ -95,19 +113,7 @@ describe('privacy: confidential transfers with Groth16 proofs', () => {
       init.operatorKey,
     );
     assert.equal(minted.code, 0, minted.err);
-    const sent = await cli(
-      'privacy',
-      'confidential',
-      'send',
-      '--wallet',
-      people.alice!.wallet,
-      '--to',
-      people.bob!.address,
-      '--amount',
-      '300',
-      '--key',
-      people.alice!.file,
-    );
+    const sent = await transfer('alice', 'bob', '300');
     assert.equal(sent.code, 0, sent.err);
     // No amount in the transfer's events.
     assert.deepEqual(
@@ -116,58 +122,12 @@ describe('privacy: confidential transfers with Groth16 proofs', () => {
       ).sort(),
       ['from', 'to'],
     );
-    const bob = await cli(
-      'privacy',
-      'confidential',
-      'balance',
-      '--wallet',
-      people.bob!.wallet,
-      '--key',
-      people.bob!.file,
-    );
+    const bob = await balance('bob');
     assert.equal(bob.json.balance, '300');
-    const back = await cli(
-      'privacy',
-      'confidential',
-      'send',
-      '--wallet',
-      people.bob!.wallet,
-      '--to',
-      people.alice!.address,
-      '--amount',
-      '120',
-      '--key',
-      people.bob!.file,
-    );
+    const back = await transfer('bob', 'alice', '120');
     assert.equal(back.code, 0, back.err);
-    assert.equal(
-      (
-        await cli(
-          'privacy',
-          'confidential',
-          'balance',
-          '--wallet',
-          people.alice!.wallet,
-          '--key',
-          people.alice!.file,
-        )
-      ).json.balance,
-      '820',
-    );
-    assert.equal(
-      (
-        await cli(
-          'privacy',
-          'confidential',
-          'balance',
-          '--wallet',
-          people.bob!.wallet,
-          '--key',
-          people.bob!.file,
-        )
-      ).json.balance,
-      '180',
-    );
+    assert.equal((await balance('alice')).json.balance, '820');
+    assert.equal((await balance('bob')).json.balance, '180');
     // Conservation, publicly: the balance commitments sum to the minted total with blind 0.
     const sum = (await balanceOf('alice')).add(await balanceOf('bob'));
     assert.ok(sum.equals(commit(1000n, 0n)));
@@ -255,15 +215,7 @@ describe('privacy: confidential transfers with Groth16 proofs', () => {
       (e: Error & { code?: string }) => e.code === 'SDK_INVALID_ARGUMENT',
     );
     // Value is still conserved after every refusal (once Bob accepts the 20 sent to him).
-    const accepted = await cli(
-      'privacy',
-      'confidential',
-      'balance',
-      '--wallet',
-      people.bob!.wallet,
-      '--key',
-      people.bob!.file,
-    );
+    const accepted = await balance('bob');
     assert.equal(accepted.json.balance, '200');
     const sum = (await balanceOf('alice')).add(await balanceOf('bob'));
     assert.ok(sum.equals(commit(1000n, 0n)));
@@ -303,32 +255,12 @@ describe('privacy: confidential transfers with Groth16 proofs', () => {
       amount: 5n,
     });
     assert.equal(sent.result.result.receipt?.code, 'OK');
-    const bob = await cli(
-      'privacy',
-      'confidential',
-      'balance',
-      '--wallet',
-      people.bob!.wallet,
-      '--key',
-      people.bob!.file,
-    );
+    const bob = await balance('bob');
     assert.equal(bob.code, 1);
     assert.equal(bob.json.balance, '200');
     assert.equal(bob.json.rejectedMemos.length, 1);
     // Bob still spends what he holds.
-    const spend = await cli(
-      'privacy',
-      'confidential',
-      'send',
-      '--wallet',
-      people.bob!.wallet,
-      '--to',
-      alice.address,
-      '--amount',
-      '50',
-      '--key',
-      people.bob!.file,
-    );
+    const spend = await transfer('bob', 'alice', '50');
     assert.equal(spend.code, 0, spend.err);
   });
 
