@@ -2,7 +2,12 @@
 // and key exchange, Buffer-based PEM/X.509, the worker-thread verification pool).
 export * from './browser.js';
 export type { EphemeralKeyPair } from './key-exchange.js';
-export { generateEphemeralKeyPair, hkdfSha256, x25519SharedSecret } from './key-exchange.js';
+export {
+  generateEphemeralKeyPair,
+  hkdfSha256,
+  x25519PublicKey,
+  x25519SharedSecret,
+} from './key-exchange.js';
 export type { Jwk } from './pem.js';
 export {
   keyFromJwk,
@@ -15,6 +20,14 @@ export {
 export type { VerifyItem } from './pool/batch.js';
 export type { VerifyPoolOptions } from './pool/verify-pool.js';
 export { VerifyPool } from './pool/verify-pool.js';
+export type { SealOptions } from './sealed-envelope.js';
+export {
+  MAX_SEALED_RECIPIENTS,
+  openEnvelope,
+  sealEnvelope,
+  sealedRecipientId,
+  sealedRecipients,
+} from './sealed-envelope.js';
 export { ED25519_IMPLEMENTATION } from './suites/ed25519-node.js';
 export type { AeadAlgorithm } from './symmetric.js';
 export {

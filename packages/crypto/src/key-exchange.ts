@@ -51,3 +51,14 @@ export function x25519SharedSecret(secretKey: Uint8Array, peerPublicKey: Uint8Ar
 export function hkdfSha256(ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number): Uint8Array {
   return new Uint8Array(hkdfSync('sha256', ikm, salt, info, length));
 }
+
+/** The X25519 public key of a secret key (32 bytes each). */
+export function x25519PublicKey(secretKey: Uint8Array): Uint8Array {
+  if (!(secretKey instanceof Uint8Array) || secretKey.length !== 32)
+    throw new CryptoError('CRYPTO_INVALID_SECRET_KEY', 'an X25519 secret key is 32 bytes', {});
+  const privateKey = createPrivateKey({
+    key: { kty: 'OKP', crv: 'X25519', d: b64url(secretKey), x: b64url(new Uint8Array(32)) },
+    format: 'jwk',
+  });
+  return fromB64url(createPublicKey(privateKey).export({ format: 'jwk' }).x!);
+}

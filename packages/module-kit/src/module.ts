@@ -106,6 +106,8 @@ export interface CallContext extends ModuleContext {
   /** The transaction being executed and its sender, when the call came from one (not from a hook). */
   readonly txHash?: string;
   readonly sender?: string;
+  /** The sender's key (so an export can check what the sender may do, as a DID's controller). */
+  readonly senderKey?: PublicKey;
 }
 
 export type { BlockHookPhase } from '@pujiang/protocol';

@@ -65,7 +65,7 @@ import {
 } from './events.js';
 import { type HttpTransport, requestJson } from './http.js';
 import { expectResponse } from './shapes.js';
-import { requestSigner } from './signed-requests.js';
+import { requestSigner } from '@pujiang/module-kit';
 import { submitOptionsArgument } from './submit-options.js';
 import {
   type BuildTransactionParameters,

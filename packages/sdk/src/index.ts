@@ -107,8 +107,8 @@ export { loadKeyFile, saveKeyFile } from './key-file.js';
 export type { LightClientOptions } from './light-client.js';
 export { LightClient } from './light-client.js';
 export { decodeTx, parseGenesis, txHash, verifyTxSignature } from './protocol-calls.js';
-export type { RequestSigner } from './signed-requests.js';
-export { requestSigner, signatureHeaders } from './signed-requests.js';
+export type { RequestSigner } from '@pujiang/module-kit';
+export { requestSigner, signatureHeaders } from '@pujiang/module-kit';
 export type {
   BuildTransactionParameters,
   BuildTransactionReturnType,

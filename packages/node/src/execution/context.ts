@@ -185,6 +185,7 @@ class MessageKernelContext extends KernelContext implements MessageContext {
 class ExportKernelContext extends KernelContext implements CallContext {
   readonly txHash?: string;
   readonly sender?: string;
+  readonly senderKey?: PublicKey;
 
   constructor(
     owner: ChainModule,
@@ -195,6 +196,7 @@ class ExportKernelContext extends KernelContext implements CallContext {
     if (scope.tx) {
       this.txHash = scope.tx.txHash;
       this.sender = scope.tx.sender;
+      this.senderKey = scope.tx.senderKey;
     }
   }
 }

@@ -9,6 +9,7 @@ import {
   trustRootsQuery,
   withdrawAccreditation,
 } from './accreditation.js';
+import { didExports } from './exports.js';
 import { anchorIssuance, createDid, deactivateDid, updateDid } from './operations.js';
 import { issuanceQuery, resolveQuery } from './queries.js';
 import { resolveRoute } from './resolve-route.js';
@@ -59,6 +60,7 @@ export const did = defineModule({
     accreditationWithdrawn: ['id', 'subject'],
   },
   imports: { governance: ['identityOf'] },
+  exports: didExports,
   messages: {
     create: defineMessage(CreateDid, createDid),
     update: defineMessage(UpdateDid, updateDid),

@@ -1,5 +1,6 @@
 import { decode, encode } from '@pujiang/codec';
-import { type MessageContext, moduleError } from '@pujiang/module-kit';
+import type { PublicKey } from '@pujiang/crypto';
+import { type MessageContext, type ModuleContext, moduleError } from '@pujiang/module-kit';
 import { bytesToHex, hexToBytes } from '@pujiang/types';
 import { didOf, parsePujiangDid } from '../did-syntax.js';
 import { checkDocument } from '../document.js';
@@ -25,14 +26,17 @@ interface IdentityView {
   readonly valid: boolean;
 }
 
+/** Who acts: a transaction's sender and its key, in the module's context (a message's, or an export's). */
+type ActingContext = ModuleContext & { readonly sender: string; readonly senderKey: PublicKey };
+
 /** The organization the sender administers (a valid admin identity of a member), or undefined. */
-function adminOrgOf(ctx: MessageContext): string | undefined {
+function adminOrgOf(ctx: ActingContext): string | undefined {
   const identity = ctx.call('governance', 'identityOf', { address: ctx.sender }) as IdentityView | null;
   return identity?.valid && identity.role === 'admin' ? identity.org : undefined;
 }
 
 /** Whether the sender's key is one of `parts`' capabilityInvocation methods. */
-function senderInvokes(ctx: MessageContext, parts: DocumentParts): boolean {
+function senderInvokes(ctx: ActingContext, parts: DocumentParts): boolean {
   const sender = didKeyOfChainKey(ctx.senderKey);
   if (!sender) return false;
   return parts.capabilityInvocation.some((fragment) => {
@@ -113,7 +117,7 @@ function current(
  * of its did:pujiang controllers (one level: a controller's own controllers do not count), or an
  * administrator of its registrar organization.
  */
-function authorize(ctx: MessageContext, did: string, head: DidHead, document: DocumentParts): void {
+function authorize(ctx: ActingContext, did: string, head: DidHead, document: DocumentParts): void {
   if (senderInvokes(ctx, document)) return;
   for (const controller of document.controllers) {
     const parsed = parsePujiangDid(controller);
@@ -130,7 +134,7 @@ function authorize(ctx: MessageContext, did: string, head: DidHead, document: Do
 }
 
 /** Throws `DID_NOT_AUTHORIZED` unless the sender may act for `did` (as for updating it); it must exist and be active. */
-export function authorizeFor(ctx: MessageContext, did: string): void {
+export function authorizeFor(ctx: ActingContext, did: string): void {
   const parsed = parsePujiangDid(did);
   if (!parsed || parsed.namespace !== ctx.chainId)
     throw moduleError('DID_BAD_DID', `${did} is not a did:pujiang DID of this chain`, { did });

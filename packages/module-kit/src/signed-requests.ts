@@ -1,8 +1,8 @@
 import { deriveAddress, hash, type KeyPair, randomBytes, sign } from '@pujiang/crypto';
-import { keyPairArgument, objectArgument } from '@pujiang/module-kit';
 import { SIGNED_REQUEST } from '@pujiang/protocol';
 import { bytesToHex, invalidArgument } from '@pujiang/types';
 import { httpbis } from 'http-message-signatures';
+import { keyPairArgument, objectArgument } from './arguments.js';
 
 /**
  * Signs API requests as a member (HTTP Message Signatures, RFC 9421, as `SIGNED_REQUEST`

@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { bytesToHex, hexToBytes, utf8ToBytes } from '@pujiang/types';
+import {
+  generateEphemeralKeyPair,
+  MAX_SEALED_RECIPIENTS,
+  openEnvelope,
+  sealEnvelope,
+  sealedRecipientId,
+  sealedRecipients,
+  x25519PublicKey,
+} from '../src/index.js';
+
+const code = (c: string) => (e: unknown) => (e as { code?: string }).code === c;
+
+describe('sealed envelopes (X25519 to several recipients, AES-256-GCM or SM4-GCM)', () => {
+  it('x25519PublicKey matches RFC 7748 section 6.1', () => {
+    const alice = hexToBytes('77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a');
+    assert.equal(
+      bytesToHex(x25519PublicKey(alice)),
+      '8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a',
+    );
+  });
+
+  for (const aead of ['aes-256-gcm', 'sm4-gcm'] as const)
+    it(`${aead}: every recipient opens it, and only they`, () => {
+      const keys = Array.from({ length: 3 }, () => generateEphemeralKeyPair());
+      const outsider = generateEphemeralKeyPair();
+      const context = utf8ToBytes('request 1');
+      const plain = utf8ToBytes('{"subject":"did:example:1","purpose":"tax audit"}');
+      const envelope = sealEnvelope(
+        keys.map((k) => k.publicKey),
+        plain,
+        { aead, context },
+      );
+      for (const k of keys) assert.deepEqual(openEnvelope(k.secretKey, envelope, { context }), plain);
+      assert.deepEqual(
+        sealedRecipients(envelope),
+        keys.map((k) => bytesToHex(sealedRecipientId(k.publicKey))),
+      );
+      assert.throws(
+        () => openEnvelope(outsider.secretKey, envelope, { context }),
+        code('CRYPTO_DECRYPT_FAILED'),
+      );
+      assert.throws(
+        () => openEnvelope(keys[0]!.secretKey, envelope, { context: utf8ToBytes('request 2') }),
+        code('CRYPTO_DECRYPT_FAILED'),
+      );
+    });
+
+  it('any changed byte fails to open (header, wrapped keys, nonce or ciphertext)', () => {
+    const k = generateEphemeralKeyPair();
+    const other = generateEphemeralKeyPair();
+    const envelope = sealEnvelope([k.publicKey, other.publicKey], utf8ToBytes('record'));
+    for (let i = 0; i < envelope.length; i++) {
+      const bad = envelope.slice();
+      bad[i]! ^= 0x01;
+      assert.throws(
+        () => openEnvelope(k.secretKey, bad),
+        (e: unknown) =>
+          ['CRYPTO_DECRYPT_FAILED', 'CRYPTO_INVALID_INPUT', 'CRYPTO_INVALID_PUBLIC_KEY'].includes(
+            (e as { code: string }).code,
+          ),
+        `byte ${i}`,
+      );
+    }
+  });
+
+  it('a recipient cannot be dropped: removing an entry breaks the payload for the rest', () => {
+    const a = generateEphemeralKeyPair();
+    const b = generateEphemeralKeyPair();
+    const envelope = sealEnvelope([a.publicKey, b.publicKey], utf8ToBytes('x'));
+    // Splice out b's entry and fix the count: a's key still unwraps, but the header changed.
+    const entry = 8 + 48;
+    const cut = new Uint8Array(envelope.length - entry);
+    cut.set(envelope.subarray(0, 38 + entry));
+    cut[37] = 1;
+    cut.set(envelope.subarray(38 + 2 * entry), 38 + entry);
+    assert.throws(() => openEnvelope(a.secretKey, cut), code('CRYPTO_DECRYPT_FAILED'));
+  });
+
+  it('refuses bad recipient lists and malformed envelopes with typed errors', () => {
+    const k = generateEphemeralKeyPair();
+    assert.throws(() => sealEnvelope([], utf8ToBytes('x')), code('CRYPTO_INVALID_INPUT'));
+    assert.throws(
+      () => sealEnvelope([k.publicKey, k.publicKey], utf8ToBytes('x')),
+      code('CRYPTO_INVALID_INPUT'),
+    );
+    const many = Array.from(
+      { length: MAX_SEALED_RECIPIENTS + 1 },
+      () => generateEphemeralKeyPair().publicKey,
+    );
+    assert.throws(() => sealEnvelope(many, utf8ToBytes('x')), code('CRYPTO_INVALID_INPUT'));
+    assert.throws(
+      () => sealEnvelope([new Uint8Array(31)], utf8ToBytes('x')),
+      code('CRYPTO_INVALID_PUBLIC_KEY'),
+    );
+    for (const bad of [new Uint8Array(0), utf8ToBytes('PJS1'), new Uint8Array(200)])
+      assert.throws(() => openEnvelope(k.secretKey, bad), code('CRYPTO_INVALID_INPUT'));
+    const ok = sealEnvelope([k.publicKey], utf8ToBytes('x'));
+    assert.throws(
+      () => openEnvelope(k.secretKey, ok.subarray(0, ok.length - 20)),
+      code('CRYPTO_INVALID_INPUT'),
+    );
+  });
+});
