@@ -1,0 +1,64 @@
+import { readFileSync } from 'node:fs';
+import { PujiangError } from '@pujiang/types';
+
+/**
+ * One dataset's records as the agency holds them: a JSON Lines file (one record per line),
+ * indexed by the field that names each record's subject. Read at start; the data service
+ * delivers from memory.
+ */
+export class DatasetRecords {
+  private readonly bySubject = new Map<string, Record<string, unknown>[]>();
+  readonly all: readonly Record<string, unknown>[];
+
+  constructor(
+    readonly dataset: string,
+    records: readonly Record<string, unknown>[],
+    readonly subjectField: string,
+  ) {
+    this.all = records;
+    for (const record of records) {
+      const subject = record[subjectField];
+      if (typeof subject !== 'string') continue;
+      const list = this.bySubject.get(subject) ?? [];
+      list.push(record);
+      this.bySubject.set(subject, list);
+    }
+  }
+
+  /** Reads a JSON Lines file (`DATA_SERVICE_UNAVAILABLE` naming the line that does not parse). */
+  static fromFile(dataset: string, path: string, subjectField: string): DatasetRecords {
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (error) {
+      throw new PujiangError('DATA_SERVICE_UNAVAILABLE', `cannot read ${path}: ${(error as Error).message}`, {
+        path,
+      });
+    }
+    const records: Record<string, unknown>[] = [];
+    text.split('\n').forEach((line, i) => {
+      if (line.trim() === '') return;
+      let record: unknown;
+      try {
+        record = JSON.parse(line);
+      } catch {
+        throw new PujiangError('DATA_SERVICE_UNAVAILABLE', `${path}:${i + 1} is not JSON`, {
+          path,
+          line: i + 1,
+        });
+      }
+      if (typeof record !== 'object' || record === null || Array.isArray(record))
+        throw new PujiangError('DATA_SERVICE_UNAVAILABLE', `${path}:${i + 1} is not a JSON object`, {
+          path,
+          line: i + 1,
+        });
+      records.push(record as Record<string, unknown>);
+    });
+    return new DatasetRecords(dataset, records, subjectField);
+  }
+
+  /** The records of one subject (empty when none). */
+  of(subject: string): readonly Record<string, unknown>[] {
+    return this.bySubject.get(subject) ?? [];
+  }
+}
