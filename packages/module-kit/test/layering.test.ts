@@ -31,6 +31,9 @@ const LAYERS: Record<string, number> = {
   '@pujiang/module-collections': 5.6,
   '@pujiang/module-confidential': 5.5,
   '@pujiang/module-privacy': 5.7,
+  // Documents verify their credentials with the did module and their files' anchors with
+  // the notary's formats: above both.
+  '@pujiang/module-docs': 5.6,
   '@pujiang/node': 6,
   '@pujiang/sdk': 7,
   '@pujiang/cli': 8,

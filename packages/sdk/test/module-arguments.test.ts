@@ -357,6 +357,26 @@ describe('module client calls and verifiers refuse malformed arguments with type
     'getCollection(name)': (j) => moduleClient.getCollection(client, j),
     'purgePrivateData(entry)': (j) =>
       moduleClient.purgePrivateData(client, { key, collection: 'c', entry: j }),
+    'issueDocument(parameters)': (j) => moduleClient.issueDocument(client, j),
+    'issueDocument(issuer)': (j) => moduleClient.issueDocument(client, { ...docIssue, issuer: j }),
+    'issueDocument(type)': (j) => moduleClient.issueDocument(client, { ...docIssue, type: j }),
+    'issueDocument(number)': (j) => moduleClient.issueDocument(client, { ...docIssue, number: j }),
+    'issueDocument(file)': (j) =>
+      j === undefined ? Promise.reject(skip) : moduleClient.issueDocument(client, { ...docIssue, file: j }),
+    'registerDocument(credentialDigest)': (j) =>
+      moduleClient.registerDocument(client, { ...docRegister, credentialDigest: j }),
+    'registerDocument(holder)': (j) =>
+      moduleClient.registerDocument(client, { ...docRegister, type: 'BillOfLading', holder: j }),
+    'transferDocument(id)': (j) => moduleClient.transferDocument(client, { key, id: j, to }),
+    'transferDocument(to)': (j) => moduleClient.transferDocument(client, { key, id: digest, to: j }),
+    'surrenderDocument(id)': (j) => moduleClient.surrenderDocument(client, { key, id: j }),
+    'setDocumentStatus(status)': (j) =>
+      moduleClient.setDocumentStatus(client, { key, id: digest, status: j }),
+    'amendDocument(newId)': (j) => moduleClient.amendDocument(client, { key, id: digest, newId: j }),
+    'getDocument(id)': (j) => moduleClient.getDocument(client, j),
+    'getDocumentHolders(parameters)': (j) => moduleClient.getDocumentHolders(client, j),
+    'verifyDocument(parameters)': (j) => moduleClient.verifyDocument(light, j),
+    'verifiedDocsLookup(height)': (j) => moduleClient.verifiedDocsLookup(light, j),
     'mintConfidential(to)': (j) => moduleClient.mintConfidential(client, { key, to: j, amount: 1n }),
     'mintConfidential(amount)': (j) => moduleClient.mintConfidential(client, { key, to, amount: j }),
     'registerConfidentialViewKey(wallet)': (j) =>
@@ -386,6 +406,14 @@ describe('module client calls and verifiers refuse malformed arguments with type
   };
 
   const partialRequest = { chainId: 'c', request: 'q', commitments: [digest], base: digest };
+  const docIssue = { key, issuer: did, type: 'BusinessLicence', subject: did, number: 'L-1' } as const;
+  const docRegister = {
+    key,
+    issuer: did,
+    type: 'BusinessLicence',
+    number: 'L-1',
+    credentialDigest: digest,
+  } as const;
   const bytes = new Uint8Array(4);
   const verifiers: Record<string, AnyCall> = {
     'verifyPartial(parameters)': (j) => moduleVerify.verifyPartial(j),
@@ -404,6 +432,7 @@ describe('module client calls and verifiers refuse malformed arguments with type
         salt: j,
         hash: digest,
       }),
+    'verifyDocumentWith(options)': (j) => moduleVerify.verifyDocumentWith({}, j),
     'verifyPaillierTotal(parameters)': (j) => moduleVerify.verifyPaillierTotal(j),
     'verifyPaillierTotal(value)': (j) =>
       moduleVerify.verifyPaillierTotal({

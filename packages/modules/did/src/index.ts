@@ -6,7 +6,12 @@ export type { AccreditationJson, AccreditationRole } from './accreditation-forma
 export { Accredit, TrustRoots, WithdrawAccreditation } from './accreditation-formats.js';
 export type { AccreditationPath, AccreditationSources } from './credentials/accreditation-check.js';
 export { checkAccreditation } from './credentials/accreditation-check.js';
-export { BUNDLED_CONTEXTS, contextRegistry, VC_V2_CONTEXT } from './credentials/contexts.js';
+export {
+  BUNDLED_CONTEXTS,
+  contextRegistry,
+  DOCS_CONTEXT_URL,
+  VC_V2_CONTEXT,
+} from './credentials/contexts.js';
 export type { Cryptosuite, CryptosuiteName } from './credentials/cryptosuites.js';
 export { CRYPTOSUITE_NAMES, CRYPTOSUITES } from './credentials/cryptosuites.js';
 export type { JsonObject } from './credentials/data-model.js';

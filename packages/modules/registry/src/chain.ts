@@ -3,6 +3,7 @@ import { bank } from '@pujiang/module-bank/chain';
 import { collections } from '@pujiang/module-collections/chain';
 import { confidential } from '@pujiang/module-confidential/chain';
 import { did } from '@pujiang/module-did/chain';
+import { docs } from '@pujiang/module-docs/chain';
 import { governance } from '@pujiang/module-governance/chain';
 import type { ChainModule } from '@pujiang/module-kit';
 import { notary } from '@pujiang/module-notary/chain';
@@ -23,4 +24,5 @@ export const CHAIN_MODULES: readonly ChainModule[] = [
   confidential,
   collections,
   privacy,
+  docs,
 ];

@@ -2,6 +2,7 @@
 import type { ModuleCommand } from '@pujiang/cli-kit';
 import { bankCommands } from '@pujiang/module-bank/cli';
 import { didCommands } from '@pujiang/module-did/cli';
+import { docsCommands } from '@pujiang/module-docs/cli';
 import { governanceCommands } from '@pujiang/module-governance/cli';
 import { notaryCommands } from '@pujiang/module-notary/cli';
 import { privacyCommands } from '@pujiang/module-privacy/cli';
@@ -15,4 +16,5 @@ export const MODULE_COMMANDS: readonly ModuleCommand[] = [
   ...didCommands,
   ...xchainCommands,
   ...privacyCommands,
+  ...docsCommands,
 ];

@@ -3,6 +3,7 @@
 export * from '@pujiang/module-bank/verify';
 export * from '@pujiang/module-collections/verify';
 export * from '@pujiang/module-did/verify';
+export * from '@pujiang/module-docs/verify';
 export * from '@pujiang/module-governance/verify';
 export * from '@pujiang/module-notary/verify';
 export * from '@pujiang/module-privacy/verify';

@@ -36,6 +36,33 @@ const JWK_CONTEXT = {
   },
 };
 
+/**
+ * Pujiang's electronic documents and licences (the docs module, docs/documents.md): the
+ * document types, `documentNumber`, the attached `document` (its `digestSRI`, `mediaType`
+ * and `name` are VC 2.0 terms) and, for a subject typed `DocumentSubject`, the issuer's
+ * claims under the docs claims vocabulary (scoped to the subject, so a stray term anywhere
+ * else is still refused in safe mode).
+ */
+export const DOCS_CONTEXT_URL = 'https://pujiang.dev/contexts/docs/v1';
+const DOCS = 'https://pujiang.dev/ns/docs#';
+const DOCS_CONTEXT = {
+  '@context': {
+    '@protected': true,
+    CertificateOfOrigin: `${DOCS}CertificateOfOrigin`,
+    BillOfLading: `${DOCS}BillOfLading`,
+    CustomsDeclaration: `${DOCS}CustomsDeclaration`,
+    TaxClearanceCertificate: `${DOCS}TaxClearanceCertificate`,
+    ForeignExchangeRegistration: `${DOCS}ForeignExchangeRegistration`,
+    BusinessLicence: `${DOCS}BusinessLicence`,
+    documentNumber: `${DOCS}documentNumber`,
+    document: `${DOCS}document`,
+    DocumentSubject: {
+      '@id': `${DOCS}DocumentSubject`,
+      '@context': { '@propagate': true, '@vocab': `${DOCS}claims/` },
+    },
+  },
+};
+
 const bundled = new Map<string, object>([
   ...credentialsContext.contexts,
   ...dataIntegrityContext.contexts,
@@ -43,6 +70,7 @@ const bundled = new Map<string, object>([
   ...statusListContext.contexts,
   ...didContext.contexts,
   [JWK_CONTEXT_URL, JWK_CONTEXT],
+  [DOCS_CONTEXT_URL, DOCS_CONTEXT],
 ]);
 
 /** Adds contexts (a deployment's own credential types); the bundled ones cannot be replaced. */

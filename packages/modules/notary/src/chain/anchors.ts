@@ -14,7 +14,9 @@ import {
   anchorRecordToJson,
   DOCUMENT_DIGESTS,
   MAX_BATCH_DIGESTS,
+  NOTARY_LIMITS,
   type NotaryAnchor,
+  singleDigestRoot,
 } from '../formats.js';
 import { AnchorQuery } from '../schemas.js';
 import { checkText } from './text.js';
@@ -117,4 +119,53 @@ export const remoteAnchor = defineExport(
     return { root: args.root, height: String(ctx.height) };
   },
   { remote: true },
+);
+
+/**
+ * Anchoring for a module of this chain (the docs module notarizes a document's file): one
+ * digest, anchored as `notary/anchor` would anchor it (root = its leaf hash, so `pujiang
+ * notary` tooling finds it), with the caller's owner, type and reference, and the calling
+ * module as its tag. A digest anchored before is not an error here: the first anchoring
+ * stands, and its record is the answer (`existing: true`).
+ */
+export const localAnchor = defineExport(
+  "Anchors one document digest for a module of this chain, or answers the digest's existing anchor",
+  Type.Object({
+    digest: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+    algorithm: Type.Union(DOCUMENT_DIGESTS.map((d) => Type.Literal(d))),
+    owner: Type.String({ maxLength: NOTARY_LIMITS.owner }),
+    docType: Type.String({ maxLength: NOTARY_LIMITS.docType }),
+    ref: Type.String({ maxLength: NOTARY_LIMITS.ref }),
+  }),
+  (ctx, args) => {
+    if (ctx.sender === undefined || ctx.txHash === undefined)
+      throw moduleError('NOTARY_NOT_AUTHORIZED', 'an anchor comes in a transaction');
+    const root = singleDigestRoot(ctx.chainHash, {
+      algorithm: args.algorithm,
+      digest: hexToBytes(args.digest),
+    });
+    const rootHex = bytesToHex(root);
+    const existing = ctx.get(anchorKey(rootHex));
+    if (existing === undefined)
+      anchorFor(
+        ctx,
+        { sender: ctx.sender, txHash: ctx.txHash },
+        {
+          root,
+          count: 1,
+          algorithm: args.algorithm,
+          owner: args.owner,
+          docType: args.docType,
+          tags: [ctx.caller],
+          ref: args.ref,
+        },
+      );
+    const record = decode(AnchorRecord, existing ?? ctx.get(anchorKey(rootHex))!);
+    return {
+      root: rootHex,
+      height: String(record.height),
+      txHash: bytesToHex(record.txHash),
+      existing: existing !== undefined,
+    };
+  },
 );
