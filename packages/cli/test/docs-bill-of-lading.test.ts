@@ -372,7 +372,7 @@ describe('docs: a bill of lading and certificates of origin across four agencies
     assert.equal((await verify(tax.credential)).verified, true);
   });
 
-  it('a changed file, an amendment and a revocation show in verification', async () => {
+  it('a file stamped before keeps its anchor; a changed file, an amendment and a revocation show in verification', async () => {
     const pdf = new TextEncoder().encode('certificate CCPIT-2026-0002 v1');
     const issue = (number: string, bytes: Uint8Array) =>
       issueDocument(clients[2]!, {
@@ -385,8 +385,23 @@ describe('docs: a bill of lading and certificates of origin across four agencies
         file: bytes,
         wait: true,
       });
+    // The chamber stamped the file with `pujiang notary` before: registration accepts that anchor.
+    const stamped = await cli(2)(
+      'notary',
+      'stamp',
+      file('ccpit-0002.pdf', pdf),
+      '--hash',
+      'sha256',
+      '--key',
+      operators[2]!,
+      '--out',
+      dir,
+    );
+    assert.equal(stamped.code, EXIT.ok, stamped.err);
     const first = await issue('CCPIT-2026-0002', pdf);
+    assert.equal((await getDocument(clients[0]!, first.id))!.anchorRoot, stamped.json.root);
     await provable(first.registered.result.height);
+    assert.equal((await verify(first.credential, pdf)).verified, true);
     const changed = new Uint8Array(pdf);
     changed[changed.length - 1] = 0x32;
     assert.deepEqual(failedChecks(await verify(first.credential, changed)), [['file', 'DOCS_FILE_MISMATCH']]);
