@@ -34,6 +34,7 @@ const LAYERS: Record<string, number> = {
   // Documents verify their credentials with the did module and their files' anchors with
   // the notary's formats: above both.
   '@pujiang/module-docs': 5.6,
+  '@pujiang/module-data': 5.6,
   '@pujiang/node': 6,
   '@pujiang/sdk': 7,
   '@pujiang/cli': 8,

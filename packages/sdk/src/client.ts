@@ -21,6 +21,7 @@ import {
   invalidArgument,
   keyPairArgument,
   objectArgument,
+  requestSigner,
   stringArgument,
   throwIfFailed,
 } from '@pujiang/module-kit';
@@ -65,7 +66,6 @@ import {
 } from './events.js';
 import { type HttpTransport, requestJson } from './http.js';
 import { expectResponse } from './shapes.js';
-import { requestSigner } from '@pujiang/module-kit';
 import { submitOptionsArgument } from './submit-options.js';
 import {
   type BuildTransactionParameters,

@@ -1,6 +1,11 @@
-import { invalidArgument, objectArgument, type RequestOptions } from '@pujiang/module-kit';
+import {
+  invalidArgument,
+  objectArgument,
+  type RequestOptions,
+  type RequestSigner,
+  signatureHeaders,
+} from '@pujiang/module-kit';
 import { ApiError, sdkError } from './errors.js';
-import { type RequestSigner, signatureHeaders } from '@pujiang/module-kit';
 
 export type { RequestOptions } from '@pujiang/module-kit';
 

@@ -1,6 +1,8 @@
 export type { CertifiedValidator, CommitCertificate } from '@pujiang/consensus';
 export type { HashAlgorithm } from '@pujiang/crypto';
 export type { GovernanceAction, PolicyJson } from '@pujiang/module-governance';
+export type { RequestSigner } from '@pujiang/module-kit';
+export { requestSigner, signatureHeaders } from '@pujiang/module-kit';
 export type {
   KeyFile,
   KeyFileErrorCode,
@@ -107,8 +109,6 @@ export { loadKeyFile, saveKeyFile } from './key-file.js';
 export type { LightClientOptions } from './light-client.js';
 export { LightClient } from './light-client.js';
 export { decodeTx, parseGenesis, txHash, verifyTxSignature } from './protocol-calls.js';
-export type { RequestSigner } from '@pujiang/module-kit';
-export { requestSigner, signatureHeaders } from '@pujiang/module-kit';
 export type {
   BuildTransactionParameters,
   BuildTransactionReturnType,

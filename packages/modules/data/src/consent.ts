@@ -1,3 +1,4 @@
+import { DATA_CONTEXT_URL } from '@pujiang/module-did';
 import { PujiangError } from '@pujiang/types';
 import type { RequestSecrets } from './sealed-request.js';
 
@@ -5,7 +6,7 @@ import type { RequestSecrets } from './sealed-request.js';
  * The data subject's consent: a W3C verifiable credential the subject issues (signs with its
  * DID's key), naming the requester, the dataset, the purpose and the period, with a
  * revocation entry on the subject's Bitstring Status List on chain, so the subject can take
- * it back at any time. The VC 2.0 context's vocabulary covers its terms.
+ * it back at any time.
  */
 export const CONSENT_TYPE = 'DataSharingConsent';
 
@@ -30,7 +31,7 @@ const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 /** The unsigned consent credential (sign it with the did module's `issueCredential`). */
 export function consentCredential(t: ConsentTerms): Record<string, unknown> {
   return {
-    '@context': ['https://www.w3.org/ns/credentials/v2'],
+    '@context': ['https://www.w3.org/ns/credentials/v2', DATA_CONTEXT_URL],
     type: ['VerifiableCredential', CONSENT_TYPE],
     issuer: t.subjectDid,
     validFrom: iso(t.validFrom),

@@ -9,6 +9,7 @@ export { checkAccreditation } from './credentials/accreditation-check.js';
 export {
   BUNDLED_CONTEXTS,
   contextRegistry,
+  DATA_CONTEXT_URL,
   DOCS_CONTEXT_URL,
   VC_V2_CONTEXT,
 } from './credentials/contexts.js';

@@ -2,6 +2,7 @@
 import { bank } from '@pujiang/module-bank/chain';
 import { collections } from '@pujiang/module-collections/chain';
 import { confidential } from '@pujiang/module-confidential/chain';
+import { data } from '@pujiang/module-data/chain';
 import { did } from '@pujiang/module-did/chain';
 import { docs } from '@pujiang/module-docs/chain';
 import { governance } from '@pujiang/module-governance/chain';
@@ -25,4 +26,5 @@ export const CHAIN_MODULES: readonly ChainModule[] = [
   collections,
   privacy,
   docs,
+  data,
 ];

@@ -3,6 +3,7 @@
 export * from '@pujiang/module-bank/client';
 export * from '@pujiang/module-collections/client';
 export * from '@pujiang/module-confidential/client';
+export * from '@pujiang/module-data/client';
 export * from '@pujiang/module-did/client';
 export * from '@pujiang/module-docs/client';
 export * from '@pujiang/module-governance/client';

@@ -1,5 +1,19 @@
-import { fromJwk, fromMultibase, resolveDid } from '@pujiang/module-did/client';
-import { type ChainClient, sdkError } from '@pujiang/module-kit';
+import {
+  type DidSendParameters,
+  fromJwk,
+  fromMultibase,
+  partsFromDocument,
+  resolveDid,
+  updateDid,
+} from '@pujiang/module-did/client';
+import {
+  type ChainClient,
+  objectArgument,
+  type SendTransactionReturnType,
+  sdkError,
+  stringArgument,
+} from '@pujiang/module-kit';
+import { invalidArgument } from '@pujiang/types';
 
 /**
  * The X25519 key a DID names for key agreement (its first `keyAgreement` method), as its
@@ -40,4 +54,32 @@ export async function agreementKeyOf(
       did,
     });
   return key;
+}
+
+/**
+ * Adds an X25519 key to a DID as its key-agreement method (`did/update`), so requests and
+ * deliveries can be sealed to it; the key must act for the DID. Returns the method's id.
+ */
+export async function addAgreementKey(
+  client: ChainClient,
+  p: DidSendParameters & { did: string; publicKey: Uint8Array; fragment?: string },
+): Promise<SendTransactionReturnType & { method: string }> {
+  objectArgument(p, 'parameters');
+  if (!(p.publicKey instanceof Uint8Array) || p.publicKey.length !== 32)
+    throw invalidArgument('publicKey is a 32-byte X25519 key', 'publicKey');
+  const fragment = p.fragment ?? 'x25519-1';
+  const state = await resolveDid(client, stringArgument(p.did, 'did'));
+  if (!state || state.deactivated) throw invalidArgument(`${p.did} does not exist or is deactivated`, 'did');
+  const parts = partsFromDocument(state.document, p.did);
+  const methods = [
+    ...parts.methods.filter((m) => m.fragment !== fragment),
+    { fragment, type: 'Multikey' as const, controller: '', algorithm: 'X25519' as const, key: p.publicKey },
+  ];
+  const document = {
+    ...parts,
+    methods,
+    keyAgreement: [fragment, ...parts.keyAgreement.filter((f) => f !== fragment)],
+  };
+  const sent = await updateDid(client, { ...p, did: p.did, document, version: state.versionId });
+  return { ...sent, method: `${p.did}#${fragment}` };
 }

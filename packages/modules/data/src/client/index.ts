@@ -5,7 +5,7 @@ export type { ConsentTerms } from '../consent.js';
 export { CONSENT_TYPE, checkConsentScope, consentCredential, memberUrn } from '../consent.js';
 export type { RequestSecrets } from '../sealed-request.js';
 export { openRequest } from '../sealed-request.js';
-export { agreementKeyOf, agreementKeyOfDocument } from './agreement-keys.js';
+export { addAgreementKey, agreementKeyOf, agreementKeyOfDocument } from './agreement-keys.js';
 export type { DataSendParameters, DatasetFields } from './catalog.js';
 export {
   compileRecordSchema,
@@ -15,6 +15,8 @@ export {
   registerDataset,
   updateDataset,
 } from './catalog.js';
+export type { IssueConsentParameters } from './consent.js';
+export { issueConsent, revokeConsent } from './consent.js';
 export type { FetchDataParameters, FetchDataReturnType } from './fetch.js';
 export { fetchData } from './fetch.js';
 export type { RequestDataParameters } from './requests.js';

@@ -74,7 +74,7 @@ export class StewardTransactions {
           r?.error?.code ?? 'DATA_SERVICE_UNAVAILABLE',
           r?.error?.message ?? 'not admitted',
         );
-      const tx = await this.client.waitForTx(r.hash, this.timeoutMs);
+      const tx = await this.client.waitForTx(r.hash, this.timeoutMs, { throwOnFailure: false });
       const receipt = tx.receipt;
       if (tx.status !== 'committed' || !receipt)
         throw new PujiangError('DATA_SERVICE_UNAVAILABLE', 'the transaction did not commit in time', {

@@ -14,6 +14,7 @@ import { moduleKey } from '@pujiang/protocol';
 import { bytesToHex, hexToBytes, invalidArgument } from '@pujiang/types';
 import {
   Accredit,
+  type AccreditationJson,
   type AccreditationRole,
   readAccreditations,
   readTrustRoots,
@@ -26,6 +27,7 @@ import { BUNDLED_CONTEXTS } from '../credentials/contexts.js';
 import { type ChainLookup, didResolver } from '../credentials/resolvers.js';
 import { type VerificationReport, verifyCredential } from '../credentials/verify.js';
 import { parsePujiangDid } from '../did-syntax.js';
+import type { DidDocument } from '../document.js';
 import { DID_MODULE, IssuanceAnchor, issuedKey, issuedStateKey } from '../formats.js';
 import {
   CreateStatusList,
@@ -33,6 +35,7 @@ import {
   readStatusEntry,
   SetStatus,
   STATUS_LIST_ID,
+  type StatusEntryState,
   type StatusPurpose,
   statusListStateKey,
 } from '../status-formats.js';
@@ -114,6 +117,57 @@ export function verifiedChainLookup(
       readAccreditations(await query('accreditations', { subject }), subject),
     trustRoots: async () => readTrustRoots(await query('trustRoots', {}, [trustRootsStateKey()])),
   };
+}
+
+/**
+ * The chain as one node answers it, trusted (no proofs): for a service that runs beside its
+ * own organization's node (an agency's data service), where the latest state matters more
+ * than independence from the node: a revocation counts from the block it lands in.
+ */
+export function trustedChainLookup(client: ChainClient): ChainLookup {
+  objectArgument(client, 'client');
+  const query = async (name: string, params: Record<string, string>) =>
+    (await client.query(DID_MODULE, name, params)).result as Record<string, unknown>;
+  return {
+    resolve: async (did, o) => {
+      if (parsePujiangDid(did) === undefined) return undefined;
+      const { state } = (await query('resolve', {
+        did,
+        ...(o?.atHeight === undefined ? {} : { atHeight: String(o.atHeight) }),
+      })) as { state: { deactivated: boolean; document: DidDocument } | null };
+      return state && !state.deactivated ? state.document : undefined;
+    },
+    issuance: async (digest) => {
+      const { anchor } = (await query('issuance', { digest })) as {
+        anchor: { height: string; time: string } | null;
+      };
+      return anchor ? { height: BigInt(anchor.height), time: BigInt(anchor.time) } : undefined;
+    },
+    statusEntry: async (list, index) =>
+      ((await query('statusEntry', { list, index: String(index) })) as { entry: StatusEntryState | null })
+        .entry ?? undefined,
+    accreditationsOf: async (subject) =>
+      ((await query('accreditations', { subject })) as { accreditations: AccreditationJson[] })
+        .accreditations,
+    trustRoots: async () =>
+      ((await query('trustRoots', {})) as { roots: { jurisdiction: string; root: string }[] }).roots,
+  };
+}
+
+/** Verifies a credential against one node's answers, trusted (see `trustedChainLookup`). */
+export function verifyCredentialWithNode(
+  client: ChainClient,
+  credential: unknown,
+  options: { now?: Date; contexts?: ReadonlyMap<string, object> } = {},
+): Promise<VerificationReport> {
+  objectArgument(options, 'options');
+  const chain = trustedChainLookup(client);
+  return verifyCredential(credential, {
+    contexts: options.contexts ?? BUNDLED_CONTEXTS,
+    resolver: didResolver({ chain }),
+    chain,
+    ...(options.now ? { now: options.now } : {}),
+  });
 }
 
 /**

@@ -63,6 +63,22 @@ const DOCS_CONTEXT = {
   },
 };
 
+/**
+ * Pujiang's trusted data sharing (the data module, docs/data-sharing.md): the subject's
+ * `DataSharingConsent` to a requester (the credential subject's `id`) for a `dataset` and a
+ * `purpose`.
+ */
+export const DATA_CONTEXT_URL = 'https://pujiang.dev/contexts/data/v1';
+const DATA = 'https://pujiang.dev/ns/data#';
+const DATA_CONTEXT = {
+  '@context': {
+    '@protected': true,
+    DataSharingConsent: `${DATA}DataSharingConsent`,
+    dataset: `${DATA}dataset`,
+    purpose: `${DATA}purpose`,
+  },
+};
+
 const bundled = new Map<string, object>([
   ...credentialsContext.contexts,
   ...dataIntegrityContext.contexts,
@@ -71,6 +87,7 @@ const bundled = new Map<string, object>([
   ...didContext.contexts,
   [JWK_CONTEXT_URL, JWK_CONTEXT],
   [DOCS_CONTEXT_URL, DOCS_CONTEXT],
+  [DATA_CONTEXT_URL, DATA_CONTEXT],
 ]);
 
 /** Adds contexts (a deployment's own credential types); the bundled ones cannot be replaced. */
