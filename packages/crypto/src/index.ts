@@ -1,6 +1,8 @@
 // The Node entry: everything in the browser entry, plus what needs Node (node:crypto ciphers
 // and key exchange, Buffer-based PEM/X.509, the worker-thread verification pool).
 export * from './browser.js';
+export type { CertificationRequest } from './csr.js';
+export { createCsr, csrFromPem, csrToPem, parseCsr, verifiedCsr, verifyCsrSignature } from './csr.js';
 export type { EphemeralKeyPair } from './key-exchange.js';
 export {
   generateEphemeralKeyPair,
