@@ -80,7 +80,7 @@ describe('data: sharing a declaration record among agencies with consent', () =>
   let apis: string[] = [];
   let clients: PujiangClient[] = [];
   let operators: string[] = [];
-  let genesisPath = '';
+  let genesisPath: string;
   let service: Service | undefined;
   /** customs, tax, maritime, forex: each agency's DID (its operator's key). */
   const dids: string[] = [];
@@ -119,7 +119,6 @@ describe('data: sharing a declaration record among agencies with consent', () =>
     clients = apis.map((api) => new PujiangClient(api));
     operators = homes.map((home) => homePaths(home).operatorKey);
     genesisPath = homePaths(homes[0]!).genesis;
-    assert.ok(genesisPath);
     await until(async () => {
       const peers = await Promise.all(clients.map(async (c) => (await c.getStatus()).peers));
       return peers.every((p) => p === 3) ? true : undefined;
@@ -472,5 +471,77 @@ describe('data: sharing a declaration record among agencies with consent', () =>
     assert.deepEqual([request!.reason, request!.receipts], ['consent-revoked', 1]);
     const after = await fetchAgain();
     assert.ok(['DATA_CONSENT_REVOKED', 'DATA_GRANT_REVOKED'].includes(errorCode(after)!), after.err);
+  });
+
+  it('the auditor proves every access offline; a removed receipt or a changed record breaks it', async () => {
+    // Proofs commit to the block before their header: wait until the revocation is provable.
+    const seen = (await clients[0]!.getStatus()).height;
+    await until(async () => ((await clients[0]!.getStatus()).height > seen + 1 ? true : undefined));
+    const bundle = path('audit.json');
+    const built = ok(
+      await cli(3)(
+        'data',
+        'audit',
+        '--dataset',
+        'customs.declarations',
+        '--genesis',
+        genesisPath,
+        '--open',
+        path('forex-x.json'),
+        '--deliveries',
+        path('deliveries.jsonl'),
+        '--out',
+        bundle,
+      ),
+    );
+    assert.equal(built.json.count, 1);
+    const [access] = built.json.accesses;
+    // Revoked since, the consent stood when the record was delivered.
+    assert.deepEqual(
+      [access.subject, access.purpose, access.consent, access.delivery.records, access.request.status],
+      [enterprises[0]!.did, purpose, { issuer: enterprises[0]!.did, verified: true }, 2, 'revoked'],
+    );
+    assert.deepEqual(
+      [...new Set(built.json.checks.map((c: { check: string }) => c.check))],
+      ['access-log', 'grant', 'sealed', 'consent', 'delivery'],
+    );
+    const verify = (file: string, ...more: string[]) =>
+      cli()('data', 'audit', 'verify', file, '--genesis', genesisPath, ...more);
+    const offline = ok(await verify(bundle, '--open', path('forex-x.json')));
+    assert.deepEqual(offline.json.accesses, built.json.accesses);
+    // The subject audits its own record with its key; another subject's audit lists nothing.
+    assert.equal(ok(await verify(bundle, '--open', path('shipper-x.json'))).json.accesses.length, 1);
+    const other = ok(await verify(bundle, '--open', path('forex-x.json'), '--subject', enterprises[1]!.did));
+    assert.deepEqual([other.json.count, other.json.accesses.length], [1, 0]);
+
+    const original = JSON.parse(readFileSync(bundle, 'utf8'));
+    const tampered = (name: string, change: (b: any) => void) => {
+      const copy = structuredClone(original);
+      change(copy);
+      writeFileSync(path(name), JSON.stringify(copy));
+      return path(name);
+    };
+    const receiptHex = Buffer.from('rcpt/').toString('hex');
+    const removed = await verify(
+      tampered('no-receipt.json', (b) => {
+        for (const q of b.queries)
+          if (q.name === 'accessLog')
+            q.response.reads = q.response.reads.filter((r: { key: string }) => !r.key.includes(receiptHex));
+      }),
+    );
+    assert.equal(removed.code, EXIT.invalid);
+    assert.equal(removed.json.checks.find((c: { verified: boolean }) => !c.verified).check, 'access-log');
+    const changed = await verify(
+      tampered('changed-record.json', (b) => {
+        b.deliveries[0].delivery.records[0].valueCny = 1;
+      }),
+    );
+    assert.equal(changed.code, EXIT.invalid);
+    assert.deepEqual(
+      changed.json.checks
+        .filter((c: { verified: boolean }) => !c.verified)
+        .map((c: { check: string }) => c.check),
+      ['delivery'],
+    );
   });
 });

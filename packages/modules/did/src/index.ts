@@ -67,4 +67,11 @@ export type { DidRead, DidState, ResolveOptions } from './resolution.js';
 export { resolutionResult, resolveDidState, xmlDateTime } from './resolution.js';
 export { IssuanceQuery, ResolveQuery } from './schemas.js';
 export type { StatusEntryState, StatusPurpose } from './status-formats.js';
-export { CreateStatusList, MIN_STATUS_LIST_BITS, SetStatus } from './status-formats.js';
+export {
+  CreateStatusList,
+  MIN_STATUS_LIST_BITS,
+  readStatusEntry,
+  SetStatus,
+  statusListKey,
+  statusListStateKey,
+} from './status-formats.js';

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { type CommandContext, SEND_OPTIONS, usageError } from '@pujiang/cli-kit';
+import { runAudit } from './audit.js';
 import { runCatalog, runKeygen } from './catalog.js';
 import { runServe } from './serve.js';
 import { runConsent, runDecision, runFetch, runRequest, runShow } from './sharing.js';
@@ -87,6 +88,8 @@ export async function runData(args: readonly string[], ctx: CommandContext): Pro
       return runServe(values, ctx);
     case 'fetch':
       return runFetch(positionals, values, ctx);
+    case 'audit':
+      return runAudit(positionals, values, ctx);
     default:
       throw usageError(`unknown data command "${command ?? ''}"\n\n${DATA_USAGE}`);
   }

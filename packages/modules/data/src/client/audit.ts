@@ -1,0 +1,113 @@
+import {
+  type ChainClient,
+  objectArgument,
+  type QueryProvenOptions,
+  stringArgument,
+  type VerifiedQuerier,
+} from '@pujiang/module-kit';
+import type { BlockHeaderJson, CommitCertificateJson } from '@pujiang/protocol';
+import {
+  type CertifiedHeader,
+  type TrustParameters,
+  trustOf,
+  type VerifiedQuery,
+  verifyHeader,
+  verifyProvenQuery,
+} from '@pujiang/verify';
+import type { LoggedDelivery } from '../service/delivery-log.js';
+import { type AuditReport, auditDataset } from '../verify/audit.js';
+import { AUDIT_BUNDLE_FORMAT, type AuditBundle, type RecordedQuery } from '../verify/bundle.js';
+
+/**
+ * A verified querier over a node that keeps what it proved: the certified headers and the
+ * raw proven answers. Pinned to one height, so the audit is a snapshot.
+ */
+class RecordingQuerier implements VerifiedQuerier {
+  readonly headers: Record<string, { header: BlockHeaderJson; certificate: CommitCertificateJson }> = {};
+  readonly queries: RecordedQuery[] = [];
+  private readonly certified = new Map<number, CertifiedHeader>();
+
+  constructor(
+    private readonly client: ChainClient,
+    private readonly trust: TrustParameters,
+    readonly height: number,
+  ) {}
+
+  private async header(height: number): Promise<CertifiedHeader> {
+    const cached = this.certified.get(height);
+    if (cached) return cached;
+    const response = await this.client.getHeader(height);
+    const certified = verifyHeader({
+      ...this.trust,
+      header: response.header,
+      certificate: response.certificate,
+      height,
+    });
+    this.headers[String(height)] = { header: response.header, certificate: response.certificate };
+    this.certified.set(height, certified);
+    return certified;
+  }
+
+  getVerifiedLatestHeader(): Promise<CertifiedHeader> {
+    return this.header(this.height);
+  }
+
+  async verifiedQuery(
+    module: string,
+    name: string,
+    params: Record<string, string> = {},
+    requiredKeys: readonly Uint8Array[] = [],
+    options: QueryProvenOptions = {},
+  ): Promise<VerifiedQuery> {
+    const height = options.height ?? this.height;
+    const response = await this.client.queryProven(module, name, params, { height });
+    const verified = verifyProvenQuery(response, await this.header(height), { requiredKeys });
+    this.queries.push({ module, name, params: { ...params }, height, response });
+    return verified;
+  }
+}
+
+export interface BuildAuditBundleParameters {
+  dataset: string;
+  /** The pinned validators (a genesis): the node is trusted for nothing. */
+  trust: TrustParameters;
+  /** An X25519 secret the requests are sealed to: opens subjects, purposes and consents. */
+  openKey?: Uint8Array;
+  subject?: string;
+  /** The data service's delivery log (the steward's), checked against the receipts and carried in the bundle. */
+  deliveries?: readonly LoggedDelivery[];
+}
+
+/**
+ * Audits a dataset's accesses from a node's proofs and returns the report with the bundle
+ * that lets anyone check it again offline (`verifyAuditBundle`).
+ */
+export async function buildAuditBundle(
+  client: ChainClient,
+  p: BuildAuditBundleParameters,
+): Promise<{ bundle: AuditBundle; report: AuditReport }> {
+  objectArgument(p, 'parameters');
+  const dataset = stringArgument(p.dataset, 'dataset');
+  const trust = trustOf(objectArgument(p.trust, 'trust'));
+  const status = await client.getStatus();
+  // The latest height whose state is provable: a header commits to the block before it.
+  const querier = new RecordingQuerier(client, p.trust, status.height);
+  const report = await auditDataset(querier, {
+    dataset,
+    chain: { chainId: trust.chainId, chainHash: trust.chainHash },
+    ...(p.openKey ? { openKey: p.openKey } : {}),
+    ...(p.subject !== undefined ? { subject: p.subject } : {}),
+    ...(p.deliveries ? { deliveries: p.deliveries } : {}),
+  });
+  const bundle: AuditBundle = {
+    format: AUDIT_BUNDLE_FORMAT,
+    version: 1,
+    chainId: trust.chainId,
+    dataset,
+    height: querier.height,
+    headers: querier.headers,
+    queries: querier.queries,
+    ...(p.deliveries ? { deliveries: p.deliveries.filter((d) => d.dataset === dataset) } : {}),
+  };
+  return { bundle, report };
+}
