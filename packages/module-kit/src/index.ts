@@ -84,9 +84,5 @@ export type {
 export type { NodeService, NodeServiceHost } from './node-service.js';
 export type { DrainResult } from './queue.js';
 export { drainQueue, enqueue, MAX_DRAIN_ITEMS, queueLength } from './queue.js';
-export type { SignedRequestInput, SignerLookup } from './request-verifier.js';
-export { SignedRequestError, SignedRequestVerifier } from './request-verifier.js';
 export type { ModuleRoute, RequestReader, RouteHost, RouteInput, RouteReplyDoc } from './routes.js';
 export { checkRoutes, defineRoute, RouteReply } from './routes.js';
-export type { RequestSigner } from './signed-requests.js';
-export { requestSigner, signatureHeaders } from './signed-requests.js';

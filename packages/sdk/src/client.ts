@@ -21,11 +21,11 @@ import {
   invalidArgument,
   keyPairArgument,
   objectArgument,
-  requestSigner,
   stringArgument,
   throwIfFailed,
 } from '@pujiang/module-kit';
 import { addressOf } from '@pujiang/module-kit/keys';
+import { requestSigner } from '@pujiang/module-kit/signed-requests';
 import {
   type AccountResponse,
   API,

@@ -1,10 +1,5 @@
-import {
-  invalidArgument,
-  objectArgument,
-  type RequestOptions,
-  type RequestSigner,
-  signatureHeaders,
-} from '@pujiang/module-kit';
+import { invalidArgument, objectArgument, type RequestOptions } from '@pujiang/module-kit';
+import { type RequestSigner, signatureHeaders } from '@pujiang/module-kit/signed-requests';
 import { ApiError, sdkError } from './errors.js';
 
 export type { RequestOptions } from '@pujiang/module-kit';

@@ -1,8 +1,6 @@
 export type { CertifiedValidator, CommitCertificate } from '@pujiang/consensus';
 export type { HashAlgorithm } from '@pujiang/crypto';
 export type { GovernanceAction, PolicyJson } from '@pujiang/module-governance';
-export type { RequestSigner } from '@pujiang/module-kit';
-export { requestSigner, signatureHeaders } from '@pujiang/module-kit';
 export type {
   KeyFile,
   KeyFileErrorCode,
@@ -23,6 +21,8 @@ export {
   SUITE_IDS,
   secretKeyToHex,
 } from '@pujiang/module-kit/keys';
+export type { RequestSigner } from '@pujiang/module-kit/signed-requests';
+export { requestSigner, signatureHeaders } from '@pujiang/module-kit/signed-requests';
 export type {
   LineageProof,
   NotaryDocument,

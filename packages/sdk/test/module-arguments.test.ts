@@ -405,6 +405,101 @@ describe('module client calls and verifiers refuse malformed arguments with type
         : moduleClient.finishDecryption(client, { request: 'q', blind: digest, maxValue: j }),
   };
 
+  const dataset = {
+    key,
+    id: 'customs.declarations',
+    title: 'Declarations',
+    steward: did,
+    classification: 'restricted',
+    legalBases: ['Law-1'],
+    endpoint: 'http://127.0.0.1:1/',
+    schema: { type: 'object' },
+    subjectField: 'enterprise',
+  } as const;
+  const dataRequest = {
+    key,
+    dataset: 'customs.declarations',
+    purpose: 'p',
+    legalBasis: 'Law-1',
+    validUntil: new Date(),
+    replyKey: new Uint8Array(32),
+  };
+  const fetchParameters = {
+    service: 'http://127.0.0.1:1/',
+    request: digest,
+    key,
+    replySecret: new Uint8Array(32),
+  };
+  const consentParameters = {
+    key,
+    subjectDid: did,
+    requester: did,
+    dataset: 'd',
+    purpose: 'p',
+    validUntil: new Date(),
+    statusList: { list: 'l', url: 'http://x/credentials/status/l', index: 0 },
+  };
+  const dataCalls: Record<string, AnyCall> = {
+    'registerDataset(parameters)': (j) => moduleClient.registerDataset(client, j),
+    'registerDataset(id)': (j) => moduleClient.registerDataset(client, { ...dataset, id: j }),
+    'registerDataset(classification)': (j) =>
+      moduleClient.registerDataset(client, { ...dataset, classification: j }),
+    'registerDataset(legalBases)': (j) => moduleClient.registerDataset(client, { ...dataset, legalBases: j }),
+    'registerDataset(schema)': (j) => moduleClient.registerDataset(client, { ...dataset, schema: j }),
+    'registerDataset(policy)': (j) =>
+      j === undefined
+        ? Promise.reject(skip)
+        : moduleClient.registerDataset(client, { ...dataset, policy: j }),
+    'updateDataset(version)': (j) =>
+      j === undefined ? Promise.reject(skip) : moduleClient.updateDataset(client, { ...dataset, version: j }),
+    'getDataset(id)': (j) => moduleClient.getDataset(client, j),
+    'getDataset(options)': (j) => moduleClient.getDataset(client, 'd', j),
+    'getCatalog(options)': (j) => moduleClient.getCatalog(client, j),
+    'getAuditors(options)': (j) => moduleClient.getAuditors(client, j),
+    'requestData(parameters)': (j) => moduleClient.requestData(client, j),
+    'requestData(purpose)': (j) => moduleClient.requestData(client, { ...dataRequest, purpose: j }),
+    'requestData(legalBasis)': (j) => moduleClient.requestData(client, { ...dataRequest, legalBasis: j }),
+    'requestData(validUntil)': (j) => moduleClient.requestData(client, { ...dataRequest, validUntil: j }),
+    'requestData(replyKey)': (j) => moduleClient.requestData(client, { ...dataRequest, replyKey: j }),
+    'requestData(consent)': (j) =>
+      j === undefined
+        ? Promise.reject(skip)
+        : moduleClient.requestData(client, { ...dataRequest, consent: j }),
+    'grantRequest(request)': (j) => moduleClient.grantRequest(client, { key, request: j }),
+    'grantRequest(validUntil)': (j) =>
+      j === undefined
+        ? Promise.reject(skip)
+        : moduleClient.grantRequest(client, { key, request: digest, validUntil: j }),
+    'refuseRequest(reason)': (j) => moduleClient.refuseRequest(client, { key, request: digest, reason: j }),
+    'revokeGrant(request)': (j) => moduleClient.revokeGrant(client, { key, request: j, reason: 'r' }),
+    'getDataRequest(request)': (j) => moduleClient.getDataRequest(client, j),
+    'getAccessLog(dataset)': (j) => moduleClient.getAccessLog(client, j),
+    'getAccessLog(options)': (j) => moduleClient.getAccessLog(client, 'd', j),
+    'fetchData(parameters)': (j) => moduleClient.fetchData(client, j),
+    'fetchData(service)': (j) => moduleClient.fetchData(client, { ...fetchParameters, service: j }),
+    'fetchData(replySecret)': (j) => moduleClient.fetchData(client, { ...fetchParameters, replySecret: j }),
+    'addAgreementKey(publicKey)': (j) => moduleClient.addAgreementKey(client, { key, did, publicKey: j }),
+    'agreementKeyOf(did)': (j) => moduleClient.agreementKeyOf(client, j, 'did'),
+    'issueConsent(parameters)': (j) => moduleClient.issueConsent(client, j),
+    'issueConsent(statusList)': (j) =>
+      moduleClient.issueConsent(client, { ...consentParameters, statusList: j }),
+    'issueConsent(validUntil)': (j) =>
+      moduleClient.issueConsent(client, { ...consentParameters, validUntil: j }),
+    'revokeConsent(consent)': (j) => moduleClient.revokeConsent(client, { key, consent: j }),
+    'buildAuditBundle(parameters)': (j) => moduleClient.buildAuditBundle(client, j),
+    'buildAuditBundle(trust)': (j) => moduleClient.buildAuditBundle(client, { dataset: 'd', trust: j }),
+    'requestOpener(secretKey)': (j) => moduleClient.requestOpener(j, { chainId: 'c', chainHash: 'sm3' }),
+    'buildAuditBundle(openKey)': (j) =>
+      j === undefined
+        ? Promise.reject(skip)
+        : moduleClient.buildAuditBundle(client, { dataset: 'd', trust, openKey: j }),
+    'auditorsAction(dids)': (j) => moduleClient.auditorsAction(j),
+    'trustedChainLookup(client)': (j) => moduleClient.trustedChainLookup(j),
+    'verifyCredentialWithNode(options)': (j) =>
+      j === undefined ? Promise.reject(skip) : moduleClient.verifyCredentialWithNode(client, {}, j),
+  };
+  Object.assign(calls, dataCalls);
+
   const partialRequest = { chainId: 'c', request: 'q', commitments: [digest], base: digest };
   const docIssue = { key, issuer: did, type: 'BusinessLicence', subject: did, number: 'L-1' } as const;
   const docRegister = {
@@ -433,6 +528,11 @@ describe('module client calls and verifiers refuse malformed arguments with type
         hash: digest,
       }),
     'verifyDocumentWith(options)': (j) => moduleVerify.verifyDocumentWith({}, j),
+    'verifyAuditBundle(bundle)': (j) => moduleVerify.verifyAuditBundle(j, { trust }),
+    'verifyAuditBundle(options)': (j) => moduleVerify.verifyAuditBundle({}, j),
+    'auditDataset(querier)': (j) =>
+      moduleVerify.auditDataset(j, { dataset: 'd', chain: { chainId: 'c', chainHash: 'sm3' } }),
+    'auditDataset(options)': (j) => moduleVerify.auditDataset(light, j),
     'verifyPaillierTotal(parameters)': (j) => moduleVerify.verifyPaillierTotal(j),
     'verifyPaillierTotal(value)': (j) =>
       moduleVerify.verifyPaillierTotal({
@@ -496,6 +596,21 @@ describe('module client calls and verifiers refuse malformed arguments with type
 
   /** DID and credential helpers: their own typed errors (`VC_*`, `DID_*`) or SDK_INVALID_ARGUMENT. */
   const helpers: Record<string, AnyCall> = {
+    'agreementKeyOfDocument(document)': (j) => moduleClient.agreementKeyOfDocument(j),
+    'compileRecordSchema(schema)': (j) => moduleClient.compileRecordSchema(j),
+    'consentCredential(terms)': (j) => moduleClient.consentCredential(j),
+    'checkConsentScope(consent)': (j) =>
+      moduleClient.checkConsentScope(j, { dataset: 'd', requester: to, requesterDid: '' }, {} as never),
+    'memberUrn(address)': (j) => moduleClient.memberUrn(j),
+    'openRequest(secretKey)': (j) =>
+      moduleClient.openRequest(
+        j,
+        { dataset: 'd', sealed: '00', subjectTag: digest, purposeTag: digest },
+        {
+          chainId: 'c',
+          chainHash: 'sm3',
+        },
+      ),
     'checkCredentialDataModel(credential)': (j) => moduleVerify.checkCredentialDataModel(j),
     'checkPresentationDataModel(presentation)': (j) => moduleVerify.checkPresentationDataModel(j),
     'didKeyDocument(did)': (j) => moduleClient.didKeyDocument(j),

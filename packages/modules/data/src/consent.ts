@@ -1,5 +1,6 @@
 import { DATA_CONTEXT_URL } from '@pujiang/module-did';
-import { PujiangError } from '@pujiang/types';
+import { dateArgument, objectArgument, stringArgument } from '@pujiang/module-kit';
+import { invalidArgument, PujiangError } from '@pujiang/types';
 import type { RequestSecrets } from './sealed-request.js';
 
 /**
@@ -11,7 +12,11 @@ import type { RequestSecrets } from './sealed-request.js';
 export const CONSENT_TYPE = 'DataSharingConsent';
 
 /** The identifier a consent names for a requester without a DID: its member address. */
-export const memberUrn = (address: string) => `urn:pujiang:member:${address}`;
+export function memberUrn(address: string): string {
+  if (typeof address !== 'string' || !/^[0-9a-f]{42}$/.test(address))
+    throw invalidArgument('address is a member address (42 hex)', 'address');
+  return `urn:pujiang:member:${address}`;
+}
 
 export interface ConsentTerms {
   /** The subject's DID: the issuer. */
@@ -30,6 +35,12 @@ const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /** The unsigned consent credential (sign it with the did module's `issueCredential`). */
 export function consentCredential(t: ConsentTerms): Record<string, unknown> {
+  objectArgument(t, 'terms');
+  objectArgument(t.status, 'status');
+  for (const field of ['subjectDid', 'requester', 'dataset', 'purpose'] as const)
+    stringArgument(t[field], field);
+  dateArgument(t.validFrom, 'validFrom');
+  dateArgument(t.validUntil, 'validUntil');
   return {
     '@context': ['https://www.w3.org/ns/credentials/v2', DATA_CONTEXT_URL],
     type: ['VerifiableCredential', CONSENT_TYPE],
@@ -60,6 +71,9 @@ export function checkConsentScope(
   request: { readonly dataset: string; readonly requester: string; readonly requesterDid: string },
   secrets: RequestSecrets,
 ): void {
+  objectArgument(consent, 'consent');
+  objectArgument(request, 'request');
+  objectArgument(secrets, 'secrets');
   const types = Array.isArray(consent.type) ? consent.type : [consent.type];
   if (!types.includes(CONSENT_TYPE)) throw invalid('type', `the consent is not a ${CONSENT_TYPE}`);
   const issuer =

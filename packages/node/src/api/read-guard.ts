@@ -1,7 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { type PublicKey, parseCertificate } from '@pujiang/crypto';
-import { type RequestReader, SignedRequestError, SignedRequestVerifier } from '@pujiang/module-kit';
+import type { RequestReader } from '@pujiang/module-kit';
+import { SignedRequestError, SignedRequestVerifier } from '@pujiang/module-kit/signed-requests';
 import { READ_AUTH_ERRORS, type ReadAuthErrorCode } from '@pujiang/protocol';
 import { equalBytes } from '@pujiang/types';
 import type { ValidatorNode } from '../validator-node.js';

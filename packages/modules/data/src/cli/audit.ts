@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { type CommandContext, EXIT, printJson, required, usageError } from '@pujiang/cli-kit';
 import { parseGenesis } from '@pujiang/protocol';
-import { buildAuditBundle } from '../client/audit.js';
+import { buildAuditBundle, requestOpener } from '../client/audit.js';
 import { DeliveryLog } from '../service/delivery-log.js';
 import type { AuditReport } from '../verify/audit.js';
 import { verifyAuditBundle } from '../verify/index.js';
@@ -40,14 +40,14 @@ export async function runAudit(positionals: string[], values: Values, ctx: Comma
     if (file === undefined) throw usageError('name the BUNDLE');
     const r = await verifyAuditBundle(readJson(file, 'bundle'), {
       trust: { genesis },
-      ...(openKey ? { openKey } : {}),
+      ...(openKey ? { open: requestOpener(openKey, genesis) } : {}),
       ...(subject !== undefined ? { subject } : {}),
     });
     return report(ctx, r);
   }
   if (sub !== undefined) throw usageError(`unknown audit command "${sub}"`);
   const out = required(values, 'out');
-  let deliveries;
+  let deliveries: ReturnType<typeof DeliveryLog.read> | undefined;
   if (values.deliveries !== undefined)
     try {
       deliveries = DeliveryLog.read(values.deliveries as string);

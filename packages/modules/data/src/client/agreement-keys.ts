@@ -27,6 +27,7 @@ export function agreementKeyOfDocument(document: {
     readonly publicKeyJwk?: unknown;
   }[];
 }): Uint8Array | undefined {
+  objectArgument(document, 'document');
   for (const ref of document.keyAgreement ?? []) {
     const method = (document.verificationMethod ?? []).find((m) => m.id === ref);
     if (!method) continue;

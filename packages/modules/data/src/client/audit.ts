@@ -1,11 +1,13 @@
 import {
   type ChainClient,
+  listArgument,
   objectArgument,
   type QueryProvenOptions,
   stringArgument,
   type VerifiedQuerier,
 } from '@pujiang/module-kit';
 import type { BlockHeaderJson, CommitCertificateJson } from '@pujiang/protocol';
+import { invalidArgument } from '@pujiang/types';
 import {
   type CertifiedHeader,
   type TrustParameters,
@@ -14,8 +16,9 @@ import {
   verifyHeader,
   verifyProvenQuery,
 } from '@pujiang/verify';
+import { openRequest } from '../sealed-request.js';
 import type { LoggedDelivery } from '../service/delivery-log.js';
-import { type AuditReport, auditDataset } from '../verify/audit.js';
+import { type AuditReport, auditDataset, type RequestOpener } from '../verify/audit.js';
 import { AUDIT_BUNDLE_FORMAT, type AuditBundle, type RecordedQuery } from '../verify/bundle.js';
 
 /**
@@ -89,13 +92,16 @@ export async function buildAuditBundle(
   objectArgument(p, 'parameters');
   const dataset = stringArgument(p.dataset, 'dataset');
   const trust = trustOf(objectArgument(p.trust, 'trust'));
+  const open = p.openKey === undefined ? undefined : requestOpener(p.openKey, trust);
+  if (p.subject !== undefined) stringArgument(p.subject, 'subject');
+  if (p.deliveries !== undefined) listArgument(p.deliveries, 'deliveries');
   const status = await client.getStatus();
   // The latest height whose state is provable: a header commits to the block before it.
   const querier = new RecordingQuerier(client, p.trust, status.height);
   const report = await auditDataset(querier, {
     dataset,
     chain: { chainId: trust.chainId, chainHash: trust.chainHash },
-    ...(p.openKey ? { openKey: p.openKey } : {}),
+    ...(open ? { open } : {}),
     ...(p.subject !== undefined ? { subject: p.subject } : {}),
     ...(p.deliveries ? { deliveries: p.deliveries } : {}),
   });
@@ -110,4 +116,18 @@ export async function buildAuditBundle(
     ...(p.deliveries ? { deliveries: p.deliveries.filter((d) => d.dataset === dataset) } : {}),
   };
   return { bundle, report };
+}
+
+/**
+ * What opens requests sealed to an X25519 key (an auditor's, the steward's or the subject's),
+ * for `verifyAuditBundle` and `auditDataset`: each opening is checked against the request's tags.
+ */
+export function requestOpener(
+  secretKey: Uint8Array,
+  chain: { readonly chainId: string; readonly chainHash: 'sm3' | 'sha256' },
+): RequestOpener {
+  if (!(secretKey instanceof Uint8Array) || secretKey.length !== 32)
+    throw invalidArgument('secretKey is a 32-byte X25519 secret key', 'secretKey');
+  objectArgument(chain, 'chain');
+  return (request) => openRequest(secretKey, request, chain);
 }

@@ -69,24 +69,7 @@ export async function issueConsent(
   const list = objectArgument(p.statusList, 'statusList');
   if (!Number.isSafeInteger(list.index) || list.index < 0)
     throw invalidArgument('statusList.index is a bit index', 'statusList.index');
-  const wait = { wait: true, ...(p.waitTimeoutMs ? { waitTimeoutMs: p.waitTimeoutMs } : {}) };
-  const { result } = await client.query('did', 'statusList', {
-    list: stringArgument(list.list, 'statusList.list'),
-  });
-  if ((result as { list: unknown }).list === null) {
-    await createStatusList(client, {
-      key: p.key,
-      list: list.list,
-      issuer: subjectDid,
-      purpose: 'revocation',
-      ...wait,
-    });
-  }
-  const verificationMethod = await assertionMethodOf(client, subjectDid, p.key);
-  const didKey = didKeyOfChainKey(p.key.publicKey);
-  if (!didKey || (didKey.algorithm !== 'Ed25519' && didKey.algorithm !== 'SM2'))
-    throw invalidArgument('the subject key must be ed25519 or sm2', 'key');
-  const unsigned = consentCredential({
+  const terms = {
     subjectDid,
     requester: stringArgument(p.requester, 'requester'),
     dataset: stringArgument(p.dataset, 'dataset'),
@@ -94,7 +77,23 @@ export async function issueConsent(
     validFrom: p.validFrom === undefined ? new Date() : dateArgument(p.validFrom, 'validFrom'),
     validUntil: dateArgument(p.validUntil, 'validUntil'),
     status: { listUrl: stringArgument(list.url, 'statusList.url'), index: list.index },
-  });
+  };
+  const listId = stringArgument(list.list, 'statusList.list');
+  const didKey = didKeyOfChainKey(p.key.publicKey);
+  if (!didKey || (didKey.algorithm !== 'Ed25519' && didKey.algorithm !== 'SM2'))
+    throw invalidArgument('the subject key must be ed25519 or sm2', 'key');
+  const wait = { wait: true, ...(p.waitTimeoutMs ? { waitTimeoutMs: p.waitTimeoutMs } : {}) };
+  const { result } = await client.query('did', 'statusList', { list: listId });
+  if ((result as { list: unknown }).list === null)
+    await createStatusList(client, {
+      key: p.key,
+      list: listId,
+      issuer: subjectDid,
+      purpose: 'revocation',
+      ...wait,
+    });
+  const verificationMethod = await assertionMethodOf(client, subjectDid, p.key);
+  const unsigned = consentCredential(terms);
   const resolver = didResolver({
     chain: { resolve: async (did) => (await resolveDid(client, did))?.document },
   });

@@ -4,11 +4,10 @@ import {
   hashArgument,
   keyPairArgument,
   objectArgument,
-  requestSigner,
   sdkError,
-  signatureHeaders,
   stringArgument,
 } from '@pujiang/module-kit';
+import { requestSigner, signatureHeaders } from '@pujiang/module-kit/signed-requests';
 import { bytesToHex, invalidArgument, PujiangError } from '@pujiang/types';
 import { deliveryContext, deliveryDigest } from '../formats.js';
 import type { Delivery, DeliveryAnswer } from '../service/data-service.js';

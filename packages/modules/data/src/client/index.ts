@@ -7,7 +7,7 @@ export type { RequestSecrets } from '../sealed-request.js';
 export { openRequest } from '../sealed-request.js';
 export { addAgreementKey, agreementKeyOf, agreementKeyOfDocument } from './agreement-keys.js';
 export type { BuildAuditBundleParameters } from './audit.js';
-export { buildAuditBundle } from './audit.js';
+export { buildAuditBundle, requestOpener } from './audit.js';
 export type { DataSendParameters, DatasetFields } from './catalog.js';
 export {
   compileRecordSchema,

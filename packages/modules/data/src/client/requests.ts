@@ -62,8 +62,7 @@ export async function requestData(
   p: RequestDataParameters,
 ): Promise<SendTransactionReturnType & { request: string }> {
   objectArgument(p, 'parameters');
-  const dataset = await getDataset(client, stringArgument(p.dataset, 'dataset'));
-  if (!dataset) throw invalidArgument(`there is no dataset ${p.dataset}`, 'dataset');
+  const datasetId = stringArgument(p.dataset, 'dataset');
   const subject = p.subject === undefined ? '' : stringArgument(p.subject, 'subject');
   const purpose = stringArgument(p.purpose, 'purpose');
   if (purpose === '' || purpose.length > 1024)
@@ -73,12 +72,15 @@ export async function requestData(
   if (!(p.replyKey instanceof Uint8Array) || p.replyKey.length !== 32)
     throw invalidArgument('replyKey is a 32-byte X25519 public key', 'replyKey');
   if (p.consent !== undefined) objectArgument(p.consent, 'consent');
+  const requesterDid = p.requesterDid === undefined ? '' : stringArgument(p.requesterDid, 'requesterDid');
+  const subjectDid = p.subjectDid === undefined ? undefined : stringArgument(p.subjectDid, 'subjectDid');
+  const dataset = await getDataset(client, datasetId);
+  if (!dataset) throw invalidArgument(`there is no dataset ${datasetId}`, 'dataset');
   const { chainId, chainHash } = await client.getStatus();
   const recipients = [await agreementKeyOf(client, dataset.steward, 'dataset')];
   for (const auditor of await getAuditors(client))
     recipients.push(await agreementKeyOf(client, auditor, 'auditors'));
-  if (p.subjectDid !== undefined)
-    recipients.push(await agreementKeyOf(client, stringArgument(p.subjectDid, 'subjectDid'), 'subjectDid'));
+  if (subjectDid !== undefined) recipients.push(await agreementKeyOf(client, subjectDid, 'subjectDid'));
   const unique = [...new Map(recipients.map((r) => [Buffer.from(r).toString('hex'), r])).values()];
   const sealed = sealRequest({
     recipients: unique,
@@ -92,7 +94,7 @@ export async function requestData(
   const scope: Scope = subject === '' ? 'dataset' : 'record';
   const payload = encodePayload(RequestData, {
     dataset: dataset.id,
-    requesterDid: p.requesterDid === undefined ? '' : stringArgument(p.requesterDid, 'requesterDid'),
+    requesterDid,
     scope,
     legalBasis,
     subjectTag: sealed.subjectTag,

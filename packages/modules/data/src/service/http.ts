@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { PublicKey, SuiteId } from '@pujiang/crypto';
-import { type ChainClient, SignedRequestError, SignedRequestVerifier } from '@pujiang/module-kit';
+import type { ChainClient } from '@pujiang/module-kit';
+import { SignedRequestError, SignedRequestVerifier } from '@pujiang/module-kit/signed-requests';
 import { hexToBytes, isPujiangError } from '@pujiang/types';
 import { type DataService, DataServiceError } from './data-service.js';
 

@@ -8,9 +8,15 @@ import {
   verifiedChainLookup,
   verifyCredential,
 } from '@pujiang/module-did/client';
-import { sdkError, type VerifiedQuerier } from '@pujiang/module-kit';
+import {
+  listArgument,
+  objectArgument,
+  sdkError,
+  stringArgument,
+  type VerifiedQuerier,
+} from '@pujiang/module-kit';
 import { moduleKey } from '@pujiang/protocol';
-import { bytesToHex, isPujiangError, utf8ToBytes } from '@pujiang/types';
+import { bytesToHex, invalidArgument, isPujiangError, utf8ToBytes } from '@pujiang/types';
 import { checkConsentScope } from '../consent.js';
 import {
   DATA_MODULE,
@@ -22,7 +28,7 @@ import {
   requestKey,
 } from '../formats.js';
 import { type ReceiptJson, type RequestJson, receiptJson, requestJson } from '../records-json.js';
-import { openRequest, type RequestSecrets } from '../sealed-request.js';
+import type { RequestSecrets } from '../sealed-request.js';
 import type { LoggedDelivery } from '../service/delivery-log.js';
 
 /** The checks an audit names. */
@@ -72,15 +78,26 @@ export interface AuditReport {
 export interface AuditOptions {
   readonly dataset: string;
   readonly chain: { readonly chainId: string; readonly chainHash: HashAlgorithm };
-  /** An X25519 secret the requests are sealed to (an auditor's, the steward's or the subject's). */
-  readonly openKey?: Uint8Array;
-  /** Only this subject's accesses in the report (needs `openKey`). */
+  /**
+   * Opens a request's sealed terms (an auditor's, the steward's or the subject's key: see
+   * `requestOpener` of the client), checked against its tags; throws when it cannot.
+   */
+  readonly open?: RequestOpener;
+  /** Only this subject's accesses in the report (needs `open`). */
   readonly subject?: string;
   /** The data service's delivery log: every receipt must have its delivery, with the same digest. */
   readonly deliveries?: readonly LoggedDelivery[];
 }
 
 const PAGE = 500;
+
+/** What opens a request's sealed terms (`requestOpener(secretKey, chain)` in the client). */
+export type RequestOpener = (request: {
+  readonly dataset: string;
+  readonly sealed: string;
+  readonly subjectTag: string;
+  readonly purposeTag: string;
+}) => RequestSecrets;
 
 /** Reads of one proven answer, by module-relative key (a key it did not prove is `missing-read`). */
 function provenReader(module: string, reads: ReadonlyMap<string, Uint8Array | undefined>) {
@@ -111,6 +128,16 @@ const failure = (check: AuditCheck, error: unknown, seq?: number): AuditOutcome 
  * querier (building a bundle) or a replaying one (checking it offline): the same reads.
  */
 export async function auditDataset(querier: VerifiedQuerier, o: AuditOptions): Promise<AuditReport> {
+  objectArgument(querier, 'querier');
+  if (typeof querier.verifiedQuery !== 'function' || typeof querier.getVerifiedLatestHeader !== 'function')
+    throw invalidArgument('querier is a verified querier (the SDK’s LightClient)', 'querier');
+  objectArgument(o, 'options');
+  stringArgument(o.dataset, 'dataset');
+  objectArgument(o.chain, 'chain');
+  if (o.open !== undefined && typeof o.open !== 'function')
+    throw invalidArgument('open is a function that opens sealed requests', 'open');
+  if (o.subject !== undefined) stringArgument(o.subject, 'subject');
+  if (o.deliveries !== undefined) listArgument(o.deliveries, 'deliveries');
   const checks: AuditOutcome[] = [];
   const accesses: AuditedAccess[] = [];
   let height = 0;
@@ -219,10 +246,10 @@ async function auditAccess(
       grantedUntil: request.grantedUntil,
     },
   };
-  if (o.openKey) {
+  if (o.open) {
     let secrets: RequestSecrets | undefined;
     try {
-      secrets = openRequest(o.openKey, request, o.chain);
+      secrets = o.open(request);
       access.subject = secrets.subject;
       access.purpose = secrets.purpose;
       checks.push({ check: 'sealed', verified: true, seq });

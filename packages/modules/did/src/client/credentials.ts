@@ -161,6 +161,7 @@ export function verifyCredentialWithNode(
   options: { now?: Date; contexts?: ReadonlyMap<string, object> } = {},
 ): Promise<VerificationReport> {
   objectArgument(options, 'options');
+  objectArgument(credential as object, 'credential');
   const chain = trustedChainLookup(client);
   return verifyCredential(credential, {
     contexts: options.contexts ?? BUNDLED_CONTEXTS,
