@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
   type CommandIo,
@@ -34,14 +33,21 @@ import {
 import { registerIdentity, revokeCertificate } from '@pujiang/sdk';
 import { bytesToHex, PujiangError } from '@pujiang/types';
 import { nodeClient } from '../context.js';
+import { certifyRequest, readRequest, runCertRequest, writeNew } from './cert-request.js';
 
 export const MEMBERSHIP_USAGE = `Membership (an organization's CA, its members' certificates, registering and revoking them):
 pujiang org init --dir DIR --id ID [--name N] [--suite S] [--chain-hash sm3|sha256]
   creates an organization's root CA in DIR (ca.pem, ca_key.json mode 0600); prints its id, the
   certificate's path and its fingerprint (the chain hash of its DER; default sm3 for sm2 suites)
 pujiang cert issue --org-dir DIR --role admin|validator|client|auditor|regulator
-                   (--public-key SUITE:HEX | --key-file FILE) [--name CN] [--days N] --out FILE.pem [--chain-hash H]
-  issues a member certificate (O = the organization, OU = the role); prints serial, role, org and address
+                   (--public-key SUITE:HEX | --key-file FILE | --csr REQ.pem) [--name CN] [--days N] --out FILE.pem
+                   [--chain-hash H]
+  issues a member certificate (O = the organization, OU = the role); prints serial, role, org and address.
+  With --csr (the CA's side of a request): for the key in the request, once its self-signature verifies
+  (else CRYPTO_CSR_SIGNATURE or CRYPTO_CSR_INVALID), its common name unless --name; a request naming another
+  organization or role is refused (CERT_REQUEST_WRONG_ORG, CERT_REQUEST_WRONG_ROLE)
+pujiang cert request --key-file FILE [--name CN] [--org ID] [--role R] --out REQ.pem
+  the member's side: a PKCS#10 request (RFC 2986) signed with its own key, for the admin to issue with --csr
 pujiang cert show --cert FILE.pem [--chain-hash H]      org, role, serial, address and validity of a certificate
 pujiang register --cert FILE.pem --key FILE             registers the certificate on chain, signed with the key it names
 pujiang revoke (--org ID --serial HEX | --cert FILE.pem) --key FILE
@@ -135,6 +141,7 @@ export function runOrg(args: readonly string[], io: CommandIo): number {
 /** `pujiang cert issue` and `pujiang cert show`. */
 export function runCert(args: readonly string[], io: CommandIo): number {
   const [sub, ...rest] = args;
+  if (sub === 'request') return runCertRequest(rest, io);
   if (sub !== 'issue' && sub !== 'show')
     throw new PujiangError(
       'CLI_UNKNOWN_COMMAND',
@@ -162,6 +169,7 @@ export function runCert(args: readonly string[], io: CommandIo): number {
       role: { type: 'string' },
       'public-key': { type: 'string' },
       'key-file': { type: 'string' },
+      csr: { type: 'string' },
       name: { type: 'string' },
       days: { type: 'string' },
       out: { type: 'string' },
@@ -171,30 +179,40 @@ export function runCert(args: readonly string[], io: CommandIo): number {
   });
   const orgDir = required(values, 'org-dir');
   const role = roleOption(values);
-  if ((values['public-key'] === undefined) === (values['key-file'] === undefined))
-    throw usageError('give one of --public-key SUITE:HEX or --key-file FILE', { option: 'public-key' });
-  const publicKey =
-    values['key-file'] !== undefined
-      ? readKeyFile(values['key-file']).publicKey
-      : publicKeyOption(values['public-key']!, 'public-key');
+  const given = (['public-key', 'key-file', 'csr'] as const).filter((o) => values[o] !== undefined);
+  if (given.length !== 1)
+    throw usageError('give one of --public-key SUITE:HEX, --key-file FILE or --csr REQ.pem', {
+      option: 'public-key',
+    });
   const days = intOption(values, 'days', 1, 36_500);
   const out = required(values, 'out');
-  const chainHash = chainHashOption(values, publicKey.suite);
-  const address = bytesToHex(deriveAddress(chainHash, publicKey));
   const ca = loadOrganization(orgDir);
-  const der = issueMemberCertificate(ca, {
-    publicKey,
-    role,
-    commonName: values.name ?? `${role} ${address.slice(2, 14)}`,
-    ...(days === undefined ? {} : { days }),
-  });
-  try {
-    // A certificate is not secret, but a file someone kept is not ours to replace.
-    writeFileSync(out, certificateToPem(der), { flag: 'wx' });
-  } catch (error) {
-    throw usageError(`cannot write ${out}: ${(error as Error).message}`, { option: 'out' });
+  let der: Uint8Array;
+  if (values.csr !== undefined) {
+    const csr = readRequest(values.csr);
+    der = certifyRequest(ca, csr, {
+      role,
+      ...(values.name === undefined ? {} : { name: values.name }),
+      ...(days === undefined ? {} : { days }),
+    });
+  } else {
+    const publicKey =
+      values['key-file'] !== undefined
+        ? readKeyFile(values['key-file']).publicKey
+        : publicKeyOption(values['public-key']!, 'public-key');
+    const address = bytesToHex(deriveAddress(chainHashOption(values, publicKey.suite), publicKey));
+    der = issueMemberCertificate(ca, {
+      publicKey,
+      role,
+      commonName: values.name ?? `${role} ${address.slice(2, 14)}`,
+      ...(days === undefined ? {} : { days }),
+    });
   }
-  printJson(io, { file: out, ...describeCertificate(parseCertificate(der), chainHash) });
+  const cert = parseCertificate(der);
+  const chainHash = chainHashOption(values, cert.publicKey.suite);
+  // A certificate is not secret, but a file someone kept is not ours to replace.
+  writeNew(out, certificateToPem(der), 'out');
+  printJson(io, { file: out, ...describeCertificate(cert, chainHash) });
   return EXIT.ok;
 }
 
