@@ -6,6 +6,7 @@ import { GENESIS_USAGE, runGenesis } from './commands/genesis.js';
 import { KEYS_USAGE, runKeys } from './commands/keys.js';
 import { MEMBERSHIP_USAGE, runCert, runMembershipTx, runOrg } from './commands/membership.js';
 import { NODE_USAGE, runInit, runNode } from './commands/node.js';
+import { ONBOARD_USAGE, runOnboard } from './commands/onboard.js';
 import { QUERY_USAGE, runQuery } from './commands/query.js';
 import { runSelftest } from './commands/selftest.js';
 import { runUp, UP_USAGE } from './commands/up.js';
@@ -30,8 +31,9 @@ export const USAGE = `pujiang: the Pujiang Digital Chain command line
   pujiang keys ...        account key files
   pujiang status | send | balance | block | tx    talk to a node through its API
   pujiang query MODULE NAME                       any module query, optionally with proofs
-  pujiang org init | cert issue|show              an organization's CA and its members' certificates
+  pujiang org init | cert issue|request|show      an organization's CA and its members' certificates
   pujiang register | revoke                       put a certificate on chain, or an organization's revocation
+  pujiang onboard ...     an enterprise in one step: key, certificate request, registration, DID, licence
 ${moduleLines}  pujiang crypto ...      key generation, signing, verification and hashing for every suite
   pujiang selftest        run the standards' known-answer checks on this build
   pujiang help            this text
@@ -48,6 +50,8 @@ ${CLIENT_USAGE}
 ${QUERY_USAGE}
 
 ${MEMBERSHIP_USAGE}
+
+${ONBOARD_USAGE}
 
 ${moduleUsage}${CRYPTO_USAGE}`;
 
@@ -77,6 +81,7 @@ function helpFor(command: string): string | undefined {
     cert: MEMBERSHIP_USAGE,
     register: MEMBERSHIP_USAGE,
     revoke: MEMBERSHIP_USAGE,
+    onboard: ONBOARD_USAGE,
     crypto: CRYPTO_USAGE,
     selftest: SELFTEST_USAGE,
   };
@@ -128,6 +133,8 @@ export async function runCli(argv: readonly string[], io: CommandIo = consoleIo)
       case 'register':
       case 'revoke':
         return await runMembershipTx(command, rest, io);
+      case 'onboard':
+        return await runOnboard(rest, io);
       case 'crypto':
         return runCrypto(rest, io);
       case 'selftest':
