@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { isSuiteId, type SuiteId } from '@pujiang/crypto';
 import { runConsensusBench } from './consensus-bench.js';
 import { runCryptoBench } from './crypto-bench.js';
+import { runDataBench } from './data-bench.js';
 import { runDidBench } from './did-bench.js';
 import { runPeerBench } from './eth/peer-bench.js';
 import { runNetworkBench } from './network-bench.js';
@@ -28,7 +29,18 @@ const { values } = parseArgs({
 });
 const quick = values.quick === true;
 const groups = new Set(
-  values.group ?? ['crypto', 'consensus', 'node', 'notary', 'did', 'xchain', 'privacy', 'network', 'peer'],
+  values.group ?? [
+    'crypto',
+    'consensus',
+    'node',
+    'notary',
+    'did',
+    'xchain',
+    'privacy',
+    'data',
+    'network',
+    'peer',
+  ],
 );
 const verifyWorkers = values['verify-workers'] === undefined ? undefined : Number(values['verify-workers']);
 if (
@@ -73,6 +85,7 @@ await group('notary', () => {
 await group('did', () => runDidBench({ quick }));
 await group('xchain', () => runXchainBench({ quick }));
 await group('privacy', () => runPrivacyBench({ quick }));
+await group('data', () => runDataBench({ quick }));
 await group('network', () =>
   runNetworkBench({
     quick,

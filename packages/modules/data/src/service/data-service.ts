@@ -52,6 +52,13 @@ export interface DataServiceOptions {
   readonly now?: () => number;
 }
 
+/** What a live grant covers, checked: the request, its dataset and the records it may have. */
+export interface CheckedAccess {
+  readonly request: RequestJson;
+  readonly dataset: DatasetJson;
+  readonly records: readonly Record<string, unknown>[];
+}
+
 /** What a delivery answers the requester: the records sealed to its reply key, and the receipt. */
 export interface DeliveryAnswer {
   readonly request: string;
@@ -92,8 +99,12 @@ export class DataService {
     this.now = o.now ?? Date.now;
   }
 
-  /** Delivers request `id` to `signer` (the address that signed the fetch). */
-  async deliver(signer: string, id: string): Promise<DeliveryAnswer> {
+  /**
+   * Everything a delivery must pass, without delivering: the request, its signer, the sealed
+   * terms, the consent (verified now), a grant live now (made here when the dataset's policy
+   * covers restricted data with consent) and the records it covers, checked against the schema.
+   */
+  async checkAccess(signer: string, id: string): Promise<CheckedAccess> {
     let request = await this.request(id);
     if (request.requester !== signer)
       throw refuse(403, 'DATA_WRONG_SIGNER', 'the fetch is signed by another key than the requester’s', {
@@ -110,6 +121,12 @@ export class DataService {
     const chosen = request.scope === 'dataset' ? records.all : records.of(secrets.subject);
     if (chosen.length === 0) throw refuse(404, 'DATA_RECORD_NOT_FOUND', 'no record of that subject');
     this.checkRecords(dataset, chosen);
+    return { request, dataset, records: chosen };
+  }
+
+  /** Delivers request `id` to `signer` (the address that signed the fetch). */
+  async deliver(signer: string, id: string): Promise<DeliveryAnswer> {
+    const { request, dataset, records: chosen } = await this.checkAccess(signer, id);
     const delivery: Delivery = {
       v: 1,
       chainId: this.o.chain.chainId,

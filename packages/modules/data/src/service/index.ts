@@ -1,5 +1,11 @@
 // `@pujiang/module-data/service`: the agency's data service (`pujiang data serve`).
-export type { ConsentReport, DataServiceOptions, Delivery, DeliveryAnswer } from './data-service.js';
+export type {
+  CheckedAccess,
+  ConsentReport,
+  DataServiceOptions,
+  Delivery,
+  DeliveryAnswer,
+} from './data-service.js';
 export { DataService, DataServiceError } from './data-service.js';
 export type { LoggedDelivery } from './delivery-log.js';
 export { DeliveryLog } from './delivery-log.js';

@@ -58,12 +58,17 @@ export class StewardTransactions {
     }
   }
 
+  /**
+   * Submits a batch and returns once the node admitted it: the next batch takes the nonces
+   * after it (the node's pending nonce counts its mempool), so batches pipeline while each
+   * caller waits for its own commit.
+   */
   private async send(batch: readonly Pending[]): Promise<void> {
     const { results } = await this.client.sendTransactions({
       key: this.key,
       messages: batch.map((p) => ({ module: DATA_MODULE, type: p.type, payload: p.payload })),
     });
-    await Promise.all(batch.map((p, i) => this.settle(p, results[i])));
+    for (const [i, p] of batch.entries()) void this.settle(p, results[i]);
   }
 
   private async settle(p: Pending, result: unknown): Promise<void> {
