@@ -2,6 +2,7 @@
 // Every module's offline verifiers (browser-safe); the SDK and @pujiang/sdk/verify re-export this entry whole.
 export * from '@pujiang/module-bank/verify';
 export * from '@pujiang/module-collections/verify';
+export * from '@pujiang/module-data/verify';
 export * from '@pujiang/module-did/verify';
 export * from '@pujiang/module-docs/verify';
 export * from '@pujiang/module-governance/verify';
