@@ -19,6 +19,11 @@ const NOT_HERE: Record<string, string> = {
   'Cross-chain and the layered multi-chain#0': 'up-chains.test.ts runs `pujiang up --chains`',
   'Cross-chain and the layered multi-chain#1':
     'up-chains.test.ts runs it as written against the layout it started',
+  'Onboarding an enterprise#0':
+    'needs the local network of npm start: onboard.test.ts runs it as written in the folder where `pujiang up` made .pujiang/localnet',
+  'Onboarding an enterprise#1': 'onboard.test.ts runs it as written against the same network',
+  'Trusted data sharing among agencies#0':
+    'four agencies and two enterprises: data-sharing.test.ts runs these commands on their nodes, the service in its own process',
   'Membership and governance#0':
     'a consortium (customs, a fifth node): governance-network.test.ts runs that scenario through the SDK, governance-cli.test.ts these commands',
 };

@@ -39,9 +39,10 @@ pujiang onboard --name NAME --org ORG [--home DIR] [--uscc CODE] [--out DIR]
   then a summary. Writes key.json (mode 0600), request.pem, certificate.pem, did.json, licence.json and
   onboarding.json to --out (default ./onboarded/<name as a slug>), which must not hold an enterprise yet.
   --uscc: the unified social credit code, checked (default: a valid one generated for a development network)
-pujiang onboard request --name NAME --org ORG (--suite S | --home DIR) [--out DIR]
-  production, on the enterprise's machine: its key and certificate request only (the suite: the chain's, or
-  the local network's). The organization's admin signs the request where the CA key is kept offline:
+pujiang onboard request --name NAME --org ORG [--suite S | --home DIR] [--out DIR]
+  production, on the enterprise's machine: its key and certificate request only, in the chain's suite (--suite,
+  else the local network's at --home, default .pujiang/localnet). The organization's admin signs the request
+  where the CA key is kept offline:
   pujiang cert issue --org-dir CA_DIR --role client --csr DIR/request.pem --out CERT.pem
 pujiang onboard finish --dir DIR --cert CERT.pem (--home NET | --node URL --genesis FILE) [--uscc CODE]
   continues with the admin's certificate: registration and the DID; with --home the local issuer's licence too,
