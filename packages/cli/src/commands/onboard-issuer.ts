@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KeyPair } from '@pujiang/crypto';
 import { homePaths } from '@pujiang/node';
@@ -30,6 +30,8 @@ export const ISSUER_JURISDICTION = 'CN-31';
 const LOCK_FILE = 'market-regulator.lock';
 /** The one-time setup's bound: the proposal's time-lock (20 blocks by default) is most of it. */
 const SETUP_LIMIT_MS = 180_000;
+/** How long a licence waits for another onboarding's use of the issuer key. */
+const LICENCE_LIMIT_MS = 60_000;
 
 export type OnboardIssuerErrorCode =
   | 'ONBOARD_ISSUER_BUSY'
@@ -51,6 +53,10 @@ export interface IssuerRecord {
 export interface LocalIssuer {
   readonly did: string;
   readonly key: KeyPair;
+  /** node0's client: the issuer's own node, so its nonces come from one mempool. */
+  readonly client: PujiangClient;
+  /** Runs `fn` holding the issuer's lock: concurrent onboardings must not sign with one key at once. */
+  exclusive<T>(fn: () => Promise<T>): Promise<T>;
   readonly record: IssuerRecord;
   /** True when this call did (or finished) the one-time setup. */
   readonly setUp: boolean;
@@ -75,45 +81,77 @@ function save(net: LocalNet, record: IssuerRecord): IssuerRecord {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * The network's issuer, set up first if need be. Concurrent onboardings wait for the one that
- * holds the lock file (ONBOARD_ISSUER_BUSY if it never finishes: a crashed run leaves the
- * lock, which names its process).
+ * Runs `fn` holding the network's issuer lock, a file naming its process. A lock left by a
+ * process that is gone (a crashed run) is ONBOARD_ISSUER_BUSY at once, naming the file to
+ * remove: taking it over would race with another onboarding doing the same. One held past
+ * `limitMs` is ONBOARD_ISSUER_BUSY too.
  */
-export async function localIssuer(net: LocalNet): Promise<LocalIssuer> {
-  const keyFile = homePaths(net.nodes[0]!.home).operatorKey;
-  const key = operatorKeys(net)[0]!;
-  const ready = readRecord(net);
-  const client = new PujiangClient({ url: net.nodes[0]!.api });
-  if (ready?.status === 'ready' && (await isRoot(client, ready.did)))
-    return { did: ready.did, key, record: ready, setUp: false };
+async function withLock<T>(net: LocalNet, limitMs: number, fn: () => Promise<T>): Promise<T> {
   const lock = join(net.home, LOCK_FILE);
-  const deadline = Date.now() + SETUP_LIMIT_MS;
+  const deadline = Date.now() + limitMs;
   for (;;) {
     try {
-      closeSync(openSync(lock, 'wx'));
-      writeFileSync(lock, `${process.pid}\n`);
+      writeFileSync(lock, `${process.pid}\n`, { flag: 'wx' });
       break;
     } catch {
-      if (Date.now() > deadline)
-        throw fail('ONBOARD_ISSUER_BUSY', `${lock} is held by another onboarding (remove it if none runs)`, {
-          lock,
-        });
-      await sleep(250);
-      const done = readRecord(net);
-      if (done?.status === 'ready') return { did: done.did, key, record: done, setUp: false };
+      const stale = staleLock(lock);
+      if (stale !== undefined || Date.now() > deadline)
+        throw fail(
+          'ONBOARD_ISSUER_BUSY',
+          stale !== undefined
+            ? `${lock} was left by process ${stale}, which has ended: remove it and run again`
+            : `${lock} is held by another onboarding (remove it if none runs)`,
+          { lock },
+        );
+      await sleep(100);
     }
   }
   try {
-    const started = Date.now();
-    const record = await setUp(net, client, key, keyFile, readRecord(net), deadline);
-    return {
-      did: record.did,
-      key,
-      record: save(net, { ...record, setupMs: Date.now() - started }),
-      setUp: true,
-    };
+    return await fn();
   } finally {
     rmSync(lock, { force: true });
+  }
+}
+
+/** The network's issuer, set up first (once, under the lock) if need be. */
+export async function localIssuer(net: LocalNet): Promise<LocalIssuer> {
+  const keyFile = homePaths(net.nodes[0]!.home).operatorKey;
+  const key = operatorKeys(net)[0]!;
+  const client = new PujiangClient({ url: net.nodes[0]!.api });
+  const issuer = (record: IssuerRecord, setUp: boolean): LocalIssuer => ({
+    did: record.did,
+    key,
+    client,
+    exclusive: (fn) => withLock(net, LICENCE_LIMIT_MS, fn),
+    record,
+    setUp,
+  });
+  const ready = readRecord(net);
+  if (ready?.status === 'ready' && (await isRoot(client, ready.did))) return issuer(ready, false);
+  return withLock(net, SETUP_LIMIT_MS, async () => {
+    // Another onboarding may have finished the setup while this one waited for the lock.
+    const current = readRecord(net);
+    if (current?.status === 'ready' && (await isRoot(client, current.did))) return issuer(current, false);
+    const started = Date.now();
+    const record = await setUp(net, client, key, keyFile, current, Date.now() + SETUP_LIMIT_MS);
+    return issuer(save(net, { ...record, setupMs: Date.now() - started }), true);
+  });
+}
+
+/** The process that left a lock and has ended since (a crashed or killed onboarding), if so. */
+function staleLock(lock: string): number | undefined {
+  let pid: number;
+  try {
+    pid = Number.parseInt(readFileSync(lock, 'utf8'), 10);
+  } catch {
+    return undefined; // released meanwhile
+  }
+  if (!Number.isSafeInteger(pid) || pid <= 0) return undefined;
+  try {
+    process.kill(pid, 0);
+    return undefined;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH' ? pid : undefined;
   }
 }
 
@@ -148,8 +186,9 @@ async function setUp(
   if (await isRoot(client, record.did)) return { ...record, status: 'ready' };
   let id = record.proposal;
   const status = id === undefined ? undefined : (await getProposal(client, id)).status;
-  // A proposal that can no longer pass (rejected, expired, failed, vetoed) is proposed again.
-  if (id === undefined || !['voting', 'queued', 'executed'].includes(status!)) {
+  // A proposal that can no longer pass (rejected, expired, failed, vetoed), or one executed
+  // whose root was withdrawn since, is proposed again.
+  if (id === undefined || !['voting', 'queued'].includes(status!)) {
     id = await propose(client, key, record.did);
     record = save(net, { ...record, proposal: id, status: 'proposed' });
   }

@@ -31,7 +31,11 @@ import { certifyRequest, readRequest, writeNew, writeRequest } from './cert-requ
  * timer that prints one JSON line per step with its milliseconds.
  */
 
-export type OnboardStepErrorCode = 'ONBOARD_EXISTS' | 'ONBOARD_NOT_REQUESTED' | 'ONBOARD_LICENCE_INVALID';
+export type OnboardStepErrorCode =
+  | 'ONBOARD_EXISTS'
+  | 'ONBOARD_NOT_REQUESTED'
+  | 'ONBOARD_NOT_COMMITTED'
+  | 'ONBOARD_LICENCE_INVALID';
 
 /** What an enterprise's directory holds. */
 export const enterpriseFiles = (dir: string) => ({
@@ -73,6 +77,8 @@ export interface StepLine {
 /** Runs named steps, timing each and printing it as a JSON line on stdout as it ends. */
 export class StepTimer {
   readonly steps: StepLine[] = [];
+  /** Whether a step has begun: a failure after that exits 1 (the chain or a file said no), not 2. */
+  begun = false;
   private readonly started = performance.now();
 
   constructor(private readonly io: CommandIo) {}
@@ -83,6 +89,7 @@ export class StepTimer {
     fields: (value: T) => object = () => ({}),
   ): Promise<T> {
     const start = performance.now();
+    this.begun = true;
     let value: T;
     try {
       value = await fn();
@@ -145,17 +152,23 @@ export function keepCertificate(dir: string, der: Uint8Array, key: KeyPair): voi
 
 /** `pujiang register`'s call: the certificate on chain, signed with the key it certifies. */
 export async function register(client: PujiangClient, key: KeyPair, certificate: Uint8Array) {
-  const sent = await registerIdentity(client, { key, certificate, wait: true });
+  const sent = committed(
+    await registerIdentity(client, { key, certificate, wait: true }),
+    'the registration',
+  );
   return { hash: sent.hash, height: sent.result.height };
 }
 
 /** The enterprise's DID, controlled by its key: also the first transaction it sends as a member. */
 export async function makeDid(dir: string, client: PujiangClient, key: KeyPair) {
-  const created = await createDid(client, {
-    key,
-    wait: true,
-    document: singleKeyDocument(didKeyOfChainKey(key.publicKey)!),
-  });
+  const created = committed(
+    await createDid(client, {
+      key,
+      wait: true,
+      document: singleKeyDocument(didKeyOfChainKey(key.publicKey)!),
+    }),
+    'the DID',
+  );
   const state = await resolveDid(client, created.did);
   writeNew(
     enterpriseFiles(dir).did,
@@ -168,29 +181,49 @@ export async function makeDid(dir: string, client: PujiangClient, key: KeyPair) 
 export interface LicenceIssuer {
   readonly did: string;
   readonly key: KeyPair;
+  /** The issuer's own node. */
+  readonly client: PujiangClient;
+  /** Holds the issuer's key for one licence (its transactions take consecutive nonces). */
+  exclusive<T>(fn: () => Promise<T>): Promise<T>;
+}
+
+/** A transaction sent with `wait` that is still pending is no success: the step says so. */
+function committed<T extends { hash: string; result: { status: string; height?: number } }>(
+  sent: T,
+  what: string,
+): T {
+  if (sent.result.status !== 'committed')
+    throw new PujiangError<OnboardStepErrorCode>(
+      'ONBOARD_NOT_COMMITTED',
+      `${what} ${sent.hash} is ${sent.result.status}, not committed`,
+      { hash: sent.hash, status: sent.result.status },
+    );
+  return sent;
 }
 
 /** The `BusinessLicence` the issuer signs, anchors and registers (docs' `issueDocument`); its number is the code. */
 export async function receiveLicence(
   dir: string,
-  client: PujiangClient,
   issuer: LicenceIssuer,
   p: { did: string; name: string; uscc: string },
 ) {
-  const issued = await issueDocument(client, {
-    key: issuer.key,
-    issuer: issuer.did,
-    type: 'BusinessLicence',
-    subject: p.did,
-    number: p.uscc,
-    claims: {
-      legalName: p.name,
-      unifiedSocialCreditCode: p.uscc,
-      registrationAuthority: 'Shanghai Administration for Market Regulation',
-      dateOfEstablishment: new Date().toISOString().slice(0, 10),
-    },
-    wait: true,
-  });
+  const issued = await issuer.exclusive(() =>
+    issueDocument(issuer.client, {
+      key: issuer.key,
+      issuer: issuer.did,
+      type: 'BusinessLicence',
+      subject: p.did,
+      number: p.uscc,
+      claims: {
+        legalName: p.name,
+        unifiedSocialCreditCode: p.uscc,
+        registrationAuthority: 'Shanghai Administration for Market Regulation',
+        dateOfEstablishment: new Date().toISOString().slice(0, 10),
+      },
+      wait: true,
+    }),
+  );
+  committed(issued.registered, 'the licence registration');
   writeNew(enterpriseFiles(dir).licence, `${JSON.stringify(issued.credential, null, 2)}\n`, 'out');
   return { id: issued.id, height: issued.registered.result.height, credential: issued.credential };
 }

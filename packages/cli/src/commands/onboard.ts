@@ -92,7 +92,7 @@ export async function runOnboard(args: readonly string[], io: CommandIo): Promis
     return await oneStep(values, timer, io);
   } catch (error) {
     // A step that failed printed its line; what was written stays for the user to look at.
-    if (timer.steps.length === 0 || !isPujiangError(error)) throw error;
+    if (!timer.begun || !isPujiangError(error)) throw error;
     io.err(`error ${error.code}: ${error.message}`);
     return EXIT.invalid;
   }
@@ -317,7 +317,7 @@ async function chainSteps(p: ChainStepsParameters): Promise<number> {
     const issuer = p.issuer;
     licence = await timer.run(
       'licence',
-      () => receiveLicence(dir, client, issuer, { did: did.did, name: p.name, uscc: p.uscc }),
+      () => receiveLicence(dir, issuer, { did: did.did, name: p.name, uscc: p.uscc }),
       (l) => ({ id: l.id, uscc: p.uscc, height: l.height, file: files.licence }),
     );
     const credential = licence.credential;
