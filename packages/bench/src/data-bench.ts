@@ -141,7 +141,6 @@ export async function runDataBench(o: DataBenchOptions): Promise<BenchRecord[]> 
       client,
       chain: { chainId, chainHash },
       transactions,
-      stewardKey: steward,
       agreementSecret: agreement.secretKey,
       datasets: new Map(
         ['bench.restricted', 'bench.shared'].map((id) => [id, new DatasetRecords(id, rows, 'enterprise')]),

@@ -23,13 +23,7 @@ export type { VerifyItem } from './pool/batch.js';
 export type { VerifyPoolOptions } from './pool/verify-pool.js';
 export { VerifyPool } from './pool/verify-pool.js';
 export type { SealOptions } from './sealed-envelope.js';
-export {
-  MAX_SEALED_RECIPIENTS,
-  openEnvelope,
-  sealEnvelope,
-  sealedRecipientId,
-  sealedRecipients,
-} from './sealed-envelope.js';
+export { envelopeMissing, MAX_SEALED_RECIPIENTS, openEnvelope, sealEnvelope } from './sealed-envelope.js';
 export { ED25519_IMPLEMENTATION } from './suites/ed25519-node.js';
 export type { AeadAlgorithm } from './symmetric.js';
 export {

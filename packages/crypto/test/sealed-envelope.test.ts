@@ -2,16 +2,17 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { bytesToHex, hexToBytes, utf8ToBytes } from '@pujiang/types';
 import {
+  envelopeMissing,
   generateEphemeralKeyPair,
   MAX_SEALED_RECIPIENTS,
   openEnvelope,
   sealEnvelope,
-  sealedRecipientId,
-  sealedRecipients,
   x25519PublicKey,
 } from '../src/index.js';
 
 const code = (c: string) => (e: unknown) => (e as { code?: string }).code === c;
+const ENTRY = 8 + 48;
+const HEADER = 38;
 
 describe('sealed envelopes (X25519 to several recipients, AES-256-GCM or SM4-GCM)', () => {
   it('x25519PublicKey matches RFC 7748 section 6.1', () => {
@@ -34,19 +35,59 @@ describe('sealed envelopes (X25519 to several recipients, AES-256-GCM or SM4-GCM
         { aead, context },
       );
       for (const k of keys) assert.deepEqual(openEnvelope(k.secretKey, envelope, { context }), plain);
-      assert.deepEqual(
-        sealedRecipients(envelope),
-        keys.map((k) => bytesToHex(sealedRecipientId(k.publicKey))),
-      );
       assert.throws(
         () => openEnvelope(outsider.secretKey, envelope, { context }),
-        code('CRYPTO_DECRYPT_FAILED'),
+        code('CRYPTO_NOT_RECIPIENT'),
       );
       assert.throws(
         () => openEnvelope(keys[0]!.secretKey, envelope, { context: utf8ToBytes('request 2') }),
         code('CRYPTO_DECRYPT_FAILED'),
       );
     });
+
+  it('names no recipient: entries carry no public key or hash of one, and are sorted', () => {
+    const keys = Array.from({ length: 4 }, () => generateEphemeralKeyPair());
+    const envelope = sealEnvelope(
+      keys.map((k) => k.publicKey),
+      utf8ToBytes('x'),
+    );
+    const text = bytesToHex(envelope);
+    for (const k of keys) assert.ok(!text.includes(bytesToHex(k.publicKey).slice(0, 16)));
+    const ids = Array.from({ length: 4 }, (_, i) =>
+      bytesToHex(envelope.subarray(HEADER + i * ENTRY, HEADER + i * ENTRY + 8)),
+    );
+    assert.deepEqual(ids, [...ids].sort());
+    // Sealed twice to the same keys, nothing links the two envelopes' entries.
+    const again = sealEnvelope(
+      keys.map((k) => k.publicKey),
+      utf8ToBytes('x'),
+    );
+    for (const id of ids) assert.ok(!bytesToHex(again).includes(id));
+  });
+
+  it('a recipient checks whom it is sealed to: a listed key with a wrap that does not open is missing', () => {
+    const [steward, auditor, subject] = Array.from({ length: 3 }, () => generateEphemeralKeyPair());
+    const all = [steward!, auditor!, subject!].map((k) => k.publicKey);
+    const full = sealEnvelope(all, utf8ToBytes('terms'));
+    assert.deepEqual(envelopeMissing(steward!.secretKey, full, all), []);
+    // Sealed without the auditor: the steward sees it.
+    const partial = sealEnvelope([steward!.publicKey, subject!.publicKey], utf8ToBytes('terms'));
+    assert.deepEqual(envelopeMissing(steward!.secretKey, partial, all), [1]);
+    // A sender that garbles the auditor's entry (keeping the count) is caught too, by the header's AEAD or the check.
+    for (let i = 0; i < 3; i++) {
+      const at = HEADER + i * ENTRY + 8;
+      const copy = full.slice();
+      copy[at] ^= 1;
+      try {
+        const missing = envelopeMissing(steward!.secretKey, copy, all);
+        assert.equal(missing.length, 1);
+      } catch (error) {
+        assert.ok(
+          ['CRYPTO_DECRYPT_FAILED', 'CRYPTO_NOT_RECIPIENT'].includes((error as { code: string }).code),
+        );
+      }
+    }
+  });
 
   it('any changed byte fails to open (header, wrapped keys, nonce or ciphertext)', () => {
     const k = generateEphemeralKeyPair();
@@ -58,9 +99,12 @@ describe('sealed envelopes (X25519 to several recipients, AES-256-GCM or SM4-GCM
       assert.throws(
         () => openEnvelope(k.secretKey, bad),
         (e: unknown) =>
-          ['CRYPTO_DECRYPT_FAILED', 'CRYPTO_INVALID_INPUT', 'CRYPTO_INVALID_PUBLIC_KEY'].includes(
-            (e as { code: string }).code,
-          ),
+          [
+            'CRYPTO_DECRYPT_FAILED',
+            'CRYPTO_INVALID_INPUT',
+            'CRYPTO_INVALID_PUBLIC_KEY',
+            'CRYPTO_NOT_RECIPIENT',
+          ].includes((e as { code: string }).code),
         `byte ${i}`,
       );
     }
@@ -70,13 +114,20 @@ describe('sealed envelopes (X25519 to several recipients, AES-256-GCM or SM4-GCM
     const a = generateEphemeralKeyPair();
     const b = generateEphemeralKeyPair();
     const envelope = sealEnvelope([a.publicKey, b.publicKey], utf8ToBytes('x'));
-    // Splice out b's entry and fix the count: a's key still unwraps, but the header changed.
-    const entry = 8 + 48;
-    const cut = new Uint8Array(envelope.length - entry);
-    cut.set(envelope.subarray(0, 38 + entry));
-    cut[37] = 1;
-    cut.set(envelope.subarray(38 + 2 * entry), 38 + entry);
-    assert.throws(() => openEnvelope(a.secretKey, cut), code('CRYPTO_DECRYPT_FAILED'));
+    for (const drop of [0, 1]) {
+      const keep = 1 - drop;
+      const cut = new Uint8Array(envelope.length - ENTRY);
+      cut.set(envelope.subarray(0, HEADER));
+      cut[37] = 1;
+      cut.set(envelope.subarray(HEADER + keep * ENTRY, HEADER + (keep + 1) * ENTRY), HEADER);
+      cut.set(envelope.subarray(HEADER + 2 * ENTRY), HEADER + ENTRY);
+      for (const k of [a, b])
+        assert.throws(
+          () => openEnvelope(k.secretKey, cut),
+          (e: unknown) =>
+            ['CRYPTO_DECRYPT_FAILED', 'CRYPTO_NOT_RECIPIENT'].includes((e as { code: string }).code),
+        );
+    }
   });
 
   it('refuses bad recipient lists and malformed envelopes with typed errors', () => {
@@ -95,7 +146,7 @@ describe('sealed envelopes (X25519 to several recipients, AES-256-GCM or SM4-GCM
       () => sealEnvelope([new Uint8Array(31)], utf8ToBytes('x')),
       code('CRYPTO_INVALID_PUBLIC_KEY'),
     );
-    for (const bad of [new Uint8Array(0), utf8ToBytes('PJS1'), new Uint8Array(200)])
+    for (const bad of [new Uint8Array(0), utf8ToBytes('PJS2'), new Uint8Array(200)])
       assert.throws(() => openEnvelope(k.secretKey, bad), code('CRYPTO_INVALID_INPUT'));
     const ok = sealEnvelope([k.publicKey], utf8ToBytes('x'));
     assert.throws(

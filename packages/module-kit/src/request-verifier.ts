@@ -52,9 +52,14 @@ export class SignedRequestVerifier<T> {
   /** Nonces remembered per member: one member cannot crowd the others out. */
   private readonly perKey = new Map<string, number>();
 
+  /**
+   * `notBefore` (ms): signatures created earlier are refused. A process that keeps its nonces
+   * in memory passes its start time, so a signature seen before a restart cannot be replayed.
+   */
   constructor(
     private readonly lookup: SignerLookup<T>,
     private readonly now: () => number = Date.now,
+    private readonly notBefore = 0,
   ) {}
 
   /** The signer's address and what the lookup found; throws `SignedRequestError`. */
@@ -73,6 +78,7 @@ export class SignedRequestVerifier<T> {
     let found: (T & { readonly publicKey: PublicKey; readonly problem?: string }) | undefined;
     let address = '';
     let nonce: unknown;
+    let created = 0;
     let verified: boolean | null;
     try {
       verified = await httpbis.verifyMessage(
@@ -83,6 +89,7 @@ export class SignedRequestVerifier<T> {
           notAfter: Math.floor(this.now() / 1000) + SIGNED_REQUEST.clockSkewSeconds,
           keyLookup: async (params) => {
             address = String(params.keyid ?? '');
+            created = Number(params.created);
             if (!/^[0-9a-f]{42}$/.test(address)) return null;
             found = await this.lookup(address);
             if (!found) return null;
@@ -105,6 +112,10 @@ export class SignedRequestVerifier<T> {
     if (verified === null || found === undefined)
       throw new SignedRequestError(401, 'API_UNAUTHENTICATED', { reason: 'unknown key' });
     if (!verified) throw new SignedRequestError(401, 'API_SIGNATURE_INVALID', { keyid: address });
+    if (created * 1000 < this.notBefore)
+      throw new SignedRequestError(401, 'API_SIGNATURE_EXPIRED', {
+        reason: 'created before this process started',
+      });
     if (
       request.headers['content-digest'] !== undefined &&
       !(request.headers['signature-input'] ?? '').includes(`"${SIGNED_REQUEST.bodyComponent}"`)

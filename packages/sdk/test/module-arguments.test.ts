@@ -605,7 +605,7 @@ describe('module client calls and verifiers refuse malformed arguments with type
     'openRequest(secretKey)': (j) =>
       moduleClient.openRequest(
         j,
-        { dataset: 'd', sealed: '00', subjectTag: digest, purposeTag: digest },
+        { dataset: 'd', requester: to, sealed: '00', subjectTag: digest, purposeTag: digest },
         {
           chainId: 'c',
           chainHash: 'sm3',

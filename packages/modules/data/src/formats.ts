@@ -147,6 +147,9 @@ export const RequestRecord = struct('RequestRecord', {
   /** 'policy', or the address that decided. */
   decidedBy: string({ max: 64 }),
   decidedAt: u64,
+  /** Who ended the grant early and when (empty and 0 unless revoked); the grant's decision stays above. */
+  revokedBy: string({ max: 64 }),
+  revokedAt: u64,
   /** Why refused or revoked (a term), '' otherwise. */
   reason: Term,
   /** Deliveries made under it. */
@@ -219,9 +222,12 @@ export function requestTag(
   return hash(algorithm, utf8ToBytes(`pujiang/data/${what}/v1\0${dataset}\0`), salt, utf8ToBytes(value));
 }
 
-/** What a request's envelope is bound to (so it cannot be replayed into another chain's or dataset's request). */
-export const sealContext = (chainId: string, dataset: string): Uint8Array =>
-  utf8ToBytes(`pujiang/data/request/v1\0${chainId}\0${dataset}`);
+/**
+ * What a request's envelope is bound to: the chain, the dataset and the requester's address, so
+ * another member cannot copy it into a request of its own (and learn whom it is about).
+ */
+export const sealContext = (chainId: string, dataset: string, requester: string): Uint8Array =>
+  utf8ToBytes(`pujiang/data/request/v1\0${chainId}\0${dataset}\0${requester}`);
 
 /** What a delivery is bound to: the request it answers. */
 export const deliveryContext = (chainId: string, request: string): Uint8Array =>

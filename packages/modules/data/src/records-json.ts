@@ -46,6 +46,8 @@ export const requestJson = (id: string, r: RequestRecord) => ({
   grantedUntil: String(r.grantedUntil),
   decidedBy: r.decidedBy,
   decidedAt: String(r.decidedAt),
+  revokedBy: r.revokedBy,
+  revokedAt: String(r.revokedAt),
   reason: r.reason,
   receipts: r.receipts,
 });

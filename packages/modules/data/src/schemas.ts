@@ -55,6 +55,8 @@ export const RequestSchema = Type.Object({
   grantedUntil: u64(),
   decidedBy: Type.String(),
   decidedAt: u64(),
+  revokedBy: Type.String(),
+  revokedAt: u64(),
   reason: Type.String(),
   receipts: Type.Integer({ minimum: 0 }),
 });

@@ -266,6 +266,39 @@ describe('access receipts', () => {
   });
 });
 
+describe('reclassification', () => {
+  it('a dataset made restricted stops serving grants made before without consent', () => {
+    const c = chain();
+    assert.equal(c.send(customs, 'registerDataset', dataset()), 'OK');
+    assert.equal(c.send(tax, 'request', ask(c, { scope: 'dataset', subjectTag: tag(0) })), 'OK');
+    const whole = hexToBytes(c.last.txHash);
+    assert.equal(c.send(customs, 'receipt', { request: whole, digest: tag(7), bytes: 1 }), 'OK');
+    assert.equal(
+      c.send(customs, 'updateDataset', { ...dataset({ classification: 'restricted' }), version: 1 }),
+      'OK',
+    );
+    assert.equal(
+      c.send(customs, 'receipt', { request: whole, digest: tag(7), bytes: 1 }),
+      'DATA_CONSENT_REQUIRED',
+    );
+  });
+
+  it('a revocation keeps who granted and when, and says who revoked', () => {
+    const c = chain();
+    assert.equal(c.send(customs, 'registerDataset', dataset()), 'OK');
+    assert.equal(c.send(tax, 'request', ask(c)), 'OK');
+    const id = c.last.txHash;
+    assert.equal(c.send(customs, 'revokeGrant', { request: hexToBytes(id), reason: 'closed' }), 'OK');
+    const r = data.queries!.request!.run(c.read, { id }) as {
+      request: { decidedBy: string; revokedBy: string; revokedAt: string; reason: string };
+    };
+    assert.deepEqual(
+      [r.request.decidedBy, r.request.revokedBy, r.request.revokedAt, r.request.reason],
+      ['policy', customs, String(c.last.time), 'closed'],
+    );
+  });
+});
+
 describe('the auditors parameter', () => {
   it('takes distinct DIDs only', () => {
     checkAuditors(encode(Auditors, [CUSTOMS, TAX]));

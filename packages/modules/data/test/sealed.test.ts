@@ -3,23 +3,27 @@ import { describe, it } from 'node:test';
 import { generateEphemeralKeyPair } from '@pujiang/crypto';
 import { bytesToHex } from '@pujiang/types';
 import { checkConsentScope, consentCredential, memberUrn } from '../src/consent.js';
-import { openRequest, sealRequest } from '../src/sealed-request.js';
+import { openRequest, requireRecipients, sealRequest } from '../src/sealed-request.js';
 
 const chain = { chainId: 'city', chainHash: 'sm3' } as const;
 const code = (c: string) => (e: unknown) => (e as { code?: string }).code === c;
+const TAX = '0a'.repeat(21);
+const OTHER = '0b'.repeat(21);
 
-function sealed(subject = 'did:pujiang:city:Shipper', purpose = 'VAT refund check') {
+function sealed(subject = 'did:pujiang:city:Shipper', purpose = 'VAT refund check', requester = TAX) {
   const steward = generateEphemeralKeyPair();
   const auditor = generateEphemeralKeyPair();
   const s = sealRequest({
     recipients: [steward.publicKey, auditor.publicKey],
     ...chain,
     dataset: 'customs.declarations',
+    requester,
     subject,
     purpose,
   });
   const request = {
     dataset: 'customs.declarations',
+    requester,
     sealed: bytesToHex(s.sealed),
     subjectTag: bytesToHex(s.subjectTag),
     purposeTag: bytesToHex(s.purposeTag),
@@ -28,7 +32,7 @@ function sealed(subject = 'did:pujiang:city:Shipper', purpose = 'VAT refund chec
 }
 
 describe('sealed request terms', () => {
-  it('open for each recipient, and match the tags on chain', () => {
+  it('open for each recipient, and match the tags on chain; another key is no recipient', () => {
     const { steward, auditor, request } = sealed();
     for (const k of [steward, auditor]) {
       const secrets = openRequest(k.secretKey, request, chain);
@@ -36,15 +40,20 @@ describe('sealed request terms', () => {
     }
     assert.throws(
       () => openRequest(generateEphemeralKeyPair().secretKey, request, chain),
-      code('DATA_SEAL_MISMATCH'),
+      code('DATA_NOT_RECIPIENT'),
     );
   });
 
-  it('tags are salted: the same subject and purpose give other tags in each request', () => {
+  it('tags are salted and the size padded: nothing links two requests or tells a subject’s length', () => {
     const a = sealed();
     const b = sealed();
     assert.notEqual(a.request.subjectTag, b.request.subjectTag);
     assert.notEqual(a.request.purposeTag, b.request.purposeTag);
+    const long = sealed(
+      'did:pujiang:city:Shipper-with-a-much-longer-identifier',
+      'a purpose of another length',
+    );
+    assert.equal(long.request.sealed.length, a.request.sealed.length);
   });
 
   it('a request whose tags do not match its sealed terms is refused, so a requester cannot say one thing to the steward and record another', () => {
@@ -58,14 +67,31 @@ describe('sealed request terms', () => {
       () => openRequest(steward.secretKey, { ...request, purposeTag: other.request.purposeTag }, chain),
       code('DATA_SEAL_MISMATCH'),
     );
-    // Bound to the dataset and the chain: moved to another, it does not open.
-    assert.throws(
-      () => openRequest(steward.secretKey, { ...request, dataset: 'customs.tariffs' }, chain),
-      code('DATA_SEAL_MISMATCH'),
-    );
+  });
+
+  it('bound to the chain, the dataset and the requester: copied into another member’s request, it does not open', () => {
+    const { steward, request } = sealed();
+    for (const moved of [
+      { ...request, dataset: 'customs.tariffs' },
+      { ...request, requester: OTHER },
+    ])
+      assert.throws(() => openRequest(steward.secretKey, moved, chain), code('DATA_SEAL_MISMATCH'));
     assert.throws(
       () => openRequest(steward.secretKey, request, { ...chain, chainId: 'other' }),
       code('DATA_SEAL_MISMATCH'),
+    );
+  });
+
+  it('the steward checks the terms are sealed to every auditor and the subject too', () => {
+    const { steward, auditor, request } = sealed();
+    requireRecipients(steward.secretKey, request, [auditor.publicKey]);
+    assert.throws(
+      () =>
+        requireRecipients(steward.secretKey, request, [
+          auditor.publicKey,
+          generateEphemeralKeyPair().publicKey,
+        ]),
+      code('DATA_SEAL_RECIPIENTS'),
     );
   });
 });

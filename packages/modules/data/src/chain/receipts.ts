@@ -11,7 +11,7 @@ import {
 } from '../formats.js';
 import { readDataset } from './catalog.js';
 import { requireSteward } from './identity.js';
-import { grantProblem, readRequest } from './requests.js';
+import { grantProblem, readRequest, requireConsentIfRestricted } from './requests.js';
 
 export function readReceiptCount(read: StateRead, dataset: string): number {
   const bytes = read(receiptCountKey(dataset));
@@ -40,6 +40,7 @@ export function receipt(ctx: MessageContext, m: Receipt): void {
   if (!request) throw moduleError('DATA_UNKNOWN', `there is no request ${id}`, { request: id });
   const dataset = readDataset((k) => ctx.get(k), request.dataset)!;
   requireSteward(ctx, dataset.steward, 'records deliveries');
+  requireConsentIfRestricted(dataset, request);
   const problem = grantProblem(request, ctx.time);
   if (problem) throw moduleError(problem, GRANT_MESSAGES[problem]!, { request: id });
   const seq = readReceiptCount((k) => ctx.get(k), request.dataset);

@@ -12,6 +12,7 @@ import {
   requestKey,
   TERM,
 } from '../formats.js';
+import { policyCovers } from '../policy.js';
 import { readDataset } from './catalog.js';
 import { actsFor, requireSteward, senderOrg } from './identity.js';
 
@@ -25,17 +26,10 @@ export function readRequest(read: StateRead, id: string): RequestRecord | undefi
 
 const isZero = (b: Uint8Array) => b.every((x) => x === 0);
 
-/** Whether the dataset's policy grants this request on chain, at once. */
+/** Whether the dataset's policy grants this request on chain, at once (restricted data waits for the steward's consent check). */
 function policyGrants(d: DatasetRecord, r: RequestData, org: string, now: bigint): boolean {
   if (d.classification === 'public') return true;
-  const p = d.policy;
-  return (
-    d.classification === 'request' &&
-    p.auto &&
-    (p.orgs.length === 0 || p.orgs.includes(org)) &&
-    p.legalBases.includes(r.legalBasis) &&
-    r.validUntil - now <= p.maxDurationMs
-  );
+  return d.classification === 'request' && policyCovers(d.policy, r, org, now);
 }
 
 /**
@@ -62,11 +56,7 @@ export function requestData(ctx: MessageContext, m: RequestData): void {
     throw moduleError('DATA_LEGAL_BASIS', `${m.dataset} is not shared under ${m.legalBasis}`, {
       legalBases: dataset.legalBases,
     });
-  if (dataset.classification === 'restricted' && (m.scope !== 'record' || !m.consent))
-    throw moduleError(
-      'DATA_CONSENT_REQUIRED',
-      'restricted data is asked for one subject at a time, with its consent sealed in',
-    );
+  requireConsentIfRestricted(dataset, m);
   if (m.validUntil <= ctx.time || m.validUntil - ctx.time > DATA_LIMITS.maxGrantMs)
     throw moduleError('DATA_BAD_PERIOD', 'a request runs from now to at most two years ahead');
   const granted = policyGrants(dataset, m, org, ctx.time);
@@ -81,6 +71,8 @@ export function requestData(ctx: MessageContext, m: RequestData): void {
     grantedUntil: granted ? m.validUntil : 0n,
     decidedBy: granted ? 'policy' : '',
     decidedAt: granted ? ctx.time : 0n,
+    revokedBy: '',
+    revokedAt: 0n,
     reason: '',
     receipts: 0,
   };
@@ -95,7 +87,7 @@ export function requestData(ctx: MessageContext, m: RequestData): void {
     });
 }
 
-function decided(
+function loadRequest(
   ctx: MessageContext,
   id: Uint8Array,
 ): { id: string; record: RequestRecord; dataset: DatasetRecord } {
@@ -108,8 +100,9 @@ function decided(
 
 /** `data/grant`: the steward grants a pending request, no longer than asked. */
 export function grant(ctx: MessageContext, m: Grant): void {
-  const { id, record, dataset } = decided(ctx, m.request);
+  const { id, record, dataset } = loadRequest(ctx, m.request);
   requireSteward(ctx, dataset.steward, 'grants');
+  requireConsentIfRestricted(dataset, record);
   if (record.status !== 'pending')
     throw moduleError('DATA_NOT_PENDING', `request ${id} is ${record.status}`, { status: record.status });
   if (m.validUntil <= ctx.time || m.validUntil > record.validUntil)
@@ -129,7 +122,7 @@ export function grant(ctx: MessageContext, m: Grant): void {
 
 /** `data/refuse`: the steward refuses a pending request, with a reason. */
 export function refuse(ctx: MessageContext, m: Refuse): void {
-  const { id, record, dataset } = decided(ctx, m.request);
+  const { id, record, dataset } = loadRequest(ctx, m.request);
   requireSteward(ctx, dataset.steward, 'refuses');
   if (record.status !== 'pending')
     throw moduleError('DATA_NOT_PENDING', `request ${id} is ${record.status}`, { status: record.status });
@@ -147,7 +140,7 @@ export function refuse(ctx: MessageContext, m: Refuse): void {
 
 /** `data/revokeGrant`: the steward ends a grant, or the requester gives it up; for good. */
 export function revokeGrant(ctx: MessageContext, m: RevokeGrant): void {
-  const { id, record, dataset } = decided(ctx, m.request);
+  const { id, record, dataset } = loadRequest(ctx, m.request);
   if (bytesToHex(record.requester) !== ctx.sender)
     requireSteward(ctx, dataset.steward, 'or the requester revokes');
   if (record.status !== 'granted')
@@ -156,12 +149,28 @@ export function revokeGrant(ctx: MessageContext, m: RevokeGrant): void {
   const next = {
     ...record,
     status: 'revoked' as const,
-    decidedBy: ctx.sender,
-    decidedAt: ctx.time,
+    revokedBy: ctx.sender,
+    revokedAt: ctx.time,
     reason: m.reason,
   };
   ctx.set(requestKey(id), encode(RequestRecord, next));
   ctx.emit('revoked', { request: id, dataset: record.dataset, reason: m.reason });
+}
+
+/**
+ * Restricted data goes record by record, with consent: checked when a request is made and
+ * again at each grant and delivery, so a dataset reclassified as restricted later does not
+ * keep serving grants made before under the old terms.
+ */
+export function requireConsentIfRestricted(
+  dataset: DatasetRecord,
+  request: RequestRecord | RequestData,
+): void {
+  if (dataset.classification === 'restricted' && (request.scope !== 'record' || !request.consent))
+    throw moduleError(
+      'DATA_CONSENT_REQUIRED',
+      'restricted data is asked for one subject at a time, with its consent sealed in',
+    );
 }
 
 /** Why a request's grant is not live at `now`, as the code a delivery is refused with (undefined: live). */

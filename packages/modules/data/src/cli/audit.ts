@@ -21,6 +21,8 @@ function genesisOf(values: Values) {
 /** Prints the report; exit 1 names the first failing check. */
 function report(ctx: CommandContext, r: AuditReport, extra: Record<string, unknown> = {}): number {
   printJson(ctx.io, { ...extra, ...r });
+  if (r.unchecked.length > 0)
+    ctx.io.err(`not checked: ${r.unchecked.join(', ')} (give --open and --deliveries to check them)`);
   const failed = r.checks.find((c) => !c.verified);
   if (!failed) return EXIT.ok;
   ctx.io.err(

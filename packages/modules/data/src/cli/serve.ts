@@ -28,6 +28,10 @@ export async function runServe(values: Record<string, unknown>, ctx: CommandCont
   const node = typeof config.node === 'string' ? config.node : undefined;
   const nodeValues = node ? { node } : {};
   const client = ctx.client(nodeValues);
+  if (node && !/^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:|\/|$)/.test(node))
+    ctx.io.err(
+      `warning: ${node} is not this machine: the service trusts its node's answers (consent status, DID keys); run it beside the agency's own node`,
+    );
   const key = ctx.readKey(at(config.key, 'key'));
   const agreement = readAgreementKey(at(config.agreementKey, 'agreementKey'), 'config');
   const listen = typeof config.listen === 'string' ? config.listen : '127.0.0.1:0';
@@ -49,7 +53,6 @@ export async function runServe(values: Record<string, unknown>, ctx: CommandCont
     client,
     chain: { chainId, chainHash },
     transactions: new StewardTransactions(client, key),
-    stewardKey: key,
     agreementSecret: agreement.secretKey,
     datasets,
     verifyConsent: async (credential) => {

@@ -41,14 +41,19 @@ export function agreementKeyOfDocument(document: {
   return undefined;
 }
 
+/** A did:pujiang DID's key-agreement key from the node's answer, if it names one. */
+export async function agreementKeyIfAny(client: ChainClient, did: string): Promise<Uint8Array | undefined> {
+  const state = await resolveDid(client, did);
+  return state && !state.deactivated ? agreementKeyOfDocument(state.document) : undefined;
+}
+
 /** A did:pujiang DID's key-agreement key, from the node's answer; `SDK_INVALID_ARGUMENT` when it has none. */
 export async function agreementKeyOf(
   client: ChainClient,
   did: string,
   parameter: string,
 ): Promise<Uint8Array> {
-  const state = await resolveDid(client, did);
-  const key = state && !state.deactivated ? agreementKeyOfDocument(state.document) : undefined;
+  const key = await agreementKeyIfAny(client, did);
   if (!key)
     throw sdkError('SDK_INVALID_ARGUMENT', `${did} names no X25519 key-agreement key to seal to`, {
       parameter,

@@ -1,8 +1,11 @@
+import { deriveAddress } from '@pujiang/crypto';
+import { parsePujiangDid } from '@pujiang/module-did/client';
 import {
   type ChainClient,
   dateArgument,
   encodePayload,
   hashArgument,
+  keyPairArgument,
   listArgument,
   objectArgument,
   queryTyped,
@@ -10,7 +13,7 @@ import {
   type SendTransactionReturnType,
   stringArgument,
 } from '@pujiang/module-kit';
-import { hexToBytes, invalidArgument } from '@pujiang/types';
+import { bytesToHex, hexToBytes, invalidArgument } from '@pujiang/types';
 import {
   AUDITORS_PARAM,
   Auditors,
@@ -25,7 +28,7 @@ import {
 import type { ReceiptJson, RequestJson } from '../records-json.js';
 import { AccessLogQuery, RequestQuery } from '../schemas.js';
 import { sealRequest } from '../sealed-request.js';
-import { agreementKeyOf } from './agreement-keys.js';
+import { agreementKeyIfAny, agreementKeyOf } from './agreement-keys.js';
 import { type DataSendParameters, getAuditors, getDataset } from './catalog.js';
 
 const termArgument = (value: unknown, parameter: string): string => {
@@ -62,6 +65,7 @@ export async function requestData(
   p: RequestDataParameters,
 ): Promise<SendTransactionReturnType & { request: string }> {
   objectArgument(p, 'parameters');
+  keyPairArgument(p.key, 'key');
   const datasetId = stringArgument(p.dataset, 'dataset');
   const subject = p.subject === undefined ? '' : stringArgument(p.subject, 'subject');
   const purpose = stringArgument(p.purpose, 'purpose');
@@ -80,13 +84,19 @@ export async function requestData(
   const recipients = [await agreementKeyOf(client, dataset.steward, 'dataset')];
   for (const auditor of await getAuditors(client))
     recipients.push(await agreementKeyOf(client, auditor, 'auditors'));
+  // The subject reads what is asked about it: its DID's key, when it names one (the steward checks).
   if (subjectDid !== undefined) recipients.push(await agreementKeyOf(client, subjectDid, 'subjectDid'));
+  else if (parsePujiangDid(subject)) {
+    const key = await agreementKeyIfAny(client, subject);
+    if (key) recipients.push(key);
+  }
   const unique = [...new Map(recipients.map((r) => [Buffer.from(r).toString('hex'), r])).values()];
   const sealed = sealRequest({
     recipients: unique,
     chainId,
     chainHash,
     dataset: dataset.id,
+    requester: bytesToHex(deriveAddress(chainHash, p.key.publicKey)),
     subject,
     purpose,
     ...(p.consent ? { consent: p.consent } : {}),

@@ -1,48 +1,27 @@
-import { type HashAlgorithm, type KeyPair, randomBytes, sealEnvelope } from '@pujiang/crypto';
+import { type HashAlgorithm, randomBytes, sealEnvelope } from '@pujiang/crypto';
 import { type ChainClient, encodePayload, queryTyped } from '@pujiang/module-kit';
-import { bytesToHex, hexToBytes, isPujiangError, PujiangError, utf8ToBytes } from '@pujiang/types';
+import { bytesToHex, hexToBytes, isPujiangError, utf8ToBytes } from '@pujiang/types';
 import { compileRecordSchema } from '../client/catalog.js';
-import { checkConsentScope } from '../consent.js';
-import {
-  deliveryContext,
-  deliveryDigest,
-  Grant,
-  Receipt as ReceiptPayload,
-  RevokeGrant,
-} from '../formats.js';
+import { deliveryContext, deliveryDigest, Grant, Receipt as ReceiptPayload } from '../formats.js';
+import { policyCovers } from '../policy.js';
 import type { DatasetJson, RequestJson } from '../records-json.js';
 import { DatasetQuery, RequestQuery } from '../schemas.js';
-import { openRequest, type RequestSecrets } from '../sealed-request.js';
+import { aeadFor } from '../sealed-request.js';
 import type { DeliveryLog } from './delivery-log.js';
+import { type ConsentReport, chainRefusal, DataServiceError } from './errors.js';
 import type { DatasetRecords } from './records.js';
 import type { StewardTransactions } from './steward-transactions.js';
+import { checkConsent, openTerms } from './terms.js';
 
-/** A refusal of the data service: an HTTP status and a stable code. */
-export class DataServiceError extends PujiangError<string> {
-  constructor(
-    readonly status: number,
-    code: string,
-    message: string,
-    details: Record<string, unknown> = {},
-  ) {
-    super(code, message, details);
-    this.name = 'DataServiceError';
-  }
-}
-
-/** What verifying a consent credential answered (the did module's report, reduced). */
-export interface ConsentReport {
-  readonly verified: boolean;
-  readonly error?: { readonly code: string; readonly message: string };
-}
+export type { ConsentReport } from './errors.js';
+export { DataServiceError } from './errors.js';
 
 export interface DataServiceOptions {
   /** The agency's own node. */
   readonly client: ChainClient;
   readonly chain: { readonly chainId: string; readonly chainHash: HashAlgorithm };
-  /** The steward's key (it acts for the datasets' steward DID). */
+  /** Sends the steward key's transactions (the key acts for the datasets' steward DID). */
   readonly transactions: StewardTransactions;
-  readonly stewardKey: KeyPair;
   /** The X25519 secret of the steward DID's key-agreement key (opens the requests). */
   readonly agreementSecret: Uint8Array;
   readonly datasets: ReadonlyMap<string, DatasetRecords>;
@@ -100,9 +79,10 @@ export class DataService {
   }
 
   /**
-   * Everything a delivery must pass, without delivering: the request, its signer, the sealed
-   * terms, the consent (verified now), a grant live now (made here when the dataset's policy
-   * covers restricted data with consent) and the records it covers, checked against the schema.
+   * Everything a delivery must pass, without delivering: the request and its signer, the
+   * sealed terms (to every auditor and the subject), restricted data only record by record
+   * with consent, the consent verified now, a grant live now (sent first when the policy
+   * covers restricted data with consent), and the records it covers, against the schema.
    */
   async checkAccess(signer: string, id: string): Promise<CheckedAccess> {
     let request = await this.request(id);
@@ -113,8 +93,10 @@ export class DataService {
     const dataset = await this.dataset(request.dataset);
     const records = this.o.datasets.get(request.dataset);
     if (!records) throw refuse(404, 'DATA_UNKNOWN', `this service does not serve ${request.dataset}`);
-    const secrets = this.open(request);
-    if (request.consent) await this.checkConsent(request, secrets);
+    if (dataset.classification === 'restricted' && (request.scope !== 'record' || !request.consent))
+      throw refuse(403, 'DATA_CONSENT_REQUIRED', 'restricted data goes record by record, with consent');
+    const secrets = await openTerms(this.o.client, this.o.chain, this.o.agreementSecret, request);
+    if (request.consent) await checkConsent(this.o.verifyConsent, request, secrets);
     if (request.status === 'pending' && this.policyGrants(dataset, request))
       request = await this.grantByPolicy(request);
     this.checkGrant(request);
@@ -124,7 +106,10 @@ export class DataService {
     return { request, dataset, records: chosen };
   }
 
-  /** Delivers request `id` to `signer` (the address that signed the fetch). */
+  /**
+   * Delivers request `id` to `signer` (the address that signed the fetch): logs the delivery,
+   * records its receipt on chain, and only then answers.
+   */
   async deliver(signer: string, id: string): Promise<DeliveryAnswer> {
     const { request, dataset, records: chosen } = await this.checkAccess(signer, id);
     const delivery: Delivery = {
@@ -140,26 +125,20 @@ export class DataService {
     const plaintext = utf8ToBytes(JSON.stringify(delivery));
     const digest = deliveryDigest(this.o.chain.chainHash, plaintext);
     const envelope = sealEnvelope([hexToBytes(request.replyKey)], plaintext, {
-      aead: this.o.chain.chainHash === 'sm3' ? 'sm4-gcm' : 'aes-256-gcm',
+      aead: aeadFor(this.o.chain.chainHash),
       context: deliveryContext(this.o.chain.chainId, id),
     });
+    // Logged before the receipt is sent: a receipt that commits after a timeout still has its delivery.
+    this.o.log.append({ dataset: dataset.id, request: id, digest: bytesToHex(digest), delivery });
     const committed = await this.o.transactions
       .submit(
         'receipt',
         encodePayload(ReceiptPayload, { request: hexToBytes(id), digest, bytes: plaintext.length }),
       )
       .catch((error: unknown) => {
-        throw isPujiangError(error) ? refuse(403, error.code, error.message, error.details) : error;
+        throw chainRefusal(error);
       });
-    const seq = Number(committed.events.find((e) => e.type === 'accessed')?.attributes.seq ?? -1);
-    this.o.log.append({
-      seq,
-      dataset: dataset.id,
-      request: id,
-      txHash: committed.txHash,
-      digest: bytesToHex(digest),
-      delivery,
-    });
+    const seq = Number(committed.events.find((e) => e.type === 'accessed')?.attributes.seq);
     return {
       request: id,
       dataset: dataset.id,
@@ -181,52 +160,18 @@ export class DataService {
     return result.dataset as DatasetJson;
   }
 
-  private open(request: RequestJson): RequestSecrets {
-    try {
-      return openRequest(this.o.agreementSecret, request, this.o.chain);
-    } catch (error) {
-      if (isPujiangError(error)) throw refuse(403, error.code, error.message);
-      throw error;
-    }
-  }
-
-  /** The consent verifies now (proof, period, not revoked) and covers this request; a revoked one ends the grant. */
-  private async checkConsent(request: RequestJson, secrets: RequestSecrets): Promise<void> {
-    if (!secrets.consent)
-      throw refuse(403, 'DATA_CONSENT_INVALID', 'the request says it carries consent, and does not');
-    try {
-      checkConsentScope(secrets.consent, request, secrets);
-    } catch (error) {
-      if (isPujiangError(error)) throw refuse(403, error.code, error.message, error.details);
-      throw error;
-    }
-    const report = await this.o.verifyConsent(secrets.consent);
-    if (report.verified) return;
-    if (report.error?.code === 'VC_REVOKED') {
-      if (request.status === 'granted')
-        await this.o.transactions
-          .submit(
-            'revokeGrant',
-            encodePayload(RevokeGrant, { request: hexToBytes(request.id), reason: 'consent-revoked' }),
-          )
-          .catch(() => undefined);
-      throw refuse(403, 'DATA_CONSENT_REVOKED', 'the subject revoked its consent');
-    }
-    throw refuse(403, 'DATA_CONSENT_INVALID', `the consent does not verify: ${report.error?.message ?? ''}`, {
-      cause: report.error?.code,
-    });
-  }
-
-  /** Restricted data under an automatic policy: the steward's service grants once consent verified (the chain cannot check a credential). */
+  /** Restricted data under an automatic policy: the chain cannot check a credential, so the steward's service grants once the consent verified. */
   private policyGrants(dataset: DatasetJson, request: RequestJson): boolean {
     const p = dataset.policy;
     return (
       dataset.classification === 'restricted' &&
       request.consent &&
-      p.auto &&
-      (p.orgs.length === 0 || p.orgs.includes(request.requesterOrg)) &&
-      p.legalBases.includes(request.legalBasis) &&
-      BigInt(request.validUntil) - BigInt(request.time) <= BigInt(p.maxDurationMs)
+      policyCovers(
+        { ...p, maxDurationMs: BigInt(p.maxDurationMs) },
+        { legalBasis: request.legalBasis, validUntil: BigInt(request.validUntil) },
+        request.requesterOrg,
+        BigInt(request.time),
+      )
     );
   }
 
@@ -238,7 +183,7 @@ export class DataService {
       )
       .catch((error: unknown) => {
         // Another delivery of the same request may have granted it first.
-        if (!isPujiangError(error) || error.code !== 'DATA_NOT_PENDING') throw error;
+        if (!isPujiangError(error) || error.code !== 'DATA_NOT_PENDING') throw chainRefusal(error);
       });
     return this.request(request.id);
   }

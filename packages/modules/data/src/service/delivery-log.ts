@@ -2,20 +2,22 @@ import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Delivery } from './data-service.js';
 
-/** One delivery as the service logged it: what the receipt on chain commits to. */
+/**
+ * One delivery as the service logged it, before its receipt was sent: the audit finds each
+ * receipt's delivery by the digest the receipt commits to (an entry whose receipt was refused
+ * matches none).
+ */
 export interface LoggedDelivery {
-  readonly seq: number;
   readonly dataset: string;
   readonly request: string;
-  readonly txHash: string;
   /** `deliveryDigest` of the delivery's bytes, hex. */
   readonly digest: string;
   readonly delivery: Delivery;
 }
 
 /**
- * The data service's log of what it delivered (JSON Lines, appended after each receipt
- * commits): the steward hands it to auditors, whose audit checks every entry against its
+ * The data service's log of what it delivered (JSON Lines, appended before each receipt is
+ * sent): the steward hands it to auditors, whose audit checks every entry against its
  * receipt's digest. It holds the delivered records: keep it as the records themselves are kept.
  */
 export class DeliveryLog {

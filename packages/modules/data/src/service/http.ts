@@ -88,7 +88,8 @@ export class DataServiceServer {
     client: ChainClient,
     private readonly datasets: readonly string[],
   ) {
-    this.verifier = new SignedRequestVerifier(memberLookup(client));
+    // Nonces live in memory: a signature made before this process started is not taken.
+    this.verifier = new SignedRequestVerifier(memberLookup(client), Date.now, Date.now());
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => {
         if (error instanceof DataServiceError || error instanceof SignedRequestError)

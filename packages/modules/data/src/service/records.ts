@@ -39,14 +39,26 @@ export class DatasetRecords {
     text.split('\n').forEach((line, i) => {
       if (line.trim() === '') return;
       let record: unknown;
+      let unsafe = false;
       try {
-        record = JSON.parse(line);
+        // A number past 2^53 would be changed by parsing: refused, so what is delivered is what is held.
+        record = JSON.parse(line, (_key, value) => {
+          if (typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value))
+            unsafe = true;
+          return value;
+        });
       } catch {
         throw new PujiangError('DATA_SERVICE_UNAVAILABLE', `${path}:${i + 1} is not JSON`, {
           path,
           line: i + 1,
         });
       }
+      if (unsafe)
+        throw new PujiangError(
+          'DATA_SERVICE_UNAVAILABLE',
+          `${path}:${i + 1} has an integer past 2^53: write it as a string`,
+          { path, line: i + 1 },
+        );
       if (typeof record !== 'object' || record === null || Array.isArray(record))
         throw new PujiangError('DATA_SERVICE_UNAVAILABLE', `${path}:${i + 1} is not a JSON object`, {
           path,

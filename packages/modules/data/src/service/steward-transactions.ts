@@ -18,18 +18,33 @@ interface Pending {
   reject(error: unknown): void;
 }
 
-/** The most messages one batch submits (one request to the node, consecutive nonces). */
-const MAX_BATCH = 256;
+/**
+ * Transactions of one key the node holds before they commit: kept under the mempool's
+ * per-sender bound (100 by default), so the service's own receipts are never refused for it.
+ */
+const MAX_IN_FLIGHT = 64;
+/** Refusals worth another try after a pause: the mempool was full for a moment. */
+const RETRYABLE = new Set(['MEMPOOL_FULL', 'MEMPOOL_SENDER_FULL']);
+const RETRIES = 50;
+const RETRY_MS = 100;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Sends the steward key's transactions (access receipts, automatic grants, revocations) in
- * batches: messages arriving together share one submission with consecutive nonces, so one
- * key never races itself for a nonce and receipts keep up with deliveries instead of taking a
- * block each. Each caller waits for its own transaction to commit, and gets its failure code.
+ * Sends the steward key's transactions (access receipts, automatic grants) in batches with
+ * consecutive nonces: messages arriving together share one submission, so one key never races
+ * itself for a nonce and receipts keep up with deliveries instead of taking a block each. A
+ * batch goes once the node admitted the one before (pipelined), with at most 64 uncommitted.
+ * A message the node refuses for a full mempool is sent again with its own nonce (the ones
+ * after it wait on that nonce), so no gap is left; each caller waits for its own commit and
+ * gets its failure code. The key should serve only this service: another sender of it takes
+ * nonces these batches expect.
  */
 export class StewardTransactions {
-  private pending: Pending[] = [];
+  private queue: Pending[] = [];
   private flushing = false;
+  private inFlight = 0;
+  private readonly drained: (() => void)[] = [];
 
   constructor(
     private readonly client: ChainClient,
@@ -39,7 +54,7 @@ export class StewardTransactions {
 
   submit(type: string, payload: Uint8Array): Promise<CommittedTransaction> {
     return new Promise((resolve, reject) => {
-      this.pending.push({ type, payload, resolve, reject });
+      this.queue.push({ type, payload, resolve, reject });
       if (!this.flushing) void this.flush();
     });
   }
@@ -47,10 +62,12 @@ export class StewardTransactions {
   private async flush(): Promise<void> {
     this.flushing = true;
     try {
-      while (this.pending.length > 0) {
-        const batch = this.pending.splice(0, MAX_BATCH);
+      while (this.queue.length > 0) {
+        while (this.inFlight >= MAX_IN_FLIGHT) await new Promise<void>((r) => this.drained.push(r));
+        const batch = this.queue.splice(0, MAX_IN_FLIGHT - this.inFlight);
+        this.inFlight += batch.length;
         await this.send(batch).catch((error) => {
-          for (const p of batch) p.reject(error);
+          for (const p of batch) this.finish(p, error);
         });
       }
     } finally {
@@ -58,38 +75,68 @@ export class StewardTransactions {
     }
   }
 
-  /**
-   * Submits a batch and returns once the node admitted it: the next batch takes the nonces
-   * after it (the node's pending nonce counts its mempool), so batches pipeline while each
-   * caller waits for its own commit.
-   */
+  private finish(p: Pending, outcome: CommittedTransaction | unknown, ok = false): void {
+    this.inFlight--;
+    this.drained.shift()?.();
+    if (ok) p.resolve(outcome as CommittedTransaction);
+    else p.reject(outcome);
+  }
+
   private async send(batch: readonly Pending[]): Promise<void> {
-    const { results } = await this.client.sendTransactions({
+    const { nonce, results } = await this.client.sendTransactions({
       key: this.key,
       messages: batch.map((p) => ({ module: DATA_MODULE, type: p.type, payload: p.payload })),
     });
-    for (const [i, p] of batch.entries()) void this.settle(p, results[i]);
+    for (const [i, p] of batch.entries()) {
+      const r = results[i] as { hash?: string; error?: { code: string; message: string } } | undefined;
+      if (r?.hash) void this.settle(p, r.hash);
+      else void this.retry(p, nonce + BigInt(i), r?.error);
+    }
   }
 
-  private async settle(p: Pending, result: unknown): Promise<void> {
-    const r = result as { hash?: string; error?: { code: string; message: string } } | undefined;
+  /** Sends a refused message again with its own nonce, so the ones after it are not left waiting. */
+  private async retry(p: Pending, nonce: bigint, error: { code: string; message: string } | undefined) {
+    let last = error;
+    for (let tries = 0; last && RETRYABLE.has(last.code) && tries < RETRIES; tries++) {
+      await sleep(RETRY_MS);
+      try {
+        const { results } = await this.client.sendTransactions({
+          key: this.key,
+          nonce,
+          messages: [{ module: DATA_MODULE, type: p.type, payload: p.payload }],
+        });
+        const r = results[0] as { hash?: string; error?: { code: string; message: string } } | undefined;
+        if (r?.hash) return this.settle(p, r.hash);
+        last = r?.error;
+      } catch (e) {
+        last = { code: 'DATA_SERVICE_UNAVAILABLE', message: (e as Error).message };
+      }
+    }
+    this.finish(
+      p,
+      new PujiangError(
+        last?.code ?? 'DATA_SERVICE_UNAVAILABLE',
+        last?.message ?? 'the node did not admit it',
+        {
+          nonce: String(nonce),
+        },
+      ),
+    );
+  }
+
+  private async settle(p: Pending, hash: string): Promise<void> {
     try {
-      if (!r?.hash)
-        throw new PujiangError(
-          r?.error?.code ?? 'DATA_SERVICE_UNAVAILABLE',
-          r?.error?.message ?? 'not admitted',
-        );
-      const tx = await this.client.waitForTx(r.hash, this.timeoutMs, { throwOnFailure: false });
+      const tx = await this.client.waitForTx(hash, this.timeoutMs, { throwOnFailure: false });
       const receipt = tx.receipt;
       if (tx.status !== 'committed' || !receipt)
         throw new PujiangError('DATA_SERVICE_UNAVAILABLE', 'the transaction did not commit in time', {
-          txHash: r.hash,
+          txHash: hash,
         });
       if (receipt.code !== 'OK')
-        throw new PujiangError(receipt.code, receipt.message ?? 'the transaction failed', { txHash: r.hash });
-      p.resolve({ txHash: r.hash, height: tx.height ?? 0, events: receipt.events });
+        throw new PujiangError(receipt.code, receipt.message ?? 'the transaction failed', { txHash: hash });
+      this.finish(p, { txHash: hash, height: tx.height ?? 0, events: receipt.events }, true);
     } catch (error) {
-      p.reject(error);
+      this.finish(p, error);
     }
   }
 }

@@ -128,9 +128,12 @@ export function trustedChainLookup(client: ChainClient): ChainLookup {
   objectArgument(client, 'client');
   const query = async (name: string, params: Record<string, string>) =>
     (await client.query(DID_MODULE, name, params)).result as Record<string, unknown>;
+  // Only DIDs of the node's own chain resolve here (another namespace does not exist on it).
+  let chainId: Promise<string> | undefined;
   return {
     resolve: async (did, o) => {
-      if (parsePujiangDid(did) === undefined) return undefined;
+      chainId ??= client.getStatus().then((st) => st.chainId);
+      if (parsePujiangDid(did)?.namespace !== (await chainId)) return undefined;
       const { state } = (await query('resolve', {
         did,
         ...(o?.atHeight === undefined ? {} : { atHeight: String(o.atHeight) }),
