@@ -225,7 +225,7 @@ export async function runDataBench(o: DataBenchOptions): Promise<BenchRecord[]> 
       name: 'access receipts committed/s (batched)',
       value: round(receipts),
       unit: 'receipt/s',
-      configuration: { receipts: receiptCount, validators: 1, batch: 256 },
+      configuration: { receipts: receiptCount, validators: 1, maxUncommitted: 64, note: 'one steward key' },
       limit: {
         name: 'receipts committed/s one at a time',
         value: round(oneByOne),
