@@ -1,19 +1,13 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { homePaths, initLocalNetwork, readKeyFile } from '@pujiang/node';
-import {
-  auditorsAction,
-  finalizeProposal,
-  PujiangClient,
-  submitProposal,
-  TransactionFailedError,
-  voteOnProposal,
-} from '@pujiang/sdk';
+import { auditorsAction, PujiangClient } from '@pujiang/sdk';
 import { EXIT } from '../src/run.js';
 import { cliJson } from './cli-json.js';
-import { FAST_CONFIG, MAIN, type NodeProcess, startNodeProcess, until } from './node-harness.js';
+import { voteThrough } from './gov-harness.js';
+import { FAST_CONFIG, type NodeProcess, spawnCliUntil, startNodeProcess, until } from './node-harness.js';
 import { registerClient } from './run-in-process.js';
 import { freeBase } from './up-harness.js';
 
@@ -24,24 +18,9 @@ export interface DataService {
 }
 
 /** `pujiang data serve` as its own process; resolves once it prints where it listens. */
-export function startDataService(config: string): Promise<DataService> {
-  const child = spawn(process.execPath, [MAIN, 'data', 'serve', '--config', config], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let err = '';
-  child.stderr!.on('data', (d) => {
-    err += String(d);
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += String(d);
-      const line = out.split('\n').find((l) => l.includes('"serving"'));
-      if (line) resolve({ child, url: (JSON.parse(line) as { url: string }).url, exited });
-    });
-    void exited.then((code) => reject(new Error(`data serve exited (${code}): ${err}`)));
-  });
+export async function startDataService(config: string): Promise<DataService> {
+  const p = await spawnCliUntil<{ url: string }>(['data', 'serve', '--config', config], '"serving"');
+  return { child: p.child, url: p.ready.url, exited: p.exited };
 }
 
 /** The typed code a failed command printed (`error CODE: ...` on stderr, exit 2). */
@@ -52,17 +31,6 @@ export const ok = <R extends { code: number; err: string; out: string; json: any
   assert.equal(r.code, EXIT.ok, `${r.err}\n${r.out}`);
   return r;
 };
-
-async function codeOf(
-  sent: Promise<{ result: { receipt?: { code: string } } }>,
-): Promise<string | undefined> {
-  try {
-    return (await sent).result.receipt?.code;
-  } catch (error) {
-    if (error instanceof TransactionFailedError) return error.receipt.code;
-    throw error;
-  }
-}
 
 export interface Agencies {
   readonly nodes: NodeProcess[];
@@ -132,24 +100,8 @@ export async function startAgencies(dir: string): Promise<Agencies> {
       ok(await cli(node)('data', 'keygen', '--out', path(file), '--did', did, '--key', key));
     for (const name of ['tax', 'maritime'])
       ok(await cli()('data', 'keygen', '--out', path(`${name}-reply.json`)));
-    const operatorKey = (i: number) => readKeyFile(operators[i]!);
-    const proposed = await submitProposal(clients[0]!, {
-      key: operatorKey(0),
-      wait: true,
-      title: 'forex audits data sharing',
-      action: auditorsAction([dids[3]!]),
-    });
-    const id = proposed.result.receipt!.events.find((e) => e.type === 'proposed')!.attributes.id!;
-    for (const i of [1, 2])
-      assert.equal(
-        await codeOf(voteOnProposal(clients[i]!, { key: operatorKey(i), wait: true, id, approve: true })),
-        'OK',
-      );
-    await until(async () =>
-      (await codeOf(finalizeProposal(clients[0]!, { key: operatorKey(0), wait: true, id }))) === 'OK'
-        ? true
-        : undefined,
-    );
+    const keys = operators.map((file) => readKeyFile(file));
+    await voteThrough(clients, keys, [1, 2], 'forex audits data sharing', auditorsAction([dids[3]!]));
     return {
       nodes,
       apis,

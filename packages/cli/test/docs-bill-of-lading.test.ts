@@ -10,7 +10,6 @@ import {
   amendDocument,
   createDid,
   didKeyOfChainKey,
-  finalizeProposal,
   getDocument,
   issueDocument,
   type KeyPair,
@@ -19,30 +18,16 @@ import {
   parseGenesis,
   registerDocument,
   singleKeyDocument,
-  submitProposal,
-  TransactionFailedError,
   transferDocument,
   trustRootsAction,
   verifyDocument,
-  voteOnProposal,
 } from '@pujiang/sdk';
 import { EXIT } from '../src/run.js';
 import { cliJson } from './cli-json.js';
+import { codeOf, voteThrough } from './gov-harness.js';
 import { FAST_CONFIG, type NodeProcess, startNodeProcess, until } from './node-harness.js';
 import { registerClient } from './run-in-process.js';
 import { freeBase } from './up-harness.js';
-
-/** The receipt's code: `OK`, or the failing code the SDK throws as `TransactionFailedError`. */
-async function codeOf(
-  sent: Promise<{ result: { receipt?: { code: string } } }>,
-): Promise<string | undefined> {
-  try {
-    return (await sent).result.receipt?.code;
-  } catch (error) {
-    if (error instanceof TransactionFailedError) return error.receipt.code;
-    throw error;
-  }
-}
 
 /**
  * Electronic documents on four agencies' validators (customs, which is the jurisdiction's
@@ -130,22 +115,12 @@ describe('docs: a bill of lading and certificates of origin across four agencies
     for (const [name, path] of Object.entries(keys))
       address[name] = addressOf(genesis.chainHash, readKeyFile(path));
     // Customs is recognised as the root for CN by a vote of three organizations of four...
-    const proposed = await submitProposal(clients[0]!, {
-      key: operatorKey(0),
-      wait: true,
-      title: 'customs is the CN root',
-      action: trustRootsAction([{ jurisdiction: 'CN', root: dids[0]! }]),
-    });
-    const id = proposed.result.receipt!.events.find((e) => e.type === 'proposed')!.attributes.id!;
-    for (const i of [1, 2])
-      assert.equal(
-        await codeOf(voteOnProposal(clients[i]!, { key: operatorKey(i), wait: true, id, approve: true })),
-        'OK',
-      );
-    await until(async () =>
-      (await codeOf(finalizeProposal(clients[0]!, { key: operatorKey(0), wait: true, id }))) === 'OK'
-        ? true
-        : undefined,
+    await voteThrough(
+      clients,
+      [0, 1, 2, 3].map(operatorKey),
+      [1, 2],
+      'customs is the CN root',
+      trustRootsAction([{ jurisdiction: 'CN', root: dids[0]! }]),
     );
     // ...and accredits each agency for its own document type only.
     for (const [i, type] of [

@@ -67,11 +67,17 @@ export interface NodeProcess {
   stderr(): string;
 }
 
-/** Spawns `pujiang node start` and resolves once it printed its API address. */
-export function startNodeProcess(home: string): Promise<NodeProcess> {
-  const child = spawn(process.execPath, [MAIN, 'node', 'start', '--home', home], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/** A `pujiang` process and the JSON line it printed when ready. */
+export interface CliProcess<T> {
+  readonly child: ChildProcess;
+  readonly ready: T;
+  readonly exited: Promise<number | null>;
+  stderr(): string;
+}
+
+/** Spawns `pujiang ...args` and resolves with the first stdout line that contains `marker`, parsed. */
+export function spawnCliUntil<T>(args: readonly string[], marker: string): Promise<CliProcess<T>> {
+  const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   child.stderr!.on('data', (d) => {
     err += String(d);
@@ -81,14 +87,22 @@ export function startNodeProcess(home: string): Promise<NodeProcess> {
     let out = '';
     const onData = (d: Buffer) => {
       out += String(d);
-      const line = out.split('\n').find((l) => l.includes('"started"'));
+      const line = out.split('\n').find((l) => l.includes(marker));
       if (!line) return;
       child.stdout!.off('data', onData);
-      resolve({ child, api: (JSON.parse(line) as { api: string }).api, exited, stderr: () => err });
+      resolve({ child, ready: JSON.parse(line) as T, exited, stderr: () => err });
     };
     child.stdout!.on('data', onData);
-    void exited.then((code) => reject(new Error(`node exited (${code}) before starting: ${err}`)));
+    void exited.then((code) =>
+      reject(new Error(`pujiang ${args[0]} exited (${code}) before it was ready: ${err}`)),
+    );
   });
+}
+
+/** Spawns `pujiang node start` and resolves once it printed its API address. */
+export async function startNodeProcess(home: string): Promise<NodeProcess> {
+  const p = await spawnCliUntil<{ api: string }>(['node', 'start', '--home', home], '"started"');
+  return { child: p.child, api: p.ready.api, exited: p.exited, stderr: p.stderr };
 }
 
 export async function api<T = any>(
