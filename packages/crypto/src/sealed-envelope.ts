@@ -133,6 +133,17 @@ function parse(envelope: Uint8Array): ParsedEnvelope {
   if (n < 1 || n > MAX_SEALED_RECIPIENTS) throw malformed('1 to 16 recipients');
   const headerEnd = HEADER_BYTES + n * ENTRY_BYTES;
   if (envelope.length < headerEnd + AEAD_NONCE_LENGTH + AEAD_TAG_LENGTH) throw malformed('truncated');
+  // Ids strictly increasing: a decoy entry with another recipient's id cannot shadow the real one.
+  for (let i = 1; i < n; i++) {
+    const at = HEADER_BYTES + i * ENTRY_BYTES;
+    if (
+      compare(
+        envelope.subarray(at - ENTRY_BYTES, at - ENTRY_BYTES + ID_BYTES),
+        envelope.subarray(at, at + ID_BYTES),
+      ) >= 0
+    )
+      throw malformed('entry ids must be distinct and sorted');
+  }
   return {
     aead,
     aeadId,

@@ -89,6 +89,21 @@ describe('sealed envelopes (X25519 to several recipients, AES-256-GCM or SM4-GCM
     }
   });
 
+  it('a decoy entry cannot shadow a recipient: ids must be distinct and sorted', () => {
+    const [a, b] = [generateEphemeralKeyPair(), generateEphemeralKeyPair()];
+    const envelope = sealEnvelope([a!.publicKey, b!.publicKey], utf8ToBytes('x'));
+    // The second entry's id copied over the first: a duplicate; the two swapped: unsorted.
+    const duplicate = envelope.slice();
+    duplicate.set(envelope.subarray(HEADER + ENTRY, HEADER + ENTRY + 8), HEADER);
+    const swapped = envelope.slice();
+    swapped.set(envelope.subarray(HEADER + ENTRY, HEADER + 2 * ENTRY), HEADER);
+    swapped.set(envelope.subarray(HEADER, HEADER + ENTRY), HEADER + ENTRY);
+    for (const bad of [duplicate, swapped]) {
+      assert.throws(() => openEnvelope(a!.secretKey, bad), code('CRYPTO_INVALID_INPUT'));
+      assert.throws(() => envelopeMissing(a!.secretKey, bad, [b!.publicKey]), code('CRYPTO_INVALID_INPUT'));
+    }
+  });
+
   it('any changed byte fails to open (header, wrapped keys, nonce or ciphertext)', () => {
     const k = generateEphemeralKeyPair();
     const other = generateEphemeralKeyPair();

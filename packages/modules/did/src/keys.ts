@@ -1,5 +1,5 @@
 import { weierstrass } from '@noble/curves/abstract/weierstrass.js';
-import { ed25519 } from '@noble/curves/ed25519.js';
+import { ed25519, x25519 } from '@noble/curves/ed25519.js';
 import { p256 } from '@noble/curves/nist.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import type { PublicKey } from '@pujiang/crypto';
@@ -59,6 +59,9 @@ function varint(n: number): number[] {
 }
 
 /** Throws `DID_BAD_KEY` unless `bytes` is a valid key of `algorithm` (EC points on their curve). */
+/** Any fixed scalar: a clamped one is a multiple of 8, so it sends every small-order point to zero. */
+const PROBE_SCALAR = new Uint8Array(32).fill(0x42);
+
 export function checkKey(algorithm: KeyAlgorithm, bytes: Uint8Array): void {
   if (!KEY_ALGORITHMS.includes(algorithm))
     throw badKey(`a key's algorithm is one of ${KEY_ALGORITHMS.join(', ')}`, {
@@ -73,6 +76,9 @@ export function checkKey(algorithm: KeyAlgorithm, bytes: Uint8Array): void {
     else if (algorithm === 'P-256') p256.Point.fromBytes(bytes);
     else if (algorithm === 'secp256k1') secp256k1.Point.fromBytes(bytes);
     else if (algorithm === 'SM2') sm2Point(bytes);
+    // A small-order point makes every key agreement zero: no one could seal to it.
+    else if (algorithm === 'X25519' && x25519.getSharedSecret(PROBE_SCALAR, bytes).every((b) => b === 0))
+      throw new Error('small order');
   } catch {
     throw badKey(`not a valid ${algorithm} public key`, { algorithm });
   }

@@ -131,6 +131,20 @@ describe('DID documents', () => {
   const key = didKeyOfChainKey(generateKeyPair('ed25519').publicKey)!;
   const did = didOf('city-main', new Uint8Array(32).fill(1));
 
+  it('refuses small-order X25519 key-agreement keys (nothing could be sealed to them)', () => {
+    const x = (bytes: Uint8Array) => ({
+      x: Buffer.from(bytes).toString('base64url'),
+      kty: 'OKP',
+      crv: 'X25519',
+    });
+    for (const point of [new Uint8Array(32), Uint8Array.from([1, ...new Array(31).fill(0)])])
+      assert.equal(
+        code(() => fromJwk(x(point))),
+        'DID_BAD_KEY',
+      );
+    assert.equal(fromJwk(x(new Uint8Array(32).fill(9))).algorithm, 'X25519');
+  });
+
   it('renders the same JSON from the same parts and reads it back into the same parts', () => {
     const parts = singleKeyDocument(key);
     parts.services.push({ fragment: 'api', type: 'LinkedDomains', endpoint: 'https://customs.example' });

@@ -3,8 +3,8 @@ import { type CommandContext, EXIT, printJson, required, usageError } from '@puj
 import { parseGenesis } from '@pujiang/protocol';
 import { buildAuditBundle, requestOpener } from '../client/audit.js';
 import { DeliveryLog } from '../service/delivery-log.js';
-import type { AuditReport } from '../verify/audit.js';
 import { verifyAuditBundle } from '../verify/index.js';
+import type { ScopeReport } from '../verify/scope.js';
 import { readAgreementKey, readJson, writeJson } from './files.js';
 
 type Values = Record<string, unknown>;
@@ -19,19 +19,23 @@ function genesisOf(values: Values) {
 }
 
 /** Prints the report; exit 1 names the first failing check. */
-function report(ctx: CommandContext, r: AuditReport, extra: Record<string, unknown> = {}): number {
+function report(ctx: CommandContext, r: ScopeReport, extra: Record<string, unknown> = {}): number {
   printJson(ctx.io, { ...extra, ...r });
-  if (r.unchecked.length > 0)
-    ctx.io.err(`not checked: ${r.unchecked.join(', ')} (give --open and --deliveries to check them)`);
-  const failed = r.checks.find((c) => !c.verified);
+  const unchecked = [...new Set(r.datasets.flatMap((d) => d.unchecked))];
+  if (unchecked.length > 0)
+    ctx.io.err(`not checked: ${unchecked.join(', ')} (give --open and --deliveries to check them)`);
+  const failed = [
+    ...r.checks.map((c) => ({ dataset: '', ...c })),
+    ...r.datasets.flatMap((d) => d.checks.map((c) => ({ dataset: d.dataset, ...c }))),
+  ].find((c) => !c.verified);
   if (!failed) return EXIT.ok;
   ctx.io.err(
-    `failed ${failed.check}${failed.seq === undefined ? '' : ` (receipt ${failed.seq})`}: ${failed.code} ${failed.message ?? ''}`,
+    `failed ${failed.check}${failed.dataset ? ` of ${failed.dataset}` : ''}${failed.seq === undefined ? '' : ` (receipt ${failed.seq})`}: ${failed.code} ${failed.message ?? ''}`,
   );
   return EXIT.invalid;
 }
 
-/** `data audit --dataset ID ... --out BUNDLE` and `data audit verify BUNDLE`. */
+/** `data audit [--dataset ID]... --out BUNDLE` and `data audit verify BUNDLE`. */
 export async function runAudit(positionals: string[], values: Values, ctx: CommandContext): Promise<number> {
   const genesis = genesisOf(values);
   const openKey =
@@ -44,6 +48,7 @@ export async function runAudit(positionals: string[], values: Values, ctx: Comma
       trust: { genesis },
       ...(openKey ? { open: requestOpener(openKey, genesis) } : {}),
       ...(subject !== undefined ? { subject } : {}),
+      ...(values.auditor !== undefined ? { auditor: values.auditor as string } : {}),
     });
     return report(ctx, r);
   }
@@ -59,10 +64,11 @@ export async function runAudit(positionals: string[], values: Values, ctx: Comma
       });
     }
   const { bundle, report: r } = await buildAuditBundle(ctx.client(values), {
-    dataset: required(values, 'dataset'),
+    ...(values.dataset === undefined ? {} : { datasets: values.dataset as string[] }),
     trust: { genesis },
     ...(openKey ? { openKey } : {}),
     ...(subject !== undefined ? { subject } : {}),
+    ...(values.auditor !== undefined ? { auditor: values.auditor as string } : {}),
     ...(deliveries ? { deliveries } : {}),
   });
   writeJson(out, bundle, 0o600);

@@ -27,9 +27,13 @@ pujiang data show REQUEST [--open XFILE]               a request and its grant; 
 pujiang data serve --config FILE                       the agency's data service (runs until SIGINT/SIGTERM)
 pujiang data fetch REQUEST --service URL --reply-key XFILE --key KEY [--out FILE]
                                                        fetches what the grant covers, checked against its receipt
-pujiang data audit --dataset ID --genesis GENESIS [--deliveries LOG] [--open XFILE] --out BUNDLE
-                                                       every access to a dataset, with grants and consents, as proofs
-pujiang data audit verify BUNDLE --genesis GENESIS [--open XFILE] [--subject S]
+pujiang data audit [--dataset ID]... --genesis GENESIS [--open XFILE [--auditor DID | --subject S]] [--deliveries LOG] --out BUNDLE
+                                                       every access to these datasets (default: every dataset of the
+                                                       catalog), with grants and consents, as proofs; --subject lists
+                                                       that subject's accesses (a subject audits with its own key);
+                                                       --auditor: the key is that auditor's, and a request not sealed
+                                                       to it fails
+pujiang data audit verify BUNDLE --genesis GENESIS [--open XFILE [--auditor DID | --subject S]]
                                                        checks a bundle offline; exit 1 names the failing check
 TIME is ISO 8601 (2027-01-31T00:00:00Z) or a duration from now (30d, 12h, 90m).`;
 
@@ -40,7 +44,7 @@ const OPTIONS = {
   from: { type: 'string' },
   limit: { type: 'string' },
   version: { type: 'string' },
-  dataset: { type: 'string' },
+  dataset: { type: 'string', multiple: true },
   subject: { type: 'string' },
   'subject-did': { type: 'string' },
   purpose: { type: 'string' },
@@ -58,17 +62,18 @@ const OPTIONS = {
   service: { type: 'string' },
   genesis: { type: 'string' },
   deliveries: { type: 'string' },
+  auditor: { type: 'string' },
 } as const;
 
 /** `pujiang data ...`. */
 export async function runData(args: readonly string[], ctx: CommandContext): Promise<number> {
   const [command, ...rest] = args;
-  const { values, positionals } = parseArgs({
-    args: rest,
-    options: OPTIONS,
-    allowPositionals: true,
-    strict: true,
-  });
+  const parsed = parseArgs({ args: rest, options: OPTIONS, allowPositionals: true, strict: true });
+  const { positionals } = parsed;
+  // Only an audit takes several datasets.
+  const datasets = parsed.values.dataset ?? [];
+  if (command !== 'audit' && datasets.length > 1) throw usageError('name one --dataset');
+  const values = command === 'audit' ? parsed.values : { ...parsed.values, dataset: datasets[0] };
   switch (command) {
     case 'keygen':
       return runKeygen(values, ctx);

@@ -41,9 +41,25 @@ export function agreementKeyOfDocument(document: {
   return undefined;
 }
 
-/** A did:pujiang DID's key-agreement key from the node's answer, if it names one. */
-export async function agreementKeyIfAny(client: ChainClient, did: string): Promise<Uint8Array | undefined> {
-  const state = await resolveDid(client, did);
+/**
+ * A did:pujiang DID's key-agreement key from the node's answer, if it names one: now, or as
+ * the DID stood after block `atHeight` (what a request made then was sealed to).
+ */
+export async function agreementKeyIfAny(
+  client: ChainClient,
+  did: string,
+  atHeight?: bigint,
+): Promise<Uint8Array | undefined> {
+  if (atHeight === undefined) {
+    const state = await resolveDid(client, did);
+    return state && !state.deactivated ? agreementKeyOfDocument(state.document) : undefined;
+  }
+  const { result } = await client.query('did', 'resolve', { did, atHeight: String(atHeight) });
+  const state = (
+    result as {
+      state: { deactivated: boolean; document: Parameters<typeof agreementKeyOfDocument>[0] } | null;
+    }
+  ).state;
   return state && !state.deactivated ? agreementKeyOfDocument(state.document) : undefined;
 }
 
@@ -52,8 +68,9 @@ export async function agreementKeyOf(
   client: ChainClient,
   did: string,
   parameter: string,
+  atHeight?: bigint,
 ): Promise<Uint8Array> {
-  const key = await agreementKeyIfAny(client, did);
+  const key = await agreementKeyIfAny(client, did, atHeight);
   if (!key)
     throw sdkError('SDK_INVALID_ARGUMENT', `${did} names no X25519 key-agreement key to seal to`, {
       parameter,

@@ -18,8 +18,9 @@ import {
 } from '@pujiang/verify';
 import { openRequest } from '../sealed-request.js';
 import type { LoggedDelivery } from '../service/delivery-log.js';
-import { type AuditReport, auditDataset, type RequestOpener } from '../verify/audit.js';
+import type { RequestOpener } from '../verify/audit.js';
 import { AUDIT_BUNDLE_FORMAT, type AuditBundle, type RecordedQuery } from '../verify/bundle.js';
+import { auditScope, type ScopeReport } from '../verify/scope.js';
 
 /**
  * A verified querier over a node that keeps what it proved: the certified headers and the
@@ -71,26 +72,32 @@ class RecordingQuerier implements VerifiedQuerier {
 }
 
 export interface BuildAuditBundleParameters {
-  dataset: string;
+  /** The datasets to audit; omitted: every dataset of the catalog (a subject's audit). */
+  datasets?: readonly string[];
   /** The pinned validators (a genesis): the node is trusted for nothing. */
   trust: TrustParameters;
   /** An X25519 secret the requests are sealed to: opens subjects, purposes and consents. */
   openKey?: Uint8Array;
   subject?: string;
+  /** The auditor's DID whose key `openKey` is: a request that had to be sealed to it and is not fails. */
+  auditor?: string;
   /** The data service's delivery log (the steward's), checked against the receipts and carried in the bundle. */
   deliveries?: readonly LoggedDelivery[];
 }
 
 /**
- * Audits a dataset's accesses from a node's proofs and returns the report with the bundle
- * that lets anyone check it again offline (`verifyAuditBundle`).
+ * Audits the accesses to datasets (or to every dataset of the catalog) from a node's proofs and
+ * returns the report with the bundle that lets anyone check it again offline (`verifyAuditBundle`).
  */
 export async function buildAuditBundle(
   client: ChainClient,
   p: BuildAuditBundleParameters,
-): Promise<{ bundle: AuditBundle; report: AuditReport }> {
+): Promise<{ bundle: AuditBundle; report: ScopeReport }> {
   objectArgument(p, 'parameters');
-  const dataset = stringArgument(p.dataset, 'dataset');
+  const datasets =
+    p.datasets === undefined
+      ? undefined
+      : listArgument(p.datasets, 'datasets').map((d, i) => stringArgument(d, `datasets[${i}]`));
   const trust = trustOf(objectArgument(p.trust, 'trust'));
   const open = p.openKey === undefined ? undefined : requestOpener(p.openKey, trust);
   if (p.subject !== undefined) stringArgument(p.subject, 'subject');
@@ -98,22 +105,25 @@ export async function buildAuditBundle(
   const status = await client.getStatus();
   // The latest height whose state is provable: a header commits to the block before it.
   const querier = new RecordingQuerier(client, p.trust, status.height);
-  const report = await auditDataset(querier, {
-    dataset,
+  const report = await auditScope(querier, {
+    ...(datasets ? { datasets } : {}),
     chain: { chainId: trust.chainId, chainHash: trust.chainHash },
     ...(open ? { open } : {}),
     ...(p.subject !== undefined ? { subject: p.subject } : {}),
+    ...(p.auditor !== undefined ? { auditor: stringArgument(p.auditor, 'auditor') } : {}),
     ...(p.deliveries ? { deliveries: p.deliveries } : {}),
   });
   const bundle: AuditBundle = {
     format: AUDIT_BUNDLE_FORMAT,
     version: 1,
     chainId: trust.chainId,
-    dataset,
+    ...(datasets ? { datasets } : {}),
     height: querier.height,
     headers: querier.headers,
     queries: querier.queries,
-    ...(p.deliveries ? { deliveries: p.deliveries.filter((d) => d.dataset === dataset) } : {}),
+    ...(p.deliveries
+      ? { deliveries: p.deliveries.filter((d) => !datasets || datasets.includes(d.dataset)) }
+      : {}),
   };
   return { bundle, report };
 }

@@ -1,4 +1,4 @@
-import { deriveAddress } from '@pujiang/crypto';
+import { deriveAddress, generateEphemeralKeyPair } from '@pujiang/crypto';
 import { parsePujiangDid } from '@pujiang/module-did/client';
 import {
   type ChainClient,
@@ -82,14 +82,17 @@ export async function requestData(
   if (!dataset) throw invalidArgument(`there is no dataset ${datasetId}`, 'dataset');
   const { chainId, chainHash } = await client.getStatus();
   const recipients = [await agreementKeyOf(client, dataset.steward, 'dataset')];
-  for (const auditor of await getAuditors(client))
-    recipients.push(await agreementKeyOf(client, auditor, 'auditors'));
+  const auditors = await getAuditors(client);
+  for (const auditor of auditors) recipients.push(await agreementKeyOf(client, auditor, 'auditors'));
   // The subject reads what is asked about it: its DID's key, when it names one (the steward checks).
   if (subjectDid !== undefined) recipients.push(await agreementKeyOf(client, subjectDid, 'subjectDid'));
-  else if (parsePujiangDid(subject)) {
+  if (parsePujiangDid(subject) && subject !== subjectDid) {
     const key = await agreementKeyIfAny(client, subject);
     if (key) recipients.push(key);
   }
+  // A record request without a subject key gets a throwaway entry, so the count does not tell.
+  if (subject !== '' && recipients.length === 1 + auditors.length)
+    recipients.push(generateEphemeralKeyPair().publicKey);
   const unique = [...new Map(recipients.map((r) => [Buffer.from(r).toString('hex'), r])).values()];
   const sealed = sealRequest({
     recipients: unique,

@@ -89,7 +89,11 @@ export class DataServiceServer {
     private readonly datasets: readonly string[],
   ) {
     // Nonces live in memory: a signature made before this process started is not taken.
-    this.verifier = new SignedRequestVerifier(memberLookup(client), Date.now, Date.now());
+    this.verifier = new SignedRequestVerifier(
+      memberLookup(client),
+      Date.now,
+      Math.floor(Date.now() / 1000) * 1000,
+    );
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => {
         if (error instanceof DataServiceError || error instanceof SignedRequestError)

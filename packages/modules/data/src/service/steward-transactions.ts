@@ -44,6 +44,8 @@ export class StewardTransactions {
   private queue: Pending[] = [];
   private flushing = false;
   private inFlight = 0;
+  /** Refused nonces being sent again: no batch goes meanwhile, or it would take that nonce. */
+  private retrying = 0;
   private readonly drained: (() => void)[] = [];
 
   constructor(
@@ -63,7 +65,8 @@ export class StewardTransactions {
     this.flushing = true;
     try {
       while (this.queue.length > 0) {
-        while (this.inFlight >= MAX_IN_FLIGHT) await new Promise<void>((r) => this.drained.push(r));
+        while (this.inFlight >= MAX_IN_FLIGHT || this.retrying > 0)
+          await new Promise<void>((r) => this.drained.push(r));
         const batch = this.queue.splice(0, MAX_IN_FLIGHT - this.inFlight);
         this.inFlight += batch.length;
         await this.send(batch).catch((error) => {
@@ -90,7 +93,13 @@ export class StewardTransactions {
     for (const [i, p] of batch.entries()) {
       const r = results[i] as { hash?: string; error?: { code: string; message: string } } | undefined;
       if (r?.hash) void this.settle(p, r.hash);
-      else void this.retry(p, nonce + BigInt(i), r?.error);
+      else {
+        this.retrying++;
+        void this.retry(p, nonce + BigInt(i), r?.error).finally(() => {
+          this.retrying--;
+          this.drained.shift()?.();
+        });
+      }
     }
   }
 
@@ -106,7 +115,10 @@ export class StewardTransactions {
           messages: [{ module: DATA_MODULE, type: p.type, payload: p.payload }],
         });
         const r = results[0] as { hash?: string; error?: { code: string; message: string } } | undefined;
-        if (r?.hash) return this.settle(p, r.hash);
+        if (r?.hash) {
+          void this.settle(p, r.hash); // admitted: the queue may go on while it commits
+          return;
+        }
         last = r?.error;
       } catch (e) {
         last = { code: 'DATA_SERVICE_UNAVAILABLE', message: (e as Error).message };

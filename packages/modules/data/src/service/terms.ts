@@ -22,23 +22,41 @@ export async function openTerms(
   agreementSecret: Uint8Array,
   request: RequestJson,
 ): Promise<RequestSecrets> {
+  let secrets: RequestSecrets;
   try {
-    const secrets = openRequest(agreementSecret, request, chain);
-    const { result } = await client.queryProven('data', 'auditors', {}, { height: Number(request.height) });
-    const expected: Uint8Array[] = [];
-    for (const auditor of (result as { auditors: string[] }).auditors)
-      expected.push(await agreementKeyOf(client, auditor, 'auditors'));
-    if (parsePujiangDid(secrets.subject)) {
-      const subjectKey = await agreementKeyIfAny(client, secrets.subject);
-      if (subjectKey) expected.push(subjectKey);
-    }
-    requireRecipients(agreementSecret, request, expected);
-    return secrets;
+    secrets = openRequest(agreementSecret, request, chain);
   } catch (error) {
-    if (isPujiangError(error) && error.code.startsWith('DATA_'))
-      throw refuse(error.code, error.message, error.details);
+    if (isPujiangError(error)) throw refuse(error.code, error.message, error.details);
     throw error;
   }
+  // What the requester saw: the state its request's block was built on.
+  const height = BigInt(request.height) - 1n;
+  const expected: Uint8Array[] = [];
+  try {
+    const { result } = await client.queryProven('data', 'auditors', {}, { height: Number(request.height) });
+    for (const auditor of (result as { auditors: string[] }).auditors)
+      expected.push(await agreementKeyOf(client, auditor, 'auditors', height));
+    if (parsePujiangDid(secrets.subject)) {
+      const subjectKey = await agreementKeyIfAny(client, secrets.subject, height);
+      if (subjectKey) expected.push(subjectKey);
+    }
+  } catch (error) {
+    throw new DataServiceError(
+      503,
+      'DATA_SERVICE_UNAVAILABLE',
+      'the auditors’ and subject’s keys could not be read',
+      {
+        cause: (error as { code?: string }).code ?? String(error),
+      },
+    );
+  }
+  try {
+    requireRecipients(agreementSecret, request, expected);
+  } catch (error) {
+    if (isPujiangError(error)) throw refuse(error.code, error.message, error.details);
+    throw error;
+  }
+  return secrets;
 }
 
 /**

@@ -12,6 +12,8 @@ import { moduleKey } from '@pujiang/protocol';
 import { bytesToHex, isPujiangError, PujiangError, utf8ToBytes } from '@pujiang/types';
 import { checkConsentScope } from '../consent.js';
 import {
+  Auditors,
+  auditorsKey,
   DATA_MODULE,
   DatasetRecord,
   datasetKey,
@@ -88,8 +90,14 @@ export async function auditAccess(
       Object.assign(access, { opened: true, subject: secrets.subject, purpose: secrets.purpose });
       checks.push({ check: 'sealed', verified: true, seq });
     } catch (error) {
-      // Not this key's to read (a subject's audit meets others' requests): unopened, not failed.
-      if (isPujiangError(error) && error.code === 'DATA_NOT_RECIPIENT') access.opened = false;
+      // Not this key's to read (a subject's audit meets others' requests): unopened, not failed,
+      // unless the key is an auditor's that the request had to be sealed to.
+      if (
+        isPujiangError(error) &&
+        error.code === 'DATA_NOT_RECIPIENT' &&
+        !(await wasAuditor(querier, o, request))
+      )
+        access.opened = false;
       else checks.push(failure('sealed', error, seq));
     }
     if (secrets && request.consent)
@@ -104,6 +112,22 @@ export async function auditAccess(
     }
   }
   return access;
+}
+
+/** Whether `o.auditor` was one of the auditors when the request was made (proven). */
+async function wasAuditor(querier: VerifiedQuerier, o: AuditOptions, request: RequestJson): Promise<boolean> {
+  if (o.auditor === undefined) return false;
+  const proven = await querier.verifiedQuery(
+    DATA_MODULE,
+    'auditors',
+    {},
+    [moduleKey(DATA_MODULE, auditorsKey)],
+    {
+      height: Number(request.height),
+    },
+  );
+  const bytes = provenReader(DATA_MODULE, proven.reads)(auditorsKey);
+  return (bytes ? decode(Auditors, bytes) : []).includes(o.auditor);
 }
 
 /** The receipt was recorded under this request's grant while it was live (a revocation in the same block came after it). */

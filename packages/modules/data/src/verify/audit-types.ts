@@ -4,7 +4,7 @@ import type { RequestSecrets, SealedRequestRecord } from '../sealed-request.js';
 import type { LoggedDelivery } from '../service/delivery-log.js';
 
 /** The checks an audit names. */
-export type AuditCheck = 'header' | 'access-log' | 'grant' | 'sealed' | 'consent' | 'delivery';
+export type AuditCheck = 'header' | 'catalog' | 'access-log' | 'grant' | 'sealed' | 'consent' | 'delivery';
 
 export interface AuditOutcome {
   readonly check: AuditCheck;
@@ -69,6 +69,11 @@ export interface AuditOptions {
    * is reported unopened, not failed (a subject reads only what is about it).
    */
   readonly open?: RequestOpener;
+  /**
+   * The DID whose key `open` holds, when it is an auditor's: a request made while that DID was
+   * an auditor and not sealed to it fails `sealed` (for others, unopened is not a failure).
+   */
+  readonly auditor?: string;
   /** Only this subject's accesses in the report (needs `open`). */
   readonly subject?: string;
   /** The data service's delivery log: every receipt must have its delivery, with the same digest. */

@@ -39,6 +39,7 @@ function checkOptions(querier: VerifiedQuerier, o: AuditOptions): void {
   if (o.open !== undefined && typeof o.open !== 'function')
     throw invalidArgument('open is a function that opens sealed requests', 'open');
   if (o.subject !== undefined) stringArgument(o.subject, 'subject');
+  if (o.auditor !== undefined) stringArgument(o.auditor, 'auditor');
   if (o.deliveries !== undefined)
     for (const [i, d] of listArgument(o.deliveries, 'deliveries').entries())
       if (

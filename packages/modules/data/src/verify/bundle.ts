@@ -13,7 +13,7 @@ export interface RecordedQuery {
 }
 
 /**
- * Everything an audit of one dataset read, proven: the certified headers (by height) and each
+ * Everything an audit of some datasets (or the whole catalog) read, proven: the certified headers (by height) and each
  * proven query, so it checks again offline against a pinned genesis, trusting no server;
  * and, if the steward handed it over, the data service's log of what it delivered.
  */
@@ -21,7 +21,8 @@ export interface AuditBundle {
   readonly format: typeof AUDIT_BUNDLE_FORMAT;
   readonly version: 1;
   readonly chainId: string;
-  readonly dataset: string;
+  /** The datasets audited; absent: every dataset of the catalog at `height`. */
+  readonly datasets?: readonly string[];
   /** The height the audit was made at (its access log is the one proven there). */
   readonly height: number;
   readonly headers: Readonly<Record<string, { header: BlockHeaderJson; certificate: CommitCertificateJson }>>;
@@ -48,7 +49,11 @@ export function auditBundleProblem(value: unknown): string | undefined {
   if (b.format !== AUDIT_BUNDLE_FORMAT) return 'format';
   if (b.version !== 1) return 'version';
   if (typeof b.chainId !== 'string') return 'chainId';
-  if (typeof b.dataset !== 'string') return 'dataset';
+  if (
+    b.datasets !== undefined &&
+    (!Array.isArray(b.datasets) || !b.datasets.every((d) => typeof d === 'string'))
+  )
+    return 'datasets';
   if (!Number.isSafeInteger(b.height)) return 'height';
   if (typeof b.headers !== 'object' || b.headers === null) return 'headers';
   if (!Array.isArray(b.queries)) return 'queries';

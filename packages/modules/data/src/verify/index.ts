@@ -1,10 +1,11 @@
-// `@pujiang/module-data/verify`: the offline audit of a dataset's accesses.
+// `@pujiang/module-data/verify`: the offline audit of accesses to datasets.
 import { objectArgument, sdkError, stringArgument } from '@pujiang/module-kit';
 import { invalidArgument } from '@pujiang/types';
 import { type TrustParameters, trustOf } from '@pujiang/verify';
-import { type AuditReport, auditDataset, type RequestOpener } from './audit.js';
+import type { RequestOpener } from './audit.js';
 import { type AuditBundle, auditBundleProblem } from './bundle.js';
 import { ReplayQuerier } from './replay-querier.js';
+import { auditScope, type ScopeReport } from './scope.js';
 
 export type {
   AuditCheck,
@@ -18,17 +19,19 @@ export { auditDataset } from './audit.js';
 export type { AuditBundle, RecordedQuery } from './bundle.js';
 export { AUDIT_BUNDLE_FORMAT } from './bundle.js';
 export { ReplayQuerier } from './replay-querier.js';
+export type { AuditScopeOptions, ScopeReport } from './scope.js';
+export { auditScope } from './scope.js';
 
 /**
- * Checks an audit bundle offline against pinned validators (a genesis): every access to the
- * dataset, with its grant, its opened terms and consent when `open` opens them (a recipient's
+ * Checks an audit bundle offline against pinned validators (a genesis): every access to its
+ * datasets (or the whole catalog's), with its grant, its opened terms and consent when `open` opens them (a recipient's
  * key: the client's `requestOpener`), and the delivery log the bundle carries. A removed receipt, a changed
  * proof or a changed delivered record fails with the check it breaks.
  */
 export function verifyAuditBundle(
   bundle: unknown,
-  options: { trust: TrustParameters; open?: RequestOpener; subject?: string },
-): Promise<AuditReport> {
+  options: { trust: TrustParameters; open?: RequestOpener; auditor?: string; subject?: string },
+): Promise<ScopeReport> {
   objectArgument(options, 'options');
   let parsed: unknown = bundle;
   if (typeof bundle === 'string')
@@ -47,11 +50,12 @@ export function verifyAuditBundle(
   if (options.open !== undefined && typeof options.open !== 'function')
     throw invalidArgument('open is a function that opens sealed requests', 'open');
   if (options.subject !== undefined) stringArgument(options.subject, 'subject');
-  return auditDataset(new ReplayQuerier(b, options.trust), {
-    dataset: b.dataset,
+  return auditScope(new ReplayQuerier(b, options.trust), {
+    ...(b.datasets ? { datasets: b.datasets } : {}),
     chain: { chainId: trust.chainId, chainHash: trust.chainHash },
     ...(options.open ? { open: options.open } : {}),
     ...(options.subject !== undefined ? { subject: options.subject } : {}),
+    ...(options.auditor !== undefined ? { auditor: stringArgument(options.auditor, 'auditor') } : {}),
     ...(b.deliveries ? { deliveries: b.deliveries } : {}),
   });
 }
