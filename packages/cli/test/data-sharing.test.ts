@@ -315,54 +315,80 @@ describe('data: sharing a declaration record among agencies with consent', () =>
     const seen = (await a.clients[0]!.getStatus()).height;
     await until(async () => ((await a.clients[0]!.getStatus()).height > seen + 1 ? true : undefined));
     const bundle = path('audit.json');
-    const audit = (...more: string[]) =>
-      a.cli(3)('data', 'audit', '--dataset', 'customs.declarations', '--genesis', a.genesisPath, ...more);
     const built = ok(
-      await audit('--open', path('forex-x.json'), '--deliveries', path('deliveries.jsonl'), '--out', bundle),
+      await a.cli(3)(
+        'data',
+        'audit',
+        '--dataset',
+        'customs.declarations',
+        '--genesis',
+        a.genesisPath,
+        '--open',
+        path('forex-x.json'),
+        '--auditor',
+        a.dids[3]!,
+        '--deliveries',
+        path('deliveries.jsonl'),
+        '--out',
+        bundle,
+      ),
     );
-    assert.deepEqual([built.json.count, built.json.unchecked], [1, []]);
-    const [access] = built.json.accesses;
+    const [declarations] = built.json.datasets;
+    assert.deepEqual([built.json.scope, declarations.count, declarations.unchecked], ['datasets', 1, []]);
+    const [access] = declarations.accesses;
     // Revoked since, the consent stood when the record was delivered.
     assert.deepEqual(
       [access.subject, access.purpose, access.consent, access.delivery.records],
       [a.enterprises[0]!.did, purpose, { issuer: a.enterprises[0]!.did, verified: true }, 2],
     );
     assert.deepEqual(
-      [...new Set(built.json.checks.map((c: { check: string }) => c.check))],
+      [...new Set(declarations.checks.map((c: { check: string }) => c.check))],
       ['access-log', 'grant', 'sealed', 'consent', 'delivery'],
     );
     const verify = (file: string, ...more: string[]) =>
       a.cli()('data', 'audit', 'verify', file, '--genesis', a.genesisPath, ...more);
-    const offline = ok(await verify(bundle, '--open', path('forex-x.json')));
-    assert.deepEqual(offline.json.accesses, built.json.accesses);
-    // The shipper audits with its own key: the record about it opens.
-    const subject = ok(
-      await verify(bundle, '--open', path('shipper-x.json'), '--subject', a.enterprises[0]!.did),
-    );
-    assert.equal(subject.json.accesses.length, 1);
+    const offline = ok(await verify(bundle, '--open', path('forex-x.json'), '--auditor', a.dids[3]!));
+    assert.deepEqual(offline.json.datasets[0].accesses, declarations.accesses);
     const other = ok(
       await verify(bundle, '--open', path('forex-x.json'), '--subject', a.enterprises[1]!.did),
     );
-    assert.deepEqual([other.json.count, other.json.accesses.length], [1, 0]);
-    // The manifests' audit with the shipper's key: maritime's request for the whole dataset is not
-    // the shipper's to read, so it is reported unopened, not failed.
-    const manifests = ok(
+    assert.deepEqual([other.json.datasets[0].count, other.json.datasets[0].accesses.length], [1, 0]);
+    // The shipper audits every dataset of the catalog with its own key: its declaration record is
+    // found; maritime's request for all manifests is not the shipper's to read (unopened, not failed).
+    const subject = ok(
       await a.cli(2)(
         'data',
         'audit',
-        '--dataset',
-        'customs.manifests',
         '--genesis',
         a.genesisPath,
         '--open',
         path('shipper-x.json'),
+        '--subject',
+        a.enterprises[0]!.did,
         '--out',
-        path('m.json'),
+        path('shipper-audit.json'),
       ),
     );
+    assert.equal(subject.json.scope, 'catalog');
     assert.deepEqual(
-      [manifests.json.count, manifests.json.unchecked, manifests.json.accesses[0].opened],
-      [1, ['delivery'], false],
+      subject.json.datasets.map((d: { dataset: string; count: number; accesses: unknown[] }) => [
+        d.dataset,
+        d.count,
+        d.accesses.length,
+      ]),
+      [
+        ['customs.declarations', 1, 1],
+        ['customs.manifests', 1, 0],
+      ],
+    );
+    ok(
+      await verify(
+        path('shipper-audit.json'),
+        '--open',
+        path('shipper-x.json'),
+        '--subject',
+        a.enterprises[0]!.did,
+      ),
     );
 
     const original = JSON.parse(readFileSync(bundle, 'utf8'));
@@ -382,7 +408,10 @@ describe('data: sharing a declaration record among agencies with consent', () =>
       }),
     );
     assert.equal(removed.code, EXIT.invalid);
-    assert.equal(removed.json.checks.find((c: { verified: boolean }) => !c.verified).check, 'access-log');
+    assert.equal(
+      removed.json.datasets[0].checks.find((c: { verified: boolean }) => !c.verified).check,
+      'access-log',
+    );
     const changed = await verify(
       tampered('changed-record.json', (b) => {
         b.deliveries[0].delivery.records[0].valueCny = 1;
@@ -390,7 +419,7 @@ describe('data: sharing a declaration record among agencies with consent', () =>
     );
     assert.equal(changed.code, EXIT.invalid);
     assert.deepEqual(
-      changed.json.checks
+      changed.json.datasets[0].checks
         .filter((c: { verified: boolean }) => !c.verified)
         .map((c: { check: string }) => c.check),
       ['delivery'],
