@@ -487,12 +487,14 @@ describe('module client calls and verifiers refuse malformed arguments with type
       moduleClient.issueConsent(client, { ...consentParameters, validUntil: j }),
     'revokeConsent(consent)': (j) => moduleClient.revokeConsent(client, { key, consent: j }),
     'buildAuditBundle(parameters)': (j) => moduleClient.buildAuditBundle(client, j),
-    'buildAuditBundle(trust)': (j) => moduleClient.buildAuditBundle(client, { dataset: 'd', trust: j }),
+    'buildAuditBundle(datasets)': (j) =>
+      j === undefined ? Promise.reject(skip) : moduleClient.buildAuditBundle(client, { datasets: j, trust }),
+    'buildAuditBundle(trust)': (j) => moduleClient.buildAuditBundle(client, { datasets: ['d'], trust: j }),
     'requestOpener(secretKey)': (j) => moduleClient.requestOpener(j, { chainId: 'c', chainHash: 'sm3' }),
     'buildAuditBundle(openKey)': (j) =>
       j === undefined
         ? Promise.reject(skip)
-        : moduleClient.buildAuditBundle(client, { dataset: 'd', trust, openKey: j }),
+        : moduleClient.buildAuditBundle(client, { datasets: ['d'], trust, openKey: j }),
     'auditorsAction(dids)': (j) => moduleClient.auditorsAction(j),
     'trustedChainLookup(client)': (j) => moduleClient.trustedChainLookup(j),
     'verifyCredentialWithNode(options)': (j) =>
@@ -533,6 +535,7 @@ describe('module client calls and verifiers refuse malformed arguments with type
     'auditDataset(querier)': (j) =>
       moduleVerify.auditDataset(j, { dataset: 'd', chain: { chainId: 'c', chainHash: 'sm3' } }),
     'auditDataset(options)': (j) => moduleVerify.auditDataset(light, j),
+    'auditScope(options)': (j) => moduleVerify.auditScope(light, j),
     'verifyPaillierTotal(parameters)': (j) => moduleVerify.verifyPaillierTotal(j),
     'verifyPaillierTotal(value)': (j) =>
       moduleVerify.verifyPaillierTotal({

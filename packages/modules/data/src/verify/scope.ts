@@ -54,6 +54,7 @@ async function catalogDatasets(querier: VerifiedQuerier, height: number): Promis
  * wherever they are held.
  */
 export async function auditScope(querier: VerifiedQuerier, o: AuditScopeOptions): Promise<ScopeReport> {
+  objectArgument(querier, 'querier');
   objectArgument(o, 'options');
   if (o.datasets !== undefined) listArgument(o.datasets, 'datasets');
   const checks: AuditOutcome[] = [];
