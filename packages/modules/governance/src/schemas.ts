@@ -71,6 +71,11 @@ export const IdentitySchema = Type.Object({
   suite: Type.Optional(Type.String()),
   publicKey: Type.Optional(hex()),
   registeredAt: Type.Optional(u64()),
+  /**
+   * Why the identity may not act whatever the time (its organization removed, its CA retired,
+   * its certificate revoked), absent when nothing stands against it; expiry is `notAfter`'s.
+   */
+  problem: Type.Optional(Type.String()),
 });
 
 export const OrganizationsQuery = defineQueryContract({

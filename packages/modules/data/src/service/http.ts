@@ -16,31 +16,27 @@ interface Member {
 
 /**
  * The registered key of a member, from the agency's node: the key that must have signed a
- * fetch (RFC 9421, as the node's members-only reads are signed). An expired or revoked
- * certificate makes the identity invalid.
+ * fetch (RFC 9421, as the node's members-only reads are signed). An identity whose
+ * organization left, whose CA was retired or whose certificate was revoked or expired is not
+ * valid (governance's own rules, from its identity query).
  */
 export function memberLookup(client: ChainClient, now: () => number = Date.now) {
   return async (address: string): Promise<Member | undefined> => {
     const { result } = await client.query('governance', 'identity', { address });
     const identity = result as {
       registered: boolean;
-      org?: string;
       suite?: string;
       publicKey?: string;
-      serial?: string;
       notAfter?: string;
+      problem?: string;
     };
     if (!identity.registered || !identity.suite || !identity.publicKey) return undefined;
     const publicKey: PublicKey = { suite: identity.suite as SuiteId, bytes: hexToBytes(identity.publicKey) };
-    let problem: string | undefined;
-    if (identity.notAfter !== undefined && Number(identity.notAfter) <= now())
-      problem = 'MEMBER_CERT_EXPIRED';
-    else {
-      const crl = (await client.query('governance', 'crl', { org: identity.org ?? '' })).result as {
-        revoked?: string[];
-      };
-      if (identity.serial && crl.revoked?.includes(identity.serial)) problem = 'MEMBER_CERT_REVOKED';
-    }
+    const problem =
+      identity.problem ??
+      (identity.notAfter !== undefined && BigInt(now()) > BigInt(identity.notAfter)
+        ? 'MEMBER_EXPIRED'
+        : undefined);
     return { publicKey, ...(problem ? { problem } : {}) };
   };
 }

@@ -275,6 +275,8 @@ export const governance: ChainModule = (() => {
         run: (read, { address }) => {
           const identity = identityOf(read, address);
           if (!identity) return { address, registered: false };
+          // Time 0: queries see no clock, so expiry is left to the reader (notAfter).
+          const problem = identityProblem(read, hashOf(read), identity, 0n);
           return {
             address,
             registered: true,
@@ -286,6 +288,7 @@ export const governance: ChainModule = (() => {
             suite: identity.suite,
             publicKey: bytesToHex(identity.publicKey),
             registeredAt: String(identity.registeredAt),
+            ...(problem ? { problem: problem.code } : {}),
           };
         },
       }),
