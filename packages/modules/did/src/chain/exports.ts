@@ -7,7 +7,9 @@ import { authorizeFor } from './operations.js';
  * What other modules may ask the DID module (when they import it). `actsFor` lets a module
  * name a DID as the party of a record (a dataset's steward, a document's issuer) and hold the
  * transaction's sender to the same rule as a DID update: a key of the DID's
- * capabilityInvocation, of a did:pujiang controller's, or an admin of its registrar.
+ * capabilityInvocation, of a did:pujiang controller's, or an admin of its registrar. It
+ * judges the transaction's signer: a module must not call it from an export it marks `remote`
+ * (there the signer is the relayer's account, not the remote caller).
  */
 export const didExports = {
   actsFor: defineExport(
