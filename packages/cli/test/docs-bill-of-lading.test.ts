@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -35,8 +36,10 @@ import { freeBase } from './up-harness.js';
  * (an exporter and an importer) and the importer's bank as members: a bill of lading issued
  * by the accredited carrier passes through three holders and is surrendered; a second
  * surrender, a former holder's transfer, forged and duplicated copies are refused; a
- * certificate of origin by an issuer not accredited for it fails its accreditation check;
- * amendment, revocation and a changed file show in verification.
+ * certificate of origin by an issuer not accredited for it fails its accreditation check, and
+ * so does a customs declaration by customs (a root, accredited for nothing); an amendment
+ * cannot take a held bill from its holder; another member registering a file first blocks
+ * nothing; amendment, revocation and a changed file show in verification.
  */
 describe('docs: a bill of lading and certificates of origin across four agencies', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pujiang-docs-'));
@@ -51,6 +54,7 @@ describe('docs: a bill of lading and certificates of origin across four agencies
   let operators: string[] = [];
   let light: LightClient;
   let genesisPath: string;
+  let carrierAddress: string;
   /** customs, carrier, chamber, tax: each agency's DID, controlled by its operator's key. */
   const dids: string[] = [];
   const keys: Record<'exporter' | 'bank' | 'importer', string> = { exporter: '', bank: '', importer: '' };
@@ -114,6 +118,7 @@ describe('docs: a bill of lading and certificates of origin across four agencies
     keys.bank = await registerClient(homes[1]!, apis[1]!, dir, 'ed25519', 'bank');
     for (const [name, path] of Object.entries(keys))
       address[name] = addressOf(genesis.chainHash, readKeyFile(path));
+    carrierAddress = addressOf(genesis.chainHash, operatorKey(1));
     // Customs is recognised as the root for CN by a vote of three organizations of four...
     await voteThrough(
       clients,
@@ -272,6 +277,35 @@ describe('docs: a bill of lading and certificates of origin across four agencies
         }),
       );
     assert.equal(await again('COSU-6312345670'), 'DOCS_DUPLICATE');
+    // `doc issue` of a registered number: refused, and no credential written...
+    const issueAgain = (out: string) =>
+      cli(1)(
+        'doc',
+        'issue',
+        '--type',
+        'BillOfLading',
+        '--issuer-did',
+        dids[1]!,
+        '--key',
+        operators[1]!,
+        '--subject',
+        dids[2]!,
+        '--number',
+        'COSU-6312345670',
+        '--holder',
+        address.importer!,
+        '--out',
+        out,
+      );
+    const refusedPath = join(dir, 'bill-again.json');
+    const refusedIssue = await issueAgain(refusedPath);
+    assert.equal(refusedIssue.code, EXIT.invalid, refusedIssue.err);
+    assert.equal(refusedIssue.json.registered.code, 'DOCS_DUPLICATE');
+    assert.equal(existsSync(refusedPath), false, 'a refused registration writes no credential');
+    // ...nor over the genuine one: refused before anything is signed or sent.
+    const over = await issueAgain(billPath);
+    assert.equal(over.code, EXIT.badInput, over.out);
+    assert.deepEqual(JSON.parse(readFileSync(billPath, 'utf8')), original);
     const record = await getDocument(clients[0]!, billId);
     assert.equal(await again('COSU-6312345671', record!.fileDigest!), 'DOCS_DUPLICATE');
     // A second credential the carrier signs for the registered number is not the registered one.
@@ -373,7 +407,20 @@ describe('docs: a bill of lading and certificates of origin across four agencies
       dir,
     );
     assert.equal(stamped.code, EXIT.ok, stamped.err);
+    // The tax bureau saw the PDF and registers its digest under its own DID first: that blocks
+    // nothing of the chamber's (files are indexed per issuer).
+    const squat = await registerDocument(clients[3]!, {
+      key: operatorKey(3),
+      wait: true,
+      type: 'TaxClearanceCertificate',
+      issuer: dids[3]!,
+      number: 'SQUAT-CCPIT-0002',
+      credentialDigest: '44'.repeat(32),
+      fileDigest: createHash('sha256').update(pdf).digest('hex'),
+    });
+    assert.equal(squat.result.receipt?.code, 'OK');
     const first = await issue('CCPIT-2026-0002', pdf);
+    assert.equal(first.registered.result.receipt?.code, 'OK');
     assert.equal((await getDocument(clients[0]!, first.id))!.anchorRoot, stamped.json.root);
     await provable(first.registered.result.height);
     assert.equal((await verify(first.credential, pdf)).verified, true);
@@ -399,5 +446,79 @@ describe('docs: a bill of lading and certificates of origin across four agencies
     assert.deepEqual([refused.json.error.check, refused.json.error.code], ['status', 'DOCS_REVOKED']);
     const reinstate = await cli(2)('doc', 'status', amended.id, '--set', 'active', '--key', operators[2]!);
     assert.equal(reinstate.json.receipt.code, 'DOCS_REVOKED', 'a revocation is final');
+  });
+
+  it('customs, the CN root, is no issuer of a type it is not accredited for: its customs declaration fails accreditation', async () => {
+    const declaration = await issueDocument(clients[0]!, {
+      key: operatorKey(0),
+      issuer: dids[0]!,
+      type: 'CustomsDeclaration',
+      subject: dids[2]!,
+      number: 'CD-2026-0001',
+      claims: { hsCode: '8471.30' },
+      wait: true,
+    });
+    assert.equal(declaration.registered.result.receipt?.code, 'OK');
+    await provable(declaration.registered.result.height);
+    const report = await verify(declaration.credential);
+    assert.deepEqual(failedChecks(report), [['accreditation', 'DOCS_NOT_ACCREDITED_FOR_TYPE']]);
+    assert.equal(report.verified, false);
+  });
+
+  it('an amendment cannot take a held bill from its holder; with the same holder, endorsed by it, it can', async () => {
+    const carrier = operatorKey(1);
+    const register = (number: string, holder: string) =>
+      registerDocument(clients[1]!, {
+        key: carrier,
+        wait: true,
+        type: 'BillOfLading',
+        issuer: dids[1]!,
+        subject: dids[2]!,
+        number,
+        credentialDigest: createHash('sha256').update(number).digest('hex'),
+        holder,
+      });
+    const held = await register('AMEND-1', address.exporter!);
+    assert.equal(held.result.receipt?.code, 'OK');
+    const toBank = transferDocument(clients[2]!, {
+      key: readKeyFile(keys.exporter),
+      wait: true,
+      id: held.id,
+      to: address.bank!,
+    });
+    assert.equal(await codeOf(toBank), 'OK');
+    // The carrier registers a bill held by itself and amends the bank's with it: refused.
+    const own = await register('AMEND-2', carrierAddress);
+    assert.equal(own.result.receipt?.code, 'OK');
+    const amend = (newId: string, endorse: boolean) =>
+      codeOf(
+        amendDocument(clients[1]!, {
+          key: carrier,
+          wait: true,
+          id: held.id,
+          newId,
+          ...(endorse ? { endorsers: [readKeyFile(keys.bank)] } : {}),
+        }),
+      );
+    assert.equal(await amend(own.id, false), 'DOCS_BAD_AMENDMENT');
+    // Held by the bank, but the bank did not sign: refused; endorsed by the bank (pujiang doc amend --holder-key): done.
+    const same = await register('AMEND-3', address.bank!);
+    assert.equal(same.result.receipt?.code, 'OK');
+    assert.equal(await amend(same.id, false), 'DOCS_HOLDER_CONSENT');
+    const endorsed = await cli(1)(
+      'doc',
+      'amend',
+      held.id,
+      '--new-id',
+      same.id,
+      '--key',
+      operators[1]!,
+      '--holder-key',
+      keys.bank,
+    );
+    assert.equal(endorsed.code, EXIT.ok, endorsed.err);
+    const old = await getDocument(clients[0]!, held.id);
+    assert.deepEqual([old!.status, old!.supersededBy], ['superseded', same.id]);
+    assert.equal((await getDocument(clients[0]!, same.id))!.holder, address.bank);
   });
 });

@@ -115,8 +115,17 @@ export const HolderEntry = struct('HolderEntry', {
 export type HolderEntry = Infer<typeof HolderEntry>;
 
 export const documentKey = (idHex: string): string => `doc/${idHex}`;
-export const fileKey = (digestHex: string): string => `file/${digestHex}`;
+/**
+ * A file's index entry is per issuer: `file/<issuer tag>/<digest>`. One issuer's file backs one
+ * of its documents; another member registering the same digest first (under its own DID) blocks
+ * nothing of this issuer's.
+ */
+export const fileKey = (issuer: string, digestHex: string): string =>
+  `file/${issuerTag(issuer)}/${digestHex}`;
 export const holderKey = (idHex: string, seq: number): string => `holder/${idHex}/${seq}`;
+/** The issuer's tag in state keys: SHA-256("pujiang/docs/issuer\0" issuer), hex (a DID's own characters vary). */
+export const issuerTag = (issuer: string): string =>
+  bytesToHex(hash('sha256', utf8ToBytes(`pujiang/docs/issuer\0${issuer}`)));
 export const documentStateKey = (idHex: string): Uint8Array => moduleKey(DOCS_MODULE, documentKey(idHex));
 
 /**

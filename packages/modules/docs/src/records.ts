@@ -49,9 +49,9 @@ export function documentAnswer(read: DocsRead, idHex: string): DocumentJson | nu
   return r ? documentJson(idHex, r) : null;
 }
 
-/** The document a file digest backs, or null. */
-export function byFileAnswer(read: DocsRead, digestHex: string): DocumentJson | null {
-  const id = read(fileKey(digestHex));
+/** The document of `issuer` a file digest backs, or null (files are indexed per issuer). */
+export function byFileAnswer(read: DocsRead, issuer: string, digestHex: string): DocumentJson | null {
+  const id = read(fileKey(issuer, digestHex));
   return id ? documentAnswer(read, bytesToHex(id)) : null;
 }
 

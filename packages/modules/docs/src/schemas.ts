@@ -1,5 +1,5 @@
 import { defineQueryContract, Schemas, Type } from '@pujiang/module-kit';
-import { DOCUMENT_STATUSES, DOCUMENT_TYPES } from './formats.js';
+import { DOCS_LIMITS, DOCUMENT_STATUSES, DOCUMENT_TYPES } from './formats.js';
 
 /** The JSON answers of the docs module's queries. */
 const { address, hash32, u64 } = Schemas;
@@ -53,8 +53,12 @@ export const DocumentQuery = defineQueryContract({
 export const ByFileQuery = defineQueryContract({
   module: 'docs',
   name: 'byFile',
-  summary: 'The document a file backs, by the SHA-256 of the file (null if none)',
-  params: Type.Object({ digest: hash32() }),
+  summary:
+    "The issuer's document a file backs, by the issuer's DID and the SHA-256 of the file (null if none)",
+  params: Type.Object({
+    issuer: Type.String({ minLength: 1, maxLength: DOCS_LIMITS.did }),
+    digest: hash32(),
+  }),
   result: Type.Object({ document: Type.Union([DocumentSchema, Type.Null()]) }),
   invalidParams: 'DOCS_BAD_QUERY',
 });

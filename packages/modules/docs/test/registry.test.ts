@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { MessageContext } from '@pujiang/module-kit';
+import type { MessageContext, VerifiedQuerier } from '@pujiang/module-kit';
 import { moduleError } from '@pujiang/module-kit';
+import { moduleKey } from '@pujiang/protocol';
 import { bytesToHex, hexToBytes, isPujiangError } from '@pujiang/types';
 import { docs } from '../src/chain/index.js';
-import { documentIdHex, type RegisterDocument, ZERO_DIGEST } from '../src/formats.js';
-import { documentAnswer, holdersAnswer } from '../src/records.js';
+import { verifiedDocsLookup } from '../src/client/verify.js';
+import { DOCS_MODULE, documentIdHex, type RegisterDocument, ZERO_DIGEST } from '../src/formats.js';
+import { byFileAnswer, documentAnswer, holdersAnswer } from '../src/records.js';
+import { MAX_HOLDERS_PAGE } from '../src/schemas.js';
 
 /**
  * The registry's handlers over an in-memory state, with the did, governance and notary exports
@@ -22,6 +25,11 @@ const [agent, shipper, bank, consignee, outsider] = [1, 2, 3, 4, 5].map(addr) as
   string,
   string,
 ];
+/** Who may act for which DID: the carrier's agent for the carrier, the bank for a DID of its own. */
+const controllers = new Map([
+  [CARRIER, agent],
+  [OTHER, bank],
+]);
 
 function fakeChain() {
   const state = new Map<string, Uint8Array>();
@@ -29,7 +37,7 @@ function fakeChain() {
   const anchors = new Map<string, string>();
   const members = new Set([agent, shipper, bank, consignee]);
   let height = 10n;
-  const ctx = (sender: string): MessageContext => {
+  const ctx = (sender: string, endorsers: readonly string[]): MessageContext => {
     const c = {
       module: 'docs',
       height,
@@ -38,7 +46,7 @@ function fakeChain() {
       chainId: 'c',
       txHash: bytesToHex(new Uint8Array(32).fill(Number(height % 256n))),
       sender,
-      endorsers: [],
+      endorsers: endorsers.map((address) => ({ address, key: undefined })),
       gasLeft: () => 1_000_000,
       consume: () => {},
       get: (k: string) => state.get(k),
@@ -46,7 +54,7 @@ function fakeChain() {
       emit: (type: string, attributes: Record<string, string>) => events.push({ type, attributes }),
       call: (module: string, name: string, args: Record<string, string>) => {
         if (module === 'did' && name === 'actsFor') {
-          if (args.did !== CARRIER || sender !== agent)
+          if (controllers.get(args.did!) !== sender)
             throw moduleError('DID_NOT_AUTHORIZED', 'not a controller');
           return true;
         }
@@ -74,11 +82,16 @@ function fakeChain() {
     return c as unknown as MessageContext;
   };
   /** Runs a message as one transaction (all or nothing); the code it failed with, or OK. */
-  const send = (sender: string, type: keyof typeof docs.messages, message: unknown): string => {
+  const send = (
+    sender: string,
+    type: keyof typeof docs.messages,
+    message: unknown,
+    endorsers: readonly string[] = [],
+  ): string => {
     height++;
     const saved = new Map(state);
     try {
-      docs.messages[type]!.handle(ctx(sender), message);
+      docs.messages[type]!.handle(ctx(sender, endorsers), message);
       return 'OK';
     } catch (error) {
       state.clear();
@@ -108,6 +121,7 @@ describe('the docs registry', () => {
     const chain = fakeChain();
     assert.equal(chain.send(outsider, 'register', billOfLading()), 'DOCS_NOT_ISSUER');
     assert.equal(chain.send(agent, 'register', billOfLading({ issuer: OTHER })), 'DOCS_NOT_ISSUER');
+    assert.equal(chain.send(bank, 'register', billOfLading()), 'DOCS_NOT_ISSUER');
     assert.equal(chain.send(agent, 'register', billOfLading()), 'OK');
     const id = documentIdHex(CARRIER, 'BillOfLading', 'COSU-6312345670');
     const doc = documentAnswer(chain.read, id)!;
@@ -208,13 +222,107 @@ describe('the docs registry', () => {
     const newId = hexToBytes(documentIdHex(CARRIER, 'BillOfLading', amended.number));
     assert.equal(chain.send(agent, 'amend', { id, newId: id }), 'DOCS_BAD_AMENDMENT');
     assert.equal(chain.send(agent, 'amend', { id, newId: digest(1) }), 'DOCS_UNKNOWN');
-    assert.equal(chain.send(agent, 'amend', { id, newId }), 'OK');
+    assert.equal(chain.send(agent, 'amend', { id, newId }, [shipper]), 'OK');
     const old = documentAnswer(chain.read, bytesToHex(id))!;
     assert.deepEqual([old.status, old.supersededBy], ['superseded', bytesToHex(newId)]);
     assert.equal(chain.send(shipper, 'transfer', { id, to: hexToBytes(bank) }), 'DOCS_SUPERSEDED');
-    assert.equal(chain.send(agent, 'amend', { id: newId, newId: id }), 'DOCS_BAD_AMENDMENT', 'no cycles');
+    assert.equal(
+      chain.send(agent, 'amend', { id: newId, newId: id }, [shipper]),
+      'DOCS_BAD_AMENDMENT',
+      'no cycles',
+    );
     assert.equal(chain.send(agent, 'setStatus', { id: newId, status: 'revoked' }), 'OK');
     assert.equal(chain.send(agent, 'setStatus', { id: newId, status: 'active' }), 'DOCS_REVOKED');
     assert.equal(chain.send(shipper, 'surrender', { id: newId }), 'DOCS_REVOKED');
+  });
+
+  it("files are the issuer's own: another member registering a file first blocks nothing of the real issuer's", () => {
+    const chain = fakeChain();
+    // The bank acts for a DID of its own and registers the carrier's file (it saw the PDF) first.
+    const squat = {
+      ...billOfLading({ issuer: OTHER, number: 'SQUAT-1', holder: [] }),
+      docType: 'CertificateOfOrigin' as const,
+      transferable: false,
+    };
+    assert.equal(chain.send(bank, 'register', squat), 'OK');
+    // The carrier's bill on that file registers all the same, and its file points to it.
+    assert.equal(chain.send(agent, 'register', billOfLading()), 'OK');
+    const id = documentIdHex(CARRIER, 'BillOfLading', 'COSU-6312345670');
+    assert.equal(byFileAnswer(chain.read, CARRIER, bytesToHex(digest(7)))?.id, id);
+    assert.equal(
+      byFileAnswer(chain.read, OTHER, bytesToHex(digest(7)))?.id,
+      documentIdHex(OTHER, 'CertificateOfOrigin', 'SQUAT-1'),
+    );
+    assert.equal(byFileAnswer(chain.read, 'did:pujiang:c:Nobody', bytesToHex(digest(7))), null);
+    // Within one issuer a file still backs one document.
+    assert.equal(chain.send(agent, 'register', billOfLading({ number: 'COSU-2' })), 'DOCS_DUPLICATE');
+    assert.equal(chain.send(bank, 'register', { ...squat, number: 'SQUAT-2' }), 'DOCS_DUPLICATE');
+  });
+
+  it('an amendment cannot take a held bill from its holder: same holder, never transferred, the holder consents', () => {
+    const chain = fakeChain();
+    const bill = (number: string, holder: string, n: number) =>
+      billOfLading({
+        number,
+        holder: [hexToBytes(holder)],
+        fileDigest: digest(n),
+        credentialDigest: digest(n),
+      });
+    const idOf = (number: string) => hexToBytes(documentIdHex(CARRIER, 'BillOfLading', number));
+    assert.equal(chain.send(agent, 'register', bill('B2', shipper, 20)), 'OK');
+    assert.equal(chain.send(shipper, 'transfer', { id: idOf('B2'), to: hexToBytes(bank) }), 'OK');
+    // The carrier registers B3 held by its own agent and amends B2 (held by the bank) with it.
+    assert.equal(chain.send(agent, 'register', bill('B3', agent, 21)), 'OK');
+    assert.equal(chain.send(agent, 'amend', { id: idOf('B2'), newId: idOf('B3') }), 'DOCS_BAD_AMENDMENT');
+    assert.equal(
+      chain.send(agent, 'amend', { id: idOf('B2'), newId: idOf('B3') }, [bank]),
+      'DOCS_BAD_AMENDMENT',
+      'not even with the endorsement: the holder would change',
+    );
+    // An amendment held by the bank, but moved since: refused too.
+    assert.equal(chain.send(agent, 'register', bill('B4', bank, 22)), 'OK');
+    assert.equal(chain.send(bank, 'transfer', { id: idOf('B4'), to: hexToBytes(consignee) }), 'OK');
+    assert.equal(chain.send(consignee, 'transfer', { id: idOf('B4'), to: hexToBytes(bank) }), 'OK');
+    assert.equal(
+      chain.send(agent, 'amend', { id: idOf('B2'), newId: idOf('B4') }, [bank]),
+      'DOCS_BAD_AMENDMENT',
+    );
+    // Held by the bank from its registration: the bank must still consent.
+    assert.equal(chain.send(agent, 'register', bill('B5', bank, 23)), 'OK');
+    assert.equal(chain.send(agent, 'amend', { id: idOf('B2'), newId: idOf('B5') }), 'DOCS_HOLDER_CONSENT');
+    assert.equal(
+      chain.send(agent, 'amend', { id: idOf('B2'), newId: idOf('B5') }, [consignee]),
+      'DOCS_HOLDER_CONSENT',
+    );
+    assert.equal(documentAnswer(chain.read, bytesToHex(idOf('B2')))!.status, 'active');
+    assert.equal(chain.send(agent, 'amend', { id: idOf('B2'), newId: idOf('B5') }, [bank]), 'OK');
+    const old = documentAnswer(chain.read, bytesToHex(idOf('B2')))!;
+    assert.deepEqual([old.status, old.holder], ['superseded', bank]);
+    assert.equal(documentAnswer(chain.read, bytesToHex(idOf('B5')))!.holder, bank);
+  });
+
+  it('a verifier reads every holder, past the first page', async () => {
+    const chain = fakeChain();
+    assert.equal(chain.send(agent, 'register', billOfLading()), 'OK');
+    const id = documentIdHex(CARRIER, 'BillOfLading', 'COSU-6312345670');
+    const total = MAX_HOLDERS_PAGE + 50;
+    for (let seq = 1; seq < total; seq++) {
+      const [from, to] = seq % 2 === 1 ? [shipper, bank] : [bank, shipper];
+      assert.equal(chain.send(from, 'transfer', { id: hexToBytes(id), to: hexToBytes(to) }), 'OK');
+    }
+    // A light client proving whatever the docs module's state holds (at one height).
+    const reads = new Map(
+      [...chain.state].map(([k, v]) => [bytesToHex(moduleKey(DOCS_MODULE, k)), v] as const),
+    );
+    const light: VerifiedQuerier = {
+      getVerifiedLatestHeader: async () => ({ height: 20, header: { chainId: 'c', time: 0n } }),
+      verifiedQuery: async () => ({ height: 20, reads }),
+    };
+    const holders = await verifiedDocsLookup(light, 20).holders!(id);
+    assert.equal(holders.length, total);
+    assert.deepEqual(
+      holders.map((h) => h.seq),
+      [...Array(total).keys()],
+    );
   });
 });

@@ -56,22 +56,27 @@ const accreditation = (types: string[]): AccreditationJson => ({
   withdrawnAt: '0',
 });
 
-function chain(types: string[]): ChainLookup {
+/** The agency accredited by ROOT for `types` (none: no accreditation), and the roots recognised. */
+function chain(
+  types: string[],
+  roots: { jurisdiction: string; root: string }[] = [{ jurisdiction: 'CN', root: ROOT }],
+): ChainLookup {
   return {
     resolve: async () => undefined,
     issuance: async () => undefined,
-    accreditationsOf: async (subject) => (subject === AGENCY ? [accreditation(types)] : []),
-    trustRoots: async () => [{ jurisdiction: 'CN', root: ROOT }],
+    accreditationsOf: async (subject) =>
+      subject === AGENCY && types.length > 0 ? [accreditation(types)] : [],
+    trustRoots: async () => roots,
   };
 }
 
-async function issue(): Promise<JsonObject> {
+async function issue(description = 'laptops'): Promise<JsonObject> {
   const unsigned = documentCredential({
     issuer: AGENCY,
     type: 'CertificateOfOrigin',
     subject: 'did:pujiang:c:Exporter111111111111111',
     number: 'CO-2026-0001',
-    claims: { originCountry: 'CN', goods: { hsCode: '8471.30', description: 'laptops' } },
+    claims: { originCountry: 'CN', goods: { hsCode: '8471.30', description } },
     file: { digest: fileDigest(file), mediaType: 'application/pdf', name: 'co.pdf' },
   }) as JsonObject;
   return issueCredential({
@@ -178,14 +183,13 @@ describe('document credentials and their verification', () => {
       'credential',
       'VC_PROOF',
     ]);
-    // A credential signed anew for a registered number is not the registered one.
-    const other = await issue();
-    (other.proof as JsonObject).proofValue = `${String((other.proof as JsonObject).proofValue)}x`;
-    assert.ok(
-      failed(await verifyDocumentWith(other, { chain: origin, docs })).some(
-        ([c, code]) => c === 'registry' && code === 'DOCS_CREDENTIAL_MISMATCH',
-      ),
-    );
+    // A second credential the agency validly signs for the registered number is not the
+    // registered one: its proof holds, the registry refuses it.
+    const other = await issue('laptops and tablets');
+    assert.notEqual((other.proof as JsonObject).proofValue, (vc.proof as JsonObject).proofValue);
+    assert.deepEqual(failed(await verifyDocumentWith(other, { chain: origin, docs })), [
+      ['registry', 'DOCS_CREDENTIAL_MISMATCH'],
+    ]);
     for (const [status, code] of [
       ['revoked', 'DOCS_REVOKED'],
       ['suspended', 'DOCS_SUSPENDED'],
@@ -215,5 +219,29 @@ describe('document credentials and their verification', () => {
     assert.deepEqual(failed(unregistered), [['registry', 'DOCS_NOT_REGISTERED']]);
     assert.equal(unregistered.verified, false);
     assert.equal(unregistered.error?.code, 'DOCS_NOT_REGISTERED');
+  });
+
+  it('a trust root is no issuer of a type it holds no accreditation for; accredited by another root, it is', async () => {
+    const vc = await issue();
+    const docs = registry(vc);
+    // The agency is the CN root, accredited for nothing (or for other types): accreditation fails.
+    const asRoot = [{ jurisdiction: 'CN', root: AGENCY }];
+    for (const types of [[], ['BillOfLading']]) {
+      const report = await verifyDocumentWith(vc, { chain: chain(types, asRoot), docs });
+      assert.deepEqual(failed(report), [['accreditation', 'DOCS_NOT_ACCREDITED_FOR_TYPE']]);
+      assert.equal(report.verified, false);
+    }
+    // The same with roots the verifier names itself.
+    assert.deepEqual(failed(await verifyDocumentWith(vc, { chain: chain([]), docs, trustedRoots: asRoot })), [
+      ['accreditation', 'DOCS_NOT_ACCREDITED_FOR_TYPE'],
+    ]);
+    // A root (HK's) accredited for the type by another trusted root (CN's): it passes.
+    const both = [
+      { jurisdiction: 'CN', root: ROOT },
+      { jurisdiction: 'HK', root: AGENCY },
+    ];
+    const report = await verifyDocumentWith(vc, { chain: chain(['CertificateOfOrigin'], both), docs });
+    assert.deepEqual(failed(report), []);
+    assert.deepEqual(report.accreditation?.chain, [ROOT, AGENCY]);
   });
 });

@@ -22,12 +22,15 @@ export const docs = defineModule({
   name: DOCS_MODULE,
   summary: 'Electronic documents and licences: a registry of issued credentials, their files and status',
   errors: {
-    DOCS_BAD_AMENDMENT: 'an amendment must be an active document of the same issuer and type',
+    DOCS_BAD_AMENDMENT:
+      "an amendment must be an active document of the same issuer and type (a transferable one: held by the old one's holder, never transferred)",
     DOCS_BAD_DOCUMENT: 'a registration is malformed (type, DIDs, number, digests, transferability)',
     DOCS_BAD_HOLDER: 'a holder is missing, not a valid member identity, or the current holder',
     DOCS_BAD_QUERY: 'a query parameter is malformed',
     DOCS_BAD_STATUS: 'the document has that status already',
-    DOCS_DUPLICATE: "the issuer's number of that type, or the file, backs a registered document",
+    DOCS_DUPLICATE: "the issuer's number of that type, or the file, backs a document the issuer registered",
+    DOCS_HOLDER_CONSENT:
+      "amending a transferable document needs its current holder's signature (sender or endorser)",
     DOCS_NOT_HOLDER: 'only the current holder transfers or surrenders the document',
     DOCS_NOT_ISSUER: "the sender may not act for the document's issuer DID",
     DOCS_NOT_TRANSFERABLE: 'the document is not a transferable record',
@@ -59,7 +62,7 @@ export const docs = defineModule({
     }),
     byFile: defineQuery({
       ...ByFileQuery,
-      run: (read, { digest }) => ({ document: byFileAnswer(read, digest) }),
+      run: (read, { issuer, digest }) => ({ document: byFileAnswer(read, issuer, digest) }),
     }),
     holders: defineQuery({
       ...HoldersQuery,

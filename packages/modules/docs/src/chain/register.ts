@@ -67,9 +67,12 @@ export function register(ctx: MessageContext, m: RegisterDocument): void {
     });
   const hasFile = !isZero(m.fileDigest);
   const fileHex = bytesToHex(m.fileDigest);
-  if (hasFile && ctx.get(fileKey(fileHex)) !== undefined)
-    throw moduleError('DOCS_DUPLICATE', 'this file backs another document', {
-      id: bytesToHex(ctx.get(fileKey(fileHex))!),
+  // Files are indexed per issuer: a digest another member registered under its own DID first
+  // blocks nothing here (and its record is no concern of this issuer's documents).
+  const fileEntry = hasFile ? ctx.get(fileKey(m.issuer, fileHex)) : undefined;
+  if (fileEntry !== undefined)
+    throw moduleError('DOCS_DUPLICATE', `this file backs another document of ${m.issuer}`, {
+      id: bytesToHex(fileEntry),
       reason: 'file',
     });
   if (m.holder[0]) requireMember(ctx, bytesToHex(m.holder[0]));
@@ -103,7 +106,7 @@ export function register(ctx: MessageContext, m: RegisterDocument): void {
     statusHeight: ctx.height,
   };
   saveDocument(ctx, idHex, record);
-  if (hasFile) ctx.set(fileKey(fileHex), id);
+  if (hasFile) ctx.set(fileKey(m.issuer, fileHex), id);
   if (m.holder[0]) recordHolding(ctx, idHex, 0, m.holder[0]);
   ctx.emit('registered', {
     id: idHex,
@@ -124,6 +127,35 @@ export function setStatus(ctx: MessageContext, m: SetDocumentStatus): void {
   ctx.emit('statusChanged', { id: idHex, status: m.status, by: ctx.sender });
 }
 
+/**
+ * Amending a transferable document must not move control: the amendment is held by the old
+ * document's current holder and has never been transferred (one holding), and that holder
+ * consents, as the transaction's sender or one of its endorsers. Otherwise an issuer could
+ * register a bill held by itself and supersede the one a bank holds.
+ */
+function requireHolderConsent(
+  ctx: MessageContext,
+  idHex: string,
+  record: DocumentRecord,
+  nextHex: string,
+  next: DocumentRecord,
+): void {
+  const holder = record.holder[0] ? bytesToHex(record.holder[0]) : '';
+  const nextHolder = next.holder[0] ? bytesToHex(next.holder[0]) : '';
+  if (nextHolder !== holder || next.holders !== 1)
+    throw moduleError(
+      'DOCS_BAD_AMENDMENT',
+      `the amendment of a transferable document is held by its current holder ${holder} and never transferred`,
+      { id: idHex, newId: nextHex, holder, newHolder: nextHolder },
+    );
+  if (ctx.sender !== holder && !ctx.endorsers.some((e) => e.address === holder))
+    throw moduleError(
+      'DOCS_HOLDER_CONSENT',
+      `amending ${idHex} needs its holder ${holder} as the sender or an endorser`,
+      { id: idHex, holder },
+    );
+}
+
 export function amend(ctx: MessageContext, m: AmendDocument): void {
   const { idHex, record } = loadDocument(ctx, m.id);
   requireIssuer(ctx, record.issuer);
@@ -140,6 +172,7 @@ export function amend(ctx: MessageContext, m: AmendDocument): void {
     throw moduleError('DOCS_BAD_AMENDMENT', `the amendment ${next.idHex} is ${next.record.status}`, {
       newId: next.idHex,
     });
+  if (record.transferable) requireHolderConsent(ctx, idHex, record, next.idHex, next.record);
   saveDocument(ctx, idHex, {
     ...record,
     status: 'superseded',

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -29,7 +29,7 @@ export const DOC_USAGE = `Electronic documents and licences (docs/documents.md):
 pujiang doc issue --type T --issuer-did DID --key FILE --subject DID --number N [--file PATH] [--media-type M]
     [--claims JSON] [--holder ADDRESS] --out FILE
   signs the document's credential with the agency's key (an assertion method of its DID), anchors the proof
-  and registers the document (its file notarized); T: CertificateOfOrigin, BillOfLading (needs --holder),
+  and registers the document (its file notarized); writes --out (a new file) unless the registration fails; T: CertificateOfOrigin, BillOfLading (needs --holder),
   CustomsDeclaration, TaxClearanceCertificate, ForeignExchangeRegistration, BusinessLicence
 pujiang doc verify FILE [--file PATH] [--genesis GENESIS] [--json]
   checks credential, accreditation, registry, status, file and notarized against state proven from the
@@ -37,7 +37,8 @@ pujiang doc verify FILE [--file PATH] [--genesis GENESIS] [--json]
 pujiang doc transfer ID --to ADDRESS --key FILE      the holder hands a transferable document to a member
 pujiang doc surrender ID --key FILE                  the holder surrenders it (final)
 pujiang doc status ID --set active|suspended|revoked --key FILE   the issuer (revoked is final)
-pujiang doc amend ID --new-id ID --key FILE          the issuer supersedes ID by the registered NEW-ID
+pujiang doc amend ID --new-id ID --key FILE [--holder-key FILE]   the issuer supersedes ID by the registered
+  NEW-ID; a transferable document's NEW-ID is held by ID's holder, who endorses (--holder-key)
 pujiang doc show ID [--holders]                       the registry's record (and the holders in order)`;
 
 const OPTIONS = {
@@ -57,6 +58,7 @@ const OPTIONS = {
   set: { type: 'string' },
   'new-id': { type: 'string' },
   holders: { type: 'boolean' },
+  'holder-key': { type: 'string' },
 } as const;
 
 function readBytes(path: string, option: string): Uint8Array {
@@ -125,6 +127,9 @@ export async function runDoc(args: readonly string[], ctx: CommandContext): Prom
       const type = required(values, 'type');
       if (!isDocumentType(type)) throw usageError(`${type} is not a document type`, { option: 'type' });
       const out = required(values, 'out');
+      // Never over a credential already there (a rerun would replace the genuine one).
+      if (existsSync(out))
+        throw usageError(`${out} exists: the credential is not written over a file`, { option: 'out' });
       const claims = claimsOption(values.claims);
       const issued = await issueDocument(ctx.client(values), {
         key: key(),
@@ -138,10 +143,25 @@ export async function runDoc(args: readonly string[], ctx: CommandContext): Prom
         ...(values.holder ? { holder: values.holder } : {}),
         ...choice,
       });
-      writeFileSync(out, `${JSON.stringify(issued.credential, null, 2)}\n`);
+      const code = issued.registered.result.receipt?.code;
+      // The credential is written once its registration is not refused: OK, or still pending
+      // (--no-wait, or a timeout: it may yet commit, and this is its only copy). A refused
+      // registration writes nothing. 'wx': a file there (created meanwhile) is never replaced.
+      const keep = code === undefined || code === 'OK';
+      let written = false;
+      let writeError: string | undefined;
+      if (keep)
+        try {
+          writeFileSync(out, `${JSON.stringify(issued.credential, null, 2)}\n`, { flag: 'wx' });
+          written = true;
+        } catch (error) {
+          writeError = (error as Error).message;
+        }
       printJson(ctx.io, {
         id: issued.id,
-        out,
+        ...(written ? { out } : {}),
+        // Not lost when the file could not be written.
+        ...(writeError ? { credential: issued.credential } : {}),
         anchored: { hash: issued.anchored.hash, height: issued.anchored.result.height },
         registered: {
           hash: issued.registered.hash,
@@ -150,7 +170,10 @@ export async function runDoc(args: readonly string[], ctx: CommandContext): Prom
           code: issued.registered.result.receipt?.code,
         },
       });
-      const code = issued.registered.result.receipt?.code;
+      if (writeError) {
+        ctx.io.err(`cannot write ${out}: ${writeError} (the credential is in the output above)`);
+        return EXIT.invalid;
+      }
       if (code === undefined) return choice.wait ? EXIT.pending : EXIT.ok;
       if (code !== 'OK') ctx.io.err(`failed ${code}: ${issued.registered.result.receipt?.message ?? ''}`);
       return code === 'OK' ? EXIT.ok : EXIT.invalid;
@@ -191,6 +214,7 @@ export async function runDoc(args: readonly string[], ctx: CommandContext): Prom
           key: key(),
           id: id(),
           newId: required(values, 'new-id'),
+          ...(values['holder-key'] ? { endorsers: [ctx.readKey(values['holder-key'])] } : {}),
           ...choice,
         }),
       );

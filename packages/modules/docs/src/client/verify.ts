@@ -4,7 +4,8 @@ import { anchorStateKey, NOTARY_MODULE } from '@pujiang/module-notary';
 import { moduleKey } from '@pujiang/protocol';
 import { bytesToHex, invalidArgument } from '@pujiang/types';
 import { DOCS_MODULE, documentStateKey } from '../formats.js';
-import { documentAnswer, holdersAnswer } from '../records.js';
+import { documentAnswer, type HolderEntryJson, holdersAnswer } from '../records.js';
+import { MAX_HOLDERS_PAGE } from '../schemas.js';
 import { type DocsLookup, type DocumentReport, verifyDocumentWith } from '../verify/index.js';
 
 /** Module-relative reads answered only from proven ones (a key the node did not prove fails). */
@@ -37,11 +38,21 @@ export function verifiedDocsLookup(light: VerifiedQuerier, height: number): Docs
       });
       return documentAnswer(provenRead(DOCS_MODULE, proven), id);
     },
+    // Every holder, a page (MAX_HOLDERS_PAGE) at a time, all at the same height.
     holders: async (id) => {
-      const proven = await light.verifiedQuery(DOCS_MODULE, 'holders', { id }, [documentStateKey(id)], {
-        height,
-      });
-      return holdersAnswer(provenRead(DOCS_MODULE, proven), id).holders;
+      const all: HolderEntryJson[] = [];
+      for (let from = 0; ; from += MAX_HOLDERS_PAGE) {
+        const proven = await light.verifiedQuery(
+          DOCS_MODULE,
+          'holders',
+          { id, from: String(from), limit: String(MAX_HOLDERS_PAGE) },
+          [documentStateKey(id)],
+          { height },
+        );
+        const page = holdersAnswer(provenRead(DOCS_MODULE, proven), id, from, MAX_HOLDERS_PAGE);
+        all.push(...page.holders);
+        if (from + MAX_HOLDERS_PAGE >= page.total) return all;
+      }
     },
     anchored: async (root) => {
       const proven = await light.verifiedQuery(NOTARY_MODULE, 'anchor', { root }, [anchorStateKey(root)], {

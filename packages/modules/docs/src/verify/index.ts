@@ -67,6 +67,9 @@ const STATUS_CODES: Record<string, string> = {
   surrendered: 'DOCS_SURRENDERED',
 };
 
+/** The did module's codes for an issuer holding no accreditation for the type (a root's become DOCS_NOT_ACCREDITED_FOR_TYPE). */
+const NOT_ACCREDITED = ['VC_NOT_ACCREDITED', 'VC_ACCREDITATION_SCOPE'];
+
 class Failure extends Error {
   constructor(
     readonly code: string,
@@ -78,7 +81,8 @@ class Failure extends Error {
 
 /**
  * Verifies a document: the credential (proof and issuance anchor), the issuer's accreditation
- * for the document's type (required), the registry's record (the credential's proof digest
+ * for the document's type (required, even of a trust root: being a root accredits others, it
+ * does not make a customs authority an issuer of bills of lading), the registry's record (the credential's proof digest
  * must be the registered one: an edited or forged copy fails here or at the proof), its
  * status, the file's digest (the credential's and the registry's), and the notary's anchor of
  * the file. Every check runs; the report names each. Never throws for a bad document.
@@ -126,10 +130,24 @@ export async function verifyDocumentWith(
     if (!claims.type || !claims.issuer)
       throw new Failure('DOCS_NOT_A_DOCUMENT', 'the credential names no document type or issuer');
     const at = issuance ? BigInt(issuance.time) : BigInt((o.now ?? new Date()).getTime());
-    accreditation = await checkAccreditation(c, at, {
-      accreditationsOf: (subject) => lookup.accreditationsOf!(subject),
-      trustRoots: async () => o.trustedRoots ?? (await lookup.trustRoots!()),
-    });
+    const roots = o.trustedRoots ?? (await lookup.trustRoots!());
+    // A document needs its issuer's accreditation for its type, a root's included: the did
+    // module accepts a trust root as the issuer of anything, so the walk here runs without the
+    // issuer among the roots (its accreditation must come from another, up to a trusted root).
+    const isRoot = roots.some((r) => r.root === claims.issuer);
+    try {
+      accreditation = await checkAccreditation(c, at, {
+        accreditationsOf: (subject) => lookup.accreditationsOf!(subject),
+        trustRoots: async () => roots.filter((r) => r.root !== claims.issuer),
+      });
+    } catch (error) {
+      if (isRoot && isPujiangError(error) && NOT_ACCREDITED.includes(error.code))
+        throw new Failure(
+          'DOCS_NOT_ACCREDITED_FOR_TYPE',
+          `${claims.issuer} is a trust root but holds no accreditation for ${claims.type}: ${(error as Error).message}`,
+        );
+      throw error;
+    }
   });
 
   let record: DocumentJson | null = null;
