@@ -3,6 +3,7 @@ import { CryptoError } from './errors.js';
 import { type KeyPair, type PublicKey, sign, verify } from './keys.js';
 import { fromPem, toPem } from './pem.js';
 import { getSuite } from './suites/registry.js';
+import { SM2_DEFAULT_USER_ID } from './suites/sm2.js';
 import type { SignatureOptions, SuiteId } from './suites/suite.js';
 import {
   certificateSpki,
@@ -126,8 +127,8 @@ function parseAttributes(content: Uint8Array): CertificationRequest['attributes'
 
 /**
  * Whether the request is signed by the key it names (proof of possession). Never throws.
- * SM2 uses the default user ID 1234567812345678; OpenSSL 3.0 signs requests with an empty ID
- * unless given `-sigopt distid:1234567812345678`: pass `{ sm2UserId: '' }` to accept those.
+ * SM2 uses the default user ID 1234567812345678 unless `{ sm2UserId }` names another; this
+ * checks that one ID only (`verifiedCsr` also accepts OpenSSL 3's empty one).
  */
 export function verifyCsrSignature(
   csr: CertificationRequest,
@@ -140,19 +141,45 @@ export function verifyCsrSignature(
   }
 }
 
+/** A request whose self-signature verified, and, for SM2, the user ID it verified with. */
+export interface VerifiedCertificationRequest extends CertificationRequest {
+  /**
+   * SM2 only: the user ID hashed into the signature: the default 1234567812345678, or '' for
+   * a request OpenSSL 3 signed without `-sigopt distid:1234567812345678`. Either proves
+   * possession of the key.
+   */
+  readonly sm2UserId?: string;
+}
+
+/** The SM2 user IDs a request is tried with when none is named: the default, then OpenSSL 3's empty one. */
+const SM2_REQUEST_IDS = [SM2_DEFAULT_USER_ID, ''] as const;
+
 /**
  * Parses and checks the self-signature: what a CA runs before issuing. CRYPTO_CSR_INVALID for
  * a malformed request, CRYPTO_CSR_SIGNATURE when its key did not sign it (tampered, or forged).
+ * An SM2 request is checked with the default user ID, then (OpenSSL 3 signs requests with an
+ * empty ID unless told otherwise) with the empty one; the result says which verified.
+ * `{ sm2UserId }` checks that ID only.
  */
-export function verifiedCsr(derBytes: Uint8Array, options?: Pick<SignatureOptions, 'sm2UserId'>) {
+export function verifiedCsr(
+  derBytes: Uint8Array,
+  options?: Pick<SignatureOptions, 'sm2UserId'>,
+): VerifiedCertificationRequest {
   const csr = parseCsr(derBytes);
-  if (!verifyCsrSignature(csr, options))
-    throw new CryptoError(
-      'CRYPTO_CSR_SIGNATURE',
-      'the certification request is not signed by the key it names (altered, or not proof of possession)',
-      { suite: csr.publicKey.suite },
-    );
-  return csr;
+  if (csr.signatureSuite !== 'sm2') {
+    if (verifyCsrSignature(csr, options)) return csr;
+  } else {
+    const ids = options?.sm2UserId === undefined ? SM2_REQUEST_IDS : [options.sm2UserId];
+    const id = ids.find((sm2UserId) => verifyCsrSignature(csr, { sm2UserId }));
+    if (id !== undefined) return { ...csr, sm2UserId: id };
+  }
+  throw new CryptoError(
+    'CRYPTO_CSR_SIGNATURE',
+    csr.signatureSuite === 'sm2'
+      ? `the certification request is not signed by the key it names with the SM2 user ID ${options?.sm2UserId === undefined ? `${SM2_DEFAULT_USER_ID} nor with the empty one (OpenSSL 3's default)` : JSON.stringify(options.sm2UserId)} (altered, or not proof of possession)`
+      : 'the certification request is not signed by the key it names (altered, or not proof of possession)',
+    { suite: csr.publicKey.suite },
+  );
 }
 
 export function csrToPem(derBytes: Uint8Array): string {

@@ -13,6 +13,7 @@ import {
   generateKeyPair,
   parseCsr,
   type SuiteId,
+  sign,
   verifiedCsr,
   verifyCsrSignature,
 } from '../src/index.js';
@@ -44,6 +45,14 @@ function codeOf(fn: () => unknown): string {
     return error.code;
   }
   assert.fail('did not throw');
+}
+
+/** An SM2 request signed with another user ID than the default or the empty one. */
+function createCsrWithId(sm2UserId: string): Uint8Array {
+  const key = generateKeyPair('sm2');
+  const info = parseCsr(createCsr(key, SUBJECT)).info;
+  const raw = sign(key.secretKey, info, { sm2UserId }).bytes;
+  return der.sequence(info, der.sequence(der.oid('2a811ccf55018375')), der.bitString(signatureToDer(raw)));
 }
 
 describe('PKCS#10 certification requests', () => {
@@ -95,20 +104,37 @@ describe('PKCS#10 certification requests', () => {
     }
   });
 
-  it("reads and verifies OpenSSL's requests: Ed25519, and SM2 with the default or (option) the empty user ID", () => {
+  it("reads and verifies OpenSSL's requests: Ed25519, and SM2 with the default or the empty user ID, saying which", () => {
     const ed = verifiedCsr(csrFromPem(fixture('ed25519.csr.pem')));
     assert.equal(ed.publicKey.suite, 'ed25519');
     assert.deepEqual(ed.subject, SUBJECT);
     const sm2 = verifiedCsr(csrFromPem(fixture('sm2.csr.pem')));
     assert.equal(sm2.publicKey.suite, 'sm2');
     assert.deepEqual(sm2.subject, SUBJECT);
-    // OpenSSL 3.0 without -sigopt distid: signed with an empty ID.
+    assert.equal(sm2.sm2UserId, '1234567812345678');
+    // OpenSSL 3.0 without -sigopt distid: signed with an empty ID, which proves possession all the same.
     const empty = csrFromPem(fixture('sm2-empty-id.csr.pem'));
+    const accepted = verifiedCsr(empty);
+    assert.deepEqual([accepted.publicKey.suite, accepted.sm2UserId], ['sm2', '']);
+    assert.equal(verifyCsrSignature(parseCsr(empty)), false, 'not with the default ID');
+    assert.equal(verifiedCsr(empty, { sm2UserId: '' }).sm2UserId, '');
+    // Naming an ID checks that one only.
     assert.equal(
-      codeOf(() => verifiedCsr(empty)),
+      codeOf(() => verifiedCsr(empty, { sm2UserId: '1234567812345678' })),
       'CRYPTO_CSR_SIGNATURE',
     );
-    assert.equal(verifiedCsr(empty, { sm2UserId: '' }).publicKey.suite, 'sm2');
+    assert.equal(
+      codeOf(() => verifiedCsr(csrFromPem(fixture('sm2.csr.pem')), { sm2UserId: '' })),
+      'CRYPTO_CSR_SIGNATURE',
+    );
+    // Another ID still fails both tries; the message names them.
+    assert.throws(
+      () => verifiedCsr(createCsrWithId('someone else')),
+      (error: unknown) =>
+        error instanceof CryptoError &&
+        error.code === 'CRYPTO_CSR_SIGNATURE' &&
+        /1234567812345678 nor with the empty one/.test(error.message),
+    );
   });
 
   it('openssl verifies our Ed25519 and SM2 requests', { skip: !OPENSSL3 && 'no OpenSSL 3 here' }, () => {

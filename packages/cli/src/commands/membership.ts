@@ -33,7 +33,14 @@ import {
 import { registerIdentity, revokeCertificate } from '@pujiang/sdk';
 import { bytesToHex, PujiangError } from '@pujiang/types';
 import { nodeClient } from '../context.js';
-import { certifyRequest, readRequest, runCertRequest, writeNew } from './cert-request.js';
+import {
+  certifyRequest,
+  EMPTY_SM2_ID_NOTE,
+  readRequest,
+  runCertRequest,
+  showRequest,
+  writeNew,
+} from './cert-request.js';
 
 export const MEMBERSHIP_USAGE = `Membership (an organization's CA, its members' certificates, registering and revoking them):
 pujiang org init --dir DIR --id ID [--name N] [--suite S] [--chain-hash sm3|sha256]
@@ -44,11 +51,15 @@ pujiang cert issue --org-dir DIR --role admin|validator|client|auditor|regulator
                    [--chain-hash H]
   issues a member certificate (O = the organization, OU = the role); prints serial, role, org and address.
   With --csr (the CA's side of a request): for the key in the request, once its self-signature verifies
-  (else CRYPTO_CSR_SIGNATURE or CRYPTO_CSR_INVALID), its common name unless --name; a request naming another
-  organization or role is refused (CERT_REQUEST_WRONG_ORG, CERT_REQUEST_WRONG_ROLE)
+  (else CRYPTO_CSR_SIGNATURE or CRYPTO_CSR_INVALID; an SM2 request is tried with the default user ID, then
+  the empty one OpenSSL 3 uses without -sigopt distid:1234567812345678, and a note says so), its common name
+  unless --name; a request naming another organization or role is refused (CERT_REQUEST_WRONG_ORG,
+  CERT_REQUEST_WRONG_ROLE), and one whose names hold control characters (CERT_REQUEST_BAD_NAME)
 pujiang cert request --key-file FILE [--name CN] [--org ID] [--role R] --out REQ.pem
   the member's side: a PKCS#10 request (RFC 2986) signed with its own key, for the admin to issue with --csr
 pujiang cert show --cert FILE.pem [--chain-hash H]      org, role, serial, address and validity of a certificate
+pujiang cert show --csr REQ.pem [--chain-hash H]        a request before issuing it: subject, key, suite, address,
+  attributes, whether its self-signature verifies (and the SM2 user ID), names cert issue would refuse (exit 1 then)
 pujiang register --cert FILE.pem --key FILE             registers the certificate on chain, signed with the key it names
 pujiang revoke (--org ID --serial HEX | --cert FILE.pem) --key FILE
                                                         an organization's admin adds a serial to its on-chain CRL
@@ -150,9 +161,15 @@ export function runCert(args: readonly string[], io: CommandIo): number {
   if (sub === 'show') {
     const { values } = parseArgs({
       args: rest,
-      options: { cert: { type: 'string' }, 'chain-hash': { type: 'string' } },
+      options: { cert: { type: 'string' }, csr: { type: 'string' }, 'chain-hash': { type: 'string' } },
       strict: true,
     });
+    if (values.csr !== undefined) {
+      if (values.cert !== undefined)
+        throw usageError('give --cert FILE.pem or --csr REQ.pem', { option: 'csr' });
+      const given = values['chain-hash'];
+      return showRequest(values.csr, given === undefined ? undefined : chainHashOption(values, ''), io);
+    }
     const file = required(values, 'cert');
     const { cert } = readCertificate(file, 'cert');
     printJson(io, {
@@ -188,8 +205,10 @@ export function runCert(args: readonly string[], io: CommandIo): number {
   const out = required(values, 'out');
   const ca = loadOrganization(orgDir);
   let der: Uint8Array;
+  let requestSm2UserId: string | undefined;
   if (values.csr !== undefined) {
     const csr = readRequest(values.csr);
+    requestSm2UserId = csr.sm2UserId;
     der = certifyRequest(ca, csr, {
       role,
       ...(values.name === undefined ? {} : { name: values.name }),
@@ -212,7 +231,12 @@ export function runCert(args: readonly string[], io: CommandIo): number {
   const chainHash = chainHashOption(values, cert.publicKey.suite);
   // A certificate is not secret, but a file someone kept is not ours to replace.
   writeNew(out, certificateToPem(der), 'out');
-  printJson(io, { file: out, ...describeCertificate(cert, chainHash) });
+  printJson(io, {
+    file: out,
+    ...describeCertificate(cert, chainHash),
+    ...(requestSm2UserId === undefined ? {} : { requestSm2UserId }),
+  });
+  if (requestSm2UserId === '') io.err(`note: ${EMPTY_SM2_ID_NOTE}`);
   return EXIT.ok;
 }
 
