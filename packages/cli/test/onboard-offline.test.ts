@@ -1,12 +1,25 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { slugOf } from '../src/commands/onboard-steps.js';
+import { createCsr, csrToPem, generateKeyPair } from '@pujiang/crypto';
+import { readKeyFile } from '@pujiang/node';
+import {
+  claimEnterpriseDir,
+  keepCertificate,
+  makeKey,
+  Progress,
+  readSummary,
+  slugOf,
+} from '../src/commands/onboard-steps.js';
 import { checkUscc, generateUscc } from '../src/commands/uscc.js';
 import { EXIT } from '../src/run.js';
 import { cliJson } from './cli-json.js';
+
+/** A PEM certificate's DER. */
+const readCertificatePem = (path: string) =>
+  Uint8Array.from(Buffer.from(readFileSync(path, 'utf8').replace(/-----[A-Z ]+-----|\s/g, ''), 'base64'));
 
 /**
  * What onboarding does without a chain: `cert request` and `cert issue --csr` between a member
@@ -241,5 +254,232 @@ describe('onboarding offline: certificate requests, credit codes, refusals', () 
       at('e2'),
     );
     assert.match(twice.err, /^error ONBOARD_EXISTS: /m);
+  });
+  it('names: --name and --org are checked before anything is written (length, control characters)', async () => {
+    for (const name of ['Acme\u0007 Co', 'Acme \u202eoC', 'x'.repeat(65), '   ']) {
+      const r = await cli(
+        'onboard',
+        'request',
+        '--name',
+        name,
+        '--org',
+        'org1',
+        '--suite',
+        'sm2',
+        '--out',
+        at('bad-name'),
+      );
+      assert.equal(r.code, EXIT.badInput, name);
+      assert.match(r.err, /^error ONBOARD_BAD_NAME: /m, name);
+      assert.equal(existsSync(at('bad-name')), false, 'nothing written');
+    }
+    // The one-command path refuses it before it looks for a network.
+    const local = await cli('onboard', '--name', 'Acme\nCo', '--org', 'org1', '--home', at('nowhere'));
+    assert.match(local.err, /^error ONBOARD_BAD_NAME: /m);
+    const org = await cli(
+      'onboard',
+      'request',
+      '--name',
+      'Acme',
+      '--org',
+      'org\u00071',
+      '--suite',
+      'sm2',
+      '--out',
+      at('bad-org'),
+    );
+    assert.match(org.err, /^error ONBOARD_BAD_NAME: /m);
+    assert.equal(existsSync(at('bad-org')), false);
+    // 64 characters in any script are a name.
+    const long = '浦'.repeat(64);
+    const ok = await cli(
+      'onboard',
+      'request',
+      '--name',
+      long,
+      '--org',
+      'org1',
+      '--suite',
+      'sm2',
+      '--out',
+      at('long-name'),
+    );
+    assert.equal(ok.code, EXIT.ok, ok.err);
+  });
+
+  it('one directory, one run: a second claim is ONBOARD_BUSY, a key is created exclusively, an unfinished request resumes', async () => {
+    const d = at('race');
+    const first = claimEnterpriseDir(d, { name: 'Race Co', org: 'org1' }, ['started']);
+    new Progress(d, { name: 'Race Co', org: 'org1', suite: 'ed25519' }).save({});
+    assert.throws(() => claimEnterpriseDir(d, { name: 'Race Co', org: 'org1' }, ['started']), {
+      code: 'ONBOARD_BUSY',
+    });
+    const key = makeKey(d, 'ed25519');
+    assert.throws(() => makeKey(d, 'ed25519'), { code: 'ONBOARD_EXISTS' });
+    assert.deepEqual(
+      readKeyFile(join(d, 'key.json')).publicKey.bytes,
+      key.publicKey.bytes,
+      'the first key stays',
+    );
+    // The first run stops before its request (its lock released, as on an error).
+    first.release();
+    assert.equal(readSummary(d)?.status, 'started');
+    // Another name is not this directory's onboarding.
+    const other = await cli(
+      'onboard',
+      'request',
+      '--name',
+      'Other Co',
+      '--org',
+      'org1',
+      '--suite',
+      'ed25519',
+      '--out',
+      d,
+    );
+    assert.match(other.err, /^error ONBOARD_EXISTS: .*Race Co/m);
+    // The same one is resumed: the key kept, the request made for it.
+    const resumed = await cli(
+      'onboard',
+      'request',
+      '--name',
+      'Race Co',
+      '--org',
+      'org1',
+      '--suite',
+      'ed25519',
+      '--out',
+      d,
+    );
+    assert.equal(resumed.code, EXIT.ok, resumed.err);
+    const lines = resumed.out
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l));
+    assert.deepEqual(
+      lines.filter((l) => 'step' in l).map((l) => [l.step, l.skipped ?? null]),
+      [
+        ['key', 'key.json present'],
+        ['request', null],
+      ],
+    );
+    const shown = await cli('cert', 'show', '--csr', join(d, 'request.pem'));
+    assert.equal(shown.json.publicKey, `ed25519:${Buffer.from(key.publicKey.bytes).toString('hex')}`);
+    assert.deepEqual(readSummary(d)?.status, 'requested');
+    assert.deepEqual(
+      readSummary(d)?.steps.map((l) => l.step),
+      ['request'],
+    );
+    assert.equal(existsSync(join(d, 'onboarding.lock')), false, 'the lock is released');
+  });
+
+  it('onboarding.json: a corrupt one is ONBOARD_BAD_SUMMARY; finish refuses a request not complete; a certificate for another key is ONBOARD_WRONG_KEY', async () => {
+    const d = at('e2');
+    const summary = readFileSync(join(d, 'onboarding.json'), 'utf8');
+    writeFileSync(join(d, 'onboarding.json'), '{"status":');
+    const corrupt = await cli('onboard', 'finish', '--dir', d, '--cert', at('k.pem'), '--genesis', 'g.json');
+    assert.match(corrupt.err, /^error ONBOARD_BAD_SUMMARY: /m);
+    writeFileSync(join(d, 'onboarding.json'), JSON.stringify({ ...JSON.parse(summary), status: 'started' }));
+    const started = await cli('onboard', 'finish', '--dir', d, '--cert', at('k.pem'), '--genesis', 'g.json');
+    assert.match(started.err, /^error ONBOARD_NOT_REQUESTED: .*status started/m);
+    writeFileSync(join(d, 'onboarding.json'), summary);
+    const other = readCertificatePem(at('k.pem')); // k.json's certificate, not e2's key
+    assert.throws(() => keepCertificate(d, other, readKeyFile(join(d, 'key.json'))), {
+      code: 'ONBOARD_WRONG_KEY',
+    });
+  });
+
+  it('cert show --csr: what a request asks for before it is issued; an SM2 request with the empty user ID is issued, with a note; control characters in names are refused', async () => {
+    const shown = await cli('cert', 'show', '--csr', at('k.csr'));
+    assert.equal(shown.code, EXIT.ok, shown.err);
+    assert.deepEqual(shown.json.subject, {
+      commonName: 'Acme',
+      organization: 'tax',
+      organizationalUnit: 'client',
+    });
+    assert.deepEqual(
+      [shown.json.suite, shown.json.chainHash, shown.json.selfSignature, shown.json.attributes],
+      ['sm2', 'sm3', { verified: true, sm2UserId: '1234567812345678' }, []],
+    );
+    assert.match(shown.json.address, /^[0-9a-f]{42}$/);
+    // OpenSSL 3 without -sigopt distid: the empty SM2 user ID.
+    const fixture = new URL('../../../crypto/test/fixtures/sm2-empty-id.csr.pem', import.meta.url);
+    writeFileSync(at('openssl.csr'), readFileSync(fixture, 'utf8'));
+    const empty = await cli('cert', 'show', '--csr', at('openssl.csr'));
+    assert.equal(empty.code, EXIT.ok, empty.err);
+    assert.equal(empty.json.selfSignature.sm2UserId, '');
+    assert.match(empty.err, /empty SM2 user ID/);
+    assert.equal(
+      (await cli('org', 'init', '--dir', at('ca1'), '--id', 'org1', '--suite', 'sm2')).code,
+      EXIT.ok,
+    );
+    const issued = await cli(
+      'cert',
+      'issue',
+      '--org-dir',
+      at('ca1'),
+      '--role',
+      'client',
+      '--csr',
+      at('openssl.csr'),
+      '--out',
+      at('openssl.pem'),
+    );
+    assert.equal(issued.code, EXIT.ok, issued.err);
+    assert.deepEqual([issued.json.commonName, issued.json.requestSm2UserId], ['Acme Trading Co', '']);
+    assert.match(issued.err, /^note: .*empty SM2 user ID/m);
+    // A name with a bidirectional override: shown with the problem (exit 1), refused at issue.
+    const key = generateKeyPair('sm2');
+    const subject = {
+      commonName: 'Acme \u202eoC gnidarT',
+      organization: 'org1',
+      organizationalUnit: 'client',
+    };
+    writeFileSync(at('bidi.csr'), csrToPem(createCsr(key, subject)));
+    const bidi = await cli('cert', 'show', '--csr', at('bidi.csr'));
+    assert.equal(bidi.code, EXIT.invalid);
+    assert.deepEqual(
+      bidi.json.nameProblems.map((p: { field: string }) => p.field),
+      ['commonName'],
+    );
+    const refused = await cli(
+      'cert',
+      'issue',
+      '--org-dir',
+      at('ca1'),
+      '--role',
+      'client',
+      '--csr',
+      at('bidi.csr'),
+      '--out',
+      at('bidi.pem'),
+    );
+    assert.equal(refused.code, EXIT.badInput);
+    assert.match(refused.err, /^error CERT_REQUEST_BAD_NAME: /m);
+    assert.equal(existsSync(at('bidi.pem')), false);
+    // The admin's --name is held to the same rule.
+    const named = await cli(
+      'cert',
+      'issue',
+      '--org-dir',
+      at('ca1'),
+      '--role',
+      'client',
+      '--csr',
+      at('openssl.csr'),
+      '--name',
+      'A\u0000',
+      '--out',
+      at('named.pem'),
+    );
+    assert.match(named.err, /^error CERT_REQUEST_BAD_NAME: /m);
+    // A tampered request: shown as not verifying, exit 1.
+    const der = Buffer.from(readFileSync(at('k.csr'), 'utf8').replace(/-----[A-Z ]+-----|\s/g, ''), 'base64');
+    der[der.indexOf('Acme')] = 'B'.charCodeAt(0);
+    writeFileSync(at('tampered.csr'), csrToPem(der));
+    const tampered = await cli('cert', 'show', '--csr', at('tampered.csr'));
+    assert.equal(tampered.code, EXIT.invalid);
+    assert.equal(tampered.json.selfSignature.verified, false);
+    assert.match(tampered.err, /^error CRYPTO_CSR_SIGNATURE: /m);
   });
 });
