@@ -126,11 +126,11 @@ describe('layering', () => {
 
   it("the node's core folders import no module package; crypto and consensus import no node; verify has no HTTP client", () => {
     const rules: [string, RegExp][] = [
-      ['packages/node/src/chain', /^@pujiang\/(module-(?!kit$)|modules$)/],
-      ['packages/node/src/execution', /^@pujiang\/(module-(?!kit$)|modules$)/],
-      ['packages/node/src/mempool', /^@pujiang\/(module-(?!kit$)|modules$)/],
-      ['packages/node/src/network', /^@pujiang\/(module-(?!kit$)|modules$)/],
-      ['packages/node/src/api', /^@pujiang\/(module-(?!kit$)|modules$)/],
+      ['packages/node/src/chain', /^@pujiang\/(module-(?!kit(\/|$))|modules$)/],
+      ['packages/node/src/execution', /^@pujiang\/(module-(?!kit(\/|$))|modules$)/],
+      ['packages/node/src/mempool', /^@pujiang\/(module-(?!kit(\/|$))|modules$)/],
+      ['packages/node/src/network', /^@pujiang\/(module-(?!kit(\/|$))|modules$)/],
+      ['packages/node/src/api', /^@pujiang\/(module-(?!kit(\/|$))|modules$)/],
       ['packages/crypto/src', /^@pujiang\/(node|storage|p2p|protocol|sdk)/],
       ['packages/consensus/src', /^@pujiang\/(node|storage|p2p|protocol|sdk)/],
       ['packages/verify/src', /^(node:https?|node:net|ws|undici|@pujiang\/(sdk|client|node))$/],
