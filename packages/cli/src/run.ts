@@ -6,7 +6,7 @@ import { GENESIS_USAGE, runGenesis } from './commands/genesis.js';
 import { KEYS_USAGE, runKeys } from './commands/keys.js';
 import { MEMBERSHIP_USAGE, runCert, runMembershipTx, runOrg } from './commands/membership.js';
 import { NODE_USAGE, runInit, runNode } from './commands/node.js';
-import { ONBOARD_USAGE, runOnboard } from './commands/onboard.js';
+import { ONBOARD_USAGE, runOnboard } from './commands/onboard/index.js';
 import { QUERY_USAGE, runQuery } from './commands/query.js';
 import { runSelftest } from './commands/selftest.js';
 import { runUp, UP_USAGE } from './commands/up.js';

@@ -5,14 +5,10 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { createCsr, csrToPem, generateKeyPair } from '@pujiang/crypto';
 import { readKeyFile } from '@pujiang/node';
-import {
-  claimEnterpriseDir,
-  keepCertificate,
-  makeKey,
-  Progress,
-  readSummary,
-  slugOf,
-} from '../src/commands/onboard-steps.js';
+import { keepCertificate, makeKey } from '../src/commands/onboard/credentials.js';
+import { claimEnterpriseDir } from '../src/commands/onboard/dir.js';
+import { slugOf } from '../src/commands/onboard/files.js';
+import { Progress, readSummary } from '../src/commands/onboard/record.js';
 import { checkUscc, generateUscc } from '../src/commands/uscc.js';
 import { EXIT } from '../src/run.js';
 import { cliJson } from './cli-json.js';
