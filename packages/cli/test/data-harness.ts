@@ -26,7 +26,6 @@ export async function startDataService(config: string): Promise<DataService> {
 /** The typed code a failed command printed (`error CODE: ...` on stderr, exit 2). */
 export const errorCode = (r: { code: number; err: string }) => /error ([A-Z0-9_]+)/.exec(r.err)?.[1];
 
-// biome-ignore lint/suspicious/noExplicitAny: the CLI's JSON output, checked field by field
 export const ok = <R extends { code: number; err: string; out: string; json: any }>(r: R) => {
   assert.equal(r.code, EXIT.ok, `${r.err}\n${r.out}`);
   return r;

@@ -392,7 +392,6 @@ describe('data: sharing a declaration record among agencies with consent', () =>
     );
 
     const original = JSON.parse(readFileSync(bundle, 'utf8'));
-    // biome-ignore lint/suspicious/noExplicitAny: a bundle's JSON, changed on purpose
     const tampered = (name: string, change: (b: any) => void) => {
       const copy = structuredClone(original);
       change(copy);
