@@ -208,12 +208,19 @@ describe('data: sharing a declaration record among agencies with consent', () =>
       fetched.json.delivery.records.map((r: { declarationNo: string }) => r.declarationNo),
       ['222920261000123456', '222920261000123457'],
     );
-    const request = await getDataRequest(a.clients[3]!, taxRequest);
+    // Another agency's node has it once that node has the receipt's block.
+    const request = await until(async () => {
+      const r = await getDataRequest(a.clients[3]!, taxRequest);
+      return r?.receipts === 1 ? r : undefined;
+    });
     assert.deepEqual(
       [request!.status, request!.decidedBy, request!.receipts],
       ['granted', addressOf('sm3', readKeyFile(a.operators[0]!)), 1],
     );
-    const log = await getAccessLog(a.clients[2]!, 'customs.declarations');
+    const log = await until(async () => {
+      const l = await getAccessLog(a.clients[2]!, 'customs.declarations');
+      return l.count === 1 ? l : undefined;
+    });
     assert.equal(log.count, 1);
     assert.deepEqual(
       [log.receipts[0]!.request, log.receipts[0]!.digest, log.receipts[0]!.requester],
@@ -290,7 +297,10 @@ describe('data: sharing a declaration record among agencies with consent', () =>
     );
     const revoked = await fetchAs(2, request, 'maritime-reply.json', a.operators[2]!);
     assert.equal(errorCode(revoked), 'DATA_GRANT_REVOKED', revoked.err);
-    const record = await getDataRequest(a.clients[1]!, request);
+    const record = await until(async () => {
+      const r = await getDataRequest(a.clients[1]!, request);
+      return r?.status === 'revoked' ? r : undefined;
+    });
     assert.deepEqual(
       [record!.status, record!.receipts, record!.decidedBy === record!.revokedBy],
       ['revoked', 1, true],
