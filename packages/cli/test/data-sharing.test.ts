@@ -265,7 +265,8 @@ describe('data: sharing a declaration record among agencies with consent', () =>
     );
     const refused = await fetchAs(2, own.json.request, 'maritime-reply.json', a.operators[2]!);
     assert.equal(errorCode(refused), 'DATA_CONSENT_INVALID', refused.err);
-    assert.equal((await getDataRequest(a.clients[0]!, own.json.request))!.status, 'pending');
+    const pendingOnCustoms = await until(() => getDataRequest(a.clients[0]!, own.json.request));
+    assert.equal(pendingOnCustoms.status, 'pending');
     const whole = await ask(2, 'customs.declarations', 'maritime-reply.json');
     assert.equal(whole.code, EXIT.invalid);
     assert.equal(whole.json.receipt.code, 'DATA_CONSENT_REQUIRED');

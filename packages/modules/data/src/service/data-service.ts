@@ -61,6 +61,10 @@ export interface Delivery {
   readonly nonce: string;
 }
 
+/** How long an unknown request is looked for (about 3 s: a few blocks' propagation). */
+const UNKNOWN_RETRIES = 15;
+const UNKNOWN_RETRY_MS = 200;
+
 const refuse = (status: number, code: string, message: string, details: Record<string, unknown> = {}) =>
   new DataServiceError(status, code, message, details);
 
@@ -148,10 +152,18 @@ export class DataService {
     };
   }
 
+  /**
+   * The request as this agency's node has it. A request just committed on the requester's own
+   * node may reach this one a block later: an unknown one is looked for again for a few blocks
+   * before it is refused.
+   */
   private async request(id: string): Promise<RequestJson> {
-    const { result } = await queryTyped(this.o.client, RequestQuery, { id });
-    if (!result.request) throw refuse(404, 'DATA_UNKNOWN', `there is no request ${id}`);
-    return result.request as RequestJson;
+    for (let tries = 0; ; tries++) {
+      const { result } = await queryTyped(this.o.client, RequestQuery, { id });
+      if (result.request) return result.request as RequestJson;
+      if (tries >= UNKNOWN_RETRIES) throw refuse(404, 'DATA_UNKNOWN', `there is no request ${id}`);
+      await new Promise((r) => setTimeout(r, UNKNOWN_RETRY_MS));
+    }
   }
 
   private async dataset(id: string): Promise<DatasetJson> {
