@@ -1,4 +1,5 @@
 export type { CommandContext, ModuleCommand } from './command.js';
+export { readFileOption, readJsonOption } from './files.js';
 export type { CliErrorCode, CommandIo } from './io.js';
 export { EXIT, printJson, reportError, usageError } from './io.js';
 export { intOption, required } from './options.js';

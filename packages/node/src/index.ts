@@ -25,6 +25,7 @@ export { StateOverlay } from './execution/state-overlay.js';
 export { replayHome } from './host/audit.js';
 export type { NodeConfig } from './host/config.js';
 export { DEFAULT_CONFIG, parseConfig, parseHostPort } from './host/config.js';
+export { writeFileAtomic } from './host/fs-atomic.js';
 export type { HomeErrorCode, InitParameters, InitReturnType, LoadedHome } from './host/home.js';
 export {
   checkGenesis,

@@ -1,5 +1,6 @@
-import { closeSync, fsyncSync, linkSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { linkSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomic } from '@pujiang/node';
 import { nameProblem } from '../cert-request.js';
 import { stepError } from './errors.js';
 
@@ -37,19 +38,6 @@ export function checkName(value: string, option: 'name' | 'org'): string {
       option,
     });
   return value;
-}
-
-/** Writes `text` to `path` through a temporary file and a rename: a reader sees the old file or the new. */
-export function writeFileAtomic(path: string, text: string, mode = 0o644): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  const fd = openSync(tmp, 'w', mode);
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
 }
 
 /**

@@ -1,8 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { homePaths } from '@pujiang/node';
+import { homePaths, writeFileAtomic } from '@pujiang/node';
 import { PujiangError } from '@pujiang/types';
-import { writeFileAtomic } from './files.js';
 import type { LocalNet } from './network.js';
 
 /** The local issuer's record in the network home: what its setup made and how far it got. */

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '@pujiang/node';
 import { stepError } from './errors.js';
-import { enterpriseFiles, writeFileAtomic } from './files.js';
+import { enterpriseFiles } from './files.js';
 import type { StepLine, StepTimer } from './timer.js';
 
 /**

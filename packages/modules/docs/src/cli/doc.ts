@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -6,6 +6,8 @@ import {
   type CommandIo,
   EXIT,
   printJson,
+  readFileOption,
+  readJsonOption,
   required,
   SEND_OPTIONS,
   sendAndReport,
@@ -61,22 +63,8 @@ const OPTIONS = {
   'holder-key': { type: 'string' },
 } as const;
 
-function readBytes(path: string, option: string): Uint8Array {
-  try {
-    return new Uint8Array(readFileSync(path));
-  } catch (error) {
-    throw usageError(`cannot read ${path}: ${(error as Error).message}`, { option });
-  }
-}
-
-function readJson(path: string, option: string): unknown {
-  const text = new TextDecoder().decode(readBytes(path, option));
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw usageError(`${path} is not JSON`, { option });
-  }
-}
+const readBytes = readFileOption;
+const readJson = readJsonOption;
 
 function claimsOption(text: string | undefined): Record<string, unknown> | undefined {
   if (text === undefined) return undefined;

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -7,6 +7,8 @@ import {
   EXIT,
   intOption,
   printJson,
+  readFileOption,
+  readJsonOption,
   required,
   SEND_OPTIONS,
   sendAndReport,
@@ -54,22 +56,8 @@ const OPTIONS = {
   after: { type: 'string' },
 } as const;
 
-function readBytes(path: string, option: string): Uint8Array {
-  try {
-    return new Uint8Array(readFileSync(path));
-  } catch (error) {
-    throw usageError(`cannot read ${path}: ${(error as Error).message}`, { option });
-  }
-}
-
-function readJson(path: string, option: string): unknown {
-  const text = new TextDecoder().decode(readBytes(path, option));
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw usageError(`${path} is not JSON`, { option });
-  }
-}
+const readBytes = readFileOption;
+const readJson = readJsonOption;
 
 /**
  * The pinned validators: a genesis file, or a validator set (`{validators: [{suite,
