@@ -32,6 +32,6 @@ export {
   verifyMerkleProof,
 } from './merkle.js';
 export { getSuite, getSuiteByCode, isSuiteId } from './suites/registry.js';
-export { SM2_DEFAULT_USER_ID, sm2MessageDigest, sm2UserHash } from './suites/sm2.js';
+export { SM2_DEFAULT_USER_ID, sm2MessageDigest, sm2UserHash, sm2VerifyDigest } from './suites/sm2.js';
 export type { SignatureOptions, SignatureSuite, SuiteId } from './suites/suite.js';
 export { SUITE_IDS } from './suites/suite.js';

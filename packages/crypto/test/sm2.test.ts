@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { bytesToHex, hexToBytes, utf8ToBytes } from '@pujiang/types';
-import { getSuite, signatureFromDer, signatureToDer, sm2MessageDigest, sm2UserHash } from '../src/index.js';
+import {
+  getSuite,
+  signatureFromDer,
+  signatureToDer,
+  sm2MessageDigest,
+  sm2UserHash,
+  sm2VerifyDigest,
+} from '../src/index.js';
 import { sm2SignWithNonceForTests } from '../src/suites/sm2.js';
 
 /** GM/T 0003.5 (GB/T 32918.5) Annex A: signature example on the SM2 recommended curve. */
@@ -74,5 +81,65 @@ describe('SM2 standard example (GM/T 0003.5 Annex A)', () => {
     const off = publicKey.slice();
     off[64]! ^= 1;
     assert.throws(() => sm2.verify(off, message, signature), { code: 'CRYPTO_INVALID_PUBLIC_KEY' });
+  });
+});
+
+describe('sm2VerifyDigest: verification over a precomputed e (GM/T 0003.5 Annex A)', () => {
+  const e = hexToBytes(V.e);
+  const flip = (bytes: Uint8Array, index: number): Uint8Array => {
+    const copy = bytes.slice();
+    copy[index]! ^= 1;
+    return copy;
+  };
+  it('verifies the published e, r, s with the key as 04 || x || y and as x || y', () => {
+    assert.equal(sm2VerifyDigest(publicKey, e, signature), true);
+    assert.equal(sm2VerifyDigest(publicKey.subarray(1), e, signature), true);
+  });
+  it('agrees with the suite on a fresh key and message', () => {
+    const secretKey = sm2.generateSecretKey();
+    const key = sm2.publicKeyFromSecretKey(secretKey);
+    const msg = utf8ToBytes('another message');
+    const sig = sm2.sign(secretKey, msg);
+    assert.equal(sm2VerifyDigest(key, sm2MessageDigest(key, msg), sig), true);
+    assert.equal(sm2VerifyDigest(key, sm2MessageDigest(key, msg, 'other-id'), sig), false);
+  });
+  it('fails for a flipped bit in e, r or s, and for r or s out of [1, n-1]', () => {
+    assert.equal(sm2VerifyDigest(publicKey, flip(e, 31), signature), false);
+    assert.equal(sm2VerifyDigest(publicKey, e, flip(signature, 0)), false);
+    assert.equal(sm2VerifyDigest(publicKey, e, flip(signature, 63)), false);
+    const n = hexToBytes('fffffffeffffffffffffffffffffffff7203df6b21c6052b53bbf40939d54123');
+    assert.equal(
+      sm2VerifyDigest(publicKey, e, new Uint8Array([...new Uint8Array(32), ...signature.subarray(32)])),
+      false,
+    );
+    assert.equal(sm2VerifyDigest(publicKey, e, new Uint8Array([...signature.subarray(0, 32), ...n])), false);
+    assert.equal(sm2VerifyDigest(publicKey, e, signature.subarray(1)), false);
+  });
+  it('refuses a key off the curve, of another length or prefix, and a digest that is not 32 bytes', () => {
+    const code = { code: 'CRYPTO_INVALID_PUBLIC_KEY' };
+    assert.throws(() => sm2VerifyDigest(flip(publicKey, 64), e, signature), code);
+    assert.throws(() => sm2VerifyDigest(flip(publicKey, 1), e, signature), code);
+    assert.throws(() => sm2VerifyDigest(publicKey.subarray(2), e, signature), code);
+    const compressedPrefix = publicKey.slice();
+    compressedPrefix[0] = 0x02;
+    assert.throws(() => sm2VerifyDigest(compressedPrefix, e, signature), code);
+    assert.throws(() => sm2VerifyDigest(new Uint8Array(64), e, signature), code);
+    assert.throws(() => sm2VerifyDigest(publicKey, e.subarray(1), signature), {
+      code: 'CRYPTO_INVALID_INPUT',
+    });
+  });
+  it('refuses coordinates not below p', () => {
+    const p = 'fffffffeffffffffffffffffffffffffffffffff00000000ffffffffffffffff';
+    for (const big of [p, 'f'.repeat(64)]) {
+      const code = { code: 'CRYPTO_INVALID_PUBLIC_KEY' };
+      assert.throws(
+        () => sm2VerifyDigest(hexToBytes(`04${big}${V.publicKey.slice(66)}`), e, signature),
+        code,
+      );
+      assert.throws(
+        () => sm2VerifyDigest(hexToBytes(`04${V.publicKey.slice(2, 66)}${big}`), e, signature),
+        code,
+      );
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { bytesToHex, hexToBytes } from '@pujiang/types';
 import { sm2 as smCrypto } from 'sm-crypto-v2';
 import { BoundedCache } from '../bounded-cache.js';
+import { CryptoError } from '../errors.js';
 import {
   bytesToBigInt,
   invalidPublicKey,
@@ -15,6 +16,8 @@ export const SM2_DEFAULT_USER_ID = '1234567812345678';
 
 /** Order n of the SM2 recommended curve (GM/T 0003.5). */
 const N = 0xfffffffeffffffffffffffffffffffff7203df6b21c6052b53bbf40939d54123n;
+/** Field prime p of the SM2 recommended curve (GM/T 0003.5). */
+const P = 0xfffffffeffffffffffffffffffffffffffffffff00000000ffffffffffffffffn;
 
 type Sm2Point = ReturnType<typeof smCrypto.precomputePublicKey>;
 
@@ -70,6 +73,46 @@ export function sm2MessageDigest(
   userId = SM2_DEFAULT_USER_ID,
 ): Uint8Array {
   return hexToBytes(smCrypto.getHash(message, bytesToHex(publicKey), userId));
+}
+
+/**
+ * Verifies an SM2 signature (64-byte r || s) over a precomputed digest e = SM3(Z_A || M)
+ * (32 bytes, see `sm2MessageDigest`), for a public key given uncompressed, 04 || x || y
+ * (65 bytes) or x || y (64 bytes). This is GM/T 0003.2 section 7.1 steps B1 and B3-B7: the
+ * caller has already done B2 (hashing Z_A and the message). False for r or s outside
+ * [1, n-1] or any signature that does not verify; throws CRYPTO_INVALID_PUBLIC_KEY for a key
+ * of another length, with a coordinate not below p, or not on the curve, and
+ * CRYPTO_INVALID_INPUT for a digest that is not 32 bytes.
+ *
+ * Unlike the suite's `verify`, it never builds or caches a precomputed table for the key, so
+ * its cost is the same on every call and keys chosen by anyone (a contract's caller) cannot
+ * evict the tables of the keys the chain verifies often.
+ */
+export function sm2VerifyDigest(publicKey: Uint8Array, digest: Uint8Array, signature: Uint8Array): boolean {
+  if (!(publicKey instanceof Uint8Array) || (publicKey.length !== 64 && publicKey.length !== 65))
+    throw invalidPublicKey('sm2', 'expected 04 || x || y (65 bytes) or x || y (64 bytes)');
+  if (publicKey.length === 65 && publicKey[0] !== 0x04)
+    throw invalidPublicKey('sm2', 'expected an uncompressed point (04 || x || y)');
+  const xy = publicKey.subarray(publicKey.length - 64);
+  const x = bytesToBigInt(xy.subarray(0, 32));
+  const y = bytesToBigInt(xy.subarray(32));
+  if (x >= P || y >= P) throw invalidPublicKey('sm2', 'coordinate not below p');
+  const hex = `04${bytesToHex(xy)}`;
+  let onCurve: boolean;
+  try {
+    onCurve = smCrypto.verifyPublicKey(hex);
+  } catch {
+    onCurve = false;
+  }
+  if (!onCurve) throw invalidPublicKey('sm2', 'not a point on the SM2 curve');
+  if (!(digest instanceof Uint8Array) || digest.length !== 32)
+    throw new CryptoError('CRYPTO_INVALID_INPUT', 'sm2 digest must be 32 bytes', { suite: 'sm2' });
+  if (!(signature instanceof Uint8Array) || signature.length !== 64) return false;
+  const r = bytesToBigInt(signature.subarray(0, 32));
+  const s = bytesToBigInt(signature.subarray(32));
+  if (r < 1n || r >= N || s < 1n || s >= N) return false;
+  // With `hash: false` sm-crypto-v2 takes a Uint8Array message as e itself (hex of its bytes).
+  return smCrypto.doVerifySignature(digest, bytesToHex(signature), hex, { hash: false, der: false });
 }
 
 /**
