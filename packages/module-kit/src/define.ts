@@ -26,7 +26,8 @@ export const MEMBER_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 /** A message type: its payload codec and its handler, typed together. */
 export function defineMessage<M>(
   codec: Codec<M>,
-  handle: (ctx: MessageContext, message: M) => void,
+  /** May be `async` (see `MessageHandler`): the executor awaits it before the next transaction. */
+  handle: (ctx: MessageContext, message: M) => void | Promise<void>,
   options: { availableOn?: (genesis: Genesis) => boolean } = {},
 ): MessageHandler {
   return {

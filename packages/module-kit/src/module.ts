@@ -67,7 +67,8 @@ export interface ModuleContext {
   /**
    * Runs `run` in a nested overlay: on a typed error its writes and events are dropped and
    * the error is returned (the gas it used stays charged). `gasCap` bounds what it may use,
-   * so one piece of work cannot spend the whole budget.
+   * so one piece of work cannot spend the whole budget. `run` is synchronous: a function
+   * that returns a promise fails with `MODULE_INVALID` (its writes could not be undone).
    */
   attempt<T>(run: () => T, gasCap?: number): AttemptResult<T>;
 }
@@ -125,12 +126,22 @@ export interface HookContext extends ModuleContext {
 export interface BlockHook {
   /** Gas for one run. Exceeding it drops the hook's writes and records `HOOK_OUT_OF_GAS`. */
   readonly gas: number;
+  /** Synchronous (only message handlers may be asynchronous). */
   run(ctx: HookContext): void;
 }
 
+/**
+ * A message type of a module. `handle` may be asynchronous (a library with an async API, as
+ * the EVM's interpreter): the executor awaits it before the next transaction starts, so
+ * transactions still run strictly one after another, and a rejection counts as a throw (a
+ * typed error fails the transaction, anything else is a bug). It must not start work that
+ * outlives its own transaction (no timers, no background I/O): everything it does goes
+ * through `ctx` before its promise settles. Everything else a module offers (block hooks,
+ * exports, queries, genesis, `authorize`, `attempt`'s function) is synchronous.
+ */
 export interface MessageHandler {
   readonly codec: Codec<unknown>;
-  handle(ctx: MessageContext, message: unknown): void;
+  handle(ctx: MessageContext, message: unknown): void | Promise<void>;
   /**
    * Whether a chain of this genesis has the message (default: every chain). A message added
    * to a module after chains exist says so, so those chains replay their blocks unchanged
@@ -156,6 +167,7 @@ export interface ModuleExport {
   readonly summary: string;
   /** The schema its arguments must match (checked before `run`: `MODULE_BAD_CALL`). */
   readonly args: TSchema;
+  /** Synchronous: returns its answer, never a promise (only message handlers may be asynchronous). */
   run(ctx: CallContext, args: unknown): unknown;
   /**
    * Callable from other chains: a module that routes remote calls (`routesRemoteCalls`, the
@@ -267,7 +279,8 @@ export interface ChainModule {
   /**
    * A kernel hook, outside the capability graph: called before any transaction runs (and at
    * mempool admission); throws a typed error to refuse it. Membership, roles, policies and
-   * accepted suites are enforced here.
+   * accepted suites are enforced here. Synchronous, as are `validateGenesis`, `genesis`,
+   * queries and searches.
    */
   authorize?(read: StateRead, tx: TxEnvelope): void;
   /**

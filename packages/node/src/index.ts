@@ -19,7 +19,7 @@ export type { GovernedConfig, ValidatorSetAt } from './chain/governed-config.js'
 export type { ReplayProblem, ReplayReturnType } from './chain/replay.js';
 export { replayFromGenesis } from './chain/replay.js';
 export { chainDir, consensusDir } from './data-dir.js';
-export type { BlockTx, ExecutorOptions, ModuleDescription } from './execution/executor.js';
+export type { BlockResult, BlockTx, ExecutorOptions, ModuleDescription } from './execution/executor.js';
 export { Executor, toBlockTx } from './execution/executor.js';
 export { StateOverlay } from './execution/state-overlay.js';
 export { replayHome } from './host/audit.js';

@@ -28,6 +28,7 @@ import { BlockSync } from './network/block-sync.js';
 import type { PeerOffence } from './network/peer-offence.js';
 import { PeerRouter, type PeerTransport } from './network/peer-router.js';
 import { TxGossip } from './network/tx-gossip.js';
+import { Serial } from './serial.js';
 import { type CommitListener, CommitWaiters } from './validator/commit-waiters.js';
 import { ConsensusGlue } from './validator/consensus-glue.js';
 import { Pacing } from './validator/pacing.js';
@@ -84,6 +85,11 @@ export class ValidatorNode {
 
   private readonly o: ValidatorNodeOptions;
   private stopped = false;
+  /**
+   * Consensus and block sync commit through this, one at a time, each checking the height
+   * once its turn comes (the chain's own lock would refuse the second of one height).
+   */
+  private readonly commits = new Serial();
 
   constructor(o: ValidatorNodeOptions) {
     this.o = o;
@@ -178,7 +184,7 @@ export class ValidatorNode {
       validateValue: (height, value) => this.glue.validateValue(height, value),
       commit: async (certificate: CommitCertificate) => {
         await this.glue.awaitBlock(certificate);
-        this.commit(certificate);
+        await this.commit(certificate);
       },
     });
     this.metrics.observe(() => ({
@@ -200,16 +206,19 @@ export class ValidatorNode {
     });
   }
 
-  private commit(certificate: CommitCertificate): void {
-    if (BigInt(certificate.height) <= this.chain.height) return;
-    const block = this.glue.candidate(BigInt(certificate.height), certificate.value);
-    if (!block) throw new Error(`decided block ${certificate.value} is not known here`);
-    this.commitBlock(
-      block,
-      certificate,
-      (hash) => this.mempool.get(hash),
-      this.glue.preparedTxs(certificate.value),
-    );
+  /** A decided block from consensus (skipped if block sync committed its height meanwhile). */
+  private commit(certificate: CommitCertificate): Promise<void> {
+    return this.commits.run(async () => {
+      if (BigInt(certificate.height) <= this.chain.height) return;
+      const block = this.glue.candidate(BigInt(certificate.height), certificate.value);
+      if (!block) throw new Error(`decided block ${certificate.value} is not known here`);
+      await this.commitBlock(
+        block,
+        certificate,
+        (hash) => this.mempool.get(hash),
+        this.glue.preparedTxs(certificate.value),
+      );
+    });
   }
 
   /**
@@ -238,19 +247,22 @@ export class ValidatorNode {
         if (ok) verified.set(txHash, { tx, sender: this.addressOfSender(tx) });
       }),
     );
-    // Consensus may have committed this height while the signatures were being checked,
-    // or the node stopped (its store is closing).
-    if (this.stopped || block.header.height !== this.chain.height + 1n) return;
-    this.commitBlock(block, certificate, (h) => verified.get(h));
+    await this.commits.run(async () => {
+      // Consensus may have committed this height while the signatures were being checked,
+      // or the node stopped (its store is closing).
+      if (this.stopped || block.header.height !== this.chain.height + 1n) return;
+      await this.commitBlock(block, certificate, (h) => verified.get(h));
+    });
   }
 
-  private commitBlock(
+  /** Commits a block and tells the mempool, peers, block sync and waiting clients (inside `commits`). */
+  private async commitBlock(
     block: Block,
     certificate: CommitCertificate,
     verified: (hash: string) => { readonly tx: SignedTx; readonly sender: string } | undefined,
     prepared?: readonly BlockTx[],
-  ): void {
-    const committed = this.chain.commit(block, certificate, verified, prepared);
+  ): Promise<void> {
+    const committed = await this.chain.commit(block, certificate, verified, prepared);
     this.glue.settled();
     this.router.settled();
     const now = performance.now();
@@ -401,6 +413,8 @@ export class ValidatorNode {
     this.pacing.release();
     this.driver.stop();
     await this.driver.idle();
+    // A block sync commit in progress finishes (queued ones see `stopped` and skip).
+    await this.commits.idle();
     this.waiters.close();
     await this.pool.close();
     await this.chain.close();

@@ -50,9 +50,9 @@ describe('bank module', () => {
   const alice = generateKeyPair('ed25519');
   const bob = generateKeyPair('ed25519');
 
-  it('only the genesis minter mints; minting emits an event and credits', () => {
+  it('only the genesis minter mints; minting emits an event and credits', async () => {
     const { executor, root } = setup({}, addr(alice));
-    const r = executor.executeBlock(root, 1n, [
+    const r = await executor.executeBlock(root, 1n, [
       message(alice, 0n, 'mint', bob, 77n),
       message(bob, 0n, 'mint', bob, 1n),
     ]);
@@ -67,15 +67,15 @@ describe('bank module', () => {
     assert.deepEqual(executor.query(r.root, 'bank', 'minter', {}), { minter: addr(alice) });
   });
 
-  it('a chain without a minter refuses every mint', () => {
+  it('a chain without a minter refuses every mint', async () => {
     const { executor, root } = setup({ [addr(alice)]: '5' });
-    const r = executor.executeBlock(root, 1n, [message(alice, 0n, 'mint', alice, 1n)]);
+    const r = await executor.executeBlock(root, 1n, [message(alice, 0n, 'mint', alice, 1n)]);
     assert.equal(r.receipts[0]!.code, 'BANK_NOT_MINTER');
   });
 
-  it('zero transfers, overdrafts and overflows are refused and change no balance', () => {
+  it('zero transfers, overdrafts and overflows are refused and change no balance', async () => {
     const { executor, root } = setup({ [addr(alice)]: '10', [addr(bob)]: String(U64_MAX) }, addr(alice));
-    const r = executor.executeBlock(root, 1n, [
+    const r = await executor.executeBlock(root, 1n, [
       message(alice, 0n, 'transfer', bob, 0n),
       message(alice, 1n, 'transfer', bob, 11n),
       message(alice, 2n, 'transfer', bob, 1n),
@@ -89,9 +89,9 @@ describe('bank module', () => {
     assert.equal(balanceOf(executor, r.root, bob), String(U64_MAX));
   });
 
-  it('a transfer to oneself keeps the balance', () => {
+  it('a transfer to oneself keeps the balance', async () => {
     const { executor, root } = setup({ [addr(alice)]: '10' });
-    const r = executor.executeBlock(root, 1n, [message(alice, 0n, 'transfer', alice, 4n)]);
+    const r = await executor.executeBlock(root, 1n, [message(alice, 0n, 'transfer', alice, 4n)]);
     assert.equal(r.receipts[0]!.code, 'OK');
     assert.equal(balanceOf(executor, r.root, alice), '10');
   });

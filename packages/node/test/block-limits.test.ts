@@ -33,6 +33,6 @@ describe('the proposer keeps the genesis block limits', () => {
       for (const r of chain.receipts(h)!) assert.equal(r.code, 'OK');
     }
     assert.equal(biggest, 25); // the gas limit, not something smaller, bounded the blocks
-    assert.deepEqual(replayFromGenesis(chain, DEFAULT_MODULES).problems, []);
+    assert.deepEqual((await replayFromGenesis(chain, DEFAULT_MODULES)).problems, []);
   });
 });

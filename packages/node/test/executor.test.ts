@@ -59,10 +59,10 @@ const balance = (e: Executor, root: Uint8Array, kp: KeyPair) =>
   (e.query(root, 'bank', 'balance', { address: addr(kp) }) as { balance: string }).balance;
 
 describe('execution with the bank module', () => {
-  it('a transfer moves funds, emits an event, advances the nonce; the same block gives the same root', () => {
+  it('a transfer moves funds, emits an event, advances the nonce; the same block gives the same root', async () => {
     const { executor, alice, bob, root } = setup();
     const block = [tx(alice, 0n, bob, 250n), tx(alice, 1n, bob, 50n)];
-    const a = exec(executor, root, 1n, block);
+    const a = await exec(executor, root, 1n, block);
     assert.deepEqual(
       a.receipts.map((r) => r.code),
       ['OK', 'OK'],
@@ -71,24 +71,24 @@ describe('execution with the bank module', () => {
     assert.equal(balance(executor, a.root, bob), '300');
     assert.equal(a.receipts[0]!.events[0]!.type, 'transfer');
     assert.equal(executor.nonceOf(a.root, addr(alice)), 2n);
-    const b = exec(executor, root, 1n, block);
+    const b = await exec(executor, root, 1n, block);
     assert.deepEqual(b.root, a.root);
   });
 
-  it('a failing transaction is recorded with its code and changes no module state (only the nonce)', () => {
+  it('a failing transaction is recorded with its code and changes no module state (only the nonce)', async () => {
     const { executor, alice, bob, root } = setup();
-    const r = exec(executor, root, 1n, [tx(alice, 0n, bob, 5000n)]);
+    const r = await exec(executor, root, 1n, [tx(alice, 0n, bob, 5000n)]);
     assert.equal(r.receipts[0]!.code, 'BANK_INSUFFICIENT_FUNDS');
     assert.equal(balance(executor, r.root, alice), '1000');
     assert.equal(executor.nonceOf(r.root, addr(alice)), 1n);
     assert.deepEqual(r.receipts[0]!.events, []);
   });
 
-  it('refuses bad nonces, expired, foreign-chain, unsigned, unknown and undecodable transactions', () => {
+  it('refuses bad nonces, expired, foreign-chain, unsigned, unknown and undecodable transactions', async () => {
     const { executor, alice, bob, root } = setup();
     const forged = tx(alice, 0n, bob, 1n);
     forged.signature[3]! ^= 1;
-    const r = exec(executor, root, 5n, [
+    const r = await exec(executor, root, 5n, [
       tx(alice, 3n, bob, 1n),
       tx(alice, 0n, bob, 1n, { expiresAtHeight: 4n }),
       tx(alice, 0n, bob, 1n, { chainId: 'other' }),
@@ -112,15 +112,15 @@ describe('execution with the bank module', () => {
     assert.equal(balance(executor, r.root, alice), '1000');
   });
 
-  it('gas bounds every transaction: too small a limit fails with EXEC_OUT_OF_GAS and changes nothing', () => {
+  it('gas bounds every transaction: too small a limit fails with EXEC_OUT_OF_GAS and changes nothing', async () => {
     const { executor, alice, bob, root } = setup();
-    const r = exec(executor, root, 1n, [tx(alice, 0n, bob, 10n, { gasLimit: 2_000n })]);
+    const r = await exec(executor, root, 1n, [tx(alice, 0n, bob, 10n, { gasLimit: 2_000n })]);
     assert.equal(r.receipts[0]!.code, 'EXEC_OUT_OF_GAS');
     assert.ok(r.receipts[0]!.gasUsed <= 2_000);
     assert.equal(balance(executor, r.root, bob), '0');
   });
 
-  it('the block gas limit caps the block', () => {
+  it('the block gas limit caps the block', async () => {
     const { tree, alice, bob } = setup();
     const small = new Executor(tree, {
       chainId: CHAIN,
@@ -129,12 +129,16 @@ describe('execution with the bank module', () => {
       maxBlockGas: 6_000,
     });
     const root = small.genesis({ bank: { balances: { [addr(alice)]: '100' } } });
-    const r = exec(small, root, 1n, [tx(alice, 0n, bob, 1n), tx(alice, 1n, bob, 1n), tx(alice, 2n, bob, 1n)]);
+    const r = await exec(small, root, 1n, [
+      tx(alice, 0n, bob, 1n),
+      tx(alice, 1n, bob, 1n),
+      tx(alice, 2n, bob, 1n),
+    ]);
     assert.ok(r.gasUsed <= 6_000);
     assert.ok(r.receipts.some((x) => x.code === 'EXEC_OUT_OF_GAS'));
   });
 
-  it('a module that emits an event too large for a receipt fails its transaction, not the block', () => {
+  it('a module that emits an event too large for a receipt fails its transaction, not the block', async () => {
     const { tree, alice } = setup();
     const noisy = {
       name: 'noisy',
@@ -154,7 +158,7 @@ describe('execution with the bank module', () => {
       maxBlockGas: 10_000_000,
     });
     const root = e.genesis({ bank: { balances: {} } });
-    const r = exec(e, root, 1n, [
+    const r = await exec(e, root, 1n, [
       tx(alice, 0n, alice, 1n, { module: 'noisy', type: 'shout' }),
       tx(alice, 1n, alice, 1n, { module: 'noisy', type: 'throwWeird' }),
     ]);
@@ -165,7 +169,7 @@ describe('execution with the bank module', () => {
     for (const receipt of r.receipts) assert.ok(encodeReceipt(receipt).length > 0);
   });
 
-  it('refuses suites the genesis does not accept, and names that are not own messages or queries', () => {
+  it('refuses suites the genesis does not accept, and names that are not own messages or queries', async () => {
     const { tree, alice, bob } = setup();
     const e = new Executor(tree, {
       chainId: CHAIN,
@@ -175,7 +179,7 @@ describe('execution with the bank module', () => {
       acceptedSuites: ['sm2'],
     });
     const root = e.genesis({ bank: { balances: { [addr(alice)]: '10', [addr(bob)]: '10' } } });
-    const r = exec(e, root, 1n, [
+    const r = await exec(e, root, 1n, [
       tx(bob, 0n, alice, 1n), // ed25519 on an sm2-only chain
       tx(alice, 0n, bob, 1n, { type: 'constructor' }),
       tx(alice, 1n, bob, 1n, { type: '__proto__' }),
@@ -189,7 +193,7 @@ describe('execution with the bank module', () => {
       assert.throws(() => e.query(root, 'bank', name, {}), { code: 'QUERY_UNKNOWN' }, name);
   });
 
-  it('all events of a transaction together stay within a receipt budget', () => {
+  it('all events of a transaction together stay within a receipt budget', async () => {
     const { tree, alice } = setup();
     const flood = {
       name: 'flood',
@@ -208,14 +212,14 @@ describe('execution with the bank module', () => {
       maxBlockGas: 1e12,
     });
     const root = e.genesis({ bank: { balances: {} } });
-    const r = exec(e, root, 1n, [
+    const r = await exec(e, root, 1n, [
       tx(alice, 0n, alice, 1n, { module: 'flood', type: 'go', gasLimit: 10n ** 11n }),
     ]);
     assert.equal(r.receipts[0]!.code, 'EXEC_EVENT_INVALID');
     assert.ok(encodeReceipt(r.receipts[0]!).length < 4096);
   });
 
-  it('a module that declares its events cannot emit undeclared types or attributes', () => {
+  it('a module that declares its events cannot emit undeclared types or attributes', async () => {
     const { tree, alice } = setup();
     const strict = {
       name: 'strict',
@@ -233,7 +237,7 @@ describe('execution with the bank module', () => {
       maxBlockGas: 10_000_000,
     });
     const root = e.genesis({ bank: { balances: {} } });
-    const r = exec(e, root, 1n, [
+    const r = await exec(e, root, 1n, [
       tx(alice, 0n, alice, 1n, { module: 'strict', type: 'ok' }),
       tx(alice, 1n, alice, 1n, { module: 'strict', type: 'otherType' }),
       tx(alice, 2n, alice, 1n, { module: 'strict', type: 'otherAttribute' }),
@@ -255,7 +259,7 @@ describe('execution with the bank module', () => {
     });
   });
 
-  it('values carried from block to block (advance) give the same roots as reading the tree every time', () => {
+  it('values carried from block to block (advance) give the same roots as reading the tree every time', async () => {
     const { tree, alice, bob } = setup();
     const cached = new Executor(tree, {
       chainId: CHAIN,
@@ -276,17 +280,17 @@ describe('execution with the bank module', () => {
     ];
     for (let height = 1n; height <= 4n; height++) {
       const root = roots[roots.length - 1]!;
-      const a = exec(cached, root, height, blockAt(height));
+      const a = await exec(cached, root, height, blockAt(height));
       cached.advance(root, a.root, a.writes);
-      assert.deepEqual(a.root, exec(plain, root, height, blockAt(height)).root);
+      assert.deepEqual(a.root, (await exec(plain, root, height, blockAt(height))).root);
       roots.push(a.root);
     }
     assert.equal(balance(cached, roots[4]!, bob), String(5 + 1 + 2 + 3 + 4 + 4));
     // A block executed on an older root must not see the newer values.
-    assert.deepEqual(exec(cached, roots[1]!, 2n, blockAt(2n)).root, roots[2]);
+    assert.deepEqual((await exec(cached, roots[1]!, 2n, blockAt(2n))).root, roots[2]);
     assert.deepEqual(
-      exec(cached, roots[2]!, 3n, [tx(alice, 4n, bob, 100n)]).root,
-      exec(plain, roots[2]!, 3n, [tx(alice, 4n, bob, 100n)]).root,
+      (await exec(cached, roots[2]!, 3n, [tx(alice, 4n, bob, 100n)])).root,
+      (await exec(plain, roots[2]!, 3n, [tx(alice, 4n, bob, 100n)])).root,
     );
   });
 });

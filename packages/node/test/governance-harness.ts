@@ -145,14 +145,14 @@ export function consortium(
       return root;
     },
     /** Runs one block holding one transaction of `m`, optionally endorsed; returns its receipt. */
-    send<T>(
+    async send<T>(
       m: Member,
       module: string,
       type: string,
       codec: Codec<T>,
       message: T,
       endorsers: readonly Member[] = [],
-    ): Receipt {
+    ): Promise<Receipt> {
       const b = body(m, module, type, encode(codec, message));
       const tx = signTx(
         b,
@@ -161,14 +161,16 @@ export function consortium(
       );
       height++;
       time += 1000n;
-      const result = executor.executeBlock(root, height, [toBlockTx(HASH, tx)], undefined, time);
+      const result = await executor.executeBlock(root, height, [toBlockTx(HASH, tx)], undefined, time);
       executor.advance(root, result.root, result.writes);
       root = result.root;
       m.nonce++;
       return result.receipts[0]!;
     },
     /** Runs one block holding a transaction for each item, in order; returns their receipts. */
-    sendBlock(items: readonly { m: Member; module: string; type: string; payload: Uint8Array }[]): Receipt[] {
+    async sendBlock(
+      items: readonly { m: Member; module: string; type: string; payload: Uint8Array }[],
+    ): Promise<Receipt[]> {
       const txs = items.map(({ m, module, type, payload }) => {
         const tx = signTx(body(m, module, type, payload), m.key.secretKey);
         m.nonce++;
@@ -176,17 +178,17 @@ export function consortium(
       });
       height++;
       time += 1000n;
-      const result = executor.executeBlock(root, height, txs, undefined, time);
+      const result = await executor.executeBlock(root, height, txs, undefined, time);
       executor.advance(root, result.root, result.writes);
       root = result.root;
       return result.receipts;
     },
     /** Empty blocks, to let deadlines and time-locks pass. */
-    skip(blocks: number): void {
+    async skip(blocks: number): Promise<void> {
       for (let i = 0; i < blocks; i++) {
         height++;
         time += 1000n;
-        root = executor.executeBlock(root, height, [], undefined, time).root;
+        root = (await executor.executeBlock(root, height, [], undefined, time)).root;
       }
     },
     /** The admission check the mempool runs, at the latest state. */

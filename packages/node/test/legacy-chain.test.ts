@@ -49,7 +49,7 @@ describe('a chain created before the module kit', () => {
     assert.deepEqual(genesisToJson(genesis), fixture.genesis);
   });
 
-  it('replays to the same roots and receipts as the build before the module kit', () => {
+  it('replays to the same roots and receipts as the build before the module kit', async () => {
     const suite = getSuite('ed25519');
     const operator = hexToBytes(fixture.operatorSecretKey);
     const operatorPublic = suite.publicKeyFromSecretKey(operator);
@@ -110,7 +110,7 @@ describe('a chain created before the module kit', () => {
         );
         op('bank', 'send', new Uint8Array([1, 2, 3]));
       }
-      const result = executor.executeBlock(root, h, txs, () => false, BigInt(fixture.time) + h * 1000n);
+      const result = await executor.executeBlock(root, h, txs, () => false, BigInt(fixture.time) + h * 1000n);
       root = result.root;
       assert.deepEqual(
         result.receipts.map((r) => r.code),

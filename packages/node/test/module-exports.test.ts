@@ -22,9 +22,9 @@ function setup() {
 }
 
 describe("bank's exports: escrow for modules, denominations, amounts beyond 64 bits", () => {
-  it("a module holds the signer's funds under an id, pays part out, and refunds the rest; each step is an event", () => {
+  it("a module holds the signer's funds under an id, pays part out, and refunds the rest; each step is an event", async () => {
     const { customs, tax, call, balance, hold, c } = setup();
-    const locked = call(customs, 'lock', { id: 'lc-1', amount: '300' });
+    const locked = await call(customs, 'lock', { id: 'lc-1', amount: '300' });
     assert.equal(locked.code, 'OK', locked.message);
     assert.deepEqual(
       locked.events.map((e) => `${e.module}.${e.type}`),
@@ -39,18 +39,18 @@ describe("bank's exports: escrow for modules, denominations, amounts beyond 64 b
       amount: '300',
       from: customs.address,
     });
-    const paid = call(customs, 'pay', { id: 'lc-1', to: tax.address, amount: '100' });
+    const paid = await call(customs, 'pay', { id: 'lc-1', to: tax.address, amount: '100' });
     assert.equal(paid.code, 'OK', paid.message);
     assert.equal(paid.events.at(-1)!.attributes.amount, '200');
     assert.equal(balance(tax.address), '100');
     assert.equal(
-      call(customs, 'pay', { id: 'lc-1', to: tax.address, amount: '500' }).code,
+      (await call(customs, 'pay', { id: 'lc-1', to: tax.address, amount: '500' })).code,
       'BANK_INSUFFICIENT_FUNDS',
     );
-    assert.equal(call(customs, 'cancel', { id: 'lc-1' }).code, 'OK');
+    assert.equal((await call(customs, 'cancel', { id: 'lc-1' })).code, 'OK');
     assert.equal(hold('lc-1'), null);
     assert.equal(balance(customs.address), '999900');
-    assert.equal(call(customs, 'cancel', { id: 'lc-1' }).code, 'BANK_UNKNOWN_HOLD');
+    assert.equal((await call(customs, 'cancel', { id: 'lc-1' })).code, 'BANK_UNKNOWN_HOLD');
     // The legacy balance key is the one the native denomination uses.
     assert.deepEqual(c.queryOf('bank', 'balance', { address: customs.address }), {
       address: customs.address,
@@ -58,25 +58,28 @@ describe("bank's exports: escrow for modules, denominations, amounts beyond 64 b
     });
   });
 
-  it("a module cannot move anyone else's funds, hold one id twice, or overdraw", () => {
+  it("a module cannot move anyone else's funds, hold one id twice, or overdraw", async () => {
     const { customs, tax, call, balance } = setup();
-    assert.equal(call(customs, 'lock', { id: 'x', amount: '5' }).code, 'OK');
-    assert.equal(call(customs, 'lock', { id: 'x', amount: '5' }).code, 'BANK_HOLD_EXISTS');
-    assert.equal(call(tax, 'lock', { id: 'y', amount: '5' }).code, 'BANK_INSUFFICIENT_FUNDS');
-    const stolen = call(tax, 'steal', { id: customs.address, to: tax.address, amount: '10' });
+    assert.equal((await call(customs, 'lock', { id: 'x', amount: '5' })).code, 'OK');
+    assert.equal((await call(customs, 'lock', { id: 'x', amount: '5' })).code, 'BANK_HOLD_EXISTS');
+    assert.equal((await call(tax, 'lock', { id: 'y', amount: '5' })).code, 'BANK_INSUFFICIENT_FUNDS');
+    const stolen = await call(tax, 'steal', { id: customs.address, to: tax.address, amount: '10' });
     assert.equal(stolen.code, 'BANK_NOT_AUTHORIZED');
     assert.equal(balance(tax.address), '0');
-    assert.equal(call(customs, 'lock', { id: 'bad id!', amount: '5' }).code, 'BANK_BAD_HOLD');
-    assert.equal(call(customs, 'lock', { id: 'z', amount: '0' }).code, 'BANK_ZERO_AMOUNT');
+    assert.equal((await call(customs, 'lock', { id: 'bad id!', amount: '5' })).code, 'BANK_BAD_HOLD');
+    assert.equal((await call(customs, 'lock', { id: 'z', amount: '0' })).code, 'BANK_ZERO_AMOUNT');
   });
 
-  it('a module issues a denomination; amounts go past 2^64; only the issuer mints; bank/send moves any denomination', () => {
+  it('a module issues a denomination; amounts go past 2^64; only the issuer mints; bank/send moves any denomination', async () => {
     const { c, customs, tax, call, balance } = setup();
-    assert.equal(call(customs, 'issue', { denom: 'cny' }).code, 'OK');
-    assert.equal(call(customs, 'issue', { denom: 'cny' }).code, 'BANK_DENOM_EXISTS');
-    assert.equal(call(customs, 'issue', { denom: 'native' }).code, 'BANK_BAD_DENOM');
+    assert.equal((await call(customs, 'issue', { denom: 'cny' })).code, 'OK');
+    assert.equal((await call(customs, 'issue', { denom: 'cny' })).code, 'BANK_DENOM_EXISTS');
+    assert.equal((await call(customs, 'issue', { denom: 'native' })).code, 'BANK_BAD_DENOM');
     const big = 2n ** 200n;
-    assert.equal(call(customs, 'mint', { to: tax.address, denom: 'cny', amount: String(big) }).code, 'OK');
+    assert.equal(
+      (await call(customs, 'mint', { to: tax.address, denom: 'cny', amount: String(big) })).code,
+      'OK',
+    );
     assert.equal(balance(tax.address, 'cny'), String(big));
     assert.deepEqual(c.queryOf('bank', 'denom', { denom: 'cny' }), {
       denom: 'cny',
@@ -84,29 +87,29 @@ describe("bank's exports: escrow for modules, denominations, amounts beyond 64 b
       decimals: 2,
       supply: String(big),
     });
-    const sent = c.send(tax, 'bank', 'send', BankSend, {
+    const sent = await c.send(tax, 'bank', 'send', BankSend, {
       to: hexToBytes(customs.address),
       denom: 'cny',
       amount: encodeAmount(big / 2n),
     });
     assert.equal(sent.code, 'OK', sent.message);
     assert.equal(balance(customs.address, 'cny'), String(big / 2n));
-    assert.equal(call(customs, 'burn', { denom: 'cny', amount: String(big / 2n) }).code, 'OK');
+    assert.equal((await call(customs, 'burn', { denom: 'cny', amount: String(big / 2n) })).code, 'OK');
     assert.equal(
       (c.queryOf('bank', 'denom', { denom: 'cny' }) as { supply: string }).supply,
       String(big / 2n),
     );
     assert.equal(
-      call(customs, 'mint', { to: tax.address, denom: 'usd', amount: '1' }).code,
+      (await call(customs, 'mint', { to: tax.address, denom: 'usd', amount: '1' })).code,
       'BANK_UNKNOWN_DENOM',
     );
-    const nonMinimal = c.send(tax, 'bank', 'send', BankSend, {
+    const nonMinimal = await c.send(tax, 'bank', 'send', BankSend, {
       to: hexToBytes(customs.address),
       denom: 'cny',
       amount: Uint8Array.of(0, 1),
     });
     assert.equal(nonMinimal.code, 'BANK_BAD_AMOUNT');
-    const native = c.send(customs, 'bank', 'send', BankSend, {
+    const native = await c.send(customs, 'bank', 'send', BankSend, {
       to: hexToBytes(tax.address),
       denom: 'native',
       amount: encodeAmount(7n),
@@ -117,14 +120,14 @@ describe("bank's exports: escrow for modules, denominations, amounts beyond 64 b
 });
 
 describe("governance's exports: identityOf and policySatisfied for other modules", () => {
-  it("a module learns the signer's organization and role, and whether signers satisfy a resource's policy", () => {
+  it("a module learns the signer's organization and role, and whether signers satisfy a resource's policy", async () => {
     const { customs, call } = setup();
-    const who = call(customs, 'whoami');
+    const who = await call(customs, 'whoami');
     assert.equal(who.code, 'OK', who.message);
     assert.deepEqual(who.events[0]!.attributes, { org: 'customs', role: 'admin', valid: 'true' });
-    const any = call(customs, 'policy', { id: 'bank/transfer' });
+    const any = await call(customs, 'policy', { id: 'bank/transfer' });
     assert.deepEqual(any.events[0]!.attributes, { resource: 'bank/transfer', satisfied: 'true' });
-    const majority = call(customs, 'policy', { id: 'governance/proposal/addOrganization' });
+    const majority = await call(customs, 'policy', { id: 'governance/proposal/addOrganization' });
     assert.deepEqual(majority.events[0]!.attributes, {
       resource: 'governance/proposal/addOrganization',
       satisfied: 'false',

@@ -59,9 +59,9 @@ function setup(hookGas?: number) {
       },
       alice.secretKey,
     );
-  const block = (...txs: SignedTx[]): Receipt[] => {
+  const block = async (...txs: SignedTx[]): Promise<Receipt[]> => {
     height++;
-    const result = executor.executeBlock(
+    const result = await executor.executeBlock(
       state,
       height,
       txs.map((t) => toBlockTx('sm3', t)),
@@ -87,9 +87,9 @@ const thrown = (run: () => unknown): string => {
 };
 
 describe('module kit: capabilities between modules', () => {
-  it("a module calls another's export inside its transaction: the export writes its own state and emits its own events", () => {
+  it("a module calls another's export inside its transaction: the export writes its own state and emits its own events", async () => {
     const c = setup();
-    const [r] = c.block(c.send('tally', 'bump', encode(Bump, { name: 'a', by: 3, thenFail: 0 })));
+    const [r] = await c.block(c.send('tally', 'bump', encode(Bump, { name: 'a', by: 3, thenFail: 0 })));
     assert.equal(r!.code, 'OK', r!.message);
     assert.deepEqual(
       r!.events.map((e) => `${e.module}.${e.type}`),
@@ -99,35 +99,35 @@ describe('module kit: capabilities between modules', () => {
     assert.equal(c.value('a'), '3');
   });
 
-  it('a call is all or nothing with its transaction: a failure after it undoes what the export wrote', () => {
+  it('a call is all or nothing with its transaction: a failure after it undoes what the export wrote', async () => {
     const c = setup();
-    c.block(c.send('counter', 'add', encode(Add, { name: 'a', by: 5 })));
-    const [r] = c.block(c.send('tally', 'bump', encode(Bump, { name: 'a', by: 3, thenFail: 1 })));
+    await c.block(c.send('counter', 'add', encode(Add, { name: 'a', by: 5 })));
+    const [r] = await c.block(c.send('tally', 'bump', encode(Bump, { name: 'a', by: 3, thenFail: 1 })));
     assert.equal(r!.code, 'TALLY_FAILED');
     assert.deepEqual(r!.events, []);
     assert.equal(c.value('a'), '5');
   });
 
-  it("a call is metered by the caller's gas: too little gas for the export's write fails the whole transaction", () => {
+  it("a call is metered by the caller's gas: too little gas for the export's write fails the whole transaction", async () => {
     const c = setup();
-    const [ok] = c.block(c.send('tally', 'bump', encode(Bump, { name: 'b', by: 1, thenFail: 0 })));
-    const [poor] = c.block(
+    const [ok] = await c.block(c.send('tally', 'bump', encode(Bump, { name: 'b', by: 1, thenFail: 0 })));
+    const [poor] = await c.block(
       c.send('tally', 'bump', encode(Bump, { name: 'b', by: 1, thenFail: 0 }), BigInt(ok!.gasUsed - 600)),
     );
     assert.equal(poor!.code, 'EXEC_OUT_OF_GAS');
     assert.equal(c.value('b'), '1');
   });
 
-  it('a call to an export the module did not import is MODULE_CALL_NOT_GRANTED; arguments of the wrong types are MODULE_BAD_CALL', () => {
+  it('a call to an export the module did not import is MODULE_CALL_NOT_GRANTED; arguments of the wrong types are MODULE_BAD_CALL', async () => {
     const c = setup();
-    const [r] = c.block(c.send('tally', 'sneak', encode(Bump, { name: 'a', by: 1, thenFail: 0 })));
+    const [r] = await c.block(c.send('tally', 'sneak', encode(Bump, { name: 'a', by: 1, thenFail: 0 })));
     assert.equal(r!.code, 'MODULE_CALL_NOT_GRANTED');
-    const [bad] = c.block(c.send('tally', 'mistype', encode(Bump, { name: 'a', by: 1, thenFail: 0 })));
+    const [bad] = await c.block(c.send('tally', 'mistype', encode(Bump, { name: 'a', by: 1, thenFail: 0 })));
     assert.equal(bad!.code, 'MODULE_BAD_CALL');
     assert.match(bad!.message ?? '', /counter\.increment called by tally/);
   });
 
-  it("remote exports: only a module that routes remote calls reaches them, and only them, with the caller's chain, channel and sender", () => {
+  it("remote exports: only a module that routes remote calls reaches them, and only them, with the caller's chain, channel and sender", async () => {
     const Route = struct('Route', { module: string({ max: 32 }), name: string({ max: 32 }) });
     const target = defineModule({
       name: 'target',
@@ -166,7 +166,7 @@ describe('module kit: capabilities between modules', () => {
     const alice = generateKeyPair('ed25519');
     const root = executor.genesis({ bank: { balances: { [addr(alice)]: '1000' } } });
     // Each runs as the first block on the genesis state.
-    const run = (module: string, name: string) => {
+    const run = async (module: string, name: string) => {
       const tx = signTx(
         {
           chainId: CHAIN,
@@ -181,16 +181,16 @@ describe('module kit: capabilities between modules', () => {
         },
         alice.secretKey,
       );
-      return executor.executeBlock(root, 1n, [toBlockTx('sm3', tx)], undefined, 1000n).receipts[0]!;
+      return (await executor.executeBlock(root, 1n, [toBlockTx('sm3', tx)], undefined, 1000n)).receipts[0]!;
     };
-    const routed = run('router', 'hello');
+    const routed = await run('router', 'hello');
     assert.equal(routed.code, 'ROUTE_ANSWER');
     assert.deepEqual(JSON.parse(routed.message!), {
       caller: { chainId: 'c', channel: 'channel-0', sender: 'ab' },
       args: { n: 1 },
     });
-    assert.equal(run('router', 'secret').code, 'MODULE_CALL_NOT_GRANTED');
-    assert.equal(run('plain', 'hello').code, 'MODULE_CALL_NOT_GRANTED');
+    assert.equal((await run('router', 'secret')).code, 'MODULE_CALL_NOT_GRANTED');
+    assert.equal((await run('plain', 'hello')).code, 'MODULE_CALL_NOT_GRANTED');
   });
 
   it('imports are checked when the chain starts: unknown modules or exports, and cycles, are typed errors naming the modules', () => {
@@ -240,9 +240,9 @@ describe('module kit: capabilities between modules', () => {
 });
 
 describe('module kit: typed queries', () => {
-  it("malformed or unknown parameters are the module's typed code; good ones are converted to their types", () => {
+  it("malformed or unknown parameters are the module's typed code; good ones are converted to their types", async () => {
     const c = setup();
-    c.block(c.send('counter', 'add', encode(Add, { name: 'a', by: 2 })));
+    await c.block(c.send('counter', 'add', encode(Add, { name: 'a', by: 2 })));
     assert.equal(c.value('a'), '2');
     const query = (module: string, name: string, params: unknown) => () =>
       c.executor.query(c.root(), module, name, params);
@@ -269,9 +269,9 @@ describe('module kit: typed queries', () => {
 });
 
 describe('module kit: block hooks', () => {
-  it('an endBlock hook drains a queue across blocks within its gas; a failing item is skipped with an event, not retried forever', () => {
+  it('an endBlock hook drains a queue across blocks within its gas; a failing item is skipped with an event, not retried forever', async () => {
     const c = setup();
-    const first = c.block(
+    const first = await c.block(
       c.send('counter', 'schedule', encode(Schedule, { name: 'q', items: 10, failEvery: 4, burn: 0 })),
     );
     assert.equal(first.length, 2, 'one transaction receipt, then the hook receipt');
@@ -279,7 +279,9 @@ describe('module kit: block hooks', () => {
     let done = 0;
     const failed: string[] = [];
     const perBlock: number[] = [];
-    for (const receipts of [first, ...Array.from({ length: 6 }, () => c.block())]) {
+    const blocks = [first];
+    for (let i = 0; i < 6; i++) blocks.push(await c.block());
+    for (const receipts of blocks) {
       const hook = receipts.at(-1)!;
       assert.equal(hook.code, 'OK', hook.message);
       const events = hook.events;
@@ -294,14 +296,16 @@ describe('module kit: block hooks', () => {
     assert.equal(c.value('q'), '8');
   });
 
-  it('items that each spend all the gas they may still leave the hook room to record them: the queue always moves', () => {
+  it('items that each spend all the gas they may still leave the hook room to record them: the queue always moves', async () => {
     for (const hookGas of [15_000, 20_000, 33_333]) {
       const c = setup(hookGas);
-      const first = c.block(
+      const first = await c.block(
         c.send('counter', 'schedule', encode(Schedule, { name: 'b', items: 6, failEvery: 0, burn: 1 })),
       );
       let failed = 0;
-      for (const receipts of [first, ...Array.from({ length: 12 }, () => c.block())]) {
+      const blocks = [first];
+      for (let i = 0; i < 12; i++) blocks.push(await c.block());
+      for (const receipts of blocks) {
         const hook = receipts.at(-1)!;
         assert.equal(hook.code, 'OK', `hook gas ${hookGas}: ${hook.message}`);
         failed += hook.events.filter((e) => e.type === 'itemFailed').length;
@@ -311,9 +315,9 @@ describe('module kit: block hooks', () => {
     }
   });
 
-  it('a hook that runs out of gas fails alone: its writes are dropped, its receipt says HOOK_OUT_OF_GAS, the block goes on', () => {
+  it('a hook that runs out of gas fails alone: its writes are dropped, its receipt says HOOK_OUT_OF_GAS, the block goes on', async () => {
     const c = setup(20_000);
-    const receipts = c.block(
+    const receipts = await c.block(
       c.send('counter', 'spin', encode(Spin, { rounds: 1000 })),
       c.send('counter', 'add', encode(Add, { name: 'z', by: 1 })),
     );
@@ -327,14 +331,14 @@ describe('module kit: block hooks', () => {
     assert.equal(receipts[2]!.gasUsed, 20_000);
     assert.equal(c.value('z'), '1');
     // The next block runs; once the spin is cleared by a transaction, the hook succeeds again.
-    const next = c.block(c.send('counter', 'spin', encode(Spin, { rounds: 0 })));
+    const next = await c.block(c.send('counter', 'spin', encode(Spin, { rounds: 0 })));
     assert.deepEqual(
       next.map((r) => r.code),
       ['OK', 'OK'],
     );
   });
 
-  it('modules without hooks add no receipts, so results roots of existing chains do not change', () => {
+  it('modules without hooks add no receipts, so results roots of existing chains do not change', async () => {
     const tree = new SparseMerkleTree('sm3');
     // Without governance (nor the modules that import from it): every module, no hooks.
     const modules = DEFAULT_MODULES.filter((m) => m.name !== 'governance' && !m.imports?.governance);
@@ -344,7 +348,7 @@ describe('module kit: block hooks', () => {
       modules,
       maxBlockGas: 1_000_000,
     });
-    const result = executor.executeBlock(executor.genesis({}), 1n, []);
+    const result = await executor.executeBlock(executor.genesis({}), 1n, []);
     assert.deepEqual(result.receipts, []);
   });
 });

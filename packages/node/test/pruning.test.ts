@@ -35,7 +35,7 @@ describe('pruning (pruning.keepBlocks)', () => {
     assert.equal((await getJson(`${url}/v1/headers/${at}`)).status, 200);
     assert.equal((await getJson(`${url}/v1/txs/${first.body.hash}`)).status, 404);
     assert.deepEqual(
-      replayFromGenesis(chain, DEFAULT_MODULES).problems.map((p) => p.check),
+      (await replayFromGenesis(chain, DEFAULT_MODULES)).problems.map((p) => p.check),
       ['pruned'],
     );
   });

@@ -57,7 +57,7 @@ describe('four validators over an in-memory network', () => {
         ? true
         : undefined,
     );
-    assert.deepEqual(replayFromGenesis(nodes[3]!.chain, [bank]).problems, []);
+    assert.deepEqual((await replayFromGenesis(nodes[3]!.chain, [bank])).problems, []);
     for (const node of nodes) assert.equal(node.driver.failure, undefined);
   });
 
@@ -87,6 +87,6 @@ describe('four validators over an in-memory network', () => {
     for (let h = 1n; h <= full.chain.height && h <= nodes[0]!.chain.height; h++)
       assert.equal(full.chain.certificate(h)!.value, nodes[0]!.chain.certificate(h)!.value);
     assert.equal(full.driver.refusedToSign, 0);
-    assert.deepEqual(replayFromGenesis(full.chain, [bank]).problems, []);
+    assert.deepEqual((await replayFromGenesis(full.chain, [bank])).problems, []);
   });
 });

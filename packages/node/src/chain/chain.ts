@@ -38,6 +38,7 @@ import {
   utf8ToBytes,
 } from '@pujiang/types';
 import { type BlockTx, Executor } from '../execution/executor.js';
+import { Serial } from '../serial.js';
 import {
   type GovernedConfig,
   governedConfigIn,
@@ -115,6 +116,8 @@ export class Chain {
   /** Lowest height whose body (transactions, receipts, tx index) is still stored. */
   lowestBodyHeight = 1n;
 
+  /** The commit lock: one block executes and is stored at a time. */
+  private readonly commits = new Serial();
   private configCache: { root: Uint8Array; config: GovernedConfig } | undefined;
   private readonly setCache = new Map<bigint, ValidatorSetAt>();
   /** Recent blocks' decoded bodies, receipts and Merkle levels: many proofs of one block decode and hash it once. */
@@ -307,7 +310,10 @@ export class Chain {
   /**
    * Executes and stores a decided block with its certificate, atomically. `verified(hash)`
    * returns transactions this node already decoded and whose signatures it verified (the
-   * mempool's entries); the rest are decoded and verified here.
+   * mempool's entries); the rest are decoded and verified here. Commits run one at a time
+   * (consensus and block sync may both commit): each waits for the one before, then checks
+   * its height (`CHAIN_NOT_NEXT_HEIGHT` if that one committed it). The head changes only
+   * at the end, with the store, so readers see the previous block until then.
    */
   commit(
     block: Block,
@@ -316,7 +322,16 @@ export class Chain {
       undefined,
     /** The block's transactions already decoded, hashed and verified, in block order (the proposer has them). */
     prepared?: readonly BlockTx[],
-  ): CommittedBlock {
+  ): Promise<CommittedBlock> {
+    return this.commits.run(() => this.commitNext(block, certificate, verified, prepared));
+  }
+
+  private async commitNext(
+    block: Block,
+    certificate: CommitCertificate,
+    verified: (hash: string) => { readonly tx: SignedTx; readonly sender: string } | undefined,
+    prepared: readonly BlockTx[] | undefined,
+  ): Promise<CommittedBlock> {
     if (block.header.height !== this.height + 1n) {
       throw new PujiangError<ChainErrorCode>(
         'CHAIN_NOT_NEXT_HEIGHT',
@@ -340,8 +355,9 @@ export class Chain {
           checked.add(txHash);
           return { tx: known.tx, wire, hash: txHash, sender: known.sender };
         });
-    const result = this.executor.executeBlock(
-      this.stateRoot,
+    const parentRoot = this.stateRoot;
+    const result = await this.executor.executeBlock(
+      parentRoot,
       block.header.height,
       txs,
       (h) => checked.has(h),
@@ -389,7 +405,7 @@ export class Chain {
       },
       head,
     );
-    this.executor.advance(this.stateRoot, head.stateRoot, result.writes);
+    this.executor.advance(parentRoot, head.stateRoot, result.writes);
     Object.assign(this, head);
     if (lowest !== this.lowestBodyHeight) this.proofs.forgetBelow(lowest);
     this.lowestBodyHeight = lowest;
@@ -507,7 +523,9 @@ export class Chain {
     return search.run(scan, this.executor.reader(this.stateRoot, module), typed);
   }
 
-  close(): Promise<void> {
-    return this.store.close();
+  /** Closes the store once a commit in progress (and any queued) has finished. */
+  async close(): Promise<void> {
+    await this.commits.idle();
+    await this.store.close();
   }
 }

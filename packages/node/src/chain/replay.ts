@@ -32,9 +32,13 @@ export interface ReplayReturnType {
  * Re-executes every stored block from genesis in a fresh in-memory state and checks each
  * header against the replay (previous hash, state root, results root) and each block's
  * commit certificate against the validator set of its height (as the replayed state says). An auditor's check that the store
- * holds one consistent chain; it trusts nothing the store computed.
+ * holds one consistent chain; it trusts nothing the store computed. Blocks run one after
+ * another, each awaited as the node's commit awaits it (asynchronous handlers included).
  */
-export function replayFromGenesis(chain: Chain, modules: readonly ChainModule[]): ReplayReturnType {
+export async function replayFromGenesis(
+  chain: Chain,
+  modules: readonly ChainModule[],
+): Promise<ReplayReturnType> {
   const g = chain.genesis;
   const tree = new SparseMerkleTree(g.chainHash, new MemoryNodeStore());
   const executor = Executor.forGenesis(tree, g, modules);
@@ -44,15 +48,17 @@ export function replayFromGenesis(chain: Chain, modules: readonly ChainModule[])
   let results = merkleRoot(g.chainHash, []);
   let previous: Uint8Array = ZERO_HASH;
   const problems: ReplayProblem[] = [];
+  // The head when the replay starts (a running node may commit more while blocks are awaited).
+  const { height: top, stateRoot: topRoot } = chain;
   if (chain.lowestBodyHeight > 1n) {
     problems.push({
       height: 1,
       check: 'pruned',
       detail: `bodies below ${chain.lowestBodyHeight} were pruned`,
     });
-    return { height: Number(chain.height), stateRoot: bytesToHex(chain.stateRoot), problems };
+    return { height: Number(top), stateRoot: bytesToHex(topRoot), problems };
   }
-  for (let h = 1n; h <= chain.height; h++) {
+  for (let h = 1n; h <= top; h++) {
     const height = Number(h);
     const block = chain.block(h);
     const certificate = chain.certificate(h);
@@ -83,7 +89,14 @@ export function replayFromGenesis(chain: Chain, modules: readonly ChainModule[])
       txs.map((t) => t.tx),
     );
     if (overLimit) problems.push({ height, check: 'limits', detail: overLimit });
-    const result = executor.executeBlock(root, h, txs, undefined, block.header.time, limits.maxBlockGas);
+    const result = await executor.executeBlock(
+      root,
+      h,
+      txs,
+      undefined,
+      block.header.time,
+      limits.maxBlockGas,
+    );
     const stored = chain.receipts(h);
     if (!stored || !equalBytes(encodeReceipts(stored), encodeReceipts(result.receipts)))
       problems.push({ height, check: 'receipts', detail: 'stored receipts differ from the replay' });
@@ -92,11 +105,11 @@ export function replayFromGenesis(chain: Chain, modules: readonly ChainModule[])
     results = resultsRoot(g.chainHash, result.receipts);
     previous = hexToBytes(hashHex);
   }
-  if (!equalBytes(root, chain.stateRoot))
+  if (!equalBytes(root, topRoot))
     problems.push({
-      height: Number(chain.height),
+      height: Number(top),
       check: 'final-state-root',
-      detail: `store ${bytesToHex(chain.stateRoot)}, replay ${bytesToHex(root)}`,
+      detail: `store ${bytesToHex(topRoot)}, replay ${bytesToHex(root)}`,
     });
-  return { height: Number(chain.height), stateRoot: bytesToHex(root), problems };
+  return { height: Number(top), stateRoot: bytesToHex(root), problems };
 }

@@ -20,6 +20,12 @@ import { type ChainEvent, moduleKeyText, RECEIPT_LIMITS } from '@pujiang/protoco
 import { isPujiangError } from '@pujiang/types';
 import type { StateOverlay } from './state-overlay.js';
 
+/** A promise, or anything else with a `then` (what `await` would wait for). */
+export const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+  (typeof value === 'object' || typeof value === 'function') &&
+  value !== null &&
+  typeof (value as { then?: unknown }).then === 'function';
+
 /** The transaction a scope runs for (hooks have none). */
 export interface ScopeTx {
   readonly txHash: string;
@@ -149,11 +155,11 @@ class KernelContext {
     const parent = scope.state;
     const events = scope.events.length;
     const eventBytes = scope.eventBytes;
-    scope.state = parent.child();
+    const nested = parent.child();
+    scope.state = nested;
+    let value: T;
     try {
-      const value = gasCap === undefined ? run() : scope.gas.capped(gasCap, run);
-      scope.state.mergeIntoParent();
-      return { ok: true, value };
+      value = gasCap === undefined ? run() : scope.gas.capped(gasCap, run);
     } catch (error) {
       if (!isPujiangError(error)) throw error;
       scope.events.length = events;
@@ -162,6 +168,13 @@ class KernelContext {
     } finally {
       scope.state = parent;
     }
+    // Work still running could not be undone: the whole transaction fails instead.
+    if (isThenable(value))
+      throw kitError('MODULE_INVALID', `module ${this.owner.name} passed attempt an asynchronous function`, {
+        module: this.owner.name,
+      });
+    nested.mergeIntoParent();
+    return { ok: true, value };
   }
 }
 

@@ -1,7 +1,6 @@
 import { decode } from '@pujiang/codec';
 import { deriveAddress, type HashAlgorithm, hash, type PublicKey, type SuiteId } from '@pujiang/crypto';
 import {
-  type BlockHookPhase,
   type ChainModule,
   GAS,
   GasMeter,
@@ -18,18 +17,14 @@ import {
   wireModules,
 } from '@pujiang/module-kit';
 import {
-  decodeU64,
   encodeTx,
-  encodeU64,
   endorserKeys,
   type Genesis,
-  hookId,
   LEGACY_ENABLED_MODULES,
   type ModulesResponse,
   moduleKey,
   moduleKeyText,
   moduleParamKey,
-  nonceKeyText,
   type Receipt,
   type SignedTx,
   senderKey,
@@ -37,7 +32,9 @@ import {
 } from '@pujiang/protocol';
 import { EMPTY_ROOT, type SparseMerkleTree } from '@pujiang/state';
 import { bytesToHex, equalBytes, isPujiangError, PujiangError } from '@pujiang/types';
-import { ExecutionScope, hookContext, messageContext } from './context.js';
+import { type HookChain, runBlockHooks } from './block-hooks.js';
+import { ExecutionScope, isThenable, messageContext } from './context.js';
+import { PreparedTx, readNonce, writeNonce } from './prepared-tx.js';
 import { type KnownValue, MAX_KNOWN_VALUES, StateOverlay } from './state-overlay.js';
 import { type Verdicts, verdictFor } from './verdicts.js';
 
@@ -81,14 +78,6 @@ function own<T>(table: Readonly<Record<string, T>> | undefined, name: string): T
   return table !== undefined && Object.hasOwn(table, name) ? table[name] : undefined;
 }
 
-function readNonce(state: StateOverlay, address: string): bigint {
-  return decodeU64(state.get(nonceKeyText(address)));
-}
-
-function writeNonce(state: StateOverlay, address: string, nonce: bigint): void {
-  state.set(nonceKeyText(address), encodeU64(nonce));
-}
-
 /**
  * Deterministic block execution. Each transaction runs in its own overlay: on success its
  * writes join the block's, on failure they are dropped and only the sender's nonce advances
@@ -97,6 +86,7 @@ function writeNonce(state: StateOverlay, address: string, nonce: bigint): void {
 export class Executor {
   private readonly modules: ReadonlyMap<string, ChainModule>;
   private readonly graph: ModuleGraph;
+  private readonly hookChain: HookChain;
   private latest: { root: Uint8Array; values: Map<string, KnownValue> } | undefined;
   /** Admission verdicts at the state they were decided in. */
   private decisions: { root: Uint8Array; height: bigint; time: bigint; verdicts: Verdicts } | undefined;
@@ -139,6 +129,7 @@ export class Executor {
   ) {
     this.graph = wireModules(o.modules);
     this.modules = this.graph.byName;
+    this.hookChain = { modules: o.modules, chainHash: o.chainHash, chainId: o.chainId, graph: this.graph };
   }
 
   /** The state root after each module's genesis (`full`: the whole genesis, for modules that read more than their section). */
@@ -306,8 +297,11 @@ export class Executor {
   /**
    * Runs a block's transactions over `root`. `signatureChecked(hash)` says a transaction's
    * signature was verified already (by the mempool's worker pool); others are verified here.
+   * Transactions run strictly one after another: an asynchronous handler is awaited before
+   * the next transaction starts (a synchronous one costs no await). One block at a time per
+   * executor (`Chain.commit` serializes them): `advance` must not run while a block awaits.
    */
-  executeBlock(
+  async executeBlock(
     root: Uint8Array,
     height: bigint,
     txs: readonly BlockTx[],
@@ -316,21 +310,22 @@ export class Executor {
     time = 0n,
     /** Gas for the whole block, as governance last set it (default: genesis). */
     maxBlockGas = this.o.maxBlockGas,
-  ): BlockResult {
+  ): Promise<BlockResult> {
     const known =
       this.latest !== undefined && equalBytes(this.latest.root, root) ? this.latest.values : undefined;
     const block = new StateOverlay(this.tree, root, undefined, known);
     const receipts: Receipt[] = [];
-    const begun = this.runHooks('beginBlock', block, height, time);
+    const begun = runBlockHooks(this.hookChain, 'beginBlock', block, height, time);
     let blockGas = 0;
     for (const t of txs) {
       const signatureOk = signatureChecked(t.hash) || verifyTxSignature(t.tx);
-      const receipt = this.executeTx(block, height, time, t, signatureOk, maxBlockGas - blockGas);
+      const ran = this.executeTx(block, height, time, t, signatureOk, maxBlockGas - blockGas);
+      const receipt = ran instanceof Promise ? await ran : ran;
       blockGas += receipt.gasUsed;
       receipts.push(receipt);
     }
     // Hook results follow the transactions' (a transaction's receipt index is its index in the block).
-    receipts.push(...begun, ...this.runHooks('endBlock', block, height, time));
+    receipts.push(...begun, ...runBlockHooks(this.hookChain, 'endBlock', block, height, time));
     return { root: block.commit(), receipts, gasUsed: blockGas, writes: block.changes };
   }
 
@@ -340,47 +335,6 @@ export class Executor {
     const genesis = this.o.genesis;
     if (handler?.availableOn === undefined || genesis === undefined) return handler;
     return handler.availableOn(genesis) ? handler : undefined;
-  }
-
-  /**
-   * Runs every enabled module's hook of `phase`, each in its own overlay under its own gas
-   * budget. A hook that fails (out of gas, or a typed error) changes nothing and gets a
-   * receipt with its code and a `hookFailed` event; the block goes on. Only modules that
-   * declare hooks get receipts, so chains without them keep their results roots.
-   */
-  private runHooks(phase: BlockHookPhase, block: StateOverlay, height: bigint, time: bigint): Receipt[] {
-    const receipts: Receipt[] = [];
-    for (const module of this.o.modules) {
-      const hook = module[phase];
-      if (hook === undefined) continue;
-      const gas = new GasMeter(hook.gas);
-      const scope = new ExecutionScope(
-        block.child(),
-        gas,
-        height,
-        time,
-        this.o.chainHash,
-        this.o.chainId,
-        this.graph,
-      );
-      const txHash = hookId(this.o.chainHash, phase, module.name, height);
-      try {
-        hook.run(hookContext(module, scope, phase));
-        scope.state.mergeIntoParent();
-        receipts.push({ txHash, code: 'OK', gasUsed: Math.min(gas.used, gas.limit), events: scope.events });
-      } catch (error) {
-        if (!isPujiangError(error)) throw error; // a bug, not bad input
-        const code = error.code === 'EXEC_OUT_OF_GAS' ? 'HOOK_OUT_OF_GAS' : receiptCode(error.code);
-        receipts.push({
-          txHash,
-          code,
-          message: error.message,
-          gasUsed: Math.min(gas.used, gas.limit),
-          events: [{ module: module.name, type: 'hookFailed', attributes: { phase, code } }],
-        });
-      }
-    }
-    return receipts;
   }
 
   /** A module parameter set by a privileged module, after the owning module checked the value. */
@@ -402,14 +356,43 @@ export class Executor {
     state.set(moduleKeyText(target, moduleParamKey(name)), value.slice());
   }
 
+  /**
+   * One transaction: its checks (`prepareTx`), its handler, then its receipt (`PreparedTx`'s
+   * `succeed` or `fail`). A handler's promise is awaited before the receipt (a rejection
+   * counts as a throw); a handler that returns nothing gets its receipt without an await.
+   */
   private executeTx(
     block: StateOverlay,
     height: bigint,
     time: bigint,
-    { tx, wire, hash, sender: knownSender }: BlockTx,
+    t: BlockTx,
     signatureOk: boolean,
     gasLeft: number,
-  ): Receipt {
+  ): Receipt | Promise<Receipt> {
+    const prepared = this.prepareTx(block, height, time, t, signatureOk, gasLeft);
+    if (!(prepared instanceof PreparedTx)) return prepared;
+    let result: void | Promise<void>;
+    try {
+      result = this.runHandler(prepared, t);
+    } catch (error) {
+      return prepared.fail(error);
+    }
+    if (!isThenable(result)) return prepared.succeed();
+    return Promise.resolve(result).then(
+      () => prepared.succeed(),
+      (error: unknown) => prepared.fail(error),
+    );
+  }
+
+  /** Checks a transaction; a refusal's receipt, or the scope its handler runs in. */
+  private prepareTx(
+    block: StateOverlay,
+    height: bigint,
+    time: bigint,
+    { tx, hash, sender: knownSender }: BlockTx,
+    signatureOk: boolean,
+    gasLeft: number,
+  ): Receipt | PreparedTx {
     const refused = (code: string, message: string): Receipt => ({
       txHash: hash,
       code,
@@ -449,43 +432,26 @@ export class Executor {
       { txHash: hash, sender, senderKey: envelope.sender.key, endorsers: envelope.endorsers },
       (target, name, value) => this.setModuleParam(scope.state, gas, target, name, value),
     );
-    let code = 'OK';
-    let message: string | undefined;
+    return new PreparedTx(block, scope, sender, nonce);
+  }
+
+  /** Charges the transaction's size, decodes its payload and calls its handler (which may return a promise). */
+  private runHandler({ scope }: PreparedTx, { tx: { body }, wire }: BlockTx): void | Promise<void> {
+    scope.gas.charge(GAS.txBase + wire.length * GAS.txByte, 'transaction size');
+    const module = this.modules.get(body.module);
+    const handler = this.messageOf(module, body.type);
+    if (!handler) throw moduleError('EXEC_UNKNOWN_MESSAGE', `unknown message ${body.module}/${body.type}`);
+    let decoded: unknown;
     try {
-      gas.charge(GAS.txBase + wire.length * GAS.txByte, 'transaction size');
-      const module = this.modules.get(body.module);
-      const handler = this.messageOf(module, body.type);
-      if (!handler) throw moduleError('EXEC_UNKNOWN_MESSAGE', `unknown message ${body.module}/${body.type}`);
-      let decoded: unknown;
-      try {
-        decoded = decode(handler.codec, body.payload);
-      } catch (cause) {
-        throw moduleError('EXEC_BAD_PAYLOAD', `payload of ${body.module}/${body.type} does not decode`, {
-          cause: String(cause),
-        });
-      }
-      handler.handle(messageContext(module!, scope, scope.tx!), decoded);
-      scope.state.mergeIntoParent();
-    } catch (error) {
-      if (!isPujiangError(error)) throw error; // a bug, not bad input
-      code = receiptCode(error.code);
-      message = error.message;
+      decoded = decode(handler.codec, body.payload);
+    } catch (cause) {
+      throw moduleError('EXEC_BAD_PAYLOAD', `payload of ${body.module}/${body.type} does not decode`, {
+        cause: String(cause),
+      });
     }
-    writeNonce(block, sender, nonce + 1n);
-    return {
-      txHash: hash,
-      code,
-      ...(message === undefined ? {} : { message }),
-      gasUsed: Math.min(gas.used, gas.limit),
-      events: code === 'OK' ? scope.events : [],
-    };
+    return handler.handle(messageContext(module!, scope, scope.tx!), decoded);
   }
 }
 
-/** What `GET /v1/modules` says of a module. */
 /** What `/v1/modules` says of a module (the API's schema is the one definition). */
 export type ModuleDescription = ModulesResponse['modules'][number];
-
-/** A receipt holds a code of at most 64 bytes: a module with a longer one is reported generically. */
-const receiptCode = (code: string): string =>
-  /^[A-Z][A-Z0-9_]{0,63}$/.test(code) ? code : 'EXEC_MODULE_ERROR';

@@ -9,7 +9,7 @@ export async function replayHome(home: string): Promise<ReplayReturnType> {
   const { genesis, paths } = loadHome(home);
   const chain = Chain.open(chainDir(paths.data), genesis, DEFAULT_MODULES);
   try {
-    return replayFromGenesis(chain, DEFAULT_MODULES);
+    return await replayFromGenesis(chain, DEFAULT_MODULES);
   } finally {
     await chain.close();
   }
