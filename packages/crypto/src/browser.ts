@@ -8,6 +8,7 @@ export { randomBytes } from '#platform';
 export { signatureFromDer, signatureToDer } from './der.js';
 export type { CryptoErrorCode } from './errors.js';
 export { CryptoError } from './errors.js';
+export { ethereumAddress, keccak256, recoverEthereumSigner, signEthereumDigest } from './ethereum.js';
 export type { HashAlgorithm } from './hash.js';
 export { assertHashAlgorithm, HASH_ALGORITHMS, HASH_LENGTH, hash } from './hash.js';
 export type { KeyPair, PublicKey, SecretKey, Signature } from './keys.js';

@@ -79,10 +79,21 @@ export type {
   SearchScan,
   StateRead,
   TxEnvelope,
+  TxIndexEntry,
   TxSigner,
+  UnmeteredState,
 } from './module.js';
 export type { NodeService, NodeServiceHost } from './node-service.js';
 export type { DrainResult } from './queue.js';
 export { drainQueue, enqueue, MAX_DRAIN_ITEMS, queueLength } from './queue.js';
-export type { ModuleRoute, RequestReader, RouteHost, RouteInput, RouteReplyDoc } from './routes.js';
+export type {
+  ModuleRoute,
+  ModuleSocket,
+  RequestReader,
+  RouteBlocks,
+  RouteHost,
+  RouteInput,
+  RouteReplyDoc,
+  SocketConnection,
+} from './routes.js';
 export { checkRoutes, defineRoute, RouteReply } from './routes.js';

@@ -1,10 +1,10 @@
 import type { Codec } from '@pujiang/codec';
 import type { HashAlgorithm, PublicKey } from '@pujiang/crypto';
-import type { BlockHookPhase, BlockLimits, ChainEvent, Genesis } from '@pujiang/protocol';
+import type { BlockHookPhase, BlockLimits, ChainEvent, Genesis, Receipt, SignedTx } from '@pujiang/protocol';
 import type { PujiangError } from '@pujiang/types';
 import type { TObject, TSchema } from '@sinclair/typebox';
 import type { NodeService, NodeServiceHost } from './node-service.js';
-import type { ModuleRoute } from './routes.js';
+import type { ModuleRoute, ModuleSocket } from './routes.js';
 
 /** A key that signed a transaction (its sender or an endorser), with its address (hex). */
 export interface TxSigner {
@@ -92,6 +92,14 @@ export interface MessageContext extends ModuleContext {
   readonly sender: string;
   readonly senderKey: PublicKey;
   readonly endorsers: readonly TxSigner[];
+  /** The transaction's nonce (the kernel checked it is the sender's next). */
+  readonly nonce: bigint;
+  /**
+   * The module's own state without per-access gas: only for a module marked `selfMetered`,
+   * whose own meter prices every access (the EVM's gas) and which charges it through
+   * `consume`. Writes go to the transaction's overlay as `set`'s do.
+   */
+  readonly unmetered?: UnmeteredState;
   /**
    * Writes another module's declared parameter after that module checked it (throws its
    * typed error otherwise). A kernel hook, outside the capability graph: only a module
@@ -233,6 +241,22 @@ export interface KernelServices {
   ): boolean | undefined;
 }
 
+/** Module-relative reads and writes that the kernel does not meter (`MessageContext.unmetered`). */
+export interface UnmeteredState {
+  get(key: string): Uint8Array | undefined;
+  set(key: string, value: Uint8Array | undefined): void;
+}
+
+/** A committed transaction of the module, whatever its outcome, for the module's search index. */
+export interface TxIndexEntry {
+  readonly tx: SignedTx;
+  /** Its hash (hex) and index in the block. */
+  readonly hash: string;
+  readonly index: number;
+  readonly receipt: Receipt;
+  readonly chainHash: HashAlgorithm;
+}
+
 export interface SearchIndexUpdate {
   readonly put?: readonly string[];
   readonly delete?: readonly string[];
@@ -291,6 +315,11 @@ export interface ChainModule {
   /** May set other modules' declared parameters (`MessageContext.setModuleParam`). */
   readonly privileged?: boolean;
   /**
+   * Meters its own work (the EVM's gas) and charges it through `consume`: its handlers get
+   * `unmetered` access to its state, so an access is not charged twice.
+   */
+  readonly selfMetered?: boolean;
+  /**
    * Routes calls from other chains (the cross-chain module): granted every enabled module's
    * `remote` exports, outside the import graph (no edges, so no cycles through it).
    */
@@ -305,6 +334,8 @@ export interface ChainModule {
   readonly endBlock?: BlockHook;
   /** HTTP routes under `/v1/modules/<name>/...`, or at a standard's well-known path. */
   readonly routes?: readonly ModuleRoute[];
+  /** WebSocket endpoints (a standard's subscriptions: `eth_subscribe` at `/rpc`). */
+  readonly sockets?: readonly ModuleSocket[];
   /**
    * Reads this node's own settings for the module (`modules.<name>` of the node's
    * config.json; undefined when absent), once at start, loading what they name (key files
@@ -323,6 +354,15 @@ export interface ChainModule {
    * a client proves what a search found with a proven query.
    */
   searchIndex?(event: ChainEvent, at: { readonly height: bigint; readonly time: bigint }): SearchIndexUpdate;
+  /**
+   * Search index entries for each committed transaction of this module, whatever its
+   * outcome (a failed transaction's events are dropped, its transaction is not): the EVM
+   * module finds a transaction by its Ethereum hash.
+   */
+  searchIndexTx?(
+    entry: TxIndexEntry,
+    at: { readonly height: bigint; readonly time: bigint },
+  ): SearchIndexUpdate | undefined;
   /** Searches over that index (`defineSearch`): typed parameters and results, like queries. */
   readonly searches?: Readonly<Record<string, SearchDefinition>>;
 }

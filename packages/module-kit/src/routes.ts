@@ -1,5 +1,5 @@
 import type { HashAlgorithm } from '@pujiang/crypto';
-import type { HttpMethod, ProvenQueryResponse } from '@pujiang/protocol';
+import type { Block, BlockHeader, HttpMethod, ProvenQueryResponse, Receipt } from '@pujiang/protocol';
 import type { Static, TObject, TSchema } from '@sinclair/typebox';
 import { kitError } from './errors.js';
 
@@ -25,12 +25,43 @@ export interface RouteHost {
   submit(wire: Uint8Array): Promise<string>;
   /** The nonce an account's next transaction takes, counting this node's pending ones. */
   pendingNonce(address: string): bigint;
+  /** The nonce an account's next transaction takes in the latest committed state. */
+  committedNonce(address: string): bigint;
   /** Resolves when the transaction is committed (with its receipt's code), or undefined after `timeoutMs`. */
   waitForCommit(hash: string, timeoutMs: number): Promise<{ height: bigint; code: string } | undefined>;
   /** This node's settings for the route's module (what its `nodeConfig` returned), if any. */
   readonly config: unknown;
   /** The module's node service on this node (what its `nodeService` returned), if it has one. */
   readonly service?: unknown;
+  /** Committed blocks, for routes that speak another standard's view of them (Ethereum JSON-RPC). */
+  readonly blocks: RouteBlocks;
+  /**
+   * Reads of the route's own module state after block `height` (default: the latest), at a
+   * root fixed when called, so asynchronous work (an `eth_call`) sees one state throughout.
+   * Undefined for a height not committed.
+   */
+  stateAfter(
+    height?: bigint,
+  ): { readonly height: bigint; read(key: string): Uint8Array | undefined } | undefined;
+  /** Keys of the route's module search index in [start, end), at most `limit`. */
+  scanIndex(start: string, end: string, limit: number): string[];
+  /** Calls `listener` with each committed height; returns the unsubscribe function. */
+  onCommit(listener: (height: bigint) => void): () => void;
+}
+
+/** What a route may read of committed blocks (undefined: not committed, or pruned). */
+export interface RouteBlocks {
+  header(height: bigint): BlockHeader | undefined;
+  /** The block's hash (hex), as `GET /v1/blocks` gives it. */
+  hash(height: bigint): string | undefined;
+  body(height: bigint): Block | undefined;
+  receipts(height: bigint): readonly Receipt[] | undefined;
+  /** The height of a block by its hash (hex). */
+  heightOf(blockHash: string): bigint | undefined;
+  /** Where a transaction (by its chain hash, hex) was committed. */
+  locate(txHash: string): { readonly height: bigint; readonly index: number } | undefined;
+  /** The gas all transactions of a block may use together, in force now. */
+  maxBlockGas(): number;
 }
 
 /**
@@ -101,12 +132,42 @@ export interface ModuleRoute {
    */
   readonly public?: boolean;
   /**
+   * A POST that only reads (Ethereum JSON-RPC's `eth_call`): guarded as GETs are on a
+   * members-only node, so it needs a member's signature or certificate there.
+   */
+  readonly read?: boolean;
+  /**
    * Every status the route answers with, and its body (published in OpenAPI, and checked
    * against live answers by the tests). Without it: 200 `response`, and 400 the API's error
    * body with `errors`.
    */
   readonly replies?: Readonly<Record<number, RouteReplyDoc>>;
   handle(host: RouteHost, input: RouteInput): unknown | Promise<unknown>;
+}
+
+/** One accepted WebSocket, as a module's socket handler sees it (the node owns the socket). */
+export interface SocketConnection {
+  /** Sends a text frame; a connection that falls too far behind is closed by the node. */
+  send(text: string): void;
+  close(code: number, reason: string): void;
+  onMessage(listener: (text: string) => void): void;
+  onClose(listener: () => void): void;
+  /** The member that signed the upgrade request, when it was signed. */
+  readonly reader?: RequestReader;
+}
+
+/**
+ * A WebSocket endpoint of a module, at a well-known path (`/rpc` for Ethereum JSON-RPC's
+ * `eth_subscribe`) or under `/v1/modules/<module>/`. The node accepts the upgrade (after the
+ * members-only read check), bounds frames and connections, and hands each connection over.
+ */
+export interface ModuleSocket {
+  readonly path: string;
+  readonly summary: string;
+  readonly wellKnown?: boolean;
+  /** Largest frame a client may send (bytes). */
+  readonly maxMessageBytes: number;
+  open(host: RouteHost, connection: SocketConnection): void;
 }
 
 export function defineRoute<Q extends TObject, B extends TSchema, R extends TSchema>(route: {
@@ -121,6 +182,7 @@ export function defineRoute<Q extends TObject, B extends TSchema, R extends TSch
   readonly invalidInput?: string;
   readonly bearer?: boolean;
   readonly public?: boolean;
+  readonly read?: boolean;
   readonly replies?: Readonly<Record<number, RouteReplyDoc>>;
   handle(
     host: RouteHost,

@@ -35,6 +35,7 @@ const LAYERS: Record<string, number> = {
   // the notary's formats: above both.
   '@pujiang/module-docs': 5.6,
   '@pujiang/module-data': 5.6,
+  '@pujiang/module-evm': 5.5,
   '@pujiang/node': 6,
   '@pujiang/sdk': 7,
   '@pujiang/cli': 8,

@@ -188,6 +188,27 @@ describe('asynchronous message handlers', () => {
     assert.equal(e.nonceOf(result.root, address), 2n, 'the failed transaction still advances the nonce');
   });
 
+  it('refuses a context used after its transaction ended: a late emit or write changes nothing', async () => {
+    nonces.clear();
+    let kept: MessageContext | undefined;
+    const leaky = defineModule({
+      ...shape,
+      messages: {
+        put: defineMessage(Put, (ctx, m) => {
+          kept = ctx;
+          put(ctx, m);
+        }),
+      },
+    });
+    const { e, root } = executor(leaky);
+    const result = await e.executeBlock(root, 1n, [putTx(alice, 'a', '1')]);
+    assert.deepEqual(result.receipts[0]!.events.length, 1);
+    assert.throws(() => kept!.emit('put', { key: 'late', value: 'x' }), { code: 'MODULE_INVALID' });
+    assert.throws(() => kept!.set('late', utf8ToBytes('x')), { code: 'MODULE_INVALID' });
+    assert.throws(() => kept!.get('a'), { code: 'MODULE_INVALID' });
+    assert.deepEqual(result.receipts[0]!.events.length, 1);
+  });
+
   it('runs transactions strictly in order: the next one starts after the previous one settled', async () => {
     nonces.clear();
     const { e, root } = executor(asyncLedger());

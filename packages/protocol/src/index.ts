@@ -33,6 +33,15 @@ export {
   ZERO_HASH,
 } from './block.js';
 export { decodeCertificate, encodeCertificate } from './certificate.js';
+export type { EthereumTx } from './ethereum-tx.js';
+export {
+  decodeEthereumTx,
+  ETHEREUM_TX_MODULE,
+  ETHEREUM_TX_VERSION,
+  ethereumChainId,
+  ethereumChainLabel,
+  ethereumTxHash,
+} from './ethereum-tx.js';
 export type { BlockLimits, Genesis, GenesisErrorCode, GenesisJson, GenesisValidator } from './genesis.js';
 export {
   ADDRESS_HEX,
@@ -102,6 +111,7 @@ export {
   signTx,
   TxBody,
   txHash,
+  txIsForChain,
   txSignatureChecks,
   txSignBytes,
   txSignBytesFromWire,

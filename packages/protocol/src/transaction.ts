@@ -23,10 +23,20 @@ import {
   sign,
 } from '@pujiang/crypto';
 import { bytesToHex, concatBytes, PujiangError, utf8ToBytes } from '@pujiang/types';
+import {
+  decodeEthereumTx,
+  ETHEREUM_TX_MODULE,
+  ETHEREUM_TX_VERSION,
+  ethereumChainId,
+  ethereumChainLabel,
+} from './ethereum-tx.js';
 
 export type TxErrorCode = 'TX_UNDECODABLE' | 'TX_TOO_LARGE';
 
-/** The only transaction version this release reads or writes. */
+/**
+ * The version of Pujiang's own transactions. Version 2 is an Ethereum-signed transaction
+ * carried whole (`ethereum-tx.ts`); no other version is read.
+ */
 export const TX_VERSION = 1;
 
 /** Largest encoded signed transaction accepted anywhere (bytes). */
@@ -146,6 +156,8 @@ export interface TxSignatureCheck {
  * first, then each endorsement's. `wire` spares re-encoding the sender's sign bytes.
  */
 export function txSignatureChecks(tx: SignedTx, wire?: Uint8Array): TxSignatureCheck[] {
+  // An Ethereum transaction's signer was recovered from its signature when it was decoded.
+  if (tx.version === ETHEREUM_TX_VERSION) return [];
   const checks: TxSignatureCheck[] = [
     {
       suite: tx.body.suite,
@@ -163,7 +175,55 @@ export function txSignatureChecks(tx: SignedTx, wire?: Uint8Array): TxSignatureC
 }
 
 export function encodeTx(tx: SignedTx): Uint8Array {
+  if (tx.version === ETHEREUM_TX_VERSION) return concatBytes(VERSION_2_PREFIX, tx.body.payload);
   return encode(SignedTx, tx);
+}
+
+const VERSION_2_PREFIX = new Uint8Array([0, 0, 0, ETHEREUM_TX_VERSION]);
+const NO_EXPIRY = (1n << 64n) - 1n;
+
+/**
+ * A version-2 transaction as the chain sees it: the recovered secp256k1 key is the sender,
+ * the Ethereum nonce and gas limit are the transaction's, it never expires (Ethereum
+ * transactions carry no expiry), and it is an `evm/deploy` (no recipient) or `evm/call`
+ * message whose payload is the raw Ethereum bytes.
+ */
+function decodeEthereumEnvelope(wire: Uint8Array): SignedTx {
+  const raw = wire.slice(4);
+  const eth = decodeEthereumTx(raw);
+  return {
+    version: ETHEREUM_TX_VERSION,
+    body: {
+      chainId: ethereumChainLabel(eth.chainId),
+      suite: 'secp256k1',
+      publicKey: eth.publicKey,
+      nonce: eth.nonce,
+      expiresAtHeight: NO_EXPIRY,
+      gasLimit: eth.gasLimit,
+      module: ETHEREUM_TX_MODULE,
+      type: eth.to === undefined ? 'deploy' : 'call',
+      payload: raw,
+    },
+    endorsements: [],
+    signature: new Uint8Array(0),
+  };
+}
+
+const ethereumLabels = new Map<string, string>();
+
+/**
+ * Whether a transaction is for the chain `chainId`: its body names it, or, for an Ethereum
+ * transaction, the chain's EIP-155 id (`ethereumChainId`).
+ */
+export function txIsForChain(tx: SignedTx, chainId: string): boolean {
+  if (tx.version !== ETHEREUM_TX_VERSION) return tx.body.chainId === chainId;
+  let label = ethereumLabels.get(chainId);
+  if (label === undefined) {
+    label = ethereumChainLabel(ethereumChainId(chainId));
+    if (ethereumLabels.size > 64) ethereumLabels.clear();
+    ethereumLabels.set(chainId, label);
+  }
+  return tx.body.chainId === label;
 }
 
 /** Decodes a signed transaction from the wire; anything malformed or too large is a typed error. */
@@ -175,6 +235,8 @@ export function decodeTx(wire: Uint8Array): SignedTx {
       size: wire.length,
     });
   }
+  if (wire.length > 4 && wire[0] === 0 && wire[1] === 0 && wire[2] === 0 && wire[3] === ETHEREUM_TX_VERSION)
+    return decodeEthereumEnvelope(wire);
   let tx: SignedTx;
   try {
     tx = decode(SignedTx, wire);

@@ -5,6 +5,7 @@ import { confidential } from '@pujiang/module-confidential/chain';
 import { data } from '@pujiang/module-data/chain';
 import { did } from '@pujiang/module-did/chain';
 import { docs } from '@pujiang/module-docs/chain';
+import { evm } from '@pujiang/module-evm/chain';
 import { governance } from '@pujiang/module-governance/chain';
 import type { ChainModule } from '@pujiang/module-kit';
 import { notary } from '@pujiang/module-notary/chain';
@@ -27,4 +28,5 @@ export const CHAIN_MODULES: readonly ChainModule[] = [
   privacy,
   docs,
   data,
+  evm,
 ];

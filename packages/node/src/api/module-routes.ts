@@ -10,7 +10,7 @@ import {
   RouteReply,
   Type,
 } from '@pujiang/module-kit';
-import { compilePath } from '@pujiang/protocol';
+import { blockHash, compilePath } from '@pujiang/protocol';
 import type { ValidatorNode } from '../validator-node.js';
 import type { ApiHandlers } from './handlers.js';
 import { Reply } from './http-io.js';
@@ -53,13 +53,35 @@ export function routeHost(
   node: ValidatorNode,
   handlers: ApiHandlers,
   config: unknown,
-  service?: unknown,
+  service: unknown,
+  module: string,
 ): RouteHost {
   const chain = node.chain;
   return {
+    blocks: {
+      header: (height) => chain.header(height),
+      hash: (height) => {
+        const header = chain.header(height);
+        return header === undefined ? undefined : blockHash(chain.genesis.chainHash, header);
+      },
+      body: (height) => chain.block(height),
+      receipts: (height) => chain.receipts(height),
+      heightOf: (hash) => chain.heightOfBlock(hash),
+      locate: (hash) => chain.locate(hash),
+      maxBlockGas: () => chain.config().limits.maxBlockGas,
+    },
+    stateAfter: (height = chain.height) => {
+      const root = chain.rootAfter(height);
+      if (root === undefined) return undefined;
+      const read = chain.executor.reader(root, module);
+      return { height, read };
+    },
+    scanIndex: (start, end, limit) => chain.scanIndex(module, start, end, limit),
+    onCommit: (listener) => node.onCommit((committed) => listener(committed.block.header.height)),
     config,
     ...(service === undefined ? {} : { service }),
     pendingNonce: (address) => node.mempool.pendingNonce(address),
+    committedNonce: (address) => chain.nonceOf(address),
     waitForCommit: async (hash, timeoutMs) => {
       const at = await node.waitForCommit(hash, timeoutMs);
       if (!at) return undefined;

@@ -20,6 +20,7 @@ import { ApiHandlers, MAX_BATCH } from './handlers.js';
 import { BodyBudget, errorBody, Reply, readJsonBody, sendJson, sendText } from './http-io.js';
 import { openApiFor } from './module-openapi.js';
 import { mountModuleRoutes, routeHost, runModuleRoute } from './module-routes.js';
+import { ModuleSockets } from './module-sockets.js';
 import { type ReadMode, RequestAuthenticator } from './read-guard.js';
 
 export interface ApiServerOptions {
@@ -61,6 +62,8 @@ interface Route {
   readonly contract?: ApiRoute;
   /** Served unsigned on a members-only node. */
   readonly public: boolean;
+  /** A read (every GET, and a module's POST that only reads): guarded on a members-only node. */
+  readonly read: boolean;
   readonly handle: (
     params: Record<string, string>,
     search: URLSearchParams,
@@ -83,6 +86,8 @@ export class ApiServer {
   private readonly matched = new WeakMap<IncomingMessage, string>();
   private readonly bodies: BodyBudget;
   private readonly auth: RequestAuthenticator;
+  private readonly sockets: ModuleSockets;
+  private readonly hosts = new Map<string, RouteHost>();
 
   constructor(
     private readonly node: ValidatorNode,
@@ -111,25 +116,21 @@ export class ApiServer {
       ...compilePath(route.path),
       contract: route,
       public: PUBLIC_CORE_ROUTES.has(id),
+      read: route.method === 'GET',
       handle: (params, query, req) => handle({ params, query, req }),
     }));
     // Modules' own routes (under /v1/modules/<name>/, or a standard's well-known path) come after the core's.
-    const hosts = new Map<string, RouteHost>();
-    for (const mounted of mountModuleRoutes(node.chain.executor.enabledModules)) {
-      const host =
-        hosts.get(mounted.module) ??
-        hosts
-          .set(
-            mounted.module,
-            routeHost(node, h, o.moduleConfig?.get(mounted.module), o.moduleServices?.get(mounted.module)),
-          )
-          .get(mounted.module)!;
+    const enabled = node.chain.executor.enabledModules;
+    this.sockets = new ModuleSockets(enabled, [API.events.path]);
+    for (const mounted of mountModuleRoutes(enabled)) {
+      const host = this.hostOf(mounted.module);
       this.routes.push({
         method: mounted.route.method,
         template: mounted.route.path,
         regex: mounted.regex,
         names: mounted.names,
         public: mounted.route.public === true,
+        read: mounted.route.method === 'GET' || mounted.route.read === true,
         handle: (params, search, req, reader) => {
           const input = { path: params, search, headers: req.headers, client: clientOf(req), reader };
           return mounted.route.body === undefined
@@ -181,6 +182,21 @@ export class ApiServer {
     this.server.on('upgrade', (req, socket, head) => {
       socket.on('error', () => socket.destroy());
       const url = parseUrl(req.url);
+      const module = url === undefined ? undefined : this.sockets.moduleAt(url.pathname);
+      if (url !== undefined && module !== undefined) {
+        // A module's socket (eth_subscribe): a read, like the event stream.
+        this.auth.reader(req, url, false).then(
+          (reader) => {
+            if (!this.sockets.accept(url.pathname, this.hostOf(module), req, socket, head, reader))
+              refuseUpgrade(
+                socket,
+                new ApiError(503, 'API_TOO_MANY_SUBSCRIBERS', 'too many open sockets; try later'),
+              );
+          },
+          (error) => refuseUpgrade(socket, error),
+        );
+        return;
+      }
       if (url?.pathname !== API.events.path) {
         socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\n\r\n');
         return;
@@ -191,6 +207,22 @@ export class ApiServer {
         (error) => refuseUpgrade(socket, error),
       );
     });
+  }
+
+  /** The route host of a module (one per module, shared by its routes and sockets). */
+  private hostOf(module: string): RouteHost {
+    let host = this.hosts.get(module);
+    if (host === undefined) {
+      host = routeHost(
+        this.node,
+        this.handlers,
+        this.o.moduleConfig?.get(module),
+        this.o.moduleServices?.get(module),
+        module,
+      );
+      this.hosts.set(module, host);
+    }
+    return host;
   }
 
   /**
@@ -254,7 +286,7 @@ export class ApiServer {
           parameter: badQuery.parameter,
         });
       }
-      const reader = req.method === 'GET' ? await this.auth.reader(req, url, route.public) : undefined;
+      const reader = route.read ? await this.auth.reader(req, url, route.public) : undefined;
       const result = await route.handle(params, url.searchParams, req, reader);
       const reply = result instanceof Reply ? result : new Reply(200, result);
       if (route.contract?.produces === 'text/plain')
@@ -293,6 +325,7 @@ export class ApiServer {
 
   async close(): Promise<void> {
     this.events.close();
+    this.sockets.close();
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
       this.server.closeAllConnections();

@@ -382,10 +382,12 @@ export class Chain {
     };
     const key = String(height);
     const { deletes: pruned, lowest } = this.pruneBelow(height);
-    const search = searchRows((name) => this.executor.module(name), result.receipts, {
-      height,
-      time: block.header.time,
-    });
+    const search = searchRows(
+      (name) => this.executor.module(name),
+      result.receipts,
+      { height, time: block.header.time },
+      { txs, chainHash: algorithm },
+    );
     this.persistHead(
       { lowestBodyHeight: encodeU64(lowest) },
       {
@@ -517,10 +519,14 @@ export class Chain {
     if (typeof params !== 'object' || params === null || Array.isArray(params))
       throw new PujiangError(search.invalidParams, 'search parameters must be an object', { module, name });
     const typed = parseParams(search.params, params as Record<string, string>, search.invalidParams);
-    const prefix = searchKey(module, '');
-    const scan = (start: string, end: string, limit: number) =>
-      this.store.range('search', prefix + start, prefix + end, limit).map((k) => k.slice(prefix.length));
+    const scan = (start: string, end: string, limit: number) => this.scanIndex(module, start, end, limit);
     return search.run(scan, this.executor.reader(this.stateRoot, module), typed);
+  }
+
+  /** Keys of a module's search index in [start, end) (module-relative), at most `limit`. */
+  scanIndex(module: string, start: string, end: string, limit: number): string[] {
+    const prefix = searchKey(module, '');
+    return this.store.range('search', prefix + start, prefix + end, limit).map((k) => k.slice(prefix.length));
   }
 
   /** Closes the store once a commit in progress (and any queued) has finished. */

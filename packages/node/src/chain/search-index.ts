@@ -1,5 +1,6 @@
+import type { HashAlgorithm } from '@pujiang/crypto';
 import type { ChainModule } from '@pujiang/module-kit';
-import type { Receipt } from '@pujiang/protocol';
+import type { Receipt, SignedTx } from '@pujiang/protocol';
 import type { TableDeletes, TableWrites } from '@pujiang/storage';
 
 /**
@@ -11,15 +12,30 @@ export const searchKey = (module: string, key: string): string => `${module}/${k
 const EMPTY = new Uint8Array(0);
 
 /**
- * The search-index rows a block's committed events add and remove, in event order (a key a
- * later event removes is not written), for the store's one commit transaction.
+ * The search-index rows a block's committed transactions (modules' `searchIndexTx`, whatever
+ * the outcome) and events (`searchIndex`) add and remove, in block order (a key a later entry
+ * removes is not written), for the store's one commit transaction.
  */
 export function searchRows(
   moduleOf: (name: string) => ChainModule | undefined,
   receipts: readonly Receipt[],
   at: { readonly height: bigint; readonly time: bigint },
+  block?: {
+    readonly txs: readonly { readonly tx: SignedTx; readonly hash: string }[];
+    readonly chainHash: HashAlgorithm;
+  },
 ): { rows: TableWrites; deletes: TableDeletes } {
   const present = new Map<string, boolean>();
+  block?.txs.forEach(({ tx, hash }, index) => {
+    const module = moduleOf(tx.body.module);
+    const update = module?.searchIndexTx?.(
+      { tx, hash, index, receipt: receipts[index]!, chainHash: block.chainHash },
+      at,
+    );
+    if (update === undefined || module === undefined) return;
+    for (const key of update.delete ?? []) present.set(searchKey(module.name, key), false);
+    for (const key of update.put ?? []) present.set(searchKey(module.name, key), true);
+  });
   for (const receipt of receipts) {
     for (const event of receipt.events) {
       const update = moduleOf(event.module)?.searchIndex?.(event, at);

@@ -70,6 +70,8 @@ export function runBlockHooks(
         gasUsed: Math.min(gas.used, gas.limit),
         events: [{ module: module.name, type: 'hookFailed', attributes: { phase, code } }],
       });
+    } finally {
+      scope.closed = true;
     }
   }
   return receipts;

@@ -15,6 +15,7 @@ import {
   moduleError,
   type RemoteCaller,
   type TxSigner,
+  type UnmeteredState,
 } from '@pujiang/module-kit';
 import { type ChainEvent, moduleKeyText, RECEIPT_LIMITS } from '@pujiang/protocol';
 import { isPujiangError } from '@pujiang/types';
@@ -32,6 +33,7 @@ export interface ScopeTx {
   readonly sender: string;
   readonly senderKey: PublicKey;
   readonly endorsers: readonly TxSigner[];
+  readonly nonce: bigint;
 }
 
 /**
@@ -42,6 +44,8 @@ export interface ScopeTx {
 export class ExecutionScope {
   eventBytes = 0;
   readonly events: ChainEvent[] = [];
+  /** Set when the transaction's receipt is made: work a handler left running can change nothing after. */
+  closed = false;
 
   constructor(
     /** The overlay writes go to now (`attempt` nests one and restores this). */
@@ -83,7 +87,20 @@ class KernelContext {
     return this.scope.gas.left;
   }
 
+  /** Refuses any use of a context after its transaction (or hook) ended. */
+  protected live(): void {
+    if (this.scope.closed)
+      throw kitError(
+        'MODULE_INVALID',
+        `module ${this.owner.name} used a context after its transaction ended`,
+        {
+          module: this.owner.name,
+        },
+      );
+  }
+
   consume(gas: number, what: string): void {
+    this.live();
     if (!Number.isSafeInteger(gas) || gas < 0)
       throw kitError('MODULE_INVALID', `module ${this.owner.name} charged ${gas} gas`, {
         module: this.owner.name,
@@ -92,6 +109,7 @@ class KernelContext {
   }
 
   get(key: string): Uint8Array | undefined {
+    this.live();
     const value = this.scope.state.get(moduleKeyText(this.owner.name, key));
     this.scope.gas.charge(
       GAS.readBase + key.length * GAS.readByte + (value?.length ?? 0) * GAS.readByte,
@@ -102,11 +120,13 @@ class KernelContext {
   }
 
   set(key: string, value: Uint8Array | undefined): void {
+    this.live();
     this.scope.gas.charge(GAS.writeBase + (key.length + (value?.length ?? 0)) * GAS.writeByte, 'write');
     this.scope.state.set(moduleKeyText(this.owner.name, key), value?.slice());
   }
 
   emit(type: string, attributes: Record<string, string>): void {
+    this.live();
     checkDeclared(this.owner, type, attributes);
     const scope = this.scope;
     const size = checkEvent(type, attributes, scope.events.length, scope.eventBytes);
@@ -137,6 +157,7 @@ class KernelContext {
   }
 
   private runExport(module: string, name: string, args: unknown): unknown {
+    this.live();
     const graph = this.scope.graph;
     this.scope.gas.charge(GAS.call, 'call');
     const exporter = graph.byName.get(module)!;
@@ -151,6 +172,7 @@ class KernelContext {
   }
 
   attempt<T>(run: () => T, gasCap?: number): AttemptResult<T> {
+    this.live();
     const scope = this.scope;
     const parent = scope.state;
     const events = scope.events.length;
@@ -183,6 +205,8 @@ class MessageKernelContext extends KernelContext implements MessageContext {
   readonly sender: string;
   readonly senderKey: PublicKey;
   readonly endorsers: readonly TxSigner[];
+  readonly nonce: bigint;
+  readonly unmetered?: UnmeteredState;
   readonly setModuleParam?: (module: string, name: string, value: Uint8Array) => void;
 
   constructor(owner: ChainModule, scope: ExecutionScope, tx: ScopeTx) {
@@ -191,6 +215,19 @@ class MessageKernelContext extends KernelContext implements MessageContext {
     this.sender = tx.sender;
     this.senderKey = tx.senderKey;
     this.endorsers = tx.endorsers;
+    this.nonce = tx.nonce;
+    // The scope's current overlay, read at each access (an `attempt` nests one).
+    if (owner.selfMetered)
+      this.unmetered = {
+        get: (key) => {
+          this.live();
+          return scope.state.get(moduleKeyText(owner.name, key))?.slice();
+        },
+        set: (key, value) => {
+          this.live();
+          scope.state.set(moduleKeyText(owner.name, key), value?.slice());
+        },
+      };
     if (owner.privileged && scope.setModuleParam) this.setModuleParam = scope.setModuleParam;
   }
 }

@@ -28,6 +28,7 @@ import {
   type Receipt,
   type SignedTx,
   senderKey,
+  txIsForChain,
   verifyTxSignature,
 } from '@pujiang/protocol';
 import { EMPTY_ROOT, type SparseMerkleTree } from '@pujiang/state';
@@ -402,7 +403,7 @@ export class Executor {
     });
     const { body } = tx;
     if (!signatureOk) return refused('TX_BAD_SIGNATURE', 'the signature does not verify');
-    if (body.chainId !== this.o.chainId)
+    if (!txIsForChain(tx, this.o.chainId))
       return refused('TX_WRONG_CHAIN', 'the transaction is for another chain');
     if (this.o.acceptedSuites && !this.o.acceptedSuites.includes(body.suite))
       return refused('TX_SUITE_NOT_ACCEPTED', `this chain does not accept ${body.suite} signatures`);
@@ -429,7 +430,7 @@ export class Executor {
       this.o.chainHash,
       this.o.chainId,
       this.graph,
-      { txHash: hash, sender, senderKey: envelope.sender.key, endorsers: envelope.endorsers },
+      { txHash: hash, sender, senderKey: envelope.sender.key, endorsers: envelope.endorsers, nonce },
       (target, name, value) => this.setModuleParam(scope.state, gas, target, name, value),
     );
     return new PreparedTx(block, scope, sender, nonce);
@@ -437,8 +438,9 @@ export class Executor {
 
   /** Charges the transaction's size, decodes its payload and calls its handler (which may return a promise). */
   private runHandler({ scope }: PreparedTx, { tx: { body }, wire }: BlockTx): void | Promise<void> {
-    scope.gas.charge(GAS.txBase + wire.length * GAS.txByte, 'transaction size');
     const module = this.modules.get(body.module);
+    // A self-metered module prices the transaction's size itself (the EVM's intrinsic gas).
+    if (!module?.selfMetered) scope.gas.charge(GAS.txBase + wire.length * GAS.txByte, 'transaction size');
     const handler = this.messageOf(module, body.type);
     if (!handler) throw moduleError('EXEC_UNKNOWN_MESSAGE', `unknown message ${body.module}/${body.type}`);
     let decoded: unknown;

@@ -43,6 +43,7 @@ export class PreparedTx {
 
   private receipt(code: string, message?: string): Receipt {
     writeNonce(this.block, this.sender, this.nonce + 1n);
+    this.scope.closed = true;
     const { gas, events, tx } = this.scope;
     return {
       txHash: tx!.txHash,

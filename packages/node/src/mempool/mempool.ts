@@ -1,5 +1,5 @@
 import { type HashAlgorithm, hash as hashBytes, type SuiteId } from '@pujiang/crypto';
-import { decodeTx, type SignedTx } from '@pujiang/protocol';
+import { decodeTx, type SignedTx, txIsForChain } from '@pujiang/protocol';
 import { bytesToHex, PujiangError } from '@pujiang/types';
 
 export type MempoolErrorCode =
@@ -164,7 +164,7 @@ export class Mempool {
 
   private precheck(tx: SignedTx, hash: string, sender: string, size: number, final: boolean): void {
     const { body } = tx;
-    if (body.chainId !== this.o.chainId) {
+    if (!txIsForChain(tx, this.o.chainId)) {
       throw refuse('TX_WRONG_CHAIN', `the transaction is for chain "${body.chainId}"`, {
         chainId: body.chainId,
       });
