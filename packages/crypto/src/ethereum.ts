@@ -1,5 +1,6 @@
 import { secp256k1 as curve } from '@noble/curves/secp256k1.js';
 import { keccak_256 } from '@noble/hashes/sha3.js';
+import { recoverSecp256k1 } from '#platform';
 import { CryptoError } from './errors.js';
 
 /**
@@ -29,17 +30,12 @@ export function recoverEthereumSigner(digest: Uint8Array, r: bigint, s: bigint, 
     throw new CryptoError('CRYPTO_INVALID_SIGNATURE', 'signature s is not in the lower half');
   if (yParity !== 0 && yParity !== 1)
     throw new CryptoError('CRYPTO_INVALID_SIGNATURE', 'signature y parity is neither 0 nor 1');
-  const recovered = new Uint8Array(65);
-  recovered[0] = yParity;
-  recovered.set(toBytes32(r), 1);
-  recovered.set(toBytes32(s), 33);
-  try {
-    return curve.recoverPublicKey(recovered, digest, { prehash: false });
-  } catch (cause) {
-    throw new CryptoError('CRYPTO_INVALID_SIGNATURE', 'no key recovers from this signature', {
-      cause: String(cause),
-    });
-  }
+  const signature = new Uint8Array(64);
+  signature.set(toBytes32(r), 0);
+  signature.set(toBytes32(s), 32);
+  const key = recoverSecp256k1(digest, signature, yParity);
+  if (key === null) throw new CryptoError('CRYPTO_INVALID_SIGNATURE', 'no key recovers from this signature');
+  return key;
 }
 
 /** Signs a 32-byte digest the Ethereum way: r, s (low-S) and the recovery bit. */

@@ -160,6 +160,14 @@ export function decodeEthereumTx(raw: Uint8Array): EthereumTx {
   throw refuse(`transaction type 0x${first.toString(16).padStart(2, '0')} is not accepted`, { type: first });
 }
 
+/**
+ * Signers recovered lately, by the Keccak hash of the raw bytes (which the signature covers):
+ * a node decodes a transaction at admission, in the block that holds it and in views of it,
+ * and recovery is the costly part.
+ */
+const signers = new Map<string, Uint8Array>();
+const MAX_SIGNERS = 8192;
+
 function finish(
   txHash: Uint8Array,
   signed: Uint8Array,
@@ -167,9 +175,14 @@ function finish(
   tx: Omit<EthereumTx, 'publicKey' | 'hash'>,
 ): EthereumTx {
   if (tx.nonce >= MAX_U64) throw refuse('nonce is at its maximum (EIP-2681)', { field: 'nonce' });
+  const id = bytesToHex(txHash);
+  const known = signers.get(id);
+  if (known !== undefined) return { ...tx, publicKey: known, hash: txHash };
   let publicKey: Uint8Array;
   try {
     publicKey = recoverEthereumSigner(keccak256(signed), tx.r, tx.s, yParity);
+    if (signers.size >= MAX_SIGNERS) signers.delete(signers.keys().next().value!);
+    signers.set(id, publicKey);
   } catch (error) {
     throw new PujiangError(
       'TX_BAD_SIGNATURE',
