@@ -16,6 +16,11 @@ export interface TxSigner {
 export interface TxEnvelope {
   readonly module: string;
   readonly type: string;
+  /**
+   * A narrower resource the message's module names for this transaction (`resourceOf`), such
+   * as `evm/call/<contract>`: a policy set on it decides before the message's own.
+   */
+  readonly resource?: string;
   readonly sender: TxSigner;
   /** Verified endorsers, in the order the transaction carries them. */
   readonly endorsers: readonly TxSigner[];
@@ -314,6 +319,12 @@ export interface ChainModule {
   readonly params?: Readonly<Record<string, (value: Uint8Array) => void>>;
   /** May set other modules' declared parameters (`MessageContext.setModuleParam`). */
   readonly privileged?: boolean;
+  /**
+   * The narrower resource of one of its messages (`<module>/<type>/<more>`), whose policy, when
+   * set, decides before `<module>/<type>`'s: the EVM names the contract a call goes to. A pure
+   * function of the message; undefined for none.
+   */
+  resourceOf?(type: string, payload: Uint8Array): string | undefined;
   /**
    * Meters its own work (the EVM's gas) and charges it through `consume`: its handlers get
    * `unmetered` access to its state, so an access is not charged twice.

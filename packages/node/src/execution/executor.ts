@@ -185,9 +185,11 @@ export class Executor {
       tx.endorsements.length === 0
         ? []
         : endorserKeys(tx).map((key) => ({ key, address: this.addressOfKey(key) }));
+    const resource = this.modules.get(tx.body.module)?.resourceOf?.(tx.body.type, tx.body.payload);
     return {
       module: tx.body.module,
       type: tx.body.type,
+      ...(resource === undefined ? {} : { resource }),
       sender: { address: sender, key: senderKey(tx.body) },
       endorsers,
       height,

@@ -15,7 +15,7 @@ const MAX_VERDICTS = 100_000;
 
 /** What a verdict depends on besides the state: the message and every signer's suite and address. */
 function verdictKey(envelope: TxEnvelope): string {
-  let key = `${envelope.module}/${envelope.type}|${envelope.sender.key.suite}:${envelope.sender.address}`;
+  let key = `${envelope.resource ?? `${envelope.module}/${envelope.type}`}|${envelope.sender.key.suite}:${envelope.sender.address}`;
   for (const e of envelope.endorsers) key += `|${e.key.suite}:${e.address}`;
   return key;
 }

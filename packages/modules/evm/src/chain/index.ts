@@ -3,6 +3,7 @@ import { defineMessage, defineModule } from '@pujiang/module-kit';
 import { EVM_MODULE } from '../formats.js';
 import { executeEvmMessage, LOG_ATTRIBUTES } from './execute.js';
 import { accountQuery, codeQuery, storageQuery } from './queries.js';
+import { evmResourceOf } from './resource.js';
 import { rpcRoute } from './rpc/route.js';
 import { rpcSocket } from './rpc/socket.js';
 import { evmTxIndex } from './rpc/tx-index.js';
@@ -53,6 +54,7 @@ export const evm = defineModule({
     call: defineMessage(Payload, (ctx, payload) => executeEvmMessage(ctx, payload, 'call')),
   },
   queries: { account: accountQuery, code: codeQuery, storage: storageQuery },
+  resourceOf: evmResourceOf,
   routes: [rpcRoute],
   sockets: [rpcSocket],
   searchIndexTx: evmTxIndex,

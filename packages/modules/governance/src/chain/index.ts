@@ -200,7 +200,7 @@ export const governance: ChainModule = (() => {
         if (problem) throw problem;
         return identity;
       });
-      checkPolicy(read, resource, members);
+      checkPolicy(read, resource, members, tx.resource);
     },
     messages: {
       register: defineMessage(Register, (ctx, m) => {

@@ -67,9 +67,21 @@ export function signingOrgs(
   return signed;
 }
 
-/** Throws `POLICY_UNSATISFIED` unless the signing members satisfy the resource's policy. */
-export function checkPolicy(read: StateRead, resource: string, members: readonly SigningMember[]): void {
-  const { policy: p, source } = policyFor(read, resource);
+/**
+ * Throws `POLICY_UNSATISFIED` unless the signing members satisfy the resource's policy. A
+ * narrower resource the message's module named (`evm/call/<contract>`) decides first when a
+ * policy is set on it exactly; otherwise the message's own resource's policy does.
+ */
+export function checkPolicy(
+  read: StateRead,
+  resource: string,
+  members: readonly SigningMember[],
+  narrower?: string,
+): void {
+  const narrowed = narrower?.startsWith(`${resource}/`) ? narrower : undefined;
+  const own = narrowed === undefined ? undefined : readAs(read, GOV_KEYS.policy(narrowed), Policy);
+  const { policy: p, source } =
+    own && narrowed ? { policy: own, source: narrowed } : policyFor(read, resource);
   const eligible = new Set(eligibleOrgs(read, p));
   const signed = signingOrgs(members, p, eligible);
   if (!policySatisfied(p.rule, signed.size, eligible.size))
