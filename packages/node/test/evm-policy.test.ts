@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type Codec, encode } from '@pujiang/codec';
-import { EvmCall } from '@pujiang/module-evm';
 import { evm } from '@pujiang/module-evm/chain';
-import { concatBytes, hexToBytes } from '@pujiang/types';
+import { nativeCall, Raw } from './evm-payloads.js';
 import { consortium } from './governance-harness.js';
 
 /**
@@ -12,19 +10,8 @@ import { consortium } from './governance-harness.js';
  */
 const GUARDED = 'aa'.repeat(20);
 const OPEN = 'bb'.repeat(20);
-/** The payload as it is (the module parses it whole). */
-const Raw: Codec<Uint8Array> = {
-  kind: 'Raw',
-  minSize: 0,
-  write: (w, v) => w.raw(v),
-  read: (r) => r.raw(r.remaining),
-};
 
-const call = (to: string) =>
-  concatBytes(
-    new Uint8Array([0]),
-    encode(EvmCall, { to: hexToBytes(to), value: new Uint8Array(0), data: new Uint8Array(0) }),
-  );
+const call = (to: string) => nativeCall(to);
 
 describe('per-contract call policies', () => {
   it('a policy on evm/call/<contract> decides calls to it; other contracts keep evm/call', async () => {
