@@ -44,6 +44,7 @@ describe('module client calls and verifiers refuse malformed arguments with type
   const chain = makeChain();
   const key = generateKeyPair('ed25519');
   const to = '00'.repeat(21);
+  const evmTo = '00'.repeat(20);
   const digest = '11'.repeat(32);
   const did = `did:pujiang:${chain.genesis.chainId}:${'ab'.repeat(32)}`;
   const trust = { genesis: chain.genesis };
@@ -403,6 +404,48 @@ describe('module client calls and verifiers refuse malformed arguments with type
       j === undefined
         ? Promise.reject(skip)
         : moduleClient.finishDecryption(client, { request: 'q', blind: digest, maxValue: j }),
+    'deployContract(parameters)': (j) => moduleClient.deployContract(client, j),
+    'deployContract(key)': (j) => moduleClient.deployContract(client, { key: j, bytecode: '0x60' }),
+    'deployContract(bytecode)': (j) => moduleClient.deployContract(client, { key, bytecode: j }),
+    'deployContract(constructorData)': (j) =>
+      j === undefined
+        ? Promise.reject(skip)
+        : moduleClient.deployContract(client, { key, bytecode: '0x60', constructorData: j }),
+    'deployContract(value)': (j) =>
+      j === undefined
+        ? Promise.reject(skip)
+        : moduleClient.deployContract(client, { key, bytecode: '0x60', value: j }),
+    'deployContract(gasLimit)': (j) =>
+      j === undefined
+        ? Promise.reject(skip)
+        : moduleClient.deployContract(client, { key, bytecode: '0x60', gasLimit: j }),
+    'callContract(parameters)': (j) => moduleClient.callContract(client, j),
+    'callContract(to)': (j) => moduleClient.callContract(client, { key, to: j }),
+    'callContract(data)': (j) =>
+      j === undefined ? Promise.reject(skip) : moduleClient.callContract(client, { key, to: evmTo, data: j }),
+    'readContract(parameters)': (j) => moduleClient.readContract(client, j),
+    'readContract(to)': (j) => moduleClient.readContract(client, { to: j, data: '0x' }),
+    'readContract(data)': (j) => moduleClient.readContract(client, { to: evmTo, data: j }),
+    'readContract(from)': (j) =>
+      j === undefined
+        ? Promise.reject(skip)
+        : moduleClient.readContract(client, { to: evmTo, data: '0x', from: j }),
+    'readContract(height)': (j) =>
+      j === undefined
+        ? Promise.reject(skip)
+        : moduleClient.readContract(client, { to: evmTo, data: '0x', height: j }),
+    'getStorageProven(parameters)': (j) => moduleClient.getStorageProven(client, j),
+    'getStorageProven(address)': (j) => moduleClient.getStorageProven(client, { address: j, slot: 0 }),
+    'getStorageProven(slot)': (j) => moduleClient.getStorageProven(client, { address: evmTo, slot: j }),
+    'getStorageProven(provenAfter)': (j) =>
+      j === undefined
+        ? Promise.reject(skip)
+        : moduleClient.getStorageProven(client, { address: evmTo, slot: 0, provenAfter: j }),
+    'getStorageVerified(querier)': (j) => moduleClient.getStorageVerified(j, { address: evmTo, slot: 0 }),
+    'getStorageVerified(slot)': (j) => moduleClient.getStorageVerified(light, { address: evmTo, slot: j }),
+    'evmAddressOf(key)': (j) => moduleClient.evmAddressOf(j, 'sm3'),
+    'evmAddressOf(chain)': (j) => moduleClient.evmAddressOf(key, j),
+    'evmLogsOf(receipt)': (j) => moduleClient.evmLogsOf(j),
   };
 
   const dataset = {
@@ -595,6 +638,17 @@ describe('module client calls and verifiers refuse malformed arguments with type
     'verifyNotaryReceipt(trust)': (j) => moduleVerify.verifyNotaryReceipt({ receipt: {}, trust: j, digest }),
     'parseNotaryReceipt(input)': (j) => moduleVerify.parseNotaryReceipt(j),
     'parseLineageProof(input)': (j) => moduleVerify.parseLineageProof(j),
+    'verifyStorageSlot(response)': (j) =>
+      moduleVerify.verifyStorageSlot(j, certified(), { address: evmTo, slot: 0 }),
+    'verifyStorageSlot(header)': (j) =>
+      moduleVerify.verifyStorageSlot(chain.balanceQuery(chain.aliceAddress), j, { address: evmTo, slot: 0 }),
+    'verifyStorageSlot(parameters)': (j) =>
+      moduleVerify.verifyStorageSlot(chain.balanceQuery(chain.aliceAddress), certified(), j),
+    'verifyStorageSlot(slot)': (j) =>
+      moduleVerify.verifyStorageSlot(chain.balanceQuery(chain.aliceAddress), certified(), {
+        address: evmTo,
+        slot: j,
+      }),
   };
 
   /** DID and credential helpers: their own typed errors (`VC_*`, `DID_*`) or SDK_INVALID_ARGUMENT. */

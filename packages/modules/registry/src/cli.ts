@@ -4,6 +4,7 @@ import { bankCommands } from '@pujiang/module-bank/cli';
 import { dataCommands } from '@pujiang/module-data/cli';
 import { didCommands } from '@pujiang/module-did/cli';
 import { docsCommands } from '@pujiang/module-docs/cli';
+import { evmCommands } from '@pujiang/module-evm/cli';
 import { governanceCommands } from '@pujiang/module-governance/cli';
 import { notaryCommands } from '@pujiang/module-notary/cli';
 import { privacyCommands } from '@pujiang/module-privacy/cli';
@@ -19,4 +20,5 @@ export const MODULE_COMMANDS: readonly ModuleCommand[] = [
   ...privacyCommands,
   ...docsCommands,
   ...dataCommands,
+  ...evmCommands,
 ];

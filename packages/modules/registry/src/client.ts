@@ -6,6 +6,7 @@ export * from '@pujiang/module-confidential/client';
 export * from '@pujiang/module-data/client';
 export * from '@pujiang/module-did/client';
 export * from '@pujiang/module-docs/client';
+export * from '@pujiang/module-evm/client';
 export * from '@pujiang/module-governance/client';
 export * from '@pujiang/module-notary/client';
 export * from '@pujiang/module-privacy/client';

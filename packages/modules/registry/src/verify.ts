@@ -5,6 +5,7 @@ export * from '@pujiang/module-collections/verify';
 export * from '@pujiang/module-data/verify';
 export * from '@pujiang/module-did/verify';
 export * from '@pujiang/module-docs/verify';
+export * from '@pujiang/module-evm/verify';
 export * from '@pujiang/module-governance/verify';
 export * from '@pujiang/module-notary/verify';
 export * from '@pujiang/module-privacy/verify';
