@@ -24,6 +24,8 @@ const NOT_HERE: Record<string, string> = {
   'Onboarding an enterprise#1': 'onboard.test.ts runs it as written against the same network',
   'Trusted data sharing among agencies#0':
     'four agencies and two enterprises: data-sharing.test.ts runs these commands on their nodes, the service in its own process',
+  'Smart contracts (EVM)#0':
+    'evm-cli.test.ts runs deploy, send and call against a node; evm-tools.test.ts drives /rpc with ethers, viem and a Hardhat node beside',
   'Membership and governance#0':
     'a consortium (customs, a fifth node): governance-network.test.ts runs that scenario through the SDK, governance-cli.test.ts these commands',
 };
