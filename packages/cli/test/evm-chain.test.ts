@@ -203,9 +203,7 @@ describe('the EVM module on one validator: permissions, proofs and precompiles',
     assert.equal(await counter.incrementsBy!(member.address), 1n);
   });
 
-  it('answers eth_getTransactionCount with the chain nonce of a member whose transactions so far were native', {
-    todo: 'bug: until a key has sent an EVM transaction, eth_getTransactionCount answers the EVM account nonce (0), not the chain nonce: the from/ index of the EVM module sees only evm transactions',
-  }, async () => {
+  it('answers eth_getTransactionCount with the chain nonce of a member whose transactions so far were native', async () => {
     // The operator proposed and finalized in the test before (native governance transactions).
     const operatorAccount = await client.getAccount(init.operatorAddress);
     assert.ok(BigInt(operatorAccount.nonce) > 0n);

@@ -78,6 +78,28 @@ describe('members-only reads', () => {
       });
     });
     assert.equal(refused, 401);
+    // Ethereum JSON-RPC reads state: a POST to /rpc and its WebSocket are reads here too.
+    const rpc = await fetch(`${node.api}/rpc`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'eth_getStorageAt',
+        params: [`0x${'11'.repeat(20)}`, '0x0', 'latest'],
+      }),
+    });
+    assert.equal(rpc.status, 401);
+    assert.equal(((await rpc.json()) as { error: { code: string } }).error.code, 'API_UNAUTHENTICATED');
+    const rpcSocket = await new Promise<number>((resolve) => {
+      const ws = new WebSocket(`${node.api.replace('http', 'ws')}/rpc`);
+      ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      ws.on('open', () => {
+        ws.close();
+        resolve(101);
+      });
+    });
+    assert.equal(rpcSocket, 401);
   });
 
   it("serves a registered member's signed reads, through the SDK and the CLI", async () => {

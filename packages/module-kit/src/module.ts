@@ -366,9 +366,11 @@ export interface ChainModule {
    */
   searchIndex?(event: ChainEvent, at: { readonly height: bigint; readonly time: bigint }): SearchIndexUpdate;
   /**
-   * Search index entries for each committed transaction of this module, whatever its
+   * Search index entries for each committed transaction, of any module and whatever its
    * outcome (a failed transaction's events are dropped, its transaction is not): the EVM
-   * module finds a transaction by its Ethereum hash.
+   * module finds a transaction by its Ethereum hash, and an Ethereum address's chain account
+   * from the first transaction its key sends (a member's registration, say). Return
+   * undefined for transactions the module does not index: it is called for every one.
    */
   searchIndexTx?(
     entry: TxIndexEntry,

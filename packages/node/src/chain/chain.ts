@@ -386,7 +386,7 @@ export class Chain {
       (name) => this.executor.module(name),
       result.receipts,
       { height, time: block.header.time },
-      { txs, chainHash: algorithm },
+      { txs, chainHash: algorithm, txIndexers: this.executor.txIndexers },
     );
     this.persistHead(
       { lowestBodyHeight: encodeU64(lowest) },

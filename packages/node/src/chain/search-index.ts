@@ -12,8 +12,9 @@ export const searchKey = (module: string, key: string): string => `${module}/${k
 const EMPTY = new Uint8Array(0);
 
 /**
- * The search-index rows a block's committed transactions (modules' `searchIndexTx`, whatever
- * the outcome) and events (`searchIndex`) add and remove, in block order (a key a later entry
+ * The search-index rows a block's committed transactions (the `searchIndexTx` of every module
+ * declaring one, for every transaction whatever its module and outcome) and events
+ * (`searchIndex`, the event's module) add and remove, in block order (a key a later entry
  * removes is not written), for the store's one commit transaction.
  */
 export function searchRows(
@@ -23,18 +24,21 @@ export function searchRows(
   block?: {
     readonly txs: readonly { readonly tx: SignedTx; readonly hash: string }[];
     readonly chainHash: HashAlgorithm;
+    /** The enabled modules that declare `searchIndexTx`. */
+    readonly txIndexers: readonly ChainModule[];
   },
 ): { rows: TableWrites; deletes: TableDeletes } {
   const present = new Map<string, boolean>();
   block?.txs.forEach(({ tx, hash }, index) => {
-    const module = moduleOf(tx.body.module);
-    const update = module?.searchIndexTx?.(
-      { tx, hash, index, receipt: receipts[index]!, chainHash: block.chainHash },
-      at,
-    );
-    if (update === undefined || module === undefined) return;
-    for (const key of update.delete ?? []) present.set(searchKey(module.name, key), false);
-    for (const key of update.put ?? []) present.set(searchKey(module.name, key), true);
+    for (const module of block.txIndexers) {
+      const update = module.searchIndexTx?.(
+        { tx, hash, index, receipt: receipts[index]!, chainHash: block.chainHash },
+        at,
+      );
+      if (update === undefined) continue;
+      for (const key of update.delete ?? []) present.set(searchKey(module.name, key), false);
+      for (const key of update.put ?? []) present.set(searchKey(module.name, key), true);
+    }
   });
   for (const receipt of receipts) {
     for (const event of receipt.events) {

@@ -233,6 +233,11 @@ export class Executor {
     return call(provider.kernel![name]!, this.reader(root, provider.name));
   }
 
+  /** The modules that index committed transactions (`searchIndexTx`), in module order. */
+  get txIndexers(): readonly ChainModule[] {
+    return this.o.modules.filter((m) => m.searchIndexTx !== undefined);
+  }
+
   /** The module of that name, if this chain runs it. */
   module(name: string): ChainModule | undefined {
     return this.modules.get(name);

@@ -8,15 +8,18 @@ import { EVM_MODULE, evmAddressOf } from '../../formats.js';
  * The module's node-local index, written with each committed block (whatever the
  * transaction's outcome, so a reverted transaction is found too):
  * - `tx/<Keccak hash>/<height, 16 hex>/<index, 8 hex>`: where an Ethereum-signed transaction is;
- * - `from/<EVM address>/<chain address>`: whose account an EVM address is (for its nonce).
+ * - `from/<EVM address>/<chain address>`: whose account an EVM address is (for its nonce),
+ *   from the sender of any EVM transaction and of any secp256k1-signed transaction of any
+ *   module: a member's key registers itself (a governance transaction, nonce 0) before it
+ *   sends its first Ethereum transaction, whose nonce tools read from eth_getTransactionCount.
  */
 export function evmTxIndex(
   entry: TxIndexEntry,
   at: { readonly height: bigint },
 ): SearchIndexUpdate | undefined {
   const { tx, index, chainHash } = entry;
-  if (tx.body.module !== EVM_MODULE) return undefined;
   const key = senderKey(tx.body);
+  if (tx.body.module !== EVM_MODULE && key.suite !== 'secp256k1') return undefined;
   const chainAddress = bytesToHex(deriveAddress(chainHash, key));
   const put = [`from/${evmAddressOf(key, chainAddress)}/${chainAddress}`];
   if (tx.version === ETHEREUM_TX_VERSION)
