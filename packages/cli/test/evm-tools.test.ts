@@ -161,6 +161,10 @@ async function erc20Flow(side: Side, token: Compiled) {
   assert.ok(block);
   assert.ok(block.transactions.includes(transferFromTx.hash));
   assert.equal(block.hash, transferFromReceipt.blockHash);
+  // The earliest block, as tools ask for it, links to block 1.
+  const [earliest, first] = await Promise.all([provider.getBlock('earliest'), provider.getBlock(1)]);
+  assert.equal(earliest?.number, 0);
+  assert.equal(first?.parentHash, earliest?.hash);
   for (const r of [
     deployReceipt,
     transferReceipt,

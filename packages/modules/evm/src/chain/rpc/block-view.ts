@@ -49,14 +49,15 @@ const CACHE_BLOCKS = 256;
 
 /** A committed block's EVM transactions with their receipts (undefined if the block is not stored). */
 export function evmBlock(host: RouteHost, height: bigint): EvmBlock | undefined {
+  if (height === 0n) return genesisBlock(host);
   const hash = host.blocks.hash(height);
   const header = host.blocks.header(height);
   if (hash === undefined || header === undefined) return undefined;
   const key = `${host.chainId}/${hash}`;
   const cached = cache.get(key);
   if (cached !== undefined) return cached;
-  const body = height === 0n ? { txs: [] } : host.blocks.body(height);
-  const receipts = height === 0n ? [] : host.blocks.receipts(height);
+  const body = host.blocks.body(height);
+  const receipts = host.blocks.receipts(height);
   if (body === undefined || receipts === undefined) return undefined;
   const txs: EvmTxInBlock[] = [];
   let gas = 0;
@@ -102,4 +103,27 @@ export function evmBlock(host: RouteHost, height: bigint): EvmBlock | undefined 
   if (cache.size >= CACHE_BLOCKS) cache.delete(cache.keys().next().value!);
   cache.set(key, block);
   return block;
+}
+
+const ZERO = '0'.repeat(64);
+
+/**
+ * Block 0 for tools that ask for `earliest`: the chain stores no block at height 0, so its
+ * view is what block 1 says of it: the hash block 1 names as its parent (zero), and the
+ * state after it (block 1's state root). The genesis has no time: 0.
+ */
+function genesisBlock(host: RouteHost): EvmBlock | undefined {
+  const first = host.blocks.header(1n);
+  if (first === undefined) return undefined;
+  return {
+    height: 0n,
+    hash: bytesToHex(first.previousHash),
+    parentHash: ZERO,
+    time: 0n,
+    stateRoot: bytesToHex(first.stateRoot),
+    txRoot: ZERO,
+    resultsRoot: ZERO,
+    txs: [],
+    gasUsed: 0,
+  };
 }
