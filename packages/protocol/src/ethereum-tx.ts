@@ -41,6 +41,10 @@ export interface EthereumTx {
 }
 
 const MAX_U64 = (1n << 64n) - 1n;
+const MAX_U256 = (1n << 256n) - 1n;
+
+/** EIP-3860: the most init code a deployment may carry. */
+export const MAX_INITCODE_BYTES = 49_152;
 
 const refuse = (message: string, details: Record<string, unknown> = {}): PujiangError =>
   new PujiangError('TX_UNDECODABLE', `not an Ethereum transaction: ${message}`, details);
@@ -175,14 +179,19 @@ function finish(
   tx: Omit<EthereumTx, 'publicKey' | 'hash'>,
 ): EthereumTx {
   if (tx.nonce >= MAX_U64) throw refuse('nonce is at its maximum (EIP-2681)', { field: 'nonce' });
+  // What an Ethereum client refuses before running (the interpreter's constructors throw on it).
+  if (tx.gasLimit * tx.maxFeePerGas > MAX_U256)
+    throw refuse('gas limit times fee cap exceeds 2^256 - 1', { field: 'gasLimit' });
+  if (tx.to === undefined && tx.data.length > MAX_INITCODE_BYTES)
+    throw refuse(`init code exceeds ${MAX_INITCODE_BYTES} bytes (EIP-3860)`, { field: 'data' });
   const id = bytesToHex(txHash);
   const known = signers.get(id);
-  if (known !== undefined) return { ...tx, publicKey: known, hash: txHash };
+  if (known !== undefined) return { ...tx, publicKey: known.slice(), hash: txHash };
   let publicKey: Uint8Array;
   try {
     publicKey = recoverEthereumSigner(keccak256(signed), tx.r, tx.s, yParity);
     if (signers.size >= MAX_SIGNERS) signers.delete(signers.keys().next().value!);
-    signers.set(id, publicKey);
+    signers.set(id, publicKey.slice());
   } catch (error) {
     throw new PujiangError(
       'TX_BAD_SIGNATURE',

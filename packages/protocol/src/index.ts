@@ -41,6 +41,7 @@ export {
   ethereumChainId,
   ethereumChainLabel,
   ethereumTxHash,
+  MAX_INITCODE_BYTES,
 } from './ethereum-tx.js';
 export type { BlockLimits, Genesis, GenesisErrorCode, GenesisJson, GenesisValidator } from './genesis.js';
 export {

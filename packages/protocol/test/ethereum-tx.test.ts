@@ -42,6 +42,30 @@ function signed(type: 0 | 1 | 2, fields: Record<string, unknown> = {}): Uint8Arr
   return tx.sign(KEY).serialize();
 }
 
+const int = (v: bigint) =>
+  v === 0n
+    ? new Uint8Array(0)
+    : hexToBytes(v.toString(16).padStart(Math.ceil(v.toString(16).length / 2) * 2, '0'));
+
+/** A transaction signed by hand, for fields the reference refuses to build (what a client could still send). */
+function handSigned(
+  type: 0 | 2,
+  f: { gasLimit: bigint; fee: bigint; to?: Uint8Array; data?: Uint8Array },
+): Uint8Array {
+  const to = f.to ?? new Uint8Array(0);
+  const data = f.data ?? new Uint8Array(0);
+  if (type === 2) {
+    const fields = [int(ETH_CHAIN), int(1n), int(0n), int(f.fee), int(f.gasLimit), to, int(0n), data, []];
+    const digest = keccak256(concatBytes(new Uint8Array([2]), RLP.encode(fields)));
+    const { r, s, yParity } = signEthereumDigest(KEY, digest);
+    return concatBytes(new Uint8Array([2]), RLP.encode([...fields, int(BigInt(yParity)), int(r), int(s)]));
+  }
+  const fields = [int(1n), int(f.fee), int(f.gasLimit), to, int(0n), data];
+  const digest = keccak256(RLP.encode([...fields, int(ETH_CHAIN), int(0n), int(0n)]));
+  const { r, s, yParity } = signEthereumDigest(KEY, digest);
+  return RLP.encode([...fields, int(ETH_CHAIN * 2n + 35n + BigInt(yParity)), int(r), int(s)]);
+}
+
 const wire = (raw: Uint8Array) => concatBytes(new Uint8Array([0, 0, 0, 2]), raw);
 
 describe('Ethereum-signed transactions (version 2)', () => {
@@ -97,6 +121,51 @@ describe('Ethereum-signed transactions (version 2)', () => {
       legacy155.subarray(0, 20),
     ])
       assert.throws(() => decodeEthereumTx(bad), { code: 'TX_UNDECODABLE' });
+  });
+
+  it('refuses what the interpreter could not build: fee times gas beyond 2^256, init code beyond EIP-3860', () => {
+    assert.throws(() => decodeEthereumTx(handSigned(2, { gasLimit: 2n, fee: 2n ** 255n })), {
+      code: 'TX_UNDECODABLE',
+    });
+    assert.throws(() => decodeEthereumTx(handSigned(0, { gasLimit: 2n ** 20n, fee: 2n ** 250n })), {
+      code: 'TX_UNDECODABLE',
+    });
+    const big = new Uint8Array(49_153);
+    assert.throws(() => decodeEthereumTx(handSigned(2, { gasLimit: 10_000_000n, fee: 0n, data: big })), {
+      code: 'TX_UNDECODABLE',
+    });
+    // The same data to a contract is a call, not init code.
+    const call = handSigned(2, { gasLimit: 10_000_000n, fee: 0n, data: big, to: new Uint8Array(20).fill(1) });
+    assert.equal(decodeEthereumTx(call).data.length, 49_153);
+    createTxFromRLP(call, { common });
+  });
+
+  it('every transaction it accepts, @ethereumjs/tx builds (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(0 as const, 2 as const),
+        fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
+        fc.bigInt({ min: 0n, max: 2n ** 256n - 1n }),
+        fc.boolean(),
+        fc.integer({ min: 0, max: 60_000 }),
+        (type, gasLimit, fee, create, size) => {
+          const raw = handSigned(type, {
+            gasLimit,
+            fee,
+            data: new Uint8Array(size),
+            ...(create ? {} : { to: new Uint8Array(20).fill(7) }),
+          });
+          try {
+            decodeEthereumTx(raw);
+          } catch {
+            return true;
+          }
+          createTxFromRLP(raw, { common });
+          return true;
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 
   it('refuses a high-s signature (one transaction, one hash)', () => {
