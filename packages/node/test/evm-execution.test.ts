@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { createCustomCommon, Hardfork, Mainnet } from '@ethereumjs/common';
+import { createTx } from '@ethereumjs/tx';
 import { evm } from '@pujiang/module-evm/chain';
+import { ethereumChainId } from '@pujiang/protocol';
+import { hexToBytes } from '@pujiang/types';
 import { nativeCall, Raw } from './evm-payloads.js';
-import { consortium } from './governance-harness.js';
+import { CHAIN, consortium } from './governance-harness.js';
 
 /**
  * EVM failures on the chain's executor: revert, out of gas, invalid opcode and stack
@@ -65,6 +69,37 @@ describe('EVM execution on the chain', () => {
     assert.equal(stored(addresses.revert!), slot, 'the reverted write is gone');
     assert.equal(BigInt(`0x${stored(addresses.store!)}`), 42n);
     assert.equal(caller.nonce, nonceBefore + 5n);
+  });
+
+  it('charges a log-heavy call exactly the EVM gas: the EVM prices its events', async () => {
+    const c = consortium({ extraModules: [evm] });
+    const m = c.admin('customs');
+    // LOG1 of 8 KiB of memory (zeros) with topic 7.
+    const deployed = await c.send(m, 'evm', 'deploy', Raw, native('', deployable('60076120006000a100')));
+    const address = deployed.events.find((e) => e.type === 'executed')!.attributes.created!;
+    const receipt = await c.send(m, 'evm', 'call', Raw, native(address, ''));
+    assert.equal(receipt.code, 'OK');
+    const executed = receipt.events.find((e) => e.type === 'executed')!;
+    assert.equal(receipt.gasUsed, Number(executed.attributes.gasUsed));
+    assert.equal(receipt.events.filter((e) => e.type === 'log').length, 1);
+  });
+
+  it("refuses an Ethereum transaction wrapped by another key, or with more gas than the chain's", async () => {
+    const c = consortium({ extraModules: [evm] });
+    const m = c.admin('customs');
+    const KEY = hexToBytes('0c'.repeat(32));
+    const chainId = ethereumChainId(CHAIN);
+    const common = createCustomCommon({ chainId: Number(chainId) }, Mainnet, { hardfork: Hardfork.Cancun });
+    const raw = (gasLimit: bigint) =>
+      createTx(
+        { type: 2, nonce: m.nonce, gasLimit, maxFeePerGas: 0n, to: `0x${'11'.repeat(20)}` },
+        { common },
+      )
+        .sign(KEY)
+        .serialize();
+    // The customs admin's key (Ed25519 or SM2) is not the Ethereum signer's.
+    assert.equal((await c.send(m, 'evm', 'call', Raw, raw(100_000n))).code, 'EVM_BAD_PAYLOAD');
+    assert.equal((await c.send(m, 'evm', 'call', Raw, raw(2n ** 60n))).code, 'EVM_BAD_PAYLOAD');
   });
 
   it('refuses a malformed payload and a deploy that names a recipient, charging the intrinsic gas', async () => {

@@ -17,6 +17,7 @@ const RETURNS_42 = '602a60005260206000f3'; // MSTORE(0, 42); RETURN(0, 32)
 const REVERTS = '63deadbeef6000526004601cfd'; // REVERT with 0xdeadbeef
 const ANSWER = '11'.repeat(20);
 const REFUSER = '22'.repeat(20);
+const LOOPS = '33'.repeat(20);
 
 function hostWith(contracts: Record<string, string>): RouteHost {
   const state = new Map<string, Uint8Array>();
@@ -95,6 +96,38 @@ describe('Ethereum JSON-RPC dispatch', () => {
     assert.equal(reverted.error!.data, '0xdeadbeef');
     const unknownBlock = (await dispatch(host, call('eth_call', [{ to: `0x${ANSWER}` }, '0x99']))) as Answer;
     assert.equal(unknownBlock.error!.code, -32001);
+  });
+
+  it('bounds the work of a request: the gas cap, the simulated gas of a batch, reward percentiles', async () => {
+    // A loop over cold accounts (EXTCODESIZE, 2,600 gas each) spends gas fast.
+    const looping = hostWith({ [LOOPS]: '60015b803b50600101600256' });
+    // Asked for 2^64 - 1 gas, the call runs out at the cap (10,000,000) instead of forever.
+    const capped = (await dispatch(
+      looping,
+      call('eth_call', [{ to: `0x${LOOPS}`, gas: '0xffffffffffffffff' }]),
+    )) as Answer;
+    assert.equal(capped.error!.code, -32000);
+    assert.match(capped.error!.message, /out of gas/);
+    // Each call reserves its limit (the cap) from the batch's budget (3 caps), whatever it then uses.
+    const many = (await dispatch(
+      host,
+      Array.from({ length: 10 }, (_, i) => call('eth_call', [{ to: `0x${ANSWER}` }], i)),
+    )) as Answer[];
+    assert.equal(BigInt(many[0]!.result as string), 42n);
+    assert.ok(
+      many.some((a) => a.error?.code === -32005),
+      'a batch spends one budget of simulated gas',
+    );
+    const fees = (await dispatch(
+      looping,
+      call('eth_feeHistory', ['0x1', 'latest', Array.from({ length: 101 }, () => 50)]),
+    )) as Answer;
+    assert.equal(fees.error!.code, -32602);
+    const huge = (await dispatch(
+      looping,
+      call('eth_call', [{ to: `0x${LOOPS}`, value: `0x1${'0'.repeat(64)}` }]),
+    )) as Answer;
+    assert.equal(huge.error!.code, -32602);
   });
 
   it('refuses malformed calls with the standard codes and bounds batches', async () => {

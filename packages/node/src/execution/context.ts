@@ -130,7 +130,8 @@ class KernelContext {
     checkDeclared(this.owner, type, attributes);
     const scope = this.scope;
     const size = checkEvent(type, attributes, scope.events.length, scope.eventBytes);
-    scope.gas.charge(GAS.event + size * GAS.eventByte, 'event');
+    // A self-metered module priced its events itself (the EVM's LOG gas).
+    if (!this.owner.selfMetered) scope.gas.charge(GAS.event + size * GAS.eventByte, 'event');
     scope.eventBytes += size;
     scope.events.push({ module: this.owner.name, type, attributes: { ...attributes } });
   }

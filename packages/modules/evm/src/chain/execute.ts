@@ -5,10 +5,11 @@ import { runTx } from '@ethereumjs/vm';
 import { decode } from '@pujiang/codec';
 import { type MessageContext, moduleError } from '@pujiang/module-kit';
 import { decodeEthereumTx, ethereumChainId } from '@pujiang/protocol';
-import { bytesToHex, hexToBytes } from '@pujiang/types';
-import { EvmCall, evmAddressOf, NATIVE_CALL_TAG } from '../formats.js';
+import { bytesToHex, equalBytes, hexToBytes, isPujiangError } from '@pujiang/types';
+import { EvmCall, NATIVE_CALL_TAG } from '../formats.js';
+import { senderEvmAddress } from './addresses.js';
 import { toBigInt } from './keys.js';
-import { blockContext, type EvmInstance, withEvm } from './vm.js';
+import { blockContext, EVM_BLOCK_GAS_LIMIT, type EvmInstance, withEvm } from './vm.js';
 
 /** Largest log data an event carries: 32 attributes of 512 bytes (1,024 hex digits, a receipt attribute's limit). */
 export const MAX_LOG_DATA = 32 * 512;
@@ -43,7 +44,7 @@ export async function executeEvmMessage(
   kind: 'deploy' | 'call',
 ): Promise<void> {
   const chainId = ethereumChainId(ctx.chainId);
-  const caller = new Address(hexToBytes(evmAddressOf(ctx.senderKey, ctx.sender)));
+  const caller = new Address(hexToBytes(senderEvmAddress(ctx.senderKey, ctx.sender)));
   const store = ctx.unmetered;
   if (store === undefined) throw moduleError('EVM_NOT_SELF_METERED', 'the kernel gave no unmetered state');
   const before = ctx.gasLeft();
@@ -58,7 +59,12 @@ export async function executeEvmMessage(
         );
     } catch (error) {
       chargeUpTo(ctx, before, Math.min(INTRINSIC_GAS, before));
-      throw error;
+      // Whatever the interpreter's constructors refuse is a refusal of this transaction, never a block's failure.
+      if (isPujiangError(error)) throw error;
+      throw moduleError(
+        'EVM_BAD_PAYLOAD',
+        `the EVM cannot build the transaction: ${(error as Error).message}`,
+      );
     }
     const { tx, ethHash } = prepared;
     await evm.state.modifyAccountFields(caller, { nonce: ctx.nonce });
@@ -75,6 +81,7 @@ export async function executeEvmMessage(
       chargeUpTo(ctx, before, Math.min(INTRINSIC_GAS, before));
       throw moduleError('EVM_TX_INVALID', `the EVM refused the transaction: ${(error as Error).message}`);
     }
+    if (run.execResult.exceptionError !== undefined) chargeUpTo(ctx, before, Number(run.totalGasSpent));
     if (run.execResult.exceptionError === undefined) evm.state.flush();
     return { run, ethHash, to: tx.to };
   });
@@ -85,6 +92,8 @@ export async function executeEvmMessage(
     chargeUpTo(ctx, before, gasUsed);
     throw evmFailure(failure, run.execResult.returnValue);
   }
+  // The EVM priced every log; the kernel does not charge a self-metered module's events.
+  chargeUpTo(ctx, before, gasUsed);
   for (const log of run.execResult.logs ?? []) emitLog(ctx, log);
   ctx.emit('executed', {
     hash: ethHash,
@@ -93,7 +102,6 @@ export async function executeEvmMessage(
     created: run.createdAddress === undefined ? '' : bytesToHex(run.createdAddress.bytes),
     gasUsed: String(gasUsed),
   });
-  chargeUpTo(ctx, before, gasUsed);
 }
 
 /** What any Ethereum transaction costs at least. */
@@ -121,17 +129,19 @@ function prepare(evm: EvmInstance, ctx: MessageContext, payload: Uint8Array, cal
       {
         nonce: ctx.nonce,
         gasPrice: 0n,
-        gasLimit: BigInt(ctx.gasLeft()),
+        // A transaction's EVM gas is at most GASLIMIT's, whatever the chain's limit allows.
+        gasLimit: BigInt(Math.min(ctx.gasLeft(), Number(EVM_BLOCK_GAS_LIMIT))),
         ...(call.to.length === 0 ? {} : { to: new Address(call.to) }),
         value: toBigInt(call.value),
         data: call.data,
       },
-      { common: evm.common },
+      { common: evm.txCommon, params: {} },
     );
     return { tx: asSentBy(tx, caller), ethHash: '' };
   }
   // An Ethereum-signed transaction: the kernel checked its chain id, nonce and signature
-  // (version 2); a native sender wrapping one is held to the same chain and nonce.
+  // (version 2). One wrapped in a native transaction must be that transaction's own signer's,
+  // for the same chain and nonce, within the gas the chain gave it.
   let eth: ReturnType<typeof decodeEthereumTx>;
   try {
     eth = decodeEthereumTx(payload);
@@ -140,7 +150,14 @@ function prepare(evm: EvmInstance, ctx: MessageContext, payload: Uint8Array, cal
   }
   if (eth.chainId !== ethereumChainId(ctx.chainId) || eth.nonce !== ctx.nonce)
     throw moduleError('EVM_BAD_PAYLOAD', 'the Ethereum transaction names another chain id or nonce');
-  const tx = createTxFromRLP(payload, { common: evm.common });
+  if (ctx.senderKey.suite !== 'secp256k1' || !equalBytes(ctx.senderKey.bytes, eth.publicKey))
+    throw moduleError('EVM_BAD_PAYLOAD', "an Ethereum transaction is sent by its signer's key");
+  if (eth.gasLimit > EVM_BLOCK_GAS_LIMIT || eth.gasLimit > BigInt(ctx.gasLeft()))
+    throw moduleError(
+      'EVM_TX_INVALID',
+      `the gas limit exceeds ${EVM_BLOCK_GAS_LIMIT} or what the transaction has`,
+    );
+  const tx = createTxFromRLP(payload, { common: evm.txCommon, params: {} });
   return { tx: asSentBy(tx, caller), ethHash: bytesToHex(eth.hash) };
 }
 

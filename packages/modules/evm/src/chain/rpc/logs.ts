@@ -1,5 +1,6 @@
 import type { RouteHost } from '@pujiang/module-kit';
 import { evmBlock } from './block-view.js';
+import type { RpcBudget } from './budget.js';
 import { invalidParams, RPC, RpcError } from './errors.js';
 import { type EthLog, txLogs } from './eth-json.js';
 import { address, blockTag, hash32 } from './params.js';
@@ -45,7 +46,7 @@ export function logFilter(filter: Record<string, unknown>): (log: EthLog) => boo
 }
 
 /** `eth_getLogs`: a block range (or one block by hash), addresses and topic positions. */
-export function getLogs(host: RouteHost, filter: Record<string, unknown>): EthLog[] {
+export function getLogs(host: RouteHost, filter: Record<string, unknown>, budget: RpcBudget): EthLog[] {
   const head = host.height();
   let from: bigint;
   let to: bigint;
@@ -72,6 +73,7 @@ export function getLogs(host: RouteHost, filter: Record<string, unknown>): EthLo
       if (t.receipt.code !== 'OK') continue;
       for (const log of txLogs(block, t)) {
         if (!matches(log)) continue;
+        budget.spendLog();
         if (out.length >= MAX_LOGS)
           throw new RpcError(RPC.LIMIT_EXCEEDED, `more than ${MAX_LOGS} logs: narrow the query`);
         out.push(log);

@@ -1,10 +1,11 @@
 import type { RouteHost } from '@pujiang/module-kit';
-import { ETHEREUM_TX_VERSION, ethereumChainId, ethereumTxHash } from '@pujiang/protocol';
+import { decodeEthereumTx, ETHEREUM_TX_VERSION, ethereumChainId, ethereumTxHash } from '@pujiang/protocol';
 import { bytesToHex, concatBytes, isPujiangError } from '@pujiang/types';
 import { ox } from '../../formats.js';
 import { accountKey, codeKey, decodeAccount, storageKey } from '../keys.js';
 import { EVM_BLOCK_GAS_LIMIT } from '../vm.js';
 import { evmBlock } from './block-view.js';
+import type { RpcBudget } from './budget.js';
 import { invalidParams, RPC, RpcError } from './errors.js';
 import { ethBlock, ethReceipt, ethTransaction } from './eth-json.js';
 import { getLogs } from './logs.js';
@@ -12,7 +13,11 @@ import { address, blockTag, bool, data, hash32, hexQ, object, quantity } from '.
 import { type CallRequest, estimateGas, failure, simulate } from './simulate.js';
 import { chainAddressOf, locateEthTx } from './tx-index.js';
 
-export type Method = (host: RouteHost, params: readonly unknown[]) => unknown | Promise<unknown>;
+export type Method = (
+  host: RouteHost,
+  params: readonly unknown[],
+  budget: RpcBudget,
+) => unknown | Promise<unknown>;
 
 const NO_CODE_HASH = 'c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470';
 
@@ -23,6 +28,23 @@ function stateAt(host: RouteHost, tag: unknown, at: string) {
   return state;
 }
 
+/** At most this many reward percentiles (geth's bound). */
+const MAX_PERCENTILES = 100;
+
+function rewardPercentiles(value: unknown): number {
+  if (value === undefined || value === null) return 0;
+  if (!Array.isArray(value) || value.length > MAX_PERCENTILES)
+    throw invalidParams(`params[2]: at most ${MAX_PERCENTILES} reward percentiles`);
+  let last = 0;
+  for (const p of value) {
+    if (typeof p !== 'number' || !(p >= last && p <= 100))
+      throw invalidParams('params[2]: increasing numbers in [0, 100]');
+    last = p;
+  }
+  return value.length;
+}
+
+/** Values fit their types (a value below 2^256, gas below 2^64), so the interpreter can build the call. */
 function callRequest(value: unknown): CallRequest {
   const o = object(value, 'params[0]');
   const input = o.input ?? o.data;
@@ -30,8 +52,8 @@ function callRequest(value: unknown): CallRequest {
     ...(o.from === undefined || o.from === null ? {} : { from: address(o.from, 'params[0].from') }),
     ...(o.to === undefined || o.to === null ? {} : { to: address(o.to, 'params[0].to') }),
     data: input === undefined || input === null ? new Uint8Array(0) : data(input, 'params[0].input'),
-    value: o.value === undefined || o.value === null ? 0n : quantity(o.value, 'params[0].value'),
-    ...(o.gas === undefined || o.gas === null ? {} : { gas: quantity(o.gas, 'params[0].gas') }),
+    value: o.value === undefined || o.value === null ? 0n : quantity(o.value, 'params[0].value', 256),
+    ...(o.gas === undefined || o.gas === null ? {} : { gas: quantity(o.gas, 'params[0].gas', 64) }),
   };
 }
 
@@ -76,7 +98,7 @@ export const METHODS: Readonly<Record<string, Method>> = {
     const last = blockTag(newest, host.height(), 'params[1]');
     const oldest = last - BigInt(n) + 1n > 1n ? last - BigInt(n) + 1n : 1n;
     const blocks = Number(last - oldest + 1n);
-    const width = Array.isArray(percentiles) ? percentiles.length : 0;
+    const width = rewardPercentiles(percentiles);
     return {
       oldestBlock: hexQ(oldest),
       baseFeePerGas: Array.from({ length: blocks + 1 }, () => '0x0'),
@@ -131,15 +153,24 @@ export const METHODS: Readonly<Record<string, Method>> = {
     const value = stateAt(host, tag, 'params[2]').read(storageKey(address(who, 'params[0]'), slot(at)));
     return ox(bytesToHex(value ?? new Uint8Array(0)).padStart(64, '0'));
   },
-  eth_call: async (host, [request, tag]) => {
-    const run = await simulate(host, callRequest(request), blockTag(tag, host.height(), 'params[1]'));
+  eth_call: async (host, [request, tag], budget) => {
+    const run = await simulate(host, callRequest(request), blockTag(tag, host.height(), 'params[1]'), budget);
     failure(run);
     return ox(bytesToHex(run.execResult.returnValue));
   },
-  eth_estimateGas: async (host, [request, tag]) =>
-    hexQ(await estimateGas(host, callRequest(request), blockTag(tag, host.height(), 'params[1]'))),
+  eth_estimateGas: async (host, [request, tag], budget) =>
+    hexQ(await estimateGas(host, callRequest(request), blockTag(tag, host.height(), 'params[1]'), budget)),
   eth_sendRawTransaction: async (host, [raw]) => {
     const bytes = data(raw, 'params[0]', 128 * 1024 - 4);
+    // Refused before admission: execution would refuse it, after it took a nonce.
+    let gasLimit: bigint;
+    try {
+      gasLimit = decodeEthereumTx(bytes).gasLimit;
+    } catch (error) {
+      throw new RpcError(RPC.INVALID_INPUT, (error as Error).message);
+    }
+    if (gasLimit > EVM_BLOCK_GAS_LIMIT)
+      throw new RpcError(RPC.INVALID_INPUT, `the gas limit exceeds the block's (${EVM_BLOCK_GAS_LIMIT})`);
     const wire = concatBytes(new Uint8Array([0, 0, 0, ETHEREUM_TX_VERSION]), bytes);
     try {
       await host.submit(wire);
@@ -163,5 +194,5 @@ export const METHODS: Readonly<Record<string, Method>> = {
     const found = txAt(host, hash32(hash, 'params[0]'));
     return found === undefined ? null : ethReceipt(found.block, found.t);
   },
-  eth_getLogs: (host, [filter]) => getLogs(host, object(filter, 'params[0]')),
+  eth_getLogs: (host, [filter], budget) => getLogs(host, object(filter, 'params[0]'), budget),
 };

@@ -2,10 +2,12 @@ import { hexToBytes } from '@pujiang/types';
 import { invalidParams } from './errors.js';
 
 /** Parameter readers: each refuses what is not what the method takes, naming the position. */
-export function quantity(value: unknown, at: string): bigint {
+export function quantity(value: unknown, at: string, bits = 256): bigint {
   if (typeof value !== 'string' || !/^0x(0|[1-9a-f][0-9a-f]*)$/i.test(value))
     throw invalidParams(`${at}: expected a hex quantity (0x-prefixed, no leading zeros)`);
-  return BigInt(value);
+  const n = BigInt(value);
+  if (n >= 1n << BigInt(bits)) throw invalidParams(`${at}: at most ${bits} bits`);
+  return n;
 }
 
 export function data(value: unknown, at: string, max = 256 * 1024): Uint8Array {

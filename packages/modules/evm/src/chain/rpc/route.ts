@@ -1,5 +1,6 @@
 import { defineRoute, type RouteHost, Type } from '@pujiang/module-kit';
 import { isPujiangError } from '@pujiang/types';
+import { RpcBudget } from './budget.js';
 import { RPC, RpcError } from './errors.js';
 import { METHODS, type Method } from './methods.js';
 
@@ -28,6 +29,7 @@ const errorAnswer = (id: Id, error: RpcError): Answer => ({
 async function answer(
   host: RouteHost,
   call: unknown,
+  budget: RpcBudget,
   extra?: Readonly<Record<string, Method>>,
 ): Promise<Answer> {
   if (typeof call !== 'object' || call === null || Array.isArray(call))
@@ -54,7 +56,11 @@ async function answer(
       new RpcError(RPC.METHOD_NOT_FOUND, `the method ${method} does not exist/is not available`),
     );
   try {
-    return { jsonrpc: '2.0', id: safeId, result: await run(host, (params as unknown[] | undefined) ?? []) };
+    return {
+      jsonrpc: '2.0',
+      id: safeId,
+      result: await run(host, (params as unknown[] | undefined) ?? [], budget),
+    };
   } catch (error) {
     if (error instanceof RpcError) return errorAnswer(safeId, error);
     if (isPujiangError(error))
@@ -77,10 +83,11 @@ export async function dispatch(
     if (body.length > MAX_BATCH)
       return errorAnswer(null, new RpcError(RPC.LIMIT_EXCEEDED, `a batch holds at most ${MAX_BATCH} calls`));
     const answers: Answer[] = [];
-    for (const call of body) answers.push(await answer(host, call, extra));
+    const budget = new RpcBudget();
+    for (const call of body) answers.push(await answer(host, call, budget, extra));
     return answers;
   }
-  return answer(host, body, extra);
+  return answer(host, body, new RpcBudget(), extra);
 }
 
 export const parseError = (): Answer => errorAnswer(null, new RpcError(RPC.PARSE_ERROR, 'not JSON'));

@@ -8,6 +8,7 @@ import { asSentBy } from '../execute.js';
 import { accountKey, decodeAccount } from '../keys.js';
 import type { EvmStore } from '../state-manager.js';
 import { blockContext, type EvmInstance, withEvm } from '../vm.js';
+import type { RpcBudget } from './budget.js';
 import { RPC, RpcError } from './errors.js';
 
 /** A call to simulate: what `eth_call` and `eth_estimateGas` take. */
@@ -19,14 +20,30 @@ export interface CallRequest {
   readonly gas?: bigint;
 }
 
-/** The most gas a simulated call may use (geth's default RPC gas cap). */
-export const CALL_GAS_CAP = 50_000_000n;
+/**
+ * The most gas a simulated call may use, whatever the caller asks. The interpreter runs a few
+ * million gas of cheap opcodes per second here, on the thread that also runs consensus, so a
+ * call is held to 10,000,000 gas (an ERC-721 deployment takes about 1,000,000).
+ */
+export const CALL_GAS_CAP = 10_000_000n;
+
+/** Requests waiting for the simulation interpreter beyond this are refused (EIP-1474's limit exceeded). */
+export const MAX_WAITING_SIMULATIONS = 8;
+let waiting = 0;
+
+const capped = (request: CallRequest): bigint =>
+  request.gas !== undefined && request.gas < CALL_GAS_CAP ? request.gas : CALL_GAS_CAP;
 
 type RunResult = Awaited<ReturnType<typeof runTx>>;
 
 /** Runs a call on the state after block `height`; nothing it writes is kept. */
-export async function simulate(host: RouteHost, request: CallRequest, height: bigint): Promise<RunResult> {
-  const run = await simulateRuns(host, request, height, [request.gas ?? CALL_GAS_CAP]);
+export async function simulate(
+  host: RouteHost,
+  request: CallRequest,
+  height: bigint,
+  budget: RpcBudget,
+): Promise<RunResult> {
+  const run = await simulateRuns(host, request, height, [capped(request)], budget);
   return run[0]!;
 }
 
@@ -35,17 +52,22 @@ export async function simulate(host: RouteHost, request: CallRequest, height: bi
  * at the cap (a failure there is the call's error), then a binary search from the gas it used,
  * since refunds and the 63/64 rule make the limit a call needs exceed the gas it is charged.
  */
-export async function estimateGas(host: RouteHost, request: CallRequest, height: bigint): Promise<bigint> {
-  const cap = request.gas ?? CALL_GAS_CAP;
-  const first = (await simulateRuns(host, request, height, [cap]))[0]!;
+export async function estimateGas(
+  host: RouteHost,
+  request: CallRequest,
+  height: bigint,
+  budget: RpcBudget,
+): Promise<bigint> {
+  const cap = capped(request);
+  const first = (await simulateRuns(host, request, height, [cap], budget))[0]!;
   failure(first);
   let lo = first.totalGasSpent - 1n;
   let hi = cap;
   const guess = ((first.totalGasSpent + first.gasRefund) * 64n) / 63n + 2300n;
-  if (guess < hi && succeeded((await simulateRuns(host, request, height, [guess]))[0]!)) hi = guess;
+  if (guess < hi && succeeded((await simulateRuns(host, request, height, [guess], budget))[0]!)) hi = guess;
   while (hi - lo > 1n) {
     const mid = (lo + hi) / 2n;
-    if (succeeded((await simulateRuns(host, request, height, [mid]))[0]!)) hi = mid;
+    if (succeeded((await simulateRuns(host, request, height, [mid], budget))[0]!)) hi = mid;
     else lo = mid;
   }
   return hi;
@@ -58,52 +80,62 @@ async function simulateRuns(
   host: RouteHost,
   request: CallRequest,
   height: bigint,
-  gasLimits: readonly bigint[],
+  [gasLimit]: readonly [bigint],
+  budget: RpcBudget,
 ): Promise<(RunResult | undefined)[]> {
   const state = host.stateAfter(height);
   const header = host.blocks.header(height);
   if (state === undefined) throw new RpcError(RPC.RESOURCE_NOT_FOUND, `block ${height} is not known here`);
+  budget.spendGas(gasLimit);
+  if (waiting >= MAX_WAITING_SIMULATIONS)
+    throw new RpcError(RPC.LIMIT_EXCEEDED, 'the node is busy simulating other calls: try again');
   const store: EvmStore = { get: (key) => state.read(key), set: () => {} };
   const caller = request.from ? new Address(hexToBytes(request.from)) : createZeroAddress();
-  return withEvm(ethereumChainId(host.chainId), store, async (evm: EvmInstance) => {
-    const results: (RunResult | undefined)[] = [];
-    const stored = state.read(accountKey(request.from ?? '0'.repeat(40)));
-    const nonce = stored === undefined ? 0n : decodeAccount(stored).nonce;
-    for (const gasLimit of gasLimits) {
-      evm.state.bind(store);
-      const tx = asSentBy(
-        createLegacyTx(
-          {
-            nonce,
-            gasPrice: 0n,
-            gasLimit,
-            ...(request.to === undefined ? {} : { to: new Address(hexToBytes(request.to)) }),
-            value: request.value,
-            data: request.data,
-          },
-          { common: evm.common },
-        ),
-        caller,
-      );
-      try {
-        results.push(
-          await runTx(evm.vm, {
-            tx,
-            block: blockContext(evm.common, height, header?.time ?? 0n),
-            skipBalance: true,
-            skipNonce: true,
-            skipBlockGasLimitValidation: true,
-          }),
-        );
-      } catch (error) {
-        // Below the intrinsic gas, say: the limit is too low (a search step), or the call is malformed.
-        if (gasLimits.length === 1 && gasLimit === (request.gas ?? CALL_GAS_CAP))
-          throw new RpcError(RPC.INVALID_INPUT, (error as Error).message);
-        results.push(undefined);
-      }
-    }
-    return results;
-  });
+  // The first run (at the cap) reports why a call cannot run; a search step below it just fails.
+  const first = gasLimit === capped(request);
+  waiting++;
+  try {
+    return await withEvm(
+      ethereumChainId(host.chainId),
+      store,
+      async (evm: EvmInstance) => {
+        const stored = state.read(accountKey(request.from ?? '0'.repeat(40)));
+        const nonce = stored === undefined ? 0n : decodeAccount(stored).nonce;
+        try {
+          const tx = asSentBy(
+            createLegacyTx(
+              {
+                nonce,
+                gasPrice: 0n,
+                gasLimit,
+                ...(request.to === undefined ? {} : { to: new Address(hexToBytes(request.to)) }),
+                value: request.value,
+                data: request.data,
+              },
+              { common: evm.txCommon, params: {} },
+            ),
+            caller,
+          );
+          return [
+            await runTx(evm.vm, {
+              tx,
+              block: blockContext(evm.common, height, header?.time ?? 0n),
+              skipBalance: true,
+              skipNonce: true,
+              skipBlockGasLimitValidation: true,
+            }),
+          ];
+        } catch (error) {
+          // Below the intrinsic gas, init code too large, and the like.
+          if (first) throw new RpcError(RPC.INVALID_INPUT, (error as Error).message);
+          return [undefined];
+        }
+      },
+      'rpc',
+    );
+  } finally {
+    waiting--;
+  }
 }
 
 /** Throws the call's failure as JSON-RPC reports it: a revert as code 3 with its data. */

@@ -11,6 +11,8 @@ import { dispatch, parseError } from './route.js';
 
 /** At most this many subscriptions per connection. */
 export const MAX_SUBSCRIPTIONS = 32;
+/** At most this many requests waiting for their answer per connection. */
+export const MAX_QUEUED = 16;
 
 type Notify = (height: bigint) => void;
 
@@ -77,18 +79,33 @@ export const rpcSocket: ModuleSocket = {
         return true;
       },
     };
+    // One request at a time per connection, answered in order; a client that queues more
+    // than MAX_QUEUED unanswered ones is closed rather than buffered.
+    let queued = 0;
+    let turn: Promise<void> = Promise.resolve();
     connection.onMessage((text) => {
-      let body: unknown;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        connection.send(JSON.stringify(parseError()));
+      if (++queued > MAX_QUEUED) {
+        connection.close(1013, `more than ${MAX_QUEUED} requests waiting`);
         return;
       }
-      dispatch(host, body, methods).then(
-        (answer) => connection.send(JSON.stringify(answer)),
-        () => connection.close(1011, 'internal error'),
-      );
+      turn = turn
+        .then(async () => {
+          let body: unknown;
+          try {
+            body = JSON.parse(text);
+          } catch {
+            connection.send(JSON.stringify(parseError()));
+            return;
+          }
+          try {
+            connection.send(JSON.stringify(await dispatch(host, body, methods)));
+          } catch {
+            connection.close(1011, 'internal error');
+          }
+        })
+        .finally(() => {
+          queued--;
+        });
     });
     connection.onClose(() => {
       for (const stop of subscriptions.values()) stop();

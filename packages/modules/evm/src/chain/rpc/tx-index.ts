@@ -2,7 +2,8 @@ import { deriveAddress } from '@pujiang/crypto';
 import type { RouteHost, SearchIndexUpdate, TxIndexEntry } from '@pujiang/module-kit';
 import { ETHEREUM_TX_VERSION, ethereumTxHash, senderKey } from '@pujiang/protocol';
 import { bytesToHex } from '@pujiang/types';
-import { EVM_MODULE, evmAddressOf } from '../../formats.js';
+import { EVM_MODULE } from '../../formats.js';
+import { senderEvmAddress } from '../addresses.js';
 
 /**
  * The module's node-local index, written with each committed block (whatever the
@@ -21,7 +22,7 @@ export function evmTxIndex(
   const key = senderKey(tx.body);
   if (tx.body.module !== EVM_MODULE && key.suite !== 'secp256k1') return undefined;
   const chainAddress = bytesToHex(deriveAddress(chainHash, key));
-  const put = [`from/${evmAddressOf(key, chainAddress)}/${chainAddress}`];
+  const put = [`from/${senderEvmAddress(key, chainAddress)}/${chainAddress}`];
   if (tx.version === ETHEREUM_TX_VERSION)
     put.push(
       `tx/${ethereumTxHash(tx.body.payload)}/${at.height.toString(16).padStart(16, '0')}/${index.toString(16).padStart(8, '0')}`,
