@@ -1,4 +1,5 @@
 import type { SuiteId } from '@pujiang/crypto';
+import type { Erc20Load } from './eth/erc20.js';
 import type { TxMessage } from './payloads.js';
 
 /**
@@ -22,6 +23,8 @@ export interface LoadPlan {
   readonly senders: readonly string[];
   /** What each transaction carries (default: a transfer to the next sender). */
   readonly message?: TxMessage;
+  /** With `target: 'eth'`: ERC-20 transfers (the evm group, on Pujiang's `/rpc` or the peer) instead of value transfers. */
+  readonly erc20?: Erc20Load;
   /** Offered submissions per second (first tries and retries together). */
   readonly rate: number;
   /** Seconds of offering; the first `warmupSeconds` are not measured. */

@@ -7,6 +7,7 @@ import { runCryptoBench } from './crypto-bench.js';
 import { runDataBench } from './data-bench.js';
 import { runDidBench } from './did-bench.js';
 import { runPeerBench } from './eth/peer-bench.js';
+import { runEvmBench } from './evm-bench.js';
 import { runNetworkBench } from './network-bench.js';
 import { runNodeBench, verifyLimitName } from './node-bench.js';
 import { runNotaryBench } from './notary-bench.js';
@@ -21,7 +22,7 @@ const { values } = parseArgs({
     group: { type: 'string', multiple: true },
     // Limits the crypto, node and network groups to these suites (node: ed25519, sm2, ml-dsa-44, sm2+ml-dsa-65 by default; network: ed25519; notary: always ed25519).
     suite: { type: 'string', multiple: true },
-    // Directory for CPU profiles of the node process (node, notary groups) and of one validator (network group); their top functions are printed.
+    // Directory for CPU profiles of the node process (node, notary, evm groups) and of one validator (network group); their top functions are printed.
     profile: { type: 'string' },
     // Verification threads per validator in the network group (0: one per core).
     'verify-workers': { type: 'string' },
@@ -40,6 +41,7 @@ const groups = new Set(
     'data',
     'network',
     'peer',
+    'evm',
   ],
 );
 const verifyWorkers = values['verify-workers'] === undefined ? undefined : Number(values['verify-workers']);
@@ -107,6 +109,8 @@ await group('peer', () => {
     committedPerSecond && p50 && p95 && p99 ? { ours: { committedPerSecond, p50, p95, p99 } } : {};
   return runPeerBench({ quick, ...compared });
 });
+
+await group('evm', () => runEvmBench({ quick, ...profile }));
 
 const format = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(2));
 console.log(`\n${machine.cpu}, ${machine.cores} cores, Node ${machine.node}${quick ? ' (quick)' : ''}\n`);

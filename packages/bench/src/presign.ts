@@ -40,10 +40,12 @@ const SIGN_WORKERS = {
   eth: new URL('./eth/sign-worker.js', import.meta.url),
 } as const;
 
-/** A peer chain's job: Ethereum value transfers of 1 wei, EIP-1559, on `chainId`. */
+/** A peer chain's job: Ethereum value transfers of 1 wei, EIP-1559, on `chainId` (or ERC-20 transfers of `erc20Token`). */
 export interface EthSignJob {
   readonly chainId: number;
   readonly senders: readonly SenderJob[];
+  /** The evm group: transfers of 1 unit of this ERC-20 (address, 40 hex digits) to each sender's `to`. */
+  readonly erc20Token?: string;
 }
 
 function signShare<J extends { senders: readonly SenderJob[] }>(url: URL, job: J): Promise<SignedBatch[]> {

@@ -55,9 +55,14 @@ async function freePort(): Promise<number> {
 /**
  * Starts a peer chain in its own process on loopback, with `senders` (secp256k1 secret keys,
  * hex) funded at genesis and its automatic mining (a block per transaction, as soon as it
- * arrives), in memory as each runs by default.
+ * arrives), in memory as each runs by default. `hardhat` adds settings to Hardhat's network
+ * (e.g. `hardfork`, `initialBaseFeePerGas`); ganache takes none.
  */
-export async function startPeer(kind: PeerKind, senders: readonly string[]): Promise<RunningPeer> {
+export async function startPeer(
+  kind: PeerKind,
+  senders: readonly string[],
+  hardhat: Readonly<Record<string, unknown>> = {},
+): Promise<RunningPeer> {
   const port = await freePort();
   const balance = `0x${ETH_SENDER_BALANCE.toString(16)}`;
   let child: ChildProcess;
@@ -84,7 +89,7 @@ export async function startPeer(kind: PeerKind, senders: readonly string[]): Pro
       balance: ETH_SENDER_BALANCE.toString(),
     }));
     const networks = {
-      hardhat: { chainId: CHAIN_ID.hardhat, accounts, mining: { auto: true, interval: 0 } },
+      hardhat: { chainId: CHAIN_ID.hardhat, accounts, mining: { auto: true, interval: 0 }, ...hardhat },
     };
     writeFileSync(config, `module.exports = ${JSON.stringify({ networks }, null, 2)};\n`);
     child = spawn(
