@@ -205,20 +205,9 @@ async function deploy(positionals: string[], values: Values, ctx: CommandContext
   const constructorData = abiStep('args', `--args for ${artifact.name}'s constructor`, () =>
     abi.encodeDeploy(args),
   );
-  const key = ctx.readKey(required(values, 'key'));
-  const client = ctx.client(values);
-  const gasLimit = gasOption(values);
-  const value = valueOption(values);
-  const choice = waitChoice(values);
+  const { client, sending } = sender(values, ctx);
   return sendEvm(ctx, values, abi, () =>
-    deployContract(client, {
-      key,
-      bytecode: artifact.bytecode,
-      constructorData,
-      ...(value === undefined ? {} : { value }),
-      ...(gasLimit === undefined ? {} : { gasLimit }),
-      ...choice,
-    }),
+    deployContract(client, { ...sending, bytecode: artifact.bytecode, constructorData }),
   );
 }
 
@@ -226,21 +215,23 @@ async function send(positionals: string[], values: Values, ctx: CommandContext):
   const artifact = artifactOf(positionals, values, false);
   const to = toOption(values);
   const { abi, data } = encodedCall(artifact, values);
-  const key = ctx.readKey(required(values, 'key'));
-  const client = ctx.client(values);
+  const { client, sending } = sender(values, ctx);
+  return sendEvm(ctx, values, abi, () => callContract(client, { ...sending, to, data }));
+}
+
+/** What `deploy` and `send` both take: the key, value, gas and whether to wait. */
+function sender(values: Values, ctx: CommandContext) {
   const gasLimit = gasOption(values);
   const value = valueOption(values);
-  const choice = waitChoice(values);
-  return sendEvm(ctx, values, abi, () =>
-    callContract(client, {
-      key,
-      to,
-      data,
+  return {
+    client: ctx.client(values),
+    sending: {
+      key: ctx.readKey(required(values, 'key')),
       ...(value === undefined ? {} : { value }),
       ...(gasLimit === undefined ? {} : { gasLimit }),
-      ...choice,
-    }),
-  );
+      ...waitChoice(values),
+    },
+  };
 }
 
 async function call(positionals: string[], values: Values, ctx: CommandContext): Promise<number> {

@@ -15,16 +15,19 @@ import { EVM_MODULE } from '../formats.js';
 import { evmAddressArgument, type Hex, ox, slotArgument } from '../verify/arguments.js';
 import { storageStateKey, storageWord } from '../verify/storage.js';
 
-export type GetStorageProvenParameters = RequestOptions & {
+/** Which slot, and at which header. */
+interface SlotLocation {
   /** The contract: 40 hex digits (0x optional, EIP-55 checked) or 20 bytes. */
   address: string | Uint8Array;
   /** The slot: its index (bigint or number) or a 32-byte word (hex or bytes). */
   slot: bigint | number | string | Uint8Array;
-  /** Read the state committed by this header (default: the latest). */
+  /** Read the state committed by this header (default: the latest, or the latest certified). */
   height?: number;
   /** A transaction's hash: first wait until the state after it is provable (`queryProven`'s `provenAfter`). */
   provenAfter?: string;
-};
+}
+
+export type GetStorageProvenParameters = RequestOptions & SlotLocation;
 
 export interface GetStorageProvenReturnType {
   readonly address: Hex;
@@ -75,22 +78,10 @@ export async function getStorageProven(
   return { address: ox(address), slot: ox(slot), value: ox(value), height: proof.height, proof };
 }
 
-export type GetStorageVerifiedParameters = RequestOptions & {
-  address: string | Uint8Array;
-  slot: bigint | number | string | Uint8Array;
-  /** Read the state committed by this header (default: the latest certified). */
-  height?: number;
-  /** A transaction's hash: first wait until the state after it is provable. */
-  provenAfter?: string;
-};
+export type GetStorageVerifiedParameters = RequestOptions & SlotLocation;
 
-export interface GetStorageVerifiedReturnType {
-  readonly address: Hex;
-  readonly slot: Hex;
-  /** The slot's value, a 32-byte word proven under a header the querier certified. */
-  readonly value: Hex;
-  readonly height: number;
-}
+/** The slot's value, a 32-byte word proven under a header the querier certified. */
+export type GetStorageVerifiedReturnType = Omit<GetStorageProvenReturnType, 'proof'>;
 
 /**
  * A contract's storage slot through a client that trusts the node for nothing (the SDK's
