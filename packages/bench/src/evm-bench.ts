@@ -2,18 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ethereumChainId } from '@pujiang/protocol';
-import { type Abi, encodeDeployData } from 'viem';
-import { privateKeyToAccount } from 'viem/accounts';
 import { formatProfiles, freshProfileDir, summarizeProfiles } from './cpu-profile.js';
-import {
-  balanceOfData,
-  type CompiledToken,
-  compileBenchToken,
-  ERC20_CALL,
-  HOLDER_BALANCE,
-} from './eth/erc20.js';
+import { type CompiledToken, compileBenchToken } from './eth/erc20.js';
+import { deployToken, ethCallRate } from './eth/erc20-rpc.js';
 import { type RunningPeer, startPeer } from './eth/peer.js';
-import { EthRpc, rpcRefusal } from './eth/rpc.js';
 import { formatMainThread, mainThreadProfile } from './evm-profile.js';
 import type { LoadPlan } from './load-plan.js';
 import { networkReady, prepareNetwork } from './network-home.js';
@@ -90,113 +82,6 @@ const PHASES = {
 /** The Hardhat node runs the same rules as our EVM and takes the same zero-fee transactions. */
 const HARDHAT_NETWORK = { hardfork: 'cancun', initialBaseFeePerGas: 0 } as const;
 
-const addressOf = (secretKey: string) => privateKeyToAccount(`0x${secretKey}`).address.slice(2).toLowerCase();
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/**
- * Deploys the token from `senders[0]` through `eth_sendRawTransaction` (every sender a holder)
- * and waits for its receipt; returns its address (40 hex digits).
- */
-async function deployToken(
-  rpcUrl: string,
-  chainId: number,
-  token: CompiledToken,
-  senders: readonly string[],
-): Promise<string> {
-  const rpc = new EthRpc(rpcUrl, 1);
-  try {
-    const deployer = privateKeyToAccount(`0x${senders[0]!}`);
-    const nonce = Number(await rpc.call<string>('eth_getTransactionCount', [deployer.address, 'pending']));
-    const data = encodeDeployData({
-      abi: token.abi as Abi,
-      bytecode: token.bytecode,
-      args: [senders.map((k) => `0x${addressOf(k)}`), HOLDER_BALANCE],
-    });
-    const raw = await deployer.signTransaction({
-      ...ERC20_CALL,
-      gas: 1_500_000n + 40_000n * BigInt(senders.length),
-      chainId,
-      nonce,
-      data,
-    });
-    const hash = await rpc.call<string>('eth_sendRawTransaction', [raw]);
-    const deadline = performance.now() + 60_000;
-    for (;;) {
-      const receipt = await rpc.call<{ status: string; contractAddress: string | null } | null>(
-        'eth_getTransactionReceipt',
-        [hash],
-      );
-      if (receipt !== null) {
-        if (receipt.status !== '0x1' || !receipt.contractAddress)
-          throw new Error(`BenchToken deployment failed: status ${receipt.status}`);
-        const address = receipt.contractAddress.slice(2).toLowerCase();
-        const last = senders[senders.length - 1]!;
-        const balance = await rpc.call<string>('eth_call', [
-          { to: `0x${address}`, data: balanceOfData(addressOf(last)) },
-          'latest',
-        ]);
-        if (BigInt(balance) !== HOLDER_BALANCE)
-          throw new Error(`BenchToken: a holder's balance is ${balance}`);
-        return address;
-      }
-      if (performance.now() > deadline) throw new Error('BenchToken deployment: no receipt after 60 s');
-      await sleep(100);
-    }
-  } finally {
-    rpc.close();
-  }
-}
-
-const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
-
-/**
- * `eth_call` of `balanceOf` per second, `READ_CONCURRENCY` single calls in flight, each answer
- * checked (a JSON-RPC error is counted as refused, not as a call); with the window on the
- * monotonic clock (a CPU profile's).
- */
-async function ethCallRate(
-  rpcUrl: string,
-  token: string,
-  senders: readonly string[],
-  ms: number,
-): Promise<{ perSecond: number; refused: Record<string, number>; window: { fromUs: number; toUs: number } }> {
-  const owners = senders.map(addressOf);
-  const rpc = new EthRpc(rpcUrl, READ_CONCURRENCY);
-  try {
-    let done = 0;
-    const refused: Record<string, number> = {};
-    const fromUs = monotonicUs();
-    const start = performance.now();
-    const end = start + ms;
-    await Promise.all(
-      Array.from({ length: READ_CONCURRENCY }, async (_, k) => {
-        for (let i = k; performance.now() < end; i += READ_CONCURRENCY) {
-          const owner = owners[i % owners.length]!;
-          const [answer] = await rpc.batch([
-            { method: 'eth_call', params: [{ to: `0x${token}`, data: balanceOfData(owner) }, 'latest'] },
-          ]);
-          if ('error' in answer!) {
-            const code = rpcRefusal(answer.error);
-            refused[code] = (refused[code] ?? 0) + 1;
-            continue;
-          }
-          const word = answer!.result as string;
-          if (!/^0x[0-9a-f]{64}$/.test(word) || BigInt(word) === 0n)
-            throw new Error(`eth_call balanceOf: ${word}`);
-          done++;
-        }
-      }),
-    );
-    return {
-      perSecond: (done * 1000) / (performance.now() - start),
-      refused,
-      window: { fromUs, toUs: monotonicUs() },
-    };
-  } finally {
-    rpc.close();
-  }
-}
-
 /** A Hardhat node's process counters, from /proc (it exposes no event-loop figures). */
 function peerUsage(peer: RunningPeer): UsageSource {
   return async () => {
@@ -266,7 +151,7 @@ async function onePujiang(o: EvmBenchOptions, token: CompiledToken): Promise<Cha
           ONE,
         ),
       );
-      const calls = await ethCallRate(rpcUrl, address, chain.senders, phases.readMs);
+      const calls = await ethCallRate(rpcUrl, address, chain.senders, phases.readMs, READ_CONCURRENCY);
       return {
         label: 'pujiang 1 validator',
         load,
@@ -363,7 +248,7 @@ async function hardhat(o: EvmBenchOptions, token: CompiledToken): Promise<ChainO
         ONE,
       ),
     );
-    const calls = await ethCallRate(peer.rpcUrl, address, senders, phases.readMs);
+    const calls = await ethCallRate(peer.rpcUrl, address, senders, phases.readMs, READ_CONCURRENCY);
     return {
       label: 'hardhat',
       load,
