@@ -10,7 +10,18 @@ export class RpcBudget {
     private simulationGas = 30_000_000n,
     /** Logs the request's eth_getLogs calls may answer together. */
     private logs = 10_000,
+    /** Transactions the request's block views may read (decoding one may recover its signer). */
+    private transactions = 20_000,
   ) {}
+
+  spendTransactions(n: number): void {
+    if (n > this.transactions)
+      throw new RpcError(
+        RPC.LIMIT_EXCEEDED,
+        'this request has read all the transactions one request may: narrow it',
+      );
+    this.transactions -= n;
+  }
 
   spendGas(gas: bigint): void {
     if (gas > this.simulationGas)

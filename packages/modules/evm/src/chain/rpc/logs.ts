@@ -6,7 +6,7 @@ import { type EthLog, txLogs } from './eth-json.js';
 import { address, blockTag, hash32 } from './params.js';
 
 /** At most this many blocks per `eth_getLogs` (EIP-1474's limit-exceeded beyond). */
-export const MAX_LOG_BLOCKS = 5_000;
+export const MAX_LOG_BLOCKS = 2_000;
 /** At most this many logs per answer. */
 export const MAX_LOGS = 10_000;
 
@@ -69,6 +69,7 @@ export function getLogs(host: RouteHost, filter: Record<string, unknown>, budget
   for (let h = from; h <= to; h++) {
     const block = evmBlock(host, h);
     if (block === undefined) continue;
+    budget.spendTransactions(block.txs.length);
     for (const t of block.txs) {
       if (t.receipt.code !== 'OK') continue;
       for (const log of txLogs(block, t)) {
