@@ -203,6 +203,7 @@ describe('data: sharing a declaration record among agencies with consent', () =>
     );
     taxRequest = requested.json.request;
     assert.equal(requested.json.granted, false, 'restricted data waits for the steward’s consent check');
+    await until(() => getDataRequest(a.clients[0]!, taxRequest)); // on customs' node too
     const fetched = ok(await fetchAs(1, taxRequest, 'tax-reply.json', a.operators[1]!));
     assert.deepEqual(
       fetched.json.delivery.records.map((r: { declarationNo: string }) => r.declarationNo),
@@ -263,10 +264,11 @@ describe('data: sharing a declaration record among agencies with consent', () =>
         path('consent.json'),
       ),
     );
-    const refused = await fetchAs(2, own.json.request, 'maritime-reply.json', a.operators[2]!);
-    assert.equal(errorCode(refused), 'DATA_CONSENT_INVALID', refused.err);
+    // The request is committed on maritime's node; customs' service reads customs' node.
     const pendingOnCustoms = await until(() => getDataRequest(a.clients[0]!, own.json.request));
     assert.equal(pendingOnCustoms.status, 'pending');
+    const refused = await fetchAs(2, own.json.request, 'maritime-reply.json', a.operators[2]!);
+    assert.equal(errorCode(refused), 'DATA_CONSENT_INVALID', refused.err);
     const whole = await ask(2, 'customs.declarations', 'maritime-reply.json');
     assert.equal(whole.code, EXIT.invalid);
     assert.equal(whole.json.receipt.code, 'DATA_CONSENT_REQUIRED');
@@ -275,6 +277,7 @@ describe('data: sharing a declaration record among agencies with consent', () =>
   it('a request not granted is refused; granted by hand it is served once per signature; revoked, refused again', async () => {
     const asked = ok(await ask(2, 'customs.manifests', 'maritime-reply.json'));
     const request = asked.json.request;
+    await until(() => getDataRequest(a.clients[0]!, request)); // on customs' node too
     const pending = await fetchAs(2, request, 'maritime-reply.json', a.operators[2]!);
     assert.equal(errorCode(pending), 'DATA_NOT_GRANTED', pending.err);
     ok(await a.cli(0)('data', 'grant', request, '--key', a.operators[0]!));
