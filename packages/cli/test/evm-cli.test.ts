@@ -324,7 +324,8 @@ describe('pujiang evm: deploy, send and call a compiled contract from an Ed25519
         'call',
         hardhatArtifact,
         '--to',
-        contract.replace(/[a-f]/, (c) => c.toUpperCase()).replace(/[A-F]/, (c) => c.toLowerCase()),
+        // One letter's case flipped: a checksum (EIP-55) that fails.
+        `0x${contract.slice(2).replace(/[a-fA-F]/, (c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase()))}`,
         '--function',
         'count',
       ],

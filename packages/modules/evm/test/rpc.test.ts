@@ -6,7 +6,7 @@ import { decodeTx } from '@pujiang/protocol';
 import { bytesToHex, hexToBytes } from '@pujiang/types';
 import fc from 'fast-check';
 import { accountKey, codeKey, encodeAccount } from '../src/chain/keys.js';
-import { dispatch, MAX_BATCH } from '../src/chain/rpc/route.js';
+import { dispatch, MAX_BATCH } from '../src/chain/rpc/dispatch.js';
 
 /**
  * The JSON-RPC layer on a host with a state in memory: standard error codes for malformed

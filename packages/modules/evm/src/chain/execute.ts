@@ -9,18 +9,8 @@ import { bytesToHex, equalBytes, hexToBytes, isPujiangError } from '@pujiang/typ
 import { EvmCall, NATIVE_CALL_TAG } from '../formats.js';
 import { senderEvmAddress } from './addresses.js';
 import { toBigInt } from './keys.js';
+import { LOG_CHUNK, MAX_LOG_DATA } from './log-event.js';
 import { blockContext, EVM_BLOCK_GAS_LIMIT, type EvmInstance, withEvm } from './vm.js';
-
-/** Largest log data an event carries: 32 attributes of 512 bytes (1,024 hex digits, a receipt attribute's limit). */
-export const MAX_LOG_DATA = 32 * 512;
-const LOG_CHUNK = 1024;
-
-/** The attributes of the `log` event: the emitting contract, its topics, and its data in chunks. */
-export const LOG_ATTRIBUTES = [
-  'address',
-  'topics',
-  ...Array.from({ length: MAX_LOG_DATA / 512 }, (_, i) => (i === 0 ? 'data' : `data${i}`)),
-];
 
 interface Prepared {
   readonly tx: TypedTransaction;

@@ -1,7 +1,7 @@
 import type { Codec } from '@pujiang/codec';
 import { defineMessage, defineModule } from '@pujiang/module-kit';
 import { EVM_MODULE } from '../formats.js';
-import { executeEvmMessage, LOG_ATTRIBUTES } from './execute.js';
+import { LOG_ATTRIBUTES } from './log-event.js';
 import { accountQuery, codeQuery, storageQuery } from './queries.js';
 import { evmResourceOf } from './resource.js';
 import { rpcRoute } from './rpc/route.js';
@@ -50,8 +50,13 @@ export const evm = defineModule({
     executed: ['hash', 'from', 'to', 'created', 'gasUsed'],
   },
   messages: {
-    deploy: defineMessage(Payload, (ctx, payload) => executeEvmMessage(ctx, payload, 'deploy')),
-    call: defineMessage(Payload, (ctx, payload) => executeEvmMessage(ctx, payload, 'call')),
+    // The interpreter loads on the first EVM transaction, not with every process that lists modules.
+    deploy: defineMessage(Payload, async (ctx, payload) =>
+      (await import('./execute.js')).executeEvmMessage(ctx, payload, 'deploy'),
+    ),
+    call: defineMessage(Payload, async (ctx, payload) =>
+      (await import('./execute.js')).executeEvmMessage(ctx, payload, 'call'),
+    ),
   },
   queries: { account: accountQuery, code: codeQuery, storage: storageQuery },
   resourceOf: evmResourceOf,
