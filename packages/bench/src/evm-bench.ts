@@ -5,7 +5,7 @@ import { ethereumChainId } from '@pujiang/protocol';
 import { formatProfiles, freshProfileDir, summarizeProfiles } from './cpu-profile.js';
 import { type CompiledToken, compileBenchToken } from './eth/erc20.js';
 import { deployToken, ethCallRate } from './eth/erc20-rpc.js';
-import { type RunningPeer, startPeer } from './eth/peer.js';
+import { peerUsage, startPeer } from './eth/peer.js';
 import { formatMainThread, mainThreadProfile } from './evm-profile.js';
 import type { LoadPlan } from './load-plan.js';
 import { networkReady, prepareNetwork } from './network-home.js';
@@ -19,7 +19,6 @@ import {
   round2,
   runPhase,
   spawnNode,
-  type UsageSource,
 } from './phase.js';
 import type { BenchRecord } from './record.js';
 import { resourceRecords } from './resources.js';
@@ -81,20 +80,6 @@ const PHASES = {
 } as const satisfies Record<string, { load: PhaseTiming; network: PhaseTiming; readMs: number }>;
 /** The Hardhat node runs the same rules as our EVM and takes the same zero-fee transactions. */
 const HARDHAT_NETWORK = { hardfork: 'cancun', initialBaseFeePerGas: 0 } as const;
-
-/** A Hardhat node's process counters, from /proc (it exposes no event-loop figures). */
-function peerUsage(peer: RunningPeer): UsageSource {
-  return async () => {
-    const sample = peer.usage();
-    if (!sample) throw new Error(`${peer.version}: no /proc entry (the evm group needs Linux)`);
-    return {
-      atMs: sample.atMs,
-      monotonicUs: Number(process.hrtime.bigint() / 1000n),
-      cpuMicros: sample.cpuMicros,
-      peakRssBytes: sample.peakRssBytes,
-    };
-  };
-}
 
 /** One chain's run: the transfer load (saturation) and, where measured, the reads. */
 interface ChainOutcome {
@@ -240,7 +225,7 @@ async function hardhat(o: EvmBenchOptions, token: CompiledToken): Promise<ChainO
   try {
     const address = await deployToken(peer.rpcUrl, peer.chainId, token, senders);
     const load = await runPhase(
-      [peerUsage(peer)],
+      [peerUsage(peer, 'evm group')],
       join(dir, 'erc20.json'),
       loadPlan(
         { apiUrls: [peer.rpcUrl], chainId: peer.chainId, senders, token: address, countFrom: 'eth' },

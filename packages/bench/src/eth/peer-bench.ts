@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generatePrivateKey } from 'viem/accounts';
-import type { ProcessUsage } from '../load-plan.js';
 import {
   describePhase,
   latencyConfiguration,
@@ -14,7 +13,7 @@ import {
 import type { BenchRecord } from '../record.js';
 import { resourceRecords } from '../resources.js';
 import { verifyLimit } from '../verify-limit.js';
-import { PEER_IN_FLIGHT, PEER_KINDS, type PeerKind, type RunningPeer, startPeer } from './peer.js';
+import { PEER_IN_FLIGHT, PEER_KINDS, type PeerKind, peerUsage, type RunningPeer, startPeer } from './peer.js';
 
 export interface PeerBenchOptions {
   readonly quick: boolean;
@@ -40,20 +39,6 @@ const PHASES = {
   full: { step: { seconds: 12, warmupSeconds: 3 }, latency: { seconds: 20, warmupSeconds: 4 } },
 } as const satisfies Record<string, { step: PhaseTiming; latency: PhaseTiming }>;
 
-/** The peer's process counters, sampled from /proc (it exposes no event-loop figures). */
-function peerUsage(peer: RunningPeer): () => Promise<ProcessUsage> {
-  return async () => {
-    const sample = peer.usage();
-    if (!sample) throw new Error(`${peer.version}: no /proc entry (the peer bench needs Linux)`);
-    return {
-      atMs: sample.atMs,
-      monotonicUs: Number(process.hrtime.bigint() / 1000n),
-      cpuMicros: sample.cpuMicros,
-      peakRssBytes: sample.peakRssBytes,
-    };
-  };
-}
-
 interface PeerOutcome {
   readonly peer: RunningPeer;
   readonly steps: readonly PhaseOutcome[];
@@ -72,7 +57,7 @@ async function measurePeer(kind: PeerKind, quick: boolean, dir: string): Promise
   const senders = Array.from({ length: SENDERS }, () => generatePrivateKey().slice(2));
   const peer = await startPeer(kind, senders);
   try {
-    const sample = peerUsage(peer);
+    const sample = peerUsage(peer, 'peer bench');
     const base = {
       target: 'eth' as const,
       apiUrls: [peer.rpcUrl],

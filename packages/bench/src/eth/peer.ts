@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ProcessUsage } from '../load-plan.js';
 import { type ProcSample, procSample } from '../proc-usage.js';
 import { EthRpc } from './rpc.js';
 import { ETH_SENDER_BALANCE } from './transfer.js';
@@ -151,5 +152,19 @@ export async function startPeer(
     chainId: CHAIN_ID[kind],
     usage: () => (child.pid === undefined ? undefined : procSample(child.pid)),
     stop,
+  };
+}
+
+/** A peer's process counters, sampled from /proc (it exposes no event-loop figures); `group` names who needs Linux. */
+export function peerUsage(peer: RunningPeer, group: string): () => Promise<ProcessUsage> {
+  return async () => {
+    const sample = peer.usage();
+    if (!sample) throw new Error(`${peer.version}: no /proc entry (the ${group} needs Linux)`);
+    return {
+      atMs: sample.atMs,
+      monotonicUs: Number(process.hrtime.bigint() / 1000n),
+      cpuMicros: sample.cpuMicros,
+      peakRssBytes: sample.peakRssBytes,
+    };
   };
 }
