@@ -1,5 +1,7 @@
 import { type CommandIo, EXIT, reportError } from '@pujiang/cli-kit';
+import { INDEX_USAGE, runIndex } from '@pujiang/indexer/cli';
 import { MODULE_COMMANDS } from '@pujiang/modules/cli';
+import { MONITOR_USAGE, runMonitor } from '@pujiang/monitor/cli';
 import { CLIENT_USAGE, runClient } from './commands/client.js';
 import { CRYPTO_USAGE, runCrypto } from './commands/crypto.js';
 import { GENESIS_USAGE, runGenesis } from './commands/genesis.js';
@@ -34,7 +36,9 @@ export const USAGE = `pujiang: the Pujiang Digital Chain command line
   pujiang org init | cert issue|request|show      an organization's CA and its members' certificates
   pujiang register | revoke                       put a certificate on chain, or an organization's revocation
   pujiang onboard ...     an enterprise in one step: key, certificate request, registration, DID, licence
-${moduleLines}  pujiang crypto ...      key generation, signing, verification and hashing for every suite
+${moduleLines}  pujiang index ...       follow a node into PostgreSQL for history and search (the console uses it)
+  pujiang monitor ...     security monitoring: alerts with evidence, Prometheus metrics, risk reports
+  pujiang crypto ...      key generation, signing, verification and hashing for every suite
   pujiang selftest        run the standards' known-answer checks on this build
   pujiang help            this text
 
@@ -53,7 +57,11 @@ ${MEMBERSHIP_USAGE}
 
 ${ONBOARD_USAGE}
 
-${moduleUsage}${CRYPTO_USAGE}`;
+${moduleUsage}${INDEX_USAGE}
+
+${MONITOR_USAGE}
+
+${CRYPTO_USAGE}`;
 
 const consoleIo: CommandIo = {
   out: (l) => process.stdout.write(`${l}\n`),
@@ -82,6 +90,8 @@ function helpFor(command: string): string | undefined {
     register: MEMBERSHIP_USAGE,
     revoke: MEMBERSHIP_USAGE,
     onboard: ONBOARD_USAGE,
+    index: INDEX_USAGE,
+    monitor: MONITOR_USAGE,
     crypto: CRYPTO_USAGE,
     selftest: SELFTEST_USAGE,
   };
@@ -135,6 +145,10 @@ export async function runCli(argv: readonly string[], io: CommandIo = consoleIo)
         return await runMembershipTx(command, rest, io);
       case 'onboard':
         return await runOnboard(rest, io);
+      case 'index':
+        return await runIndex(rest, io);
+      case 'monitor':
+        return await runMonitor(rest, io);
       case 'crypto':
         return runCrypto(rest, io);
       case 'selftest':

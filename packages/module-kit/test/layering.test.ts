@@ -38,6 +38,10 @@ const LAYERS: Record<string, number> = {
   '@pujiang/module-evm': 5.5,
   '@pujiang/node': 6,
   '@pujiang/sdk': 7,
+  // Applications over the SDK: the console (in the browser), the indexer and the monitor.
+  '@pujiang/console': 7.5,
+  '@pujiang/indexer': 7.5,
+  '@pujiang/monitor': 7.5,
   '@pujiang/cli': 8,
   '@pujiang/bench': 9,
 };
