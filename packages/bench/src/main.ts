@@ -3,11 +3,14 @@ import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { isSuiteId, type SuiteId } from '@pujiang/crypto';
 import { runConsensusBench } from './consensus-bench.js';
+import { runConsoleBench } from './console-bench.js';
 import { runCryptoBench } from './crypto-bench.js';
 import { runDataBench } from './data-bench.js';
 import { runDidBench } from './did-bench.js';
 import { runPeerBench } from './eth/peer-bench.js';
 import { runEvmBench } from './evm-bench.js';
+import { runIndexBench } from './index-bench.js';
+import { runMonitorBench } from './monitor-bench.js';
 import { runNetworkBench } from './network-bench.js';
 import { runNodeBench, verifyLimitName } from './node-bench.js';
 import { runNotaryBench } from './notary-bench.js';
@@ -42,6 +45,9 @@ const groups = new Set(
     'network',
     'peer',
     'evm',
+    'index',
+    'monitor',
+    'console',
   ],
 );
 const verifyWorkers = values['verify-workers'] === undefined ? undefined : Number(values['verify-workers']);
@@ -111,6 +117,9 @@ await group('peer', () => {
 });
 
 await group('evm', () => runEvmBench({ quick, ...profile }));
+await group('index', () => runIndexBench({ quick }));
+await group('monitor', () => runMonitorBench({ quick }));
+await group('console', () => runConsoleBench({ quick }));
 
 const format = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(2));
 console.log(`\n${machine.cpu}, ${machine.cores} cores, Node ${machine.node}${quick ? ' (quick)' : ''}\n`);
