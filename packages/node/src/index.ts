@@ -65,6 +65,7 @@ export { Mempool, senderId } from './mempool/mempool.js';
 export type { MetricsSnapshot } from './metrics.js';
 export { NodeMetrics } from './metrics.js';
 export type { PeerAddress, PeerNetworkOptions } from './network/peer-network.js';
-export { PeerNetwork } from './network/peer-network.js';
+export { PeerNetwork, peerId } from './network/peer-network.js';
+export type { PeerNetworkSnapshot } from './network/peer-watch.js';
 export type { CommitListener, PeerTransport, ValidatorNodeOptions } from './validator-node.js';
 export { ValidatorNode } from './validator-node.js';

@@ -27,6 +27,7 @@ import { NodeMetrics } from './metrics.js';
 import { BlockSync } from './network/block-sync.js';
 import type { PeerOffence } from './network/peer-offence.js';
 import { PeerRouter, type PeerTransport } from './network/peer-router.js';
+import type { PeerNetworkSnapshot } from './network/peer-watch.js';
 import { TxGossip } from './network/tx-gossip.js';
 import { Serial } from './serial.js';
 import { type CommitListener, CommitWaiters } from './validator/commit-waiters.js';
@@ -392,6 +393,11 @@ export class ValidatorNode {
   /** The peers linked now ("suite:hex" of their node keys). */
   peerIds(): readonly string[] {
     return this.o.transport?.peers() ?? [];
+  }
+
+  /** The peer network's view of its peers (undefined without a network, or one that keeps none). */
+  peerSnapshot(): PeerNetworkSnapshot | undefined {
+    return this.o.transport?.snapshot?.();
   }
 
   get peerCount(): number {

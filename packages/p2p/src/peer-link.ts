@@ -44,6 +44,12 @@ export class PeerLink extends EventEmitter<PeerLinkEvents> {
     return this.ended;
   }
 
+  /** The other end as host:port (undefined once the socket has no address). */
+  get remote(): string | undefined {
+    const { remoteAddress, remotePort } = this.socket;
+    return remoteAddress === undefined ? undefined : `${remoteAddress}:${remotePort}`;
+  }
+
   constructor(
     private readonly socket: Socket,
     private readonly session: Session,

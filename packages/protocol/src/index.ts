@@ -6,6 +6,7 @@ export {
   operationOf,
   SchemaPublisher,
 } from './api/openapi.js';
+export * from './api/peers.js';
 export * from './api/responses.js';
 export {
   API,

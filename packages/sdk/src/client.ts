@@ -36,6 +36,7 @@ import {
   type Genesis,
   type HeaderResponse,
   type HookReceiptsResponse,
+  type PeersResponse,
   type ProvenQueryResponse,
   ProvenQuerySchema,
   parseGenesis,
@@ -243,6 +244,11 @@ export class PujiangClient implements ChainClient {
   async getValidators(height?: number, options?: RequestOptions): Promise<ValidatorsResponse> {
     const query = { height: height === undefined ? undefined : heightArgument(height) };
     return this.call('validators', { query }, options);
+  }
+
+  /** The node's peers: links, scores, rate-limit drops, bans and failed checks by source. */
+  async getPeers(options?: RequestOptions): Promise<PeersResponse> {
+    return this.call('peers', {}, options);
   }
 
   async getLatestBlock(options?: RequestOptions): Promise<BlockResponse> {

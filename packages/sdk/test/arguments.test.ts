@@ -205,6 +205,7 @@ describe('every SDK argument check', () => {
       'getStatus',
       'getGenesis',
       'getLatestBlock',
+      'getPeers',
       'getVerifiedLatestHeader',
       // Private helpers of the client (TypeScript's `private`: not part of its surface).
       'call',

@@ -51,6 +51,7 @@ export function coreHandlers(o: CoreRouteOptions): CoreHandlers {
     modules: () => h.modules(),
     openapi: () => o.openApi,
     validators: ({ query }) => h.validators(query.get('height')),
+    peers: () => h.peers(),
     blockByHash: ({ params }) => h.blockByHash(params.hash!),
     hooks: ({ params }) => h.hooks(params.height!),
     block: ({ params }) => h.block(params.height!),

@@ -10,6 +10,7 @@ import {
   type HookReceiptsResponse,
   headerToJson,
   merkleProofToJson,
+  type PeersResponse,
   type ProvenQueryResponse,
   type QueryResponse,
   type StateReadJson,
@@ -29,6 +30,7 @@ import type { ValidatorNode } from '../validator-node.js';
 import { badRequest, notFound, pruned } from './api-error.js';
 import { Reply } from './http-io.js';
 import { parseAddress, parseBool, parseHash, parseHeight, parseTxHex } from './params.js';
+import { peersAnswer } from './peers-answer.js';
 
 export const MAX_BATCH = 10_000;
 
@@ -62,6 +64,10 @@ export class ApiHandlers {
 
   genesis() {
     return genesisToJson(this.chain.genesis);
+  }
+
+  peers(): PeersResponse {
+    return peersAnswer(this.node);
   }
 
   modules() {

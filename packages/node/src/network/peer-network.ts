@@ -12,6 +12,7 @@ import { bytesToHex, hexToBytes, type PujiangError, PujiangError as PujiangError
 import { genesisHash } from '../chain/chain.js';
 import type { PeerTransport } from '../validator-node.js';
 import { BAN_SCORE, OFFENCE_PENALTY, type PeerOffence } from './peer-offence.js';
+import { type PeerNetworkSnapshot, PeerWatch } from './peer-watch.js';
 import { RefusalLog } from './refusal-log.js';
 
 /** A peer to dial; with `key`, a dial answered by any other node key is refused. */
@@ -50,6 +51,8 @@ const SCORE_DECAY_PER_SECOND = 5;
 
 interface PeerState {
   readonly links: PeerLink[];
+  /** When the peer's first link opened (ms since the epoch). */
+  connectedAt: number;
   score: number;
   scoredAt: number;
   readonly messages: TokenBucket;
@@ -86,6 +89,8 @@ export class PeerNetwork implements PeerTransport {
   private readonly learned = new Map<string, PublicKey>();
   /** Peers banned so far (for tests and logs). */
   bans = 0;
+  /** Offences, drops, bans and failed checks by source, for `GET /v1/peers`. */
+  readonly watch = new PeerWatch();
 
   constructor(private readonly o: PeerNetworkOptions) {
     const validators = new Set(o.genesis.validators.map((v) => peerId(v.publicKey)));
@@ -95,7 +100,10 @@ export class PeerNetwork implements PeerTransport {
     this.refusals = new RefusalLog((line) => o.log?.(line));
     this.listener = new PeerListener(this.linkOptions());
     this.listener.on('link', (link) => this.add(link));
-    this.listener.on('refused', (error) => this.refusals.add(error.code));
+    this.listener.on('refused', (error) => {
+      this.refusals.add(error.code);
+      this.watch.refusedConnection(error.code);
+    });
     for (const address of o.peers)
       if (!address.key)
         o.log?.(
@@ -115,13 +123,16 @@ export class PeerNetwork implements PeerTransport {
       chainId: g.chainId,
       genesisHash: hexToBytes(genesisHash(g)),
       nodeKey: key,
-      isMember: (k: PublicKey) => this.isMember(k) && !this.isBanned(peerId(k)),
+      isMember: (k: PublicKey) => this.admits(k),
       aead: g.chainHash === 'sm3' ? 'sm4-gcm' : 'aes-256-gcm',
       signer: (message) => (this.pool ? this.pool.sign(key.secretKey, message) : signHere(key, message)),
-      verifier: (k, message, signature) =>
-        this.pool
+      verifier: async (k, message, signature) => {
+        const valid = await (this.pool
           ? this.pool.verify({ suite: k.suite, publicKey: k.bytes, message, signature })
-          : verifyHere(k, message, signature),
+          : verifyHere(k, message, signature));
+        if (!valid) this.watch.failed(peerId(k), 'signature', 'handshake');
+        return valid;
+      },
       ...this.o.limits,
       peerAddresses: new Set(this.o.peers.map((p) => p.host)),
     };
@@ -138,6 +149,18 @@ export class PeerNetwork implements PeerTransport {
 
   private isMember(key: PublicKey): boolean {
     return this.membership(key);
+  }
+
+  /** Whether a handshake may go on with `key`; a refusal is remembered by its source. */
+  private admits(key: PublicKey): boolean {
+    const id = peerId(key);
+    if (!this.isMember(key)) {
+      this.watch.failed(id, 'membership', 'handshake');
+      return false;
+    }
+    if (!this.isBanned(id)) return true;
+    this.watch.failed(id, 'membership', 'banned');
+    return false;
   }
 
   /** Closes the links of peers that are no longer members (revoked, removed): call after the membership changes. */
@@ -174,14 +197,15 @@ export class PeerNetwork implements PeerTransport {
   report(peer: string, offence: PeerOffence): void {
     const s = this.state.get(peer);
     if (!s) return;
-    const now = performance.now();
-    s.score = Math.max(0, s.score - ((now - s.scoredAt) / 1000) * SCORE_DECAY_PER_SECOND);
-    s.scoredAt = now;
+    this.watch.offence(peer, offence);
+    s.score = scoreNow(s, performance.now());
+    s.scoredAt = performance.now();
     s.score += OFFENCE_PENALTY[offence];
     if (s.score < BAN_SCORE) return;
     const banMs = this.o.banMs ?? 60_000;
     this.banned.set(peer, Date.now() + banMs);
     this.bans++;
+    this.watch.banned(peer, offence, s.score, banMs);
     this.o.log?.(
       `p2p: peer ${peer.slice(0, 20)} banned for ${banMs} ms (${offence}, score ${Math.round(s.score)})`,
     );
@@ -270,6 +294,7 @@ export class PeerNetwork implements PeerTransport {
       const bytesPerSecond = this.o.maxBytesPerSecond ?? 128 << 20;
       s = {
         links: [],
+        connectedAt: Date.now(),
         score: 0,
         scoredAt: performance.now(),
         messages: new TokenBucket(messagesPerSecond, messagesPerSecond * 4),
@@ -290,9 +315,13 @@ export class PeerNetwork implements PeerTransport {
       existing.close(duplicate);
     }
     state.links.push(link);
-    if (state.links.length === 1 && !existing) this.connected(id);
+    if (state.links.length === 1 && !existing) {
+      state.connectedAt = Date.now();
+      this.connected(id);
+    }
     link.on('message', (payload) => {
       if (!state.messages.take(1) || !state.bytes.take(payload.length)) {
+        this.watch.drop(id);
         this.report(id, 'flood');
         return;
       }
@@ -317,6 +346,26 @@ export class PeerNetwork implements PeerTransport {
     links?.[links.length - 1]?.send(payload);
   }
 
+  /** The linked and banned peers and the failed checks, for `GET /v1/peers` (identities are the node's to add). */
+  snapshot(): PeerNetworkSnapshot {
+    const now = performance.now();
+    const peers = [];
+    for (const [key, s] of this.state) {
+      const link = s.links[s.links.length - 1];
+      if (!link) continue;
+      peers.push({
+        key,
+        endpoint: link.remote ?? null,
+        initiator: link.initiator,
+        connectedAt: s.connectedAt,
+        score: scoreNow(s, now),
+        drops: this.watch.dropsOf(key),
+        offences: this.watch.offencesOf(key),
+      });
+    }
+    return this.watch.snapshot(this.ownId, peers);
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     this.refusals.stop();
@@ -328,6 +377,11 @@ export class PeerNetwork implements PeerTransport {
 }
 
 const duplicate = p2pDuplicate();
+
+/** A peer's score with the decay since it was last raised. */
+function scoreNow(s: PeerState, now: number): number {
+  return Math.max(0, s.score - ((now - s.scoredAt) / 1000) * SCORE_DECAY_PER_SECOND);
+}
 
 function p2pDuplicate(): PujiangError {
   return new PujiangErrorClass('P2P_DUPLICATE_LINK', 'a second link to a peer already linked');

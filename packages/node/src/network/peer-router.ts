@@ -12,6 +12,7 @@ import type { Chain } from '../chain/chain.js';
 import type { ConsensusGlue } from '../validator/consensus-glue.js';
 import { BlockSync } from './block-sync.js';
 import type { PeerOffence } from './peer-offence.js';
+import type { PeerNetworkSnapshot } from './peer-watch.js';
 import type { TxGossip } from './tx-gossip.js';
 
 /**
@@ -27,6 +28,8 @@ export interface PeerTransport {
   send(peer: string, payload: Uint8Array): void;
   /** A peer broke the protocol: the network scores it, and disconnects and bans it past a threshold. */
   report?(peer: string, offence: PeerOffence): void;
+  /** Linked and banned peers and failed checks by source (`GET /v1/peers`). */
+  snapshot?(): PeerNetworkSnapshot;
 }
 
 export interface PeerRouterOptions {

@@ -1,6 +1,7 @@
 import { type Static, type TObject, type TSchema, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import type { GenesisJson } from '../genesis.js';
+import { PeersSchema } from './peers.js';
 import {
   AccountSchema,
   BlockSchema,
@@ -124,6 +125,14 @@ export const API = {
     query: Type.Object({ height: Type.Optional(positiveHeight) }),
     response: ValidatorsSchema,
     errors: { 400: BAD, 404: NOT_FOUND },
+  },
+  peers: {
+    method: 'GET',
+    path: '/v1/peers',
+    summary:
+      "The node's peers: linked peers with organization, validator or not, score and rate-limit drops; banned peers with the reason and until when; failed signature and membership checks by source",
+    response: PeersSchema,
+    errors: {},
   },
   blockByHash: {
     method: 'GET',
