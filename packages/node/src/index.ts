@@ -8,6 +8,7 @@ export { CHAIN_MODULES as DEFAULT_MODULES } from '@pujiang/modules/chain';
 export { coreOpenApi } from '@pujiang/protocol';
 export type { ApiErrorCode } from './api/api-error.js';
 export { ApiError } from './api/api-error.js';
+export type { ConsoleOptions } from './api/console-assets.js';
 export type { EventFilter } from './api/events.js';
 export { blockMessages, parseEventFilter } from './api/events.js';
 export { openApiFor } from './api/module-openapi.js';

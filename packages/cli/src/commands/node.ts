@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type CommandIo, EXIT, intOption, required, usageError } from '@pujiang/cli-kit';
+import { consoleBuildDir } from '@pujiang/console';
 import { isSuiteId } from '@pujiang/crypto';
 import { homePaths, initHome, joinHome, replayHome, startNode } from '@pujiang/node';
 import { isGenesisValidator } from '@pujiang/protocol';
@@ -156,8 +157,10 @@ async function start(args: readonly string[], io: CommandIo): Promise<number> {
   const key = values['api-tls-key'];
   if ((cert === undefined) !== (key === undefined))
     throw usageError('give --api-tls-cert and --api-tls-key together');
+  const consoleDir = consoleBuildDir();
   const running = await startNode({
     home,
+    ...(consoleDir ? { consoleDir } : {}),
     ...(cert !== undefined && key !== undefined
       ? { apiTls: { cert: resolve(cert), key: resolve(key) } }
       : {}),

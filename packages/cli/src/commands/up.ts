@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type CommandIo, EXIT, intOption, required, usageError } from '@pujiang/cli-kit';
+import { consoleBuildDir } from '@pujiang/console';
 import { isSuiteId } from '@pujiang/crypto';
 import { initLocalNetwork, LOCAL_NETWORK_FILE, type LocalNetwork, MAX_LOCAL_NODES } from '@pujiang/node';
 import { PujiangClient } from '@pujiang/sdk';
@@ -307,6 +308,7 @@ function announce(network: LocalNetwork, file: string, supervisor: Supervisor, i
   for (const n of network.nodes)
     io.err(`  ${n.name.padEnd(width)}  api ${n.api}  p2p ${n.p2p}  home ${n.home}`);
   io.err(`operator key (funded, may mint): ${network.operatorKey} (address ${network.operatorAddress})`);
+  if (consoleBuildDir()) io.err(`web console: ${network.nodes[0]!.api}/console/ (every node serves it)`);
   io.err(`try: npx pujiang status --node ${network.nodes[0]!.api}`);
   io.err('Ctrl-C stops every node; the same command resumes the chain');
 }

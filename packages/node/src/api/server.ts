@@ -14,6 +14,7 @@ import {
 } from '@pujiang/protocol';
 import type { ValidatorNode } from '../validator-node.js';
 import { ApiError } from './api-error.js';
+import { ConsoleAssets, type ConsoleOptions } from './console-assets.js';
 import { coreHandlers, coreRoutes } from './core-routes.js';
 import { EventHub } from './events.js';
 import { ApiHandlers, MAX_BATCH } from './handlers.js';
@@ -43,6 +44,8 @@ export interface ApiServerOptions {
   readonly moduleServices?: ReadonlyMap<string, unknown>;
   /** `members`: reads need a member's signature (RFC 9421), but for the public routes. Default `open`. */
   readonly reads?: ReadMode;
+  /** Serve the web console's build at `/console/` (public: the page holds no chain data). */
+  readonly console?: ConsoleOptions;
 }
 
 /** Core routes any caller may read on a members-only node: what the node and chain are, not their data. */
@@ -88,11 +91,13 @@ export class ApiServer {
   private readonly auth: RequestAuthenticator;
   private readonly sockets: ModuleSockets;
   private readonly hosts = new Map<string, RouteHost>();
+  private readonly consoleAssets: ConsoleAssets | undefined;
 
   constructor(
     private readonly node: ValidatorNode,
     private readonly o: ApiServerOptions,
   ) {
+    this.consoleAssets = o.console ? new ConsoleAssets(o.console) : undefined;
     this.handlers = new ApiHandlers(node);
     this.events = new EventHub(node);
     const h = this.handlers;
@@ -263,6 +268,7 @@ export class ApiServer {
     const url = parseUrl(req.url);
     if (!url) throw new ApiError(400, 'API_BAD_REQUEST', 'the request target is not a valid path');
     const path = url.pathname;
+    if (this.consoleAssets?.serve(req, res, path)) return;
     let pathMatched = false;
     for (const route of this.routes) {
       const match = route.regex.exec(path);

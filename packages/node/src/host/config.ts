@@ -28,6 +28,17 @@ export interface NodeConfig {
   p2p: { listen: string; peers: string[]; admit: string[]; limits: P2pLimits };
   /** Each module's settings on this node (`modules.<name>`), read by the module itself at start. */
   modules: Record<string, unknown>;
+  /**
+   * The web console at `/console/` (on unless `enabled` is false, where the console is
+   * installed), and the indexer and monitor URLs it should use for history and alerts.
+   */
+  console: ConsoleConfig;
+}
+
+export interface ConsoleConfig {
+  enabled: boolean;
+  indexer?: string;
+  monitor?: string;
 }
 
 /**
@@ -57,6 +68,7 @@ export const DEFAULT_CONFIG: NodeConfig = {
   pruning: { keepBlocks: 0 },
   p2p: { listen: '', peers: [], admit: [], limits: DEFAULT_P2P_LIMITS },
   modules: {},
+  console: { enabled: true },
 };
 
 const NODE_KEY = /^[a-z0-9+-]{2,40}:[0-9a-fA-F]{2,8192}$/;
@@ -123,6 +135,7 @@ export function parseConfig(json: unknown): NodeConfig {
   const reads = api.reads as 'open' | 'members' | undefined;
   return {
     modules,
+    console: parseConsole(section(c.console, 'console')),
     api: {
       host,
       port: int(api.port ?? d.api.port, 'api.port', 0, 65535),
@@ -165,4 +178,19 @@ export function parseConfig(json: unknown): NodeConfig {
       ),
     },
   };
+}
+
+function parseConsole(c: Record<string, unknown>): ConsoleConfig {
+  const enabled = c.enabled ?? true;
+  if (typeof enabled !== 'boolean') throw invalid('console.enabled must be true or false', 'console.enabled');
+  const url = (field: 'indexer' | 'monitor'): string | undefined => {
+    const value = c[field];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'string' || !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(value) || value.length > 2048)
+      throw invalid(`console.${field} must be an http(s) URL`, `console.${field}`);
+    return value.replace(/\/+$/, '');
+  };
+  const indexer = url('indexer');
+  const monitor = url('monitor');
+  return { enabled, ...(indexer ? { indexer } : {}), ...(monitor ? { monitor } : {}) };
 }

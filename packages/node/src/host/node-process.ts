@@ -22,6 +22,8 @@ export interface StartNodeParameters {
   readonly log?: (line: string) => void;
   /** The modules this node can run (default: `DEFAULT_MODULES`); the genesis picks among them. */
   readonly modules?: readonly ChainModule[];
+  /** The web console's build to serve at `/console/` (the CLI passes `@pujiang/console`'s). */
+  readonly consoleDir?: string;
 }
 
 export interface RunningNode {
@@ -121,6 +123,15 @@ async function startLocked(
       ...(config.api.reads ? { reads: config.api.reads } : {}),
       moduleConfig: settings,
       moduleServices: services.services,
+      ...(p.consoleDir && config.console.enabled
+        ? {
+            console: {
+              dir: p.consoleDir,
+              ...(config.console.indexer ? { indexer: config.console.indexer } : {}),
+              ...(config.console.monitor ? { monitor: config.console.monitor } : {}),
+            },
+          }
+        : {}),
     });
   } catch (error) {
     await services.close();
