@@ -32,6 +32,7 @@ import { TxGossip } from './network/tx-gossip.js';
 import { Serial } from './serial.js';
 import { type CommitListener, CommitWaiters } from './validator/commit-waiters.js';
 import { ConsensusGlue } from './validator/consensus-glue.js';
+import { EvidenceReporter } from './validator/evidence-reporter.js';
 import { Pacing } from './validator/pacing.js';
 
 export type { PeerTransport } from './network/peer-router.js';
@@ -76,6 +77,8 @@ export class ValidatorNode {
   readonly nodeId: string;
   readonly sync: BlockSync;
   readonly gossip: TxGossip;
+  /** Submits the driver's equivocation evidence as a `governance/evidence` transaction. */
+  readonly evidence: EvidenceReporter;
   private readonly glue: ConsensusGlue;
   private readonly pacing: Pacing;
   private readonly router: PeerRouter;
@@ -143,6 +146,13 @@ export class ValidatorNode {
       onIncludable: () => this.pacing.txArrived(),
     });
     this.pacing = new Pacing(chain, this.mempool);
+    this.evidence = new EvidenceReporter({
+      chain,
+      mempool: this.mempool,
+      secretKey: o.secretKey,
+      submit: (wire) => this.submit(wire),
+      ...(o.log ? { log: o.log } : {}),
+    });
     this.glue = new ConsensusGlue({
       chain,
       mempool: this.mempool,
@@ -177,6 +187,7 @@ export class ValidatorNode {
       broadcast: (m) => this.router.broadcastConsensus(m),
       requestDecided: () => this.sync.requestNext(),
       requestVotes: (height, round) => this.router.requestVotes(height, round),
+      onEvidence: (first, second) => this.evidence.report(first, second),
       validatorsAt: (height) => this.glue.validatorsAt(height),
       committedHeight: () => Number(this.chain.height),
       verify: (publicKey, message, signature) =>

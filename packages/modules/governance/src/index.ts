@@ -1,5 +1,6 @@
 // `@pujiang/module-governance`: formats and query contracts (browser-safe). The chain module
 // is `./chain`, client calls `./client`.
+export * from './evidence.js';
 export * from './formats.js';
 export type { ProposalJson } from './schemas.js';
 export {

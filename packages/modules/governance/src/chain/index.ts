@@ -38,6 +38,7 @@ import {
   ProposalsQuery,
   ValidatorsQuery,
 } from '../schemas.js';
+import { EVIDENCE_ERRORS, EVIDENCE_EVENTS, evidenceMessage, evidenceQuery } from './evidence.js';
 import { governanceExports } from './exports.js';
 import { parseGovernanceGenesis, writeGovernanceGenesis } from './genesis.js';
 import { checkPolicy, describeRule, policyFor } from './policy.js';
@@ -113,6 +114,7 @@ export const governance: ChainModule = (() => {
       GOV_NO_MANDATE: "the regulator's organization may not veto this proposal",
       GOV_INVALID_ACTION: "the proposal's action is malformed or cannot apply",
       GOV_UNKNOWN_PROPOSAL: 'there is no such proposal',
+      ...EVIDENCE_ERRORS,
     },
     events: {
       registered: ['address', 'org', 'role', 'serial'],
@@ -134,6 +136,7 @@ export const governance: ChainModule = (() => {
       read_permission_changed: ['org', 'role', 'resources'],
       policy_changed: ['resource', 'removed'],
       param_changed: ['module', 'name', 'value'],
+      ...EVIDENCE_EVENTS,
     },
     exports: governanceExports,
     kernel: {
@@ -251,9 +254,11 @@ export const governance: ChainModule = (() => {
       vote: defineMessage(Vote, (ctx, m) => vote(ctx, m.id, m.approve)),
       veto: defineMessage(Veto, (ctx, m) => veto(ctx, m.id, m.reason)),
       finalize: defineMessage(Finalize, (ctx, m) => finalize(ctx, m.id)),
+      evidence: evidenceMessage,
     },
     queries: {
       readPermission: readPermissionQuery,
+      evidence: evidenceQuery,
       organizations: defineQuery({
         ...OrganizationsQuery,
         run: (read) =>
@@ -402,6 +407,7 @@ function jsonify(value: unknown): unknown {
   return value;
 }
 
+export { evidenceRecorded } from './evidence.js';
 export type { IdentityView } from './exports.js';
 export { governanceExports } from './exports.js';
 export type { GovernanceGenesisJson } from './genesis.js';
