@@ -1,0 +1,104 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+
+/**
+ * Debian's Chromium, driven by playwright-core (no browser download is reachable here). As
+ * root it needs --no-sandbox; the networking flags keep it from calling home, which this
+ * machine's closed network would refuse many times over. Playwright gives each launch a fresh
+ * profile folder of its own and removes it on close.
+ */
+export const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
+
+export const VIEWPORTS = {
+  desktop: { width: 1280, height: 800 },
+  phone: { width: 390, height: 844 },
+} as const;
+
+export interface ConsoleBrowser {
+  readonly browser: Browser;
+  /** A fresh page at this size; every console error and uncaught page error is recorded. */
+  open(viewport?: { width: number; height: number }): Promise<ConsolePage>;
+  close(): Promise<void>;
+}
+
+export interface ConsolePage {
+  readonly page: Page;
+  readonly context: BrowserContext;
+  /** Console errors and uncaught exceptions seen so far on this page. */
+  readonly errors: string[];
+}
+
+export async function launchConsoleBrowser(): Promise<ConsoleBrowser> {
+  if (!CHROMIUM) throw new Error('Chromium is not installed (Debian package chromium; .ci/run installs it)');
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
+  });
+  const contexts: BrowserContext[] = [];
+  return {
+    browser,
+    async open(viewport = VIEWPORTS.desktop) {
+      // bypassCSP lets the test inject axe-core into a page whose CSP allows only its own scripts.
+      const context = await browser.newContext({ viewport, locale: 'en-GB', bypassCSP: true });
+      contexts.push(context);
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
+      });
+      page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+      return { page, context, errors };
+    },
+    async close() {
+      for (const c of contexts) await c.close().catch(() => {});
+      await browser.close().catch(() => {});
+    },
+  };
+}
+
+const AXE_SOURCE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[]; failureSummary?: string }[];
+}
+
+/** axe-core's WCAG 2.1 A/AA rules (contrast among them) on the page as it is now. */
+export async function axeViolations(page: Page): Promise<AxeViolation[]> {
+  await page.addScriptTag({ path: AXE_SOURCE });
+  // Run in the page, where axe and document exist (this file is compiled without the DOM's types).
+  return page.evaluate(`(async () => {
+    const result = await window.axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })),
+    }));
+  })()`) as Promise<AxeViolation[]>;
+}
+
+/** A readable list of violations for an assertion message. */
+export function describeViolations(violations: readonly AxeViolation[]): string {
+  return violations
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `  ${n.target.join(' ')}: ${n.failureSummary ?? ''}`).join('\n')}`,
+    )
+    .join('\n');
+}
