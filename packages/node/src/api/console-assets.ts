@@ -103,7 +103,12 @@ export class ConsoleAssets {
       res.end();
       return true;
     }
-    const key = decodeURIComponent(path.slice('/console/'.length));
+    let key: string;
+    try {
+      key = decodeURIComponent(path.slice('/console/'.length));
+    } catch {
+      key = 'index.html';
+    }
     const file = this.files.get(key === '' ? 'index.html' : key);
     // A missing asset is a 404 (a stale page asking for an old build's file), not the app.
     if (!file && key.startsWith('assets/')) {
