@@ -146,6 +146,10 @@ export const EN = {
   'alerts.kind.proposalTimelock': 'Proposal in time-lock',
   'alerts.kind.apiAbuse': 'API abuse',
   'alerts.kind.chainStalled': 'Chain stalled',
+  'network.throughput': 'Throughput',
+  'network.txPerSecond': 'tx/s',
+  'network.chartIndexed': '{txs} transactions indexed, in {buckets} spans of the history (from the indexer).',
+  'network.chartRecent': 'Transactions per second in each of the last {blocks} blocks (from their headers).',
 } as const;
 
 export type MessageKey = keyof typeof EN;

@@ -140,4 +140,8 @@ export const ZH: Record<MessageKey, string> = {
   'alerts.kind.proposalTimelock': '提案处于时间锁',
   'alerts.kind.apiAbuse': 'API 滥用',
   'alerts.kind.chainStalled': '链停止出块',
+  'network.throughput': '吞吐量',
+  'network.txPerSecond': '笔/秒',
+  'network.chartIndexed': '已索引 {txs} 笔交易，按历史分为 {buckets} 段（来自索引服务）。',
+  'network.chartRecent': '最近 {blocks} 个区块各自的每秒交易数（来自区块头）。',
 };

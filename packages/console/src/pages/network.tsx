@@ -4,6 +4,7 @@ import { type Proof, ProofBadge } from '../components/proof-badge.js';
 import { ErrorNote, Fields, formatTime, Hex, Loading, Section, Table } from '../components/ui.js';
 import { useI18n } from '../i18n/index.js';
 import { href } from '../router.js';
+import { ThroughputChart } from './network-chart.js';
 import { PeersSection } from './network-peers.js';
 
 /** Headers looked at for liveness, tx/s and block time. */
@@ -102,6 +103,7 @@ export function NetworkPage() {
           />
         )}
       </Section>
+      <ThroughputChart headers={headers} />
       <PeersSection />
     </div>
   );
