@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { consoleBuildDir } from '@pujiang/console';
 import { startNode } from '@pujiang/node';
 import type { NodeMessage } from './load-plan.js';
 
@@ -10,7 +11,12 @@ import type { NodeMessage } from './load-plan.js';
  */
 const say = (m: NodeMessage) => process.stdout.write(`${JSON.stringify(m)}\n`);
 
-const running = await startNode({ home: process.argv[2]!, log: (line) => console.error(line) });
+const consoleDir = consoleBuildDir();
+const running = await startNode({
+  home: process.argv[2]!,
+  log: (line) => console.error(line),
+  ...(consoleDir ? { consoleDir } : {}),
+});
 // RSS counts the LMDB map's file pages, which grow with the data written; anonymous memory
 // (heaps, buffers, native allocations) is what the node itself holds. Its peak is sampled.
 let peakAnonBytes: number | undefined;

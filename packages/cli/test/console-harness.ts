@@ -1,14 +1,9 @@
-import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { CHROMIUM_ARGS, chromiumPath } from '@pujiang/console/chromium';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 
-/**
- * Debian's Chromium, driven by playwright-core (no browser download is reachable here). As
- * root it needs --no-sandbox; the networking flags keep it from calling home, which this
- * machine's closed network would refuse many times over. Playwright gives each launch a fresh
- * profile folder of its own and removes it on close.
- */
-export const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
+/** Debian's Chromium (see `@pujiang/console/chromium` for why these flags). */
+export const CHROMIUM = chromiumPath();
 
 export const VIEWPORTS = {
   desktop: { width: 1280, height: 800 },
@@ -34,16 +29,7 @@ export async function launchConsoleBrowser(): Promise<ConsoleBrowser> {
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-dev-shm-usage',
-    ],
+    args: [...CHROMIUM_ARGS],
   });
   const contexts: BrowserContext[] = [];
   return {
