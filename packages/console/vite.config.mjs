@@ -6,6 +6,8 @@ export default defineConfig({
   base: '/console/',
   logLevel: 'warn',
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  // `npx vite` serves the sources and passes the API through to a running node (PUJIANG_NODE).
+  server: { proxy: { '/v1': { target: process.env.PUJIANG_NODE ?? 'http://127.0.0.1:26657', ws: true } } },
   build: {
     outDir: 'dist/app',
     emptyOutDir: true,
