@@ -1,0 +1,96 @@
+import type { AlertChange } from './alerts.js';
+
+/** Changes waiting for delivery; past this the oldest are dropped (and counted). */
+const MAX_QUEUE = 1_000;
+/** Delays before each retry of one delivery: bounded, so a dead endpoint costs a few seconds per change. */
+const RETRY_DELAYS_MS = [250, 1_000, 4_000];
+
+export interface WebhookStats {
+  delivered: number;
+  failed: number;
+  dropped: number;
+}
+
+/**
+ * POSTs each alert change as JSON to a URL, one at a time, in order, with bounded retries;
+ * `send` only queues, so a slow or dead endpoint never blocks the monitor's loop.
+ */
+export class Webhook {
+  private readonly queue: AlertChange[] = [];
+  private running = false;
+  private stopped = false;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  readonly stats: WebhookStats = { delivered: 0, failed: 0, dropped: 0 };
+
+  constructor(
+    private readonly url: string,
+    private readonly o: {
+      timeoutMs?: number;
+      log?: (line: string) => void;
+      onResult?: (ok: boolean) => void;
+    } = {},
+  ) {}
+
+  send(change: AlertChange): void {
+    if (this.stopped) return;
+    if (this.queue.length >= MAX_QUEUE) {
+      this.queue.shift();
+      this.stats.dropped++;
+    }
+    this.queue.push(change);
+    if (!this.running) void this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    this.running = true;
+    while (!this.stopped && this.queue.length > 0) {
+      const change = this.queue.shift()!;
+      const ok = await this.deliver(change);
+      if (ok) this.stats.delivered++;
+      else {
+        this.stats.failed++;
+        this.o.log?.(`webhook: ${change.change} ${change.alert.id} not delivered to ${this.url}`);
+      }
+      this.o.onResult?.(ok);
+    }
+    this.running = false;
+  }
+
+  private async deliver(change: AlertChange): Promise<boolean> {
+    const body = JSON.stringify({ source: 'pujiang-monitor', ...change });
+    for (let attempt = 0; attempt <= RETRY_DELAYS_MS.length && !this.stopped; attempt++) {
+      if (attempt > 0) await this.sleep(RETRY_DELAYS_MS[attempt - 1]!);
+      try {
+        const response = await fetch(this.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body,
+          signal: AbortSignal.timeout(this.o.timeoutMs ?? 5_000),
+        });
+        await response.arrayBuffer().catch(() => undefined);
+        if (response.ok) return true;
+        // A 4xx other than 408/429 will not succeed on retry.
+        if (response.status < 500 && response.status !== 408 && response.status !== 429) return false;
+      } catch {
+        // refused, reset or timed out: retry
+      }
+    }
+    return false;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        resolve();
+      }, ms);
+      this.timers.add(timer);
+    });
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+  }
+}
