@@ -18,15 +18,18 @@ import {
   setupLayout,
   writeRelayConfig,
 } from './up-chains.js';
+import { monitorArgs, monitorUrl, pointConsolesAt } from './up-monitor.js';
 
 export const UP_USAGE = `pujiang up --home DIR [--nodes N] [--base-port P] [--suite ed25519|sm2|...] [--timeout-ms MS]
-          [--empty-block-interval-ms MS]
+          [--empty-block-interval-ms MS] [--monitor]
   runs a local network of N validators (default 4), each its own process, until SIGINT/SIGTERM. The first run
   creates DIR/node0..node{N-1} and DIR/${LOCAL_NETWORK_FILE} (node i: API http://127.0.0.1:P+2i, p2p P+2i+1,
   P default 26657; node0's keys/operator.json is funded and may mint); later runs resume the same chain.
   Prints {"event":"up",...} on stdout once every node has decided a block (within MS, default 60000),
   {"event":"down"} once all have stopped. A node that dies is reported and the others keep running.
   A new network's idle chain makes a block every --empty-block-interval-ms (default 30000; 0: every block interval).
+  --monitor also runs pujiang monitor on port P+2N watching every node, and points each node's console
+  (http://127.0.0.1:P/console/) at it, so the console's alerts page shows what it raises.
 pujiang up --chains --home DIR [--layout ${DEFAULT_LAYOUT}] [--base-port P] [--timeout-ms MS]
           [--empty-block-interval-ms MS]
   a layered multi-chain: the layout's first chain is the main chain, the others sector chains, each with its own
@@ -62,6 +65,7 @@ export async function runUp(args: readonly string[], io: CommandIo): Promise<num
       'empty-block-interval-ms': { type: 'string' },
       chains: { type: 'boolean' },
       layout: { type: 'string' },
+      monitor: { type: 'boolean' },
     },
     strict: true,
   });
@@ -85,9 +89,14 @@ export async function runUp(args: readonly string[], io: CommandIo): Promise<num
   io.err(
     `${network.created ? 'created' : 'resuming'} chain ${network.chainId}: ${validators(network)} in ${dir}`,
   );
-  return supervise([{ network }], timeoutMs, io, async (processes) =>
-    announce(network, join(dir, LOCAL_NETWORK_FILE), processes, io),
-  );
+  const monitor = values.monitor ? monitorUrl(network) : undefined;
+  if (values.monitor && !monitor)
+    throw usageError("no port is left for the monitor above the nodes'", { option: 'monitor' });
+  if (monitor) pointConsolesAt(network, monitor);
+  return supervise([{ network }], timeoutMs, io, async (processes) => {
+    if (monitor) processes.start('monitor', [MAIN, ...monitorArgs(network, monitor)]);
+    announce(network, join(dir, LOCAL_NETWORK_FILE), processes, io, monitor);
+  });
 }
 
 /**
@@ -294,13 +303,21 @@ async function untilDeciding(network: LocalNetwork, timeoutMs: number, signal: A
 const validators = (network: LocalNetwork) =>
   `${network.nodes.length} ${network.suite} validator${network.nodes.length === 1 ? '' : 's'}`;
 
-function announce(network: LocalNetwork, file: string, supervisor: Supervisor, io: CommandIo): void {
+function announce(
+  network: LocalNetwork,
+  file: string,
+  supervisor: Supervisor,
+  io: CommandIo,
+  monitor?: string,
+): void {
   io.out(
     JSON.stringify({
       event: 'up',
       chainId: network.chainId,
       network: file,
       nodes: network.nodes.map(({ name, api, p2p }) => ({ name, api, p2p, pid: supervisor.pidOf(name) })),
+      ...(consoleBuildDir() ? { console: `${network.nodes[0]!.api}/console/` } : {}),
+      ...(monitor ? { monitor } : {}),
     }),
   );
   const width = Math.max(...network.nodes.map((n) => n.name.length));
@@ -309,6 +326,10 @@ function announce(network: LocalNetwork, file: string, supervisor: Supervisor, i
     io.err(`  ${n.name.padEnd(width)}  api ${n.api}  p2p ${n.p2p}  home ${n.home}`);
   io.err(`operator key (funded, may mint): ${network.operatorKey} (address ${network.operatorAddress})`);
   if (consoleBuildDir()) io.err(`web console: ${network.nodes[0]!.api}/console/ (every node serves it)`);
+  if (monitor)
+    io.err(
+      `security monitor: ${monitor}/alerts (the console's alerts page shows them; risk report ${monitor}/risk.html)`,
+    );
   io.err(`try: npx pujiang status --node ${network.nodes[0]!.api}`);
   io.err('Ctrl-C stops every node; the same command resumes the chain');
 }

@@ -1,0 +1,32 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { LocalNetwork } from '@pujiang/node';
+import { homePaths } from '@pujiang/node';
+
+/**
+ * `up --monitor`: a security monitor beside the local network, listening on the port after
+ * the nodes' (base port + 2 × nodes), and every node's console pointed at it, so the
+ * console's alerts page shows what it raises.
+ */
+export function monitorUrl(network: LocalNetwork): string | undefined {
+  const port = network.basePort + 2 * network.nodes.length;
+  return port <= 65535 ? `http://127.0.0.1:${port}` : undefined;
+}
+
+/** The monitor's command line: every node of the network, serving on `url`. */
+export function monitorArgs(network: LocalNetwork, url: string): string[] {
+  return ['monitor', ...network.nodes.flatMap((n) => ['--node', n.api]), '--listen', new URL(url).host];
+}
+
+/**
+ * Sets `console.monitor` in each node's config.json where it is not set yet (a node reads its
+ * config at start, so this runs before the nodes start; a value the operator chose stays).
+ */
+export function pointConsolesAt(network: LocalNetwork, url: string): void {
+  for (const node of network.nodes) {
+    const path = homePaths(node.home).config;
+    const config = JSON.parse(readFileSync(path, 'utf8')) as { console?: Record<string, unknown> };
+    if (config.console?.monitor !== undefined) continue;
+    config.console = { ...config.console, monitor: url };
+    writeFileSync(path, `${JSON.stringify(config, null, 2)}\n`);
+  }
+}
