@@ -4,9 +4,16 @@ import type { ValidatorName } from './liveness.js';
 
 const DAY_MS = 86_400_000;
 
-/** Each equivocation the chain recorded: critical, with both signed votes as the evidence. */
+/**
+ * Each validator with equivocation evidence on chain: critical, one alert per validator,
+ * with the newest record's fields and every record (both signed votes each) as the evidence.
+ */
 export function evidenceFindings(view: GovernanceView, names: ReadonlyMap<string, ValidatorName>): Finding[] {
-  return view.evidence.map((e) => {
+  const byValidator = new Map<string, GovernanceView['evidence'][number][]>();
+  for (const e of view.evidence)
+    byValidator.set(e.validator.address, [...(byValidator.get(e.validator.address) ?? []), e]);
+  return [...byValidator.values()].map((records) => {
+    const e = records[0]!; // the query answers newest first
     const organization =
       names.get(e.validator.address)?.organization ?? view.validatorOrgs.get(e.validator.address);
     return {
@@ -18,8 +25,8 @@ export function evidenceFindings(view: GovernanceView, names: ReadonlyMap<string
         name: e.validator.name,
         ...(organization ? { organization } : {}),
       },
-      summary: `${e.validator.name} signed two ${e.voteType}s at height ${e.height} round ${e.round} (evidence ${e.id} committed at height ${e.committedAt})`,
-      evidence: { ...e },
+      summary: `${e.validator.name} signed two ${e.voteType}s at height ${e.height} round ${e.round} (evidence ${e.id} committed at height ${e.committedAt}${records.length > 1 ? `; ${records.length} records` : ''})`,
+      evidence: { ...e, count: records.length, records },
     };
   });
 }
