@@ -1,6 +1,229 @@
+import type { ProposalJson } from '@pujiang/module-governance';
+import {
+  finalizeProposal,
+  submitProposal,
+  vetoProposal,
+  voteOnProposal,
+} from '@pujiang/module-governance/client';
+import { useState } from 'preact/hooks';
+import { actionOf, FORM_FIELDS, FORM_KINDS, type FormKind } from '../chain/governance-actions.js';
+import { errorText, useAsync, useConnection } from '../chain/hooks.js';
+import { provenQuery } from '../chain/proven-query.js';
+import { KeyLoader, type LoadedKey } from '../components/key-loader.js';
+import { type Proof, ProofBadge } from '../components/proof-badge.js';
+import { type ProposalAction, ProposalCard } from '../components/proposal-card.js';
+import { ErrorNote, Hex, Loading, Section } from '../components/ui.js';
 import { useI18n } from '../i18n/index.js';
+import { href } from '../router.js';
 
+/** The last transaction the page sent: what it was, its hash and the committed receipt's code. */
+interface Sent {
+  readonly what: string;
+  readonly hash?: string;
+  readonly code?: string;
+  readonly message?: string;
+  readonly error?: string;
+}
+
+/** A sent call's outcome, whether the chain took it or refused it. */
+async function outcome(
+  what: string,
+  send: () => Promise<{ hash: string; result: { receipt?: { code: string; message?: string } } }>,
+): Promise<Sent> {
+  try {
+    const sent = await send();
+    const receipt = sent.result.receipt;
+    return {
+      what,
+      hash: sent.hash,
+      ...(receipt ? { code: receipt.code, ...(receipt.message ? { message: receipt.message } : {}) } : {}),
+    };
+  } catch (error) {
+    return { what, error: errorText(error) };
+  }
+}
+
+function ProposeForm({
+  disabled,
+  onSubmit,
+}: {
+  disabled: boolean;
+  onSubmit: (title: string, kind: FormKind, fields: Record<string, string>) => void;
+}) {
+  const { t } = useI18n();
+  const [kind, setKind] = useState<FormKind>('setPacing');
+  const [title, setTitle] = useState('');
+  const [fields, setFields] = useState<Record<string, string>>({});
+  return (
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        onSubmit(title, kind, fields);
+      }}
+    >
+      <div class="field-row">
+        <label for="proposal-kind">{t('gov.kind')}</label>
+        <select id="proposal-kind" value={kind} onChange={(e) => setKind(e.currentTarget.value as FormKind)}>
+          {FORM_KINDS.map((k) => (
+            <option key={k} value={k}>
+              {t(`gov.kind.${k}`)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div class="field-row">
+        <label for="proposal-title">{t('gov.title')}</label>
+        <input id="proposal-title" value={title} onInput={(e) => setTitle(e.currentTarget.value)} />
+      </div>
+      {FORM_FIELDS[kind].map((name) => (
+        <div class="field-row" key={`${kind}-${name}`}>
+          <label for={`field-${name}`}>{t(`gov.field.${name}` as 'gov.field.id')}</label>
+          {name === 'caCertificate' ? (
+            <textarea
+              id={`field-${name}`}
+              rows={5}
+              value={fields[name] ?? ''}
+              onInput={(e) => setFields({ ...fields, [name]: e.currentTarget.value })}
+            />
+          ) : (
+            <input
+              id={`field-${name}`}
+              value={fields[name] ?? ''}
+              onInput={(e) => setFields({ ...fields, [name]: e.currentTarget.value })}
+            />
+          )}
+        </div>
+      ))}
+      <button type="submit" disabled={disabled}>
+        {t('gov.propose')}
+      </button>
+    </form>
+  );
+}
+
+/**
+ * Governance: the proposals (proven query) with votes, time-lock and veto state, and, with a
+ * key loaded into the page, propose, vote, veto and finalize. Transactions are built and
+ * signed here; only the signed transaction is sent, and the page waits for its commit.
+ */
 export function GovernancePage(_props: { rest: readonly string[] }) {
   const { t } = useI18n();
-  return <p class="muted">{t('common.none')}</p>;
+  const { client, light } = useConnection();
+  const [key, setKey] = useState<LoadedKey>();
+  const [busy, setBusy] = useState(false);
+  const [sent, setSent] = useState<Sent>();
+  const [refresh, setRefresh] = useState(0);
+  const status = useAsync(() => client.getStatus(), [], 3000);
+  const height = status.data?.height ?? 0;
+  const blockMs = useAsync(async () => {
+    if (height < 12) return undefined;
+    const [a, b] = await Promise.all([client.getHeader(height - 10), client.getHeader(height)]);
+    return (Number(b.header.time) - Number(a.header.time)) / 10;
+  }, [Math.floor(height / 20)]);
+  const proposals = useAsync<{ list: ProposalJson[]; proof: Proof }>(async () => {
+    try {
+      const verified = await provenQuery(light, 'governance', 'proposals', { limit: '50' });
+      return { list: verified.result as ProposalJson[], proof: { state: 'proven', height: verified.height } };
+    } catch (error) {
+      const answer = await client.query('governance', 'proposals', { limit: '50' });
+      return { list: answer.result as ProposalJson[], proof: { state: 'failed', error } };
+    }
+  }, [refresh, height]);
+
+  const run = async (
+    what: string,
+    send: () => Promise<{ hash: string; result: { receipt?: { code: string; message?: string } } }>,
+  ) => {
+    setBusy(true);
+    setSent({ what });
+    const result = await outcome(what, send);
+    setSent(result);
+    setBusy(false);
+    setRefresh((n) => n + 1);
+  };
+  const common = () => ({ key: key!.key, wait: true, throwOnFailure: false });
+  const act = (id: string, action: ProposalAction) => {
+    if (!key) return;
+    if (action.kind === 'vote')
+      void run(t(action.approve ? 'gov.approveAction' : 'gov.rejectAction', { id }), () =>
+        voteOnProposal(client, { ...common(), id, approve: action.approve }),
+      );
+    else if (action.kind === 'finalize')
+      void run(t('gov.finalizeAction', { id }), () => finalizeProposal(client, { ...common(), id }));
+    else
+      void run(t('gov.vetoAction', { id }), () =>
+        vetoProposal(client, { ...common(), id, reason: action.reason }),
+      );
+  };
+  const propose = (title: string, kind: FormKind, fields: Record<string, string>) => {
+    if (!key) return;
+    let action: ReturnType<typeof actionOf>;
+    try {
+      action = actionOf(kind, fields);
+    } catch (error) {
+      setSent({ what: t('gov.propose'), error: errorText(error) });
+      return;
+    }
+    void run(t('gov.propose'), () => submitProposal(client, { ...common(), title: title || kind, action }));
+  };
+
+  return (
+    <div class="grid">
+      <Section title={t('gov.yourKey')}>
+        <KeyLoader {...(key ? { loaded: key } : {})} onChange={setKey} />
+        {sent && (
+          <div class="sent" role="status" aria-live="polite" data-testid="sent">
+            <strong>{sent.what}</strong>{' '}
+            {sent.error ? (
+              <span class="error" data-testid="sent-error">
+                {sent.error}
+              </span>
+            ) : !sent.hash ? (
+              <span class="muted" aria-busy="true">
+                {t('gov.sending')}
+              </span>
+            ) : (
+              <>
+                <span class={sent.code === 'OK' ? 'ok' : 'error'} data-testid="sent-code">
+                  {sent.code ?? t('gov.pending')}
+                </span>
+                {sent.message ? ` — ${sent.message}` : ''}{' '}
+                <a href={href('explorer', 'tx', sent.hash)} data-testid="sent-tx">
+                  {t('gov.viewTx')} <Hex value={sent.hash} />
+                </a>
+              </>
+            )}
+          </div>
+        )}
+      </Section>
+      <Section
+        title={t('gov.proposals')}
+        actions={proposals.data && <ProofBadge proof={proposals.data.proof} />}
+      >
+        {proposals.error && !proposals.data ? (
+          <ErrorNote error={proposals.error} />
+        ) : !proposals.data ? (
+          <Loading />
+        ) : proposals.data.list.length === 0 ? (
+          <p class="muted">{t('gov.noProposals')}</p>
+        ) : (
+          proposals.data.list.map((p) => (
+            <ProposalCard
+              key={p.id}
+              proposal={p}
+              height={height}
+              {...(blockMs.data === undefined ? {} : { blockMs: blockMs.data })}
+              canAct={key !== undefined}
+              busy={busy}
+              onAct={act}
+            />
+          ))
+        )}
+      </Section>
+      <Section title={t('gov.newProposal')}>
+        {!key && <p class="muted">{t('gov.loadKeyFirst')}</p>}
+        <ProposeForm disabled={!key || busy} onSubmit={propose} />
+      </Section>
+    </div>
+  );
 }
