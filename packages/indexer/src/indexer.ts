@@ -4,6 +4,7 @@ import { type BatchLimits, batchSize, DEFAULT_BATCH_LIMITS } from './batcher.js'
 import { type ChainIdentity, openCheckpoint } from './checkpoint.js';
 import { indexerError } from './errors.js';
 import { type BlockNotice, fetchBlock } from './fetcher.js';
+import { keepAliveFetch } from './http-fetch.js';
 import { Limiter } from './limiter.js';
 import { connectPg } from './pg-connect.js';
 import { declarationsOf, type EventDeclarations } from './records.js';
@@ -36,6 +37,8 @@ export interface BatchReport {
   /** The node's latest announced height when the batch committed. */
   readonly head: number;
 }
+
+const DEFAULT_CONCURRENCY = 16;
 
 /** Errors of the node's API that a retry may cure (a restarting node, a timeout). */
 const TRANSIENT = new Set(['SDK_NETWORK_ERROR', 'SDK_TIMEOUT', 'API_BUSY', 'SDK_HTTP_ERROR']);
@@ -92,7 +95,7 @@ export class Indexer {
     private height: number,
   ) {
     this.limits = { ...DEFAULT_BATCH_LIMITS, ...options.batch };
-    this.limiter = new Limiter(options.concurrency ?? 16);
+    this.limiter = new Limiter(options.concurrency ?? DEFAULT_CONCURRENCY);
     this.source = new BlockSource(options.node, height + 1, (line) => this.log(line));
   }
 
@@ -100,7 +103,11 @@ export class Indexer {
   static async open(options: IndexerOptions): Promise<Indexer> {
     let client: PujiangClient;
     try {
-      client = new PujiangClient({ url: options.node, timeoutMs: 30_000 });
+      client = new PujiangClient({
+        url: options.node,
+        timeoutMs: 30_000,
+        fetch: keepAliveFetch(options.concurrency ?? DEFAULT_CONCURRENCY),
+      });
     } catch (error) {
       throw indexerError(
         'INDEX_NODE_UNREACHABLE',

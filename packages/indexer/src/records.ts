@@ -3,7 +3,7 @@ export type EventDeclarations = ReadonlyMap<string, ReadonlyMap<string, readonly
 
 /** A chain address as the node writes it: 21 bytes, lowercase hex. */
 const ADDRESS = /^[0-9a-f]{42}$/;
-const QUANTITY = /^(0|[1-9][0-9]*)$/;
+const QUANTITY = /^(0|[1-9][0-9]{0,39})$/;
 /** Keys longer than this are not record names (a document or a JSON list, not an id). */
 export const MAX_RECORD_KEY = 256;
 
@@ -21,7 +21,7 @@ export function addressesIn(attributes: Readonly<Record<string, string>>): strin
  * 1. its `id` attribute, when it has one;
  * 2. otherwise its first attribute, in the order the module declares the event's attributes
  *    (the order received if the event is undeclared), whose value is not an address, not a
- *    decimal quantity, not `true`/`false`, and not empty.
+ *    decimal quantity (at most 40 digits), not `true`/`false`, and not empty.
  * Keys over 256 characters are never record names. `kind` is the attribute's name.
  */
 export function recordOf(

@@ -172,3 +172,19 @@ export async function startPostgres(): Promise<TestPostgres> {
     throw error;
   }
 }
+
+/** One query on a fresh connection (for tests that check tables directly). */
+export async function sqlRows<R extends Record<string, unknown> = Record<string, unknown>>(
+  url: string,
+  text: string,
+  args: unknown[] = [],
+): Promise<R[]> {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<R>(text, args)).rows;
+  } finally {
+    await client.end();
+  }
+}
