@@ -3,7 +3,7 @@ import type { AlertChange } from './alerts.js';
 /** Changes waiting for delivery; past this the oldest are dropped (and counted). */
 const MAX_QUEUE = 1_000;
 /** Delays before each retry of one delivery: bounded, so a dead endpoint costs a few seconds per change. */
-const RETRY_DELAYS_MS = [250, 1_000, 4_000];
+const RETRY_DELAYS_MS: readonly number[] = [250, 1_000, 4_000];
 
 export interface WebhookStats {
   delivered: number;
@@ -26,6 +26,7 @@ export class Webhook {
     private readonly url: string,
     private readonly o: {
       timeoutMs?: number;
+      retryDelaysMs?: readonly number[];
       log?: (line: string) => void;
       onResult?: (ok: boolean) => void;
     } = {},
@@ -58,8 +59,9 @@ export class Webhook {
 
   private async deliver(change: AlertChange): Promise<boolean> {
     const body = JSON.stringify({ source: 'pujiang-monitor', ...change });
-    for (let attempt = 0; attempt <= RETRY_DELAYS_MS.length && !this.stopped; attempt++) {
-      if (attempt > 0) await this.sleep(RETRY_DELAYS_MS[attempt - 1]!);
+    const delays = this.o.retryDelaysMs ?? RETRY_DELAYS_MS;
+    for (let attempt = 0; attempt <= delays.length && !this.stopped; attempt++) {
+      if (attempt > 0) await this.sleep(delays[attempt - 1]!);
       try {
         const response = await fetch(this.url, {
           method: 'POST',
