@@ -26,6 +26,10 @@ const NOT_HERE: Record<string, string> = {
     'four agencies and two enterprises: data-sharing.test.ts runs these commands on their nodes, the service in its own process',
   'Smart contracts (EVM)#0':
     'evm-cli.test.ts runs deploy, send and call against a node; evm-tools.test.ts drives /rpc with ethers, viem and a Hardhat node beside',
+  'Web console, security monitoring and history#0':
+    'the monitor runs until stopped: monitor-network.test.ts runs `pujiang monitor` (webhook, /alerts, /metrics, the risk report) and `monitor report` against four validators',
+  'Web console, security monitoring and history#1':
+    'needs a PostgreSQL server: indexer-chain.test.ts starts one and runs `pujiang index` against a node, kill -9 included',
   'Membership and governance#0':
     'a consortium (customs, a fifth node): governance-network.test.ts runs that scenario through the SDK, governance-cli.test.ts these commands',
 };
