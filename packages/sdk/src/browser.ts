@@ -30,7 +30,13 @@ export type {
 } from '@pujiang/protocol';
 export type { PujiangClientOptions, QueryProvenOptions, SubmitTxOptions } from './client.js';
 export { PujiangClient } from './client.js';
-export { ApiError, isPujiangError, PujiangError, TransactionFailedError, VerificationError } from './errors.js';
+export {
+  ApiError,
+  isPujiangError,
+  PujiangError,
+  TransactionFailedError,
+  VerificationError,
+} from './errors.js';
 export type { EventMessage, EventStream, StreamMessage, SubscribeParameters } from './events.js';
 export { eventStream, subscribe } from './events.js';
 export type { RequestOptions } from './http.js';
