@@ -53,6 +53,8 @@ export function ProposalCard({
   const finalizable =
     (status === 'queued' && height >= executableAt) || (status === 'expired' && p.status === 'voting');
   const reasonId = `veto-reason-${p.id}`;
+  // The vote closes when the outcome is decided, or at the end of the voting period.
+  const closedAt = p.history.find((h) => h.status !== 'voting')?.height ?? p.votingEnds;
   return (
     <article class="proposal" data-proposal={p.id} data-status={status} aria-labelledby={`proposal-${p.id}`}>
       <h3 id={`proposal-${p.id}`}>
@@ -75,6 +77,10 @@ export function ProposalCard({
           ],
           [t('gov.proposer'), <Hex value={p.proposer} />],
           [
+            t('gov.history'),
+            p.history.map((h) => `${t(`gov.status.${h.status as ProposalStatus}`)} @${h.height}`).join(' → '),
+          ],
+          [
             t('gov.voting'),
             status === 'voting' ? (
               <Countdown
@@ -83,7 +89,7 @@ export function ProposalCard({
                 {...(blockMs === undefined ? {} : { blockMs })}
               />
             ) : (
-              t('gov.closedAt', { height: votingEnds })
+              t('gov.closedAt', { height: closedAt })
             ),
           ],
           [

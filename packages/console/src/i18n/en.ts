@@ -214,6 +214,7 @@ export const EN = {
   'gov.policy': 'Policy',
   'gov.allOrgs': 'every member organization',
   'gov.proposer': 'Proposer',
+  'gov.history': 'History',
   'gov.voting': 'Voting',
   'gov.blocksLeft': '{blocks} blocks left (until {target})',
   'gov.closedAt': 'closed at block {height}',

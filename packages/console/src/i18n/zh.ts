@@ -207,6 +207,7 @@ export const ZH: Record<MessageKey, string> = {
   'gov.policy': '策略',
   'gov.allOrgs': '全部成员机构',
   'gov.proposer': '提案人',
+  'gov.history': '历程',
   'gov.voting': '投票',
   'gov.blocksLeft': '还剩 {blocks} 个区块（至 {target}）',
   'gov.closedAt': '已于区块 {height} 结束',

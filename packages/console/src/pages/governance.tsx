@@ -16,6 +16,9 @@ import { ErrorNote, Hex, Loading, Section } from '../components/ui.js';
 import { useI18n } from '../i18n/index.js';
 import { href } from '../router.js';
 
+/** Proposals are read again this often (and after each transaction the page sends). */
+const PROPOSALS_POLL_MS = 10_000;
+
 /** The last transaction the page sent: what it was, its hash and the committed receipt's code. */
 interface Sent {
   readonly what: string;
@@ -128,7 +131,7 @@ export function GovernancePage(_props: { rest: readonly string[] }) {
       const answer = await client.query('governance', 'proposals', { limit: '50' });
       return { list: answer.result as ProposalJson[], proof: { state: 'failed', error } };
     }
-  }, [refresh, height]);
+  }, [refresh], PROPOSALS_POLL_MS);
 
   const run = async (
     what: string,
