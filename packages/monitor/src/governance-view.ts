@@ -58,6 +58,8 @@ export interface GovernanceView {
   readonly certificates: readonly MemberCertificate[];
   /** Validator address to organization (validators whose node key is a registered identity). */
   readonly validatorOrgs: ReadonlyMap<string, string>;
+  /** How often the idle chain makes a block (governance's pacing; 0: every block interval). */
+  readonly emptyBlockIntervalMs: number;
 }
 
 interface IdentityJson {
@@ -78,7 +80,7 @@ export async function readGovernance(
   validators: readonly { readonly address: string }[],
   registered: ReadonlySet<string>,
 ): Promise<GovernanceView> {
-  const [evidence, proposals, orgs, genesisPems] = await Promise.all([
+  const [evidence, proposals, orgs, genesisPems, config] = await Promise.all([
     result<EvidenceJson[]>(client, 'evidence', { limit: '100' }).catch(() => []),
     result<ProposalJson[]>(client, 'proposals', { limit: '100' }).catch(() => []),
     result<{ id: string; name: string; caCertificates: { fingerprint: string; pem: string }[] }[]>(
@@ -86,6 +88,7 @@ export async function readGovernance(
       'organizations',
     ).catch(() => []),
     genesisIdentities(client).catch(() => [] as string[]),
+    result<{ emptyBlockIntervalMs?: number } | null>(client, 'config').catch(() => null),
   ]);
   const organizations = await Promise.all(
     orgs.map(async (o) => ({
@@ -140,7 +143,14 @@ export async function readGovernance(
     const org = identities.get(v.address)?.org;
     if (org) validatorOrgs.set(v.address, org);
   }
-  return { evidence, proposals, organizations, certificates, validatorOrgs };
+  return {
+    evidence,
+    proposals,
+    organizations,
+    certificates,
+    validatorOrgs,
+    emptyBlockIntervalMs: config?.emptyBlockIntervalMs ?? 0,
+  };
 }
 
 function safeFields(der: Uint8Array): CertificateFields | undefined {

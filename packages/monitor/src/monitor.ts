@@ -136,7 +136,7 @@ export class Monitor {
     this.apply('liveness', [
       ...missedBlockFindings(this.heights, this.o.window, this.names),
       ...unreachableFindings(this.nodes, this.nodeIds, this.names, this.unreachableSince),
-      ...stallFindings(this.height, this.heightSince, at, this.o.stallMs, up.length),
+      ...stallFindings(this.height, this.heightSince, at, this.stallMs(), up.length),
     ]);
     this.apply('network', [...peerFindings(this.nodes), ...failedCheckFindings(this.nodes, at)]);
     this.apply('abuse', this.abuse(at));
@@ -148,6 +148,15 @@ export class Monitor {
       ]);
     this.report = this.buildReport(at);
     this.polls++;
+  }
+
+  /**
+   * An idle chain makes a block only every `emptyBlockIntervalMs` (30 s on a new `pujiang up`
+   * network): a stall is a height that has not moved for two of those and 10 s more, if that
+   * is longer than `stallMs`.
+   */
+  private stallMs(): number {
+    return Math.max(this.o.stallMs, 2 * (this.governance?.emptyBlockIntervalMs ?? 0) + 10_000);
   }
 
   private async followChain(client: PujiangClient): Promise<void> {

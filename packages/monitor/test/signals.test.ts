@@ -11,10 +11,10 @@ import {
   riskHtml,
   riskReport,
 } from '../src/index.js';
-import type { SignedHeight } from '../src/observe.js';
+import type { NodeObservation, SignedHeight } from '../src/observe.js';
 import { certificateFindings, proposalFindings } from '../src/watch/governance.js';
 import { missedBlockFindings, missedBlocks, stallFindings } from '../src/watch/liveness.js';
-import { abuseFinding, refusalCounts } from '../src/watch/network.js';
+import { abuseFinding, failedCheckFindings, peerFindings, refusalCounts } from '../src/watch/network.js';
 
 /** An SM2 member certificate signed by an Ed25519 CA: a UTCTime notBefore, a GeneralizedTime notAfter (2051), a serial with a sign byte. */
 const PEM = `-----BEGIN CERTIFICATE-----
@@ -165,6 +165,7 @@ describe('monitor signals (unit)', () => {
         { serial: 'aa', org: 'org1', role: 'validator', notAfter: now + 365 * 86_400_000, source: 'genesis' },
       ],
       validatorOrgs: new Map(),
+      emptyBlockIntervalMs: 0,
     };
     const proposals = proposalFindings(view, 100);
     assert.deepEqual(
@@ -178,6 +179,122 @@ describe('monitor signals (unit)', () => {
         ['certificate-expiring', 'org1/01', 'warning'],
         ['certificate-expired', 'org1/03', 'critical'],
         ['certificate-revoked', 'org1/aa', 'warning'],
+      ],
+    );
+  });
+
+  it("peers banned or scoring high, and failed checks by source, over every node's /v1/peers", () => {
+    const now = 1_000_000;
+    const identity = {
+      key: 'ed25519:aa',
+      address: 'a1',
+      organization: 'org2',
+      validator: true,
+      name: 'node2',
+    };
+    const peersOf = (url: string, over: Partial<NonNullable<NodeObservation['peers']>>): NodeObservation => ({
+      url,
+      reachable: true,
+      peers: {
+        nodeKey: 'ed25519:00',
+        at: now,
+        peers: [],
+        banned: [],
+        failedChecks: [],
+        refusedConnections: {},
+        totals: { bans: 0, drops: 0, signatureFailures: 0, membershipRefusals: 0 },
+        ...over,
+      },
+    });
+    const nodes = [
+      peersOf('n0', {
+        banned: [
+          {
+            ...identity,
+            reason: 'invalid-signature',
+            score: 100,
+            since: now - 5,
+            until: now + 60_000,
+            bans: 1,
+          },
+        ],
+        failedChecks: [
+          {
+            source: 'ed25519:aa',
+            address: 'a1',
+            check: 'signature',
+            where: 'consensus',
+            count: 4,
+            lastAt: now - 10,
+          },
+          {
+            source: 'ed25519:bb',
+            address: 'b1',
+            check: 'membership',
+            where: 'handshake',
+            count: 3,
+            lastAt: now - 10,
+          },
+          {
+            source: 'ed25519:cc',
+            address: 'c1',
+            check: 'membership',
+            where: 'handshake',
+            count: 99,
+            lastAt: now - 3_600_000,
+          },
+        ],
+      }),
+      peersOf('n1', {
+        peers: [
+          {
+            ...identity,
+            endpoint: '127.0.0.1:1',
+            initiator: true,
+            connectedAt: 1,
+            score: 75,
+            drops: 9,
+            offences: { flood: 1 },
+          },
+        ],
+        banned: [{ ...identity, reason: 'flood', score: 110, since: now - 5, until: now + 60_000, bans: 2 }],
+        failedChecks: [
+          {
+            source: 'ed25519:aa',
+            address: 'a1',
+            check: 'signature',
+            where: 'handshake',
+            count: 1,
+            lastAt: now - 10,
+          },
+        ],
+      }),
+    ];
+    const peers = peerFindings(nodes);
+    assert.deepEqual(
+      peers.map((f) => [
+        f.kind,
+        f.severity,
+        f.subject.id,
+        f.subject.organization,
+        (f.evidence.reports as unknown[]).length,
+      ]),
+      [
+        ['peer-banned', 'critical', 'a1', 'org2', 2],
+        ['peer-score', 'warning', 'a1', 'org2', 1],
+      ],
+    );
+    const checks = failedCheckFindings(nodes, now);
+    assert.deepEqual(
+      checks.map((f) => [
+        f.subject.id,
+        f.severity,
+        f.evidence.signatureFailures,
+        f.evidence.membershipRefusals,
+      ]),
+      [
+        ['a1', 'warning', 5, 0],
+        ['b1', 'info', 0, 3],
       ],
     );
   });
