@@ -6,11 +6,14 @@ import { useState } from 'preact/hooks';
  */
 export function FileDrop({
   id,
+  region,
   label,
   hint,
   onFiles,
 }: {
   id: string;
+  /** The drop zone's name, for screen readers. */
+  region: string;
   label: string;
   hint: string;
   onFiles: (files: readonly File[]) => void;
@@ -19,7 +22,7 @@ export function FileDrop({
   return (
     // The drop target is a region; its keyboard path is the file input inside it.
     <section
-      aria-label={label}
+      aria-label={region}
       class={`drop${over ? ' over' : ''}`}
       data-testid={`${id}-zone`}
       onDragOver={(e) => {

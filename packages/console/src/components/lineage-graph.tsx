@@ -54,7 +54,7 @@ function layout(events: readonly LineageEvent[]): {
     y += Math.max(ROW, span * STEP + 30);
   }
   nodes.push(...data.values());
-  return { nodes, edges, height: y };
+  return { nodes, edges, height: Math.max(80, ...nodes.map((n) => n.y + 40)) };
 }
 
 /** An asset's lineage as a graph (SVG), with the same facts as a list for screen readers and keyboards. */
@@ -62,12 +62,15 @@ export function LineageGraph({ lineage }: { lineage: VerifiedLineage }) {
   const { t, lang } = useI18n();
   const { nodes, edges, height } = layout(lineage.events);
   const at = new Map(nodes.map((n) => [n.id, n]));
+  // Only the columns in use: a lineage with no input data is drawn without the empty left one.
+  const left = Math.min(...nodes.map((n) => n.x)) - 80;
+  const width = Math.max(...nodes.map((n) => n.x)) + 80 - left;
   return (
     <div class="lineage">
       <div class="graph-wrap">
         <svg
           class="graph"
-          viewBox={`0 0 640 ${height}`}
+          viewBox={`${left} 0 ${width} ${height}`}
           role="img"
           aria-labelledby="lineage-title"
           data-testid="lineage-graph"

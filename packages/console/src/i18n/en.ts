@@ -249,6 +249,7 @@ export const EN = {
   'notary.verifyTitle': 'Verify a notarized file',
   'notary.verifyIntro':
     'Drop a file and its receipt (the .receipt.json the notary wrote). Both are read here and checked against the pinned genesis; nothing is uploaded.',
+  'notary.dropZone': 'Drop zone for a file and its receipt',
   'notary.dropHint': 'Drop the file and its receipt here, or',
   'notary.pick': 'choose the files',
   'notary.document': 'File',

@@ -242,6 +242,7 @@ export const ZH: Record<MessageKey, string> = {
   'notary.verifyTitle': '验证存证文件',
   'notary.verifyIntro':
     '拖入文件及其存证回执（存证工具写出的 .receipt.json）。两者都在本页读取，并依据固定的创世文件校验；不会上传任何内容。',
+  'notary.dropZone': '文件与回执拖放区',
   'notary.dropHint': '把文件和回执拖到这里，或',
   'notary.pick': '选择文件',
   'notary.document': '文件',

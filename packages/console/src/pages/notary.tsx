@@ -143,6 +143,7 @@ export function NotaryPage(_props: { rest: readonly string[] }) {
         <p class="muted">{t('notary.verifyIntro')}</p>
         <FileDrop
           id="notary-files"
+          region={t('notary.dropZone')}
           label={t('notary.pick')}
           hint={t('notary.dropHint')}
           onFiles={(f) => void onFiles(f)}
