@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { type CommandIo, EXIT, intOption, usageError } from '@pujiang/cli-kit';
+import { PujiangError } from '@pujiang/types';
 import { Monitor, type MonitorOptions } from '../monitor.js';
 import { riskHtml } from '../risk.js';
 import { MonitorServer } from '../server.js';
@@ -61,6 +62,11 @@ async function writeReport(options: MonitorOptions, out: string | undefined, io:
   } finally {
     await monitor.stop();
   }
+  const nodes = monitor.alertsJson().nodes;
+  if (!nodes.some((n) => n.reachable))
+    throw new PujiangError('MONITOR_NO_NODE', 'no node answered: nothing to report', {
+      nodes: nodes.map((n) => ({ url: n.url, error: n.error })),
+    });
   const report = monitor.risk();
   writeFileSync(out, out.endsWith('.html') ? riskHtml(report) : `${JSON.stringify(report, null, 2)}\n`);
   io.out(
