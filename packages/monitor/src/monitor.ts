@@ -135,7 +135,7 @@ export class Monitor {
     }
     this.apply('liveness', [
       ...missedBlockFindings(this.heights, this.o.window, this.names),
-      ...unreachableFindings(this.nodes, this.nodeIds, this.names, this.unreachableSince),
+      ...unreachableFindings(this.nodes, this.nodeIds, this.names, this.unreachableSince, at),
       ...stallFindings(this.height, this.heightSince, at, this.stallMs(), up.length),
     ]);
     this.apply('network', [...peerFindings(this.nodes), ...failedCheckFindings(this.nodes, at)]);

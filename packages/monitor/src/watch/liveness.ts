@@ -70,15 +70,21 @@ export function missedBlockFindings(
   return out;
 }
 
+/** A node never seen answering gets this long (it may still be starting, beside the monitor) before it raises. */
+export const NEVER_SEEN_GRACE_MS = 15_000;
+
 /** A node the monitor was told to watch that does not answer; named by its validator when it answered before. */
 export function unreachableFindings(
   nodes: readonly NodeObservation[],
   nodeIds: ReadonlyMap<string, string>,
   names: ReadonlyMap<string, ValidatorName>,
   since: ReadonlyMap<string, number>,
+  now: number,
 ): Finding[] {
   return nodes
-    .filter((n) => !n.reachable)
+    .filter(
+      (n) => !n.reachable && (nodeIds.has(n.url) || now - (since.get(n.url) ?? now) >= NEVER_SEEN_GRACE_MS),
+    )
     .map((n) => {
       const address = nodeIds.get(n.url);
       const who = address ? names.get(address) : undefined;
