@@ -74,7 +74,7 @@ export function OrgsPage(_props: { rest: readonly string[] }) {
             ))}
             {urgent.map((m) => (
               <li key={m.address} class="warn-row">
-                {m.name ?? m.role} ({m.org}, {m.role}){' '}
+                {m.name ? `${m.name} (${m.org}, ${m.role})` : `${m.role} (${m.org})`}{' '}
                 <a href={href('explorer', 'account', m.address)}>
                   <Hex value={m.address} />
                 </a>{' '}

@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { useConnection } from '../../chain/hooks.js';
 import { verifiedLatestHeader } from '../../chain/proven-query.js';
 import { type Proof, ProofBadge } from '../../components/proof-badge.js';
-import { ErrorNote, Fields, Section } from '../../components/ui.js';
+import { ErrorNote, Fields, formatTime, Section } from '../../components/ui.js';
 import { useI18n } from '../../i18n/index.js';
 import { GenericModulePage } from './generic.js';
 import type { ModulePageProps } from './registry.js';
@@ -20,7 +20,7 @@ interface Resolution {
  * shown when the proof holds); check a credential through the node's VC-API.
  */
 export function DidPage({ module }: ModulePageProps) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const { client, light, nodeUrl } = useConnection();
   const [did, setDid] = useState('');
   const [resolved, setResolved] = useState<Resolution | { error: unknown } | { loading: true }>();
@@ -57,8 +57,8 @@ export function DidPage({ module }: ModulePageProps) {
           document: state.document,
           metadata: {
             versionId: state.versionId,
-            created: state.created,
-            updated: state.updated,
+            created: formatTime(state.created, lang),
+            updated: state.updated === undefined ? undefined : formatTime(state.updated, lang),
             deactivated: state.deactivated,
             txHash: state.txHash,
           },

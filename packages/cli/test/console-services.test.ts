@@ -1,0 +1,193 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import {
+  axeViolations,
+  type ConsoleBrowser,
+  describeViolations,
+  launchConsoleBrowser,
+  VIEWPORTS,
+} from './console-harness.js';
+import { run } from './run-in-process.js';
+import { freeBase, startUp, type UpProcess, upEvent } from './up-harness.js';
+
+/** Where to keep the screenshots for a person to look at (default: the test's folder, removed after). */
+const SHOTS = process.env.PUJIANG_CONSOLE_SHOTS;
+
+/** Runs `pujiang` in this process and returns its JSON output (the command must succeed). */
+async function cli(...argv: string[]): Promise<any> {
+  const r = await run(...argv);
+  assert.equal(r.code, 0, `pujiang ${argv.join(' ')}: ${r.err}`);
+  return JSON.parse(r.out);
+}
+
+/**
+ * The organizations and service pages in Debian's Chromium against a 4-validator `pujiang up`
+ * network: the organizations with their CAs and members, a member certificate expiring in 10
+ * days listed first and highlighted; a DID resolved and proven in the browser; the generic
+ * page of a module without its own page running a query with a proof.
+ */
+describe('web console: organizations and service modules', () => {
+  let dir: string;
+  let up: UpProcess;
+  let api: string;
+  let console0: string;
+  let browser: ConsoleBrowser;
+  let clerk: string;
+  let did: string;
+  let operator: string;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'pujiang-console-services-'));
+    const base = await freeBase(4);
+    up = startUp(
+      '--nodes',
+      '4',
+      '--home',
+      join(dir, 'net'),
+      '--base-port',
+      String(base),
+      '--empty-block-interval-ms',
+      '500',
+    );
+    const network = await upEvent(up);
+    api = network.nodes[0]!.api;
+    console0 = `${api}/console/`;
+    const operatorKey = join(dir, 'net', 'node0', 'keys', 'operator.json');
+    operator = (await cli('keys', 'show', '--key', operatorKey)).address;
+    // A clerk of org1 whose certificate expires in 10 days, registered on chain.
+    const key = join(dir, 'clerk.json');
+    const cert = join(dir, 'clerk.pem');
+    clerk = (await cli('keys', 'generate', '--suite', 'ed25519', '--out', key)).address;
+    await cli(
+      'cert',
+      'issue',
+      '--org-dir',
+      join(dir, 'net', 'node1', 'org'),
+      '--role',
+      'client',
+      '--key-file',
+      key,
+      '--name',
+      'Short-lived clerk',
+      '--days',
+      '10',
+      '--out',
+      cert,
+    );
+    await cli('register', '--cert', cert, '--key', key, '--node', api);
+    did = (await cli('did', 'create', '--key', operatorKey, '--node', api)).did;
+    browser = await launchConsoleBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (up) {
+      up.child.kill('SIGTERM');
+      await up.exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('lists the organizations, their CAs and members, and the expiring certificate first', async () => {
+    const { page, errors } = await browser.open();
+    await page.goto(`${console0}#/orgs`);
+    const orgs = page.getByRole('region', { name: 'Member organizations' });
+    await orgs.locator('[data-proof="proven"]').first().waitFor({ timeout: 40_000 });
+    for (const id of ['org0', 'org1', 'org2', 'org3']) {
+      const org = orgs.locator(`[data-org="${id}"]`);
+      assert.match(await org.innerText(), new RegExp(`${id} Root CA`));
+      assert.equal(await org.locator('[data-proof="proven"]').count(), 1, `${id}'s CRL is proven`);
+    }
+    const expiring = page.getByTestId('expiring');
+    await expiring.waitFor({ timeout: 40_000 });
+    const items = await expiring.locator('li').allInnerTexts();
+    assert.equal(items.length, 1, items.join('\n'));
+    assert.match(items[0]!, /client \(org1\)/);
+    assert.match(items[0]!, /expires in (9|10) days/);
+    assert.ok((await expiring.innerHTML()).includes(clerk));
+    // In the members' table the clerk comes first, highlighted, proven; every founding member is there.
+    const members = page.getByRole('region', { name: 'Members' });
+    const rows = members.locator('tbody tr');
+    await rows.first().waitFor();
+    assert.equal(await rows.first().locator(`[data-member="${clerk}"]`).count(), 1);
+    assert.equal(await rows.first().locator('[data-expiry="expiring"]').count(), 1);
+    assert.equal(await rows.first().locator('[data-proof="proven"]').count(), 1);
+    assert.equal(await rows.count(), 9, '4 validators, 4 operators and the clerk');
+    assert.equal(await members.locator(`[data-member="${operator}"]`).count(), 1);
+    assert.equal(await members.locator('[data-expiry="valid"]').count(), 8);
+    assert.deepEqual(errors, []);
+  });
+
+  it('resolves a DID and proves its document in the browser', async () => {
+    const { page, errors } = await browser.open();
+    await page.goto(`${console0}#/modules/did`);
+    await page.getByLabel('DID', { exact: true }).fill(did);
+    await page.getByRole('button', { name: 'Resolve', exact: true }).click();
+    const section = page.getByRole('region', { name: 'Resolve a DID' });
+    await section.locator('[data-proof="proven"]').waitFor({ timeout: 40_000 });
+    const document = JSON.parse(await page.getByTestId('did-document').innerText());
+    assert.equal(document.id, did);
+    assert.equal(document.verificationMethod[0].controller, did);
+    // A DID that does not exist is refused, not shown.
+    await page.getByLabel('DID', { exact: true }).fill(`${did.slice(0, -3)}zzz`);
+    await page.getByRole('button', { name: 'Resolve', exact: true }).click();
+    await section.getByRole('alert').waitFor({ timeout: 20_000 });
+    assert.equal(await page.getByTestId('did-document').count(), 0);
+    assert.deepEqual(
+      errors.filter((e) => !/404/.test(e)),
+      [],
+    );
+  });
+
+  it("runs a module's query with a proof on the generic page", async () => {
+    const { page, errors } = await browser.open();
+    await page.goto(`${console0}#/modules`);
+    await page.getByRole('link', { name: 'bank' }).first().click();
+    const form = page.locator('[data-query="bank/balance"]');
+    await form.getByLabel('address').fill(operator);
+    await form.getByRole('button', { name: 'Run balance' }).click();
+    await form.locator('[data-proof="proven"]').waitFor({ timeout: 40_000 });
+    const result = JSON.parse(await form.getByTestId('query-result').innerText());
+    assert.equal(result.address, operator);
+    assert.ok(BigInt(result.balance) > 0n, 'the operator is funded at genesis');
+    assert.deepEqual(errors, []);
+  });
+
+  for (const [size, viewport] of Object.entries(VIEWPORTS)) {
+    it(`renders the organizations and service pages at ${viewport.width}x${viewport.height} with no console error and no accessibility violation`, async () => {
+      const { page, errors } = await browser.open(viewport);
+      for (const hash of [
+        '#/orgs',
+        '#/modules',
+        '#/modules/did',
+        '#/modules/xchain',
+        '#/modules/evm',
+        '#/modules/bank',
+      ]) {
+        await page.goto(`${console0}${hash}`);
+        await page.locator('h1.page-title').waitFor();
+        await page.waitForFunction(
+          `document.querySelectorAll('[aria-busy="true"], [data-proof="checking"]').length === 0 && !document.querySelector('main').innerText.includes('Loading')`,
+          undefined,
+          { timeout: 40_000 },
+        );
+        await page.screenshot({
+          path: join(SHOTS ?? dir, `${size}-${hash.replace(/[^a-z0-9]+/gi, '-')}.png`),
+          fullPage: true,
+        });
+        const violations = await axeViolations(page);
+        assert.equal(violations.length, 0, `${hash} at ${size}:\n${describeViolations(violations)}`);
+        if (viewport.width < 500) {
+          const overflow = (await page.evaluate(
+            'document.documentElement.scrollWidth - window.innerWidth',
+          )) as number;
+          assert.ok(overflow <= 1, `${hash} is ${overflow}px wider than a phone`);
+        }
+      }
+      assert.deepEqual(errors, [], `console errors: ${errors.join('\n')}`);
+    });
+  }
+});
