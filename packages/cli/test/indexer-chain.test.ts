@@ -72,8 +72,11 @@ describe('pujiang index: a chain of 100,000 transactions into PostgreSQL, with k
   const checkpoint = async () =>
     (await sqlRows<{ height: string; tx_rows: string }>(db, 'SELECT height, tx_rows FROM checkpoint'))[0];
 
-  it('reaches the head through two kill -9s and matches the node on every count and a sample of rows', async () => {
+  it('reaches the head through two kill -9s and matches the node on every count and a sample of rows', async (t) => {
+    const began = Date.now();
+    const phase = (what: string) => t.diagnostic(`${what} at ${((Date.now() - began) / 1000).toFixed(1)} s`);
     const txs = signTransfers(chain, PER_SENDER);
+    phase('signed');
     await startIndexer();
     const load = submitAll(chain.node.api, txs);
     load.catch(() => {});
@@ -90,7 +93,11 @@ describe('pujiang index: a chain of 100,000 transactions into PostgreSQL, with k
     })();
 
     for (const killAt of [20_000, 55_000]) {
-      await until(async () => Number((await checkpoint())?.tx_rows ?? 0) >= killAt, 120_000);
+      // Bounds here and below are generous: this machine's cores are shared with other work.
+      await until(async () => Number((await checkpoint())?.tx_rows ?? 0) >= killAt, 400_000).catch((e) => {
+        throw new Error(`${e.message}: ${indexer!.stderr()}`);
+      });
+      phase(`killed at ${killAt} transactions`);
       indexer!.child.kill('SIGKILL');
       assert.equal(await indexer!.exited, null);
       const atKill = Number((await checkpoint())!.height);
@@ -105,8 +112,12 @@ describe('pujiang index: a chain of 100,000 transactions into PostgreSQL, with k
     const head = await until(async () => {
       const { body } = await api(chain.node.api, '/v1/status');
       return body.mempool.size === 0 ? (body.height as number) : undefined;
-    }, 120_000);
-    await until(async () => Number((await checkpoint())!.height) >= head, 180_000);
+    }, 400_000);
+    phase(`all committed by height ${head}`);
+    await until(async () => Number((await checkpoint())!.height) >= head, 400_000).catch((e) => {
+      throw new Error(`${e.message}: ${indexer!.stderr()}`);
+    });
+    phase('indexed to the head');
     watching = false;
     await watcher;
     for (let i = 1; i < seen.length; i++) assert.ok(seen[i]! >= seen[i - 1]!, `checkpoint went back at ${i}`);
@@ -114,31 +125,32 @@ describe('pujiang index: a chain of 100,000 transactions into PostgreSQL, with k
     // Row counts: against the node's event stream through the same height, and without gaps or repeats.
     const through = Number((await checkpoint())!.height);
     const node = await streamCounts(chain.node.api, through);
-    const [counts] = await sqlRows<Record<string, string>>(
+    phase('counted the stream');
+    // The indexer goes on with the chain's empty blocks: counts are taken through `through`,
+    // and the checkpoint's counters against the tables in one snapshot.
+    const [counts] = await sqlRows<Record<string, string | boolean>>(
       db,
-      `SELECT (SELECT count(*) FROM blocks) AS blocks, (SELECT min(height) FROM blocks) AS lo,
-              (SELECT max(height) FROM blocks) AS hi, (SELECT count(*) FROM txs) AS txs,
-              (SELECT sum(tx_count) FROM blocks) AS block_txs, (SELECT count(*) FROM events) AS events,
-              (SELECT count(*) FROM accounts) AS accounts, c.block_rows, c.tx_rows, c.event_rows, c.account_rows
+      `SELECT (SELECT count(*) FROM blocks WHERE height <= $1) AS blocks,
+              (SELECT min(height) FROM blocks) AS lo, (SELECT max(height) FROM blocks WHERE height <= $1) AS hi,
+              (SELECT count(*) FROM txs WHERE height <= $1) AS txs,
+              (SELECT sum(tx_count) FROM blocks WHERE height <= $1) AS block_txs,
+              (SELECT count(*) FROM events WHERE height <= $1) AS events,
+              (SELECT count(*) FROM accounts) AS accounts,
+              c.block_rows = (SELECT count(*) FROM blocks) AND c.tx_rows = (SELECT count(*) FROM txs)
+                AND c.event_rows = (SELECT count(*) FROM events)
+                AND c.account_rows = (SELECT count(*) FROM accounts)
+                AND c.height = (SELECT max(height) FROM blocks) AS counters
        FROM checkpoint c`,
+      [through],
     );
     assert.deepEqual(
-      {
-        blocks: Number(counts!.blocks),
-        txs: Number(counts!.txs),
-        events: Number(counts!.events),
-      },
+      { blocks: Number(counts!.blocks), txs: Number(counts!.txs), events: Number(counts!.events) },
       node,
     );
     assert.equal(node.txs, SENDERS * PER_SENDER);
-    assert.equal(Number(counts!.lo), 1);
-    assert.equal(Number(counts!.hi), through);
-    assert.equal(Number(counts!.blocks), through);
+    assert.deepEqual([Number(counts!.lo), Number(counts!.hi), Number(counts!.blocks)], [1, through, through]);
     assert.equal(Number(counts!.block_txs), node.txs);
-    assert.deepEqual(
-      [counts!.block_rows, counts!.tx_rows, counts!.event_rows, counts!.account_rows].map(Number),
-      [node.blocks, node.txs, node.events, Number(counts!.accounts)],
-    );
+    assert.equal(counts!.counters, true, "the checkpoint's row counters match the tables");
     // Each sender sent 1,000 and received 1,000 (from the previous sender).
     const accounts = await sqlRows<{ address: string; tx_count: string; sent_count: string }>(
       db,
@@ -202,12 +214,8 @@ describe('pujiang index: a chain of 100,000 transactions into PostgreSQL, with k
     // The read API over the same rows: status, and an account's history walked by keyset pages.
     const base = indexer!.ready.api!;
     const status = (await api(base, '/v1/index/status')).body;
-    assert.deepEqual(status.rows, {
-      blocks: node.blocks,
-      txs: node.txs,
-      events: node.events,
-      accounts: Number(counts!.accounts),
-    });
+    assert.deepEqual([status.rows.txs, status.rows.accounts], [node.txs, Number(counts!.accounts)]);
+    assert.ok(status.rows.blocks >= through && status.height >= through);
     const pages: string[] = [];
     let cursor: string | null = '';
     while (cursor !== null) {
@@ -234,5 +242,6 @@ describe('pujiang index: a chain of 100,000 transactions into PostgreSQL, with k
       (e: Error) => e.message,
     );
     assert.match(second, /INDEX_LOCKED/);
+    phase('checked');
   });
 });

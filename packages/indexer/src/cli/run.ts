@@ -69,14 +69,6 @@ export async function runIndexCommand(args: string[], io: CommandIo): Promise<nu
       },
     });
     if (listen) api = await startIndexApi(pgUrl, listen.host, listen.port);
-    io.out(
-      JSON.stringify({
-        event: 'started',
-        chainId: indexer.chain.chainId,
-        checkpoint: indexer.checkpoint,
-        ...(api ? { api: api.url } : {}),
-      }),
-    );
     const running = indexer;
     const stopped = new Promise<void>((resolve) => {
       const stop = (signal: string) => {
@@ -86,6 +78,14 @@ export async function runIndexCommand(args: string[], io: CommandIo): Promise<nu
       process.once('SIGINT', () => stop('SIGINT'));
       process.once('SIGTERM', () => stop('SIGTERM'));
     });
+    io.out(
+      JSON.stringify({
+        event: 'started',
+        chainId: indexer.chain.chainId,
+        checkpoint: indexer.checkpoint,
+        ...(api ? { api: api.url } : {}),
+      }),
+    );
     await Promise.race([running.run(), stopped]);
     await stopped;
     io.out(JSON.stringify({ event: 'stopped', height: running.checkpoint }));
