@@ -21,6 +21,11 @@ export function verifiedLatestHeader(light: LightClient): Promise<CertifiedHeade
   return header;
 }
 
+/** Drops the shared header, so the next query proves the state after a transaction just committed. */
+export function forgetLatestHeader(light: LightClient): void {
+  latest.delete(light);
+}
+
 /** A module query run on the state of the shared verified header, its reads proven under it. */
 export async function provenQuery(
   light: LightClient,

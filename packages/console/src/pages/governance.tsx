@@ -8,7 +8,7 @@ import {
 import { useState } from 'preact/hooks';
 import { actionOf, FORM_FIELDS, FORM_KINDS, type FormKind } from '../chain/governance-actions.js';
 import { errorText, useAsync, useConnection } from '../chain/hooks.js';
-import { provenQuery } from '../chain/proven-query.js';
+import { forgetLatestHeader, provenQuery } from '../chain/proven-query.js';
 import { KeyLoader, type LoadedKey } from '../components/key-loader.js';
 import { type Proof, ProofBadge } from '../components/proof-badge.js';
 import { type ProposalAction, ProposalCard } from '../components/proposal-card.js';
@@ -123,15 +123,22 @@ export function GovernancePage(_props: { rest: readonly string[] }) {
     const [a, b] = await Promise.all([client.getHeader(height - 10), client.getHeader(height)]);
     return (Number(b.header.time) - Number(a.header.time)) / 10;
   }, [Math.floor(height / 20)]);
-  const proposals = useAsync<{ list: ProposalJson[]; proof: Proof }>(async () => {
-    try {
-      const verified = await provenQuery(light, 'governance', 'proposals', { limit: '50' });
-      return { list: verified.result as ProposalJson[], proof: { state: 'proven', height: verified.height } };
-    } catch (error) {
-      const answer = await client.query('governance', 'proposals', { limit: '50' });
-      return { list: answer.result as ProposalJson[], proof: { state: 'failed', error } };
-    }
-  }, [refresh], PROPOSALS_POLL_MS);
+  const proposals = useAsync<{ list: ProposalJson[]; proof: Proof }>(
+    async () => {
+      try {
+        const verified = await provenQuery(light, 'governance', 'proposals', { limit: '50' });
+        return {
+          list: verified.result as ProposalJson[],
+          proof: { state: 'proven', height: verified.height },
+        };
+      } catch (error) {
+        const answer = await client.query('governance', 'proposals', { limit: '50' });
+        return { list: answer.result as ProposalJson[], proof: { state: 'failed', error } };
+      }
+    },
+    [refresh],
+    PROPOSALS_POLL_MS,
+  );
 
   const run = async (
     what: string,
@@ -142,6 +149,10 @@ export function GovernancePage(_props: { rest: readonly string[] }) {
     const result = await outcome(what, send);
     setSent(result);
     setBusy(false);
+    // Read the proposals again once the state after the transaction can be proven.
+    if (result.hash)
+      await client.waitForProvableState(result.hash, 30_000, { throwOnFailure: false }).catch(() => {});
+    forgetLatestHeader(light);
     setRefresh((n) => n + 1);
   };
   const common = () => ({ key: key!.key, wait: true, throwOnFailure: false });

@@ -17,7 +17,7 @@ export function ModulesPage({ rest }: { rest: readonly string[] }) {
   const [name, ...more] = rest;
   const nav = (
     <nav aria-label={t('modules.list')} class="module-nav">
-      <ul>
+      <ul class="module-nav-list">
         {modules.data.map((m) => (
           <li key={m.name}>
             <a href={href('modules', m.name)} aria-current={m.name === name ? 'page' : undefined}>
