@@ -4,12 +4,26 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
+  anchorIssuance,
+  BUNDLED_CONTEXTS,
+  didResolver,
+  documentLoader,
+  issueCredential,
+  LightClient,
+  loadKeyFile,
+  PujiangClient,
+  parseGenesis,
+  proofDigest,
+  verifiedChainLookup,
+} from '@pujiang/sdk';
+import {
   axeViolations,
   type ConsoleBrowser,
   describeViolations,
   launchConsoleBrowser,
   VIEWPORTS,
 } from './console-harness.js';
+import { until } from './node-harness.js';
 import { run } from './run-in-process.js';
 import { freeBase, startUp, type UpProcess, upEvent } from './up-harness.js';
 
@@ -38,6 +52,7 @@ describe('web console: organizations and service modules', () => {
   let clerk: string;
   let did: string;
   let operator: string;
+  let credential: Record<string, unknown>;
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'pujiang-console-services-'));
@@ -79,6 +94,36 @@ describe('web console: organizations and service modules', () => {
     );
     await cli('register', '--cert', cert, '--key', key, '--node', api);
     did = (await cli('did', 'create', '--key', operatorKey, '--node', api)).did;
+    // A credential the DID's key signs here, its proof anchored on chain (as the VC-API issues).
+    const client = new PujiangClient({ url: api });
+    const light = new LightClient({
+      client,
+      genesis: parseGenesis(await (await fetch(`${api}/v1/genesis`)).json()),
+    });
+    const operatorPair = loadKeyFile(operatorKey);
+    credential = await issueCredential({
+      credential: {
+        '@context': ['https://www.w3.org/ns/credentials/v2', { '@vocab': 'https://registry.example/terms#' }],
+        type: ['VerifiableCredential', 'BusinessLicence'],
+        issuer: did,
+        validFrom: '2026-01-01T00:00:00Z',
+        credentialSubject: { id: 'did:example:enterprise', name: 'Pujiang Tea Co.' },
+      },
+      key: {
+        verificationMethod: `${did}#key-1`,
+        algorithm: 'Ed25519',
+        secretKey: operatorPair.secretKey.bytes,
+      },
+      loader: documentLoader(BUNDLED_CONTEXTS, didResolver({ chain: verifiedChainLookup(light) })),
+    });
+    const digest = Buffer.from(
+      proofDigest(String((credential.proof as Record<string, unknown>).proofValue)),
+      'hex',
+    );
+    const anchored = await anchorIssuance(client, { key: operatorPair, wait: true, digests: [digest] });
+    assert.equal(anchored.result.receipt?.code, 'OK');
+    const anchoredAt = Number(anchored.result.height);
+    await until(async () => ((await client.getStatus()).height > anchoredAt ? true : undefined));
     browser = await launchConsoleBrowser();
   });
 
@@ -140,6 +185,24 @@ describe('web console: organizations and service modules', () => {
       errors.filter((e) => !/404/.test(e)),
       [],
     );
+  });
+
+  it('verifies a credential in the browser and refuses an altered one', async () => {
+    const { page, errors } = await browser.open();
+    await page.goto(`${console0}#/modules/did`);
+    const section = page.getByRole('region', { name: 'Verify a credential' });
+    await page.getByLabel('Credential (JSON)').fill(JSON.stringify(credential));
+    await section.getByRole('button', { name: 'Verify', exact: true }).click();
+    const verdict = section.locator('[data-verdict]');
+    await verdict.waitFor({ timeout: 40_000 });
+    assert.equal(await verdict.getAttribute('data-verdict'), 'valid', await verdict.innerText());
+    assert.match(await verdict.innerText(), /Issued \(proof first anchored\) at block/);
+    const altered = structuredClone(credential) as { credentialSubject: { name: string } };
+    altered.credentialSubject.name = 'Another Tea Co.';
+    await page.getByLabel('Credential (JSON)').fill(JSON.stringify(altered));
+    await section.getByRole('button', { name: 'Verify', exact: true }).click();
+    await section.locator('[data-verdict="invalid"]').waitFor({ timeout: 40_000 });
+    assert.deepEqual(errors, []);
   });
 
   it("runs a module's query with a proof on the generic page", async () => {

@@ -32,6 +32,7 @@ export function ProposalCard({
   proposal: p,
   height,
   blockMs,
+  timelock,
   canAct,
   busy,
   onAct,
@@ -39,6 +40,8 @@ export function ProposalCard({
   proposal: ProposalJson;
   height: number;
   blockMs?: number;
+  /** The chain's time-lock in blocks (from its configuration), for proposals still voting. */
+  timelock?: number;
   canAct: boolean;
   busy: boolean;
   onAct: (id: string, action: ProposalAction) => void;
@@ -106,6 +109,8 @@ export function ProposalCard({
               )
             ) : executableAt > 0 ? (
               t('gov.executableAt', { height: executableAt })
+            ) : status === 'voting' && timelock !== undefined ? (
+              t('gov.timelockAfter', { blocks: timelock })
             ) : (
               '—'
             ),

@@ -123,6 +123,11 @@ export function GovernancePage(_props: { rest: readonly string[] }) {
     const [a, b] = await Promise.all([client.getHeader(height - 10), client.getHeader(height)]);
     return (Number(b.header.time) - Number(a.header.time)) / 10;
   }, [Math.floor(height / 20)]);
+  const config = useAsync(
+    async () =>
+      ((await provenQuery(light, 'governance', 'config')).result as { timelock: number } | null)?.timelock,
+    [],
+  );
   const proposals = useAsync<{ list: ProposalJson[]; proof: Proof }>(
     async () => {
       try {
@@ -227,6 +232,7 @@ export function GovernancePage(_props: { rest: readonly string[] }) {
               proposal={p}
               height={height}
               {...(blockMs.data === undefined ? {} : { blockMs: blockMs.data })}
+              {...(config.data === undefined || config.data === null ? {} : { timelock: config.data })}
               canAct={key !== undefined}
               busy={busy}
               onAct={act}

@@ -1,4 +1,10 @@
-import { verifyDidResolutionProof } from '@pujiang/sdk/verify';
+import { verifiedChainLookup } from '@pujiang/module-did/client';
+import {
+  BUNDLED_CONTEXTS,
+  didResolver,
+  verifyCredential,
+  verifyDidResolutionProof,
+} from '@pujiang/sdk/verify';
 import { useState } from 'preact/hooks';
 import { useConnection } from '../../chain/hooks.js';
 import { verifiedLatestHeader } from '../../chain/proven-query.js';
@@ -21,11 +27,14 @@ interface Resolution {
  */
 export function DidPage({ module }: ModulePageProps) {
   const { t, lang } = useI18n();
-  const { client, light, nodeUrl } = useConnection();
+  const { client, light } = useConnection();
   const [did, setDid] = useState('');
   const [resolved, setResolved] = useState<Resolution | { error: unknown } | { loading: true }>();
   const [credential, setCredential] = useState('');
-  const [verdict, setVerdict] = useState<{ ok: boolean; body: unknown } | { error: unknown }>();
+  const [verdict, setVerdict] = useState<
+    | { ok: boolean; checks: string[]; error?: string; issued?: { height: string; time: string } }
+    | { error: unknown }
+  >();
 
   const resolve = async () => {
     setResolved({ loading: true });
@@ -76,17 +85,28 @@ export function DidPage({ module }: ModulePageProps) {
     }
   };
   const verify = async () => {
+    setVerdict(undefined);
+    let parsed: unknown;
     try {
-      const parsed = JSON.parse(credential) as unknown;
-      const response = await fetch(`${nodeUrl}/credentials/verify`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify({ verifiableCredential: parsed }),
-      });
-      setVerdict({ ok: response.ok, body: await response.json().catch(() => null) });
+      parsed = JSON.parse(credential);
     } catch (error) {
       setVerdict({ error });
+      return;
     }
+    // In the browser: the issuer's DID document, key history and the proof's anchor are read
+    // by proven queries against the pinned genesis; the node is trusted for nothing.
+    const chain = verifiedChainLookup(light);
+    const report = await verifyCredential(parsed, {
+      contexts: BUNDLED_CONTEXTS,
+      resolver: didResolver({ chain }),
+      chain,
+    });
+    setVerdict({
+      ok: report.verified,
+      checks: report.checks.map((c) => `${c.check}: ${c.verified ? '✔' : '✖'}`),
+      ...(report.error ? { error: `${report.error.code}: ${report.error.message}` } : {}),
+      ...(report.issuance ? { issued: report.issuance } : {}),
+    });
   };
   return (
     <>
@@ -132,7 +152,7 @@ export function DidPage({ module }: ModulePageProps) {
         )}
       </Section>
       <Section title={t('did.verifyTitle')}>
-        <p class="muted">{t('did.nodeAnswer')}</p>
+        <p class="muted">{t('did.verifyIntro')}</p>
         <div class="field-row">
           <label for="vc-input">{t('did.credential')}</label>
           <textarea
@@ -145,7 +165,7 @@ export function DidPage({ module }: ModulePageProps) {
         <button type="button" disabled={!credential.trim()} onClick={() => void verify()}>
           {t('did.verify')}
         </button>
-        {verdict && 'error' in verdict && <ErrorNote error={verdict.error} />}
+        {verdict && !('ok' in verdict) && <ErrorNote error={verdict.error} />}
         {verdict && 'ok' in verdict && (
           <div
             class={`verdict ${verdict.ok ? 'verdict-ok' : 'verdict-bad'}`}
@@ -153,10 +173,18 @@ export function DidPage({ module }: ModulePageProps) {
             data-verdict={verdict.ok ? 'valid' : 'invalid'}
           >
             <p>
-              <strong>{verdict.ok ? `✔ ${t('did.verified')}` : `✖ ${t('did.notVerified')}`}</strong> (
-              {t('did.byNode')})
+              <strong>{verdict.ok ? `✔ ${t('did.verified')}` : `✖ ${t('did.notVerified')}`}</strong>
+              {verdict.error ? ` — ${verdict.error}` : ''}
             </p>
-            <pre class="json">{JSON.stringify(verdict.body, null, 2)}</pre>
+            {verdict.issued && (
+              <p>
+                {t('did.issuedAt', {
+                  height: verdict.issued.height,
+                  time: formatTime(verdict.issued.time, lang),
+                })}
+              </p>
+            )}
+            <p class="small">{verdict.checks.join(' · ')}</p>
           </div>
         )}
       </Section>
