@@ -7,7 +7,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
  * transaction's receipt; undici's fetch spent about half a millisecond of CPU per request
  * here, node:http about two thirds of that, on a machine the node and PostgreSQL share.
  */
-export function keepAliveFetch(maxSockets: number): typeof fetch {
+export function keepAliveFetch(maxSockets: number): { fetch: typeof fetch; close(): void } {
   const agents = {
     http: new HttpAgent({ keepAlive: true, maxSockets }),
     https: new HttpsAgent({ keepAlive: true, maxSockets }),
@@ -50,5 +50,11 @@ export function keepAliveFetch(maxSockets: number): typeof fetch {
       if (init.body !== undefined && init.body !== null) req.end(init.body as string);
       else req.end();
     });
-  return shim as typeof fetch;
+  return {
+    fetch: shim as typeof fetch,
+    close() {
+      agents.http.destroy();
+      agents.https.destroy();
+    },
+  };
 }

@@ -65,11 +65,36 @@ async function nodeChain(client: PujiangClient): Promise<ChainIdentity & { chain
   }
 }
 
+/** Each module's declared event attributes (`GET /v1/modules`), which the record rule follows. */
 async function moduleDeclarations(nodeUrl: string): Promise<EventDeclarations> {
-  const response = await fetch(`${nodeUrl}/v1/modules`, { signal: AbortSignal.timeout(10_000) });
-  if (!response.ok)
-    throw indexerError('INDEX_NODE_UNREACHABLE', `GET /v1/modules answered ${response.status}`, {});
-  return declarationsOf((await response.json()) as Parameters<typeof declarationsOf>[0]);
+  let body: unknown;
+  try {
+    const response = await fetch(`${nodeUrl}/v1/modules`, { signal: AbortSignal.timeout(10_000) });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    body = await response.json();
+  } catch (error) {
+    throw indexerError(
+      'INDEX_NODE_UNREACHABLE',
+      `GET ${nodeUrl}/v1/modules failed: ${(error as Error).message}`,
+      { node: nodeUrl },
+      error,
+    );
+  }
+  const modules = (body as { modules?: unknown })?.modules;
+  const wellFormed =
+    Array.isArray(modules) &&
+    modules.every(
+      (m) =>
+        typeof m?.name === 'string' &&
+        (m.events === null ||
+          (typeof m.events === 'object' &&
+            Object.values(m.events).every((a) => Array.isArray(a) && a.every((n) => typeof n === 'string')))),
+    );
+  if (!wellFormed)
+    throw indexerError('INDEX_NODE_INCONSISTENT', 'GET /v1/modules answered something else than modules', {
+      node: nodeUrl,
+    });
+  return declarationsOf(body as Parameters<typeof declarationsOf>[0]);
 }
 
 /**
@@ -90,6 +115,7 @@ export class Indexer {
     private readonly options: IndexerOptions,
     private readonly db: pg.Client,
     private readonly client: PujiangClient,
+    private readonly closeHttp: () => void,
     readonly chain: ChainIdentity & { chainHash: HashAlgorithm },
     private readonly declarations: EventDeclarations,
     private height: number,
@@ -102,13 +128,11 @@ export class Indexer {
   /** Connects to both, migrates the schema, checks the database's chain and reads the checkpoint. */
   static async open(options: IndexerOptions): Promise<Indexer> {
     let client: PujiangClient;
+    const http = keepAliveFetch(options.concurrency ?? DEFAULT_CONCURRENCY);
     try {
-      client = new PujiangClient({
-        url: options.node,
-        timeoutMs: 30_000,
-        fetch: keepAliveFetch(options.concurrency ?? DEFAULT_CONCURRENCY),
-      });
+      client = new PujiangClient({ url: options.node, timeoutMs: 30_000, fetch: http.fetch });
     } catch (error) {
+      http.close();
       throw indexerError(
         'INDEX_NODE_UNREACHABLE',
         `--node must be a node's http(s) URL`,
@@ -116,9 +140,17 @@ export class Indexer {
         error,
       );
     }
-    const chain = await nodeChain(client);
-    const declarations = await moduleDeclarations(client.url);
-    const db = await connectPg(options.pg);
+    let db: pg.Client;
+    let chain: Awaited<ReturnType<typeof nodeChain>>;
+    let declarations: EventDeclarations;
+    try {
+      chain = await nodeChain(client);
+      declarations = await moduleDeclarations(client.url);
+      db = await connectPg(options.pg);
+    } catch (error) {
+      http.close();
+      throw error;
+    }
     try {
       // One writer per database: a second indexer would race the checkpoint.
       const { rows } = await db.query<{ locked: boolean }>(
@@ -128,8 +160,9 @@ export class Indexer {
         throw indexerError('INDEX_LOCKED', 'another indexer is writing this database', {});
       await migrate(db);
       const height = await openCheckpoint(db, chain, options.from);
-      return new Indexer(options, db, client, chain, declarations, height);
+      return new Indexer(options, db, client, http.close, chain, declarations, height);
     } catch (error) {
+      http.close();
       await db.end().catch(() => {});
       throw error;
     }
@@ -158,6 +191,7 @@ export class Indexer {
     this.stopping = true;
     this.source.stop();
     await this.running?.catch(() => {});
+    this.closeHttp();
     await this.db.end().catch(() => {});
   }
 
