@@ -74,7 +74,8 @@ describe('web console: governance with a key loaded in the page', () => {
     await page.goto(`${console0}#/governance`);
     await page.getByLabel('Load a key file (it stays in this page)').setInputFiles(keyPath(1));
     await page.getByTestId('key-address').waitFor();
-    assert.match(await page.getByTestId('key-loader').innerText(), /member of org1 as admin/);
+    // The page says whose key it is (its identity read from the chain).
+    await page.getByTestId('key-loader').getByText('member of org1 as admin').waitFor({ timeout: 20_000 });
 
     const card = page.locator(`[data-proposal="${proposalId}"]`);
     await card.waitFor({ timeout: 30_000 });

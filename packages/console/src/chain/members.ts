@@ -1,8 +1,10 @@
 import { addressOf, type Genesis, type LightClient, type PujiangClient } from '@pujiang/sdk/browser';
+import { digestDocument } from '@pujiang/sdk/verify';
+import { bytesToHex } from '@pujiang/types';
 import type { Proof } from '../components/proof-badge.js';
 import { replayEvents } from './event-replay.js';
 import { provenQuery } from './proven-query.js';
-import { type CertificateSummary, readCertificate } from './x509-lite.js';
+import { type CertificateSummary, pemToDer, readCertificate } from './x509-lite.js';
 
 /** What the organizations page shows, each part with whether it was proven. */
 export interface OrgView {
@@ -42,6 +44,14 @@ async function proven<T>(
   }
 }
 
+/** A CA's fingerprint is the chain's hash of its DER: recomputed here, so a certificate swapped for another shows. */
+function fingerprintProblem(light: LightClient, pem: string, fingerprint: string): string | undefined {
+  const computed = bytesToHex(digestDocument(light.genesis.chainHash, pemToDer(pem)));
+  return computed === fingerprint.toLowerCase()
+    ? undefined
+    : `fingerprint mismatch: the certificate hashes to ${computed}`;
+}
+
 export async function loadOrganizations(light: LightClient): Promise<{ orgs: OrgView[]; proof: Proof }> {
   const { result, proof } = await proven<
     { id: string; name: string; caCertificates: { fingerprint: string; pem: string }[] }[]
@@ -54,7 +64,12 @@ export async function loadOrganizations(light: LightClient): Promise<{ orgs: Org
         name: org.name,
         cas: org.caCertificates.map((ca) => {
           try {
-            return { ...readCertificate(ca.pem), fingerprint: ca.fingerprint };
+            const problem = fingerprintProblem(light, ca.pem, ca.fingerprint);
+            return {
+              ...readCertificate(ca.pem),
+              fingerprint: ca.fingerprint,
+              ...(problem ? { error: problem } : {}),
+            };
           } catch (error) {
             return {
               fingerprint: ca.fingerprint,

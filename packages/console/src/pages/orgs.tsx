@@ -99,7 +99,15 @@ export function OrgsPage(_props: { rest: readonly string[] }) {
                 caption={t('orgs.casOf', { org: org.id })}
                 head={[t('orgs.subject'), t('orgs.fingerprint'), t('orgs.validFrom'), t('orgs.validTo')]}
                 rows={org.cas.map((ca) => [
-                  ca.error ? <span class="error">{ca.error}</span> : (ca.subject.CN ?? '—'),
+                  <>
+                    {ca.subject.CN ?? '—'}
+                    {ca.error && (
+                      <span class="error" role="alert">
+                        {' '}
+                        {ca.error}
+                      </span>
+                    )}
+                  </>,
                   <Hex value={ca.fingerprint} />,
                   ca.notBefore ? date(ca.notBefore) : '—',
                   ca.notAfter ? <Expiry notAfter={ca.notAfter} /> : '—',
