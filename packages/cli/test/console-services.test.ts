@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -53,6 +53,7 @@ describe('web console: organizations and service modules', () => {
   let did: string;
   let operator: string;
   let credential: Record<string, unknown>;
+  let contract: string;
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'pujiang-console-services-'));
@@ -124,6 +125,25 @@ describe('web console: organizations and service modules', () => {
     assert.equal(anchored.result.receipt?.code, 'OK');
     const anchoredAt = Number(anchored.result.height);
     await until(async () => ((await client.getStatus()).height > anchoredAt ? true : undefined));
+    // A contract written in bytecode (no compiler needed): the constructor stores 42 in slot 0,
+    // and every call returns 42.
+    const artifact = join(dir, 'Answer.json');
+    writeFileSync(
+      artifact,
+      JSON.stringify({
+        _format: 'hh-sol-artifact-1',
+        contractName: 'Answer',
+        sourceName: 'contracts/Answer.sol',
+        abi: [],
+        bytecode: `0x602a600055600a6011600039600a6000f3${'602a60005260206000f3'}`,
+        deployedBytecode: '0x',
+        linkReferences: {},
+        deployedLinkReferences: {},
+      }),
+    );
+    contract = (await cli('evm', 'deploy', artifact, '--key', operatorKey, '--node', api)).contractAddress
+      .slice(2)
+      .toLowerCase();
     browser = await launchConsoleBrowser();
   });
 
@@ -216,6 +236,23 @@ describe('web console: organizations and service modules', () => {
     const result = JSON.parse(await form.getByTestId('query-result').innerText());
     assert.equal(result.address, operator);
     assert.ok(BigInt(result.balance) > 0n, 'the operator is funded at genesis');
+    assert.deepEqual(errors, []);
+  });
+
+  it('lists a deployed contract, reads its storage with a proof and calls it through /rpc', async () => {
+    const { page, errors } = await browser.open();
+    await page.goto(`${console0}#/modules/evm`);
+    const contracts = page.getByRole('region', { name: 'Contracts' });
+    await contracts.locator(`[data-full="${contract}"]`).click({ timeout: 40_000 });
+    assert.equal(await page.getByLabel('Contract address (40 hex digits)').inputValue(), contract);
+    await page.getByLabel('Storage slot (hex)').fill('0');
+    await page.getByRole('button', { name: 'Read the slot (proven)' }).click();
+    const inspect = page.getByRole('region', { name: 'Inspect a contract' });
+    await inspect.locator('[data-proof="proven"]').waitFor({ timeout: 40_000 });
+    assert.equal(BigInt(`0x${JSON.parse(await inspect.getByTestId('query-result').innerText()).value}`), 42n);
+    await page.getByRole('button', { name: 'eth_call' }).click();
+    await inspect.getByTestId('eth-call-result').waitFor({ timeout: 20_000 });
+    assert.equal(BigInt(await inspect.getByTestId('eth-call-result').innerText()), 42n);
     assert.deepEqual(errors, []);
   });
 

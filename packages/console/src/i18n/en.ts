@@ -339,7 +339,7 @@ export const EN = {
   'evm.noContracts': 'No contract created yet.',
   'evm.inspect': 'Inspect a contract',
   'evm.account': 'Account (proven)',
-  'evm.code': 'Code hash (proven)',
+  'evm.code': 'Code (proven)',
   'evm.slot': 'Storage slot (hex)',
   'evm.readSlot': 'Read the slot (proven)',
   'evm.callData': 'Call data (hex)',

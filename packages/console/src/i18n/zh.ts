@@ -331,7 +331,7 @@ export const ZH: Record<MessageKey, string> = {
   'evm.noContracts': '尚未创建合约。',
   'evm.inspect': '查看合约',
   'evm.account': '账户（可证明）',
-  'evm.code': '代码哈希（可证明）',
+  'evm.code': '合约代码（可证明）',
   'evm.slot': '存储槽（十六进制）',
   'evm.readSlot': '读取存储槽（可证明）',
   'evm.callData': '调用数据（十六进制）',

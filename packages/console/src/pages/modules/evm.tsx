@@ -131,7 +131,9 @@ export function EvmPage({ module }: ModulePageProps) {
               }
             />
           ) : (
-            <pre class="json">{String(call.result)}</pre>
+            <pre class="json" data-testid="eth-call-result">
+              {String(call.result)}
+            </pre>
           ))}
       </Section>
       <GenericModulePage module={module} />
