@@ -54,6 +54,8 @@ describe('web console: organizations and service modules', () => {
   let operator: string;
   let credential: Record<string, unknown>;
   let contract: string;
+  let revoked: string;
+  let revokedSerial: string;
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'pujiang-console-services-'));
@@ -94,6 +96,27 @@ describe('web console: organizations and service modules', () => {
       cert,
     );
     await cli('register', '--cert', cert, '--key', key, '--node', api);
+    // A member of org2 registered, then revoked by org2's administrator: on its CRL.
+    const revokedKey = join(dir, 'revoked.json');
+    const revokedCert = join(dir, 'revoked.pem');
+    revoked = (await cli('keys', 'generate', '--suite', 'ed25519', '--out', revokedKey)).address;
+    revokedSerial = (
+      await cli(
+        'cert',
+        'issue',
+        '--org-dir',
+        join(dir, 'net', 'node2', 'org'),
+        '--role',
+        'client',
+        '--key-file',
+        revokedKey,
+        '--out',
+        revokedCert,
+      )
+    ).serial;
+    await cli('register', '--cert', revokedCert, '--key', revokedKey, '--node', api);
+    const org2Admin = join(dir, 'net', 'node2', 'keys', 'operator.json');
+    await cli('revoke', '--cert', revokedCert, '--key', org2Admin, '--node', api);
     did = (await cli('did', 'create', '--key', operatorKey, '--node', api)).did;
     // A credential the DID's key signs here, its proof anchored on chain (as the VC-API issues).
     const client = new PujiangClient({ url: api });
@@ -180,9 +203,13 @@ describe('web console: organizations and service modules', () => {
     assert.equal(await rows.first().locator(`[data-member="${clerk}"]`).count(), 1);
     assert.equal(await rows.first().locator('[data-expiry="expiring"]').count(), 1);
     assert.equal(await rows.first().locator('[data-proof="proven"]').count(), 1);
-    assert.equal(await rows.count(), 9, '4 validators, 4 operators and the clerk');
+    assert.equal(await rows.count(), 10, '4 validators, 4 operators, the clerk and the revoked member');
     assert.equal(await members.locator(`[data-member="${operator}"]`).count(), 1);
-    assert.equal(await members.locator('[data-expiry="valid"]').count(), 8);
+    assert.equal(await members.locator('[data-expiry="valid"]').count(), 9);
+    // The revoked member: on org2's proven CRL, and its identity says so.
+    assert.equal(await orgs.getByTestId('crl-org2').locator(`[data-full="${revokedSerial}"]`).count(), 1);
+    const revokedRow = rows.filter({ has: page.locator(`[data-member="${revoked}"]`) });
+    assert.match(await revokedRow.innerText(), /MEMBER_REVOKED/);
     assert.deepEqual(errors, []);
   });
 
