@@ -95,4 +95,21 @@ describe('pujiang index: bad input is a typed error, never a crash', () => {
     again.child.kill('SIGTERM');
     assert.equal(await again.exited, 0);
   });
+
+  it('stops with a typed error, not a crash, when PostgreSQL goes away under it', async () => {
+    const lost = await startPostgres();
+    try {
+      const url = await lost.createDatabase('lost');
+      const p = await spawnCliUntil(
+        ['index', '--pg', url, '--node', a.api, '--listen', '127.0.0.1:0'],
+        '"caughtUp"',
+      );
+      indexers.push(p);
+      await lost.stop();
+      assert.equal(await p.exited, 2);
+      assert.match(p.stderr(), /error INDEX_PG_FAILED: /);
+    } finally {
+      await lost.stop();
+    }
+  });
 });

@@ -6,6 +6,8 @@ export type IndexerErrorCode =
   | 'INDEX_PG_UNREACHABLE'
   /** The node's URL is malformed or the node does not answer. */
   | 'INDEX_NODE_UNREACHABLE'
+  /** A PostgreSQL statement failed (the connection dropped, a permission is missing). */
+  | 'INDEX_PG_FAILED'
   /** The database already indexes another chain (its checkpoint names another genesis). */
   | 'INDEX_CHAIN_MISMATCH'
   /** The database's schema is newer than this indexer knows. */
@@ -42,5 +44,17 @@ export function indexerError(
     message,
     details,
     cause === undefined ? undefined : { cause },
+  );
+}
+
+/** A PostgreSQL failure as a typed error (typed errors pass through unchanged). */
+export function pgFailure(error: unknown, doing: string): Error {
+  if (error instanceof PujiangError) return error;
+  const e = error as { message?: string; code?: string };
+  return indexerError(
+    'INDEX_PG_FAILED',
+    `PostgreSQL failed while ${doing}: ${e?.message ?? String(error)}`,
+    e?.code === undefined ? {} : { sqlState: e.code },
+    error,
   );
 }

@@ -18,6 +18,21 @@ export interface BlockNotice {
   readonly txCount: number;
 }
 
+/** Senders repeat: their addresses (a hash of suite and key) are remembered, within a bound. */
+const addresses = new Map<string, string>();
+const MAX_ADDRESSES = 100_000;
+
+function senderAddress(chainHash: HashAlgorithm, suite: string, publicKey: string): string {
+  const key = `${chainHash}:${suite}:${publicKey}`;
+  let address = addresses.get(key);
+  if (address === undefined) {
+    address = addressOf(chainHash, publicKeyFromHex(suite, publicKey));
+    if (addresses.size >= MAX_ADDRESSES) addresses.clear();
+    addresses.set(key, address);
+  }
+  return address;
+}
+
 function pruned(error: unknown, height: number): never {
   if (isPujiangError(error) && (error as ApiError).code === 'API_PRUNED')
     throw indexerError('INDEX_BLOCK_PRUNED', `the node no longer keeps block ${height}`, { height }, error);
@@ -73,7 +88,7 @@ export async function fetchBlock(
       return {
         hash,
         index,
-        sender: addressOf(chainHash, publicKeyFromHex(tx.tx.suite, tx.tx.publicKey)),
+        sender: senderAddress(chainHash, tx.tx.suite, tx.tx.publicKey),
         module: tx.tx.module,
         type: tx.tx.type,
         nonce: tx.tx.nonce,

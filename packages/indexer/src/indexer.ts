@@ -2,7 +2,7 @@ import { type HashAlgorithm, isPujiangError, PujiangClient } from '@pujiang/sdk'
 import type pg from 'pg';
 import { type BatchLimits, batchSize, DEFAULT_BATCH_LIMITS } from './batcher.js';
 import { type ChainIdentity, openCheckpoint } from './checkpoint.js';
-import { indexerError } from './errors.js';
+import { indexerError, pgFailure } from './errors.js';
 import { type BlockNotice, fetchBlock } from './fetcher.js';
 import { keepAliveFetch } from './http-fetch.js';
 import { Limiter } from './limiter.js';
@@ -164,7 +164,7 @@ export class Indexer {
     } catch (error) {
       http.close();
       await db.end().catch(() => {});
-      throw error;
+      throw pgFailure(error, 'preparing the tables');
     }
   }
 
@@ -251,7 +251,9 @@ export class Indexer {
       fill(); // keep the node busy while PostgreSQL writes
       const rows = taken.map((s) => blockRows(this.declarations, s.value!));
       const started = performance.now();
-      this.height = await writeBatch(this.db, this.height, rows);
+      this.height = await writeBatch(this.db, this.height, rows).catch((error: unknown) => {
+        throw pgFailure(error, `writing blocks ${taken[0]!.height} to ${taken.at(-1)!.height}`);
+      });
       this.options.onBatch?.({
         fromHeight: taken[0]!.height,
         toHeight: this.height,
