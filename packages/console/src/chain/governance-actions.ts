@@ -13,8 +13,19 @@ export const FORM_KINDS = [
 ] as const;
 export type FormKind = (typeof FORM_KINDS)[number];
 
+export type FormField =
+  | 'emptyBlockIntervalMs'
+  | 'id'
+  | 'org'
+  | 'serial'
+  | 'suite'
+  | 'publicKey'
+  | 'power'
+  | 'name'
+  | 'caCertificate';
+
 /** The fields each kind's form asks for, in order. */
-export const FORM_FIELDS: Record<FormKind, readonly string[]> = {
+export const FORM_FIELDS: Record<FormKind, readonly FormField[]> = {
   setPacing: ['emptyBlockIntervalMs'],
   removeOrganization: ['id'],
   revokeCertificate: ['org', 'serial'],

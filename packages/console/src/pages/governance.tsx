@@ -80,7 +80,7 @@ function ProposeForm({
       </div>
       {FORM_FIELDS[kind].map((name) => (
         <div class="field-row" key={`${kind}-${name}`}>
-          <label for={`field-${name}`}>{t(`gov.field.${name}` as 'gov.field.id')}</label>
+          <label for={`field-${name}`}>{t(`gov.field.${name}`)}</label>
           {name === 'caCertificate' ? (
             <textarea
               id={`field-${name}`}
