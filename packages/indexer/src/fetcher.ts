@@ -9,6 +9,7 @@ import {
 import { indexerError } from './errors.js';
 import type { Limiter } from './limiter.js';
 import type { FetchedBlock, FetchedTx } from './rows.js';
+import { readTx } from './tx-reader.js';
 
 /** What the event stream announced of a block, checked against what the API gives. */
 export interface BlockNotice {
@@ -50,12 +51,13 @@ function inconsistent(message: string, details: Record<string, unknown>): never 
  * `GET /v1/blocks/{height}/hooks`. Requests for transactions share `limiter`.
  */
 export async function fetchBlock(
-  client: PujiangClient,
+  node: { readonly client: PujiangClient; readonly fetch: typeof fetch },
   chainHash: HashAlgorithm,
   limiter: Limiter,
   height: number,
   notice: BlockNotice | undefined,
 ): Promise<FetchedBlock> {
+  const { client } = node;
   const [block, hooks] = await Promise.all([
     limiter.run(() => client.getBlock(height)).catch((e) => pruned(e, height)),
     limiter.run(() => client.getHookReceipts(height)).catch((e) => pruned(e, height)),
@@ -75,13 +77,12 @@ export async function fetchBlock(
     });
   const txs = await Promise.all(
     block.txHashes.map(async (hash, index): Promise<FetchedTx> => {
-      const tx = await limiter.run(() => client.getTx(hash));
+      const tx = await limiter.run(() => readTx(node.fetch, client.url, hash));
       const receipt = tx.receipt;
       if (
         tx.status !== 'committed' ||
         tx.height !== height ||
         tx.index !== index ||
-        !receipt ||
         tx.raw !== block.txs[index]
       )
         inconsistent(`transaction ${hash} is not where block ${height} has it`, { height, index, hash });

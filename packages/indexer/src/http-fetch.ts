@@ -7,7 +7,10 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
  * transaction's receipt; undici's fetch spent about half a millisecond of CPU per request
  * here, node:http about two thirds of that, on a machine the node and PostgreSQL share.
  */
-export function keepAliveFetch(maxSockets: number): { fetch: typeof fetch; close(): void } {
+export function keepAliveFetch(
+  maxSockets: number,
+  timeoutMs = 30_000,
+): { fetch: typeof fetch; close(): void } {
   const agents = {
     http: new HttpAgent({ keepAlive: true, maxSockets }),
     https: new HttpsAgent({ keepAlive: true, maxSockets }),
@@ -40,6 +43,9 @@ export function keepAliveFetch(maxSockets: number): { fetch: typeof fetch; close
           });
         },
       );
+      // Without a signal (the indexer's own requests), a silent node still fails in time.
+      if (!signal)
+        req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
       const onAbort = () =>
         req.destroy(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
       signal?.addEventListener('abort', onAbort, { once: true });

@@ -11,6 +11,7 @@ import {
   type FetchedBlock,
   recordOf,
 } from '../src/index.js';
+import { isTxView } from '../src/tx-reader.js';
 
 const A = 'a'.repeat(42);
 const B = 'b'.repeat(42);
@@ -182,5 +183,46 @@ describe('COPY text format', () => {
     assert.equal(copyField(12), '12');
     assert.equal(copyLine(['x', 1, null]), 'x\t1\t\\N\n');
     assert.throws(() => copyField(Number.NaN), RangeError);
+  });
+});
+
+describe('the per-transaction answer', () => {
+  const good = {
+    hash: 'ab'.repeat(32),
+    status: 'committed',
+    height: 3,
+    index: 0,
+    raw: '00',
+    tx: {
+      suite: 'ed25519',
+      publicKey: '11',
+      module: 'bank',
+      type: 'transfer',
+      nonce: '0',
+      gasLimit: '100000',
+    },
+    receipt: {
+      code: 'OK',
+      gasUsed: 5,
+      events: [{ module: 'bank', type: 'transfer', attributes: { amount: '1' } }],
+    },
+  };
+  it('takes an answer with every field the rows use, of the right kind', () => {
+    assert.equal(isTxView(good), true);
+  });
+  it('refuses one missing a field or with a field of another kind', () => {
+    for (const bad of [
+      null,
+      { ...good, receipt: undefined },
+      { ...good, height: -1 },
+      { ...good, tx: { ...good.tx, nonce: 'x' } },
+      { ...good, receipt: { ...good.receipt, gasUsed: '5' } },
+      {
+        ...good,
+        receipt: { ...good.receipt, events: [{ module: 'bank', type: 't', attributes: { n: 1 } }] },
+      },
+      { ...good, receipt: { ...good.receipt, events: [{ module: 'bank', type: 't', attributes: ['x'] }] } },
+    ])
+      assert.equal(isTxView(bad), false, JSON.stringify(bad));
   });
 });
