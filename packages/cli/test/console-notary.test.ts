@@ -132,7 +132,10 @@ describe('web console: notary and trace', () => {
     await page.getByRole('button', { name: 'Clear' }).click();
     const changed = join(dir, 'changed.txt');
     writeFileSync(changed, text.replace('17', '71'));
-    await page.getByLabel('choose the files').setInputFiles([changed, join(dir, 'extract.txt.receipt.json')]);
+    // This time from the keyboard: the file input takes focus and opens the file chooser with Space.
+    await page.getByLabel('choose the files').focus();
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Space')]);
+    await chooser.setFiles([changed, join(dir, 'extract.txt.receipt.json')]);
     await verdict.waitFor();
     assert.equal(await verdict.getAttribute('data-verdict'), 'changed');
     assert.match(await verdict.innerText(), /Refused: changed\.txt/);
