@@ -3,7 +3,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { getProposal, loadKeyFile, PujiangClient, submitProposal, voteOnProposal } from '@pujiang/sdk';
+import {
+  getProposal,
+  listProposals,
+  loadKeyFile,
+  PujiangClient,
+  submitProposal,
+  voteOnProposal,
+} from '@pujiang/sdk';
 import {
   axeViolations,
   type ConsoleBrowser,
@@ -114,6 +121,21 @@ describe('web console: governance with a key loaded in the page', () => {
     assert.match(await page.getByTestId('sent').innerText(), new RegExp(`Finalize #${proposalId}`));
     await card.and(page.locator('[data-status="executed"]')).waitFor({ timeout: 30_000 });
     assert.equal((await getProposal(client, proposalId)).status, 'executed');
+
+    // A new proposal from the page's form, signed with the same key.
+    await page.getByLabel('Title').fill('Idle blocks every 600 ms');
+    await page.getByLabel('Idle block interval (ms)').fill('600');
+    await page.getByRole('button', { name: 'Propose', exact: true }).click();
+    await until(
+      async () => (/^Propose\s+OK/.test(await page.getByTestId('sent').innerText()) ? true : undefined),
+      30_000,
+    );
+    const mine = page.locator('[data-proposal]').filter({ hasText: 'Idle blocks every 600 ms' });
+    await mine.waitFor({ timeout: 30_000 });
+    assert.equal(await mine.getAttribute('data-status'), 'voting');
+    const newest = (await listProposals(client, 1))[0]!;
+    assert.equal(newest.title, 'Idle blocks every 600 ms');
+    assert.deepEqual(newest.action, { emptyBlockIntervalMs: 600 });
 
     // The secret key is in no request the page sent, and nowhere in the page's storage.
     const secret = String(JSON.parse(readFileSync(keyPath(1), 'utf8')).secretKey).toLowerCase();
