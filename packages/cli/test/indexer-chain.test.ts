@@ -40,6 +40,15 @@ async function streamCounts(nodeApi: string, height: number) {
   return counts;
 }
 
+/** `until`, polling every 200 ms: each probe of the checkpoint opens a PostgreSQL connection. */
+async function slowly(probe: () => Promise<boolean>, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await probe().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 describe('pujiang index: a chain of 100,000 transactions into PostgreSQL, with kill -9', () => {
   let pg: TestPostgres;
   let chain: LoadChain;
@@ -88,13 +97,13 @@ describe('pujiang index: a chain of 100,000 transactions into PostgreSQL, with k
       while (watching) {
         const c = await checkpoint().catch(() => undefined);
         if (c) seen.push(Number(c.height));
-        await new Promise((r) => setTimeout(r, 50));
+        await new Promise((r) => setTimeout(r, 200));
       }
     })();
 
     for (const killAt of [20_000, 55_000]) {
       // Bounds here and below are generous: this machine's cores are shared with other work.
-      await until(async () => Number((await checkpoint())?.tx_rows ?? 0) >= killAt, 400_000).catch((e) => {
+      await slowly(async () => Number((await checkpoint())?.tx_rows ?? 0) >= killAt, 400_000).catch((e) => {
         throw new Error(`${e.message}: ${indexer!.stderr()}`);
       });
       phase(`killed at ${killAt} transactions`);
@@ -114,7 +123,7 @@ describe('pujiang index: a chain of 100,000 transactions into PostgreSQL, with k
       return body.mempool.size === 0 ? (body.height as number) : undefined;
     }, 400_000);
     phase(`all committed by height ${head}`);
-    await until(async () => Number((await checkpoint())!.height) >= head, 400_000).catch((e) => {
+    await slowly(async () => Number((await checkpoint())!.height) >= head, 400_000).catch((e) => {
       throw new Error(`${e.message}: ${indexer!.stderr()}`);
     });
     phase('indexed to the head');
