@@ -1,10 +1,12 @@
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { Certificate, type Name } from '@peculiar/asn1-x509';
 import { type PublicKey, publicKeyFromHex, type SuiteId } from '@pujiang/sdk/browser';
 
 /**
  * Reads what the console shows of an X.509 certificate (subject, issuer, serial, validity,
- * key) in the browser. The SDK's browser entry has no X.509 (the Node crypto entry parses and
- * verifies certificates); this reads the DER structure only and checks no signature: the
- * certificates it reads came from proven state or the pinned genesis.
+ * key) in the browser, with @peculiar/asn1-x509. The SDK's browser entry has no X.509 (the
+ * Node crypto entry parses and verifies certificates); no signature is checked here: the
+ * certificates come from proven state or the pinned genesis (CA fingerprints are recomputed).
  */
 export interface CertificateSummary {
   readonly serial: string;
@@ -16,93 +18,43 @@ export interface CertificateSummary {
   readonly publicKey?: PublicKey;
 }
 
-interface Der {
-  readonly tag: number;
-  readonly content: Uint8Array;
-  readonly end: number;
-}
-
-class DerError extends Error {}
-
-function readDer(bytes: Uint8Array, offset: number): Der {
-  const tag = bytes[offset];
-  let length = bytes[offset + 1];
-  if (tag === undefined || length === undefined) throw new DerError('truncated DER');
-  let start = offset + 2;
-  if (length & 0x80) {
-    const n = length & 0x7f;
-    if (n < 1 || n > 3) throw new DerError('unsupported DER length');
-    length = 0;
-    for (let i = 0; i < n; i++) length = length * 256 + (bytes[start + i] ?? 0);
-    start += n;
-  }
-  const end = start + length;
-  if (end > bytes.length) throw new DerError('truncated DER');
-  return { tag, content: bytes.subarray(start, end), end };
-}
-
-function children(content: Uint8Array): Der[] {
-  const out: Der[] = [];
-  for (let offset = 0; offset < content.length; ) {
-    const element = readDer(content, offset);
-    out.push(element);
-    offset = element.end;
-  }
-  return out;
-}
-
-const hexOf = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+const hexOf = (bytes: ArrayBuffer | Uint8Array) =>
+  Array.from(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes), (b) =>
+    b.toString(16).padStart(2, '0'),
+  ).join('');
 
 const NAME_FIELDS: Record<string, string> = {
-  '550406': 'C',
-  '55040a': 'O',
-  '55040b': 'OU',
-  '550403': 'CN',
+  '2.5.4.6': 'C',
+  '2.5.4.10': 'O',
+  '2.5.4.11': 'OU',
+  '2.5.4.3': 'CN',
 };
 
-function readName(element: Der): Record<string, string> {
+function readName(name: Name): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const rdn of children(element.content))
-    for (const atv of children(rdn.content)) {
-      const [type, value] = children(atv.content);
-      if (!type || !value) continue;
-      const field = NAME_FIELDS[hexOf(type.content)] ?? hexOf(type.content);
-      out[field] = new TextDecoder().decode(value.content);
-    }
+  for (const rdn of name)
+    for (const atv of rdn) out[NAME_FIELDS[atv.type] ?? atv.type] = atv.value.toString();
   return out;
 }
 
-function readTime(element: Der | undefined): number {
-  const text = element ? new TextDecoder().decode(element.content) : '';
-  const m =
-    element?.tag === 0x17
-      ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text)
-      : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text);
-  if (!m) throw new DerError('malformed time');
-  const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];
-  const year = element?.tag === 0x17 ? (y >= 50 ? 1900 + y : 2000 + y) : y;
-  return Date.UTC(year, mo - 1, d, h, mi, s);
-}
-
-/** Key algorithm OIDs (hex) whose BIT STRING is the key as the chain encodes it. */
+/** Key algorithms whose BIT STRING is the key as the chain encodes it. */
 const RAW_KEY_SUITES: Record<string, SuiteId> = {
-  '2b6570': 'ed25519',
-  '608648016503040311': 'ml-dsa-44',
-  '608648016503040312': 'ml-dsa-65',
+  '1.3.101.112': 'ed25519',
+  '2.16.840.1.101.3.4.3.17': 'ml-dsa-44',
+  '2.16.840.1.101.3.4.3.18': 'ml-dsa-65',
 };
-const EC_CURVE_SUITES: Record<string, SuiteId> = { '2a811ccf5501822d': 'sm2', '2b8104000a': 'secp256k1' };
+/** EC keys by their curve (the algorithm's parameters, an OID, as DER hex). */
+const EC_CURVE_SUITES: Record<string, SuiteId> = {
+  '06082a811ccf5501822d': 'sm2',
+  '06052b8104000a': 'secp256k1',
+};
 
-function readKey(spki: Der): PublicKey | undefined {
-  const [algorithm, bits] = children(spki.content);
-  if (!algorithm || bits?.tag !== 0x03) return undefined;
-  const [oid, parameter] = children(algorithm.content);
-  const key = bits.content.subarray(1);
-  const suite =
-    RAW_KEY_SUITES[hexOf(oid?.content ?? new Uint8Array())] ??
-    (parameter?.tag === 0x06 ? EC_CURVE_SUITES[hexOf(parameter.content)] : undefined);
+function readKey(spki: Certificate['tbsCertificate']['subjectPublicKeyInfo']): PublicKey | undefined {
+  const { algorithm, parameters } = spki.algorithm;
+  const suite = RAW_KEY_SUITES[algorithm] ?? (parameters ? EC_CURVE_SUITES[hexOf(parameters)] : undefined);
   if (!suite) return undefined;
   try {
-    return publicKeyFromHex(suite, hexOf(key));
+    return publicKeyFromHex(suite, hexOf(spki.subjectPublicKey));
   } catch {
     return undefined; // a key form this suite's hex does not take (an uncompressed point, a hybrid)
   }
@@ -111,7 +63,7 @@ function readKey(spki: Der): PublicKey | undefined {
 /** The DER bytes of the first CERTIFICATE block of a PEM text. */
 export function pemToDer(pem: string): Uint8Array {
   const m = /-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+)-----END CERTIFICATE-----/.exec(pem);
-  if (!m) throw new DerError('not a PEM certificate');
+  if (!m) throw new Error('not a PEM certificate');
   const text = atob(m[1]!.replace(/\s+/g, ''));
   return Uint8Array.from(text, (c) => c.charCodeAt(0));
 }
@@ -119,25 +71,16 @@ export function pemToDer(pem: string): Uint8Array {
 /** The fields of a certificate (PEM text or DER bytes); throws on a structure that is not one. */
 export function readCertificate(input: string | Uint8Array): CertificateSummary {
   const der = typeof input === 'string' ? pemToDer(input) : input;
-  const [tbs] = children(readDer(der, 0).content);
-  if (tbs?.tag !== 0x30) throw new DerError('not a certificate');
-  const fields = children(tbs.content);
-  // An explicit version [0] comes first when present.
-  const at = fields[0]?.tag === 0xa0 ? 1 : 0;
-  const [serial, , issuer, validity, subject, spki] = fields.slice(at);
-  if (serial?.tag !== 0x02 || !issuer || !validity || !subject || !spki)
-    throw new DerError('not a certificate');
-  const [notBefore, notAfter] = children(validity.content);
-  const publicKey = readKey(spki);
-  // A leading zero is the INTEGER's sign byte, not part of the serial.
-  const serialBytes =
-    serial.content[0] === 0 && serial.content.length > 1 ? serial.content.subarray(1) : serial.content;
+  const tbs = AsnConvert.parse(der, Certificate).tbsCertificate;
+  const serial = new Uint8Array(tbs.serialNumber);
+  const publicKey = readKey(tbs.subjectPublicKeyInfo);
   return {
-    serial: hexOf(serialBytes),
-    subject: readName(subject),
-    issuer: readName(issuer),
-    notBefore: readTime(notBefore),
-    notAfter: readTime(notAfter),
+    // A leading zero is the INTEGER's sign byte, not part of the serial.
+    serial: hexOf(serial[0] === 0 && serial.length > 1 ? serial.subarray(1) : serial),
+    subject: readName(tbs.subject),
+    issuer: readName(tbs.issuer),
+    notBefore: tbs.validity.notBefore.getTime().getTime(),
+    notAfter: tbs.validity.notAfter.getTime().getTime(),
     ...(publicKey ? { publicKey } : {}),
   };
 }
