@@ -1,7 +1,7 @@
 import type { GovernanceAction } from '@pujiang/module-governance';
 import type { SuiteId } from '@pujiang/sdk/browser';
 import { hexToBytes } from '@pujiang/types';
-import { pemToDer } from './x509-lite.js';
+import { pemToDer } from './certificates.js';
 
 /** The proposals the page's form offers (the CLI's `gov propose` offers them all). */
 export const FORM_KINDS = [

@@ -2,9 +2,9 @@ import { addressOf, type Genesis, type LightClient, type PujiangClient } from '@
 import { digestDocument } from '@pujiang/sdk/verify';
 import { bytesToHex } from '@pujiang/types';
 import type { Proof } from '../components/proof-badge.js';
+import { type CertificateSummary, pemToDer, readCertificate } from './certificates.js';
 import { replayEvents } from './event-replay.js';
 import { provenQuery } from './proven-query.js';
-import { type CertificateSummary, pemToDer, readCertificate } from './x509-lite.js';
 
 /** What the organizations page shows, each part with whether it was proven. */
 export interface OrgView {

@@ -1,3 +1,4 @@
+import { anchorStateKey } from '@pujiang/module-notary';
 import type { Genesis, LightClient } from '@pujiang/sdk/browser';
 import {
   type DocumentDigest,
@@ -100,10 +101,11 @@ export async function findAnchor(
   const candidates = [value, bytesToHex(new NotaryBatch(chainHash, [{ algorithm, digest: value }]).root)];
   let last: { anchor: AnchorRecord | null; root: string; height: number } | undefined;
   for (const root of candidates) {
-    const verified = await provenQuery(light, 'notary', 'anchor', { root });
+    const key = anchorStateKey(root);
+    const verified = await provenQuery(light, 'notary', 'anchor', { root }, [key]);
     const anchor = (verified.result as { anchor: AnchorRecord | null }).anchor;
-    const present = [...verified.reads.values()].some((v) => v !== undefined);
-    if ((anchor !== null) !== present)
+    // The answer must agree with the proven read of the anchor's own key: present, or proven absent.
+    if ((anchor !== null) !== (verified.reads.get(bytesToHex(key)) !== undefined))
       throw new Error('the node answered an anchor its proven reads do not show');
     last = { anchor, root, height: verified.height };
     if (anchor) return last;

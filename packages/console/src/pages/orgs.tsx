@@ -1,6 +1,6 @@
+import { EXPIRY_WARNING_MS, type ExpiryState, expiryState } from '../chain/certificates.js';
 import { useAsync, useConnection } from '../chain/hooks.js';
 import { loadMembers, loadOrganizations, type MemberView } from '../chain/members.js';
-import { EXPIRY_WARNING_MS, type ExpiryState, expiryState } from '../chain/x509-lite.js';
 import { ProofBadge } from '../components/proof-badge.js';
 import { ErrorNote, Hex, Loading, Section, Table } from '../components/ui.js';
 import { useI18n } from '../i18n/index.js';
