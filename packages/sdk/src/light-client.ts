@@ -4,7 +4,7 @@ import { type VerifiedBalance, verifyBalanceQuery } from '@pujiang/module-bank/v
 import { validatorSetStateKey } from '@pujiang/module-governance';
 import { validatorSetCanChange, verifyValidatorSet } from '@pujiang/module-governance/verify';
 import { bytesArgument } from '@pujiang/module-kit';
-import type { Genesis } from '@pujiang/protocol';
+import type { Genesis, HeaderResponse, StateReadJson } from '@pujiang/protocol';
 import { bytesToHex, hexToBytes } from '@pujiang/types';
 import {
   type CertifiedHeader,
@@ -21,6 +21,9 @@ import { invalidArgument, objectArgument, sdkError } from './errors.js';
 import type { RequestOptions } from './http.js';
 import { parseAddress } from './transactions.js';
 import { committedTxProof } from './verify/transaction.js';
+
+/** Steps of a validator-set walk whose answers are fetched before they are verified. */
+const WALK_AHEAD = 16;
 
 export interface LightClientOptions {
   client: PujiangClient;
@@ -79,9 +82,24 @@ export class LightClient {
     let from = 3;
     for (const h of this.sets.keys()) if (h < height && h + 1 > from) from = h + 1;
     let validators: readonly CertifiedValidator[] = this.genesis.validators;
+    // Each step needs the previous one's set, so steps are verified in order; their answers
+    // (header h - 1 and the set read at h - 1) are fetched ahead, WALK_AHEAD steps at a time,
+    // so a long walk waits on the network about once per window instead of twice per height.
+    const ahead = new Map<number, Promise<[HeaderResponse, StateReadJson]>>();
+    const fetchStep = (h: number) => {
+      if (h > height || ahead.has(h)) return;
+      const answers = Promise.all([
+        this.client.getHeader(h - 1, options),
+        this.client.getState(validatorSetStateKey(), h - 1, options),
+      ]);
+      answers.catch(() => {}); // a step never reached (an earlier one failed) must not be an unhandled rejection
+      ahead.set(h, answers);
+    };
     for (let h = from; h <= height; h++) {
-      const previous = await this.getVerifiedHeader(h - 1, options);
-      const read = await this.client.getState(validatorSetStateKey(), h - 1, options);
+      for (let k = h; k < h + WALK_AHEAD; k++) fetchStep(k);
+      const [header, read] = await ahead.get(h)!;
+      ahead.delete(h);
+      const previous = this.#certify(h - 1, header, await this.getVerifiedValidators(h - 1, options));
       validators = verifyValidatorSet(read, previous, this.genesis);
       if (this.sets.size >= this.maxCachedHeaders) {
         const oldest = this.sets.keys().next();
@@ -97,7 +115,17 @@ export class LightClient {
     const cached = this.headers.get(height);
     if (cached) return cached;
     const validators = await this.getVerifiedValidators(height, options);
-    const response = await this.client.getHeader(height, options);
+    return this.#certify(height, await this.client.getHeader(height, options), validators);
+  }
+
+  /** Checks a node's answer for header `height` against that height's proven set, and caches it. */
+  #certify(
+    height: number,
+    response: HeaderResponse,
+    validators: readonly CertifiedValidator[],
+  ): CertifiedHeader {
+    const cached = this.headers.get(height);
+    if (cached) return cached;
     const certified = verifyHeader({
       chainId: this.genesis.chainId,
       chainHash: this.genesis.chainHash,
