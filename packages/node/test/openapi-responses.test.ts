@@ -82,6 +82,7 @@ describe('live responses against the OpenAPI document (ajv 2020, strict)', () =>
       ['/v1/blocks/latest', '/v1/blocks/{height}'],
       [`/v1/blocks/hash/${block.json.hash}`, '/v1/blocks/hash/{hash}'],
       [`/v1/blocks/${height}/hooks`, '/v1/blocks/{height}/hooks'],
+      [`/v1/blocks/${height}/receipts`, '/v1/blocks/{height}/receipts'],
       [`/v1/headers/${height}`, '/v1/headers/{height}'],
       [`/v1/txs/${sent.json.hash}`, '/v1/txs/{hash}'],
       [`/v1/accounts/${operatorAddress}`, '/v1/accounts/{address}'],
@@ -92,6 +93,8 @@ describe('live responses against the OpenAPI document (ajv 2020, strict)', () =>
       // Refusals: each with its documented status and the error body.
       ['/v1/blocks/999999', '/v1/blocks/{height}'],
       ['/v1/blocks/abc', '/v1/blocks/{height}'],
+      ['/v1/blocks/999999/receipts', '/v1/blocks/{height}/receipts'],
+      ['/v1/blocks/abc/receipts', '/v1/blocks/{height}/receipts'],
       [`/v1/txs/${'ab'.repeat(32)}`, '/v1/txs/{hash}'],
       ['/v1/status?bogus=1', '/v1/status'],
       ['/v1/query/bank/nothing', '/v1/query/{module}/{name}'],

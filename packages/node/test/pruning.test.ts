@@ -32,6 +32,9 @@ describe('pruning (pruning.keepBlocks)', () => {
     const gone = await getJson(`${url}/v1/blocks/${at}`);
     assert.equal(gone.status, 410);
     assert.equal(gone.body.error.code, 'API_PRUNED');
+    const receipts = await getJson(`${url}/v1/blocks/${at}/receipts`);
+    assert.equal(receipts.status, 410);
+    assert.equal(receipts.body.error.code, 'API_PRUNED');
     assert.equal((await getJson(`${url}/v1/headers/${at}`)).status, 200);
     assert.equal((await getJson(`${url}/v1/txs/${first.body.hash}`)).status, 404);
     assert.deepEqual(

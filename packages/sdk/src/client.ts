@@ -31,6 +31,7 @@ import {
   API,
   type ApiRoute,
   type ApiRouteId,
+  type BlockReceiptsResponse,
   type BlockResponse,
   encodeTx,
   type Genesis,
@@ -271,6 +272,14 @@ export class PujiangClient implements ChainClient {
   /** A block's module hook receipts with their proofs (check them with `verifyHookReceipt`). */
   async getHookReceipts(height: number, options?: RequestOptions): Promise<HookReceiptsResponse> {
     return this.call('hooks', { params: { height: heightArgument(height) } }, options);
+  }
+
+  /**
+   * A block's transactions' receipts in block order, one request for the whole block, each
+   * with its proof under header `height + 1` (null until that header exists).
+   */
+  async getBlockReceipts(height: number, options?: RequestOptions): Promise<BlockReceiptsResponse> {
+    return this.call('receipts', { params: { height: heightArgument(height) } }, options);
   }
 
   async getTx(hash: string, options?: RequestOptions): Promise<TxResponse> {

@@ -37,6 +37,7 @@ export type {
   ApiErrorBody,
   BannedPeerJson,
   BlockHeader,
+  BlockReceiptsResponse,
   BlockResponse,
   ChainEvent,
   FailedCheckJson,

@@ -145,6 +145,7 @@ describe('every SDK argument check', () => {
     'getVerifiedState(key)': (j) => light().getVerifiedState(j),
     'verifiedQuery(module)': (j) => light().verifiedQuery(j, 'balance'),
     'getHookReceipts(height)': (j) => client.getHookReceipts(j),
+    'getBlockReceipts(height)': (j) => client.getBlockReceipts(j),
     'getValidators(height)': (j) => (j === undefined ? Promise.reject(skip) : client.getValidators(j)),
     'search(module)': (j) => client.search(j, 'anchors'),
     'getState(key)': (j) => client.getState(j),

@@ -54,6 +54,7 @@ export function coreHandlers(o: CoreRouteOptions): CoreHandlers {
     peers: () => h.peers(),
     blockByHash: ({ params }) => h.blockByHash(params.hash!),
     hooks: ({ params }) => h.hooks(params.height!),
+    receipts: ({ params }) => h.receipts(params.height!),
     block: ({ params }) => h.block(params.height!),
     header: ({ params }) => h.header(params.height!),
     submitBatch: ({ req }) =>

@@ -2,6 +2,7 @@ import { ED25519_IMPLEMENTATION, hash } from '@pujiang/crypto';
 import {
   type AccountResponse,
   type Block,
+  type BlockReceiptsResponse,
   type BlockResponse,
   certificateToJson,
   decodeTx,
@@ -152,6 +153,22 @@ export class ApiHandlers {
         index: txCount + i,
         receipt,
         proof: proven ? merkleProofToJson(this.chain.receiptProof(receipts, txCount + i, height)) : null,
+      })),
+    };
+  }
+
+  /** The block's transactions' receipts in block order, each with its proof under header `height + 1` (null until it exists). */
+  receipts(heightParam: string): BlockReceiptsResponse {
+    const { height, block } = this.bodyAt(heightParam);
+    const receipts = this.chain.receipts(height);
+    if (!receipts) throw notFound(`block ${height}`, { height: String(height) });
+    const proven = this.chain.header(height + 1n) !== undefined;
+    return {
+      height: Number(height),
+      receipts: receipts.slice(0, block.txs.length).map((receipt, index) => ({
+        index,
+        receipt,
+        proof: proven ? merkleProofToJson(this.chain.receiptProof(receipts, index, height)) : null,
       })),
     };
   }

@@ -180,6 +180,23 @@ export const HookReceiptsSchema = Type.Object({
   ),
 });
 
+export const BlockReceiptsSchema = Type.Object({
+  height: nat(),
+  receipts: Type.Array(
+    Type.Object({
+      index: nat("The transaction's index in the block"),
+      receipt: ReceiptSchema,
+      proof: Type.Union([MerkleProofSchema, Type.Null()], {
+        description: 'Under the resultsRoot of header height + 1; null until that header exists',
+      }),
+    }),
+    {
+      description:
+        "The block's transactions' receipts, in block order (the hooks' follow: /v1/blocks/{height}/hooks)",
+    },
+  ),
+});
+
 export const ModulesSchema = Type.Object({
   modules: Type.Array(
     Type.Object({
@@ -239,5 +256,6 @@ export type StateReadJson = Static<typeof StateReadSchema>;
 export type ProvenQueryResponse = Static<typeof ProvenQuerySchema>;
 export type StateResponse = Static<typeof StateSchema>;
 export type HookReceiptsResponse = Static<typeof HookReceiptsSchema>;
+export type BlockReceiptsResponse = Static<typeof BlockReceiptsSchema>;
 export type ModulesResponse = Static<typeof ModulesSchema>;
 export type EventMessage = Static<typeof EventMessageSchema>;

@@ -4,6 +4,7 @@ import type { GenesisJson } from '../genesis.js';
 import { PeersSchema } from './peers.js';
 import {
   AccountSchema,
+  BlockReceiptsSchema,
   BlockSchema,
   EventMessageSchema,
   HeaderSchema,
@@ -150,6 +151,15 @@ export const API = {
     params: Type.Object({ height }),
     response: HookReceiptsSchema,
     errors: { 400: BAD, 404: NOT_FOUND },
+  },
+  receipts: {
+    method: 'GET',
+    path: '/v1/blocks/{height}/receipts',
+    summary:
+      "The block's transactions' receipts in block order (an indexer's one request per block), each with its inclusion proof under header height + 1 (null until that header exists)",
+    params: Type.Object({ height }),
+    response: BlockReceiptsSchema,
+    errors: { 400: BAD, 404: NOT_FOUND, 410: ['API_PRUNED'] },
   },
   block: {
     method: 'GET',
