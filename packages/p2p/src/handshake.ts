@@ -187,7 +187,10 @@ async function checkPeer(
     if (!isPujiangError(error)) throw error;
   }
   if (!valid)
-    throw p2pError('P2P_HANDSHAKE_FAILED', 'the peer signature does not verify', { suite: key.suite });
+    throw p2pError('P2P_HANDSHAKE_FAILED', 'the peer signature does not verify', {
+      suite: key.suite,
+      check: 'signature',
+    });
 }
 
 function secretOf(secretKey: Uint8Array, peerEphemeral: Uint8Array): Uint8Array {

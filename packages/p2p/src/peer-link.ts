@@ -256,7 +256,8 @@ export function dialPeer(
  * Accepts member peers: each connection, once admitted (handshakes in progress and new
  * connections per address are capped), runs the responder's side, then becomes a `PeerLink`.
  */
-export class PeerListener extends EventEmitter<{ link: [PeerLink]; refused: [PujiangError] }> {
+/** `refused` carries the remote address: a connection refused before it proved a key is known by it only. */
+export class PeerListener extends EventEmitter<{ link: [PeerLink]; refused: [PujiangError, string] }> {
   readonly server: Server;
   private readonly admission: Admission;
   private readonly tarpit = new Tarpit();
@@ -282,7 +283,7 @@ export class PeerListener extends EventEmitter<{ link: [PeerLink]; refused: [Puj
     const release = this.admission.admit(socket.remoteAddress ?? '');
     if (typeof release !== 'function') {
       this.tarpit.hold(socket);
-      this.emit('refused', release);
+      this.emit('refused', release, socket.remoteAddress ?? '');
       return;
     }
     socket.resume();
@@ -312,7 +313,7 @@ export class PeerListener extends EventEmitter<{ link: [PeerLink]; refused: [Puj
       (error: PujiangError) => {
         clearTimeout(authDeadline);
         release();
-        this.emit('refused', error);
+        this.emit('refused', error, socket.remoteAddress ?? '');
       },
     );
   }

@@ -4,6 +4,9 @@ import { hexToBytes } from '@pujiang/types';
 import { peerId } from '../network/peer-network.js';
 import type { ValidatorNode } from '../validator-node.js';
 
+/** Failed-check sources in one answer (the most recent; the node remembers more). */
+export const MAX_FAILED_CHECKS = 100;
+
 /**
  * `GET /v1/peers`: the peer network's view (links, scores, drops, bans, failed checks by
  * source) with who each key is on this chain, read from the latest state: its address, the
@@ -18,15 +21,7 @@ export function peersAnswer(node: ValidatorNode): PeersResponse {
   const whoIs = (id: string) => {
     let known = identities.get(id);
     if (!known) {
-      const key = parseKeyId(id);
-      const address = key ? chain.addressOf(key) : null;
-      const identity =
-        address === null
-          ? undefined
-          : chain.executor.kernelCall('memberIdentity', chain.stateRoot, (lookup, read) =>
-              lookup(read, address, { time: chain.lastBlockTime, chainHash: chain.genesis.chainHash }),
-            );
-      known = { address, organization: identity?.org ?? null };
+      known = lookUp(node, id);
       identities.set(id, known);
     }
     return known;
@@ -47,10 +42,34 @@ export function peersAnswer(node: ValidatorNode): PeersResponse {
     at: Date.now(),
     peers: (snapshot?.peers ?? []).map((p) => ({ ...p, ...identity(p.key) })),
     banned: (snapshot?.banned ?? []).map((b) => ({ ...b, ...identity(b.key) })),
-    failedChecks: (snapshot?.failedChecks ?? []).map((c) => ({ ...c, address: whoIs(c.source).address })),
+    // The most recent sources only; a handshake failure's source is an address, not a key.
+    failedChecks: (snapshot?.failedChecks ?? [])
+      .slice(-MAX_FAILED_CHECKS)
+      .map((c) => ({ ...c, address: c.where === 'handshake' ? null : whoIs(c.source).address })),
     refusedConnections: snapshot?.refusedConnections ?? {},
     totals: snapshot?.totals ?? { bans: 0, drops: 0, signatureFailures: 0, membershipRefusals: 0 },
   };
+}
+
+/**
+ * A key's address and organization on this chain; a key that does not parse or whose lookup
+ * fails is unknown (one odd entry must not make the whole answer fail).
+ */
+function lookUp(node: ValidatorNode, id: string): { address: string | null; organization: string | null } {
+  const chain = node.chain;
+  try {
+    const key = parseKeyId(id);
+    const address = key ? chain.addressOf(key) : null;
+    const identity =
+      address === null
+        ? undefined
+        : chain.executor.kernelCall('memberIdentity', chain.stateRoot, (lookup, read) =>
+            lookup(read, address, { time: chain.lastBlockTime, chainHash: chain.genesis.chainHash }),
+          );
+    return { address, organization: identity?.org ?? null };
+  } catch {
+    return { address: null, organization: null };
+  }
 }
 
 function parseKeyId(id: string): PublicKey | undefined {

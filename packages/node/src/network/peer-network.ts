@@ -100,9 +100,10 @@ export class PeerNetwork implements PeerTransport {
     this.refusals = new RefusalLog((line) => o.log?.(line));
     this.listener = new PeerListener(this.linkOptions());
     this.listener.on('link', (link) => this.add(link));
-    this.listener.on('refused', (error) => {
+    this.listener.on('refused', (error, remote) => {
       this.refusals.add(error.code);
       this.watch.refusedConnection(error.code);
+      this.watch.handshakeFailed(remote, error);
     });
     for (const address of o.peers)
       if (!address.key)
@@ -130,7 +131,7 @@ export class PeerNetwork implements PeerTransport {
         const valid = await (this.pool
           ? this.pool.verify({ suite: k.suite, publicKey: k.bytes, message, signature })
           : verifyHere(k, message, signature));
-        if (!valid) this.watch.failed(peerId(k), 'signature', 'handshake');
+        // Not counted here: the key is only claimed; the refusal is counted by address.
         return valid;
       },
       ...this.o.limits,
@@ -151,16 +152,12 @@ export class PeerNetwork implements PeerTransport {
     return this.membership(key);
   }
 
-  /** Whether a handshake may go on with `key`; a refusal is remembered by its source. */
+  /**
+   * Whether a handshake may go on with `key`. The key is only claimed here (its signature is
+   * checked after), so a refusal is remembered by the remote address, not by this key.
+   */
   private admits(key: PublicKey): boolean {
-    const id = peerId(key);
-    if (!this.isMember(key)) {
-      this.watch.failed(id, 'membership', 'handshake');
-      return false;
-    }
-    if (!this.isBanned(id)) return true;
-    this.watch.failed(id, 'membership', 'banned');
-    return false;
+    return this.isMember(key) && !this.isBanned(peerId(key));
   }
 
   /** Closes the links of peers that are no longer members (revoked, removed): call after the membership changes. */
@@ -253,6 +250,7 @@ export class PeerNetwork implements PeerTransport {
       (error: PujiangError) => {
         if (error.code === 'P2P_UNEXPECTED_PEER' || error.code === 'P2P_SELF_LINK')
           this.refusals.add(error.code, `dial to ${where}`);
+        this.watch.handshakeFailed(address.host, error);
         this.later(() => this.dial(address, attempt + 1), Math.min(5_000, 250 * 2 ** attempt));
       },
     );

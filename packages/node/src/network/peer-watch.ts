@@ -3,8 +3,9 @@ import type { PeerOffence } from './peer-offence.js';
 /**
  * What the peer network remembers for the security monitor (`GET /v1/peers`): offences and
  * rate-limit drops per peer, bans with the offence that caused them, failed signature and
- * membership checks by the key that failed them, and connections refused before any key was
- * proven, by code. Everything is bounded: an outsider cycling through keys cannot grow it
+ * membership checks by source (the key that failed them on an authenticated link, the remote
+ * address when the handshake failed before the key was proven), and connections refused
+ * before any key was proven, by code. Everything is bounded: an outsider cycling through keys cannot grow it
  * past `MAX_SOURCES` entries (the oldest are forgotten first).
  */
 export const MAX_SOURCES = 1_000;
@@ -114,6 +115,17 @@ export class PeerWatch {
     else this.membershipRefusals++;
   }
 
+  /**
+   * A handshake refused before the peer proved its key: a key that is not a member (or is
+   * banned) or a handshake signature that does not verify. The key in the handshake is only
+   * claimed (anyone may write a validator's public key), so the failure is counted against
+   * the remote address, never the key: `source` is the address, `where` is `handshake`.
+   */
+  handshakeFailed(remote: string, error: { readonly code: string; readonly details?: unknown }): void {
+    const check = handshakeCheck(error);
+    if (check) this.failed(addressSource(remote), check, 'handshake');
+  }
+
   /** A connection refused before it proved a key (admission caps, a failed handshake). */
   refusedConnection(code: string): void {
     this.refused.set(code, (this.refused.get(code) ?? 0) + 1);
@@ -156,6 +168,22 @@ export class PeerWatch {
       },
     };
   }
+}
+
+function handshakeCheck(error: {
+  readonly code: string;
+  readonly details?: unknown;
+}): FailedCheck | undefined {
+  if (error.code === 'P2P_NOT_A_MEMBER') return 'membership';
+  const details = error.details as { check?: unknown } | undefined;
+  if (error.code === 'P2P_HANDSHAKE_FAILED' && details?.check === 'signature') return 'signature';
+  return undefined;
+}
+
+/** An IPv4 address as itself (not IPv6-mapped), so one host is one source. */
+export function addressSource(remote: string): string {
+  const plain = remote.startsWith('::ffff:') && remote.includes('.') ? remote.slice(7) : remote;
+  return plain === '' ? 'unknown' : plain;
 }
 
 /** The map, with its oldest entry dropped when it is full. */
