@@ -1,3 +1,11 @@
+import {
+  CrlRecord,
+  GOV_KEYS,
+  GOVERNANCE_MODULE,
+  Identity,
+  Organization,
+  OrgIdList,
+} from '@pujiang/module-governance';
 import { addressOf, type Genesis, type LightClient, type PujiangClient } from '@pujiang/sdk/browser';
 import { digestDocument } from '@pujiang/sdk/verify';
 import { bytesToHex } from '@pujiang/types';
@@ -5,6 +13,7 @@ import type { Proof } from '../components/proof-badge.js';
 import { type CertificateSummary, pemToDer, readCertificate } from './certificates.js';
 import { replayEvents } from './event-replay.js';
 import { provenQuery } from './proven-query.js';
+import { ProvenState, stateKey } from './proven-state.js';
 
 /** What the organizations page shows, each part with whether it was proven. */
 export interface OrgView {
@@ -29,65 +38,146 @@ export interface MemberView {
   readonly proof: Proof;
 }
 
-async function proven<T>(
+/**
+ * A governance query whose reads are proven, and what the page shows decoded from those
+ * reads (`show`), never from the node's `result`. When the proof fails, the node's answer is
+ * shown under "Proof refused" (`fallback`), so a reader sees what the node claimed and that
+ * it did not verify.
+ */
+async function provenView<T>(
   light: LightClient,
   name: string,
-  params: Record<string, string> = {},
-): Promise<{ result: T; proof: Proof }> {
+  params: Record<string, string>,
+  required: readonly string[],
+  show: (state: ProvenState) => T,
+  fallback: (result: unknown) => T,
+): Promise<{ value: T; proof: Proof }> {
+  let failure: unknown;
   try {
-    const verified = await provenQuery(light, 'governance', name, params);
-    return { result: verified.result as T, proof: { state: 'proven', height: verified.height } };
+    const verified = await provenQuery(
+      light,
+      GOVERNANCE_MODULE,
+      name,
+      params,
+      required.map((key) => stateKey(GOVERNANCE_MODULE, key)),
+    );
+    const state = new ProvenState(verified, GOVERNANCE_MODULE);
+    return { value: show(state), proof: { state: 'proven', height: verified.height } };
   } catch (error) {
-    // The reads did not verify: show the node's answer, marked as refused.
-    const answer = await light.client.query('governance', name, params);
-    return { result: answer.result as T, proof: { state: 'failed', error } };
+    failure = error;
+  }
+  const answer = await light.client.query(GOVERNANCE_MODULE, name, params);
+  return { value: fallback(answer.result), proof: { state: 'failed', error: failure } };
+}
+
+type CaView = OrgView['cas'][number];
+
+/** A CA certificate as shown: its fields parsed here, its fingerprint the chain's hash of its DER. */
+function caView(light: LightClient, der: Uint8Array): CaView {
+  const fingerprint = bytesToHex(digestDocument(light.genesis.chainHash, der));
+  try {
+    return { ...readCertificate(der), fingerprint };
+  } catch (error) {
+    return {
+      fingerprint,
+      serial: '',
+      subject: {},
+      issuer: {},
+      notBefore: 0,
+      notAfter: 0,
+      error: String((error as Error).message),
+    };
   }
 }
 
-/** A CA's fingerprint is the chain's hash of its DER: recomputed here, so a certificate swapped for another shows. */
-function fingerprintProblem(light: LightClient, pem: string, fingerprint: string): string | undefined {
-  const computed = bytesToHex(digestDocument(light.genesis.chainHash, pemToDer(pem)));
-  return computed === fingerprint.toLowerCase()
-    ? undefined
-    : `fingerprint mismatch: the certificate hashes to ${computed}`;
+/** A CA as the node answered it (only shown under a refused proof): its fingerprint recomputed. */
+function caOfAnswer(light: LightClient, ca: { fingerprint: string; pem: string }): CaView {
+  try {
+    const view = caView(light, pemToDer(ca.pem));
+    return view.fingerprint === String(ca.fingerprint).toLowerCase()
+      ? view
+      : { ...view, error: `fingerprint mismatch: the certificate hashes to ${view.fingerprint}` };
+  } catch (error) {
+    return {
+      fingerprint: String(ca.fingerprint),
+      serial: '',
+      subject: {},
+      issuer: {},
+      notBefore: 0,
+      notAfter: 0,
+      error: String((error as Error).message),
+    };
+  }
 }
 
 export async function loadOrganizations(light: LightClient): Promise<{ orgs: OrgView[]; proof: Proof }> {
-  const { result, proof } = await proven<
-    { id: string; name: string; caCertificates: { fingerprint: string; pem: string }[] }[]
-  >(light, 'organizations');
+  type Org = { id: string; name: string; cas: CaView[] };
+  const { value: list, proof } = await provenView<Org[]>(
+    light,
+    'organizations',
+    {},
+    [GOV_KEYS.orgIds],
+    (state) =>
+      (state.value(GOV_KEYS.orgIds, OrgIdList) ?? []).map((id) => {
+        const org = state.value(GOV_KEYS.org(id), Organization);
+        if (!org) throw new Error(`organization ${id} is listed but proven absent`);
+        return { id, name: org.name, cas: org.caCertificates.map((der) => caView(light, der)) };
+      }),
+    (result) =>
+      (result as { id: string; name: string; caCertificates: { fingerprint: string; pem: string }[] }[]).map(
+        (org) => ({ id: org.id, name: org.name, cas: org.caCertificates.map((ca) => caOfAnswer(light, ca)) }),
+      ),
+  );
   const orgs = await Promise.all(
-    result.map(async (org) => {
-      const crl = await proven<{ revoked: string[] }>(light, 'crl', { org: org.id });
-      return {
-        id: org.id,
-        name: org.name,
-        cas: org.caCertificates.map((ca) => {
-          try {
-            const problem = fingerprintProblem(light, ca.pem, ca.fingerprint);
-            return {
-              ...readCertificate(ca.pem),
-              fingerprint: ca.fingerprint,
-              ...(problem ? { error: problem } : {}),
-            };
-          } catch (error) {
-            return {
-              fingerprint: ca.fingerprint,
-              serial: '',
-              subject: {},
-              issuer: {},
-              notBefore: 0,
-              notAfter: 0,
-              error: String((error as Error).message),
-            };
-          }
-        }),
-        revoked: crl.result.revoked,
-        crlProof: crl.proof,
-      };
+    list.map(async (org) => {
+      const crl = await provenView<string[]>(
+        light,
+        'crl',
+        { org: org.id },
+        [GOV_KEYS.crl(org.id)],
+        (state) => (state.value(GOV_KEYS.crl(org.id), CrlRecord) ?? []).map(bytesToHex),
+        (result) => (result as { revoked: string[] }).revoked,
+      );
+      return { ...org, revoked: crl.value, crlProof: crl.proof };
     }),
   );
   return { orgs, proof };
+}
+
+type IdentityAnswer = {
+  registered: boolean;
+  org?: string;
+  role?: string;
+  serial?: string;
+  notAfter?: string;
+  problem?: string;
+};
+
+/**
+ * An identity decoded from the proven reads of `governance/identity`, with why it may not act
+ * as the chain judges it (the organization removed, its CA retired, its serial revoked), each
+ * from a proven read: the query reads those keys in that order and stops at the first problem.
+ */
+function identityFromState(light: LightClient, state: ProvenState, address: string): IdentityAnswer {
+  const identity = state.value(GOV_KEYS.identity(address), Identity);
+  if (!identity) return { registered: false };
+  const org = state.value(GOV_KEYS.org(identity.org), Organization);
+  const issuer = bytesToHex(identity.issuer);
+  const problem = !org
+    ? 'MEMBER_ORG_REMOVED'
+    : !org.caCertificates.some((ca) => bytesToHex(digestDocument(light.genesis.chainHash, ca)) === issuer)
+      ? 'MEMBER_REVOKED'
+      : state.bytes(GOV_KEYS.revoked(identity.org, bytesToHex(identity.serial))) !== undefined
+        ? 'MEMBER_REVOKED'
+        : undefined;
+  return {
+    registered: true,
+    org: identity.org,
+    role: identity.role,
+    serial: bytesToHex(identity.serial),
+    notAfter: String(identity.notAfter),
+    ...(problem ? { problem } : {}),
+  };
 }
 
 /** The founding members' addresses and names, from the certificates in the pinned genesis. */
@@ -122,14 +212,14 @@ export async function loadMembers(
   const addresses = [...new Set([...names.keys(), ...registered])];
   const members = await Promise.all(
     addresses.map(async (address) => {
-      const { result, proof } = await proven<{
-        registered: boolean;
-        org?: string;
-        role?: string;
-        serial?: string;
-        notAfter?: string;
-        problem?: string;
-      }>(light, 'identity', { address });
+      const { value: result, proof } = await provenView<IdentityAnswer>(
+        light,
+        'identity',
+        { address },
+        [GOV_KEYS.identity(address)],
+        (state) => identityFromState(light, state, address),
+        (answer) => answer as IdentityAnswer,
+      );
       const name = names.get(address);
       return {
         address,

@@ -1,4 +1,5 @@
-import { anchorStateKey } from '@pujiang/module-notary';
+import { decode } from '@pujiang/codec';
+import { AnchorRecord as AnchorCodec, anchorRecordToJson, anchorStateKey } from '@pujiang/module-notary';
 import type { Genesis, LightClient } from '@pujiang/sdk/browser';
 import {
   type DocumentDigest,
@@ -88,8 +89,8 @@ export interface AnchorRecord {
 
 /**
  * The on-chain anchor of a root, or of a digest anchored alone (its single-leaf root), by a
- * proven `notary/anchor` query: the answer must agree with the proven read of the anchor's
- * key (present or proven absent).
+ * proven `notary/anchor` query: the record is decoded from the proven read of the anchor's
+ * key (present or proven absent); the node's answer is not used.
  */
 export async function findAnchor(
   light: LightClient,
@@ -103,10 +104,12 @@ export async function findAnchor(
   for (const root of candidates) {
     const key = anchorStateKey(root);
     const verified = await provenQuery(light, 'notary', 'anchor', { root }, [key]);
-    const anchor = (verified.result as { anchor: AnchorRecord | null }).anchor;
-    // The answer must agree with the proven read of the anchor's own key: present, or proven absent.
-    if ((anchor !== null) !== (verified.reads.get(bytesToHex(key)) !== undefined))
-      throw new Error('the node answered an anchor its proven reads do not show');
+    // What is shown is decoded from the proven read of the anchor's own key (present, or
+    // proven absent), never taken from the node's answer.
+    const bytes = verified.reads.get(bytesToHex(key));
+    const anchor = bytes === undefined ? null : anchorRecordToJson(decode(AnchorCodec, bytes));
+    if (anchor && anchor.root.toLowerCase() !== root)
+      throw new Error('the proven anchor record is for another root');
     last = { anchor, root, height: verified.height };
     if (anchor) return last;
   }

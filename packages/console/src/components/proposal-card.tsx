@@ -35,6 +35,7 @@ export function ProposalCard({
   timelock,
   canAct,
   busy,
+  signingBlocked = false,
   onAct,
 }: {
   proposal: ProposalJson;
@@ -44,6 +45,8 @@ export function ProposalCard({
   timelock?: number;
   canAct: boolean;
   busy: boolean;
+  /** The page refuses to sign (another chain than the pinned one): the actions show, disabled. */
+  signingBlocked?: boolean;
   onAct: (id: string, action: ProposalAction) => void;
 }) {
   const { t } = useI18n();
@@ -146,7 +149,7 @@ export function ProposalCard({
             <>
               <button
                 type="button"
-                disabled={busy}
+                disabled={busy || signingBlocked}
                 onClick={() => onAct(p.id, { kind: 'vote', approve: true })}
               >
                 {t('gov.approveAction', { id: p.id })}
@@ -154,7 +157,7 @@ export function ProposalCard({
               <button
                 type="button"
                 class="secondary"
-                disabled={busy}
+                disabled={busy || signingBlocked}
                 onClick={() => onAct(p.id, { kind: 'vote', approve: false })}
               >
                 {t('gov.rejectAction', { id: p.id })}
@@ -162,7 +165,11 @@ export function ProposalCard({
             </>
           )}
           {finalizable && (
-            <button type="button" disabled={busy} onClick={() => onAct(p.id, { kind: 'finalize' })}>
+            <button
+              type="button"
+              disabled={busy || signingBlocked}
+              onClick={() => onAct(p.id, { kind: 'finalize' })}
+            >
               {t('gov.finalizeAction', { id: p.id })}
             </button>
           )}
@@ -173,7 +180,7 @@ export function ProposalCard({
               <button
                 type="button"
                 class="secondary"
-                disabled={busy || !reason}
+                disabled={busy || signingBlocked || !reason}
                 onClick={() => onAct(p.id, { kind: 'veto', reason })}
               >
                 {t('gov.vetoAction', { id: p.id })}

@@ -29,6 +29,9 @@ export const EN = {
   'proof.unproven': 'Not proven',
   'proof.unprovenWhy': "The node's word only.",
   'proof.failed': 'Proof refused',
+  'proof.reads': "Reads proven; the answer is the node's",
+  'proof.readsWhy':
+    "Every state read this query made is proven under header {height}, but this page cannot recompute the answer from them: the answer shown is the node's.",
   'trust.pinned':
     'Verifying chain {chain} against the genesis you pinned; the node {node} is trusted for nothing.',
   'trust.firstUse':
@@ -206,6 +209,17 @@ export const EN = {
   'gov.field.caCertificate': 'Root CA certificate (PEM)',
   'gov.title': 'Title',
   'gov.propose': 'Propose',
+  'gov.refuseMismatch':
+    'Signing is disabled: this node serves chain {node}, not the pinned genesis {pinned}. Nothing is signed for another chain.',
+  'gov.refuseStatus':
+    "Signing is disabled: this node's status names chain {node}, not the pinned genesis {pinned}.",
+  'gov.confirmHeading': 'Confirm: {what}',
+  'gov.confirmProven':
+    'The title and action above are decoded from proven state, not from the node’s answer.',
+  'gov.confirmUnproven': 'The proposals could not be proven: the page will not sign for what the node says.',
+  'gov.confirmUnknown': 'Proposal #{id} is not in the proven state: nothing to sign.',
+  'gov.confirmSign': 'Sign and send',
+  'gov.cancel': 'Cancel',
   'gov.sending': 'Signing and waiting for the commit…',
   'gov.pending': 'pending',
   'gov.viewTx': 'Transaction',

@@ -26,6 +26,9 @@ export const ZH: Record<MessageKey, string> = {
   'proof.unproven': '未验证',
   'proof.unprovenWhy': '仅为节点的一面之词。',
   'proof.failed': '证明被拒绝',
+  'proof.reads': '读取已验证；答案为节点所给',
+  'proof.readsWhy':
+    '此查询的每次状态读取均已在区块头 {height} 下验证，但本页无法据此重算答案：显示的答案来自节点。',
   'trust.pinned': '正依据您固定的创世文件验证链 {chain}；不信任节点 {node} 的任何回答。',
   'trust.firstUse':
     '正依据首次访问时该节点提供的创世文件验证链 {chain}。固定联盟发给您的创世文件，即可不信任任何节点。',
@@ -199,6 +202,15 @@ export const ZH: Record<MessageKey, string> = {
   'gov.field.caCertificate': '根 CA 证书（PEM）',
   'gov.title': '标题',
   'gov.propose': '提交提案',
+  'gov.refuseMismatch':
+    '已禁用签名：此节点提供的链为 {node}，而非固定的创世文件 {pinned}。不会为其他链签名。',
+  'gov.refuseStatus': '已禁用签名：此节点状态所报的链为 {node}，而非固定的创世文件 {pinned}。',
+  'gov.confirmHeading': '确认：{what}',
+  'gov.confirmProven': '上面的标题与动作解码自已验证的状态，而非节点的答复。',
+  'gov.confirmUnproven': '提案未能验证：本页不会为节点所说的内容签名。',
+  'gov.confirmUnknown': '提案 #{id} 不在已验证的状态中：无可签名。',
+  'gov.confirmSign': '签名并发送',
+  'gov.cancel': '取消',
   'gov.sending': '正在签名并等待上链…',
   'gov.pending': '待确认',
   'gov.viewTx': '交易',

@@ -1,4 +1,3 @@
-import type { ProposalJson } from '@pujiang/module-governance';
 import {
   finalizeProposal,
   submitProposal,
@@ -8,9 +7,12 @@ import {
 import { useState } from 'preact/hooks';
 import { actionOf, FORM_FIELDS, FORM_KINDS, type FormKind } from '../chain/governance-actions.js';
 import { errorText, useAsync, useConnection } from '../chain/hooks.js';
-import { forgetLatestHeader, provenQuery } from '../chain/proven-query.js';
+import { pinnedSigner, signingRefusal } from '../chain/pinned-signer.js';
+import { loadProposals, loadTimelock } from '../chain/proven-proposals.js';
+import { forgetLatestHeader } from '../chain/proven-query.js';
+import { ConfirmAction } from '../components/confirm-action.js';
 import { KeyLoader, type LoadedKey } from '../components/key-loader.js';
-import { type Proof, ProofBadge } from '../components/proof-badge.js';
+import { ProofBadge } from '../components/proof-badge.js';
 import { type ProposalAction, ProposalCard } from '../components/proposal-card.js';
 import { ErrorNote, Hex, Loading, Section } from '../components/ui.js';
 import { useI18n } from '../i18n/index.js';
@@ -111,8 +113,9 @@ function ProposeForm({
  */
 export function GovernancePage(_props: { rest: readonly string[] }) {
   const { t } = useI18n();
-  const { client, light } = useConnection();
+  const { client, light, genesis, trust } = useConnection();
   const [key, setKey] = useState<LoadedKey>();
+  const [pending, setPending] = useState<{ id: string; action: ProposalAction }>();
   const [busy, setBusy] = useState(false);
   const [sent, setSent] = useState<Sent>();
   const [refresh, setRefresh] = useState(0);
@@ -123,27 +126,12 @@ export function GovernancePage(_props: { rest: readonly string[] }) {
     const [a, b] = await Promise.all([client.getHeader(height - 10), client.getHeader(height)]);
     return (Number(b.header.time) - Number(a.header.time)) / 10;
   }, [Math.floor(height / 20)]);
-  const config = useAsync(
-    async () =>
-      ((await provenQuery(light, 'governance', 'config')).result as { timelock: number } | null)?.timelock,
-    [],
-  );
-  const proposals = useAsync<{ list: ProposalJson[]; proof: Proof }>(
-    async () => {
-      try {
-        const verified = await provenQuery(light, 'governance', 'proposals', { limit: '50' });
-        return {
-          list: verified.result as ProposalJson[],
-          proof: { state: 'proven', height: verified.height },
-        };
-      } catch (error) {
-        const answer = await client.query('governance', 'proposals', { limit: '50' });
-        return { list: answer.result as ProposalJson[], proof: { state: 'failed', error } };
-      }
-    },
-    [refresh],
-    PROPOSALS_POLL_MS,
-  );
+  const config = useAsync(() => loadTimelock(light), []);
+  const proposals = useAsync(() => loadProposals(light), [refresh], PROPOSALS_POLL_MS);
+  // The page signs only for the pinned chain: a node serving another genesis, or whose status
+  // names another chain, gets nothing signed.
+  const refusal = signingRefusal(trust, genesis, status.data?.chainId);
+  const signer = pinnedSigner(client, genesis);
 
   const run = async (
     what: string,
@@ -162,20 +150,21 @@ export function GovernancePage(_props: { rest: readonly string[] }) {
   };
   const common = () => ({ key: key!.key, wait: true, throwOnFailure: false });
   const act = (id: string, action: ProposalAction) => {
-    if (!key) return;
+    setPending(undefined);
+    if (!key || refusal) return;
     if (action.kind === 'vote')
       void run(t(action.approve ? 'gov.approveAction' : 'gov.rejectAction', { id }), () =>
-        voteOnProposal(client, { ...common(), id, approve: action.approve }),
+        voteOnProposal(signer, { ...common(), id, approve: action.approve }),
       );
     else if (action.kind === 'finalize')
-      void run(t('gov.finalizeAction', { id }), () => finalizeProposal(client, { ...common(), id }));
+      void run(t('gov.finalizeAction', { id }), () => finalizeProposal(signer, { ...common(), id }));
     else
       void run(t('gov.vetoAction', { id }), () =>
-        vetoProposal(client, { ...common(), id, reason: action.reason }),
+        vetoProposal(signer, { ...common(), id, reason: action.reason }),
       );
   };
   const propose = (title: string, kind: FormKind, fields: Record<string, string>) => {
-    if (!key) return;
+    if (!key || refusal) return;
     let action: ReturnType<typeof actionOf>;
     try {
       action = actionOf(kind, fields);
@@ -183,13 +172,33 @@ export function GovernancePage(_props: { rest: readonly string[] }) {
       setSent({ what: t('gov.propose'), error: errorText(error) });
       return;
     }
-    void run(t('gov.propose'), () => submitProposal(client, { ...common(), title: title || kind, action }));
+    void run(t('gov.propose'), () => submitProposal(signer, { ...common(), title: title || kind, action }));
   };
 
   return (
     <div class="grid">
       <Section title={t('gov.yourKey')}>
         <KeyLoader {...(key ? { loaded: key } : {})} onChange={setKey} />
+        {refusal && (
+          <p class="error" role="alert" data-testid="signing-refused">
+            {t(refusal.kind === 'mismatch' ? 'gov.refuseMismatch' : 'gov.refuseStatus', {
+              pinned: refusal.pinned,
+              node: refusal.node,
+            })}
+          </p>
+        )}
+        {pending && (
+          <ConfirmAction
+            id={pending.id}
+            action={pending.action}
+            proposal={
+              proposals.data?.proven ? proposals.data.list.find((p) => p.id === pending.id) : undefined
+            }
+            {...(proposals.data?.proven ? {} : { refusedWhy: t('gov.confirmUnproven') })}
+            onConfirm={() => act(pending.id, pending.action)}
+            onCancel={() => setPending(undefined)}
+          />
+        )}
         {sent && (
           <div class="sent" role="status" aria-live="polite" data-testid="sent">
             <strong>{sent.what}</strong>{' '}
@@ -234,15 +243,16 @@ export function GovernancePage(_props: { rest: readonly string[] }) {
               {...(blockMs.data === undefined ? {} : { blockMs: blockMs.data })}
               {...(config.data === undefined || config.data === null ? {} : { timelock: config.data })}
               canAct={key !== undefined}
-              busy={busy}
-              onAct={act}
+              busy={busy || pending !== undefined}
+              signingBlocked={refusal !== undefined}
+              onAct={(id, action) => setPending({ id, action })}
             />
           ))
         )}
       </Section>
       <Section title={t('gov.newProposal')}>
         {!key && <p class="muted">{t('gov.loadKeyFirst')}</p>}
-        <ProposeForm disabled={!key || busy} onSubmit={propose} />
+        <ProposeForm disabled={!key || busy || refusal !== undefined} onSubmit={propose} />
       </Section>
     </div>
   );

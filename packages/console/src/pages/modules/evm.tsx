@@ -32,7 +32,7 @@ export function EvmPage({ module }: ModulePageProps) {
   const proven = async (name: string, params: Record<string, string>) => {
     try {
       const verified = await provenQuery(light, 'evm', name, params);
-      setRead({ result: verified.result, proof: { state: 'proven', height: verified.height } });
+      setRead({ result: verified.result, proof: { state: 'reads', height: verified.height } });
     } catch (error) {
       setRead({ error });
     }

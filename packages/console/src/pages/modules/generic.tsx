@@ -43,7 +43,7 @@ export function QueryForm({
     setAnswer({ loading: true });
     try {
       const verified = await provenQuery(light, module, name, filled);
-      setAnswer({ result: verified.result, proof: { state: 'proven', height: verified.height } });
+      setAnswer({ result: verified.result, proof: { state: 'reads', height: verified.height } });
     } catch (proofError) {
       // The node may still answer (the query itself may be refused, or its proof may fail).
       try {

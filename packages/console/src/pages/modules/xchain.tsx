@@ -63,7 +63,7 @@ export function XchainPage({ module }: ModulePageProps) {
     setOpen({ key });
     try {
       const verified = await provenQuery(light, 'xchain', row.kind, row.params);
-      setOpen({ key, result: verified.result, proof: { state: 'proven', height: verified.height } });
+      setOpen({ key, result: verified.result, proof: { state: 'reads', height: verified.height } });
     } catch (error) {
       setOpen({ key, error });
     }
