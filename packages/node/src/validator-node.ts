@@ -426,6 +426,7 @@ export class ValidatorNode {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.evidence.stop();
     this.gossip.stop();
     this.pacing.release();
     this.driver.stop();
