@@ -359,6 +359,16 @@ export const EN = {
   'evm.callData': 'Call data (hex)',
   'evm.call': 'eth_call',
   'evm.callNote': 'eth_call runs on the node (/rpc): its result is the node’s answer, not proven.',
+  'explorer.blockLabel': 'Block',
+  'explorer.txRootMismatch': "the block's transactions do not have the certified header's transaction root",
+  'network.latestBlocks': 'Latest blocks',
+  'network.thisNode': 'This node',
+  'network.thisNodeWhy': 'What the node says of itself: not proven.',
+  'network.nodeHeight': 'Its height',
+  'explorer.records': 'Records found by the indexer (open a transaction to prove it)',
+  'explorer.record': 'Record',
+  'explorer.key': 'Key',
+  'explorer.nodeSays': 'not proven',
 } as const;
 
 export type MessageKey = keyof typeof EN;

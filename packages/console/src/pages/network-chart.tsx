@@ -1,4 +1,3 @@
-import type { HeaderResponse } from '@pujiang/sdk/browser';
 import { useAsync, useConnection } from '../chain/hooks.js';
 import { indexerGet } from '../chain/indexer.js';
 import { BarChart, type BarPoint } from '../components/bar-chart.js';
@@ -14,7 +13,14 @@ interface SeriesAnswer {
  * Transactions per second over time: from the indexer's series over the whole indexed
  * history where one is configured, else per block over the headers the network page read.
  */
-export function ThroughputChart({ headers }: { headers: readonly HeaderResponse[] }) {
+/** One block of the recent window: its height, time (ms) and transaction count. */
+export interface RecentBlock {
+  readonly height: number;
+  readonly time: number;
+  readonly txCount: number;
+}
+
+export function ThroughputChart({ headers }: { headers: readonly RecentBlock[] }) {
   const { t, lang } = useI18n();
   const { settings } = useConnection();
   const locale = lang === 'zh' ? 'zh-CN' : 'en-GB';
@@ -40,8 +46,8 @@ export function ThroughputChart({ headers }: { headers: readonly HeaderResponse[
     summary = t('network.chartIndexed', { txs: total, buckets: points.length });
   } else {
     points = headers.slice(1).map((h, i) => {
-      const gap = Number(h.header.time) - Number(headers[i]!.header.time);
-      return { label: `#${h.header.height}`, value: gap > 0 ? (h.header.txCount * 1000) / gap : null };
+      const gap = h.time - headers[i]!.time;
+      return { label: `#${h.height}`, value: gap > 0 ? (h.txCount * 1000) / gap : null };
     });
     summary = t('network.chartRecent', { blocks: points.length });
   }

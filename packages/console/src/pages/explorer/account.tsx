@@ -36,8 +36,8 @@ export function AccountView({ address }: { address: string }) {
           rows={[
             [t('explorer.address'), <Hex value={address} chars={42} />],
             [t('explorer.balance'), account.data.balance ?? '—'],
-            [t('explorer.nonce'), account.data.account.nonce],
-            [t('explorer.pendingNonce'), account.data.account.pendingNonce],
+            [`${t('explorer.nonce')} (${t('explorer.nodeSays')})`, account.data.account.nonce],
+            [`${t('explorer.pendingNonce')} (${t('explorer.nodeSays')})`, account.data.account.pendingNonce],
           ]}
         />
       </Section>

@@ -6,7 +6,7 @@ import { useI18n } from '../../i18n/index.js';
 import { href, navigate } from '../../router.js';
 import { AccountView } from './account.js';
 import { BlockView } from './block.js';
-import { resolveSearch } from './search.js';
+import { type IndexedRecord, resolveSearch } from './search.js';
 import { TxView } from './tx.js';
 
 export function ExplorerPage({ rest }: { rest: readonly string[] }) {
@@ -32,15 +32,18 @@ function SearchBox() {
   const connection = useConnection();
   const [text, setText] = useState('');
   const [note, setNote] = useState<string>();
+  const [records, setRecords] = useState<readonly IndexedRecord[]>([]);
   const submit = async (e: Event) => {
     e.preventDefault();
     setNote(t('common.loading'));
+    setRecords([]);
     try {
       const target = await resolveSearch(connection, text);
       setNote(undefined);
       if (target.kind === 'block') navigate('explorer', 'block', target.id);
       else if (target.kind === 'tx') navigate('explorer', 'tx', target.hash);
       else if (target.kind === 'account') navigate('explorer', 'account', target.address);
+      else if (target.kind === 'records') setRecords(target.records);
       else setNote(target.why === 'format' ? t('explorer.searchFormat') : t('explorer.notFound'));
     } catch (error) {
       setNote(errorText(error));
@@ -65,6 +68,20 @@ function SearchBox() {
         <p class="muted" role="status">
           {note}
         </p>
+      )}
+      {records.length > 0 && (
+        <Table
+          caption={t('explorer.records')}
+          head={[t('explorer.record'), t('explorer.key'), t('explorer.blockLabel'), t('explorer.tx')]}
+          rows={records.map((r) => [
+            `${r.module}/${r.recordKind}`,
+            r.key.length > 40 ? <Hex value={r.key} /> : r.key,
+            <a href={href('explorer', 'block', r.height)}>{r.height}</a>,
+            <a href={href('explorer', 'tx', r.txHash)}>
+              <Hex value={r.txHash} />
+            </a>,
+          ])}
+        />
       )}
     </form>
   );
