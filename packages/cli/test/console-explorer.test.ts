@@ -86,10 +86,10 @@ describe('web console: explorer, language, every page', () => {
     await page.locator('[data-trust="first-use"]').waitFor();
     // Another chain's genesis pinned in this browser: the node's answers cannot be proven.
     await page.evaluate(`(() => {
-      const g = JSON.parse(localStorage.getItem('pujiang.genesis'));
+      const g = JSON.parse(localStorage.getItem('pujiang.genesis@' + location.origin));
       g.chainId = g.chainId + '-other';
-      localStorage.setItem('pujiang.genesis', JSON.stringify(g));
-      localStorage.setItem('pujiang.genesis.kind', 'pinned');
+      localStorage.setItem('pujiang.genesis@' + location.origin, JSON.stringify(g));
+      localStorage.setItem('pujiang.genesis.kind@' + location.origin, 'pinned');
     })()`);
     await page.reload();
     await page.locator('[data-trust="mismatch"]').waitFor();

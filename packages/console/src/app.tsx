@@ -1,7 +1,8 @@
 import { type ComponentType, lazy, Suspense } from 'preact/compat';
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { type Connection, connect } from './chain/connection.js';
+import { type Connection, connect, PinRequiredError } from './chain/connection.js';
 import { ConnectionContext, errorText } from './chain/hooks.js';
+import { PinRequired } from './components/pin-required.js';
 import { TrustBanner } from './components/trust-banner.js';
 import { Loading } from './components/ui.js';
 import { I18nContext, initialLang, type Lang, type MessageKey, saveLang, translate } from './i18n/index.js';
@@ -98,7 +99,15 @@ export function App() {
         </label>
       </header>
       <main id="main" tabIndex={-1}>
-        {failure !== undefined && !connection ? (
+        {failure instanceof PinRequiredError && !connection ? (
+          <PinRequired
+            nodeUrl={failure.nodeUrl}
+            onPinned={() => {
+              setFailure(undefined);
+              setAttempt((n) => n + 1);
+            }}
+          />
+        ) : failure !== undefined && !connection ? (
           <div class="card" role="alert">
             <h1>{t('app.unreachable')}</h1>
             <p>{errorText(failure)}</p>

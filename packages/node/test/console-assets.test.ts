@@ -75,6 +75,19 @@ describe('the console served by a node', () => {
     assert.equal(index.headers['x-content-type-options'], 'nosniff');
   });
 
+  it('lets the page connect only to its node (and its WebSocket), the indexer and the monitor', async () => {
+    const index = await send(port, 'GET', '/console/');
+    const csp = String(index.headers['content-security-policy']);
+    const connect = /connect-src ([^;]*)/.exec(csp)?.[1]?.split(' ');
+    assert.deepEqual(connect, [
+      "'self'",
+      `ws://127.0.0.1:${port}`,
+      `wss://127.0.0.1:${port}`,
+      'http://127.0.0.1:9000',
+      'http://127.0.0.1:9100',
+    ]);
+  });
+
   it('serves hashed assets as immutable, and a missing asset is a 404, not the app', async () => {
     const js = await send(port, 'GET', '/console/assets/index-abc123.js');
     assert.equal(js.status, 200);

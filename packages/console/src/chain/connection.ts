@@ -33,8 +33,24 @@ export interface Connection {
   readonly settings: ConsoleSettings;
 }
 
-const PIN_KEY = 'pujiang.genesis';
-const PIN_KIND_KEY = 'pujiang.genesis.kind';
+/**
+ * Pins are kept per node URL: a genesis pinned for one node is never taken as the pin of
+ * another (a `?node=` link cannot reuse, or overwrite, the pin of this page's own node).
+ */
+const pinKey = (nodeUrl: string) => `pujiang.genesis@${nodeUrl}`;
+const pinKindKey = (nodeUrl: string) => `pujiang.genesis.kind@${nodeUrl}`;
+
+/**
+ * The page was opened with `?node=` for another node than the one that served it, and no
+ * genesis is pinned for that node: trust on first use is only taken from the page's own
+ * origin, so the operator must pin the chain's genesis file first.
+ */
+export class PinRequiredError extends Error {
+  constructor(readonly nodeUrl: string) {
+    super(`no genesis is pinned for ${nodeUrl}: pin the chain's genesis file to read it`);
+    this.name = 'PinRequiredError';
+  }
+}
 
 /** The node this page talks to: its own origin, unless `?node=http://...` names another. */
 export function nodeUrlOfPage(): string {
@@ -55,16 +71,16 @@ function canonical(value: unknown): string {
 }
 
 /** Pins a genesis the operator loaded from a file (it must parse); later visits verify against it. */
-export function pinGenesis(json: unknown): Genesis {
+export function pinGenesis(json: unknown, nodeUrl = nodeUrlOfPage()): Genesis {
   const genesis = parseGenesis(json);
-  safeStorage()?.setItem(PIN_KEY, JSON.stringify(json));
-  safeStorage()?.setItem(PIN_KIND_KEY, 'pinned');
+  safeStorage()?.setItem(pinKey(nodeUrl), JSON.stringify(json));
+  safeStorage()?.setItem(pinKindKey(nodeUrl), 'pinned');
   return genesis;
 }
 
-export function forgetPinnedGenesis(): void {
-  safeStorage()?.removeItem(PIN_KEY);
-  safeStorage()?.removeItem(PIN_KIND_KEY);
+export function forgetPinnedGenesis(nodeUrl = nodeUrlOfPage()): void {
+  safeStorage()?.removeItem(pinKey(nodeUrl));
+  safeStorage()?.removeItem(pinKindKey(nodeUrl));
 }
 
 async function getJson(url: string): Promise<unknown> {
@@ -80,13 +96,13 @@ export async function connect(): Promise<Connection> {
   const nodeGenesisJson = (await getJson(`${nodeUrl}/v1/genesis`)) as GenesisJson;
   const settings = await getJson(new URL('config.json', window.location.href).href).catch(() => ({}));
   const storage = safeStorage();
-  const pinnedText = storage?.getItem(PIN_KEY);
+  const pinnedText = storage?.getItem(pinKey(nodeUrl));
   let trust: Trust;
   let genesis: Genesis;
   if (pinnedText) {
     const pinned = JSON.parse(pinnedText) as GenesisJson;
     genesis = parseGenesis(pinned);
-    const kind = storage?.getItem(PIN_KIND_KEY) === 'pinned' ? 'pinned' : 'first-use';
+    const kind = storage?.getItem(pinKindKey(nodeUrl)) === 'pinned' ? 'pinned' : 'first-use';
     trust =
       canonical(pinned) === canonical(nodeGenesisJson)
         ? { kind, chainId: genesis.chainId }
@@ -95,10 +111,14 @@ export async function connect(): Promise<Connection> {
             chainId: genesis.chainId,
             nodeChainId: String((nodeGenesisJson as { chainId?: unknown }).chainId),
           };
+  } else if (nodeUrl !== window.location.origin) {
+    // A link can name any node: trusting that node's own genesis would let whoever wrote the
+    // link choose the chain the page proves against.
+    throw new PinRequiredError(nodeUrl);
   } else {
     genesis = parseGenesis(nodeGenesisJson);
-    storage?.setItem(PIN_KEY, JSON.stringify(nodeGenesisJson));
-    storage?.setItem(PIN_KIND_KEY, 'first-use');
+    storage?.setItem(pinKey(nodeUrl), JSON.stringify(nodeGenesisJson));
+    storage?.setItem(pinKindKey(nodeUrl), 'first-use');
     trust = { kind: 'first-use', chainId: genesis.chainId };
   }
   return {

@@ -26,6 +26,9 @@ export function TrustBanner() {
         {trust.kind === 'first-use' && t('trust.firstUse', { chain: trust.chainId, node: nodeUrl })}
         {trust.kind === 'mismatch' &&
           t('trust.mismatch', { chain: trust.chainId, nodeChain: trust.nodeChainId })}
+        {nodeUrl !== window.location.origin && (
+          <span data-testid="other-node"> {t('trust.otherNode', { node: nodeUrl })}</span>
+        )}
       </p>
       <div class="trust-actions">
         <label class="button-like">

@@ -38,6 +38,10 @@ export const EN = {
     'Verifying chain {chain} against the genesis this node served on your first visit. Pin the genesis file you received from your consortium to trust no node.',
   'trust.mismatch':
     'The node serves chain {nodeChain}, not the pinned genesis of {chain}: its answers cannot be proven.',
+  'trust.pinRequired':
+    'This page was opened for the node {node}, not the one that served it ({origin}). A genesis is only trusted on first use from the page’s own node: pin the chain’s genesis file for {node} to read it.',
+  'trust.otherNode':
+    'The node {node} was named by the link (?node=): it is verified against the genesis pinned for it.',
   'trust.pinFile': 'Pin a genesis file…',
   'trust.forget': 'Forget the pinned genesis',
   'network.chain': 'Chain',

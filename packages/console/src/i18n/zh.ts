@@ -33,6 +33,9 @@ export const ZH: Record<MessageKey, string> = {
   'trust.firstUse':
     '正依据首次访问时该节点提供的创世文件验证链 {chain}。固定联盟发给您的创世文件，即可不信任任何节点。',
   'trust.mismatch': '节点提供的是链 {nodeChain}，而非已固定的 {chain} 的创世文件：其回答无法验证。',
+  'trust.pinRequired':
+    '此页面是为节点 {node} 打开的，而非提供本页面的节点（{origin}）。只有本页面自己的节点才可在首次访问时被信任：请为 {node} 固定该链的创世文件后再读取。',
+  'trust.otherNode': '节点 {node} 由链接（?node=）指定：依据为其固定的创世文件验证。',
   'trust.pinFile': '固定创世文件…',
   'trust.forget': '取消固定创世文件',
   'network.chain': '链',

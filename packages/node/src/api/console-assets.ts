@@ -45,6 +45,8 @@ interface Asset {
  */
 export class ConsoleAssets {
   private readonly files = new Map<string, Asset>();
+  /** The origins the page may reach besides its own: the configured indexer and monitor. */
+  private readonly services: readonly string[];
 
   constructor(options: ConsoleOptions) {
     let total = 0;
@@ -86,6 +88,15 @@ export class ConsoleAssets {
       ...(options.indexer ? { indexer: options.indexer } : {}),
       ...(options.monitor ? { monitor: options.monitor } : {}),
     };
+    this.services = [options.indexer, options.monitor].flatMap((url) => {
+      if (!url) return [];
+      try {
+        const origin = new URL(url).origin;
+        return /^https?:\/\/[A-Za-z0-9.:[\]-]+$/.test(origin) ? [origin] : [];
+      } catch {
+        return [];
+      }
+    });
     this.files.set('config.json', {
       body: Buffer.from(JSON.stringify(settings)),
       type: MEDIA['.json']!,
@@ -117,14 +128,20 @@ export class ConsoleAssets {
       return true;
     }
     const asset = file ?? this.files.get('index.html')!;
+    // The page's event stream is a WebSocket to this same host: CSP's 'self' does not cover
+    // ws: in every browser, so the host the page was loaded from is named for ws:/wss: too.
+    const host = req.headers.host;
+    const sameHostSockets =
+      host && /^[A-Za-z0-9.:[\]-]{1,255}$/.test(host) ? [`ws://${host}`, `wss://${host}`] : [];
+    const connect = ["'self'", ...sameHostSockets, ...this.services].join(' ');
     res.writeHead(200, {
       'content-type': asset.type,
       'content-length': asset.body.length,
       'cache-control': asset.immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
       'x-content-type-options': 'nosniff',
-      // The page talks to this node and to the indexer and monitor its operator configured.
-      'content-security-policy':
-        "default-src 'self'; connect-src 'self' ws: wss: http: https:; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+      // The page talks to this node and to the indexer and monitor its operator configured:
+      // nothing else, so a script that got into the page has nowhere else to send a key.
+      'content-security-policy': `default-src 'self'; connect-src ${connect}; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'`,
       'referrer-policy': 'no-referrer',
     });
     res.end(req.method === 'HEAD' ? undefined : asset.body);
