@@ -87,6 +87,15 @@ describe('web console: governance with a key loaded in the page', () => {
     const card = page.locator(`[data-proposal="${proposalId}"]`);
     await card.waitFor({ timeout: 30_000 });
     await card.getByRole('button', { name: `Approve #${proposalId}` }).click();
+    // Before signing, the page shows what the vote is for, decoded from proven state.
+    const confirm = page.getByTestId('confirm');
+    await confirm.waitFor();
+    assert.equal(await confirm.getByTestId('confirm-title').innerText(), 'Idle blocks every 400 ms');
+    assert.match(
+      await confirm.getByTestId('confirm-action').innerText(),
+      /setPacing: .*"emptyBlockIntervalMs":400/,
+    );
+    await confirm.getByRole('button', { name: 'Sign and send' }).click();
     // The page waits for the commit and shows the receipt's code, linking to the transaction.
     await page.getByTestId('sent-code').waitFor({ timeout: 30_000 });
     assert.equal(await page.getByTestId('sent-code').innerText(), 'OK');
@@ -114,6 +123,7 @@ describe('web console: governance with a key loaded in the page', () => {
     const finalize = card.getByRole('button', { name: `Finalize #${proposalId}` });
     await finalize.waitFor({ timeout: 40_000 });
     await finalize.click();
+    await page.getByTestId('confirm').getByRole('button', { name: 'Sign and send' }).click();
     await until(
       async () => ((await page.getByTestId('sent-code').innerText()) === 'OK' ? true : undefined),
       30_000,
@@ -151,6 +161,40 @@ describe('web console: governance with a key loaded in the page', () => {
     )) as string;
     assert.ok(!storage.toLowerCase().includes(secret));
     assert.deepEqual(errors, []);
+  });
+
+  it('refuses to sign when the pinned genesis is not the one the node serves', async () => {
+    const { page } = await browser.open();
+    const sent: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST') sent.push(r.url());
+    });
+    await page.goto(`${console0}#/governance`);
+    await page.locator('[data-trust="first-use"]').waitFor();
+    // Another chain's genesis pinned for this node: the page must not sign for what it says.
+    await page.evaluate(`(() => {
+      const key = 'pujiang.genesis@' + location.origin;
+      const g = JSON.parse(localStorage.getItem(key));
+      g.chainId = g.chainId + '-other';
+      localStorage.setItem(key, JSON.stringify(g));
+      localStorage.setItem('pujiang.genesis.kind@' + location.origin, 'pinned');
+    })()`);
+    await page.reload();
+    await page.locator('[data-trust="mismatch"]').waitFor();
+    await page.getByLabel('Load a key file (it stays in this page)').setInputFiles(keyPath(1));
+    await page.getByTestId('key-address').waitFor();
+    await page.getByTestId('signing-refused').waitFor();
+    const approve = page
+      .locator('[data-proposal] button')
+      .filter({ hasText: /^Approve #/ })
+      .first();
+    await approve.waitFor({ timeout: 30_000 });
+    assert.equal(await approve.isDisabled(), true);
+    assert.equal(await page.getByRole('button', { name: 'Propose', exact: true }).isDisabled(), true);
+    assert.deepEqual(
+      sent.filter((url) => url.includes('/v1/txs')),
+      [],
+    );
   });
 
   for (const [size, viewport] of Object.entries(VIEWPORTS)) {
