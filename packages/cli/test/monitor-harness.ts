@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
@@ -94,14 +95,24 @@ export async function equivocate(
 }
 
 /** A webhook receiver on loopback: every POSTed JSON body, in order. */
-export async function webhookReceiver(): Promise<{ url: string; bodies: any[]; close(): Promise<void> }> {
+export async function webhookReceiver(
+  secret?: string,
+): Promise<{ url: string; bodies: any[]; close(): Promise<void> }> {
   const bodies: any[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
+      const raw = Buffer.concat(chunks);
+      // With a secret, only a body signed with it is taken (HMAC-SHA256, x-pujiang-signature).
+      const expected = secret && `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`;
+      if (expected && req.headers['x-pujiang-signature'] !== expected) {
+        bodies.push({ badSignature: true });
+        res.writeHead(401).end();
+        return;
+      }
       try {
-        bodies.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+        bodies.push(JSON.parse(raw.toString('utf8')));
       } catch {
         bodies.push({ unparsed: true });
       }

@@ -38,6 +38,9 @@ interface AlertJson {
  * equivocation committed on chain as evidence, and a validator killed with -9 each raise
  * their alert with its evidence, on `/alerts`, on the webhook and in the risk report.
  */
+const WEBHOOK_SECRET = 'a shared secret of the webhook';
+const CONSOLE_ORIGIN = 'http://127.0.0.1:9';
+
 describe('pujiang monitor on a real network', () => {
   let network: MonitoredNetwork;
   const nodes: NodeProcess[] = [];
@@ -52,7 +55,7 @@ describe('pujiang monitor on a real network', () => {
     scratch = mkdtempSync(join(tmpdir(), 'pujiang-monitor-'));
     network = await initMonitoredNetwork(3);
     nodes.push(...(await Promise.all(network.homes.map((h) => startNodeProcess(h.home)))));
-    hook = await webhookReceiver();
+    hook = await webhookReceiver(WEBHOOK_SECRET);
     await until(
       async () => ((await api(nodes[0]!.api, '/v1/status')).body.height >= 2 ? true : undefined),
       120_000,
@@ -65,6 +68,10 @@ describe('pujiang monitor on a real network', () => {
         '127.0.0.1:0',
         '--webhook',
         hook.url,
+        '--webhook-secret',
+        WEBHOOK_SECRET,
+        '--cors',
+        CONSOLE_ORIGIN,
         '--interval',
         '300',
         '--expiry-warning',
@@ -89,10 +96,13 @@ describe('pujiang monitor on a real network', () => {
     rmSync(scratch, { recursive: true, force: true });
   });
 
-  it('serves /alerts with CORS, and raises the certificate that expires within the warning window', async () => {
-    const response = await fetch(`${monitor!.ready.url}/alerts`);
-    assert.equal(response.headers.get('access-control-allow-origin'), '*');
-    await response.arrayBuffer();
+  it('serves /alerts with CORS for the --cors origin only, and raises the certificate that expires within the warning window', async () => {
+    const allowed = await fetch(`${monitor!.ready.url}/alerts`, { headers: { origin: CONSOLE_ORIGIN } });
+    assert.equal(allowed.headers.get('access-control-allow-origin'), CONSOLE_ORIGIN);
+    await allowed.arrayBuffer();
+    const other = await fetch(`${monitor!.ready.url}/alerts`, { headers: { origin: 'http://evil.example' } });
+    assert.equal(other.headers.get('access-control-allow-origin'), null);
+    await other.arrayBuffer();
     const alert = await until(
       async () => (await alerts()).find((a) => a.kind === 'certificate-expiring'),
       60_000,
@@ -137,9 +147,14 @@ describe('pujiang monitor on a real network', () => {
     assert.equal(record.first.signature, evidence.first.signature);
     assert.equal(record.second.signature, evidence.second.signature);
     assert.equal(alert.evidence.count, alert.evidence.records.length);
+    // The monitor checked both signatures itself before it believed the node.
+    assert.equal(alert.evidence.valid, true);
+    assert.match(alert.evidence.checked, /verified by the monitor/);
     await until(() =>
       hook.bodies.find((b) => b.change === 'raised' && b.alert?.kind === 'equivocation') ? true : undefined,
     );
+    // Every body came signed with the webhook secret.
+    assert.ok(!hook.bodies.some((b) => b.badSignature));
   });
 
   it('a validator killed with -9 raises a liveness alert; the webhook and the risk report name it', {

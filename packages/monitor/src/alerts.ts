@@ -67,24 +67,77 @@ const RANK: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
 
 /** Resolved alerts kept for the report and `/alerts` (the oldest are dropped first). */
 const MAX_RESOLVED = 500;
+/** Distinct subjects one kind may raise alerts for; the rest of that kind is one summary alert. */
+export const MAX_SUBJECTS_PER_KIND = 25;
+/** Kinds that never resolve on their own: an equivocation stays proven. Never summarized either. */
+const STICKY: ReadonlySet<AlertKind> = new Set(['equivocation']);
+
+/**
+ * At most `max` subjects of each kind (those already active first, then the most severe):
+ * one source spraying addresses or keys cannot flood the alerts or the webhook. What is left
+ * over of a kind becomes one summary alert of that kind naming how many and which.
+ */
+export function capFindings(
+  findings: readonly Finding[],
+  isActive: (id: string) => boolean,
+  max: number,
+): Finding[] {
+  const byKind = new Map<AlertKind, Finding[]>();
+  for (const f of findings) byKind.set(f.kind, [...(byKind.get(f.kind) ?? []), f]);
+  const out: Finding[] = [];
+  for (const [kind, list] of byKind) {
+    if (list.length <= max || STICKY.has(kind)) {
+      out.push(...list);
+      continue;
+    }
+    const ranked = [...list].sort(
+      (a, b) =>
+        Number(isActive(alertId(b))) - Number(isActive(alertId(a))) || RANK[b.severity] - RANK[a.severity],
+    );
+    const kept = ranked.slice(0, max - 1);
+    const rest = ranked.slice(max - 1);
+    const severity = rest.reduce<Severity>((s, f) => (RANK[f.severity] > RANK[s] ? f.severity : s), 'info');
+    out.push(...kept, {
+      kind,
+      severity,
+      subject: { type: 'chain', id: `more-${kind}` },
+      summary: `${rest.length} more ${kind} alerts (only ${max - 1} are raised one by one)`,
+      evidence: {
+        unproven: true,
+        omitted: rest.length,
+        subjects: rest.slice(0, 100).map((f) => ({ ...f.subject, severity: f.severity, summary: f.summary })),
+      },
+    });
+  }
+  return out;
+}
 
 /**
  * The alerts of one monitor. Each watcher reports all it sees on every poll (`update`);
- * alerts it raised before and no longer reports are resolved. Changes (raised, escalated,
- * resolved) are returned for the webhook.
+ * alerts it raised before and no longer reports are resolved (except equivocations, which
+ * stay). Each kind raises at most `maxSubjectsPerKind` subjects, the rest summarized in one
+ * alert. Changes (raised, escalated, resolved) are returned for the webhook.
  */
 export class AlertBook {
   private readonly alerts = new Map<string, Alert & { readonly watcher: string }>();
   /** Alerts raised since the monitor started, by kind (the raised counter's source). */
   readonly raisedByKind = new Map<AlertKind, number>();
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly maxSubjectsPerKind = MAX_SUBJECTS_PER_KIND,
+  ) {}
 
   update(watcher: string, findings: readonly Finding[]): AlertChange[] {
     const at = this.now();
     const changes: AlertChange[] = [];
     const seen = new Set<string>();
-    for (const f of findings) {
+    const capped = capFindings(
+      findings,
+      (id) => this.alerts.get(id)?.resolved === false,
+      this.maxSubjectsPerKind,
+    );
+    for (const f of capped) {
       const id = alertId(f);
       if (seen.has(id)) continue;
       seen.add(id);
@@ -107,7 +160,7 @@ export class AlertBook {
         changes.push({ change: 'escalated', alert: publicAlert(alert) });
     }
     for (const [id, alert] of this.alerts)
-      if (alert.watcher === watcher && !alert.resolved && !seen.has(id)) {
+      if (alert.watcher === watcher && !alert.resolved && !seen.has(id) && !STICKY.has(alert.kind)) {
         const resolved = { ...alert, resolved: true, resolvedAt: at };
         this.alerts.set(id, resolved);
         changes.push({ change: 'resolved', alert: publicAlert(resolved) });

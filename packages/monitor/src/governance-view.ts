@@ -168,13 +168,18 @@ async function genesisIdentities(client: PujiangClient): Promise<string[]> {
   return Array.isArray(identities) ? identities.filter((p): p is string => typeof p === 'string') : [];
 }
 
+/** Evidence events remembered (each is an equivocation: far more than a chain will see). */
+const MAX_EVIDENCE = 10_000;
+
 /**
  * The addresses registered since genesis, from governance's `registered` events on a
  * node's event stream (replayed from height 1, then live; resubscribed from where it
- * stopped if the stream ends).
+ * stopped if the stream ends), and every `evidence` event.
  */
 export class RegisteredMembers {
   readonly addresses = new Set<string>();
+  /** Every `evidence` event since genesis, by record id (the query answers only the newest 100). */
+  readonly evidence = new Map<string, Readonly<Record<string, string>>>();
   private subscription: Subscription | undefined;
   private nextHeight = 1;
   private closed = false;
@@ -199,6 +204,8 @@ export class RegisteredMembers {
         this.nextHeight = Math.max(this.nextHeight, m.height);
         if (m.event.type === 'registered' && m.event.attributes.address)
           this.addresses.add(m.event.attributes.address);
+        if (m.event.type === 'evidence' && m.event.attributes.id && this.evidence.size < MAX_EVIDENCE)
+          this.evidence.set(m.event.attributes.id, m.event.attributes);
       },
     );
     this.subscription = sub;

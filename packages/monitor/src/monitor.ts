@@ -1,6 +1,11 @@
 import { PujiangClient } from '@pujiang/sdk';
 import { type Alert, AlertBook, type AlertChange } from './alerts.js';
-import { type GovernanceView, RegisteredMembers, readGovernance } from './governance-view.js';
+import {
+  type EvidenceJson,
+  type GovernanceView,
+  RegisteredMembers,
+  readGovernance,
+} from './governance-view.js';
 import { MonitorMetrics, type MonitorSnapshot } from './metrics.js';
 import {
   describeError,
@@ -39,6 +44,9 @@ export interface MonitorOptions {
   readonly now?: () => number;
 }
 
+/** Evidence records kept (each is an equivocation). */
+const MAX_EVIDENCE_RECORDS = 10_000;
+
 /** Headers fetched per poll at most, so a monitor started on a long chain catches up in steps. */
 const MAX_HEADERS_PER_POLL = 64;
 
@@ -64,6 +72,7 @@ export class Monitor {
   private readonly unreachableSince = new Map<string, number>();
   private readonly refusals = new Map<string, { at: number; counts: Record<string, number> }>();
   private readonly registered: RegisteredMembers;
+  private readonly evidence = new Map<string, EvidenceJson>();
   private report: RiskReport | undefined;
   private polls = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -124,14 +133,18 @@ export class Monitor {
       if (n.reachable) this.unreachableSince.delete(n.url);
       else if (!this.unreachableSince.has(n.url)) this.unreachableSince.set(n.url, at);
     }
-    const best = up.sort((a, b) => b.status!.height - a.status!.height)[0];
-    if (best?.status) {
-      this.chainId = best.status.chainId;
-      if (best.status.height > this.height) {
-        this.height = best.status.height;
+    // The median node, not the highest: one node lying about its height must not set the
+    // chain's height (a false stall, blind missed-block detection). Headers come from it.
+    const source = medianNode(up);
+    if (source?.status) {
+      this.chainId = source.status.chainId;
+      const median = source.status.height;
+      if (median !== this.height) {
+        if (median < this.height) this.heights = this.heights.filter((h) => h.height <= median);
+        this.height = median;
         this.heightSince = at;
       }
-      await this.followChain(this.clients.find((c) => c.url === best.url)!);
+      await this.followChain(this.clients.find((c) => c.url === source.url)!);
     }
     this.apply('liveness', [
       ...missedBlockFindings(this.heights, this.o.window, this.names),
@@ -142,7 +155,13 @@ export class Monitor {
     this.apply('abuse', this.abuse(at));
     if (this.governance)
       this.apply('governance', [
-        ...evidenceFindings(this.governance, this.names),
+        ...evidenceFindings(
+          [...this.evidence.values()],
+          this.registered.evidence,
+          this.names,
+          this.governance.validatorOrgs,
+          this.chainId,
+        ),
         ...certificateFindings(this.governance, at, this.o.expiryWarningDays),
         ...proposalFindings(this.governance, this.height),
       ]);
@@ -173,17 +192,34 @@ export class Monitor {
     }
     if (this.polls % 4 === 0 || !this.governance) {
       const validators = await client.getValidators().then(
-        (r) => r.validators.map((v, index) => ({ address: v.address, name: v.name ?? `validator ${index}` })),
+        (r) =>
+          r.validators.map((v, index) => ({
+            address: v.address,
+            name: v.name ?? `validator ${index}`,
+            publicKey: v.publicKey,
+          })),
         () => [...this.names.values()],
       );
       this.governance = await readGovernance(client, validators, this.registered.addresses).catch((error) => {
         this.o.log?.(`monitor: governance from ${client.url}: ${describeError(error)}`);
         return this.governance;
       });
+      // Records are kept once read: the query answers only the newest 100, and an
+      // equivocation stays on the record (its alert never resolves).
+      for (const e of this.governance?.evidence ?? [])
+        if (this.evidence.size < MAX_EVIDENCE_RECORDS || this.evidence.has(e.id)) this.evidence.set(e.id, e);
       this.names = new Map(
         validators.map((v) => {
           const organization = this.governance?.validatorOrgs.get(v.address);
-          return [v.address, { address: v.address, name: v.name, ...(organization ? { organization } : {}) }];
+          return [
+            v.address,
+            {
+              address: v.address,
+              name: v.name,
+              ...(organization ? { organization } : {}),
+              ...(v.publicKey ? { publicKey: v.publicKey } : {}),
+            },
+          ];
         }),
       );
     }
@@ -275,7 +311,7 @@ export class Monitor {
             : [],
         ),
       ),
-      evidence: gov?.evidence.length ?? 0,
+      evidence: Math.max(this.evidence.size, gov?.evidence.length ?? 0),
       expiringCertificates: this.alerts
         .active()
         .filter(
@@ -286,6 +322,16 @@ export class Monitor {
       risk: this.report,
     };
   }
+}
+
+/**
+ * The node reporting the median height of those that answer (the lower median when their
+ * number is even): the chain's height as most nodes see it, at or above which a node's
+ * headers are read. A minority of nodes reporting any height cannot move it.
+ */
+export function medianNode(up: readonly NodeObservation[]): NodeObservation | undefined {
+  const sorted = up.filter((n) => n.status).sort((a, b) => a.status!.height - b.status!.height);
+  return sorted[Math.floor((sorted.length - 1) / 2)];
 }
 
 export interface AlertsResponse {

@@ -76,7 +76,11 @@ const total = (reasons: readonly RiskReason[]) =>
   Math.min(100, Math.round(reasons.reduce((sum, r) => sum + r.points, 0)));
 
 export function riskReport(i: RiskInputs): RiskReport {
-  const counted = i.alerts.filter((a) => !a.resolved || i.now - (a.resolvedAt ?? 0) <= RESOLVED_WINDOW_MS);
+  // An unproven alert (a handshake failure by address, evidence the monitor could not verify,
+  // a summary of many) says nothing a validator or organization can be held to.
+  const counted = i.alerts.filter(
+    (a) => a.evidence.unproven !== true && (!a.resolved || i.now - (a.resolvedAt ?? 0) <= RESOLVED_WINDOW_MS),
+  );
   const addresses = new Set(i.validators.map((v) => v.address));
   const validators = i.validators.map((v): RiskEntry => {
     const reasons = counted.filter((a) => validatorOf(a, addresses) === v.address).map(reasonOf);

@@ -3,12 +3,19 @@ import { PujiangError } from '@pujiang/types';
 import type { Monitor } from './monitor.js';
 import { riskHtml } from './risk.js';
 
-/** Every answer may be read by a page of another origin (the web console shows the alerts). */
-const CORS = {
-  'access-control-allow-origin': '*',
-  'access-control-allow-methods': 'GET, OPTIONS',
-  'access-control-allow-headers': 'content-type',
-};
+/**
+ * CORS headers for a request's origin: only origins the operator listed (`--cors`) may read
+ * the answers from a page (the web console served by a node); no list, no header.
+ */
+function corsFor(origin: string | undefined, allowed: ReadonlySet<string>): Record<string, string> {
+  if (!origin || !allowed.has(origin)) return {};
+  return {
+    'access-control-allow-origin': origin,
+    'access-control-allow-methods': 'GET, OPTIONS',
+    'access-control-allow-headers': 'content-type',
+    vary: 'origin',
+  };
+}
 
 /**
  * The monitor's HTTP face: `GET /alerts` (JSON; `?active=true` for unresolved only),
@@ -18,7 +25,13 @@ const CORS = {
 export class MonitorServer {
   private readonly server: Server;
 
-  constructor(private readonly monitor: Monitor) {
+  private readonly origins: ReadonlySet<string>;
+
+  constructor(
+    private readonly monitor: Monitor,
+    options: { readonly corsOrigins?: readonly string[] } = {},
+  ) {
+    this.origins = new Set(options.corsOrigins ?? []);
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => {
         if (!res.headersSent) json(res, 500, { error: { code: 'MONITOR_INTERNAL', message: String(error) } });
@@ -45,32 +58,33 @@ export class MonitorServer {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://monitor');
+    const cors = corsFor(req.headers.origin, this.origins);
     if (req.method === 'OPTIONS') {
-      res.writeHead(204, CORS).end();
+      res.writeHead(204, cors).end();
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      json(res, 405, { error: { code: 'MONITOR_METHOD_NOT_ALLOWED', message: 'read-only: GET' } });
+      json(res, 405, { error: { code: 'MONITOR_METHOD_NOT_ALLOWED', message: 'read-only: GET' } }, cors);
       return;
     }
     switch (url.pathname) {
       case '/alerts':
-        json(res, 200, this.monitor.alertsJson(url.searchParams.get('active') === 'true'));
+        json(res, 200, this.monitor.alertsJson(url.searchParams.get('active') === 'true'), cors);
         return;
       case '/risk.json':
-        json(res, 200, this.monitor.risk());
+        json(res, 200, this.monitor.risk(), cors);
         return;
       case '/risk.html':
-        send(res, 200, 'text/html; charset=utf-8', riskHtml(this.monitor.risk()));
+        send(res, 200, 'text/html; charset=utf-8', riskHtml(this.monitor.risk()), cors);
         return;
       case '/metrics':
-        send(res, 200, this.monitor.metrics.registry.contentType, await this.monitor.metrics.render());
+        send(res, 200, this.monitor.metrics.registry.contentType, await this.monitor.metrics.render(), cors);
         return;
       case '/healthz':
-        json(res, 200, { status: 'ok' });
+        json(res, 200, { status: 'ok' }, cors);
         return;
       default:
-        json(res, 404, { error: { code: 'MONITOR_NOT_FOUND', message: `no ${url.pathname} here` } });
+        json(res, 404, { error: { code: 'MONITOR_NOT_FOUND', message: `no ${url.pathname} here` } }, cors);
     }
   }
 
@@ -82,11 +96,17 @@ export class MonitorServer {
   }
 }
 
-function send(res: ServerResponse, status: number, type: string, body: string): void {
-  res.writeHead(status, { ...CORS, 'content-type': type, 'cache-control': 'no-store' });
+function send(
+  res: ServerResponse,
+  status: number,
+  type: string,
+  body: string,
+  cors: Record<string, string> = {},
+): void {
+  res.writeHead(status, { ...cors, 'content-type': type, 'cache-control': 'no-store' });
   res.end(body);
 }
 
-function json(res: ServerResponse, status: number, body: unknown): void {
-  send(res, status, 'application/json', `${JSON.stringify(body)}\n`);
+function json(res: ServerResponse, status: number, body: unknown, cors: Record<string, string> = {}): void {
+  send(res, status, 'application/json', `${JSON.stringify(body)}\n`, cors);
 }

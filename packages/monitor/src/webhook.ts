@@ -1,9 +1,17 @@
+import { createHmac } from 'node:crypto';
 import type { AlertChange } from './alerts.js';
 
-/** Changes waiting for delivery; past this the oldest are dropped (and counted). */
+/** Changes waiting for delivery; past this the oldest non-critical are dropped first (and counted). */
 const MAX_QUEUE = 1_000;
 /** Delays before each retry of one delivery: bounded, so a dead endpoint costs a few seconds per change. */
 const RETRY_DELAYS_MS: readonly number[] = [250, 1_000, 4_000];
+
+export const SIGNATURE_HEADER = 'x-pujiang-signature';
+
+/** What `x-pujiang-signature` carries for `body`: `sha256=` and the hex HMAC-SHA256 under the shared secret. */
+export function webhookSignature(secret: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+}
 
 export interface WebhookStats {
   delivered: number;
@@ -13,7 +21,8 @@ export interface WebhookStats {
 
 /**
  * POSTs each alert change as JSON to a URL, one at a time, in order, with bounded retries;
- * `send` only queues, so a slow or dead endpoint never blocks the monitor's loop.
+ * `send` only queues, so a slow or dead endpoint never blocks the monitor's loop. With a
+ * secret, each body is signed (HMAC-SHA256) so the receiver can tell it came from here.
  */
 export class Webhook {
   private readonly queue: AlertChange[] = [];
@@ -29,13 +38,22 @@ export class Webhook {
       retryDelaysMs?: readonly number[];
       log?: (line: string) => void;
       onResult?: (ok: boolean) => void;
+      /** Signs each body: `x-pujiang-signature: sha256=<hex HMAC-SHA256 of the body>`. */
+      secret?: string;
+      maxQueue?: number;
     } = {},
   ) {}
 
   send(change: AlertChange): void {
     if (this.stopped) return;
-    if (this.queue.length >= MAX_QUEUE) {
-      this.queue.shift();
+    if (this.queue.length >= (this.o.maxQueue ?? MAX_QUEUE)) {
+      // A critical alert is never dropped while an info or warning one waits.
+      const victim = this.queue.findIndex((c) => c.alert.severity !== 'critical');
+      if (victim < 0 && change.alert.severity !== 'critical') {
+        this.stats.dropped++;
+        return;
+      }
+      this.queue.splice(Math.max(0, victim), 1);
       this.stats.dropped++;
     }
     this.queue.push(change);
@@ -65,7 +83,10 @@ export class Webhook {
       try {
         const response = await fetch(this.url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: {
+            'content-type': 'application/json',
+            ...(this.o.secret ? { [SIGNATURE_HEADER]: webhookSignature(this.o.secret, body) } : {}),
+          },
           body,
           signal: AbortSignal.timeout(this.o.timeoutMs ?? 5_000),
         });

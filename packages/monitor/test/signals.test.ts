@@ -228,16 +228,16 @@ describe('monitor signals (unit)', () => {
             lastAt: now - 10,
           },
           {
-            source: 'ed25519:bb',
-            address: 'b1',
+            source: '198.51.100.7',
+            address: null,
             check: 'membership',
             where: 'handshake',
             count: 3,
             lastAt: now - 10,
           },
           {
-            source: 'ed25519:cc',
-            address: 'c1',
+            source: '198.51.100.8',
+            address: null,
             check: 'membership',
             where: 'handshake',
             count: 99,
@@ -260,8 +260,8 @@ describe('monitor signals (unit)', () => {
         banned: [{ ...identity, reason: 'flood', score: 110, since: now - 5, until: now + 60_000, bans: 2 }],
         failedChecks: [
           {
-            source: 'ed25519:aa',
-            address: 'a1',
+            source: '198.51.100.7',
+            address: null,
             check: 'signature',
             where: 'handshake',
             count: 1,
@@ -291,10 +291,13 @@ describe('monitor signals (unit)', () => {
         f.severity,
         f.evidence.signatureFailures,
         f.evidence.membershipRefusals,
+        f.evidence.unproven ?? false,
       ]),
       [
-        ['a1', 'warning', 5, 0],
-        ['b1', 'info', 0, 3],
+        // A forged consensus signature on an authenticated link: the key's.
+        ['a1', 'warning', 4, 0, false],
+        // Handshake failures before any key was proven: the address's, over both nodes, unproven.
+        ['address:198.51.100.7', 'warning', 1, 3, true],
       ],
     );
   });

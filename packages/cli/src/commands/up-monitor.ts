@@ -12,9 +12,18 @@ export function monitorUrl(network: LocalNetwork): string | undefined {
   return port <= 65535 ? `http://127.0.0.1:${port}` : undefined;
 }
 
-/** The monitor's command line: every node of the network, serving on `url`. */
+/**
+ * The monitor's command line: every node of the network, serving on `url`, readable from
+ * the nodes' own origins only (each node's console shows the alerts).
+ */
 export function monitorArgs(network: LocalNetwork, url: string): string[] {
-  return ['monitor', ...network.nodes.flatMap((n) => ['--node', n.api]), '--listen', new URL(url).host];
+  return [
+    'monitor',
+    ...network.nodes.flatMap((n) => ['--node', n.api]),
+    '--listen',
+    new URL(url).host,
+    ...[...new Set(network.nodes.map((n) => new URL(n.api).origin))].flatMap((o) => ['--cors', o]),
+  ];
 }
 
 /**

@@ -11,6 +11,8 @@ const OPTIONS = {
   node: { type: 'string', multiple: true },
   listen: { type: 'string' },
   webhook: { type: 'string' },
+  'webhook-secret': { type: 'string' },
+  cors: { type: 'string', multiple: true },
   interval: { type: 'string' },
   'expiry-warning': { type: 'string' },
   'stall-ms': { type: 'string' },
@@ -82,13 +84,19 @@ async function writeReport(options: MonitorOptions, out: string | undefined, io:
 
 async function serve(
   options: MonitorOptions,
-  values: { listen?: string; webhook?: string },
+  values: { listen?: string; webhook?: string; 'webhook-secret'?: string; cors?: string[] },
   io: CommandIo,
 ): Promise<number> {
   const [host, portText] = splitHostPort(values.listen ?? DEFAULT_LISTEN);
   const webhookUrl = values.webhook;
   if (webhookUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(webhookUrl))
     throw usageError(`--webhook ${webhookUrl} is not an http(s) URL`, { option: 'webhook' });
+  const secret = values['webhook-secret'];
+  if (secret !== undefined && (webhookUrl === undefined || secret.length < 16))
+    throw usageError('--webhook-secret needs --webhook and at least 16 characters', {
+      option: 'webhook-secret',
+    });
+  const corsOrigins = (values.cors ?? []).map(corsOrigin);
   let webhook: Webhook | undefined;
   const monitor: Monitor = new Monitor({
     ...options,
@@ -99,8 +107,9 @@ async function serve(
     webhook = new Webhook(webhookUrl, {
       log: (line) => io.err(line),
       onResult: (ok) => monitor.metrics.webhook.inc({ outcome: ok ? 'delivered' : 'failed' }),
+      ...(secret ? { secret } : {}),
     });
-  const server = new MonitorServer(monitor);
+  const server = new MonitorServer(monitor, { corsOrigins });
   const port = await server.listen(portText, host);
   monitor.start();
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
@@ -117,6 +126,19 @@ async function serve(
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
+}
+
+/** An origin a page may read the monitor from: scheme, host and port, nothing else. */
+function corsOrigin(value: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !/^https?:$/.test(url.protocol) || url.origin !== value.replace(/\/+$/, ''))
+    throw usageError(`--cors ${value} is not an origin (http(s)://host[:port])`, { option: 'cors' });
+  return url.origin;
 }
 
 function splitHostPort(value: string): [string, number] {

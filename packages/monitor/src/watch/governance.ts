@@ -1,34 +1,89 @@
 import type { Finding, Severity } from '../alerts.js';
-import type { GovernanceView } from '../governance-view.js';
+import { checkEvidence, type EvidenceCheck } from '../evidence-check.js';
+import type { EvidenceJson, GovernanceView } from '../governance-view.js';
 import type { ValidatorName } from './liveness.js';
 
 const DAY_MS = 86_400_000;
 
+/** An `evidence` event's attributes (id, validator, name, height, round, voteType, first, second, reporter). */
+export type EvidenceEvent = Readonly<Record<string, string>>;
+
 /**
  * Each validator with equivocation evidence on chain: critical, one alert per validator,
- * with the newest record's fields and every record (both signed votes each) as the evidence.
+ * raised only from records whose two signed votes the monitor verified itself (a node's word
+ * is not enough), with the newest record's fields and every record as the evidence. Records
+ * the monitor saw only as `evidence` events (older than the newest 100 the query answers
+ * when it first looked) raise a warning marked unproven, which the risk report does not count.
  */
-export function evidenceFindings(view: GovernanceView, names: ReadonlyMap<string, ValidatorName>): Finding[] {
-  const byValidator = new Map<string, GovernanceView['evidence'][number][]>();
-  for (const e of view.evidence)
-    byValidator.set(e.validator.address, [...(byValidator.get(e.validator.address) ?? []), e]);
-  return [...byValidator.values()].map((records) => {
-    const e = records[0]!; // the query answers newest first
-    const organization =
-      names.get(e.validator.address)?.organization ?? view.validatorOrgs.get(e.validator.address);
+export function evidenceFindings(
+  records: readonly EvidenceJson[],
+  events: ReadonlyMap<string, EvidenceEvent>,
+  names: ReadonlyMap<string, ValidatorName>,
+  validatorOrgs: ReadonlyMap<string, string>,
+  chainId: string | null,
+): Finding[] {
+  const byValidator = new Map<string, { proven: (EvidenceJson & EvidenceCheck)[]; refused: unknown[] }>();
+  const entry = (address: string) => {
+    let e = byValidator.get(address);
+    if (!e) {
+      e = { proven: [], refused: [] };
+      byValidator.set(address, e);
+    }
+    return e;
+  };
+  const seen = new Set<string>();
+  for (const r of [...records].sort((a, b) => Number(b.id) - Number(a.id))) {
+    seen.add(r.id);
+    const known = names.get(r.validator.address)?.publicKey;
+    const check: EvidenceCheck =
+      known !== undefined && known.toLowerCase() !== r.validator.publicKey.toLowerCase()
+        ? { valid: false, checked: 'not believed', problem: "the record's key is not the validator's" }
+        : checkEvidence(r, chainId);
+    if (check.valid) entry(r.validator.address).proven.push({ ...r, ...check });
+    else entry(r.validator.address).refused.push({ id: r.id, problem: check.problem });
+  }
+  const unseen = new Map<string, EvidenceEvent[]>();
+  for (const [id, event] of events) {
+    if (seen.has(id) || !event.validator) continue;
+    unseen.set(event.validator, [...(unseen.get(event.validator) ?? []), event]);
+  }
+  const out: Finding[] = [];
+  const subject = (address: string, name: string | undefined) => {
+    const organization = names.get(address)?.organization ?? validatorOrgs.get(address);
     return {
+      type: 'validator' as const,
+      id: address,
+      ...(name ? { name } : {}),
+      ...(organization ? { organization } : {}),
+    };
+  };
+  for (const [address, { proven, refused }] of byValidator) {
+    const e = proven[0];
+    if (!e) continue;
+    out.push({
       kind: 'equivocation',
       severity: 'critical',
-      subject: {
-        type: 'validator',
-        id: e.validator.address,
-        name: e.validator.name,
-        ...(organization ? { organization } : {}),
+      subject: subject(address, e.validator.name),
+      summary: `${e.validator.name} signed two ${e.voteType}s at height ${e.height} round ${e.round} (evidence ${e.id} committed at height ${e.committedAt}${proven.length > 1 ? `; ${proven.length} records` : ''})`,
+      evidence: { ...e, count: proven.length, records: proven.slice(0, 20), notBelieved: refused },
+    });
+  }
+  for (const [address, list] of unseen) {
+    if (byValidator.get(address)?.proven.length) continue;
+    const e = list[list.length - 1]!;
+    out.push({
+      kind: 'equivocation',
+      severity: 'warning',
+      subject: subject(address, e.name),
+      summary: `${e.name ?? address}: ${list.length} evidence event(s) whose records the monitor could not read to verify (evidence ${e.id} at height ${e.height})`,
+      evidence: {
+        unproven: true,
+        checked: 'not verified: seen only as evidence events',
+        events: list.slice(-20),
       },
-      summary: `${e.validator.name} signed two ${e.voteType}s at height ${e.height} round ${e.round} (evidence ${e.id} committed at height ${e.committedAt}${records.length > 1 ? `; ${records.length} records` : ''})`,
-      evidence: { ...e, count: records.length, records },
-    };
-  });
+    });
+  }
+  return out;
 }
 
 /**

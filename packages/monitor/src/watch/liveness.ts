@@ -6,6 +6,8 @@ export interface ValidatorName {
   readonly address: string;
   readonly name: string;
   readonly organization?: string;
+  /** Its public key (hex), to check the key an evidence record names. */
+  readonly publicKey?: string;
 }
 
 export interface MissedBlocks {

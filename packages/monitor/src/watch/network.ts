@@ -71,7 +71,10 @@ function subjectOf(p: { address: string; name?: string; organization: string | n
 /**
  * Failed signature checks and membership refusals by source, over every node's report: a
  * key that fails a signature check is forging or broken (warning); a key refused as a
- * non-member a few times is knocking (info, warning past 10).
+ * non-member a few times is knocking (info, warning past 10). A handshake failure
+ * (`where: handshake`) happened before the peer proved any key: its source is the remote
+ * address, the alert's subject is that address, and it is marked unproven (never a
+ * validator's or an organization's risk, whatever key the peer claimed).
  */
 export function failedCheckFindings(nodes: readonly NodeObservation[], now: number): Finding[] {
   const bySource = new Map<
@@ -81,11 +84,18 @@ export function failedCheckFindings(nodes: readonly NodeObservation[], now: numb
   for (const n of nodes)
     for (const c of n.peers?.failedChecks ?? []) {
       if (now - c.lastAt > RECENT_FAILURE_MS) continue;
-      const entry = bySource.get(c.source) ?? { address: c.address, checks: [], signature: 0, membership: 0 };
+      const unproven = c.where === 'handshake';
+      const source = unproven ? `address:${c.source}` : c.source;
+      const entry = bySource.get(source) ?? {
+        address: unproven ? null : c.address,
+        checks: [],
+        signature: 0,
+        membership: 0,
+      };
       entry.checks.push({ node: n.url, check: c.check, where: c.where, count: c.count, lastAt: c.lastAt });
       if (c.check === 'signature') entry.signature += c.count;
       else entry.membership += c.count;
-      bySource.set(c.source, entry);
+      bySource.set(source, entry);
     }
   const out: Finding[] = [];
   for (const [source, e] of bySource) {
@@ -94,9 +104,10 @@ export function failedCheckFindings(nodes: readonly NodeObservation[], now: numb
       kind: 'failed-checks',
       severity,
       subject: { type: 'peer', id: e.address ?? source },
-      summary: `${e.address ?? source}: ${e.signature} failed signature checks, ${e.membership} membership refusals`,
+      summary: `${e.address ?? source}: ${e.signature} failed signature checks, ${e.membership} membership refusals${unprovenSource(source) ? ' (before it proved a key)' : ''}`,
       evidence: {
         source,
+        ...(unprovenSource(source) ? { unproven: true } : {}),
         signatureFailures: e.signature,
         membershipRefusals: e.membership,
         checks: e.checks,
@@ -105,6 +116,8 @@ export function failedCheckFindings(nodes: readonly NodeObservation[], now: numb
   }
   return out;
 }
+
+const unprovenSource = (source: string) => source.startsWith('address:');
 
 /** The refusals that say a client asks too much: 429 and 503 answers, and a full mempool. */
 export function refusalCounts(samples: readonly Sample[]): Record<string, number> {
