@@ -164,7 +164,7 @@ describe('web console: governance with a key loaded in the page', () => {
   });
 
   it('refuses to sign when the pinned genesis is not the one the node serves', async () => {
-    const { page } = await browser.open();
+    const { page, context } = await browser.open();
     const sent: string[] = [];
     page.on('request', (r) => {
       if (r.method() === 'POST') sent.push(r.url());
@@ -195,6 +195,7 @@ describe('web console: governance with a key loaded in the page', () => {
       sent.filter((url) => url.includes('/v1/txs')),
       [],
     );
+    await context.close();
   });
 
   for (const [size, viewport] of Object.entries(VIEWPORTS)) {
