@@ -73,6 +73,7 @@ export class Monitor {
   private readonly refusals = new Map<string, { at: number; counts: Record<string, number> }>();
   private readonly registered: RegisteredMembers;
   private readonly evidence = new Map<string, EvidenceJson>();
+  private evidenceEventsRead = 0;
   private report: RiskReport | undefined;
   private polls = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -190,7 +191,10 @@ export class Monitor {
       });
       this.heights = [...this.heights, ...fresh].slice(-Math.max(100, this.o.window * 4));
     }
-    if (this.polls % 4 === 0 || !this.governance) {
+    // A new evidence event is read at once (its record verified and raised), not at the 4th poll.
+    const events = this.registered.evidence.size;
+    if (this.polls % 4 === 0 || !this.governance || events !== this.evidenceEventsRead) {
+      this.evidenceEventsRead = events;
       const validators = await client.getValidators().then(
         (r) =>
           r.validators.map((v, index) => ({

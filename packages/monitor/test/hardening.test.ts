@@ -134,12 +134,16 @@ describe('monitor hardening (unit)', () => {
       ['addr-v2', { address: 'addr-v2', name: 'v2', publicKey: bytesToHex(other.publicKey.bytes) }],
     ]);
     assert.deepEqual(evidenceFindings([record()], new Map(), wrongKey, new Map(), CHAIN), []);
-    // Seen only as an event (the query answers the newest 100): a warning, unproven, not risk.
-    const events = new Map([['7', { id: '7', validator: 'addr-v3', name: 'v3', height: '4' }]]);
-    const [eventOnly] = evidenceFindings([record()], events, names, new Map(), CHAIN).filter(
-      (f) => f.subject.id === 'addr-v3',
-    );
+    // Seen only as an event, older than the records read (the query answers the newest 100):
+    // a warning, unproven, not risk. An event newer than every record read is only not read yet.
+    const events = new Map([
+      ['7', { id: '7', validator: 'addr-v3', name: 'v3', height: '4' }],
+      ['300', { id: '300', validator: 'addr-v4', name: 'v4', height: '40' }],
+    ]);
+    const found = evidenceFindings([record({ id: '200' })], events, names, new Map(), CHAIN);
+    const eventOnly = found.find((f) => f.subject.id === 'addr-v3');
     assert.deepEqual([eventOnly?.severity, eventOnly?.evidence.unproven], ['warning', true]);
+    assert.ok(!found.some((f) => f.subject.id === 'addr-v4'));
   });
 
   it('an equivocation alert never resolves; a flood of subjects of one kind is capped and summarized; unproven alerts carry no risk', () => {

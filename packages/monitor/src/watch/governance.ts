@@ -42,9 +42,11 @@ export function evidenceFindings(
     if (check.valid) entry(r.validator.address).proven.push({ ...r, ...check });
     else entry(r.validator.address).refused.push({ id: r.id, problem: check.problem });
   }
+  // An event newer than every record read is not missed, only not read yet: wait for the query.
+  const newestRead = Math.max(0, ...records.map((r) => Number(r.id)));
   const unseen = new Map<string, EvidenceEvent[]>();
   for (const [id, event] of events) {
-    if (seen.has(id) || !event.validator) continue;
+    if (seen.has(id) || !event.validator || Number(id) > newestRead) continue;
     unseen.set(event.validator, [...(unseen.get(event.validator) ?? []), event]);
   }
   const out: Finding[] = [];
