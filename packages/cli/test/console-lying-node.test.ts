@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, request, type Server } from 'node:http';
 import { type AddressInfo, connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -158,6 +158,7 @@ describe('web console: a lying node cannot put its word under a Proven badge', (
   let lyingReads: LyingProxy;
   let proposalId: string;
   let orgName: string;
+  let api: string;
   const keyPath = (i: number) => join(dir, 'net', `node${i}`, 'keys', 'operator.json');
 
   before(async () => {
@@ -174,7 +175,7 @@ describe('web console: a lying node cannot put its word under a Proven badge', (
       '500',
     );
     const network = await upEvent(up);
-    const api = network.nodes[0]!.api;
+    api = network.nodes[0]!.api;
     const client = new PujiangClient({ url: api });
     const proposed = await submitProposal(client, {
       key: loadKeyFile(keyPath(0)),
@@ -241,5 +242,23 @@ describe('web console: a lying node cannot put its word under a Proven badge', (
     await card.getByRole('button', { name: `Approve #${proposalId}` }).click();
     await page.getByTestId('confirm').waitFor();
     assert.equal(await page.getByTestId('confirm-sign').isDisabled(), true);
+  });
+
+  it('takes no genesis on first use from a node a ?node= link names', async () => {
+    const { page } = await browser.open();
+    const pins = `Object.keys(localStorage).filter((k) => k.startsWith('pujiang.genesis')).sort()`;
+    // The page served by one node (here the proxy) is pointed at another: it asks for a pin.
+    await page.goto(`${lyingResults.url}/console/?node=${api}#/network`);
+    const banner = page.locator('[data-trust="pin-required"]');
+    await banner.waitFor({ timeout: 20_000 });
+    assert.match(await banner.innerText(), new RegExp(api.replace(/[.]/g, '\\.')));
+    assert.deepEqual(await page.evaluate(pins), []);
+    // A genesis file the operator loads is pinned for that node only.
+    const file = join(dir, 'pinned-genesis.json');
+    writeFileSync(file, JSON.stringify(await (await fetch(`${api}/v1/genesis`)).json()));
+    await page.getByTestId('pin-file').setInputFiles(file);
+    await until(async () => ((await page.evaluate(pins)) as string[]).length === 2 || undefined, 10_000);
+    assert.deepEqual(await page.evaluate(pins), [`pujiang.genesis.kind@${api}`, `pujiang.genesis@${api}`]);
+    assert.equal(await page.evaluate(`localStorage.getItem('pujiang.genesis.kind@${api}')`), 'pinned');
   });
 });

@@ -93,10 +93,14 @@ async function getJson(url: string): Promise<unknown> {
 export async function connect(): Promise<Connection> {
   const nodeUrl = nodeUrlOfPage();
   const client = new PujiangClient({ url: nodeUrl, timeoutMs: 15_000 });
-  const nodeGenesisJson = (await getJson(`${nodeUrl}/v1/genesis`)) as GenesisJson;
-  const settings = await getJson(new URL('config.json', window.location.href).href).catch(() => ({}));
   const storage = safeStorage();
   const pinnedText = storage?.getItem(pinKey(nodeUrl));
+  // A link can name any node: trusting that node's own genesis would let whoever wrote the
+  // link choose the chain the page proves against. Only the page's own node is trusted on
+  // first use; another node needs a pin (asked before the page reads anything from it).
+  if (!pinnedText && nodeUrl !== window.location.origin) throw new PinRequiredError(nodeUrl);
+  const nodeGenesisJson = (await getJson(`${nodeUrl}/v1/genesis`)) as GenesisJson;
+  const settings = await getJson(new URL('config.json', window.location.href).href).catch(() => ({}));
   let trust: Trust;
   let genesis: Genesis;
   if (pinnedText) {
@@ -111,10 +115,6 @@ export async function connect(): Promise<Connection> {
             chainId: genesis.chainId,
             nodeChainId: String((nodeGenesisJson as { chainId?: unknown }).chainId),
           };
-  } else if (nodeUrl !== window.location.origin) {
-    // A link can name any node: trusting that node's own genesis would let whoever wrote the
-    // link choose the chain the page proves against.
-    throw new PinRequiredError(nodeUrl);
   } else {
     genesis = parseGenesis(nodeGenesisJson);
     storage?.setItem(pinKey(nodeUrl), JSON.stringify(nodeGenesisJson));
