@@ -73,7 +73,8 @@ export const MAX_SUBJECTS_PER_KIND = 25;
 const STICKY: ReadonlySet<AlertKind> = new Set(['equivocation']);
 
 /**
- * At most `max` subjects of each kind (those already active first, then the most severe):
+ * At most `max` subjects of each kind other than validators (those already active first,
+ * then the most severe):
  * one source spraying addresses or keys cannot flood the alerts or the webhook. What is left
  * over of a kind becomes one summary alert of that kind naming how many and which.
  */
@@ -83,8 +84,11 @@ export function capFindings(
   max: number,
 ): Finding[] {
   const byKind = new Map<AlertKind, Finding[]>();
-  for (const f of findings) byKind.set(f.kind, [...(byKind.get(f.kind) ?? []), f]);
   const out: Finding[] = [];
+  // Validators are bounded by the set (no one can spray them) and the risk report needs each.
+  for (const f of findings)
+    if (f.subject.type === 'validator') out.push(f);
+    else byKind.set(f.kind, [...(byKind.get(f.kind) ?? []), f]);
   for (const [kind, list] of byKind) {
     if (list.length <= max || STICKY.has(kind)) {
       out.push(...list);

@@ -176,6 +176,18 @@ describe('monitor hardening (unit)', () => {
     // The most severe is kept one by one; the next poll keeps the same subjects (no churn).
     assert.ok(raised.some((c) => c.alert.subject.id === 'address:10.0.0.150'));
     assert.deepEqual(book.update('network', flood), []);
+    // Validators are not capped: the set bounds them, and each needs its own risk.
+    const missed = Array.from(
+      { length: 40 },
+      (_, i): Finding => ({
+        kind: 'missed-blocks',
+        severity: 'warning',
+        subject: { type: 'validator', id: `v${i}` },
+        summary: `v${i} missed blocks`,
+        evidence: {},
+      }),
+    );
+    assert.equal(book.update('liveness', missed).length, 40);
 
     const report = riskReport({
       now: 1_000,
