@@ -251,7 +251,8 @@ describe('monitor hardening (unit)', () => {
       ] as const)
         hook.send(change(id, severity));
       hold!();
-      await until(() => (received.length === 4 ? true : undefined));
+      // The client counts a delivery once it has read the answer, after the receiver has it.
+      await until(() => (hook.stats.delivered === 4 ? true : undefined));
       assert.deepEqual(received, ['a', 'd', 'e', 'g']);
       assert.deepEqual(hook.stats, { delivered: 4, failed: 0, dropped: 3 });
     } finally {
