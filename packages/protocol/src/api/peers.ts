@@ -5,7 +5,7 @@ import { Schemas } from './schemas.js';
  * The body of `GET /v1/peers`: what a node knows about the peers of its mesh, for the
  * security monitor and the console. Linked peers with their score and rate-limit drops,
  * peers banned now with the offence that banned them, and the failed checks (signatures,
- * membership) by the node key that failed them. Keys are "suite:hex"; times are
+ * membership) by who failed them (the proven key, or the address of a handshake). Keys are "suite:hex"; times are
  * milliseconds since the epoch (JSON numbers).
  */
 const { nat, address } = Schemas;
@@ -55,10 +55,13 @@ export const BannedPeerSchema = Type.Object({
 
 /** A failed check by its source: a handshake or message signature that did not verify, or a key that is not a member. */
 export const FailedCheckSchema = Type.Object({
-  source: Type.String({ description: 'the node key that failed the check (suite:hex)' }),
+  source: Type.String({
+    description:
+      'who failed the check: the node key (suite:hex) once a link proved it, else the remote IP address (a handshake failure: the key it claimed proves nothing)',
+  }),
   address: Type.Union([address(), Type.Null()]),
   check: Type.Union([Type.Literal('signature'), Type.Literal('membership')]),
-  where: Type.String({ description: 'handshake, consensus, block, tx or banned' }),
+  where: Type.String({ description: 'handshake (source is an address), consensus, block or tx' }),
   count: nat(),
   lastAt: epochMs('the latest failure'),
 });
