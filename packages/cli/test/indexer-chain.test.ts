@@ -57,7 +57,17 @@ describe('pujiang index: a chain of 100,000 transactions into PostgreSQL, with k
   const spawned: CliProcess<Started>[] = [];
 
   before(async () => {
-    [pg, chain] = await Promise.all([startPostgres(), startLoadChain(SENDERS)]);
+    const starting = [
+      startPostgres().then((s) => {
+        pg = s;
+      }),
+      startLoadChain(SENDERS).then((c) => {
+        chain = c;
+      }),
+    ];
+    // Both settle before a failure is thrown, so that `after` stops what did start.
+    await Promise.allSettled(starting);
+    await Promise.all(starting);
     db = await pg.createDatabase('chain');
   });
   after(async () => {

@@ -34,17 +34,20 @@ describe('pujiang index: bad input is a typed error, never a crash', () => {
   let db: string;
 
   before(async () => {
-    const [server, ...started] = await Promise.all([
-      startPostgres(),
-      ...[0, 1].map(async () => {
-        const init = initHome('ed25519');
-        homes.push(init.home);
-        return startNodeProcess(init.home);
-      }),
-    ]);
-    pg = server as TestPostgres;
-    [a, b] = started as NodeProcess[];
-    nodes.push(a!, b!);
+    const server = startPostgres().then((s) => {
+      pg = s;
+    });
+    const started = [0, 1].map(async () => {
+      const init = initHome('ed25519');
+      homes.push(init.home);
+      const node = await startNodeProcess(init.home);
+      nodes.push(node);
+      return node;
+    });
+    // Every start settles before a failure is thrown, so that `after` stops what did start.
+    await Promise.allSettled([server, ...started]);
+    await server;
+    [a, b] = await Promise.all(started);
     db = await pg.createDatabase('errors');
   });
   after(async () => {

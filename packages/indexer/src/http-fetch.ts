@@ -3,9 +3,9 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 
 /**
  * The part of `fetch` the SDK's client uses (method, headers, body, signal; status and
- * text), over node:http with keep-alive agents. The indexer asks the node for every
- * transaction's receipt; undici's fetch spent about half a millisecond of CPU per request
- * here, node:http about two thirds of that, on a machine the node and PostgreSQL share.
+ * text), over node:http with keep-alive agents: undici's fetch spent about half a
+ * millisecond of CPU per request here, node:http about two thirds of that, on a machine the
+ * node and PostgreSQL share (when the indexer still asked for each transaction's receipt).
  */
 export function keepAliveFetch(
   maxSockets: number,

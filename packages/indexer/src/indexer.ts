@@ -114,7 +114,7 @@ export class Indexer {
   private constructor(
     private readonly options: IndexerOptions,
     private readonly db: pg.Client,
-    private readonly node: { readonly client: PujiangClient; readonly fetch: typeof fetch },
+    private readonly node: { readonly client: PujiangClient },
     private readonly closeHttp: () => void,
     readonly chain: ChainIdentity & { chainHash: HashAlgorithm },
     private readonly declarations: EventDeclarations,
@@ -160,7 +160,7 @@ export class Indexer {
         throw indexerError('INDEX_LOCKED', 'another indexer is writing this database', {});
       await migrate(db);
       const height = await openCheckpoint(db, chain, options.from);
-      return new Indexer(options, db, { client, fetch: http.fetch }, http.close, chain, declarations, height);
+      return new Indexer(options, db, { client }, http.close, chain, declarations, height);
     } catch (error) {
       http.close();
       await db.end().catch(() => {});

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { addressOf, buildTransfer, generateKeyPair, PujiangError } from '@pujiang/sdk';
+import { blockTxs } from '../src/block-txs.js';
 import {
   accountsOf,
   batchSize,
@@ -11,7 +13,6 @@ import {
   type FetchedBlock,
   recordOf,
 } from '../src/index.js';
-import { isTxView } from '../src/tx-reader.js';
 
 const A = 'a'.repeat(42);
 const B = 'b'.repeat(42);
@@ -186,43 +187,71 @@ describe('COPY text format', () => {
   });
 });
 
-describe('the per-transaction answer', () => {
-  const good = {
-    hash: 'ab'.repeat(32),
-    status: 'committed',
-    height: 3,
-    index: 0,
-    raw: '00',
-    tx: {
-      suite: 'ed25519',
-      publicKey: '11',
-      module: 'bank',
-      type: 'transfer',
-      nonce: '0',
-      gasLimit: '100000',
-    },
-    receipt: {
-      code: 'OK',
-      gasUsed: 5,
-      events: [{ module: 'bank', type: 'transfer', attributes: { amount: '1' } }],
-    },
+describe("a block's transactions joined with its receipts", () => {
+  const key = generateKeyPair('ed25519');
+  const common = {
+    chainId: 'test',
+    chainHash: 'sha256' as const,
+    key,
+    expiresAtHeight: 100,
+    gasLimit: 90_000,
   };
-  it('takes an answer with every field the rows use, of the right kind', () => {
-    assert.equal(isTxView(good), true);
-  });
-  it('refuses one missing a field or with a field of another kind', () => {
-    for (const bad of [
-      null,
-      { ...good, receipt: undefined },
-      { ...good, height: -1 },
-      { ...good, tx: { ...good.tx, nonce: 'x' } },
-      { ...good, receipt: { ...good.receipt, gasUsed: '5' } },
-      {
-        ...good,
-        receipt: { ...good.receipt, events: [{ module: 'bank', type: 't', attributes: { n: 1 } }] },
+  const built = [0, 1, 2].map((nonce) => buildTransfer({ ...common, nonce, to: A, amount: nonce + 1 }));
+  const block = { txs: built.map((b) => b.hex), txHashes: built.map((b) => b.hash) };
+  const event = { module: 'bank', type: 'transfer', attributes: { from: B, to: A, amount: '1' } };
+  const answer = {
+    height: 7,
+    receipts: built.map((b, index) => ({
+      index,
+      receipt: {
+        txHash: b.hash,
+        code: index === 1 ? 'BANK_INSUFFICIENT_FUNDS' : 'OK',
+        gasUsed: 10 + index,
+        events: [event],
       },
-      { ...good, receipt: { ...good.receipt, events: [{ module: 'bank', type: 't', attributes: ['x'] }] } },
-    ])
-      assert.equal(isTxView(bad), false, JSON.stringify(bad));
+      proof: null,
+    })),
+  };
+  const sender = addressOf('sha256', key.publicKey);
+
+  it('takes each body from the block and each result from its receipt, in block order', () => {
+    const txs = blockTxs('sha256', block, answer, 7);
+    assert.deepEqual(
+      txs.map((t) => [t.hash, t.index, t.sender, t.module, t.type, t.nonce, t.gasLimit, t.code, t.gasUsed]),
+      built.map((b, i) => [
+        b.hash,
+        i,
+        sender,
+        'bank',
+        'transfer',
+        String(i),
+        '90000',
+        i === 1 ? 'BANK_INSUFFICIENT_FUNDS' : 'OK',
+        10 + i,
+      ]),
+    );
+    assert.deepEqual(txs[2]!.events, [event]);
+    assert.deepEqual(blockTxs('sha256', { txs: [], txHashes: [] }, { height: 7, receipts: [] }, 7), []);
+  });
+
+  it('refuses answers that disagree: count, order, hash, height, encoding', () => {
+    const receipts = answer.receipts;
+    const swapped = [receipts[1]!, receipts[0]!, receipts[2]!].map((r, index) => ({ ...r, index }));
+    const other = buildTransfer({ ...common, nonce: 9, to: A, amount: 1 });
+    for (const [what, b, a, height] of [
+      ['a receipt missing', block, { ...answer, receipts: receipts.slice(0, 2) }, 7],
+      ['a receipt more', block, { ...answer, receipts: [...receipts, receipts[0]!] }, 7],
+      ['receipts out of order', block, { ...answer, receipts: swapped }, 7],
+      ['a wrong index', block, { ...answer, receipts: receipts.map((r) => ({ ...r, index: 0 })) }, 7],
+      ['another height', block, answer, 8],
+      ["a hash that is not the encoding's", { ...block, txs: [other.hex, ...block.txs.slice(1)] }, answer, 7],
+      ['an encoding that does not decode', { ...block, txs: ['00', ...block.txs.slice(1)] }, answer, 7],
+      ['fewer encodings than hashes', { ...block, txs: block.txs.slice(1) }, answer, 7],
+    ] as const)
+      assert.throws(
+        () => blockTxs('sha256', b, a as Parameters<typeof blockTxs>[2], height),
+        (e: unknown) => e instanceof PujiangError && e.code === 'INDEX_NODE_INCONSISTENT',
+        what,
+      );
   });
 });
