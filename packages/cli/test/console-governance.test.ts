@@ -202,12 +202,17 @@ describe('web console: governance with a key loaded in the page', () => {
     it(`renders the governance page at ${viewport.width}x${viewport.height} with no console error and no accessibility violation`, async () => {
       const { page, errors } = await browser.open(viewport);
       await page.goto(`${console0}#/governance`);
-      // From the keyboard: the key file input takes focus and opens the file chooser with Space.
+      // Once the proposals are proven (the page's first verification done), from the keyboard:
+      // the key file input takes focus and opens the file chooser with Space.
+      await page.locator('[data-proposal]').first().waitFor({ timeout: 30_000 });
+      await page
+        .getByRole('region', { name: 'Proposals' })
+        .locator('.card-head [data-proof="proven"]')
+        .waitFor({ timeout: 30_000 });
       await page.getByLabel('Load a key file (it stays in this page)').focus();
       const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Space')]);
       await chooser.setFiles(keyPath(3));
       await page.getByTestId('key-address').waitFor();
-      await page.locator('[data-proposal]').first().waitFor({ timeout: 30_000 });
       await page.waitForFunction(
         `document.querySelectorAll('[aria-busy="true"], [data-proof="checking"]').length === 0`,
         undefined,
