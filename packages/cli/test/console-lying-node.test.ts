@@ -6,7 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadKeyFile, PujiangClient, submitProposal } from '@pujiang/sdk';
-import { type ConsoleBrowser, launchConsoleBrowser } from './console-harness.js';
+import {
+  axeViolations,
+  type ConsoleBrowser,
+  describeViolations,
+  launchConsoleBrowser,
+} from './console-harness.js';
 import { until } from './node-harness.js';
 import { freeBase, startUp, type UpProcess, upEvent } from './up-harness.js';
 
@@ -218,6 +223,8 @@ describe('web console: a lying node cannot put its word under a Proven badge', (
     await page.getByTestId('key-address').waitFor();
     await card.getByRole('button', { name: `Approve #${proposalId}` }).click();
     assert.equal(await page.getByTestId('confirm-title').innerText(), TITLE);
+    const confirmViolations = await axeViolations(page);
+    assert.equal(confirmViolations.length, 0, describeViolations(confirmViolations));
     await page.getByTestId('confirm').getByRole('button', { name: 'Cancel' }).click();
 
     await page.goto(`${lyingResults.url}/console/#/orgs`);
@@ -253,6 +260,8 @@ describe('web console: a lying node cannot put its word under a Proven badge', (
     await banner.waitFor({ timeout: 20_000 });
     assert.match(await banner.innerText(), new RegExp(api.replace(/[.]/g, '\\.')));
     assert.deepEqual(await page.evaluate(pins), []);
+    const pinViolations = await axeViolations(page);
+    assert.equal(pinViolations.length, 0, describeViolations(pinViolations));
     // A genesis file the operator loads is pinned for that node only.
     const file = join(dir, 'pinned-genesis.json');
     writeFileSync(file, JSON.stringify(await (await fetch(`${api}/v1/genesis`)).json()));
