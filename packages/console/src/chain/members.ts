@@ -144,7 +144,7 @@ export async function loadOrganizations(light: LightClient): Promise<{ orgs: Org
   return { orgs, proof };
 }
 
-type IdentityAnswer = {
+export type IdentityAnswer = {
   registered: boolean;
   org?: string;
   role?: string;
@@ -180,6 +180,21 @@ function identityFromState(light: LightClient, state: ProvenState, address: stri
   };
 }
 
+/** One identity as the chain holds it (org, role, serial, expiry, problem), decoded from proven reads. */
+export function loadIdentity(
+  light: LightClient,
+  address: string,
+): Promise<{ value: IdentityAnswer; proof: Proof }> {
+  return provenView<IdentityAnswer>(
+    light,
+    'identity',
+    { address },
+    [GOV_KEYS.identity(address)],
+    (state) => identityFromState(light, state, address),
+    (answer) => answer as IdentityAnswer,
+  );
+}
+
 /** The founding members' addresses and names, from the certificates in the pinned genesis. */
 function genesisMembers(genesis: Genesis): Map<string, string | undefined> {
   const out = new Map<string, string | undefined>();
@@ -212,14 +227,7 @@ export async function loadMembers(
   const addresses = [...new Set([...names.keys(), ...registered])];
   const members = await Promise.all(
     addresses.map(async (address) => {
-      const { value: result, proof } = await provenView<IdentityAnswer>(
-        light,
-        'identity',
-        { address },
-        [GOV_KEYS.identity(address)],
-        (state) => identityFromState(light, state, address),
-        (answer) => answer as IdentityAnswer,
-      );
+      const { value: result, proof } = await loadIdentity(light, address);
       const name = names.get(address);
       return {
         address,

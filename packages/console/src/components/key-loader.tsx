@@ -1,7 +1,9 @@
 import { addressOf, type KeyPair, parseKeyFile } from '@pujiang/sdk/browser';
 import { useState } from 'preact/hooks';
 import { errorText, useAsync, useConnection } from '../chain/hooks.js';
+import { loadIdentity } from '../chain/members.js';
 import { useI18n } from '../i18n/index.js';
+import { ProofBadge } from './proof-badge.js';
 import { Hex } from './ui.js';
 
 /** A key loaded into the page: it lives in this component tree's memory only. */
@@ -18,11 +20,11 @@ export interface LoadedKey {
  */
 export function KeyLoader({ loaded, onChange }: { loaded?: LoadedKey; onChange: (key?: LoadedKey) => void }) {
   const { t } = useI18n();
-  const { genesis, client } = useConnection();
+  const { genesis, light } = useConnection();
   const [error, setError] = useState<string>();
+  // Whose key it is, decoded from the proven identity record (not the node's answer).
   const identity = useAsync(
-    async () =>
-      loaded ? (await client.query('governance', 'identity', { address: loaded.address })).result : undefined,
+    async () => (loaded ? await loadIdentity(light, loaded.address) : undefined),
     [loaded?.address],
   );
   const onFile = async (input: HTMLInputElement) => {
@@ -38,7 +40,7 @@ export function KeyLoader({ loaded, onChange }: { loaded?: LoadedKey; onChange: 
       onChange(undefined);
     }
   };
-  const who = identity.data as { registered?: boolean; org?: string; role?: string } | undefined;
+  const who = identity.data?.value;
   return (
     <div class="key-loader" data-testid="key-loader">
       {loaded ? (
@@ -50,7 +52,8 @@ export function KeyLoader({ loaded, onChange }: { loaded?: LoadedKey; onChange: 
             <span class={who.registered ? '' : 'warn'}>
               {who.registered
                 ? t('key.member', { org: who.org ?? '', role: who.role ?? '' })
-                : t('key.notMember')}
+                : t('key.notMember')}{' '}
+              <ProofBadge proof={identity.data!.proof} />
             </span>
           )}
           <button type="button" class="secondary" onClick={() => onChange(undefined)}>
