@@ -120,7 +120,7 @@ interface Answer {
   reads?: { key: string; value: string | null }[];
 }
 
-/** The node's word changed, its proofs passed on: titles and statuses of proposals, names of organizations. */
+/** The node's word changed, its proofs passed on: proposals' titles and statuses, organizations' names, identities' organization and role. */
 const lieInResults: Rewrite = (path, body) => {
   const answer = body as Answer;
   if (path.startsWith('/v1/query/governance/proposals'))
@@ -132,6 +132,8 @@ const lieInResults: Rewrite = (path, body) => {
         status: 'vetoed',
       })),
     };
+  if (path.startsWith('/v1/query/governance/identity'))
+    return { ...answer, result: { ...(answer.result as object), org: LYING_ORG, role: 'regulator' } };
   if (path.startsWith('/v1/query/governance/organizations'))
     return {
       ...answer,
@@ -221,6 +223,9 @@ describe('web console: a lying node cannot put its word under a Proven badge', (
     // The confirmation before signing names the proven title, not the node's.
     await page.getByLabel('Load a key file (it stays in this page)').setInputFiles(keyPath(1));
     await page.getByTestId('key-address').waitFor();
+    // Whose key it is comes from the proven identity record, not the node's answer.
+    await page.getByTestId('key-loader').getByText('member of org1 as admin').waitFor({ timeout: 20_000 });
+    assert.doesNotMatch(await page.getByTestId('key-loader').innerText(), new RegExp(LYING_ORG));
     await card.getByRole('button', { name: `Approve #${proposalId}` }).click();
     assert.equal(await page.getByTestId('confirm-title').innerText(), TITLE);
     const confirmViolations = await axeViolations(page);
@@ -231,6 +236,10 @@ describe('web console: a lying node cannot put its word under a Proven badge', (
     const orgs = page.getByRole('region', { name: 'Member organizations' });
     await orgs.locator('.card-head [data-proof="proven"]').waitFor({ timeout: 30_000 });
     await until(async () => ((await orgs.innerText()).includes(orgName) ? true : undefined), 20_000);
+    // The members' organizations and roles too: every row proven, none the node's rewritten word.
+    const rows = page.getByRole('region', { name: 'Members' }).locator('tbody tr');
+    await rows.first().locator('[data-proof="proven"]').waitFor({ timeout: 30_000 });
+    assert.equal(await rows.locator('[data-proof="proven"]').count(), await rows.count());
     assert.doesNotMatch(await page.locator('main').innerText(), new RegExp(LYING_ORG));
   });
 
