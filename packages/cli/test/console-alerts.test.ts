@@ -1,13 +1,16 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { EXIT } from '../src/run.js';
-import { type ConsoleBrowser, launchConsoleBrowser } from './console-harness.js';
+import {
+  type ConsoleBrowser,
+  launchConsoleBrowser,
+  startConsoleNetwork,
+  stopConsoleNetwork,
+} from './console-harness.js';
 import { until } from './node-harness.js';
 import { run } from './run-in-process.js';
-import { freeBase, startUp, type UpNode, type UpProcess, upEvent } from './up-harness.js';
+import type { UpNode, UpProcess } from './up-harness.js';
 
 /**
  * `pujiang up --monitor` (what `npm start` runs): the console's alerts page shows what the
@@ -21,26 +24,10 @@ describe("web console: the monitor's alerts on the page", () => {
   let browser: ConsoleBrowser;
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'pujiang-console-alerts-'));
-    // Five nodes' worth of ports: the monitor listens on the one after the four nodes'.
-    const base = await freeBase(5);
-    up = startUp(
-      '--nodes',
-      '4',
-      '--home',
-      join(dir, 'net'),
-      '--base-port',
-      String(base),
-      '--empty-block-interval-ms',
-      '500',
-      '--monitor',
-    );
-    const event = (await upEvent(up)) as Awaited<ReturnType<typeof upEvent>> & {
-      monitor?: string;
-      console?: string;
-    };
+    const event = await startConsoleNetwork('pujiang-console-alerts-', { monitor: true });
+    ({ dir, up } = event);
     nodes = event.nodes;
-    assert.equal(event.monitor, `http://127.0.0.1:${base + 8}`);
+    assert.equal(event.monitor, `http://127.0.0.1:${event.base + 8}`);
     assert.equal(event.console, `${nodes[0]!.api}/console/`);
     // The monitor starts once the network is up: the page should find it listening.
     await until(
@@ -55,12 +42,7 @@ describe("web console: the monitor's alerts on the page", () => {
   });
 
   after(async () => {
-    await browser?.close();
-    if (up) {
-      up.child.kill('SIGTERM');
-      await up.exited;
-    }
-    rmSync(dir, { recursive: true, force: true });
+    await stopConsoleNetwork(browser, up, dir);
   });
 
   it('shows a registered certificate that expires within the warning window', async () => {

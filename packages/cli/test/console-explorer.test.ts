@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { addressOf, generateKeyPair, loadKeyFile, PujiangClient } from '@pujiang/sdk';
@@ -9,9 +7,11 @@ import {
   type ConsoleBrowser,
   describeViolations,
   launchConsoleBrowser,
+  startConsoleNetwork,
+  stopConsoleNetwork,
   VIEWPORTS,
 } from './console-harness.js';
-import { freeBase, startUp, type UpProcess, upEvent } from './up-harness.js';
+import type { UpProcess } from './up-harness.js';
 
 /**
  * The console in Debian's Chromium against a 4-validator `pujiang up` network: the explorer
@@ -28,19 +28,8 @@ describe('web console: explorer, language, every page', () => {
   let alice: string;
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'pujiang-console-'));
-    const base = await freeBase(4);
-    up = startUp(
-      '--nodes',
-      '4',
-      '--home',
-      join(dir, 'net'),
-      '--base-port',
-      String(base),
-      '--empty-block-interval-ms',
-      '500',
-    );
-    const network = await upEvent(up);
+    const network = await startConsoleNetwork('pujiang-console-');
+    ({ dir, up } = network);
     console0 = `${network.nodes[0]!.api}/console/`;
     const operator = loadKeyFile(join(dir, 'net', 'node0', 'keys', 'operator.json'));
     const client = new PujiangClient({ url: network.nodes[0]!.api });
@@ -51,12 +40,7 @@ describe('web console: explorer, language, every page', () => {
   });
 
   after(async () => {
-    await browser?.close();
-    if (up) {
-      up.child.kill('SIGTERM');
-      await up.exited;
-    }
-    rmSync(dir, { recursive: true, force: true });
+    await stopConsoleNetwork(browser, up, dir);
   });
 
   it('finds a transaction by its hash and shows it proven against the pinned genesis', async () => {

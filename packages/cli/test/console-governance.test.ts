@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
@@ -16,10 +15,12 @@ import {
   type ConsoleBrowser,
   describeViolations,
   launchConsoleBrowser,
+  startConsoleNetwork,
+  stopConsoleNetwork,
   VIEWPORTS,
 } from './console-harness.js';
 import { until } from './node-harness.js';
-import { freeBase, startUp, type UpProcess, upEvent } from './up-harness.js';
+import type { UpProcess } from './up-harness.js';
 
 /**
  * The governance page in Debian's Chromium against a 4-validator `pujiang up` network: org1's
@@ -40,19 +41,8 @@ describe('web console: governance with a key loaded in the page', () => {
   const keyPath = (i: number) => join(dir, 'net', `node${i}`, 'keys', 'operator.json');
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'pujiang-console-gov-'));
-    const base = await freeBase(4);
-    up = startUp(
-      '--nodes',
-      '4',
-      '--home',
-      join(dir, 'net'),
-      '--base-port',
-      String(base),
-      '--empty-block-interval-ms',
-      '500',
-    );
-    const network = await upEvent(up);
+    const network = await startConsoleNetwork('pujiang-console-gov-');
+    ({ dir, up } = network);
     console0 = `${network.nodes[0]!.api}/console/`;
     client = new PujiangClient({ url: network.nodes[0]!.api });
     const proposed = await submitProposal(client, {
@@ -66,12 +56,7 @@ describe('web console: governance with a key loaded in the page', () => {
   });
 
   after(async () => {
-    await browser?.close();
-    if (up) {
-      up.child.kill('SIGTERM');
-      await up.exited;
-    }
-    rmSync(dir, { recursive: true, force: true });
+    await stopConsoleNetwork(browser, up, dir);
   });
 
   it('votes and finalizes with a key that never leaves the page', async () => {

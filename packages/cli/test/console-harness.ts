@@ -1,6 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CHROMIUM_ARGS, chromiumPath } from '@pujiang/console/chromium';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { freeBase, startUp, type UpNode, type UpProcess, upEvent } from './up-harness.js';
 
 /** Debian's Chromium (see `@pujiang/console/chromium` for why these flags). */
 export const CHROMIUM = chromiumPath();
@@ -87,4 +91,63 @@ export function describeViolations(violations: readonly AxeViolation[]): string 
         `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `  ${n.target.join(' ')}: ${n.failureSummary ?? ''}`).join('\n')}`,
     )
     .join('\n');
+}
+
+/** A 4-validator `pujiang up` network for a console test, in a scratch folder of its own. */
+export interface ConsoleNetwork {
+  /** The scratch folder; the network's homes are in `dir/net` (node i's in `dir/net/node<i>`). */
+  readonly dir: string;
+  readonly up: UpProcess;
+  readonly chainId: string;
+  readonly nodes: UpNode[];
+  /** The base port: node i's API is base + 2i; with `monitor`, the monitor listens on base + 8. */
+  readonly base: number;
+  /** The monitor's URL and node0's console URL, as the up event says them. */
+  readonly monitor?: string;
+  readonly console?: string;
+}
+
+/** Starts the network (a block every 500 ms when idle), with a security monitor if asked. */
+export async function startConsoleNetwork(
+  prefix: string,
+  options: { monitor?: boolean } = {},
+): Promise<ConsoleNetwork> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  // With a monitor, five nodes' worth of ports: it listens on the one after the four nodes'.
+  const base = await freeBase(options.monitor ? 5 : 4);
+  const up = startUp(
+    '--nodes',
+    '4',
+    '--home',
+    join(dir, 'net'),
+    '--base-port',
+    String(base),
+    '--empty-block-interval-ms',
+    '500',
+    ...(options.monitor ? ['--monitor'] : []),
+  );
+  try {
+    const event = (await upEvent(up)) as Awaited<ReturnType<typeof upEvent>> & {
+      monitor?: string;
+      console?: string;
+    };
+    return { dir, up, base, ...event };
+  } catch (error) {
+    await stopConsoleNetwork(undefined, up, dir);
+    throw error;
+  }
+}
+
+/** Closes the browser, stops the network (SIGTERM: up stops its nodes) and removes its folder. */
+export async function stopConsoleNetwork(
+  browser: ConsoleBrowser | undefined,
+  up: UpProcess | undefined,
+  dir: string | undefined,
+): Promise<void> {
+  await browser?.close();
+  if (up) {
+    up.child.kill('SIGTERM');
+    await up.exited;
+  }
+  if (dir) rmSync(dir, { recursive: true, force: true });
 }

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, request, type Server } from 'node:http';
 import { type AddressInfo, connect, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadKeyFile, PujiangClient, submitProposal } from '@pujiang/sdk';
@@ -11,9 +10,11 @@ import {
   type ConsoleBrowser,
   describeViolations,
   launchConsoleBrowser,
+  startConsoleNetwork,
+  stopConsoleNetwork,
 } from './console-harness.js';
 import { until } from './node-harness.js';
-import { freeBase, startUp, type UpProcess, upEvent } from './up-harness.js';
+import type { UpProcess } from './up-harness.js';
 
 /**
  * The console behind a lying node: an HTTP proxy in front of a real node rewrites some JSON
@@ -169,19 +170,8 @@ describe('web console: a lying node cannot put its word under a Proven badge', (
   const keyPath = (i: number) => join(dir, 'net', `node${i}`, 'keys', 'operator.json');
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'pujiang-console-lying-'));
-    const base = await freeBase(4);
-    up = startUp(
-      '--nodes',
-      '4',
-      '--home',
-      join(dir, 'net'),
-      '--base-port',
-      String(base),
-      '--empty-block-interval-ms',
-      '500',
-    );
-    const network = await upEvent(up);
+    const network = await startConsoleNetwork('pujiang-console-lying-');
+    ({ dir, up } = network);
     api = network.nodes[0]!.api;
     const client = new PujiangClient({ url: api });
     const proposed = await submitProposal(client, {
@@ -198,14 +188,9 @@ describe('web console: a lying node cannot put its word under a Proven badge', (
   });
 
   after(async () => {
-    await browser?.close();
     await lyingResults?.close();
     await lyingReads?.close();
-    if (up) {
-      up.child.kill('SIGTERM');
-      await up.exited;
-    }
-    rmSync(dir, { recursive: true, force: true });
+    await stopConsoleNetwork(browser, up, dir);
   });
 
   it('shows proposals and organizations decoded from the proven reads, not the rewritten answer', async () => {

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
@@ -9,10 +8,12 @@ import {
   type ConsoleBrowser,
   describeViolations,
   launchConsoleBrowser,
+  startConsoleNetwork,
+  stopConsoleNetwork,
   VIEWPORTS,
 } from './console-harness.js';
 import { run } from './run-in-process.js';
-import { freeBase, startUp, type UpProcess, upEvent } from './up-harness.js';
+import type { UpProcess } from './up-harness.js';
 
 /** Where to keep the screenshots for a person to look at (default: the test's folder, removed after). */
 const SHOTS = process.env.PUJIANG_CONSOLE_SHOTS;
@@ -51,19 +52,8 @@ describe('web console: notary and trace', () => {
   let receiptText: string;
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'pujiang-console-notary-'));
-    const base = await freeBase(4);
-    up = startUp(
-      '--nodes',
-      '4',
-      '--home',
-      join(dir, 'net'),
-      '--base-port',
-      String(base),
-      '--empty-block-interval-ms',
-      '500',
-    );
-    const network = await upEvent(up);
+    const network = await startConsoleNetwork('pujiang-console-notary-');
+    ({ dir, up } = network);
     api = network.nodes[0]!.api;
     console0 = `${api}/console/`;
     const key = join(dir, 'net', 'node0', 'keys', 'operator.json');
@@ -103,12 +93,7 @@ describe('web console: notary and trace', () => {
   });
 
   after(async () => {
-    await browser?.close();
-    if (up) {
-      up.child.kill('SIGTERM');
-      await up.exited;
-    }
-    rmSync(dir, { recursive: true, force: true });
+    await stopConsoleNetwork(browser, up, dir);
   });
 
   it('verifies a dropped file with its receipt, and refuses a changed file and a tampered receipt', async () => {

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
@@ -21,11 +20,13 @@ import {
   type ConsoleBrowser,
   describeViolations,
   launchConsoleBrowser,
+  startConsoleNetwork,
+  stopConsoleNetwork,
   VIEWPORTS,
 } from './console-harness.js';
 import { until } from './node-harness.js';
 import { run } from './run-in-process.js';
-import { freeBase, startUp, type UpProcess, upEvent } from './up-harness.js';
+import type { UpProcess } from './up-harness.js';
 
 /** Where to keep the screenshots for a person to look at (default: the test's folder, removed after). */
 const SHOTS = process.env.PUJIANG_CONSOLE_SHOTS;
@@ -58,19 +59,8 @@ describe('web console: organizations and service modules', () => {
   let revokedSerial: string;
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'pujiang-console-services-'));
-    const base = await freeBase(4);
-    up = startUp(
-      '--nodes',
-      '4',
-      '--home',
-      join(dir, 'net'),
-      '--base-port',
-      String(base),
-      '--empty-block-interval-ms',
-      '500',
-    );
-    const network = await upEvent(up);
+    const network = await startConsoleNetwork('pujiang-console-services-');
+    ({ dir, up } = network);
     api = network.nodes[0]!.api;
     console0 = `${api}/console/`;
     const operatorKey = join(dir, 'net', 'node0', 'keys', 'operator.json');
@@ -171,12 +161,7 @@ describe('web console: organizations and service modules', () => {
   });
 
   after(async () => {
-    await browser?.close();
-    if (up) {
-      up.child.kill('SIGTERM');
-      await up.exited;
-    }
-    rmSync(dir, { recursive: true, force: true });
+    await stopConsoleNetwork(browser, up, dir);
   });
 
   it('lists the organizations, their CAs and members, and the expiring certificate first', async () => {
