@@ -130,7 +130,7 @@ export async function runIndexBench(options: { quick: boolean }): Promise<BenchR
         nodeCpuMsPerTx: round2((nodeTo.cpuMicros - nodeFrom.cpuMicros) / 1000 / txs),
         cores: availableParallelism(),
         postgres: 'local server started by the bench (fsync off)',
-        note: 'one GET /v1/txs/{hash} per transaction: receipts (gas used) come one at a time from the node',
+        note: 'three node requests per block whatever its size: the block, its receipts (GET /v1/blocks/{height}/receipts) and its hook receipts',
       };
       const limit = (value: number) => ({
         name: 'plain COPY of the same rows into tables without indexes (tx/s)',
