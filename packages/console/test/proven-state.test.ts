@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { encode, u64 } from '@pujiang/codec';
-import { GOV_KEYS, Proposal } from '@pujiang/module-governance';
+import { GOV_KEYS, Proposal, proposalJson } from '@pujiang/module-governance';
 import { moduleKey } from '@pujiang/protocol';
 import { type Genesis, generateKeyPair, type PujiangClient } from '@pujiang/sdk/browser';
 import { bytesToHex } from '@pujiang/types';
 import { pinnedSigner, signingRefusal } from '../src/chain/pinned-signer.js';
-import { proposalToJson } from '../src/chain/proven-proposals.js';
 import { ProvenState } from '../src/chain/proven-state.js';
 
 /**
@@ -40,7 +39,7 @@ describe('console: values decoded from proven reads', () => {
   it('decodes a proven record, and reports a proven absence as undefined', () => {
     assert.equal(state.height, 77);
     assert.equal(state.value(GOV_KEYS.nextProposalId, u64), 4n);
-    const json = proposalToJson(state.value(GOV_KEYS.proposal(3n), Proposal)!);
+    const json = proposalJson(state.value(GOV_KEYS.proposal(3n), Proposal)!);
     assert.equal(json.title, 'Idle blocks every 400 ms');
     assert.equal(json.status, 'queued');
     assert.deepEqual(json.action, { emptyBlockIntervalMs: 400 });

@@ -5,42 +5,12 @@ import {
   GOVERNANCE_MODULE,
   Proposal,
   type ProposalJson,
-  policyToJson,
+  proposalJson,
 } from '@pujiang/module-governance';
 import type { LightClient } from '@pujiang/sdk/browser';
-import { bytesToHex } from '@pujiang/types';
 import type { Proof } from '../components/proof-badge.js';
 import { provenQuery } from './proven-query.js';
 import { ProvenState, stateKey } from './proven-state.js';
-
-/** Byte fields as hex and u64s as decimal text, as the chain's JSON of an action has them. */
-function jsonify(value: unknown): unknown {
-  if (value instanceof Uint8Array) return bytesToHex(value);
-  if (typeof value === 'bigint') return String(value);
-  if (Array.isArray(value)) return value.map(jsonify);
-  if (typeof value === 'object' && value !== null)
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, jsonify(v)]));
-  return value;
-}
-
-/** A proposal decoded from its proven state record, in the JSON form the governance query answers. */
-export function proposalToJson(p: Proposal): ProposalJson {
-  return {
-    id: String(p.id),
-    title: p.title,
-    kind: p.action.type,
-    action: jsonify(p.action.value) as Record<string, unknown>,
-    resource: p.resource,
-    policy: policyToJson(p.policy),
-    proposer: p.proposer,
-    status: p.status,
-    submittedAt: String(p.submittedAt),
-    votingEnds: String(p.votingEnds),
-    executableAt: String(p.executableAt),
-    votes: p.votes.map((v) => ({ ...v, height: String(v.height) })),
-    history: p.history.map((h) => ({ ...h, height: String(h.height) })),
-  };
-}
 
 /**
  * The latest proposals, decoded from the proven reads of `governance/proposals` (the next id
@@ -64,7 +34,7 @@ export async function loadProposals(
     const list: ProposalJson[] = [];
     for (let id = last; id >= 1n && id > last - BigInt(limit); id--) {
       const proposal = state.value(GOV_KEYS.proposal(id), Proposal);
-      if (proposal) list.push(proposalToJson(proposal));
+      if (proposal) list.push(proposalJson(proposal));
     }
     return { list, proof: { state: 'proven', height: verified.height }, proven: true };
   } catch (error) {

@@ -27,13 +27,13 @@ import {
   Vote,
   validatorsOfRecord,
 } from '../formats.js';
+import { proposalJson } from '../proposal-json.js';
 import {
   ConfigQuery,
   CrlQuery,
   IdentityQuery,
   OrganizationsQuery,
   PolicyQuery,
-  type ProposalJson,
   ProposalQuery,
   ProposalsQuery,
   ValidatorsQuery,
@@ -379,35 +379,8 @@ export const governance: ChainModule = (() => {
   });
 })();
 
-/** A proposal as JSON (the action's byte fields as hex). */
-export function proposalJson(p: Proposal): ProposalJson {
-  return {
-    id: String(p.id),
-    title: p.title,
-    kind: p.action.type,
-    action: jsonify(p.action.value) as Record<string, unknown>,
-    resource: p.resource,
-    policy: policyToJson(p.policy),
-    proposer: p.proposer,
-    status: p.status,
-    submittedAt: String(p.submittedAt),
-    votingEnds: String(p.votingEnds),
-    executableAt: String(p.executableAt),
-    votes: p.votes.map((v) => ({ ...v, height: String(v.height) })),
-    history: p.history.map((h) => ({ ...h, height: String(h.height) })),
-  };
-}
-
-function jsonify(value: unknown): unknown {
-  if (value instanceof Uint8Array) return bytesToHex(value);
-  if (typeof value === 'bigint') return String(value);
-  if (Array.isArray(value)) return value.map(jsonify);
-  if (typeof value === 'object' && value !== null)
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, jsonify(v)]));
-  return value;
-}
-
 export { evidenceRecorded } from './evidence.js';
 export type { IdentityView } from './exports.js';
 export { governanceExports } from './exports.js';
 export type { GovernanceGenesisJson } from './genesis.js';
+export { proposalJson };
