@@ -27,15 +27,22 @@ export function monitorArgs(network: LocalNetwork, url: string): string[] {
 }
 
 /**
- * Sets `console.monitor` in each node's config.json where it is not set yet (a node reads its
- * config at start, so this runs before the nodes start; a value the operator chose stays).
+ * Points each node's console at the monitor `up --monitor` runs (`url`), or, run without
+ * `--monitor` (`url` undefined), takes back a pointer an earlier `up --monitor` wrote, so the
+ * console does not look for a monitor that is not running. A node reads its config at start,
+ * so this runs before the nodes start; a monitor the operator chose stays.
  */
-export function pointConsolesAt(network: LocalNetwork, url: string): void {
+export function pointConsolesAt(network: LocalNetwork, url: string | undefined): void {
+  const ours = monitorUrl(network);
   for (const node of network.nodes) {
     const path = homePaths(node.home).config;
     const config = JSON.parse(readFileSync(path, 'utf8')) as { console?: Record<string, unknown> };
-    if (config.console?.monitor !== undefined) continue;
-    config.console = { ...config.console, monitor: url };
+    const current = config.console?.monitor;
+    if (url !== undefined && current === undefined) config.console = { ...config.console, monitor: url };
+    else if (url === undefined && current !== undefined && current === ours) {
+      const { monitor: _, ...rest } = config.console ?? {};
+      config.console = rest;
+    } else continue;
     writeFileSync(path, `${JSON.stringify(config, null, 2)}\n`);
   }
 }

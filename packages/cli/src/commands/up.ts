@@ -92,7 +92,7 @@ export async function runUp(args: readonly string[], io: CommandIo): Promise<num
   const monitor = values.monitor ? monitorUrl(network) : undefined;
   if (values.monitor && !monitor)
     throw usageError("no port is left for the monitor above the nodes'", { option: 'monitor' });
-  if (monitor) pointConsolesAt(network, monitor);
+  pointConsolesAt(network, monitor);
   return supervise([{ network }], timeoutMs, io, async (processes) => {
     if (monitor) processes.start('monitor', [MAIN, ...monitorArgs(network, monitor)]);
     announce(network, join(dir, LOCAL_NETWORK_FILE), processes, io, monitor);
