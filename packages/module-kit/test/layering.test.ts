@@ -35,6 +35,10 @@ const LAYERS: Record<string, number> = {
   // the notary's formats: above both.
   '@pujiang/module-docs': 5.6,
   '@pujiang/module-data': 5.6,
+  // Trade finance composes the services below it: receivables over bank and notary, letters
+  // of credit over bank, notary, credentials and documents.
+  '@pujiang/module-scf': 5.6,
+  '@pujiang/module-lc': 5.7,
   '@pujiang/module-evm': 5.5,
   '@pujiang/node': 6,
   '@pujiang/sdk': 7,

@@ -1,0 +1,1 @@
+// @pujiang/module-lc: formats (browser-safe).

@@ -1,0 +1,1 @@
+// @pujiang/module-scf: formats (browser-safe).
