@@ -30,18 +30,37 @@ const Empty = struct('Empty', {});
 const OrgId = string({ max: 64 });
 const Certificate = bytes({ max: 8192 });
 
+const Fraction = struct('Fraction', { numerator: u32, denominator: u32 });
+
 /**
  * How many organizations must sign. An organization counts when an identity of it with one
  * of the policy's roles signed (as sender or endorser), so one organization cannot outvote
  * the others by minting identities.
  */
-export const PolicyRule = union('PolicyRule', {
-  any: Empty,
-  all: Empty,
-  majority: Empty,
-  atLeast: u32,
-  fraction: struct('Fraction', { numerator: u32, denominator: u32 }),
+const ORG_COUNT_RULES = { any: Empty, all: Empty, majority: Empty, atLeast: u32, fraction: Fraction };
+export const OrgCountRule = union('OrgCountRule', ORG_COUNT_RULES);
+export type OrgCountRule = Infer<typeof OrgCountRule>;
+
+/** The most distinct identities a policy may require of one organization. */
+export const MAX_WITHIN_ORG_IDENTITIES = 64;
+
+/**
+ * A count of organizations where an organization counts only when `identities` distinct
+ * identities of it (each with one of the policy's roles) signed, and each entry of `roles`
+ * is held by a different one of them (maker-checker-approver within a bank).
+ */
+export const WithinOrgsRule = struct('WithinOrgsRule', {
+  orgs: OrgCountRule,
+  identities: u32,
+  roles: list(Role, { max: MAX_WITHIN_ORG_IDENTITIES }),
 });
+export type WithinOrgsRule = Infer<typeof WithinOrgsRule>;
+
+/**
+ * The rule of a policy. The codec is positional: the five count rules keep their tags (old
+ * policies decode and encode byte for byte), and the within-organization rule is a new tag.
+ */
+export const PolicyRule = union('PolicyRule', { ...ORG_COUNT_RULES, withinOrgs: WithinOrgsRule });
 export type PolicyRule = Infer<typeof PolicyRule>;
 
 export const Policy = struct('Policy', {
@@ -271,85 +290,3 @@ export const proposalResource = (kind: GovernanceActionKind): string =>
 /** An organization's revoked serials, in revocation order (its on-chain CRL). */
 export const CrlRecord = list(bytes({ max: 20 }), { max: 100_000 });
 export const OrgIdList = list(OrgId, { max: 256 });
-
-/** The JSON form of a policy rule: "any", "all", "majority", {"atLeast": k} or {"fraction": [n, d]}. */
-export type PolicyRuleJson =
-  | 'any'
-  | 'all'
-  | 'majority'
-  | { atLeast: number }
-  | { fraction: [number, number] };
-export interface PolicyJson {
-  rule: PolicyRuleJson;
-  roles: Role[];
-  orgs?: string[];
-  vetoBy?: string[];
-}
-
-export function policyToJson(p: Policy): PolicyJson {
-  const r = p.rule;
-  const rule: PolicyRuleJson =
-    r.type === 'atLeast'
-      ? { atLeast: r.value }
-      : r.type === 'fraction'
-        ? { fraction: [r.value.numerator, r.value.denominator] }
-        : r.type;
-  return { rule, roles: [...p.roles], orgs: [...p.orgs], vetoBy: [...p.vetoBy] };
-}
-
-const isU32 = (n: unknown): n is number =>
-  Number.isSafeInteger(n) && (n as number) >= 0 && (n as number) < 2 ** 32;
-
-/** Reads a policy's JSON form; returns a reason when it is malformed. */
-export function policyFromJson(json: unknown): Policy | string {
-  if (typeof json !== 'object' || json === null) return 'a policy is an object';
-  const { rule, roles, orgs = [], vetoBy = [] } = json as Record<string, unknown>;
-  let parsed: PolicyRule;
-  if (rule === 'any' || rule === 'all' || rule === 'majority') parsed = { type: rule, value: {} };
-  else if (typeof rule === 'object' && rule !== null && 'atLeast' in rule) {
-    const k = (rule as { atLeast: unknown }).atLeast;
-    if (!isU32(k) || k === 0) return 'atLeast must be a positive integer';
-    parsed = { type: 'atLeast', value: k };
-  } else if (typeof rule === 'object' && rule !== null && 'fraction' in rule) {
-    const f = (rule as { fraction: unknown }).fraction;
-    if (!Array.isArray(f) || f.length !== 2 || !isU32(f[0]) || !isU32(f[1]) || f[0] === 0 || f[0] > f[1])
-      return 'fraction must be [numerator, denominator] with 0 < numerator <= denominator';
-    parsed = { type: 'fraction', value: { numerator: f[0], denominator: f[1] } };
-  } else return 'rule must be "any", "all", "majority", {"atLeast": k} or {"fraction": [n, d]}';
-  if (
-    !Array.isArray(roles) ||
-    roles.length === 0 ||
-    !roles.every((r) => (ROLES as readonly unknown[]).includes(r))
-  )
-    return `roles must name at least one of ${ROLES.join(', ')}`;
-  const ids = (v: unknown) =>
-    Array.isArray(v) && v.every((o) => typeof o === 'string' && o.length > 0 && o.length <= 64);
-  if (!ids(orgs) || !ids(vetoBy)) return 'orgs and vetoBy must list organization ids';
-  return {
-    rule: parsed,
-    roles: [...new Set(roles as Role[])],
-    orgs: [...new Set(orgs as string[])],
-    vetoBy: [...new Set(vetoBy as string[])],
-  };
-}
-
-/**
- * Whether the organizations that signed satisfy a policy, given the organizations it counts
- * (`eligible`: its named orgs, or every member organization). Pure, so the node, the SDK and
- * tests evaluate the same rule.
- */
-export function policySatisfied(rule: PolicyRule, signedOrgs: number, eligible: number): boolean {
-  if (eligible === 0) return false;
-  switch (rule.type) {
-    case 'any':
-      return signedOrgs >= 1;
-    case 'all':
-      return signedOrgs >= eligible;
-    case 'majority':
-      return signedOrgs * 2 > eligible;
-    case 'atLeast':
-      return rule.value <= eligible && signedOrgs >= rule.value;
-    case 'fraction':
-      return signedOrgs * rule.value.denominator >= rule.value.numerator * eligible && signedOrgs >= 1;
-  }
-}

@@ -2,6 +2,7 @@
 // is `./chain`, client calls `./client`.
 export * from './evidence.js';
 export * from './formats.js';
+export * from './policies.js';
 export { proposalJson } from './proposal-json.js';
 export type { ProposalJson } from './schemas.js';
 export {

@@ -1,5 +1,6 @@
 import { bytesToHex } from '@pujiang/types';
-import { type Proposal, policyToJson } from './formats.js';
+import type { GovernanceAction, Proposal } from './formats.js';
+import { policyToJson } from './policies.js';
 import type { ProposalJson } from './schemas.js';
 
 /**
@@ -11,7 +12,7 @@ export function proposalJson(p: Proposal): ProposalJson {
     id: String(p.id),
     title: p.title,
     kind: p.action.type,
-    action: jsonify(p.action.value) as Record<string, unknown>,
+    action: actionJson(p.action),
     resource: p.resource,
     policy: policyToJson(p.policy),
     proposer: p.proposer,
@@ -22,6 +23,15 @@ export function proposalJson(p: Proposal): ProposalJson {
     votes: p.votes.map((v) => ({ ...v, height: String(v.height) })),
     history: p.history.map((h) => ({ ...h, height: String(h.height) })),
   };
+}
+
+/** An action's fields as JSON; a policy set by one in the form people write (`policyToJson`). */
+function actionJson(action: GovernanceAction): Record<string, unknown> {
+  if (action.type === 'setPolicy') {
+    const { resource, policy } = action.value;
+    return policy ? { resource, policy: policyToJson(policy) } : { resource };
+  }
+  return jsonify(action.value) as Record<string, unknown>;
 }
 
 function jsonify(value: unknown): unknown {

@@ -19,6 +19,13 @@ export const PolicySchema = Type.Object({
   roles: Type.Array(literalsOf(ROLES)),
   orgs: Type.Optional(Type.Array(Type.String())),
   vetoBy: Type.Optional(Type.Array(Type.String())),
+  /** Absent: an organization counts when any one identity of it with one of `roles` signed. */
+  withinOrg: Type.Optional(
+    Type.Object({
+      identities: Type.Integer({ minimum: 1 }),
+      roles: Type.Array(literalsOf(ROLES)),
+    }),
+  ),
 });
 
 export const ProposalSchema = Type.Object({

@@ -13,6 +13,7 @@ import {
   ReadMandate,
   ValidatorSetRecord,
 } from '../formats.js';
+import { policyResourceProblem } from '../policies.js';
 import {
   caFingerprint,
   checkCaCertificate,
@@ -169,6 +170,9 @@ export function prepareAction(c: ActionContext, action: GovernanceAction): () =>
       const { resource, policy } = action.value;
       if (!/^[a-z0-9_-]+(\/[A-Za-z0-9_*-]+)+$/.test(resource))
         throw invalid('a resource is module/message, module/*, or governance/proposal/<kind>', { resource });
+      // Only within-organization rules are checked: older rules apply as they always have.
+      const problem = policy && policyResourceProblem(resource, policy);
+      if (problem) throw invalid(problem, { resource });
       return () => {
         write(GOV_KEYS.policy(resource), policy ? encode(Policy, policy) : undefined);
         c.emit('policy_changed', { resource, removed: String(policy === undefined) });

@@ -1,6 +1,5 @@
 import { defineExport, type ModuleContext, Type } from '@pujiang/module-kit';
-import { policySatisfied as ruleSatisfied } from '../formats.js';
-import { eligibleOrgs, policyFor, type SigningMember, signingOrgs } from './policy.js';
+import { evaluatePolicy, policyFor, type SigningMember } from './policy.js';
 import { readMandate } from './read-permissions.js';
 import { identityOf, identityProblem } from './registry.js';
 
@@ -43,7 +42,7 @@ export const governanceExports = {
     (ctx, a): string[] => [...readMandate(reader(ctx), a.org, a.role)],
   ),
   policySatisfied: defineExport(
-    "Whether the valid identities among `signers` (addresses) satisfy a resource's policy",
+    "Whether the valid identities among `signers` (addresses) satisfy a resource's policy (a narrower resource, `scf/finance/bank-a`, takes the nearest policy up its path)",
     Type.Object({
       resource: Type.String({ maxLength: 128 }),
       signers: Type.Array(Type.String({ maxLength: 64 }), { maxItems: 64 }),
@@ -54,11 +53,9 @@ export const governanceExports = {
       for (const address of a.signers) {
         const identity = identityOf(read, address);
         if (identity && identityProblem(read, ctx.chainHash, identity, ctx.time) === undefined)
-          members.push({ org: identity.org, role: identity.role });
+          members.push({ address, org: identity.org, role: identity.role });
       }
-      const { policy } = policyFor(read, a.resource);
-      const eligible = new Set(eligibleOrgs(read, policy));
-      return ruleSatisfied(policy.rule, signingOrgs(members, policy, eligible).size, eligible.size);
+      return evaluatePolicy(read, policyFor(read, a.resource).policy, members).satisfied;
     },
   ),
 };

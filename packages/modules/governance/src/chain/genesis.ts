@@ -11,9 +11,9 @@ import {
   MAX_EMPTY_BLOCK_INTERVAL_MS,
   type Organization,
   Policy,
-  policyFromJson,
   ValidatorSetRecord,
 } from '../formats.js';
+import { policyFromJson, policyResourceProblem } from '../policies.js';
 import { checkConfig } from './actions.js';
 import {
   checkCaCertificate,
@@ -98,6 +98,8 @@ export function parseGovernanceGenesis(json: unknown, genesis: Genesis): Governa
   const policies: [string, Policy][] = Object.entries(g.policies ?? {}).map(([resource, p]) => {
     const policy = policyFromJson(p);
     if (typeof policy === 'string') throw invalid(`policies["${resource}"]: ${policy}`, { resource });
+    const problem = policyResourceProblem(resource, policy);
+    if (problem) throw invalid(`policies["${resource}"]: ${problem}`, { resource });
     return [resource, policy];
   });
   const config: ChainConfig = {

@@ -19,7 +19,6 @@ import {
   messageResource,
   Proposal,
   Propose,
-  policyToJson,
   Register,
   Revoke,
   ValidatorSetRecord,
@@ -27,6 +26,7 @@ import {
   Vote,
   validatorsOfRecord,
 } from '../formats.js';
+import { policyToJson } from '../policies.js';
 import { proposalJson } from '../proposal-json.js';
 import {
   ConfigQuery,
@@ -201,7 +201,7 @@ export const governance: ChainModule = (() => {
           });
         const problem = identityProblem(read, tx.chainHash, identity, tx.time);
         if (problem) throw problem;
-        return identity;
+        return { address: signer.address, org: identity.org, role: identity.role };
       });
       checkPolicy(read, resource, members, tx.resource);
     },

@@ -1,6 +1,14 @@
 import type { StateRead } from '@pujiang/module-kit';
 import { PujiangError } from '@pujiang/types';
-import { GOV_KEYS, GOVERNANCE_MODULE, Policy, policySatisfied, ROLES, type Role } from '../formats.js';
+import { GOV_KEYS, GOVERNANCE_MODULE, Policy, ROLES, type Role } from '../formats.js';
+import {
+  countRuleOf,
+  policyLookupPath,
+  policySatisfied,
+  type WithinOrgShortfall,
+  withinOrgOf,
+  withinOrgShortfall,
+} from '../policies.js';
 import { orgIds, readAs } from './registry.js';
 
 export type PolicyErrorCode = 'POLICY_UNSATISFIED';
@@ -22,17 +30,15 @@ export const DEFAULT_PROPOSAL_POLICY = policy({ type: 'majority', value: {} }, [
 const PROPOSAL_PREFIX = `${GOVERNANCE_MODULE}/proposal/`;
 
 /**
- * The policy of a resource: its own (`bank/transfer`), else its module's wildcard
- * (`bank/*`, `governance/proposal/*`), else the default for its kind.
+ * The policy of a resource: the nearest set along `policyLookupPath` (its own, then its
+ * parents', `scf/finance/bank-a` -> `scf/finance`, then its module's wildcard `scf/*`, or
+ * `governance/proposal/*` for a proposal kind), else the default for its kind.
  */
 export function policyFor(read: StateRead, resource: string): { policy: Policy; source: string } {
-  const own = readAs(read, GOV_KEYS.policy(resource), Policy);
-  if (own) return { policy: own, source: resource };
-  const wildcard = resource.startsWith(PROPOSAL_PREFIX)
-    ? `${PROPOSAL_PREFIX}*`
-    : `${resource.slice(0, resource.indexOf('/'))}/*`;
-  const inherited = readAs(read, GOV_KEYS.policy(wildcard), Policy);
-  if (inherited) return { policy: inherited, source: wildcard };
+  for (const candidate of policyLookupPath(resource)) {
+    const found = readAs(read, GOV_KEYS.policy(candidate), Policy);
+    if (found) return { policy: found, source: candidate };
+  }
   const fallback = resource.startsWith(PROPOSAL_PREFIX)
     ? DEFAULT_PROPOSAL_POLICY
     : resource.startsWith(`${GOVERNANCE_MODULE}/`)
@@ -49,23 +55,74 @@ export function eligibleOrgs(read: StateRead, p: Policy): string[] {
 
 /** A signer already checked to be a valid member (authorize does that once per transaction). */
 export interface SigningMember {
+  /** Its address: one identity signing as sender and endorser counts once. */
+  readonly address: string;
   readonly org: string;
   readonly role: Role;
 }
 
+/** An eligible organization whose signers did not meet the policy's within-organization rule. */
+export interface OrgShortfall extends WithinOrgShortfall {
+  readonly org: string;
+}
+
 /**
  * The eligible organizations that signed: an organization counts once, when a valid identity
- * of it with one of the policy's roles signed (as sender or endorser).
+ * of it with one of the policy's roles signed (as sender or endorser), or, under a
+ * within-organization rule, when enough distinct such identities signed (`short` lists the
+ * organizations that signed but fell short, and why).
  */
+export function tallyOrgs(
+  members: readonly SigningMember[],
+  p: Policy,
+  eligible: ReadonlySet<string>,
+): { signed: Set<string>; short: OrgShortfall[] } {
+  const byOrg = new Map<string, Map<string, Role>>();
+  for (const m of members) {
+    if (!eligible.has(m.org) || !p.roles.includes(m.role)) continue;
+    const identities = byOrg.get(m.org) ?? new Map<string, Role>();
+    identities.set(m.address, m.role);
+    byOrg.set(m.org, identities);
+  }
+  const within = withinOrgOf(p.rule);
+  const signed = new Set<string>();
+  const short: OrgShortfall[] = [];
+  for (const [org, identities] of byOrg) {
+    const gap = within && withinOrgShortfall([...identities.values()], within);
+    if (gap) short.push({ org, ...gap });
+    else signed.add(org);
+  }
+  return { signed, short };
+}
+
+/** The eligible organizations that signed, as `tallyOrgs` counts them. */
 export function signingOrgs(
   members: readonly SigningMember[],
   p: Policy,
   eligible: ReadonlySet<string>,
 ): Set<string> {
-  const signed = new Set<string>();
-  for (const m of members) if (eligible.has(m.org) && p.roles.includes(m.role)) signed.add(m.org);
-  return signed;
+  return tallyOrgs(members, p, eligible).signed;
 }
+
+/** Whether the signing members satisfy a policy, with the tally behind the answer. */
+export function evaluatePolicy(
+  read: StateRead,
+  p: Policy,
+  members: readonly SigningMember[],
+): { satisfied: boolean; signed: Set<string>; short: OrgShortfall[]; eligible: number } {
+  const eligible = new Set(eligibleOrgs(read, p));
+  const { signed, short } = tallyOrgs(members, p, eligible);
+  return {
+    satisfied: policySatisfied(p.rule, signed.size, eligible.size),
+    signed,
+    short,
+    eligible: eligible.size,
+  };
+}
+
+const shortfallText = (s: OrgShortfall): string =>
+  `${s.org} signed with ${s.signers} of ${s.identities} distinct identities` +
+  (s.missingRoles.length > 0 ? `, missing ${s.missingRoles.join(', ')}` : '');
 
 /**
  * Throws `POLICY_UNSATISFIED` unless the signing members satisfy the resource's policy. A
@@ -82,19 +139,28 @@ export function checkPolicy(
   const own = narrowed === undefined ? undefined : readAs(read, GOV_KEYS.policy(narrowed), Policy);
   const { policy: p, source } =
     own && narrowed ? { policy: own, source: narrowed } : policyFor(read, resource);
-  const eligible = new Set(eligibleOrgs(read, p));
-  const signed = signingOrgs(members, p, eligible);
-  if (!policySatisfied(p.rule, signed.size, eligible.size))
-    throw new PujiangError<PolicyErrorCode>(
-      'POLICY_UNSATISFIED',
-      `${resource} needs ${describeRule(p)} (policy ${source}); signed by ${signed.size} of ${eligible.size}`,
-      { resource, policy: source, signedOrgs: [...signed], eligibleOrgs: eligible.size },
-    );
+  const { satisfied, signed, short, eligible } = evaluatePolicy(read, p, members);
+  if (satisfied) return;
+  // Receipts carry this message: for the older rules it stays as it always was.
+  const within = withinOrgOf(p.rule) === undefined ? undefined : short;
+  throw new PujiangError<PolicyErrorCode>(
+    'POLICY_UNSATISFIED',
+    `${resource} needs ${describeRule(p)} (policy ${source}); signed by ${signed.size} of ${eligible}` +
+      (within && within.length > 0 ? `; ${within.map(shortfallText).join('; ')}` : ''),
+    {
+      resource,
+      policy: source,
+      signedOrgs: [...signed],
+      eligibleOrgs: eligible,
+      ...(within ? { shortOrgs: within } : {}),
+    },
+  );
 }
 
-export function describeRule(p: Policy): string {
+function describeCount(p: Policy): string {
   const who = `${p.roles.join('/')} of ${p.orgs.length === 0 ? 'the member organizations' : p.orgs.join(', ')}`;
-  switch (p.rule.type) {
+  const rule = countRuleOf(p.rule);
+  switch (rule.type) {
     case 'any':
       return `any ${who}`;
     case 'all':
@@ -102,8 +168,15 @@ export function describeRule(p: Policy): string {
     case 'majority':
       return `a majority of ${who}`;
     case 'atLeast':
-      return `at least ${p.rule.value} ${who}`;
+      return `at least ${rule.value} ${who}`;
     case 'fraction':
-      return `${p.rule.value.numerator}/${p.rule.value.denominator} of ${who}`;
+      return `${rule.value.numerator}/${rule.value.denominator} of ${who}`;
   }
+}
+
+export function describeRule(p: Policy): string {
+  const within = withinOrgOf(p.rule);
+  if (!within) return describeCount(p);
+  const roles = within.roles.length > 0 ? ` (${within.roles.join(', ')} each a different one)` : '';
+  return `${describeCount(p)}, an organization counting when ${within.identities} distinct identities of it sign${roles}`;
 }

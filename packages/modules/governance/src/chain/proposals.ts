@@ -7,9 +7,9 @@ import {
   type GovernanceAction,
   Proposal,
   type ProposalStatus,
-  policySatisfied,
   proposalResource,
 } from '../formats.js';
+import { policySatisfied } from '../policies.js';
 import { type ActionContext, prepareAction } from './actions.js';
 import { eligibleOrgs, policyFor } from './policy.js';
 import { identityOf, readAs } from './registry.js';

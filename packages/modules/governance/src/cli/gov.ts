@@ -24,7 +24,8 @@ import {
   vetoProposal,
   voteOnProposal,
 } from '../client.js';
-import { GOVERNANCE_MODULE, type GovernanceAction, policyFromJson, ROLES, type Role } from '../formats.js';
+import { GOVERNANCE_MODULE, type GovernanceAction, ROLES, type Role } from '../formats.js';
+import { policyFromJson } from '../policies.js';
 import type { ProposalJson } from '../schemas.js';
 import { orgAndSerial, publicKeyOption, readCertificate } from './options.js';
 
