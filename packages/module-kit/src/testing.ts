@@ -1,7 +1,7 @@
 import type { HashAlgorithm, PublicKey } from '@pujiang/crypto';
 import { isPujiangError } from '@pujiang/types';
 import { kitError } from './errors.js';
-import type { ChainModule, MessageContext, StateRead } from './module.js';
+import type { ChainModule, HookContext, MessageContext, StateRead } from './module.js';
 
 /**
  * A module's message handlers over an in-memory state, for unit tests: each `send` (or
@@ -39,6 +39,13 @@ export interface TestChain {
   readonly last: { height: bigint; time: bigint; txHash: string };
   /** Moves the chain's clock forward (the next block's time is later by `ms`). */
   advance(ms: bigint): void;
+  /** As `send`, with endorsers (addresses) beside the sender, as a multi-signed transaction. */
+  sendEndorsed(sender: string, endorsers: readonly string[], type: string, message: unknown): string;
+  /**
+   * Runs the module's `beginBlock` or `endBlock` hook in the next block (all or nothing, as the
+   * node runs it): 'OK', or the code it failed with.
+   */
+  runHook(phase: 'beginBlock' | 'endBlock'): string;
 }
 
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>
@@ -60,7 +67,11 @@ export function testChain(o: TestChainOptions): TestChain {
   };
   /** The running transaction: a context of another (a handler's work that outlived it) throws. */
   let current: object | undefined;
-  const ctx = (sender: string, senderKey: PublicKey | undefined): MessageContext => {
+  const ctx = (
+    sender: string,
+    senderKey: PublicKey | undefined,
+    endorsers: readonly string[] = [],
+  ): MessageContext => {
     const tx = {};
     current = tx;
     const live = () => {
@@ -77,7 +88,10 @@ export function testChain(o: TestChainOptions): TestChain {
       txHash,
       sender,
       senderKey: senderKey ?? { suite: 'ed25519', bytes: new Uint8Array(32) },
-      endorsers: [],
+      endorsers: endorsers.map((address) => ({
+        address,
+        key: { suite: 'ed25519', bytes: new Uint8Array(32) },
+      })),
       gasLeft: () => {
         live();
         return 1_000_000_000;
@@ -143,6 +157,31 @@ export function testChain(o: TestChainOptions): TestChain {
   /** The `sendAsync` calls in flight, and the last one's end (each waits for the one before). */
   let running = 0;
   let queue: Promise<unknown> = Promise.resolve();
+  const sendSync = (
+    sender: string,
+    type: string,
+    message: unknown,
+    senderKey: PublicKey | undefined,
+    endorsers: readonly string[],
+  ): string => {
+    if (running > 0) throw new Error('send while a sendAsync is running: await it first');
+    const tx = begin(type);
+    let result: void | Promise<void>;
+    try {
+      result = tx.handler.handle(ctx(sender, senderKey, endorsers), message);
+    } catch (error) {
+      return tx.fail(error);
+    } finally {
+      current = undefined;
+    }
+    if (isThenable(result)) {
+      // Its writes so far are dropped, and its context is dead: what it does next throws.
+      tx.fail(kitError('MODULE_INVALID', 'asynchronous handler'));
+      void Promise.resolve(result).catch(() => {});
+      throw new Error(`${o.module.name}/${type} is asynchronous: use sendAsync`);
+    }
+    return 'OK';
+  };
   return {
     state,
     events,
@@ -152,23 +191,28 @@ export function testChain(o: TestChainOptions): TestChain {
       skew += ms;
     },
     send(sender, type, message, senderKey) {
-      if (running > 0) throw new Error('send while a sendAsync is running: await it first');
-      const tx = begin(type);
-      let result: void | Promise<void>;
+      return sendSync(sender, type, message, senderKey, []);
+    },
+    sendEndorsed(sender, endorsers, type, message) {
+      return sendSync(sender, type, message, undefined, endorsers);
+    },
+    runHook(phase) {
+      const hook = o.module[phase];
+      if (!hook) throw new Error(`${o.module.name} has no ${phase} hook`);
+      height++;
+      const saved = snapshot();
+      const eventCount = events.length;
       try {
-        result = tx.handler.handle(ctx(sender, senderKey), message);
+        hook.run({ ...ctx('', undefined), phase } as unknown as HookContext);
+        return 'OK';
       } catch (error) {
-        return tx.fail(error);
+        restore(saved);
+        events.length = eventCount;
+        if (isPujiangError(error)) return error.code;
+        throw error;
       } finally {
         current = undefined;
       }
-      if (isThenable(result)) {
-        // Its writes so far are dropped, and its context is dead: what it does next throws.
-        tx.fail(kitError('MODULE_INVALID', 'asynchronous handler'));
-        void Promise.resolve(result).catch(() => {});
-        throw new Error(`${o.module.name}/${type} is asynchronous: use sendAsync`);
-      }
-      return 'OK';
     },
     sendAsync(sender, type, message, senderKey) {
       running++;

@@ -23,8 +23,8 @@ export interface HookChain {
 /**
  * Runs every enabled module's hook of `phase`, each in its own overlay under its own gas
  * budget. A hook that fails (out of gas, or a typed error) changes nothing and gets a
- * receipt with its code and a `hookFailed` event; the block goes on. Only modules that
- * declare hooks get receipts, so chains without them keep their results roots. Hooks are
+ * receipt with its code and a `hookFailed` event; the block goes on. Only hooks that wrote,
+ * emitted or failed get receipts, so chains without them keep their results roots. Hooks are
  * synchronous: one that returns a promise fails (`MODULE_INVALID`), its writes dropped.
  */
 export function runBlockHooks(
@@ -59,7 +59,10 @@ export function runBlockHooks(
         });
       }
       scope.state.mergeIntoParent();
-      receipts.push({ txHash, code: 'OK', gasUsed: Math.min(gas.used, gas.limit), events: scope.events });
+      // A hook with nothing to do this block (no write, no event) leaves no receipt: a module
+      // that looks at a cursor every block does not add a receipt to every block.
+      if (scope.events.length > 0 || scope.state.changes.size > 0)
+        receipts.push({ txHash, code: 'OK', gasUsed: Math.min(gas.used, gas.limit), events: scope.events });
     } catch (error) {
       if (!isPujiangError(error)) throw error; // a bug, not bad input
       const code = error.code === 'EXEC_OUT_OF_GAS' ? 'HOOK_OUT_OF_GAS' : receiptCode(error.code);
