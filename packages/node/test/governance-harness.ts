@@ -191,9 +191,20 @@ export function consortium(
         root = (await executor.executeBlock(root, height, [], undefined, time)).root;
       }
     },
-    /** The admission check the mempool runs, at the latest state. */
-    admit(m: Member, module: string, type: string, payload: Uint8Array): void {
-      const tx = signTx(body(m, module, type, payload), m.key.secretKey);
+    /** The admission check the mempool runs, at the latest state (optionally endorsed). */
+    admit(
+      m: Member,
+      module: string,
+      type: string,
+      payload: Uint8Array,
+      endorsers: readonly Member[] = [],
+    ): void {
+      const b = body(m, module, type, payload);
+      const tx = signTx(
+        b,
+        m.key.secretKey,
+        endorsers.map((e) => endorseTx(b, e.key.secretKey)),
+      );
       executor.authorize(root, tx, m.address, height + 1n, time);
     },
     query: (name: string, params: unknown = {}) => executor.query(root, 'governance', name, params),

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BankSend, encodeAmount } from '@pujiang/module-bank';
+import { Register } from '@pujiang/module-governance';
 import { hexToBytes } from '@pujiang/types';
 import { DemoCall, escrowDemo } from './example-modules.js';
 import { consortium } from './governance-harness.js';
@@ -132,5 +133,40 @@ describe("governance's exports: identityOf and policySatisfied for other modules
       resource: 'governance/proposal/addOrganization',
       satisfied: 'false',
     });
+  });
+
+  it('a narrower resource takes the nearest policy up its path, and a within-organization rule counts distinct signers', async () => {
+    const c = consortium({
+      extraModules: [escrowDemo],
+      policies: {
+        'escrowdemo/finance': {
+          rule: 'any',
+          roles: ['client', 'admin'],
+          orgs: ['customs'],
+          withinOrg: { identities: 2 },
+        },
+      },
+    });
+    const customs = c.admin('customs');
+    const clerk = c.member('customs', 'client');
+    await c.send(clerk, 'governance', 'register', Register, { certificate: clerk.certificate });
+    const ask = async (id: string, endorsers: (typeof customs)[] = []) => {
+      const r = await c.send(
+        customs,
+        'escrowdemo',
+        'call',
+        DemoCall,
+        { op: 'policy', id, to: '', denom: '', amount: '' },
+        endorsers,
+      );
+      assert.equal(r.code, 'OK', r.message);
+      return r.events[0]!.attributes.satisfied;
+    };
+    assert.equal(await ask('escrowdemo/finance/customs'), 'false');
+    assert.equal(await ask('escrowdemo/finance/customs', [customs]), 'false');
+    assert.equal(await ask('escrowdemo/finance/customs', [clerk]), 'true');
+    assert.equal(await ask('escrowdemo/finance', [clerk]), 'true');
+    // Another path of the module falls to the default (any client or admin of a member).
+    assert.equal(await ask('escrowdemo/other/customs'), 'true');
   });
 });
