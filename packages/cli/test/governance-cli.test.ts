@@ -228,6 +228,33 @@ describe('pujiang org, cert, register, revoke and gov on a running node', () => 
         'CLI_USAGE',
       ],
       [['gov', 'propose', 'set-policy', '--resource', 'bank/transfer', ...key], 'CLI_USAGE'],
+      // A within-organization rule: identities below its roles, and on a proposal kind.
+      [
+        [
+          'gov',
+          'propose',
+          'set-policy',
+          '--resource',
+          'scf/finance/org0',
+          '--policy',
+          '{"rule":"any","roles":["client","admin"],"withinOrg":{"identities":1,"roles":["client","admin"]}}',
+          ...key,
+        ],
+        'CLI_USAGE',
+      ],
+      [
+        [
+          'gov',
+          'propose',
+          'set-policy',
+          '--resource',
+          'governance/proposal/*',
+          '--policy',
+          '{"rule":"majority","roles":["admin"],"withinOrg":{"identities":2}}',
+          ...key,
+        ],
+        'CLI_USAGE',
+      ],
       [['gov', 'propose', 'set-config', ...key], 'CLI_USAGE'],
       [
         ['gov', 'propose', 'set-validator', '--public-key', 'ed25519:abcd', '--power', '1', ...key],

@@ -25,7 +25,7 @@ import {
   voteOnProposal,
 } from '../client.js';
 import { GOVERNANCE_MODULE, type GovernanceAction, ROLES, type Role } from '../formats.js';
-import { policyFromJson } from '../policies.js';
+import { policyFromJson, policyResourceProblem } from '../policies.js';
 import type { ProposalJson } from '../schemas.js';
 import { orgAndSerial, publicKeyOption, readCertificate } from './options.js';
 
@@ -40,7 +40,10 @@ pujiang gov propose KIND [options] --key FILE [--title T]      an admin proposes
              [--voting-period N] [--timelock N]     fields not given keep their current values
   set-policy --resource R (--policy JSON | --remove)
              JSON: {"rule": "any"|"all"|"majority"|{"atLeast": k}|{"fraction": [n, d]}, "roles": [...],
-                    "orgs": [...], "vetoBy": [...]}
+                    "orgs": [...], "vetoBy": [...], "withinOrg": {"identities": n, "roles": [...]}}
+             withinOrg: an organization counts only when n distinct identities of it sign, each
+             listed role held by a different one (maker-checker-approver; not on governance/proposal/*)
+             R may be narrower than module/message (scf/finance/bank-a): lookups walk up its path
   set-param --module M --name N --value HEX
   set-read-permission --org ID --role ROLE [--resource R]...   a role's read mandate: private data it may read
                                                     (collections/NAME or collections/*; none removes it)
@@ -241,6 +244,8 @@ const KINDS: Record<string, ProposalKind> = {
       }
       const policy = policyFromJson(json);
       if (typeof policy === 'string') throw usageError(`--policy: ${policy}`, { option: 'policy' });
+      const problem = policyResourceProblem(resource, policy);
+      if (problem) throw usageError(`--policy: ${problem}`, { option: 'policy' });
       return {
         action: { type: 'setPolicy', value: { resource, policy } },
         title: `set the policy of ${resource}`,
