@@ -14,17 +14,21 @@ export { blockMessages, parseEventFilter } from './api/events.js';
 export { openApiFor } from './api/module-openapi.js';
 export type { ApiServerOptions } from './api/server.js';
 export { ApiServer } from './api/server.js';
+export type { TestingClockErrorCode, TestingClockState } from './api/testing-clock.js';
+export { TESTING_CLOCK_PATH } from './api/testing-clock.js';
 export type { ChainErrorCode, CommittedBlock } from './chain/chain.js';
 export { Chain, genesisHash } from './chain/chain.js';
 export type { GovernedConfig, ValidatorSetAt } from './chain/governed-config.js';
 export type { ReplayProblem, ReplayReturnType } from './chain/replay.js';
 export { replayFromGenesis } from './chain/replay.js';
+export type { ClockErrorCode } from './clock.js';
+export { allowsClockControl, MAX_CLOCK_OFFSET_MS, NodeClock } from './clock.js';
 export { chainDir, consensusDir } from './data-dir.js';
 export type { BlockResult, BlockTx, ExecutorOptions, ModuleDescription } from './execution/executor.js';
 export { Executor, toBlockTx } from './execution/executor.js';
 export { StateOverlay } from './execution/state-overlay.js';
 export { replayHome } from './host/audit.js';
-export type { NodeConfig } from './host/config.js';
+export type { NodeConfig, TestingConfig } from './host/config.js';
 export { DEFAULT_CONFIG, parseConfig, parseHostPort } from './host/config.js';
 export { writeFileAtomic } from './host/fs-atomic.js';
 export type { HomeErrorCode, InitParameters, InitReturnType, LoadedHome } from './host/home.js';
@@ -61,6 +65,15 @@ export {
   loadOrganization,
   orgPaths,
 } from './host/organization.js';
+export type { ClockChange, ClockNode, TestClockErrorCode } from './host/test-clock.js';
+export {
+  advanceNetworkClock,
+  CLOCK_TOKEN_FILE,
+  clockTokenPath,
+  nodeClock,
+  readClockToken,
+  setNodeClock,
+} from './host/test-clock.js';
 export type { MempoolEntry, MempoolErrorCode, MempoolOptions } from './mempool/mempool.js';
 export { Mempool, senderId } from './mempool/mempool.js';
 export type { MetricsSnapshot } from './metrics.js';

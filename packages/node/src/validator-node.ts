@@ -20,6 +20,7 @@ import {
 } from '@pujiang/protocol';
 import { bytesToHex, equalBytes, isPujiangError } from '@pujiang/types';
 import { Chain } from './chain/chain.js';
+import { NodeClock } from './clock.js';
 import { chainDir, consensusDir } from './data-dir.js';
 import type { BlockTx } from './execution/executor.js';
 import { Mempool, type MempoolOptions, senderId } from './mempool/mempool.js';
@@ -56,6 +57,8 @@ export interface ValidatorNodeOptions {
   readonly verifyWorkers?: number;
   /** Keep the bodies of only the latest this-many blocks (default 0: keep everything). */
   readonly keepBlocks?: number;
+  /** Block time's offset from the wall clock at start (default 0); only a test genesis allows one. */
+  readonly clockOffsetMs?: number;
 }
 
 /**
@@ -79,6 +82,8 @@ export class ValidatorNode {
   readonly gossip: TxGossip;
   /** Submits the driver's equivocation evidence as a `governance/evidence` transaction. */
   readonly evidence: EvidenceReporter;
+  /** Block time's clock: the wall clock, plus the offset a test chain may set (`clock.ts`). */
+  readonly clock: NodeClock;
   private readonly glue: ConsensusGlue;
   private readonly pacing: Pacing;
   private readonly router: PeerRouter;
@@ -98,6 +103,7 @@ export class ValidatorNode {
   constructor(o: ValidatorNodeOptions) {
     this.o = o;
     const g = o.genesis;
+    this.clock = NodeClock.forGenesis(g, o.clockOffsetMs ?? 0);
     const chain = Chain.open(chainDir(o.dataDir), g, o.modules, { keepBlocks: o.keepBlocks ?? 0 });
     this.chain = chain;
     this.pool = new VerifyPool(o.verifyWorkers === undefined ? {} : { workers: o.verifyWorkers });
@@ -145,7 +151,7 @@ export class ValidatorNode {
       nextHeight: () => this.chain.height + 1n,
       onIncludable: () => this.pacing.txArrived(),
     });
-    this.pacing = new Pacing(chain, this.mempool);
+    this.pacing = new Pacing(chain, this.mempool, this.clock);
     this.evidence = new EvidenceReporter({
       chain,
       mempool: this.mempool,
@@ -157,6 +163,7 @@ export class ValidatorNode {
       chain,
       mempool: this.mempool,
       proposer: this.publicKey,
+      clock: this.clock,
       requestBlocks: () => this.sync.requestNext(),
       networked: transport !== undefined,
       ...(o.log ? { log: o.log } : {}),

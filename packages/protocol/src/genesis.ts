@@ -39,6 +39,11 @@ export interface Genesis {
    * their genesis hash stays.
    */
   readonly enabledModules?: readonly string[];
+  /**
+   * Test chains only: `clockControl` lets nodes run with a clock offset, so tests move block
+   * time through days. Absent from every other genesis (and never added), so their hash stays.
+   */
+  readonly testing?: { readonly clockControl: boolean };
 }
 
 /** What a genesis without `enabledModules` runs: every chain created before the field existed. */
@@ -55,6 +60,7 @@ export interface GenesisJson {
   limits: BlockLimits;
   modules: Record<string, unknown>;
   enabledModules?: string[];
+  testing?: { clockControl: boolean };
 }
 
 const CHAIN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -141,6 +147,16 @@ export function parseGenesis(json: unknown): Genesis {
       new Set(enabled).size !== enabled.length)
   )
     throw invalid('enabledModules must list 1 to 64 distinct module names', { field: 'enabledModules' });
+  const testing = g.testing as Record<string, unknown> | undefined;
+  if (
+    testing !== undefined &&
+    (typeof testing !== 'object' ||
+      testing === null ||
+      Array.isArray(testing) ||
+      Object.keys(testing).join() !== 'clockControl' ||
+      typeof testing.clockControl !== 'boolean')
+  )
+    throw invalid('testing must be {"clockControl": true or false}', { field: 'testing' });
   return {
     chainId: g.chainId,
     chainHash,
@@ -149,6 +165,7 @@ export function parseGenesis(json: unknown): Genesis {
     limits,
     modules: modules as Record<string, unknown>,
     ...(enabled === undefined ? {} : { enabledModules: [...(enabled as string[])] }),
+    ...(testing === undefined ? {} : { testing: { clockControl: testing.clockControl as boolean } }),
   };
 }
 
@@ -166,6 +183,7 @@ export function genesisToJson(g: Genesis): GenesisJson {
     limits: { ...g.limits },
     modules: { ...g.modules },
     ...(g.enabledModules === undefined ? {} : { enabledModules: [...g.enabledModules] }),
+    ...(g.testing === undefined ? {} : { testing: { clockControl: g.testing.clockControl } }),
   };
 }
 

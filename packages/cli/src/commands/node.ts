@@ -10,7 +10,7 @@ import { PujiangError } from '@pujiang/types';
 
 export const NODE_USAGE = `pujiang init --home DIR [--suite ed25519|sm2|...] [--chain-id ID] [--org ID] [--api-port P] [--api-host H]
              [--genesis FILE] [--p2p-listen HOST:PORT] [--peers SUITE:HEX@HOST:PORT,...] [--admit SUITE:HEX,...]
-             [--empty-block-interval-ms MS]
+             [--empty-block-interval-ms MS] [--test-clock]
   writes a node key, a founding organization (--org, default org0: its root CA in DIR/org), a genesis
   template (this node as sole validator, certified in DIR/node_cert.pem; an operator account, the
   organization's admin, funded and allowed to mint, key in DIR/keys/operator.json, certificate
@@ -20,6 +20,9 @@ export const NODE_USAGE = `pujiang init --home DIR [--suite ed25519|sm2|...] [--
   prints it) @ its address, so a dial answered by another key is refused (plain HOST:PORT still works, with a
   warning, taking the first member that answers). The idle chain makes a block
   every --empty-block-interval-ms (default 30000; 0: every block interval; governance: gov propose set-pacing).
+  --test-clock makes a test chain whose block time tests move forward: its genesis says "testing":
+  {"clockControl": true} (with --genesis, it must already), and DIR/clock_token is the bearer token of
+  POST /v1/testing/clock on this node (config.json testing holds its SHA-256). Never for a real chain.
 pujiang node start --home DIR [--api-port P] [--api-host H] [--api-tls-cert PEM --api-tls-key PEM] [--init [--suite S]]
   runs the node until SIGINT/SIGTERM; prints one JSON line {"event":"started","api":URL,...} on stdout;
   --init first initialises DIR if it holds no node yet (as pujiang init)
@@ -41,6 +44,7 @@ export function runInit(args: readonly string[], io: CommandIo): number {
       'p2p-listen': { type: 'string' },
       peers: { type: 'string' },
       admit: { type: 'string' },
+      'test-clock': { type: 'boolean' },
     },
     strict: true,
   });
@@ -58,6 +62,7 @@ export function runInit(args: readonly string[], io: CommandIo): number {
     ...(suite === undefined ? {} : { suite }),
     ...(apiPort === undefined ? {} : { apiPort }),
     ...(values['api-host'] === undefined ? {} : { apiHost: values['api-host'] }),
+    ...(values['test-clock'] ? { testClock: true } : {}),
     p2p: {
       ...(values['p2p-listen'] === undefined ? {} : { listen: values['p2p-listen'] }),
       ...(peers ? { peers } : {}),

@@ -21,7 +21,7 @@ import {
 import { monitorArgs, monitorUrl, pointConsolesAt } from './up-monitor.js';
 
 export const UP_USAGE = `pujiang up --home DIR [--nodes N] [--base-port P] [--suite ed25519|sm2|...] [--timeout-ms MS]
-          [--empty-block-interval-ms MS] [--monitor]
+          [--empty-block-interval-ms MS] [--monitor] [--test-clock]
   runs a local network of N validators (default 4), each its own process, until SIGINT/SIGTERM. The first run
   creates DIR/node0..node{N-1} and DIR/${LOCAL_NETWORK_FILE} (node i: API http://127.0.0.1:P+2i, p2p P+2i+1,
   P default 26657; node0's keys/operator.json is funded and may mint); later runs resume the same chain.
@@ -30,6 +30,8 @@ export const UP_USAGE = `pujiang up --home DIR [--nodes N] [--base-port P] [--su
   A new network's idle chain makes a block every --empty-block-interval-ms (default 30000; 0: every block interval).
   --monitor also runs pujiang monitor on port P+2N watching every node, and points each node's console
   (http://127.0.0.1:P/console/) at it, so the console's alerts page shows what it raises.
+  --test-clock makes a new network a test chain whose block time tests move forward (genesis "testing":
+  {"clockControl": true}; each node's home holds clock_token, the bearer token of its POST /v1/testing/clock).
 pujiang up --chains --home DIR [--layout ${DEFAULT_LAYOUT}] [--base-port P] [--timeout-ms MS]
           [--empty-block-interval-ms MS]
   a layered multi-chain: the layout's first chain is the main chain, the others sector chains, each with its own
@@ -66,9 +68,12 @@ export async function runUp(args: readonly string[], io: CommandIo): Promise<num
       chains: { type: 'boolean' },
       layout: { type: 'string' },
       monitor: { type: 'boolean' },
+      'test-clock': { type: 'boolean' },
     },
     strict: true,
   });
+  if (values.chains && values['test-clock'])
+    throw usageError('--test-clock makes one test network, not --chains', { option: 'test-clock' });
   if (values.chains) return runUpChains(values, io);
   if (values.layout !== undefined) throw usageError('--layout goes with --chains', { option: 'layout' });
   const idleMs = intOption(values, 'empty-block-interval-ms', 0, 86_400_000);
@@ -85,6 +90,7 @@ export async function runUp(args: readonly string[], io: CommandIo): Promise<num
     ...(basePort === undefined ? {} : { basePort }),
     ...(values.suite === undefined ? {} : { suite: values.suite }),
     ...(idleMs === undefined ? {} : { emptyBlockIntervalMs: idleMs }),
+    ...(values['test-clock'] ? { testClock: true } : {}),
   });
   io.err(
     `${network.created ? 'created' : 'resuming'} chain ${network.chainId}: ${validators(network)} in ${dir}`,

@@ -23,6 +23,7 @@ import { openApiFor } from './module-openapi.js';
 import { mountModuleRoutes, routeHost, runModuleRoute } from './module-routes.js';
 import { ModuleSockets } from './module-sockets.js';
 import { type ReadMode, RequestAuthenticator } from './read-guard.js';
+import { TESTING_CLOCK_MAX_BODY, TESTING_CLOCK_PATH, TestingClockRoute } from './testing-clock.js';
 
 export interface ApiServerOptions {
   /** Interface to listen on (default 127.0.0.1). */
@@ -46,6 +47,8 @@ export interface ApiServerOptions {
   readonly reads?: ReadMode;
   /** Serve the web console's build at `/console/` (public: the page holds no chain data). */
   readonly console?: ConsoleOptions;
+  /** SHA-256 digests (hex) of the bearer tokens that may move a test chain's clock (config `testing`). */
+  readonly clockTokenSha256?: readonly string[];
 }
 
 /** Core routes any caller may read on a members-only node: what the node and chain are, not their data. */
@@ -124,6 +127,28 @@ export class ApiServer {
       read: route.method === 'GET',
       handle: (params, query, req) => handle({ params, query, req }),
     }));
+    // A test chain's clock (testing-clock.ts): refused on any other chain, token-only on a test chain.
+    const clock = new TestingClockRoute(node, o.clockTokenSha256 ?? []);
+    for (const method of ['GET', 'POST'] as const)
+      this.routes.push({
+        method,
+        template: TESTING_CLOCK_PATH,
+        ...compilePath(TESTING_CLOCK_PATH),
+        public: false,
+        read: false,
+        handle: (_params, _query, req) => {
+          try {
+            clock.authorize(req);
+          } catch (error) {
+            req.resume(); // a refused body is discarded
+            throw error;
+          }
+          if (method === 'GET') return clock.state();
+          return this.withBody(req, TESTING_CLOCK_MAX_BODY, async () =>
+            clock.change(await readJsonBody(req, TESTING_CLOCK_MAX_BODY)),
+          );
+        },
+      });
     // Modules' own routes (under /v1/modules/<name>/, or a standard's well-known path) come after the core's.
     const enabled = node.chain.executor.enabledModules;
     this.sockets = new ModuleSockets(enabled, [API.events.path]);

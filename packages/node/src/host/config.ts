@@ -1,5 +1,6 @@
 import { DEFAULT_TIMEOUTS, type TimeoutConfig } from '@pujiang/consensus';
 import { PujiangError } from '@pujiang/types';
+import { MAX_CLOCK_OFFSET_MS } from '../clock.js';
 import { parseHostPort, parsePeer } from './peer-address.js';
 
 export { parseHostPort };
@@ -33,6 +34,17 @@ export interface NodeConfig {
    * installed), and the indexer and monitor URLs it should use for history and alerts.
    */
   console: ConsoleConfig;
+  /**
+   * Test chains only (the genesis must say `"testing": {"clockControl": true}`, else the node
+   * refuses to start): block time's offset from the wall clock at start, and the SHA-256
+   * digests (hex) of the bearer tokens that may move it forward (`POST /v1/testing/clock`).
+   */
+  testing?: TestingConfig;
+}
+
+export interface TestingConfig {
+  clockOffsetMs: number;
+  clockTokenSha256: string[];
 }
 
 export interface ConsoleConfig {
@@ -133,7 +145,9 @@ export function parseConfig(json: unknown): NodeConfig {
   if (api.reads !== undefined && api.reads !== 'open' && api.reads !== 'members')
     throw invalid('api.reads is "open" or "members"', 'api.reads');
   const reads = api.reads as 'open' | 'members' | undefined;
+  const testing = c.testing === undefined ? undefined : parseTesting(section(c.testing, 'testing'));
   return {
+    ...(testing ? { testing } : {}),
     modules,
     console: parseConsole(section(c.console, 'console')),
     api: {
@@ -177,6 +191,26 @@ export function parseConfig(json: unknown): NodeConfig {
         Number.MAX_SAFE_INTEGER,
       ),
     },
+  };
+}
+
+function parseTesting(t: Record<string, unknown>): TestingConfig {
+  for (const key of Object.keys(t))
+    if (key !== 'clockOffsetMs' && key !== 'clockTokenSha256')
+      throw invalid(`testing.${key} is not a setting (clockOffsetMs, clockTokenSha256)`, `testing.${key}`);
+  const digests = t.clockTokenSha256 ?? [];
+  if (
+    !Array.isArray(digests) ||
+    digests.length > 64 ||
+    !digests.every((d) => typeof d === 'string' && /^[0-9a-f]{64}$/.test(d))
+  )
+    throw invalid(
+      'testing.clockTokenSha256 must list SHA-256 digests of bearer tokens (64 lowercase hex)',
+      'testing.clockTokenSha256',
+    );
+  return {
+    clockOffsetMs: int(t.clockOffsetMs ?? 0, 'testing.clockOffsetMs', 0, MAX_CLOCK_OFFSET_MS),
+    clockTokenSha256: digests as string[],
   };
 }
 

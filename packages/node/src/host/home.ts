@@ -7,11 +7,13 @@ import { CHAIN_MODULES as DEFAULT_MODULES } from '@pujiang/modules/chain';
 import { type Genesis, type GenesisJson, parseGenesis } from '@pujiang/protocol';
 import { MemoryNodeStore, SparseMerkleTree } from '@pujiang/state';
 import { PujiangError } from '@pujiang/types';
+import { allowsClockControl, clockControlRefused } from '../clock.js';
 import { Executor } from '../execution/executor.js';
 import { DEFAULT_CONFIG, type NodeConfig, parseConfig } from './config.js';
 import { writeFileAtomic } from './fs-atomic.js';
 import { addressHex, readKeyFile, writeKeyFile } from './key-file.js';
 import { createOrganization, issueMemberCertificate, type OrganizationCa } from './organization.js';
+import { newClockToken, writeClockToken } from './test-clock.js';
 
 /**
  * A node's home directory:
@@ -52,6 +54,11 @@ export interface InitParameters {
   readonly org?: string;
   /** How often the idle chain makes a block (default 30,000 ms; 0: every block interval). */
   readonly emptyBlockIntervalMs?: number;
+  /**
+   * A test chain whose block time tests may move forward: its genesis says `"testing":
+   * {"clockControl": true}` (joining: must say), and the home gets a clock token (test-clock.ts).
+   */
+  readonly testClock?: boolean;
 }
 
 export interface InitReturnType {
@@ -155,14 +162,19 @@ function writeHome(
   const made = genesisFor(nodeKey);
   const genesisText = typeof made === 'string' ? made : `${JSON.stringify(made, null, 2)}\n`;
   const genesis = parseGenesisText(genesisText);
+  // Refused before anything is written: a test clock on a chain that does not allow one.
+  if (p.testClock && !allowsClockControl(genesis)) throw clockControlRefused(genesis.chainId);
+  const clockToken = p.testClock ? newClockToken() : undefined;
   const config: NodeConfig = parseConfig({
     ...DEFAULT_CONFIG,
     api: { host: p.apiHost ?? DEFAULT_CONFIG.api.host, port: p.apiPort ?? DEFAULT_CONFIG.api.port },
     p2p: { ...DEFAULT_CONFIG.p2p, ...p.p2p },
+    ...(clockToken ? { testing: clockToken.testing } : {}),
   });
   mkdirSync(join(p.home, 'keys'), { recursive: true });
   mkdirSync(paths.data, { recursive: true });
   writeKeyFile(paths.nodeKey, nodeKey);
+  if (clockToken) writeClockToken(p.home, clockToken.token);
   writeFileAtomic(paths.genesis, genesisText);
   writeFileAtomic(paths.config, `${JSON.stringify(config, null, 2)}\n`);
   return { genesis, nodeKey, paths };
@@ -205,6 +217,7 @@ function templateGenesis(
     limits: { maxBlockBytes: 16 * 1024 * 1024, maxBlockTxs: 20_000, maxBlockGas: 500_000_000 },
     // A new chain names the modules it runs: every module this node has.
     enabledModules: DEFAULT_MODULES.map((m) => m.name),
+    ...(p.testClock ? { testing: { clockControl: true } } : {}),
     modules: {
       governance,
       bank: {

@@ -38,6 +38,8 @@ export interface LocalNetworkParameters {
   readonly suite?: SuiteId;
   /** A new network's idle pacing (default 30,000 ms; 0: a block every block interval). */
   readonly emptyBlockIntervalMs?: number;
+  /** A test chain whose clock tests may move forward: each home gets a clock token (test-clock.ts). */
+  readonly testClock?: boolean;
 }
 
 export interface LocalNetworkNode {
@@ -125,6 +127,7 @@ function create(p: LocalNetworkParameters, file: string): LocalNetwork {
       apiPort: basePort + 2 * i,
       p2p: { listen: node.p2p, peers: nodes.filter((_, j) => j !== i).map((other) => other.p2p) },
       ...(p.emptyBlockIntervalMs === undefined ? {} : { emptyBlockIntervalMs: p.emptyBlockIntervalMs }),
+      ...(p.testClock ? { testClock: true } : {}),
     }),
   );
   const first = inits[0]!;
@@ -179,6 +182,7 @@ function reuse(p: LocalNetworkParameters, file: string): LocalNetwork {
   compare('nodes', p.nodes, stored.nodes.length);
   compare('suite', p.suite, stored.suite);
   compare('basePort', p.basePort, stored.basePort);
+  if (p.testClock) compare('testClock', true, hasTestClock(join(resolve(p.dir), 'node0')));
   if (mismatches.length > 0)
     throw error(
       'LOCALNET_MISMATCH',
@@ -200,6 +204,17 @@ function reuse(p: LocalNetworkParameters, file: string): LocalNetwork {
   if (JSON.stringify(content) !== JSON.stringify(stored))
     writeFileAtomic(file, `${JSON.stringify(content, null, 2)}\n`);
   return { ...content, file, created: false };
+}
+
+/** Whether a home's chain is a test chain whose clock may move (its genesis allows it). */
+function hasTestClock(home: string): boolean {
+  try {
+    return (
+      parseGenesis(JSON.parse(readFileSync(homePaths(home).genesis, 'utf8'))).testing?.clockControl === true
+    );
+  } catch {
+    return false; // a missing or broken home is reported as incomplete below
+  }
 }
 
 /** Reads network.json, checking the shape `up` relies on; anything else is `LOCALNET_INVALID`. */

@@ -4,6 +4,7 @@ import type { ChainModule } from '@pujiang/module-kit';
 import { CHAIN_MODULES as DEFAULT_MODULES } from '@pujiang/modules/chain';
 import { PujiangError } from '@pujiang/types';
 import { ApiServer } from '../api/server.js';
+import { allowsClockControl, clockControlRefused } from '../clock.js';
 import { PeerNetwork } from '../network/peer-network.js';
 import { ValidatorNode } from '../validator-node.js';
 import { type NodeConfig, parseHostPort } from './config.js';
@@ -37,6 +38,9 @@ export interface RunningNode {
 /** Opens the node of a home directory and serves its API; `stop` closes both, store last. */
 export async function startNode(p: StartNodeParameters): Promise<RunningNode> {
   const { genesis, config, nodeKey, paths } = loadHome(p.home);
+  // config.json's testing section (a clock offset, its tokens) is for test chains only.
+  if (config.testing !== undefined && !allowsClockControl(genesis))
+    throw clockControlRefused(genesis.chainId, { field: 'testing' });
   const unlock = lockHome(p.home);
   try {
     return await startLocked(p, { genesis, config, nodeKey, paths }, unlock);
@@ -75,6 +79,7 @@ async function startLocked(
     blockIntervalMs: config.blockIntervalMs,
     mempool: config.mempool,
     keepBlocks: config.pruning.keepBlocks,
+    ...(config.testing ? { clockOffsetMs: config.testing.clockOffsetMs } : {}),
     ...(network ? { transport: network } : {}),
     ...(p.log ? { log: p.log } : {}),
     ...(config.verifyWorkers > 0 ? { verifyWorkers: config.verifyWorkers } : {}),
@@ -123,6 +128,7 @@ async function startLocked(
       ...(config.api.reads ? { reads: config.api.reads } : {}),
       moduleConfig: settings,
       moduleServices: services.services,
+      ...(config.testing ? { clockTokenSha256: config.testing.clockTokenSha256 } : {}),
       ...(p.consoleDir && config.console.enabled
         ? {
             console: {

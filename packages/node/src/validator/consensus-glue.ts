@@ -7,6 +7,7 @@ import {
 import type { PublicKey } from '@pujiang/crypto';
 import { type Block, blockHash, decodeBlock } from '@pujiang/protocol';
 import { blockLimitProblem, type Chain } from '../chain/chain.js';
+import type { NodeClock } from '../clock.js';
 import type { BlockTx } from '../execution/executor.js';
 import type { Mempool } from '../mempool/mempool.js';
 
@@ -20,6 +21,8 @@ export interface ConsensusGlueOptions {
   readonly mempool: Mempool;
   /** This node's key: the proposer of the blocks it builds. */
   readonly proposer: PublicKey;
+  /** Where the blocks it builds take their time (the wall clock, plus a test chain's offset). */
+  readonly clock: NodeClock;
   /** Asks peers for decided blocks (block sync). */
   readonly requestBlocks: () => void;
   /** Whether there are peers to ask at all. */
@@ -47,7 +50,7 @@ export class ConsensusGlue {
 
   /** Builds the next block from the mempool within the limits in force, stores it, returns its hash. */
   async buildValue(): Promise<string> {
-    const { chain, mempool, proposer } = this.o;
+    const { chain, mempool, proposer, clock } = this.o;
     const limits = chain.config().limits;
     let entries = mempool.reap({
       maxTxs: limits.maxBlockTxs,
@@ -56,7 +59,7 @@ export class ConsensusGlue {
     });
     let { block, hash } = chain.buildBlock(
       proposer,
-      BigInt(Date.now()),
+      clock.now(),
       entries.map((e) => e.wire),
     );
     // The header was just built from our head; what could be wrong is the reaping.
@@ -69,7 +72,7 @@ export class ConsensusGlue {
       // Never propose what the others would refuse: an empty block keeps the chain going.
       this.o.log?.(`proposer: own block invalid (${problem}); proposing an empty block`);
       entries = [];
-      ({ block, hash } = chain.buildBlock(proposer, BigInt(Date.now()), []));
+      ({ block, hash } = chain.buildBlock(proposer, clock.now(), []));
     }
     this.save(block, hash);
     this.prepared.set(hash, entries);
