@@ -195,9 +195,14 @@ export const escrowDemo = defineModule({
   name: 'escrowdemo',
   imports: {
     bank: ['transfer', 'escrow', 'release', 'refund', 'createDenom', 'mint', 'burn'],
-    governance: ['identityOf', 'policySatisfied'],
+    governance: ['identityOf', 'policySatisfied', 'policyVerdict'],
   },
-  events: { who: ['org', 'role', 'valid'], policy: ['resource', 'satisfied'], left: ['amount'] },
+  events: {
+    who: ['org', 'role', 'valid'],
+    policy: ['resource', 'satisfied'],
+    verdict: ['policy', 'shortOrgs'],
+    left: ['amount'],
+  },
   messages: {
     call: defineMessage(DemoCall, (ctx, m) => {
       const amount = m.amount;
@@ -230,6 +235,12 @@ export const escrowDemo = defineModule({
           const signers = [ctx.sender, ...ctx.endorsers.map((e) => e.address)];
           const satisfied = governanceCalls.policySatisfied(ctx, { resource: m.id, signers });
           ctx.emit('policy', { resource: m.id, satisfied: String(satisfied) });
+          return;
+        }
+        case 'verdict': {
+          const signers = [ctx.sender, ...ctx.endorsers.map((e) => e.address)];
+          const v = governanceCalls.policyVerdict(ctx, { resource: m.id, signers });
+          ctx.emit('verdict', { policy: v.policy, shortOrgs: JSON.stringify(v.shortOrgs) });
           return;
         }
         default:

@@ -168,5 +168,18 @@ describe("governance's exports: identityOf and policySatisfied for other modules
     assert.equal(await ask('escrowdemo/finance', [clerk]), 'true');
     // Another path of the module falls to the default (any client or admin of a member).
     assert.equal(await ask('escrowdemo/other/customs'), 'true');
+    // policyVerdict says why: where the policy was set and who fell short.
+    const verdict = await c.send(customs, 'escrowdemo', 'call', DemoCall, {
+      op: 'verdict',
+      id: 'escrowdemo/finance/customs',
+      to: '',
+      denom: '',
+      amount: '',
+    });
+    assert.equal(verdict.code, 'OK', verdict.message);
+    assert.deepEqual(verdict.events[0]!.attributes, {
+      policy: 'escrowdemo/finance',
+      shortOrgs: JSON.stringify([{ org: 'customs', signers: 1, identities: 2, missingRoles: [] }]),
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { defineExport, type ModuleContext, Type } from '@pujiang/module-kit';
-import { evaluatePolicy, policyFor, type SigningMember } from './policy.js';
+import { describeRule, evaluatePolicy, type OrgShortfall, policyFor, type SigningMember } from './policy.js';
 import { readMandate } from './read-permissions.js';
 import { identityOf, identityProblem } from './registry.js';
 
@@ -17,6 +17,46 @@ export interface IdentityView {
   readonly valid: boolean;
   /** Why not, when not valid (the membership code). */
   readonly problem?: string;
+}
+
+/** Whether signers satisfy a resource's policy, and why not (what `policyVerdict` answers). */
+export interface PolicyVerdict {
+  readonly satisfied: boolean;
+  readonly resource: string;
+  /** Where the policy was set (`scf/finance`), or `default`. */
+  readonly policy: string;
+  readonly description: string;
+  /** The eligible organizations that counted. */
+  readonly signedOrgs: string[];
+  readonly eligibleOrgs: number;
+  /** Eligible organizations that signed but fell short of the policy's `withinOrg` rule. */
+  readonly shortOrgs: OrgShortfall[];
+}
+
+const PolicyArgs = Type.Object({
+  resource: Type.String({ maxLength: 128 }),
+  signers: Type.Array(Type.String({ maxLength: 64 }), { maxItems: 64 }),
+});
+
+function verdict(ctx: ModuleContext, a: { resource: string; signers: string[] }): PolicyVerdict {
+  const read = reader(ctx);
+  const members: SigningMember[] = [];
+  for (const address of a.signers) {
+    const identity = identityOf(read, address);
+    if (identity && identityProblem(read, ctx.chainHash, identity, ctx.time) === undefined)
+      members.push({ address, org: identity.org, role: identity.role });
+  }
+  const { policy, source } = policyFor(read, a.resource);
+  const { satisfied, signed, short, eligible } = evaluatePolicy(read, policy, members);
+  return {
+    satisfied,
+    resource: a.resource,
+    policy: source,
+    description: describeRule(policy),
+    signedOrgs: [...signed],
+    eligibleOrgs: eligible,
+    shortOrgs: short,
+  };
 }
 
 export const governanceExports = {
@@ -43,19 +83,12 @@ export const governanceExports = {
   ),
   policySatisfied: defineExport(
     "Whether the valid identities among `signers` (addresses) satisfy a resource's policy (a narrower resource, `scf/finance/bank-a`, takes the nearest policy up its path)",
-    Type.Object({
-      resource: Type.String({ maxLength: 128 }),
-      signers: Type.Array(Type.String({ maxLength: 64 }), { maxItems: 64 }),
-    }),
-    (ctx, a): boolean => {
-      const read = reader(ctx);
-      const members: SigningMember[] = [];
-      for (const address of a.signers) {
-        const identity = identityOf(read, address);
-        if (identity && identityProblem(read, ctx.chainHash, identity, ctx.time) === undefined)
-          members.push({ address, org: identity.org, role: identity.role });
-      }
-      return evaluatePolicy(read, policyFor(read, a.resource).policy, members).satisfied;
-    },
+    PolicyArgs,
+    (ctx, a): boolean => verdict(ctx, a).satisfied,
+  ),
+  policyVerdict: defineExport(
+    "policySatisfied with its reasons: the policy's source and description, the organizations that counted, and those that signed but fell short of its withinOrg rule",
+    PolicyArgs,
+    (ctx, a): PolicyVerdict => verdict(ctx, a),
   ),
 };

@@ -380,7 +380,7 @@ export const governance: ChainModule = (() => {
 })();
 
 export { evidenceRecorded } from './evidence.js';
-export type { IdentityView } from './exports.js';
+export type { IdentityView, PolicyVerdict } from './exports.js';
 export { governanceExports } from './exports.js';
 export type { GovernanceGenesisJson } from './genesis.js';
 export { proposalJson };
