@@ -376,6 +376,42 @@ describe('module client calls and verifiers refuse malformed arguments with type
     'amendDocument(newId)': (j) => moduleClient.amendDocument(client, { key, id: digest, newId: j }),
     'getDocument(id)': (j) => moduleClient.getDocument(client, j),
     'getDocumentHolders(parameters)': (j) => moduleClient.getDocumentHolders(client, j),
+    'setCreditLine(buyer)': (j) => moduleClient.setCreditLine(client, { key, buyer: j, limit: 1 }),
+    'setCreditLine(limit)': (j) => moduleClient.setCreditLine(client, { key, buyer: to, limit: j }),
+    'confirmReceivable(parameters)': (j) => moduleClient.confirmReceivable(client, j),
+    'confirmReceivable(supplier)': (j) =>
+      moduleClient.confirmReceivable(client, { ...scfConfirm, supplier: j }),
+    'confirmReceivable(amount)': (j) => moduleClient.confirmReceivable(client, { ...scfConfirm, amount: j }),
+    'confirmReceivable(dueDate)': (j) =>
+      moduleClient.confirmReceivable(client, { ...scfConfirm, dueDate: j }),
+    'confirmReceivable(invoiceDigest)': (j) =>
+      moduleClient.confirmReceivable(client, { ...scfConfirm, invoiceDigest: j }),
+    'confirmReceivable(reference)': (j) =>
+      moduleClient.confirmReceivable(client, { ...scfConfirm, reference: j }),
+    'splitReceivable(id)': (j) => moduleClient.splitReceivable(client, { key, id: j, amounts: [1, 2] }),
+    'splitReceivable(amounts)': (j) => moduleClient.splitReceivable(client, { key, id: digest, amounts: j }),
+    'transferReceivable(id)': (j) => moduleClient.transferReceivable(client, { key, id: j, to }),
+    'transferReceivable(to)': (j) => moduleClient.transferReceivable(client, { key, id: digest, to: j }),
+    'requestFinancing(org)': (j) =>
+      moduleClient.requestFinancing(client, { key, id: digest, org: j, advance: 1 }),
+    'requestFinancing(advance)': (j) =>
+      moduleClient.requestFinancing(client, { key, id: digest, org: 'bank', advance: j }),
+    'cancelFinancing(id)': (j) => moduleClient.cancelFinancing(client, { key, id: j }),
+    'financeReceivable(payTo)': (j) => moduleClient.financeReceivable(client, { key, id: digest, payTo: j }),
+    'releasePledge(id)': (j) => moduleClient.releasePledge(client, { key, id: j }),
+    'settleReceivable(id)': (j) => moduleClient.settleReceivable(client, { key, id: j }),
+    'settleReceivable(amount)': (j) =>
+      j === undefined
+        ? Promise.reject(skip)
+        : moduleClient.settleReceivable(client, { key, id: digest, amount: j }),
+    'getReceivable(id)': (j) => moduleClient.getReceivable(client, j),
+    'getReceivablePart(id)': (j) => moduleClient.getReceivablePart(client, j),
+    'getInvoice(digest)': (j) => moduleClient.getInvoice(client, j),
+    'getCreditLine(parameters)': (j) => moduleClient.getCreditLine(client, j),
+    'getCreditLine(buyer)': (j) => moduleClient.getCreditLine(client, { buyer: j }),
+    'getScfBanks()': () => Promise.reject(skip),
+    'verifiedInvoice(light)': (j) => moduleClient.verifiedInvoice(j, digest),
+    'verifiedReceivable(light)': (j) => moduleClient.verifiedReceivable(j, digest),
     'verifyDocument(parameters)': (j) => moduleClient.verifyDocument(light, j),
     'verifiedDocsLookup(height)': (j) => moduleClient.verifiedDocsLookup(light, j),
     'mintConfidential(to)': (j) => moduleClient.mintConfidential(client, { key, to: j, amount: 1n }),
@@ -547,6 +583,15 @@ describe('module client calls and verifiers refuse malformed arguments with type
 
   const partialRequest = { chainId: 'c', request: 'q', commitments: [digest], base: digest };
   const docIssue = { key, issuer: did, type: 'BusinessLicence', subject: did, number: 'L-1' } as const;
+  const scfConfirm = {
+    key,
+    supplier: to,
+    amount: 1,
+    dueDate: '2030-01-01',
+    invoiceDigest: digest,
+    reference: 'PO-1',
+    chainHash: 'sm3' as const,
+  };
   const docRegister = {
     key,
     issuer: did,

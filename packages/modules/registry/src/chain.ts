@@ -10,6 +10,7 @@ import { governance } from '@pujiang/module-governance/chain';
 import type { ChainModule } from '@pujiang/module-kit';
 import { notary } from '@pujiang/module-notary/chain';
 import { privacy } from '@pujiang/module-privacy/chain';
+import { scf } from '@pujiang/module-scf/chain';
 import { xchain } from '@pujiang/module-xchain/chain';
 
 /**
@@ -29,4 +30,5 @@ export const CHAIN_MODULES: readonly ChainModule[] = [
   docs,
   data,
   evm,
+  scf,
 ];

@@ -8,6 +8,7 @@ import { evmCommands } from '@pujiang/module-evm/cli';
 import { governanceCommands } from '@pujiang/module-governance/cli';
 import { notaryCommands } from '@pujiang/module-notary/cli';
 import { privacyCommands } from '@pujiang/module-privacy/cli';
+import { scfCommands } from '@pujiang/module-scf/cli';
 import { xchainCommands } from '@pujiang/module-xchain/cli';
 
 /** Every module's `pujiang <name> ...` command groups; `pujiang help` lists them. */
@@ -21,4 +22,5 @@ export const MODULE_COMMANDS: readonly ModuleCommand[] = [
   ...docsCommands,
   ...dataCommands,
   ...evmCommands,
+  ...scfCommands,
 ];

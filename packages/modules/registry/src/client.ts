@@ -10,4 +10,5 @@ export * from '@pujiang/module-evm/client';
 export * from '@pujiang/module-governance/client';
 export * from '@pujiang/module-notary/client';
 export * from '@pujiang/module-privacy/client';
+export * from '@pujiang/module-scf/client';
 export * from '@pujiang/module-xchain/client';

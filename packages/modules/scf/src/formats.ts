@@ -42,6 +42,8 @@ export const REFERENCE = /^[A-Za-z0-9][A-Za-z0-9._/:-]{0,63}$/;
 /** Denominations as the bank module names them. */
 export const DENOM = /^[a-z][a-z0-9/._-]{0,63}$/;
 export const ZERO_DIGEST = new Uint8Array(32);
+/** The latest day a due date may name in a message (a u32 day number). */
+export const MAX_DUE_DAY = 2n ** 32n - 1n;
 
 /** Days are counted in Asia/Shanghai time (UTC+8, no daylight saving): integer arithmetic only. */
 export const DAY_MS = 86_400_000n;
