@@ -51,10 +51,11 @@ function setup(approvers = 1) {
         const org = orgOf[args.address as string];
         return org ? { org, role: 'client', valid: true } : null;
       }
-      if (module === 'governance' && name === 'policySatisfied') {
+      if (module === 'governance' && name === 'policyVerdict') {
         // bank-a's policy: three distinct identities of bank-a (maker, checker, approver).
         const signers = new Set((args.signers as string[]).filter((s) => orgOf[s] === 'bank-a'));
-        return args.resource === 'scf/finance/bank-a' ? signers.size >= approvers : true;
+        const satisfied = args.resource === 'scf/finance/bank-a' ? signers.size >= approvers : true;
+        return { satisfied, policy: 'scf/finance/bank-a', description: 'three of bank-a', shortOrgs: [] };
       }
       if (module === 'bank' && name === 'transfer') {
         const value = BigInt(args.amount as string);

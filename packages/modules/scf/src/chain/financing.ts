@@ -59,19 +59,21 @@ export function cancelFinancing(ctx: MessageContext, m: CancelFinancing): void {
   ctx.emit('financingCancelled', { id: idHex, org: part.request.org });
 }
 
-/** Whether the sender and endorsers satisfy the bank's approval policy (governance decides). */
+/** The sender and endorsers satisfy the bank's approval policy (governance decides, and says why not). */
 function requireApproval(ctx: MessageContext, org: string): void {
   const resource = `scf/finance/${org}`;
   const signers = [ctx.sender, ...ctx.endorsers.map((e) => e.address)];
-  const satisfied = ctx.call('governance', 'policySatisfied', { resource, signers });
-  if (satisfied !== true)
+  const verdict = ctx.call('governance', 'policyVerdict', { resource, signers }) as {
+    satisfied: boolean;
+    policy: string;
+    description: string;
+    shortOrgs: unknown[];
+  };
+  if (!verdict.satisfied)
     throw moduleError(
       'SCF_APPROVAL_POLICY',
-      `the financing is not approved as ${resource}'s policy requires`,
-      {
-        resource,
-        signers: signers.length,
-      },
+      `the financing needs ${verdict.description} (policy ${verdict.policy} for ${resource})`,
+      { resource, policy: verdict.policy, signers: signers.length, shortOrgs: verdict.shortOrgs },
     );
 }
 

@@ -73,7 +73,7 @@ export const scf = defineModule({
   },
   imports: {
     bank: ['transfer'],
-    governance: ['identityOf', 'policySatisfied'],
+    governance: ['identityOf', 'policyVerdict'],
     notary: ['anchorFor'],
   },
   messages: {
