@@ -14,7 +14,7 @@ import {
 } from './calendar-days.js';
 
 /**
- * The banking-day calendar of the lc module (UCP 600 Art. 14b and 29a, eUCP 2.0 Art. e12).
+ * The banking-day calendar of the lc module (UCP 600 Art. 14b and 29a, eUCP 2.0 Art. e7a).
  * A bank names the calendar it follows (`CN`, `HK`, ...); per calendar and year the state
  * keeps the public holidays (weekdays that are closed) and the make-up working days (weekend
  * days that are open, as China's adjusted working weekends). A year the calendar lacks counts
@@ -288,14 +288,30 @@ export interface DeadlineResult {
 }
 
 /**
- * UCP 600 Art. 14b: the end of the fifth banking day following the day of presentation (under
- * eUCP Art. e12, pass the time the notice of completeness was received: the period starts on
- * the following banking day, which is the same count).
+ * UCP 600 Art. 14b: the end of the fifth banking day following the day of presentation. Under
+ * eUCP 2.0 Art. e7(a) pass the time the notice of completeness was received: examination
+ * commences on the banking day following that day, which is the same count. The count starts
+ * from the event's day even when it is a closed day; a module that deems what arrives on a
+ * closed day received on the next banking day passes that day's start instead.
  */
 export function examinationDeadline(eventTimeMs: bigint, calendar: CalendarLookup): DeadlineResult {
   const fromDay = dayOf(eventTimeMs);
   const { day, assumedYears } = addBankingDays(fromDay, EXAMINATION_BANKING_DAYS, calendar);
   return { fromDay, deadlineDay: day, deadline: endOfDay(day), assumedYears };
+}
+
+/** Refuses (`LC_CALENDAR_MISSING`) a result that had to assume a year the calendar lacks. */
+export function requireKnownYears<T extends { assumedYears: number[] }>(result: T, calendarId: string): T {
+  if (result.assumedYears.length > 0)
+    throw new PujiangError(
+      'LC_CALENDAR_MISSING',
+      `calendar ${calendarId} has no entry for ${result.assumedYears.join(', ')}`,
+      {
+        calendar: calendarId,
+        years: result.assumedYears,
+      },
+    );
+  return result;
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   extendedDeadline,
   isBankingDay,
   nextBankingDay,
+  requireKnownYears,
 } from '../src/calendar.js';
 import {
   civilFromDay,
@@ -257,6 +258,9 @@ describe('banking days (mainland China 2025 and 2026)', () => {
     const result = examinationDeadline(utc('2026-12-29T03:00:00Z'), CN);
     assert.equal(isoFromDay(result.deadlineDay), '2027-01-05');
     assert.deepEqual(result.assumedYears, [2027]);
+    assert.throws(() => requireKnownYears(result, 'CN'), refusedWith('LC_CALENDAR_MISSING'));
+    const known = examinationDeadline(utc('2026-12-21T03:00:00Z'), CN);
+    assert.equal(requireKnownYears(known, 'CN'), known);
     assert.equal(dayStatus(day('2031-05-01'), CN).assumed, true);
     const none = calendarOf([]);
     assert.deepEqual(nextBankingDay(day('2031-05-03'), none), {
