@@ -89,8 +89,8 @@ function termsOf(fields: Map<string, RawField>): Mt700Terms {
   const expiry = singleLine('31D', must('31D').lines, 35);
   const expiryDate = parseYymmdd('31D', expiry.slice(0, 6));
   const expiryPlace = expiry.slice(6);
+  // The line's characters are checked; a place is mid-line, so it may start with any of them.
   if (expiryPlace.length === 0) throw mt700Error('31D', 'place of expiry missing');
-  checkLine('31D', expiryPlace, 29, 'x');
 
   const applicantBank = get('51a');
   const applicant = checkLines('50', must('50').lines, 4, 35, 'x');
@@ -174,9 +174,9 @@ function termsOf(fields: Map<string, RawField>): Mt700Terms {
 
 function parseBeneficiary(lines: readonly string[]): { beneficiaryAccount?: string; beneficiary: string[] } {
   if (lines[0]?.startsWith('/')) {
+    checkLine('59', lines[0], 35, 'x');
     const account = lines[0].slice(1);
     if (account.length === 0 || account.startsWith('/')) throw mt700Error('59', 'account must be /34x');
-    checkLine('59', account, 34, 'x');
     return { beneficiaryAccount: account, beneficiary: checkLines('59', lines.slice(1), 4, 35, 'x') };
   }
   return { beneficiary: checkLines('59', lines, 4, 35, 'x') };
