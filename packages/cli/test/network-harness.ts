@@ -25,6 +25,8 @@ export interface NetworkOptions {
   readonly admit?: readonly string[];
   /** Route every link through `LinkProxies`, so the test can partition nodes. */
   readonly proxies?: boolean;
+  /** A test chain whose block time the test moves forward (`advanceNetworkClock` with each node's api and home). */
+  readonly testClock?: boolean;
 }
 
 export type NetworkHome = InitOutput & { readonly p2pPort: number };
@@ -44,7 +46,7 @@ export async function initNetwork(
   n: number,
   o: NetworkOptions = {},
 ): Promise<{ homes: NetworkHome[]; proxies?: LinkProxies }> {
-  const homes = Array.from({ length: n }, () => initHome(o.suite ?? 'ed25519'));
+  const homes = Array.from({ length: n }, () => initHome(o.suite ?? 'ed25519', 0, o.testClock));
   const ports = await Promise.all(homes.map(() => freePort()));
   const proxies = o.proxies ? await LinkProxies.start(ports) : undefined;
   const genesis = JSON.parse(readFileSync(homes[0]!.genesis, 'utf8'));

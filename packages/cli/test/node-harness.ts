@@ -31,8 +31,9 @@ export interface InitOutput {
 /**
  * A node home for tests. Its chain makes a block every block interval even while idle
  * (`emptyBlockIntervalMs` 0), as tests that watch heights expect; pass another to test pacing.
+ * `testClock`: a test chain whose block time the test moves forward (`advanceNetworkClock`).
  */
-export function initHome(suite = 'ed25519', emptyBlockIntervalMs = 0): InitOutput {
+export function initHome(suite = 'ed25519', emptyBlockIntervalMs = 0, testClock = false): InitOutput {
   const home = mkdtempSync(join(tmpdir(), 'pujiang-e2e-'));
   const r = spawnSync(
     process.execPath,
@@ -47,6 +48,7 @@ export function initHome(suite = 'ed25519', emptyBlockIntervalMs = 0): InitOutpu
       '0',
       '--empty-block-interval-ms',
       String(emptyBlockIntervalMs),
+      ...(testClock ? ['--test-clock'] : []),
     ],
     { encoding: 'utf8' },
   );
