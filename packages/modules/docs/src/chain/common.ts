@@ -1,5 +1,5 @@
 import { encode } from '@pujiang/codec';
-import { type MessageContext, moduleError } from '@pujiang/module-kit';
+import { type MessageContext, type ModuleContext, moduleError } from '@pujiang/module-kit';
 import { bytesToHex, hexToBytes } from '@pujiang/types';
 import {
   DocumentRecord as DocumentCodec,
@@ -24,7 +24,7 @@ export function loadDocument(ctx: MessageContext, id: Uint8Array): { idHex: stri
   return { idHex, record };
 }
 
-export function saveDocument(ctx: MessageContext, idHex: string, record: DocumentRecord): void {
+export function saveDocument(ctx: Pick<ModuleContext, 'set'>, idHex: string, record: DocumentRecord): void {
   ctx.set(documentKey(idHex), encode(DocumentCodec, record));
 }
 
@@ -62,7 +62,12 @@ export function requireMember(ctx: MessageContext, address: string): void {
 }
 
 /** Appends entry `seq` to the holder history: `holder` holds from this block. */
-export function recordHolding(ctx: MessageContext, idHex: string, seq: number, holder: Uint8Array): void {
+export function recordHolding(
+  ctx: Pick<ModuleContext, 'set' | 'height' | 'time'> & { readonly txHash: string },
+  idHex: string,
+  seq: number,
+  holder: Uint8Array,
+): void {
   ctx.set(
     holderKey(idHex, seq),
     encode(HolderEntry, { holder, height: ctx.height, time: ctx.time, txHash: hexToBytes(ctx.txHash) }),

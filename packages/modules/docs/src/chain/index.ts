@@ -9,6 +9,7 @@ import {
 } from '../formats.js';
 import { byFileAnswer, documentAnswer, holdersAnswer } from '../records.js';
 import { ByFileQuery, DocumentQuery, HoldersQuery } from '../schemas.js';
+import { docsExports } from './exports.js';
 import { surrender, transfer } from './holding.js';
 import { amend, register, setStatus } from './register.js';
 
@@ -48,6 +49,7 @@ export const docs = defineModule({
     surrendered: ['id', 'by'],
   },
   imports: { did: ['actsFor'], governance: ['identityOf'], notary: ['anchorFor'] },
+  exports: docsExports,
   messages: {
     register: defineMessage(RegisterDocument, register),
     setStatus: defineMessage(SetDocumentStatus, setStatus),

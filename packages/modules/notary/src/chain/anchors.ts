@@ -169,3 +169,24 @@ export const localAnchor = defineExport(
     };
   },
 );
+
+/**
+ * Whether a document digest is anchored, as `notary/anchor` (or `anchorFor`) anchors one
+ * digest: a module of this chain checks that a presented file was notarized.
+ */
+export const anchoredExport = defineExport(
+  "Whether one document digest is anchored, with its anchor's height (null if not)",
+  Type.Object({
+    digest: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+    algorithm: Type.Union(DOCUMENT_DIGESTS.map((d) => Type.Literal(d))),
+  }),
+  (ctx, args) => {
+    const root = bytesToHex(
+      singleDigestRoot(ctx.chainHash, { algorithm: args.algorithm, digest: hexToBytes(args.digest) }),
+    );
+    const bytes = ctx.get(anchorKey(root));
+    if (bytes === undefined) return null;
+    const record = decode(AnchorRecord, bytes);
+    return { root, height: String(record.height), time: String(record.time) };
+  },
+);

@@ -1,6 +1,6 @@
 import { defineMessage, defineModule } from '@pujiang/module-kit';
 import { CreateAsset, NOTARY_MODULE, NotaryAnchor, RecordEvent } from '../formats.js';
-import { anchor, anchorQuery, localAnchor, remoteAnchor } from './anchors.js';
+import { anchor, anchoredExport, anchorQuery, localAnchor, remoteAnchor } from './anchors.js';
 import { assetQuery, createAsset, lineageQuery, recordEvent } from './lineage.js';
 import { notarySearchIndex, searchAnchors, searchAssets } from './search.js';
 
@@ -41,7 +41,7 @@ export const notary = defineModule({
     recordEvent: defineMessage(RecordEvent, recordEvent),
   },
   // Other chains anchor through a cross-chain call (`xchain/call`); modules of this one (docs) through anchorFor.
-  exports: { anchor: remoteAnchor, anchorFor: localAnchor },
+  exports: { anchor: remoteAnchor, anchorFor: localAnchor, anchored: anchoredExport },
   queries: { anchor: anchorQuery, asset: assetQuery, lineage: lineageQuery },
   searchIndex: notarySearchIndex,
   searches: { anchors: searchAnchors, assets: searchAssets },

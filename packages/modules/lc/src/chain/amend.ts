@@ -1,0 +1,131 @@
+import { decode, encode } from '@pujiang/codec';
+import { enqueue, type MessageContext, moduleError } from '@pujiang/module-kit';
+import { bytesToHex, hexToBytes } from '@pujiang/types';
+import { dayOf } from '../calendar-days.js';
+import {
+  type AmendCredit,
+  Amendment,
+  type AmendmentStep,
+  amendmentKey,
+  type Credit,
+  expiryQueue,
+} from '../formats.js';
+import {
+  amountBytes,
+  amountOf,
+  creditMax,
+  loadCredit,
+  positiveAmount,
+  requireOrg,
+  saveCredit,
+} from './common.js';
+import { beneficiaryOf, releaseFromHolds } from './funds.js';
+
+/**
+ * Amendments (UCP 600 Art. 10): the issuing bank proposes one at a time; the credit's terms
+ * change only when the beneficiary accepts it, all of it (Art. 10e); until then the original
+ * terms stand. An increase is escrowed when proposed and refunded if rejected.
+ */
+function changed(credit: Credit, m: AmendCredit): Credit {
+  return {
+    ...credit,
+    ...(m.amount !== undefined ? { amount: m.amount } : {}),
+    ...(m.tolerance !== undefined ? { tolerance: m.tolerance } : {}),
+    ...(m.expiryDay !== undefined ? { expiryDay: m.expiryDay } : {}),
+    ...(m.latestShipmentDay !== undefined ? { latestShipmentDay: m.latestShipmentDay } : {}),
+    ...(m.presentationDays !== undefined ? { presentationDays: m.presentationDays } : {}),
+  };
+}
+
+function openCredit(ctx: MessageContext, id: Uint8Array): { idHex: string; credit: Credit } {
+  const loaded = loadCredit(ctx, id);
+  const { idHex, credit } = loaded;
+  if (credit.status !== 'issued' && credit.status !== 'advised')
+    throw moduleError('LC_BAD_STATE', `credit ${idHex} is ${credit.status}`, {
+      id: idHex,
+      status: credit.status,
+    });
+  return loaded;
+}
+
+export function amend(ctx: MessageContext, m: AmendCredit): void {
+  const { idHex, credit } = openCredit(ctx, m.id);
+  requireOrg(ctx, credit.issuingOrg, 'issuing bank');
+  if (credit.pendingAmendment !== undefined)
+    throw moduleError('LC_AMENDMENT_PENDING', `amendment ${credit.pendingAmendment} awaits the beneficiary`, {
+      id: idHex,
+      seq: credit.pendingAmendment,
+    });
+  const { id: _id, ...changes } = m;
+  if (Object.values(changes).every((v) => v === undefined))
+    throw moduleError('LC_BAD_AMENDMENT', 'an amendment changes something', { id: idHex });
+  if (m.amount !== undefined) positiveAmount(m.amount, 'amount');
+  if (m.tolerance !== undefined && (m.tolerance.plus > 99 || m.tolerance.minus > 99))
+    throw moduleError('LC_BAD_AMENDMENT', 'a tolerance is 0 to 99 percent', { field: 'tolerance' });
+  if (m.expiryDay !== undefined && m.expiryDay < dayOf(ctx.time))
+    throw moduleError('LC_BAD_AMENDMENT', 'the new expiry date has passed', { field: 'expiryDay' });
+  const seq = credit.amendments + 1;
+  const increase = creditMax(changed(credit, m)) - creditMax(credit);
+  const hold = increase > 0n ? `lc/${idHex}/${seq}` : '';
+  if (increase > 0n)
+    ctx.call('bank', 'escrow', { id: hold, from: ctx.sender, denom: credit.denom, amount: String(increase) });
+  ctx.set(
+    amendmentKey(idHex, seq),
+    encode(Amendment, { changes: m, status: 'pending', hold, height: ctx.height }),
+  );
+  saveCredit(ctx, idHex, { ...credit, amendments: seq, pendingAmendment: seq });
+  ctx.emit('amendmentProposed', {
+    id: idHex,
+    seq: String(seq),
+    increase: String(increase > 0n ? increase : 0n),
+  });
+}
+
+function pendingAmendment(ctx: MessageContext, m: AmendmentStep) {
+  const { idHex, credit } = openCredit(ctx, m.id);
+  if (ctx.sender !== beneficiaryOf(credit))
+    throw moduleError('LC_WRONG_PARTY', 'only the beneficiary accepts or rejects an amendment', {
+      party: 'beneficiary',
+    });
+  const bytes = ctx.get(amendmentKey(idHex, m.seq));
+  const amendment = bytes ? decode(Amendment, bytes) : undefined;
+  if (!amendment || credit.pendingAmendment !== m.seq)
+    throw moduleError('LC_NO_AMENDMENT', `credit ${idHex} has no pending amendment ${m.seq}`, {
+      id: idHex,
+      seq: m.seq,
+    });
+  return { idHex, credit, amendment };
+}
+
+export function acceptAmendment(ctx: MessageContext, m: AmendmentStep): void {
+  const { idHex, credit, amendment } = pendingAmendment(ctx, m);
+  const next = changed(credit, amendment.changes);
+  const before = creditMax(credit);
+  const after = creditMax(next);
+  if (next.expiryDay < dayOf(ctx.time))
+    throw moduleError('LC_BAD_AMENDMENT', 'the amended expiry date has passed', { field: 'expiryDay' });
+  const committed = amountOf(credit.drawn);
+  if (after < committed)
+    throw moduleError('LC_BAD_AMENDMENT', 'the amended credit would be less than what was drawn', {
+      drawn: String(committed),
+    });
+  let holds = credit.holds;
+  if (after > before) holds = [...holds, { id: amendment.hold, amount: amountBytes(after - before) }];
+  // A decrease goes back to the bank identity that issued the credit.
+  else if (after < before)
+    holds = releaseFromHolds(ctx, credit, before - after, bytesToHex(credit.issuedBy[0]!));
+  const { pendingAmendment: _p, ...rest } = next;
+  saveCredit(ctx, idHex, { ...rest, holds });
+  ctx.set(amendmentKey(idHex, m.seq), encode(Amendment, { ...amendment, status: 'accepted' }));
+  if (next.expiryDay !== credit.expiryDay) enqueue(ctx, expiryQueue(next.expiryDay), hexToBytes(idHex));
+  ctx.emit('amendmentAccepted', { id: idHex, seq: String(m.seq), max: String(after) });
+}
+
+export function rejectAmendment(ctx: MessageContext, m: AmendmentStep): void {
+  const { idHex, credit, amendment } = pendingAmendment(ctx, m);
+  if (amendment.hold !== '') ctx.call('bank', 'refund', { id: amendment.hold });
+  const { pendingAmendment: _p, ...rest } = credit;
+  saveCredit(ctx, idHex, rest);
+  ctx.set(amendmentKey(idHex, m.seq), encode(Amendment, { ...amendment, status: 'rejected' }));
+  ctx.emit('amendmentRejected', { id: idHex, seq: String(m.seq) });
+}

@@ -1,0 +1,133 @@
+import { encode } from '@pujiang/codec';
+import { moduleError } from '@pujiang/module-kit';
+import { testChain } from '@pujiang/module-kit/testing';
+import { hexToBytes } from '@pujiang/types';
+import { CalendarYearCodec } from '../src/calendar.js';
+import { dayFromIso, startOfDay } from '../src/calendar-days.js';
+import { lc } from '../src/chain/index.js';
+import { Banks, banksKey, calendarKey } from '../src/formats.js';
+import { formatMt700 } from '../src/mt700-format.js';
+import type { Mt700Terms } from '../src/mt700-types.js';
+import { CN_2025, CN_2026 } from './cn-calendars.js';
+import { SAMPLE_HEADERS, SAMPLE_TERMS } from './mt700-sample.js';
+
+/**
+ * The lc module's handlers over an in-memory state, with the governance, bank, notary and docs
+ * exports it imports played by small fakes: identities and their organizations, bank holds and
+ * balances, notarized digests, registered documents with their holders.
+ */
+export const addr = (n: number) => n.toString(16).padStart(42, '0');
+export const party = {
+  maker: addr(1),
+  checker: addr(2),
+  approver: addr(3),
+  issuer: addr(4),
+  issuerAdmin: addr(5),
+  adviser: addr(6),
+  beneficiary: addr(7),
+  other: addr(8),
+} as const;
+const identities: Record<string, { org: string; role: string }> = {
+  [party.maker]: { org: 'applicant', role: 'client' },
+  [party.checker]: { org: 'applicant', role: 'client' },
+  [party.approver]: { org: 'applicant', role: 'admin' },
+  [party.issuer]: { org: 'bank-i', role: 'client' },
+  [party.issuerAdmin]: { org: 'bank-i', role: 'admin' },
+  [party.adviser]: { org: 'bank-a', role: 'client' },
+  [party.beneficiary]: { org: 'exporter', role: 'client' },
+  [party.other]: { org: 'exporter', role: 'client' },
+};
+
+export const BLOCK_MS = 60_000n;
+export const digest = (n: number) => new Uint8Array(32).fill(n);
+export const hex32 = (n: number) => n.toString(16).padStart(2, '0').repeat(32);
+
+export interface RegisteredDoc {
+  type: string;
+  status: string;
+  holder: string | null;
+  time: bigint;
+}
+
+/** MT700 text of the sample credit with `changes` to its terms. */
+export function mt700(changes: Partial<Mt700Terms> = {}): string {
+  return formatMt700({ ...SAMPLE_TERMS, ...changes }, SAMPLE_HEADERS);
+}
+
+/** A chain whose next block is at `iso` (a UTC instant), with the CN calendars for 2025 and 2026. */
+export function lcChain(iso: string) {
+  const balances = new Map<string, bigint>([[party.issuer, 10n ** 12n]]);
+  const holds = new Map<string, { amount: bigint; from: string }>();
+  const anchored = new Set<string>();
+  const docs = new Map<string, RegisteredDoc>();
+  const chain = testChain({
+    module: lc,
+    blockMs: BLOCK_MS,
+    height: 10n,
+    call: (sender, module, name, a) => {
+      const args = a as Record<string, string>;
+      if (module === 'governance' && name === 'identityOf') {
+        const id = identities[args.address!];
+        return id ? { ...id, valid: true } : null;
+      }
+      if (module === 'bank' && name === 'escrow') {
+        if (holds.has(args.id!)) throw moduleError('BANK_HOLD_EXISTS', 'exists');
+        const amount = BigInt(args.amount!);
+        const from = args.from!;
+        if (from !== sender && !from.startsWith('ff'))
+          throw moduleError('BANK_NOT_AUTHORIZED', 'not the signer');
+        const balance = balances.get(from) ?? 0n;
+        if (balance < amount) throw moduleError('BANK_INSUFFICIENT_FUNDS', 'short');
+        balances.set(from, balance - amount);
+        holds.set(args.id!, { amount, from });
+        return undefined;
+      }
+      if (module === 'bank' && name === 'release') {
+        const hold = holds.get(args.id!);
+        if (!hold) throw moduleError('BANK_UNKNOWN_HOLD', `no hold ${args.id}`);
+        const amount = args.amount === undefined ? hold.amount : BigInt(args.amount);
+        if (amount > hold.amount) throw moduleError('BANK_INSUFFICIENT_FUNDS', 'hold short');
+        balances.set(args.to!, (balances.get(args.to!) ?? 0n) + amount);
+        hold.amount -= amount;
+        if (hold.amount === 0n) holds.delete(args.id!);
+        return hold.amount;
+      }
+      if (module === 'bank' && name === 'refund') {
+        const hold = holds.get(args.id!);
+        if (!hold) throw moduleError('BANK_UNKNOWN_HOLD', `no hold ${args.id}`);
+        balances.set(hold.from, (balances.get(hold.from) ?? 0n) + hold.amount);
+        holds.delete(args.id!);
+        return undefined;
+      }
+      if (module === 'notary' && name === 'anchored')
+        return anchored.has(args.digest!) ? { root: args.digest, height: '1', time: '0' } : null;
+      if (module === 'docs' && name === 'documentFacts') {
+        const d = docs.get(args.id!);
+        return d
+          ? { ...d, time: String(d.time), issuer: 'did:x:y', transferable: true, fileDigest: '' }
+          : null;
+      }
+      if (module === 'docs' && name === 'transferHeld') {
+        const d = docs.get(args.id!);
+        if (!d || d.holder !== sender) throw moduleError('DOCS_NOT_HOLDER', 'not the holder');
+        d.holder = args.to!;
+        return undefined;
+      }
+      throw new Error(`unexpected call ${module}/${name}`);
+    },
+  });
+  chain.state.set(banksKey, encode(Banks, ['bank-i', 'bank-a']));
+  for (const year of [CN_2025, CN_2026])
+    chain.state.set(calendarKey('CN', year.year), encode(CalendarYearCodec, year));
+  const at = (when: string) => {
+    const target = BigInt(Date.parse(when));
+    const next = chain.last.time + BLOCK_MS;
+    if (target < next) throw new Error(`the chain is past ${when}`);
+    chain.advance(target - next);
+  };
+  at(iso);
+  return { chain, balances, holds, anchored, docs, at };
+}
+
+export const dayStart = (iso: string): bigint => startOfDay(dayFromIso(iso));
+export const idBytes = hexToBytes;
