@@ -412,6 +412,48 @@ describe('module client calls and verifiers refuse malformed arguments with type
     'getScfBanks()': () => Promise.reject(skip),
     'verifiedInvoice(light)': (j) => moduleClient.verifiedInvoice(j, digest),
     'verifiedReceivable(light)': (j) => moduleClient.verifiedReceivable(j, digest),
+    'draftCredit(parameters)': (j) => moduleClient.draftCredit(client, j),
+    'draftCredit(mt700)': (j) => moduleClient.draftCredit(client, { ...lcDraft, mt700: j }),
+    'draftCredit(beneficiary)': (j) => moduleClient.draftCredit(client, { ...lcDraft, beneficiary: j }),
+    'draftCredit(calendar)': (j) => moduleClient.draftCredit(client, { ...lcDraft, calendar: j }),
+    'draftCredit(required)': (j) => moduleClient.draftCredit(client, { ...lcDraft, required: j }),
+    'draftCredit(tenorDays)': (j) =>
+      j === undefined ? Promise.reject(skip) : moduleClient.draftCredit(client, { ...lcDraft, tenorDays: j }),
+    'checkCredit(id)': (j) => moduleClient.checkCredit(client, { key, id: j }),
+    'approveCredit(id)': (j) => moduleClient.approveCredit(client, { key, id: j }),
+    'adviseCredit(id)': (j) => moduleClient.adviseCredit(client, { key, id: j }),
+    'issueCredit(number)': (j) => moduleClient.issueCredit(client, { key, id: digest, number: j }),
+    'amendCredit(id)': (j) => moduleClient.amendCredit(client, { key, id: j, amount: 1 }),
+    'amendCredit(amount)': (j) =>
+      j === undefined
+        ? Promise.reject(skip)
+        : moduleClient.amendCredit(client, { key, id: digest, amount: j }),
+    'amendCredit(expiryDate)': (j) =>
+      j === undefined
+        ? Promise.reject(skip)
+        : moduleClient.amendCredit(client, { key, id: digest, expiryDate: j }),
+    'acceptAmendment(seq)': (j) => moduleClient.acceptAmendment(client, { key, id: digest, seq: j }),
+    'rejectAmendment(seq)': (j) => moduleClient.rejectAmendment(client, { key, id: digest, seq: j }),
+    'presentDocuments(amount)': (j) =>
+      moduleClient.presentDocuments(client, { key, id: digest, amount: j, documents: lcRecords }),
+    'presentDocuments(documents)': (j) =>
+      moduleClient.presentDocuments(client, { key, id: digest, amount: 1, documents: j }),
+    'completePresentation(seq)': (j) =>
+      moduleClient.completePresentation(client, { key, id: digest, seq: j }),
+    'honourPresentation(id)': (j) => moduleClient.honourPresentation(client, { key, id: j, seq: 1 }),
+    'refusePresentation(discrepancies)': (j) =>
+      moduleClient.refusePresentation(client, { key, id: digest, seq: 1, discrepancies: j }),
+    'waiveDiscrepancies(seq)': (j) => moduleClient.waiveDiscrepancies(client, { key, id: digest, seq: j }),
+    'claimPayment(seq)': (j) => moduleClient.claimPayment(client, { key, id: digest, seq: j }),
+    'settlePresentation(seq)': (j) => moduleClient.settlePresentation(client, { key, id: digest, seq: j }),
+    'setBankingCalendar(year)': (j) =>
+      moduleClient.setBankingCalendar(client, { key, calendar: 'CN', year: j }),
+    'getCredit(id)': (j) => moduleClient.getCredit(client, j),
+    'getCreditByNumber(parameters)': (j) => moduleClient.getCreditByNumber(client, j),
+    'getPresentation(parameters)': (j) => moduleClient.getPresentation(client, j),
+    'getAmendment(parameters)': (j) => moduleClient.getAmendment(client, j),
+    'getBankingCalendar(parameters)': (j) => moduleClient.getBankingCalendar(client, j),
+    'getLcBanks()': () => Promise.reject(skip),
     'verifyDocument(parameters)': (j) => moduleClient.verifyDocument(light, j),
     'verifiedDocsLookup(height)': (j) => moduleClient.verifiedDocsLookup(light, j),
     'mintConfidential(to)': (j) => moduleClient.mintConfidential(client, { key, to: j, amount: 1n }),
@@ -583,6 +625,16 @@ describe('module client calls and verifiers refuse malformed arguments with type
 
   const partialRequest = { chainId: 'c', request: 'q', commitments: [digest], base: digest };
   const docIssue = { key, issuer: did, type: 'BusinessLicence', subject: did, number: 'L-1' } as const;
+  const lcDraft = {
+    key,
+    mt700: '{1:F01...}',
+    issuingOrg: 'bank-i',
+    advisingOrg: 'bank-a',
+    beneficiary: to,
+    calendar: 'CN',
+    required: ['BillOfLading' as const],
+  };
+  const lcRecords = [{ kind: 'BillOfLading' as const, registered: digest }];
   const scfConfirm = {
     key,
     supplier: to,

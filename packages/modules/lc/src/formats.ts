@@ -16,6 +16,7 @@ import {
 import { ADDRESS_LENGTH, type HashAlgorithm, hash } from '@pujiang/crypto';
 import { moduleKey, moduleParamKey } from '@pujiang/protocol';
 import { concatBytes, utf8ToBytes } from '@pujiang/types';
+import { CalendarYearCodec } from './calendar.js';
 
 /**
  * The `lc` module's formats: documentary letters of credit under UCP 600 and eUCP 2.0. A credit
@@ -71,6 +72,13 @@ const Digest = fixedBytes(32);
 /** Amounts in the currency's minor units, as minimal big-endian bytes (the bank module's). */
 const Amount = bytes({ max: 32 });
 const OrgId = string({ max: LC_LIMITS.orgId });
+
+/** `lc/setCalendar`: a bank keeps a calendar's year (holidays and make-up working days) in state. */
+export const SetCalendar = struct('SetCalendar', {
+  calendar: string({ max: LC_LIMITS.calendar }),
+  year: CalendarYearCodec,
+});
+export type SetCalendar = Infer<typeof SetCalendar>;
 
 /** Where an electronic record is: a document of the docs registry (its id), or a notarized file (its SHA-256). */
 export const RecordSource = union('RecordSource', { registered: Digest, notarized: Digest });

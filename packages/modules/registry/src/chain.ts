@@ -8,6 +8,7 @@ import { docs } from '@pujiang/module-docs/chain';
 import { evm } from '@pujiang/module-evm/chain';
 import { governance } from '@pujiang/module-governance/chain';
 import type { ChainModule } from '@pujiang/module-kit';
+import { lc } from '@pujiang/module-lc/chain';
 import { notary } from '@pujiang/module-notary/chain';
 import { privacy } from '@pujiang/module-privacy/chain';
 import { scf } from '@pujiang/module-scf/chain';
@@ -31,4 +32,5 @@ export const CHAIN_MODULES: readonly ChainModule[] = [
   data,
   evm,
   scf,
+  lc,
 ];

@@ -6,6 +6,7 @@ import { didCommands } from '@pujiang/module-did/cli';
 import { docsCommands } from '@pujiang/module-docs/cli';
 import { evmCommands } from '@pujiang/module-evm/cli';
 import { governanceCommands } from '@pujiang/module-governance/cli';
+import { lcCommands } from '@pujiang/module-lc/cli';
 import { notaryCommands } from '@pujiang/module-notary/cli';
 import { privacyCommands } from '@pujiang/module-privacy/cli';
 import { scfCommands } from '@pujiang/module-scf/cli';
@@ -23,4 +24,5 @@ export const MODULE_COMMANDS: readonly ModuleCommand[] = [
   ...dataCommands,
   ...evmCommands,
   ...scfCommands,
+  ...lcCommands,
 ];

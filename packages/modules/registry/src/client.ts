@@ -8,6 +8,7 @@ export * from '@pujiang/module-did/client';
 export * from '@pujiang/module-docs/client';
 export * from '@pujiang/module-evm/client';
 export * from '@pujiang/module-governance/client';
+export * from '@pujiang/module-lc/client';
 export * from '@pujiang/module-notary/client';
 export * from '@pujiang/module-privacy/client';
 export * from '@pujiang/module-scf/client';

@@ -1,15 +1,8 @@
-import { encode, type Infer, string, struct } from '@pujiang/codec';
+import { encode } from '@pujiang/codec';
 import { type MessageContext, moduleError } from '@pujiang/module-kit';
 import { CalendarYearCodec, checkCalendarId } from '../calendar.js';
-import { calendarKey, LC_LIMITS } from '../formats.js';
+import { calendarKey, type SetCalendar } from '../formats.js';
 import { requireBankOrg, requireMember } from './common.js';
-
-/** `lc/setCalendar`: a bank keeps a calendar's year (holidays and make-up working days) in state. */
-export const SetCalendar = struct('SetCalendar', {
-  calendar: string({ max: LC_LIMITS.calendar }),
-  year: CalendarYearCodec,
-});
-export type SetCalendar = Infer<typeof SetCalendar>;
 
 /**
  * Deadlines are computed from the calendar when a presentation arrives and stored with it, so

@@ -16,6 +16,7 @@ import {
   Present,
   PresentationStep,
   Refuse,
+  SetCalendar,
 } from '../formats.js';
 import {
   amendmentAnswer,
@@ -34,7 +35,7 @@ import {
   PresentationQuery,
 } from '../schemas.js';
 import { acceptAmendment, amend, rejectAmendment } from './amend.js';
-import { SetCalendar, setCalendar } from './calendar-state.js';
+import { setCalendar } from './calendar-state.js';
 import { advise, approve, check, draft, issue } from './draft.js';
 import { LC_ERRORS } from './errors.js';
 import { claim, closeExpired, EXPIRY_HOOK_GAS, honour, refuse, settle, waive } from './examine.js';

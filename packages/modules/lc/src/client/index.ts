@@ -1,0 +1,26 @@
+// `@pujiang/module-lc/client`: letters of credit from an application (the SDK re-exports it).
+export type { LcAmount, LcRecord, LcSendParameters } from './credits.js';
+export {
+  acceptAmendment,
+  adviseCredit,
+  amendCredit,
+  approveCredit,
+  checkCredit,
+  claimPayment,
+  completePresentation,
+  draftCredit,
+  getAmendment,
+  getBankingCalendar,
+  getCredit,
+  getCreditByNumber,
+  getLcBanks,
+  getPresentation,
+  honourPresentation,
+  issueCredit,
+  presentDocuments,
+  refusePresentation,
+  rejectAmendment,
+  setBankingCalendar,
+  settlePresentation,
+  waiveDiscrepancies,
+} from './credits.js';
