@@ -6,7 +6,7 @@ import { dayFromIso } from '../src/calendar-days.js';
 import type { DocumentKind, PresentedDocument } from '../src/formats.js';
 import type { Mt700Terms } from '../src/mt700-types.js';
 import { amendmentAnswer, creditAnswer, presentationAnswer } from '../src/records.js';
-import { digest, hex32, lcChain, mt700, party } from './lc-fakes.js';
+import { digest, hex32, honourSigners, lcChain, mt700, party } from './lc-fakes.js';
 
 /**
  * Letters of credit through the module's handlers: the approval chain, issue with escrow,
@@ -152,7 +152,14 @@ describe('lc: letters of credit', () => {
     );
     assert.equal(s.chain.send(party.beneficiary, 'waive', { id: idb, seq: 1 }), 'LC_WRONG_PARTY');
     ok(s.chain.send(party.approver, 'waive', { id: idb, seq: 1 }));
-    ok(s.chain.send(party.issuer, 'honour', { id: idb, seq: 1 }));
+    // The bank's own policy for honour (lc/honour/bank-i) asks for two of its identities.
+    honourSigners.count = 2;
+    try {
+      assert.equal(s.chain.send(party.issuer, 'honour', { id: idb, seq: 1 }), 'LC_APPROVAL_POLICY');
+      ok(s.chain.sendEndorsed(party.issuer, [party.issuerAdmin], 'honour', { id: idb, seq: 1 }));
+    } finally {
+      honourSigners.count = 1;
+    }
     assert.equal(s.balances.get(party.beneficiary), EUR);
     // Partial shipments not allowed (43P): one drawing closes the credit, the rest goes back.
     const credit = creditAnswer(s.chain.read, id)!;

@@ -39,6 +39,8 @@ const identities: Record<string, { org: string; role: string }> = {
 };
 
 export const BLOCK_MS = 60_000n;
+/** How many of the issuing bank's identities its honour policy asks for (tests raise it). */
+export const honourSigners = { count: 1 };
 export const digest = (n: number) => new Uint8Array(32).fill(n);
 export const hex32 = (n: number) => n.toString(16).padStart(2, '0').repeat(32);
 
@@ -69,6 +71,12 @@ export function lcChain(iso: string) {
       if (module === 'governance' && name === 'identityOf') {
         const id = identities[args.address!];
         return id ? { ...id, valid: true } : null;
+      }
+      if (module === 'governance' && name === 'policyVerdict') {
+        // The issuing bank's honour needs two of its identities (a maker and a checker).
+        const signers = new Set((a.signers as string[]).filter((x) => identities[x]?.org === 'bank-i'));
+        const satisfied = a.resource !== 'lc/honour/bank-i' || signers.size >= honourSigners.count;
+        return { satisfied, policy: String(a.resource), description: 'two of bank-i', shortOrgs: [] };
       }
       if (module === 'bank' && name === 'escrow') {
         if (holds.has(args.id!)) throw moduleError('BANK_HOLD_EXISTS', 'exists');

@@ -107,3 +107,28 @@ export function creditMax(credit: Credit): bigint {
     ...(plus === 0 && minus === 0 ? {} : { tolerance: { plus, minus } }),
   });
 }
+
+/**
+ * A bank's own approval policy for a step (`lc/issue/<org>`, `lc/honour/<org>`): the sender and
+ * the transaction's endorsers must satisfy it, as governance evaluates it (maker, checker and
+ * approver when the bank's policy says so; without a policy of its own, the default).
+ */
+export function requireBankApproval(ctx: MessageContext, resource: string): void {
+  const signers = [ctx.sender, ...ctx.endorsers.map((e) => e.address)];
+  const verdict = ctx.call('governance', 'policyVerdict', { resource, signers }) as {
+    satisfied: boolean;
+    policy: string;
+    description: string;
+    shortOrgs: unknown[];
+  };
+  if (!verdict.satisfied)
+    throw moduleError(
+      'LC_APPROVAL_POLICY',
+      `this step needs ${verdict.description} (policy ${verdict.policy} for ${resource})`,
+      {
+        resource,
+        policy: verdict.policy,
+        shortOrgs: verdict.shortOrgs,
+      },
+    );
+}

@@ -20,6 +20,7 @@ import {
   amountBytes,
   creditMax,
   loadCredit,
+  requireBankApproval,
   requireBankOrg,
   requireMember,
   requireOrg,
@@ -160,6 +161,7 @@ export function issue(ctx: MessageContext, m: IssueCredit): void {
       status: credit.status,
     });
   requireOrg(ctx, credit.issuingOrg, 'issuing bank');
+  requireBankApproval(ctx, `lc/issue/${credit.issuingOrg}`);
   if (!CREDIT_NUMBER.test(m.number))
     throw moduleError(
       'LC_BAD_TERMS',

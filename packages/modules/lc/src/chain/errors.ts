@@ -1,5 +1,7 @@
 /** The lc module's error codes with what each means (`GET /v1/modules` publishes them). */
 export const LC_ERRORS = {
+  LC_APPROVAL_POLICY:
+    "the bank's approval does not satisfy its policy for the step (lc/issue/<org>, lc/honour/<org>: maker, checker, approver as sender and endorsers)",
   LC_AMENDMENT_PENDING: 'an amendment awaits the beneficiary: one at a time',
   LC_BAD_AMENDMENT:
     'an amendment changes nothing, names a passed expiry, a bad tolerance, or less than was drawn',

@@ -24,6 +24,7 @@ import {
   creditMax,
   loadCredit,
   loadPresentation,
+  requireBankApproval,
   requireOrg,
   saveCredit,
   savePresentation,
@@ -91,6 +92,7 @@ function honourWith(
 export function honour(ctx: MessageContext, m: PresentationStep): void {
   const { idHex, credit, p } = presentationOf(ctx, m);
   requireOrg(ctx, credit.issuingOrg, 'issuing bank');
+  requireBankApproval(ctx, `lc/honour/${credit.issuingOrg}`);
   if (p.status !== 'examining' && p.status !== 'waived')
     throw moduleError('LC_BAD_STATE', `presentation ${m.seq} is ${p.status}`, {
       id: idHex,

@@ -93,7 +93,7 @@ export const lc = defineModule({
   },
   imports: {
     bank: ['escrow', 'release', 'refund'],
-    governance: ['identityOf'],
+    governance: ['identityOf', 'policyVerdict'],
     notary: ['anchored'],
     docs: ['documentFacts', 'transferHeld'],
   },
