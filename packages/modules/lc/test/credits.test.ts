@@ -269,6 +269,11 @@ describe('lc: letters of credit', () => {
     assert.equal(credit.closeReason, 'expired');
     assert.equal(s.balances.get(party.issuer), 10n ** 12n - 1000n);
     assert.equal(s.holds.size, 0);
+    // Closed on expiry, it still refuses a presentation as one after expiry.
+    assert.equal(
+      s.chain.send(party.beneficiary, 'present', { id: idb, amount: amount(1), documents: [invoice(s, 4)] }),
+      'LC_EXPIRED',
+    );
   });
 
   it('a bill of lading presented under one credit is a discrepancy under another', () => {

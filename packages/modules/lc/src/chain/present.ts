@@ -120,6 +120,13 @@ function examineRecords(
 
 export function present(ctx: MessageContext, m: Present): void {
   const { idHex, credit } = loadCredit(ctx, m.id);
+  // The expiry hook closes an expired credit in the first block after its day: presenting
+  // later is still a presentation after expiry.
+  if (credit.status === 'closed' && credit.closeReason === 'expired')
+    throw moduleError('LC_EXPIRED', `credit ${idHex} expired and was closed`, {
+      id: idHex,
+      expiryDay: credit.expiryDay,
+    });
   if (credit.status === 'closed')
     throw moduleError('LC_CLOSED', `credit ${idHex} is closed (${credit.closeReason})`, { id: idHex });
   if (credit.status !== 'advised')
