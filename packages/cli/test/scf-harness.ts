@@ -59,6 +59,8 @@ export async function startScfNetwork(p: {
   banks: readonly string[];
   people: readonly (readonly [name: string, node: number, role?: string])[];
   funded: readonly (readonly [name: string, amount: number])[];
+  /** Other modules' genesis sections, set in every home's genesis too (the lc test's banks and calendars). */
+  modules?: Readonly<Record<string, unknown>>;
 }): Promise<ScfNetwork> {
   const network = initLocalNetwork({
     dir: p.dir,
@@ -71,6 +73,7 @@ export async function startScfNetwork(p: {
   const homes = network.nodes.map((n) => n.home);
   const genesisJson = JSON.parse(readFileSync(homePaths(homes[0]!).genesis, 'utf8'));
   genesisJson.modules.scf = { banks: p.banks };
+  Object.assign(genesisJson.modules, p.modules);
   genesisJson.modules.governance.timelock = 2;
   const genesisText = `${JSON.stringify(genesisJson, null, 2)}\n`;
   for (const home of homes) {
