@@ -1,3 +1,5 @@
+import { TRADE_EN } from './trade-en.js';
+
 /**
  * English messages: the source of every key. `zh.ts` must translate each one (its type says
  * so), so a page never shows a key in one language only. Pages add their keys here, grouped
@@ -373,6 +375,7 @@ export const EN = {
   'explorer.record': 'Record',
   'explorer.key': 'Key',
   'explorer.nodeSays': 'not proven',
+  ...TRADE_EN,
 } as const;
 
 export type MessageKey = keyof typeof EN;

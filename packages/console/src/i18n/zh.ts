@@ -1,4 +1,5 @@
 import type { MessageKey } from './en.js';
+import { TRADE_ZH } from './trade-zh.js';
 
 /** 简体中文. Every English key has its translation here (the type checks it). */
 export const ZH: Record<MessageKey, string> = {
@@ -362,4 +363,5 @@ export const ZH: Record<MessageKey, string> = {
   'explorer.record': '记录',
   'explorer.key': '键',
   'explorer.nodeSays': '未验证',
+  ...TRADE_ZH,
 };

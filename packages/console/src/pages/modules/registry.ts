@@ -15,4 +15,6 @@ export const MODULE_PAGES: Readonly<Record<string, ComponentType<ModulePageProps
   did: lazy(() => import('./did.js').then((m) => m.DidPage)),
   xchain: lazy(() => import('./xchain.js').then((m) => m.XchainPage)),
   evm: lazy(() => import('./evm.js').then((m) => m.EvmPage)),
+  scf: lazy(() => import('./scf.js').then((m) => m.ScfPage)),
+  lc: lazy(() => import('./lc.js').then((m) => m.LcPage)),
 };
