@@ -40,6 +40,11 @@ export const LC_LIMITS = {
   creditNumber: 16,
   /** Deferred payment or acceptance at most this many days after honour. */
   tenorDays: 720,
+  /** An MT700 as drafted and kept: its text block (10,000) and headers. */
+  mt700: 16_384,
+  /** Days ahead an expiry or shipment date may lie (ten years), and a presentation period. */
+  horizonDays: 3660,
+  presentationDays: 365,
 } as const;
 
 /** The documents a credit can require, as electronic records. */
@@ -62,6 +67,8 @@ export const AUTO_DISCREPANCIES = {
   RECORD_WRONG_TYPE: 'the registered document is not of the kind it is presented as',
   BL_NOT_CONTROLLED: 'the presenter does not control the electronic bill of lading (a copy)',
   BL_ALREADY_PRESENTED: 'the electronic bill of lading was presented before',
+  BL_NOT_ELECTRONIC:
+    'a bill of lading is presented as a notarized file, not as a registered transferable record',
   DUPLICATE_RECORD: 'the same record is presented twice',
   LATE_SHIPMENT: 'the bill of lading is dated after the latest shipment date',
   LATE_PRESENTATION: 'presented later than the period after shipment (Art. 14c)',
@@ -96,14 +103,14 @@ export const DraftCredit = struct('DraftCredit', {
   /** The issuing bank's banking-day calendar (`CN`). */
   calendar: string({ max: LC_LIMITS.calendar }),
   /** The MT700 text (blocks 1, 2 and 4 at least). */
-  mt700: string({ max: 65_536 }),
+  mt700: string({ max: LC_LIMITS.mt700 }),
   required: list(DocumentKind, { max: LC_LIMITS.required }),
   /** Days from honour to payment: 0 at sight; otherwise acceptance or deferred payment at maturity. */
   tenorDays: u32,
 });
 export type DraftCredit = Infer<typeof DraftCredit>;
 
-/** A step on a credit named by its id (check, approve, advise, close). */
+/** A step on a credit named by its id (check, approve, advise, close, withdrawing an amendment). */
 export const CreditStep = struct('CreditStep', { id: Digest });
 export type CreditStep = Infer<typeof CreditStep>;
 
@@ -169,7 +176,7 @@ export const Credit = struct('Credit', {
   denom: string({ max: 64 }),
   calendar: string({ max: LC_LIMITS.calendar }),
   /** The MT700 as issued (or as drafted, before issue). */
-  mt700: string({ max: 65_536 }),
+  mt700: string({ max: LC_LIMITS.mt700 }),
   required: list(DocumentKind, { max: LC_LIMITS.required }),
   tenorDays: u32,
   eucp: bool,
@@ -196,7 +203,8 @@ export const Credit = struct('Credit', {
 });
 export type Credit = Infer<typeof Credit>;
 
-export const AMENDMENT_STATUSES = ['pending', 'accepted', 'rejected'] as const;
+/** `lapsed`: the credit closed while the amendment awaited the beneficiary (its increase refunded). */
+export const AMENDMENT_STATUSES = ['pending', 'accepted', 'rejected', 'lapsed'] as const;
 export const Amendment = struct('Amendment', {
   changes: AmendCredit,
   status: literals('AmendmentStatus', AMENDMENT_STATUSES),
@@ -216,6 +224,11 @@ export const PRESENTATION_STATUSES = [
   /** Honoured with payment at maturity (acceptance or deferred payment). */
   'accepted',
   'paid',
+  /**
+   * Not made after all: an eUCP presentation without its notice of completeness by expiry
+   * (Art. e5), or a refused one the beneficiary replaced by presenting again.
+   */
+  'lapsed',
 ] as const;
 export type PresentationStatus = (typeof PRESENTATION_STATUSES)[number];
 
@@ -250,8 +263,11 @@ export const amendmentKey = (idHex: string, seq: number): string => `amendment/$
 export const presentationKey = (idHex: string, seq: number): string => `presentation/${idHex}/${seq}`;
 /** An issuing bank's credit number names one credit. */
 export const numberKey = (org: string, number: string): string => `number/${org}/${number}`;
-/** A bill of lading (its docs id) presented once, under any credit. */
+/** A bill of lading (its docs id) and the presentation it went with (`BillUse`). */
 export const billKey = (docIdHex: string): string => `bill/${docIdHex}`;
+export const BillUse = struct('BillUse', { credit: Digest, seq: u32 });
+/** Who keeps a calendar id: the organization of the bank admin that set it first. */
+export const calendarOwnerKey = (calendar: string): string => `calendarOwner/${calendar}`;
 export const calendarKey = (calendar: string, year: number): string => `calendar/${calendar}/${year}`;
 /** Credits expiring on a day (the hook closes them once the day has passed). */
 export const expiryQueue = (day: number): string => `expiry/${String(day).padStart(8, '0')}`;

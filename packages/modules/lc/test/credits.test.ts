@@ -1,12 +1,21 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { encodeAmount } from '@pujiang/module-bank';
 import { hexToBytes } from '@pujiang/types';
 import { dayFromIso } from '../src/calendar-days.js';
-import type { DocumentKind, PresentedDocument } from '../src/formats.js';
-import type { Mt700Terms } from '../src/mt700-types.js';
+import type { DocumentKind } from '../src/formats.js';
 import { amendmentAnswer, creditAnswer, presentationAnswer } from '../src/records.js';
-import { digest, hex32, honourSigners, lcChain, mt700, party } from './lc-fakes.js';
+import {
+  amount,
+  billOfLading,
+  hex32,
+  honourSigners,
+  invoice,
+  issued,
+  lcChain,
+  mt700,
+  ok,
+  party,
+} from './lc-fakes.js';
 
 /**
  * Letters of credit through the module's handlers: the approval chain, issue with escrow,
@@ -15,61 +24,6 @@ import { digest, hex32, honourSigners, lcChain, mt700, party } from './lc-fakes.
  * after a late notice, payment at sight and at maturity, closing. Real processes:
  * packages/cli/test/lc-credits.test.ts.
  */
-type Setup = ReturnType<typeof lcChain>;
-const amount = (n: bigint | number) => encodeAmount(BigInt(n));
-const ok = (code: string) => assert.equal(code, 'OK');
-
-function issued(
-  s: Setup,
-  terms: Partial<Mt700Terms> = {},
-  o: { required?: DocumentKind[]; tenorDays?: number } = {},
-): string {
-  const { chain } = s;
-  ok(
-    chain.send(party.maker, 'draft', {
-      issuingOrg: 'bank-i',
-      advisingOrg: 'bank-a',
-      beneficiary: hexToBytes(party.beneficiary),
-      denom: 'native',
-      calendar: 'CN',
-      mt700: mt700(terms),
-      required: o.required ?? ['BillOfLading', 'CommercialInvoice'],
-      tenorDays: o.tenorDays ?? 0,
-    }),
-  );
-  const id = chain.events.filter((e) => e.type === 'drafted').at(-1)!.attributes.id!;
-  const step = { id: hexToBytes(id) };
-  assert.equal(chain.send(party.maker, 'check', step), 'LC_SAME_IDENTITY');
-  assert.equal(chain.send(party.issuer, 'check', step), 'LC_WRONG_PARTY');
-  ok(chain.send(party.checker, 'check', step));
-  assert.equal(chain.send(party.checker, 'approve', step), 'LC_SAME_IDENTITY');
-  assert.equal(chain.send(party.issuer, 'issue', { id: hexToBytes(id), number: 'LC1' }), 'LC_BAD_STATE');
-  ok(chain.send(party.approver, 'approve', step));
-  assert.equal(chain.send(party.adviser, 'issue', { id: hexToBytes(id), number: 'LC1' }), 'LC_WRONG_PARTY');
-  ok(chain.send(party.issuer, 'issue', { id: hexToBytes(id), number: `LC${chain.last.height}` }));
-  assert.equal(
-    chain.send(party.beneficiary, 'present', { id: hexToBytes(id), amount: amount(1), documents: [] }),
-    'LC_NOT_AVAILABLE',
-  );
-  ok(chain.send(party.adviser, 'advise', step));
-  return id;
-}
-
-/** A valid electronic bill of lading held by the beneficiary, shipped at `shipped`. */
-function billOfLading(
-  s: Setup,
-  n: number,
-  shipped: string,
-  holder: string = party.beneficiary,
-): PresentedDocument {
-  s.docs.set(hex32(n), { type: 'BillOfLading', status: 'active', holder, time: BigInt(Date.parse(shipped)) });
-  return { kind: 'BillOfLading', source: { type: 'registered', value: digest(n) } };
-}
-function invoice(s: Setup, n: number, notarized = true): PresentedDocument {
-  if (notarized) s.anchored.add(hex32(n));
-  return { kind: 'CommercialInvoice', source: { type: 'notarized', value: digest(n) } };
-}
-
 const EUR = 125_000_000n;
 
 describe('lc: letters of credit', () => {

@@ -1,10 +1,13 @@
+import assert from 'node:assert/strict';
 import { encode } from '@pujiang/codec';
+import { encodeAmount } from '@pujiang/module-bank';
 import { moduleError } from '@pujiang/module-kit';
 import { testChain } from '@pujiang/module-kit/testing';
 import { hexToBytes } from '@pujiang/types';
 import { CalendarYearCodec } from '../src/calendar.js';
 import { dayFromIso, startOfDay } from '../src/calendar-days.js';
 import { lc } from '../src/chain/index.js';
+import type { DocumentKind, PresentedDocument } from '../src/formats.js';
 import { Banks, banksKey, calendarKey } from '../src/formats.js';
 import { formatMt700 } from '../src/mt700-format.js';
 import type { Mt700Terms } from '../src/mt700-types.js';
@@ -26,6 +29,7 @@ export const party = {
   adviser: addr(6),
   beneficiary: addr(7),
   other: addr(8),
+  adviserAdmin: addr(9),
 } as const;
 const identities: Record<string, { org: string; role: string }> = {
   [party.maker]: { org: 'applicant', role: 'client' },
@@ -36,6 +40,7 @@ const identities: Record<string, { org: string; role: string }> = {
   [party.adviser]: { org: 'bank-a', role: 'client' },
   [party.beneficiary]: { org: 'exporter', role: 'client' },
   [party.other]: { org: 'exporter', role: 'client' },
+  [party.adviserAdmin]: { org: 'bank-a', role: 'admin' },
 };
 
 export const BLOCK_MS = 60_000n;
@@ -74,9 +79,18 @@ export function lcChain(iso: string) {
       }
       if (module === 'governance' && name === 'policyVerdict') {
         // The issuing bank's honour needs two of its identities (a maker and a checker).
-        const signers = new Set((a.signers as string[]).filter((x) => identities[x]?.org === 'bank-i'));
-        const satisfied = a.resource !== 'lc/honour/bank-i' || signers.size >= honourSigners.count;
-        return { satisfied, policy: String(a.resource), description: 'two of bank-i', shortOrgs: [] };
+        // As governance's default: any signer counts for its organization.
+        const all = a.signers as string[];
+        const signedOrgs = [...new Set(all.flatMap((x) => (identities[x] ? [identities[x].org] : [])))];
+        const ofBank = new Set(all.filter((x) => identities[x]?.org === 'bank-i'));
+        const satisfied = a.resource !== 'lc/honour/bank-i' || ofBank.size >= honourSigners.count;
+        return {
+          satisfied,
+          policy: String(a.resource),
+          description: 'two of bank-i',
+          signedOrgs,
+          shortOrgs: [],
+        };
       }
       if (module === 'bank' && name === 'escrow') {
         if (holds.has(args.id!)) throw moduleError('BANK_HOLD_EXISTS', 'exists');
@@ -139,3 +153,58 @@ export function lcChain(iso: string) {
 
 export const dayStart = (iso: string): bigint => startOfDay(dayFromIso(iso));
 export const idBytes = hexToBytes;
+
+export type Setup = ReturnType<typeof lcChain>;
+export const amount = (n: bigint | number) => encodeAmount(BigInt(n));
+export const ok = (code: string) => assert.equal(code, 'OK');
+
+export function issued(
+  s: Setup,
+  terms: Partial<Mt700Terms> = {},
+  o: { required?: DocumentKind[]; tenorDays?: number } = {},
+): string {
+  const { chain } = s;
+  ok(
+    chain.send(party.maker, 'draft', {
+      issuingOrg: 'bank-i',
+      advisingOrg: 'bank-a',
+      beneficiary: hexToBytes(party.beneficiary),
+      denom: 'native',
+      calendar: 'CN',
+      mt700: mt700(terms),
+      required: o.required ?? ['BillOfLading', 'CommercialInvoice'],
+      tenorDays: o.tenorDays ?? 0,
+    }),
+  );
+  const id = chain.events.filter((e) => e.type === 'drafted').at(-1)!.attributes.id!;
+  const step = { id: hexToBytes(id) };
+  assert.equal(chain.send(party.maker, 'check', step), 'LC_SAME_IDENTITY');
+  assert.equal(chain.send(party.issuer, 'check', step), 'LC_WRONG_PARTY');
+  ok(chain.send(party.checker, 'check', step));
+  assert.equal(chain.send(party.checker, 'approve', step), 'LC_SAME_IDENTITY');
+  assert.equal(chain.send(party.issuer, 'issue', { id: hexToBytes(id), number: 'LC1' }), 'LC_BAD_STATE');
+  ok(chain.send(party.approver, 'approve', step));
+  assert.equal(chain.send(party.adviser, 'issue', { id: hexToBytes(id), number: 'LC1' }), 'LC_WRONG_PARTY');
+  ok(chain.send(party.issuer, 'issue', { id: hexToBytes(id), number: `LC${chain.last.height}` }));
+  assert.equal(
+    chain.send(party.beneficiary, 'present', { id: hexToBytes(id), amount: amount(1), documents: [] }),
+    'LC_NOT_AVAILABLE',
+  );
+  ok(chain.send(party.adviser, 'advise', step));
+  return id;
+}
+
+/** A valid electronic bill of lading held by the beneficiary, shipped at `shipped`. */
+export function billOfLading(
+  s: Setup,
+  n: number,
+  shipped: string,
+  holder: string = party.beneficiary,
+): PresentedDocument {
+  s.docs.set(hex32(n), { type: 'BillOfLading', status: 'active', holder, time: BigInt(Date.parse(shipped)) });
+  return { kind: 'BillOfLading', source: { type: 'registered', value: digest(n) } };
+}
+export function invoice(s: Setup, n: number, notarized = true): PresentedDocument {
+  if (notarized) s.anchored.add(hex32(n));
+  return { kind: 'CommercialInvoice', source: { type: 'notarized', value: digest(n) } };
+}

@@ -43,6 +43,12 @@ export const docsExports = {
           holder,
         });
       if (ctx.txHash === undefined) throw moduleError('DOCS_NOT_HOLDER', 'a transfer comes in a transaction');
+      // As `docs/transfer`: to another holder, a valid member identity.
+      const identity = ctx.call('governance', 'identityOf', { address: a.to }) as { valid: boolean } | null;
+      if (a.to === holder || !identity?.valid)
+        throw moduleError('DOCS_BAD_HOLDER', `${a.to} is not another valid member identity`, {
+          address: a.to,
+        });
       const seq = r.holders;
       const txHash = ctx.txHash;
       recordHolding(

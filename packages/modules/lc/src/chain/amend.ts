@@ -8,14 +8,20 @@ import {
   type AmendmentStep,
   amendmentKey,
   type Credit,
+  type CreditStep,
   expiryQueue,
+  LC_LIMITS,
 } from '../formats.js';
 import {
   amountBytes,
   amountOf,
   creditMax,
+  extendedExpiryDay,
   loadCredit,
+  loadPresentation,
   positiveAmount,
+  requireBankApproval,
+  requireCalendarYears,
   requireOrg,
   saveCredit,
 } from './common.js';
@@ -51,6 +57,7 @@ function openCredit(ctx: MessageContext, id: Uint8Array): { idHex: string; credi
 export function amend(ctx: MessageContext, m: AmendCredit): void {
   const { idHex, credit } = openCredit(ctx, m.id);
   requireOrg(ctx, credit.issuingOrg, 'issuing bank');
+  requireBankApproval(ctx, credit.issuingOrg, `lc/amend/${credit.issuingOrg}`);
   if (credit.pendingAmendment !== undefined)
     throw moduleError('LC_AMENDMENT_PENDING', `amendment ${credit.pendingAmendment} awaits the beneficiary`, {
       id: idHex,
@@ -62,8 +69,23 @@ export function amend(ctx: MessageContext, m: AmendCredit): void {
   if (m.amount !== undefined) positiveAmount(m.amount, 'amount');
   if (m.tolerance !== undefined && (m.tolerance.plus > 99 || m.tolerance.minus > 99))
     throw moduleError('LC_BAD_AMENDMENT', 'a tolerance is 0 to 99 percent', { field: 'tolerance' });
-  if (m.expiryDay !== undefined && m.expiryDay < dayOf(ctx.time))
-    throw moduleError('LC_BAD_AMENDMENT', 'the new expiry date has passed', { field: 'expiryDay' });
+  const today = dayOf(ctx.time);
+  for (const [field, day] of [
+    ['expiryDay', m.expiryDay],
+    ['latestShipmentDay', m.latestShipmentDay],
+  ] as const)
+    if (day !== undefined && (day < today || day > today + LC_LIMITS.horizonDays))
+      throw moduleError('LC_BAD_AMENDMENT', `${field} is between today and ten years ahead`, { field });
+  if (m.presentationDays !== undefined && m.presentationDays > LC_LIMITS.presentationDays)
+    throw moduleError(
+      'LC_BAD_AMENDMENT',
+      `a presentation period is at most ${LC_LIMITS.presentationDays} days`,
+      {
+        field: 'presentationDays',
+      },
+    );
+  // The calendar must cover a moved expiry, as at issue.
+  if (m.expiryDay !== undefined) requireCalendarYears(ctx, credit.calendar, today, m.expiryDay);
   const seq = credit.amendments + 1;
   const increase = creditMax(changed(credit, m)) - creditMax(credit);
   const hold = increase > 0n ? `lc/${idHex}/${seq}` : '';
@@ -104,11 +126,20 @@ export function acceptAmendment(ctx: MessageContext, m: AmendmentStep): void {
   const after = creditMax(next);
   if (next.expiryDay < dayOf(ctx.time))
     throw moduleError('LC_BAD_AMENDMENT', 'the amended expiry date has passed', { field: 'expiryDay' });
-  const committed = amountOf(credit.drawn);
+  // What is drawn, and what the presentation under examination may still draw, must fit.
+  const pending =
+    credit.pendingPresentation === undefined
+      ? 0n
+      : amountOf(loadPresentation(ctx, idHex, credit.pendingPresentation).amount);
+  const committed = amountOf(credit.drawn) + pending;
   if (after < committed)
-    throw moduleError('LC_BAD_AMENDMENT', 'the amended credit would be less than what was drawn', {
-      drawn: String(committed),
-    });
+    throw moduleError(
+      'LC_BAD_AMENDMENT',
+      'the amended credit would be less than what was drawn or is under examination',
+      {
+        drawn: String(committed),
+      },
+    );
   let holds = credit.holds;
   if (after > before) holds = [...holds, { id: amendment.hold, amount: amountBytes(after - before) }];
   // A decrease goes back to the bank identity that issued the credit.
@@ -117,7 +148,8 @@ export function acceptAmendment(ctx: MessageContext, m: AmendmentStep): void {
   const { pendingAmendment: _p, ...rest } = next;
   saveCredit(ctx, idHex, { ...rest, holds });
   ctx.set(amendmentKey(idHex, m.seq), encode(Amendment, { ...amendment, status: 'accepted' }));
-  if (next.expiryDay !== credit.expiryDay) enqueue(ctx, expiryQueue(next.expiryDay), hexToBytes(idHex));
+  if (next.expiryDay !== credit.expiryDay)
+    enqueue(ctx, expiryQueue(extendedExpiryDay(ctx, next)), hexToBytes(idHex));
   ctx.emit('amendmentAccepted', { id: idHex, seq: String(m.seq), max: String(after) });
 }
 
@@ -128,4 +160,20 @@ export function rejectAmendment(ctx: MessageContext, m: AmendmentStep): void {
   saveCredit(ctx, idHex, rest);
   ctx.set(amendmentKey(idHex, m.seq), encode(Amendment, { ...amendment, status: 'rejected' }));
   ctx.emit('amendmentRejected', { id: idHex, seq: String(m.seq) });
+}
+
+/** `lc/withdrawAmendment`: the issuing bank takes back the amendment the beneficiary has not answered. */
+export function withdrawAmendment(ctx: MessageContext, m: CreditStep): void {
+  const { idHex, credit } = openCredit(ctx, m.id);
+  requireOrg(ctx, credit.issuingOrg, 'issuing bank');
+  const seq = credit.pendingAmendment;
+  const bytes = seq === undefined ? undefined : ctx.get(amendmentKey(idHex, seq));
+  if (seq === undefined || !bytes)
+    throw moduleError('LC_NO_AMENDMENT', `credit ${idHex} has no pending amendment`, { id: idHex });
+  const amendment = decode(Amendment, bytes);
+  if (amendment.hold !== '') ctx.call('bank', 'refund', { id: amendment.hold });
+  const { pendingAmendment: _p, ...rest } = credit;
+  saveCredit(ctx, idHex, rest);
+  ctx.set(amendmentKey(idHex, seq), encode(Amendment, { ...amendment, status: 'lapsed' }));
+  ctx.emit('amendmentWithdrawn', { id: idHex, seq: String(seq) });
 }

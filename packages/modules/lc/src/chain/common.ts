@@ -3,7 +3,8 @@ import { decodeAmount, encodeAmount } from '@pujiang/module-bank';
 import { type MessageContext, type ModuleContext, moduleError } from '@pujiang/module-kit';
 import { bytesToHex } from '@pujiang/types';
 import { maxDrawable } from '../amounts.js';
-import { type CalendarLookup, CalendarYearCodec } from '../calendar.js';
+import { type CalendarLookup, CalendarYearCodec, extendedDeadline } from '../calendar.js';
+import { civilFromDay } from '../calendar-days.js';
 import {
   Banks,
   banksKey,
@@ -109,19 +110,22 @@ export function creditMax(credit: Credit): bigint {
 }
 
 /**
- * A bank's own approval policy for a step (`lc/issue/<org>`, `lc/honour/<org>`): the sender and
- * the transaction's endorsers must satisfy it, as governance evaluates it (maker, checker and
+ * An organization's own approval policy for a step (`lc/issue/<org>`, `lc/honour/<org>`,
+ * `lc/amend/<org>`, `lc/waive/<org>`): the sender and the transaction's endorsers must satisfy
+ * it, with `org` among the organizations that signed, as governance evaluates it (maker, checker and
  * approver when the bank's policy says so; without a policy of its own, the default).
  */
-export function requireBankApproval(ctx: MessageContext, resource: string): void {
+export function requireBankApproval(ctx: MessageContext, org: string, resource: string): void {
   const signers = [ctx.sender, ...ctx.endorsers.map((e) => e.address)];
   const verdict = ctx.call('governance', 'policyVerdict', { resource, signers }) as {
     satisfied: boolean;
     policy: string;
     description: string;
+    signedOrgs: string[];
     shortOrgs: unknown[];
   };
-  if (!verdict.satisfied)
+  // The organization acting must itself count among the signers the policy was satisfied by.
+  if (!verdict.satisfied || !verdict.signedOrgs.includes(org))
     throw moduleError(
       'LC_APPROVAL_POLICY',
       `this step needs ${verdict.description} (policy ${verdict.policy} for ${resource})`,
@@ -131,4 +135,27 @@ export function requireBankApproval(ctx: MessageContext, resource: string): void
         shortOrgs: verdict.shortOrgs,
       },
     );
+}
+
+/** The credit's last day for presentation: its expiry, extended over a closed day (Art. 29a). */
+export function extendedExpiryDay(ctx: ModuleContext, credit: Credit): number {
+  return extendedDeadline(credit.expiryDay, calendarIn(ctx, credit.calendar)).deadlineDay;
+}
+
+/** Refuses (`LC_CALENDAR_MISSING`) unless the calendar has every year from `fromDay` to `toDay`. */
+export function requireCalendarYears(
+  ctx: ModuleContext,
+  calendar: string,
+  fromDay: number,
+  toDay: number,
+): void {
+  const lookup = calendarIn(ctx, calendar);
+  const missing: number[] = [];
+  for (let year = civilFromDay(fromDay).year; year <= civilFromDay(toDay).year; year++)
+    if (lookup(year) === undefined) missing.push(year);
+  if (missing.length > 0)
+    throw moduleError('LC_CALENDAR_MISSING', `calendar ${calendar} has no entry for ${missing.join(', ')}`, {
+      calendar,
+      years: missing,
+    });
 }

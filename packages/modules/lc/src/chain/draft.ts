@@ -19,9 +19,11 @@ import { parseMt700 } from '../mt700-parse.js';
 import {
   amountBytes,
   creditMax,
+  extendedExpiryDay,
   loadCredit,
   requireBankApproval,
   requireBankOrg,
+  requireCalendarYears,
   requireMember,
   requireOrg,
   saveCredit,
@@ -80,6 +82,12 @@ export function draft(ctx: MessageContext, m: DraftCredit): void {
   const expiryDay = dayFromIso(terms.expiryDate);
   if (expiryDay < dayOf(ctx.time))
     throw moduleError('LC_EXPIRED', `the expiry date ${terms.expiryDate} has passed`, { field: '31D' });
+  if (expiryDay > dayOf(ctx.time) + LC_LIMITS.horizonDays)
+    throw moduleError('LC_BAD_TERMS', 'the expiry date is more than ten years ahead', { field: '31D' });
+  if ((terms.presentationPeriodDays ?? 21) > LC_LIMITS.presentationDays)
+    throw moduleError('LC_BAD_TERMS', `a presentation period is at most ${LC_LIMITS.presentationDays} days`, {
+      field: '48',
+    });
   const id = creditId(ctx.chainHash, hexToBytes(ctx.sender), hexToBytes(ctx.txHash));
   const idHex = bytesToHex(id);
   const credit: Credit = {
@@ -161,7 +169,7 @@ export function issue(ctx: MessageContext, m: IssueCredit): void {
       status: credit.status,
     });
   requireOrg(ctx, credit.issuingOrg, 'issuing bank');
-  requireBankApproval(ctx, `lc/issue/${credit.issuingOrg}`);
+  requireBankApproval(ctx, credit.issuingOrg, `lc/issue/${credit.issuingOrg}`);
   if (!CREDIT_NUMBER.test(m.number))
     throw moduleError(
       'LC_BAD_TERMS',
@@ -177,7 +185,10 @@ export function issue(ctx: MessageContext, m: IssueCredit): void {
   const today = dayOf(ctx.time);
   if (credit.expiryDay < today)
     throw moduleError('LC_EXPIRED', `credit ${idHex} expired before issue`, { id: idHex });
+  // Deadlines must not depend on a guess: the bank's calendar covers the credit's life.
+  requireCalendarYears(ctx, credit.calendar, today, credit.expiryDay);
   // The issued MT700: the bank's number (20) and today's date of issue (31C).
+
   const { headers, terms } = parseMt700(credit.mt700);
   const mt700 = formatMt700({ ...terms, creditNumber: m.number, issueDate: isoFromDay(today) }, headers);
   const max = creditMax(credit);
@@ -191,8 +202,8 @@ export function issue(ctx: MessageContext, m: IssueCredit): void {
     issuedBy: [hexToBytes(ctx.sender)],
     holds: [{ id: hold, amount: amountBytes(max) }],
   });
-  // The expiry hook looks at the credit once its expiry day has passed.
-  enqueue(ctx, expiryQueue(credit.expiryDay), hexToBytes(idHex));
+  // The expiry hook looks at the credit once its expiry day (extended over a closed day) has passed.
+  enqueue(ctx, expiryQueue(extendedExpiryDay(ctx, credit)), hexToBytes(idHex));
   if (ctx.get(EXPIRY_CURSOR_KEY) === undefined) ctx.set(EXPIRY_CURSOR_KEY, encodeU64(BigInt(today)));
   ctx.emit('issued', { id: idHex, number: m.number, org: credit.issuingOrg, escrowed: String(max) });
 }

@@ -1,26 +1,10 @@
-import {
-  drainQueue,
-  type HookContext,
-  type MessageContext,
-  type ModuleContext,
-  moduleError,
-} from '@pujiang/module-kit';
-import { decodeU64, encodeU64 } from '@pujiang/protocol';
-import { bytesToHex } from '@pujiang/types';
-import { extendedDeadline } from '../calendar.js';
+import { type MessageContext, moduleError } from '@pujiang/module-kit';
 import { dayOf } from '../calendar-days.js';
-import {
-  type Credit,
-  EXPIRY_CURSOR_KEY,
-  expiryQueue,
-  type Presentation,
-  type PresentationStep,
-  type Refuse,
-} from '../formats.js';
+import type { Credit, Presentation, PresentationStep, Refuse } from '../formats.js';
+import { closeIfDone } from './closing.js';
 import {
   amountBytes,
   amountOf,
-  calendarIn,
   creditMax,
   loadCredit,
   loadPresentation,
@@ -29,7 +13,7 @@ import {
   saveCredit,
   savePresentation,
 } from './common.js';
-import { beneficiaryOf, maturityHold, refundHolds, releaseFromHolds, reserveForMaturity } from './funds.js';
+import { beneficiaryOf, maturityHold, releaseFromHolds, reserveForMaturity } from './funds.js';
 
 /**
  * Examination and settlement (UCP 600 Art. 14b, 15, 16): within the five banking days the
@@ -92,7 +76,7 @@ function honourWith(
 export function honour(ctx: MessageContext, m: PresentationStep): void {
   const { idHex, credit, p } = presentationOf(ctx, m);
   requireOrg(ctx, credit.issuingOrg, 'issuing bank');
-  requireBankApproval(ctx, `lc/honour/${credit.issuingOrg}`);
+  requireBankApproval(ctx, credit.issuingOrg, `lc/honour/${credit.issuingOrg}`);
   if (p.status !== 'examining' && p.status !== 'waived')
     throw moduleError('LC_BAD_STATE', `presentation ${m.seq} is ${p.status}`, {
       id: idHex,
@@ -147,6 +131,7 @@ export function refuse(ctx: MessageContext, m: Refuse): void {
 export function waive(ctx: MessageContext, m: PresentationStep): void {
   const { idHex, credit, p } = presentationOf(ctx, m);
   requireOrg(ctx, credit.applicantOrg, 'applicant');
+  requireBankApproval(ctx, credit.applicantOrg, `lc/waive/${credit.applicantOrg}`);
   if (p.status !== 'refused')
     throw moduleError('LC_BAD_STATE', `only a refused presentation is waived; ${m.seq} is ${p.status}`, {
       seq: m.seq,
@@ -185,60 +170,4 @@ export function settle(ctx: MessageContext, m: PresentationStep): void {
   ctx.call('bank', 'release', { id: maturityHold(idHex, m.seq), to: beneficiaryOf(credit) });
   savePresentation(ctx, idHex, m.seq, { ...p, status: 'paid' });
   ctx.emit('paid', { id: idHex, seq: String(m.seq), amount: String(amountOf(p.amount)) });
-}
-
-/** Whether the credit's expiry (extended over a closed day, Art. 29a) has passed. */
-function expired(ctx: ModuleContext, credit: Credit): boolean {
-  return dayOf(ctx.time) > extendedDeadline(credit.expiryDay, calendarIn(ctx, credit.calendar)).deadlineDay;
-}
-
-/** Closes a credit that is done, returning what is left of the escrow to the issuing bank. */
-export function closeIfDone(ctx: ModuleContext, idHex: string, credit: Credit): Credit {
-  if (credit.status === 'closed' || credit.pendingPresentation !== undefined) return credit;
-  const drawn = amountOf(credit.drawn);
-  const reason =
-    drawn >= creditMax(credit)
-      ? 'fullyDrawn'
-      : !credit.partialAllowed && drawn > 0n
-        ? 'singleDrawing'
-        : expired(ctx, credit)
-          ? 'expired'
-          : undefined;
-  if (reason === undefined) return credit;
-  refundHolds(ctx, credit);
-  if (credit.pendingAmendment !== undefined)
-    ctx.emit('amendmentLapsed', { id: idHex, seq: String(credit.pendingAmendment) });
-  ctx.emit('closed', { id: idHex, reason, drawn: String(drawn) });
-  const { pendingAmendment: _a, ...rest } = credit;
-  return { ...rest, status: 'closed', closeReason: reason, holds: [] };
-}
-
-/** Days the hook walks per block at most, and its gas. */
-const MAX_DAYS_PER_BLOCK = 400;
-export const EXPIRY_ITEM_GAS = 120_000;
-export const EXPIRY_HOOK_GAS = 5_000_000;
-
-/** The endBlock hook: credits whose expiry day has passed close (once nothing is under examination). */
-export function closeExpired(ctx: HookContext): void {
-  const cursor = ctx.get(EXPIRY_CURSOR_KEY);
-  if (cursor === undefined) return;
-  const today = BigInt(dayOf(ctx.time));
-  const start = decodeU64(cursor);
-  let day = start;
-  while (day < today && day - start < BigInt(MAX_DAYS_PER_BLOCK)) {
-    const drained = drainQueue(ctx, expiryQueue(Number(day)), {
-      itemGas: EXPIRY_ITEM_GAS,
-      failedEvent: 'expiryFailed',
-      handle: (item) => {
-        const { idHex, credit } = loadCredit(ctx, bytesToHex(item));
-        // An amendment may have moved the expiry: a later day's queue has the credit then.
-        if (credit.status === 'closed' || !expired(ctx, credit)) return;
-        const next = closeIfDone(ctx, idHex, credit);
-        if (next !== credit) saveCredit(ctx, idHex, next);
-      },
-    });
-    if (drained.left > 0n) break;
-    day += 1n;
-  }
-  if (day !== start) ctx.set(EXPIRY_CURSOR_KEY, encodeU64(day));
 }

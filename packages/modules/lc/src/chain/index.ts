@@ -1,5 +1,6 @@
 import { decode, encode } from '@pujiang/codec';
 import { defineHook, defineMessage, defineModule, defineQuery, moduleError } from '@pujiang/module-kit';
+import { utf8ToBytes } from '@pujiang/types';
 import { CalendarYearCodec, calendarYearFromJson, checkCalendarId } from '../calendar.js';
 import {
   AmendCredit,
@@ -9,6 +10,7 @@ import {
   banksKey,
   CreditStep,
   calendarKey,
+  calendarOwnerKey,
   DraftCredit,
   IssueCredit,
   LC_LIMITS,
@@ -34,11 +36,12 @@ import {
   LcBanksQuery,
   PresentationQuery,
 } from '../schemas.js';
-import { acceptAmendment, amend, rejectAmendment } from './amend.js';
+import { acceptAmendment, amend, rejectAmendment, withdrawAmendment } from './amend.js';
 import { setCalendar } from './calendar-state.js';
+import { close, closeExpired, EXPIRY_HOOK_GAS } from './closing.js';
 import { advise, approve, check, draft, issue } from './draft.js';
 import { LC_ERRORS } from './errors.js';
-import { claim, closeExpired, EXPIRY_HOOK_GAS, honour, refuse, settle, waive } from './examine.js';
+import { claim, honour, refuse, settle, waive } from './examine.js';
 import { complete, present } from './present.js';
 
 const ORG_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -58,6 +61,8 @@ interface LcGenesis {
   banks?: string[];
   /** Calendar id -> its years in JSON form (`{"year": 2026, "holidays": ["2026-10-01"], "workdays": [...]}`). */
   calendars?: Record<string, unknown[]>;
+  /** Calendar id -> the bank organization that keeps it (else the first bank admin to set it). */
+  calendarOwners?: Record<string, string>;
 }
 
 /**
@@ -89,6 +94,8 @@ export const lc = defineModule({
     waived: ['id', 'seq', 'by'],
     paid: ['id', 'seq', 'amount'],
     closed: ['id', 'reason', 'drawn'],
+    lapsed: ['id', 'seq'],
+    amendmentWithdrawn: ['id', 'seq'],
     expiryFailed: ['queue', 'seq', 'code'],
   },
   imports: {
@@ -114,6 +121,8 @@ export const lc = defineModule({
     waive: defineMessage(PresentationStep, waive),
     claim: defineMessage(PresentationStep, claim),
     settle: defineMessage(PresentationStep, settle),
+    close: defineMessage(CreditStep, close),
+    withdrawAmendment: defineMessage(CreditStep, withdrawAmendment),
   },
   queries: {
     credit: defineQuery({ ...CreditQuery, run: (read, { id }) => ({ credit: creditAnswer(read, id) }) }),
@@ -156,6 +165,11 @@ export const lc = defineModule({
         if (!Array.isArray(years)) throw moduleError('LC_BAD_CALENDAR', `calendar ${id} is a list of years`);
         for (const year of years) calendarYearFromJson(year);
       }
+      for (const [id, org] of Object.entries(g.calendarOwners ?? {})) {
+        checkCalendarId(id);
+        if (typeof org !== 'string' || !(g.banks ?? []).includes(org))
+          throw moduleError('LC_BAD_CALENDAR', `calendar ${id}'s owner must be one of the banks`);
+      }
     } catch (error) {
       throw moduleError('GENESIS_INVALID', `genesis: modules.lc: ${(error as Error).message}`);
     }
@@ -168,5 +182,7 @@ export const lc = defineModule({
         const year = calendarYearFromJson(json);
         write(calendarKey(id, year.year), encode(CalendarYearCodec, year));
       }
+    for (const [id, org] of Object.entries(g.calendarOwners ?? {}))
+      write(calendarOwnerKey(id), utf8ToBytes(org));
   },
 });

@@ -1,8 +1,10 @@
+import { decode, encode } from '@pujiang/codec';
 import { type MessageContext, moduleError } from '@pujiang/module-kit';
 import { bytesToHex, hexToBytes } from '@pujiang/types';
-import { examinationDeadline, extendedDeadline, requireKnownYears } from '../calendar.js';
+import { examinationDeadline, extendedDeadline } from '../calendar.js';
 import { dayOf } from '../calendar-days.js';
 import {
+  BillUse,
   billKey,
   type Credit,
   type Present,
@@ -47,9 +49,18 @@ function examineRecord(
   credit: Credit,
   doc: PresentedDocument,
   shipment: { day?: number },
+  seq: number,
 ): string[] {
   const source = bytesToHex(doc.source.value);
   if (doc.source.type === 'notarized') {
+    // A bill of lading is a transferable record: a file of one controls nothing.
+    if (doc.kind === 'BillOfLading')
+      return [
+        found(
+          'BL_NOT_ELECTRONIC',
+          `bill of lading ${source} is a file, not a registered transferable record`,
+        ),
+      ];
     const anchored = ctx.call('notary', 'anchored', { digest: source, algorithm: 'sha256' });
     return anchored === null
       ? [found('RECORD_UNVERIFIED', `${doc.kind} file ${source} is not notarized`)]
@@ -63,18 +74,24 @@ function examineRecord(
   if (facts.status !== 'active')
     problems.push(found('RECORD_NOT_ACTIVE', `${doc.kind} ${source} is ${facts.status}`));
   if (doc.kind !== 'BillOfLading' || facts.type !== 'BillOfLading') return problems;
-  // A bill of lading: one presentation per bill, under the control of its presenter.
-  const used = ctx.get(billKey(source));
+  // A bill of lading: one drawing per bill, under the control of its presenter. The bank keeps
+  // the bill of a refused presentation; presenting again in its place may use it once more.
+  const bytes = ctx.get(billKey(source));
+  const used = bytes === undefined ? undefined : decode(BillUse, bytes);
   const bank = bytesToHex(credit.issuedBy[0]!);
-  const heldForThisCredit = used !== undefined && bytesToHex(used) === idHex && facts.holder === bank;
+  const heldForThisCredit =
+    used !== undefined &&
+    bytesToHex(used.credit) === idHex &&
+    loadPresentation(ctx, idHex, used.seq).status === 'lapsed' &&
+    facts.holder === bank;
   if (used !== undefined && !heldForThisCredit)
     problems.push(found('BL_ALREADY_PRESENTED', `bill of lading ${source} was presented before`));
   else if (facts.holder !== ctx.sender && !heldForThisCredit)
     problems.push(found('BL_NOT_CONTROLLED', `the presenter does not hold bill of lading ${source}`));
   shipment.day = dayOf(BigInt(facts.time));
-  if (problems.length === 0 && !heldForThisCredit) {
-    ctx.call('docs', 'transferHeld', { id: source, to: bank });
-    ctx.set(billKey(source), hexToBytes(idHex));
+  if (problems.length === 0) {
+    if (!heldForThisCredit) ctx.call('docs', 'transferHeld', { id: source, to: bank });
+    ctx.set(billKey(source), encode(BillUse, { credit: hexToBytes(idHex), seq }));
   }
   return problems;
 }
@@ -84,6 +101,7 @@ function examineRecords(
   idHex: string,
   credit: Credit,
   documents: readonly PresentedDocument[],
+  seq: number,
 ): string[] {
   const problems: string[] = [];
   const seen = new Set<string>();
@@ -97,7 +115,7 @@ function examineRecords(
       continue;
     }
     seen.add(key);
-    problems.push(...examineRecord(ctx, idHex, credit, doc, shipment));
+    problems.push(...examineRecord(ctx, idHex, credit, doc, shipment, seq));
   }
   for (const kind of credit.required)
     if (!documents.some((d) => d.kind === kind))
@@ -146,9 +164,11 @@ export function present(ctx: MessageContext, m: Present): void {
         seq: credit.pendingPresentation,
       },
     );
+  // Issue made sure the calendar covers the credit's years; a year the bank failed to keep
+  // counts weekends only rather than stopping the beneficiary.
   const calendar = calendarIn(ctx, credit.calendar);
   // Art. 29a: an expiry on a closed day extends to the next banking day.
-  const expiry = requireKnownYears(extendedDeadline(credit.expiryDay, calendar), credit.calendar);
+  const expiry = extendedDeadline(credit.expiryDay, calendar);
   if (dayOf(ctx.time) > expiry.deadlineDay)
     throw moduleError('LC_EXPIRED', `credit ${idHex} expired on day ${expiry.deadlineDay}`, {
       id: idHex,
@@ -170,11 +190,15 @@ export function present(ctx: MessageContext, m: Present): void {
   if (m.documents.length === 0)
     throw moduleError('LC_BAD_PRESENTATION', 'a presentation has at least one record', { id: idHex });
   // Under UCP the five banking days run from presentation; under eUCP from the notice of completeness.
-  const deadline = credit.eucp
-    ? undefined
-    : requireKnownYears(examinationDeadline(ctx.time, calendar), credit.calendar);
-  const problems = examineRecords(ctx, idHex, credit, m.documents);
+  const deadline = credit.eucp ? undefined : examinationDeadline(ctx.time, calendar);
   const seq = credit.presentations + 1;
+  // Presenting again replaces a refused presentation: it can no longer be waived and honoured.
+  const last = credit.presentations > 0 ? loadPresentation(ctx, idHex, credit.presentations) : undefined;
+  if (last?.status === 'refused') {
+    savePresentation(ctx, idHex, credit.presentations, { ...last, status: 'lapsed' });
+    ctx.emit('lapsed', { id: idHex, seq: String(credit.presentations) });
+  }
+  const problems = examineRecords(ctx, idHex, credit, m.documents, seq);
   savePresentation(ctx, idHex, seq, {
     presenter: hexToBytes(ctx.sender),
     amount: m.amount,
@@ -207,10 +231,15 @@ export function complete(ctx: MessageContext, m: PresentationStep): void {
   const p = loadPresentation(ctx, idHex, m.seq);
   if (p.status !== 'presented')
     throw moduleError('LC_BAD_STATE', `presentation ${m.seq} is ${p.status}`, { id: idHex, seq: m.seq });
-  const deadline = requireKnownYears(
-    examinationDeadline(ctx.time, calendarIn(ctx, credit.calendar)),
-    credit.calendar,
-  );
+  const calendar = calendarIn(ctx, credit.calendar);
+  // eUCP Art. e5: a notice of completeness after expiry comes too late (the presentation lapses).
+  const expiry = extendedDeadline(credit.expiryDay, calendar);
+  if (dayOf(ctx.time) > expiry.deadlineDay)
+    throw moduleError('LC_EXPIRED', `credit ${idHex} expired on day ${expiry.deadlineDay}`, {
+      id: idHex,
+      expiryDay: expiry.deadlineDay,
+    });
+  const deadline = examinationDeadline(ctx.time, calendar);
   savePresentation(ctx, idHex, m.seq, {
     ...p,
     completedAt: ctx.time,
