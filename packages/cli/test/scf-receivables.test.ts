@@ -76,7 +76,14 @@ describe('scf: a receivable from confirmation to settlement across a buyer, thre
   /** The maker sends; the checker and the approver endorse (bank A's policy needs all three). */
   const bankAFinance = (id: string, endorsers: KeyPair[]) =>
     codeOf(
-      financeReceivable(client(1), { key: key.maker!, endorsers, wait: true, id, payTo: address.treasury! }),
+      financeReceivable(client(1), {
+        key: key.maker!,
+        endorsers,
+        wait: true,
+        id,
+        payTo: address.treasury!,
+        advance: 240_000,
+      }),
     );
 
   before(async () => {
@@ -157,6 +164,8 @@ describe('scf: a receivable from confirmation to settlement across a buyer, thre
       'PO-2026-0042',
       '--key',
       net.keyFile.buyer!,
+      '--supplier-key',
+      net.keyFile.tier1!,
     );
     assert.equal(confirmed.code, EXIT.ok, confirmed.err);
     assert.equal(confirmed.json.receipt.code, 'OK');
@@ -177,6 +186,7 @@ describe('scf: a receivable from confirmation to settlement across a buyer, thre
     // A second receivable, due the day before, that the buyer will leave unpaid.
     const second = await confirmReceivable(client(0), {
       key: key.buyer!,
+      endorsers: [key.tier1!],
       wait: true,
       supplier: address.tier1!,
       amount: 50_000,
@@ -190,6 +200,7 @@ describe('scf: a receivable from confirmation to settlement across a buyer, thre
     // The line is 1,000,000: 950,000 is outstanding, so 60,000 more is refused.
     const over = confirmReceivable(client(0), {
       key: key.buyer!,
+      endorsers: [key.tier1!],
       wait: true,
       supplier: address.tier1!,
       amount: 60_000,
@@ -230,7 +241,13 @@ describe('scf: a receivable from confirmation to settlement across a buyer, thre
     // Bank B was not asked.
     assert.equal(
       await codeOf(
-        financeReceivable(client(2), { key: key.bankB!, wait: true, id: parts[2]!, payTo: address.bankB! }),
+        financeReceivable(client(2), {
+          key: key.bankB!,
+          wait: true,
+          id: parts[2]!,
+          payTo: address.bankB!,
+          advance: 240_000,
+        }),
       ),
       'SCF_NOT_REQUESTED_BANK',
     );
@@ -267,6 +284,8 @@ describe('scf: a receivable from confirmation to settlement across a buyer, thre
       'PO-OTHER-1',
       '--key',
       homePaths(net.homes[0]!).operatorKey,
+      '--supplier-key',
+      net.keyFile.tier2!,
     );
     assert.equal(again.code, EXIT.invalid);
     assert.equal(again.json.receipt.code, 'SCF_INVOICE_USED');
@@ -302,7 +321,13 @@ describe('scf: a receivable from confirmation to settlement across a buyer, thre
     );
     assert.equal(
       await codeOf(
-        financeReceivable(client(2), { key: key.bankB!, wait: true, id: parts[0]!, payTo: address.bankB! }),
+        financeReceivable(client(2), {
+          key: key.bankB!,
+          wait: true,
+          id: parts[0]!,
+          payTo: address.bankB!,
+          advance: 1_000,
+        }),
       ),
       'SCF_NO_REQUEST',
     );

@@ -397,7 +397,10 @@ describe('module client calls and verifiers refuse malformed arguments with type
     'requestFinancing(advance)': (j) =>
       moduleClient.requestFinancing(client, { key, id: digest, org: 'bank', advance: j }),
     'cancelFinancing(id)': (j) => moduleClient.cancelFinancing(client, { key, id: j }),
-    'financeReceivable(payTo)': (j) => moduleClient.financeReceivable(client, { key, id: digest, payTo: j }),
+    'financeReceivable(payTo)': (j) =>
+      moduleClient.financeReceivable(client, { key, id: digest, payTo: j, advance: 1 }),
+    'financeReceivable(advance)': (j) =>
+      moduleClient.financeReceivable(client, { key, id: digest, payTo: to, advance: j }),
     'releasePledge(id)': (j) => moduleClient.releasePledge(client, { key, id: j }),
     'settleReceivable(id)': (j) => moduleClient.settleReceivable(client, { key, id: j }),
     'settleReceivable(amount)': (j) =>

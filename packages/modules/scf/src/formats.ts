@@ -104,7 +104,12 @@ export type CancelFinancing = Infer<typeof CancelFinancing>;
  * Its approval follows the policy of `scf/finance/<org>` (maker, checker, approver: the sender
  * and its endorsers).
  */
-export const FinanceReceivable = struct('FinanceReceivable', { id: Digest, payTo: Address });
+export const FinanceReceivable = struct('FinanceReceivable', {
+  id: Digest,
+  payTo: Address,
+  /** The advance the bank's signers approve: it must be the one the holder asked for. */
+  advance: Amount,
+});
 export type FinanceReceivable = Infer<typeof FinanceReceivable>;
 
 /** `scf/release`: the pledgee bank gives the part back to its holder (the advance was repaid). */

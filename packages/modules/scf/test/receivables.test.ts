@@ -33,6 +33,7 @@ const orgOf: Record<string, string> = {
 const BLOCK_MS = 60_000n;
 const digest = (n: number) => new Uint8Array(32).fill(n);
 const amount = (n: bigint | number) => encodeAmount(BigInt(n));
+const ok = (code: string) => assert.equal(code, 'OK');
 
 function setup(approvers = 1) {
   const balances = new Map<string, bigint>([
@@ -53,9 +54,18 @@ function setup(approvers = 1) {
       }
       if (module === 'governance' && name === 'policyVerdict') {
         // bank-a's policy: three distinct identities of bank-a (maker, checker, approver).
-        const signers = new Set((args.signers as string[]).filter((s) => orgOf[s] === 'bank-a'));
+        // Otherwise as governance's default: any signer counts for its organization.
+        const all = args.signers as string[];
+        const signedOrgs = [...new Set(all.flatMap((x) => (orgOf[x] ? [orgOf[x]] : [])))];
+        const signers = new Set(all.filter((x) => orgOf[x] === 'bank-a'));
         const satisfied = args.resource === 'scf/finance/bank-a' ? signers.size >= approvers : true;
-        return { satisfied, policy: 'scf/finance/bank-a', description: 'three of bank-a', shortOrgs: [] };
+        return {
+          satisfied,
+          policy: String(args.resource),
+          description: 'three of bank-a',
+          signedOrgs,
+          shortOrgs: [],
+        };
       }
       if (module === 'bank' && name === 'transfer') {
         const value = BigInt(args.amount as string);
@@ -91,7 +101,7 @@ function confirmed(s: ReturnType<typeof setup>, invoice = 1, face = 900_000n) {
     }),
     'OK',
   );
-  const code = chain.send(buyer, 'confirm', {
+  const code = chain.sendEndorsed(buyer, [tier1], 'confirm', {
     supplier: hexToBytes(tier1),
     denom: 'native',
     amount: amount(face),
@@ -123,7 +133,7 @@ describe('scf: receivables', () => {
     const s = setup();
     assert.equal(confirmed(s).code, 'OK');
     const again = (invoice: number, face: bigint, dueDay = today(s.chain) + 10) =>
-      s.chain.send(buyer, 'confirm', {
+      s.chain.sendEndorsed(buyer, [tier1], 'confirm', {
         supplier: hexToBytes(tier1),
         denom: 'native',
         amount: amount(face),
@@ -137,7 +147,7 @@ describe('scf: receivables', () => {
     assert.equal(again(2, 100_000n, today(s.chain) - 1), 'SCF_BAD_DUE_DATE');
     assert.equal(again(2, 100_000n), 'OK');
     assert.equal(
-      s.chain.send(tier1, 'confirm', {
+      s.chain.sendEndorsed(tier1, [tier2], 'confirm', {
         supplier: hexToBytes(tier2),
         denom: 'native',
         amount: amount(1),
@@ -198,17 +208,26 @@ describe('scf: receivables', () => {
       'SCF_FINANCING_PENDING',
     );
     assert.equal(
-      chain.send(bankB1, 'finance', { id: hexToBytes(p11), payTo: hexToBytes(bankB1) }),
+      chain.send(bankB1, 'finance', {
+        id: hexToBytes(p11),
+        payTo: hexToBytes(bankB1),
+        advance: amount(190_000),
+      }),
       'SCF_NOT_REQUESTED_BANK',
     );
     assert.equal(
-      chain.sendEndorsed(bankA1, [bankA2], 'finance', { id: hexToBytes(p11), payTo: hexToBytes(bankA1) }),
+      chain.sendEndorsed(bankA1, [bankA2], 'finance', {
+        id: hexToBytes(p11),
+        payTo: hexToBytes(bankA1),
+        advance: amount(190_000),
+      }),
       'SCF_APPROVAL_POLICY',
     );
     assert.equal(
       chain.sendEndorsed(bankA1, [bankA2, bankA3], 'finance', {
         id: hexToBytes(p11),
         payTo: hexToBytes(bankA1),
+        advance: amount(190_000),
       }),
       'OK',
     );
@@ -325,8 +344,61 @@ describe('scf: receivables', () => {
       'OK',
     );
     assert.equal(chain.send(tier1, 'cancelFinancing', { id: idb }), 'OK');
-    assert.equal(chain.send(bankA1, 'finance', { id: idb, payTo: hexToBytes(bankA1) }), 'SCF_NO_REQUEST');
+    assert.equal(
+      chain.send(bankA1, 'finance', { id: idb, payTo: hexToBytes(bankA1), advance: amount(1) }),
+      'SCF_NO_REQUEST',
+    );
     assert.equal(chain.send(tier1, 'settle', { id: hexToBytes('ab'.repeat(32)), amount: [] }), 'SCF_UNKNOWN');
+  });
+
+  it('a confirmation needs the supplier; the bank finances the advance its signers approved, not a swapped one', () => {
+    const s = setup();
+    const { chain } = s;
+    ok(
+      chain.send(bankA1, 'setCreditLine', {
+        buyer: hexToBytes(buyer),
+        denom: 'native',
+        limit: amount(1_000_000),
+      }),
+    );
+    const confirm = (endorsers: string[]) =>
+      chain.sendEndorsed(buyer, endorsers, 'confirm', {
+        supplier: hexToBytes(tier1),
+        denom: 'native',
+        amount: amount(500_000),
+        dueDay: today(chain) + 30,
+        invoiceDigest: digest(7),
+        deliveryDigests: [],
+        reference: 'PO-7',
+      });
+    // Nobody can claim a supplier's invoice without it (squatting an invoice digest).
+    assert.equal(confirm([]), 'SCF_SUPPLIER_CONSENT');
+    assert.equal(confirm([tier2]), 'SCF_SUPPLIER_CONSENT');
+    ok(confirm([tier1]));
+    const id = hexToBytes(bytesToHex(receivableId('sha256', digest(7))));
+    ok(chain.send(tier1, 'requestFinancing', { id, org: 'bank-a', advance: amount(100_000) }));
+    // The holder swaps the request for a bigger one before the bank's transaction lands.
+    ok(chain.send(tier1, 'cancelFinancing', { id }));
+    ok(chain.send(tier1, 'requestFinancing', { id, org: 'bank-a', advance: amount(500_000) }));
+    assert.equal(
+      chain.send(bankA1, 'finance', { id, payTo: hexToBytes(bankA1), advance: amount(100_000) }),
+      'SCF_ADVANCE_CHANGED',
+    );
+    assert.equal(s.balances.get(tier1) ?? 0n, 0n);
+    ok(chain.send(bankA1, 'finance', { id, payTo: hexToBytes(bankA1), advance: amount(500_000) }));
+    assert.equal(s.balances.get(tier1), 500_000n);
+  });
+
+  it('a bank withdraws a line it granted (zero, nothing outstanding), and another bank may then grant one', () => {
+    const { chain } = setup();
+    const line = (bank: string, limit: number) =>
+      chain.send(bank, 'setCreditLine', { buyer: hexToBytes(buyer), denom: 'native', limit: amount(limit) });
+    ok(line(bankA1, 10));
+    assert.equal(line(bankB1, 10), 'SCF_LINE_OF_OTHER_BANK');
+    ok(line(bankA1, 0));
+    assert.equal(creditLineAnswer(chain.read, buyer, 'native'), null);
+    ok(line(bankB1, 10));
+    assert.equal(creditLineAnswer(chain.read, buyer, 'native')!.org, 'bank-b');
   });
 
   it('civil dates and day numbers agree with the calendar', () => {

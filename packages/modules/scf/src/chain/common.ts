@@ -134,3 +134,33 @@ export function refuseUnlessActive(idHex: string, part: Part): void {
 
 /** The block's day (Asia/Shanghai). */
 export const dayToday = (ctx: ModuleContext): bigint => dayOf(ctx.time);
+
+export const same = (a: Uint8Array, b: Uint8Array): boolean =>
+  a.length === b.length && a.every((x, i) => x === b[i]);
+
+/**
+ * The sender and endorsers satisfy the organization's own policy for a step
+ * (`scf/finance/<org>`, `scf/release/<org>`, `scf/creditLine/<org>`: maker, checker, approver
+ * when its policy says so), with `org` itself among the organizations that signed.
+ */
+export function requireApproval(ctx: MessageContext, org: string, resource: string): void {
+  const signers = [ctx.sender, ...ctx.endorsers.map((e) => e.address)];
+  const verdict = ctx.call('governance', 'policyVerdict', { resource, signers }) as {
+    satisfied: boolean;
+    policy: string;
+    description: string;
+    signedOrgs: string[];
+    shortOrgs: unknown[];
+  };
+  if (!verdict.satisfied || !verdict.signedOrgs.includes(org))
+    throw moduleError(
+      'SCF_APPROVAL_POLICY',
+      `this step needs ${verdict.description} (policy ${verdict.policy} for ${resource})`,
+      {
+        resource,
+        policy: verdict.policy,
+        signers: signers.length,
+        shortOrgs: verdict.shortOrgs,
+      },
+    );
+}

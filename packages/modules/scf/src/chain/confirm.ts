@@ -20,8 +20,10 @@ import {
   amountBytes,
   amountOf,
   positiveAmount,
+  requireApproval,
   requireBank,
   requireMember,
+  same,
   savePart,
   saveReceivable,
 } from './common.js';
@@ -35,6 +37,7 @@ const isZero = (b: Uint8Array) => b.every((x) => x === 0);
 
 export function setCreditLine(ctx: MessageContext, m: SetCreditLine): void {
   const org = requireBank(ctx);
+  requireApproval(ctx, org, `scf/creditLine/${org}`);
   const buyer = bytesToHex(m.buyer);
   requireMember(ctx, buyer, 'buyer');
   if (!DENOM.test(m.denom)) throw moduleError('SCF_BAD_DENOM', `${m.denom} is not a denomination`);
@@ -48,14 +51,12 @@ export function setCreditLine(ctx: MessageContext, m: SetCreditLine): void {
     throw moduleError('SCF_LINE_OF_OTHER_BANK', `${line.org} granted this buyer's line in ${m.denom}`, {
       org: line.org,
     });
-  ctx.set(
-    key,
-    encode(CreditLine, { org, limit: m.limit, outstanding: line?.outstanding ?? new Uint8Array() }),
-  );
+  // A zero line with nothing outstanding is withdrawn: another bank may then grant one.
+  const outstanding = line?.outstanding ?? new Uint8Array();
+  const withdrawn = limit === 0n && amountOf(outstanding) === 0n;
+  ctx.set(key, withdrawn ? undefined : encode(CreditLine, { org, limit: m.limit, outstanding }));
   ctx.emit('creditLine', { buyer, denom: m.denom, limit: String(limit), org });
 }
-
-const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 function checkConfirmation(ctx: MessageContext, m: ConfirmReceivable): bigint {
   if (!DENOM.test(m.denom)) throw moduleError('SCF_BAD_DENOM', `${m.denom} is not a denomination`);
@@ -128,6 +129,16 @@ export function confirm(ctx: MessageContext, m: ConfirmReceivable): void {
     });
   requireMember(ctx, ctx.sender, 'buyer');
   requireMember(ctx, creditor, 'supplier');
+  // The supplier signs too: its invoice is confirmed as it issued it, and nobody else can claim
+  // an invoice's digest first to block it.
+  if (!ctx.endorsers.some((e) => e.address === creditor))
+    throw moduleError(
+      'SCF_SUPPLIER_CONSENT',
+      `the supplier ${creditor} endorses the confirmation of its invoice`,
+      {
+        supplier: creditor,
+      },
+    );
   const invoiceHex = bytesToHex(m.invoiceDigest);
   const used = ctx.get(invoiceKey(invoiceHex));
   if (used !== undefined)

@@ -1,5 +1,6 @@
 /** The scf module's error codes with what each means (`GET /v1/modules` publishes them). */
 export const SCF_ERRORS = {
+  SCF_ADVANCE_CHANGED: 'the holder asks for another advance than the one the bank approved',
   SCF_APPROVAL_POLICY:
     "the bank's approval does not satisfy the policy of scf/finance/<org> (its maker, checker and approver: sender and endorsers)",
   SCF_BAD_AMOUNT: 'an amount is malformed, zero, or more than is owed',
@@ -28,6 +29,8 @@ export const SCF_ERRORS = {
   SCF_PLEDGED: 'the part is pledged to a bank: it cannot be pledged, transferred or split again',
   SCF_SETTLED: 'the receivable or part is settled',
   SCF_SPLIT: 'the part was split: its parts are what exists now',
+  SCF_SUPPLIER_CONSENT:
+    'the supplier endorses the confirmation of its invoice (an endorser of the transaction)',
   SCF_TOO_MANY_PARTS: 'a receivable is divided into at most 64 parts',
   SCF_UNKNOWN: 'there is no such receivable or part',
 } as const;

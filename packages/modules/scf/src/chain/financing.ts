@@ -9,9 +9,11 @@ import {
   loadReceivable,
   positiveAmount,
   refuseUnlessActive,
+  requireApproval,
   requireBank,
   requireFreePart,
   requireMember,
+  same,
   savePart,
 } from './common.js';
 
@@ -59,24 +61,6 @@ export function cancelFinancing(ctx: MessageContext, m: CancelFinancing): void {
   ctx.emit('financingCancelled', { id: idHex, org: part.request.org });
 }
 
-/** The sender and endorsers satisfy the bank's approval policy (governance decides, and says why not). */
-function requireApproval(ctx: MessageContext, org: string): void {
-  const resource = `scf/finance/${org}`;
-  const signers = [ctx.sender, ...ctx.endorsers.map((e) => e.address)];
-  const verdict = ctx.call('governance', 'policyVerdict', { resource, signers }) as {
-    satisfied: boolean;
-    policy: string;
-    description: string;
-    shortOrgs: unknown[];
-  };
-  if (!verdict.satisfied)
-    throw moduleError(
-      'SCF_APPROVAL_POLICY',
-      `the financing needs ${verdict.description} (policy ${verdict.policy} for ${resource})`,
-      { resource, policy: verdict.policy, signers: signers.length, shortOrgs: verdict.shortOrgs },
-    );
-}
-
 export function finance(ctx: MessageContext, m: FinanceReceivable): void {
   const { idHex, part } = loadPart(ctx, m.id);
   refuseUnlessActive(idHex, part);
@@ -97,7 +81,18 @@ export function finance(ctx: MessageContext, m: FinanceReceivable): void {
         id: receivableHex,
       },
     );
-  requireApproval(ctx, org);
+  requireApproval(ctx, org, `scf/finance/${org}`);
+  // The signers approved this advance: a request changed meanwhile is not what they signed.
+  if (!same(m.advance, request.advance))
+    throw moduleError('SCF_ADVANCE_CHANGED', 'the holder asks for another advance than the bank approved', {
+      id: idHex,
+      requested: String(amountOf(request.advance)),
+      approved: String(amountOf(m.advance)),
+    });
+  if (amountOf(request.advance) > amountOf(part.amount) - amountOf(part.paid))
+    throw moduleError('SCF_BAD_AMOUNT', 'the advance exceeds what the part is still owed', {
+      field: 'advance',
+    });
   const payTo = bytesToHex(m.payTo);
   if (requireMember(ctx, payTo, 'payTo').org !== org)
     throw moduleError('SCF_NOT_MEMBER', `payTo ${payTo} is not an identity of ${org}`, { field: 'payTo' });
@@ -138,6 +133,7 @@ export function release(ctx: MessageContext, m: ReleasePledge): void {
   const org = requireMember(ctx, ctx.sender, 'sender').org;
   if (org !== part.pledge.org)
     throw moduleError('SCF_NOT_PLEDGEE', `only ${part.pledge.org} releases its pledge`, { id: idHex });
+  requireApproval(ctx, org, `scf/release/${org}`);
   const { pledge: _p, ...rest } = part;
   savePart(ctx, idHex, { ...rest, state: 'active' });
   ctx.emit('released', { id: idHex, org });

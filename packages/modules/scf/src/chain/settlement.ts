@@ -59,11 +59,11 @@ export function settle(ctx: MessageContext, m: SettleReceivable): void {
       part.state === 'pledged' && part.pledge ? bytesToHex(part.pledge.payTo) : bytesToHex(part.holder);
     ctx.call('bank', 'transfer', { from: ctx.sender, to, denom: record.denom, amount: String(share) });
     const paid = amountOf(part.paid) + share;
+    // A payment ends a financing request: the part is due, no longer financeable.
     const { request: _r, ...rest } = part;
     const done = paid === amountOf(part.amount);
-    // A part paid in full is settled; a financing request on a paid part has nothing left to finance.
     savePart(ctx, partHex, {
-      ...(done ? rest : part),
+      ...rest,
       paid: amountBytes(paid),
       ...(done ? { state: 'settled' } : {}),
     });
@@ -101,6 +101,8 @@ const MAX_DAYS_PER_BLOCK = 400;
 /** Gas for marking one receivable overdue (read and write a record of up to 64 parts, an event). */
 export const OVERDUE_ITEM_GAS = 60_000;
 export const OVERDUE_HOOK_GAS = 5_000_000;
+/** Gas one empty day costs the walk (reading its queue's cursors), with room to spare. */
+const DAY_GAS = 5_000;
 
 export function markOverdue(ctx: HookContext): void {
   const cursor = ctx.get(DUE_CURSOR_KEY);
@@ -109,7 +111,11 @@ export function markOverdue(ctx: HookContext): void {
   const start = decodeU64(cursor);
   let day = start;
   // A day's receivables are overdue once the day has passed (the block's day is later).
-  while (day < today && day - start < BigInt(MAX_DAYS_PER_BLOCK)) {
+  while (
+    day < today &&
+    day - start < BigInt(MAX_DAYS_PER_BLOCK) &&
+    ctx.gasLeft() > OVERDUE_ITEM_GAS + DAY_GAS
+  ) {
     const drained = drainQueue(ctx, dueQueue(day), {
       itemGas: OVERDUE_ITEM_GAS,
       failedEvent: 'overdueFailed',

@@ -30,15 +30,16 @@ import {
 export const SCF_USAGE = `Supply-chain finance (docs/supply-chain-finance.md); amounts in the denomination's smallest unit:
 pujiang scf credit-line --buyer ADDRESS --limit N [--denom D] --key FILE     a bank caps a buyer's confirmations
 pujiang scf confirm --supplier ADDRESS --amount N --due YYYY-MM-DD --invoice FILE|--invoice-digest HEX
-    [--delivery FILE]... --reference REF [--denom D] --key FILE
-  the buyer confirms a payable: the receivable (its id derives from the invoice) is held by the supplier,
+    [--delivery FILE]... --reference REF [--denom D] --key FILE --supplier-key FILE
+  the buyer confirms a payable, the supplier endorsing: the receivable (its id derives from the invoice) is held by the supplier,
   the invoice and delivery documents notarized; one receivable per invoice across the chain
 pujiang scf split ID --amounts N,N[,N...] --key FILE      the holder divides a part (prints the new parts' ids)
 pujiang scf transfer ID --to ADDRESS --key FILE           the holder hands a part to another member
 pujiang scf request-financing ID --bank ORG --advance N --key FILE    the holder asks a bank to finance a part
 pujiang scf cancel-financing ID --key FILE
-pujiang scf finance ID --pay-to ADDRESS --key FILE [--endorser FILE]...
-  the requested bank pays the advance and takes the part in pledge; its checker and approver endorse
+pujiang scf finance ID --pay-to ADDRESS --advance N --key FILE [--endorser FILE]...
+  the requested bank pays the advance (the one the holder asked for) and takes the part in pledge;
+  its checker and approver endorse
 pujiang scf release ID --key FILE                        the pledgee bank gives the part back
 pujiang scf settle ID [--amount N] --key FILE            the buyer pays (from the due date), pro rata to the parts
 pujiang scf show ID                                      the receivable with its parts
@@ -63,6 +64,7 @@ const OPTIONS = {
   bank: { type: 'string' },
   advance: { type: 'string' },
   'pay-to': { type: 'string' },
+  'supplier-key': { type: 'string' },
   endorser: { type: 'string', multiple: true },
   digest: { type: 'string' },
   genesis: { type: 'string' },
@@ -116,6 +118,7 @@ export async function runScf(args: readonly string[], ctx: CommandContext): Prom
             invoiceDigest,
             deliveryDigests: (values.delivery ?? []).map((f) => sha256(readFileOption(f, 'delivery'))),
             reference: required(values, 'reference'),
+            endorsers: [ctx.readKey(required(values, 'supplier-key'))],
             ...(values.denom ? { denom: values.denom } : {}),
             ...choice,
           });
@@ -163,6 +166,7 @@ export async function runScf(args: readonly string[], ctx: CommandContext): Prom
           key: key(),
           id: id(),
           payTo: required(values, 'pay-to'),
+          advance: required(values, 'advance'),
           endorsers: (values.endorser ?? []).map((f) => ctx.readKey(f)),
           ...choice,
         }),

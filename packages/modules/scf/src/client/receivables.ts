@@ -37,6 +37,7 @@ import { BanksQuery, CreditLineQuery, InvoiceQuery, PartQuery, ReceivableQuery }
  * a holder's splits, transfers and financing requests, a bank's financing (its checker and
  * approver as `endorsers`), the buyer's settlement; and the records as the node says them.
  * Every call checks its arguments first (`SDK_INVALID_ARGUMENT` naming the parameter).
+ * A confirmation needs the supplier's key among `endorsers`.
  */
 export type ScfSendParameters = Omit<SendTransactionParameters, 'module' | 'type' | 'payload'>;
 /** An amount in the denomination's smallest unit: a bigint, a safe integer or a decimal string. */
@@ -221,17 +222,19 @@ export function cancelFinancing(
 /**
  * `scf/finance`: the requested bank pays the advance and takes the part in pledge. The key is
  * the maker; its checker and approver sign as `endorsers` when the bank's policy
- * (`scf/finance/<org>`) asks for them. `payTo` is the bank's identity paid at maturity.
+ * (`scf/finance/<org>`) asks for them. `payTo` is the bank's identity paid at maturity;
+ * `advance` is the amount the signers approve (the holder's request must be that amount).
  */
 export function financeReceivable(
   client: ChainClient,
-  p: ScfSendParameters & { id: string; payTo: string },
+  p: ScfSendParameters & { id: string; payTo: string; advance: AmountLike },
 ): Promise<SendTransactionReturnType> {
   objectArgument(p, 'parameters');
-  const { id, payTo, ...rest } = p;
+  const { id, payTo, advance, ...rest } = p;
   const payload = encodePayload(FinanceReceivable, {
     id: digestArgument(id, 'id'),
     payTo: parseAddress(payTo, 'payTo'),
+    advance: amountArgument(advance, 'advance'),
   });
   return send(client, rest, 'finance', payload);
 }

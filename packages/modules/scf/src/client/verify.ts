@@ -31,7 +31,7 @@ export async function verifiedReceivable(
   options: { height?: number } = {},
 ): Promise<ReceivableJson | null> {
   lightArgument(light);
-  hashArgument(id, 'id');
+  id = hashArgument(id, 'id');
   const proven = await light.verifiedQuery(
     SCF_MODULE,
     'receivable',
@@ -52,7 +52,7 @@ export async function verifiedInvoice(
   options: { height?: number } = {},
 ): Promise<ReceivableJson | null> {
   lightArgument(light);
-  hashArgument(digest, 'digest');
+  digest = hashArgument(digest, 'digest');
   const proven = await light.verifiedQuery(
     SCF_MODULE,
     'invoice',
