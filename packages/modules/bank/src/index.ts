@@ -1,5 +1,7 @@
 // `@pujiang/module-bank`: its formats (browser-safe). The chain module is `./chain`, client
 // calls `./client`, offline verification `./verify`.
+
+export { amountArgument, positiveAmount } from './amount-arguments.js';
 export type { BankMint as BankMintMessage, BankTransfer as BankTransferMessage } from './formats.js';
 export {
   BANK_MODULE,

@@ -1,5 +1,7 @@
 // `@pujiang/module-governance`: formats and query contracts (browser-safe). The chain module
 // is `./chain`, client calls `./client`.
+
+export * from './approvals.js';
 export * from './evidence.js';
 export * from './formats.js';
 export * from './policies.js';

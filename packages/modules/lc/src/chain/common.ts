@@ -1,5 +1,6 @@
 import { decode, encode } from '@pujiang/codec';
-import { decodeAmount, encodeAmount } from '@pujiang/module-bank';
+import { positiveAmount as bankPositiveAmount, decodeAmount, encodeAmount } from '@pujiang/module-bank';
+import { requireOrgApproval } from '@pujiang/module-governance';
 import { type MessageContext, type ModuleContext, moduleError } from '@pujiang/module-kit';
 import { bytesToHex } from '@pujiang/types';
 import { maxDrawable } from '../amounts.js';
@@ -27,12 +28,8 @@ export interface IdentityView {
 export const amountOf = (bytes: Uint8Array): bigint => decodeAmount(bytes) ?? 0n;
 export const amountBytes = (amount: bigint): Uint8Array => encodeAmount(amount);
 
-export function positiveAmount(bytes: Uint8Array, field: string): bigint {
-  const amount = decodeAmount(bytes);
-  if (amount === undefined || amount === 0n)
-    throw moduleError('LC_BAD_AMOUNT', `${field} is a positive amount (minimal big-endian bytes)`, { field });
-  return amount;
-}
+export const positiveAmount = (bytes: Uint8Array, field: string): bigint =>
+  bankPositiveAmount(bytes, field, 'LC_BAD_AMOUNT');
 
 export function loadCredit(ctx: ModuleContext, id: Uint8Array | string): { idHex: string; credit: Credit } {
   const idHex = typeof id === 'string' ? id : bytesToHex(id);
@@ -111,31 +108,10 @@ export function creditMax(credit: Credit): bigint {
 
 /**
  * An organization's own approval policy for a step (`lc/issue/<org>`, `lc/honour/<org>`,
- * `lc/amend/<org>`, `lc/waive/<org>`): the sender and the transaction's endorsers must satisfy
- * it, with `org` among the organizations that signed, as governance evaluates it (maker, checker and
- * approver when the bank's policy says so; without a policy of its own, the default).
+ * `lc/amend/<org>`, `lc/waive/<org>`): maker, checker and approver when its policy says so.
  */
-export function requireBankApproval(ctx: MessageContext, org: string, resource: string): void {
-  const signers = [ctx.sender, ...ctx.endorsers.map((e) => e.address)];
-  const verdict = ctx.call('governance', 'policyVerdict', { resource, signers }) as {
-    satisfied: boolean;
-    policy: string;
-    description: string;
-    signedOrgs: string[];
-    shortOrgs: unknown[];
-  };
-  // The organization acting must itself count among the signers the policy was satisfied by.
-  if (!verdict.satisfied || !verdict.signedOrgs.includes(org))
-    throw moduleError(
-      'LC_APPROVAL_POLICY',
-      `this step needs ${verdict.description} (policy ${verdict.policy} for ${resource})`,
-      {
-        resource,
-        policy: verdict.policy,
-        shortOrgs: verdict.shortOrgs,
-      },
-    );
-}
+export const requireBankApproval = (ctx: MessageContext, org: string, resource: string): void =>
+  requireOrgApproval(ctx, { org, resource, code: 'LC_APPROVAL_POLICY' });
 
 /** The credit's last day for presentation: its expiry, extended over a closed day (Art. 29a). */
 export function extendedExpiryDay(ctx: ModuleContext, credit: Credit): number {

@@ -1,4 +1,5 @@
 import { decode, encode } from '@pujiang/codec';
+import { checkOrgIds } from '@pujiang/module-governance';
 import { defineHook, defineMessage, defineModule, defineQuery, moduleError } from '@pujiang/module-kit';
 import { utf8ToBytes } from '@pujiang/types';
 import { CalendarYearCodec, calendarYearFromJson, checkCalendarId } from '../calendar.js';
@@ -44,18 +45,8 @@ import { LC_ERRORS } from './errors.js';
 import { claim, honour, refuse, settle, waive } from './examine.js';
 import { complete, present } from './present.js';
 
-const ORG_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-
-function checkBanks(list: unknown): string[] {
-  if (
-    !Array.isArray(list) ||
-    list.length > LC_LIMITS.banks ||
-    !list.every((o) => typeof o === 'string' && ORG_ID.test(o)) ||
-    new Set(list).size !== list.length
-  )
-    throw moduleError('LC_BAD_BANKS', `banks are distinct organization ids, ${LC_LIMITS.banks} at most`);
-  return list as string[];
-}
+/** The `banks` parameter and genesis list: distinct organization ids. */
+const checkBanks = (list: unknown): string[] => checkOrgIds(list, LC_LIMITS.banks, 'LC_BAD_BANKS');
 
 interface LcGenesis {
   banks?: string[];

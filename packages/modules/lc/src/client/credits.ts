@@ -1,4 +1,4 @@
-import { encodeAmount } from '@pujiang/module-bank';
+import { amountArgument } from '@pujiang/module-bank';
 import {
   type ChainClient,
   encodePayload,
@@ -53,19 +53,6 @@ export type LcAmount = bigint | number | string;
 const send = (client: ChainClient, p: LcSendParameters, type: string, payload: Uint8Array) =>
   client.sendTransaction({ ...p, module: LC_MODULE, type, payload });
 
-function amountArgument(value: unknown, parameter: string): Uint8Array {
-  const amount =
-    typeof value === 'bigint'
-      ? value
-      : typeof value === 'number' && Number.isSafeInteger(value)
-        ? BigInt(value)
-        : typeof value === 'string' && /^[1-9][0-9]{0,77}$/.test(value)
-          ? BigInt(value)
-          : 0n;
-  if (amount <= 0n || amount >= 1n << 256n)
-    throw invalidArgument(`${parameter} is a positive whole number of minor units`, parameter);
-  return encodeAmount(amount);
-}
 const idArgument = (value: unknown): Uint8Array => hexToBytes(hashArgument(value, 'id'));
 function seqArgument(value: unknown): number {
   if (!Number.isSafeInteger(value) || (value as number) < 1 || (value as number) >= 2 ** 32)

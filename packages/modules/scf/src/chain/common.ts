@@ -1,5 +1,6 @@
 import { decode, encode } from '@pujiang/codec';
-import { decodeAmount, encodeAmount } from '@pujiang/module-bank';
+import { positiveAmount as bankPositiveAmount, decodeAmount, encodeAmount } from '@pujiang/module-bank';
+import { requireOrgApproval } from '@pujiang/module-governance';
 import { type CallContext, type MessageContext, type ModuleContext, moduleError } from '@pujiang/module-kit';
 import { bytesToHex } from '@pujiang/types';
 import {
@@ -25,14 +26,8 @@ export const amountOf = (bytes: Uint8Array): bigint => decodeAmount(bytes) ?? 0n
 export const amountBytes = (amount: bigint): Uint8Array => encodeAmount(amount);
 
 /** A positive amount from a message: minimal encoding, not zero. */
-export function positiveAmount(bytes: Uint8Array, field: string): bigint {
-  const amount = decodeAmount(bytes);
-  if (amount === undefined || amount === 0n)
-    throw moduleError('SCF_BAD_AMOUNT', `${field} is a positive amount (minimal big-endian bytes)`, {
-      field,
-    });
-  return amount;
-}
+export const positiveAmount = (bytes: Uint8Array, field: string): bigint =>
+  bankPositiveAmount(bytes, field, 'SCF_BAD_AMOUNT');
 
 export function loadReceivable(
   ctx: ModuleContext,
@@ -138,29 +133,6 @@ export const dayToday = (ctx: ModuleContext): bigint => dayOf(ctx.time);
 export const same = (a: Uint8Array, b: Uint8Array): boolean =>
   a.length === b.length && a.every((x, i) => x === b[i]);
 
-/**
- * The sender and endorsers satisfy the organization's own policy for a step
- * (`scf/finance/<org>`, `scf/release/<org>`, `scf/creditLine/<org>`: maker, checker, approver
- * when its policy says so), with `org` itself among the organizations that signed.
- */
-export function requireApproval(ctx: MessageContext, org: string, resource: string): void {
-  const signers = [ctx.sender, ...ctx.endorsers.map((e) => e.address)];
-  const verdict = ctx.call('governance', 'policyVerdict', { resource, signers }) as {
-    satisfied: boolean;
-    policy: string;
-    description: string;
-    signedOrgs: string[];
-    shortOrgs: unknown[];
-  };
-  if (!verdict.satisfied || !verdict.signedOrgs.includes(org))
-    throw moduleError(
-      'SCF_APPROVAL_POLICY',
-      `this step needs ${verdict.description} (policy ${verdict.policy} for ${resource})`,
-      {
-        resource,
-        policy: verdict.policy,
-        signers: signers.length,
-        shortOrgs: verdict.shortOrgs,
-      },
-    );
-}
+/** The organization's own policy for a step (`scf/finance/<org>`, `scf/release/<org>`, `scf/creditLine/<org>`). */
+export const requireApproval = (ctx: MessageContext, org: string, resource: string): void =>
+  requireOrgApproval(ctx, { org, resource, code: 'SCF_APPROVAL_POLICY' });

@@ -1,4 +1,5 @@
 import { decode, encode } from '@pujiang/codec';
+import { checkOrgIds } from '@pujiang/module-governance';
 import {
   defineExport,
   defineHook,
@@ -32,19 +33,8 @@ import { cancelFinancing, finance, release, requestFinancing } from './financing
 import { split, transfer } from './holding.js';
 import { markOverdue, OVERDUE_HOOK_GAS, settle } from './settlement.js';
 
-const ORG_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-
-/** The `banks` parameter and genesis list: distinct organization ids, 64 at most. */
-function checkBanks(list: unknown): string[] {
-  if (
-    !Array.isArray(list) ||
-    list.length > SCF_LIMITS.banks ||
-    !list.every((o) => typeof o === 'string' && ORG_ID.test(o)) ||
-    new Set(list).size !== list.length
-  )
-    throw moduleError('SCF_BAD_BANKS', `banks are distinct organization ids, ${SCF_LIMITS.banks} at most`);
-  return list as string[];
-}
+/** The `banks` parameter and genesis list: distinct organization ids. */
+const checkBanks = (list: unknown): string[] => checkOrgIds(list, SCF_LIMITS.banks, 'SCF_BAD_BANKS');
 
 /**
  * Supply-chain finance (docs/supply-chain-finance.md): receivables a buyer confirms within a

@@ -1,4 +1,4 @@
-import { encodeAmount } from '@pujiang/module-bank';
+import { amountArgument } from '@pujiang/module-bank';
 import {
   type ChainClient,
   encodePayload,
@@ -46,22 +46,6 @@ export type AmountLike = bigint | number | string;
 const send = (client: ChainClient, p: ScfSendParameters, type: string, payload: Uint8Array) =>
   client.sendTransaction({ ...p, module: SCF_MODULE, type, payload });
 
-export function amountArgument(value: unknown, parameter: string, allowZero = false): Uint8Array {
-  const amount =
-    typeof value === 'bigint'
-      ? value
-      : typeof value === 'number' && Number.isSafeInteger(value)
-        ? BigInt(value)
-        : typeof value === 'string' && /^(0|[1-9][0-9]{0,77})$/.test(value)
-          ? BigInt(value)
-          : -1n;
-  if (amount < (allowZero ? 0n : 1n) || amount >= 1n << 256n)
-    throw invalidArgument(
-      `${parameter} is a ${allowZero ? 'whole' : 'positive whole'} number of the smallest unit`,
-      parameter,
-    );
-  return encodeAmount(amount);
-}
 const digestArgument = (value: unknown, parameter: string): Uint8Array => {
   if (value instanceof Uint8Array) {
     if (value.length !== 32) throw invalidArgument(`${parameter} is 32 bytes`, parameter);
