@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHROMIUM_ARGS, chromiumPath } from '@pujiang/console/chromium';
+import { homePaths, initLocalNetwork } from '@pujiang/node';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { freeBase, startUp, type UpNode, type UpProcess, upEvent } from './up-harness.js';
 
@@ -107,14 +108,34 @@ export interface ConsoleNetwork {
   readonly console?: string;
 }
 
-/** Starts the network (a block every 500 ms when idle), with a security monitor if asked. */
+/**
+ * Starts the network (a block every 500 ms when idle), with a security monitor if asked; with
+ * `genesis`, the network is created first and every home's genesis edited by it before `up`
+ * resumes it (e.g. to name a module's banks).
+ */
 export async function startConsoleNetwork(
   prefix: string,
-  options: { monitor?: boolean } = {},
+  options: { monitor?: boolean; genesis?: (json: { modules: Record<string, unknown> }) => void } = {},
 ): Promise<ConsoleNetwork> {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   // With a monitor, five nodes' worth of ports: it listens on the one after the four nodes'.
   const base = await freeBase(options.monitor ? 5 : 4);
+  if (options.genesis)
+    try {
+      const net = initLocalNetwork({
+        dir: join(dir, 'net'),
+        nodes: 4,
+        basePort: base,
+        emptyBlockIntervalMs: 500,
+      });
+      const json = JSON.parse(readFileSync(homePaths(net.nodes[0]!.home).genesis, 'utf8'));
+      options.genesis(json);
+      for (const node of net.nodes)
+        writeFileSync(homePaths(node.home).genesis, `${JSON.stringify(json, null, 2)}\n`);
+    } catch (error) {
+      rmSync(dir, { recursive: true, force: true });
+      throw error;
+    }
   const up = startUp(
     '--nodes',
     '4',

@@ -24,6 +24,8 @@ import {
   stopConsoleNetwork,
   VIEWPORTS,
 } from './console-harness.js';
+import { checkLcPage, checkScfPage, openTradeViews } from './console-trade-pages.js';
+import { makeTradeFixtures, TRADE_GENESIS, type TradeFixtures } from './console-trade-setup.js';
 import { until } from './node-harness.js';
 import { run } from './run-in-process.js';
 import type { UpProcess } from './up-harness.js';
@@ -57,9 +59,10 @@ describe('web console: organizations and service modules', () => {
   let contract: string;
   let revoked: string;
   let revokedSerial: string;
+  let trade: TradeFixtures;
 
   before(async () => {
-    const network = await startConsoleNetwork('pujiang-console-services-');
+    const network = await startConsoleNetwork('pujiang-console-services-', { genesis: TRADE_GENESIS });
     ({ dir, up } = network);
     api = network.nodes[0]!.api;
     console0 = `${api}/console/`;
@@ -157,6 +160,7 @@ describe('web console: organizations and service modules', () => {
     contract = (await cli('evm', 'deploy', artifact, '--key', operatorKey, '--node', api)).contractAddress
       .slice(2)
       .toLowerCase();
+    trade = await makeTradeFixtures(dir, api);
     browser = await launchConsoleBrowser();
   });
 
@@ -188,9 +192,13 @@ describe('web console: organizations and service modules', () => {
     assert.equal(await rows.first().locator(`[data-member="${clerk}"]`).count(), 1);
     assert.equal(await rows.first().locator('[data-expiry="expiring"]').count(), 1);
     assert.equal(await rows.first().locator('[data-proof="proven"]').count(), 1);
-    assert.equal(await rows.count(), 10, '4 validators, 4 operators, the clerk and the revoked member');
+    assert.equal(
+      await rows.count(),
+      11,
+      '4 validators, 4 operators, the clerk, the credit approver (console-trade-setup) and the revoked member',
+    );
     assert.equal(await members.locator(`[data-member="${operator}"]`).count(), 1);
-    assert.equal(await members.locator('[data-expiry="valid"]').count(), 9);
+    assert.equal(await members.locator('[data-expiry="valid"]').count(), 10);
     // The revoked member: on org2's proven CRL, and its identity says so.
     assert.equal(await orgs.getByTestId('crl-org2').locator(`[data-full="${revokedSerial}"]`).count(), 1);
     const revokedRow = rows.filter({ has: page.locator(`[data-member="${revoked}"]`) });
@@ -274,6 +282,20 @@ describe('web console: organizations and service modules', () => {
     assert.deepEqual(errors, []);
   });
 
+  it('finds a receivable by its invoice file, proven with its parts; a free invoice; a credit line', async () => {
+    const { page, errors } = await browser.open();
+    await page.goto(`${console0}#/modules/scf`);
+    await checkScfPage(page, trade);
+    assert.deepEqual(errors, []);
+  });
+
+  it('finds a letter of credit by bank and number, proven with its MT700, amendment and refused presentation; a calendar year', async () => {
+    const { page, errors } = await browser.open();
+    await page.goto(`${console0}#/modules/lc`);
+    await checkLcPage(page, trade, dir);
+    assert.deepEqual(errors, []);
+  });
+
   for (const [size, viewport] of Object.entries(VIEWPORTS)) {
     it(`renders the organizations and service pages at ${viewport.width}x${viewport.height} with no console error and no accessibility violation`, async () => {
       const { page, errors } = await browser.open(viewport);
@@ -284,9 +306,12 @@ describe('web console: organizations and service modules', () => {
         '#/modules/xchain',
         '#/modules/evm',
         '#/modules/bank',
+        '#/modules/scf',
+        '#/modules/lc',
       ]) {
         await page.goto(`${console0}${hash}`);
         await page.locator('h1.page-title').waitFor();
+        await openTradeViews(page, hash, trade);
         await page.waitForFunction(
           `document.querySelectorAll('[aria-busy="true"], [data-proof="checking"]').length === 0 && !document.querySelector('main').innerText.includes('Loading')`,
           undefined,

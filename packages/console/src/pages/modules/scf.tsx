@@ -245,13 +245,15 @@ export function ScfPage({ module }: ModulePageProps) {
           />
           <button type="submit">{t('scf.find')}</button>
         </form>
-        <FileDrop
-          id="scf-invoice"
-          region={t('scf.invoiceZone')}
-          label={t('scf.invoiceFile')}
-          hint={t('scf.invoiceHint')}
-          onFiles={(files) => void byInvoice(files)}
-        />
+        <div class="scf-invoice">
+          <FileDrop
+            id="scf-invoice"
+            region={t('scf.invoiceZone')}
+            label={t('scf.invoiceFile')}
+            hint={t('scf.invoiceHint')}
+            onFiles={(files) => void byInvoice(files)}
+          />
+        </div>
       </Section>
       {found && 'loading' in found && <Loading />}
       {found && 'error' in found && <ErrorNote error={found.error} />}
