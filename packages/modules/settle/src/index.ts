@@ -1,0 +1,1 @@
+// @pujiang/module-settle: formats (browser-safe).
