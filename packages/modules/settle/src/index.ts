@@ -1,1 +1,2 @@
 // @pujiang/module-settle: formats (browser-safe).
+export * from './iso20022/index.js';
