@@ -34,16 +34,22 @@ function misplaced(type: ComplexType, name: string, at: number): string {
 function checkSequence(element: XNode, type: ComplexType, path: string): void {
   const counts = new Array<number>(type.children.length).fill(0);
   let at = 0;
-  for (const child of element.children) {
+  element.children.forEach((child, position) => {
     let index = at;
     while (index < type.children.length && type.children[index]!.name !== child.name) index++;
     if (index === type.children.length)
       throw iso20022Error(`${path}/${child.name}`, misplaced(type, child.name, at));
-    // Earlier siblings skipped over must not be mandatory ones.
+    // Earlier siblings skipped over must not be mandatory ones (nor come later).
     for (let skipped = at; skipped < index; skipped++) {
       const decl = type.children[skipped]!;
-      if (decl.min > counts[skipped]!)
-        throw iso20022Error(`${path}/${decl.name}`, 'mandatory element missing');
+      if (decl.min <= counts[skipped]!) continue;
+      const later = element.children.slice(position + 1).some((c) => c.name === decl.name);
+      throw iso20022Error(
+        `${path}/${decl.name}`,
+        later
+          ? `out of schema order (${decl.name} must come before ${child.name})`
+          : 'mandatory element missing',
+      );
     }
     const decl = type.children[index]!;
     if (counts[index]! >= decl.max)
@@ -54,7 +60,7 @@ function checkSequence(element: XNode, type: ComplexType, path: string): void {
     checkElement(child, decl, childPath(path, decl, counts[index]!));
     counts[index]!++;
     at = index;
-  }
+  });
   type.children.forEach((decl, index) => {
     if (decl.min > counts[index]!) throw iso20022Error(`${path}/${decl.name}`, 'mandatory element missing');
   });
