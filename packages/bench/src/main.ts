@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { isSuiteId, type SuiteId } from '@pujiang/crypto';
+import { runAppsBench } from './apps-bench.js';
 import { runConsensusBench } from './consensus-bench.js';
 import { runConsoleBench } from './console-bench.js';
 import { runCryptoBench } from './crypto-bench.js';
@@ -25,7 +26,7 @@ const { values } = parseArgs({
     group: { type: 'string', multiple: true },
     // Limits the crypto, node and network groups to these suites (node: ed25519, sm2, ml-dsa-44, sm2+ml-dsa-65 by default; network: ed25519; notary: always ed25519).
     suite: { type: 'string', multiple: true },
-    // Directory for CPU profiles of the node process (node, notary, evm groups) and of one validator (network group); their top functions are printed.
+    // Directory for CPU profiles of the node process (node, notary, evm, apps groups) and of one validator (network group); their top functions are printed.
     profile: { type: 'string' },
     // Verification threads per validator in the network group (0: one per core).
     'verify-workers': { type: 'string' },
@@ -42,6 +43,7 @@ const groups = new Set(
     'xchain',
     'privacy',
     'data',
+    'apps',
     'network',
     'peer',
     'evm',
@@ -94,6 +96,8 @@ await group('did', () => runDidBench({ quick }));
 await group('xchain', () => runXchainBench({ quick }));
 await group('privacy', () => runPrivacyBench({ quick }));
 await group('data', () => runDataBench({ quick }));
+// Application transactions (scf; lc to come) against the bank transfer rate of the same run.
+await group('apps', () => runAppsBench({ quick, ...profile }));
 await group('network', () =>
   runNetworkBench({
     quick,

@@ -40,7 +40,12 @@ export function validatorSuiteFor(suite: SuiteId): SuiteId {
  * genesis so that per-sender mempool limits are not what the bench measures. Node settings
  * and block limits are left at their defaults.
  */
-export function prepareChain(home: string, suite: SuiteId, senders: number): BenchChain {
+export function prepareChain(
+  home: string,
+  suite: SuiteId,
+  senders: number,
+  editGenesis?: (genesis: GenesisJson) => void,
+): BenchChain {
   const chainId = `bench-${suite}`;
   const init = initHome({
     home,
@@ -50,6 +55,7 @@ export function prepareChain(home: string, suite: SuiteId, senders: number): Ben
   });
   const genesis = JSON.parse(readFileSync(init.paths.genesis, 'utf8')) as GenesisJson;
   const funded = fundSenders(genesis, suite, senders, init.paths.org);
+  editGenesis?.(genesis);
   writeFileSync(init.paths.genesis, `${JSON.stringify(genesis, null, 2)}\n`);
   return {
     home,
@@ -80,12 +86,14 @@ export async function withBenchNode<T>(
     readonly suite: SuiteId;
     readonly senders: number;
     readonly profileDir?: string;
+    /** Changes the genesis before the node starts (module settings a group needs). */
+    readonly editGenesis?: (genesis: GenesisJson) => void;
   },
   fn: (n: BenchNode) => Promise<T>,
 ): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), `pujiang-bench-${o.label.replace(/\W+/g, '-')}-`));
   try {
-    const chain = prepareChain(join(dir, 'home'), o.suite, o.senders);
+    const chain = prepareChain(join(dir, 'home'), o.suite, o.senders, o.editGenesis);
     const node = spawnNode(chain.home, o.profileDir);
     try {
       return await fn({ chain, node, apiUrl: (await node.next('ready')).apiUrl, dir });
