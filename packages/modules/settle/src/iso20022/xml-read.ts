@@ -152,7 +152,16 @@ export function readXml(input: unknown): ReadDocument {
       DOC,
       `malformed XML at line ${valid.err.line}, column ${valid.err.col}: ${valid.err.msg}`,
     );
-  const items = parser.parse(text) as Ordered[];
+  let items: Ordered[];
+  try {
+    items = parser.parse(text) as Ordered[];
+  } catch (error) {
+    // The validator lets a few things through that the parser then rejects (nesting depth).
+    throw iso20022Error(
+      DOC,
+      `malformed XML: ${error instanceof Error ? error.message.slice(0, 80) : 'unreadable'}`,
+    );
+  }
   const elements: Ordered[] = [];
   items.forEach((item, index) => {
     const tag = tagOf(item);
