@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { isPujiangError } from '@pujiang/types';
 import { ISO20022_MAX_BYTES, parseIso20022, parsePacs008, parsePacs009 } from '../src/index.js';
@@ -404,6 +404,24 @@ describe('ISO 20022 refusals name the element and the rule', () => {
           assert.equal(error.message, `${path}: ${String(error.details.rule)}`);
           return true;
         },
+      );
+    });
+  }
+});
+
+describe('ISO 20022 refused sample files (test/fixtures/pacs008-refused-*.xml)', () => {
+  const files = readdirSync(new URL('../../test/fixtures/', import.meta.url)).filter((f) =>
+    f.includes('-refused-'),
+  );
+  it('there are refused samples to read', () => assert.ok(files.length >= 4, files.join()));
+  for (const file of files) {
+    it(file, () => {
+      const text = fixture(file);
+      const path = /<!-- refused at: (\S+) -->/.exec(text)?.[1];
+      assert.ok(path, 'the sample names where it is refused');
+      assert.throws(
+        () => parsePacs008(text),
+        (error: unknown) => isPujiangError(error, 'SETTLE_ISO20022_INVALID') && error.details.path === path,
       );
     });
   }

@@ -68,8 +68,9 @@ function addressNode(value: unknown, path: string): XNode {
   const address = record(value, path) as Fields;
   const fields = ADDRESS_FIELDS.map(([tag, key]) => optLeaf(tag, address[key], path));
   const lines = address.addressLines as PostalAddress['addressLines'] | undefined;
-  if (lines !== undefined && !Array.isArray(lines))
-    throw iso20022Error(`${path}/AdrLine`, 'must be an array');
+  // An empty list would be written as nothing and read back as absent: refuse it.
+  if (lines !== undefined && (!Array.isArray(lines) || lines.length === 0))
+    throw iso20022Error(`${path}/AdrLine`, 'addressLines must be a non-empty array, or absent');
   const lineNodes = (lines ?? []).map((line, i) => leaf('AdrLine', str(line, `${path}/AdrLine[${i + 1}]`)));
   return node('PstlAdr', [...fields, ...lineNodes]);
 }
@@ -154,8 +155,8 @@ function tailNodes(tx: Fields, path: string): (XNode | undefined)[] {
 
 export function customerTransferNode(value: unknown, path: string): XNode {
   const tx = record(value, path) as Partial<CustomerCreditTransfer> & Fields;
-  if (tx.charges !== undefined && !Array.isArray(tx.charges))
-    throw iso20022Error(`${path}/ChrgsInf`, 'must be an array');
+  if (tx.charges !== undefined && (!Array.isArray(tx.charges) || tx.charges.length === 0))
+    throw iso20022Error(`${path}/ChrgsInf`, 'charges must be a non-empty array, or absent');
   const charges = (tx.charges ?? []).map((charge, i) => {
     const here = `${path}/ChrgsInf[${i + 1}]`;
     const c = record(charge, here);
