@@ -58,6 +58,7 @@ const CASES: readonly Case[] = [
   ['entity declaration without DOCTYPE', e8('<Document', '<!ENTITY x "y"><Document'), 'Document', /ENTITY/],
   ['malformed XML', e8('</Ustrd>', '</Ustrd'), 'Document', /malformed XML at line \d+/],
   ['wrong encoding declared', e8('encoding="UTF-8"', 'encoding="GB18030"'), 'Document', /GB18030.*UTF-8/],
+  ['XML 1.1', e8('version="1.0"', 'version="1.1"'), 'Document', /version 1\.0/],
   ['processing instruction', e8('<Document', '<?app run?><Document'), 'Document', /processing instructions/],
   ['two root elements', `${P8}<Document/>`, 'Document', /exactly one root/],
   [

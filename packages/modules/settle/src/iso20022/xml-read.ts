@@ -97,11 +97,10 @@ function decodeText(raw: string, path: string): string {
 const tagOf = (item: Ordered): string | undefined => Object.keys(item).find((k) => k !== ':@');
 const attributesOf = (item: Ordered): Record<string, string> => (item[':@'] as Record<string, string>) ?? {};
 
-/** The XML declaration, if any, must say version 1.x and, if it names one, UTF-8. */
+/** The XML declaration, if any, must say version 1.0 (1.1 has other character rules) and UTF-8. */
 function checkDeclaration(item: Ordered): void {
   const attrs = attributesOf(item);
-  if (!/^1\.\d$/.test(attrs.version ?? ''))
-    throw iso20022Error(DOC, 'the XML declaration must give version 1.0');
+  if (attrs.version !== '1.0') throw iso20022Error(DOC, 'the XML declaration must give version 1.0');
   if (attrs.encoding !== undefined && attrs.encoding.toUpperCase() !== 'UTF-8')
     throw iso20022Error(DOC, `encoding "${attrs.encoding}" is not accepted: ISO 20022 messages are UTF-8`);
 }
