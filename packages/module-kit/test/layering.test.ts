@@ -39,6 +39,8 @@ const LAYERS: Record<string, number> = {
   // of credit over bank, notary, credentials and documents.
   '@pujiang/module-scf': 5.6,
   '@pujiang/module-lc': 5.7,
+  // Settlement pays through the bank and reads governance (and, later, cross-chain and documents).
+  '@pujiang/module-settle': 5.6,
   '@pujiang/module-evm': 5.5,
   '@pujiang/node': 6,
   '@pujiang/sdk': 7,
