@@ -16,6 +16,7 @@ import { bytesToHex, hexToBytes } from '@pujiang/types';
 import { type CommitAllOutcome, commitAll } from './apps-load.js';
 import { type GasMessage, presignMessages } from './apps-sign.js';
 import { formatProfiles, freshProfileDir, summarizeProfiles } from './cpu-profile.js';
+import { addLcParties, LC_SIZES, type LcParties, lcPhases } from './lc-bench.js';
 import { type BenchNode, withBenchNode } from './node-home.js';
 import { type NodeWindow, nodeWindow, round2, usage } from './phase.js';
 import type { Presigned } from './presign.js';
@@ -31,10 +32,9 @@ import type { BenchRecord } from './record.js';
  * Phases run in order, each acting on what the one before committed: bank transfers (the
  * reference), scf confirmations (each within the buyer's credit line, its invoice and a
  * delivery digest notarized), splits of the confirmed receivables in two, transfers of one
- * part of each. LC presentations examined per second belong here too once the lc module
- * lands: add an `lcPhases()` beside `scfPhases()` in `appPhases` (setup steps issue the
- * credits; the measured phase presents against them), and its figure is held against the
- * bank rate like the others.
+ * part of each; then letters of credit (`lc-bench.ts`), signed by parties of four
+ * organizations of their own: setup steps notarize records and draft, approve, issue and
+ * advise the credits, the measured phase presents against them.
  */
 export interface AppsBenchOptions {
   readonly quick: boolean;
@@ -82,6 +82,8 @@ export interface AppPhase {
    * `AppsContext.keys` of transaction i's sender.
    */
   committed?(signed: Presigned, client: PujiangClient): Promise<void>;
+  /** What the phase's record says of its own load where the group's settings do not (the lc senders). */
+  readonly configuration?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -235,6 +237,7 @@ export interface PhaseResult {
   readonly signSeconds: number;
   /** The phase on the monotonic clock, to cut CPU profiles to it. */
   readonly window: { readonly fromUs: number; readonly toUs: number };
+  readonly configuration?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -287,6 +290,7 @@ export async function runStep(
     gasLimit: messages.flat()[0]?.gasLimit ?? 0,
     signSeconds,
     window: { fromUs: from.monotonicUs, toUs: to.monotonicUs },
+    ...(phase.configuration ? { configuration: phase.configuration } : {}),
   };
 }
 
@@ -299,12 +303,17 @@ function scfBanks(genesis: GenesisJson): void {
 export async function runAppsBench(o: AppsBenchOptions): Promise<BenchRecord[]> {
   const settings = o.quick ? SETTINGS.quick : SETTINGS.full;
   const profileDir = freshProfileDir(o.profileDir, 'apps');
+  const lcSize = o.quick ? LC_SIZES.quick : LC_SIZES.full;
+  let lc: LcParties | undefined;
   const results = await withBenchNode(
     {
       label: 'apps',
       suite: SUITE,
       senders: settings.senders + 1,
-      editGenesis: scfBanks,
+      editGenesis: (genesis) => {
+        scfBanks(genesis);
+        lc = addLcParties(genesis, SUITE, lcSize.perRole);
+      },
       ...(profileDir ? { profileDir } : {}),
     },
     async (n) => {
@@ -323,6 +332,17 @@ export async function runAppsBench(o: AppsBenchOptions): Promise<BenchRecord[]> 
       const out: PhaseResult[] = [];
       for (const phase of appPhases()) {
         const r = await runStep(n, client, ctx, phase, settings.timeoutMs);
+        if (r) out.push(r);
+      }
+      // Letters of credit: signed by their own parties, of four other organizations.
+      const parties = lc!;
+      const lcCtx = {
+        ...ctx,
+        keys: parties.keys,
+        addresses: parties.keys.map((k) => addressOf(status.chainHash, k)),
+      };
+      for (const phase of lcPhases(parties, lcSize.credits, recorded)) {
+        const r = await runStep(n, client, lcCtx, phase, settings.timeoutMs);
         if (r) out.push(r);
       }
       return out;
@@ -365,6 +385,7 @@ function appsRecords(
         nodeMainThreadBusy: round2(r.node.loopBusy ?? Number.NaN),
         clientSignSeconds: round2(r.signSeconds),
         ...LOAD,
+        ...r.configuration,
         note: 'a closed set of presigned transactions through POST /v1/txs/batch at saturation (the bench process submits and follows /v1/events on the same 2 cores), every one committed OK by its receipt code; OK receipts between the first and the last block holding the set, the first block not counted',
       },
     };
