@@ -59,7 +59,7 @@ const CN_YEARS: Record<number, { holidays: string[]; workdays: string[] }> = {
 
 /** Credits per run, and keys per organization (senders spread the nonces as the group's do). */
 export const LC_SIZES = {
-  quick: { perRole: 32, credits: 4_096 },
+  quick: { perRole: 32, credits: 2_048 },
   full: { perRole: 64, credits: 16_384 },
 } as const;
 
