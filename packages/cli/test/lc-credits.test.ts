@@ -129,7 +129,7 @@ describe('lc: letters of credit across an applicant, two banks and a beneficiary
       '--subject',
       lc.carrierDid,
       '--number',
-      'NBPO-2027-000731',
+      'NBPO-000731',
       '--file',
       file('bill.pdf', `%PDF-1.7 bill of lading NBPO-000731 ${Math.random()}`),
       '--holder',
@@ -177,7 +177,7 @@ describe('lc: letters of credit across an applicant, two banks and a beneficiary
     assert.equal((await step(0, net.keyFile.approver!, 'approve')).code, EXIT.ok);
     // Issue: the bank's number, and its escrow of the amount.
     const before = await balance(address.issuer!, 1);
-    const number = 'LC-PJ-2027-0731';
+    const number = 'LC-PJ-0731';
     const issue = await step(1, net.keyFile.issuer!, 'issue', '--number', number);
     assert.equal(issue.code, EXIT.ok, issue.err);
     assert.equal(await balance(address.issuer!, 1), before - 500_000n);
@@ -266,7 +266,7 @@ describe('lc: letters of credit across an applicant, two banks and a beneficiary
       more: Partial<Parameters<typeof mt700Text>[0]> = {},
     ) =>
       openCredit(lc, {
-        number: `LC-PJ-2027-0${n}`,
+        number: `LC-PJ-0${n}`,
         required,
         mt700: mt700Text({
           number: `PJ-APP-0${n}`,
