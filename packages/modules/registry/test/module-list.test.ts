@@ -23,9 +23,12 @@ describe('the module list', () => {
   });
 
   it('lists every module package once, governance first, each named as its package says', () => {
+    // A package under modules/ without a `./chain` entry is a module still being built (its libraries first).
     const packages = readdirSync(MODULES_DIR)
       .filter((dir) => dir !== 'registry')
-      .map((dir) => JSON.parse(readFileSync(join(MODULES_DIR, dir, 'package.json'), 'utf8')).name as string);
+      .map((dir) => JSON.parse(readFileSync(join(MODULES_DIR, dir, 'package.json'), 'utf8')))
+      .filter((pkg) => pkg.exports?.['./chain'])
+      .map((pkg) => pkg.name as string);
     assert.deepEqual(CHAIN_MODULES.map((m) => `@pujiang/module-${m.name}`).sort(), packages.sort());
     assert.equal(CHAIN_MODULES[0]!.name, 'governance');
   });
